@@ -1,0 +1,56 @@
+import { fastifyConnectPlugin } from '@connectrpc/connect-fastify';
+import { RecipeService } from '@yeet/contract';
+import type { Database, Kysely } from '@yeet/db';
+import { instrument, type Telemetry } from '@yeet/platform';
+import type { FastifyInstance } from 'fastify';
+import { RatingController } from './controllers/rating.controller.ts';
+import { RecipeController } from './controllers/recipe.controller.ts';
+import { recipeHandlers } from './handlers/recipe.handler.ts';
+import { DevHeaderIdentity } from './rpc/identity.ts';
+import { recipePolicies } from './rpc/policies.ts';
+import { secureService, type RpcDependencies } from './rpc/service.ts';
+import { DataAccess } from './stores/database.ts';
+
+export interface ApiDependencies {
+  db: Kysely<Database>;
+  telemetry: Telemetry;
+  devAuth: boolean;
+}
+
+export interface Api {
+  data: DataAccess;
+  recipes: RecipeController;
+  ratings: RatingController;
+  /** Mounts the Connect services under /api on a Fastify instance. */
+  register(app: FastifyInstance): Promise<void>;
+}
+
+/** Largest request body the API reads; recipes are a few KB. */
+const maxRequestBytes = 1024 * 1024;
+
+/** Wires stores, controllers and handlers together. The composition root of the API. */
+export function createApi(deps: ApiDependencies): Api {
+  const { telemetry } = deps;
+  const data = new DataAccess(deps.db, telemetry);
+  const recipes = instrument('controller', 'RecipeController', new RecipeController(data), telemetry);
+  const ratings = instrument('controller', 'RatingController', new RatingController(data), telemetry);
+  const rpc: RpcDependencies = {
+    identity: new DevHeaderIdentity({ enabled: deps.devAuth, users: data.stores.users }),
+    owners: { ownerOf: (_resource, id) => data.stores.recipes.ownerOf(id) },
+    telemetry,
+  };
+  return {
+    data,
+    recipes,
+    ratings,
+    async register(app) {
+      await app.register(fastifyConnectPlugin, {
+        prefix: '/api',
+        readMaxBytes: maxRequestBytes,
+        routes: (router) => {
+          router.service(RecipeService, secureService(RecipeService, recipeHandlers(recipes, ratings), recipePolicies, rpc));
+        },
+      });
+    },
+  };
+}

@@ -1,0 +1,44 @@
+import {
+  failedPrecondition,
+  notFound,
+  parseRatingInput,
+  permissionDenied,
+  type Caller,
+  type Rating,
+  type RatingInput,
+  type RatingSummary,
+  type SignedInCaller,
+} from '@yeet/domain';
+import type { DataAccess } from '../stores/database.ts';
+import type { RatingPage } from '../stores/rating.store.ts';
+import { canSee } from './recipe.controller.ts';
+
+export class RatingController {
+  readonly #data: DataAccess;
+
+  constructor(data: DataAccess) {
+    this.#data = data;
+  }
+
+  async rate(caller: SignedInCaller, recipeId: string, input: RatingInput): Promise<{ rating: Rating; summary: RatingSummary }> {
+    const parsed = parseRatingInput(input);
+    return this.#data.transaction(async (s) => {
+      // The row lock serialises concurrent ratings of one recipe, so the summary recomputed
+      // below always counts every committed rating.
+      const recipe = await s.recipes.getForUpdate(recipeId);
+      if (!recipe || !canSee(caller, recipe)) throw notFound('Recipe');
+      if (recipe.status !== 'published') throw failedPrecondition('Only published recipes can be rated.');
+      if (recipe.author.id === caller.user.id) throw permissionDenied('You cannot rate your own recipe.');
+      const rating = await s.ratings.upsert(recipeId, caller.user.id, parsed);
+      const summary = await s.recipes.refreshRating(recipeId);
+      return { rating, summary };
+    });
+  }
+
+  async list(caller: Caller, recipeId: string, pageSize: number, pageToken: string): Promise<RatingPage & { summary: RatingSummary }> {
+    const recipe = await this.#data.stores.recipes.get({ id: recipeId });
+    if (!recipe || !canSee(caller, recipe)) throw notFound('Recipe');
+    const page = await this.#data.stores.ratings.list(recipeId, pageSize, pageToken);
+    return { ...page, summary: recipe.rating };
+  }
+}

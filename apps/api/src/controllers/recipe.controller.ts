@@ -1,0 +1,161 @@
+import {
+  assertDeletable,
+  assertEditable,
+  assertReadyForReview,
+  failedPrecondition,
+  hasRole,
+  isOwnerOrAdmin,
+  isPublic,
+  isSignedIn,
+  notFound,
+  parseRecipeContent,
+  permissionDenied,
+  planTransition,
+  unauthenticated,
+  type Caller,
+  type LifecycleAction,
+  type Performer,
+  type Recipe,
+  type RecipeContentInput,
+  type RecipeEvent,
+  type RecipeFilter,
+  type RecipeKey,
+  type RecipeSort,
+  type RecipeStatus,
+  type SignedInCaller,
+} from '@yeet/domain';
+import type { DataAccess } from '../stores/database.ts';
+import type { RecipePage } from '../stores/recipe.store.ts';
+
+export interface ListRecipesQuery {
+  filter: Omit<RecipeFilter, 'authorId' | 'status'> & { status: RecipeStatus | null; mine: boolean };
+  sort: RecipeSort;
+  pageSize: number;
+  pageToken: string;
+}
+
+/**
+ * Business rules for recipes: visibility, editing, the lifecycle. Who may call which
+ * method is declared in the RPC policy table and enforced before we get here; this class
+ * applies the rules that depend on the recipe itself (its state, its author).
+ */
+export class RecipeController {
+  readonly #data: DataAccess;
+
+  constructor(data: DataAccess) {
+    this.#data = data;
+  }
+
+  async list(caller: Caller, query: ListRecipesQuery): Promise<RecipePage> {
+    const { mine, status, ...facets } = query.filter;
+    let filter: RecipeFilter;
+    if (mine) {
+      if (!isSignedIn(caller)) throw unauthenticated('Sign in to list your own recipes.');
+      filter = { ...facets, status, authorId: caller.user.id };
+    } else {
+      const wanted = status ?? 'published';
+      if (!isPublic(wanted) && !hasRole(caller, 'editor')) {
+        throw permissionDenied('Only editors can list recipes that are not published. Use `mine` to list your own.');
+      }
+      filter = { ...facets, status: wanted, authorId: null };
+    }
+    return this.#data.stores.recipes.list(filter, query.sort, query.pageSize, query.pageToken);
+  }
+
+  async get(caller: Caller, key: RecipeKey): Promise<Recipe> {
+    const recipe = await this.#data.stores.recipes.get(key);
+    // Unpublished recipes are hidden, not forbidden: their existence is nobody else's business.
+    if (!recipe || !canSee(caller, recipe)) throw notFound('Recipe');
+    return recipe;
+  }
+
+  async create(caller: SignedInCaller, input: RecipeContentInput): Promise<Recipe> {
+    const content = parseRecipeContent(input);
+    return this.#data.transaction(async (s) => {
+      const recipe = await s.recipes.create(caller.user.id, content);
+      await s.events.record({
+        recipeId: recipe.id,
+        actorId: caller.user.id,
+        action: 'create',
+        fromStatus: null,
+        toStatus: recipe.status,
+        reason: null,
+      });
+      return recipe;
+    });
+  }
+
+  async update(caller: SignedInCaller, id: string, input: RecipeContentInput, expectedVersion: number | null): Promise<Recipe> {
+    const content = parseRecipeContent(input);
+    return this.#data.transaction(async (s) => {
+      const current = await s.recipes.getForUpdate(id);
+      if (!current || !canSee(caller, current)) throw notFound('Recipe');
+      assertEditable(current.status, performerFor(caller, current));
+      if (expectedVersion !== null && expectedVersion !== current.version) {
+        throw failedPrecondition(
+          `This recipe was changed by someone else (now version ${current.version}, you edited version ${expectedVersion}). Reload it and apply your changes again.`,
+        );
+      }
+      const updated = await s.recipes.updateContent(id, content);
+      await s.events.record({
+        recipeId: id,
+        actorId: caller.user.id,
+        action: 'update',
+        fromStatus: current.status,
+        toStatus: updated.status,
+        reason: null,
+      });
+      return updated;
+    });
+  }
+
+  async delete(caller: SignedInCaller, id: string): Promise<void> {
+    await this.#data.transaction(async (s) => {
+      const current = await s.recipes.getForUpdate(id);
+      if (!current || !canSee(caller, current)) throw notFound('Recipe');
+      assertDeletable(current.status);
+      await s.recipes.delete(id);
+    });
+  }
+
+  /** Every lifecycle action: check it is legal from the current state, apply it, record it. */
+  async transition(caller: SignedInCaller, id: string, action: LifecycleAction, reason: string): Promise<Recipe> {
+    return this.#data.transaction(async (s) => {
+      const current = await s.recipes.getForUpdate(id);
+      if (!current || !canSee(caller, current)) throw notFound('Recipe');
+      const actor = { isOwner: isOwnerOrAdmin(caller, current.author.id), isEditor: hasRole(caller, 'editor') };
+      const planned = planTransition(current.status, action, actor, reason);
+      if (action === 'submit') assertReadyForReview(current);
+      const updated = await s.recipes.changeStatus(id, {
+        status: planned.to,
+        publishedAt: planned.to === 'published' ? new Date() : planned.to === 'archived' ? current.publishedAt : null,
+        rejectionReason: action === 'reject' ? planned.reason : null,
+      });
+      await s.events.record({
+        recipeId: id,
+        actorId: caller.user.id,
+        action,
+        fromStatus: planned.from,
+        toStatus: planned.to,
+        reason: planned.reason,
+      });
+      return updated;
+    });
+  }
+
+  async history(caller: Caller, id: string): Promise<RecipeEvent[]> {
+    const recipe = await this.#data.stores.recipes.get({ id });
+    if (!recipe || !canSee(caller, recipe)) throw notFound('Recipe');
+    return this.#data.stores.events.listForRecipe(id);
+  }
+}
+
+/** Published recipes are public; the rest only for their author, editors and admins. */
+export function canSee(caller: Caller, recipe: Recipe): boolean {
+  return isPublic(recipe.status) || isOwnerOrAdmin(caller, recipe.author.id) || hasRole(caller, 'editor');
+}
+
+/** The author edits as owner unless they also hold the editor role, which allows more. */
+function performerFor(caller: SignedInCaller, recipe: Recipe): Performer {
+  return hasRole(caller, 'editor') || recipe.author.id !== caller.user.id ? 'editor' : 'owner';
+}

@@ -1,0 +1,86 @@
+import type { HandlerContext, ServiceImpl } from '@connectrpc/connect';
+import type { RecipeService } from '@yeet/contract';
+import { invalidField, isDomainError, type LifecycleAction } from '@yeet/domain';
+import type { RatingController } from '../controllers/rating.controller.ts';
+import type { RecipeController } from '../controllers/recipe.controller.ts';
+import { callerOf, signedInCallerOf } from '../rpc/context.ts';
+import {
+  eventToProto,
+  listQueryToDomain,
+  pageSizeToDomain,
+  ratingToProto,
+  recipeInputToDomain,
+  recipeToProto,
+} from './recipe.convert.ts';
+
+/**
+ * RecipeService: converts requests to domain calls and results back to messages. Access
+ * policy, tracing, metrics and error mapping are applied around these by secureService().
+ */
+export function recipeHandlers(recipes: RecipeController, ratings: RatingController): ServiceImpl<typeof RecipeService> {
+  const transition = (action: LifecycleAction) => async (req: { id: string; reason?: string }, ctx: HandlerContext) => ({
+    recipe: recipeToProto(await recipes.transition(signedInCallerOf(ctx), req.id, action, req.reason ?? '')),
+  });
+
+  return {
+    async listRecipes(req, ctx) {
+      const page = await recipes.list(callerOf(ctx), listQueryToDomain(req));
+      return { recipes: page.recipes.map(recipeToProto), nextPageToken: page.nextPageToken };
+    },
+
+    async getRecipe(req, ctx) {
+      const { key } = req;
+      if (key.case === undefined || !key.value) throw invalidField('key', 'give the recipe id or slug');
+      const lookup = key.case === 'id' ? { id: key.value } : { slug: key.value };
+      return { recipe: recipeToProto(await recipes.get(callerOf(ctx), lookup)) };
+    },
+
+    async createRecipe(req, ctx) {
+      const recipe = await recipes
+        .create(signedInCallerOf(ctx), recipeInputToDomain(req.recipe))
+        .catch(prefixFields('recipe'));
+      return { recipe: recipeToProto(recipe) };
+    },
+
+    async updateRecipe(req, ctx) {
+      const recipe = await recipes
+        .update(signedInCallerOf(ctx), req.id, recipeInputToDomain(req.recipe), req.expectedVersion || null)
+        .catch(prefixFields('recipe'));
+      return { recipe: recipeToProto(recipe) };
+    },
+
+    async deleteRecipe(req, ctx) {
+      await recipes.delete(signedInCallerOf(ctx), req.id);
+      return {};
+    },
+
+    submitRecipe: transition('submit'),
+    approveRecipe: transition('approve'),
+    rejectRecipe: transition('reject'),
+    unpublishRecipe: transition('unpublish'),
+    archiveRecipe: transition('archive'),
+
+    async getRecipeHistory(req, ctx) {
+      const events = await recipes.history(callerOf(ctx), req.id);
+      return { events: events.map(eventToProto) };
+    },
+
+    async rateRecipe(req, ctx) {
+      const { rating, summary } = await ratings.rate(signedInCallerOf(ctx), req.recipeId, {
+        stars: req.stars,
+        review: req.review,
+      });
+      return { rating: ratingToProto(rating), summary };
+    },
+
+    async listRatings(req, ctx) {
+      const page = await ratings.list(callerOf(ctx), req.recipeId, pageSizeToDomain(req.pageSize), req.pageToken);
+      return { ratings: page.ratings.map(ratingToProto), nextPageToken: page.nextPageToken, summary: page.summary };
+    },
+  };
+}
+
+/** Field paths from content validation are relative to the RecipeInput message. */
+const prefixFields = (prefix: string) => (error: unknown): never => {
+  throw isDomainError(error) ? error.withFieldPrefix(prefix) : error;
+};

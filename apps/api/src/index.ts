@@ -1,0 +1,2 @@
+export { createApi, type Api, type ApiDependencies } from './app.ts';
+export { devRolesHeader, devUserHeader } from './rpc/identity.ts';

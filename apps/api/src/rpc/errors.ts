@@ -1,0 +1,46 @@
+import { create } from '@bufbuild/protobuf';
+import { Code, ConnectError } from '@connectrpc/connect';
+import { BadRequestSchema } from '@yeet/contract';
+import { isDomainError, type ErrorCode } from '@yeet/domain';
+
+const codes: Record<ErrorCode, Code> = {
+  invalid_argument: Code.InvalidArgument,
+  not_found: Code.NotFound,
+  permission_denied: Code.PermissionDenied,
+  unauthenticated: Code.Unauthenticated,
+  failed_precondition: Code.FailedPrecondition,
+  already_exists: Code.AlreadyExists,
+  resource_exhausted: Code.ResourceExhausted,
+  unavailable: Code.Unavailable,
+};
+
+/** Connection-level failures of the database: the service is unavailable, not broken. */
+function isUnavailable(error: unknown): boolean {
+  const e = error as { code?: string; message?: string } | null;
+  if (!e || typeof e !== 'object') return false;
+  if (e.code && ['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', '57P01', '57P03', '53300'].includes(e.code)) return true;
+  return typeof e.message === 'string' && /timeout exceeded when trying to connect|Connection terminated/i.test(e.message);
+}
+
+/**
+ * The one place where errors become Connect errors. Domain errors keep their message and
+ * field violations; anything else is a fault whose details stay in the logs, and the
+ * caller gets the trace id to report.
+ */
+export function toConnectError(error: unknown, traceId: string): ConnectError {
+  if (error instanceof ConnectError) return error;
+  if (isDomainError(error)) {
+    const details = error.violations.length
+      ? [{ desc: BadRequestSchema, value: create(BadRequestSchema, { fieldViolations: [...error.violations] }) }]
+      : [];
+    return new ConnectError(error.message, codes[error.code], undefined, details);
+  }
+  if (isUnavailable(error)) {
+    return new ConnectError('The database is not reachable right now. Try again in a moment.', Code.Unavailable);
+  }
+  return new ConnectError(`Something went wrong on our side. Try again; if it keeps failing, report trace id ${traceId}.`, Code.Internal);
+}
+
+/** Whether a Connect code means the caller's request was at fault (not logged as an error). */
+export const isClientError = (code: Code): boolean =>
+  code !== Code.Internal && code !== Code.Unknown && code !== Code.Unavailable && code !== Code.DataLoss;

@@ -1,0 +1,22 @@
+import { RecipeService } from '@yeet/contract';
+import { lifecyclePolicy, ownerOf, publicAccess, role, signedIn, type PolicyTable } from './policy.ts';
+
+/**
+ * The access policy of every RPC method, in one place. A method missing here does not
+ * compile, and the authorization tests walk this table.
+ */
+export const recipePolicies: PolicyTable<typeof RecipeService> = {
+  listRecipes: publicAccess,
+  getRecipe: publicAccess,
+  createRecipe: role('author'),
+  updateRecipe: ownerOf('recipe', (r) => r.id, 'editor'),
+  deleteRecipe: ownerOf('recipe', (r) => r.id),
+  submitRecipe: lifecyclePolicy('submit'),
+  approveRecipe: lifecyclePolicy('approve'),
+  rejectRecipe: lifecyclePolicy('reject'),
+  unpublishRecipe: lifecyclePolicy('unpublish'),
+  archiveRecipe: lifecyclePolicy('archive'),
+  getRecipeHistory: ownerOf('recipe', (r) => r.id, 'editor'),
+  rateRecipe: signedIn,
+  listRatings: publicAccess,
+};

@@ -1,0 +1,48 @@
+import type { Kysely, Database as Schema } from '@yeet/db';
+import { instrument, type Telemetry } from '@yeet/platform';
+import { RecipeEventStore } from './event.store.ts';
+import { MetaStore } from './meta.store.ts';
+import { RatingStore } from './rating.store.ts';
+import { RecipeStore } from './recipe.store.ts';
+import { UserStore } from './user.store.ts';
+import type { Executor } from './executor.ts';
+
+/** Every store, bound to one executor (the pool, or one transaction). */
+export interface Stores {
+  recipes: RecipeStore;
+  events: RecipeEventStore;
+  ratings: RatingStore;
+  users: UserStore;
+  meta: MetaStore;
+}
+
+function createStores(db: Executor, telemetry: Telemetry): Stores {
+  const wrap = <T extends object>(name: string, store: T) => instrument('store', name, store, telemetry);
+  return {
+    recipes: wrap('RecipeStore', new RecipeStore(db)),
+    events: wrap('RecipeEventStore', new RecipeEventStore(db)),
+    ratings: wrap('RatingStore', new RatingStore(db)),
+    users: wrap('UserStore', new UserStore(db)),
+    meta: wrap('MetaStore', new MetaStore(db)),
+  };
+}
+
+/**
+ * The stores outside a transaction, and `transaction()` to run a unit of work in one.
+ * Controllers decide where a transaction starts; stores never open one themselves.
+ */
+export class DataAccess {
+  readonly stores: Stores;
+  readonly #db: Kysely<Schema>;
+  readonly #telemetry: Telemetry;
+
+  constructor(db: Kysely<Schema>, telemetry: Telemetry) {
+    this.#db = db;
+    this.#telemetry = telemetry;
+    this.stores = createStores(db, telemetry);
+  }
+
+  transaction<T>(work: (stores: Stores) => Promise<T>): Promise<T> {
+    return this.#db.transaction().execute((tx) => work(createStores(tx, this.#telemetry)));
+  }
+}

@@ -1,0 +1,280 @@
+import { randomBytes } from 'node:crypto';
+import { sql, type RecipeRow } from '@yeet/db';
+import {
+  alreadyExists,
+  slugify,
+  type Difficulty,
+  type DietaryFlag,
+  type MealType,
+  type Recipe,
+  type RecipeContent,
+  type RecipeFilter,
+  type RecipeKey,
+  type RecipeSort,
+  type RecipeStatus,
+} from '@yeet/domain';
+import { decodeCursor, encodeCursor, invalidPageToken, isUuid } from './cursor.ts';
+import { pgCodes, pgError, type Executor } from './executor.ts';
+
+export interface RecipePage {
+  recipes: Recipe[];
+  nextPageToken: string;
+}
+
+/** Columns a state change writes, besides status. */
+export interface StatusChange {
+  status: RecipeStatus;
+  publishedAt: Date | null;
+  rejectionReason: string | null;
+}
+
+export class RecipeStore {
+  readonly #db: Executor;
+
+  constructor(db: Executor) {
+    this.#db = db;
+  }
+
+  #select() {
+    return this.#db
+      .selectFrom('recipes')
+      .innerJoin('users', 'users.id', 'recipes.author_id')
+      .selectAll('recipes')
+      .select('users.display_name as author_name');
+  }
+
+  async get(key: RecipeKey): Promise<Recipe | null> {
+    let query = this.#select();
+    if ('id' in key) {
+      if (!isUuid(key.id)) return null;
+      query = query.where('recipes.id', '=', key.id);
+    } else {
+      query = query.where('recipes.slug', '=', key.slug);
+    }
+    const row = await query.executeTakeFirst();
+    return row ? toRecipe(row) : null;
+  }
+
+  /** Loads the recipe and locks its row until the transaction ends (state changes, ratings). */
+  async getForUpdate(id: string): Promise<Recipe | null> {
+    if (!isUuid(id)) return null;
+    const row = await this.#select().where('recipes.id', '=', id).forUpdate('recipes').executeTakeFirst();
+    return row ? toRecipe(row) : null;
+  }
+
+  async ownerOf(id: string): Promise<string | null> {
+    if (!isUuid(id)) return null;
+    const row = await this.#db.selectFrom('recipes').select('author_id').where('id', '=', id).executeTakeFirst();
+    return row?.author_id ?? null;
+  }
+
+  async create(authorId: string, content: RecipeContent): Promise<Recipe> {
+    const base = slugify(content.title);
+    // A concurrent create may take the slug between the look-up and the insert: try again.
+    for (let attempt = 0; attempt < 5; attempt++) {
+      const slug = attempt < 3 ? await this.#freeSlug(base) : `${base}-${randomBytes(3).toString('hex')}`;
+      try {
+        const { id } = await this.#db
+          .insertInto('recipes')
+          .values({ slug, author_id: authorId, ...toColumns(content) })
+          .returning('id')
+          .executeTakeFirstOrThrow();
+        const recipe = await this.get({ id });
+        if (!recipe) throw new Error(`recipe ${id} vanished right after insert`);
+        return recipe;
+      } catch (e) {
+        if (pgError(e).code !== pgCodes.uniqueViolation) throw e;
+      }
+    }
+    throw alreadyExists('Could not find a free web address for this title; change the title a little and try again.');
+  }
+
+  /** `base`, or `base-2`, `base-3`… whichever is the first not taken. */
+  async #freeSlug(base: string): Promise<string> {
+    const taken = new Set(
+      (
+        await this.#db
+          .selectFrom('recipes')
+          .select('slug')
+          .where((eb) => eb.or([eb('slug', '=', base), eb('slug', 'like', `${base}-%`)]))
+          .execute()
+      ).map((r) => r.slug),
+    );
+    if (!taken.has(base)) return base;
+    for (let n = 2; ; n++) if (!taken.has(`${base}-${n}`)) return `${base}-${n}`;
+  }
+
+  async updateContent(id: string, content: RecipeContent): Promise<Recipe> {
+    await this.#db
+      .updateTable('recipes')
+      .set((eb) => ({ ...toColumns(content), version: eb('version', '+', 1), updated_at: new Date() }))
+      .where('id', '=', id)
+      .execute();
+    return this.#mustGet(id);
+  }
+
+  async changeStatus(id: string, change: StatusChange): Promise<Recipe> {
+    await this.#db
+      .updateTable('recipes')
+      .set((eb) => ({
+        status: change.status,
+        published_at: change.publishedAt,
+        rejection_reason: change.rejectionReason,
+        version: eb('version', '+', 1),
+        updated_at: new Date(),
+      }))
+      .where('id', '=', id)
+      .execute();
+    return this.#mustGet(id);
+  }
+
+  async delete(id: string): Promise<void> {
+    await this.#db.deleteFrom('recipes').where('id', '=', id).execute();
+  }
+
+  /** Recomputes the rating summary from the ratings table (call with the recipe row locked). */
+  async refreshRating(id: string): Promise<{ average: number; count: number }> {
+    const row = await this.#db
+      .updateTable('recipes')
+      .set((eb) => ({
+        rating_count: eb.selectFrom('ratings').select(sql<number>`count(*)::int`.as('n')).where('recipe_id', '=', id),
+        rating_sum: eb
+          .selectFrom('ratings')
+          .select(sql<number>`coalesce(sum(stars), 0)::int`.as('s'))
+          .where('recipe_id', '=', id),
+      }))
+      .where('id', '=', id)
+      .returning(['rating_count', 'rating_sum'])
+      .executeTakeFirstOrThrow();
+    return ratingSummary(row.rating_count, row.rating_sum);
+  }
+
+  async list(filter: RecipeFilter, sort: RecipeSort, limit: number, pageToken: string): Promise<RecipePage> {
+    const after = decodeCursor({ filter, sort }, pageToken);
+    let query = this.#select();
+    if (filter.status) query = query.where('recipes.status', '=', filter.status);
+    if (filter.authorId) query = query.where('recipes.author_id', '=', filter.authorId);
+    // Within a facet any value matches (overlap); dietary flags must all be present.
+    if (filter.cuisines.length) query = query.where('recipes.cuisines', '&&', sql<string[]>`${filter.cuisines}::text[]`);
+    if (filter.mealTypes.length) query = query.where('recipes.meal_types', '&&', sql<string[]>`${filter.mealTypes}::text[]`);
+    if (filter.tags.length) query = query.where('recipes.tags', '&&', sql<string[]>`${filter.tags}::text[]`);
+    if (filter.dietaryFlags.length) {
+      query = query.where('recipes.dietary_flags', '@>', sql<string[]>`${filter.dietaryFlags}::text[]`);
+    }
+    if (filter.difficulties.length) query = query.where('recipes.difficulty', 'in', filter.difficulties);
+    if (filter.maxTotalMinutes !== null) query = query.where('recipes.total_minutes', '<=', filter.maxTotalMinutes);
+
+    const order = sortOrder(sort, filter.status);
+    if (after) {
+      if (!isUuid(after.id) || !validCursorKey(order.column, after.key)) {
+        throw invalidPageToken();
+      }
+      const op = sql.raw(order.direction === 'desc' ? '<' : '>');
+      const key = sql`${after.key}::${sql.raw(sortColumnTypes[order.column])}`;
+      query = query.where(sql<boolean>`(${sql.ref(`recipes.${order.column}`)}, recipes.id) ${op} (${key}, ${after.id}::uuid)`);
+    }
+    const rows = await query
+      .orderBy(`recipes.${order.column}`, order.direction)
+      .orderBy('recipes.id', order.direction)
+      .limit(limit + 1)
+      .execute();
+
+    const page = rows.slice(0, limit);
+    const last = page.at(-1);
+    const nextPageToken =
+      rows.length > limit && last ? encodeCursor({ filter, sort }, { key: cursorKey(last[order.column]), id: last.id }) : '';
+    return { recipes: page.map(toRecipe), nextPageToken };
+  }
+
+  async #mustGet(id: string): Promise<Recipe> {
+    const recipe = await this.get({ id });
+    if (!recipe) throw new Error(`recipe ${id} is missing inside its own transaction`);
+    return recipe;
+  }
+}
+
+type SortColumn = 'published_at' | 'created_at' | 'rating_score' | 'total_minutes';
+
+const sortColumnTypes: Record<SortColumn, string> = {
+  published_at: 'timestamptz',
+  created_at: 'timestamptz',
+  rating_score: 'double precision',
+  total_minutes: 'integer',
+};
+
+/**
+ * "Newest" means newest published for published recipes and newest created otherwise;
+ * every order ends with the id so paging is stable.
+ */
+function sortOrder(sort: RecipeSort, status: RecipeStatus | null): { column: SortColumn; direction: 'asc' | 'desc' } {
+  switch (sort) {
+    case 'top_rated':
+      return { column: 'rating_score', direction: 'desc' };
+    case 'quickest':
+      return { column: 'total_minutes', direction: 'asc' };
+    case 'newest':
+      return { column: status === 'published' ? 'published_at' : 'created_at', direction: 'desc' };
+  }
+}
+
+function validCursorKey(column: SortColumn, key: string | number): boolean {
+  return sortColumnTypes[column] === 'timestamptz'
+    ? typeof key === 'string' && !Number.isNaN(Date.parse(key))
+    : typeof key === 'number' && Number.isFinite(key);
+}
+
+function cursorKey(value: Date | number | null): string | number {
+  if (value instanceof Date) return value.toISOString();
+  if (value === null) throw new Error('sort column is null on a row it orders');
+  return value;
+}
+
+function toColumns(c: RecipeContent) {
+  return {
+    title: c.title,
+    summary: c.summary,
+    ingredient_sections: JSON.stringify(c.ingredientSections),
+    steps: JSON.stringify(c.steps),
+    servings: c.servings,
+    prep_minutes: c.prepMinutes,
+    cook_minutes: c.cookMinutes,
+    total_minutes: c.totalMinutes,
+    difficulty: c.difficulty,
+    cuisines: c.cuisines,
+    meal_types: c.mealTypes,
+    tags: c.tags,
+    dietary_flags: c.dietaryFlags,
+  };
+}
+
+export function ratingSummary(count: number, sum: number): { average: number; count: number } {
+  return { count, average: count === 0 ? 0 : Math.round((sum / count) * 100) / 100 };
+}
+
+function toRecipe(row: RecipeRow & { author_name: string }): Recipe {
+  return {
+    id: row.id,
+    slug: row.slug,
+    status: row.status as RecipeStatus,
+    title: row.title,
+    summary: row.summary,
+    ingredientSections: row.ingredient_sections,
+    steps: row.steps,
+    servings: row.servings,
+    prepMinutes: row.prep_minutes,
+    cookMinutes: row.cook_minutes,
+    totalMinutes: row.total_minutes,
+    difficulty: row.difficulty as Difficulty | null,
+    cuisines: row.cuisines,
+    mealTypes: row.meal_types as MealType[],
+    tags: row.tags,
+    dietaryFlags: row.dietary_flags as DietaryFlag[],
+    author: { id: row.author_id, displayName: row.author_name },
+    rating: ratingSummary(row.rating_count, row.rating_sum),
+    createdAt: row.created_at,
+    updatedAt: row.updated_at,
+    publishedAt: row.published_at,
+    version: row.version,
+    rejectionReason: row.rejection_reason,
+  };
+}

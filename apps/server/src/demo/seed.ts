@@ -1,0 +1,95 @@
+import type { Api } from '@yeet/api';
+import type { Caller, RecipeContentInput, Role } from '@yeet/domain';
+import type { Logger } from '@yeet/platform';
+import recipes from './recipes.json' with { type: 'json' };
+
+/**
+ * Demo data for the embedded default: the recipes in recipes.json (written for this
+ * project), published through the real lifecycle (create → submit → approve, so the
+ * history is real), a few left in review or draft for the editorial screens, and ratings
+ * from demo users. Runs once per database: a marker in app_meta records it.
+ */
+export const seedMarker = 'demo_seed';
+
+const demoIssuer = 'urn:yeet:demo';
+
+const authors = ['Ada Okafor', 'Bruno Costa', 'Mei Lin', 'Priya Raman', 'Sam Taylor'];
+const raters = ['Alex', 'Bea', 'Carlos', 'Dana', 'Eli', 'Fatima', 'Gus', 'Hana', 'Ivan', 'Jo', 'Kofi', 'Lena'];
+
+const reviews = [
+  'Made this on a Tuesday and it disappeared in minutes.',
+  'Clear steps, great result. I added a little more salt.',
+  'Good, though mine needed ten minutes longer.',
+  'A new favourite in our house.',
+  'Tasty, but I would halve the chilli next time.',
+  'Exactly as described. Will make again.',
+  '',
+  '',
+  '',
+];
+
+/** recipes.json keeps steps as plain strings and calls the flags "dietary". */
+interface DemoRecipe extends Omit<RecipeContentInput, 'dietaryFlags' | 'steps' | 'difficulty' | 'mealTypes'> {
+  steps: string[];
+  difficulty: string;
+  mealTypes: string[];
+  dietary: string[];
+}
+
+/** Deterministic pseudo-random numbers (mulberry32), so every install gets the same demo. */
+function random(seed: number): () => number {
+  let a = seed;
+  return () => {
+    a = (a + 0x6d2b79f5) | 0;
+    let t = Math.imul(a ^ (a >>> 15), 1 | a);
+    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+export async function seedDemo(api: Api, logger: Logger): Promise<{ seeded: boolean; recipes: number }> {
+  const { stores } = api.data;
+  if (await stores.meta.get(seedMarker)) return { seeded: false, recipes: 0 };
+  const started = Date.now();
+
+  const user = async (name: string, roles: Role[]): Promise<Caller & { kind: 'user' }> => {
+    const subject = name.toLowerCase().replace(/[^a-z]+/g, '-');
+    const u = await stores.users.upsert({ issuer: demoIssuer, subject, displayName: name, email: null }, roles);
+    return { kind: 'user', user: { id: u.id, displayName: u.displayName }, roles: u.roles };
+  };
+  const authorCallers = await Promise.all(authors.map((name) => user(name, ['user', 'author'])));
+  const editor = await user('Editorial Desk', ['user', 'editor']);
+  const raterCallers = await Promise.all(raters.map((name) => user(name, ['user'])));
+
+  const rand = random(20261123);
+  const list = recipes as DemoRecipe[];
+  for (const [i, demo] of list.entries()) {
+    const { dietary, steps, ...rest } = demo;
+    const author = authorCallers[i % authorCallers.length]!;
+    // The domain validates the names (difficulty, meal types, flags) like any other input.
+    const input = { ...rest, steps: steps.map((text) => ({ text })), dietaryFlags: dietary } as RecipeContentInput;
+    const recipe = await api.recipes.create(author, input);
+    // The last four show the editorial flow: two waiting for review, one draft, one rejected.
+    const fromEnd = list.length - i;
+    if (fromEnd === 2) continue;
+    await api.recipes.transition(author, recipe.id, 'submit', '');
+    if (fromEnd === 4 || fromEnd === 3) continue;
+    if (fromEnd === 1) {
+      await api.recipes.transition(editor, recipe.id, 'reject', 'Lovely idea! Please add oven temperatures to steps 3 and 5.');
+      continue;
+    }
+    await api.recipes.transition(editor, recipe.id, 'approve', '');
+
+    const count = Math.floor(rand() * 9);
+    const start = Math.floor(rand() * raterCallers.length);
+    for (let r = 0; r < count; r++) {
+      const rater = raterCallers[(start + r) % raterCallers.length]!;
+      const stars = rand() < 0.75 ? 4 + Math.round(rand()) : 2 + Math.floor(rand() * 2);
+      const review = reviews[Math.floor(rand() * reviews.length)] ?? '';
+      await api.ratings.rate(rater, recipe.id, { stars, review });
+    }
+  }
+  await stores.meta.set(seedMarker, { at: new Date().toISOString(), recipes: list.length });
+  logger.info({ recipes: list.length, ms: Date.now() - started }, 'seeded demo data');
+  return { seeded: true, recipes: list.length };
+}

@@ -1,0 +1,111 @@
+import { createApi, type Api } from '@yeet/api';
+import { connectDatabase, migrateToLatest, startEmbeddedPostgres, type DatabaseHandle, type EmbeddedDatabase } from '@yeet/db';
+import { createMetrics, type Config, type Logger, type Telemetry } from '@yeet/platform';
+import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } from 'fastify';
+import { seedDemo } from './demo/seed.ts';
+import { DualProtocolServer } from './dual-protocol.ts';
+import { databaseCheck, registerProbes, type ReadinessCheck } from './probes.ts';
+import { registerWeb } from './web.ts';
+
+export interface Platform {
+  /** Where this process listens, e.g. http://127.0.0.1:3000. */
+  url: string;
+  app: FastifyInstance;
+  api: Api | null;
+  database: DatabaseHandle | null;
+  stop(): Promise<void>;
+}
+
+const runs = {
+  api: (role: Config['role']) => role === 'all' || role === 'api',
+  web: (role: Config['role']) => role === 'all' || role === 'web',
+  worker: (role: Config['role']) => role === 'all' || role === 'worker',
+};
+
+/**
+ * Starts the parts of the platform that `config.role` asks for, in one process on one
+ * port: `all` runs everything (the embedded default), the others one part each.
+ */
+export async function startPlatform(config: Config, logger: Logger): Promise<Platform> {
+  const telemetry: Telemetry = { logger, metrics: createMetrics() };
+  const cleanup: Array<() => Promise<void>> = [];
+  const stop = async () => {
+    for (const step of cleanup.reverse()) {
+      await step().catch((err: unknown) => logger.error({ err }, 'error while stopping'));
+    }
+  };
+
+  try {
+    const needsDatabase = runs.api(config.role) || runs.worker(config.role);
+    let database: DatabaseHandle | null = null;
+    let embedded: EmbeddedDatabase | null = null;
+    if (needsDatabase) {
+      ({ database, embedded } = await openDatabase(config, logger));
+      const db = database;
+      cleanup.push(() => db.close());
+      if (embedded) {
+        const e = embedded;
+        cleanup.unshift(() => e.stop()); // stopped last, after everything using it
+      }
+      const applied = await migrateToLatest(db.db);
+      if (applied.length) logger.info({ migrations: applied }, 'applied database migrations');
+    }
+
+    const checks: ReadinessCheck[] = database ? [databaseCheck(database.db)] : [];
+    let api: Api | null = null;
+    if (runs.api(config.role) && database) {
+      api = createApi({ db: database.db, telemetry, devAuth: config.devAuth });
+      if (config.seedDemo === 'always' || (config.seedDemo === 'auto' && embedded)) await seedDemo(api, logger);
+    }
+
+    const app = Fastify({
+      loggerInstance: logger as FastifyBaseLogger,
+      // One line per request comes from the onResponse hook below instead.
+      logController: new LogController({ disableRequestLogging: true }),
+      serverFactory: (handler) => new DualProtocolServer(handler as never) as never,
+      forceCloseConnections: 'idle',
+      trustProxy: true,
+    });
+    app.addHook('onResponse', async (req, reply) => {
+      const level = reply.statusCode >= 500 ? 'error' : reply.statusCode >= 400 ? 'info' : 'debug';
+      req.log[level]({ method: req.method, url: req.url, status: reply.statusCode, ms: Math.round(reply.elapsedTime) }, 'request');
+    });
+    registerProbes(app, checks, telemetry.metrics);
+    if (api) await api.register(app);
+    if (runs.web(config.role)) await registerWeb(app, { apiUrl: config.apiUrl });
+    cleanup.push(() => app.close());
+
+    await app.listen({ port: config.port, host: config.host });
+    const address = app.server.address();
+    const port = typeof address === 'object' && address ? address.port : config.port;
+    const url = `http://${config.host === '0.0.0.0' || config.host === '::' ? '127.0.0.1' : config.host}:${port}`;
+    logger.info({ role: config.role, url, publicUrl: config.publicUrl, embeddedDatabase: Boolean(embedded) }, 'Eat or Yeet is ready');
+    return { url, app, api, database, stop };
+  } catch (error) {
+    await stop();
+    throw error;
+  }
+}
+
+async function openDatabase(config: Config, logger: Logger): Promise<{ database: DatabaseHandle; embedded: EmbeddedDatabase | null }> {
+  let url = config.database.url;
+  let embedded: EmbeddedDatabase | null = null;
+  if (!url) {
+    if (config.role !== 'all') {
+      throw new Error(`--role ${config.role} needs DATABASE_URL: the embedded database runs only with --role all.`);
+    }
+    const pgLog = logger.child({ component: 'embedded-postgres' });
+    embedded = await startEmbeddedPostgres({
+      dataDir: config.dataDir,
+      port: config.embeddedPgPort,
+      log: (m) => pgLog.debug(m),
+    });
+    url = embedded.url;
+    logger.info({ dataDir: config.dataDir, port: embedded.port, created: embedded.created }, 'embedded PostgreSQL is running');
+  }
+  const database = connectDatabase(url, {
+    poolMax: config.database.poolMax,
+    onPoolError: (err) => logger.warn({ err }, 'idle database connection failed'),
+  });
+  return { database, embedded };
+}

@@ -1,0 +1,75 @@
+import { existsSync } from 'node:fs';
+import { Readable } from 'node:stream';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import fastifyStatic from '@fastify/static';
+import type { FastifyInstance } from 'fastify';
+
+/** The built web app (npm run build): a fetch handler and its client assets. */
+const webDist = fileURLToPath(new URL('../../web/dist/', import.meta.url));
+
+interface StartHandler {
+  fetch(request: Request, options?: { context?: Record<string, unknown> }): Promise<Response>;
+}
+
+export class WebBuildMissingError extends Error {
+  constructor() {
+    super(`The web app is not built (${webDist} is missing). Run "npm run build", or use "npm start", which builds it first.`);
+    this.name = 'WebBuildMissingError';
+  }
+}
+
+/**
+ * Serves the TanStack Start app: hashed client assets from disk with a year-long cache,
+ * every other request rendered by the app's fetch handler. `apiUrl` is where server-side
+ * rendering reaches the API.
+ */
+export async function registerWeb(app: FastifyInstance, options: { apiUrl: string }): Promise<void> {
+  const serverEntry = `${webDist}server/server.js`;
+  if (!existsSync(serverEntry)) throw new WebBuildMissingError();
+  const start = ((await import(pathToFileURL(serverEntry).href)) as { default: StartHandler }).default;
+
+  await app.register(fastifyStatic, {
+    root: `${webDist}client`,
+    wildcard: false,
+    setHeaders: (reply, path) => {
+      if (path.includes('/assets/')) reply.header('cache-control', 'public, max-age=31536000, immutable');
+    },
+  });
+  // A stale hashed asset (after a deploy) is a plain 404, not an HTML page.
+  app.get('/assets/*', (_req, reply) => reply.code(404).send());
+
+  await app.register(async (scope) => {
+    // Bodies (server-function calls) go to the app untouched.
+    scope.removeAllContentTypeParsers();
+    scope.addContentTypeParser('*', (_req, _payload, done) => done(null));
+
+    scope.all('/*', async (req, reply) => {
+      const abort = new AbortController();
+      reply.raw.on('close', () => {
+        if (!reply.raw.writableFinished) abort.abort();
+      });
+      const headers = new Headers();
+      for (const [name, value] of Object.entries(req.headers)) {
+        if (value === undefined || name.startsWith(':')) continue;
+        for (const v of Array.isArray(value) ? value : [value]) headers.append(name, v);
+      }
+      const hasBody = req.method !== 'GET' && req.method !== 'HEAD';
+      const request = new Request(new URL(req.url, `${req.protocol}://${req.host}`), {
+        method: req.method,
+        headers,
+        body: hasBody ? (Readable.toWeb(req.raw) as ReadableStream) : null,
+        signal: abort.signal,
+        ...(hasBody ? { duplex: 'half' } : {}),
+      } as RequestInit);
+
+      const response = await start.fetch(request, { context: { apiUrl: options.apiUrl } });
+      reply.code(response.status);
+      for (const [name, value] of response.headers) {
+        if (name !== 'set-cookie') reply.header(name, value);
+      }
+      const cookies = response.headers.getSetCookie();
+      if (cookies.length) reply.header('set-cookie', cookies);
+      return reply.send(response.body ? Readable.fromWeb(response.body as import('node:stream/web').ReadableStream) : null);
+    });
+  });
+}

@@ -1,0 +1,52 @@
+import { readdir, readFile } from 'node:fs/promises';
+import { fileURLToPath } from 'node:url';
+import { sql, type Kysely } from 'kysely';
+import { Migrator, type Migration, type MigrationProvider, type MigrationResultSet } from 'kysely/migration';
+
+/**
+ * SQL migrations: numbered files in packages/db/migrations, applied in order, each in its
+ * own transaction, under Kysely's migration lock so concurrent starts do not race.
+ * Forward-only: a bad migration is fixed by a new one (see docs/runbooks).
+ */
+export const migrationsDir = fileURLToPath(new URL('../migrations/', import.meta.url));
+
+class SqlFileProvider implements MigrationProvider {
+  async getMigrations(): Promise<Record<string, Migration>> {
+    const files = (await readdir(migrationsDir)).filter((f) => f.endsWith('.sql')).sort();
+    const migrations: Record<string, Migration> = {};
+    for (const file of files) {
+      const text = await readFile(new URL(file, `file://${migrationsDir}`), 'utf8');
+      // No parameters: the whole file runs through the simple query protocol.
+      migrations[file.replace(/\.sql$/, '')] = { up: async (db) => void (await sql.raw(text).execute(db)) };
+    }
+    return migrations;
+  }
+}
+
+// Kysely<any>: migrations run before (and regardless of) the typed schema.
+const migratorFor = (db: Kysely<any>) => new Migrator({ db, provider: new SqlFileProvider() });
+
+export class MigrationError extends Error {
+  constructor(message: string, options?: ErrorOptions) {
+    super(message, options);
+    this.name = 'MigrationError';
+  }
+}
+
+/** Applies pending migrations; returns the names applied now. */
+export async function migrateToLatest(db: Kysely<any>): Promise<string[]> {
+  const { error, results }: MigrationResultSet = await migratorFor(db).migrateToLatest();
+  if (error) {
+    const failed = results?.find((r) => r.status === 'Error');
+    throw new MigrationError(`Migration ${failed?.migrationName ?? '(unknown)'} failed: ${String((error as Error).message ?? error)}`, {
+      cause: error,
+    });
+  }
+  return (results ?? []).filter((r) => r.status === 'Success').map((r) => r.migrationName);
+}
+
+/** Names of migrations in the repository that the database has not applied yet. */
+export async function pendingMigrations(db: Kysely<any>): Promise<string[]> {
+  const all = await migratorFor(db).getMigrations();
+  return all.filter((m) => !m.executedAt).map((m) => m.name);
+}

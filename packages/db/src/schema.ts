@@ -1,0 +1,106 @@
+import type { ColumnType, Generated, Insertable, Selectable, Updateable } from 'kysely';
+
+/** Row types of the tables in migrations/. Stores convert these to domain entities. */
+
+type Timestamp = ColumnType<Date, Date | string | undefined, Date | string>;
+/** A column written by the database only. */
+type ReadOnly<T> = ColumnType<T, never, never>;
+
+export interface AppMetaTable {
+  key: string;
+  value: ColumnType<unknown, string, string>;
+  updated_at: Timestamp;
+}
+
+export interface UsersTable {
+  id: Generated<string>;
+  issuer: string;
+  subject: string;
+  display_name: string;
+  email: string | null;
+  roles: ColumnType<string[], string[] | undefined, string[]>;
+  created_at: Timestamp;
+  updated_at: Timestamp;
+}
+
+/** jsonb columns: read as parsed JSON, written as a JSON string. */
+type Json<T> = ColumnType<T, string, string>;
+
+export interface IngredientRow {
+  quantity: number | null;
+  unit: string;
+  item: string;
+  note: string;
+}
+
+export interface IngredientSectionRow {
+  name: string;
+  ingredients: IngredientRow[];
+}
+
+export interface StepRow {
+  text: string;
+}
+
+export interface RecipesTable {
+  id: Generated<string>;
+  slug: string;
+  author_id: string;
+  status: ColumnType<string, string | undefined, string>;
+  title: string;
+  summary: string;
+  ingredient_sections: Json<IngredientSectionRow[]>;
+  steps: Json<StepRow[]>;
+  servings: number;
+  prep_minutes: number;
+  cook_minutes: number;
+  total_minutes: number;
+  difficulty: string | null;
+  cuisines: string[];
+  meal_types: string[];
+  tags: string[];
+  dietary_flags: string[];
+  rating_count: ColumnType<number, number | undefined, number>;
+  rating_sum: ColumnType<number, number | undefined, number>;
+  rating_score: ReadOnly<number>;
+  rejection_reason: string | null;
+  version: ColumnType<number, number | undefined, number>;
+  created_at: Timestamp;
+  updated_at: Timestamp;
+  published_at: ColumnType<Date | null, Date | string | null | undefined, Date | string | null>;
+}
+
+export interface RecipeEventsTable {
+  id: ColumnType<string, never, never>;
+  recipe_id: string;
+  actor_id: string;
+  action: string;
+  from_status: string | null;
+  to_status: string;
+  reason: string | null;
+  created_at: Timestamp;
+}
+
+export interface RatingsTable {
+  recipe_id: string;
+  user_id: string;
+  stars: number;
+  review: string;
+  created_at: Timestamp;
+  updated_at: Timestamp;
+}
+
+export interface Database {
+  app_meta: AppMetaTable;
+  users: UsersTable;
+  recipes: RecipesTable;
+  recipe_events: RecipeEventsTable;
+  ratings: RatingsTable;
+}
+
+export type RecipeRow = Selectable<RecipesTable>;
+export type NewRecipeRow = Insertable<RecipesTable>;
+export type RecipeUpdate = Updateable<RecipesTable>;
+export type UserRow = Selectable<UsersTable>;
+export type RecipeEventRow = Selectable<RecipeEventsTable>;
+export type RatingRow = Selectable<RatingsTable>;

@@ -1,0 +1,83 @@
+import type { UserRef } from './caller.ts';
+import type { RecipeStatus } from './lifecycle.ts';
+
+export const difficulties = ['easy', 'medium', 'hard'] as const;
+export type Difficulty = (typeof difficulties)[number];
+
+export const mealTypes = ['breakfast', 'lunch', 'dinner', 'dessert', 'snack', 'drink', 'side'] as const;
+export type MealType = (typeof mealTypes)[number];
+
+export const dietaryFlags = ['vegetarian', 'vegan', 'gluten-free', 'dairy-free', 'nut-free'] as const;
+export type DietaryFlag = (typeof dietaryFlags)[number];
+
+export interface Ingredient {
+  /** null for "to taste". */
+  quantity: number | null;
+  unit: string;
+  item: string;
+  note: string;
+}
+
+export interface IngredientSection {
+  name: string;
+  ingredients: Ingredient[];
+}
+
+export interface Step {
+  text: string;
+}
+
+/** Everything an author writes about a recipe. */
+export interface RecipeContent {
+  title: string;
+  summary: string;
+  ingredientSections: IngredientSection[];
+  steps: Step[];
+  servings: number;
+  prepMinutes: number;
+  cookMinutes: number;
+  totalMinutes: number;
+  /** null while a draft has not chosen one yet. */
+  difficulty: Difficulty | null;
+  cuisines: string[];
+  mealTypes: MealType[];
+  tags: string[];
+  dietaryFlags: DietaryFlag[];
+}
+
+export interface RatingSummary {
+  average: number;
+  count: number;
+}
+
+export interface Recipe extends RecipeContent {
+  id: string;
+  slug: string;
+  status: RecipeStatus;
+  author: UserRef;
+  rating: RatingSummary;
+  createdAt: Date;
+  updatedAt: Date;
+  publishedAt: Date | null;
+  version: number;
+  /** The editor's reason when the last transition was a rejection. */
+  rejectionReason: string | null;
+}
+
+export type RecipeKey = { id: string } | { slug: string };
+
+export const recipeSorts = ['newest', 'top_rated', 'quickest'] as const;
+export type RecipeSort = (typeof recipeSorts)[number];
+
+export interface RecipeFilter {
+  cuisines: string[];
+  mealTypes: MealType[];
+  difficulties: Difficulty[];
+  tags: string[];
+  dietaryFlags: DietaryFlag[];
+  maxTotalMinutes: number | null;
+  /** null: any state (only when listing one author's recipes). */
+  status: RecipeStatus | null;
+  /** Restrict to this author's recipes. */
+  authorId: string | null;
+}

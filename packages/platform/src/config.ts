@@ -1,0 +1,116 @@
+import path from 'node:path';
+import { z } from 'zod';
+
+/**
+ * Every setting, read once from the environment at start-up. A bad value stops the
+ * process with a message naming the variable. The README's configuration table lists
+ * the same variables; keep them in step.
+ */
+export const roles = ['all', 'api', 'web', 'worker'] as const;
+export type ProcessRole = (typeof roles)[number];
+
+const bool = z
+  .enum(['true', 'false', '1', '0', 'yes', 'no'], { error: 'use true or false' })
+  .transform((v) => v === 'true' || v === '1' || v === 'yes');
+
+const port = z.coerce
+  .number({ error: 'must be a port number' })
+  .int({ error: 'must be a whole number' })
+  .min(0, { error: 'must be between 0 and 65535' })
+  .max(65535, { error: 'must be between 0 and 65535' });
+
+const url = z.url({ error: 'must be an absolute URL, e.g. http://localhost:3000' });
+
+const schema = z.object({
+  PORT: port.default(3000),
+  HOST: z.string().min(1).default('127.0.0.1'),
+  ROLE: z.enum(roles, { error: `use one of: ${roles.join(', ')}` }).default('all'),
+  PUBLIC_URL: url.optional(),
+  DATABASE_URL: z
+    .string()
+    .regex(/^postgres(ql)?:\/\//, { error: 'must be a postgres:// connection URL' })
+    .optional(),
+  DATABASE_POOL_MAX: z.coerce.number().int().min(1).max(200).default(10),
+  DATA_DIR: z.string().min(1).default('.data'),
+  EMBEDDED_PG_PORT: port.default(0),
+  SEED_DEMO: z.enum(['auto', 'always', 'never'], { error: 'use auto, always or never' }).default('auto'),
+  API_URL: url.optional(),
+  LOG_LEVEL: z
+    .enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], {
+      error: 'use fatal, error, warn, info, debug, trace or silent',
+    })
+    .default('info'),
+  DEV_AUTH: bool.default(false),
+  SHUTDOWN_TIMEOUT_MS: z.coerce.number().int().min(0).max(120_000).default(10_000),
+});
+
+export type Env = z.infer<typeof schema>;
+
+export interface Config {
+  port: number;
+  host: string;
+  role: ProcessRole;
+  /** Where people reach the platform; used for links. */
+  publicUrl: string;
+  database: { url: string | null; poolMax: number };
+  dataDir: string;
+  embeddedPgPort: number;
+  seedDemo: 'auto' | 'always' | 'never';
+  /** Where the web role's server-side rendering reaches the API. */
+  apiUrl: string;
+  logLevel: Env['LOG_LEVEL'];
+  /** Trust the x-yeet-dev-user header. For local development and tests only. */
+  devAuth: boolean;
+  shutdownTimeoutMs: number;
+}
+
+export class ConfigError extends Error {
+  constructor(issues: string[]) {
+    super(`Invalid configuration:\n${issues.map((i) => `  - ${i}`).join('\n')}`);
+    this.name = 'ConfigError';
+  }
+}
+
+/** Parses the environment; `overrides` (e.g. from command-line flags) win over it. */
+export function loadConfig(
+  env: Record<string, string | undefined> = process.env,
+  overrides: Partial<Record<keyof Env, string>> = {},
+): Config {
+  const raw = { ...pickDefined(env), ...pickDefined(overrides) };
+  const result = schema.safeParse(raw);
+  if (!result.success) {
+    throw new ConfigError(
+      result.error.issues.map((issue) => {
+        const name = String(issue.path[0] ?? '');
+        return `${name}=${JSON.stringify(raw[name] ?? '')}: ${issue.message}`;
+      }),
+    );
+  }
+  const e = result.data;
+  const localUrl = `http://${e.HOST === '0.0.0.0' || e.HOST === '::' ? '127.0.0.1' : e.HOST}:${e.PORT}`;
+  return {
+    port: e.PORT,
+    host: e.HOST,
+    role: e.ROLE,
+    publicUrl: stripSlash(e.PUBLIC_URL ?? `http://localhost:${e.PORT}`),
+    database: { url: e.DATABASE_URL ?? null, poolMax: e.DATABASE_POOL_MAX },
+    dataDir: path.resolve(e.DATA_DIR),
+    embeddedPgPort: e.EMBEDDED_PG_PORT,
+    seedDemo: e.SEED_DEMO,
+    apiUrl: stripSlash(e.API_URL ?? localUrl),
+    logLevel: e.LOG_LEVEL,
+    devAuth: e.DEV_AUTH,
+    shutdownTimeoutMs: e.SHUTDOWN_TIMEOUT_MS,
+  };
+}
+
+function pickDefined(values: Record<string, string | undefined>): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const key of Object.keys(schema.shape)) {
+    const value = values[key];
+    if (value !== undefined && value !== '') out[key] = value;
+  }
+  return out;
+}
+
+const stripSlash = (u: string) => u.replace(/\/+$/, '');

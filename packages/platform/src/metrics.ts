@@ -1,0 +1,38 @@
+import { Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+
+/** Seconds; from sub-millisecond store calls to slow page renders. */
+const durationBuckets = [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10];
+
+/**
+ * The process's metrics, in a registry of its own (tests build several apps in one
+ * process). Exposed at GET /metrics in the Prometheus text format.
+ */
+export interface Metrics {
+  registry: Registry;
+  /** RED per RPC method: rate and errors from the count by code, duration from the buckets. */
+  rpcDuration: Histogram<'method' | 'code'>;
+  /** Every controller and store method, labelled by layer. */
+  operationDuration: Histogram<'layer' | 'operation' | 'outcome'>;
+}
+
+export function createMetrics(options: { defaultMetrics?: boolean } = {}): Metrics {
+  const registry = new Registry();
+  if (options.defaultMetrics ?? true) collectDefaultMetrics({ register: registry, prefix: 'yeet_' });
+  return {
+    registry,
+    rpcDuration: new Histogram({
+      name: 'yeet_rpc_duration_seconds',
+      help: 'Duration of RPC calls by method and result code.',
+      labelNames: ['method', 'code'],
+      buckets: durationBuckets,
+      registers: [registry],
+    }),
+    operationDuration: new Histogram({
+      name: 'yeet_operation_duration_seconds',
+      help: 'Duration of controller and store methods by layer, operation and outcome.',
+      labelNames: ['layer', 'operation', 'outcome'],
+      buckets: durationBuckets,
+      registers: [registry],
+    }),
+  };
+}
