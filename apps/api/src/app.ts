@@ -6,6 +6,7 @@ import type { FastifyInstance } from 'fastify';
 import { RatingController } from './controllers/rating.controller.ts';
 import { RecipeController } from './controllers/recipe.controller.ts';
 import { recipeHandlers } from './handlers/recipe.handler.ts';
+import { createJobCatalogue, type JobCatalogue } from './jobs/tasks.ts';
 import { DevHeaderIdentity } from './rpc/identity.ts';
 import { recipePolicies } from './rpc/policies.ts';
 import { secureService, type RpcDependencies } from './rpc/service.ts';
@@ -21,6 +22,8 @@ export interface Api {
   data: DataAccess;
   recipes: RecipeController;
   ratings: RatingController;
+  /** The background tasks and their schedules, for the worker. */
+  jobs: JobCatalogue;
   /** Mounts the Connect services under /api on a Fastify instance. */
   register(app: FastifyInstance): Promise<void>;
 }
@@ -43,10 +46,14 @@ export function createApi(deps: ApiDependencies): Api {
     data,
     recipes,
     ratings,
+    jobs: createJobCatalogue(ratings),
     async register(app) {
       await app.register(fastifyConnectPlugin, {
         prefix: '/api',
         readMaxBytes: maxRequestBytes,
+        // Strict JSON: an unknown field or enum name is a client mistake worth reporting,
+        // not something to ignore silently (see docs/decisions/0002-strict-json.md).
+        jsonOptions: { ignoreUnknownFields: false },
         routes: (router) => {
           router.service(RecipeService, secureService(RecipeService, recipeHandlers(recipes, ratings), recipePolicies, rpc));
         },

@@ -1,2 +1,3 @@
 export { createApi, type Api, type ApiDependencies } from './app.ts';
 export { devRolesHeader, devUserHeader } from './rpc/identity.ts';
+export type { JobCatalogue, TaskHandler } from './jobs/tasks.ts';

@@ -17,10 +17,27 @@ export class DualProtocolServer extends net.Server {
   readonly h1: http.Server;
   readonly h2: http2.Http2Server;
   readonly #sessions = new Set<http2.Http2Session>();
+  /** HTTP/1.1 sockets and how many requests each is serving (the inner server never listens, so it does not track them). */
+  readonly #sockets = new Map<net.Socket, number>();
+  #closing = false;
 
   constructor(handler: Handler) {
     super();
     this.h1 = http.createServer(handler as http.RequestListener);
+    this.h1.on('connection', (socket: net.Socket) => {
+      this.#sockets.set(socket, 0);
+      socket.on('close', () => this.#sockets.delete(socket));
+    });
+    this.h1.on('request', (req: http.IncomingMessage, res: http.ServerResponse) => {
+      const socket = req.socket;
+      this.#sockets.set(socket, (this.#sockets.get(socket) ?? 0) + 1);
+      if (this.#closing) res.shouldKeepAlive = false;
+      res.on('close', () => {
+        const inFlight = (this.#sockets.get(socket) ?? 1) - 1;
+        this.#sockets.set(socket, inFlight);
+        if (this.#closing && inFlight === 0) socket.destroySoon();
+      });
+    });
     this.h2 = http2.createServer(handler as (req: http2.Http2ServerRequest, res: http2.Http2ServerResponse) => void);
     this.h2.on('session', (session) => {
       this.#sessions.add(session);
@@ -31,12 +48,14 @@ export class DualProtocolServer extends net.Server {
 
   /** Called by Fastify on close: drop keep-alive connections that carry no request. */
   closeIdleConnections(): void {
-    this.h1.closeIdleConnections();
+    this.#closing = true;
+    for (const [socket, inFlight] of this.#sockets) if (inFlight === 0) socket.destroy();
     for (const session of this.#sessions) session.close();
   }
 
   closeAllConnections(): void {
-    this.h1.closeAllConnections();
+    this.#closing = true;
+    for (const socket of this.#sockets.keys()) socket.destroy();
     for (const session of this.#sessions) session.destroy();
   }
 }

@@ -2,6 +2,7 @@ import { createApi, type Api } from '@yeet/api';
 import { connectDatabase, migrateToLatest, startEmbeddedPostgres, type DatabaseHandle, type EmbeddedDatabase } from '@yeet/db';
 import { createMetrics, type Config, type Logger, type Telemetry } from '@yeet/platform';
 import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } from 'fastify';
+import { startWorker } from '@yeet/worker';
 import { seedDemo } from './demo/seed.ts';
 import { DualProtocolServer } from './dual-protocol.ts';
 import { databaseCheck, registerProbes, type ReadinessCheck } from './probes.ts';
@@ -52,10 +53,20 @@ export async function startPlatform(config: Config, logger: Logger): Promise<Pla
     }
 
     const checks: ReadinessCheck[] = database ? [databaseCheck(database.db)] : [];
-    let api: Api | null = null;
-    if (runs.api(config.role) && database) {
-      api = createApi({ db: database.db, telemetry, devAuth: config.devAuth });
-      if (config.seedDemo === 'always' || (config.seedDemo === 'auto' && embedded)) await seedDemo(api, logger);
+    // The API's composition also carries the background tasks the worker runs.
+    const api: Api | null = database ? createApi({ db: database.db, telemetry, devAuth: config.devAuth }) : null;
+    if (api && runs.api(config.role) && (config.seedDemo === 'always' || (config.seedDemo === 'auto' && embedded))) {
+      await seedDemo(api, logger);
+    }
+    if (api && database && runs.worker(config.role)) {
+      const worker = await startWorker({
+        pool: database.pool,
+        catalogue: api.jobs,
+        logger,
+        metrics: telemetry.metrics,
+        concurrency: config.workerConcurrency,
+      });
+      cleanup.push(() => worker.stop());
     }
 
     const app = Fastify({
@@ -71,7 +82,7 @@ export async function startPlatform(config: Config, logger: Logger): Promise<Pla
       req.log[level]({ method: req.method, url: req.url, status: reply.statusCode, ms: Math.round(reply.elapsedTime) }, 'request');
     });
     registerProbes(app, checks, telemetry.metrics);
-    if (api) await api.register(app);
+    if (api && runs.api(config.role)) await api.register(app);
     if (runs.web(config.role)) await registerWeb(app, { apiUrl: config.apiUrl });
     cleanup.push(() => app.close());
 

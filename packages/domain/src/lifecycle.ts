@@ -1,4 +1,5 @@
 import { failedPrecondition, invalidField, permissionDenied } from './errors.ts';
+import { hasControlCharacters } from './text.ts';
 
 /**
  * The recipe lifecycle, in one table. Every state change goes through `planTransition`;
@@ -84,6 +85,7 @@ export function planTransition(
   if (reason.length > maxReasonLength) {
     throw invalidField('reason', `must be at most ${maxReasonLength} characters`);
   }
+  if (hasControlCharacters(reason)) throw invalidField('reason', 'contains control characters; remove them');
   if (!rule.from.includes(status)) {
     const allowed = rule.from.map((s) => pluralLabels[s]).join(' or ');
     throw failedPrecondition(`This recipe is ${statusLabels[status]}; only ${allowed} can be ${rule.done}.`);

@@ -1,5 +1,6 @@
 import type { UserRef } from './caller.ts';
 import { invalidArgument, type FieldViolation } from './errors.ts';
+import { hasControlCharacters } from './text.ts';
 
 export const maxReviewLength = 2000;
 
@@ -25,6 +26,8 @@ export function parseRatingInput(input: RatingInput): RatingInput {
   const review = input.review.trim();
   if (review.length > maxReviewLength) {
     violations.push({ field: 'review', description: `must be at most ${maxReviewLength} characters` });
+  } else if (hasControlCharacters(review)) {
+    violations.push({ field: 'review', description: 'contains control characters; remove them' });
   }
   if (violations.length > 0) throw invalidArgument(violations);
   return { stars: input.stars, review };

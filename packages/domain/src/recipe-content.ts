@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { failedPrecondition, invalidArgument, type FieldViolation } from './errors.ts';
 import { dietaryFlags, difficulties, mealTypes, type RecipeContent } from './recipe.ts';
-import { kebab } from './text.ts';
+import { hasControlCharacters, kebab } from './text.ts';
 
 /**
  * Validation of what authors write. Two levels:
@@ -33,7 +33,11 @@ export const limits = {
 const oneOf = (values: readonly string[]) => `choose one of: ${values.join(', ')}`;
 
 const text = (max: number, what: string) =>
-  z.string().trim().max(max, { error: `${what} must be at most ${max} characters` });
+  z
+    .string()
+    .trim()
+    .max(max, { error: `${what} must be at most ${max} characters` })
+    .refine((value) => !hasControlCharacters(value), { error: `${what} contains control characters; remove them` });
 
 const minutes = (what: string) =>
   z

@@ -34,3 +34,8 @@ export function slugify(title: string): string {
   }
   return slug || 'recipe';
 }
+
+/** NUL and other control characters (tabs and newlines are fine) have no place in text people read. */
+export function hasControlCharacters(text: string): boolean {
+  return /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F]/.test(text);
+}

@@ -41,6 +41,7 @@ const schema = z.object({
     })
     .default('info'),
   DEV_AUTH: bool.default(false),
+  WORKER_CONCURRENCY: z.coerce.number().int().min(1).max(64).default(2),
   SHUTDOWN_TIMEOUT_MS: z.coerce.number().int().min(0).max(120_000).default(10_000),
 });
 
@@ -61,6 +62,8 @@ export interface Config {
   logLevel: Env['LOG_LEVEL'];
   /** Trust the x-yeet-dev-user header. For local development and tests only. */
   devAuth: boolean;
+  /** Jobs one worker process runs at once. */
+  workerConcurrency: number;
   shutdownTimeoutMs: number;
 }
 
@@ -100,6 +103,7 @@ export function loadConfig(
     apiUrl: stripSlash(e.API_URL ?? localUrl),
     logLevel: e.LOG_LEVEL,
     devAuth: e.DEV_AUTH,
+    workerConcurrency: e.WORKER_CONCURRENCY,
     shutdownTimeoutMs: e.SHUTDOWN_TIMEOUT_MS,
   };
 }

@@ -13,6 +13,8 @@ export interface Metrics {
   rpcDuration: Histogram<'method' | 'code'>;
   /** Every controller and store method, labelled by layer. */
   operationDuration: Histogram<'layer' | 'operation' | 'outcome'>;
+  /** Background jobs by task; outcome "error" means the job will be retried (or has failed for good). */
+  jobDuration: Histogram<'task' | 'outcome'>;
 }
 
 export function createMetrics(options: { defaultMetrics?: boolean } = {}): Metrics {
@@ -31,6 +33,13 @@ export function createMetrics(options: { defaultMetrics?: boolean } = {}): Metri
       name: 'yeet_operation_duration_seconds',
       help: 'Duration of controller and store methods by layer, operation and outcome.',
       labelNames: ['layer', 'operation', 'outcome'],
+      buckets: durationBuckets,
+      registers: [registry],
+    }),
+    jobDuration: new Histogram({
+      name: 'yeet_job_duration_seconds',
+      help: 'Duration of background jobs by task and outcome.',
+      labelNames: ['task', 'outcome'],
       buckets: durationBuckets,
       registers: [registry],
     }),

@@ -35,6 +35,20 @@ export class RatingController {
     });
   }
 
+  /**
+   * Repairs rating summaries that drifted from the ratings (e.g. ratings removed with a
+   * deleted account). Each repair takes the recipe's row lock, like rate() does.
+   */
+  async reconcile(batch = 500): Promise<number> {
+    const ids = await this.#data.stores.recipes.ratingDrift(batch);
+    for (const id of ids) {
+      await this.#data.transaction(async (s) => {
+        if (await s.recipes.getForUpdate(id)) await s.recipes.refreshRating(id);
+      });
+    }
+    return ids.length;
+  }
+
   async list(caller: Caller, recipeId: string, pageSize: number, pageToken: string): Promise<RatingPage & { summary: RatingSummary }> {
     const recipe = await this.#data.stores.recipes.get({ id: recipeId });
     if (!recipe || !canSee(caller, recipe)) throw notFound('Recipe');

@@ -14,6 +14,11 @@ const codes: Record<ErrorCode, Code> = {
   unavailable: Code.Unavailable,
 };
 
+/** PostgreSQL data exceptions caused by a value in the request (a safety net behind validation). */
+const unstorable = new Set(['22021', '22P05', '22001', '22003', '22P02']);
+const isUnstorableValue = (error: unknown) =>
+  typeof error === 'object' && error !== null && unstorable.has((error as { code?: string }).code ?? '');
+
 /** Connection-level failures of the database: the service is unavailable, not broken. */
 function isUnavailable(error: unknown): boolean {
   const e = error as { code?: string; message?: string } | null;
@@ -34,6 +39,9 @@ export function toConnectError(error: unknown, traceId: string): ConnectError {
       ? [{ desc: BadRequestSchema, value: create(BadRequestSchema, { fieldViolations: [...error.violations] }) }]
       : [];
     return new ConnectError(error.message, codes[error.code], undefined, details);
+  }
+  if (isUnstorableValue(error)) {
+    return new ConnectError('The request contains a value that cannot be stored (e.g. a NUL character or a number out of range).', Code.InvalidArgument);
   }
   if (isUnavailable(error)) {
     return new ConnectError('The database is not reachable right now. Try again in a moment.', Code.Unavailable);

@@ -46,3 +46,6 @@ const uuidPattern = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{1
 
 /** Ids that are not UUIDs cannot exist; stores treat them as "not found" without asking. */
 export const isUuid = (id: string): boolean => uuidPattern.test(id);
+
+/** The same for slugs, whose shape the database enforces. */
+export const isSlug = (slug: string): boolean => slug.length <= 100 && /^[a-z0-9]+(-[a-z0-9]+)*$/.test(slug);

@@ -13,7 +13,7 @@ import {
   type RecipeSort,
   type RecipeStatus,
 } from '@yeet/domain';
-import { decodeCursor, encodeCursor, invalidPageToken, isUuid } from './cursor.ts';
+import { decodeCursor, encodeCursor, invalidPageToken, isSlug, isUuid } from './cursor.ts';
 import { pgCodes, pgError, type Executor } from './executor.ts';
 
 export interface RecipePage {
@@ -49,6 +49,7 @@ export class RecipeStore {
       if (!isUuid(key.id)) return null;
       query = query.where('recipes.id', '=', key.id);
     } else {
+      if (!isSlug(key.slug)) return null;
       query = query.where('recipes.slug', '=', key.slug);
     }
     const row = await query.executeTakeFirst();
@@ -147,6 +148,31 @@ export class RecipeStore {
       .returning(['rating_count', 'rating_sum'])
       .executeTakeFirstOrThrow();
     return ratingSummary(row.rating_count, row.rating_sum);
+  }
+
+  /** Recipes whose stored rating summary disagrees with their ratings (at most `limit`). */
+  async ratingDrift(limit: number): Promise<string[]> {
+    const rows = await this.#db
+      .selectFrom('recipes as r')
+      .leftJoin(
+        (eb) =>
+          eb
+            .selectFrom('ratings')
+            .select(['recipe_id', sql<number>`count(*)::int`.as('n'), sql<number>`sum(stars)::int`.as('s')])
+            .groupBy('recipe_id')
+            .as('agg'),
+        (join) => join.onRef('agg.recipe_id', '=', 'r.id'),
+      )
+      .select('r.id')
+      .where((eb) =>
+        eb.or([
+          eb('r.rating_count', '<>', eb.fn.coalesce('agg.n', sql.lit(0))),
+          eb('r.rating_sum', '<>', eb.fn.coalesce('agg.s', sql.lit(0))),
+        ]),
+      )
+      .limit(limit)
+      .execute();
+    return rows.map((r) => r.id);
   }
 
   async list(filter: RecipeFilter, sort: RecipeSort, limit: number, pageToken: string): Promise<RecipePage> {

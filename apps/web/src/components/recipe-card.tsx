@@ -1,0 +1,44 @@
+import { Link } from '@tanstack/react-router';
+import type { Recipe } from '@yeet/contract';
+import { formatMinutes } from '../lib/format';
+import { difficultyLabels } from '../lib/labels';
+import { CoverPlaceholder } from './cover';
+import { Stars } from './rating';
+
+export function RecipeCard({ recipe }: { recipe: Recipe }) {
+  return (
+    <article className="card">
+      <CoverPlaceholder slug={recipe.slug} title={recipe.title} className="card__cover" />
+      <div className="card__body">
+        <h3 className="card__title">
+          <Link to="/r/$slug" params={{ slug: recipe.slug }} className="card__link">
+            {recipe.title}
+          </Link>
+        </h3>
+        <p className="card__summary">{recipe.summary}</p>
+        <ul className="card__meta" aria-label="At a glance">
+          <li>
+            <span className="visually-hidden">Total time: </span>⏱ {formatMinutes(recipe.totalMinutes)}
+          </li>
+          {recipe.difficulty ? <li>{difficultyLabels[recipe.difficulty]}</li> : null}
+          <li>
+            <Stars average={recipe.rating?.average ?? 0} count={recipe.rating?.count ?? 0} size="sm" />
+          </li>
+        </ul>
+      </div>
+    </article>
+  );
+}
+
+export function RecipeGrid({ recipes, label }: { recipes: Recipe[]; label: string }) {
+  if (recipes.length === 0) return <p className="empty">No recipes here yet.</p>;
+  return (
+    <ul className="grid" aria-label={label}>
+      {recipes.map((r) => (
+        <li key={r.id}>
+          <RecipeCard recipe={r} />
+        </li>
+      ))}
+    </ul>
+  );
+}

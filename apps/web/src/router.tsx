@@ -1,0 +1,30 @@
+import { QueryClient } from '@tanstack/react-query';
+import { createRouter } from '@tanstack/react-router';
+import { setupRouterSsrQueryIntegration } from '@tanstack/react-router-ssr-query';
+import { ErrorPage, NotFoundPage } from './components/pages';
+import { createApiTransport } from './lib/api';
+import { routeTree } from './routeTree.gen';
+
+/** Called once per server request (and once in the browser): a fresh cache each time. */
+export function getRouter() {
+  const isServer = typeof window === 'undefined';
+  const queryClient = new QueryClient({
+    defaultOptions: { queries: { staleTime: 30_000, retry: isServer ? false : 1 } },
+  });
+  const router = createRouter({
+    routeTree,
+    context: { queryClient, transport: createApiTransport() },
+    scrollRestoration: true,
+    defaultPreload: 'intent',
+    defaultErrorComponent: ErrorPage,
+    defaultNotFoundComponent: NotFoundPage,
+  });
+  setupRouterSsrQueryIntegration({ router, queryClient });
+  return router;
+}
+
+declare module '@tanstack/react-router' {
+  interface Register {
+    router: ReturnType<typeof getRouter>;
+  }
+}

@@ -1,0 +1,19 @@
+import { createCsrfMiddleware, createStart } from '@tanstack/react-start';
+
+/** Values the host server passes with every request (see apps/server/src/web.ts). */
+export interface RequestContext {
+  /** Where server-side rendering reaches the API, e.g. http://127.0.0.1:3000. */
+  apiUrl: string;
+}
+
+declare module '@tanstack/react-start' {
+  interface Register {
+    server: { requestContext: RequestContext };
+  }
+}
+
+export const startInstance = createStart(() => ({
+  // A custom start instance replaces Start's default request middleware, which is the
+  // CSRF check for server functions: keep it.
+  requestMiddleware: [createCsrfMiddleware({ filter: (ctx) => ctx.handlerType === 'serverFn' })],
+}));

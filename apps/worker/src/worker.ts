@@ -1,0 +1,73 @@
+import type { JobCatalogue } from '@yeet/api';
+import type { Logger, Metrics } from '@yeet/platform';
+import { Logger as WorkerLogger, parseCronItems, run, type Runner, type TaskList } from 'graphile-worker';
+import type pg from 'pg';
+
+export interface WorkerHandle {
+  stop(): Promise<void>;
+}
+
+export interface WorkerOptions {
+  pool: pg.Pool;
+  catalogue: JobCatalogue;
+  logger: Logger;
+  metrics: Metrics;
+  concurrency: number;
+}
+
+/**
+ * Runs the job catalogue on graphile-worker, in the application's PostgreSQL (schema
+ * graphile_worker, created and migrated on start). A thrown error means "retry later" with
+ * exponential backoff; stop() lets running jobs finish.
+ */
+export async function startWorker(options: WorkerOptions): Promise<WorkerHandle> {
+  const { catalogue, logger, metrics } = options;
+  assertCatalogue(catalogue);
+
+  const taskList: TaskList = {};
+  for (const [name, handler] of Object.entries(catalogue.tasks)) {
+    taskList[name] = async (payload, helpers) => {
+      const log = logger.child({ task: name, jobId: helpers.job.id, attempt: helpers.job.attempts });
+      const stop = metrics.jobDuration.startTimer({ task: name });
+      try {
+        await handler(payload, { logger: log });
+        stop({ outcome: 'ok' });
+      } catch (err) {
+        stop({ outcome: 'error' });
+        log.error({ err, maxAttempts: helpers.job.max_attempts }, `job ${name} failed; it will be retried`);
+        throw err;
+      }
+    };
+  }
+
+  const runner: Runner = await run({
+    pgPool: options.pool,
+    concurrency: options.concurrency,
+    noHandleSignals: true, // the process's own shutdown stops the worker
+    logger: graphileLogger(logger),
+    taskList,
+    parsedCronItems: parseCronItems(
+      catalogue.schedules.map((s) => ({ task: s.task, match: s.cron, identifier: s.task, options: { backfillPeriod: 0 } })),
+    ),
+  });
+  logger.info({ tasks: Object.keys(taskList), schedules: catalogue.schedules }, 'worker is running');
+  return { stop: () => runner.stop() };
+}
+
+/** Like immich's job registry check: a schedule for a task nobody handles stops the start. */
+function assertCatalogue(catalogue: JobCatalogue): void {
+  for (const schedule of catalogue.schedules) {
+    if (!catalogue.tasks[schedule.task]) throw new Error(`schedule "${schedule.cron}" names unknown task "${schedule.task}"`);
+  }
+}
+
+function graphileLogger(logger: Logger): WorkerLogger {
+  const child = logger.child({ component: 'graphile-worker' });
+  return new WorkerLogger((scope) => (level, message, meta) => {
+    const fields = { ...scope, ...meta };
+    if (level === 'error') child.error(fields, message);
+    else if (level === 'warning') child.warn(fields, message);
+    else if (level === 'info') child.debug(fields, message); // its info lines are per-job chatter
+    else child.trace(fields, message);
+  });
+}

@@ -1,0 +1,32 @@
+import { describe, expect, it } from 'vitest';
+import { ConfigError, loadConfig } from '../src/config.ts';
+
+describe('loadConfig', () => {
+  it('has working defaults for the embedded setup', () => {
+    const c = loadConfig({});
+    expect(c).toMatchObject({ port: 3000, role: 'all', devAuth: false, seedDemo: 'auto', database: { url: null } });
+    expect(c.apiUrl).toBe('http://127.0.0.1:3000');
+    expect(c.publicUrl).toBe('http://localhost:3000');
+  });
+
+  it('names every bad variable and its value', () => {
+    try {
+      loadConfig({ PORT: 'eighty', ROLE: 'chef', DATABASE_URL: 'mysql://x', DEV_AUTH: 'maybe' });
+      expect.unreachable();
+    } catch (e) {
+      expect(e).toBeInstanceOf(ConfigError);
+      const message = (e as Error).message;
+      for (const name of ['PORT="eighty"', 'ROLE="chef"', 'DATABASE_URL="mysql://x"', 'DEV_AUTH="maybe"']) {
+        expect(message).toContain(name);
+      }
+    }
+  });
+
+  it('lets command-line flags override the environment', () => {
+    expect(loadConfig({ ROLE: 'web' }, { ROLE: 'api' }).role).toBe('api');
+  });
+
+  it('treats an empty variable as unset', () => {
+    expect(loadConfig({ PORT: '' }).port).toBe(3000);
+  });
+});

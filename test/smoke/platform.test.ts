@@ -1,0 +1,144 @@
+import { execFile, spawn, type ChildProcess } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { promisify } from 'node:util';
+import { freePort } from '@yeet/db';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+
+/**
+ * The README's start path, for real: build the web app, start `yeet --role all` with no
+ * DATABASE_URL (so an embedded PostgreSQL under DATA_DIR), and read the pages it serves.
+ */
+const root = path.resolve(import.meta.dirname, '../..');
+const main = path.join(root, 'apps/server/src/main.ts');
+const run = promisify(execFile);
+
+interface Running {
+  child: ChildProcess;
+  url: string;
+  output: () => string;
+}
+
+async function startProcess(env: Record<string, string>, args: string[] = []): Promise<Running> {
+  const port = await freePort();
+  const child = spawn(process.execPath, [main, 'start', ...args], {
+    cwd: root,
+    env: { ...process.env, DATABASE_URL: '', PORT: String(port), LOG_LEVEL: 'info', ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let output = '';
+  child.stdout!.on('data', (d) => (output += d));
+  child.stderr!.on('data', (d) => (output += d));
+  const url = `http://127.0.0.1:${port}`;
+  const deadline = Date.now() + 60_000;
+  while (!output.includes('Eat or Yeet is ready')) {
+    if (child.exitCode !== null) throw new Error(`the platform exited (${child.exitCode}):\n${output}`);
+    if (Date.now() > deadline) throw new Error(`the platform did not start within 60 s:\n${output}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  return { child, url, output: () => output };
+}
+
+/** Ctrl-C, as a person would stop it; resolves with the exit code. */
+async function interrupt(p: Running): Promise<number | null> {
+  const exited = new Promise<number | null>((resolve) => p.child.once('exit', (code) => resolve(code)));
+  p.child.kill('SIGINT');
+  return exited;
+}
+
+let dataDir: string;
+let running: Running | undefined;
+
+beforeAll(async () => {
+  await run(process.execPath, [path.join(root, 'node_modules/vite/bin/vite.js'), 'build'], { cwd: path.join(root, 'apps/web') });
+  dataDir = await mkdtemp(path.join(tmpdir(), 'yeet-smoke-'));
+}, 180_000);
+
+afterAll(async () => {
+  if (running && running.child.exitCode === null) await interrupt(running);
+  if (dataDir) await rm(dataDir, { recursive: true, force: true });
+});
+
+describe('npm start: --role all on the embedded database', () => {
+  it('serves server-rendered pages with the demo recipes', async () => {
+    running = await startProcess({ DATA_DIR: dataDir });
+    expect(running.output()).toContain('seeded demo data');
+
+    const home = await fetch(`${running.url}/`);
+    expect(home.status).toBe(200);
+    const homeHtml = await home.text();
+    expect(homeHtml).toContain('Newest recipes');
+    const slugs = [...homeHtml.matchAll(/href="\/r\/([a-z0-9-]+)"/g)].map((m) => m[1]);
+    expect(slugs.length).toBeGreaterThanOrEqual(8);
+
+    const recipePage = await fetch(`${running.url}/r/cacio-e-pepe`);
+    expect(recipePage.status).toBe(200);
+    const html = await recipePage.text();
+    // in the HTML itself, not filled in later by JavaScript
+    expect(html).toContain('<h1>Cacio e Pepe</h1>');
+    expect(html).toContain('Pecorino');
+    expect(html).toMatch(/<title>Cacio e Pepe — Eat or Yeet<\/title>/);
+
+    expect((await fetch(`${running.url}/r/no-such-recipe`)).status).toBe(404);
+
+    const api = await fetch(`${running.url}/api/yeet.v1.RecipeService/ListRecipes`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: '{}',
+    });
+    expect(((await api.json()) as { recipes: unknown[] }).recipes).toHaveLength(20);
+  });
+
+  it('stops on Ctrl-C, PostgreSQL included, even with a keep-alive connection open', async () => {
+    await fetch(`${running!.url}/healthz`, { keepalive: true });
+    const started = Date.now();
+    expect(await interrupt(running!)).toBe(0);
+    expect(Date.now() - started).toBeLessThan(5_000);
+    // a cleanly stopped cluster leaves no lock file behind
+    expect(existsSync(path.join(dataDir, 'pg', 'postmaster.pid'))).toBe(false);
+  });
+
+  it('reuses the data on the next start: no new cluster, no second seeding', async () => {
+    running = await startProcess({ DATA_DIR: dataDir });
+    expect(running.output()).toContain('"created":false');
+    expect(running.output()).not.toContain('seeded demo data');
+    const res = await fetch(`${running.url}/api/yeet.v1.RecipeService/GetRecipe`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ slug: 'cacio-e-pepe-2' }),
+    });
+    expect(res.status).toBe(404);
+    await interrupt(running);
+  });
+});
+
+describe('the web role on its own', () => {
+  it('renders a clear 503 page, not a crash, when the API is unreachable', async () => {
+    const deadApi = await freePort();
+    const web = await startProcess({ API_URL: `http://127.0.0.1:${deadApi}` }, ['--role', 'web']);
+    try {
+      const res = await fetch(`${web.url}/r/cacio-e-pepe`);
+      expect(res.status).toBe(503);
+      const html = await res.text();
+      expect(html).toContain('The kitchen is closed for a moment');
+      expect(html).toContain('Eat or Yeet'); // the layout and navigation are still there
+      expect(html).not.toContain(String(deadApi)); // internals stay out of the page
+      expect((await fetch(`${web.url}/`)).status).toBe(503);
+    } finally {
+      await interrupt(web);
+    }
+  });
+});
+
+describe('configuration errors', () => {
+  it('stop the process with a message naming the variable', async () => {
+    const result = await run(process.execPath, [main, 'start'], { cwd: root, env: { ...process.env, PORT: 'eighty', ROLE: 'chef' } }).catch(
+      (e: { code: number; stderr: string }) => e,
+    );
+    expect('code' in result && result.code).toBe(2);
+    expect((result as { stderr: string }).stderr).toContain('PORT="eighty": must be a port number');
+    expect((result as { stderr: string }).stderr).toContain('ROLE="chef"');
+  });
+});

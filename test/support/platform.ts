@@ -1,0 +1,61 @@
+import { createClient, type Client, type Interceptor } from '@connectrpc/connect';
+import { createConnectTransport } from '@connectrpc/connect-node';
+import { RecipeService } from '@yeet/contract';
+import { createTestDatabase, type TestDatabase } from '@yeet/db/testing';
+import { createLogger, loadConfig } from '@yeet/platform';
+import { startPlatform, type Platform } from '../../apps/server/src/runtime.ts';
+import { inject } from 'vitest';
+
+export interface TestPlatform {
+  platform: Platform;
+  database: TestDatabase;
+  baseUrl: string;
+  /** A RecipeService client acting as `handle` with `roles` (the dev identity header). */
+  recipes(handle?: string, roles?: string[]): Client<typeof RecipeService>;
+  stop(): Promise<void>;
+}
+
+/**
+ * The real API process (`--role api`) on a free port, on this test file's own database,
+ * with the development identity header switched on so tests can act as anyone.
+ */
+export async function startTestPlatform(
+  env: Record<string, string> = {},
+  /** Another platform's database (e.g. a worker next to an API); dropped by its owner. */
+  shared?: TestDatabase,
+): Promise<TestPlatform> {
+  const database = shared ?? (await createTestDatabase(inject('testDatabaseServer')));
+  const config = loadConfig({
+    ROLE: 'api',
+    PORT: '0',
+    DATABASE_URL: database.url,
+    DATABASE_POOL_MAX: '5',
+    DEV_AUTH: 'true',
+    SEED_DEMO: 'never',
+    ...env,
+  });
+  const platform = await startPlatform(config, createLogger({ level: process.env.TEST_LOG_LEVEL ?? 'silent' }));
+  const baseUrl = platform.url;
+  return {
+    platform,
+    database,
+    baseUrl,
+    recipes(handle, roles = []) {
+      const identify: Interceptor = (next) => (req) => {
+        if (handle) {
+          req.header.set('x-yeet-dev-user', handle);
+          if (roles.length) req.header.set('x-yeet-dev-roles', roles.join(','));
+        }
+        return next(req);
+      };
+      return createClient(
+        RecipeService,
+        createConnectTransport({ baseUrl: `${baseUrl}/api`, httpVersion: '1.1', interceptors: [identify] }),
+      );
+    },
+    async stop() {
+      await platform.stop();
+      if (!shared) await database.drop();
+    },
+  };
+}
