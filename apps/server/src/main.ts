@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 import { parseArgs } from 'node:util';
 import { connectDatabase, migrateToLatest } from '@yeet/db';
+import { migrateJobQueue } from '@yeet/worker';
 import { ConfigError, createLogger, loadConfig, type Config } from '@yeet/platform';
 import { startPlatform } from './runtime.ts';
 
@@ -76,6 +77,7 @@ async function migrate(config: Config, logger: ReturnType<typeof createLogger>):
   const database = connectDatabase(config.database.url, { poolMax: 1 });
   try {
     const applied = await migrateToLatest(database.db);
+    await migrateJobQueue(database.pool, logger);
     logger.info({ applied }, applied.length ? 'migrations applied' : 'database already up to date');
     return 0;
   } finally {

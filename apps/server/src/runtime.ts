@@ -1,8 +1,15 @@
-import { createApi, type Api } from '@yeet/api';
-import { connectDatabase, migrateToLatest, startEmbeddedPostgres, type DatabaseHandle, type EmbeddedDatabase } from '@yeet/db';
+import { createApi, searchChangedChannel, type Api } from '@yeet/api';
+import {
+  connectDatabase,
+  listen,
+  migrateToLatest,
+  startEmbeddedPostgres,
+  type DatabaseHandle,
+  type EmbeddedDatabase,
+} from '@yeet/db';
 import { createMetrics, type Config, type Logger, type Telemetry } from '@yeet/platform';
 import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } from 'fastify';
-import { startWorker } from '@yeet/worker';
+import { migrateJobQueue, registerQueueMetrics, startWorker } from '@yeet/worker';
 import { seedDemo } from './demo/seed.ts';
 import { DualProtocolServer } from './dual-protocol.ts';
 import { databaseCheck, registerProbes, type ReadinessCheck } from './probes.ts';
@@ -40,8 +47,9 @@ export async function startPlatform(config: Config, logger: Logger): Promise<Pla
     const needsDatabase = runs.api(config.role) || runs.worker(config.role);
     let database: DatabaseHandle | null = null;
     let embedded: EmbeddedDatabase | null = null;
+    let databaseUrl = '';
     if (needsDatabase) {
-      ({ database, embedded } = await openDatabase(config, logger));
+      ({ database, embedded, url: databaseUrl } = await openDatabase(config, logger));
       const db = database;
       cleanup.push(() => db.close());
       if (embedded) {
@@ -50,11 +58,25 @@ export async function startPlatform(config: Config, logger: Logger): Promise<Pla
       }
       const applied = await migrateToLatest(db.db);
       if (applied.length) logger.info({ migrations: applied }, 'applied database migrations');
+      await migrateJobQueue(db.pool, logger);
+      registerQueueMetrics(db.pool, telemetry.metrics);
     }
 
     const checks: ReadinessCheck[] = database ? [databaseCheck(database.db)] : [];
     // The API's composition also carries the background tasks the worker runs.
-    const api: Api | null = database ? createApi({ db: database.db, telemetry, devAuth: config.devAuth }) : null;
+    const api: Api | null = database
+      ? createApi({ db: database.db, telemetry, devAuth: config.devAuth, searchCache: config.searchCache })
+      : null;
+    if (api && database && runs.api(config.role)) {
+      // Cached search results are dropped whenever the index changes, in any process.
+      const cache = api.searchCache;
+      const listener = listen(databaseUrl, searchChangedChannel, {
+        onNotify: () => cache.invalidate(),
+        onState: (connected) => cache.invalidate(connected),
+        onError: (err) => logger.warn({ err }, 'search change listener lost its connection; retrying'),
+      });
+      cleanup.push(() => listener.close());
+    }
     if (api && runs.api(config.role) && (config.seedDemo === 'always' || (config.seedDemo === 'auto' && embedded))) {
       await seedDemo(api, logger);
     }
@@ -98,7 +120,10 @@ export async function startPlatform(config: Config, logger: Logger): Promise<Pla
   }
 }
 
-async function openDatabase(config: Config, logger: Logger): Promise<{ database: DatabaseHandle; embedded: EmbeddedDatabase | null }> {
+async function openDatabase(
+  config: Config,
+  logger: Logger,
+): Promise<{ database: DatabaseHandle; embedded: EmbeddedDatabase | null; url: string }> {
   let url = config.database.url;
   let embedded: EmbeddedDatabase | null = null;
   if (!url) {
@@ -118,5 +143,5 @@ async function openDatabase(config: Config, logger: Logger): Promise<{ database:
     poolMax: config.database.poolMax,
     onPoolError: (err) => logger.warn({ err }, 'idle database connection failed'),
   });
-  return { database, embedded };
+  return { database, embedded, url };
 }

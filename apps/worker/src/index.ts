@@ -1,1 +1,1 @@
-export { startWorker, type WorkerHandle } from './worker.ts';
+export { migrateJobQueue, registerQueueMetrics, startWorker, type WorkerHandle } from './worker.ts';

@@ -1,6 +1,7 @@
 import type { JobCatalogue } from '@yeet/api';
 import type { Logger, Metrics } from '@yeet/platform';
-import { Logger as WorkerLogger, parseCronItems, run, type Runner, type TaskList } from 'graphile-worker';
+import { Logger as WorkerLogger, parseCronItems, run, runMigrations, type Runner, type TaskList } from 'graphile-worker';
+import { Gauge } from 'prom-client';
 import type pg from 'pg';
 
 export interface WorkerHandle {
@@ -52,6 +53,42 @@ export async function startWorker(options: WorkerOptions): Promise<WorkerHandle>
   });
   logger.info({ tasks: Object.keys(taskList), schedules: catalogue.schedules }, 'worker is running');
   return { stop: () => runner.stop() };
+}
+
+/**
+ * Creates or upgrades the queue's schema (graphile_worker). Every role that enqueues jobs
+ * runs it at start, so the API can enqueue before any worker has ever started.
+ */
+export async function migrateJobQueue(pool: pg.Pool, logger: Logger): Promise<void> {
+  await runMigrations({ pgPool: pool, logger: graphileLogger(logger) });
+}
+
+/** Queue depth and permanently failed jobs, read from the queue on every scrape. */
+export function registerQueueMetrics(pool: pg.Pool, metrics: Metrics): void {
+  const read = async () =>
+    (
+      await pool.query<{ ready: number; waiting: number; failed: number }>(
+        `select count(*) filter (where attempts < max_attempts and run_at <= now() and locked_at is null)::int as ready,
+                count(*) filter (where attempts < max_attempts and run_at > now())::int as waiting,
+                count(*) filter (where attempts >= max_attempts)::int as failed
+         from graphile_worker.jobs`,
+      )
+    ).rows[0]!;
+  let pending: ReturnType<typeof read> | null = null;
+  // One query per scrape for all three gauges.
+  const once = () => (pending ??= read().finally(() => setTimeout(() => (pending = null), 100)));
+  const gauge = (name: string, help: string, pick: (r: Awaited<ReturnType<typeof read>>) => number) =>
+    new Gauge({
+      name,
+      help,
+      registers: [metrics.registry],
+      async collect() {
+        this.set(pick(await once()));
+      },
+    });
+  gauge('yeet_job_queue_ready', 'Jobs due now and waiting for a worker.', (r) => r.ready);
+  gauge('yeet_job_queue_scheduled', 'Jobs waiting for their run time (including retries with backoff).', (r) => r.waiting);
+  gauge('yeet_job_queue_failed', 'Jobs that used up their attempts and will not run again.', (r) => r.failed);
 }
 
 /** Like immich's job registry check: a schedule for a task nobody handles stops the start. */

@@ -1,3 +1,4 @@
 // The API contract: messages and services generated from proto/yeet/v1.
 export * from './gen/yeet/v1/common_pb.js';
 export * from './gen/yeet/v1/recipe_pb.js';
+export * from './gen/yeet/v1/search_pb.js';

@@ -6,3 +6,4 @@ export * from './rating.ts';
 export * from './recipe.ts';
 export * from './recipe-content.ts';
 export * from './text.ts';
+export * from './search.ts';

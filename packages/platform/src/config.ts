@@ -42,6 +42,8 @@ const schema = z.object({
     .default('info'),
   DEV_AUTH: bool.default(false),
   WORKER_CONCURRENCY: z.coerce.number().int().min(1).max(64).default(2),
+  SEARCH_CACHE_SIZE: z.coerce.number().int().min(0).max(100_000).default(1000),
+  SEARCH_CACHE_TTL_MS: z.coerce.number().int().min(0).max(3_600_000).default(60_000),
   SHUTDOWN_TIMEOUT_MS: z.coerce.number().int().min(0).max(120_000).default(10_000),
 });
 
@@ -64,6 +66,8 @@ export interface Config {
   devAuth: boolean;
   /** Jobs one worker process runs at once. */
   workerConcurrency: number;
+  /** In-process cache of search results: entries (0 = off) and their longest life. */
+  searchCache: { size: number; ttlMs: number };
   shutdownTimeoutMs: number;
 }
 
@@ -104,6 +108,7 @@ export function loadConfig(
     logLevel: e.LOG_LEVEL,
     devAuth: e.DEV_AUTH,
     workerConcurrency: e.WORKER_CONCURRENCY,
+    searchCache: { size: e.SEARCH_CACHE_SIZE, ttlMs: e.SEARCH_CACHE_TTL_MS },
     shutdownTimeoutMs: e.SHUTDOWN_TIMEOUT_MS,
   };
 }

@@ -1,4 +1,4 @@
-import { Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import { Counter, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 
 /** Seconds; from sub-millisecond store calls to slow page renders. */
 const durationBuckets = [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10];
@@ -15,6 +15,9 @@ export interface Metrics {
   operationDuration: Histogram<'layer' | 'operation' | 'outcome'>;
   /** Background jobs by task; outcome "error" means the job will be retried (or has failed for good). */
   jobDuration: Histogram<'task' | 'outcome'>;
+  /** Search results served from the in-process cache, and those computed. */
+  searchCacheHits: Counter<'kind'>;
+  searchCacheMisses: Counter<'kind'>;
 }
 
 export function createMetrics(options: { defaultMetrics?: boolean } = {}): Metrics {
@@ -34,6 +37,18 @@ export function createMetrics(options: { defaultMetrics?: boolean } = {}): Metri
       help: 'Duration of controller and store methods by layer, operation and outcome.',
       labelNames: ['layer', 'operation', 'outcome'],
       buckets: durationBuckets,
+      registers: [registry],
+    }),
+    searchCacheHits: new Counter({
+      name: 'yeet_search_cache_hits_total',
+      help: 'Search and suggest results served from the cache.',
+      labelNames: ['kind'],
+      registers: [registry],
+    }),
+    searchCacheMisses: new Counter({
+      name: 'yeet_search_cache_misses_total',
+      help: 'Search and suggest results computed by the engine.',
+      labelNames: ['kind'],
       registers: [registry],
     }),
     jobDuration: new Histogram({

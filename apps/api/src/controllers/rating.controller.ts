@@ -31,6 +31,7 @@ export class RatingController {
       if (recipe.author.id === caller.user.id) throw permissionDenied('You cannot rate your own recipe.');
       const rating = await s.ratings.upsert(recipeId, caller.user.id, parsed);
       const summary = await s.recipes.refreshRating(recipeId);
+      await s.jobs.reindexRecipe(recipeId);
       return { rating, summary };
     });
   }
@@ -43,7 +44,9 @@ export class RatingController {
     const ids = await this.#data.stores.recipes.ratingDrift(batch);
     for (const id of ids) {
       await this.#data.transaction(async (s) => {
-        if (await s.recipes.getForUpdate(id)) await s.recipes.refreshRating(id);
+        if (!(await s.recipes.getForUpdate(id))) return;
+        await s.recipes.refreshRating(id);
+        await s.jobs.reindexRecipe(id);
       });
     }
     return ids.length;

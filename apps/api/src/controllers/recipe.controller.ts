@@ -81,6 +81,7 @@ export class RecipeController {
         toStatus: recipe.status,
         reason: null,
       });
+      await s.jobs.reindexRecipe(recipe.id);
       return recipe;
     });
   }
@@ -91,6 +92,8 @@ export class RecipeController {
       const current = await s.recipes.getForUpdate(id);
       if (!current || !canSee(caller, current)) throw notFound('Recipe');
       assertEditable(current.status, performerFor(caller, current));
+      // A recipe in review or published must stay complete while an editor edits it.
+      if (current.status !== 'draft') assertReadyForReview(content);
       if (expectedVersion !== null && expectedVersion !== current.version) {
         throw failedPrecondition(
           `This recipe was changed by someone else (now version ${current.version}, you edited version ${expectedVersion}). Reload it and apply your changes again.`,
@@ -105,6 +108,7 @@ export class RecipeController {
         toStatus: updated.status,
         reason: null,
       });
+      await s.jobs.reindexRecipe(id);
       return updated;
     });
   }
@@ -139,6 +143,7 @@ export class RecipeController {
         toStatus: planned.to,
         reason: planned.reason,
       });
+      await s.jobs.reindexRecipe(id);
       return updated;
     });
   }

@@ -1,10 +1,7 @@
 import type { MessageInitShape } from '@bufbuild/protobuf';
 import { timestampFromDate } from '@bufbuild/protobuf/wkt';
 import {
-  DietaryFlag as PbDietaryFlag,
   Difficulty as PbDifficulty,
-  MealType as PbMealType,
-  RecipeSort as PbRecipeSort,
   RecipeStatus as PbRecipeStatus,
   type RatingSchema,
   type RecipeEventSchema,
@@ -13,80 +10,27 @@ import {
   type RecipeSchema,
 } from '@yeet/contract';
 import {
-  dietaryFlags,
-  difficulties,
   invalidField,
   kebab,
-  mealTypes,
-  recipeSorts,
-  recipeStatuses,
-  type DietaryFlag,
   type Difficulty,
-  type MealType,
   type Rating,
   type Recipe,
   type RecipeContentInput,
   type RecipeEvent,
-  type RecipeSort,
-  type RecipeStatus,
 } from '@yeet/domain';
 import type { ListRecipesQuery } from '../controllers/recipe.controller.ts';
+import {
+  contentEnums,
+  dietaryFlag,
+  difficulty,
+  filterEnums,
+  mealType,
+  optionalEnum,
+  recipeSort,
+  recipeStatus,
+} from './enums.ts';
 
-/**
- * proto ⇄ domain for recipes. Enum numbers become the domain's names here; an unknown or
- * UNSPECIFIED value inside a list becomes a name the domain rejects with a field message.
- */
-function bimap<P extends number, D extends string>(pairs: ReadonlyArray<readonly [P, D]>) {
-  const toDomain = new Map<number, D>(pairs);
-  const toProto = new Map<D, P>(pairs.map(([p, d]) => [d, p]));
-  return {
-    toDomain: (p: number): D | undefined => toDomain.get(p),
-    toProto: (d: D): P => toProto.get(d)!,
-  };
-}
-
-const difficulty = bimap<PbDifficulty, Difficulty>([
-  [PbDifficulty.EASY, 'easy'],
-  [PbDifficulty.MEDIUM, 'medium'],
-  [PbDifficulty.HARD, 'hard'],
-]);
-
-const mealType = bimap<PbMealType, MealType>([
-  [PbMealType.BREAKFAST, 'breakfast'],
-  [PbMealType.LUNCH, 'lunch'],
-  [PbMealType.DINNER, 'dinner'],
-  [PbMealType.DESSERT, 'dessert'],
-  [PbMealType.SNACK, 'snack'],
-  [PbMealType.DRINK, 'drink'],
-  [PbMealType.SIDE, 'side'],
-]);
-
-const dietaryFlag = bimap<PbDietaryFlag, DietaryFlag>([
-  [PbDietaryFlag.VEGETARIAN, 'vegetarian'],
-  [PbDietaryFlag.VEGAN, 'vegan'],
-  [PbDietaryFlag.GLUTEN_FREE, 'gluten-free'],
-  [PbDietaryFlag.DAIRY_FREE, 'dairy-free'],
-  [PbDietaryFlag.NUT_FREE, 'nut-free'],
-]);
-
-const status = bimap<PbRecipeStatus, RecipeStatus>([
-  [PbRecipeStatus.DRAFT, 'draft'],
-  [PbRecipeStatus.IN_REVIEW, 'in_review'],
-  [PbRecipeStatus.PUBLISHED, 'published'],
-  [PbRecipeStatus.ARCHIVED, 'archived'],
-]);
-
-const sort = bimap<PbRecipeSort, RecipeSort>([
-  [PbRecipeSort.NEWEST, 'newest'],
-  [PbRecipeSort.TOP_RATED, 'top_rated'],
-  [PbRecipeSort.QUICKEST, 'quickest'],
-]);
-
-/** Names the domain validation does not know, so it reports the field with its choices. */
-const unspecified = 'unspecified';
-const listToDomain = <D extends string>(values: number[], map: { toDomain: (p: number) => D | undefined }) =>
-  values.map((v) => map.toDomain(v) ?? (unspecified as D));
-
+/** proto ⇄ domain for recipes; enum maps live in enums.ts. */
 export function recipeInputToDomain(input: RecipeInput | undefined): RecipeContentInput {
   return {
     title: input?.title ?? '',
@@ -100,26 +44,12 @@ export function recipeInputToDomain(input: RecipeInput | undefined): RecipeConte
     prepMinutes: input?.prepMinutes ?? 0,
     cookMinutes: input?.cookMinutes ?? 0,
     totalMinutes: input?.totalMinutes ?? 0,
-    difficulty: input?.difficulty ? (difficulty.toDomain(input.difficulty) ?? (unspecified as Difficulty)) : null,
+    difficulty: input?.difficulty ? (contentEnums([input.difficulty], difficulty)[0] as Difficulty) : null,
     cuisines: input?.cuisines ?? [],
-    mealTypes: listToDomain(input?.mealTypes ?? [], mealType),
+    mealTypes: contentEnums(input?.mealTypes ?? [], mealType),
     tags: input?.tags ?? [],
-    dietaryFlags: listToDomain(input?.dietaryFlags ?? [], dietaryFlag),
+    dietaryFlags: contentEnums(input?.dietaryFlags ?? [], dietaryFlag),
   };
-}
-
-/** Filter values must each be a real choice: a typo should not silently widen the results. */
-function enumFilter<D extends string>(
-  values: number[],
-  map: { toDomain: (p: number) => D | undefined },
-  field: string,
-  choices: readonly string[],
-): D[] {
-  return values.map((v, i) => {
-    const d = map.toDomain(v);
-    if (!d) throw invalidField(`${field}[${i}]`, `choose one of: ${choices.join(', ')}`);
-    return d;
-  });
 }
 
 export function pageSizeToDomain(pageSize: number): number {
@@ -134,15 +64,15 @@ export function listQueryToDomain(req: ListRecipesRequest): ListRecipesQuery {
   return {
     filter: {
       cuisines: (f?.cuisines ?? []).map(kebab).filter(Boolean),
-      mealTypes: enumFilter(f?.mealTypes ?? [], mealType, 'filter.mealTypes', mealTypes),
-      difficulties: enumFilter(f?.difficulties ?? [], difficulty, 'filter.difficulties', difficulties),
+      mealTypes: filterEnums(f?.mealTypes ?? [], mealType, 'filter.mealTypes'),
+      difficulties: filterEnums(f?.difficulties ?? [], difficulty, 'filter.difficulties'),
       tags: (f?.tags ?? []).map(kebab).filter(Boolean),
-      dietaryFlags: enumFilter(f?.dietaryFlags ?? [], dietaryFlag, 'filter.dietaryFlags', dietaryFlags),
+      dietaryFlags: filterEnums(f?.dietaryFlags ?? [], dietaryFlag, 'filter.dietaryFlags'),
       maxTotalMinutes: f?.maxTotalMinutes ? f.maxTotalMinutes : null,
-      status: f?.status ? (enumFilter([f.status], status, 'filter.status', recipeStatuses)[0] ?? null) : null,
+      status: optionalEnum(f?.status ?? 0, recipeStatus, 'filter.status'),
       mine: f?.mine ?? false,
     },
-    sort: req.sort ? (enumFilter([req.sort], sort, 'sort', recipeSorts)[0] ?? 'newest') : 'newest',
+    sort: optionalEnum(req.sort, recipeSort, 'sort') ?? 'newest',
     pageSize: pageSizeToDomain(req.pageSize),
     pageToken: req.pageToken,
   };
@@ -178,7 +108,7 @@ export function recipeToProto(r: Recipe): MessageInitShape<typeof RecipeSchema> 
     mealTypes: r.mealTypes.map(mealType.toProto),
     tags: r.tags,
     dietaryFlags: r.dietaryFlags.map(dietaryFlag.toProto),
-    status: status.toProto(r.status),
+    status: recipeStatus.toProto(r.status),
     author: { id: r.author.id, displayName: r.author.displayName },
     rating: { average: r.rating.average, count: r.rating.count },
     createTime: ts(r.createdAt),
@@ -193,8 +123,8 @@ export function eventToProto(e: RecipeEvent): MessageInitShape<typeof RecipeEven
   return {
     id: e.id,
     action: e.action,
-    fromStatus: e.fromStatus ? status.toProto(e.fromStatus) : PbRecipeStatus.UNSPECIFIED,
-    toStatus: status.toProto(e.toStatus),
+    fromStatus: e.fromStatus ? recipeStatus.toProto(e.fromStatus) : PbRecipeStatus.UNSPECIFIED,
+    toStatus: recipeStatus.toProto(e.toStatus),
     actor: { id: e.actor.id, displayName: e.actor.displayName },
     reason: e.reason ?? '',
     createTime: ts(e.createdAt),

@@ -1,10 +1,11 @@
 import type { Logger } from '@yeet/platform';
 import type { RatingController } from '../controllers/rating.controller.ts';
+import type { SearchEngine } from '../search/engine.ts';
 
 /**
  * Background jobs: each task is a thin handler, like an RPC handler, that calls a
- * controller. The worker (apps/worker) runs them with graphile-worker; the registry is
- * checked at start-up, so a scheduled or queued name without a handler stops the process.
+ * controller or engine. The worker (apps/worker) runs them with graphile-worker; the
+ * registry is checked at start-up, so a schedule without a handler stops the process.
  */
 export interface TaskContext {
   logger: Logger;
@@ -23,14 +24,35 @@ export interface JobCatalogue {
   schedules: Schedule[];
 }
 
-export function createJobCatalogue(ratings: RatingController): JobCatalogue {
+/** Jobs outlive deploys: check a payload's shape before trusting it. */
+function recipeIdOf(payload: unknown): string {
+  const id = (payload as { recipeId?: unknown } | null)?.recipeId;
+  if (typeof id !== 'string') throw new Error(`payload has no recipeId: ${JSON.stringify(payload)}`);
+  return id;
+}
+
+export function createJobCatalogue(deps: { ratings: RatingController; search: SearchEngine }): JobCatalogue {
   return {
     tasks: {
+      'search.index': async (payload) => {
+        await deps.search.index([recipeIdOf(payload)]);
+      },
+      'search.reconcile': async (_payload, { logger }) => {
+        const { indexed, removed } = await deps.search.reconcile(1000);
+        if (indexed || removed) logger.warn({ indexed, removed }, 'repaired search index entries that had drifted');
+      },
+      'search.lexicon': async () => {
+        await deps.search.rebuildLexicon();
+      },
       'ratings.reconcile': async (_payload, { logger }) => {
-        const repaired = await ratings.reconcile();
+        const repaired = await deps.ratings.reconcile();
         if (repaired) logger.warn({ repaired }, 'repaired rating summaries that had drifted');
       },
     },
-    schedules: [{ task: 'ratings.reconcile', cron: '17 * * * *' }],
+    schedules: [
+      { task: 'search.reconcile', cron: '*/5 * * * *' },
+      { task: 'search.lexicon', cron: '41 * * * *' },
+      { task: 'ratings.reconcile', cron: '17 * * * *' },
+    ],
   };
 }

@@ -1,4 +1,4 @@
-import { RecipeService } from '@yeet/contract';
+import { RecipeService, SearchService } from '@yeet/contract';
 import { lifecyclePolicy, ownerOf, publicAccess, role, signedIn, type PolicyTable } from './policy.ts';
 
 /**
@@ -19,4 +19,9 @@ export const recipePolicies: PolicyTable<typeof RecipeService> = {
   getRecipeHistory: ownerOf('recipe', (r) => r.id, 'editor'),
   rateRecipe: signedIn,
   listRatings: publicAccess,
+};
+
+export const searchPolicies: PolicyTable<typeof SearchService> = {
+  searchRecipes: publicAccess,
+  suggestRecipes: publicAccess,
 };

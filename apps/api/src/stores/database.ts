@@ -1,6 +1,7 @@
 import type { Kysely, Database as Schema } from '@yeet/db';
 import { instrument, type Telemetry } from '@yeet/platform';
 import { RecipeEventStore } from './event.store.ts';
+import { JobStore } from './job.store.ts';
 import { MetaStore } from './meta.store.ts';
 import { RatingStore } from './rating.store.ts';
 import { RecipeStore } from './recipe.store.ts';
@@ -14,6 +15,7 @@ export interface Stores {
   ratings: RatingStore;
   users: UserStore;
   meta: MetaStore;
+  jobs: JobStore;
 }
 
 function createStores(db: Executor, telemetry: Telemetry): Stores {
@@ -24,6 +26,7 @@ function createStores(db: Executor, telemetry: Telemetry): Stores {
     ratings: wrap('RatingStore', new RatingStore(db)),
     users: wrap('UserStore', new UserStore(db)),
     meta: wrap('MetaStore', new MetaStore(db)),
+    jobs: wrap('JobStore', new JobStore(db)),
   };
 }
 

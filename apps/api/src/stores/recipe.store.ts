@@ -56,6 +56,14 @@ export class RecipeStore {
     return row ? toRecipe(row) : null;
   }
 
+  /** Published recipes by id, in one query; missing or unpublished ids are left out. */
+  async getPublished(ids: readonly string[]): Promise<Map<string, Recipe>> {
+    const valid = ids.filter(isUuid);
+    if (valid.length === 0) return new Map();
+    const rows = await this.#select().where('recipes.id', 'in', valid).where('recipes.status', '=', 'published').execute();
+    return new Map(rows.map((row) => [row.id, toRecipe(row)]));
+  }
+
   /** Loads the recipe and locks its row until the transaction ends (state changes, ratings). */
   async getForUpdate(id: string): Promise<Recipe | null> {
     if (!isUuid(id)) return null;

@@ -1,0 +1,48 @@
+import type { SearchFilter, SearchSort, SearchText } from '@yeet/domain';
+
+/**
+ * What the platform needs from a search engine. The PostgreSQL engine ships; another
+ * (e.g. Typesense) can be added behind the same interface. Engines return ids: the caller
+ * reads the recipes themselves from the source of truth.
+ */
+export interface SearchEngine {
+  /** (Re)indexes these recipes from their rows; those no longer published are removed. */
+  index(recipeIds: readonly string[]): Promise<void>;
+  search(query: EngineQuery): Promise<EngineResult>;
+  suggest(text: SearchText, limit: number): Promise<EngineSuggestions>;
+  /** Repairs drift: indexes what is missing or stale, removes what should not be there. */
+  reconcile(batch: number): Promise<{ indexed: number; removed: number }>;
+  /** Rebuilds the word list used for typo correction and completions. */
+  rebuildLexicon(): Promise<void>;
+}
+
+export interface EngineQuery {
+  text: SearchText;
+  filter: SearchFilter;
+  sort: SearchSort;
+  limit: number;
+  offset: number;
+  facets: boolean;
+}
+
+/** A string whose matched words are wrapped as fragments with `matched: true`. */
+export type Highlighted = Array<{ text: string; matched: boolean }>;
+
+export interface EngineHit {
+  id: string;
+  title: Highlighted;
+  summary: Highlighted;
+}
+
+export interface EngineResult {
+  hits: EngineHit[];
+  total: number;
+  /** facet name → value → count */
+  facets: Map<string, Map<string, number>>;
+  correctedQuery: string | null;
+}
+
+export interface EngineSuggestions {
+  recipes: Array<{ id: string; slug: string; title: string; highlighted: Highlighted }>;
+  tags: Array<{ tag: string; count: number }>;
+}

@@ -1,0 +1,127 @@
+import { sql, type Database, type Kysely } from '@yeet/db';
+import type { SearchText } from '@yeet/domain';
+import type { EngineQuery, EngineResult, EngineSuggestions, SearchEngine } from './engine.ts';
+import { fragments } from './highlight.ts';
+import { addWordsSql, rebuildLexiconSql, upsertDocumentsSql } from './index-sql.ts';
+import { markEnd, markStart, searchSql, type SearchSqlParams } from './search-sql.ts';
+
+/** Sent (after commit) whenever the index changes, so API processes drop cached results. */
+export const searchChangedChannel = 'yeet_search_changed';
+
+/**
+ * The PostgreSQL engine: documents in search_documents (weighted tsvector with unaccent
+ * and English stemming), typo tolerance through pg_trgm over a lexicon, synonyms, and
+ * facet totals kept by triggers. See migrations/0002_search.sql.
+ */
+export class PostgresSearchEngine implements SearchEngine {
+  readonly #db: Kysely<Database>;
+
+  constructor(db: Kysely<Database>) {
+    this.#db = db;
+  }
+
+  async index(recipeIds: readonly string[]): Promise<void> {
+    if (recipeIds.length === 0) return;
+    const ids = [...recipeIds];
+    await this.#db.transaction().execute(async (tx) => {
+      const selected = sql`r.id = any(${ids}::uuid[])`;
+      await upsertDocumentsSql(selected).execute(tx);
+      await sql`
+        delete from search_documents d where d.recipe_id = any(${ids}::uuid[])
+          and not exists (select 1 from recipes r where r.id = d.recipe_id and r.status = 'published' and r.difficulty is not null)`.execute(tx);
+      await addWordsSql(selected).execute(tx);
+      await sql`select pg_notify(${searchChangedChannel}, '')`.execute(tx);
+    });
+  }
+
+  async search(query: EngineQuery): Promise<EngineResult> {
+    const { rows } = await searchSql(toSqlParams(query)).execute(this.#db);
+    const row = rows[0]!;
+    const facets = new Map<string, Map<string, number>>();
+    for (const { key, count } of row.facets ?? []) {
+      const split = key.indexOf(':');
+      const facet = key.slice(0, split);
+      if (!facets.has(facet)) facets.set(facet, new Map());
+      facets.get(facet)!.set(key.slice(split + 1), count);
+    }
+    return {
+      hits: (row.hits ?? []).map((h) => ({
+        id: h.id,
+        title: fragments(h.title, markStart, markEnd),
+        summary: fragments(h.summary, markStart, markEnd),
+      })),
+      total: row.total,
+      facets,
+      correctedQuery: row.corrected,
+    };
+  }
+
+  async suggest(text: SearchText, limit: number): Promise<EngineSuggestions> {
+    if (text.words.length === 0) return { recipes: [], tags: [] };
+    const expression = text.words.map((w, i) => (i === text.words.length - 1 && text.prefix ? `${w}:*` : w)).join(' & ');
+    const tagPrefix = text.words.join('-');
+    const { rows } = await sql<{ recipes: EngineSuggestions['recipes'] | null; tags: EngineSuggestions['tags'] | null }>`
+      with q as (select to_tsquery('yeet_simple', ${expression}) as query),
+      titles as (
+        select d.recipe_id, d.title from search_documents d, q
+        where d.title_vector @@ q.query
+        order by d.rating_score desc, d.recipe_id desc
+        limit ${limit}
+      )
+      select
+        (select json_agg(json_build_object('id', t.recipe_id, 'slug', r.slug, 'title', t.title,
+            'highlighted', ts_headline('yeet_simple', t.title, q.query, ${`HighlightAll=true, StartSel=${markStart}, StopSel=${markEnd}`})))
+           from titles t join recipes r on r.id = t.recipe_id, q) as recipes,
+        (select json_agg(json_build_object('tag', value, 'count', count)) from (
+           select value, count from search_facet_totals
+           where facet = 'tags' and value like ${tagPrefix} || '%'
+           order by count desc, value limit 5) t) as tags`.execute(this.#db);
+    const row = rows[0]!;
+    return {
+      recipes: (row.recipes ?? []).map((r) => ({
+        ...r,
+        highlighted: fragments(r.highlighted as unknown as string, markStart, markEnd),
+      })),
+      tags: row.tags ?? [],
+    };
+  }
+
+  async reconcile(batch: number): Promise<{ indexed: number; removed: number }> {
+    const stale = await sql<{ id: string }>`
+      select r.id from recipes r
+      left join search_documents d on d.recipe_id = r.id
+      where r.status = 'published' and r.difficulty is not null
+        and (d.recipe_id is null or d.recipe_version <> r.version
+             or d.rating_count <> r.rating_count or d.rating_sum <> r.rating_sum)
+      limit ${batch}`.execute(this.#db);
+    const removed = await sql`
+      delete from search_documents d
+      where not exists (select 1 from recipes r where r.id = d.recipe_id and r.status = 'published')`.execute(this.#db);
+    await this.index(stale.rows.map((r) => r.id));
+    const removedCount = Number(removed.numAffectedRows ?? 0);
+    if (removedCount > 0 && stale.rows.length === 0) await sql`select pg_notify(${searchChangedChannel}, '')`.execute(this.#db);
+    return { indexed: stale.rows.length, removed: removedCount };
+  }
+
+  async rebuildLexicon(): Promise<void> {
+    await rebuildLexiconSql().execute(this.#db);
+  }
+}
+
+export function toSqlParams(q: EngineQuery): SearchSqlParams {
+  return {
+    words: q.text.words,
+    prefix: q.text.prefix,
+    cuisines: q.filter.cuisines,
+    mealTypes: q.filter.mealTypes,
+    difficulties: q.filter.difficulties,
+    timeBuckets: q.filter.timeBuckets,
+    maxTotalMinutes: q.filter.maxTotalMinutes,
+    tags: q.filter.tags,
+    dietaryFlags: q.filter.dietaryFlags,
+    sort: q.sort,
+    limit: q.limit,
+    offset: q.offset,
+    facets: q.facets,
+  };
+}
