@@ -57,7 +57,8 @@ export class PostgresSearchEngine implements SearchEngine {
   }
 
   async suggest(text: SearchText, limit: number): Promise<EngineSuggestions> {
-    if (text.words.length === 0) return { recipes: [], tags: [] };
+    // One typed letter matches a good part of every title: suggest from the second one on.
+    if (text.words.length === 0 || (text.words.length === 1 && text.words[0]!.length < 2)) return { recipes: [], tags: [] };
     const expression = text.words.map((w, i) => (i === text.words.length - 1 && text.prefix ? `${w}:*` : w)).join(' & ');
     const tagPrefix = text.words.join('-');
     const { rows } = await sql<{ recipes: EngineSuggestions['recipes'] | null; tags: EngineSuggestions['tags'] | null }>`
