@@ -8,8 +8,9 @@ import { freePort } from '@yeet/db';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 /**
- * The README's start path, for real: build the web app, start `yeet --role all` with no
- * DATABASE_URL (so an embedded PostgreSQL under DATA_DIR), and read the pages it serves.
+ * The README's start path, for real: the web app built by this run's global setup (as
+ * `npm start` builds it), `yeet --role all` with no DATABASE_URL (so an embedded
+ * PostgreSQL under DATA_DIR), and the pages it serves.
  */
 const root = path.resolve(import.meta.dirname, '../..');
 const main = path.join(root, 'apps/server/src/main.ts');
@@ -52,9 +53,9 @@ let dataDir: string;
 let running: Running | undefined;
 
 beforeAll(async () => {
-  await run(process.execPath, [path.join(root, 'node_modules/vite/bin/vite.js'), 'build'], { cwd: path.join(root, 'apps/web') });
+  expect(existsSync(path.join(root, 'apps/web/dist/server/server.js'))).toBe(true);
   dataDir = await mkdtemp(path.join(tmpdir(), 'yeet-smoke-'));
-}, 180_000);
+});
 
 afterAll(async () => {
   if (running && running.child.exitCode === null) await interrupt(running);
@@ -117,7 +118,10 @@ describe('npm start: --role all on the embedded database', () => {
 describe('the web role on its own', () => {
   it('renders a clear 503 page, not a crash, when the API is unreachable', async () => {
     const deadApi = await freePort();
-    const web = await startProcess({ API_URL: `http://127.0.0.1:${deadApi}` }, ['--role', 'web']);
+    const web = await startProcess(
+      { API_URL: `http://127.0.0.1:${deadApi}`, SESSION_SECRET: 'smoke-test-session-secret-0123456789abcdef' },
+      ['--role', 'web'],
+    );
     try {
       const res = await fetch(`${web.url}/r/cacio-e-pepe`);
       expect(res.status).toBe(503);

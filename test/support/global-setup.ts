@@ -1,3 +1,6 @@
+import { execFile } from 'node:child_process';
+import path from 'node:path';
+import { promisify } from 'node:util';
 import { startTestServer } from '@yeet/db/testing';
 import type { TestProject } from 'vitest/node';
 
@@ -7,8 +10,15 @@ declare module 'vitest' {
   }
 }
 
+const root = path.resolve(import.meta.dirname, '../..');
+
 export default async function setup(project: TestProject) {
+  // The web app is built once per run: the smoke and browser tests serve the build.
+  const building = promisify(execFile)(process.execPath, [path.join(root, 'node_modules/vite/bin/vite.js'), 'build'], {
+    cwd: path.join(root, 'apps/web'),
+  });
   const server = await startTestServer();
+  await building;
   project.provide('testDatabaseServer', { adminUrl: server.adminUrl, template: server.template });
   return () => server.stop();
 }

@@ -1,13 +1,15 @@
 import { createClient, type Client, type Interceptor } from '@connectrpc/connect';
 import { createConnectTransport } from '@connectrpc/connect-node';
 import { RecipeService } from '@yeet/contract';
+import { freePort } from '@yeet/db';
 import { createTestDatabase, type TestDatabase } from '@yeet/db/testing';
-import { createLogger, loadConfig } from '@yeet/platform';
+import { createLogger, loadConfig, type Config } from '@yeet/platform';
 import { startPlatform, type Platform } from '../../apps/server/src/runtime.ts';
 import { inject } from 'vitest';
 
 export interface TestPlatform {
   platform: Platform;
+  config: Config;
   database: TestDatabase;
   baseUrl: string;
   /** A RecipeService client acting as `handle` with `roles` (the dev identity header). */
@@ -25,9 +27,13 @@ export async function startTestPlatform(
   shared?: TestDatabase,
 ): Promise<TestPlatform> {
   const database = shared ?? (await createTestDatabase(inject('testDatabaseServer')));
+  // The port is known up front: the built-in issuer's URL (PUBLIC_URL) includes it.
+  const port = await freePort();
   const config = loadConfig({
     ROLE: 'api',
-    PORT: '0',
+    PORT: String(port),
+    HOST: '127.0.0.1',
+    PUBLIC_URL: `http://127.0.0.1:${port}`,
     DATABASE_URL: database.url,
     DATABASE_POOL_MAX: '5',
     DEV_AUTH: 'true',
@@ -38,6 +44,7 @@ export async function startTestPlatform(
   const baseUrl = platform.url;
   return {
     platform,
+    config,
     database,
     baseUrl,
     recipes(handle, roles = []) {

@@ -1,16 +1,27 @@
+import { randomBytes } from 'node:crypto';
 import { fastifyConnectPlugin } from '@connectrpc/connect-fastify';
-import { RecipeService, SearchService } from '@yeet/contract';
+import { RecipeService, SearchService, UserService } from '@yeet/contract';
 import type { Database, Kysely } from '@yeet/db';
-import { instrument, type Telemetry } from '@yeet/platform';
+import { instrument, signInSettings, webSessionCodec, type OidcConfig, type SignInSettings, type Telemetry } from '@yeet/platform';
 import type { FastifyInstance } from 'fastify';
+import type Provider from 'oidc-provider';
+import { AccountController, localIssuer } from './controllers/account.controller.ts';
 import { RatingController } from './controllers/rating.controller.ts';
 import { RecipeController } from './controllers/recipe.controller.ts';
 import { SearchController } from './controllers/search.controller.ts';
+import { UserController } from './controllers/user.controller.ts';
 import { recipeHandlers } from './handlers/recipe.handler.ts';
 import { searchHandlers } from './handlers/search.handler.ts';
+import { userHandlers } from './handlers/user.handler.ts';
+import { userinfoProfile } from './identity/external-profile.ts';
+import { createTokenVerifier, discovery } from './identity/token-verifier.ts';
+import { sweepExpiredOidcPayloads } from './issuer/adapter.ts';
+import { generateIssuerSecrets, issuerSecretsKey, publicKeySet, type IssuerSecrets } from './issuer/keys.ts';
+import { createIssuer } from './issuer/provider.ts';
+import { registerIssuer } from './issuer/routes.ts';
 import { createJobCatalogue, type JobCatalogue } from './jobs/tasks.ts';
-import { DevHeaderIdentity } from './rpc/identity.ts';
-import { recipePolicies, searchPolicies } from './rpc/policies.ts';
+import { DevHeaderIdentity, IdentityChain, TokenIdentity } from './rpc/identity.ts';
+import { recipePolicies, searchPolicies, userPolicies } from './rpc/policies.ts';
 import { secureService, type RpcDependencies } from './rpc/service.ts';
 import { CachingSearchEngine } from './search/cache.ts';
 import { PostgresSearchEngine } from './search/postgres.engine.ts';
@@ -21,6 +32,11 @@ export interface ApiDependencies {
   telemetry: Telemetry;
   devAuth: boolean;
   searchCache: { size: number; ttlMs: number };
+  publicUrl: string;
+  oidc: OidcConfig;
+  /** null: generated once and kept in the database. */
+  sessionSecret: string | null;
+  trustProxy: boolean;
 }
 
 export interface Api {
@@ -28,32 +44,85 @@ export interface Api {
   recipes: RecipeController;
   ratings: RatingController;
   search: SearchController;
+  users: UserController;
   /** The search engine's result cache: clear it when the index changes. */
   searchCache: CachingSearchEngine;
   /** The background tasks and their schedules, for the worker. */
   jobs: JobCatalogue;
-  /** Mounts the Connect services under /api on a Fastify instance. */
+  signIn: SignInSettings;
+  /** Mounts the Connect services under /api (and the built-in issuer under /oidc). */
   register(app: FastifyInstance): Promise<void>;
 }
 
 /** Largest request body the API reads; recipes are a few KB. */
 const maxRequestBytes = 1024 * 1024;
 
-/** Wires stores, engines, controllers and handlers together: the composition root of the API. */
-export function createApi(deps: ApiDependencies): Api {
-  const { telemetry } = deps;
+/** Wires stores, engines, identity, controllers and handlers together: the API's composition root. */
+export async function createApi(deps: ApiDependencies): Promise<Api> {
+  const { telemetry, oidc } = deps;
   const data = new DataAccess(deps.db, telemetry);
+  const controller = <T extends object>(name: string, target: T) => instrument('controller', name, target, telemetry);
+
   const engine = instrument('search', 'PostgresSearchEngine', new PostgresSearchEngine(deps.db), telemetry);
   const searchCache = new CachingSearchEngine(engine, {
     ...deps.searchCache,
     hits: telemetry.metrics.searchCacheHits,
     misses: telemetry.metrics.searchCacheMisses,
   });
-  const recipes = instrument('controller', 'RecipeController', new RecipeController(data), telemetry);
-  const ratings = instrument('controller', 'RatingController', new RatingController(data), telemetry);
-  const search = instrument('controller', 'SearchController', new SearchController(searchCache, data), telemetry);
+  const recipes = controller('RecipeController', new RecipeController(data));
+  const ratings = controller('RatingController', new RatingController(data));
+  const search = controller('SearchController', new SearchController(searchCache, data));
+  const users = controller('UserController', new UserController(data, { rolesFromIssuer: oidc.rolesClaim !== null }));
+
+  const sessionSecret =
+    deps.sessionSecret ?? (await data.stores.meta.getOrCreate('session_secret', () => randomBytes(32).toString('base64url')));
+  const signIn = signInSettings({ publicUrl: deps.publicUrl, oidc }, sessionSecret);
+  const { builtIn, issuer: issuerUrl } = signIn;
+
+  let issuer: { provider: Provider; accounts: AccountController } | null = null;
+  let tokens: TokenIdentity;
+  const identityBase = {
+    audience: oidc.audience,
+    rolesClaim: oidc.rolesClaim,
+    sessions: webSessionCodec(sessionSecret),
+    users,
+    logger: telemetry.logger,
+  };
+  if (builtIn) {
+    const secrets = await data.stores.meta.getOrCreate<IssuerSecrets>(issuerSecretsKey, generateIssuerSecrets);
+    const accounts = controller('AccountController', new AccountController(data));
+    const profile = async (accountId: string) => accounts.profile(accountId);
+    issuer = {
+      accounts,
+      provider: createIssuer({
+        publicUrl: deps.publicUrl,
+        audience: oidc.audience,
+        db: deps.db,
+        secrets,
+        client: { id: signIn.clientId, secret: signIn.clientSecret! },
+        trustProxy: deps.trustProxy,
+        profile,
+        onError: (err) => telemetry.logger.error({ err }, 'built-in issuer failed'),
+      }),
+    };
+    tokens = new TokenIdentity({
+      ...identityBase,
+      verifier: createTokenVerifier({ issuer: issuerUrl, audience: oidc.audience, keys: { kind: 'local', keySet: publicKeySet(secrets) } }),
+      issuerKey: localIssuer,
+      profile: async (subject) => (await profile(subject)) ?? { displayName: 'Cook', email: null },
+    });
+  } else {
+    const metadata = discovery(issuerUrl);
+    tokens = new TokenIdentity({
+      ...identityBase,
+      verifier: createTokenVerifier({ issuer: issuerUrl, audience: oidc.audience, keys: { kind: 'remote', metadata } }),
+      issuerKey: issuerUrl,
+      profile: userinfoProfile(metadata),
+    });
+  }
+
   const rpc: RpcDependencies = {
-    identity: new DevHeaderIdentity({ enabled: deps.devAuth, users: data.stores.users }),
+    identity: new IdentityChain([tokens, new DevHeaderIdentity({ enabled: deps.devAuth, users: data.stores.users })]),
     owners: { ownerOf: (_resource, id) => data.stores.recipes.ownerOf(id) },
     telemetry,
   };
@@ -62,9 +131,12 @@ export function createApi(deps: ApiDependencies): Api {
     recipes,
     ratings,
     search,
+    users,
     searchCache,
-    jobs: createJobCatalogue({ ratings, search: engine }),
+    jobs: createJobCatalogue({ ratings, search: engine, sweepIssuer: () => sweepExpiredOidcPayloads(deps.db) }),
+    signIn,
     async register(app) {
+      if (issuer) await registerIssuer(app, issuer.provider, issuer.accounts);
       await app.register(fastifyConnectPlugin, {
         prefix: '/api',
         readMaxBytes: maxRequestBytes,
@@ -74,6 +146,7 @@ export function createApi(deps: ApiDependencies): Api {
         routes: (router) => {
           router.service(RecipeService, secureService(RecipeService, recipeHandlers(recipes, ratings), recipePolicies, rpc));
           router.service(SearchService, secureService(SearchService, searchHandlers(search), searchPolicies, rpc));
+          router.service(UserService, secureService(UserService, userHandlers(users), userPolicies, rpc));
         },
       });
     },

@@ -7,13 +7,14 @@ import {
   type DatabaseHandle,
   type EmbeddedDatabase,
 } from '@yeet/db';
-import { createMetrics, type Config, type Logger, type Telemetry } from '@yeet/platform';
+import { createMetrics, signInSettings, type Config, type Logger, type Telemetry } from '@yeet/platform';
 import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import { migrateJobQueue, registerQueueMetrics, startWorker } from '@yeet/worker';
 import { seedDemo } from './demo/seed.ts';
 import { DualProtocolServer } from './dual-protocol.ts';
 import { databaseCheck, registerProbes, type ReadinessCheck } from './probes.ts';
 import { registerWeb } from './web.ts';
+import { registerWebSessions } from './web-session.ts';
 
 export interface Platform {
   /** Where this process listens, e.g. http://127.0.0.1:3000. */
@@ -65,7 +66,16 @@ export async function startPlatform(config: Config, logger: Logger): Promise<Pla
     const checks: ReadinessCheck[] = database ? [databaseCheck(database.db)] : [];
     // The API's composition also carries the background tasks the worker runs.
     const api: Api | null = database
-      ? createApi({ db: database.db, telemetry, devAuth: config.devAuth, searchCache: config.searchCache })
+      ? await createApi({
+          db: database.db,
+          telemetry,
+          devAuth: config.devAuth,
+          searchCache: config.searchCache,
+          publicUrl: config.publicUrl,
+          oidc: config.oidc,
+          sessionSecret: config.sessionSecret,
+          trustProxy: config.trustProxy,
+        })
       : null;
     if (api && database && runs.api(config.role)) {
       // Cached search results are dropped whenever the index changes, in any process.
@@ -97,7 +107,7 @@ export async function startPlatform(config: Config, logger: Logger): Promise<Pla
       logController: new LogController({ disableRequestLogging: true }),
       serverFactory: (handler) => new DualProtocolServer(handler as never) as never,
       forceCloseConnections: 'idle',
-      trustProxy: true,
+      trustProxy: config.trustProxy,
     });
     app.addHook('onResponse', async (req, reply) => {
       const level = reply.statusCode >= 500 ? 'error' : reply.statusCode >= 400 ? 'info' : 'debug';
@@ -105,7 +115,12 @@ export async function startPlatform(config: Config, logger: Logger): Promise<Pla
     });
     registerProbes(app, checks, telemetry.metrics);
     if (api && runs.api(config.role)) await api.register(app);
-    if (runs.web(config.role)) await registerWeb(app, { apiUrl: config.apiUrl });
+    if (runs.web(config.role)) {
+      // The web role alone has no database: its settings come from the configuration.
+      const settings = api?.signIn ?? signInSettings(config, config.sessionSecret!);
+      const sessions = await registerWebSessions(app, settings, { publicUrl: config.publicUrl, logger });
+      await registerWeb(app, { apiUrl: config.apiUrl, sessions });
+    }
     cleanup.push(() => app.close());
 
     await app.listen({ port: config.port, host: config.host });

@@ -3,6 +3,7 @@ import { Readable } from 'node:stream';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import fastifyStatic from '@fastify/static';
 import type { FastifyInstance } from 'fastify';
+import type { WebSessions } from './web-session.ts';
 
 /** The built web app (npm run build): a fetch handler and its client assets. */
 const webDist = fileURLToPath(new URL('../../web/dist/', import.meta.url));
@@ -23,7 +24,7 @@ export class WebBuildMissingError extends Error {
  * every other request rendered by the app's fetch handler. `apiUrl` is where server-side
  * rendering reaches the API.
  */
-export async function registerWeb(app: FastifyInstance, options: { apiUrl: string }): Promise<void> {
+export async function registerWeb(app: FastifyInstance, options: { apiUrl: string; sessions: WebSessions }): Promise<void> {
   const serverEntry = `${webDist}server/server.js`;
   if (!existsSync(serverEntry)) throw new WebBuildMissingError();
   const start = ((await import(pathToFileURL(serverEntry).href)) as { default: StartHandler }).default;
@@ -62,14 +63,18 @@ export async function registerWeb(app: FastifyInstance, options: { apiUrl: strin
         ...(hasBody ? { duplex: 'half' } : {}),
       } as RequestInit);
 
-      const response = await start.fetch(request, { context: { apiUrl: options.apiUrl } });
+      // Refreshes the session first if it is about to expire (rewriting its cookie).
+      const accessToken = await options.sessions.accessTokenFor(req, reply);
+      const response = await start.fetch(request, { context: { apiUrl: options.apiUrl, accessToken } });
       reply.code(response.status);
       for (const [name, value] of response.headers) {
         if (name !== 'set-cookie') reply.header(name, value);
       }
-      const cookies = response.headers.getSetCookie();
+      const cookies = [...toArray(reply.getHeader('set-cookie')), ...response.headers.getSetCookie()];
       if (cookies.length) reply.header('set-cookie', cookies);
       return reply.send(response.body ? Readable.fromWeb(response.body as import('node:stream/web').ReadableStream) : null);
     });
   });
 }
+
+const toArray = (value: unknown): string[] => (Array.isArray(value) ? value.map(String) : value ? [String(value)] : []);

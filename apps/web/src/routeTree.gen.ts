@@ -10,11 +10,35 @@
 
 import { Route as rootRouteImport } from './routes/__root'
 import { Route as IndexRouteImport } from './routes/index'
+import { Route as AccountRouteImport } from './routes/account'
+import { Route as NewRouteImport } from './routes/new'
+import { Route as AdminUsersRouteImport } from './routes/admin.users'
+import { Route as MeRecipesRouteImport } from './routes/me.recipes'
 import { Route as RSlugRouteImport } from './routes/r.$slug'
 
 const IndexRoute = IndexRouteImport.update({
   id: '/',
   path: '/',
+  getParentRoute: () => rootRouteImport,
+} as any)
+const AccountRoute = AccountRouteImport.update({
+  id: '/account',
+  path: '/account',
+  getParentRoute: () => rootRouteImport,
+} as any)
+const NewRoute = NewRouteImport.update({
+  id: '/new',
+  path: '/new',
+  getParentRoute: () => rootRouteImport,
+} as any)
+const AdminUsersRoute = AdminUsersRouteImport.update({
+  id: '/admin/users',
+  path: '/admin/users',
+  getParentRoute: () => rootRouteImport,
+} as any)
+const MeRecipesRoute = MeRecipesRouteImport.update({
+  id: '/me/recipes',
+  path: '/me/recipes',
   getParentRoute: () => rootRouteImport,
 } as any)
 const RSlugRoute = RSlugRouteImport.update({
@@ -25,27 +49,51 @@ const RSlugRoute = RSlugRouteImport.update({
 
 export interface FileRoutesByFullPath {
   '/': typeof IndexRoute
+  '/account': typeof AccountRoute
+  '/new': typeof NewRoute
+  '/admin/users': typeof AdminUsersRoute
+  '/me/recipes': typeof MeRecipesRoute
   '/r/$slug': typeof RSlugRoute
 }
 export interface FileRoutesByTo {
   '/': typeof IndexRoute
+  '/account': typeof AccountRoute
+  '/new': typeof NewRoute
+  '/admin/users': typeof AdminUsersRoute
+  '/me/recipes': typeof MeRecipesRoute
   '/r/$slug': typeof RSlugRoute
 }
 export interface FileRoutesById {
   __root__: typeof rootRouteImport
   '/': typeof IndexRoute
+  '/account': typeof AccountRoute
+  '/new': typeof NewRoute
+  '/admin/users': typeof AdminUsersRoute
+  '/me/recipes': typeof MeRecipesRoute
   '/r/$slug': typeof RSlugRoute
 }
 export interface FileRouteTypes {
   fileRoutesByFullPath: FileRoutesByFullPath
-  fullPaths: '/' | '/r/$slug'
+  fullPaths:
+    '/' | '/account' | '/new' | '/admin/users' | '/me/recipes' | '/r/$slug'
   fileRoutesByTo: FileRoutesByTo
-  to: '/' | '/r/$slug'
-  id: '__root__' | '/' | '/r/$slug'
+  to: '/' | '/account' | '/new' | '/admin/users' | '/me/recipes' | '/r/$slug'
+  id:
+    | '__root__'
+    | '/'
+    | '/account'
+    | '/new'
+    | '/admin/users'
+    | '/me/recipes'
+    | '/r/$slug'
   fileRoutesById: FileRoutesById
 }
 export interface RootRouteChildren {
   IndexRoute: typeof IndexRoute
+  AccountRoute: typeof AccountRoute
+  NewRoute: typeof NewRoute
+  AdminUsersRoute: typeof AdminUsersRoute
+  MeRecipesRoute: typeof MeRecipesRoute
   RSlugRoute: typeof RSlugRoute
 }
 
@@ -56,6 +104,34 @@ declare module '@tanstack/react-router' {
       path: '/'
       fullPath: '/'
       preLoaderRoute: typeof IndexRouteImport
+      parentRoute: typeof rootRouteImport
+    }
+    '/account': {
+      id: '/account'
+      path: '/account'
+      fullPath: '/account'
+      preLoaderRoute: typeof AccountRouteImport
+      parentRoute: typeof rootRouteImport
+    }
+    '/new': {
+      id: '/new'
+      path: '/new'
+      fullPath: '/new'
+      preLoaderRoute: typeof NewRouteImport
+      parentRoute: typeof rootRouteImport
+    }
+    '/admin/users': {
+      id: '/admin/users'
+      path: '/admin/users'
+      fullPath: '/admin/users'
+      preLoaderRoute: typeof AdminUsersRouteImport
+      parentRoute: typeof rootRouteImport
+    }
+    '/me/recipes': {
+      id: '/me/recipes'
+      path: '/me/recipes'
+      fullPath: '/me/recipes'
+      preLoaderRoute: typeof MeRecipesRouteImport
       parentRoute: typeof rootRouteImport
     }
     '/r/$slug': {
@@ -70,6 +146,10 @@ declare module '@tanstack/react-router' {
 
 const rootRouteChildren: RootRouteChildren = {
   IndexRoute: IndexRoute,
+  AccountRoute: AccountRoute,
+  NewRoute: NewRoute,
+  AdminUsersRoute: AdminUsersRoute,
+  MeRecipesRoute: MeRecipesRoute,
   RSlugRoute: RSlugRoute,
 }
 export const routeTree = rootRouteImport

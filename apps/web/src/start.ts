@@ -4,6 +4,8 @@ import { createCsrfMiddleware, createStart } from '@tanstack/react-start';
 export interface RequestContext {
   /** Where server-side rendering reaches the API, e.g. http://127.0.0.1:3000. */
   apiUrl: string;
+  /** The signed-in person's access token (from the session cookie), or null. */
+  accessToken: string | null;
 }
 
 declare module '@tanstack/react-start' {

@@ -2,3 +2,4 @@
 export * from './gen/yeet/v1/common_pb.js';
 export * from './gen/yeet/v1/recipe_pb.js';
 export * from './gen/yeet/v1/search_pb.js';
+export * from './gen/yeet/v1/user_pb.js';

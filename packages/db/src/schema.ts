@@ -90,12 +90,35 @@ export interface RatingsTable {
   updated_at: Timestamp;
 }
 
+export interface AccountsTable {
+  id: Generated<string>;
+  email: string;
+  display_name: string;
+  password_hash: string;
+  created_at: Timestamp;
+  updated_at: Timestamp;
+  last_sign_in_at: ColumnType<Date | null, Date | null | undefined, Date | null>;
+}
+
+export interface OidcPayloadsTable {
+  model: string;
+  id: string;
+  payload: ColumnType<Record<string, unknown>, string, string>;
+  grant_id: string | null;
+  uid: string | null;
+  user_code: string | null;
+  expires_at: ColumnType<Date | null, Date | null, Date | null>;
+  consumed_at: ColumnType<Date | null, Date | null | undefined, Date | null>;
+}
+
 export interface Database {
   app_meta: AppMetaTable;
   users: UsersTable;
   recipes: RecipesTable;
   recipe_events: RecipeEventsTable;
   ratings: RatingsTable;
+  accounts: AccountsTable;
+  oidc_payloads: OidcPayloadsTable;
 }
 
 export type RecipeRow = Selectable<RecipesTable>;
@@ -104,3 +127,4 @@ export type RecipeUpdate = Updateable<RecipesTable>;
 export type UserRow = Selectable<UsersTable>;
 export type RecipeEventRow = Selectable<RecipeEventsTable>;
 export type RatingRow = Selectable<RatingsTable>;
+export type AccountRow = Selectable<AccountsTable>;

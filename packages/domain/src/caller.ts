@@ -39,3 +39,18 @@ export function isSignedIn(caller: Caller): caller is SignedInCaller {
 export function isOwnerOrAdmin(caller: Caller, ownerId: string): boolean {
   return caller.kind === 'user' && (caller.user.id === ownerId || hasRole(caller, 'admin'));
 }
+
+/** Every role includes "user"; duplicates go; ordered from least to most. */
+export function normalizeRoles(input: readonly Role[]): Role[] {
+  const set = new Set<Role>(['user', ...input]);
+  return roles.filter((r) => set.has(r));
+}
+
+/** The most a caller may do, for display ("editor"). */
+export function highestRole(held: readonly Role[]): Role {
+  return held.reduce<Role>((top, r) => (rank[r] > rank[top] ? r : top), 'user');
+}
+
+/** Roles a new person gets: they can rate and write recipes (publishing needs an editor). */
+export const defaultRoles: readonly Role[] = ['user', 'author'];
+export const firstPersonRoles: readonly Role[] = ['user', 'author', 'editor', 'admin'];

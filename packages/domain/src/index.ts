@@ -7,3 +7,5 @@ export * from './recipe.ts';
 export * from './recipe-content.ts';
 export * from './text.ts';
 export * from './search.ts';
+export * from './user.ts';
+export * from './account.ts';

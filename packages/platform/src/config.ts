@@ -41,7 +41,15 @@ const schema = z.object({
     })
     .default('info'),
   DEV_AUTH: bool.default(false),
+  TRUST_PROXY: bool.default(false),
   WORKER_CONCURRENCY: z.coerce.number().int().min(1).max(64).default(2),
+  SESSION_SECRET: z.string().min(32, { error: 'must be at least 32 characters (e.g. openssl rand -base64 32)' }).optional(),
+  OIDC_ISSUER: url.optional(),
+  OIDC_CLIENT_ID: z.string().min(1).optional(),
+  OIDC_CLIENT_SECRET: z.string().min(1).optional(),
+  OIDC_AUDIENCE: z.string().min(1).optional(),
+  OIDC_ROLES_CLAIM: z.string().min(1).optional(),
+  OIDC_SCOPES: z.string().min(1).default('openid profile email offline_access'),
   SEARCH_CACHE_SIZE: z.coerce.number().int().min(0).max(100_000).default(1000),
   SEARCH_CACHE_TTL_MS: z.coerce.number().int().min(0).max(3_600_000).default(60_000),
   SHUTDOWN_TIMEOUT_MS: z.coerce.number().int().min(0).max(120_000).default(10_000),
@@ -64,12 +72,33 @@ export interface Config {
   logLevel: Env['LOG_LEVEL'];
   /** Trust the x-yeet-dev-user header. For local development and tests only. */
   devAuth: boolean;
+  /** Behind a proxy that sets X-Forwarded-For/-Proto/-Host (an ingress): believe them. */
+  trustProxy: boolean;
   /** Jobs one worker process runs at once. */
   workerConcurrency: number;
   /** In-process cache of search results: entries (0 = off) and their longest life. */
   searchCache: { size: number; ttlMs: number };
+  /** Encrypts the web session cookie and derives the built-in issuer's client secret. null: generated and kept in the database. */
+  sessionSecret: string | null;
+  oidc: OidcConfig;
   shutdownTimeoutMs: number;
 }
+
+export interface OidcConfig {
+  /** External issuer (Auth0, Keycloak…); null: the built-in issuer at <PUBLIC_URL>/oidc. */
+  issuer: string | null;
+  /** The web app's client at the issuer. */
+  clientId: string;
+  /** null: a public client (PKCE only), or for the built-in issuer, derived from the session secret. */
+  clientSecret: string | null;
+  /** The `aud` the API requires in access tokens. */
+  audience: string;
+  /** Where roles are in access tokens (a claim name or a dotted path); null: roles are managed here. */
+  rolesClaim: string | null;
+  scopes: string;
+}
+
+export const builtInClientId = 'eat-or-yeet-web';
 
 export class ConfigError extends Error {
   constructor(issues: string[]) {
@@ -94,12 +123,19 @@ export function loadConfig(
     );
   }
   const e = result.data;
+  if (e.OIDC_ISSUER && !e.OIDC_CLIENT_ID) {
+    throw new ConfigError(['OIDC_CLIENT_ID="": required with OIDC_ISSUER: the client id of this app at your identity provider']);
+  }
+  if (e.ROLE === 'web' && !e.SESSION_SECRET) {
+    throw new ConfigError(['SESSION_SECRET="": required with ROLE=web: the same value as the api processes use']);
+  }
+  const publicUrl = stripSlash(e.PUBLIC_URL ?? `http://localhost:${e.PORT}`);
   const localUrl = `http://${e.HOST === '0.0.0.0' || e.HOST === '::' ? '127.0.0.1' : e.HOST}:${e.PORT}`;
   return {
     port: e.PORT,
     host: e.HOST,
     role: e.ROLE,
-    publicUrl: stripSlash(e.PUBLIC_URL ?? `http://localhost:${e.PORT}`),
+    publicUrl,
     database: { url: e.DATABASE_URL ?? null, poolMax: e.DATABASE_POOL_MAX },
     dataDir: path.resolve(e.DATA_DIR),
     embeddedPgPort: e.EMBEDDED_PG_PORT,
@@ -107,8 +143,19 @@ export function loadConfig(
     apiUrl: stripSlash(e.API_URL ?? localUrl),
     logLevel: e.LOG_LEVEL,
     devAuth: e.DEV_AUTH,
+    trustProxy: e.TRUST_PROXY,
     workerConcurrency: e.WORKER_CONCURRENCY,
     searchCache: { size: e.SEARCH_CACHE_SIZE, ttlMs: e.SEARCH_CACHE_TTL_MS },
+    sessionSecret: e.SESSION_SECRET ?? null,
+    oidc: {
+      // Kept exactly as given: it must equal the tokens' `iss` (Auth0's ends with a slash).
+      issuer: e.OIDC_ISSUER ?? null,
+      clientId: e.OIDC_CLIENT_ID ?? builtInClientId,
+      clientSecret: e.OIDC_CLIENT_SECRET ?? null,
+      audience: e.OIDC_AUDIENCE ?? `${publicUrl}/api`,
+      rolesClaim: e.OIDC_ROLES_CLAIM ?? null,
+      scopes: e.OIDC_SCOPES,
+    },
     shutdownTimeoutMs: e.SHUTDOWN_TIMEOUT_MS,
   };
 }

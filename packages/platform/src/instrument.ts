@@ -32,8 +32,9 @@ export function outcomeOf(error: unknown): string {
 export function instrument<T extends object>(layer: string, component: string, target: T, telemetry: Telemetry): T {
   const wrapped = new Map<PropertyKey, unknown>();
   return new Proxy(target, {
-    get(obj, prop, receiver) {
-      const value: unknown = Reflect.get(obj, prop, receiver);
+    get(obj, prop) {
+      // The target itself as receiver: getters and methods see their own private fields.
+      const value: unknown = Reflect.get(obj, prop, obj);
       if (typeof value !== 'function' || typeof prop === 'symbol' || prop === 'constructor') return value;
       let fn = wrapped.get(prop);
       if (!fn) {

@@ -4,6 +4,7 @@ import {
   MealType as PbMealType,
   RecipeSort as PbRecipeSort,
   RecipeStatus as PbRecipeStatus,
+  Role as PbRole,
   SearchSort as PbSearchSort,
   TimeBucket as PbTimeBucket,
 } from '@yeet/contract';
@@ -14,6 +15,7 @@ import {
   type MealType,
   type RecipeSort,
   type RecipeStatus,
+  type Role,
   type SearchSort,
   type TimeBucket,
 } from '@yeet/domain';
@@ -76,6 +78,13 @@ export const searchSort = bimap<PbSearchSort, SearchSort>([
   [PbSearchSort.NEWEST, 'newest'],
   [PbSearchSort.TOP_RATED, 'top_rated'],
   [PbSearchSort.QUICKEST, 'quickest'],
+]);
+
+export const role = bimap<PbRole, Role>([
+  [PbRole.USER, 'user'],
+  [PbRole.AUTHOR, 'author'],
+  [PbRole.EDITOR, 'editor'],
+  [PbRole.ADMIN, 'admin'],
 ]);
 
 export const timeBucket = bimap<PbTimeBucket, TimeBucket>([

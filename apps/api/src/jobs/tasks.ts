@@ -31,7 +31,12 @@ function recipeIdOf(payload: unknown): string {
   return id;
 }
 
-export function createJobCatalogue(deps: { ratings: RatingController; search: SearchEngine }): JobCatalogue {
+export function createJobCatalogue(deps: {
+  ratings: RatingController;
+  search: SearchEngine;
+  /** Deletes the built-in issuer's expired sessions, codes and tokens. */
+  sweepIssuer: () => Promise<number>;
+}): JobCatalogue {
   return {
     tasks: {
       'search.index': async (payload) => {
@@ -44,6 +49,9 @@ export function createJobCatalogue(deps: { ratings: RatingController; search: Se
       'search.lexicon': async () => {
         await deps.search.rebuildLexicon();
       },
+      'issuer.sweep': async () => {
+        await deps.sweepIssuer();
+      },
       'ratings.reconcile': async (_payload, { logger }) => {
         const repaired = await deps.ratings.reconcile();
         if (repaired) logger.warn({ repaired }, 'repaired rating summaries that had drifted');
@@ -53,6 +61,7 @@ export function createJobCatalogue(deps: { ratings: RatingController; search: Se
       { task: 'search.reconcile', cron: '*/5 * * * *' },
       { task: 'search.lexicon', cron: '41 * * * *' },
       { task: 'ratings.reconcile', cron: '17 * * * *' },
+      { task: 'issuer.sweep', cron: '23 * * * *' },
     ],
   };
 }

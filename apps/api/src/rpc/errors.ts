@@ -46,7 +46,8 @@ export function toConnectError(error: unknown, traceId: string): ConnectError {
   if (isUnavailable(error)) {
     return new ConnectError('The database is not reachable right now. Try again in a moment.', Code.Unavailable);
   }
-  return new ConnectError(`Something went wrong on our side. Try again; if it keeps failing, report trace id ${traceId}.`, Code.Internal);
+  const reference = /^0+$/.test(traceId) ? '' : ` If it keeps failing, report trace id ${traceId}.`;
+  return new ConnectError(`Something went wrong on our side. Try again.${reference}`, Code.Internal);
 }
 
 /** Whether a Connect code means the caller's request was at fault (not logged as an error). */

@@ -1,4 +1,7 @@
-import { isRole, unauthenticated, type Caller, type Role } from '@yeet/domain';
+import { anonymous, isRole, unauthenticated, type Caller, type Role } from '@yeet/domain';
+import type { Logger, WebSessionCodec } from '@yeet/platform';
+import type { VerifiedIdentity } from '../controllers/user.controller.ts';
+import { claimAt, type TokenVerifier } from '../identity/token-verifier.ts';
 
 /**
  * Turns request headers into a caller. Implementations must be lenient about what they do
@@ -59,4 +62,76 @@ function parseRoles(header: string | null): Role[] {
     throw unauthenticated(`${devRolesHeader} takes a comma-separated list of: user, author, editor, admin.`);
   }
   return ['user', ...roles.filter((r) => r !== 'user')];
+}
+
+export interface TokenIdentityOptions {
+  verifier: TokenVerifier;
+  /** Stable name of the issuer in the users table ("local" for the built-in one). */
+  issuerKey: string;
+  rolesClaim: string | null;
+  sessions: WebSessionCodec | null;
+  users: { identify(identity: VerifiedIdentity): Promise<Caller> };
+  /** Name and email of a user seen for the first time. */
+  profile: (subject: string, token: string) => Promise<{ displayName: string; email: string | null }>;
+  logger: Logger;
+}
+
+/**
+ * OIDC access tokens: `Authorization: Bearer <jwt>`, or the web session cookie that holds
+ * one. Lenient by design: no token, or any problem with it (expired, wrong audience or
+ * issuer, unknown key, bad signature, `alg: none`…), makes the caller anonymous and the
+ * method's policy decides. Reasons are logged at debug level.
+ */
+export class TokenIdentity implements IdentityResolver {
+  readonly #options: TokenIdentityOptions;
+
+  constructor(options: TokenIdentityOptions) {
+    this.#options = options;
+  }
+
+  async resolve(headers: Headers): Promise<Caller> {
+    const o = this.#options;
+    const token = bearerToken(headers) ?? o.sessions?.read(headers.get('cookie'))?.accessToken;
+    if (!token) return anonymous;
+    const result = await o.verifier.verify(token);
+    if (!result.ok) {
+      o.logger.debug({ reason: result.reason }, 'access token not accepted; treating the caller as anonymous');
+      return anonymous;
+    }
+    const subject = result.claims.sub!;
+    return o.users.identify({
+      issuer: o.issuerKey,
+      subject,
+      roles: o.rolesClaim ? rolesIn(claimAt(result.claims, o.rolesClaim)) : null,
+      profile: () => o.profile(subject, token),
+    });
+  }
+}
+
+/** The first resolver that recognises the caller wins; none does: anonymous. */
+export class IdentityChain implements IdentityResolver {
+  readonly #resolvers: IdentityResolver[];
+
+  constructor(resolvers: IdentityResolver[]) {
+    this.#resolvers = resolvers;
+  }
+
+  async resolve(headers: Headers): Promise<Caller> {
+    for (const resolver of this.#resolvers) {
+      const caller = await resolver.resolve(headers);
+      if (caller.kind !== 'anonymous') return caller;
+    }
+    return anonymous;
+  }
+}
+
+function bearerToken(headers: Headers): string | null {
+  const match = /^Bearer\s+([A-Za-z0-9._~+/-]+=*)\s*$/i.exec(headers.get('authorization') ?? '');
+  return match?.[1] ?? null;
+}
+
+/** Our role names found in a claim (a list, or a space-separated string); others are ignored. */
+function rolesIn(value: unknown): Role[] {
+  const names = Array.isArray(value) ? value : typeof value === 'string' ? value.split(/[\s,]+/) : [];
+  return names.map((n) => String(n).toLowerCase()).filter(isRole);
 }

@@ -1,4 +1,4 @@
-import { RecipeService, SearchService } from '@yeet/contract';
+import { RecipeService, SearchService, UserService } from '@yeet/contract';
 import { lifecyclePolicy, ownerOf, publicAccess, role, signedIn, type PolicyTable } from './policy.ts';
 
 /**
@@ -24,4 +24,11 @@ export const recipePolicies: PolicyTable<typeof RecipeService> = {
 export const searchPolicies: PolicyTable<typeof SearchService> = {
   searchRecipes: publicAccess,
   suggestRecipes: publicAccess,
+};
+
+export const userPolicies: PolicyTable<typeof UserService> = {
+  getMe: signedIn,
+  updateProfile: signedIn,
+  listUsers: role('admin'),
+  setUserRoles: role('admin'),
 };

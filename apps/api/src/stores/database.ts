@@ -1,5 +1,6 @@
 import type { Kysely, Database as Schema } from '@yeet/db';
 import { instrument, type Telemetry } from '@yeet/platform';
+import { AccountStore } from './account.store.ts';
 import { RecipeEventStore } from './event.store.ts';
 import { JobStore } from './job.store.ts';
 import { MetaStore } from './meta.store.ts';
@@ -16,6 +17,7 @@ export interface Stores {
   users: UserStore;
   meta: MetaStore;
   jobs: JobStore;
+  accounts: AccountStore;
 }
 
 function createStores(db: Executor, telemetry: Telemetry): Stores {
@@ -27,6 +29,7 @@ function createStores(db: Executor, telemetry: Telemetry): Stores {
     users: wrap('UserStore', new UserStore(db)),
     meta: wrap('MetaStore', new MetaStore(db)),
     jobs: wrap('JobStore', new JobStore(db)),
+    accounts: wrap('AccountStore', new AccountStore(db)),
   };
 }
 

@@ -1,13 +1,15 @@
-import type { Role, UserRef } from '@yeet/domain';
+import { sql } from '@yeet/db';
 import type { UserRow } from '@yeet/db';
+import type { Role, UserRef } from '@yeet/domain';
 import type { Executor } from './executor.ts';
-import { isUuid } from './cursor.ts';
+import { decodeCursor, encodeCursor, invalidPageToken, isUuid } from './cursor.ts';
 
 export interface User extends UserRef {
   issuer: string;
   subject: string;
   email: string | null;
   roles: Role[];
+  createdAt: Date;
 }
 
 export interface IdentityClaims {
@@ -16,6 +18,9 @@ export interface IdentityClaims {
   displayName: string;
   email: string | null;
 }
+
+/** Issuers of users nobody signs in as: demo data, benchmarks, the development header. */
+export const syntheticIssuers = ['urn:yeet:demo', 'urn:yeet:bench', 'urn:yeet:dev'];
 
 export class UserStore {
   readonly #db: Executor;
@@ -26,7 +31,7 @@ export class UserStore {
 
   /**
    * Inserts the user on first sight, refreshes name and email afterwards. `roles` are
-   * written only when given (dev identities and seeding); otherwise they stay as stored.
+   * written only when given; otherwise they stay as stored (new users get the default).
    */
   async upsert(claims: IdentityClaims, roles?: Role[]): Promise<User> {
     const row = await this.#db
@@ -51,10 +56,89 @@ export class UserStore {
     return toUser(row);
   }
 
+  async findByIdentity(issuer: string, subject: string): Promise<User | null> {
+    const row = await this.#db
+      .selectFrom('users')
+      .selectAll()
+      .where('issuer', '=', issuer)
+      .where('subject', '=', subject)
+      .executeTakeFirst();
+    return row ? toUser(row) : null;
+  }
+
   async get(id: string): Promise<User | null> {
     if (!isUuid(id)) return null;
     const row = await this.#db.selectFrom('users').selectAll().where('id', '=', id).executeTakeFirst();
     return row ? toUser(row) : null;
+  }
+
+  /** Serialises decisions about roles (the first person, the last admin) until the transaction ends. */
+  async lockRoleDecisions(): Promise<void> {
+    await sql`select pg_advisory_xact_lock(hashtext('yeet:first-user'))`.execute(this.#db);
+  }
+
+  /** Whether any person (not demo, benchmark or development data) has an account yet. */
+  async hasPeople(): Promise<boolean> {
+    const row = await this.#db
+      .selectFrom('users')
+      .select('id')
+      .where('issuer', 'not in', syntheticIssuers)
+      .limit(1)
+      .executeTakeFirst();
+    return row !== undefined;
+  }
+
+  async countAdmins(): Promise<number> {
+    const row = await this.#db
+      .selectFrom('users')
+      .select(sql<number>`count(*)::int`.as('n'))
+      .where(sql<boolean>`'admin' = any(roles)`)
+      .where('issuer', 'not in', syntheticIssuers)
+      .executeTakeFirstOrThrow();
+    return row.n;
+  }
+
+  async setRoles(id: string, roles: Role[]): Promise<User> {
+    const row = await this.#db
+      .updateTable('users')
+      .set({ roles, updated_at: new Date() })
+      .where('id', '=', id)
+      .returningAll()
+      .executeTakeFirstOrThrow();
+    return toUser(row);
+  }
+
+  async setDisplayName(id: string, displayName: string): Promise<User> {
+    const row = await this.#db
+      .updateTable('users')
+      .set({ display_name: displayName, updated_at: new Date() })
+      .where('id', '=', id)
+      .returningAll()
+      .executeTakeFirstOrThrow();
+    return toUser(row);
+  }
+
+  /** People by name (then id), optionally filtered by part of a name or email. */
+  async list(query: string, limit: number, pageToken: string): Promise<{ users: User[]; nextPageToken: string }> {
+    const fingerprint = { query };
+    const after = decodeCursor(fingerprint, pageToken);
+    let q = this.#db.selectFrom('users').selectAll().where('issuer', 'not in', ['urn:yeet:bench', 'urn:yeet:dev']);
+    if (query) {
+      const pattern = `%${query.toLowerCase().replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+      q = q.where((eb) => eb.or([eb(sql`lower(display_name)`, 'like', pattern), eb(sql`lower(email)`, 'like', pattern)]));
+    }
+    if (after) {
+      if (typeof after.key !== 'string' || !isUuid(after.id)) throw invalidPageToken();
+      q = q.where(sql<boolean>`(lower(display_name), id) > (${after.key}, ${after.id}::uuid)`);
+    }
+    const rows = await q.orderBy(sql`lower(display_name)`).orderBy('id').limit(limit + 1).execute();
+    const page = rows.slice(0, limit);
+    const last = page.at(-1);
+    return {
+      users: page.map(toUser),
+      nextPageToken:
+        rows.length > limit && last ? encodeCursor(fingerprint, { key: last.display_name.toLowerCase(), id: last.id }) : '',
+    };
   }
 }
 
@@ -66,5 +150,6 @@ function toUser(row: UserRow): User {
     subject: row.subject,
     email: row.email,
     roles: row.roles as Role[],
+    createdAt: row.created_at,
   };
 }

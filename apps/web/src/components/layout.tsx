@@ -1,7 +1,11 @@
-import { Link } from '@tanstack/react-router';
+import { Link, useRouterState } from '@tanstack/react-router';
+import type { User } from '@yeet/contract';
 import type { ReactNode } from 'react';
+import { can, Role } from '../lib/roles';
 
-export function SiteHeader() {
+export function SiteHeader({ me }: { me: User | null | undefined }) {
+  const here = useRouterState({ select: (s) => s.location.href });
+  const returnTo = encodeURIComponent(here);
   return (
     <header className="site-header">
       <a className="skip-link" href="#main">
@@ -9,9 +13,11 @@ export function SiteHeader() {
       </a>
       <div className="site-header__inner">
         <Link to="/" className="brand" aria-label="Eat or Yeet, home">
-          <span className="brand__mark" aria-hidden="true">
-            🍳
-          </span>
+          <svg className="brand__mark" viewBox="0 0 24 24" width="28" height="28" aria-hidden="true">
+            <circle cx="10" cy="13" r="8" fill="currentColor" />
+            <circle cx="10" cy="13" r="3.5" fill="#fde68a" />
+            <rect x="16" y="3" width="3" height="10" rx="1.5" fill="currentColor" transform="rotate(35 17.5 8)" />
+          </svg>
           <span className="brand__name">Eat or Yeet</span>
         </Link>
         <nav aria-label="Main">
@@ -21,6 +27,55 @@ export function SiteHeader() {
                 Recipes
               </Link>
             </li>
+            {me ? (
+              <>
+                {can(me, Role.AUTHOR) ? (
+                  <>
+                    <li>
+                      <Link to="/new" activeProps={{ 'aria-current': 'page' }}>
+                        New recipe
+                      </Link>
+                    </li>
+                    <li>
+                      <Link to="/me/recipes" activeProps={{ 'aria-current': 'page' }}>
+                        My recipes
+                      </Link>
+                    </li>
+                  </>
+                ) : null}
+                {can(me, Role.ADMIN) ? (
+                  <li>
+                    <Link to="/admin/users" activeProps={{ 'aria-current': 'page' }}>
+                      Users
+                    </Link>
+                  </li>
+                ) : null}
+                <li>
+                  <Link to="/account" activeProps={{ 'aria-current': 'page' }}>
+                    <span className="visually-hidden">Account: </span>
+                    {me.displayName}
+                  </Link>
+                </li>
+                <li>
+                  <form method="post" action="/auth/logout" className="inline-form">
+                    <button type="submit" className="link-button">
+                      Sign out
+                    </button>
+                  </form>
+                </li>
+              </>
+            ) : (
+              <>
+                <li>
+                  <a href={`/auth/login?returnTo=${returnTo}`}>Sign in</a>
+                </li>
+                <li>
+                  <a className="button button--small" href={`/auth/login?signup=1&returnTo=${returnTo}`}>
+                    Create account
+                  </a>
+                </li>
+              </>
+            )}
           </ul>
         </nav>
       </div>

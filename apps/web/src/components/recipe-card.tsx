@@ -18,7 +18,12 @@ export function RecipeCard({ recipe }: { recipe: Recipe }) {
         <p className="card__summary">{recipe.summary}</p>
         <ul className="card__meta" aria-label="At a glance">
           <li>
-            <span className="visually-hidden">Total time: </span>⏱ {formatMinutes(recipe.totalMinutes)}
+            <span className="visually-hidden">Total time: </span>
+            <svg viewBox="0 0 16 16" width="14" height="14" aria-hidden="true" className="icon">
+              <circle cx="8" cy="8" r="6.5" fill="none" stroke="currentColor" strokeWidth="1.5" />
+              <path d="M8 4.5V8l2.5 1.5" fill="none" stroke="currentColor" strokeWidth="1.5" strokeLinecap="round" />
+            </svg>{' '}
+            {formatMinutes(recipe.totalMinutes)}
           </li>
           {recipe.difficulty ? <li>{difficultyLabels[recipe.difficulty]}</li> : null}
           <li>

@@ -1,22 +1,53 @@
-import { Code, ConnectError, type Transport } from '@connectrpc/connect';
+import { Code, ConnectError, createClient, type Interceptor, type Transport } from '@connectrpc/connect';
 import { addStaticKeyToTransport, createQueryOptions } from '@connectrpc/connect-query';
 import { createConnectTransport } from '@connectrpc/connect-web';
+import { queryOptions } from '@tanstack/react-query';
 import { createIsomorphicFn, getGlobalStartContext } from '@tanstack/react-start';
-import { RecipeService, RecipeSort, RecipeStatus } from '@yeet/contract';
+import { RecipeService, RecipeSort, RecipeStatus, UserService, type User } from '@yeet/contract';
 
 /**
- * The API over Connect. On the server the base URL comes from the host's request context
- * (the API may be another process); in the browser it is this origin's /api.
+ * The API over Connect. On the server the base URL and the caller's access token come from
+ * the host's request context (the API may be another process); in the browser it is this
+ * origin's /api, and the session cookie identifies the caller.
  */
 export const createApiTransport = createIsomorphicFn()
   .server((): Transport => {
-    const apiUrl = getGlobalStartContext()?.apiUrl ?? process.env.API_URL ?? 'http://127.0.0.1:3000';
-    return keyed(createConnectTransport({ baseUrl: `${apiUrl}/api`, defaultTimeoutMs: 5_000 }));
+    const context = getGlobalStartContext();
+    const apiUrl = context?.apiUrl ?? process.env.API_URL ?? 'http://127.0.0.1:3000';
+    const token = context?.accessToken ?? null;
+    const authorize: Interceptor = (next) => (req) => {
+      if (token) req.header.set('authorization', `Bearer ${token}`);
+      return next(req);
+    };
+    return keyed(createConnectTransport({ baseUrl: `${apiUrl}/api`, defaultTimeoutMs: 5_000, interceptors: [authorize] }));
   })
-  .client((): Transport => keyed(createConnectTransport({ baseUrl: '/api' })));
+  .client((): Transport => keyed(createConnectTransport({ baseUrl: '/api', interceptors: [refreshOnce] })));
+
+/** Whether the page was rendered for a signed-in person (known on the server only). */
+export const hasSession = createIsomorphicFn()
+  .server(() => Boolean(getGlobalStartContext()?.accessToken))
+  .client(() => true);
 
 // Same cache key on both sides, so data rendered on the server is reused after hydration.
 const keyed = (t: Transport) => addStaticKeyToTransport(t, 'yeet-api');
+
+/**
+ * Access tokens are short-lived: when the API answers "unauthenticated", ask the web
+ * server to refresh the session cookie once and repeat the call.
+ */
+let refreshing: Promise<boolean> | null = null;
+const refreshOnce: Interceptor = (next) => async (req) => {
+  try {
+    return await next(req);
+  } catch (error) {
+    if (!(error instanceof ConnectError) || error.code !== Code.Unauthenticated) throw error;
+    refreshing ??= fetch('/auth/refresh', { method: 'POST', credentials: 'same-origin' })
+      .then((r) => r.ok)
+      .finally(() => setTimeout(() => (refreshing = null), 1_000));
+    if (!(await refreshing)) throw error;
+    return next(req);
+  }
+};
 
 export const recipeBySlug = (transport: Transport, slug: string) =>
   createQueryOptions(RecipeService.method.getRecipe, { key: { case: 'slug', value: slug } }, { transport });
@@ -27,6 +58,25 @@ export const publishedRecipes = (transport: Transport, sort: RecipeSort, pageSiz
     { sort, pageSize, filter: { status: RecipeStatus.PUBLISHED } },
     { transport },
   );
+
+export const myRecipes = (transport: Transport) =>
+  createQueryOptions(RecipeService.method.listRecipes, { pageSize: 100, filter: { mine: true } }, { transport });
+
+/** The signed-in person, or null for visitors. */
+export const meQuery = (transport: Transport) =>
+  queryOptions({
+    queryKey: ['me'],
+    staleTime: 60_000,
+    queryFn: async (): Promise<User | null> => {
+      if (!hasSession()) return null;
+      try {
+        return (await createClient(UserService, transport).getMe({})).user ?? null;
+      } catch (error) {
+        if (error instanceof ConnectError && error.code === Code.Unauthenticated) return null;
+        throw error;
+      }
+    },
+  });
 
 /** The API said the thing does not exist (as opposed to: the API could not be asked). */
 export const isNotFound = (error: unknown) => error instanceof ConnectError && error.code === Code.NotFound;

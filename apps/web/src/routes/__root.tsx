@@ -1,10 +1,11 @@
 /// <reference types="vite/client" />
 import type { Transport } from '@connectrpc/connect';
-import type { QueryClient } from '@tanstack/react-query';
-import { createRootRouteWithContext, HeadContent, Outlet, Scripts } from '@tanstack/react-router';
+import { useQuery, type QueryClient } from '@tanstack/react-query';
+import { createRootRouteWithContext, HeadContent, Outlet, Scripts, useRouteContext } from '@tanstack/react-router';
 import type { ReactNode } from 'react';
 import { Page, SiteFooter, SiteHeader } from '../components/layout';
 import { ErrorPage, NotFoundPage } from '../components/pages';
+import { meQuery } from '../lib/api';
 import appCss from '../styles/app.css?url';
 
 export interface RouterContext {
@@ -13,6 +14,8 @@ export interface RouterContext {
 }
 
 export const Route = createRootRouteWithContext<RouterContext>()({
+  // Who is signed in, for the header; a failure here must not take the page down.
+  loader: ({ context: { queryClient, transport } }) => queryClient.ensureQueryData(meQuery(transport)).catch(() => null),
   head: () => ({
     meta: [
       { charSet: 'utf-8' },
@@ -40,13 +43,15 @@ export const Route = createRootRouteWithContext<RouterContext>()({
 });
 
 function Shell({ children }: { children: ReactNode }) {
+  const { transport } = useRouteContext({ from: '__root__' });
+  const me = useQuery({ ...meQuery(transport), retry: false }).data;
   return (
     <html lang="en">
       <head>
         <HeadContent />
       </head>
       <body>
-        <SiteHeader />
+        <SiteHeader me={me} />
         <Page>{children}</Page>
         <SiteFooter />
         <Scripts />

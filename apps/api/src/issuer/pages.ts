@@ -1,0 +1,114 @@
+/**
+ * The built-in issuer's pages: sign in, create an account, sign out, and errors. Plain
+ * server-rendered HTML (they must work before any app code loads), styled with the same
+ * tokens as the web app, accessible: labelled fields, errors tied to their field and
+ * announced, visible focus.
+ */
+const escape = (value: unknown) =>
+  String(value ?? '').replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
+
+const css = `
+:root{--bg:#fffaf3;--surface:#fff;--text:#2a1f17;--muted:#5f5247;--accent:#b4380f;--accent-strong:#8f2c0b;--border:#e7dccd;--error:#b3261e;--focus:#1d4ed8}
+*{box-sizing:border-box}body{margin:0;background:var(--bg);color:var(--text);font:1rem/1.6 system-ui,-apple-system,'Segoe UI',Roboto,sans-serif;display:grid;place-items:start center;min-height:100vh;padding:2rem 1rem}
+main{width:100%;max-width:26rem;background:var(--surface);border:1px solid var(--border);border-radius:14px;padding:2rem;box-shadow:0 8px 24px rgb(42 31 23/8%)}
+.brand{font-family:Georgia,serif;font-weight:700;font-size:1.25rem;margin:0 0 1rem;color:var(--text);text-decoration:none;display:inline-block}
+h1{font-family:Georgia,serif;font-size:1.6rem;margin:0 0 .5rem}p{margin:.5rem 0}.muted{color:var(--muted)}
+label{display:block;font-weight:600;margin:1rem 0 .25rem}.hint{display:block;font-weight:400;font-size:.875rem;color:var(--muted)}
+input{width:100%;font:inherit;padding:.6rem .75rem;border:2px solid #8c7b6b;border-radius:8px;background:#fff;color:var(--text)}
+input[aria-invalid=true]{border-color:var(--error)}
+.field-error{color:var(--error);font-size:.9rem;margin:.25rem 0 0}
+.alert{border:2px solid var(--error);background:#fdecea;color:#5c1410;border-radius:8px;padding:.75rem 1rem;margin:1rem 0}
+.notice{border:2px solid var(--border);background:#f6eee3;border-radius:8px;padding:.75rem 1rem;margin:1rem 0}
+button,.button{display:inline-flex;justify-content:center;align-items:center;width:100%;min-height:2.75rem;margin-top:1.5rem;border:2px solid var(--accent);border-radius:999px;background:var(--accent);color:#fff;font:inherit;font-weight:700;cursor:pointer;text-decoration:none}
+button:hover,.button:hover{background:var(--accent-strong)}.secondary{background:transparent;color:var(--accent)}
+a{color:var(--accent)}:focus-visible{outline:3px solid var(--focus);outline-offset:2px}
+.switch{margin-top:1.5rem;text-align:center}`;
+
+function layout(title: string, body: string, script = ''): string {
+  return `<!doctype html><html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
+<title>${escape(title)} — Eat or Yeet</title><meta name="robots" content="noindex"><style>${css}</style></head>
+<body><main><a class="brand" href="/">Eat or Yeet</a>${body}</main>${script}</body></html>`;
+}
+
+interface FieldOptions {
+  name: string;
+  label: string;
+  type: string;
+  autocomplete: string;
+  value?: string;
+  error?: string;
+  hint?: string;
+  autofocus?: boolean;
+}
+
+function field(o: FieldOptions): string {
+  const describedBy = [o.hint ? `${o.name}-hint` : '', o.error ? `${o.name}-error` : ''].filter(Boolean).join(' ');
+  return `<label for="${o.name}">${escape(o.label)}${o.hint ? `<span class="hint" id="${o.name}-hint">${escape(o.hint)}</span>` : ''}</label>
+<input id="${o.name}" name="${o.name}" type="${o.type}" autocomplete="${o.autocomplete}" required value="${escape(o.value ?? '')}"
+${o.error ? 'aria-invalid="true"' : ''} ${describedBy ? `aria-describedby="${describedBy}"` : ''} ${o.autofocus ? 'autofocus' : ''}>
+${o.error ? `<p class="field-error" id="${o.name}-error">${escape(o.error)}</p>` : ''}`;
+}
+
+const alert = (message?: string) => (message ? `<div class="alert" role="alert">${escape(message)}</div>` : '');
+
+export function signInPage(o: { action: string; signUpHref: string; cancelHref: string; email?: string; error?: string; notice?: string }) {
+  return layout(
+    'Sign in',
+    `<h1>Sign in</h1><p class="muted">Rate recipes, keep your own, and share them.</p>
+${alert(o.error)}${o.notice ? `<div class="notice" role="status">${escape(o.notice)}</div>` : ''}
+<form method="post" action="${escape(o.action)}" novalidate>
+${field({ name: 'email', label: 'Email', type: 'email', autocomplete: 'username', value: o.email, autofocus: !o.email })}
+${field({ name: 'password', label: 'Password', type: 'password', autocomplete: 'current-password', autofocus: Boolean(o.email) })}
+<button type="submit">Sign in</button></form>
+<p class="switch">New here? <a href="${escape(o.signUpHref)}">Create an account</a></p>
+<p class="switch"><a href="${escape(o.cancelHref)}">Cancel and go back</a></p>`,
+  );
+}
+
+export function signUpPage(o: {
+  action: string;
+  signInHref: string;
+  cancelHref: string;
+  values?: { email?: string; displayName?: string };
+  errors?: Record<string, string>;
+  error?: string;
+}) {
+  const errors = o.errors ?? {};
+  const first = ['displayName', 'email', 'password'].find((f) => errors[f]);
+  const summary =
+    o.error ?? (first ? 'Some details need a fix before we can create your account; see the fields below.' : undefined);
+  return layout(
+    'Create an account',
+    `<h1>Create an account</h1><p class="muted">It takes a minute. You can rate recipes and write your own right away.</p>
+${alert(summary)}
+<form method="post" action="${escape(o.action)}" novalidate>
+${field({ name: 'displayName', label: 'Name to show', type: 'text', autocomplete: 'nickname', value: o.values?.displayName, error: errors.displayName, hint: 'Shown next to your recipes and reviews.', autofocus: !first || first === 'displayName' })}
+${field({ name: 'email', label: 'Email', type: 'email', autocomplete: 'email', value: o.values?.email, error: errors.email, autofocus: first === 'email' })}
+${field({ name: 'password', label: 'Password', type: 'password', autocomplete: 'new-password', error: errors.password, hint: 'At least 10 characters. A short sentence is easy to remember and hard to guess.', autofocus: first === 'password' })}
+<button type="submit">Create account</button></form>
+<p class="switch">Already have an account? <a href="${escape(o.signInHref)}">Sign in</a></p>
+<p class="switch"><a href="${escape(o.cancelHref)}">Cancel and go back</a></p>`,
+  );
+}
+
+/** Wraps oidc-provider's logout form: one click (or none with JavaScript) signs out. */
+export function signOutPage(form: string) {
+  return layout(
+    'Sign out',
+    `<h1>Signing you out…</h1><p class="muted">You will be back on the recipes in a moment.</p>
+${form}<button type="submit" form="op.logoutForm" name="logout" value="yes" id="sign-out">Sign out</button>`,
+    `<script>document.getElementById('sign-out').click()</script>`,
+  );
+}
+
+export function signedOutPage() {
+  return layout('Signed out', `<h1>You are signed out</h1><a class="button" href="/">Back to the recipes</a>`);
+}
+
+export function errorPage(title: string, message: string, retryHref = '/auth/login') {
+  return layout(
+    title,
+    `<h1>${escape(title)}</h1><p>${escape(message)}</p>
+<a class="button" href="${escape(retryHref)}">Try again</a><a class="button secondary" href="/">Back to the recipes</a>`,
+  );
+}

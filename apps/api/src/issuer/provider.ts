@@ -1,0 +1,145 @@
+import type { Database, Kysely } from '@yeet/db';
+import { builtInIssuerPath } from '@yeet/platform';
+import Provider, { errors, type Configuration, type KoaContextWithOIDC } from 'oidc-provider';
+import { PostgresOidcAdapter } from './adapter.ts';
+import type { IssuerSecrets } from './keys.ts';
+import { errorPage, signedOutPage, signOutPage } from './pages.ts';
+
+export interface IssuerOptions {
+  /** Where people reach the platform; the issuer is `<publicUrl>/oidc`. */
+  publicUrl: string;
+  /** The `aud` of access tokens for the API. */
+  audience: string;
+  db: Kysely<Database>;
+  secrets: IssuerSecrets;
+  client: { id: string; secret: string };
+  /** Trust X-Forwarded-Proto/-Host (only behind a proxy that sets them). */
+  trustProxy: boolean;
+  profile: (accountId: string) => Promise<{ displayName: string; email: string | null } | null>;
+  onError: (error: Error) => void;
+}
+
+
+/** The API's one scope: what the web app (and MCP clients) may do on the user's behalf. */
+export const apiScope = 'api';
+
+/**
+ * The built-in OpenID Connect issuer (oidc-provider), for the embedded default: local
+ * accounts, authorization code flow with PKCE for the web app, JWT access tokens for the
+ * API (RFC 9068), refresh tokens, RP-initiated logout. Off when OIDC_ISSUER is set.
+ */
+export function createIssuer(o: IssuerOptions): Provider {
+  const issuer = `${o.publicUrl}${builtInIssuerPath}`;
+  const configuration: Configuration = {
+    adapter: (model: string) => new PostgresOidcAdapter(o.db, model),
+    jwks: o.secrets.jwks as Configuration['jwks'],
+    cookies: {
+      keys: o.secrets.cookieKeys,
+      names: { session: 'yeet_op_session', interaction: 'yeet_op_interaction', resume: 'yeet_op_resume' },
+      long: { httpOnly: true, sameSite: 'lax' },
+      short: { httpOnly: true, sameSite: 'lax' },
+    },
+    clients: [
+      {
+        client_id: o.client.id,
+        client_secret: o.client.secret,
+        client_name: 'Eat or Yeet',
+        token_endpoint_auth_method: 'client_secret_basic',
+        grant_types: ['authorization_code', 'refresh_token'],
+        response_types: ['code'],
+        redirect_uris: [`${o.publicUrl}/auth/callback`],
+        post_logout_redirect_uris: [`${o.publicUrl}/`],
+      },
+    ],
+    responseTypes: ['code'],
+    pkce: { required: () => true },
+    scopes: ['openid', 'offline_access', 'email', 'profile'],
+    claims: { openid: ['sub'], email: ['email', 'email_verified'], profile: ['name'] },
+    async findAccount(_ctx, sub) {
+      const profile = await o.profile(sub);
+      if (!profile) return undefined;
+      return {
+        accountId: sub,
+        async claims() {
+          // Emails are not verified by this issuer (it sends no mail).
+          return { sub, name: profile.displayName, email: profile.email ?? undefined, email_verified: false };
+        },
+      };
+    },
+    extraParams: {
+      screen_hint(_ctx, value) {
+        if (value !== undefined && value !== 'signup' && value !== 'login') {
+          throw new errors.InvalidRequest('screen_hint must be "signup" or "login"');
+        }
+      },
+    },
+    interactions: { url: (_ctx, interaction) => `${builtInIssuerPath}/interaction/${interaction.uid}` },
+    // The web app is first-party: its users are not asked to consent to it.
+    async loadExistingGrant(ctx: KoaContextWithOIDC) {
+      const { client, session, result } = ctx.oidc;
+      if (!client || !session?.accountId) return undefined;
+      const grantId = result?.consent?.grantId ?? session.grantIdFor(client.clientId);
+      if (grantId) return ctx.oidc.provider.Grant.find(grantId);
+      if (client.clientId !== o.client.id) return undefined;
+      const grant = new ctx.oidc.provider.Grant({ clientId: client.clientId, accountId: session.accountId });
+      grant.addOIDCScope('openid email profile offline_access');
+      grant.addResourceScope(o.audience, apiScope);
+      await grant.save();
+      return grant;
+    },
+    features: {
+      devInteractions: { enabled: false },
+      dPoP: { enabled: false },
+      pushedAuthorizationRequests: { enabled: false },
+      introspection: { enabled: false },
+      revocation: { enabled: true },
+      resourceIndicators: {
+        enabled: true,
+        defaultResource: (_ctx, _client, oneOf) => (oneOf ? oneOf[0]! : o.audience),
+        useGrantedResource: () => true,
+        async getResourceServerInfo(_ctx, indicator) {
+          if (indicator !== o.audience) throw new errors.InvalidTarget();
+          return {
+            scope: apiScope,
+            audience: o.audience,
+            accessTokenTTL: 10 * 60,
+            accessTokenFormat: 'jwt',
+            jwt: { sign: { alg: 'RS256' } },
+          };
+        },
+      },
+      rpInitiatedLogout: {
+        enabled: true,
+        async logoutSource(ctx, form) {
+          ctx.type = 'html';
+          ctx.body = signOutPage(form);
+        },
+        async postLogoutSuccessSource(ctx) {
+          ctx.type = 'html';
+          ctx.body = signedOutPage();
+        },
+      },
+    },
+    ttl: {
+      AccessToken: (_ctx, token) => (token as { resourceServer?: { accessTokenTTL?: number } }).resourceServer?.accessTokenTTL ?? 600,
+      AuthorizationCode: 60,
+      IdToken: 60 * 60,
+      RefreshToken: 14 * 24 * 60 * 60,
+      Interaction: 30 * 60,
+      Session: 14 * 24 * 60 * 60,
+      Grant: 14 * 24 * 60 * 60,
+    },
+    // Always issue refresh tokens to the web app (no consent screen to grant offline_access).
+    async issueRefreshToken(_ctx, client) {
+      return client.grantTypeAllowed('refresh_token');
+    },
+    async renderError(ctx, out) {
+      ctx.type = 'html';
+      ctx.body = errorPage('Sign-in did not work', `${out.error_description ?? out.error}. Start again from the recipes.`);
+    },
+  };
+  const provider = new Provider(issuer, configuration);
+  provider.proxy = o.trustProxy;
+  provider.on('server_error', (_ctx, error) => o.onError(error));
+  return provider;
+}

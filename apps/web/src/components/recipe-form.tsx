@@ -1,0 +1,206 @@
+import type { MessageInitShape } from '@bufbuild/protobuf';
+import { DietaryFlag, Difficulty, MealType, type Recipe, type RecipeInputSchema } from '@yeet/contract';
+import { useId, useState, type FormEvent } from 'react';
+import { formatIngredients, parseIngredients } from '../lib/ingredients';
+import { dietaryLabels, difficultyLabels, mealTypeLabels } from '../lib/labels';
+
+export type RecipeInputInit = MessageInitShape<typeof RecipeInputSchema>;
+
+const mealTypes = [MealType.BREAKFAST, MealType.LUNCH, MealType.DINNER, MealType.DESSERT, MealType.SNACK, MealType.DRINK, MealType.SIDE];
+const dietaryFlags = [DietaryFlag.VEGETARIAN, DietaryFlag.VEGAN, DietaryFlag.GLUTEN_FREE, DietaryFlag.DAIRY_FREE, DietaryFlag.NUT_FREE];
+const list = (text: string) => text.split(',').map((t) => t.trim()).filter(Boolean);
+
+/**
+ * The recipe editor. Ingredients and steps are written as text, one per line; errors from
+ * the API appear next to the field they concern, and in a summary that takes focus.
+ */
+export function RecipeForm(props: {
+  initial?: Recipe;
+  submitLabel: string;
+  busy: boolean;
+  error: { message: string; fields: Record<string, string> } | null;
+  onSubmit: (input: RecipeInputInit) => void;
+}) {
+  const r = props.initial;
+  const id = useId();
+  const [mealSet, setMealSet] = useState<Set<MealType>>(new Set(r?.mealTypes ?? []));
+  const [dietSet, setDietSet] = useState<Set<DietaryFlag>>(new Set(r?.dietaryFlags ?? []));
+  const fieldError = (...names: string[]) => names.map((n) => props.error?.fields[`recipe.${n}`]).find(Boolean);
+  const prefixedError = (prefix: string) =>
+    Object.entries(props.error?.fields ?? {}).find(([k]) => k.startsWith(`recipe.${prefix}`))?.[1];
+
+  const submit = (event: FormEvent<HTMLFormElement>) => {
+    event.preventDefault();
+    const form = new FormData(event.currentTarget);
+    const text = (name: string) => String(form.get(name) ?? '');
+    const number = (name: string) => Number(text(name) || 0);
+    props.onSubmit({
+      title: text('title'),
+      summary: text('summary'),
+      ingredientSections: parseIngredients(text('ingredients')),
+      steps: text('steps')
+        .split('\n')
+        .map((s) => s.trim())
+        .filter(Boolean)
+        .map((s) => ({ text: s })),
+      servings: number('servings'),
+      prepMinutes: number('prepMinutes'),
+      cookMinutes: number('cookMinutes'),
+      totalMinutes: number('totalMinutes'),
+      difficulty: Number(text('difficulty')) as Difficulty,
+      cuisines: list(text('cuisines')),
+      tags: list(text('tags')),
+      mealTypes: [...mealSet],
+      dietaryFlags: [...dietSet],
+    });
+  };
+
+  const toggle = <T,>(set: Set<T>, value: T, update: (s: Set<T>) => void) => {
+    const next = new Set(set);
+    if (next.has(value)) next.delete(value);
+    else next.add(value);
+    update(next);
+  };
+
+  const described = (name: string, error?: string, hint?: boolean) =>
+    [hint ? `${id}-${name}-hint` : '', error ? `${id}-${name}-error` : ''].filter(Boolean).join(' ') || undefined;
+  const Error = ({ name, message }: { name: string; message?: string }) =>
+    message ? (
+      <p className="field-error" id={`${id}-${name}-error`}>
+        {message}
+      </p>
+    ) : null;
+
+  const titleError = fieldError('title');
+  const summaryError = fieldError('summary');
+  const ingredientsError = prefixedError('ingredientSections');
+  const stepsError = prefixedError('steps');
+  const servingsError = fieldError('servings');
+  const timeError = fieldError('prepMinutes', 'cookMinutes', 'totalMinutes');
+  const difficultyError = fieldError('difficulty');
+  const mealError = prefixedError('mealTypes');
+
+  return (
+    <form className="recipe-form" onSubmit={submit} noValidate aria-busy={props.busy}>
+      {props.error ? (
+        <div className="alert" role="alert" tabIndex={-1} ref={(el) => el?.focus()}>
+          <p>
+            <strong>The recipe could not be saved.</strong> {Object.keys(props.error.fields).length ? 'Fix the fields marked below.' : props.error.message}
+          </p>
+        </div>
+      ) : null}
+
+      <div className="field">
+        <label htmlFor={`${id}-title`}>Title</label>
+        <input id={`${id}-title`} name="title" defaultValue={r?.title} required maxLength={120} aria-invalid={Boolean(titleError)} aria-describedby={described('title', titleError)} />
+        <Error name="title" message={titleError} />
+      </div>
+
+      <div className="field">
+        <label htmlFor={`${id}-summary`}>Summary</label>
+        <textarea id={`${id}-summary`} name="summary" defaultValue={r?.summary} rows={2} maxLength={500} aria-invalid={Boolean(summaryError)} aria-describedby={described('summary', summaryError)} />
+        <Error name="summary" message={summaryError} />
+      </div>
+
+      <div className="field">
+        <label htmlFor={`${id}-ingredients`}>
+          Ingredients
+          <span className="hint" id={`${id}-ingredients-hint`}>
+            One per line, like “200 g plain flour, sifted”. A line ending in a colon starts a section (“Dough:”).
+          </span>
+        </label>
+        <textarea id={`${id}-ingredients`} name="ingredients" rows={8} defaultValue={r ? formatIngredients(r.ingredientSections) : ''} aria-invalid={Boolean(ingredientsError)} aria-describedby={described('ingredients', ingredientsError, true)} />
+        <Error name="ingredients" message={ingredientsError} />
+      </div>
+
+      <div className="field">
+        <label htmlFor={`${id}-steps`}>
+          Method
+          <span className="hint" id={`${id}-steps-hint`}>
+            One step per line. **Bold** and _italic_ work.
+          </span>
+        </label>
+        <textarea id={`${id}-steps`} name="steps" rows={8} defaultValue={r?.steps.map((s) => s.text).join('\n')} aria-invalid={Boolean(stepsError)} aria-describedby={described('steps', stepsError, true)} />
+        <Error name="steps" message={stepsError} />
+      </div>
+
+      <div className="field-row">
+        <div className="field">
+          <label htmlFor={`${id}-servings`}>Servings</label>
+          <input id={`${id}-servings`} name="servings" type="number" inputMode="numeric" min={1} max={100} defaultValue={r?.servings ?? 4} aria-invalid={Boolean(servingsError)} aria-describedby={described('servings', servingsError)} />
+          <Error name="servings" message={servingsError} />
+        </div>
+        <div className="field">
+          <label htmlFor={`${id}-prep`}>Prep (min)</label>
+          <input id={`${id}-prep`} name="prepMinutes" type="number" inputMode="numeric" min={0} defaultValue={r?.prepMinutes ?? 0} />
+        </div>
+        <div className="field">
+          <label htmlFor={`${id}-cook`}>Cook (min)</label>
+          <input id={`${id}-cook`} name="cookMinutes" type="number" inputMode="numeric" min={0} defaultValue={r?.cookMinutes ?? 0} />
+        </div>
+        <div className="field">
+          <label htmlFor={`${id}-total`}>
+            Total (min)<span className="hint">Blank: prep + cook</span>
+          </label>
+          <input id={`${id}-total`} name="totalMinutes" type="number" inputMode="numeric" min={0} defaultValue={r?.totalMinutes || ''} aria-invalid={Boolean(timeError)} aria-describedby={described('time', timeError)} />
+        </div>
+      </div>
+      <Error name="time" message={timeError} />
+
+      <div className="field">
+        <label htmlFor={`${id}-difficulty`}>Difficulty</label>
+        <select id={`${id}-difficulty`} name="difficulty" defaultValue={r?.difficulty ?? Difficulty.UNSPECIFIED} aria-invalid={Boolean(difficultyError)} aria-describedby={described('difficulty', difficultyError)}>
+          <option value={Difficulty.UNSPECIFIED}>Choose…</option>
+          {[Difficulty.EASY, Difficulty.MEDIUM, Difficulty.HARD].map((d) => (
+            <option key={d} value={d}>
+              {difficultyLabels[d]}
+            </option>
+          ))}
+        </select>
+        <Error name="difficulty" message={difficultyError} />
+      </div>
+
+      <fieldset className="field" aria-describedby={described('meals', mealError)}>
+        <legend>Meal types</legend>
+        <div className="checks">
+          {mealTypes.map((m) => (
+            <label key={m} className="check">
+              <input type="checkbox" checked={mealSet.has(m)} onChange={() => toggle(mealSet, m, setMealSet)} /> {mealTypeLabels[m]}
+            </label>
+          ))}
+        </div>
+        <Error name="meals" message={mealError} />
+      </fieldset>
+
+      <fieldset className="field">
+        <legend>Suitable for</legend>
+        <div className="checks">
+          {dietaryFlags.map((d) => (
+            <label key={d} className="check">
+              <input type="checkbox" checked={dietSet.has(d)} onChange={() => toggle(dietSet, d, setDietSet)} /> {dietaryLabels[d]}
+            </label>
+          ))}
+        </div>
+      </fieldset>
+
+      <div className="field-row">
+        <div className="field">
+          <label htmlFor={`${id}-cuisines`}>
+            Cuisines<span className="hint">Comma-separated: Italian, Middle Eastern</span>
+          </label>
+          <input id={`${id}-cuisines`} name="cuisines" defaultValue={r?.cuisines.join(', ')} />
+        </div>
+        <div className="field">
+          <label htmlFor={`${id}-tags`}>
+            Tags<span className="hint">Comma-separated: weeknight, one-pot</span>
+          </label>
+          <input id={`${id}-tags`} name="tags" defaultValue={r?.tags.join(', ')} />
+        </div>
+      </div>
+
+      <button type="submit" className="button" disabled={props.busy}>
+        {props.busy ? 'Saving…' : props.submitLabel}
+      </button>
+    </form>
+  );
+}

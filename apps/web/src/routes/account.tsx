@@ -1,0 +1,81 @@
+import { createClient } from '@connectrpc/connect';
+import { useMutation, useQueryClient, useSuspenseQuery } from '@tanstack/react-query';
+import { createFileRoute } from '@tanstack/react-router';
+import { Role, UserService } from '@yeet/contract';
+import { useId } from 'react';
+import { meQuery } from '../lib/api';
+import { requireUser } from '../lib/auth';
+import { describeError } from '../lib/errors';
+
+const roleNames: Record<Role, string> = {
+  [Role.UNSPECIFIED]: '',
+  [Role.USER]: 'Member',
+  [Role.AUTHOR]: 'Author',
+  [Role.EDITOR]: 'Editor',
+  [Role.ADMIN]: 'Admin',
+};
+
+export const Route = createFileRoute('/account')({
+  beforeLoad: ({ context, location }) => requireUser(context, location),
+  head: () => ({ meta: [{ title: 'Your account — Eat or Yeet' }] }),
+  component: Account,
+});
+
+function Account() {
+  const { transport } = Route.useRouteContext();
+  const me = useSuspenseQuery(meQuery(transport)).data!;
+  const queryClient = useQueryClient();
+  const id = useId();
+  const save = useMutation({
+    mutationFn: (displayName: string) => createClient(UserService, transport).updateProfile({ displayName }),
+    onSuccess: () => queryClient.invalidateQueries({ queryKey: ['me'] }),
+  });
+  const error = save.error ? describeError(save.error) : null;
+  const top = Math.max(...me.roles);
+  return (
+    <section className="narrow" aria-labelledby="account-title">
+      <h1 id="account-title">Your account</h1>
+      <dl className="facts__list">
+        <div>
+          <dt>Email</dt>
+          <dd>{me.email || '—'}</dd>
+        </div>
+        <div>
+          <dt>Role</dt>
+          <dd>{roleNames[top as Role]}</dd>
+        </div>
+      </dl>
+      <form
+        onSubmit={(e) => {
+          e.preventDefault();
+          save.mutate(String(new FormData(e.currentTarget).get('displayName') ?? ''));
+        }}
+      >
+        <div className="field">
+          <label htmlFor={`${id}-name`}>Name shown with your recipes and reviews</label>
+          <input
+            id={`${id}-name`}
+            name="displayName"
+            defaultValue={me.displayName}
+            maxLength={80}
+            aria-invalid={Boolean(error)}
+            aria-describedby={error ? `${id}-name-error` : undefined}
+          />
+          {error ? (
+            <p className="field-error" id={`${id}-name-error`}>
+              {error.fields.displayName ?? error.message}
+            </p>
+          ) : null}
+        </div>
+        <button type="submit" className="button" disabled={save.isPending}>
+          Save
+        </button>
+        {save.isSuccess ? (
+          <p className="notice" role="status">
+            Saved.
+          </p>
+        ) : null}
+      </form>
+    </section>
+  );
+}

@@ -1,0 +1,91 @@
+import { createClient } from '@connectrpc/connect';
+import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { createFileRoute } from '@tanstack/react-router';
+import { Role, UserService, type User } from '@yeet/contract';
+import { useState } from 'react';
+import { requireUser } from '../lib/auth';
+import { describeError } from '../lib/errors';
+
+const levels = [
+  { role: Role.USER, label: 'Member — rates and reviews' },
+  { role: Role.AUTHOR, label: 'Author — writes recipes' },
+  { role: Role.EDITOR, label: 'Editor — reviews and publishes' },
+  { role: Role.ADMIN, label: 'Admin — manages people' },
+];
+
+export const Route = createFileRoute('/admin/users')({
+  beforeLoad: ({ context, location }) => requireUser(context, location, Role.ADMIN),
+  head: () => ({ meta: [{ title: 'People and roles — Eat or Yeet' }] }),
+  component: Users,
+});
+
+function Users() {
+  const { transport } = Route.useRouteContext();
+  const [query, setQuery] = useState('');
+  const client = createClient(UserService, transport);
+  const users = useQuery({ queryKey: ['users', query], queryFn: () => client.listUsers({ query, pageSize: 100 }) });
+  return (
+    <section aria-labelledby="users-title">
+      <h1 id="users-title">People and roles</h1>
+      <p className="lead">Roles add up: an editor can also write recipes, an admin can do everything.</p>
+      <div className="field narrow">
+        <label htmlFor="user-search">Find by name or email</label>
+        <input id="user-search" type="search" value={query} onChange={(e) => setQuery(e.target.value)} />
+      </div>
+      {users.error ? (
+        <p className="alert" role="alert">
+          {describeError(users.error).message}
+        </p>
+      ) : null}
+      <table className="table">
+        <caption className="visually-hidden">People and their roles</caption>
+        <thead>
+          <tr>
+            <th scope="col">Name</th>
+            <th scope="col">Email</th>
+            <th scope="col">Role</th>
+          </tr>
+        </thead>
+        <tbody>
+          {(users.data?.users ?? []).map((u) => (
+            <UserRow key={u.id} user={u} />
+          ))}
+        </tbody>
+      </table>
+    </section>
+  );
+}
+
+function UserRow({ user }: { user: User }) {
+  const { transport } = Route.useRouteContext();
+  const queryClient = useQueryClient();
+  const set = useMutation({
+    mutationFn: (role: Role) => createClient(UserService, transport).setUserRoles({ userId: user.id, roles: [role] }),
+    onSuccess: () => queryClient.invalidateQueries({ queryKey: ['users'] }),
+  });
+  const top = Math.max(...user.roles) as Role;
+  const selectId = `role-${user.id}`;
+  return (
+    <tr>
+      <td>{user.displayName}</td>
+      <td>{user.email || '—'}</td>
+      <td>
+        <label htmlFor={selectId} className="visually-hidden">
+          Role of {user.displayName}
+        </label>
+        <select id={selectId} value={top} disabled={set.isPending || user.rolesFromIssuer} onChange={(e) => set.mutate(Number(e.target.value) as Role)}>
+          {levels.map((l) => (
+            <option key={l.role} value={l.role}>
+              {l.label}
+            </option>
+          ))}
+        </select>
+        {set.error ? (
+          <p className="field-error" role="alert">
+            {describeError(set.error).message}
+          </p>
+        ) : null}
+      </td>
+    </tr>
+  );
+}

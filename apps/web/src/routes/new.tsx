@@ -1,0 +1,40 @@
+import { createClient } from '@connectrpc/connect';
+import { useMutation, useQueryClient } from '@tanstack/react-query';
+import { createFileRoute, useNavigate } from '@tanstack/react-router';
+import { RecipeService } from '@yeet/contract';
+import { RecipeForm } from '../components/recipe-form';
+import { requireUser } from '../lib/auth';
+import { describeError } from '../lib/errors';
+import { Role } from '../lib/roles';
+
+export const Route = createFileRoute('/new')({
+  beforeLoad: ({ context, location }) => requireUser(context, location, Role.AUTHOR),
+  head: () => ({ meta: [{ title: 'New recipe — Eat or Yeet' }] }),
+  component: NewRecipe,
+});
+
+function NewRecipe() {
+  const { transport } = Route.useRouteContext();
+  const navigate = useNavigate();
+  const queryClient = useQueryClient();
+  const create = useMutation({
+    mutationFn: (recipe: Parameters<ReturnType<typeof createClient<typeof RecipeService>>['createRecipe']>[0]['recipe']) =>
+      createClient(RecipeService, transport).createRecipe({ recipe }),
+    onSuccess: async () => {
+      await queryClient.invalidateQueries();
+      await navigate({ to: '/me/recipes', search: { created: 1 } });
+    },
+  });
+  return (
+    <section className="narrow" aria-labelledby="new-title">
+      <h1 id="new-title">New recipe</h1>
+      <p className="lead">Save it as a draft; submit it for review when it is ready. Editors check every recipe before it is published.</p>
+      <RecipeForm
+        submitLabel="Save draft"
+        busy={create.isPending}
+        error={create.error ? describeError(create.error) : null}
+        onSubmit={(recipe) => create.mutate(recipe)}
+      />
+    </section>
+  );
+}

@@ -1,0 +1,162 @@
+import { Code, ConnectError } from '@connectrpc/connect';
+import { RecipeService, SearchService, UserService, Role as PbRole } from '@yeet/contract';
+import { hasRole, isOwnerOrAdmin, type Caller, type Role } from '@yeet/domain';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type Policy } from '../../apps/api/src/rpc/policy.ts';
+import { recipePolicies, searchPolicies, userPolicies } from '../../apps/api/src/rpc/policies.ts';
+import { startTestPlatform, type TestPlatform } from '../support/platform.ts';
+import { recipeInput } from '../support/recipes.ts';
+import { createClient, type Client } from '@connectrpc/connect';
+import { createConnectTransport } from '@connectrpc/connect-node';
+
+/**
+ * The authorization matrix, generated from the policy table: every RPC method × every
+ * kind of caller × (for owner policies) owner or not, through the real HTTP server. The
+ * expected answer is computed from the method's declared policy alone.
+ */
+type Persona = 'anonymous' | Role;
+const personas: Persona[] = ['anonymous', 'user', 'author', 'editor', 'admin'];
+type State = 'draft' | 'in_review' | 'published';
+
+let t: TestPlatform;
+beforeAll(async () => {
+  t = await startTestPlatform();
+});
+afterAll(() => t?.stop());
+
+let seq = 0;
+/** A fresh handle per call, so role changes of one case never leak into another. */
+const handle = (who: string) => `${who}-${++seq}`;
+
+function clients(name: string | null, role: Persona) {
+  const transport = createConnectTransport({
+    baseUrl: `${t.baseUrl}/api`,
+    httpVersion: '1.1',
+    interceptors: [
+      (next) => (req) => {
+        if (name && role !== 'anonymous') {
+          req.header.set('x-yeet-dev-user', name);
+          req.header.set('x-yeet-dev-roles', role);
+        }
+        return next(req);
+      },
+    ],
+  });
+  return {
+    recipes: createClient(RecipeService, transport),
+    search: createClient(SearchService, transport),
+    users: createClient(UserService, transport),
+  };
+}
+type Clients = ReturnType<typeof clients>;
+
+/** A recipe in `state`, written by `owner` (who is made an author for it). */
+async function recipeOf(owner: string, state: State) {
+  const author = clients(owner, 'author').recipes;
+  const { recipe } = await author.createRecipe({ recipe: recipeInput() });
+  if (state !== 'draft') await author.submitRecipe({ id: recipe!.id });
+  if (state === 'published') await clients(handle('editor'), 'editor').recipes.approveRecipe({ id: recipe!.id });
+  return recipe!;
+}
+
+interface Case {
+  /** The state the recipe is in, for methods about one recipe. */
+  state?: State;
+  call: (c: Clients, recipeId: string) => Promise<unknown>;
+}
+
+const cases: Record<string, Case> = {
+  'RecipeService/listRecipes': { call: (c) => c.recipes.listRecipes({}) },
+  'RecipeService/getRecipe': { state: 'published', call: (c, id) => c.recipes.getRecipe({ key: { case: 'id', value: id } }) },
+  'RecipeService/createRecipe': { call: (c) => c.recipes.createRecipe({ recipe: recipeInput() }) },
+  'RecipeService/updateRecipe': { state: 'draft', call: (c, id) => c.recipes.updateRecipe({ id, recipe: recipeInput() }) },
+  'RecipeService/deleteRecipe': { state: 'draft', call: (c, id) => c.recipes.deleteRecipe({ id }) },
+  'RecipeService/submitRecipe': { state: 'draft', call: (c, id) => c.recipes.submitRecipe({ id }) },
+  'RecipeService/approveRecipe': { state: 'in_review', call: (c, id) => c.recipes.approveRecipe({ id }) },
+  'RecipeService/rejectRecipe': { state: 'in_review', call: (c, id) => c.recipes.rejectRecipe({ id, reason: 'Needs work' }) },
+  'RecipeService/unpublishRecipe': { state: 'published', call: (c, id) => c.recipes.unpublishRecipe({ id }) },
+  'RecipeService/archiveRecipe': { state: 'published', call: (c, id) => c.recipes.archiveRecipe({ id }) },
+  'RecipeService/getRecipeHistory': { state: 'draft', call: (c, id) => c.recipes.getRecipeHistory({ id }) },
+  'RecipeService/rateRecipe': { state: 'published', call: (c, id) => c.recipes.rateRecipe({ recipeId: id, stars: 4 }) },
+  'RecipeService/listRatings': { state: 'published', call: (c, id) => c.recipes.listRatings({ recipeId: id }) },
+  'SearchService/searchRecipes': { call: (c) => c.search.searchRecipes({ query: 'soup' }) },
+  'SearchService/suggestRecipes': { call: (c) => c.search.suggestRecipes({ prefix: 'sou' }) },
+  'UserService/getMe': { call: (c) => c.users.getMe({}) },
+  'UserService/updateProfile': { call: (c) => c.users.updateProfile({ displayName: 'New Name' }) },
+  'UserService/listUsers': { call: (c) => c.users.listUsers({}) },
+  'UserService/setUserRoles': {
+    call: async (c) => {
+      const target = handle('target');
+      const { user } = await clients(target, 'user').users.getMe({});
+      return c.users.setUserRoles({ userId: user!.id, roles: [PbRole.AUTHOR] });
+    },
+  },
+};
+
+const tables: Record<string, Record<string, Policy<never>>> = {
+  RecipeService: recipePolicies as never,
+  SearchService: searchPolicies as never,
+  UserService: userPolicies as never,
+};
+
+/** What the policy alone says this caller gets: allowed, or the refusal's code. */
+function expected(policy: Policy<never>, persona: Persona, owner: boolean): 'allowed' | Code {
+  if (policy.kind === 'public') return 'allowed';
+  if (persona === 'anonymous') return Code.Unauthenticated;
+  const caller: Caller = { kind: 'user', user: { id: 'me', displayName: 'me' }, roles: [persona] };
+  switch (policy.kind) {
+    case 'authenticate':
+      return 'allowed';
+    case 'role':
+      return hasRole(caller, policy.role) ? 'allowed' : Code.PermissionDenied;
+    case 'owner':
+      return isOwnerOrAdmin(caller, owner ? 'me' : 'someone else') || (policy.orRole && hasRole(caller, policy.orRole))
+        ? 'allowed'
+        : Code.PermissionDenied;
+  }
+}
+
+const matrix = Object.entries(tables).flatMap(([service, table]) =>
+  Object.entries(table).flatMap(([method, policy]) =>
+    personas.flatMap((persona) =>
+      (policy.kind === 'owner' ? [true, false] : [false]).map((owner) => ({
+        name: `${service}/${method}`,
+        policy,
+        persona,
+        owner,
+        expect: expected(policy, persona, owner),
+      })),
+    ),
+  ),
+);
+
+describe('the policy table', () => {
+  it('covers every method of every service, and the matrix covers the table', () => {
+    for (const [service, desc] of [
+      ['RecipeService', RecipeService],
+      ['SearchService', SearchService],
+      ['UserService', UserService],
+    ] as const) {
+      expect(Object.keys(tables[service]!).sort()).toEqual(desc.methods.map((m) => m.localName).sort());
+      for (const m of desc.methods) expect(cases[`${service}/${m.localName}`], `${service}/${m.localName} has no case`).toBeDefined();
+    }
+  });
+});
+
+describe('authorization matrix', () => {
+  it.each(matrix)('$name as $persona (owner: $owner) → $expect', async ({ name, persona, owner, expect: want }) => {
+    const testCase = cases[name]!;
+    const me = persona === 'anonymous' ? null : handle(persona);
+    const recipeOwner = owner && me ? me : handle('someone');
+    const recipe = testCase.state ? await recipeOf(recipeOwner, testCase.state) : null;
+    let code: Code | 'allowed' = 'allowed';
+    try {
+      await testCase.call(clients(me, persona), recipe?.id ?? '');
+    } catch (e) {
+      const error = ConnectError.from(e);
+      code = error.code === Code.Unauthenticated || error.code === Code.PermissionDenied ? error.code : 'allowed';
+    }
+    expect(code === 'allowed' ? 'allowed' : Code[code]).toBe(want === 'allowed' ? 'allowed' : Code[want]);
+  });
+});
+

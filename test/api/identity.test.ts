@@ -1,0 +1,223 @@
+import { Code, createClient } from '@connectrpc/connect';
+import { createConnectTransport } from '@connectrpc/connect-node';
+import { RecipeService, Role, UserService } from '@yeet/contract';
+import { webSessionCodec } from '@yeet/platform';
+import { exportJWK, generateKeyPair, importJWK, SignJWT, type JWK } from 'jose';
+import pg from 'pg';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { oidcFlow, type OidcFlow, type Tokens } from '../support/oidc.ts';
+import { startTestPlatform, type TestPlatform } from '../support/platform.ts';
+import { expectCode, recipeInput } from '../support/recipes.ts';
+
+const sessionSecret = 'test-session-secret-that-is-long-enough-0123456789';
+let t: TestPlatform;
+let flow: OidcFlow;
+let db: pg.Client;
+let admin: Tokens;
+let author: Tokens;
+let issuerKey: JWK;
+
+beforeAll(async () => {
+  t = await startTestPlatform({ SESSION_SECRET: sessionSecret, DEV_AUTH: 'false' });
+  flow = oidcFlow(t.baseUrl, t.config, sessionSecret);
+  db = new pg.Client({ connectionString: t.database.url });
+  await db.connect();
+  admin = await flow.signUp({ email: 'first@example.com', password: 'a long enough password', displayName: 'First Person' });
+  author = await flow.signUp({ email: 'second@example.com', password: 'another long password', displayName: 'Second Person' });
+  const secrets = (await db.query(`select value from app_meta where key = 'oidc_issuer_secrets'`)).rows[0].value;
+  issuerKey = secrets.jwks.keys[0];
+});
+afterAll(async () => {
+  await db?.end();
+  await t?.stop();
+});
+
+const clients = (headers: Record<string, string> = {}) => {
+  const transport = createConnectTransport({
+    baseUrl: `${t.baseUrl}/api`,
+    httpVersion: '1.1',
+    interceptors: [(next) => (req) => {
+      for (const [k, v] of Object.entries(headers)) req.header.set(k, v);
+      return next(req);
+    }],
+  });
+  return { users: createClient(UserService, transport), recipes: createClient(RecipeService, transport) };
+};
+const bearer = (token: string) => clients({ authorization: `Bearer ${token}` });
+
+/** A token signed like the issuer's, with some claims changed. */
+async function forge(claims: Record<string, unknown>, options: { key?: JWK; alg?: string } = {}): Promise<string> {
+  const key = options.key ?? issuerKey;
+  const now = Math.floor(Date.now() / 1000);
+  return new SignJWT({ scope: 'api', client_id: 'eat-or-yeet-web', ...claims })
+    .setProtectedHeader({ alg: 'RS256', typ: 'at+jwt', kid: key.kid! })
+    .setIssuer(String(claims.iss ?? `${t.config.publicUrl}/oidc`))
+    .setAudience(String(claims.aud ?? t.config.oidc.audience))
+    .setSubject(String(claims.sub ?? (await subjectOf(admin.access_token))))
+    .setIssuedAt(now)
+    .setExpirationTime(Number(claims.exp ?? now + 300))
+    .sign(await importJWK(key, 'RS256'));
+}
+
+const subjectOf = async (jwt: string) => JSON.parse(Buffer.from(jwt.split('.')[1]!, 'base64url').toString()).sub as string;
+
+describe('access tokens from the built-in issuer', () => {
+  it('a real token from sign-up identifies the person; the first account is admin', async () => {
+    const { user } = await bearer(admin.access_token).users.getMe({});
+    expect(user).toMatchObject({ displayName: 'First Person', email: 'first@example.com' });
+    expect(user!.roles).toContain(Role.ADMIN);
+    const second = await bearer(author.access_token).users.getMe({});
+    expect(second.user!.roles).toEqual([Role.USER, Role.AUTHOR]);
+  });
+
+  it('the token is a JWT for the API, signed with the issuer key', async () => {
+    const [header, payload] = admin.access_token.split('.').slice(0, 2).map((p) => JSON.parse(Buffer.from(p, 'base64url').toString()));
+    expect(header).toMatchObject({ alg: 'RS256', typ: 'at+jwt', kid: issuerKey.kid });
+    expect(payload).toMatchObject({ iss: `${t.config.publicUrl}/oidc`, aud: t.config.oidc.audience });
+  });
+
+  const rejected: Array<[string, () => Promise<string>]> = [
+    ['expired', () => forge({ exp: Math.floor(Date.now() / 1000) - 120 })],
+    ['for another audience', () => forge({ aud: 'https://other.example/api' })],
+    ['from another issuer', () => forge({ iss: 'https://evil.example/oidc' })],
+    [
+      'signed with an unknown key',
+      async () => {
+        const { privateKey } = await generateKeyPair('RS256', { extractable: true });
+        return forge({}, { key: { ...(await exportJWK(privateKey)), kid: 'unknown-kid' } });
+      },
+    ],
+    [
+      'with a tampered signature',
+      async () => {
+        const [h, p, sig] = admin.access_token.split('.');
+        return `${h}.${p}.${sig!.slice(0, -4)}${sig!.slice(-4) === 'AAAA' ? 'BBBB' : 'AAAA'}`;
+      },
+    ],
+    [
+      'with tampered claims',
+      async () => {
+        const [h, , sig] = admin.access_token.split('.');
+        const claims = JSON.parse(Buffer.from(admin.access_token.split('.')[1]!, 'base64url').toString());
+        const forged = Buffer.from(JSON.stringify({ ...claims, sub: await subjectOf(author.access_token) })).toString('base64url');
+        return `${h}.${forged}.${sig}`;
+      },
+    ],
+    [
+      'unsigned (alg: none)',
+      async () => {
+        const enc = (o: object) => Buffer.from(JSON.stringify(o)).toString('base64url');
+        const claims = JSON.parse(Buffer.from(admin.access_token.split('.')[1]!, 'base64url').toString());
+        return `${enc({ alg: 'none', typ: 'at+jwt' })}.${enc(claims)}.`;
+      },
+    ],
+    ['malformed', async () => 'not.a.jwt'],
+  ];
+
+  it.each(rejected)('a token %s makes the caller anonymous: Unauthenticated where a user is needed, fine where not', async (_name, make) => {
+    const client = bearer(await make());
+    await expectCode(client.users.getMe({}), Code.Unauthenticated);
+    await expectCode(client.recipes.createRecipe({ recipe: recipeInput() }), Code.Unauthenticated);
+    expect((await client.recipes.listRecipes({})).recipes).toEqual([]);
+  });
+
+  it('a token signed with the issuer key is accepted (the control for the cases above)', async () => {
+    const valid = await forge({});
+    expect((await bearer(valid).users.getMe({})).user?.displayName).toBe('First Person');
+  });
+
+  it('refresh tokens give new access tokens', async () => {
+    const res = await flow.refresh(author.refresh_token!);
+    expect(res.status).toBe(200);
+    const fresh = (await res.json()) as Tokens;
+    expect((await bearer(fresh.access_token).users.getMe({})).user?.displayName).toBe('Second Person');
+  });
+
+  it('the web session cookie works like a bearer token', async () => {
+    const cookie = webSessionCodec(sessionSecret).seal({ accessToken: author.access_token, refreshToken: null, expiresAt: 0 }, 60);
+    const { user } = await clients({ cookie: `yeet_session=${cookie}` }).users.getMe({});
+    expect(user?.displayName).toBe('Second Person');
+    const forgedCookie = `yeet_session=${cookie.slice(0, -3)}abc`;
+    await expectCode(clients({ cookie: forgedCookie }).users.getMe({}), Code.Unauthenticated);
+  });
+
+  it('the development header is refused when DEV_AUTH is off', async () => {
+    await expectCode(clients({ 'x-yeet-dev-user': 'mallory', 'x-yeet-dev-roles': 'admin' }).users.getMe({}), Code.Unauthenticated);
+  });
+});
+
+describe('sign-in and sign-up pages', () => {
+  it('answer a wrong password and an unknown email with the same message', async () => {
+    const { jar, page } = await flow.start();
+    const wrong = await flow.post(jar, page, 'login', { email: 'first@example.com', password: 'not the password!' });
+    const unknown = await flow.post(jar, page, 'login', { email: 'nobody@example.com', password: 'not the password!' });
+    expect(wrong.status).toBe(401);
+    expect(unknown.status).toBe(401);
+    const message = (html: string) => /<div class="alert" role="alert">([^<]*)<\/div>/.exec(html)?.[1];
+    expect(message(await wrong.text())).toBe('The email or password is incorrect.');
+    expect(message(await unknown.text())).toBe('The email or password is incorrect.');
+  });
+
+  it('slow down repeated failures for an email', async () => {
+    const { jar, page } = await flow.start();
+    const statuses: number[] = [];
+    for (let i = 0; i < 7; i++) {
+      statuses.push((await flow.post(jar, page, 'login', { email: 'target@example.com', password: `guess number ${i}` })).status);
+    }
+    expect(statuses.slice(0, 5)).toEqual([401, 401, 401, 401, 401]);
+    expect(statuses.slice(5)).toEqual([429, 429]);
+    const blocked = await flow.post(jar, page, 'login', { email: 'target@example.com', password: 'guess number 9' });
+    expect(await blocked.text()).toContain('Too many attempts. Wait 15 minute(s), then try again.');
+  });
+
+  it('explain what is wrong with a sign-up, field by field', async () => {
+    const { jar, page } = await flow.start('signup');
+    const res = await flow.post(jar, page, 'signup', { displayName: '', email: 'not-an-email', password: 'short' });
+    expect(res.status).toBe(400);
+    const html = await res.text();
+    expect(html).toContain('enter an email address like name@example.com');
+    expect(html).toContain('use at least 10 characters');
+    expect(html).toMatch(/id="email"[^>]*aria-invalid="true"/);
+  });
+
+  it('do not say outright that an email is taken', async () => {
+    const { jar, page } = await flow.start('signup');
+    const res = await flow.post(jar, page, 'signup', { displayName: 'Again', email: 'FIRST@example.com', password: 'yet another long password' });
+    expect(res.status).toBe(409);
+    expect(await res.text()).toContain('We could not create an account with these details');
+  });
+
+  it('store passwords as argon2id hashes, never in clear', async () => {
+    const rows = (await db.query(`select password_hash from accounts`)).rows;
+    expect(rows.length).toBeGreaterThanOrEqual(2);
+    for (const r of rows) expect(r.password_hash).toMatch(/^\$argon2id\$v=19\$m=19456,t=2,p=1\$/);
+  });
+});
+
+describe('roles', () => {
+  it('admins promote people; the promoted can act on it', async () => {
+    const authorId = (await bearer(author.access_token).users.getMe({})).user!.id;
+    await expectCode(bearer(author.access_token).users.setUserRoles({ userId: authorId, roles: [Role.ADMIN] }), Code.PermissionDenied);
+    const { user } = await bearer(admin.access_token).users.setUserRoles({ userId: authorId, roles: [Role.EDITOR] });
+    expect(user!.roles).toEqual([Role.USER, Role.EDITOR]);
+    const listed = await bearer(admin.access_token).users.listUsers({ query: 'second' });
+    expect(listed.users.map((u) => u.displayName)).toEqual(['Second Person']);
+
+    const draft = await bearer(admin.access_token).recipes.createRecipe({ recipe: recipeInput() });
+    await bearer(admin.access_token).recipes.submitRecipe({ id: draft.recipe!.id });
+    const approved = await bearer(author.access_token).recipes.approveRecipe({ id: draft.recipe!.id });
+    expect(approved.recipe?.status).toBeDefined();
+  });
+
+  it('the last admin cannot demote themself', async () => {
+    const me = (await bearer(admin.access_token).users.getMe({})).user!;
+    const error = await expectCode(bearer(admin.access_token).users.setUserRoles({ userId: me.id, roles: [Role.USER] }), Code.FailedPrecondition);
+    expect(error.rawMessage).toContain('last admin');
+  });
+
+  it('people change their own display name', async () => {
+    const { user } = await bearer(author.access_token).users.updateProfile({ displayName: '  Second   Cook ' });
+    expect(user?.displayName).toBe('Second Cook');
+    await expectCode(bearer(author.access_token).users.updateProfile({ displayName: ' ' }), Code.InvalidArgument);
+  });
+});
