@@ -1,9 +1,9 @@
 import { Code, ConnectError } from '@connectrpc/connect';
-import { RecipeService, SearchService, UserService, Role as PbRole } from '@yeet/contract';
+import { ImageService, ImageSlot, RecipeService, SearchService, UserService, Role as PbRole } from '@yeet/contract';
 import { hasRole, isOwnerOrAdmin, type Caller, type Role } from '@yeet/domain';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Policy } from '../../apps/api/src/rpc/policy.ts';
-import { recipePolicies, searchPolicies, userPolicies } from '../../apps/api/src/rpc/policies.ts';
+import { imagePolicies, recipePolicies, searchPolicies, userPolicies } from '../../apps/api/src/rpc/policies.ts';
 import { startTestPlatform, type TestPlatform } from '../support/platform.ts';
 import { recipeInput } from '../support/recipes.ts';
 import { createClient, type Client } from '@connectrpc/connect';
@@ -46,6 +46,7 @@ function clients(name: string | null, role: Persona) {
     recipes: createClient(RecipeService, transport),
     search: createClient(SearchService, transport),
     users: createClient(UserService, transport),
+    images: createClient(ImageService, transport),
   };
 }
 type Clients = ReturnType<typeof clients>;
@@ -81,6 +82,12 @@ const cases: Record<string, Case> = {
   'RecipeService/listRatings': { state: 'published', call: (c, id) => c.recipes.listRatings({ recipeId: id }) },
   'SearchService/searchRecipes': { call: (c) => c.search.searchRecipes({ query: 'soup' }) },
   'SearchService/suggestRecipes': { call: (c) => c.search.suggestRecipes({ prefix: 'sou' }) },
+  'ImageService/createUpload': { call: (c) => c.images.createUpload({ byteSize: 1000n, contentType: 'image/png' }) },
+  'ImageService/attachImage': {
+    state: 'draft',
+    call: (c, id) => c.images.attachImage({ uploadId: '00000000-0000-4000-8000-000000000000', recipeId: id, slot: ImageSlot.COVER }),
+  },
+  'ImageService/detachImage': { state: 'draft', call: (c, id) => c.images.detachImage({ recipeId: id, slot: ImageSlot.COVER }) },
   'UserService/getMe': { call: (c) => c.users.getMe({}) },
   'UserService/updateProfile': { call: (c) => c.users.updateProfile({ displayName: 'New Name' }) },
   'UserService/listUsers': { call: (c) => c.users.listUsers({}) },
@@ -97,6 +104,7 @@ const tables: Record<string, Record<string, Policy<never>>> = {
   RecipeService: recipePolicies as never,
   SearchService: searchPolicies as never,
   UserService: userPolicies as never,
+  ImageService: imagePolicies as never,
 };
 
 /** What the policy alone says this caller gets: allowed, or the refusal's code. */
@@ -136,6 +144,7 @@ describe('the policy table', () => {
       ['RecipeService', RecipeService],
       ['SearchService', SearchService],
       ['UserService', UserService],
+      ['ImageService', ImageService],
     ] as const) {
       expect(Object.keys(tables[service]!).sort()).toEqual(desc.methods.map((m) => m.localName).sort());
       for (const m of desc.methods) expect(cases[`${service}/${m.localName}`], `${service}/${m.localName} has no case`).toBeDefined();

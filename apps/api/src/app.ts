@@ -1,15 +1,28 @@
 import { randomBytes } from 'node:crypto';
 import { fastifyConnectPlugin } from '@connectrpc/connect-fastify';
-import { RecipeService, SearchService, UserService } from '@yeet/contract';
+import { ImageService, RecipeService, SearchService, UserService } from '@yeet/contract';
 import type { Database, Kysely } from '@yeet/db';
-import { instrument, signInSettings, webSessionCodec, type OidcConfig, type SignInSettings, type Telemetry } from '@yeet/platform';
+import { DirectoryStorage, keysFromHex, S3Storage, type ImgproxyKeys, type ObjectStorage } from '@yeet/media';
+import {
+  deriveSecret,
+  instrument,
+  signInSettings,
+  webSessionCodec,
+  type ImageConfig,
+  type OidcConfig,
+  type SignInSettings,
+  type Telemetry,
+} from '@yeet/platform';
 import type { FastifyInstance } from 'fastify';
 import type Provider from 'oidc-provider';
 import { AccountController, localIssuer } from './controllers/account.controller.ts';
+import { ImageController } from './controllers/image.controller.ts';
 import { RatingController } from './controllers/rating.controller.ts';
 import { RecipeController } from './controllers/recipe.controller.ts';
 import { SearchController } from './controllers/search.controller.ts';
 import { UserController } from './controllers/user.controller.ts';
+import { imageHandlers } from './handlers/image.handler.ts';
+import { recipeConverter } from './handlers/recipe.convert.ts';
 import { recipeHandlers } from './handlers/recipe.handler.ts';
 import { searchHandlers } from './handlers/search.handler.ts';
 import { userHandlers } from './handlers/user.handler.ts';
@@ -19,9 +32,11 @@ import { sweepExpiredOidcPayloads } from './issuer/adapter.ts';
 import { generateIssuerSecrets, issuerSecretsKey, publicKeySet, type IssuerSecrets } from './issuer/keys.ts';
 import { createIssuer } from './issuer/provider.ts';
 import { registerIssuer } from './issuer/routes.ts';
+import { registerUploadRoute, uploadUrlSigner } from './images/upload-route.ts';
+import { ImageUrls } from './images/urls.ts';
 import { createJobCatalogue, type JobCatalogue } from './jobs/tasks.ts';
 import { DevHeaderIdentity, IdentityChain, TokenIdentity } from './rpc/identity.ts';
-import { recipePolicies, searchPolicies, userPolicies } from './rpc/policies.ts';
+import { imagePolicies, recipePolicies, searchPolicies, userPolicies } from './rpc/policies.ts';
 import { secureService, type RpcDependencies } from './rpc/service.ts';
 import { CachingSearchEngine } from './search/cache.ts';
 import { PostgresSearchEngine } from './search/postgres.engine.ts';
@@ -37,6 +52,7 @@ export interface ApiDependencies {
   /** null: generated once and kept in the database. */
   sessionSecret: string | null;
   trustProxy: boolean;
+  images: ImageConfig;
 }
 
 export interface Api {
@@ -50,6 +66,9 @@ export interface Api {
   /** The background tasks and their schedules, for the worker. */
   jobs: JobCatalogue;
   signIn: SignInSettings;
+  images: ImageController;
+  /** Where originals live and how image URLs are signed (shared with the img role in one process). */
+  media: { storage: ObjectStorage; keys: ImgproxyKeys };
   /** Mounts the Connect services under /api (and the built-in issuer under /oidc). */
   register(app: FastifyInstance): Promise<void>;
 }
@@ -121,6 +140,27 @@ export async function createApi(deps: ApiDependencies): Promise<Api> {
     });
   }
 
+  const storage = createStorage(deps.images);
+  const imgproxy =
+    deps.images.imgproxy ??
+    (await data.stores.meta.getOrCreate('imgproxy_keys', () => ({
+      key: randomBytes(32).toString('hex'),
+      salt: randomBytes(32).toString('hex'),
+    })));
+  const keys = keysFromHex(imgproxy.key, imgproxy.salt);
+  const toProto = recipeConverter(new ImageUrls({ baseUrl: deps.images.baseUrl, keys, storage }));
+  const uploads = uploadUrlSigner(deriveSecret(sessionSecret, 'upload-urls'), deps.publicUrl);
+  const images = controller(
+    'ImageController',
+    new ImageController(data, {
+      storage,
+      maxBytes: deps.images.maxBytes,
+      maxPixels: deps.images.maxPixels,
+      uploadUrl: uploads.url,
+      logger: telemetry.logger,
+    }),
+  );
+
   const rpc: RpcDependencies = {
     identity: new IdentityChain([tokens, new DevHeaderIdentity({ enabled: deps.devAuth, users: data.stores.users })]),
     owners: { ownerOf: (_resource, id) => data.stores.recipes.ownerOf(id) },
@@ -133,10 +173,13 @@ export async function createApi(deps: ApiDependencies): Promise<Api> {
     search,
     users,
     searchCache,
-    jobs: createJobCatalogue({ ratings, search: engine, sweepIssuer: () => sweepExpiredOidcPayloads(deps.db) }),
+    jobs: createJobCatalogue({ ratings, search: engine, images, sweepIssuer: () => sweepExpiredOidcPayloads(deps.db) }),
     signIn,
+    images,
+    media: { storage, keys },
     async register(app) {
       if (issuer) await registerIssuer(app, issuer.provider, issuer.accounts);
+      await registerUploadRoute(app, { images, signer: uploads, maxBytes: deps.images.maxBytes });
       await app.register(fastifyConnectPlugin, {
         prefix: '/api',
         readMaxBytes: maxRequestBytes,
@@ -144,11 +187,19 @@ export async function createApi(deps: ApiDependencies): Promise<Api> {
         // not something to ignore silently (see docs/decisions/0002-strict-json.md).
         jsonOptions: { ignoreUnknownFields: false },
         routes: (router) => {
-          router.service(RecipeService, secureService(RecipeService, recipeHandlers(recipes, ratings), recipePolicies, rpc));
-          router.service(SearchService, secureService(SearchService, searchHandlers(search), searchPolicies, rpc));
+          router.service(RecipeService, secureService(RecipeService, recipeHandlers(recipes, ratings, toProto), recipePolicies, rpc));
+          router.service(SearchService, secureService(SearchService, searchHandlers(search, toProto), searchPolicies, rpc));
+          router.service(ImageService, secureService(ImageService, imageHandlers(images, toProto), imagePolicies, rpc));
           router.service(UserService, secureService(UserService, userHandlers(users), userPolicies, rpc));
         },
       });
     },
   };
+}
+
+export function createStorage(config: ImageConfig): ObjectStorage {
+  const s = config.storage;
+  return s.kind === 's3'
+    ? new S3Storage({ bucket: s.bucket, region: s.region, endpoint: s.endpoint ?? undefined, forcePathStyle: s.forcePathStyle })
+    : new DirectoryStorage(s.dir);
 }

@@ -1,4 +1,6 @@
-import { createApi, searchChangedChannel, type Api } from '@yeet/api';
+import { createApi, createStorage, imageSizes, searchChangedChannel, type Api } from '@yeet/api';
+import { DiskCache, registerResizer } from '@yeet/img';
+import { keysFromHex } from '@yeet/media';
 import {
   connectDatabase,
   listen,
@@ -29,6 +31,7 @@ const runs = {
   api: (role: Config['role']) => role === 'all' || role === 'api',
   web: (role: Config['role']) => role === 'all' || role === 'web',
   worker: (role: Config['role']) => role === 'all' || role === 'worker',
+  img: (role: Config['role']) => role === 'all' || role === 'img',
 };
 
 /**
@@ -75,6 +78,7 @@ export async function startPlatform(config: Config, logger: Logger): Promise<Pla
           oidc: config.oidc,
           sessionSecret: config.sessionSecret,
           trustProxy: config.trustProxy,
+          images: config.images,
         })
       : null;
     if (api && database && runs.api(config.role)) {
@@ -115,6 +119,23 @@ export async function startPlatform(config: Config, logger: Logger): Promise<Pla
     });
     registerProbes(app, checks, telemetry.metrics);
     if (api && runs.api(config.role)) await api.register(app);
+    if (runs.img(config.role)) {
+      // Alone, the img role needs no database: its keys come from the configuration.
+      const media = api?.media ?? {
+        storage: createStorage(config.images),
+        keys: keysFromHex(config.images.imgproxy!.key, config.images.imgproxy!.salt),
+      };
+      registerResizer(app, {
+        ...media,
+        cache: await DiskCache.open(config.images.cache.dir, config.images.cache.maxBytes),
+        sizes: imageSizes,
+        maxPixels: config.images.maxPixels,
+        concurrency: config.images.concurrency,
+        queue: config.images.queue,
+        logger,
+        metrics: telemetry.metrics,
+      });
+    }
     if (runs.web(config.role)) {
       // The web role alone has no database: its settings come from the configuration.
       const settings = api?.signIn ?? signInSettings(config, config.sessionSecret!);

@@ -3,3 +3,4 @@ export * from './gen/yeet/v1/common_pb.js';
 export * from './gen/yeet/v1/recipe_pb.js';
 export * from './gen/yeet/v1/search_pb.js';
 export * from './gen/yeet/v1/user_pb.js';
+export * from './gen/yeet/v1/image_pb.js';

@@ -111,6 +111,33 @@ export interface OidcPayloadsTable {
   consumed_at: ColumnType<Date | null, Date | null | undefined, Date | null>;
 }
 
+export interface UploadsTable {
+  id: string;
+  owner_id: string;
+  expires_at: ColumnType<Date, Date, Date>;
+  confirmed_at: ColumnType<Date | null, Date | null | undefined, Date | null>;
+  created_at: Timestamp;
+}
+
+export interface ImagesTable {
+  id: string;
+  owner_id: string;
+  format: string;
+  byte_size: number;
+  width: number;
+  height: number;
+  placeholder: string | null;
+  processed_at: ColumnType<Date | null, Date | null | undefined, Date | null>;
+  created_at: Timestamp;
+}
+
+export interface RecipeImagesTable {
+  recipe_id: string;
+  kind: string;
+  position: ColumnType<number, number | undefined, number>;
+  image_id: string;
+}
+
 export interface Database {
   app_meta: AppMetaTable;
   users: UsersTable;
@@ -119,6 +146,9 @@ export interface Database {
   ratings: RatingsTable;
   accounts: AccountsTable;
   oidc_payloads: OidcPayloadsTable;
+  uploads: UploadsTable;
+  images: ImagesTable;
+  recipe_images: RecipeImagesTable;
 }
 
 export type RecipeRow = Selectable<RecipesTable>;

@@ -9,3 +9,4 @@ export * from './text.ts';
 export * from './search.ts';
 export * from './user.ts';
 export * from './account.ts';
+export * from './image.ts';

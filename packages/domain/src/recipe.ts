@@ -1,4 +1,5 @@
 import type { UserRef } from './caller.ts';
+import type { ImageRef } from './image.ts';
 import type { RecipeStatus } from './lifecycle.ts';
 
 export const difficulties = ['easy', 'medium', 'hard'] as const;
@@ -62,6 +63,9 @@ export interface Recipe extends RecipeContent {
   version: number;
   /** The editor's reason when the last transition was a rejection. */
   rejectionReason: string | null;
+  cover: ImageRef | null;
+  /** Photos of steps, by the step's index. */
+  stepImages: Record<number, ImageRef>;
 }
 
 export type RecipeKey = { id: string } | { slug: string };

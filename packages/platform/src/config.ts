@@ -6,7 +6,7 @@ import { z } from 'zod';
  * process with a message naming the variable. The README's configuration table lists
  * the same variables; keep them in step.
  */
-export const roles = ['all', 'api', 'web', 'worker'] as const;
+export const roles = ['all', 'api', 'web', 'worker', 'img'] as const;
 export type ProcessRole = (typeof roles)[number];
 
 const bool = z
@@ -50,6 +50,21 @@ const schema = z.object({
   OIDC_AUDIENCE: z.string().min(1).optional(),
   OIDC_ROLES_CLAIM: z.string().min(1).optional(),
   OIDC_SCOPES: z.string().min(1).default('openid profile email offline_access'),
+  IMAGE_STORAGE: z.enum(['dir', 's3'], { error: 'use dir or s3' }).default('dir'),
+  IMAGE_DIR: z.string().min(1).optional(),
+  S3_BUCKET: z.string().min(3).optional(),
+  S3_REGION: z.string().min(1).default('us-east-1'),
+  S3_ENDPOINT: url.optional(),
+  S3_FORCE_PATH_STYLE: bool.default(false),
+  IMGPROXY_KEY: z.string().regex(/^([0-9a-fA-F]{2}){16,}$/, { error: 'must be hex, at least 32 characters' }).optional(),
+  IMGPROXY_SALT: z.string().regex(/^([0-9a-fA-F]{2}){16,}$/, { error: 'must be hex, at least 32 characters' }).optional(),
+  IMAGE_BASE_URL: url.optional(),
+  IMAGE_MAX_BYTES: z.coerce.number().int().min(1024).max(200 * 1024 * 1024).default(15 * 1024 * 1024),
+  IMAGE_MAX_PIXELS: z.coerce.number().int().min(1_000_000).max(500_000_000).default(40_000_000),
+  IMAGE_CACHE_DIR: z.string().min(1).optional(),
+  IMAGE_CACHE_MAX_MB: z.coerce.number().int().min(1).max(1_000_000).default(512),
+  IMAGE_CONCURRENCY: z.coerce.number().int().min(1).max(64).default(2),
+  IMAGE_QUEUE: z.coerce.number().int().min(0).max(10_000).default(64),
   SEARCH_CACHE_SIZE: z.coerce.number().int().min(0).max(100_000).default(1000),
   SEARCH_CACHE_TTL_MS: z.coerce.number().int().min(0).max(3_600_000).default(60_000),
   SHUTDOWN_TIMEOUT_MS: z.coerce.number().int().min(0).max(120_000).default(10_000),
@@ -81,6 +96,7 @@ export interface Config {
   /** Encrypts the web session cookie and derives the built-in issuer's client secret. null: generated and kept in the database. */
   sessionSecret: string | null;
   oidc: OidcConfig;
+  images: ImageConfig;
   shutdownTimeoutMs: number;
 }
 
@@ -99,6 +115,19 @@ export interface OidcConfig {
 }
 
 export const builtInClientId = 'eat-or-yeet-web';
+
+export interface ImageConfig {
+  storage: { kind: 'dir'; dir: string } | { kind: 's3'; bucket: string; region: string; endpoint: string | null; forcePathStyle: boolean };
+  /** Signs image URLs (imgproxy's key and salt); null: generated and kept in the database. */
+  imgproxy: { key: string; salt: string } | null;
+  /** Where image URLs point: our resizer, or a real imgproxy. */
+  baseUrl: string;
+  maxBytes: number;
+  maxPixels: number;
+  cache: { dir: string; maxBytes: number };
+  concurrency: number;
+  queue: number;
+}
 
 export class ConfigError extends Error {
   constructor(issues: string[]) {
@@ -126,6 +155,15 @@ export function loadConfig(
   if (e.OIDC_ISSUER && !e.OIDC_CLIENT_ID) {
     throw new ConfigError(['OIDC_CLIENT_ID="": required with OIDC_ISSUER: the client id of this app at your identity provider']);
   }
+  if (e.IMAGE_STORAGE === 's3' && !e.S3_BUCKET) {
+    throw new ConfigError(['S3_BUCKET="": required with IMAGE_STORAGE=s3']);
+  }
+  if (Boolean(e.IMGPROXY_KEY) !== Boolean(e.IMGPROXY_SALT)) {
+    throw new ConfigError(['IMGPROXY_KEY/IMGPROXY_SALT: set both or neither']);
+  }
+  if (e.ROLE === 'img' && !e.IMGPROXY_KEY) {
+    throw new ConfigError(['IMGPROXY_KEY="": required with ROLE=img (with IMGPROXY_SALT): the same values as the api processes use']);
+  }
   if (e.ROLE === 'web' && !e.SESSION_SECRET) {
     throw new ConfigError(['SESSION_SECRET="": required with ROLE=web: the same value as the api processes use']);
   }
@@ -147,6 +185,19 @@ export function loadConfig(
     workerConcurrency: e.WORKER_CONCURRENCY,
     searchCache: { size: e.SEARCH_CACHE_SIZE, ttlMs: e.SEARCH_CACHE_TTL_MS },
     sessionSecret: e.SESSION_SECRET ?? null,
+    images: {
+      storage:
+        e.IMAGE_STORAGE === 's3'
+          ? { kind: 's3', bucket: e.S3_BUCKET!, region: e.S3_REGION, endpoint: e.S3_ENDPOINT ?? null, forcePathStyle: e.S3_FORCE_PATH_STYLE }
+          : { kind: 'dir', dir: path.resolve(e.IMAGE_DIR ?? path.join(e.DATA_DIR, 'images')) },
+      imgproxy: e.IMGPROXY_KEY && e.IMGPROXY_SALT ? { key: e.IMGPROXY_KEY, salt: e.IMGPROXY_SALT } : null,
+      baseUrl: stripSlash(e.IMAGE_BASE_URL ?? `${publicUrl}/_img`),
+      maxBytes: e.IMAGE_MAX_BYTES,
+      maxPixels: e.IMAGE_MAX_PIXELS,
+      cache: { dir: path.resolve(e.IMAGE_CACHE_DIR ?? path.join(e.DATA_DIR, 'img-cache')), maxBytes: e.IMAGE_CACHE_MAX_MB * 1024 * 1024 },
+      concurrency: e.IMAGE_CONCURRENCY,
+      queue: e.IMAGE_QUEUE,
+    },
     oidc: {
       // Kept exactly as given: it must equal the tokens' `iss` (Auth0's ends with a slash).
       issuer: e.OIDC_ISSUER ?? null,

@@ -99,6 +99,7 @@ export class RecipeController {
           `This recipe was changed by someone else (now version ${current.version}, you edited version ${expectedVersion}). Reload it and apply your changes again.`,
         );
       }
+      await s.images.detachStepsFrom(id, content.steps.length);
       const updated = await s.recipes.updateContent(id, content);
       await s.events.record({
         recipeId: id,

@@ -7,18 +7,21 @@ import {
   type RecipeEventSchema,
   type ListRecipesRequest,
   type RecipeInput,
+  type ImageSchema,
   type RecipeSchema,
 } from '@yeet/contract';
 import {
   invalidField,
   kebab,
   type Difficulty,
+  type ImageRef,
   type Rating,
   type Recipe,
   type RecipeContentInput,
   type RecipeEvent,
 } from '@yeet/domain';
 import type { ListRecipesQuery } from '../controllers/recipe.controller.ts';
+import type { ImageUrls, ImageVariant } from '../images/urls.ts';
 import {
   contentEnums,
   dietaryFlag,
@@ -83,7 +86,18 @@ export const maxPageSize = 100;
 
 const ts = (d: Date) => timestampFromDate(d);
 
-export function recipeToProto(r: Recipe): MessageInitShape<typeof RecipeSchema> {
+export type RecipeToProto = (r: Recipe) => MessageInitShape<typeof RecipeSchema>;
+
+/** Recipes as messages, with signed URLs minted for their images. */
+export function recipeConverter(urls: ImageUrls): RecipeToProto {
+  return (r) => recipeToProto(r, urls);
+}
+
+function imageToProto(ref: ImageRef, variants: ImageVariant[]): MessageInitShape<typeof ImageSchema> {
+  return { id: ref.id, width: ref.width, height: ref.height, placeholder: ref.placeholder ?? '', variants };
+}
+
+function recipeToProto(r: Recipe, urls: ImageUrls): MessageInitShape<typeof RecipeSchema> {
   return {
     id: r.id,
     slug: r.slug,
@@ -98,7 +112,11 @@ export function recipeToProto(r: Recipe): MessageInitShape<typeof RecipeSchema> 
         note: i.note,
       })),
     })),
-    steps: r.steps.map((s) => ({ text: s.text })),
+    steps: r.steps.map((s, i) => {
+      const photo = r.stepImages[i];
+      return photo ? { text: s.text, image: imageToProto(photo, urls.step(photo)) } : { text: s.text };
+    }),
+    ...(r.cover ? { coverImage: imageToProto(r.cover, urls.cover(r.cover)) } : {}),
     servings: r.servings,
     prepMinutes: r.prepMinutes,
     cookMinutes: r.cookMinutes,

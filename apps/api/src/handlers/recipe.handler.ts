@@ -10,14 +10,18 @@ import {
   pageSizeToDomain,
   ratingToProto,
   recipeInputToDomain,
-  recipeToProto,
+  type RecipeToProto,
 } from './recipe.convert.ts';
 
 /**
  * RecipeService: converts requests to domain calls and results back to messages. Access
  * policy, tracing, metrics and error mapping are applied around these by secureService().
  */
-export function recipeHandlers(recipes: RecipeController, ratings: RatingController): ServiceImpl<typeof RecipeService> {
+export function recipeHandlers(
+  recipes: RecipeController,
+  ratings: RatingController,
+  recipeToProto: RecipeToProto,
+): ServiceImpl<typeof RecipeService> {
   const transition = (action: LifecycleAction) => async (req: { id: string; reason?: string }, ctx: HandlerContext) => ({
     recipe: recipeToProto(await recipes.transition(signedInCallerOf(ctx), req.id, action, req.reason ?? '')),
   });

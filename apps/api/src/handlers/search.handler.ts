@@ -5,14 +5,14 @@ import type { SearchController, SearchRequest } from '../controllers/search.cont
 import { callerOf } from '../rpc/context.ts';
 
 import { dietaryFlag, difficulty, filterEnums, mealType, optionalEnum, searchSort, timeBucket } from './enums.ts';
-import { recipeToProto } from './recipe.convert.ts';
+import type { RecipeToProto } from './recipe.convert.ts';
 
 const defaultPageSize = 20;
 const maxPageSize = 50;
 const defaultSuggestions = 6;
 
 /** SearchService: proto ⇄ domain around the search controller. */
-export function searchHandlers(search: SearchController): ServiceImpl<typeof SearchService> {
+export function searchHandlers(search: SearchController, recipeToProto: RecipeToProto): ServiceImpl<typeof SearchService> {
   return {
     async searchRecipes(req, ctx) {
       const result = await search.search(callerOf(ctx), searchRequestToDomain(req));

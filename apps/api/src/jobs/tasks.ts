@@ -1,4 +1,5 @@
 import type { Logger } from '@yeet/platform';
+import type { ImageController } from '../controllers/image.controller.ts';
 import type { RatingController } from '../controllers/rating.controller.ts';
 import type { SearchEngine } from '../search/engine.ts';
 
@@ -25,22 +26,23 @@ export interface JobCatalogue {
 }
 
 /** Jobs outlive deploys: check a payload's shape before trusting it. */
-function recipeIdOf(payload: unknown): string {
-  const id = (payload as { recipeId?: unknown } | null)?.recipeId;
-  if (typeof id !== 'string') throw new Error(`payload has no recipeId: ${JSON.stringify(payload)}`);
+function idOf(payload: unknown, field: 'recipeId' | 'imageId'): string {
+  const id = (payload as Record<string, unknown> | null)?.[field];
+  if (typeof id !== 'string') throw new Error(`payload has no ${field}: ${JSON.stringify(payload)}`);
   return id;
 }
 
 export function createJobCatalogue(deps: {
   ratings: RatingController;
   search: SearchEngine;
+  images: ImageController;
   /** Deletes the built-in issuer's expired sessions, codes and tokens. */
   sweepIssuer: () => Promise<number>;
 }): JobCatalogue {
   return {
     tasks: {
       'search.index': async (payload) => {
-        await deps.search.index([recipeIdOf(payload)]);
+        await deps.search.index([idOf(payload, 'recipeId')]);
       },
       'search.reconcile': async (_payload, { logger }) => {
         const { indexed, removed } = await deps.search.reconcile(1000);
@@ -48,6 +50,13 @@ export function createJobCatalogue(deps: {
       },
       'search.lexicon': async () => {
         await deps.search.rebuildLexicon();
+      },
+      'images.process': async (payload) => {
+        await deps.images.process(idOf(payload, 'imageId'));
+      },
+      'images.sweep': async (_payload, { logger }) => {
+        const swept = await deps.images.sweep();
+        if (swept.uploads || swept.images) logger.info(swept, 'removed abandoned uploads and unused images');
       },
       'issuer.sweep': async () => {
         await deps.sweepIssuer();
@@ -62,6 +71,7 @@ export function createJobCatalogue(deps: {
       { task: 'search.lexicon', cron: '41 * * * *' },
       { task: 'ratings.reconcile', cron: '17 * * * *' },
       { task: 'issuer.sweep', cron: '23 * * * *' },
+      { task: 'images.sweep', cron: '37 * * * *' },
     ],
   };
 }

@@ -1,4 +1,4 @@
-import { RecipeService, SearchService, UserService } from '@yeet/contract';
+import { ImageService, RecipeService, SearchService, UserService } from '@yeet/contract';
 import { lifecyclePolicy, ownerOf, publicAccess, role, signedIn, type PolicyTable } from './policy.ts';
 
 /**
@@ -31,4 +31,10 @@ export const userPolicies: PolicyTable<typeof UserService> = {
   updateProfile: signedIn,
   listUsers: role('admin'),
   setUserRoles: role('admin'),
+};
+
+export const imagePolicies: PolicyTable<typeof ImageService> = {
+  createUpload: role('author'),
+  attachImage: ownerOf('recipe', (r) => r.recipeId, 'editor'),
+  detachImage: ownerOf('recipe', (r) => r.recipeId, 'editor'),
 };

@@ -2,6 +2,7 @@ import type { Kysely, Database as Schema } from '@yeet/db';
 import { instrument, type Telemetry } from '@yeet/platform';
 import { AccountStore } from './account.store.ts';
 import { RecipeEventStore } from './event.store.ts';
+import { ImageStore } from './image.store.ts';
 import { JobStore } from './job.store.ts';
 import { MetaStore } from './meta.store.ts';
 import { RatingStore } from './rating.store.ts';
@@ -18,6 +19,7 @@ export interface Stores {
   meta: MetaStore;
   jobs: JobStore;
   accounts: AccountStore;
+  images: ImageStore;
 }
 
 function createStores(db: Executor, telemetry: Telemetry): Stores {
@@ -30,6 +32,7 @@ function createStores(db: Executor, telemetry: Telemetry): Stores {
     meta: wrap('MetaStore', new MetaStore(db)),
     jobs: wrap('JobStore', new JobStore(db)),
     accounts: wrap('AccountStore', new AccountStore(db)),
+    images: wrap('ImageStore', new ImageStore(db)),
   };
 }
 

@@ -17,6 +17,11 @@ export class JobStore {
     await this.#enqueue('search.index', { recipeId }, `search.index:${recipeId}`);
   }
 
+  /** A new image needs its placeholder colour and final check. */
+  async processImage(imageId: string): Promise<void> {
+    await this.#enqueue('images.process', { imageId }, `images.process:${imageId}`);
+  }
+
   async #enqueue(task: string, payload: Record<string, unknown>, jobKey: string): Promise<void> {
     await sql`select graphile_worker.add_job(${task}, ${JSON.stringify(payload)}::json, job_key := ${jobKey})`.execute(this.#db);
   }

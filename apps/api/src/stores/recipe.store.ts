@@ -53,7 +53,7 @@ export class RecipeStore {
       query = query.where('recipes.slug', '=', key.slug);
     }
     const row = await query.executeTakeFirst();
-    return row ? toRecipe(row) : null;
+    return row ? (await this.#withImages([toRecipe(row)], true))[0]! : null;
   }
 
   /** Published recipes by id, in one query; missing or unpublished ids are left out. */
@@ -61,14 +61,15 @@ export class RecipeStore {
     const valid = ids.filter(isUuid);
     if (valid.length === 0) return new Map();
     const rows = await this.#select().where('recipes.id', 'in', valid).where('recipes.status', '=', 'published').execute();
-    return new Map(rows.map((row) => [row.id, toRecipe(row)]));
+    const recipes = await this.#withImages(rows.map(toRecipe), false);
+    return new Map(recipes.map((r) => [r.id, r]));
   }
 
   /** Loads the recipe and locks its row until the transaction ends (state changes, ratings). */
   async getForUpdate(id: string): Promise<Recipe | null> {
     if (!isUuid(id)) return null;
     const row = await this.#select().where('recipes.id', '=', id).forUpdate('recipes').executeTakeFirst();
-    return row ? toRecipe(row) : null;
+    return row ? (await this.#withImages([toRecipe(row)], true))[0]! : null;
   }
 
   async ownerOf(id: string): Promise<string | null> {
@@ -217,7 +218,26 @@ export class RecipeStore {
     const last = page.at(-1);
     const nextPageToken =
       rows.length > limit && last ? encodeCursor({ filter, sort }, { key: cursorKey(last[order.column]), id: last.id }) : '';
-    return { recipes: page.map(toRecipe), nextPageToken };
+    return { recipes: await this.#withImages(page.map(toRecipe), false), nextPageToken };
+  }
+
+  /** Fills in covers (and step photos) with one query for all the recipes. */
+  async #withImages(recipes: Recipe[], steps: boolean): Promise<Recipe[]> {
+    if (recipes.length === 0) return recipes;
+    let q = this.#db
+      .selectFrom('recipe_images as ri')
+      .innerJoin('images as i', 'i.id', 'ri.image_id')
+      .select(['ri.recipe_id', 'ri.kind', 'ri.position', 'i.id', 'i.width', 'i.height', 'i.placeholder'])
+      .where('ri.recipe_id', 'in', recipes.map((r) => r.id));
+    if (!steps) q = q.where('ri.kind', '=', 'cover');
+    const byRecipe = new Map(recipes.map((r) => [r.id, r]));
+    for (const row of await q.execute()) {
+      const recipe = byRecipe.get(row.recipe_id)!;
+      const image = { id: row.id, width: row.width, height: row.height, placeholder: row.placeholder };
+      if (row.kind === 'cover') recipe.cover = image;
+      else if (row.position < recipe.steps.length) recipe.stepImages[row.position] = image;
+    }
+    return recipes;
   }
 
   async #mustGet(id: string): Promise<Recipe> {
@@ -310,5 +330,7 @@ function toRecipe(row: RecipeRow & { author_name: string }): Recipe {
     publishedAt: row.published_at,
     version: row.version,
     rejectionReason: row.rejection_reason,
+    cover: null,
+    stepImages: {},
   };
 }

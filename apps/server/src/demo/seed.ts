@@ -1,13 +1,14 @@
 import type { Api } from '@yeet/api';
 import type { Caller, RecipeContentInput, Role } from '@yeet/domain';
 import type { Logger } from '@yeet/platform';
+import { artworkJpeg } from './artwork.ts';
 import recipes from './recipes.json' with { type: 'json' };
 
 /**
  * Demo data for the embedded default: the recipes in recipes.json (written for this
- * project), published through the real lifecycle (create → submit → approve, so the
- * history is real), a few left in review or draft for the editorial screens, and ratings
- * from demo users. Runs once per database: a marker in app_meta records it.
+ * project) with cover art drawn for each (uploaded like any photo), published through the
+ * real lifecycle (create → submit → approve, so the history is real), a few left in
+ * review or draft for the editorial screens, and ratings from demo users. Runs once per database: a marker in app_meta records it.
  */
 export const seedMarker = 'demo_seed';
 
@@ -69,6 +70,11 @@ export async function seedDemo(api: Api, logger: Logger): Promise<{ seeded: bool
     // The domain validates the names (difficulty, meal types, flags) like any other input.
     const input = { ...rest, steps: steps.map((text) => ({ text })), dietaryFlags: dietary } as RecipeContentInput;
     const recipe = await api.recipes.create(author, input);
+    // The cover goes through the same path as any upload: target, bytes, check, attach.
+    const cover = await artworkJpeg(demo.title);
+    const target = await api.images.createUpload(author, { byteSize: cover.length, contentType: 'image/jpeg' });
+    await api.images.receive(target.uploadId, cover);
+    await api.images.attach(author, { uploadId: target.uploadId, recipeId: recipe.id, slot: 'cover', stepIndex: 0 });
     // The last four show the editorial flow: two waiting for review, one draft, one rejected.
     const fromEnd = list.length - i;
     if (fromEnd === 2) continue;

@@ -1,3 +1,5 @@
+import type { Image } from '@yeet/contract';
+
 /**
  * Stand-in artwork until a recipe has a cover photo: a warm gradient picked from the slug
  * (so each recipe keeps its colours) with the dish's initial.
@@ -32,5 +34,41 @@ export function CoverPlaceholder({ slug, title, className = '' }: { slug: string
         {title.charAt(0)}
       </span>
     </div>
+  );
+}
+
+/**
+ * A recipe photo from its signed sizes: the browser picks one for the space it has, and the
+ * image's dominant colour fills the box until it arrives.
+ */
+export function RecipeImage({
+  image,
+  alt,
+  sizes,
+  className = '',
+  priority = false,
+}: {
+  image: Image;
+  alt: string;
+  sizes: string;
+  className?: string;
+  priority?: boolean;
+}) {
+  const smallest = image.variants[0];
+  if (!smallest) return null;
+  return (
+    <img
+      className={`photo ${className}`}
+      src={image.variants[Math.min(2, image.variants.length - 1)]!.url}
+      srcSet={image.variants.map((v) => `${v.url} ${v.width}w`).join(', ')}
+      sizes={sizes}
+      width={smallest.width}
+      height={smallest.height}
+      alt={alt}
+      loading={priority ? 'eager' : 'lazy'}
+      decoding="async"
+      {...(priority ? { fetchPriority: 'high' as const } : {})}
+      style={image.placeholder ? { backgroundColor: image.placeholder } : undefined}
+    />
   );
 }

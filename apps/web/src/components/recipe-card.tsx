@@ -2,13 +2,17 @@ import { Link } from '@tanstack/react-router';
 import type { Recipe } from '@yeet/contract';
 import { formatMinutes } from '../lib/format';
 import { difficultyLabels } from '../lib/labels';
-import { CoverPlaceholder } from './cover';
+import { CoverPlaceholder, RecipeImage } from './cover';
 import { Stars } from './rating';
 
 export function RecipeCard({ recipe }: { recipe: Recipe }) {
   return (
     <article className="card">
-      <CoverPlaceholder slug={recipe.slug} title={recipe.title} className="card__cover" />
+      {recipe.coverImage ? (
+        <RecipeImage image={recipe.coverImage} alt="" sizes="(min-width: 72rem) 17rem, (min-width: 40rem) 45vw, 100vw" className="card__cover" />
+      ) : (
+        <CoverPlaceholder slug={recipe.slug} title={recipe.title} className="card__cover" />
+      )}
       <div className="card__body">
         <h3 className="card__title">
           <Link to="/r/$slug" params={{ slug: recipe.slug }} className="card__link">

@@ -1,7 +1,7 @@
 import { useSuspenseQuery } from '@tanstack/react-query';
 import { createFileRoute, notFound } from '@tanstack/react-router';
 import type { Recipe } from '@yeet/contract';
-import { CoverPlaceholder } from '../components/cover';
+import { CoverPlaceholder, RecipeImage } from '../components/cover';
 import { Stars } from '../components/rating';
 import { isNotFound, isUnavailable, recipeBySlug } from '../lib/api';
 import { formatMinutes, formatQuantity, isoDuration, titleCase } from '../lib/format';
@@ -47,7 +47,17 @@ function RecipePage() {
             <Stars average={recipe.rating?.average ?? 0} count={recipe.rating?.count ?? 0} />
           </p>
         </div>
-        <CoverPlaceholder slug={recipe.slug} title={recipe.title} className="recipe__cover" />
+        {recipe.coverImage ? (
+          <RecipeImage
+            image={recipe.coverImage}
+            alt={`${recipe.title}, as served`}
+            sizes="(min-width: 48rem) 40vw, 100vw"
+            className="recipe__cover"
+            priority
+          />
+        ) : (
+          <CoverPlaceholder slug={recipe.slug} title={recipe.title} className="recipe__cover" />
+        )}
       </header>
 
       <Facts recipe={recipe} />
@@ -78,6 +88,7 @@ function RecipePage() {
             {recipe.steps.map((step, i) => (
               <li key={i}>
                 <StepText text={step.text} />
+                {step.image ? <RecipeImage image={step.image} alt={`Step ${i + 1}`} sizes="(min-width: 48rem) 30rem, 90vw" className="step__photo" /> : null}
               </li>
             ))}
           </ol>

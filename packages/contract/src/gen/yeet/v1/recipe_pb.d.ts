@@ -82,6 +82,13 @@ export declare type Step = Message<"yeet.v1.Step"> & {
    * @generated from field: string text = 1;
    */
   text: string;
+
+  /**
+   * Output only: the step's photo, if any (attach one with ImageService).
+   *
+   * @generated from field: yeet.v1.Image image = 2;
+   */
+  image?: Image | undefined;
 };
 
 /**
@@ -89,6 +96,76 @@ export declare type Step = Message<"yeet.v1.Step"> & {
  * Use `create(StepSchema)` to create a new message.
  */
 export declare const StepSchema: GenMessage<Step>;
+
+/**
+ * An image as the API hands it out: signed URLs of a few sizes, ready for srcset.
+ *
+ * @generated from message yeet.v1.Image
+ */
+export declare type Image = Message<"yeet.v1.Image"> & {
+  /**
+   * @generated from field: string id = 1;
+   */
+  id: string;
+
+  /**
+   * Of the original, as displayed.
+   *
+   * @generated from field: int32 width = 2;
+   */
+  width: number;
+
+  /**
+   * @generated from field: int32 height = 3;
+   */
+  height: number;
+
+  /**
+   * "#rrggbb" to show while the image loads; empty until processed.
+   *
+   * @generated from field: string placeholder = 4;
+   */
+  placeholder: string;
+
+  /**
+   * Sizes of the image (covers are cropped to 4:3 around what matters), smallest first.
+   *
+   * @generated from field: repeated yeet.v1.ImageVariant variants = 5;
+   */
+  variants: ImageVariant[];
+};
+
+/**
+ * Describes the message yeet.v1.Image.
+ * Use `create(ImageSchema)` to create a new message.
+ */
+export declare const ImageSchema: GenMessage<Image>;
+
+/**
+ * @generated from message yeet.v1.ImageVariant
+ */
+export declare type ImageVariant = Message<"yeet.v1.ImageVariant"> & {
+  /**
+   * @generated from field: int32 width = 1;
+   */
+  width: number;
+
+  /**
+   * @generated from field: int32 height = 2;
+   */
+  height: number;
+
+  /**
+   * @generated from field: string url = 3;
+   */
+  url: string;
+};
+
+/**
+ * Describes the message yeet.v1.ImageVariant.
+ * Use `create(ImageVariantSchema)` to create a new message.
+ */
+export declare const ImageVariantSchema: GenMessage<ImageVariant>;
 
 /**
  * The fields an author writes. Shared by CreateRecipe and UpdateRecipe.
@@ -323,6 +400,13 @@ export declare type Recipe = Message<"yeet.v1.Recipe"> & {
    * @generated from field: string rejection_reason = 23;
    */
   rejectionReason: string;
+
+  /**
+   * Output only.
+   *
+   * @generated from field: yeet.v1.Image cover_image = 24;
+   */
+  coverImage?: Image | undefined;
 };
 
 /**

@@ -10,7 +10,7 @@ import { file_yeet_v1_common } from "./common_pb.js";
  * Describes the file yeet/v1/recipe.proto.
  */
 export const file_yeet_v1_recipe = /*@__PURE__*/
-  fileDesc("ChR5ZWV0L3YxL3JlY2lwZS5wcm90bxIHeWVldC52MSJaCgpJbmdyZWRpZW50EhUKCHF1YW50aXR5GAEgASgBSACIAQESDAoEdW5pdBgCIAEoCRIMCgRpdGVtGAMgASgJEgwKBG5vdGUYBCABKAlCCwoJX3F1YW50aXR5IksKEUluZ3JlZGllbnRTZWN0aW9uEgwKBG5hbWUYASABKAkSKAoLaW5ncmVkaWVudHMYAiADKAsyEy55ZWV0LnYxLkluZ3JlZGllbnQiFAoEU3RlcBIMCgR0ZXh0GAEgASgJIvYCCgtSZWNpcGVJbnB1dBINCgV0aXRsZRgBIAEoCRIPCgdzdW1tYXJ5GAIgASgJEjcKE2luZ3JlZGllbnRfc2VjdGlvbnMYAyADKAsyGi55ZWV0LnYxLkluZ3JlZGllbnRTZWN0aW9uEhwKBXN0ZXBzGAQgAygLMg0ueWVldC52MS5TdGVwEhAKCHNlcnZpbmdzGAUgASgFEhQKDHByZXBfbWludXRlcxgGIAEoBRIUCgxjb29rX21pbnV0ZXMYByABKAUSFQoNdG90YWxfbWludXRlcxgIIAEoBRInCgpkaWZmaWN1bHR5GAkgASgOMhMueWVldC52MS5EaWZmaWN1bHR5EhAKCGN1aXNpbmVzGAogAygJEiUKCm1lYWxfdHlwZXMYCyADKA4yES55ZWV0LnYxLk1lYWxUeXBlEgwKBHRhZ3MYDCADKAkSKwoNZGlldGFyeV9mbGFncxgNIAMoDjIULnllZXQudjEuRGlldGFyeUZsYWciLwoNUmF0aW5nU3VtbWFyeRIPCgdhdmVyYWdlGAEgASgBEg0KBWNvdW50GAIgASgFIrsFCgZSZWNpcGUSCgoCaWQYASABKAkSDAoEc2x1ZxgCIAEoCRINCgV0aXRsZRgDIAEoCRIPCgdzdW1tYXJ5GAQgASgJEjcKE2luZ3JlZGllbnRfc2VjdGlvbnMYBSADKAsyGi55ZWV0LnYxLkluZ3JlZGllbnRTZWN0aW9uEhwKBXN0ZXBzGAYgAygLMg0ueWVldC52MS5TdGVwEhAKCHNlcnZpbmdzGAcgASgFEhQKDHByZXBfbWludXRlcxgIIAEoBRIUCgxjb29rX21pbnV0ZXMYCSABKAUSFQoNdG90YWxfbWludXRlcxgKIAEoBRInCgpkaWZmaWN1bHR5GAsgASgOMhMueWVldC52MS5EaWZmaWN1bHR5EhAKCGN1aXNpbmVzGAwgAygJEiUKCm1lYWxfdHlwZXMYDSADKA4yES55ZWV0LnYxLk1lYWxUeXBlEgwKBHRhZ3MYDiADKAkSKwoNZGlldGFyeV9mbGFncxgPIAMoDjIULnllZXQudjEuRGlldGFyeUZsYWcSJQoGc3RhdHVzGBAgASgOMhUueWVldC52MS5SZWNpcGVTdGF0dXMSIAoGYXV0aG9yGBEgASgLMhAueWVldC52MS5Vc2VyUmVmEiYKBnJhdGluZxgSIAEoCzIWLnllZXQudjEuUmF0aW5nU3VtbWFyeRIvCgtjcmVhdGVfdGltZRgTIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXASLwoLdXBkYXRlX3RpbWUYFCABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wEjAKDHB1Ymxpc2hfdGltZRgVIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXASDwoHdmVyc2lvbhgWIAEoBRIYChByZWplY3Rpb25fcmVhc29uGBcgASgJIv0BCgxSZWNpcGVGaWx0ZXISEAoIY3Vpc2luZXMYASADKAkSJQoKbWVhbF90eXBlcxgCIAMoDjIRLnllZXQudjEuTWVhbFR5cGUSKQoMZGlmZmljdWx0aWVzGAMgAygOMhMueWVldC52MS5EaWZmaWN1bHR5EgwKBHRhZ3MYBCADKAkSKwoNZGlldGFyeV9mbGFncxgFIAMoDjIULnllZXQudjEuRGlldGFyeUZsYWcSDAoEbWluZRgGIAEoCBIlCgZzdGF0dXMYByABKA4yFS55ZWV0LnYxLlJlY2lwZVN0YXR1cxIZChFtYXhfdG90YWxfbWludXRlcxgIIAEoBSKFAQoSTGlzdFJlY2lwZXNSZXF1ZXN0EiUKBmZpbHRlchgBIAEoCzIVLnllZXQudjEuUmVjaXBlRmlsdGVyEiEKBHNvcnQYAiABKA4yEy55ZWV0LnYxLlJlY2lwZVNvcnQSEQoJcGFnZV9zaXplGAMgASgFEhIKCnBhZ2VfdG9rZW4YBCABKAkiUAoTTGlzdFJlY2lwZXNSZXNwb25zZRIgCgdyZWNpcGVzGAEgAygLMg8ueWVldC52MS5SZWNpcGUSFwoPbmV4dF9wYWdlX3Rva2VuGAIgASgJIjcKEEdldFJlY2lwZVJlcXVlc3QSDAoCaWQYASABKAlIABIOCgRzbHVnGAIgASgJSABCBQoDa2V5IjQKEUdldFJlY2lwZVJlc3BvbnNlEh8KBnJlY2lwZRgBIAEoCzIPLnllZXQudjEuUmVjaXBlIjsKE0NyZWF0ZVJlY2lwZVJlcXVlc3QSJAoGcmVjaXBlGAEgASgLMhQueWVldC52MS5SZWNpcGVJbnB1dCI3ChRDcmVhdGVSZWNpcGVSZXNwb25zZRIfCgZyZWNpcGUYASABKAsyDy55ZWV0LnYxLlJlY2lwZSJhChNVcGRhdGVSZWNpcGVSZXF1ZXN0EgoKAmlkGAEgASgJEiQKBnJlY2lwZRgCIAEoCzIULnllZXQudjEuUmVjaXBlSW5wdXQSGAoQZXhwZWN0ZWRfdmVyc2lvbhgDIAEoBSI3ChRVcGRhdGVSZWNpcGVSZXNwb25zZRIfCgZyZWNpcGUYASABKAsyDy55ZWV0LnYxLlJlY2lwZSIhChNEZWxldGVSZWNpcGVSZXF1ZXN0EgoKAmlkGAEgASgJIhYKFERlbGV0ZVJlY2lwZVJlc3BvbnNlIiEKE1N1Ym1pdFJlY2lwZVJlcXVlc3QSCgoCaWQYASABKAkiNwoUU3VibWl0UmVjaXBlUmVzcG9uc2USHwoGcmVjaXBlGAEgASgLMg8ueWVldC52MS5SZWNpcGUiIgoUQXBwcm92ZVJlY2lwZVJlcXVlc3QSCgoCaWQYASABKAkiOAoVQXBwcm92ZVJlY2lwZVJlc3BvbnNlEh8KBnJlY2lwZRgBIAEoCzIPLnllZXQudjEuUmVjaXBlIjEKE1JlamVjdFJlY2lwZVJlcXVlc3QSCgoCaWQYASABKAkSDgoGcmVhc29uGAIgASgJIjcKFFJlamVjdFJlY2lwZVJlc3BvbnNlEh8KBnJlY2lwZRgBIAEoCzIPLnllZXQudjEuUmVjaXBlIjQKFlVucHVibGlzaFJlY2lwZVJlcXVlc3QSCgoCaWQYASABKAkSDgoGcmVhc29uGAIgASgJIjoKF1VucHVibGlzaFJlY2lwZVJlc3BvbnNlEh8KBnJlY2lwZRgBIAEoCzIPLnllZXQudjEuUmVjaXBlIjIKFEFyY2hpdmVSZWNpcGVSZXF1ZXN0EgoKAmlkGAEgASgJEg4KBnJlYXNvbhgCIAEoCSI4ChVBcmNoaXZlUmVjaXBlUmVzcG9uc2USHwoGcmVjaXBlGAEgASgLMg8ueWVldC52MS5SZWNpcGUi4QEKC1JlY2lwZUV2ZW50EgoKAmlkGAEgASgJEg4KBmFjdGlvbhgCIAEoCRIqCgtmcm9tX3N0YXR1cxgDIAEoDjIVLnllZXQudjEuUmVjaXBlU3RhdHVzEigKCXRvX3N0YXR1cxgEIAEoDjIVLnllZXQudjEuUmVjaXBlU3RhdHVzEh8KBWFjdG9yGAUgASgLMhAueWVldC52MS5Vc2VyUmVmEg4KBnJlYXNvbhgGIAEoCRIvCgtjcmVhdGVfdGltZRgHIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXAiJQoXR2V0UmVjaXBlSGlzdG9yeVJlcXVlc3QSCgoCaWQYASABKAkiQAoYR2V0UmVjaXBlSGlzdG9yeVJlc3BvbnNlEiQKBmV2ZW50cxgBIAMoCzIULnllZXQudjEuUmVjaXBlRXZlbnQivAEKBlJhdGluZxIRCglyZWNpcGVfaWQYASABKAkSHgoEdXNlchgCIAEoCzIQLnllZXQudjEuVXNlclJlZhINCgVzdGFycxgDIAEoBRIOCgZyZXZpZXcYBCABKAkSLwoLY3JlYXRlX3RpbWUYBSABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wEi8KC3VwZGF0ZV90aW1lGAYgASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcCJFChFSYXRlUmVjaXBlUmVxdWVzdBIRCglyZWNpcGVfaWQYASABKAkSDQoFc3RhcnMYAiABKAUSDgoGcmV2aWV3GAMgASgJIl4KElJhdGVSZWNpcGVSZXNwb25zZRIfCgZyYXRpbmcYASABKAsyDy55ZWV0LnYxLlJhdGluZxInCgdzdW1tYXJ5GAIgASgLMhYueWVldC52MS5SYXRpbmdTdW1tYXJ5Ik4KEkxpc3RSYXRpbmdzUmVxdWVzdBIRCglyZWNpcGVfaWQYASABKAkSEQoJcGFnZV9zaXplGAIgASgFEhIKCnBhZ2VfdG9rZW4YAyABKAkieQoTTGlzdFJhdGluZ3NSZXNwb25zZRIgCgdyYXRpbmdzGAEgAygLMg8ueWVldC52MS5SYXRpbmcSFwoPbmV4dF9wYWdlX3Rva2VuGAIgASgJEicKB3N1bW1hcnkYAyABKAsyFi55ZWV0LnYxLlJhdGluZ1N1bW1hcnkqnAEKDFJlY2lwZVN0YXR1cxIdChlSRUNJUEVfU1RBVFVTX1VOU1BFQ0lGSUVEEAASFwoTUkVDSVBFX1NUQVRVU19EUkFGVBABEhsKF1JFQ0lQRV9TVEFUVVNfSU5fUkVWSUVXEAISGwoXUkVDSVBFX1NUQVRVU19QVUJMSVNIRUQQAxIaChZSRUNJUEVfU1RBVFVTX0FSQ0hJVkVEEAQqaQoKRGlmZmljdWx0eRIaChZESUZGSUNVTFRZX1VOU1BFQ0lGSUVEEAASEwoPRElGRklDVUxUWV9FQVNZEAESFQoRRElGRklDVUxUWV9NRURJVU0QAhITCg9ESUZGSUNVTFRZX0hBUkQQAyq+AQoITWVhbFR5cGUSGQoVTUVBTF9UWVBFX1VOU1BFQ0lGSUVEEAASFwoTTUVBTF9UWVBFX0JSRUFLRkFTVBABEhMKD01FQUxfVFlQRV9MVU5DSBACEhQKEE1FQUxfVFlQRV9ESU5ORVIQAxIVChFNRUFMX1RZUEVfREVTU0VSVBAEEhMKD01FQUxfVFlQRV9TTkFDSxAFEhMKD01FQUxfVFlQRV9EUklOSxAGEhIKDk1FQUxfVFlQRV9TSURFEAcqtgEKC0RpZXRhcnlGbGFnEhwKGERJRVRBUllfRkxBR19VTlNQRUNJRklFRBAAEhsKF0RJRVRBUllfRkxBR19WRUdFVEFSSUFOEAESFgoSRElFVEFSWV9GTEFHX1ZFR0FOEAISHAoYRElFVEFSWV9GTEFHX0dMVVRFTl9GUkVFEAMSGwoXRElFVEFSWV9GTEFHX0RBSVJZX0ZSRUUQBBIZChVESUVUQVJZX0ZMQUdfTlVUX0ZSRUUQBSp2CgpSZWNpcGVTb3J0EhsKF1JFQ0lQRV9TT1JUX1VOU1BFQ0lGSUVEEAASFgoSUkVDSVBFX1NPUlRfTkVXRVNUEAESGQoVUkVDSVBFX1NPUlRfVE9QX1JBVEVEEAISGAoUUkVDSVBFX1NPUlRfUVVJQ0tFU1QQAzKSCAoNUmVjaXBlU2VydmljZRJNCgtMaXN0UmVjaXBlcxIbLnllZXQudjEuTGlzdFJlY2lwZXNSZXF1ZXN0GhwueWVldC52MS5MaXN0UmVjaXBlc1Jlc3BvbnNlIgOQAgESRwoJR2V0UmVjaXBlEhkueWVldC52MS5HZXRSZWNpcGVSZXF1ZXN0GhoueWVldC52MS5HZXRSZWNpcGVSZXNwb25zZSIDkAIBEksKDENyZWF0ZVJlY2lwZRIcLnllZXQudjEuQ3JlYXRlUmVjaXBlUmVxdWVzdBodLnllZXQudjEuQ3JlYXRlUmVjaXBlUmVzcG9uc2USSwoMVXBkYXRlUmVjaXBlEhwueWVldC52MS5VcGRhdGVSZWNpcGVSZXF1ZXN0Gh0ueWVldC52MS5VcGRhdGVSZWNpcGVSZXNwb25zZRJLCgxEZWxldGVSZWNpcGUSHC55ZWV0LnYxLkRlbGV0ZVJlY2lwZVJlcXVlc3QaHS55ZWV0LnYxLkRlbGV0ZVJlY2lwZVJlc3BvbnNlEksKDFN1Ym1pdFJlY2lwZRIcLnllZXQudjEuU3VibWl0UmVjaXBlUmVxdWVzdBodLnllZXQudjEuU3VibWl0UmVjaXBlUmVzcG9uc2USTgoNQXBwcm92ZVJlY2lwZRIdLnllZXQudjEuQXBwcm92ZVJlY2lwZVJlcXVlc3QaHi55ZWV0LnYxLkFwcHJvdmVSZWNpcGVSZXNwb25zZRJLCgxSZWplY3RSZWNpcGUSHC55ZWV0LnYxLlJlamVjdFJlY2lwZVJlcXVlc3QaHS55ZWV0LnYxLlJlamVjdFJlY2lwZVJlc3BvbnNlElQKD1VucHVibGlzaFJlY2lwZRIfLnllZXQudjEuVW5wdWJsaXNoUmVjaXBlUmVxdWVzdBogLnllZXQudjEuVW5wdWJsaXNoUmVjaXBlUmVzcG9uc2USTgoNQXJjaGl2ZVJlY2lwZRIdLnllZXQudjEuQXJjaGl2ZVJlY2lwZVJlcXVlc3QaHi55ZWV0LnYxLkFyY2hpdmVSZWNpcGVSZXNwb25zZRJcChBHZXRSZWNpcGVIaXN0b3J5EiAueWVldC52MS5HZXRSZWNpcGVIaXN0b3J5UmVxdWVzdBohLnllZXQudjEuR2V0UmVjaXBlSGlzdG9yeVJlc3BvbnNlIgOQAgESRQoKUmF0ZVJlY2lwZRIaLnllZXQudjEuUmF0ZVJlY2lwZVJlcXVlc3QaGy55ZWV0LnYxLlJhdGVSZWNpcGVSZXNwb25zZRJNCgtMaXN0UmF0aW5ncxIbLnllZXQudjEuTGlzdFJhdGluZ3NSZXF1ZXN0GhwueWVldC52MS5MaXN0UmF0aW5nc1Jlc3BvbnNlIgOQAgFiBnByb3RvMw", [file_google_protobuf_timestamp, file_yeet_v1_common]);
+  fileDesc("ChR5ZWV0L3YxL3JlY2lwZS5wcm90bxIHeWVldC52MSJaCgpJbmdyZWRpZW50EhUKCHF1YW50aXR5GAEgASgBSACIAQESDAoEdW5pdBgCIAEoCRIMCgRpdGVtGAMgASgJEgwKBG5vdGUYBCABKAlCCwoJX3F1YW50aXR5IksKEUluZ3JlZGllbnRTZWN0aW9uEgwKBG5hbWUYASABKAkSKAoLaW5ncmVkaWVudHMYAiADKAsyEy55ZWV0LnYxLkluZ3JlZGllbnQiMwoEU3RlcBIMCgR0ZXh0GAEgASgJEh0KBWltYWdlGAIgASgLMg4ueWVldC52MS5JbWFnZSJwCgVJbWFnZRIKCgJpZBgBIAEoCRINCgV3aWR0aBgCIAEoBRIOCgZoZWlnaHQYAyABKAUSEwoLcGxhY2Vob2xkZXIYBCABKAkSJwoIdmFyaWFudHMYBSADKAsyFS55ZWV0LnYxLkltYWdlVmFyaWFudCI6CgxJbWFnZVZhcmlhbnQSDQoFd2lkdGgYASABKAUSDgoGaGVpZ2h0GAIgASgFEgsKA3VybBgDIAEoCSL2AgoLUmVjaXBlSW5wdXQSDQoFdGl0bGUYASABKAkSDwoHc3VtbWFyeRgCIAEoCRI3ChNpbmdyZWRpZW50X3NlY3Rpb25zGAMgAygLMhoueWVldC52MS5JbmdyZWRpZW50U2VjdGlvbhIcCgVzdGVwcxgEIAMoCzINLnllZXQudjEuU3RlcBIQCghzZXJ2aW5ncxgFIAEoBRIUCgxwcmVwX21pbnV0ZXMYBiABKAUSFAoMY29va19taW51dGVzGAcgASgFEhUKDXRvdGFsX21pbnV0ZXMYCCABKAUSJwoKZGlmZmljdWx0eRgJIAEoDjITLnllZXQudjEuRGlmZmljdWx0eRIQCghjdWlzaW5lcxgKIAMoCRIlCgptZWFsX3R5cGVzGAsgAygOMhEueWVldC52MS5NZWFsVHlwZRIMCgR0YWdzGAwgAygJEisKDWRpZXRhcnlfZmxhZ3MYDSADKA4yFC55ZWV0LnYxLkRpZXRhcnlGbGFnIi8KDVJhdGluZ1N1bW1hcnkSDwoHYXZlcmFnZRgBIAEoARINCgVjb3VudBgCIAEoBSLgBQoGUmVjaXBlEgoKAmlkGAEgASgJEgwKBHNsdWcYAiABKAkSDQoFdGl0bGUYAyABKAkSDwoHc3VtbWFyeRgEIAEoCRI3ChNpbmdyZWRpZW50X3NlY3Rpb25zGAUgAygLMhoueWVldC52MS5JbmdyZWRpZW50U2VjdGlvbhIcCgVzdGVwcxgGIAMoCzINLnllZXQudjEuU3RlcBIQCghzZXJ2aW5ncxgHIAEoBRIUCgxwcmVwX21pbnV0ZXMYCCABKAUSFAoMY29va19taW51dGVzGAkgASgFEhUKDXRvdGFsX21pbnV0ZXMYCiABKAUSJwoKZGlmZmljdWx0eRgLIAEoDjITLnllZXQudjEuRGlmZmljdWx0eRIQCghjdWlzaW5lcxgMIAMoCRIlCgptZWFsX3R5cGVzGA0gAygOMhEueWVldC52MS5NZWFsVHlwZRIMCgR0YWdzGA4gAygJEisKDWRpZXRhcnlfZmxhZ3MYDyADKA4yFC55ZWV0LnYxLkRpZXRhcnlGbGFnEiUKBnN0YXR1cxgQIAEoDjIVLnllZXQudjEuUmVjaXBlU3RhdHVzEiAKBmF1dGhvchgRIAEoCzIQLnllZXQudjEuVXNlclJlZhImCgZyYXRpbmcYEiABKAsyFi55ZWV0LnYxLlJhdGluZ1N1bW1hcnkSLwoLY3JlYXRlX3RpbWUYEyABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wEi8KC3VwZGF0ZV90aW1lGBQgASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcBIwCgxwdWJsaXNoX3RpbWUYFSABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wEg8KB3ZlcnNpb24YFiABKAUSGAoQcmVqZWN0aW9uX3JlYXNvbhgXIAEoCRIjCgtjb3Zlcl9pbWFnZRgYIAEoCzIOLnllZXQudjEuSW1hZ2Ui/QEKDFJlY2lwZUZpbHRlchIQCghjdWlzaW5lcxgBIAMoCRIlCgptZWFsX3R5cGVzGAIgAygOMhEueWVldC52MS5NZWFsVHlwZRIpCgxkaWZmaWN1bHRpZXMYAyADKA4yEy55ZWV0LnYxLkRpZmZpY3VsdHkSDAoEdGFncxgEIAMoCRIrCg1kaWV0YXJ5X2ZsYWdzGAUgAygOMhQueWVldC52MS5EaWV0YXJ5RmxhZxIMCgRtaW5lGAYgASgIEiUKBnN0YXR1cxgHIAEoDjIVLnllZXQudjEuUmVjaXBlU3RhdHVzEhkKEW1heF90b3RhbF9taW51dGVzGAggASgFIoUBChJMaXN0UmVjaXBlc1JlcXVlc3QSJQoGZmlsdGVyGAEgASgLMhUueWVldC52MS5SZWNpcGVGaWx0ZXISIQoEc29ydBgCIAEoDjITLnllZXQudjEuUmVjaXBlU29ydBIRCglwYWdlX3NpemUYAyABKAUSEgoKcGFnZV90b2tlbhgEIAEoCSJQChNMaXN0UmVjaXBlc1Jlc3BvbnNlEiAKB3JlY2lwZXMYASADKAsyDy55ZWV0LnYxLlJlY2lwZRIXCg9uZXh0X3BhZ2VfdG9rZW4YAiABKAkiNwoQR2V0UmVjaXBlUmVxdWVzdBIMCgJpZBgBIAEoCUgAEg4KBHNsdWcYAiABKAlIAEIFCgNrZXkiNAoRR2V0UmVjaXBlUmVzcG9uc2USHwoGcmVjaXBlGAEgASgLMg8ueWVldC52MS5SZWNpcGUiOwoTQ3JlYXRlUmVjaXBlUmVxdWVzdBIkCgZyZWNpcGUYASABKAsyFC55ZWV0LnYxLlJlY2lwZUlucHV0IjcKFENyZWF0ZVJlY2lwZVJlc3BvbnNlEh8KBnJlY2lwZRgBIAEoCzIPLnllZXQudjEuUmVjaXBlImEKE1VwZGF0ZVJlY2lwZVJlcXVlc3QSCgoCaWQYASABKAkSJAoGcmVjaXBlGAIgASgLMhQueWVldC52MS5SZWNpcGVJbnB1dBIYChBleHBlY3RlZF92ZXJzaW9uGAMgASgFIjcKFFVwZGF0ZVJlY2lwZVJlc3BvbnNlEh8KBnJlY2lwZRgBIAEoCzIPLnllZXQudjEuUmVjaXBlIiEKE0RlbGV0ZVJlY2lwZVJlcXVlc3QSCgoCaWQYASABKAkiFgoURGVsZXRlUmVjaXBlUmVzcG9uc2UiIQoTU3VibWl0UmVjaXBlUmVxdWVzdBIKCgJpZBgBIAEoCSI3ChRTdWJtaXRSZWNpcGVSZXNwb25zZRIfCgZyZWNpcGUYASABKAsyDy55ZWV0LnYxLlJlY2lwZSIiChRBcHByb3ZlUmVjaXBlUmVxdWVzdBIKCgJpZBgBIAEoCSI4ChVBcHByb3ZlUmVjaXBlUmVzcG9uc2USHwoGcmVjaXBlGAEgASgLMg8ueWVldC52MS5SZWNpcGUiMQoTUmVqZWN0UmVjaXBlUmVxdWVzdBIKCgJpZBgBIAEoCRIOCgZyZWFzb24YAiABKAkiNwoUUmVqZWN0UmVjaXBlUmVzcG9uc2USHwoGcmVjaXBlGAEgASgLMg8ueWVldC52MS5SZWNpcGUiNAoWVW5wdWJsaXNoUmVjaXBlUmVxdWVzdBIKCgJpZBgBIAEoCRIOCgZyZWFzb24YAiABKAkiOgoXVW5wdWJsaXNoUmVjaXBlUmVzcG9uc2USHwoGcmVjaXBlGAEgASgLMg8ueWVldC52MS5SZWNpcGUiMgoUQXJjaGl2ZVJlY2lwZVJlcXVlc3QSCgoCaWQYASABKAkSDgoGcmVhc29uGAIgASgJIjgKFUFyY2hpdmVSZWNpcGVSZXNwb25zZRIfCgZyZWNpcGUYASABKAsyDy55ZWV0LnYxLlJlY2lwZSLhAQoLUmVjaXBlRXZlbnQSCgoCaWQYASABKAkSDgoGYWN0aW9uGAIgASgJEioKC2Zyb21fc3RhdHVzGAMgASgOMhUueWVldC52MS5SZWNpcGVTdGF0dXMSKAoJdG9fc3RhdHVzGAQgASgOMhUueWVldC52MS5SZWNpcGVTdGF0dXMSHwoFYWN0b3IYBSABKAsyEC55ZWV0LnYxLlVzZXJSZWYSDgoGcmVhc29uGAYgASgJEi8KC2NyZWF0ZV90aW1lGAcgASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcCIlChdHZXRSZWNpcGVIaXN0b3J5UmVxdWVzdBIKCgJpZBgBIAEoCSJAChhHZXRSZWNpcGVIaXN0b3J5UmVzcG9uc2USJAoGZXZlbnRzGAEgAygLMhQueWVldC52MS5SZWNpcGVFdmVudCK8AQoGUmF0aW5nEhEKCXJlY2lwZV9pZBgBIAEoCRIeCgR1c2VyGAIgASgLMhAueWVldC52MS5Vc2VyUmVmEg0KBXN0YXJzGAMgASgFEg4KBnJldmlldxgEIAEoCRIvCgtjcmVhdGVfdGltZRgFIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXASLwoLdXBkYXRlX3RpbWUYBiABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wIkUKEVJhdGVSZWNpcGVSZXF1ZXN0EhEKCXJlY2lwZV9pZBgBIAEoCRINCgVzdGFycxgCIAEoBRIOCgZyZXZpZXcYAyABKAkiXgoSUmF0ZVJlY2lwZVJlc3BvbnNlEh8KBnJhdGluZxgBIAEoCzIPLnllZXQudjEuUmF0aW5nEicKB3N1bW1hcnkYAiABKAsyFi55ZWV0LnYxLlJhdGluZ1N1bW1hcnkiTgoSTGlzdFJhdGluZ3NSZXF1ZXN0EhEKCXJlY2lwZV9pZBgBIAEoCRIRCglwYWdlX3NpemUYAiABKAUSEgoKcGFnZV90b2tlbhgDIAEoCSJ5ChNMaXN0UmF0aW5nc1Jlc3BvbnNlEiAKB3JhdGluZ3MYASADKAsyDy55ZWV0LnYxLlJhdGluZxIXCg9uZXh0X3BhZ2VfdG9rZW4YAiABKAkSJwoHc3VtbWFyeRgDIAEoCzIWLnllZXQudjEuUmF0aW5nU3VtbWFyeSqcAQoMUmVjaXBlU3RhdHVzEh0KGVJFQ0lQRV9TVEFUVVNfVU5TUEVDSUZJRUQQABIXChNSRUNJUEVfU1RBVFVTX0RSQUZUEAESGwoXUkVDSVBFX1NUQVRVU19JTl9SRVZJRVcQAhIbChdSRUNJUEVfU1RBVFVTX1BVQkxJU0hFRBADEhoKFlJFQ0lQRV9TVEFUVVNfQVJDSElWRUQQBCppCgpEaWZmaWN1bHR5EhoKFkRJRkZJQ1VMVFlfVU5TUEVDSUZJRUQQABITCg9ESUZGSUNVTFRZX0VBU1kQARIVChFESUZGSUNVTFRZX01FRElVTRACEhMKD0RJRkZJQ1VMVFlfSEFSRBADKr4BCghNZWFsVHlwZRIZChVNRUFMX1RZUEVfVU5TUEVDSUZJRUQQABIXChNNRUFMX1RZUEVfQlJFQUtGQVNUEAESEwoPTUVBTF9UWVBFX0xVTkNIEAISFAoQTUVBTF9UWVBFX0RJTk5FUhADEhUKEU1FQUxfVFlQRV9ERVNTRVJUEAQSEwoPTUVBTF9UWVBFX1NOQUNLEAUSEwoPTUVBTF9UWVBFX0RSSU5LEAYSEgoOTUVBTF9UWVBFX1NJREUQByq2AQoLRGlldGFyeUZsYWcSHAoYRElFVEFSWV9GTEFHX1VOU1BFQ0lGSUVEEAASGwoXRElFVEFSWV9GTEFHX1ZFR0VUQVJJQU4QARIWChJESUVUQVJZX0ZMQUdfVkVHQU4QAhIcChhESUVUQVJZX0ZMQUdfR0xVVEVOX0ZSRUUQAxIbChdESUVUQVJZX0ZMQUdfREFJUllfRlJFRRAEEhkKFURJRVRBUllfRkxBR19OVVRfRlJFRRAFKnYKClJlY2lwZVNvcnQSGwoXUkVDSVBFX1NPUlRfVU5TUEVDSUZJRUQQABIWChJSRUNJUEVfU09SVF9ORVdFU1QQARIZChVSRUNJUEVfU09SVF9UT1BfUkFURUQQAhIYChRSRUNJUEVfU09SVF9RVUlDS0VTVBADMpIICg1SZWNpcGVTZXJ2aWNlEk0KC0xpc3RSZWNpcGVzEhsueWVldC52MS5MaXN0UmVjaXBlc1JlcXVlc3QaHC55ZWV0LnYxLkxpc3RSZWNpcGVzUmVzcG9uc2UiA5ACARJHCglHZXRSZWNpcGUSGS55ZWV0LnYxLkdldFJlY2lwZVJlcXVlc3QaGi55ZWV0LnYxLkdldFJlY2lwZVJlc3BvbnNlIgOQAgESSwoMQ3JlYXRlUmVjaXBlEhwueWVldC52MS5DcmVhdGVSZWNpcGVSZXF1ZXN0Gh0ueWVldC52MS5DcmVhdGVSZWNpcGVSZXNwb25zZRJLCgxVcGRhdGVSZWNpcGUSHC55ZWV0LnYxLlVwZGF0ZVJlY2lwZVJlcXVlc3QaHS55ZWV0LnYxLlVwZGF0ZVJlY2lwZVJlc3BvbnNlEksKDERlbGV0ZVJlY2lwZRIcLnllZXQudjEuRGVsZXRlUmVjaXBlUmVxdWVzdBodLnllZXQudjEuRGVsZXRlUmVjaXBlUmVzcG9uc2USSwoMU3VibWl0UmVjaXBlEhwueWVldC52MS5TdWJtaXRSZWNpcGVSZXF1ZXN0Gh0ueWVldC52MS5TdWJtaXRSZWNpcGVSZXNwb25zZRJOCg1BcHByb3ZlUmVjaXBlEh0ueWVldC52MS5BcHByb3ZlUmVjaXBlUmVxdWVzdBoeLnllZXQudjEuQXBwcm92ZVJlY2lwZVJlc3BvbnNlEksKDFJlamVjdFJlY2lwZRIcLnllZXQudjEuUmVqZWN0UmVjaXBlUmVxdWVzdBodLnllZXQudjEuUmVqZWN0UmVjaXBlUmVzcG9uc2USVAoPVW5wdWJsaXNoUmVjaXBlEh8ueWVldC52MS5VbnB1Ymxpc2hSZWNpcGVSZXF1ZXN0GiAueWVldC52MS5VbnB1Ymxpc2hSZWNpcGVSZXNwb25zZRJOCg1BcmNoaXZlUmVjaXBlEh0ueWVldC52MS5BcmNoaXZlUmVjaXBlUmVxdWVzdBoeLnllZXQudjEuQXJjaGl2ZVJlY2lwZVJlc3BvbnNlElwKEEdldFJlY2lwZUhpc3RvcnkSIC55ZWV0LnYxLkdldFJlY2lwZUhpc3RvcnlSZXF1ZXN0GiEueWVldC52MS5HZXRSZWNpcGVIaXN0b3J5UmVzcG9uc2UiA5ACARJFCgpSYXRlUmVjaXBlEhoueWVldC52MS5SYXRlUmVjaXBlUmVxdWVzdBobLnllZXQudjEuUmF0ZVJlY2lwZVJlc3BvbnNlEk0KC0xpc3RSYXRpbmdzEhsueWVldC52MS5MaXN0UmF0aW5nc1JlcXVlc3QaHC55ZWV0LnYxLkxpc3RSYXRpbmdzUmVzcG9uc2UiA5ACAWIGcHJvdG8z", [file_google_protobuf_timestamp, file_yeet_v1_common]);
 
 /**
  * Describes the message yeet.v1.Ingredient.
@@ -34,228 +34,242 @@ export const StepSchema = /*@__PURE__*/
   messageDesc(file_yeet_v1_recipe, 2);
 
 /**
+ * Describes the message yeet.v1.Image.
+ * Use `create(ImageSchema)` to create a new message.
+ */
+export const ImageSchema = /*@__PURE__*/
+  messageDesc(file_yeet_v1_recipe, 3);
+
+/**
+ * Describes the message yeet.v1.ImageVariant.
+ * Use `create(ImageVariantSchema)` to create a new message.
+ */
+export const ImageVariantSchema = /*@__PURE__*/
+  messageDesc(file_yeet_v1_recipe, 4);
+
+/**
  * Describes the message yeet.v1.RecipeInput.
  * Use `create(RecipeInputSchema)` to create a new message.
  */
 export const RecipeInputSchema = /*@__PURE__*/
-  messageDesc(file_yeet_v1_recipe, 3);
+  messageDesc(file_yeet_v1_recipe, 5);
 
 /**
  * Describes the message yeet.v1.RatingSummary.
  * Use `create(RatingSummarySchema)` to create a new message.
  */
 export const RatingSummarySchema = /*@__PURE__*/
-  messageDesc(file_yeet_v1_recipe, 4);
+  messageDesc(file_yeet_v1_recipe, 6);
 
 /**
  * Describes the message yeet.v1.Recipe.
  * Use `create(RecipeSchema)` to create a new message.
  */
 export const RecipeSchema = /*@__PURE__*/
-  messageDesc(file_yeet_v1_recipe, 5);
+  messageDesc(file_yeet_v1_recipe, 7);
 
 /**
  * Describes the message yeet.v1.RecipeFilter.
  * Use `create(RecipeFilterSchema)` to create a new message.
  */
 export const RecipeFilterSchema = /*@__PURE__*/
-  messageDesc(file_yeet_v1_recipe, 6);
+  messageDesc(file_yeet_v1_recipe, 8);
 
 /**
  * Describes the message yeet.v1.ListRecipesRequest.
  * Use `create(ListRecipesRequestSchema)` to create a new message.
  */
 export const ListRecipesRequestSchema = /*@__PURE__*/
-  messageDesc(file_yeet_v1_recipe, 7);
+  messageDesc(file_yeet_v1_recipe, 9);
 
 /**
  * Describes the message yeet.v1.ListRecipesResponse.
  * Use `create(ListRecipesResponseSchema)` to create a new message.
  */
 export const ListRecipesResponseSchema = /*@__PURE__*/
-  messageDesc(file_yeet_v1_recipe, 8);
+  messageDesc(file_yeet_v1_recipe, 10);
 
 /**
  * Describes the message yeet.v1.GetRecipeRequest.
  * Use `create(GetRecipeRequestSchema)` to create a new message.
  */
 export const GetRecipeRequestSchema = /*@__PURE__*/
-  messageDesc(file_yeet_v1_recipe, 9);
+  messageDesc(file_yeet_v1_recipe, 11);
 
 /**
  * Describes the message yeet.v1.GetRecipeResponse.
  * Use `create(GetRecipeResponseSchema)` to create a new message.
  */
 export const GetRecipeResponseSchema = /*@__PURE__*/
-  messageDesc(file_yeet_v1_recipe, 10);
+  messageDesc(file_yeet_v1_recipe, 12);
 
 /**
  * Describes the message yeet.v1.CreateRecipeRequest.
  * Use `create(CreateRecipeRequestSchema)` to create a new message.
  */
 export const CreateRecipeRequestSchema = /*@__PURE__*/
-  messageDesc(file_yeet_v1_recipe, 11);
+  messageDesc(file_yeet_v1_recipe, 13);
 
 /**
  * Describes the message yeet.v1.CreateRecipeResponse.
  * Use `create(CreateRecipeResponseSchema)` to create a new message.
  */
 export const CreateRecipeResponseSchema = /*@__PURE__*/
-  messageDesc(file_yeet_v1_recipe, 12);
+  messageDesc(file_yeet_v1_recipe, 14);
 
 /**
  * Describes the message yeet.v1.UpdateRecipeRequest.
  * Use `create(UpdateRecipeRequestSchema)` to create a new message.
  */
 export const UpdateRecipeRequestSchema = /*@__PURE__*/
-  messageDesc(file_yeet_v1_recipe, 13);
+  messageDesc(file_yeet_v1_recipe, 15);
 
 /**
  * Describes the message yeet.v1.UpdateRecipeResponse.
  * Use `create(UpdateRecipeResponseSchema)` to create a new message.
  */
 export const UpdateRecipeResponseSchema = /*@__PURE__*/
-  messageDesc(file_yeet_v1_recipe, 14);
+  messageDesc(file_yeet_v1_recipe, 16);
 
 /**
  * Describes the message yeet.v1.DeleteRecipeRequest.
  * Use `create(DeleteRecipeRequestSchema)` to create a new message.
  */
 export const DeleteRecipeRequestSchema = /*@__PURE__*/
-  messageDesc(file_yeet_v1_recipe, 15);
+  messageDesc(file_yeet_v1_recipe, 17);
 
 /**
  * Describes the message yeet.v1.DeleteRecipeResponse.
  * Use `create(DeleteRecipeResponseSchema)` to create a new message.
  */
 export const DeleteRecipeResponseSchema = /*@__PURE__*/
-  messageDesc(file_yeet_v1_recipe, 16);
+  messageDesc(file_yeet_v1_recipe, 18);
 
 /**
  * Describes the message yeet.v1.SubmitRecipeRequest.
  * Use `create(SubmitRecipeRequestSchema)` to create a new message.
  */
 export const SubmitRecipeRequestSchema = /*@__PURE__*/
-  messageDesc(file_yeet_v1_recipe, 17);
+  messageDesc(file_yeet_v1_recipe, 19);
 
 /**
  * Describes the message yeet.v1.SubmitRecipeResponse.
  * Use `create(SubmitRecipeResponseSchema)` to create a new message.
  */
 export const SubmitRecipeResponseSchema = /*@__PURE__*/
-  messageDesc(file_yeet_v1_recipe, 18);
+  messageDesc(file_yeet_v1_recipe, 20);
 
 /**
  * Describes the message yeet.v1.ApproveRecipeRequest.
  * Use `create(ApproveRecipeRequestSchema)` to create a new message.
  */
 export const ApproveRecipeRequestSchema = /*@__PURE__*/
-  messageDesc(file_yeet_v1_recipe, 19);
+  messageDesc(file_yeet_v1_recipe, 21);
 
 /**
  * Describes the message yeet.v1.ApproveRecipeResponse.
  * Use `create(ApproveRecipeResponseSchema)` to create a new message.
  */
 export const ApproveRecipeResponseSchema = /*@__PURE__*/
-  messageDesc(file_yeet_v1_recipe, 20);
+  messageDesc(file_yeet_v1_recipe, 22);
 
 /**
  * Describes the message yeet.v1.RejectRecipeRequest.
  * Use `create(RejectRecipeRequestSchema)` to create a new message.
  */
 export const RejectRecipeRequestSchema = /*@__PURE__*/
-  messageDesc(file_yeet_v1_recipe, 21);
+  messageDesc(file_yeet_v1_recipe, 23);
 
 /**
  * Describes the message yeet.v1.RejectRecipeResponse.
  * Use `create(RejectRecipeResponseSchema)` to create a new message.
  */
 export const RejectRecipeResponseSchema = /*@__PURE__*/
-  messageDesc(file_yeet_v1_recipe, 22);
+  messageDesc(file_yeet_v1_recipe, 24);
 
 /**
  * Describes the message yeet.v1.UnpublishRecipeRequest.
  * Use `create(UnpublishRecipeRequestSchema)` to create a new message.
  */
 export const UnpublishRecipeRequestSchema = /*@__PURE__*/
-  messageDesc(file_yeet_v1_recipe, 23);
+  messageDesc(file_yeet_v1_recipe, 25);
 
 /**
  * Describes the message yeet.v1.UnpublishRecipeResponse.
  * Use `create(UnpublishRecipeResponseSchema)` to create a new message.
  */
 export const UnpublishRecipeResponseSchema = /*@__PURE__*/
-  messageDesc(file_yeet_v1_recipe, 24);
+  messageDesc(file_yeet_v1_recipe, 26);
 
 /**
  * Describes the message yeet.v1.ArchiveRecipeRequest.
  * Use `create(ArchiveRecipeRequestSchema)` to create a new message.
  */
 export const ArchiveRecipeRequestSchema = /*@__PURE__*/
-  messageDesc(file_yeet_v1_recipe, 25);
+  messageDesc(file_yeet_v1_recipe, 27);
 
 /**
  * Describes the message yeet.v1.ArchiveRecipeResponse.
  * Use `create(ArchiveRecipeResponseSchema)` to create a new message.
  */
 export const ArchiveRecipeResponseSchema = /*@__PURE__*/
-  messageDesc(file_yeet_v1_recipe, 26);
+  messageDesc(file_yeet_v1_recipe, 28);
 
 /**
  * Describes the message yeet.v1.RecipeEvent.
  * Use `create(RecipeEventSchema)` to create a new message.
  */
 export const RecipeEventSchema = /*@__PURE__*/
-  messageDesc(file_yeet_v1_recipe, 27);
+  messageDesc(file_yeet_v1_recipe, 29);
 
 /**
  * Describes the message yeet.v1.GetRecipeHistoryRequest.
  * Use `create(GetRecipeHistoryRequestSchema)` to create a new message.
  */
 export const GetRecipeHistoryRequestSchema = /*@__PURE__*/
-  messageDesc(file_yeet_v1_recipe, 28);
+  messageDesc(file_yeet_v1_recipe, 30);
 
 /**
  * Describes the message yeet.v1.GetRecipeHistoryResponse.
  * Use `create(GetRecipeHistoryResponseSchema)` to create a new message.
  */
 export const GetRecipeHistoryResponseSchema = /*@__PURE__*/
-  messageDesc(file_yeet_v1_recipe, 29);
+  messageDesc(file_yeet_v1_recipe, 31);
 
 /**
  * Describes the message yeet.v1.Rating.
  * Use `create(RatingSchema)` to create a new message.
  */
 export const RatingSchema = /*@__PURE__*/
-  messageDesc(file_yeet_v1_recipe, 30);
+  messageDesc(file_yeet_v1_recipe, 32);
 
 /**
  * Describes the message yeet.v1.RateRecipeRequest.
  * Use `create(RateRecipeRequestSchema)` to create a new message.
  */
 export const RateRecipeRequestSchema = /*@__PURE__*/
-  messageDesc(file_yeet_v1_recipe, 31);
+  messageDesc(file_yeet_v1_recipe, 33);
 
 /**
  * Describes the message yeet.v1.RateRecipeResponse.
  * Use `create(RateRecipeResponseSchema)` to create a new message.
  */
 export const RateRecipeResponseSchema = /*@__PURE__*/
-  messageDesc(file_yeet_v1_recipe, 32);
+  messageDesc(file_yeet_v1_recipe, 34);
 
 /**
  * Describes the message yeet.v1.ListRatingsRequest.
  * Use `create(ListRatingsRequestSchema)` to create a new message.
  */
 export const ListRatingsRequestSchema = /*@__PURE__*/
-  messageDesc(file_yeet_v1_recipe, 33);
+  messageDesc(file_yeet_v1_recipe, 35);
 
 /**
  * Describes the message yeet.v1.ListRatingsResponse.
  * Use `create(ListRatingsResponseSchema)` to create a new message.
  */
 export const ListRatingsResponseSchema = /*@__PURE__*/
-  messageDesc(file_yeet_v1_recipe, 34);
+  messageDesc(file_yeet_v1_recipe, 36);
 
 /**
  * Describes the enum yeet.v1.RecipeStatus.

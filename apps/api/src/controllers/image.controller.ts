@@ -1,0 +1,172 @@
+import { randomUUID } from 'node:crypto';
+import {
+  assertEditable,
+  failedPrecondition,
+  formatBytes,
+  hasRole,
+  imageContentTypes,
+  invalidField,
+  notFound,
+  type ImageSlot,
+  type Recipe,
+  type SignedInCaller,
+} from '@yeet/domain';
+import { storageKeys, type ObjectStorage } from '@yeet/media';
+import type { Logger } from '@yeet/platform';
+import { checkImage, dominantColour, type ImageLimits } from '../images/validate.ts';
+import type { DataAccess } from '../stores/database.ts';
+
+export interface UploadTarget {
+  uploadId: string;
+  url: string;
+  headers: Record<string, string>;
+  expiresAt: Date;
+  maxBytes: number;
+}
+
+export interface ImageControllerOptions extends ImageLimits {
+  storage: ObjectStorage;
+  /** The platform's own upload URL, for storages that cannot presign (the directory). */
+  uploadUrl: (uploadId: string, expiresAt: Date) => string;
+  logger: Logger;
+}
+
+const uploadTtlMs = 15 * 60_000;
+/** Uploads and images nothing uses are kept this long before the sweep removes them. */
+const sweepGraceMs = { uploads: 60 * 60_000, images: 24 * 60 * 60_000 };
+
+/**
+ * Photos of recipes: upload targets, checking and attaching uploads, and the background
+ * work (placeholder colours, sweeping what was abandoned). An upload is only ever
+ * attached whole and valid; anything refused leaves nothing behind.
+ */
+export class ImageController {
+  readonly #data: DataAccess;
+  readonly #o: ImageControllerOptions;
+
+  constructor(data: DataAccess, options: ImageControllerOptions) {
+    this.#data = data;
+    this.#o = options;
+  }
+
+  async createUpload(caller: SignedInCaller, request: { byteSize: number; contentType: string }): Promise<UploadTarget> {
+    if (!Number.isInteger(request.byteSize) || request.byteSize <= 0) {
+      throw invalidField('byteSize', 'give the size of the image in bytes');
+    }
+    if (request.byteSize > this.#o.maxBytes) {
+      throw invalidField('byteSize', `the image is larger than ${formatBytes(this.#o.maxBytes)}; make it smaller`);
+    }
+    if (!imageContentTypes[request.contentType]) {
+      throw invalidField('contentType', 'upload a JPEG, PNG, WebP, AVIF or HEIC image');
+    }
+    const id = randomUUID();
+    const expiresAt = new Date(Date.now() + uploadTtlMs);
+    await this.#data.stores.images.createUpload(id, caller.user.id, expiresAt);
+    const presigned = await this.#o.storage.presignPut(storageKeys.upload(id), {
+      expiresInSeconds: uploadTtlMs / 1000,
+      contentType: request.contentType,
+    });
+    return {
+      uploadId: id,
+      url: presigned?.url ?? this.#o.uploadUrl(id, expiresAt),
+      headers: presigned?.headers ?? { 'content-type': request.contentType },
+      expiresAt,
+      maxBytes: this.#o.maxBytes,
+    };
+  }
+
+  /** The bytes of an upload, sent to the platform's own upload endpoint (already authorised by its signed URL). */
+  async receive(uploadId: string, bytes: Buffer): Promise<void> {
+    const upload = await this.#data.stores.images.getUpload(uploadId);
+    if (!upload) throw notFound('Upload');
+    if (upload.confirmedAt) throw failedPrecondition('This upload was already attached; start a new one.');
+    if (upload.expiresAt < new Date()) throw failedPrecondition('This upload expired; start a new one.');
+    await this.#o.storage.put(storageKeys.upload(uploadId), bytes, 'application/octet-stream');
+  }
+
+  async attach(
+    caller: SignedInCaller,
+    request: { uploadId: string; recipeId: string; slot: ImageSlot; stepIndex: number },
+  ): Promise<Recipe> {
+    const { images, recipes } = this.#data.stores;
+    const upload = await images.getUpload(request.uploadId);
+    if (!upload || upload.ownerId !== caller.user.id) throw notFound('Upload');
+    if (upload.confirmedAt) throw failedPrecondition('This upload was already attached; start a new one.');
+    if (upload.expiresAt < new Date()) throw failedPrecondition('This upload expired; upload the image again.');
+    const recipe = await recipes.get({ id: request.recipeId });
+    if (!recipe) throw notFound('Recipe');
+    this.#assertEditable(caller, recipe);
+    const position = this.#position(recipe, request.slot, request.stepIndex);
+
+    const staging = storageKeys.upload(upload.id);
+    const bytes = await this.#o.storage.get(staging);
+    if (!bytes) throw failedPrecondition('Nothing was uploaded yet: PUT the image to the upload URL first.');
+    let checked;
+    try {
+      checked = await checkImage(bytes, this.#o);
+    } catch (error) {
+      // Refused: nothing is kept.
+      await this.#o.storage.delete(staging);
+      await images.deleteUploads([upload.id]);
+      throw error;
+    }
+
+    const original = storageKeys.original(upload.id);
+    await this.#o.storage.move(staging, original);
+    try {
+      await this.#data.transaction(async (s) => {
+        if (!(await s.images.confirmUpload(upload.id))) throw failedPrecondition('This upload was already attached.');
+        await s.images.insertImage({ id: upload.id, ownerId: caller.user.id, byteSize: bytes.length, ...checked });
+        await s.images.attach(recipe.id, request.slot, position, upload.id);
+        await s.jobs.processImage(upload.id);
+      });
+    } catch (error) {
+      await this.#o.storage.delete(original).catch(() => {});
+      throw error;
+    }
+    return (await recipes.get({ id: recipe.id }))!;
+  }
+
+  async detach(caller: SignedInCaller, request: { recipeId: string; slot: ImageSlot; stepIndex: number }): Promise<Recipe> {
+    const recipe = await this.#data.stores.recipes.get({ id: request.recipeId });
+    if (!recipe) throw notFound('Recipe');
+    this.#assertEditable(caller, recipe);
+    await this.#data.stores.images.detach(recipe.id, request.slot, this.#position(recipe, request.slot, request.stepIndex));
+    return (await this.#data.stores.recipes.get({ id: recipe.id }))!;
+  }
+
+  /** Background: the placeholder colour of a new image. */
+  async process(imageId: string): Promise<void> {
+    const bytes = await this.#o.storage.get(storageKeys.original(imageId));
+    if (!bytes) {
+      this.#o.logger.warn({ imageId }, 'image to process has no original; skipping');
+      return;
+    }
+    await this.#data.stores.images.setPlaceholder(imageId, await dominantColour(bytes, this.#o.maxPixels));
+  }
+
+  /** Background: removes uploads never attached and images nothing shows any more. */
+  async sweep(batch = 200): Promise<{ uploads: number; images: number }> {
+    const { images } = this.#data.stores;
+    const uploads = await images.abandonedUploads(sweepGraceMs.uploads, batch);
+    for (const id of uploads) await this.#o.storage.delete(storageKeys.upload(id));
+    await images.deleteUploads(uploads);
+    const unused = await images.unusedImages(sweepGraceMs.images, batch);
+    await images.deleteImages(unused);
+    for (const id of unused) await this.#o.storage.delete(storageKeys.original(id));
+    return { uploads: uploads.length, images: unused.length };
+  }
+
+  #assertEditable(caller: SignedInCaller, recipe: Recipe): void {
+    const asEditor = hasRole(caller, 'editor') || recipe.author.id !== caller.user.id;
+    assertEditable(recipe.status, asEditor ? 'editor' : 'owner');
+  }
+
+  #position(recipe: Recipe, slot: ImageSlot, stepIndex: number): number {
+    if (slot === 'cover') return 0;
+    if (!Number.isInteger(stepIndex) || stepIndex < 0 || stepIndex >= recipe.steps.length) {
+      throw invalidField('stepIndex', `this recipe has ${recipe.steps.length} step(s); give a step index from 0 to ${recipe.steps.length - 1}`);
+    }
+    return stepIndex;
+  }
+}

@@ -1,0 +1,77 @@
+import { mkdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { assertSafeKey, type ObjectStorage } from './storage.ts';
+
+/**
+ * Objects as files under one directory. A real imgproxy serves the same files with
+ * IMGPROXY_LOCAL_FILESYSTEM_ROOT=<dir> and `local:///<key>` sources.
+ */
+export class DirectoryStorage implements ObjectStorage {
+  readonly #root: string;
+
+  constructor(root: string) {
+    this.#root = path.resolve(root);
+  }
+
+  #file(key: string): string {
+    assertSafeKey(key);
+    return path.join(this.#root, key);
+  }
+
+  async put(key: string, body: Buffer): Promise<void> {
+    const file = this.#file(key);
+    await mkdir(path.dirname(file), { recursive: true });
+    // write then rename: a reader never sees half a file
+    const temp = `${file}.${process.pid}.${Date.now()}.part`;
+    await writeFile(temp, body);
+    await rename(temp, file);
+  }
+
+  async get(key: string): Promise<Buffer | null> {
+    try {
+      return await readFile(this.#file(key));
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code === 'ENOENT') return null;
+      throw e;
+    }
+  }
+
+  async size(key: string): Promise<number | null> {
+    try {
+      return (await stat(this.#file(key))).size;
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code === 'ENOENT') return null;
+      throw e;
+    }
+  }
+
+  async delete(key: string): Promise<void> {
+    await rm(this.#file(key), { force: true });
+  }
+
+  async move(from: string, to: string): Promise<void> {
+    const target = this.#file(to);
+    await mkdir(path.dirname(target), { recursive: true });
+    await rename(this.#file(from), target);
+  }
+
+  async presignPut(): Promise<null> {
+    return null;
+  }
+
+  sourceUrl(key: string): string {
+    assertSafeKey(key);
+    return `local:///${key}`;
+  }
+
+  keyOf(sourceUrl: string): string | null {
+    if (!sourceUrl.startsWith('local:///')) return null;
+    const key = sourceUrl.slice('local:///'.length);
+    try {
+      assertSafeKey(key);
+      return key;
+    } catch {
+      return null;
+    }
+  }
+}

@@ -1,0 +1,218 @@
+import { rm } from 'node:fs/promises';
+import { Code, createClient } from '@connectrpc/connect';
+import { createConnectTransport } from '@connectrpc/connect-node';
+import { ImageService, ImageSlot, type Recipe } from '@yeet/contract';
+import { buildUrl, keysFromHex } from '@yeet/media';
+import pg from 'pg';
+import sharp from 'sharp';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { fixtures } from '../support/images.ts';
+import { startTestPlatform, type TestPlatform } from '../support/platform.ts';
+import { drained } from '../support/queue.ts';
+import { expectCode, recipeInput, violatedFields } from '../support/recipes.ts';
+
+const key = 'ab'.repeat(32);
+const salt = 'cd'.repeat(32);
+let t: TestPlatform;
+let db: pg.Client;
+
+beforeAll(async () => {
+  // --role all: the API, the resizer under /_img and the worker, on a small byte limit
+  t = await startTestPlatform({
+    ROLE: 'all',
+    SESSION_SECRET: 'images-test-session-secret-0123456789abcdef',
+    IMGPROXY_KEY: key,
+    IMGPROXY_SALT: salt,
+    IMAGE_MAX_BYTES: String(256 * 1024),
+    IMAGE_MAX_PIXELS: String(4_000_000),
+    DATA_DIR: `/tmp/yeet-images-test-${process.pid}`,
+  });
+  db = new pg.Client({ connectionString: t.database.url });
+  await db.connect();
+});
+afterAll(async () => {
+  await db?.end();
+  await t?.stop();
+  await rm(t.config.dataDir, { recursive: true, force: true });
+});
+
+const images = (who = 'alice', roles = 'author') =>
+  createClient(
+    ImageService,
+    createConnectTransport({
+      baseUrl: `${t.baseUrl}/api`,
+      httpVersion: '1.1',
+      interceptors: [(next) => (req) => (req.header.set('x-yeet-dev-user', who), req.header.set('x-yeet-dev-roles', roles), next(req))],
+    }),
+  );
+
+async function draft() {
+  return (await t.recipes('alice', ['author']).createRecipe({ recipe: recipeInput() })).recipe!;
+}
+
+/** The whole path a client takes: ask for a target, PUT the bytes, attach. */
+async function upload(bytes: Buffer, contentType: string, recipeId: string, slot = ImageSlot.COVER, stepIndex = 0) {
+  const target = await images().createUpload({ byteSize: BigInt(bytes.length), contentType });
+  const put = await fetch(target.url, { method: 'PUT', headers: target.headers, body: bytes });
+  return { target, put, attach: () => images().attachImage({ uploadId: target.uploadId, recipeId, slot, stepIndex }) };
+}
+
+const hasGps = (exif: Buffer | undefined) => Boolean(exif && (exif.includes(Buffer.from([0x88, 0x25])) || exif.includes(Buffer.from([0x25, 0x88]))));
+
+describe('uploading images', () => {
+  it.each([
+    ['JPEG', 'image/jpeg', fixtures.jpeg],
+    ['PNG', 'image/png', fixtures.png],
+    ['WebP', 'image/webp', fixtures.webp],
+    ['AVIF', 'image/avif', fixtures.avif],
+  ])('accepts a %s as a cover, with signed sizes to show it', async (_name, type, make) => {
+    const recipe = await draft();
+    const { put, attach } = await upload(await make(), type, recipe.id);
+    expect(put.status).toBe(204);
+    const cover = (await attach()).recipe!.coverImage!;
+    expect(cover).toMatchObject({ width: 400, height: 300 });
+    expect(cover.variants.map((v) => `${v.width}x${v.height}`)).toEqual(['320x240', '480x360', '640x480', '960x720', '1280x960']);
+    expect(cover.variants[0]!.url).toMatch(new RegExp(`^${t.baseUrl}/_img/[A-Za-z0-9_-]{43}/rs:fill:320:240:0/g:sm/`));
+  });
+
+  it('judges by content: a text file called .jpg is refused, and nothing stays attached', async () => {
+    const recipe = await draft();
+    const { put, attach, target } = await upload(fixtures.text(), 'image/jpeg', recipe.id);
+    expect(put.status).toBe(204);
+    const error = await expectCode(attach(), Code.InvalidArgument);
+    expect(error.rawMessage).toContain('not an image we can read');
+    expect(violatedFields(error)).toEqual(['upload']);
+    const { recipe: after } = await t.recipes('alice', ['author']).getRecipe({ key: { case: 'id', value: recipe.id } });
+    expect(after!.coverImage).toBeUndefined();
+    expect((await db.query('select count(*)::int as n from uploads where id = $1', [target.uploadId])).rows[0].n).toBe(0);
+  });
+
+  it('refuses an image over the byte limit, at the target and before that', async () => {
+    const recipe = await draft();
+    const big = await fixtures.large(300 * 1024);
+    const error = await expectCode(images().createUpload({ byteSize: BigInt(big.length), contentType: 'image/png' }), Code.InvalidArgument);
+    expect(error.rawMessage).toContain('larger than 256 KB');
+    // a client that lies about the size is stopped while uploading
+    const target = await images().createUpload({ byteSize: 1000n, contentType: 'image/png' });
+    const put = await fetch(target.url, { method: 'PUT', headers: target.headers, body: big });
+    expect(put.status).toBe(413);
+    await expectCode(images().attachImage({ uploadId: target.uploadId, recipeId: recipe.id, slot: ImageSlot.COVER }), Code.FailedPrecondition);
+  });
+
+  it('refuses a decompression bomb without decoding it', async () => {
+    const recipe = await draft();
+    const { attach } = await upload(fixtures.pixelBomb(), 'image/png', recipe.id);
+    const error = await expectCode(attach(), Code.InvalidArgument);
+    expect(error.rawMessage).toContain('50000×50000 pixels');
+  });
+
+  it('refuses forged and expired upload URLs', async () => {
+    const target = await images().createUpload({ byteSize: 100n, contentType: 'image/png' });
+    const forged = target.url.replace(/sig=[^&]+/, 'sig=AAAA');
+    expect((await fetch(forged, { method: 'PUT', body: 'x' })).status).toBe(403);
+    const expired = target.url.replace(/exp=\d+/, 'exp=1000');
+    expect((await fetch(expired, { method: 'PUT', body: 'x' })).status).toBe(403);
+  });
+
+  it("attaches only the uploader's own upload, to a recipe they may edit", async () => {
+    const recipe = await draft();
+    const { target } = await upload(await fixtures.png(), 'image/png', recipe.id);
+    await expectCode(images('bob').attachImage({ uploadId: target.uploadId, recipeId: recipe.id, slot: ImageSlot.COVER }), Code.PermissionDenied);
+    const bobs = (await t.recipes('bob', ['author']).createRecipe({ recipe: recipeInput() })).recipe!;
+    await expectCode(images('bob').attachImage({ uploadId: target.uploadId, recipeId: bobs.id, slot: ImageSlot.COVER }), Code.NotFound);
+    await expectCode(images().attachImage({ uploadId: target.uploadId, recipeId: recipe.id, slot: ImageSlot.STEP, stepIndex: 9 }), Code.InvalidArgument);
+  });
+
+  it('puts photos on steps too, and removes them', async () => {
+    const recipe = await draft();
+    const { attach } = await upload(await fixtures.webp(), 'image/webp', recipe.id, ImageSlot.STEP, 1);
+    const withPhoto = (await attach()).recipe!;
+    expect(withPhoto.steps[1]!.image?.variants.map((v) => v.width)).toEqual([480, 960]);
+    const without = (await images().detachImage({ recipeId: recipe.id, slot: ImageSlot.STEP, stepIndex: 1 })).recipe!;
+    expect(without.steps[1]!.image).toBeUndefined();
+  });
+});
+
+describe('serving images: /_img', () => {
+  let cover: NonNullable<Recipe['coverImage']>;
+  beforeAll(async () => {
+    const recipe = await draft();
+    const { attach } = await upload(await fixtures.jpegWithGps(), 'image/jpeg', recipe.id);
+    cover = (await attach()).recipe!.coverImage!;
+  });
+
+  it('applies the EXIF orientation and strips EXIF, GPS included, from what it serves', async () => {
+    expect(cover).toMatchObject({ width: 100, height: 200 }); // 200×100 stored sideways
+    const res = await fetch(cover.variants[0]!.url, { headers: { accept: 'image/jpeg' } });
+    expect(res.status).toBe(200);
+    const meta = await sharp(Buffer.from(await res.arrayBuffer())).metadata();
+    expect(meta.format).toBe('jpeg');
+    expect(meta.exif).toBeUndefined();
+    expect(hasGps(meta.exif)).toBe(false);
+  });
+
+  it('negotiates AVIF, then WebP, then JPEG from the Accept header', async () => {
+    const url = cover.variants[1]!.url;
+    const formats: string[] = [];
+    for (const accept of ['image/avif,image/webp,*/*', 'image/webp,*/*', '*/*']) {
+      const res = await fetch(url, { headers: { accept } });
+      expect(res.headers.get('vary')).toBe('Accept');
+      formats.push(res.headers.get('content-type')!);
+    }
+    expect(formats).toEqual(['image/avif', 'image/webp', 'image/jpeg']);
+  });
+
+  it('serves the cached bytes again, immutable, with a strong ETag and 304 on a match', async () => {
+    const url = cover.variants[2]!.url;
+    const first = await fetch(url, { headers: { accept: 'image/webp' } });
+    const second = await fetch(url, { headers: { accept: 'image/webp' } });
+    expect(Buffer.from(await second.arrayBuffer())).toEqual(Buffer.from(await first.arrayBuffer()));
+    expect(second.headers.get('cache-control')).toBe('public, max-age=31536000, immutable');
+    const etag = second.headers.get('etag')!;
+    expect(etag).toMatch(/^"[A-Za-z0-9_-]{32}"$/);
+    const notModified = await fetch(url, { headers: { accept: 'image/webp', 'if-none-match': etag } });
+    expect(notModified.status).toBe(304);
+    const metrics = await (await fetch(`${t.baseUrl}/metrics`)).text();
+    expect(metrics).toMatch(/yeet_image_requests_total\{result="hit"\} [1-9]/);
+  });
+
+  it('refuses unsigned and tampered URLs before touching anything', async () => {
+    const url = cover.variants[0]!.url;
+    const tampered = url.replace('rs:fill:320:240', 'rs:fill:1280:960');
+    expect((await fetch(tampered)).status).toBe(403);
+    const unsigned = url.replace(/\/_img\/[^/]+\//, '/_img/insecure/');
+    expect((await fetch(unsigned)).status).toBe(403);
+    const otherKey = url.replace(/\/_img\/[^/]+/, `/_img/${'A'.repeat(43)}`);
+    expect((await fetch(otherKey)).status).toBe(403);
+  });
+
+  it('refuses sizes outside the allow-list even when signed', async () => {
+    const source = `local:///originals/${cover.id}`;
+    const odd = buildUrl(`${t.baseUrl}/_img`, source, { resize: 'fill', width: 333, height: 250 }, keysFromHex(key, salt));
+    expect((await fetch(odd)).status).toBe(400);
+  });
+
+  it('records a placeholder colour in the background', async () => {
+    await drained(db, 'images.process');
+    const row = (await db.query('select placeholder from images where id = $1', [cover.id])).rows[0];
+    expect(row.placeholder).toMatch(/^#[0-9a-f]{6}$/);
+  });
+});
+
+describe('sweeping', () => {
+  it('removes abandoned uploads and images nothing shows any more', async () => {
+    const recipe = await draft();
+    const abandoned = await upload(await fixtures.png(), 'image/png', recipe.id);
+    const first = await upload(await fixtures.png(), 'image/png', recipe.id);
+    const firstCover = (await first.attach()).recipe!.coverImage!;
+    const second = await upload(await fixtures.jpeg(), 'image/jpeg', recipe.id);
+    await second.attach(); // replaces the first cover
+    await db.query(`update uploads set expires_at = now() - interval '2 hours' where id = $1`, [abandoned.target.uploadId]);
+    await db.query(`update images set created_at = now() - interval '2 days' where id = $1`, [firstCover.id]);
+    await db.query(`select graphile_worker.add_job('images.sweep')`);
+    await drained(db, 'images.sweep');
+    expect((await db.query('select count(*)::int as n from uploads where id = $1', [abandoned.target.uploadId])).rows[0].n).toBe(0);
+    expect((await db.query('select count(*)::int as n from images where id = $1', [firstCover.id])).rows[0].n).toBe(0);
+    expect((await fetch(firstCover.variants[0]!.url)).status).toBe(404);
+  });
+});
