@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { mkdir, readdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 
@@ -11,6 +12,8 @@ export class DiskCache {
   readonly #maxBytes: number;
   /** key → size; Map order is recency (first = least recently used). */
   readonly #entries = new Map<string, number>();
+  /** Strong validators, computed once per entry rather than per request. */
+  readonly #etags = new Map<string, string>();
   #bytes = 0;
 
   private constructor(dir: string, maxBytes: number) {
@@ -48,31 +51,35 @@ export class DiskCache {
     this.#entries.set(key, size);
   }
 
-  async get(key: string): Promise<Buffer | null> {
+  async get(key: string): Promise<{ data: Buffer; etag: string } | null> {
     if (!this.#entries.has(key)) return null;
     try {
       const data = await readFile(this.#file(key));
       this.#remember(key, data.length);
-      return data;
+      let etag = this.#etags.get(key);
+      if (!etag) this.#etags.set(key, (etag = etagOf(data)));
+      return { data, etag };
     } catch {
       this.#forget(key);
       return null;
     }
   }
 
-  async set(key: string, data: Buffer): Promise<void> {
+  async set(key: string, data: Buffer, etag = etagOf(data)): Promise<void> {
     const file = this.#file(key);
     await mkdir(path.dirname(file), { recursive: true });
     const temp = `${file}.${process.pid}.${Math.random().toString(36).slice(2)}.part`;
     await writeFile(temp, data);
     await rename(temp, file);
     this.#remember(key, data.length);
+    this.#etags.set(key, etag);
     await this.#evict();
   }
 
   #forget(key: string): void {
     this.#bytes -= this.#entries.get(key) ?? 0;
     this.#entries.delete(key);
+    this.#etags.delete(key);
   }
 
   async #evict(): Promise<void> {
@@ -82,4 +89,9 @@ export class DiskCache {
       await rm(this.#file(oldest), { force: true });
     }
   }
+}
+
+/** A strong validator: the content's hash. */
+export function etagOf(data: Buffer): string {
+  return `"${createHash('sha256').update(data).digest('base64url').slice(0, 32)}"`;
 }

@@ -4,7 +4,7 @@ import type { Logger, Metrics } from '@yeet/platform';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { Counter, Histogram } from 'prom-client';
 import sharp from 'sharp';
-import type { DiskCache } from './disk-cache.ts';
+import { etagOf, type DiskCache } from './disk-cache.ts';
 import { RenderLimiter } from './limiter.ts';
 
 export interface ResizerOptions {
@@ -85,8 +85,8 @@ export async function render(original: Buffer, options: ProcessingOptions, forma
  */
 export function registerResizer(app: FastifyInstance, o: ResizerOptions): void {
   const limiter = new RenderLimiter(o.concurrency, o.queue);
-  /** A render: the bytes, null when the queue was full, or "missing" when there is no original. */
-  const inFlight = new Map<string, Promise<Buffer | null | 'missing'>>();
+  /** A render: the bytes and their ETag, null when the queue was full, or "missing" when there is no original. */
+  const inFlight = new Map<string, Promise<{ data: Buffer; etag: string } | null | 'missing'>>();
   const requests = new Counter({
     name: 'yeet_image_requests_total',
     help: 'Image requests by result: hit (cache), miss (rendered), not_modified, refused, error.',
@@ -108,32 +108,44 @@ export function registerResizer(app: FastifyInstance, o: ResizerOptions): void {
     return reply.code(status).header('cache-control', 'no-store').type('text/plain; charset=utf-8').send(message);
   };
 
+  /** URLs already verified and read: hot images skip the HMAC and the parsing. Bounded. */
+  const known = new Map<string, { options: ProcessingOptions; key: string; path: string }>();
+  const remember = (url: string, entry: { options: ProcessingOptions; key: string; path: string }) => {
+    if (known.size >= 10_000) known.delete(known.keys().next().value!);
+    known.set(url, entry);
+  };
+
   app.get(`${imagePath}/*`, async (req: FastifyRequest, reply) => {
     const raw = (req.raw.url ?? '').split('?')[0]!.slice(imagePath.length + 1);
-    const slash = raw.indexOf('/');
-    const signature = slash > 0 ? raw.slice(0, slash) : '';
-    const path = slash > 0 ? raw.slice(slash) : '';
-    if (!signature || !verify(signature, path, o.keys)) return refuse(reply, 403, 'This image URL is not signed by this server.');
-
-    let parsed: ReturnType<typeof parsePath>;
-    try {
-      parsed = parsePath(path);
-    } catch (e) {
-      if (e instanceof ImgproxyUrlError) return refuse(reply, 400, e.message);
-      throw e;
+    let entry = known.get(raw);
+    if (!entry) {
+      const slash = raw.indexOf('/');
+      const signature = slash > 0 ? raw.slice(0, slash) : '';
+      const path = slash > 0 ? raw.slice(slash) : '';
+      if (!signature || !verify(signature, path, o.keys)) return refuse(reply, 403, 'This image URL is not signed by this server.');
+      let parsed: ReturnType<typeof parsePath>;
+      try {
+        parsed = parsePath(path);
+      } catch (e) {
+        if (e instanceof ImgproxyUrlError) return refuse(reply, 400, e.message);
+        throw e;
+      }
+      if (!allowedWidths.has(parsed.options.width) || !allowedHeights.has(parsed.options.height)) {
+        return refuse(reply, 400, 'This size is not one of the configured sizes.');
+      }
+      const key = o.storage.keyOf(parsed.source);
+      if (!key) return refuse(reply, 404, 'No such image.');
+      entry = { options: parsed.options, key, path };
+      remember(raw, entry);
     }
-    const { options, source } = parsed;
-    if (!allowedWidths.has(options.width) || !allowedHeights.has(options.height)) {
-      return refuse(reply, 400, 'This size is not one of the configured sizes.');
-    }
-    const key = o.storage.keyOf(source);
-    if (!key) return refuse(reply, 404, 'No such image.');
+    const { options, key, path } = entry;
+    const source = key;
 
     const format = negotiate(req.headers.accept, options.format);
     const cacheKey = `${createHash('sha256').update(`${path}|${format}`).digest('hex')}.${format}`;
     reply.header('vary', 'Accept');
 
-    let body: Buffer | null = await o.cache.get(cacheKey);
+    let body = await o.cache.get(cacheKey);
     let result = 'hit';
     if (!body) {
       result = 'miss';
@@ -145,15 +157,17 @@ export function registerResizer(app: FastifyInstance, o: ResizerOptions): void {
             const original = await o.storage.get(key);
             if (!original) return 'missing' as const;
             const stop = renders.startTimer({ format });
-            const out = await render(original, options, format, o.maxPixels);
+            const data = await render(original, options, format, o.maxPixels);
             stop();
-            await o.cache.set(cacheKey, out);
-            return out;
+            const etag = etagOf(data);
+            // Written while the response goes out; a failed write only costs a later re-render.
+            o.cache.set(cacheKey, data, etag).catch((err: unknown) => o.logger.warn({ err }, 'could not cache a rendered image'));
+            return { data, etag };
           })
           .finally(() => inFlight.delete(cacheKey));
         inFlight.set(cacheKey, pending);
       }
-      let rendered: Buffer | null | 'missing';
+      let rendered: { data: Buffer; etag: string } | null | 'missing';
       try {
         rendered = await pending;
       } catch (err) {
@@ -169,16 +183,13 @@ export function registerResizer(app: FastifyInstance, o: ResizerOptions): void {
       body = rendered;
     }
 
-    const etag = `"${createHash('sha256').update(body).digest('base64url').slice(0, 32)}"`;
-    reply
-      .header('etag', etag)
-      .header('cache-control', 'public, max-age=31536000, immutable')
-      .header('content-type', contentTypes[format]);
+    const { data, etag } = body;
+    reply.headers({ etag, 'cache-control': 'public, max-age=31536000, immutable', 'content-type': contentTypes[format] });
     if (req.headers['if-none-match'] === etag) {
       requests.inc({ result: 'not_modified' });
       return reply.code(304).send();
     }
     requests.inc({ result });
-    return reply.send(body);
+    return reply.send(data);
   });
 }

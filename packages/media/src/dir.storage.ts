@@ -18,7 +18,7 @@ export class DirectoryStorage implements ObjectStorage {
     return path.join(this.#root, key);
   }
 
-  async put(key: string, body: Buffer): Promise<void> {
+  async put(key: string, body: Buffer, _contentType?: string): Promise<void> {
     const file = this.#file(key);
     await mkdir(path.dirname(file), { recursive: true });
     // write then rename: a reader never sees half a file
