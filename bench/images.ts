@@ -19,7 +19,7 @@ import Fastify from 'fastify';
 import sharp from 'sharp';
 import { imageSizes } from '../apps/api/src/images/urls.ts';
 import { artworkJpeg } from '../apps/server/src/demo/artwork.ts';
-import { DiskCache, registerResizer, render } from '../apps/img/src/index.ts';
+import { DiskCache, registerResizer, renderImage } from '../apps/img/src/index.ts';
 import { buildPath, DirectoryStorage, keysFromHex, sign, storageKeys } from '../packages/media/src/index.ts';
 import { createLogger, createMetrics } from '../packages/platform/src/index.ts';
 import { percentiles, table } from './stats.ts';
@@ -59,7 +59,7 @@ const accept = { accept: 'image/webp,*/*' };
 
 // --- 1. misses: endpoint vs sharp, alternating, one at a time -----------------------------
 const full = { ...options, enlarge: false, quality: null, format: null };
-for (let i = 0; i < 3; i++) await render(original, full, 'webp', 40_000_000); // warm up libvips
+for (let i = 0; i < 3; i++) await renderImage(original, full, 'webp', 40_000_000); // warm up libvips
 const endpoint: number[] = [];
 const direct: number[] = [];
 for (let i = 0; i < misses; i++) {

@@ -1,2 +1,2 @@
 export { DiskCache } from './disk-cache.ts';
-export { imagePath, negotiate, registerResizer, render, type ResizerOptions } from './resizer.ts';
+export { imagePath, negotiate, registerResizer, renderImage, type ResizerOptions } from './resizer.ts';

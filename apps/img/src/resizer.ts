@@ -52,7 +52,7 @@ export function negotiate(accept: string | undefined, requested: OutputFormat | 
 }
 
 /** The image for `options`, as `format`: oriented, resized, metadata stripped. */
-export async function render(original: Buffer, options: ProcessingOptions, format: OutputFormat, maxPixels: number): Promise<Buffer> {
+export async function renderImage(original: Buffer, options: ProcessingOptions, format: OutputFormat, maxPixels: number): Promise<Buffer> {
   const image = sharp(original, { limitInputPixels: maxPixels, failOn: 'error' }).rotate();
   if (options.width || options.height) {
     const crop = options.resize === 'fill' || options.resize === 'fill-down' || options.resize === 'auto';
@@ -148,24 +148,26 @@ export function registerResizer(app: FastifyInstance, o: ResizerOptions): void {
     let body = await o.cache.get(cacheKey);
     let result = 'hit';
     if (!body) {
-      result = 'miss';
-      // One render per image and size, however many ask for it at once.
+      // One render per image, size and format, however many ask for it at once; the entry
+      // stays until the render is on disk, so requests in between reuse it too.
       let pending = inFlight.get(cacheKey);
       if (!pending) {
-        pending = limiter
-          .run(async () => {
-            const original = await o.storage.get(key);
-            if (!original) return 'missing' as const;
-            const stop = renders.startTimer({ format });
-            const data = await render(original, options, format, o.maxPixels);
-            stop();
-            const etag = etagOf(data);
-            // Written while the response goes out; a failed write only costs a later re-render.
-            o.cache.set(cacheKey, data, etag).catch((err: unknown) => o.logger.warn({ err }, 'could not cache a rendered image'));
-            return { data, etag };
-          })
+        result = 'miss';
+        const render = limiter.run(async () => {
+          const original = await o.storage.get(key);
+          if (!original) return 'missing' as const;
+          const stop = renders.startTimer({ format });
+          const data = await renderImage(original, options, format, o.maxPixels);
+          stop();
+          return { data, etag: etagOf(data) };
+        });
+        pending = render;
+        inFlight.set(cacheKey, render);
+        // Written while the response goes out; a failed write only costs a later re-render.
+        void render
+          .then((r) => (r && r !== 'missing' ? o.cache.set(cacheKey, r.data, r.etag) : undefined))
+          .catch((err: unknown) => o.logger.warn({ err }, 'could not cache a rendered image'))
           .finally(() => inFlight.delete(cacheKey));
-        inFlight.set(cacheKey, pending);
       }
       let rendered: { data: Buffer; etag: string } | null | 'missing';
       try {
