@@ -99,6 +99,19 @@ describe('ListRecipes', () => {
     expect(titles(queue.recipes)).toEqual(['Waiting Review']);
   });
 
+  it('orders the review queue by time waiting, oldest first', async () => {
+    const author = t.recipes('olga', ['author']);
+    const ids: string[] = [];
+    for (const title of ['Queue First', 'Queue Second', 'Queue Third']) {
+      const { recipe } = await author.createRecipe({ recipe: recipeInput({ title }) });
+      ids.push(recipe!.id);
+    }
+    // submitted in another order than created: the queue follows submission
+    for (const i of [1, 2, 0]) await author.submitRecipe({ id: ids[i]! });
+    const queue = await t.recipes('erin', ['editor']).listRecipes({ sort: RecipeSort.OLDEST, filter: { status: RecipeStatus.IN_REVIEW } });
+    expect(titles(queue.recipes)).toEqual(['Waiting Review', 'Queue Second', 'Queue Third', 'Queue First']);
+  });
+
   it("lists the caller's own recipes in every state with `mine`", async () => {
     await expectCode(list({ filter: { mine: true } }), Code.Unauthenticated);
     const mine = await t.recipes('alice', ['author']).listRecipes({ filter: { mine: true, cuisines: ['italian'] } });

@@ -180,6 +180,15 @@ describe('SearchRecipes: filters and facets', () => {
     expect(new Set(all).size).toBe(catalogue.length);
     expect(all[0]).toBe('Green Chutney');
   });
+
+  it('jumps to a page by number, as the same pages the token walks', async () => {
+    const byToken = await run({ sort: SearchSort.QUICKEST, pageSize: 4 });
+    const second = await run({ sort: SearchSort.QUICKEST, pageSize: 4, pageToken: byToken.nextPageToken });
+    const byNumber = await run({ sort: SearchSort.QUICKEST, pageSize: 4, page: 2 });
+    expect(titles(byNumber)).toEqual(titles(second));
+    await expectCode(run({ pageSize: 4, page: 2, pageToken: byToken.nextPageToken }), Code.InvalidArgument);
+    await expectCode(run({ pageSize: 4, page: 100_000 }), Code.InvalidArgument);
+  });
 });
 
 describe('SearchRecipes: any input', () => {

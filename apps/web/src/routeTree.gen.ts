@@ -12,6 +12,7 @@ import { Route as rootRouteImport } from './routes/__root'
 import { Route as IndexRouteImport } from './routes/index'
 import { Route as AccountRouteImport } from './routes/account'
 import { Route as NewRouteImport } from './routes/new'
+import { Route as SearchRouteImport } from './routes/search'
 import { Route as AdminUsersRouteImport } from './routes/admin.users'
 import { Route as MeRecipesRouteImport } from './routes/me.recipes'
 import { Route as RSlugRouteImport } from './routes/r.$slug'
@@ -29,6 +30,11 @@ const AccountRoute = AccountRouteImport.update({
 const NewRoute = NewRouteImport.update({
   id: '/new',
   path: '/new',
+  getParentRoute: () => rootRouteImport,
+} as any)
+const SearchRoute = SearchRouteImport.update({
+  id: '/search',
+  path: '/search',
   getParentRoute: () => rootRouteImport,
 } as any)
 const AdminUsersRoute = AdminUsersRouteImport.update({
@@ -51,6 +57,7 @@ export interface FileRoutesByFullPath {
   '/': typeof IndexRoute
   '/account': typeof AccountRoute
   '/new': typeof NewRoute
+  '/search': typeof SearchRoute
   '/admin/users': typeof AdminUsersRoute
   '/me/recipes': typeof MeRecipesRoute
   '/r/$slug': typeof RSlugRoute
@@ -59,6 +66,7 @@ export interface FileRoutesByTo {
   '/': typeof IndexRoute
   '/account': typeof AccountRoute
   '/new': typeof NewRoute
+  '/search': typeof SearchRoute
   '/admin/users': typeof AdminUsersRoute
   '/me/recipes': typeof MeRecipesRoute
   '/r/$slug': typeof RSlugRoute
@@ -68,6 +76,7 @@ export interface FileRoutesById {
   '/': typeof IndexRoute
   '/account': typeof AccountRoute
   '/new': typeof NewRoute
+  '/search': typeof SearchRoute
   '/admin/users': typeof AdminUsersRoute
   '/me/recipes': typeof MeRecipesRoute
   '/r/$slug': typeof RSlugRoute
@@ -75,14 +84,28 @@ export interface FileRoutesById {
 export interface FileRouteTypes {
   fileRoutesByFullPath: FileRoutesByFullPath
   fullPaths:
-    '/' | '/account' | '/new' | '/admin/users' | '/me/recipes' | '/r/$slug'
+    | '/'
+    | '/account'
+    | '/new'
+    | '/search'
+    | '/admin/users'
+    | '/me/recipes'
+    | '/r/$slug'
   fileRoutesByTo: FileRoutesByTo
-  to: '/' | '/account' | '/new' | '/admin/users' | '/me/recipes' | '/r/$slug'
+  to:
+    | '/'
+    | '/account'
+    | '/new'
+    | '/search'
+    | '/admin/users'
+    | '/me/recipes'
+    | '/r/$slug'
   id:
     | '__root__'
     | '/'
     | '/account'
     | '/new'
+    | '/search'
     | '/admin/users'
     | '/me/recipes'
     | '/r/$slug'
@@ -92,6 +115,7 @@ export interface RootRouteChildren {
   IndexRoute: typeof IndexRoute
   AccountRoute: typeof AccountRoute
   NewRoute: typeof NewRoute
+  SearchRoute: typeof SearchRoute
   AdminUsersRoute: typeof AdminUsersRoute
   MeRecipesRoute: typeof MeRecipesRoute
   RSlugRoute: typeof RSlugRoute
@@ -118,6 +142,13 @@ declare module '@tanstack/react-router' {
       path: '/new'
       fullPath: '/new'
       preLoaderRoute: typeof NewRouteImport
+      parentRoute: typeof rootRouteImport
+    }
+    '/search': {
+      id: '/search'
+      path: '/search'
+      fullPath: '/search'
+      preLoaderRoute: typeof SearchRouteImport
       parentRoute: typeof rootRouteImport
     }
     '/admin/users': {
@@ -148,6 +179,7 @@ const rootRouteChildren: RootRouteChildren = {
   IndexRoute: IndexRoute,
   AccountRoute: AccountRoute,
   NewRoute: NewRoute,
+  SearchRoute: SearchRoute,
   AdminUsersRoute: AdminUsersRoute,
   MeRecipesRoute: MeRecipesRoute,
   RSlugRoute: RSlugRoute,

@@ -4,6 +4,7 @@ import { setupRouterSsrQueryIntegration } from '@tanstack/react-router-ssr-query
 import { ErrorPage, NotFoundPage } from './components/pages';
 import { createApiTransport } from './lib/api';
 import { routeTree } from './routeTree.gen';
+import { parseSearch, stringifySearch } from './lib/query-string';
 
 /** Called once per server request (and once in the browser): a fresh cache each time. */
 export function getRouter() {
@@ -13,6 +14,10 @@ export function getRouter() {
   });
   const router = createRouter({
     routeTree,
+    // Plain query strings (?cuisine=a&cuisine=b), as HTML forms send them: links and
+    // filters work without JavaScript and read well when shared.
+    parseSearch,
+    stringifySearch,
     context: { queryClient, transport: createApiTransport() },
     scrollRestoration: true,
     defaultPreload: 'intent',

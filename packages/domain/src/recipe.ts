@@ -70,7 +70,7 @@ export interface Recipe extends RecipeContent {
 
 export type RecipeKey = { id: string } | { slug: string };
 
-export const recipeSorts = ['newest', 'top_rated', 'quickest'] as const;
+export const recipeSorts = ['newest', 'top_rated', 'quickest', 'oldest'] as const;
 export type RecipeSort = (typeof recipeSorts)[number];
 
 export interface RecipeFilter {

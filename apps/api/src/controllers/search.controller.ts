@@ -22,6 +22,8 @@ export interface SearchRequest {
   sort: SearchSort | null;
   pageSize: number;
   pageToken: string;
+  /** 1-based page number (0: use the token). */
+  page: number;
   facets: boolean;
 }
 
@@ -58,7 +60,8 @@ export class SearchController {
     const sort = request.sort ?? (text.words.length ? 'relevance' : 'newest');
     const fingerprint = { words: text.words, prefix: text.prefix, filter: request.filter, sort };
     const cursor = decodeCursor(fingerprint, request.pageToken);
-    const offset = cursor ? Number(cursor.key) : 0;
+    const offset = request.page > 0 ? (request.page - 1) * request.pageSize : cursor ? Number(cursor.key) : 0;
+    if (request.page > 0 && offset > maxOffset) throw invalidField('page', `only the first ${maxOffset} results can be paged through; narrow the search`);
     if (!Number.isInteger(offset) || offset < 0 || offset > maxOffset) throw invalidPageToken();
 
     const result = await this.#engine.search({

@@ -71,6 +71,7 @@ export const recipeSort = bimap<PbRecipeSort, RecipeSort>([
   [PbRecipeSort.NEWEST, 'newest'],
   [PbRecipeSort.TOP_RATED, 'top_rated'],
   [PbRecipeSort.QUICKEST, 'quickest'],
+  [PbRecipeSort.OLDEST, 'oldest'],
 ]);
 
 export const searchSort = bimap<PbSearchSort, SearchSort>([

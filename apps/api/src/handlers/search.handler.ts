@@ -42,12 +42,15 @@ export function searchHandlers(search: SearchController, recipeToProto: RecipeTo
 export function searchRequestToDomain(req: SearchRecipesRequest): SearchRequest {
   const pageSize = req.pageSize || defaultPageSize;
   if (pageSize < 1 || pageSize > maxPageSize) throw invalidField('pageSize', `must be between 1 and ${maxPageSize}`);
+  if (req.page < 0) throw invalidField('page', 'pages are numbered from 1');
+  if (req.page && req.pageToken) throw invalidField('page', 'give a page number or a page token, not both');
   return {
     query: req.query,
     filter: searchFilterToDomain(req.filter),
     sort: optionalEnum(req.sort, searchSort, 'sort'),
     pageSize,
     pageToken: req.pageToken,
+    page: req.page,
     facets: !req.skipFacets,
   };
 }

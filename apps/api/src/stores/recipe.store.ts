@@ -247,17 +247,19 @@ export class RecipeStore {
   }
 }
 
-type SortColumn = 'published_at' | 'created_at' | 'rating_score' | 'total_minutes';
+type SortColumn = 'published_at' | 'created_at' | 'updated_at' | 'rating_score' | 'total_minutes';
 
 const sortColumnTypes: Record<SortColumn, string> = {
   published_at: 'timestamptz',
   created_at: 'timestamptz',
+  updated_at: 'timestamptz',
   rating_score: 'double precision',
   total_minutes: 'integer',
 };
 
 /**
  * "Newest" means newest published for published recipes and newest created otherwise;
+ * "oldest" means longest in its current state;
  * every order ends with the id so paging is stable.
  */
 function sortOrder(sort: RecipeSort, status: RecipeStatus | null): { column: SortColumn; direction: 'asc' | 'desc' } {
@@ -268,6 +270,10 @@ function sortOrder(sort: RecipeSort, status: RecipeStatus | null): { column: Sor
       return { column: 'total_minutes', direction: 'asc' };
     case 'newest':
       return { column: status === 'published' ? 'published_at' : 'created_at', direction: 'desc' };
+    case 'oldest':
+      // Every change of status touches updated_at and content is frozen in review, so for the
+      // review queue this is "waiting longest first".
+      return { column: status === 'published' ? 'published_at' : 'updated_at', direction: 'asc' };
   }
 }
 

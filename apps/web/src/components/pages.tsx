@@ -5,7 +5,7 @@ import { isUnavailable } from '../lib/api';
 export function ErrorPage({ error, reset }: ErrorComponentProps) {
   const unavailable = isUnavailable(error);
   return (
-    <section className="notice" role="alert" aria-labelledby="error-title">
+    <section className="status-page" role="alert" aria-labelledby="error-title">
       <h1 id="error-title">{unavailable ? 'The kitchen is closed for a moment' : 'Something went wrong'}</h1>
       <p>
         {unavailable
@@ -26,7 +26,7 @@ export function ErrorPage({ error, reset }: ErrorComponentProps) {
 
 export function NotFoundPage() {
   return (
-    <section className="notice" aria-labelledby="not-found-title">
+    <section className="status-page" aria-labelledby="not-found-title">
       <h1 id="not-found-title">We could not find that page</h1>
       <p>It may have been moved, unpublished, or never existed. The recipes are still here:</p>
       <p className="notice__actions">

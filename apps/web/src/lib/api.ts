@@ -59,6 +59,26 @@ export const publishedRecipes = (transport: Transport, sort: RecipeSort, pageSiz
     { transport },
   );
 
+export const quickRecipes = (transport: Transport, pageSize: number) =>
+  createQueryOptions(
+    RecipeService.method.listRecipes,
+    { sort: RecipeSort.QUICKEST, pageSize, filter: { status: RecipeStatus.PUBLISHED, maxTotalMinutes: 30 } },
+    { transport },
+  );
+
+export const reviewQueue = (transport: Transport) =>
+  createQueryOptions(
+    RecipeService.method.listRecipes,
+    { sort: RecipeSort.OLDEST, pageSize: 100, filter: { status: RecipeStatus.IN_REVIEW } },
+    { transport },
+  );
+
+export const recipeHistory = (transport: Transport, id: string) =>
+  createQueryOptions(RecipeService.method.getRecipeHistory, { id }, { transport });
+
+export const recipeRatings = (transport: Transport, recipeId: string) =>
+  createQueryOptions(RecipeService.method.listRatings, { recipeId, pageSize: 20 }, { transport });
+
 export const myRecipes = (transport: Transport) =>
   createQueryOptions(RecipeService.method.listRecipes, { pageSize: 100, filter: { mine: true } }, { transport });
 

@@ -1,10 +1,14 @@
 import { useSuspenseQuery } from '@tanstack/react-query';
-import { createFileRoute } from '@tanstack/react-router';
+import { createFileRoute, Link } from '@tanstack/react-router';
 import { RecipeGrid } from '../components/recipe-card';
-import { isUnavailable, publishedRecipes, RecipeSort } from '../lib/api';
+import { SearchBox } from '../components/search-box';
+import { isUnavailable, publishedRecipes, quickRecipes, RecipeSort } from '../lib/api';
+import { searchQuery } from '../lib/search';
 import { setSsrStatus } from '../lib/status';
 
 const shelfSize = 8;
+/** No query and no filters: the facet totals, for browsing. */
+const browse = {};
 
 export const Route = createFileRoute('/')({
   loader: async ({ context: { queryClient, transport } }) => {
@@ -12,6 +16,8 @@ export const Route = createFileRoute('/')({
       await Promise.all([
         queryClient.ensureQueryData(publishedRecipes(transport, RecipeSort.NEWEST, shelfSize)),
         queryClient.ensureQueryData(publishedRecipes(transport, RecipeSort.TOP_RATED, shelfSize)),
+        queryClient.ensureQueryData(quickRecipes(transport, shelfSize)),
+        queryClient.ensureQueryData(searchQuery(transport, browse)),
       ]);
     } catch (error) {
       setSsrStatus(isUnavailable(error) ? 503 : 500);
@@ -25,20 +31,64 @@ function Home() {
   const { transport } = Route.useRouteContext();
   const newest = useSuspenseQuery(publishedRecipes(transport, RecipeSort.NEWEST, shelfSize)).data;
   const topRated = useSuspenseQuery(publishedRecipes(transport, RecipeSort.TOP_RATED, shelfSize)).data;
+  const quick = useSuspenseQuery(quickRecipes(transport, shelfSize)).data;
+  const facets = useSuspenseQuery(searchQuery(transport, browse)).data.facets;
+  const values = (name: string) => facets.find((f) => f.name === name)?.values.filter((v) => v.count > 0) ?? [];
   return (
     <>
       <section className="hero" aria-labelledby="hero-title">
         <h1 id="hero-title">Cook it, rate it — eat it or yeet it.</h1>
         <p>Recipes from home cooks, checked by our editors before they reach you.</p>
+        <SearchBox label="Search recipes" />
       </section>
-      <section className="shelf" aria-labelledby="newest-title">
-        <h2 id="newest-title">Newest recipes</h2>
-        <RecipeGrid recipes={newest.recipes} label="Newest recipes" />
+
+      <section className="browse" aria-labelledby="browse-title">
+        <h2 id="browse-title" className="visually-hidden">
+          Browse
+        </h2>
+        <div className="browse__group">
+          <h3>By meal</h3>
+          <ul className="chips">
+            {values('meal_types').map((v) => (
+              <li key={v.value}>
+                <Link className="chip chip--link" to="/search" search={{ meal: [v.value] }}>
+                  {v.label} <span className="chip__count">{v.count}</span>
+                </Link>
+              </li>
+            ))}
+          </ul>
+        </div>
+        <div className="browse__group">
+          <h3>By cuisine</h3>
+          <ul className="chips">
+            {values('cuisines').map((v) => (
+              <li key={v.value}>
+                <Link className="chip chip--link" to="/search" search={{ cuisine: [v.value] }}>
+                  {v.label} <span className="chip__count">{v.count}</span>
+                </Link>
+              </li>
+            ))}
+          </ul>
+        </div>
       </section>
-      <section className="shelf" aria-labelledby="top-title">
-        <h2 id="top-title">Top rated</h2>
-        <RecipeGrid recipes={topRated.recipes} label="Top rated recipes" />
-      </section>
+
+      <Shelf title="Newest recipes" id="newest" more={{ sort: 'newest' }} recipes={newest.recipes} />
+      <Shelf title="Top rated" id="top" more={{ sort: 'top' }} recipes={topRated.recipes} />
+      <Shelf title="Quick: 30 minutes or less" id="quick" more={{ time: ['up-to-15', '15-to-30'], sort: 'quickest' }} recipes={quick.recipes} />
     </>
+  );
+}
+
+function Shelf(props: { title: string; id: string; more: Record<string, unknown>; recipes: Parameters<typeof RecipeGrid>[0]['recipes'] }) {
+  return (
+    <section className="shelf" aria-labelledby={`${props.id}-title`}>
+      <div className="shelf__head">
+        <h2 id={`${props.id}-title`}>{props.title}</h2>
+        <Link to="/search" search={props.more} className="shelf__more">
+          See all<span className="visually-hidden"> {props.title.toLowerCase()}</span> →
+        </Link>
+      </div>
+      <RecipeGrid recipes={props.recipes} label={props.title} />
+    </section>
   );
 }

@@ -1269,6 +1269,13 @@ export enum RecipeSort {
    * @generated from enum value: RECIPE_SORT_QUICKEST = 3;
    */
   QUICKEST = 3,
+
+  /**
+   * Oldest first: the review queue's order.
+   *
+   * @generated from enum value: RECIPE_SORT_OLDEST = 4;
+   */
+  OLDEST = 4,
 }
 
 /**

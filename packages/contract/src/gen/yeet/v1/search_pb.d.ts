@@ -113,6 +113,13 @@ export declare type SearchRecipesRequest = Message<"yeet.v1.SearchRecipesRequest
    * @generated from field: bool skip_facets = 6;
    */
   skipFacets: boolean;
+
+  /**
+   * A page by number (1 = first), for shareable links; instead of page_token.
+   *
+   * @generated from field: int32 page = 7;
+   */
+  page: number;
 };
 
 /**

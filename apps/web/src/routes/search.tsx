@@ -1,0 +1,240 @@
+import { useSuspenseQuery } from '@tanstack/react-query';
+import { createFileRoute, Link, useNavigate } from '@tanstack/react-router';
+import type { Facet, SearchHit } from '@yeet/contract';
+import { useRef } from 'react';
+import { CoverPlaceholder, RecipeImage } from '../components/cover';
+import { Highlighted } from '../components/highlighted';
+import { Stars } from '../components/rating';
+import { SearchBox } from '../components/search-box';
+import { isUnavailable } from '../lib/api';
+import { formatMinutes } from '../lib/format';
+import { difficultyLabels } from '../lib/labels';
+import {
+  compact,
+  facetKeys,
+  facetTitles,
+  hasFilters,
+  pageSize,
+  searchQuery,
+  sortLabels,
+  sorts,
+  toggled,
+  validateSearchState,
+  type SearchState,
+  type SortName,
+} from '../lib/search';
+import { setSsrStatus } from '../lib/status';
+
+export const Route = createFileRoute('/search')({
+  validateSearch: validateSearchState,
+  loaderDeps: ({ search }) => search,
+  loader: async ({ context: { queryClient, transport }, deps }) => {
+    try {
+      await queryClient.ensureQueryData(searchQuery(transport, deps));
+    } catch (error) {
+      setSsrStatus(isUnavailable(error) ? 503 : 500);
+      throw error;
+    }
+  },
+  head: ({ match }) => ({
+    meta: [
+      { title: match.search.q ? `“${match.search.q}” — recipes — Eat or Yeet` : 'All recipes — Eat or Yeet' },
+      { name: 'description', content: 'Search recipes by name, ingredient, cuisine, meal, time and diet.' },
+    ],
+  }),
+  component: SearchPage,
+});
+
+/** Filters as hidden form fields, so a new query keeps them. */
+function filterFields(state: SearchState): Record<string, string[]> {
+  const fields: Record<string, string[]> = {};
+  for (const key of Object.values(facetKeys)) {
+    const values = state[key] ?? [];
+    if (values.length) fields[key] = values;
+  }
+  return fields;
+}
+
+function SearchPage() {
+  const state = Route.useSearch();
+  const { transport } = Route.useRouteContext();
+  const navigate = useNavigate({ from: '/search' });
+  const result = useSuspenseQuery(searchQuery(transport, state)).data;
+  const resultsHeading = useRef<HTMLHeadingElement>(null);
+  const page = state.page ?? 1;
+  const pages = Math.max(1, Math.ceil(result.totalSize / pageSize));
+  const filtered = hasFilters(state);
+
+  return (
+    <div className="search-page">
+      <header className="search-page__header">
+        <h1>{state.q ? <>Recipes for “{state.q}”</> : 'All recipes'}</h1>
+        <SearchBox
+          initial={state.q ?? ''}
+          hidden={filterFields(state)}
+          // results follow the typing, without reloading the page or moving focus
+          onType={(q) => void navigate({ search: compact({ ...state, q: q || undefined, page: undefined }), replace: true })}
+        />
+      </header>
+
+      <div className="search-page__body">
+        <nav className="facets" aria-label="Filters">
+          <h2 className="visually-hidden">Filters</h2>
+          {filtered ? (
+            <p>
+              <Link to="/search" search={compact({ q: state.q, sort: state.sort })} className="facets__clear">
+                Clear all filters
+              </Link>
+            </p>
+          ) : null}
+          {result.facets.map((facet) => (
+            <FacetGroup key={facet.name} facet={facet} state={state} />
+          ))}
+        </nav>
+
+        <section className="results" aria-labelledby="results-title">
+          <div className="results__bar">
+            <h2 id="results-title" ref={resultsHeading} className="results__count" aria-live="polite">
+              {result.totalSize === 1 ? '1 recipe' : `${result.totalSize.toLocaleString('en')} recipes`}
+            </h2>
+            <form method="get" action="/search" className="results__sort">
+              {Object.entries({ ...filterFields(state), ...(state.q ? { q: [state.q] } : {}) }).flatMap(([name, values]) =>
+                values.map((v) => <input key={`${name}-${v}`} type="hidden" name={name} value={v} />),
+              )}
+              <label htmlFor="sort">Sort by</label>
+              <select
+                id="sort"
+                name="sort"
+                value={state.sort ?? (state.q ? 'relevance' : 'newest')}
+                onChange={(e) => void navigate({ search: compact({ ...state, sort: e.target.value as SortName, page: undefined }) })}
+              >
+                {(Object.keys(sorts) as SortName[]).map((s) => (
+                  <option key={s} value={s}>
+                    {sortLabels[s]}
+                  </option>
+                ))}
+              </select>
+              <noscript>
+                <button type="submit" className="button button--small">
+                  Sort
+                </button>
+              </noscript>
+            </form>
+          </div>
+
+          {result.correctedQuery ? (
+            <p className="notice" role="status">
+              Showing results for <strong>{result.correctedQuery}</strong>
+              {state.q ? <> — you searched for “{state.q}”</> : null}.
+            </p>
+          ) : null}
+
+          {result.hits.length === 0 ? (
+            <div className="empty-state">
+              <h3>No recipes match{state.q ? <> “{state.q}”</> : null}.</h3>
+              <p>Try fewer words, another spelling, or fewer filters.</p>
+              <p className="notice__actions">
+                {filtered ? (
+                  <Link to="/search" search={compact({ q: state.q })} className="button">
+                    Clear filters
+                  </Link>
+                ) : null}
+                <Link to="/search" className="button button--quiet">
+                  See all recipes
+                </Link>
+              </p>
+            </div>
+          ) : (
+            <ul className="hits" aria-labelledby="results-title">
+              {result.hits.map((hit) => (
+                <Hit key={hit.recipe?.id} hit={hit} />
+              ))}
+            </ul>
+          )}
+
+          {pages > 1 ? (
+            <nav className="pager" aria-label="Pages">
+              {page > 1 ? (
+                <Link to="/search" search={compact({ ...state, page: page - 1 > 1 ? page - 1 : undefined })} rel="prev">
+                  ← Previous
+                </Link>
+              ) : (
+                <span aria-hidden="true" />
+              )}
+              <span>
+                Page {page} of {pages}
+              </span>
+              {page < pages && page < 50 ? (
+                <Link to="/search" search={compact({ ...state, page: page + 1 })} rel="next">
+                  Next →
+                </Link>
+              ) : (
+                <span aria-hidden="true" />
+              )}
+            </nav>
+          ) : null}
+        </section>
+      </div>
+    </div>
+  );
+}
+
+function FacetGroup({ facet, state }: { facet: Facet; state: SearchState }) {
+  const name = facet.name as keyof typeof facetKeys;
+  const key = facetKeys[name];
+  if (!key) return null;
+  const values = facet.values.filter((v) => v.count > 0 || v.selected);
+  if (values.length === 0) return null;
+  const titleId = `facet-${facet.name}`;
+  return (
+    <section className="facet">
+      <h3 id={titleId}>{facetTitles[name]}</h3>
+      <ul aria-labelledby={titleId}>
+        {values.map((v) => (
+          <li key={v.value}>
+            <Link to="/search" search={toggled(state, key, v.value)} className={`facet__value${v.selected ? ' facet__value--on' : ''}`} rel="nofollow">
+              <span className="facet__box" aria-hidden="true">
+                {v.selected ? '✓' : ''}
+              </span>
+              <span className="facet__label">
+                {v.label}
+                {v.selected ? <span className="visually-hidden"> (selected; remove this filter)</span> : null}
+              </span>
+              <span className="facet__count">{v.count}</span>
+            </Link>
+          </li>
+        ))}
+      </ul>
+    </section>
+  );
+}
+
+function Hit({ hit }: { hit: SearchHit }) {
+  const r = hit.recipe!;
+  return (
+    <li>
+      <article className="hit">
+        {r.coverImage ? (
+          <RecipeImage image={r.coverImage} alt="" sizes="(min-width: 48rem) 12rem, 30vw" className="hit__image" />
+        ) : (
+          <CoverPlaceholder slug={r.slug} title={r.title} className="hit__image" />
+        )}
+        <div className="hit__body">
+          <h3 className="hit__title">
+            <Link to="/r/$slug" params={{ slug: r.slug }}>
+              <Highlighted text={hit.title} fallback={r.title} />
+            </Link>
+          </h3>
+          <p className="hit__summary">
+            <Highlighted text={hit.summary} fallback={r.summary} />
+          </p>
+          <p className="hit__meta">
+            <span>{formatMinutes(r.totalMinutes)}</span>
+            <span>{difficultyLabels[r.difficulty]}</span>
+            <Stars average={r.rating?.average ?? 0} count={r.rating?.count ?? 0} size="sm" />
+          </p>
+        </div>
+      </article>
+    </li>
+  );
+}
