@@ -30,6 +30,15 @@ describe('RateRecipe', () => {
     expect(recipe?.rating).toEqual(expect.objectContaining({ average: 4.5, count: 2 }));
   });
 
+  it("gives the caller their own rating with the list, for the rating widget", async () => {
+    const { id } = await publishedRecipe();
+    await t.recipes('uma').rateRecipe({ recipeId: id, stars: 3, review: 'Fine.' });
+    await t.recipes('vic').rateRecipe({ recipeId: id, stars: 5 });
+    expect((await t.recipes('uma').listRatings({ recipeId: id })).myRating).toMatchObject({ stars: 3, review: 'Fine.' });
+    expect((await t.recipes('wes').listRatings({ recipeId: id })).myRating).toBeUndefined();
+    expect((await t.recipes().listRatings({ recipeId: id })).myRating).toBeUndefined();
+  });
+
   it('keeps the summary exact under concurrent ratings', async () => {
     const { id } = await publishedRecipe();
     const raters = Array.from({ length: 12 }, (_, i) => `rater${i}`);

@@ -72,8 +72,9 @@ describe.skipIf(!chromiumPath)('signing in with the built-in issuer', () => {
     await page.getByLabel('Difficulty').selectOption({ label: 'Easy' });
     await page.getByLabel('Snack').check();
     await page.getByRole('button', { name: 'Save draft' }).click();
-    await page.waitForURL(/\/me\/recipes/);
-    await expect(page.getByRole('status').textContent()).resolves.toContain('Draft saved');
+    await page.waitForURL(/\/r\/difference-engine-flapjacks\/edit\?created=1/);
+    await page.getByText('Draft saved.').waitFor();
+    await header(page).getByRole('link', { name: 'My recipes' }).click();
     const mine = page.getByRole('list', { name: 'My recipes' });
     await expect(mine.getByText('Difference Engine Flapjacks').isVisible()).resolves.toBe(true);
     await expect(mine.getByText('Draft', { exact: true }).isVisible()).resolves.toBe(true);

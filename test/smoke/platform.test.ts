@@ -1,5 +1,6 @@
 import { execFile, spawn, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
+import { createServer, type AddressInfo, type Socket } from 'node:net';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -81,6 +82,9 @@ describe('npm start: --role all on the embedded database', () => {
     expect(html).toContain('<h1>Cacio e Pepe</h1>');
     expect(html).toContain('Pecorino');
     expect(html).toMatch(/<title>Cacio e Pepe — Eat or Yeet<\/title>/);
+    // shared links: structured data and a preview card, in the first response
+    expect(html).toContain('<script type="application/ld+json">{"@context":"https://schema.org","@type":"Recipe"');
+    expect(html).toContain('<meta property="og:title" content="Cacio e Pepe"');
 
     expect((await fetch(`${running.url}/r/no-such-recipe`)).status).toBe(404);
 
@@ -134,6 +138,31 @@ describe('the web role on its own', () => {
       await interrupt(web);
     }
   });
+});
+
+describe('the web role with a hanging API', () => {
+  it('answers 503 with the degraded page once the API call times out', async () => {
+    // accepts connections and never answers
+    const sockets: Socket[] = [];
+    const hang = createServer((socket) => void sockets.push(socket));
+    await new Promise<void>((resolve) => hang.listen(0, '127.0.0.1', resolve));
+    const port = (hang.address() as AddressInfo).port;
+    const web = await startProcess(
+      { API_URL: `http://127.0.0.1:${port}`, SESSION_SECRET: 'smoke-test-session-secret-0123456789abcdef' },
+      ['--role', 'web'],
+    );
+    try {
+      const started = Date.now();
+      const res = await fetch(`${web.url}/r/cacio-e-pepe`);
+      expect(res.status).toBe(503);
+      expect(await res.text()).toContain('The kitchen is closed for a moment');
+      expect(Date.now() - started).toBeLessThan(10_000);
+    } finally {
+      await interrupt(web);
+      for (const s of sockets) s.destroy();
+      hang.close();
+    }
+  }, 30_000);
 });
 
 describe('configuration errors', () => {

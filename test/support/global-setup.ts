@@ -13,9 +13,11 @@ declare module 'vitest' {
 const root = path.resolve(import.meta.dirname, '../..');
 
 export default async function setup(project: TestProject) {
-  // The web app is built once per run: the smoke and browser tests serve the build.
+  // The web app is built once per run, as `npm start` builds it: the smoke and browser
+  // tests serve what ships (vitest's NODE_ENV=test would build React's development code).
   const building = promisify(execFile)(process.execPath, [path.join(root, 'node_modules/vite/bin/vite.js'), 'build'], {
     cwd: path.join(root, 'apps/web'),
+    env: { ...process.env, NODE_ENV: 'production' },
   });
   const server = await startTestServer();
   await building;

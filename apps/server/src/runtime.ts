@@ -140,7 +140,7 @@ export async function startPlatform(config: Config, logger: Logger): Promise<Pla
       // The web role alone has no database: its settings come from the configuration.
       const settings = api?.signIn ?? signInSettings(config, config.sessionSecret!);
       const sessions = await registerWebSessions(app, settings, { publicUrl: config.publicUrl, logger });
-      await registerWeb(app, { apiUrl: config.apiUrl, sessions });
+      await registerWeb(app, { apiUrl: config.apiUrl, publicUrl: config.publicUrl, sessions });
     }
     cleanup.push(() => app.close());
 

@@ -22,9 +22,9 @@ export class WebBuildMissingError extends Error {
 /**
  * Serves the TanStack Start app: hashed client assets from disk with a year-long cache,
  * every other request rendered by the app's fetch handler. `apiUrl` is where server-side
- * rendering reaches the API.
+ * rendering reaches the API; `publicUrl` makes the absolute links of shared pages.
  */
-export async function registerWeb(app: FastifyInstance, options: { apiUrl: string; sessions: WebSessions }): Promise<void> {
+export async function registerWeb(app: FastifyInstance, options: { apiUrl: string; publicUrl: string; sessions: WebSessions }): Promise<void> {
   const serverEntry = `${webDist}server/server.js`;
   if (!existsSync(serverEntry)) throw new WebBuildMissingError();
   const start = ((await import(pathToFileURL(serverEntry).href)) as { default: StartHandler }).default;
@@ -65,7 +65,7 @@ export async function registerWeb(app: FastifyInstance, options: { apiUrl: strin
 
       // Refreshes the session first if it is about to expire (rewriting its cookie).
       const accessToken = await options.sessions.accessTokenFor(req, reply);
-      const response = await start.fetch(request, { context: { apiUrl: options.apiUrl, accessToken } });
+      const response = await start.fetch(request, { context: { apiUrl: options.apiUrl, publicUrl: options.publicUrl, accessToken } });
       reply.code(response.status);
       for (const [name, value] of response.headers) {
         if (name !== 'set-cookie') reply.header(name, value);

@@ -12,10 +12,13 @@ import { Route as rootRouteImport } from './routes/__root'
 import { Route as IndexRouteImport } from './routes/index'
 import { Route as AccountRouteImport } from './routes/account'
 import { Route as NewRouteImport } from './routes/new'
+import { Route as ReviewRouteImport } from './routes/review'
 import { Route as SearchRouteImport } from './routes/search'
 import { Route as AdminUsersRouteImport } from './routes/admin.users'
 import { Route as MeRecipesRouteImport } from './routes/me.recipes'
 import { Route as RSlugRouteImport } from './routes/r.$slug'
+import { Route as RSlugEditRouteImport } from './routes/r.$slug_.edit'
+import { Route as RSlugHistoryRouteImport } from './routes/r.$slug_.history'
 
 const IndexRoute = IndexRouteImport.update({
   id: '/',
@@ -30,6 +33,11 @@ const AccountRoute = AccountRouteImport.update({
 const NewRoute = NewRouteImport.update({
   id: '/new',
   path: '/new',
+  getParentRoute: () => rootRouteImport,
+} as any)
+const ReviewRoute = ReviewRouteImport.update({
+  id: '/review',
+  path: '/review',
   getParentRoute: () => rootRouteImport,
 } as any)
 const SearchRoute = SearchRouteImport.update({
@@ -52,34 +60,53 @@ const RSlugRoute = RSlugRouteImport.update({
   path: '/r/$slug',
   getParentRoute: () => rootRouteImport,
 } as any)
+const RSlugEditRoute = RSlugEditRouteImport.update({
+  id: '/r/$slug_/edit',
+  path: '/r/$slug/edit',
+  getParentRoute: () => rootRouteImport,
+} as any)
+const RSlugHistoryRoute = RSlugHistoryRouteImport.update({
+  id: '/r/$slug_/history',
+  path: '/r/$slug/history',
+  getParentRoute: () => rootRouteImport,
+} as any)
 
 export interface FileRoutesByFullPath {
   '/': typeof IndexRoute
   '/account': typeof AccountRoute
   '/new': typeof NewRoute
+  '/review': typeof ReviewRoute
   '/search': typeof SearchRoute
   '/admin/users': typeof AdminUsersRoute
   '/me/recipes': typeof MeRecipesRoute
   '/r/$slug': typeof RSlugRoute
+  '/r/$slug/edit': typeof RSlugEditRoute
+  '/r/$slug/history': typeof RSlugHistoryRoute
 }
 export interface FileRoutesByTo {
   '/': typeof IndexRoute
   '/account': typeof AccountRoute
   '/new': typeof NewRoute
+  '/review': typeof ReviewRoute
   '/search': typeof SearchRoute
   '/admin/users': typeof AdminUsersRoute
   '/me/recipes': typeof MeRecipesRoute
   '/r/$slug': typeof RSlugRoute
+  '/r/$slug/edit': typeof RSlugEditRoute
+  '/r/$slug/history': typeof RSlugHistoryRoute
 }
 export interface FileRoutesById {
   __root__: typeof rootRouteImport
   '/': typeof IndexRoute
   '/account': typeof AccountRoute
   '/new': typeof NewRoute
+  '/review': typeof ReviewRoute
   '/search': typeof SearchRoute
   '/admin/users': typeof AdminUsersRoute
   '/me/recipes': typeof MeRecipesRoute
   '/r/$slug': typeof RSlugRoute
+  '/r/$slug_/edit': typeof RSlugEditRoute
+  '/r/$slug_/history': typeof RSlugHistoryRoute
 }
 export interface FileRouteTypes {
   fileRoutesByFullPath: FileRoutesByFullPath
@@ -87,38 +114,50 @@ export interface FileRouteTypes {
     | '/'
     | '/account'
     | '/new'
+    | '/review'
     | '/search'
     | '/admin/users'
     | '/me/recipes'
     | '/r/$slug'
+    | '/r/$slug/edit'
+    | '/r/$slug/history'
   fileRoutesByTo: FileRoutesByTo
   to:
     | '/'
     | '/account'
     | '/new'
+    | '/review'
     | '/search'
     | '/admin/users'
     | '/me/recipes'
     | '/r/$slug'
+    | '/r/$slug/edit'
+    | '/r/$slug/history'
   id:
     | '__root__'
     | '/'
     | '/account'
     | '/new'
+    | '/review'
     | '/search'
     | '/admin/users'
     | '/me/recipes'
     | '/r/$slug'
+    | '/r/$slug_/edit'
+    | '/r/$slug_/history'
   fileRoutesById: FileRoutesById
 }
 export interface RootRouteChildren {
   IndexRoute: typeof IndexRoute
   AccountRoute: typeof AccountRoute
   NewRoute: typeof NewRoute
+  ReviewRoute: typeof ReviewRoute
   SearchRoute: typeof SearchRoute
   AdminUsersRoute: typeof AdminUsersRoute
   MeRecipesRoute: typeof MeRecipesRoute
   RSlugRoute: typeof RSlugRoute
+  RSlugEditRoute: typeof RSlugEditRoute
+  RSlugHistoryRoute: typeof RSlugHistoryRoute
 }
 
 declare module '@tanstack/react-router' {
@@ -142,6 +181,13 @@ declare module '@tanstack/react-router' {
       path: '/new'
       fullPath: '/new'
       preLoaderRoute: typeof NewRouteImport
+      parentRoute: typeof rootRouteImport
+    }
+    '/review': {
+      id: '/review'
+      path: '/review'
+      fullPath: '/review'
+      preLoaderRoute: typeof ReviewRouteImport
       parentRoute: typeof rootRouteImport
     }
     '/search': {
@@ -172,6 +218,20 @@ declare module '@tanstack/react-router' {
       preLoaderRoute: typeof RSlugRouteImport
       parentRoute: typeof rootRouteImport
     }
+    '/r/$slug_/edit': {
+      id: '/r/$slug_/edit'
+      path: '/r/$slug/edit'
+      fullPath: '/r/$slug/edit'
+      preLoaderRoute: typeof RSlugEditRouteImport
+      parentRoute: typeof rootRouteImport
+    }
+    '/r/$slug_/history': {
+      id: '/r/$slug_/history'
+      path: '/r/$slug/history'
+      fullPath: '/r/$slug/history'
+      preLoaderRoute: typeof RSlugHistoryRouteImport
+      parentRoute: typeof rootRouteImport
+    }
   }
 }
 
@@ -179,10 +239,13 @@ const rootRouteChildren: RootRouteChildren = {
   IndexRoute: IndexRoute,
   AccountRoute: AccountRoute,
   NewRoute: NewRoute,
+  ReviewRoute: ReviewRoute,
   SearchRoute: SearchRoute,
   AdminUsersRoute: AdminUsersRoute,
   MeRecipesRoute: MeRecipesRoute,
   RSlugRoute: RSlugRoute,
+  RSlugEditRoute: RSlugEditRoute,
+  RSlugHistoryRoute: RSlugHistoryRoute,
 }
 export const routeTree = rootRouteImport
   ._addFileChildren(rootRouteChildren)

@@ -6,6 +6,8 @@ export interface RequestContext {
   apiUrl: string;
   /** The signed-in person's access token (from the session cookie), or null. */
   accessToken: string | null;
+  /** Where people reach the site, e.g. https://recipes.example.com: for links shared elsewhere. */
+  publicUrl: string;
 }
 
 declare module '@tanstack/react-start' {

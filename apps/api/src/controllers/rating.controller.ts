@@ -52,10 +52,19 @@ export class RatingController {
     return ids.length;
   }
 
-  async list(caller: Caller, recipeId: string, pageSize: number, pageToken: string): Promise<RatingPage & { summary: RatingSummary }> {
+  async list(
+    caller: Caller,
+    recipeId: string,
+    pageSize: number,
+    pageToken: string,
+  ): Promise<RatingPage & { summary: RatingSummary; mine: Rating | null }> {
     const recipe = await this.#data.stores.recipes.get({ id: recipeId });
     if (!recipe || !canSee(caller, recipe)) throw notFound('Recipe');
-    const page = await this.#data.stores.ratings.list(recipeId, pageSize, pageToken);
-    return { ...page, summary: recipe.rating };
+    const { ratings } = this.#data.stores;
+    const [page, mine] = await Promise.all([
+      ratings.list(recipeId, pageSize, pageToken),
+      caller.kind === 'user' ? ratings.get(recipeId, caller.user.id) : null,
+    ]);
+    return { ...page, summary: recipe.rating, mine };
   }
 }

@@ -79,7 +79,12 @@ export function recipeHandlers(
 
     async listRatings(req, ctx) {
       const page = await ratings.list(callerOf(ctx), req.recipeId, pageSizeToDomain(req.pageSize), req.pageToken);
-      return { ratings: page.ratings.map(ratingToProto), nextPageToken: page.nextPageToken, summary: page.summary };
+      return {
+        ratings: page.ratings.map(ratingToProto),
+        nextPageToken: page.nextPageToken,
+        summary: page.summary,
+        myRating: page.mine ? ratingToProto(page.mine) : undefined,
+      };
     },
   };
 }

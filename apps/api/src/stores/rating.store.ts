@@ -25,9 +25,14 @@ export class RatingStore {
         oc.columns(['recipe_id', 'user_id']).doUpdateSet({ stars: input.stars, review: input.review, updated_at: now }),
       )
       .execute();
-    const [rating] = await this.#query(recipeId).where('ratings.user_id', '=', userId).execute();
+    const rating = await this.get(recipeId, userId);
     if (!rating) throw new Error('rating missing right after upsert');
-    return toRating(rating);
+    return rating;
+  }
+
+  async get(recipeId: string, userId: string): Promise<Rating | null> {
+    const [row] = await this.#query(recipeId).where('ratings.user_id', '=', userId).execute();
+    return row ? toRating(row) : null;
   }
 
   /** Newest first. */

@@ -27,6 +27,11 @@ export function SiteHeader({ me }: { me: User | null | undefined }) {
                 Recipes
               </Link>
             </li>
+            <li>
+              <Link to="/search" activeProps={{ 'aria-current': 'page' }}>
+                Search
+              </Link>
+            </li>
             {me ? (
               <>
                 {can(me, Role.AUTHOR) ? (
@@ -42,6 +47,13 @@ export function SiteHeader({ me }: { me: User | null | undefined }) {
                       </Link>
                     </li>
                   </>
+                ) : null}
+                {can(me, Role.EDITOR) ? (
+                  <li>
+                    <Link to="/review" activeProps={{ 'aria-current': 'page' }}>
+                      Review
+                    </Link>
+                  </li>
                 ) : null}
                 {can(me, Role.ADMIN) ? (
                   <li>

@@ -23,6 +23,11 @@ export const createApiTransport = createIsomorphicFn()
   })
   .client((): Transport => keyed(createConnectTransport({ baseUrl: '/api', interceptors: [refreshOnce] })));
 
+/** The site's public origin, for absolute links in shared metadata (OpenGraph, JSON-LD). */
+export const publicOrigin = createIsomorphicFn()
+  .server(() => (getGlobalStartContext()?.publicUrl ?? process.env.PUBLIC_URL ?? 'http://localhost:3000').replace(/\/$/, ''))
+  .client(() => window.location.origin);
+
 /** Whether the page was rendered for a signed-in person (known on the server only). */
 export const hasSession = createIsomorphicFn()
   .server(() => Boolean(getGlobalStartContext()?.accessToken))

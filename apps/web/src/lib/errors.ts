@@ -6,7 +6,14 @@ export function describeError(error: unknown): { message: string; fields: Record
   if (!(error instanceof ConnectError)) return { message: 'Something went wrong. Try again.', fields: {} };
   const fields: Record<string, string> = {};
   for (const detail of error.findDetails(BadRequestSchema)) {
-    for (const v of detail.fieldViolations) fields[v.field] ??= v.description;
+    for (const v of detail.fieldViolations) fields[v.field] ??= sentence(v.description);
   }
-  return { message: error.rawMessage, fields };
+  return { message: sentence(error.rawMessage), fields };
+}
+
+/** "give 1 to 5 stars" → "Give 1 to 5 stars." (the API writes violations as fragments). */
+export function sentence(text: string): string {
+  const t = text.trim();
+  if (!t) return t;
+  return t.charAt(0).toUpperCase() + t.slice(1) + (/[.!?]$/.test(t) ? '' : '.');
 }

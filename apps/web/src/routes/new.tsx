@@ -20,9 +20,10 @@ function NewRecipe() {
   const create = useMutation({
     mutationFn: (recipe: Parameters<ReturnType<typeof createClient<typeof RecipeService>>['createRecipe']>[0]['recipe']) =>
       createClient(RecipeService, transport).createRecipe({ recipe }),
-    onSuccess: async () => {
+    onSuccess: async ({ recipe }) => {
       await queryClient.invalidateQueries();
-      await navigate({ to: '/me/recipes', search: { created: 1 } });
+      // on to the photo and a last look before submitting
+      await navigate({ to: '/r/$slug/edit', params: { slug: recipe!.slug }, search: { created: 1 } });
     },
   });
   return (

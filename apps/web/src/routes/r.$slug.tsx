@@ -1,42 +1,91 @@
-import { useSuspenseQuery } from '@tanstack/react-query';
-import { createFileRoute, notFound } from '@tanstack/react-router';
-import type { Recipe } from '@yeet/contract';
+import { useQuery, useSuspenseQuery } from '@tanstack/react-query';
+import { createFileRoute, notFound, useNavigate, useRouterState } from '@tanstack/react-router';
+import { RecipeStatus, type Recipe } from '@yeet/contract';
 import { CoverPlaceholder, RecipeImage } from '../components/cover';
 import { Stars } from '../components/rating';
-import { isNotFound, isUnavailable, recipeBySlug } from '../lib/api';
-import { formatMinutes, formatQuantity, isoDuration, titleCase } from '../lib/format';
+import { RecipeActions, StatusBanner } from '../components/recipe-actions';
+import { Reviews } from '../components/reviews';
+import { ServingsControl } from '../components/servings';
+import { isNotFound, isUnavailable, meQuery, publicOrigin, recipeBySlug, recipeRatings } from '../lib/api';
+import { formatMinutes, isoDuration, titleCase } from '../lib/format';
 import { dietaryLabels, difficultyLabels, mealTypeLabels } from '../lib/labels';
+import { recipeJsonLd } from '../lib/recipe-schema';
+import { parseServings, scaledQuantity, unitFor } from '../lib/servings';
 import { setSsrStatus } from '../lib/status';
 
 export const Route = createFileRoute('/r/$slug')({
+  validateSearch: (search: Record<string, unknown>): { servings?: number } => {
+    const n = parseServings(search.servings, 0);
+    return n ? { servings: n } : {};
+  },
   loader: async ({ context: { queryClient, transport }, params: { slug } }) => {
     try {
       const { recipe } = await queryClient.ensureQueryData(recipeBySlug(transport, slug));
-      return { title: recipe?.title ?? '', summary: recipe?.summary ?? '' };
+      if (!recipe) throw notFound();
+      await queryClient.ensureQueryData(recipeRatings(transport, recipe.id));
+      const origin = publicOrigin();
+      return {
+        title: recipe.title,
+        summary: recipe.summary,
+        url: `${origin}/r/${recipe.slug}`,
+        image: recipe.coverImage?.variants.at(-1),
+        // Unpublished recipes are private: nothing for crawlers or link previews.
+        published: recipe.status === RecipeStatus.PUBLISHED,
+        jsonLd: recipeJsonLd(recipe, origin),
+      };
     } catch (error) {
       if (isNotFound(error)) throw notFound();
       setSsrStatus(isUnavailable(error) ? 503 : 500);
       throw error;
     }
   },
-  head: ({ loaderData }) => ({
-    meta: loaderData
-      ? [
-          { title: `${loaderData.title} — Eat or Yeet` },
-          { name: 'description', content: loaderData.summary },
-        ]
-      : [],
-  }),
+  head: ({ loaderData: d }) =>
+    d
+      ? {
+          meta: [
+            { title: `${d.title} — Eat or Yeet` },
+            { name: 'description', content: d.summary },
+            ...(d.published
+              ? [
+                  { property: 'og:type', content: 'article' },
+                  { property: 'og:site_name', content: 'Eat or Yeet' },
+                  { property: 'og:title', content: d.title },
+                  { property: 'og:description', content: d.summary },
+                  { property: 'og:url', content: d.url },
+                  ...(d.image
+                    ? [
+                        { property: 'og:image', content: d.image.url },
+                        { property: 'og:image:width', content: String(d.image.width) },
+                        { property: 'og:image:height', content: String(d.image.height) },
+                        { property: 'og:image:alt', content: `${d.title}, as served` },
+                      ]
+                    : []),
+                  { name: 'twitter:card', content: d.image ? 'summary_large_image' : 'summary' },
+                  { 'script:ld+json': d.jsonLd },
+                ]
+              : [{ name: 'robots', content: 'noindex' }]),
+          ],
+          links: d.published ? [{ rel: 'canonical', href: d.url }] : [],
+        }
+      : {},
   component: RecipePage,
 });
 
 function RecipePage() {
   const { slug } = Route.useParams();
+  const search = Route.useSearch();
+  const navigate = useNavigate({ from: '/r/$slug' });
   const { transport } = Route.useRouteContext();
+  const here = useRouterState({ select: (s) => s.location.href });
+  const me = useQuery({ ...meQuery(transport), retry: false }).data;
   const recipe = useSuspenseQuery(recipeBySlug(transport, slug)).data.recipe;
   if (!recipe) return null;
+  const servings = search.servings ?? recipe.servings;
+  const factor = servings / recipe.servings;
   return (
     <article className="recipe">
+      <StatusBanner recipe={recipe} />
+      <RecipeActions recipe={recipe} me={me} />
       <header className="recipe__header">
         <div className="recipe__intro">
           <p className="eyebrow">{recipe.cuisines.map(titleCase).join(' · ')}</p>
@@ -44,7 +93,9 @@ function RecipePage() {
           <p className="recipe__summary">{recipe.summary}</p>
           <p className="recipe__byline">
             By {recipe.author?.displayName} ·{' '}
-            <Stars average={recipe.rating?.average ?? 0} count={recipe.rating?.count ?? 0} />
+            <a href="#reviews-title" className="recipe__rating-link">
+              <Stars average={recipe.rating?.average ?? 0} count={recipe.rating?.count ?? 0} />
+            </a>
           </p>
         </div>
         {recipe.coverImage ? (
@@ -65,18 +116,30 @@ function RecipePage() {
       <div className="recipe__body">
         <section className="ingredients" aria-labelledby="ingredients-title">
           <h2 id="ingredients-title">Ingredients</h2>
-          <p className="ingredients__servings">For {recipe.servings} {recipe.servings === 1 ? 'serving' : 'servings'}</p>
+          <ServingsControl
+            servings={servings}
+            base={recipe.servings}
+            onChange={(n) => void navigate({ search: n === recipe.servings ? {} : { servings: n }, replace: true, resetScroll: false })}
+          />
+          {factor !== 1 ? (
+            <p className="ingredients__scaled" role="status">
+              Quantities scaled from {recipe.servings} to {servings} servings.
+            </p>
+          ) : null}
           {recipe.ingredientSections.map((section, i) => (
             <div key={i} className="ingredients__section">
               {section.name ? <h3>{section.name}</h3> : null}
               <ul>
-                {section.ingredients.map((ing, j) => (
-                  <li key={j}>
-                    {ing.quantity !== undefined ? <strong>{formatQuantity(ing.quantity)}</strong> : null}
-                    {ing.unit ? ` ${ing.unit}` : ''} {ing.item}
-                    {ing.note ? <span className="ingredients__note">, {ing.note}</span> : null}
-                  </li>
-                ))}
+                {section.ingredients.map((ing, j) => {
+                  const amount = scaledQuantity(ing.quantity, factor);
+                  return (
+                    <li key={j}>
+                      {amount !== null ? <strong className="ingredients__amount">{amount}</strong> : null}
+                      {ing.unit ? ` ${unitFor(ing.unit, ing.quantity, factor)}` : ''} {ing.item}
+                      {ing.note ? <span className="ingredients__note">, {ing.note}</span> : null}
+                    </li>
+                  );
+                })}
               </ul>
             </div>
           ))}
@@ -94,6 +157,8 @@ function RecipePage() {
           </ol>
         </section>
       </div>
+
+      <Reviews recipe={recipe} me={me} returnTo={here} />
     </article>
   );
 }

@@ -1,7 +1,7 @@
 import { useSuspenseQuery } from '@tanstack/react-query';
 import { createFileRoute, Link, useNavigate } from '@tanstack/react-router';
-import type { Facet, SearchHit } from '@yeet/contract';
-import { useRef } from 'react';
+import type { Facet, FacetValue, SearchHit } from '@yeet/contract';
+import { useEffect, useRef } from 'react';
 import { CoverPlaceholder, RecipeImage } from '../components/cover';
 import { Highlighted } from '../components/highlighted';
 import { Stars } from '../components/rating';
@@ -64,6 +64,11 @@ function SearchPage() {
   const page = state.page ?? 1;
   const pages = Math.max(1, Math.ceil(result.totalSize / pageSize));
   const filtered = hasFilters(state);
+  const selectedCount = Object.values(facetKeys).reduce((n, k) => n + (state[k]?.length ?? 0), 0);
+  const filtersPanel = useRef<HTMLDetailsElement>(null);
+  useEffect(() => {
+    if (filtersPanel.current && window.matchMedia('(max-width: 47.99rem)').matches) filtersPanel.current.open = false;
+  }, []);
 
   return (
     <div className="search-page">
@@ -78,18 +83,27 @@ function SearchPage() {
       </header>
 
       <div className="search-page__body">
-        <nav className="facets" aria-label="Filters">
-          <h2 className="visually-hidden">Filters</h2>
-          {filtered ? (
-            <p>
-              <Link to="/search" search={compact({ q: state.q, sort: state.sort })} className="facets__clear">
-                Clear all filters
-              </Link>
-            </p>
-          ) : null}
-          {result.facets.map((facet) => (
-            <FacetGroup key={facet.name} facet={facet} state={state} />
-          ))}
+        <nav aria-label="Filters">
+          {/* Open when rendered (and without JavaScript); folded on small screens once the
+              page is interactive, so results come first there. */}
+          <details className="filters" open ref={filtersPanel}>
+            <summary className="filters__toggle">
+              Filters{selectedCount ? ` (${selectedCount} selected)` : ''}
+            </summary>
+            <div className="facets">
+              <h2 className="visually-hidden">Filters</h2>
+              {filtered ? (
+                <p>
+                  <Link to="/search" search={compact({ q: state.q, sort: state.sort })} className="facets__clear">
+                    Clear all filters
+                  </Link>
+                </p>
+              ) : null}
+              {result.facets.map((facet) => (
+                <FacetGroup key={facet.name} facet={facet} state={state} />
+              ))}
+            </div>
+          </details>
         </nav>
 
         <section className="results" aria-labelledby="results-title">
@@ -179,6 +193,9 @@ function SearchPage() {
   );
 }
 
+/** How many values a facet shows before "more": the most common, and any selected. */
+const shownValues = 6;
+
 function FacetGroup({ facet, state }: { facet: Facet; state: SearchState }) {
   const name = facet.name as keyof typeof facetKeys;
   const key = facetKeys[name];
@@ -186,25 +203,34 @@ function FacetGroup({ facet, state }: { facet: Facet; state: SearchState }) {
   const values = facet.values.filter((v) => v.count > 0 || v.selected);
   if (values.length === 0) return null;
   const titleId = `facet-${facet.name}`;
+  const first = values.filter((v, i) => i < shownValues || v.selected);
+  const rest = values.filter((v, i) => i >= shownValues && !v.selected);
+  const item = (v: FacetValue) => (
+    <li key={v.value}>
+      <Link to="/search" search={toggled(state, key, v.value)} className={`facet__value${v.selected ? ' facet__value--on' : ''}`} rel="nofollow">
+        <span className="facet__box" aria-hidden="true">
+          {v.selected ? '✓' : ''}
+        </span>
+        <span className="facet__label">
+          {v.label}
+          {v.selected ? <span className="visually-hidden"> (selected; remove this filter)</span> : null}
+        </span>
+        <span className="facet__count">{v.count}</span>
+      </Link>
+    </li>
+  );
   return (
     <section className="facet">
       <h3 id={titleId}>{facetTitles[name]}</h3>
-      <ul aria-labelledby={titleId}>
-        {values.map((v) => (
-          <li key={v.value}>
-            <Link to="/search" search={toggled(state, key, v.value)} className={`facet__value${v.selected ? ' facet__value--on' : ''}`} rel="nofollow">
-              <span className="facet__box" aria-hidden="true">
-                {v.selected ? '✓' : ''}
-              </span>
-              <span className="facet__label">
-                {v.label}
-                {v.selected ? <span className="visually-hidden"> (selected; remove this filter)</span> : null}
-              </span>
-              <span className="facet__count">{v.count}</span>
-            </Link>
-          </li>
-        ))}
-      </ul>
+      <ul aria-labelledby={titleId}>{first.map(item)}</ul>
+      {rest.length ? (
+        <details className="facet__more">
+          <summary>
+            {rest.length} more<span className="visually-hidden"> {facetTitles[name].toLowerCase()} filters</span>
+          </summary>
+          <ul aria-labelledby={titleId}>{rest.map(item)}</ul>
+        </details>
+      ) : null}
     </section>
   );
 }

@@ -1077,6 +1077,13 @@ export declare type ListRatingsResponse = Message<"yeet.v1.ListRatingsResponse">
    * @generated from field: yeet.v1.RatingSummary summary = 3;
    */
   summary?: RatingSummary | undefined;
+
+  /**
+   * The caller's own rating of the recipe, when signed in and they rated it.
+   *
+   * @generated from field: yeet.v1.Rating my_rating = 4;
+   */
+  myRating?: Rating | undefined;
 };
 
 /**

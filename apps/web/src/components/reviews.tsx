@@ -1,0 +1,149 @@
+import { timestampDate } from '@bufbuild/protobuf/wkt';
+import { createClient } from '@connectrpc/connect';
+import { useMutation, useQueryClient, useSuspenseQuery } from '@tanstack/react-query';
+import { RecipeService, RecipeStatus, type Rating, type Recipe, type User } from '@yeet/contract';
+import { useId, useState } from 'react';
+import { recipeRatings } from '../lib/api';
+import { describeError } from '../lib/errors';
+import { useTransport } from '../lib/transport';
+import { Stars } from './rating';
+
+const starWords = ['', 'Yeet it', 'Not for me', 'Good', 'Very good', 'Eat it — excellent'];
+
+/** Rating summary, the person's own rating, and what others wrote. */
+export function Reviews({ recipe, me, returnTo }: { recipe: Recipe; me: User | null | undefined; returnTo: string }) {
+  const transport = useTransport();
+  const { ratings, summary, myRating } = useSuspenseQuery(recipeRatings(transport, recipe.id)).data;
+  const average = summary?.average ?? 0;
+  const count = summary?.count ?? 0;
+  const others = ratings.filter((r) => r.review && r.user?.id !== me?.id);
+  const isAuthor = Boolean(me && recipe.author?.id === me.id);
+  return (
+    <section className="reviews" aria-labelledby="reviews-title">
+      <h2 id="reviews-title">Ratings and reviews</h2>
+      <p className="reviews__summary" data-testid="rating-summary">
+        <Stars average={average} count={count} />
+        <span className="visually-hidden">{count ? '' : 'No ratings yet.'}</span>
+        {count === 0 ? <span className="muted">No ratings yet — be the first.</span> : null}
+      </p>
+
+      {recipe.status !== RecipeStatus.PUBLISHED ? null : !me ? (
+        <p>
+          <a href={`/auth/login?returnTo=${encodeURIComponent(returnTo)}`}>Sign in to rate this recipe</a>.
+        </p>
+      ) : isAuthor ? (
+        <p className="muted">You wrote this recipe, so you cannot rate it.</p>
+      ) : (
+        <RatingForm recipeId={recipe.id} mine={myRating} />
+      )}
+
+      {others.length ? (
+        <ul className="reviews__list">
+          {others.map((r) => (
+            <Review key={r.user?.id} rating={r} />
+          ))}
+        </ul>
+      ) : null}
+    </section>
+  );
+}
+
+function Review({ rating }: { rating: Rating }) {
+  const when = rating.updateTime ? timestampDate(rating.updateTime) : null;
+  return (
+    <li className="review">
+      <p className="review__head">
+        <strong>{rating.user?.displayName}</strong> <Stars average={rating.stars} count={0} size="sm" label={`${rating.stars} out of 5 stars`} />
+        {when ? (
+          <time className="muted" dateTime={when.toISOString()}>
+            {when.toLocaleDateString('en-GB', { day: 'numeric', month: 'short', year: 'numeric' })}
+          </time>
+        ) : null}
+      </p>
+      <p className="review__text">{rating.review}</p>
+    </li>
+  );
+}
+
+/** Five radio buttons styled as stars (keyboard: arrows), a review, and save. */
+function RatingForm({ recipeId, mine }: { recipeId: string; mine: Rating | undefined }) {
+  const transport = useTransport();
+  const queryClient = useQueryClient();
+  const id = useId();
+  const [stars, setStars] = useState(mine?.stars ?? 0);
+  const [review, setReview] = useState(mine?.review ?? '');
+  const [saved, setSaved] = useState(false);
+  const save = useMutation({
+    mutationFn: () => createClient(RecipeService, transport).rateRecipe({ recipeId, stars, review: review.trim() }),
+    onSuccess: async () => {
+      setSaved(true);
+      await queryClient.invalidateQueries();
+    },
+  });
+  const error = save.error ? describeError(save.error) : null;
+  const starsError = error?.fields.stars;
+  return (
+    <form
+      className="rate"
+      onSubmit={(e) => {
+        e.preventDefault();
+        setSaved(false);
+        save.mutate();
+      }}
+      noValidate
+    >
+      <fieldset className="rate__stars" aria-describedby={starsError ? `${id}-stars-error` : undefined}>
+        <legend>{mine ? 'Your rating' : 'Rate this recipe'}</legend>
+        <div className="rate__options">
+          {[1, 2, 3, 4, 5].map((n) => (
+            <label key={n} className={`rate__star${n <= stars ? ' rate__star--on' : ''}`}>
+              <input type="radio" name="stars" value={n} checked={stars === n} onChange={() => setStars(n)} className="visually-hidden" />
+              <span aria-hidden="true">★</span>
+              <span className="visually-hidden">
+                {n} {n === 1 ? 'star' : 'stars'}: {starWords[n]}
+              </span>
+            </label>
+          ))}
+          <span className="rate__word" aria-hidden="true">
+            {starWords[stars]}
+          </span>
+        </div>
+        {starsError ? (
+          <p className="field-error" id={`${id}-stars-error`}>
+            {starsError}
+          </p>
+        ) : null}
+      </fieldset>
+      <div className="field">
+        <label htmlFor={`${id}-review`}>
+          Review <span className="hint">Optional: what worked, what you changed.</span>
+        </label>
+        <textarea
+          id={`${id}-review`}
+          rows={3}
+          maxLength={2000}
+          value={review}
+          onChange={(e) => setReview(e.target.value)}
+          aria-invalid={Boolean(error?.fields.review)}
+          aria-describedby={error?.fields.review ? `${id}-review-error` : undefined}
+        />
+        {error?.fields.review ? (
+          <p className="field-error" id={`${id}-review-error`}>
+            {error.fields.review}
+          </p>
+        ) : null}
+      </div>
+      {error && !error.fields.stars && !error.fields.review ? (
+        <p className="field-error" role="alert">
+          {error.message}
+        </p>
+      ) : null}
+      <button type="submit" className="button button--small" disabled={save.isPending}>
+        {save.isPending ? 'Saving…' : mine ? 'Update rating' : 'Save rating'}
+      </button>
+      <span role="status" className="rate__saved">
+        {saved && !save.isPending ? 'Thanks — your rating is saved.' : ''}
+      </span>
+    </form>
+  );
+}

@@ -1,0 +1,73 @@
+import { timestampDate } from '@bufbuild/protobuf/wkt';
+import { useSuspenseQuery } from '@tanstack/react-query';
+import { createFileRoute, Link, notFound } from '@tanstack/react-router';
+import { RecipeStatus } from '@yeet/contract';
+import { StatusBadge } from '../components/status-badge';
+import { isNotFound, recipeBySlug, recipeHistory } from '../lib/api';
+import { requireUser } from '../lib/auth';
+
+const actionLabels: Record<string, string> = {
+  create: 'Created',
+  update: 'Edited',
+  submit: 'Submitted for review',
+  approve: 'Approved and published',
+  reject: 'Rejected',
+  unpublish: 'Unpublished',
+  archive: 'Archived',
+};
+
+export const Route = createFileRoute('/r/$slug_/history')({
+  beforeLoad: ({ context, location }) => requireUser(context, location),
+  loader: async ({ context: { queryClient, transport }, params: { slug } }) => {
+    try {
+      const { recipe } = await queryClient.ensureQueryData(recipeBySlug(transport, slug));
+      await queryClient.ensureQueryData(recipeHistory(transport, recipe!.id));
+    } catch (error) {
+      if (isNotFound(error)) throw notFound();
+      throw error;
+    }
+  },
+  head: () => ({ meta: [{ title: 'Recipe history — Eat or Yeet' }, { name: 'robots', content: 'noindex' }] }),
+  component: History,
+});
+
+function History() {
+  const { slug } = Route.useParams();
+  const { transport } = Route.useRouteContext();
+  const recipe = useSuspenseQuery(recipeBySlug(transport, slug)).data.recipe!;
+  const { events } = useSuspenseQuery(recipeHistory(transport, recipe.id)).data;
+  return (
+    <section className="narrow" aria-labelledby="history-title">
+      <p className="crumbs">
+        <Link to="/r/$slug" params={{ slug }}>
+          ← Back to the recipe
+        </Link>
+      </p>
+      <h1 id="history-title">History of “{recipe.title}”</h1>
+      <ol className="timeline">
+        {events.map((e) => {
+          const when = e.createTime ? timestampDate(e.createTime) : null;
+          return (
+            <li key={e.id} className="timeline__event">
+              <p className="timeline__what">
+                <strong>{actionLabels[e.action] ?? e.action}</strong> by {e.actor?.displayName ?? 'someone'}
+                {e.fromStatus !== e.toStatus && e.toStatus !== RecipeStatus.UNSPECIFIED ? (
+                  <>
+                    {' '}
+                    → <StatusBadge status={e.toStatus} />
+                  </>
+                ) : null}
+              </p>
+              {when ? (
+                <time className="muted" dateTime={when.toISOString()}>
+                  {when.toLocaleString('en-GB', { dateStyle: 'medium', timeStyle: 'short', timeZone: 'UTC' })} UTC
+                </time>
+              ) : null}
+              {e.reason ? <p className="timeline__reason">“{e.reason}”</p> : null}
+            </li>
+          );
+        })}
+      </ol>
+    </section>
+  );
+}

@@ -1,0 +1,110 @@
+import { create } from '@bufbuild/protobuf';
+import { timestampFromDate } from '@bufbuild/protobuf/wkt';
+import { DietaryFlag, MealType, RecipeSchema, RecipeStatus } from '@yeet/contract';
+import { describe, expect, it } from 'vitest';
+import { sentence } from '../src/lib/errors';
+import { formatIngredients, parseIngredients } from '../src/lib/ingredients';
+import { recipeJsonLd } from '../src/lib/recipe-schema';
+import { ingredientText, parseServings, unitFor } from '../src/lib/servings';
+
+describe('scaling servings', () => {
+  it.each([
+    [{ quantity: 200, unit: 'g', item: 'flour', note: 'sifted' }, 2, '400 g flour, sifted'],
+    [{ quantity: 1, unit: 'cup', item: 'rice', note: '' }, 1.5, '1½ cups rice'],
+    [{ quantity: 2, unit: 'cloves', item: 'garlic', note: '' }, 0.25, '½ clove garlic'],
+    [{ quantity: 3, unit: '', item: 'eggs', note: '' }, 2, '6 eggs'],
+    [{ unit: '', item: 'salt', note: 'to taste' }, 4, 'salt, to taste'],
+    [{ quantity: 0.75, unit: 'tsp', item: 'cumin', note: '' }, 2, '1½ tsp cumin'],
+  ])('%j × %d → %s', (ingredient, factor, text) => {
+    expect(ingredientText(ingredient, factor)).toBe(text);
+  });
+
+  it('keeps abbreviations as written and counts counted units', () => {
+    expect(unitFor('ml', 1, 3)).toBe('ml');
+    expect(unitFor('Cup', 2, 1)).toBe('cups');
+    expect(unitFor('pinches', 2, 0.5)).toBe('pinch');
+  });
+
+  it('reads servings from the URL only when sensible', () => {
+    expect(parseServings('6', 4)).toBe(6);
+    for (const bad of ['0', '-2', '2.5', '101', 'lots', undefined]) expect(parseServings(bad, 4)).toBe(4);
+  });
+});
+
+describe('ingredients as text', () => {
+  it('parses sections, quantities, units and notes, and writes them back the same way', () => {
+    const text = 'Dough:\n500 g strong flour\n1½ tsp salt\n2 eggs, beaten\n\nTopping:\n1 can tomatoes\nbasil, torn';
+    const sections = parseIngredients(text);
+    expect(sections).toEqual([
+      {
+        name: 'Dough',
+        ingredients: [
+          { quantity: 500, unit: 'g', item: 'strong flour', note: '' },
+          { quantity: 1.5, unit: 'tsp', item: 'salt', note: '' },
+          { quantity: 2, unit: '', item: 'eggs', note: 'beaten' },
+        ],
+      },
+      {
+        name: 'Topping',
+        ingredients: [
+          { quantity: 1, unit: 'can', item: 'tomatoes', note: '' },
+          { unit: '', item: 'basil', note: 'torn' },
+        ],
+      },
+    ]);
+    expect(parseIngredients(formatIngredients(sections))).toEqual(sections);
+  });
+});
+
+describe('schema.org Recipe', () => {
+  const recipe = create(RecipeSchema, {
+    slug: 'miso-soup',
+    title: 'Miso Soup',
+    summary: 'Savoury and quick. </script><script>alert(1)</script>',
+    servings: 2,
+    prepMinutes: 5,
+    cookMinutes: 10,
+    totalMinutes: 15,
+    cuisines: ['japanese'],
+    mealTypes: [MealType.LUNCH],
+    dietaryFlags: [DietaryFlag.VEGAN, DietaryFlag.NUT_FREE],
+    tags: ['soup', 'quick'],
+    status: RecipeStatus.PUBLISHED,
+    author: { id: 'a', displayName: 'Kenji' },
+    rating: { average: 4.5, count: 2 },
+    publishTime: timestampFromDate(new Date('2026-01-02T03:04:05Z')),
+    ingredientSections: [{ name: '', ingredients: [{ quantity: 2, unit: 'tbsp', item: 'white miso', note: '' }] }],
+    steps: [{ text: 'Whisk the **miso** into _hot_ dashi.' }],
+  });
+
+  it('describes the recipe as search engines expect', () => {
+    expect(recipeJsonLd(recipe, 'https://recipes.example')).toEqual({
+      '@context': 'https://schema.org',
+      '@type': 'Recipe',
+      '@id': 'https://recipes.example/r/miso-soup',
+      url: 'https://recipes.example/r/miso-soup',
+      name: 'Miso Soup',
+      description: 'Savoury and quick. </script><script>alert(1)</script>',
+      author: { '@type': 'Person', name: 'Kenji' },
+      datePublished: '2026-01-02T03:04:05.000Z',
+      prepTime: 'PT5M',
+      cookTime: 'PT10M',
+      totalTime: 'PT15M',
+      recipeYield: '2 servings',
+      recipeCuisine: ['japanese'],
+      recipeCategory: ['Lunch'],
+      keywords: 'soup, quick',
+      suitableForDiet: ['https://schema.org/VeganDiet'],
+      recipeIngredient: ['2 tbsp white miso'],
+      recipeInstructions: [{ '@type': 'HowToStep', position: 1, text: 'Whisk the miso into hot dashi.' }],
+      aggregateRating: { '@type': 'AggregateRating', ratingValue: 4.5, ratingCount: 2, bestRating: 5, worstRating: 1 },
+    });
+  });
+});
+
+describe('API messages', () => {
+  it('turns violation fragments into sentences', () => {
+    expect(sentence('give 1 to 5 stars')).toBe('Give 1 to 5 stars.');
+    expect(sentence('Already a sentence.')).toBe('Already a sentence.');
+  });
+});
