@@ -30,16 +30,16 @@ describe.skipIf(!chromiumPath)('signing in with the built-in issuer', () => {
 
     // Sign up from the header; the issuer's page explains a bad password, then accepts a good one.
     await header(page).getByRole('link', { name: 'Create account' }).click();
-    await expect(page.getByRole('heading', { name: 'Create an account' }).isVisible()).resolves.toBe(true);
+    await page.getByRole('heading', { name: 'Create an account' }).waitFor();
     await page.getByLabel('Name to show').fill('Ada Lovelace');
     await page.getByLabel('Email').fill('ada@example.com');
     await page.getByLabel('Password').fill('short');
     await page.getByRole('button', { name: 'Create account' }).click();
-    await expect(page.getByText('use at least 10 characters').isVisible()).resolves.toBe(true);
+    await page.getByText('use at least 10 characters').waitFor();
     await page.getByLabel('Password').fill('analytical engines run on recipes');
     await page.getByRole('button', { name: 'Create account' }).click();
     await page.waitForURL(`${t.baseUrl}/`);
-    await expect(header(page).getByRole('link', { name: /Ada Lovelace/ }).isVisible()).resolves.toBe(true);
+    await header(page).getByRole('link', { name: /Ada Lovelace/ }).waitFor();
 
     // The session lives in an httpOnly cookie, out of reach of page scripts.
     const cookies = await context.cookies();
@@ -50,7 +50,7 @@ describe.skipIf(!chromiumPath)('signing in with the built-in issuer', () => {
     // Sign out, then sign in again with the same account.
     await header(page).getByRole('button', { name: 'Sign out' }).click();
     await page.waitForURL(`${t.baseUrl}/`);
-    await expect(header(page).getByRole('link', { name: 'Sign in' }).isVisible()).resolves.toBe(true);
+    await header(page).getByRole('link', { name: 'Sign in' }).waitFor();
     await header(page).getByRole('link', { name: 'Sign in' }).click();
     await page.getByLabel('Email').fill('ada@example.com');
     await page.getByLabel('Password').fill('not her password at all');
@@ -75,14 +75,15 @@ describe.skipIf(!chromiumPath)('signing in with the built-in issuer', () => {
     await page.waitForURL(/\/r\/difference-engine-flapjacks\/edit\?created=1/);
     await page.getByText('Draft saved.').waitFor();
     await header(page).getByRole('link', { name: 'My recipes' }).click();
+    await page.waitForURL(/\/me\/recipes$/);
     const mine = page.getByRole('list', { name: 'My recipes' });
-    await expect(mine.getByText('Difference Engine Flapjacks').isVisible()).resolves.toBe(true);
-    await expect(mine.getByText('Draft', { exact: true }).isVisible()).resolves.toBe(true);
+    await mine.getByText('Difference Engine Flapjacks').waitFor();
+    await mine.getByText('Draft', { exact: true }).waitFor();
 
     // Sign out for good: the API no longer knows us.
     await header(page).getByRole('button', { name: 'Sign out' }).click();
     await page.waitForURL(`${t.baseUrl}/`);
-    await expect(header(page).getByRole('link', { name: 'Sign in' }).isVisible()).resolves.toBe(true);
+    await header(page).getByRole('link', { name: 'Sign in' }).waitFor();
     expect((await context.cookies()).find((c) => c.name === 'yeet_session')).toBeUndefined();
     await context.close();
   }, 60_000);

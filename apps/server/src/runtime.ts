@@ -9,13 +9,13 @@ import {
   type DatabaseHandle,
   type EmbeddedDatabase,
 } from '@yeet/db';
-import { createMetrics, signInSettings, type Config, type Logger, type Telemetry } from '@yeet/platform';
+import { createMetrics, RecentCache, signInSettings, type Config, type Logger, type Telemetry } from '@yeet/platform';
 import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import { migrateJobQueue, registerQueueMetrics, startWorker } from '@yeet/worker';
 import { seedDemo } from './demo/seed.ts';
 import { DualProtocolServer } from './dual-protocol.ts';
 import { databaseCheck, registerProbes, type ReadinessCheck } from './probes.ts';
-import { registerWeb } from './web.ts';
+import { registerWeb, type PageCache } from './web.ts';
 import { registerWebSessions } from './web-session.ts';
 
 export interface Platform {
@@ -81,12 +81,21 @@ export async function startPlatform(config: Config, logger: Logger): Promise<Pla
           images: config.images,
         })
       : null;
+    const pageCache: PageCache = new RecentCache(config.pageCache);
     if (api && database && runs.api(config.role)) {
-      // Cached search results are dropped whenever the index changes, in any process.
+      // Cached search results are dropped whenever the index changes, in any process; so
+      // are cached pages rendered here (publishing, edits and ratings all reach the index). A web
+      // role on its own relies on the pages' short life instead.
       const cache = api.searchCache;
       const listener = listen(databaseUrl, searchChangedChannel, {
-        onNotify: () => cache.invalidate(),
-        onState: (connected) => cache.invalidate(connected),
+        onNotify: () => {
+          cache.invalidate();
+          pageCache.clear();
+        },
+        onState: (connected) => {
+          cache.invalidate(connected);
+          pageCache.clear(connected);
+        },
         onError: (err) => logger.warn({ err }, 'search change listener lost its connection; retrying'),
       });
       cleanup.push(() => listener.close());
@@ -140,7 +149,7 @@ export async function startPlatform(config: Config, logger: Logger): Promise<Pla
       // The web role alone has no database: its settings come from the configuration.
       const settings = api?.signIn ?? signInSettings(config, config.sessionSecret!);
       const sessions = await registerWebSessions(app, settings, { publicUrl: config.publicUrl, logger });
-      await registerWeb(app, { apiUrl: config.apiUrl, publicUrl: config.publicUrl, sessions });
+      await registerWeb(app, { apiUrl: config.apiUrl, publicUrl: config.publicUrl, sessions, pageCache });
     }
     cleanup.push(() => app.close());
 

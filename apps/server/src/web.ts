@@ -2,7 +2,8 @@ import { existsSync } from 'node:fs';
 import { Readable } from 'node:stream';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import fastifyStatic from '@fastify/static';
-import type { FastifyInstance } from 'fastify';
+import { sessionCookieName, type RecentCache } from '@yeet/platform';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { WebSessions } from './web-session.ts';
 
 /** The built web app (npm run build): a fetch handler and its client assets. */
@@ -11,6 +12,15 @@ const webDist = fileURLToPath(new URL('../../web/dist/', import.meta.url));
 interface StartHandler {
   fetch(request: Request, options?: { context?: Record<string, unknown> }): Promise<Response>;
 }
+
+/** A rendered page as kept in the page cache. */
+export interface CachedPage {
+  status: number;
+  headers: Array<[string, string]>;
+  body: Buffer;
+}
+
+export type PageCache = RecentCache<CachedPage>;
 
 export class WebBuildMissingError extends Error {
   constructor() {
@@ -23,8 +33,15 @@ export class WebBuildMissingError extends Error {
  * Serves the TanStack Start app: hashed client assets from disk with a year-long cache,
  * every other request rendered by the app's fetch handler. `apiUrl` is where server-side
  * rendering reaches the API; `publicUrl` makes the absolute links of shared pages.
+ *
+ * Pages for visitors who are not signed in are the same for all of them: with `pageCache`,
+ * a GET without a session cookie is answered from a page rendered moments ago (rendered
+ * once however many ask at the same time). Signed-in people always get a fresh render.
  */
-export async function registerWeb(app: FastifyInstance, options: { apiUrl: string; publicUrl: string; sessions: WebSessions }): Promise<void> {
+export async function registerWeb(
+  app: FastifyInstance,
+  options: { apiUrl: string; publicUrl: string; sessions: WebSessions; pageCache?: PageCache },
+): Promise<void> {
   const serverEntry = `${webDist}server/server.js`;
   if (!existsSync(serverEntry)) throw new WebBuildMissingError();
   const start = ((await import(pathToFileURL(serverEntry).href)) as { default: StartHandler }).default;
@@ -44,28 +61,48 @@ export async function registerWeb(app: FastifyInstance, options: { apiUrl: strin
     scope.removeAllContentTypeParsers();
     scope.addContentTypeParser('*', (_req, _payload, done) => done(null));
 
-    scope.all('/*', async (req, reply) => {
-      const abort = new AbortController();
-      reply.raw.on('close', () => {
-        if (!reply.raw.writableFinished) abort.abort();
-      });
+    const context = (accessToken: string | null) => ({ context: { apiUrl: options.apiUrl, publicUrl: options.publicUrl, accessToken } });
+    const toRequest = (req: FastifyRequest, signal?: AbortSignal) => {
       const headers = new Headers();
       for (const [name, value] of Object.entries(req.headers)) {
         if (value === undefined || name.startsWith(':')) continue;
         for (const v of Array.isArray(value) ? value : [value]) headers.append(name, v);
       }
       const hasBody = req.method !== 'GET' && req.method !== 'HEAD';
-      const request = new Request(new URL(req.url, `${req.protocol}://${req.host}`), {
+      return new Request(new URL(req.url, `${req.protocol}://${req.host}`), {
         method: req.method,
         headers,
         body: hasBody ? (Readable.toWeb(req.raw) as ReadableStream) : null,
-        signal: abort.signal,
+        signal,
         ...(hasBody ? { duplex: 'half' } : {}),
       } as RequestInit);
+    };
 
+    scope.all('/*', async (req, reply) => {
+      const cache = options.pageCache;
+      if (cache && req.method === 'GET' && req.cookies[sessionCookieName] === undefined) {
+        // Not tied to this client's connection: others may be waiting for the same render.
+        const { value: page, hit } = await cache.get(
+          req.url,
+          async () => {
+            const response = await start.fetch(toRequest(req), context(null));
+            return { status: response.status, headers: [...response.headers], body: Buffer.from(await response.arrayBuffer()) };
+          },
+          (page) => page.status === 200 && !page.headers.some(([name]) => name === 'set-cookie'),
+        );
+        reply.code(page.status);
+        for (const [name, value] of page.headers) reply.header(name, value);
+        reply.header('x-page-cache', hit ? 'hit' : 'miss');
+        return reply.send(page.body);
+      }
+
+      const abort = new AbortController();
+      reply.raw.on('close', () => {
+        if (!reply.raw.writableFinished) abort.abort();
+      });
       // Refreshes the session first if it is about to expire (rewriting its cookie).
       const accessToken = await options.sessions.accessTokenFor(req, reply);
-      const response = await start.fetch(request, { context: { apiUrl: options.apiUrl, publicUrl: options.publicUrl, accessToken } });
+      const response = await start.fetch(toRequest(req, abort.signal), context(accessToken));
       reply.code(response.status);
       for (const [name, value] of response.headers) {
         if (name !== 'set-cookie') reply.header(name, value);

@@ -1,5 +1,6 @@
 import type { Counter } from 'prom-client';
 import type { SearchText } from '@yeet/domain';
+import { RecentCache } from '@yeet/platform';
 import type { EngineQuery, EngineResult, EngineSuggestions, SearchEngine } from './engine.ts';
 
 export interface CacheOptions {
@@ -19,18 +20,17 @@ export interface CacheOptions {
 export class CachingSearchEngine implements SearchEngine {
   readonly #engine: SearchEngine;
   readonly #options: CacheOptions;
-  readonly #entries = new Map<string, { at: number; value: Promise<unknown> }>();
-  #enabled = true;
+  readonly #recent: RecentCache<unknown>;
 
   constructor(engine: SearchEngine, options: CacheOptions) {
     this.#engine = engine;
     this.#options = options;
+    this.#recent = new RecentCache(options);
   }
 
   /** Drops everything; with `enabled: false` stops caching until enabled again. */
-  invalidate(enabled = this.#enabled): void {
-    this.#entries.clear();
-    this.#enabled = enabled;
+  invalidate(enabled?: boolean): void {
+    this.#recent.clear(enabled);
   }
 
   search(query: EngineQuery): Promise<EngineResult> {
@@ -53,23 +53,9 @@ export class CachingSearchEngine implements SearchEngine {
     return this.#engine.rebuildLexicon();
   }
 
-  #cached<T>(kind: string, key: string, load: () => Promise<T>): Promise<T> {
-    if (!this.#enabled || this.#options.size === 0) return load();
-    const fullKey = `${kind}:${key}`;
-    const now = Date.now();
-    const entry = this.#entries.get(fullKey);
-    if (entry && now - entry.at < this.#options.ttlMs) {
-      // refresh recency: Map keeps insertion order, the first key is the least recent
-      this.#entries.delete(fullKey);
-      this.#entries.set(fullKey, entry);
-      this.#options.hits?.inc({ kind });
-      return entry.value as Promise<T>;
-    }
-    this.#options.misses?.inc({ kind });
-    const value = load();
-    this.#entries.set(fullKey, { at: now, value });
-    value.catch(() => this.#entries.delete(fullKey));
-    while (this.#entries.size > this.#options.size) this.#entries.delete(this.#entries.keys().next().value!);
-    return value;
+  async #cached<T>(kind: string, key: string, load: () => Promise<T>): Promise<T> {
+    const { value, hit } = await this.#recent.get(`${kind}:${key}`, load);
+    (hit ? this.#options.hits : this.#options.misses)?.inc({ kind });
+    return value as T;
   }
 }

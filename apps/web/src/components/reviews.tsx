@@ -7,6 +7,7 @@ import { recipeRatings } from '../lib/api';
 import { describeError } from '../lib/errors';
 import { useTransport } from '../lib/transport';
 import { Stars } from './rating';
+import { formatDay } from '../lib/format';
 
 const starWords = ['', 'Yeet it', 'Not for me', 'Good', 'Very good', 'Eat it — excellent'];
 
@@ -56,7 +57,7 @@ function Review({ rating }: { rating: Rating }) {
         <strong>{rating.user?.displayName}</strong> <Stars average={rating.stars} count={0} size="sm" label={`${rating.stars} out of 5 stars`} />
         {when ? (
           <time className="muted" dateTime={when.toISOString()}>
-            {when.toLocaleDateString('en-GB', { day: 'numeric', month: 'short', year: 'numeric' })}
+            {formatDay(when)}
           </time>
         ) : null}
       </p>

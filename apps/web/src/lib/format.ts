@@ -53,3 +53,13 @@ export function titleCase(label: string): string {
     .map((w) => w.charAt(0).toUpperCase() + w.slice(1))
     .join(' ');
 }
+
+// Formatters are costly to create, so there is one of each. UTC on both sides: the page
+// rendered on the server and hydrated in the browser must read the same.
+const dayFormat = new Intl.DateTimeFormat('en-GB', { day: 'numeric', month: 'short', year: 'numeric', timeZone: 'UTC' });
+const momentFormat = new Intl.DateTimeFormat('en-GB', { dateStyle: 'medium', timeStyle: 'short', timeZone: 'UTC' });
+
+/** "23 Nov 2026" */
+export const formatDay = (date: Date) => dayFormat.format(date);
+/** "23 Nov 2026, 08:10 UTC" */
+export const formatMoment = (date: Date) => `${momentFormat.format(date)} UTC`;

@@ -5,6 +5,7 @@ import { RecipeStatus } from '@yeet/contract';
 import { StatusBadge } from '../components/status-badge';
 import { isNotFound, recipeBySlug, recipeHistory } from '../lib/api';
 import { requireUser } from '../lib/auth';
+import { formatMoment } from '../lib/format';
 
 const actionLabels: Record<string, string> = {
   create: 'Created',
@@ -60,7 +61,7 @@ function History() {
               </p>
               {when ? (
                 <time className="muted" dateTime={when.toISOString()}>
-                  {when.toLocaleString('en-GB', { dateStyle: 'medium', timeStyle: 'short', timeZone: 'UTC' })} UTC
+                  {formatMoment(when)}
                 </time>
               ) : null}
               {e.reason ? <p className="timeline__reason">“{e.reason}”</p> : null}

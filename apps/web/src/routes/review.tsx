@@ -4,6 +4,7 @@ import { createFileRoute, Link } from '@tanstack/react-router';
 import { reviewQueue } from '../lib/api';
 import { requireUser } from '../lib/auth';
 import { Role } from '../lib/roles';
+import { formatMoment } from '../lib/format';
 
 export const Route = createFileRoute('/review')({
   beforeLoad: ({ context, location }) => requireUser(context, location, Role.EDITOR),
@@ -33,7 +34,7 @@ function ReviewQueue() {
                 <span className="muted">by {r.author?.displayName}</span>
                 {since ? (
                   <time className="muted" dateTime={since.toISOString()}>
-                    waiting since {since.toLocaleString('en-GB', { dateStyle: 'medium', timeStyle: 'short', timeZone: 'UTC' })} UTC
+                    waiting since {formatMoment(since)}
                   </time>
                 ) : null}
                 <p className="list__note">{r.summary}</p>

@@ -1,0 +1,171 @@
+/**
+ * Web benchmark, one run, side by side:
+ *  - recipe page throughput vs a bare Node server answering the same HTML bytes: rendered
+ *    for every request (TanStack Start, the API called over loopback as in production),
+ *    and as visitors who are not signed in get it (the page cache on, the default);
+ *  - the recipe page's Largest Contentful Paint in headless Chromium on localhost, each
+ *    load in a fresh browser context (nothing cached).
+ *
+ *   npm run bench:web [-- --seconds 10 --loads 7]
+ *
+ * Uses DATABASE_URL when set (a database it may fill), else an embedded PostgreSQL kept
+ * under .data/bench. Needs the production web build (`npm run build`).
+ */
+import { existsSync } from 'node:fs';
+import http from 'node:http';
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+import autocannon from 'autocannon';
+import { freePort, startEmbeddedPostgres } from '@yeet/db';
+import { withDatabase } from '@yeet/db/testing';
+import { createLogger, loadConfig } from '@yeet/platform';
+import pg from 'pg';
+import { chromium } from 'playwright-core';
+import { startPlatform } from '../apps/server/src/runtime.ts';
+import { chromiumPath } from '../test/support/browser.ts';
+import { percentiles, table } from './stats.ts';
+
+// React picks its production build by NODE_ENV, as `npm start` does (apps/server/src/main.ts).
+process.env.NODE_ENV ??= 'production';
+
+const { values: args } = parseArgs({
+  options: { seconds: { type: 'string', default: '10' }, connections: { type: 'string', default: '10' }, loads: { type: 'string', default: '7' } },
+});
+const seconds = Number(args.seconds);
+const connections = Number(args.connections);
+const loads = Number(args.loads);
+const slug = 'cacio-e-pepe';
+
+const root = path.resolve(import.meta.dirname, '..');
+if (!existsSync(path.join(root, 'apps/web/dist/server/server.js'))) throw new Error('Build the web app first: npm run build');
+
+// --- database and platform ----------------------------------------------------------------
+let adminUrl = process.env.DATABASE_URL;
+let stopEmbedded = async () => {};
+if (!adminUrl) {
+  const embedded = await startEmbeddedPostgres({ dataDir: path.join(root, '.data/bench'), port: 0 });
+  adminUrl = embedded.url;
+  stopEmbedded = embedded.stop;
+}
+const dbName = 'yeet_bench_web';
+const admin = new pg.Client({ connectionString: adminUrl });
+await admin.connect();
+const fresh = (await admin.query('select 1 from pg_database where datname = $1', [dbName])).rowCount === 0;
+if (fresh) await admin.query(`create database ${dbName}`);
+await admin.end();
+
+// A known port: server-side rendering calls the API on it.
+const port = await freePort();
+const platform = await startPlatform(
+  loadConfig({
+    ROLE: 'all',
+    PORT: String(port),
+    PUBLIC_URL: `http://127.0.0.1:${port}`,
+    DATABASE_URL: withDatabase(adminUrl, dbName),
+    SEED_DEMO: fresh ? 'always' : 'never',
+    SESSION_SECRET: 'bench-web-session-secret-0123456789abcdef',
+    LOG_LEVEL: 'error',
+  }),
+  createLogger({ level: 'error' }),
+);
+// The same pages rendered for every request: a web role with the page cache off, on the API above.
+const webPort = await freePort();
+const uncached = await startPlatform(
+  loadConfig({
+    ROLE: 'web',
+    PORT: String(webPort),
+    API_URL: platform.url,
+    PUBLIC_URL: `http://127.0.0.1:${port}`,
+    PAGE_CACHE_SIZE: '0',
+    SESSION_SECRET: 'bench-web-session-secret-0123456789abcdef',
+    LOG_LEVEL: 'error',
+  }),
+  createLogger({ level: 'error' }),
+);
+const pageUrl = `${platform.url}/r/${slug}`;
+const first = await fetch(pageUrl);
+if (first.status !== 200) throw new Error(`GET ${pageUrl}: ${first.status}`);
+const html = Buffer.from(await first.arrayBuffer());
+
+// --- 1. throughput: SSR vs the same bytes from a bare server -------------------------------
+const bare = http.createServer((_req, res) => {
+  res.writeHead(200, { 'content-type': 'text/html; charset=utf-8', 'content-length': html.length });
+  res.end(html);
+});
+await new Promise<void>((r) => bare.listen(0, '127.0.0.1', r));
+const bareUrl = `http://127.0.0.1:${(bare.address() as { port: number }).port}/r/${slug}`;
+
+const load = async (url: string) => {
+  // The load generator in its own thread, so it does not share the servers' event loop.
+  await autocannon({ url, connections, duration: 2, workers: 1 }); // warm up (JIT, pools, caches)
+  const r = await autocannon({ url, connections, duration: seconds, workers: 1 });
+  if (r.non2xx) throw new Error(`${url}: ${r.non2xx} non-2xx answers`);
+  return { rps: r.requests.average, p50: r.latency.p50, p99: r.latency.p99 };
+};
+const rendered = await load(`${uncached.url}/r/${slug}`);
+const cached = await load(pageUrl);
+const theirs = await load(bareUrl);
+
+// --- 2. LCP in headless Chromium -------------------------------------------------------------
+const lcps: number[] = [];
+const ttfbs: number[] = [];
+if (chromiumPath) {
+  const browser = await chromium.launch({
+    executablePath: chromiumPath,
+    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
+  });
+  for (let i = 0; i < loads; i++) {
+    const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+    const page = await context.newPage();
+    await page.goto(pageUrl, { waitUntil: 'load' });
+    // (a browser-side script, as text: this file is type-checked against Node's globals)
+    const { lcp, ttfb } = (await page.evaluate(`new Promise((resolve) => {
+      const nav = performance.getEntriesByType('navigation')[0];
+      new PerformanceObserver((list) => {
+        const entries = list.getEntries();
+        resolve({ lcp: entries[entries.length - 1].startTime, ttfb: nav.responseStart });
+      }).observe({ type: 'largest-contentful-paint', buffered: true });
+    })`)) as { lcp: number; ttfb: number };
+    lcps.push(lcp);
+    ttfbs.push(ttfb);
+    await context.close();
+  }
+  await browser.close();
+}
+
+const percent = (ratio: number) => `${(ratio * 100).toFixed(1)} %`;
+console.log(`\nWeb benchmark — GET /r/${slug} (${html.length} bytes of HTML), ${connections} connections, ${seconds} s per side`);
+console.log(
+  table(
+    ['recipe page', 'req/s', 'p50 ms', 'p99 ms'],
+    [
+      ['rendered for every request (page cache off)', rendered.rps, rendered.p50, rendered.p99],
+      ['visitors, page cache on (the default)', cached.rps, cached.p50, cached.p99],
+      ['bare Node server, same HTML', theirs.rps, theirs.p50, theirs.p99],
+      ['ratio rendered / bare', percent(rendered.rps / theirs.rps), '', ''],
+      ['ratio page cache / bare', percent(cached.rps / theirs.rps), '', ''],
+    ],
+  ),
+);
+if (lcps.length) {
+  const l = percentiles(lcps);
+  const t = percentiles(ttfbs);
+  console.log(
+    '\n' +
+      table(
+        [`headless Chromium, ${loads} cold loads`, 'p50', 'max'],
+        [
+          ['Largest Contentful Paint (ms)', l.p50, Math.max(...lcps)],
+          ['time to first byte (ms)', t.p50, Math.max(...ttfbs)],
+        ],
+      ),
+  );
+} else {
+  console.log('\nLCP skipped: no Chromium found (apt-get install chromium, or set CHROMIUM_PATH).');
+}
+console.log('Targets: SSR throughput ≥ 40% of the bare server; LCP < 1000 ms.');
+
+await new Promise((r) => bare.close(r));
+await uncached.stop();
+await platform.stop();
+await stopEmbedded();
