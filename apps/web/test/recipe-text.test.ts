@@ -5,31 +5,6 @@ import { describe, expect, it } from 'vitest';
 import { sentence } from '../src/lib/errors';
 import { formatIngredients, parseIngredients } from '../src/lib/ingredients';
 import { recipeJsonLd } from '../src/lib/recipe-schema';
-import { ingredientText, parseServings, unitFor } from '../src/lib/servings';
-
-describe('scaling servings', () => {
-  it.each([
-    [{ quantity: 200, unit: 'g', item: 'flour', note: 'sifted' }, 2, '400 g flour, sifted'],
-    [{ quantity: 1, unit: 'cup', item: 'rice', note: '' }, 1.5, '1½ cups rice'],
-    [{ quantity: 2, unit: 'cloves', item: 'garlic', note: '' }, 0.25, '½ clove garlic'],
-    [{ quantity: 3, unit: '', item: 'eggs', note: '' }, 2, '6 eggs'],
-    [{ unit: '', item: 'salt', note: 'to taste' }, 4, 'salt, to taste'],
-    [{ quantity: 0.75, unit: 'tsp', item: 'cumin', note: '' }, 2, '1½ tsp cumin'],
-  ])('%j × %d → %s', (ingredient, factor, text) => {
-    expect(ingredientText(ingredient, factor)).toBe(text);
-  });
-
-  it('keeps abbreviations as written and counts counted units', () => {
-    expect(unitFor('ml', 1, 3)).toBe('ml');
-    expect(unitFor('Cup', 2, 1)).toBe('cups');
-    expect(unitFor('pinches', 2, 0.5)).toBe('pinch');
-  });
-
-  it('reads servings from the URL only when sensible', () => {
-    expect(parseServings('6', 4)).toBe(6);
-    for (const bad of ['0', '-2', '2.5', '101', 'lots', undefined]) expect(parseServings(bad, 4)).toBe(4);
-  });
-});
 
 describe('ingredients as text', () => {
   it('parses sections, quantities, units and notes, and writes them back the same way', () => {

@@ -10,3 +10,4 @@ export * from './search.ts';
 export * from './user.ts';
 export * from './account.ts';
 export * from './image.ts';
+export * from './quantity.ts';

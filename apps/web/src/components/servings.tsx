@@ -1,4 +1,4 @@
-import { maxServings, minServings } from '../lib/servings';
+import { maxServings, minServings } from '@yeet/domain/quantity';
 
 /**
  * Servings stepper. A GET form whose buttons carry the new count, so it scales the

@@ -1,4 +1,4 @@
-/** Display helpers: durations, quantities, ratings. */
+/** Display helpers: durations, ratings, dates. Quantities: @yeet/domain/quantity. */
 
 export function formatMinutes(total: number): string {
   if (total <= 0) return '—';
@@ -17,29 +17,6 @@ export function isoDuration(minutes: number): string {
   const h = Math.floor(minutes / 60);
   const m = minutes % 60;
   return `PT${h ? `${h}H` : ''}${m || !h ? `${m}M` : ''}`;
-}
-
-const fractions: ReadonlyArray<readonly [number, string]> = [
-  [1 / 8, '⅛'],
-  [1 / 4, '¼'],
-  [1 / 3, '⅓'],
-  [1 / 2, '½'],
-  [2 / 3, '⅔'],
-  [3 / 4, '¾'],
-];
-
-/** 1.5 → "1½", 0.333 → "⅓", 12.5 → "12½", 2.37 → "2.4", 250 → "250". */
-export function formatQuantity(q: number): string {
-  const whole = Math.floor(q);
-  const rest = q - whole;
-  if (rest < 0.02) return String(whole);
-  if (q < 20) {
-    for (const [value, glyph] of fractions) {
-      if (Math.abs(rest - value) < 0.02) return `${whole || ''}${glyph}`;
-    }
-    if (1 - rest < 0.02) return String(whole + 1);
-  }
-  return q >= 100 ? String(Math.round(q)) : String(Math.round(q * 10) / 10);
 }
 
 export function formatRating(average: number, count: number): string {

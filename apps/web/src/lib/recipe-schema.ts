@@ -2,7 +2,7 @@ import { DietaryFlag, type Recipe } from '@yeet/contract';
 import { timestampDate } from '@bufbuild/protobuf/wkt';
 import { isoDuration } from './format';
 import { mealTypeLabels } from './labels';
-import { ingredientText } from './servings';
+import { ingredientText } from '@yeet/domain/quantity';
 
 // https://schema.org/RestrictedDiet members for the flags that have one.
 const diets: Partial<Record<DietaryFlag, string>> = {

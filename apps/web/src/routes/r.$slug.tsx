@@ -10,7 +10,7 @@ import { isNotFound, isUnavailable, meQuery, publicOrigin, recipeBySlug, recipeR
 import { formatMinutes, isoDuration, titleCase } from '../lib/format';
 import { dietaryLabels, difficultyLabels, mealTypeLabels } from '../lib/labels';
 import { recipeJsonLd } from '../lib/recipe-schema';
-import { parseServings, scaledQuantity, unitFor } from '../lib/servings';
+import { parseServings, scaledQuantity, unitFor } from '@yeet/domain/quantity';
 import { setSsrStatus } from '../lib/status';
 
 export const Route = createFileRoute('/r/$slug')({

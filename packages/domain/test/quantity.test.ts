@@ -1,0 +1,39 @@
+import { describe, expect, it } from 'vitest';
+import { formatQuantity, ingredientText, parseServings, unitFor } from '../src/quantity.ts';
+
+describe('quantities', () => {
+  it.each([
+    [1.5, '1½'],
+    [0.333, '⅓'],
+    [12.5, '12½'],
+    [2.37, '2.4'],
+    [250, '250'],
+    [0.999, '1'],
+    [133.3, '133'],
+  ])('%d reads as %s', (q, text) => expect(formatQuantity(q)).toBe(text));
+});
+
+describe('scaling servings', () => {
+  it.each([
+    [{ quantity: 200, unit: 'g', item: 'flour', note: 'sifted' }, 2, '400 g flour, sifted'],
+    [{ quantity: 1, unit: 'cup', item: 'rice', note: '' }, 1.5, '1½ cups rice'],
+    [{ quantity: 2, unit: 'cloves', item: 'garlic', note: '' }, 0.25, '½ clove garlic'],
+    [{ quantity: 3, unit: '', item: 'eggs', note: '' }, 2, '6 eggs'],
+    [{ unit: '', item: 'salt', note: 'to taste' }, 4, 'salt, to taste'],
+    [{ quantity: 0.75, unit: 'tsp', item: 'cumin', note: '' }, 2, '1½ tsp cumin'],
+  ])('%j × %d → %s', (ingredient, factor, text) => {
+    expect(ingredientText(ingredient, factor)).toBe(text);
+  });
+
+  it('keeps abbreviations as written and counts counted units', () => {
+    expect(unitFor('ml', 1, 3)).toBe('ml');
+    expect(unitFor('Cup', 2, 1)).toBe('cups');
+    expect(unitFor('pinches', 2, 0.5)).toBe('pinch');
+  });
+
+  it('reads servings from the URL only when sensible', () => {
+    expect(parseServings('6', 4)).toBe(6);
+    for (const bad of ['0', '-2', '2.5', '101', 'lots', undefined]) expect(parseServings(bad, 4)).toBe(4);
+  });
+});
+
