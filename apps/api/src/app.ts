@@ -1,9 +1,11 @@
 import { randomBytes } from 'node:crypto';
+import { createRouterTransport, type ConnectRouter, type Transport } from '@connectrpc/connect';
 import { fastifyConnectPlugin } from '@connectrpc/connect-fastify';
 import { ImageService, RecipeService, SearchService, UserService } from '@yeet/contract';
 import type { Database, Kysely } from '@yeet/db';
 import { DirectoryStorage, keysFromHex, S3Storage, type ImgproxyKeys, type ObjectStorage } from '@yeet/media';
 import {
+  createRateLimiter,
   deriveSecret,
   instrument,
   signInSettings,
@@ -35,6 +37,7 @@ import { registerIssuer } from './issuer/routes.ts';
 import { registerUploadRoute, uploadUrlSigner } from './images/upload-route.ts';
 import { ImageUrls } from './images/urls.ts';
 import { createJobCatalogue, type JobCatalogue } from './jobs/tasks.ts';
+import { registerMcpRoute } from './mcp/http.ts';
 import { DevHeaderIdentity, IdentityChain, TokenIdentity } from './rpc/identity.ts';
 import { imagePolicies, recipePolicies, searchPolicies, userPolicies } from './rpc/policies.ts';
 import { secureService, type RpcDependencies } from './rpc/service.ts';
@@ -53,6 +56,8 @@ export interface ApiDependencies {
   sessionSecret: string | null;
   trustProxy: boolean;
   images: ImageConfig;
+  /** MCP tool calls allowed per caller per minute. */
+  mcpRateLimit: number;
 }
 
 export interface Api {
@@ -69,7 +74,9 @@ export interface Api {
   images: ImageController;
   /** Where originals live and how image URLs are signed (shared with the img role in one process). */
   media: { storage: ObjectStorage; keys: ImgproxyKeys };
-  /** Mounts the Connect services under /api (and the built-in issuer under /oidc). */
+  /** The API's services in this process, through the same wrappers as over HTTP. */
+  transport: Transport;
+  /** Mounts the Connect services under /api, MCP at /mcp (and the built-in issuer under /oidc). */
   register(app: FastifyInstance): Promise<void>;
 }
 
@@ -166,6 +173,20 @@ export async function createApi(deps: ApiDependencies): Promise<Api> {
     owners: { ownerOf: (_resource, id) => data.stores.recipes.ownerOf(id) },
     telemetry,
   };
+  const services = {
+    recipes: secureService(RecipeService, recipeHandlers(recipes, ratings, toProto), recipePolicies, rpc),
+    search: secureService(SearchService, searchHandlers(search, toProto), searchPolicies, rpc),
+    images: secureService(ImageService, imageHandlers(images, toProto), imagePolicies, rpc),
+    users: secureService(UserService, userHandlers(users), userPolicies, rpc),
+  };
+  const routes = (router: ConnectRouter) => {
+    router.service(RecipeService, services.recipes);
+    router.service(SearchService, services.search);
+    router.service(ImageService, services.images);
+    router.service(UserService, services.users);
+  };
+  // For callers inside this process (the MCP server): no HTTP, the same wrappers.
+  const transport = createRouterTransport(routes);
   return {
     data,
     recipes,
@@ -177,6 +198,7 @@ export async function createApi(deps: ApiDependencies): Promise<Api> {
     signIn,
     images,
     media: { storage, keys },
+    transport,
     async register(app) {
       if (issuer) await registerIssuer(app, issuer.provider, issuer.accounts);
       await registerUploadRoute(app, { images, signer: uploads, maxBytes: deps.images.maxBytes });
@@ -186,12 +208,14 @@ export async function createApi(deps: ApiDependencies): Promise<Api> {
         // Strict JSON: an unknown field or enum name is a client mistake worth reporting,
         // not something to ignore silently (see docs/decisions/0002-strict-json.md).
         jsonOptions: { ignoreUnknownFields: false },
-        routes: (router) => {
-          router.service(RecipeService, secureService(RecipeService, recipeHandlers(recipes, ratings, toProto), recipePolicies, rpc));
-          router.service(SearchService, secureService(SearchService, searchHandlers(search, toProto), searchPolicies, rpc));
-          router.service(ImageService, secureService(ImageService, imageHandlers(images, toProto), imagePolicies, rpc));
-          router.service(UserService, secureService(UserService, userHandlers(users), userPolicies, rpc));
-        },
+        routes,
+      });
+      await registerMcpRoute(app, {
+        transport,
+        identity: rpc.identity,
+        publicUrl: deps.publicUrl,
+        telemetry,
+        limiter: createRateLimiter({ limit: deps.mcpRateLimit, windowMs: 60_000 }),
       });
     },
   };

@@ -3,3 +3,4 @@ export { imageSizes } from './images/urls.ts';
 export { devRolesHeader, devUserHeader } from './rpc/identity.ts';
 export type { JobCatalogue, TaskHandler } from './jobs/tasks.ts';
 export { searchChangedChannel } from './search/postgres.engine.ts';
+export { serveMcpOverStdio } from './mcp/stdio.ts';

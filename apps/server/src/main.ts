@@ -2,7 +2,9 @@
 import { parseArgs } from 'node:util';
 import { connectDatabase, migrateToLatest } from '@yeet/db';
 import { migrateJobQueue } from '@yeet/worker';
-import { ConfigError, createLogger, loadConfig, type Config } from '@yeet/platform';
+import { createConnectTransport } from '@connectrpc/connect-node';
+import { serveMcpOverStdio } from '@yeet/api';
+import { ConfigError, createLogger, createMetrics, createRateLimiter, loadConfig, type Config } from '@yeet/platform';
 import { startPlatform } from './runtime.ts';
 
 const usage = `Eat or Yeet
@@ -10,6 +12,8 @@ const usage = `Eat or Yeet
 Usage:
   yeet [start] [--role all|api|web|worker]   run the platform (default: everything, embedded database)
   yeet migrate                               apply database migrations to DATABASE_URL and exit
+  yeet mcp --stdio                           MCP server on stdin/stdout for a desktop assistant, using the
+                                             platform at API_URL as the person MCP_ACCESS_TOKEN names
   yeet help
 
 Settings come from environment variables; see the README's configuration table.`;
@@ -20,7 +24,7 @@ async function main(): Promise<number> {
   process.env.NODE_ENV ??= 'production';
   const { values, positionals } = parseArgs({
     args: process.argv.slice(2),
-    options: { role: { type: 'string' }, help: { type: 'boolean', short: 'h' } },
+    options: { role: { type: 'string' }, stdio: { type: 'boolean' }, help: { type: 'boolean', short: 'h' } },
     allowPositionals: true,
   });
   const command = positionals[0] ?? 'start';
@@ -46,6 +50,8 @@ async function main(): Promise<number> {
       return start(config, logger);
     case 'migrate':
       return migrate(config, logger);
+    case 'mcp':
+      return mcp(config, Boolean(values.stdio));
     default:
       console.error(`Unknown command "${command}".\n\n${usage}`);
       return 2;
@@ -69,6 +75,25 @@ async function start(config: Config, logger: ReturnType<typeof createLogger>): P
   forced.unref();
   await platform.stop();
   logger.info('stopped');
+  return 0;
+}
+
+/** stdout carries the protocol, so everything else goes to stderr. */
+async function mcp(config: Config, stdio: boolean): Promise<number> {
+  if (!stdio) {
+    console.error('"yeet mcp" runs over stdio only: yeet mcp --stdio. Remote assistants use POST <PUBLIC_URL>/mcp of a running platform.');
+    return 2;
+  }
+  const logger = createLogger({ level: config.logLevel, destination: process.stderr });
+  const token = config.mcp.accessToken;
+  if (!token) logger.warn('MCP_ACCESS_TOKEN is not set: only the public tools (search, read) will work');
+  await serveMcpOverStdio({
+    transport: createConnectTransport({ baseUrl: `${config.apiUrl}/api`, httpVersion: '1.1', useBinaryFormat: true }),
+    credentials: async (): Promise<Record<string, string>> => (token ? { authorization: `Bearer ${token}` } : {}),
+    publicUrl: config.publicUrl,
+    telemetry: { logger, metrics: createMetrics({ defaultMetrics: false }) },
+    limiter: createRateLimiter({ limit: config.mcp.rateLimit, windowMs: 60_000 }),
+  });
   return 0;
 }
 

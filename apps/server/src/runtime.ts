@@ -79,6 +79,7 @@ export async function startPlatform(config: Config, logger: Logger): Promise<Pla
           sessionSecret: config.sessionSecret,
           trustProxy: config.trustProxy,
           images: config.images,
+          mcpRateLimit: config.mcp.rateLimit,
         })
       : null;
     const pageCache: PageCache = new RecentCache(config.pageCache);

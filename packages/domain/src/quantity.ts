@@ -1,6 +1,6 @@
 /**
- * Quantities as cooks read them, and recipes scaled to more or fewer servings. No imports:
- * the web app uses this module too (`@yeet/domain/quantity`).
+ * Quantities as cooks read them (amounts, durations), and recipes scaled to more or fewer
+ * servings. No imports: the web app uses this module too (`@yeet/domain/quantity`).
  */
 
 export const minServings = 1;
@@ -71,4 +71,17 @@ export function ingredientText(ingredient: IngredientAmount, factor: number): st
   const unit = unitFor(ingredient.unit, ingredient.quantity, factor);
   const amount = [scaledQuantity(ingredient.quantity, factor), unit].filter(Boolean).join(' ');
   return `${amount ? `${amount} ` : ''}${ingredient.item}${ingredient.note ? `, ${ingredient.note}` : ''}`;
+}
+
+/** 95 → "1 h 35 min", 2880 → "2 d", 0 → "—". */
+export function formatMinutes(total: number): string {
+  if (total <= 0) return '—';
+  const days = Math.floor(total / 1440);
+  const hours = Math.floor((total % 1440) / 60);
+  const minutes = total % 60;
+  const parts: string[] = [];
+  if (days) parts.push(`${days} d`);
+  if (hours) parts.push(`${hours} h`);
+  if (minutes && !days) parts.push(`${minutes} min`);
+  return parts.join(' ');
 }

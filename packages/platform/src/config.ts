@@ -67,6 +67,8 @@ const schema = z.object({
   IMAGE_QUEUE: z.coerce.number().int().min(0).max(10_000).default(64),
   SEARCH_CACHE_SIZE: z.coerce.number().int().min(0).max(100_000).default(1000),
   SEARCH_CACHE_TTL_MS: z.coerce.number().int().min(0).max(3_600_000).default(60_000),
+  MCP_RATE_LIMIT: z.coerce.number().int().min(1).max(100_000).default(60),
+  MCP_ACCESS_TOKEN: z.string().min(1).optional(),
   PAGE_CACHE_SIZE: z.coerce.number().int().min(0).max(100_000).default(500),
   PAGE_CACHE_TTL_MS: z.coerce.number().int().min(0).max(3_600_000).default(5_000),
   SHUTDOWN_TIMEOUT_MS: z.coerce.number().int().min(0).max(120_000).default(10_000),
@@ -95,6 +97,8 @@ export interface Config {
   workerConcurrency: number;
   /** In-process cache of search results: entries (0 = off) and their longest life. */
   searchCache: { size: number; ttlMs: number };
+  /** MCP: tool calls allowed per caller per minute; the token the stdio server acts with. */
+  mcp: { rateLimit: number; accessToken: string | null };
   /** Server-rendered pages kept for visitors who are not signed in: entries (0 = off) and their longest life. */
   pageCache: { size: number; ttlMs: number };
   /** Encrypts the web session cookie and derives the built-in issuer's client secret. null: generated and kept in the database. */
@@ -189,6 +193,7 @@ export function loadConfig(
     workerConcurrency: e.WORKER_CONCURRENCY,
     searchCache: { size: e.SEARCH_CACHE_SIZE, ttlMs: e.SEARCH_CACHE_TTL_MS },
     pageCache: { size: e.PAGE_CACHE_SIZE, ttlMs: e.PAGE_CACHE_TTL_MS },
+    mcp: { rateLimit: e.MCP_RATE_LIMIT, accessToken: e.MCP_ACCESS_TOKEN ?? null },
     sessionSecret: e.SESSION_SECRET ?? null,
     images: {
       storage:

@@ -1,15 +1,12 @@
 import type { DescMethod } from '@bufbuild/protobuf';
 import type { GenService, GenServiceMethods } from '@bufbuild/protobuf/codegenv2';
-import { Code, type HandlerContext, type ServiceImpl } from '@connectrpc/connect';
-import { SpanKind, SpanStatusCode, trace } from '@opentelemetry/api';
-import { hasRole, isOwnerOrAdmin, notFound, permissionDenied, unauthenticated, type Caller } from '@yeet/domain';
-import { markLogged, wasLogged, type Telemetry } from '@yeet/platform';
+import type { HandlerContext, ServiceImpl } from '@connectrpc/connect';
+import { anonymous, hasRole, isOwnerOrAdmin, notFound, permissionDenied, unauthenticated, type Caller } from '@yeet/domain';
+import type { Telemetry } from '@yeet/platform';
 import { callerKey } from './context.ts';
-import { isClientError, toConnectError } from './errors.ts';
 import type { IdentityResolver } from './identity.ts';
+import { observe } from './observe.ts';
 import { type OwnerResolver, type Policy, type PolicyTable } from './policy.ts';
-
-const tracer = trace.getTracer('eat-or-yeet');
 
 export interface RpcDependencies {
   identity: IdentityResolver;
@@ -21,8 +18,8 @@ type UnaryImpl = (req: unknown, ctx: HandlerContext) => Promise<unknown>;
 
 /**
  * The one wrapper every RPC method goes through: resolve the caller, enforce the method's
- * policy, then run the handler inside a span, timed into yeet_rpc_duration_seconds and
- * logged, with every error mapped to a Connect code. Handlers contain none of this.
+ * policy, then run the handler observed (a span, yeet_rpc_duration_seconds, a log line on
+ * failure, every error mapped to a Connect code). Handlers contain none of this.
  */
 export function secureService<S extends GenService<GenServiceMethods>>(
   service: S,
@@ -43,38 +40,19 @@ export function secureService<S extends GenService<GenServiceMethods>>(
 
 function wrapUnary(method: DescMethod, handler: UnaryImpl, policy: Policy<unknown>, deps: RpcDependencies): UnaryImpl {
   const name = `${method.parent.typeName}/${method.name}`;
-  const { logger, metrics } = deps.telemetry;
-  return (req, ctx) =>
-    tracer.startActiveSpan(name, { kind: SpanKind.SERVER, attributes: { 'rpc.system': 'connect_rpc', 'rpc.method': name } }, async (span) => {
-      const stop = metrics.rpcDuration.startTimer({ method: name });
-      let caller: Caller = { kind: 'anonymous' };
-      try {
-        caller = await deps.identity.resolve(ctx.requestHeader);
-        ctx.values.set(callerKey, caller);
-        await enforce(policy, caller, req, deps.owners);
-        const response = await handler(req, ctx);
-        stop({ code: 'ok' });
-        return response;
-      } catch (error) {
-        const traceId = span.spanContext().traceId;
-        const connectError = toConnectError(error, traceId);
-        const code = Code[connectError.code];
-        stop({ code });
-        const context = { rpc: name, code, caller: caller.kind === 'user' ? caller.user.id : 'anonymous' };
-        if (isClientError(connectError.code)) {
-          logger.info(context, connectError.rawMessage);
-        } else {
-          span.recordException(error as Error);
-          span.setStatus({ code: SpanStatusCode.ERROR });
-          if (!wasLogged(error)) logger.error({ ...context, err: error }, `${name} failed`);
-          markLogged(error);
-        }
-        throw connectError;
-      } finally {
-        span.end();
-      }
+  return (req, ctx) => {
+    let caller: Caller = anonymous;
+    return observe(deps.telemetry, { name, system: 'connect_rpc', caller: () => callerLabel(caller) }, async () => {
+      caller = await deps.identity.resolve(ctx.requestHeader);
+      ctx.values.set(callerKey, caller);
+      await enforce(policy, caller, req, deps.owners);
+      return handler(req, ctx);
     });
+  };
 }
+
+/** A caller as logs name it. */
+export const callerLabel = (caller: Caller): string => (caller.kind === 'user' ? caller.user.id : 'anonymous');
 
 async function enforce(policy: Policy<unknown>, caller: Caller, req: unknown, owners: OwnerResolver): Promise<void> {
   if (policy.kind === 'public') return;

@@ -1,16 +1,5 @@
-/** Display helpers: durations, ratings, dates. Quantities: @yeet/domain/quantity. */
-
-export function formatMinutes(total: number): string {
-  if (total <= 0) return '—';
-  const days = Math.floor(total / 1440);
-  const hours = Math.floor((total % 1440) / 60);
-  const minutes = total % 60;
-  const parts: string[] = [];
-  if (days) parts.push(`${days} d`);
-  if (hours) parts.push(`${hours} h`);
-  if (minutes && !days) parts.push(`${minutes} min`);
-  return parts.join(' ');
-}
+/** Display helpers: ISO durations, ratings, dates. Quantities and minutes: @yeet/domain/quantity. */
+export { formatMinutes } from '@yeet/domain/quantity';
 
 /** Machine-readable duration for <time dateTime> and schema.org (ISO 8601). */
 export function isoDuration(minutes: number): string {

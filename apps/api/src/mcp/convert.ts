@@ -1,0 +1,204 @@
+import type { MessageInitShape } from '@bufbuild/protobuf';
+import { timestampDate } from '@bufbuild/protobuf/wkt';
+import { Code, ConnectError } from '@connectrpc/connect';
+import { BadRequestSchema, type Recipe, type RecipeInputSchema, type SearchFilterSchema } from '@yeet/contract';
+import {
+  ingredientText,
+  type DietaryFlag,
+  type Difficulty,
+  type MealType,
+  type RecipeStatus,
+  type TimeBucket,
+} from '@yeet/domain';
+import { dietaryFlag, difficulty, mealType, recipeStatus, timeBucket } from '../handlers/enums.ts';
+
+/**
+ * The MCP edge: tool arguments (snake_case JSON, the domain's enum names) ⇄ the contract's
+ * messages, and Connect errors ⇄ tool errors. Like a handler, it owns its conversions and
+ * no rule: the RPC methods it calls validate and authorise.
+ */
+
+/** A recipe as a tool receives it: the API's RecipeInput in snake_case. */
+export interface RecipeArgs {
+  title: string;
+  summary: string;
+  ingredient_sections?: Array<{
+    name?: string;
+    ingredients: Array<{ quantity?: number; unit?: string; item: string; note?: string }>;
+  }>;
+  steps?: string[];
+  servings: number;
+  prep_minutes?: number;
+  cook_minutes?: number;
+  total_minutes?: number;
+  difficulty?: Difficulty;
+  cuisines?: string[];
+  meal_types?: MealType[];
+  tags?: string[];
+  dietary_flags?: DietaryFlag[];
+}
+
+export function recipeInput(a: RecipeArgs): MessageInitShape<typeof RecipeInputSchema> {
+  return {
+    title: a.title,
+    summary: a.summary,
+    ingredientSections: (a.ingredient_sections ?? []).map((s) => ({
+      name: s.name ?? '',
+      ingredients: s.ingredients.map((i) => ({ quantity: i.quantity, unit: i.unit ?? '', item: i.item, note: i.note ?? '' })),
+    })),
+    steps: (a.steps ?? []).map((text) => ({ text })),
+    servings: a.servings,
+    prepMinutes: a.prep_minutes ?? 0,
+    cookMinutes: a.cook_minutes ?? 0,
+    totalMinutes: a.total_minutes ?? 0,
+    difficulty: a.difficulty ? difficulty.toProto(a.difficulty) : 0,
+    cuisines: a.cuisines ?? [],
+    mealTypes: (a.meal_types ?? []).map(mealType.toProto),
+    tags: a.tags ?? [],
+    dietaryFlags: (a.dietary_flags ?? []).map(dietaryFlag.toProto),
+  };
+}
+
+/** The reverse, so a partial update can start from the recipe as it is. */
+export function recipeArgs(r: Recipe): RecipeArgs {
+  return {
+    title: r.title,
+    summary: r.summary,
+    ingredient_sections: r.ingredientSections.map((s) => ({
+      name: s.name,
+      ingredients: s.ingredients.map((i) => ({ quantity: i.quantity, unit: i.unit, item: i.item, note: i.note })),
+    })),
+    steps: r.steps.map((s) => s.text),
+    servings: r.servings,
+    prep_minutes: r.prepMinutes,
+    cook_minutes: r.cookMinutes,
+    total_minutes: r.totalMinutes,
+    difficulty: difficulty.toDomain(r.difficulty),
+    cuisines: r.cuisines,
+    meal_types: names(r.mealTypes, mealType.toDomain),
+    tags: r.tags,
+    dietary_flags: names(r.dietaryFlags, dietaryFlag.toDomain),
+  };
+}
+
+export interface SearchArgs {
+  query?: string;
+  cuisines?: string[];
+  meal_types?: MealType[];
+  difficulties?: Difficulty[];
+  max_total_minutes?: number;
+  time_buckets?: TimeBucket[];
+  tags?: string[];
+  dietary_flags?: DietaryFlag[];
+}
+
+export function searchFilter(a: SearchArgs): MessageInitShape<typeof SearchFilterSchema> {
+  return {
+    cuisines: a.cuisines ?? [],
+    mealTypes: (a.meal_types ?? []).map(mealType.toProto),
+    difficulties: (a.difficulties ?? []).map(difficulty.toProto),
+    timeBuckets: (a.time_buckets ?? []).map(timeBucket.toProto),
+    maxTotalMinutes: a.max_total_minutes ?? 0,
+    tags: a.tags ?? [],
+    dietaryFlags: (a.dietary_flags ?? []).map(dietaryFlag.toProto),
+  };
+}
+
+/** "cacio-e-pepe", a recipe id, or a link to the recipe's page. */
+export function recipeKey(ref: string): { case: 'id' | 'slug'; value: string } {
+  const trimmed = ref.trim();
+  const fromUrl = /\/r\/([a-z0-9-]+)\/?(?:[?#].*)?$/i.exec(trimmed)?.[1];
+  if (fromUrl) return { case: 'slug', value: fromUrl.toLowerCase() };
+  return uuid.test(trimmed) ? { case: 'id', value: trimmed } : { case: 'slug', value: trimmed.toLowerCase() };
+}
+
+const uuid = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+export const recipeUrl = (publicUrl: string, slug: string) => `${publicUrl}/r/${slug}`;
+
+/** A recipe as tools return it: everything a cook needs, quantities for `servings`. */
+export function recipeSummary(r: Recipe, publicUrl: string) {
+  return {
+    id: r.id,
+    slug: r.slug,
+    url: recipeUrl(publicUrl, r.slug),
+    title: r.title,
+    summary: r.summary,
+    status: statusName(r),
+    total_minutes: r.totalMinutes,
+    difficulty: difficulty.toDomain(r.difficulty) ?? null,
+    rating: { average: r.rating?.average ?? 0, count: r.rating?.count ?? 0 },
+    cuisines: r.cuisines,
+    meal_types: names(r.mealTypes, mealType.toDomain),
+    dietary_flags: names(r.dietaryFlags, dietaryFlag.toDomain),
+    tags: r.tags,
+  };
+}
+
+export function fullRecipe(r: Recipe, publicUrl: string, servings: number) {
+  const factor = servings / r.servings;
+  return {
+    ...recipeSummary(r, publicUrl),
+    author: r.author?.displayName ?? '',
+    servings,
+    recipe_servings: r.servings,
+    prep_minutes: r.prepMinutes,
+    cook_minutes: r.cookMinutes,
+    ingredient_sections: r.ingredientSections.map((s) => ({
+      name: s.name,
+      ingredients: s.ingredients.map((i) => ({
+        quantity: i.quantity === undefined ? null : round(i.quantity * factor),
+        unit: i.unit,
+        item: i.item,
+        note: i.note,
+        text: ingredientText(i, factor),
+      })),
+    })),
+    steps: r.steps.map((s) => s.text),
+    image_url: r.coverImage?.variants.at(-1)?.url ?? null,
+    published_at: r.publishTime ? timestampDate(r.publishTime).toISOString() : null,
+    rejection_reason: r.rejectionReason || null,
+    version: r.version,
+  };
+}
+
+export const statusName = (r: Recipe): RecipeStatus | null => recipeStatus.toDomain(r.status) ?? null;
+
+const round = (n: number) => Math.round(n * 100) / 100;
+
+function names<D extends string>(values: number[], toDomain: (n: number) => D | undefined): D[] {
+  return values.map(toDomain).filter((v): v is D => v !== undefined);
+}
+
+/**
+ * A failed RPC as a tool error a model can act on: what went wrong, each invalid field by
+ * the tool's own argument names, and, when signing in is the fix, how.
+ */
+export function toolErrorText(error: unknown): string {
+  const e = ConnectError.from(error);
+  const fields = e.findDetails(BadRequestSchema).flatMap((d) => d.fieldViolations.map((v) => `${argumentPath(v.field)}: ${v.description}`));
+  const lead: Partial<Record<Code, string>> = {
+    [Code.InvalidArgument]: 'Invalid arguments',
+    [Code.NotFound]: 'Not found',
+    [Code.PermissionDenied]: 'Not allowed',
+    [Code.Unauthenticated]: 'Sign-in needed',
+    [Code.FailedPrecondition]: 'Not possible now',
+    [Code.AlreadyExists]: 'Already exists',
+    [Code.ResourceExhausted]: 'Too many requests',
+    [Code.Unavailable]: 'Temporarily unavailable',
+  };
+  const parts = [`${lead[e.code] ?? 'Failed'}: ${e.rawMessage}`];
+  if (fields.length) parts.push(fields.map((f) => `- ${f}`).join('\n'));
+  if (e.code === Code.Unauthenticated) {
+    parts.push('This tool acts for a person: connect with an access token from the platform\'s issuer (HTTP header "Authorization: Bearer <token>").');
+  }
+  return parts.join('\n');
+}
+
+/** "recipe.ingredientSections[0].ingredients[1].item" → "ingredient_sections[0].ingredients[1].item". */
+export function argumentPath(field: string): string {
+  return field
+    .replace(/^recipe\./, '')
+    .replace(/^steps\[(\d+)\]\.text$/, 'steps[$1]')
+    .replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`);
+}

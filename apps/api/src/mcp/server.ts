@@ -1,0 +1,110 @@
+import { createClient, type Transport } from '@connectrpc/connect';
+import { McpServer, ResourceTemplate } from '@modelcontextprotocol/sdk/server/mcp.js';
+import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
+import { RecipeService, RecipeSort, RecipeStatus, SearchService } from '@yeet/contract';
+import { resourceExhausted } from '@yeet/domain';
+import type { RateLimiter, Telemetry } from '@yeet/platform';
+import { observe } from '../rpc/observe.ts';
+import { fullRecipe, toolErrorText } from './convert.ts';
+import { prompts } from './prompts.ts';
+import { recipeMarkdown } from './recipe-text.ts';
+import { tools, type ToolContext, type ToolDefinition } from './tools.ts';
+
+export interface McpServerOptions {
+  /** Where the API is: in-process for `/mcp`, over HTTP for the stdio command. */
+  transport: Transport;
+  /** Headers that identify the caller to the API (Authorization: Bearer …). */
+  credentials: () => Promise<Record<string, string>>;
+  publicUrl: string;
+  telemetry: Telemetry;
+  /** Tool calls per caller. */
+  limiter: RateLimiter;
+  /** The caller, for rate limits and logs: a user id, an address, or "stdio". */
+  caller: string;
+}
+
+const instructions = `Eat or Yeet is a recipe platform. Search published recipes (search_recipes, list_facets), read one in full and scale it (get_recipe, or the recipe://<slug> resources).
+With the user's access token you can also write: create_recipe_draft, update_recipe_draft, submit_recipe_for_review (editors then approve it), rate_recipe, list_my_recipes.
+Recipes are referred to by slug (e.g. "cacio-e-pepe"). Write tools act for the user: confirm with them before submitting or rating.`;
+
+/**
+ * An MCP server over the platform's API: every tool calls the same RPC methods, through
+ * the same identity, policy and validation, as the web app does. Each tool call is itself
+ * observed like an RPC ("mcp/<tool>") and counted against the caller's rate limit.
+ */
+export function createMcpServer(o: McpServerOptions): McpServer {
+  const transport = withCredentials(o.transport, o.credentials);
+  const clients: ToolContext = {
+    recipes: createClient(RecipeService, transport),
+    search: createClient(SearchService, transport),
+    publicUrl: o.publicUrl,
+  };
+
+  const server = new McpServer({ name: 'eat-or-yeet', title: 'Eat or Yeet', version: '0.1.0' }, { instructions });
+  for (const tool of tools) {
+    server.registerTool(
+      tool.name,
+      {
+        title: tool.title,
+        description: tool.description,
+        inputSchema: tool.input,
+        outputSchema: tool.output,
+        annotations: { title: tool.title, readOnlyHint: tool.readOnly, destructiveHint: false, openWorldHint: false },
+      },
+      (args: Record<string, unknown>) => callTool(tool, args, clients, o),
+    );
+  }
+
+  server.registerResource(
+    'recipe',
+    new ResourceTemplate('recipe://{slug}', {
+      // the newest published recipes, so a client can offer some; any slug can be read
+      list: async () => {
+        const { recipes } = await clients.recipes.listRecipes({ pageSize: 50, sort: RecipeSort.NEWEST, filter: { status: RecipeStatus.PUBLISHED } });
+        return { resources: recipes.map((r) => ({ uri: `recipe://${r.slug}`, name: r.slug, title: r.title, description: r.summary, mimeType: 'text/markdown' })) };
+      },
+    }),
+    { title: 'Published recipe', description: 'A published recipe as Markdown: ingredients, method, times and rating.', mimeType: 'text/markdown' },
+    async (uri, { slug }) => {
+      const { recipe } = await clients.recipes.getRecipe({ key: { case: 'slug', value: String(slug) } });
+      if (!recipe || recipe.status !== RecipeStatus.PUBLISHED) throw new Error(`No published recipe at ${uri.href}.`);
+      return { contents: [{ uri: uri.href, mimeType: 'text/markdown', text: recipeMarkdown(fullRecipe(recipe, o.publicUrl, recipe.servings)) }] };
+    },
+  );
+
+  for (const prompt of prompts) {
+    const message = prompt.message as (args: Record<string, string>) => string;
+    server.registerPrompt(prompt.name, { title: prompt.title, description: prompt.description, argsSchema: prompt.args }, (args: Record<string, string>) => ({
+      messages: [{ role: 'user' as const, content: { type: 'text' as const, text: message(args) } }],
+    }));
+  }
+  return server;
+}
+
+async function callTool(tool: ToolDefinition, args: Record<string, unknown>, clients: ToolContext, o: McpServerOptions): Promise<CallToolResult> {
+  try {
+    return await observe(o.telemetry, { name: `mcp/${tool.name}`, system: 'mcp', caller: () => o.caller }, async () => {
+      const wait = o.limiter.hit(o.caller);
+      if (wait > 0) throw resourceExhausted(`Too many tool calls; wait ${Math.ceil(wait / 1000)} s before the next one.`);
+      const result = await tool.run(clients, args as never);
+      return { content: [{ type: 'text' as const, text: result.text }], structuredContent: result.structured };
+    });
+  } catch (error) {
+    return { content: [{ type: 'text', text: toolErrorText(error) }], isError: true };
+  }
+}
+
+/** The transport, with the caller's credentials on every call (the transport itself stays shared). */
+function withCredentials(transport: Transport, credentials: () => Promise<Record<string, string>>): Transport {
+  const withHeaders = async (header: ConstructorParameters<typeof Headers>[0]) => {
+    const headers = new Headers(header);
+    for (const [name, value] of Object.entries(await credentials())) headers.set(name, value);
+    return headers;
+  };
+  return {
+    unary: async (method, signal, timeoutMs, header, input, contextValues) =>
+      transport.unary(method, signal, timeoutMs, await withHeaders(header), input, contextValues),
+    stream: async (method, signal, timeoutMs, header, input, contextValues) =>
+      transport.stream(method, signal, timeoutMs, await withHeaders(header), input, contextValues),
+  };
+}

@@ -1,0 +1,327 @@
+import type { Client } from '@connectrpc/connect';
+import { RecipeSort, type RecipeService, type SearchService } from '@yeet/contract';
+import { dietaryFlags, difficulties, limits, mealTypes, recipeStatuses, searchSorts, timeBuckets } from '@yeet/domain';
+import { z } from 'zod';
+import { recipeStatus, searchSort } from '../handlers/enums.ts';
+import { fullRecipe, recipeArgs, recipeInput, recipeKey, recipeSummary, searchFilter, statusName, type RecipeArgs } from './convert.ts';
+import { hitLine, recipeMarkdown } from './recipe-text.ts';
+
+/** What a tool works with: API clients acting as the MCP caller, and where links point. */
+export interface ToolContext {
+  recipes: Client<typeof RecipeService>;
+  search: Client<typeof SearchService>;
+  publicUrl: string;
+}
+
+export interface ToolResult {
+  /** What the model reads. */
+  text: string;
+  /** The same as data, matching the tool's output schema. */
+  structured: Record<string, unknown>;
+}
+
+export interface ToolDefinition<Input extends z.ZodRawShape = z.ZodRawShape> {
+  name: string;
+  title: string;
+  description: string;
+  input: Input;
+  output: z.ZodRawShape;
+  /** Read-only tools are safe to call without asking; the others change data for the caller. */
+  readOnly: boolean;
+  run(ctx: ToolContext, args: z.infer<z.ZodObject<Input>>): Promise<ToolResult>;
+}
+
+const define = <Input extends z.ZodRawShape>(tool: ToolDefinition<Input>) => tool as unknown as ToolDefinition;
+
+// --- argument schemas -------------------------------------------------------------------
+
+const recipeRef = z
+  .string()
+  .min(1)
+  .max(300)
+  .describe('The recipe: its slug (e.g. "cacio-e-pepe", as search results give it), its id, or the link to its page.');
+
+const filters = {
+  query: z
+    .string()
+    .max(200)
+    .optional()
+    .describe('Words to find in titles, ingredients, tags and cuisines. Misspellings are corrected; the last word also matches as a prefix. Leave out to browse.'),
+  cuisines: z.array(z.string().min(2).max(30)).max(10).optional().describe('Cuisines, any of them, lower case: ["italian", "thai"].'),
+  meal_types: z.array(z.enum(mealTypes)).max(7).optional().describe('Meal types, any of them.'),
+  difficulties: z.array(z.enum(difficulties)).max(3).optional().describe('Difficulty levels, any of them.'),
+  max_total_minutes: z.number().int().min(1).max(limits.minutes).optional().describe('Only recipes ready in at most this many minutes, all told.'),
+  time_buckets: z.array(z.enum(timeBuckets)).max(5).optional().describe('Total-time ranges, any of them (the same as the facet values).'),
+  tags: z.array(z.string().min(2).max(40)).max(10).optional().describe('Tags, any of them: ["weeknight", "one-pot"].'),
+  dietary_flags: z.array(z.enum(dietaryFlags)).max(5).optional().describe('Diets, all of them must hold ("vegan" implies "vegetarian").'),
+};
+
+const ingredient = z.object({
+  quantity: z.number().positive().max(limits.quantity).optional().describe('Amount, as a number (1.5, not "1 1/2"). Leave out for "a pinch of salt"-style lines.'),
+  unit: z.string().max(limits.unit).optional().describe('Unit as written: g, kg, ml, l, tsp, tbsp, cup, clove… Leave out for counted items ("2 eggs").'),
+  item: z.string().min(1).max(limits.item).describe('What it is: "plain flour".'),
+  note: z.string().max(limits.note).optional().describe('Preparation or alternatives: "sifted", "or 2 shallots".'),
+});
+
+const recipeFields = {
+  title: z.string().min(limits.title.min).max(limits.title.max).describe('The dish, as a reader would search for it: "Lemon Drizzle Cake".'),
+  summary: z.string().max(limits.summary).optional().describe('One or two appetising sentences: what it is and why to cook it.'),
+  ingredient_sections: z
+    .array(
+      z.object({
+        name: z.string().max(limits.sectionName).optional().describe('Section heading ("Dough", "Sauce"); leave out when there is one list.'),
+        ingredients: z.array(ingredient).max(limits.ingredientsPerSection),
+      }),
+    )
+    .max(limits.sections)
+    .optional()
+    .describe('Ingredients, grouped in sections in the order they are used.'),
+  steps: z.array(z.string().min(1).max(limits.stepText)).max(limits.steps).optional().describe('The method, one action per step, in order. **bold** and _italic_ are allowed.'),
+  servings: z.number().int().min(limits.servings.min).max(limits.servings.max).describe('How many people the quantities serve.'),
+  prep_minutes: z.number().int().min(0).max(limits.minutes).optional().describe('Hands-on preparation time, minutes.'),
+  cook_minutes: z.number().int().min(0).max(limits.minutes).optional().describe('Cooking or baking time, minutes.'),
+  total_minutes: z.number().int().min(0).max(limits.minutes).optional().describe('Start to table, minutes, including resting or marinating; leave out for prep + cook.'),
+  difficulty: z.enum(difficulties).optional(),
+  cuisines: z.array(z.string().min(limits.cuisine.min).max(limits.cuisine.max)).max(limits.cuisines).optional().describe('e.g. ["italian"].'),
+  meal_types: z.array(z.enum(mealTypes)).max(7).optional(),
+  tags: z.array(z.string().min(limits.tag.min).max(limits.tag.max)).max(limits.tags).optional().describe('Short keywords: "weeknight", "one-pot", "make-ahead".'),
+  dietary_flags: z.array(z.enum(dietaryFlags)).max(5).optional().describe('Only diets the recipe truly fits.'),
+};
+
+// --- output schemas ---------------------------------------------------------------------
+
+const rating = z.object({ average: z.number(), count: z.number() });
+const summaryShape = {
+  id: z.string(),
+  slug: z.string(),
+  url: z.string(),
+  title: z.string(),
+  summary: z.string(),
+  status: z.enum(recipeStatuses).nullable(),
+  total_minutes: z.number(),
+  difficulty: z.enum(difficulties).nullable(),
+  rating,
+  cuisines: z.array(z.string()),
+  meal_types: z.array(z.string()),
+  dietary_flags: z.array(z.string()),
+  tags: z.array(z.string()),
+};
+const savedShape = { id: z.string(), slug: z.string(), url: z.string(), status: z.enum(recipeStatuses).nullable(), version: z.number() };
+
+// --- the tools ----------------------------------------------------------------------------
+
+export const tools: ToolDefinition[] = [
+  define({
+    name: 'search_recipes',
+    title: 'Search recipes',
+    description:
+      'Search the published recipes by words and filters. Returns the best matches with slug, summary, total time, difficulty and rating; ' +
+      'pass a slug to get_recipe for the full recipe. Use list_facets to see which filter values exist.',
+    input: {
+      ...filters,
+      sort: z.enum(searchSorts).optional().describe('Default: relevance with a query, newest without.'),
+      limit: z.number().int().min(1).max(50).optional().describe('How many results (default 10).'),
+    },
+    output: { total: z.number(), corrected_query: z.string().nullable(), hits: z.array(z.object(summaryShape)) },
+    readOnly: true,
+    async run(ctx, a) {
+      const res = await ctx.search.searchRecipes({
+        query: a.query ?? '',
+        filter: searchFilter(a),
+        sort: a.sort ? searchSort.toProto(a.sort) : 0,
+        pageSize: a.limit ?? 10,
+        skipFacets: true,
+      });
+      const hits = res.hits.map((h) => recipeSummary(h.recipe!, ctx.publicUrl));
+      const head = res.correctedQuery ? `Showing results for "${res.correctedQuery}".\n` : '';
+      const text =
+        hits.length === 0
+          ? `${head}No recipes match. Try fewer words or filters, or list_facets to see what exists.`
+          : `${head}${res.totalSize} recipes match; the first ${hits.length}:\n${hits.map(hitLine).join('\n')}`;
+      return { text, structured: { total: res.totalSize, corrected_query: res.correctedQuery || null, hits } };
+    },
+  }),
+
+  define({
+    name: 'list_facets',
+    title: 'List search filters',
+    description:
+      'The filter values that exist (cuisines, meal types, difficulty, total time, tags, diets) with how many published recipes have each, ' +
+      'for a query and filters or for everything. Counts within a facet ignore that facet\'s own selection, as in a shop\'s sidebar.',
+    input: filters,
+    output: {
+      total: z.number(),
+      facets: z.array(z.object({ name: z.string(), values: z.array(z.object({ value: z.string(), label: z.string(), count: z.number() })) })),
+    },
+    readOnly: true,
+    async run(ctx, a) {
+      const res = await ctx.search.searchRecipes({ query: a.query ?? '', filter: searchFilter(a), pageSize: 1 });
+      const facets = res.facets.map((f) => ({
+        name: f.name,
+        values: f.values.filter((v) => v.count > 0).map((v) => ({ value: v.value, label: v.label, count: v.count })),
+      }));
+      const text = [
+        `${res.totalSize} recipes.`,
+        ...facets.map((f) => `${f.name}: ${f.values.map((v) => `${v.value} (${v.count})`).join(', ') || '—'}`),
+      ].join('\n');
+      return { text, structured: { total: res.totalSize, facets } };
+    },
+  }),
+
+  define({
+    name: 'get_recipe',
+    title: 'Get a recipe',
+    description:
+      'The full recipe: ingredients by section, method, times, servings, rating. With `servings`, quantities are scaled to that many people. ' +
+      'Published recipes are open to everyone; drafts only to their author (and editors).',
+    input: {
+      recipe: recipeRef,
+      servings: z.number().int().min(1).max(100).optional().describe('Scale the ingredients to this many servings.'),
+    },
+    output: {
+      ...summaryShape,
+      author: z.string(),
+      servings: z.number(),
+      recipe_servings: z.number(),
+      prep_minutes: z.number(),
+      cook_minutes: z.number(),
+      ingredient_sections: z.array(
+        z.object({
+          name: z.string(),
+          ingredients: z.array(z.object({ quantity: z.number().nullable(), unit: z.string(), item: z.string(), note: z.string(), text: z.string() })),
+        }),
+      ),
+      steps: z.array(z.string()),
+      image_url: z.string().nullable(),
+      published_at: z.string().nullable(),
+      rejection_reason: z.string().nullable(),
+      version: z.number(),
+    },
+    readOnly: true,
+    async run(ctx, a) {
+      const { recipe } = await ctx.recipes.getRecipe({ key: recipeKey(a.recipe) });
+      const full = fullRecipe(recipe!, ctx.publicUrl, a.servings ?? recipe!.servings);
+      return { text: recipeMarkdown(full), structured: full };
+    },
+  }),
+
+  define({
+    name: 'create_recipe_draft',
+    title: 'Create a recipe draft',
+    description:
+      'Save a new recipe as a draft owned by the signed-in person (needs an access token). Drafts are private until submitted for review ' +
+      'and approved by an editor. Everything is checked as the website checks it; invalid fields are named in the error and nothing is saved.',
+    input: recipeFields,
+    output: savedShape,
+    readOnly: false,
+    async run(ctx, a) {
+      const { recipe } = await ctx.recipes.createRecipe({ recipe: recipeInput(a as RecipeArgs) });
+      return saved(ctx, recipe!, 'Draft saved');
+    },
+  }),
+
+  define({
+    name: 'update_recipe_draft',
+    title: 'Update a recipe draft',
+    description:
+      'Change a draft of the signed-in person: give the recipe and only the fields to change; lists (ingredient_sections, steps, tags…) ' +
+      'replace the whole list. Fails without changing anything if someone else changed the recipe meanwhile.',
+    input: { recipe: recipeRef, ...partial(recipeFields) },
+    output: savedShape,
+    readOnly: false,
+    async run(ctx, a) {
+      const { recipe: ref, ...changes } = a;
+      const { recipe: current } = await ctx.recipes.getRecipe({ key: recipeKey(ref) });
+      const merged = { ...recipeArgs(current!), ...definedOnly(changes) } as RecipeArgs;
+      const { recipe } = await ctx.recipes.updateRecipe({
+        id: current!.id,
+        recipe: recipeInput(merged),
+        expectedVersion: current!.version,
+      });
+      return saved(ctx, recipe!, 'Draft updated');
+    },
+  }),
+
+  define({
+    name: 'submit_recipe_for_review',
+    title: 'Submit a draft for review',
+    description:
+      'Send a complete draft of the signed-in person to the editors. It needs a summary, ingredients, steps, difficulty, a meal type and times; ' +
+      'the error lists what is missing. Published once an editor approves it.',
+    input: { recipe: recipeRef },
+    output: savedShape,
+    readOnly: false,
+    async run(ctx, a) {
+      const { recipe: current } = await ctx.recipes.getRecipe({ key: recipeKey(a.recipe) });
+      const { recipe } = await ctx.recipes.submitRecipe({ id: current!.id });
+      return saved(ctx, recipe!, 'Submitted for review');
+    },
+  }),
+
+  define({
+    name: 'rate_recipe',
+    title: 'Rate a recipe',
+    description:
+      'Rate a published recipe for the signed-in person, 1 to 5 stars, with an optional review. Rating again replaces the earlier rating. ' +
+      'Authors cannot rate their own recipes.',
+    input: {
+      recipe: recipeRef,
+      stars: z.number().int().min(1).max(5).describe('1 (yeet it) to 5 (eat it).'),
+      review: z.string().max(2000).optional().describe('What worked, what the cook changed.'),
+    },
+    output: { stars: z.number(), review: z.string(), average: z.number(), count: z.number() },
+    readOnly: false,
+    async run(ctx, a) {
+      const { recipe } = await ctx.recipes.getRecipe({ key: recipeKey(a.recipe) });
+      const res = await ctx.recipes.rateRecipe({ recipeId: recipe!.id, stars: a.stars, review: a.review ?? '' });
+      const summary = { average: res.summary?.average ?? 0, count: res.summary?.count ?? 0 };
+      return {
+        text: `Rated "${recipe!.title}" ${a.stars}/5. It now averages ${summary.average.toFixed(1)} from ${summary.count} ${summary.count === 1 ? 'rating' : 'ratings'}.`,
+        structured: { stars: res.rating?.stars ?? a.stars, review: res.rating?.review ?? '', ...summary },
+      };
+    },
+  }),
+
+  define({
+    name: 'list_my_recipes',
+    title: 'List my recipes',
+    description: "The signed-in person's recipes in every state (draft, in_review, published, archived), newest first, with editors' notes on rejected drafts.",
+    input: { status: z.enum(recipeStatuses).optional().describe('Only recipes in this state.') },
+    output: {
+      recipes: z.array(
+        z.object({ id: z.string(), slug: z.string(), title: z.string(), status: z.enum(recipeStatuses).nullable(), rejection_reason: z.string().nullable(), url: z.string() }),
+      ),
+    },
+    readOnly: true,
+    async run(ctx, a) {
+      const res = await ctx.recipes.listRecipes({
+        pageSize: 100,
+        sort: RecipeSort.NEWEST,
+        filter: { mine: true, status: a.status ? recipeStatus.toProto(a.status) : 0 },
+      });
+      const recipes = res.recipes.map((r) => ({
+        id: r.id,
+        slug: r.slug,
+        title: r.title,
+        status: statusName(r),
+        rejection_reason: r.rejectionReason || null,
+        url: `${ctx.publicUrl}/r/${r.slug}`,
+      }));
+      const text = recipes.length
+        ? recipes.map((r) => `- ${r.title} (\`${r.slug}\`): ${r.status}${r.rejection_reason ? ` — editor's note: ${r.rejection_reason}` : ''}`).join('\n')
+        : 'No recipes yet.';
+      return { text, structured: { recipes } };
+    },
+  }),
+];
+
+function saved(ctx: ToolContext, recipe: NonNullable<Awaited<ReturnType<ToolContext['recipes']['getRecipe']>>['recipe']>, what: string): ToolResult {
+  const structured = { id: recipe.id, slug: recipe.slug, url: `${ctx.publicUrl}/r/${recipe.slug}`, status: statusName(recipe), version: recipe.version };
+  return { text: `${what}: "${recipe.title}" (\`${recipe.slug}\`), now ${structured.status}. ${structured.url}`, structured };
+}
+
+function partial<S extends z.ZodRawShape>(shape: S): { [K in keyof S]: z.ZodOptional<S[K]> } {
+  return Object.fromEntries(Object.entries(shape).map(([k, v]) => [k, (v as z.ZodType).optional()])) as never;
+}
+
+const definedOnly = (o: Record<string, unknown>) => Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined));

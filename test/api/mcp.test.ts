@@ -1,0 +1,293 @@
+import path from 'node:path';
+import { Client } from '@modelcontextprotocol/sdk/client/index.js';
+import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';
+import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
+import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
+import pg from 'pg';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { oidcFlow, type Tokens } from '../support/oidc.ts';
+import { startTestPlatform, type TestPlatform } from '../support/platform.ts';
+import { drained } from '../support/queue.ts';
+import { recipeInput } from '../support/recipes.ts';
+
+/**
+ * The MCP server with the SDK's own client, over Streamable HTTP against the real server
+ * (and once over stdio): tokens come from the built-in issuer, data from the real API.
+ */
+const sessionSecret = 'mcp-test-session-secret-that-is-long-enough-0123';
+const root = path.resolve(import.meta.dirname, '../..');
+let t: TestPlatform;
+let db: pg.Client;
+let editor: Tokens; // the first account: admin, so also an editor
+let author: Tokens;
+const clients: Client[] = [];
+
+beforeAll(async () => {
+  // role all: the worker indexes what the editor approves, so search sees it
+  t = await startTestPlatform({ ROLE: 'all', SESSION_SECRET: sessionSecret, MCP_RATE_LIMIT: '1000' });
+  const flow = oidcFlow(t.baseUrl, t.config, sessionSecret);
+  editor = await flow.signUp({ email: 'erin@example.com', password: 'a long enough password', displayName: 'Erin Editor' });
+  author = await flow.signUp({ email: 'ada@example.com', password: 'another long password', displayName: 'Ada Author' });
+  db = new pg.Client({ connectionString: t.database.url });
+  await db.connect();
+  // a small published catalogue
+  const writer = t.recipes('chef', ['author']);
+  for (const title of ['Chicken Tikka Masala', 'Lemon Chicken Traybake', 'Mushroom Risotto']) {
+    const { recipe } = await writer.createRecipe({
+      recipe: recipeInput({ title, cuisines: [title.includes('Tikka') ? 'indian' : 'italian'], servings: 4 }),
+    });
+    await writer.submitRecipe({ id: recipe!.id });
+    await t.recipes('erin-dev', ['editor']).approveRecipe({ id: recipe!.id });
+  }
+  await drained(db);
+}, 120_000);
+afterAll(async () => {
+  for (const c of clients) await c.close();
+  await db?.end();
+  await t?.stop();
+});
+
+async function connect(token?: string): Promise<Client> {
+  const client = new Client({ name: 'eat-or-yeet-tests', version: '1.0.0' });
+  const headers: Record<string, string> = token ? { authorization: `Bearer ${token}` } : {};
+  await client.connect(new StreamableHTTPClientTransport(new URL(`${t.baseUrl}/mcp`), { requestInit: { headers } }));
+  clients.push(client);
+  return client;
+}
+
+const call = async (client: Client, name: string, args: Record<string, unknown>) =>
+  (await client.callTool({ name, arguments: args })) as CallToolResult;
+const text = (r: CallToolResult) => r.content.map((c) => (c.type === 'text' ? c.text : '')).join('\n');
+const data = <T = Record<string, unknown>>(r: CallToolResult) => {
+  if (r.isError) throw new Error(`tool error: ${text(r)}`);
+  return r.structuredContent as T;
+};
+
+const draft = {
+  title: 'Midnight Miso Ramen',
+  summary: 'A deep, savoury bowl for late nights.',
+  ingredient_sections: [
+    { name: 'Broth', ingredients: [{ quantity: 1, unit: 'l', item: 'chicken stock' }, { quantity: 3, unit: 'tbsp', item: 'white miso' }] },
+    { name: 'Bowl', ingredients: [{ quantity: 2, item: 'eggs', note: 'soft-boiled' }, { quantity: 200, unit: 'g', item: 'ramen noodles' }] },
+  ],
+  steps: ['Warm the stock and whisk in the miso.', 'Cook the noodles.', 'Serve the noodles in the broth with the eggs.'],
+  servings: 2,
+  prep_minutes: 10,
+  cook_minutes: 15,
+  difficulty: 'easy',
+  cuisines: ['japanese'],
+  meal_types: ['dinner'],
+  tags: ['noodles'],
+};
+
+const countRecipesOf = async (displayName: string) =>
+  Number(
+    (await db.query('select count(*) as n from recipes r join users u on u.id = r.author_id where u.display_name = $1', [displayName])).rows[0]
+      .n,
+  );
+
+describe('MCP over Streamable HTTP', () => {
+  it('lists its tools, each with a description and an input schema', async () => {
+    const { tools } = await (await connect()).listTools();
+    expect(tools.map((tool) => tool.name).sort()).toEqual([
+      'create_recipe_draft',
+      'get_recipe',
+      'list_facets',
+      'list_my_recipes',
+      'rate_recipe',
+      'search_recipes',
+      'submit_recipe_for_review',
+      'update_recipe_draft',
+    ]);
+    for (const tool of tools) {
+      expect(tool.description!.length).toBeGreaterThan(60);
+      expect(tool.inputSchema.type).toBe('object');
+      expect(tool.outputSchema?.type).toBe('object');
+    }
+    const create = tools.find((tool) => tool.name === 'create_recipe_draft')!;
+    expect(create.inputSchema.required).toEqual(expect.arrayContaining(['title', 'servings']));
+    expect(create.annotations).toMatchObject({ readOnlyHint: false, destructiveHint: false });
+  });
+
+  it('searches, with typo correction and filters, and lists facets', async () => {
+    const client = await connect();
+    const found = data<{ corrected_query: string; hits: Array<{ slug: string }> }>(
+      await call(client, 'search_recipes', { query: 'chiken', cuisines: ['italian'] }),
+    );
+    expect(found.corrected_query).toBe('chicken');
+    expect(found.hits.map((h) => h.slug)).toEqual(['lemon-chicken-traybake']);
+
+    const facets = data<{ facets: Array<{ name: string; values: Array<{ value: string; count: number }> }> }>(
+      await call(client, 'list_facets', { query: 'chicken' }),
+    );
+    expect(facets.facets.find((f) => f.name === 'cuisines')?.values).toEqual(
+      expect.arrayContaining([expect.objectContaining({ value: 'indian', count: 1 }), expect.objectContaining({ value: 'italian', count: 1 })]),
+    );
+  });
+
+  it('gets a recipe by slug or link, scaled to the servings asked for', async () => {
+    const client = await connect();
+    const result = await call(client, 'get_recipe', { recipe: `${t.baseUrl}/r/mushroom-risotto`, servings: 6 });
+    const recipe = data<{ title: string; servings: number; ingredient_sections: Array<{ ingredients: Array<{ quantity: number; text: string }> }> }>(result);
+    expect(recipe.title).toBe('Mushroom Risotto');
+    expect(recipe.servings).toBe(6);
+    // the test recipe: 800 g tomatoes for 4
+    expect(recipe.ingredient_sections[0]!.ingredients[0]).toMatchObject({ quantity: 1200, text: '1200 g tomatoes, chopped' });
+    expect(text(result)).toContain('Serves 6 (scaled from 4)');
+    expect(text(result)).toContain('- 1200 g tomatoes, chopped');
+
+    const missing = await call(client, 'get_recipe', { recipe: 'no-such-recipe' });
+    expect(missing.isError).toBe(true);
+    expect(text(missing)).toMatch(/^Not found/);
+  });
+
+  it('refuses to write for an anonymous client, and says how to sign in', async () => {
+    const result = await call(await connect(), 'create_recipe_draft', draft);
+    expect(result.isError).toBe(true);
+    expect(text(result)).toContain('Sign-in needed');
+    expect(text(result)).toContain('Authorization: Bearer');
+    const badToken = await call(await connect('not-a-token'), 'list_my_recipes', {});
+    expect(badToken.isError).toBe(true);
+  });
+
+  it('names the field when arguments are wrong, and saves nothing', async () => {
+    const client = await connect(author.access_token);
+    const before = await countRecipesOf('Ada Author');
+
+    // checked by the tool's schema
+    const shape = await call(client, 'create_recipe_draft', { ...draft, difficulty: 'fiendish' });
+    expect(shape.isError).toBe(true);
+    expect(text(shape)).toContain('difficulty');
+
+    // checked by the API, reported with the tool's argument names
+    const rules = await call(client, 'create_recipe_draft', { ...draft, prep_minutes: 30, cook_minutes: 30, total_minutes: 20 });
+    expect(rules.isError).toBe(true);
+    expect(text(rules)).toMatch(/^Invalid arguments/);
+    expect(text(rules)).toContain('- total_minutes:');
+
+    const nested = await call(client, 'create_recipe_draft', {
+      ...draft,
+      ingredient_sections: [{ ingredients: [{ quantity: 1, item: 'egg\u0000' }] }],
+    });
+    expect(nested.isError).toBe(true);
+    expect(text(nested)).toContain('ingredient_sections[0].ingredients[0].item');
+
+    expect(await countRecipesOf('Ada Author')).toBe(before);
+  });
+
+  it('creates a draft owned by the caller, lists it, updates it and submits it for review', async () => {
+    const client = await connect(author.access_token);
+    const created = data<{ id: string; slug: string; status: string }>(await call(client, 'create_recipe_draft', draft));
+    expect(created).toMatchObject({ slug: 'midnight-miso-ramen', status: 'draft' });
+    const row = (
+      await db.query('select r.status, u.display_name from recipes r join users u on u.id = r.author_id where r.id = $1', [created.id])
+    ).rows[0];
+    expect(row).toEqual({ status: 'draft', display_name: 'Ada Author' });
+
+    const mine = data<{ recipes: Array<{ slug: string; status: string }> }>(await call(client, 'list_my_recipes', {}));
+    expect(mine.recipes).toEqual([expect.objectContaining({ slug: 'midnight-miso-ramen', status: 'draft' })]);
+
+    const updated = data<{ version: number }>(
+      await call(client, 'update_recipe_draft', { recipe: 'midnight-miso-ramen', summary: 'Deep, savoury and done in 25 minutes.' }),
+    );
+    expect(updated.version).toBe(2);
+    const reread = data<{ summary: string; steps: string[] }>(await call(client, 'get_recipe', { recipe: 'midnight-miso-ramen' }));
+    expect(reread.summary).toBe('Deep, savoury and done in 25 minutes.');
+    expect(reread.steps).toHaveLength(3); // fields not given are kept
+
+    // someone else's draft is not theirs to see
+    const other = await call(await connect(editor.access_token), 'list_my_recipes', {});
+    expect(data<{ recipes: unknown[] }>(other).recipes).toEqual([]);
+
+    const submitted = data<{ status: string }>(await call(client, 'submit_recipe_for_review', { recipe: 'midnight-miso-ramen' }));
+    expect(submitted.status).toBe('in_review');
+    expect((await db.query('select status from recipes where id = $1', [created.id])).rows[0].status).toBe('in_review');
+  });
+
+  it('rates a recipe for the caller; the average updates', async () => {
+    const recipe = 'lemon-chicken-traybake';
+    const erin = await connect(editor.access_token);
+    const ada = await connect(author.access_token);
+    expect(data(await call(erin, 'rate_recipe', { recipe, stars: 5, review: 'Weeknight gold.' }))).toMatchObject({ average: 5, count: 1 });
+    expect(data(await call(ada, 'rate_recipe', { recipe, stars: 3 }))).toMatchObject({ average: 4, count: 2 });
+    expect(data(await call(ada, 'rate_recipe', { recipe, stars: 4 }))).toMatchObject({ average: 4.5, count: 2 }); // re-rating replaces
+    const read = data<{ rating: { average: number; count: number } }>(await call(ada, 'get_recipe', { recipe }));
+    expect(read.rating).toEqual({ average: 4.5, count: 2 });
+    const outOfRange = await call(ada, 'rate_recipe', { recipe, stars: 6 });
+    expect(outOfRange.isError).toBe(true);
+    expect(text(outOfRange)).toContain('stars');
+  });
+
+  it('offers published recipes as resources, and prompts', async () => {
+    const client = await connect();
+    const { resources } = await client.listResources();
+    expect(resources.map((r) => r.uri)).toEqual(expect.arrayContaining(['recipe://mushroom-risotto']));
+    expect(resources.map((r) => r.uri)).not.toContain('recipe://midnight-miso-ramen'); // in review
+    const { contents } = await client.readResource({ uri: 'recipe://mushroom-risotto' });
+    expect(contents[0]).toMatchObject({ mimeType: 'text/markdown' });
+    expect(String((contents[0] as { text: string }).text)).toMatch(/^# Mushroom Risotto/);
+
+    const { prompts } = await client.listPrompts();
+    expect(prompts.map((p) => p.name).sort()).toEqual(['recipe_from_text', 'review_my_draft']);
+    const prompt = await client.getPrompt({ name: 'recipe_from_text', arguments: { text: 'Grandma’s scones: flour, butter, milk…' } });
+    expect(JSON.stringify(prompt.messages)).toContain('create_recipe_draft');
+    expect(JSON.stringify(prompt.messages)).toContain('Grandma’s scones');
+  });
+
+  it('times every tool call like an RPC, under the tool name', async () => {
+    const metrics = await (await fetch(`${t.baseUrl}/metrics`)).text();
+    expect(metrics).toMatch(/yeet_rpc_duration_seconds_count\{method="mcp\/search_recipes",code="ok"\} [1-9]/);
+    expect(metrics).toMatch(/yeet_rpc_duration_seconds_count\{method="mcp\/create_recipe_draft",code="Unauthenticated"\} [1-9]/);
+    // and the RPCs it made, through the same policy wrapper
+    expect(metrics).toMatch(/yeet_rpc_duration_seconds_count\{method="yeet.v1.RecipeService\/CreateRecipe",code="ok"\} [1-9]/);
+  });
+
+  it('answers only POST: the server keeps no sessions', async () => {
+    expect((await fetch(`${t.baseUrl}/mcp`)).status).toBe(405);
+  });
+});
+
+describe('MCP rate limit', () => {
+  let limited: TestPlatform;
+  beforeAll(async () => {
+    limited = await startTestPlatform({ MCP_RATE_LIMIT: '3' });
+  });
+  afterAll(() => limited?.stop());
+
+  it('stops a runaway caller with a clear error, per caller', async () => {
+    const connectTo = async (handle: string) => {
+      const client = new Client({ name: 'runaway', version: '1.0.0' });
+      await client.connect(
+        new StreamableHTTPClientTransport(new URL(`${limited.baseUrl}/mcp`), { requestInit: { headers: { 'x-yeet-dev-user': handle } } }),
+      );
+      clients.push(client);
+      return client;
+    };
+    const runaway = await connectTo('runaway');
+    for (let i = 0; i < 3; i++) expect((await call(runaway, 'search_recipes', {})).isError).toBeFalsy();
+    const stopped = await call(runaway, 'search_recipes', {});
+    expect(stopped.isError).toBe(true);
+    expect(text(stopped)).toMatch(/^Too many requests: Too many tool calls; wait \d+ s/);
+    // someone else is not affected
+    expect((await call(await connectTo('calm'), 'search_recipes', {})).isError).toBeFalsy();
+  });
+});
+
+describe('MCP over stdio', () => {
+  it('starts, lists its tools and acts with the configured token', async () => {
+    const client = new Client({ name: 'desktop', version: '1.0.0' });
+    const transport = new StdioClientTransport({
+      command: process.execPath,
+      args: [path.join(root, 'apps/server/src/main.ts'), 'mcp', '--stdio'],
+      cwd: root,
+      env: { PATH: process.env.PATH ?? '', API_URL: t.baseUrl, PUBLIC_URL: t.baseUrl, MCP_ACCESS_TOKEN: author.access_token, LOG_LEVEL: 'warn' },
+      stderr: 'pipe',
+    });
+    await client.connect(transport);
+    clients.push(client);
+    const { tools } = await client.listTools();
+    expect(tools.map((tool) => tool.name)).toContain('search_recipes');
+    const mine = data<{ recipes: Array<{ slug: string }> }>(await call(client, 'list_my_recipes', {}));
+    expect(mine.recipes.map((r) => r.slug)).toContain('midnight-miso-ramen');
+  }, 30_000);
+});
