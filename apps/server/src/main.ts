@@ -5,6 +5,7 @@ import { migrateJobQueue } from '@yeet/worker';
 import { createConnectTransport } from '@connectrpc/connect-node';
 import { serveMcpOverStdio } from '@yeet/api';
 import { ConfigError, createLogger, createMetrics, createRateLimiter, loadConfig, type Config } from '@yeet/platform';
+import { CliAuth, credentialsPath } from './cli-auth.ts';
 import { startPlatform } from './runtime.ts';
 
 const usage = `Eat or Yeet
@@ -12,8 +13,11 @@ const usage = `Eat or Yeet
 Usage:
   yeet [start] [--role all|api|web|worker]   run the platform (default: everything, embedded database)
   yeet migrate                               apply database migrations to DATABASE_URL and exit
+  yeet login                                 sign this computer in (a code to confirm in the browser), for:
   yeet mcp --stdio                           MCP server on stdin/stdout for a desktop assistant, using the
-                                             platform at API_URL as the person MCP_ACCESS_TOKEN names
+                                             platform at API_URL as the signed-in person (or MCP_ACCESS_TOKEN)
+  yeet token                                 print a fresh access token of that sign-in (Authorization: Bearer …)
+  yeet logout                                forget and revoke this computer's sign-in
   yeet help
 
 Settings come from environment variables; see the README's configuration table.`;
@@ -52,6 +56,12 @@ async function main(): Promise<number> {
       return migrate(config, logger);
     case 'mcp':
       return mcp(config, Boolean(values.stdio));
+    case 'login':
+      return login(config);
+    case 'token':
+      return token(config);
+    case 'logout':
+      return logout(config);
     default:
       console.error(`Unknown command "${command}".\n\n${usage}`);
       return 2;
@@ -85,15 +95,52 @@ async function mcp(config: Config, stdio: boolean): Promise<number> {
     return 2;
   }
   const logger = createLogger({ level: config.logLevel, destination: process.stderr });
-  const token = config.mcp.accessToken;
-  if (!token) logger.warn('MCP_ACCESS_TOKEN is not set: only the public tools (search, read) will work');
+  const fixed = config.mcp.accessToken;
+  const auth = new CliAuth(config);
+  const signedIn = fixed !== null || (await auth.accessToken().catch(() => null)) !== null;
+  if (!signedIn) logger.warn('not signed in ("yeet login", or MCP_ACCESS_TOKEN): only the public tools (search, read) will work');
   await serveMcpOverStdio({
     transport: createConnectTransport({ baseUrl: `${config.apiUrl}/api`, httpVersion: '1.1', useBinaryFormat: true }),
-    credentials: async (): Promise<Record<string, string>> => (token ? { authorization: `Bearer ${token}` } : {}),
+    credentials: async (): Promise<Record<string, string>> => {
+      const bearer = fixed ?? (await auth.accessToken());
+      return bearer ? { authorization: `Bearer ${bearer}` } : {};
+    },
     publicUrl: config.publicUrl,
     telemetry: { logger, metrics: createMetrics({ defaultMetrics: false }) },
     limiter: createRateLimiter({ limit: config.mcp.rateLimit, windowMs: 60_000 }),
   });
+  return 0;
+}
+
+async function login(config: Config): Promise<number> {
+  const auth = new CliAuth(config);
+  const abort = new AbortController();
+  process.once('SIGINT', () => abort.abort());
+  try {
+    const signedIn = await auth.login((line) => console.log(line), abort.signal);
+    console.log(`Signed in${signedIn.name ? ` as ${signedIn.name}` : ''} at ${auth.issuer}; kept in ${credentialsPath()}.`);
+    console.log('"yeet mcp --stdio" and "yeet token" use this sign-in; "yeet logout" ends it.');
+    return 0;
+  } catch (error) {
+    if (abort.signal.aborted) return 130;
+    console.error(`Sign-in did not complete: ${error instanceof Error ? error.message : String(error)}`);
+    return 1;
+  }
+}
+
+async function token(config: Config): Promise<number> {
+  const value = await new CliAuth(config).accessToken();
+  if (!value) {
+    console.error('Not signed in (or the sign-in has expired): run "yeet login".');
+    return 1;
+  }
+  console.log(value);
+  return 0;
+}
+
+async function logout(config: Config): Promise<number> {
+  const auth = new CliAuth(config);
+  console.log((await auth.logout()) ? `Signed out of ${auth.issuer}.` : 'This computer was not signed in.');
   return 0;
 }
 

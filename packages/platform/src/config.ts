@@ -50,6 +50,7 @@ const schema = z.object({
   OIDC_AUDIENCE: z.string().min(1).optional(),
   OIDC_ROLES_CLAIM: z.string().min(1).optional(),
   OIDC_SCOPES: z.string().min(1).default('openid profile email offline_access'),
+  OIDC_CLI_CLIENT_ID: z.string().min(1).optional(),
   IMAGE_STORAGE: z.enum(['dir', 's3'], { error: 'use dir or s3' }).default('dir'),
   IMAGE_DIR: z.string().min(1).optional(),
   S3_BUCKET: z.string().min(3).optional(),
@@ -120,9 +121,12 @@ export interface OidcConfig {
   /** Where roles are in access tokens (a claim name or a dotted path); null: roles are managed here. */
   rolesClaim: string | null;
   scopes: string;
+  /** The client `yeet login` uses (device authorization grant); null: none configured at an external issuer. */
+  cliClientId: string | null;
 }
 
 export const builtInClientId = 'eat-or-yeet-web';
+export const builtInCliClientId = 'eat-or-yeet-cli';
 
 export interface ImageConfig {
   storage: { kind: 'dir'; dir: string } | { kind: 's3'; bucket: string; region: string; endpoint: string | null; forcePathStyle: boolean };
@@ -216,6 +220,7 @@ export function loadConfig(
       audience: e.OIDC_AUDIENCE ?? `${publicUrl}/api`,
       rolesClaim: e.OIDC_ROLES_CLAIM ?? null,
       scopes: e.OIDC_SCOPES,
+      cliClientId: e.OIDC_CLI_CLIENT_ID ?? (e.OIDC_ISSUER ? null : builtInCliClientId),
     },
     shutdownTimeoutMs: e.SHUTDOWN_TIMEOUT_MS,
   };

@@ -1,5 +1,6 @@
 /**
- * The built-in issuer's pages: sign in, create an account, sign out, and errors. Plain
+ * The built-in issuer's pages: sign in, create an account, sign out, connect a device
+ * (`yeet login`), and errors. Plain
  * server-rendered HTML (they must work before any app code loads), styled with the same
  * tokens as the web app, accessible: labelled fields, errors tied to their field and
  * announced, visible focus.
@@ -110,5 +111,45 @@ export function errorPage(title: string, message: string, retryHref = '/auth/log
     title,
     `<h1>${escape(title)}</h1><p>${escape(message)}</p>
 <a class="button" href="${escape(retryHref)}">Try again</a><a class="button secondary" href="/">Back to the recipes</a>`,
+  );
+}
+
+/**
+ * Step 1 of `yeet login` in the browser: type the code the terminal shows. oidc-provider
+ * hands over its form; we keep its action and anti-forgery token and lay out our own
+ * labelled field.
+ */
+export function deviceCodePage(o: { form: string; error?: string }) {
+  const action = /action="([^"]*)"/.exec(o.form)?.[1] ?? '';
+  const xsrf = /name="xsrf" value="([^"]*)"/.exec(o.form)?.[1] ?? '';
+  const code = /name="user_code"[^>]*?value="([^"]*)"|value="([^"]*)"[^>]*name="user_code"/.exec(o.form);
+  return layout(
+    'Connect an assistant',
+    `<h1>Connect an assistant</h1><p class="muted">Your terminal (or AI assistant) shows a code like <strong>BCDF-GHJK</strong>. Enter it here, then sign in.</p>
+${alert(o.error)}
+<form method="post" action="${escape(action)}" novalidate>
+<input type="hidden" name="xsrf" value="${escape(xsrf)}">
+${field({ name: 'user_code', label: 'Code', type: 'text', autocomplete: 'off', value: code?.[1] ?? code?.[2] ?? '', error: o.error ? 'Enter the code exactly as shown.' : undefined, autofocus: true })}
+<button type="submit">Continue</button></form>`,
+  );
+}
+
+/** Step 2: make sure the code is the one on the person's own screen. */
+export function deviceConfirmPage(o: { form: string; client: string; userCode: string }) {
+  return layout(
+    'Connect an assistant',
+    `<h1>Connect ${escape(o.client)}?</h1>
+<p>Check that your terminal shows this code:</p><p style="font-size:2rem;font-weight:700;letter-spacing:.1em;text-align:center">${escape(o.userCode)}</p>
+<p class="muted">It will be able to search and read recipes, write drafts, submit them and rate recipes as you, until you sign it out (<code>yeet logout</code>). If you did not start this, cancel.</p>
+${o.form}
+<button type="submit" form="op.deviceConfirmForm">Yes, connect it</button>
+<button type="submit" form="op.deviceConfirmForm" name="abort" value="yes" class="secondary">Cancel</button>`,
+  );
+}
+
+export function deviceDonePage() {
+  return layout(
+    'Assistant connected',
+    `<h1>Connected</h1><p>Your terminal has its sign-in now; you can close this page.</p><a class="button secondary" href="/">Back to the recipes</a>`,
   );
 }

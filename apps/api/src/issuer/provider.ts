@@ -1,9 +1,9 @@
 import type { Database, Kysely } from '@yeet/db';
-import { builtInIssuerPath } from '@yeet/platform';
+import { builtInCliClientId, builtInIssuerPath } from '@yeet/platform';
 import Provider, { errors, type Configuration, type KoaContextWithOIDC } from 'oidc-provider';
 import { PostgresOidcAdapter } from './adapter.ts';
 import type { IssuerSecrets } from './keys.ts';
-import { errorPage, signedOutPage, signOutPage } from './pages.ts';
+import { deviceCodePage, deviceConfirmPage, deviceDonePage, errorPage, signedOutPage, signOutPage } from './pages.ts';
 
 export interface IssuerOptions {
   /** Where people reach the platform; the issuer is `<publicUrl>/oidc`. */
@@ -25,8 +25,9 @@ export const apiScope = 'api';
 
 /**
  * The built-in OpenID Connect issuer (oidc-provider), for the embedded default: local
- * accounts, authorization code flow with PKCE for the web app, JWT access tokens for the
- * API (RFC 9068), refresh tokens, RP-initiated logout. Off when OIDC_ISSUER is set.
+ * accounts, authorization code flow with PKCE for the web app, the device authorization
+ * grant (RFC 8628) for `yeet login` (assistants' tokens), JWT access tokens for the API
+ * (RFC 9068), refresh tokens, RP-initiated logout. Off when OIDC_ISSUER is set.
  */
 export function createIssuer(o: IssuerOptions): Provider {
   const issuer = `${o.publicUrl}${builtInIssuerPath}`;
@@ -49,6 +50,15 @@ export function createIssuer(o: IssuerOptions): Provider {
         response_types: ['code'],
         redirect_uris: [`${o.publicUrl}/auth/callback`],
         post_logout_redirect_uris: [`${o.publicUrl}/`],
+      },
+      {
+        // `yeet login` on someone's computer: a public client, signed in through a browser.
+        client_id: builtInCliClientId,
+        client_name: 'Eat or Yeet for AI assistants',
+        token_endpoint_auth_method: 'none',
+        grant_types: ['urn:ietf:params:oauth:grant-type:device_code', 'refresh_token'],
+        response_types: [],
+        redirect_uris: [],
       },
     ],
     responseTypes: ['code'],
@@ -74,13 +84,13 @@ export function createIssuer(o: IssuerOptions): Provider {
       },
     },
     interactions: { url: (_ctx, interaction) => `${builtInIssuerPath}/interaction/${interaction.uid}` },
-    // The web app is first-party: its users are not asked to consent to it.
+    // The web app and the CLI are first-party: their users are not asked to consent to them.
     async loadExistingGrant(ctx: KoaContextWithOIDC) {
       const { client, session, result } = ctx.oidc;
       if (!client || !session?.accountId) return undefined;
       const grantId = result?.consent?.grantId ?? session.grantIdFor(client.clientId);
       if (grantId) return ctx.oidc.provider.Grant.find(grantId);
-      if (client.clientId !== o.client.id) return undefined;
+      if (client.clientId !== o.client.id && client.clientId !== builtInCliClientId) return undefined;
       const grant = new ctx.oidc.provider.Grant({ clientId: client.clientId, accountId: session.accountId });
       grant.addOIDCScope('openid email profile offline_access');
       grant.addResourceScope(o.audience, apiScope);
@@ -93,6 +103,24 @@ export function createIssuer(o: IssuerOptions): Provider {
       pushedAuthorizationRequests: { enabled: false },
       introspection: { enabled: false },
       revocation: { enabled: true },
+      deviceFlow: {
+        enabled: true,
+        // the user types it: no vowels (no words), no look-alikes, in two groups
+        charset: 'base-20',
+        mask: '****-****',
+        async userCodeInputSource(ctx, form, _out, err) {
+          ctx.type = 'html';
+          ctx.body = deviceCodePage({ form, error: err ? 'That code is not valid (or has expired). Check it on your screen and try again.' : undefined });
+        },
+        async userCodeConfirmSource(ctx, form, client, _deviceInfo, userCode) {
+          ctx.type = 'html';
+          ctx.body = deviceConfirmPage({ form, client: client.clientName ?? client.clientId, userCode });
+        },
+        async successSource(ctx) {
+          ctx.type = 'html';
+          ctx.body = deviceDonePage();
+        },
+      },
       resourceIndicators: {
         enabled: true,
         defaultResource: (_ctx, _client, oneOf) => (oneOf ? oneOf[0]! : o.audience),
@@ -123,6 +151,7 @@ export function createIssuer(o: IssuerOptions): Provider {
     ttl: {
       AccessToken: (_ctx, token) => (token as { resourceServer?: { accessTokenTTL?: number } }).resourceServer?.accessTokenTTL ?? 600,
       AuthorizationCode: 60,
+      DeviceCode: 10 * 60,
       IdToken: 60 * 60,
       RefreshToken: 14 * 24 * 60 * 60,
       Interaction: 30 * 60,
