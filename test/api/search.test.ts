@@ -98,6 +98,24 @@ describe('SearchRecipes: matching and relevance', () => {
     expect(result.correctedQuery).toBe(corrected);
   });
 
+  it('corrects a typo to the close words only, not to every word that shares letters', async () => {
+    // "chiken" is 0.5 similar to "chicken" and 0.3 to "chive": only the first is meant
+    const scones = await publish({ title: 'Chive Scones', tags: ['baking'], ingredientSections: ingredients('flour', 'chives', 'cheddar') });
+    await drained(db);
+    await db.query(`select graphile_worker.add_job('search.lexicon')`);
+    await drained(db, 'search.lexicon');
+    try {
+      expect(titles(await run({ query: 'chive ' }))).toEqual(['Chive Scones']);
+      const result = await run({ query: 'chiken ' });
+      expect(result.correctedQuery).toBe('chicken');
+      expect(titles(result)).not.toContain('Chive Scones');
+      expect(titles(result)).toContain('Chicken Tikka Masala');
+    } finally {
+      await api.recipes('erin', ['editor']).unpublishRecipe({ id: scones.id });
+      await drained(db);
+    }
+  });
+
   it.each([
     ['eggplant', 'Miso Glazed Aubergine'],
     ['zucchini', 'Courgette Fritters'],

@@ -89,15 +89,20 @@ export function searchSql(p: SearchSqlParams): RawBuilder<SearchSqlRow> {
       ) c
     ),
     corrections as (
+      -- the closest word, and a runner-up only when it is nearly as close: "chiken" means
+      -- chicken (0.5), not chive (0.3), but "pasti" may be pasta or pastis
       select t.ord, c.word, c.best from terms t
       cross join lateral (
-        select l.word, row_number() over (order by similarity(l.word, t.word) desc, l.doc_count desc) = 1 as best
+        select l.word, similarity(l.word, t.word) as sim,
+          max(similarity(l.word, t.word)) over () as top,
+          row_number() over (order by similarity(l.word, t.word) desc, l.doc_count desc) = 1 as best
         from search_lexicon l
         where not t.known and length(t.word) >= 3 and l.word % t.word
           and not exists (select 1 from completions c where c.ord = t.ord)
         order by similarity(l.word, t.word) desc, l.doc_count desc
         limit 2
       ) c
+      where c.sim >= c.top - 0.1
     ),
     alternatives as (
       select ord, word as alt from terms
