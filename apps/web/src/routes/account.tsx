@@ -3,7 +3,7 @@ import { useMutation, useQueryClient, useSuspenseQuery } from '@tanstack/react-q
 import { createFileRoute } from '@tanstack/react-router';
 import { Role, UserService } from '@yeet/contract';
 import { useId } from 'react';
-import { meQuery } from '../lib/api';
+import { meQuery, publicOrigin } from '../lib/api';
 import { requireUser } from '../lib/auth';
 import { describeError } from '../lib/errors';
 
@@ -76,6 +76,24 @@ function Account() {
           </p>
         ) : null}
       </form>
+
+      <section className="assistants" aria-labelledby={`${id}-assistants`}>
+        <h2 id={`${id}-assistants`}>AI assistants</h2>
+        <p>
+          An assistant that speaks MCP can search and read recipes here, and — once you connect it — write drafts, submit
+          them and rate recipes as you, under the same rules as this site.
+        </p>
+        <ul>
+          <li>
+            Server address: {/* the configured public URL on the server, the address bar's in the browser */}
+            <code suppressHydrationWarning>{`${publicOrigin()}/mcp`}</code>
+          </li>
+          <li>
+            On your computer, connect it with <code>yeet login</code>: it shows a code to confirm in this browser. Sign it
+            out with <code>yeet logout</code>.
+          </li>
+        </ul>
+      </section>
     </section>
   );
 }
