@@ -41,7 +41,9 @@ const runs = {
 export async function startPlatform(config: Config, logger: Logger): Promise<Platform> {
   const telemetry: Telemetry = { logger, metrics: createMetrics() };
   const cleanup: Array<() => Promise<void>> = [];
+  let stopping = false;
   const stop = async () => {
+    stopping = true;
     for (const step of cleanup.reverse()) {
       await step().catch((err: unknown) => logger.error({ err }, 'error while stopping'));
     }
@@ -53,7 +55,7 @@ export async function startPlatform(config: Config, logger: Logger): Promise<Pla
     let embedded: EmbeddedDatabase | null = null;
     let databaseUrl = '';
     if (needsDatabase) {
-      ({ database, embedded, url: databaseUrl } = await openDatabase(config, logger));
+      ({ database, embedded, url: databaseUrl } = await openDatabase(config, logger, () => stopping));
       const db = database;
       cleanup.push(() => db.close());
       if (embedded) {
@@ -97,7 +99,10 @@ export async function startPlatform(config: Config, logger: Logger): Promise<Pla
           cache.invalidate(connected);
           pageCache.clear(connected);
         },
-        onError: (err) => logger.warn({ err }, 'search change listener lost its connection; retrying'),
+        onError: (err) =>
+          stopping
+            ? logger.debug({ err }, 'search change listener closed during shutdown')
+            : logger.warn({ err }, 'search change listener lost its connection; retrying'),
       });
       cleanup.push(() => listener.close());
     }
@@ -111,6 +116,7 @@ export async function startPlatform(config: Config, logger: Logger): Promise<Pla
         logger,
         metrics: telemetry.metrics,
         concurrency: config.workerConcurrency,
+        stopping: () => stopping,
       });
       cleanup.push(() => worker.stop());
     }
@@ -169,6 +175,7 @@ export async function startPlatform(config: Config, logger: Logger): Promise<Pla
 async function openDatabase(
   config: Config,
   logger: Logger,
+  stopping: () => boolean,
 ): Promise<{ database: DatabaseHandle; embedded: EmbeddedDatabase | null; url: string }> {
   let url = config.database.url;
   let embedded: EmbeddedDatabase | null = null;
@@ -187,7 +194,10 @@ async function openDatabase(
   }
   const database = connectDatabase(url, {
     poolMax: config.database.poolMax,
-    onPoolError: (err) => logger.warn({ err }, 'idle database connection failed'),
+    // Ctrl-C in a terminal reaches the embedded server too, which then closes our
+    // connections while we shut down: expected then, worth a warning any other time.
+    onPoolError: (err) =>
+      stopping() ? logger.debug({ err }, 'database connection closed during shutdown') : logger.warn({ err }, 'idle database connection failed'),
   });
   return { database, embedded, url };
 }

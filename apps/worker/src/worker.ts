@@ -14,6 +14,8 @@ export interface WorkerOptions {
   logger: Logger;
   metrics: Metrics;
   concurrency: number;
+  /** True once the process is stopping: connection errors are expected then and logged at debug. */
+  stopping?: () => boolean;
 }
 
 /**
@@ -45,7 +47,7 @@ export async function startWorker(options: WorkerOptions): Promise<WorkerHandle>
     pgPool: options.pool,
     concurrency: options.concurrency,
     noHandleSignals: true, // the process's own shutdown stops the worker
-    logger: graphileLogger(logger),
+    logger: graphileLogger(logger, options.stopping),
     taskList,
     parsedCronItems: parseCronItems(
       catalogue.schedules.map((s) => ({ task: s.task, match: s.cron, identifier: s.task, options: { backfillPeriod: 0 } })),
@@ -98,11 +100,12 @@ function assertCatalogue(catalogue: JobCatalogue): void {
   }
 }
 
-function graphileLogger(logger: Logger): WorkerLogger {
+function graphileLogger(logger: Logger, stopping: () => boolean = () => false): WorkerLogger {
   const child = logger.child({ component: 'graphile-worker' });
   return new WorkerLogger((scope) => (level, message, meta) => {
     const fields = { ...scope, ...meta };
-    if (level === 'error') child.error(fields, message);
+    if ((level === 'error' || level === 'warning') && stopping()) child.debug(fields, message);
+    else if (level === 'error') child.error(fields, message);
     else if (level === 'warning') child.warn(fields, message);
     else if (level === 'info') child.debug(fields, message); // its info lines are per-job chatter
     else child.trace(fields, message);
