@@ -155,9 +155,13 @@ describe('MCP over Streamable HTTP', () => {
     const before = await countRecipesOf('Ada Author');
 
     // checked by the tool's schema
-    const shape = await call(client, 'create_recipe_draft', { ...draft, difficulty: 'fiendish' });
+    const shape = await call(client, 'create_recipe_draft', { ...draft, difficulty: 'fiendish', servings: 0 });
     expect(shape.isError).toBe(true);
-    expect(text(shape)).toContain('difficulty');
+    expect(text(shape)).toMatch(/^Invalid arguments/);
+    expect(text(shape)).toContain('- difficulty:');
+    expect(text(shape)).toContain('- servings:');
+    const deep = await call(client, 'create_recipe_draft', { ...draft, steps: ['Boil.', ''] });
+    expect(text(deep)).toContain('- steps[1]:');
 
     // checked by the API, reported with the tool's argument names
     const rules = await call(client, 'create_recipe_draft', { ...draft, prep_minutes: 30, cook_minutes: 30, total_minutes: 20 });
@@ -238,6 +242,8 @@ describe('MCP over Streamable HTTP', () => {
     const metrics = await (await fetch(`${t.baseUrl}/metrics`)).text();
     expect(metrics).toMatch(/yeet_rpc_duration_seconds_count\{method="mcp\/search_recipes",code="ok"\} [1-9]/);
     expect(metrics).toMatch(/yeet_rpc_duration_seconds_count\{method="mcp\/create_recipe_draft",code="Unauthenticated"\} [1-9]/);
+    // so do calls whose arguments the tool's schema refuses (stars: 6) before any RPC
+    expect(metrics).toMatch(/yeet_rpc_duration_seconds_count\{method="mcp\/rate_recipe",code="InvalidArgument"\} [1-9]/);
     // and the RPCs it made, through the same policy wrapper
     expect(metrics).toMatch(/yeet_rpc_duration_seconds_count\{method="yeet.v1.RecipeService\/CreateRecipe",code="ok"\} [1-9]/);
   });

@@ -1,9 +1,17 @@
 import { createClient, type Transport } from '@connectrpc/connect';
 import { McpServer, ResourceTemplate } from '@modelcontextprotocol/sdk/server/mcp.js';
-import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
+import {
+  CallToolRequestSchema,
+  ErrorCode,
+  ListToolsRequestSchema,
+  McpError,
+  type CallToolResult,
+  type Tool,
+} from '@modelcontextprotocol/sdk/types.js';
 import { RecipeService, RecipeSort, RecipeStatus, SearchService } from '@yeet/contract';
-import { resourceExhausted } from '@yeet/domain';
+import { invalidArgument, resourceExhausted } from '@yeet/domain';
 import type { RateLimiter, Telemetry } from '@yeet/platform';
+import { z } from 'zod';
 import { observe } from '../rpc/observe.ts';
 import { fullRecipe, toolErrorText } from './convert.ts';
 import { prompts } from './prompts.ts';
@@ -41,19 +49,16 @@ export function createMcpServer(o: McpServerOptions): McpServer {
   };
 
   const server = new McpServer({ name: 'eat-or-yeet', title: 'Eat or Yeet', version: '0.1.0' }, { instructions });
-  for (const tool of tools) {
-    server.registerTool(
-      tool.name,
-      {
-        title: tool.title,
-        description: tool.description,
-        inputSchema: tool.input,
-        outputSchema: tool.output,
-        annotations: { title: tool.title, readOnlyHint: tool.readOnly, destructiveHint: false, openWorldHint: false },
-      },
-      (args: Record<string, unknown>) => callTool(tool, args, clients, o),
-    );
-  }
+  // Tools are served here rather than through McpServer.registerTool so that every call,
+  // including one whose arguments fail the schema, is observed, rate-limited and answered
+  // with the same error shape as the API's own validation.
+  server.server.registerCapabilities({ tools: { listChanged: false } });
+  server.server.setRequestHandler(ListToolsRequestSchema, () => ({ tools: listing }));
+  server.server.setRequestHandler(CallToolRequestSchema, (request) => {
+    const tool = byName.get(request.params.name);
+    if (!tool) throw new McpError(ErrorCode.InvalidParams, `There is no tool "${request.params.name}"; tools/list names them.`);
+    return callTool(tool, request.params.arguments, clients, o);
+  });
 
   server.registerResource(
     'recipe',
@@ -81,17 +86,42 @@ export function createMcpServer(o: McpServerOptions): McpServer {
   return server;
 }
 
-async function callTool(tool: ToolDefinition, args: Record<string, unknown>, clients: ToolContext, o: McpServerOptions): Promise<CallToolResult> {
+interface ServedTool {
+  definition: ToolDefinition;
+  args: z.ZodObject;
+}
+
+const byName = new Map<string, ServedTool>(tools.map((t) => [t.name, { definition: t, args: z.object(t.input) }]));
+
+/** What tools/list answers: the same for every caller, so built once. */
+const listing: Tool[] = tools.map((t) => ({
+  name: t.name,
+  title: t.title,
+  description: t.description,
+  inputSchema: z.toJSONSchema(z.object(t.input), { io: 'input', target: 'draft-7' }) as Tool['inputSchema'],
+  outputSchema: z.toJSONSchema(z.object(t.output), { io: 'output', target: 'draft-7' }) as Tool['outputSchema'],
+  annotations: { title: t.title, readOnlyHint: t.readOnly, destructiveHint: false, openWorldHint: false },
+}));
+
+async function callTool(tool: ServedTool, args: unknown, clients: ToolContext, o: McpServerOptions): Promise<CallToolResult> {
+  const { definition } = tool;
   try {
-    return await observe(o.telemetry, { name: `mcp/${tool.name}`, system: 'mcp', caller: () => o.caller }, async () => {
+    return await observe(o.telemetry, { name: `mcp/${definition.name}`, system: 'mcp', caller: () => o.caller }, async () => {
       const wait = o.limiter.hit(o.caller);
       if (wait > 0) throw resourceExhausted(`Too many tool calls; wait ${Math.ceil(wait / 1000)} s before the next one.`);
-      const result = await tool.run(clients, args as never);
+      const parsed = tool.args.safeParse(args ?? {});
+      if (!parsed.success) throw invalidArgument(parsed.error.issues.map((i) => ({ field: argumentPathOf(i.path), description: i.message })));
+      const result = await definition.run(clients, parsed.data as never);
       return { content: [{ type: 'text' as const, text: result.text }], structuredContent: result.structured };
     });
   } catch (error) {
     return { content: [{ type: 'text', text: toolErrorText(error) }], isError: true };
   }
+}
+
+/** A zod issue path in the tool's own argument spelling: ["steps", 2] → "steps[2]". */
+function argumentPathOf(path: readonly PropertyKey[]): string {
+  return path.reduce<string>((at, key) => (typeof key === 'number' ? `${at}[${key}]` : at ? `${at}.${String(key)}` : String(key)), '');
 }
 
 /** The transport, with the caller's credentials on every call (the transport itself stays shared). */
