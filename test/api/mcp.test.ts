@@ -146,8 +146,18 @@ describe('MCP over Streamable HTTP', () => {
     expect(result.isError).toBe(true);
     expect(text(result)).toContain('Sign-in needed');
     expect(text(result)).toContain('Authorization: Bearer');
-    const badToken = await call(await connect('not-a-token'), 'list_my_recipes', {});
-    expect(badToken.isError).toBe(true);
+  });
+
+  it('answers 401 with a WWW-Authenticate challenge to a token it does not accept', async () => {
+    await expect(connect('not-a-token')).rejects.toThrow(/401|not accepted/);
+    const response = await fetch(`${t.baseUrl}/mcp`, {
+      method: 'POST',
+      headers: { authorization: 'Bearer expired.or.forged', 'content-type': 'application/json', accept: 'application/json, text/event-stream' },
+      body: JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'tools/list' }),
+    });
+    expect(response.status).toBe(401);
+    expect(response.headers.get('www-authenticate')).toMatch(/^Bearer error="invalid_token", error_description="The access token was not accepted/);
+    expect(((await response.json()) as { error: { message: string } }).error.message).toContain('yeet token');
   });
 
   it('names the field when arguments are wrong, and saves nothing', async () => {

@@ -23,13 +23,22 @@ export async function registerMcpRoute(
       const value = req.headers[name];
       if (typeof value === 'string') credentials[name] = value;
     }
+    const caller = await callerOf(credentials, req.ip, o.identity);
+    if ('refused' in caller) {
+      // RFC 6750 §3.1: a client holding a bad token hears so at once and can get a new one,
+      // rather than being served as anonymous and failing on its first write.
+      return reply
+        .code(401)
+        .header('www-authenticate', `Bearer error="invalid_token", error_description="${headerSafe(caller.refused)}"`)
+        .send({ jsonrpc: '2.0', error: { code: -32001, message: caller.refused }, id: null });
+    }
     const server = createMcpServer({
       transport: o.transport,
       credentials: async () => credentials,
       publicUrl: o.publicUrl,
       telemetry: o.telemetry,
       limiter: o.limiter,
-      caller: await callerOf(req, o.identity),
+      caller: caller.key,
     });
     const transport = new StreamableHTTPServerTransport({ sessionIdGenerator: undefined, enableJsonResponse: true });
     reply.raw.on('close', () => {
@@ -51,18 +60,26 @@ export async function registerMcpRoute(
   app.delete('/mcp', notAllowed);
 }
 
-/** Rate limits count per person when signed in, else per address. */
-async function callerOf(req: FastifyRequest, identity: IdentityResolver): Promise<string> {
-  const headers = new Headers();
-  for (const name of credentialHeaders) {
-    const value = req.headers[name];
-    if (typeof value === 'string') headers.set(name, value);
-  }
+/**
+ * Who is calling, as a rate-limit key: the person when signed in, else the address. A
+ * credential that was sent but not accepted is refused outright.
+ */
+async function callerOf(
+  credentials: Record<string, string>,
+  ip: string,
+  identity: IdentityResolver,
+): Promise<{ key: string } | { refused: string }> {
   try {
-    const caller = await identity.resolve(headers);
-    if (caller.kind === 'user') return `user:${caller.user.id}`;
-  } catch {
-    // a credential the API will refuse with a clear message; limit by address meanwhile
+    const caller = await identity.resolve(new Headers(credentials));
+    if (caller.kind === 'user') return { key: `user:${caller.user.id}` };
+  } catch (error) {
+    return { refused: error instanceof Error ? error.message : String(error) };
   }
-  return `ip:${req.ip}`;
+  if (/^bearer\s/i.test(credentials.authorization ?? '')) {
+    return { refused: 'The access token was not accepted: it has expired, was revoked, or was issued for another server. Get a new one (`yeet token` prints one) and connect again.' };
+  }
+  return { key: `ip:${ip}` };
 }
+
+/** RFC 6750's error_description allows printable ASCII except '"' and '\\'. */
+const headerSafe = (text: string) => text.replace(/["\\]/g, "'").replace(/[^\x20-\x7e]/g, '');
