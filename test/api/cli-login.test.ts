@@ -8,6 +8,7 @@ import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';
 import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
 import { UserService } from '@yeet/contract';
+import { CliAuth } from '../../apps/server/src/cli-auth.ts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { browse, CookieJar, follow, oidcFlow } from '../support/oidc.ts';
 import { startTestPlatform, type TestPlatform } from '../support/platform.ts';
@@ -120,6 +121,25 @@ describe('yeet login (device authorization grant)', () => {
     expect(JSON.parse(await readFile(file, 'utf8')).logins[`${t.baseUrl}/oidc`].accessToken).toBe(refreshed);
   }, 30_000);
 
+  it('refreshes once when several commands find the token expired at the same time', async () => {
+    // The issuer rotates refresh tokens and revokes the sign-in when one is used twice.
+    const expire = async () => {
+      const stored = JSON.parse(await readFile(file, 'utf8'));
+      stored.logins[`${t.baseUrl}/oidc`].expiresAt = 0;
+      await writeFile(file, JSON.stringify(stored));
+    };
+    await expire();
+    const tokens = await Promise.all([yeet(['token']), yeet(['token']), yeet(['token'])]);
+    expect(tokens.map((r) => r.code)).toEqual([0, 0, 0]);
+
+    await expire();
+    const sameProcess = [new CliAuth(t.config, file), new CliAuth(t.config, file)];
+    const [a, b] = await Promise.all(sameProcess.map((auth) => auth.accessToken()));
+    expect(a).toBeTruthy();
+    expect(b).toBe(a);
+    expect((await yeet(['token'])).code).toBe(0); // still signed in
+  }, 30_000);
+
   it('lets a desktop assistant act as the signed-in person over stdio', async () => {
     const client = new Client({ name: 'desktop', version: '1.0.0' });
     await client.connect(new StdioClientTransport({ command: process.execPath, args: [main, 'mcp', '--stdio'], cwd: root, env: env(), stderr: 'pipe' }));
@@ -150,6 +170,15 @@ describe('yeet login (device authorization grant)', () => {
     expect(token.code).toBe(1);
     expect(token.err).toContain('yeet login');
   }, 30_000);
+
+  it('forgets the sign-in even when the issuer cannot be reached', async () => {
+    const offline = path.join(home, 'offline.json');
+    const auth = new CliAuth({ ...t.config, publicUrl: 'http://127.0.0.1:9' }, offline);
+    const login = { issuer: auth.issuer, clientId: 'eat-or-yeet-cli', name: 'Ada', accessToken: 'a', refreshToken: 'r', expiresAt: 0 };
+    await writeFile(offline, JSON.stringify({ logins: { [auth.issuer]: login } }));
+    expect(await auth.logout()).toBe(true);
+    expect(JSON.parse(await readFile(offline, 'utf8')).logins).toEqual({});
+  });
 
   it('explains a mistyped code on an accessible page', async () => {
     const jar = new CookieJar();

@@ -1,6 +1,7 @@
-import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
+import { mkdir, open, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { builtInIssuerPath, type Config } from '@yeet/platform';
 import * as oidc from 'openid-client';
 
@@ -21,6 +22,10 @@ export function credentialsPath(env: NodeJS.ProcessEnv = process.env): string {
 }
 
 const refreshAheadSeconds = 60;
+/** A refresh takes one HTTP round trip; a lock older than this was left by a crashed process. */
+const staleLockMs = 30_000;
+
+const isFresh = (login: StoredLogin) => login.expiresAt - Date.now() / 1000 > refreshAheadSeconds;
 
 /**
  * Signs this computer in for the command-line tools (`yeet mcp --stdio`, `yeet token`)
@@ -67,10 +72,12 @@ export class CliAuth {
 
   /** A valid access token of the stored sign-in, refreshed when due; null when there is none. */
   async accessToken(): Promise<string | null> {
-    const login = await this.#load();
-    if (!login) return null;
-    if (login.expiresAt - Date.now() / 1000 > refreshAheadSeconds) return login.accessToken;
-    this.#refreshing ??= this.#refresh(login).finally(() => (this.#refreshing = null));
+    if (!this.#refreshing) {
+      const login = await this.#load();
+      if (!login) return null;
+      if (isFresh(login)) return login.accessToken;
+    }
+    this.#refreshing ??= this.#refreshOnce().finally(() => (this.#refreshing = null));
     return (await this.#refreshing)?.accessToken ?? null;
   }
 
@@ -80,10 +87,50 @@ export class CliAuth {
     if (!login) return false;
     if (login.refreshToken) {
       // best effort: the issuer may be unreachable; the local copy goes regardless
-      await oidc.tokenRevocation(await this.#config(), login.refreshToken).catch(() => undefined);
+      try {
+        await oidc.tokenRevocation(await this.#config(), login.refreshToken);
+      } catch {
+        // nothing to do: the token expires on its own
+      }
     }
     await this.#write(undefined);
     return true;
+  }
+
+  /**
+   * The issuer rotates refresh tokens and treats a reused one as stolen, revoking the whole
+   * sign-in. So only one process refreshes at a time (a lock file), and it first re-reads
+   * the file in case another one just did.
+   */
+  #refreshOnce(): Promise<StoredLogin | null> {
+    return this.#locked(async () => {
+      const login = await this.#load();
+      if (!login) return null;
+      return isFresh(login) ? login : this.#refresh(login);
+    });
+  }
+
+  async #locked<T>(run: () => Promise<T>): Promise<T> {
+    const lock = `${this.#file}.lock`;
+    await mkdir(path.dirname(this.#file), { recursive: true, mode: 0o700 });
+    const deadline = Date.now() + staleLockMs + 5_000;
+    for (;;) {
+      try {
+        await (await open(lock, 'wx', 0o600)).close();
+        break;
+      } catch (error) {
+        if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+        const since = await stat(lock).then((s) => s.mtimeMs, () => Date.now());
+        if (Date.now() - since > staleLockMs) await rm(lock, { force: true });
+        else if (Date.now() > deadline) throw new Error(`${lock} is held by another yeet command; if none is running, delete it.`);
+        else await sleep(25);
+      }
+    }
+    try {
+      return await run();
+    } finally {
+      await rm(lock, { force: true });
+    }
   }
 
   async #refresh(login: StoredLogin): Promise<StoredLogin | null> {
