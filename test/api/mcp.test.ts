@@ -20,6 +20,7 @@ let t: TestPlatform;
 let db: pg.Client;
 let editor: Tokens; // the first account: admin, so also an editor
 let author: Tokens;
+let reader: Tokens; // signed in, no editorial role
 const clients: Client[] = [];
 
 beforeAll(async () => {
@@ -28,6 +29,7 @@ beforeAll(async () => {
   const flow = oidcFlow(t.baseUrl, t.config, sessionSecret);
   editor = await flow.signUp({ email: 'erin@example.com', password: 'a long enough password', displayName: 'Erin Editor' });
   author = await flow.signUp({ email: 'ada@example.com', password: 'another long password', displayName: 'Ada Author' });
+  reader = await flow.signUp({ email: 'sam@example.com', password: 'yet another long password', displayName: 'Sam Reader' });
   db = new pg.Client({ connectionString: t.database.url });
   await db.connect();
   // a small published catalogue
@@ -52,6 +54,7 @@ async function connect(token?: string): Promise<Client> {
   const headers: Record<string, string> = token ? { authorization: `Bearer ${token}` } : {};
   await client.connect(new StreamableHTTPClientTransport(new URL(`${t.baseUrl}/mcp`), { requestInit: { headers } }));
   clients.push(client);
+  await client.listTools(); // from now on the client checks structured results against each tool's output schema
   return client;
 }
 
@@ -116,6 +119,15 @@ describe('MCP over Streamable HTTP', () => {
     );
     expect(found.corrected_query).toBe('chicken');
     expect(found.hits.map((h) => h.slug)).toEqual(['lemon-chicken-traybake']);
+    // with the commonest filter values among the matches, to narrow down
+    const withFacets = await call(client, 'search_recipes', { query: 'chicken' });
+    const cuisines = data<{ facets: Array<{ name: string; values: Array<{ value: string; count: number }> }> }>(withFacets).facets.find(
+      (f) => f.name === 'cuisines',
+    );
+    expect(cuisines?.values).toEqual(
+      expect.arrayContaining([expect.objectContaining({ value: 'indian', count: 1 }), expect.objectContaining({ value: 'italian', count: 1 })]),
+    );
+    expect(text(withFacets)).toMatch(/Among all matches:\n[^]*cuisines: .*indian \(1\)/);
 
     const facets = data<{ facets: Array<{ name: string; values: Array<{ value: string; count: number }> }> }>(
       await call(client, 'list_facets', { query: 'chicken' }),
@@ -135,6 +147,12 @@ describe('MCP over Streamable HTTP', () => {
     expect(recipe.ingredient_sections[0]!.ingredients[0]).toMatchObject({ quantity: 1200, text: '1200 g tomatoes, chopped' });
     expect(text(result)).toContain('Serves 6 (scaled from 4)');
     expect(text(result)).toContain('- 1200 g tomatoes, chopped');
+
+    // fractions stay fractions: 1 onion for 4 is ¾ onion for 3
+    const three = data<{ ingredient_sections: Array<{ ingredients: Array<{ quantity: number; text: string }> }> }>(
+      await call(client, 'get_recipe', { recipe: `${t.baseUrl}/r/mushroom-risotto/history`, servings: 3 }),
+    );
+    expect(three.ingredient_sections[0]!.ingredients[1]).toMatchObject({ quantity: 0.75, text: '¾ onion' });
 
     const missing = await call(client, 'get_recipe', { recipe: 'no-such-recipe' });
     expect(missing.isError).toBe(true);
@@ -186,6 +204,15 @@ describe('MCP over Streamable HTTP', () => {
     expect(nested.isError).toBe(true);
     expect(text(nested)).toContain('ingredient_sections[0].ingredients[0].item');
 
+    // an argument the tool does not have is an error, not silently dropped
+    const unknown = await call(client, 'create_recipe_draft', { ...draft, method: ['Boil.'] });
+    expect(text(unknown)).toContain('- method: is not an argument of this tool');
+    const unknownNested = await call(client, 'create_recipe_draft', {
+      ...draft,
+      ingredient_sections: [{ ingredients: [{ amount: 2, item: 'eggs' }] }],
+    });
+    expect(text(unknownNested)).toContain('- ingredient_sections[0].ingredients[0].amount: is not an argument');
+
     expect(await countRecipesOf('Ada Author')).toBe(before);
   });
 
@@ -201,21 +228,48 @@ describe('MCP over Streamable HTTP', () => {
     const mine = data<{ recipes: Array<{ slug: string; status: string }> }>(await call(client, 'list_my_recipes', {}));
     expect(mine.recipes).toEqual([expect.objectContaining({ slug: 'midnight-miso-ramen', status: 'draft' })]);
 
-    const updated = data<{ version: number }>(
-      await call(client, 'update_recipe_draft', { recipe: 'midnight-miso-ramen', summary: 'Deep, savoury and done in 25 minutes.' }),
-    );
-    expect(updated.version).toBe(2);
-    const reread = data<{ summary: string; steps: string[] }>(await call(client, 'get_recipe', { recipe: 'midnight-miso-ramen' }));
-    expect(reread.summary).toBe('Deep, savoury and done in 25 minutes.');
-    expect(reread.steps).toHaveLength(3); // fields not given are kept
+    type Read = Record<string, unknown> & { version: number; total_minutes: number; summary: string };
+    const read = async () => data<Read>(await call(client, 'get_recipe', { recipe: 'midnight-miso-ramen' }));
+    const original = await read();
+    expect(original.total_minutes).toBe(25); // prep + cook
 
-    // someone else's draft is not theirs to see
-    const other = await call(await connect(editor.access_token), 'list_my_recipes', {});
-    expect(data<{ recipes: unknown[] }>(other).recipes).toEqual([]);
+    const updated = data<{ version: number }>(
+      await call(client, 'update_recipe_draft', {
+        recipe: `${t.baseUrl}/r/midnight-miso-ramen/edit`,
+        summary: 'Deep, savoury and done in 50 minutes.',
+        cook_minutes: 40,
+        expected_version: original.version,
+      }),
+    );
+    expect(updated.version).toBe(original.version + 1);
+    const reread = await read();
+    expect(reread.summary).toBe('Deep, savoury and done in 50 minutes.');
+    expect(reread.total_minutes).toBe(50); // it was prep + cook, and follows them
+    // every field not given is kept as it was
+    const { summary: _s, cook_minutes: _c, total_minutes: _t, version: _v, ...rest } = reread;
+    const { summary: _s0, cook_minutes: _c0, total_minutes: _t0, version: _v0, ...restBefore } = original;
+    expect(rest).toEqual(restBefore);
+
+    // an update from a stale read changes nothing
+    const stale = await call(client, 'update_recipe_draft', { recipe: 'midnight-miso-ramen', title: 'Noon Ramen', expected_version: original.version });
+    expect(stale.isError).toBe(true);
+    expect(text(stale)).toContain('changed by someone else');
+    expect((await read()).version).toBe(updated.version);
+
+    // nobody else but editors can see the draft: not a signed-in reader, not anonymous, not as a resource
+    for (const outsider of [await connect(reader.access_token), await connect()]) {
+      expect(text(await call(outsider, 'get_recipe', { recipe: 'midnight-miso-ramen' }))).toMatch(/^Not found/);
+      await expect(outsider.readResource({ uri: 'recipe://midnight-miso-ramen' })).rejects.toThrow(/not found/i);
+    }
+    expect(data<{ recipes: unknown[] }>(await call(await connect(reader.access_token), 'list_my_recipes', {})).recipes).toEqual([]);
+    // resources are the published catalogue, even for the author
+    await expect(client.readResource({ uri: 'recipe://midnight-miso-ramen' })).rejects.toThrow(/not found/i);
 
     const submitted = data<{ status: string }>(await call(client, 'submit_recipe_for_review', { recipe: 'midnight-miso-ramen' }));
     expect(submitted.status).toBe('in_review');
     expect((await db.query('select status from recipes where id = $1', [created.id])).rows[0].status).toBe('in_review');
+    const late = await call(client, 'update_recipe_draft', { recipe: 'midnight-miso-ramen', summary: 'Too late.' });
+    expect(text(late)).toMatch(/^Not possible now: "Midnight Miso Ramen" is in_review, not a draft/);
   });
 
   it('rates a recipe for the caller; the average updates', async () => {
@@ -252,6 +306,8 @@ describe('MCP over Streamable HTTP', () => {
     const metrics = await (await fetch(`${t.baseUrl}/metrics`)).text();
     expect(metrics).toMatch(/yeet_rpc_duration_seconds_count\{method="mcp\/search_recipes",code="ok"\} [1-9]/);
     expect(metrics).toMatch(/yeet_rpc_duration_seconds_count\{method="mcp\/create_recipe_draft",code="Unauthenticated"\} [1-9]/);
+    // and resource reads
+    expect(metrics).toMatch(/yeet_rpc_duration_seconds_count\{method="mcp\/resources\/read",code="NotFound"\} [1-9]/);
     // so do calls whose arguments the tool's schema refuses (stars: 6) before any RPC
     expect(metrics).toMatch(/yeet_rpc_duration_seconds_count\{method="mcp\/rate_recipe",code="InvalidArgument"\} [1-9]/);
     // and the RPCs it made, through the same policy wrapper
@@ -283,7 +339,7 @@ describe('MCP rate limit', () => {
     for (let i = 0; i < 3; i++) expect((await call(runaway, 'search_recipes', {})).isError).toBeFalsy();
     const stopped = await call(runaway, 'search_recipes', {});
     expect(stopped.isError).toBe(true);
-    expect(text(stopped)).toMatch(/^Too many requests: Too many tool calls; wait \d+ s/);
+    expect(text(stopped)).toMatch(/^Too many requests: Too many calls from you; wait \d+ s/);
     // someone else is not affected
     expect((await call(await connectTo('calm'), 'search_recipes', {})).isError).toBeFalsy();
   });

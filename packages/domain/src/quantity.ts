@@ -15,8 +15,10 @@ const fractions: ReadonlyArray<readonly [number, string]> = [
   [3 / 4, '¾'],
 ];
 
-/** 1.5 → "1½", 0.333 → "⅓", 12.5 → "12½", 2.37 → "2.4", 250 → "250". */
+/** 1.5 → "1½", 0.333 → "⅓", 12.5 → "12½", 2.37 → "2.4", 250 → "250", 0.0156 → "0.02". */
 export function formatQuantity(q: number): string {
+  // below the smallest glyph, one significant figure: an eighth of ⅛ tsp is not "0 tsp"
+  if (q > 0 && q < 0.1) return String(Number(q.toPrecision(1)));
   const whole = Math.floor(q);
   const rest = q - whole;
   if (rest < 0.02) return String(whole);

@@ -10,6 +10,8 @@ describe('quantities', () => {
     [250, '250'],
     [0.999, '1'],
     [133.3, '133'],
+    [1 / 64, '0.02'], // an eighth of ⅛ tsp: small, but not nothing
+    [0.004, '0.004'],
   ])('%d reads as %s', (q, text) => expect(formatQuantity(q)).toBe(text));
 });
 
@@ -19,6 +21,7 @@ describe('scaling servings', () => {
     [{ quantity: 1, unit: 'cup', item: 'rice', note: '' }, 1.5, '1½ cups rice'],
     [{ quantity: 2, unit: 'cloves', item: 'garlic', note: '' }, 0.25, '½ clove garlic'],
     [{ quantity: 3, unit: '', item: 'eggs', note: '' }, 2, '6 eggs'],
+    [{ quantity: 0.125, unit: 'tsp', item: 'saffron', note: '' }, 1 / 8, '0.02 tsp saffron'],
     [{ unit: '', item: 'salt', note: 'to taste' }, 4, 'salt, to taste'],
     [{ quantity: 0.75, unit: 'tsp', item: 'cumin', note: '' }, 2, '1½ tsp cumin'],
   ])('%j × %d → %s', (ingredient, factor, text) => {

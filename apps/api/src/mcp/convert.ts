@@ -104,10 +104,10 @@ export function searchFilter(a: SearchArgs): MessageInitShape<typeof SearchFilte
   };
 }
 
-/** "cacio-e-pepe", a recipe id, or a link to the recipe's page. */
+/** "cacio-e-pepe", a recipe id, or a link to the recipe's page (or its edit or history page). */
 export function recipeKey(ref: string): { case: 'id' | 'slug'; value: string } {
   const trimmed = ref.trim();
-  const fromUrl = /\/r\/([a-z0-9-]+)\/?(?:[?#].*)?$/i.exec(trimmed)?.[1];
+  const fromUrl = /\/r\/([a-z0-9-]+)(?:\/(?:edit|history))?\/?(?:[?#].*)?$/i.exec(trimmed)?.[1];
   if (fromUrl) return { case: 'slug', value: fromUrl.toLowerCase() };
   return uuid.test(trimmed) ? { case: 'id', value: trimmed } : { case: 'slug', value: trimmed.toLowerCase() };
 }
@@ -164,7 +164,8 @@ export function fullRecipe(r: Recipe, publicUrl: string, servings: number) {
 
 export const statusName = (r: Recipe): RecipeStatus | null => recipeStatus.toDomain(r.status) ?? null;
 
-const round = (n: number) => Math.round(n * 100) / 100;
+/** Three significant figures, whole numbers from 100 up: 1/64 tsp stays 0.0156, not 0. */
+const round = (n: number) => (n >= 100 ? Math.round(n) : Number(n.toPrecision(3)));
 
 function names<D extends string>(values: number[], toDomain: (n: number) => D | undefined): D[] {
   return values.map(toDomain).filter((v): v is D => v !== undefined);
@@ -195,10 +196,14 @@ export function toolErrorText(error: unknown): string {
   return parts.join('\n');
 }
 
-/** "recipe.ingredientSections[0].ingredients[1].item" → "ingredient_sections[0].ingredients[1].item". */
+/** Request fields whose tool argument has another name. */
+const renamed: Record<string, string> = { id: 'recipe', recipeId: 'recipe', key: 'recipe', pageSize: 'limit', expectedVersion: 'expected_version' };
+
+/**
+ * A field of the API's request as the tool's argument: "recipe.ingredientSections[0].item" →
+ * "ingredient_sections[0].item", "filter.maxTotalMinutes" → "max_total_minutes".
+ */
 export function argumentPath(field: string): string {
-  return field
-    .replace(/^recipe\./, '')
-    .replace(/^steps\[(\d+)\]\.text$/, 'steps[$1]')
-    .replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`);
+  const path = field.replace(/^(?:recipe|filter)\./, '').replace(/^steps\[(\d+)\]\.text$/, 'steps[$1]');
+  return renamed[path] ?? path.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`);
 }

@@ -1,4 +1,4 @@
-import { createClient, type Transport } from '@connectrpc/connect';
+import { Code, ConnectError, createClient, type Transport } from '@connectrpc/connect';
 import { McpServer, ResourceTemplate } from '@modelcontextprotocol/sdk/server/mcp.js';
 import {
   CallToolRequestSchema,
@@ -9,7 +9,7 @@ import {
   type Tool,
 } from '@modelcontextprotocol/sdk/types.js';
 import { RecipeService, RecipeSort, RecipeStatus, SearchService } from '@yeet/contract';
-import { invalidArgument, resourceExhausted } from '@yeet/domain';
+import { invalidArgument, joinPath, notFound, resourceExhausted, type FieldViolation } from '@yeet/domain';
 import type { RateLimiter, Telemetry } from '@yeet/platform';
 import { z } from 'zod';
 import { observe } from '../rpc/observe.ts';
@@ -64,17 +64,20 @@ export function createMcpServer(o: McpServerOptions): McpServer {
     'recipe',
     new ResourceTemplate('recipe://{slug}', {
       // the newest published recipes, so a client can offer some; any slug can be read
-      list: async () => {
-        const { recipes } = await clients.recipes.listRecipes({ pageSize: 50, sort: RecipeSort.NEWEST, filter: { status: RecipeStatus.PUBLISHED } });
-        return { resources: recipes.map((r) => ({ uri: `recipe://${r.slug}`, name: r.slug, title: r.title, description: r.summary, mimeType: 'text/markdown' })) };
-      },
+      list: () =>
+        resourceCall(o, 'resources/list', async () => {
+          const { recipes } = await clients.recipes.listRecipes({ pageSize: 50, sort: RecipeSort.NEWEST, filter: { status: RecipeStatus.PUBLISHED } });
+          return { resources: recipes.map((r) => ({ uri: `recipe://${r.slug}`, name: r.slug, title: r.title, description: r.summary, mimeType: 'text/markdown' })) };
+        }),
     }),
     { title: 'Published recipe', description: 'A published recipe as Markdown: ingredients, method, times and rating.', mimeType: 'text/markdown' },
-    async (uri, { slug }) => {
-      const { recipe } = await clients.recipes.getRecipe({ key: { case: 'slug', value: String(slug) } });
-      if (!recipe || recipe.status !== RecipeStatus.PUBLISHED) throw new Error(`No published recipe at ${uri.href}.`);
-      return { contents: [{ uri: uri.href, mimeType: 'text/markdown', text: recipeMarkdown(fullRecipe(recipe, o.publicUrl, recipe.servings)) }] };
-    },
+    (uri, { slug }) =>
+      resourceCall(o, 'resources/read', async () => {
+        const { recipe } = await clients.recipes.getRecipe({ key: { case: 'slug', value: String(slug) } });
+        // its author and editors may read a draft with get_recipe; resources are the public catalogue
+        if (recipe!.status !== RecipeStatus.PUBLISHED) throw notFound(`A published recipe at ${uri.href}`);
+        return { contents: [{ uri: uri.href, mimeType: 'text/markdown', text: recipeMarkdown(fullRecipe(recipe!, o.publicUrl, recipe!.servings)) }] };
+      }),
   );
 
   for (const prompt of prompts) {
@@ -91,26 +94,33 @@ interface ServedTool {
   args: z.ZodObject;
 }
 
-const byName = new Map<string, ServedTool>(tools.map((t) => [t.name, { definition: t, args: z.object(t.input) }]));
+const byName = new Map<string, ServedTool>(tools.map((t) => [t.name, { definition: t, args: z.strictObject(t.input) }]));
 
 /** What tools/list answers: the same for every caller, so built once. */
 const listing: Tool[] = tools.map((t) => ({
   name: t.name,
   title: t.title,
   description: t.description,
-  inputSchema: z.toJSONSchema(z.object(t.input), { io: 'input', target: 'draft-7' }) as Tool['inputSchema'],
+  inputSchema: z.toJSONSchema(z.strictObject(t.input), { io: 'input', target: 'draft-7' }) as Tool['inputSchema'],
   outputSchema: z.toJSONSchema(z.object(t.output), { io: 'output', target: 'draft-7' }) as Tool['outputSchema'],
   annotations: { title: t.title, readOnlyHint: t.readOnly, destructiveHint: false, openWorldHint: false },
 }));
 
+/** One MCP request, observed like an RPC ("mcp/<name>") and counted against the caller's rate limit. */
+function guarded<T>(o: McpServerOptions, name: string, run: () => Promise<T>): Promise<T> {
+  return observe(o.telemetry, { name: `mcp/${name}`, system: 'mcp', caller: () => o.caller }, async () => {
+    const wait = o.limiter.hit(o.caller);
+    if (wait > 0) throw resourceExhausted(`Too many calls from you; wait ${Math.ceil(wait / 1000)} s before the next one.`);
+    return run();
+  });
+}
+
 async function callTool(tool: ServedTool, args: unknown, clients: ToolContext, o: McpServerOptions): Promise<CallToolResult> {
   const { definition } = tool;
   try {
-    return await observe(o.telemetry, { name: `mcp/${definition.name}`, system: 'mcp', caller: () => o.caller }, async () => {
-      const wait = o.limiter.hit(o.caller);
-      if (wait > 0) throw resourceExhausted(`Too many tool calls; wait ${Math.ceil(wait / 1000)} s before the next one.`);
+    return await guarded(o, definition.name, async () => {
       const parsed = tool.args.safeParse(args ?? {});
-      if (!parsed.success) throw invalidArgument(parsed.error.issues.map((i) => ({ field: argumentPathOf(i.path), description: i.message })));
+      if (!parsed.success) throw invalidArgument(parsed.error.issues.flatMap(violations));
       const result = await definition.run(clients, parsed.data as never);
       return { content: [{ type: 'text' as const, text: result.text }], structuredContent: result.structured };
     });
@@ -119,9 +129,25 @@ async function callTool(tool: ServedTool, args: unknown, clients: ToolContext, o
   }
 }
 
-/** A zod issue path in the tool's own argument spelling: ["steps", 2] → "steps[2]". */
-function argumentPathOf(path: readonly PropertyKey[]): string {
-  return path.reduce<string>((at, key) => (typeof key === 'number' ? `${at}[${key}]` : at ? `${at}.${String(key)}` : String(key)), '');
+/** Resource requests fail as JSON-RPC errors (not found: -32002, as the MCP spec has it). */
+async function resourceCall<T>(o: McpServerOptions, name: string, run: () => Promise<T>): Promise<T> {
+  try {
+    return await guarded(o, name, run);
+  } catch (error) {
+    const e = ConnectError.from(error);
+    throw new McpError(e.code === Code.NotFound ? resourceNotFound : ErrorCode.InternalError, toolErrorText(e));
+  }
+}
+
+const resourceNotFound = -32002;
+
+/** A zod issue as field violations in the tool's own argument spelling: ["steps", 2] → "steps[2]". */
+function violations(issue: z.core.$ZodIssue): FieldViolation[] {
+  const at = issue.path.reduce<string>((p, key) => (typeof key === 'number' ? `${p}[${key}]` : joinPath(p, String(key))), '');
+  if (issue.code === 'unrecognized_keys') {
+    return issue.keys.map((key) => ({ field: joinPath(at, key), description: 'is not an argument of this tool; see its input schema for the names' }));
+  }
+  return [{ field: at, description: issue.message }];
 }
 
 /** The transport, with the caller's credentials on every call (the transport itself stays shared). */

@@ -1,6 +1,6 @@
 import type { Client } from '@connectrpc/connect';
-import { RecipeSort, type RecipeService, type SearchService } from '@yeet/contract';
-import { dietaryFlags, difficulties, limits, mealTypes, recipeStatuses, searchSorts, timeBuckets } from '@yeet/domain';
+import { RecipeSort, RecipeStatus, type RecipeService, type Facet, type SearchService } from '@yeet/contract';
+import { dietaryFlags, difficulties, failedPrecondition, limits, mealTypes, recipeStatuses, searchSorts, timeBuckets } from '@yeet/domain';
 import { z } from 'zod';
 import { recipeStatus, searchSort } from '../handlers/enums.ts';
 import { fullRecipe, recipeArgs, recipeInput, recipeKey, recipeSummary, searchFilter, statusName, type RecipeArgs } from './convert.ts';
@@ -56,7 +56,7 @@ const filters = {
   dietary_flags: z.array(z.enum(dietaryFlags)).max(5).optional().describe('Diets, all of them must hold ("vegan" implies "vegetarian").'),
 };
 
-const ingredient = z.object({
+const ingredient = z.strictObject({
   quantity: z.number().positive().max(limits.quantity).optional().describe('Amount, as a number (1.5, not "1 1/2"). Leave out for "a pinch of salt"-style lines.'),
   unit: z.string().max(limits.unit).optional().describe('Unit as written: g, kg, ml, l, tsp, tbsp, cup, clove… Leave out for counted items ("2 eggs").'),
   item: z.string().min(1).max(limits.item).describe('What it is: "plain flour".'),
@@ -68,7 +68,7 @@ const recipeFields = {
   summary: z.string().max(limits.summary).optional().describe('One or two appetising sentences: what it is and why to cook it.'),
   ingredient_sections: z
     .array(
-      z.object({
+      z.strictObject({
         name: z.string().max(limits.sectionName).optional().describe('Section heading ("Dough", "Sauce"); leave out when there is one list.'),
         ingredients: z.array(ingredient).max(limits.ingredientsPerSection),
       }),
@@ -106,6 +106,9 @@ const summaryShape = {
   dietary_flags: z.array(z.string()),
   tags: z.array(z.string()),
 };
+const facetsShape = z.array(
+  z.object({ name: z.string(), values: z.array(z.object({ value: z.string(), label: z.string(), count: z.number() })) }),
+);
 const savedShape = { id: z.string(), slug: z.string(), url: z.string(), status: z.enum(recipeStatuses).nullable(), version: z.number() };
 
 // --- the tools ----------------------------------------------------------------------------
@@ -115,14 +118,15 @@ export const tools: ToolDefinition[] = [
     name: 'search_recipes',
     title: 'Search recipes',
     description:
-      'Search the published recipes by words and filters. Returns the best matches with slug, summary, total time, difficulty and rating; ' +
-      'pass a slug to get_recipe for the full recipe. Use list_facets to see which filter values exist.',
+      'Search the published recipes by words and filters. Returns the best matches with slug, summary, total time, difficulty and rating, ' +
+      'and the commonest filter values among all matches (to narrow down); pass a slug to get_recipe for the full recipe. ' +
+      'list_facets gives every filter value.',
     input: {
       ...filters,
       sort: z.enum(searchSorts).optional().describe('Default: relevance with a query, newest without.'),
       limit: z.number().int().min(1).max(50).optional().describe('How many results (default 10).'),
     },
-    output: { total: z.number(), corrected_query: z.string().nullable(), hits: z.array(z.object(summaryShape)) },
+    output: { total: z.number(), corrected_query: z.string().nullable(), hits: z.array(z.object(summaryShape)), facets: facetsShape },
     readOnly: true,
     async run(ctx, a) {
       const res = await ctx.search.searchRecipes({
@@ -130,15 +134,15 @@ export const tools: ToolDefinition[] = [
         filter: searchFilter(a),
         sort: a.sort ? searchSort.toProto(a.sort) : 0,
         pageSize: a.limit ?? 10,
-        skipFacets: true,
       });
       const hits = res.hits.map((h) => recipeSummary(h.recipe!, ctx.publicUrl));
+      const facets = facetCounts(res.facets, facetSummarySize);
       const head = res.correctedQuery ? `Showing results for "${res.correctedQuery}".\n` : '';
       const text =
         hits.length === 0
           ? `${head}No recipes match. Try fewer words or filters, or list_facets to see what exists.`
-          : `${head}${res.totalSize} recipes match; the first ${hits.length}:\n${hits.map(hitLine).join('\n')}`;
-      return { text, structured: { total: res.totalSize, corrected_query: res.correctedQuery || null, hits } };
+          : `${head}${res.totalSize} recipes match; the first ${hits.length}:\n${hits.map(hitLine).join('\n')}\n\nAmong all matches:\n${facetLines(facets)}`;
+      return { text, structured: { total: res.totalSize, corrected_query: res.correctedQuery || null, hits, facets } };
     },
   }),
 
@@ -149,22 +153,12 @@ export const tools: ToolDefinition[] = [
       'The filter values that exist (cuisines, meal types, difficulty, total time, tags, diets) with how many published recipes have each, ' +
       'for a query and filters or for everything. Counts within a facet ignore that facet\'s own selection, as in a shop\'s sidebar.',
     input: filters,
-    output: {
-      total: z.number(),
-      facets: z.array(z.object({ name: z.string(), values: z.array(z.object({ value: z.string(), label: z.string(), count: z.number() })) })),
-    },
+    output: { total: z.number(), facets: facetsShape },
     readOnly: true,
     async run(ctx, a) {
       const res = await ctx.search.searchRecipes({ query: a.query ?? '', filter: searchFilter(a), pageSize: 1 });
-      const facets = res.facets.map((f) => ({
-        name: f.name,
-        values: f.values.filter((v) => v.count > 0).map((v) => ({ value: v.value, label: v.label, count: v.count })),
-      }));
-      const text = [
-        `${res.totalSize} recipes.`,
-        ...facets.map((f) => `${f.name}: ${f.values.map((v) => `${v.value} (${v.count})`).join(', ') || '—'}`),
-      ].join('\n');
-      return { text, structured: { total: res.totalSize, facets } };
+      const facets = facetCounts(res.facets);
+      return { text: `${res.totalSize} recipes.\n${facetLines(facets)}`, structured: { total: res.totalSize, facets } };
     },
   }),
 
@@ -224,19 +218,34 @@ export const tools: ToolDefinition[] = [
     name: 'update_recipe_draft',
     title: 'Update a recipe draft',
     description:
-      'Change a draft of the signed-in person: give the recipe and only the fields to change; lists (ingredient_sections, steps, tags…) ' +
-      'replace the whole list. Fails without changing anything if someone else changed the recipe meanwhile.',
-    input: { recipe: recipeRef, ...partial(recipeFields) },
+      'Change a draft (status "draft") of the signed-in person: give the recipe and only the fields to change; lists (ingredient_sections, ' +
+      'steps, tags…) replace the whole list. A total time that was prep + cook follows changes to them. Pass expected_version (from ' +
+      'get_recipe) to fail without changing anything if the draft changed since you read it.',
+    input: {
+      recipe: recipeRef,
+      expected_version: z.number().int().min(1).optional().describe('The version you read with get_recipe; the update fails if the draft has moved on.'),
+      ...partial(recipeFields),
+    },
     output: savedShape,
     readOnly: false,
     async run(ctx, a) {
-      const { recipe: ref, ...changes } = a;
+      const { recipe: ref, expected_version: expectedVersion, ...changes } = a;
       const { recipe: current } = await ctx.recipes.getRecipe({ key: recipeKey(ref) });
-      const merged = { ...recipeArgs(current!), ...definedOnly(changes) } as RecipeArgs;
+      if (current!.status !== RecipeStatus.DRAFT) {
+        throw failedPrecondition(
+          `"${current!.title}" is ${statusName(current!)}, not a draft; this tool changes drafts only. Edit it on the website (${ctx.publicUrl}/r/${current!.slug}/edit).`,
+        );
+      }
+      const before = recipeArgs(current!);
+      const merged = { ...before, ...definedOnly(changes) } as RecipeArgs;
+      const timesChanged = changes.prep_minutes !== undefined || changes.cook_minutes !== undefined;
+      if (timesChanged && changes.total_minutes === undefined && before.total_minutes === (before.prep_minutes ?? 0) + (before.cook_minutes ?? 0)) {
+        delete merged.total_minutes; // it was derived: derive it again from the new times
+      }
       const { recipe } = await ctx.recipes.updateRecipe({
         id: current!.id,
         recipe: recipeInput(merged),
-        expectedVersion: current!.version,
+        expectedVersion: expectedVersion ?? current!.version,
       });
       return saved(ctx, recipe!, 'Draft updated');
     },
@@ -285,17 +294,19 @@ export const tools: ToolDefinition[] = [
   define({
     name: 'list_my_recipes',
     title: 'List my recipes',
-    description: "The signed-in person's recipes in every state (draft, in_review, published, archived), newest first, with editors' notes on rejected drafts.",
+    description:
+      "The signed-in person's recipes in every state (draft, in_review, published, archived), newest first (at most 100), with editors' notes on rejected drafts.",
     input: { status: z.enum(recipeStatuses).optional().describe('Only recipes in this state.') },
     output: {
       recipes: z.array(
         z.object({ id: z.string(), slug: z.string(), title: z.string(), status: z.enum(recipeStatuses).nullable(), rejection_reason: z.string().nullable(), url: z.string() }),
       ),
+      more: z.boolean().describe('True when there are older recipes than these; filter by status to see them.'),
     },
     readOnly: true,
     async run(ctx, a) {
       const res = await ctx.recipes.listRecipes({
-        pageSize: 100,
+        pageSize: myRecipesLimit,
         sort: RecipeSort.NEWEST,
         filter: { mine: true, status: a.status ? recipeStatus.toProto(a.status) : 0 },
       });
@@ -307,13 +318,29 @@ export const tools: ToolDefinition[] = [
         rejection_reason: r.rejectionReason || null,
         url: `${ctx.publicUrl}/r/${r.slug}`,
       }));
-      const text = recipes.length
-        ? recipes.map((r) => `- ${r.title} (\`${r.slug}\`): ${r.status}${r.rejection_reason ? ` — editor's note: ${r.rejection_reason}` : ''}`).join('\n')
-        : 'No recipes yet.';
-      return { text, structured: { recipes } };
+      const more = res.nextPageToken !== '';
+      const lines = recipes.map((r) => `- ${r.title} (\`${r.slug}\`): ${r.status}${r.rejection_reason ? ` — editor's note: ${r.rejection_reason}` : ''}`);
+      if (more) lines.push(`(the newest ${myRecipesLimit}; there are older ones — filter by status to see them)`);
+      return { text: lines.length ? lines.join('\n') : 'No recipes yet.', structured: { recipes, more } };
     },
   }),
 ];
+
+/** How many values of each facet search_recipes reports: enough to suggest a next filter. */
+const facetSummarySize = 5;
+const myRecipesLimit = 100;
+
+/** Facet values that occur, in the API's order; with `top`, only the commonest `top` of each. */
+function facetCounts(facets: Facet[], top?: number) {
+  return facets.map((f) => {
+    const present = f.values.filter((v) => v.count > 0);
+    const values = top === undefined ? present : [...present].sort((x, y) => y.count - x.count).slice(0, top);
+    return { name: f.name, values: values.map((v) => ({ value: v.value, label: v.label, count: v.count })) };
+  });
+}
+
+const facetLines = (facets: ReturnType<typeof facetCounts>) =>
+  facets.map((f) => `${f.name}: ${f.values.map((v) => `${v.value} (${v.count})`).join(', ') || '—'}`).join('\n');
 
 function saved(ctx: ToolContext, recipe: NonNullable<Awaited<ReturnType<ToolContext['recipes']['getRecipe']>>['recipe']>, what: string): ToolResult {
   const structured = { id: recipe.id, slug: recipe.slug, url: `${ctx.publicUrl}/r/${recipe.slug}`, status: statusName(recipe), version: recipe.version };
