@@ -114,9 +114,9 @@ describe('MCP over Streamable HTTP', () => {
 
   it('searches, with typo correction and filters, and lists facets', async () => {
     const client = await connect();
-    const found = data<{ corrected_query: string; hits: Array<{ slug: string }> }>(
-      await call(client, 'search_recipes', { query: 'chiken', cuisines: ['italian'] }),
-    );
+    const one = await call(client, 'search_recipes', { query: 'chiken', cuisines: ['italian'] });
+    expect(text(one)).toContain('Showing results for "chicken".\n1 recipe matches:');
+    const found = data<{ corrected_query: string; hits: Array<{ slug: string }> }>(one);
     expect(found.corrected_query).toBe('chicken');
     expect(found.hits.map((h) => h.slug)).toEqual(['lemon-chicken-traybake']);
     // with the commonest filter values among the matches, to narrow down

@@ -141,7 +141,7 @@ export const tools: ToolDefinition[] = [
       const text =
         hits.length === 0
           ? `${head}No recipes match. Try fewer words or filters, or list_facets to see what exists.`
-          : `${head}${res.totalSize} recipes match; the first ${hits.length}:\n${hits.map(hitLine).join('\n')}\n\nAmong all matches:\n${facetLines(facets)}`;
+          : `${head}${matchCount(res.totalSize, hits.length)}:\n${hits.map(hitLine).join('\n')}\n\nAmong all matches:\n${facetLines(facets)}`;
       return { text, structured: { total: res.totalSize, corrected_query: res.correctedQuery || null, hits, facets } };
     },
   }),
@@ -338,6 +338,9 @@ function facetCounts(facets: Facet[], top?: number) {
     return { name: f.name, values: values.map((v) => ({ value: v.value, label: v.label, count: v.count })) };
   });
 }
+
+const matchCount = (total: number, shown: number) =>
+  total === 1 ? '1 recipe matches' : shown === total ? `${total} recipes match` : `${total} recipes match; the first ${shown}`;
 
 const facetLines = (facets: ReturnType<typeof facetCounts>) =>
   facets.map((f) => `${f.name}: ${f.values.map((v) => `${v.value} (${v.count})`).join(', ') || '—'}`).join('\n');
