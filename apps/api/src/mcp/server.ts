@@ -1,5 +1,6 @@
 import { Code, ConnectError, createClient, type Transport } from '@connectrpc/connect';
 import { McpServer, ResourceTemplate } from '@modelcontextprotocol/sdk/server/mcp.js';
+import { AjvJsonSchemaValidator } from '@modelcontextprotocol/sdk/validation/ajv';
 import {
   CallToolRequestSchema,
   ErrorCode,
@@ -48,7 +49,7 @@ export function createMcpServer(o: McpServerOptions): McpServer {
     publicUrl: o.publicUrl,
   };
 
-  const server = new McpServer({ name: 'eat-or-yeet', title: 'Eat or Yeet', version: '0.1.0' }, { instructions });
+  const server = new McpServer({ name: 'eat-or-yeet', title: 'Eat or Yeet', version: '0.1.0' }, { instructions, jsonSchemaValidator });
   // Tools are served here rather than through McpServer.registerTool so that every call,
   // including one whose arguments fail the schema, is observed, rate-limited and answered
   // with the same error shape as the API's own validation.
@@ -88,6 +89,9 @@ export function createMcpServer(o: McpServerOptions): McpServer {
   }
   return server;
 }
+
+// One for all servers: the SDK builds a new Ajv per server otherwise, and /mcp makes a server per request.
+const jsonSchemaValidator = new AjvJsonSchemaValidator();
 
 interface ServedTool {
   definition: ToolDefinition;
