@@ -12,14 +12,12 @@
  * Uses DATABASE_URL when set (a database it may fill), else an embedded PostgreSQL kept
  * under .data/bench.
  */
-import path from 'node:path';
 import { parseArgs } from 'node:util';
 import autocannon from 'autocannon';
-import { freePort, startEmbeddedPostgres } from '@yeet/db';
-import { withDatabase } from '@yeet/db/testing';
+import { freePort } from '@yeet/db';
 import { createLogger, loadConfig } from '@yeet/platform';
-import pg from 'pg';
 import { startPlatform } from '../apps/server/src/runtime.ts';
+import { benchDatabase } from './database.ts';
 import { percentiles, table } from './stats.ts';
 
 const { values: args } = parseArgs({
@@ -29,20 +27,7 @@ const seconds = Number(args.seconds);
 const connections = Number(args.connections);
 const calls = Number(args.calls);
 
-const root = path.resolve(import.meta.dirname, '..');
-let adminUrl = process.env.DATABASE_URL;
-let stopEmbedded = async () => {};
-if (!adminUrl) {
-  const embedded = await startEmbeddedPostgres({ dataDir: path.join(root, '.data/bench'), port: 0 });
-  adminUrl = embedded.url;
-  stopEmbedded = embedded.stop;
-}
-const dbName = 'yeet_bench_mcp';
-const admin = new pg.Client({ connectionString: adminUrl });
-await admin.connect();
-const fresh = (await admin.query('select 1 from pg_database where datname = $1', [dbName])).rowCount === 0;
-if (fresh) await admin.query(`create database ${dbName}`);
-await admin.end();
+const database = await benchDatabase('yeet_bench_mcp');
 
 const port = await freePort();
 const platform = await startPlatform(
@@ -50,8 +35,8 @@ const platform = await startPlatform(
     ROLE: 'api',
     PORT: String(port),
     PUBLIC_URL: `http://127.0.0.1:${port}`,
-    DATABASE_URL: withDatabase(adminUrl, dbName),
-    SEED_DEMO: fresh ? 'always' : 'never',
+    DATABASE_URL: database.url,
+    SEED_DEMO: database.fresh ? 'always' : 'never',
     MCP_RATE_LIMIT: '100000',
     LOG_LEVEL: 'error',
   }),
@@ -125,4 +110,4 @@ console.log(`\nMCP benchmark — ${calls} sequential calls per side, then ${conn
 console.log(table(['call', 'p50 ms', 'p95 ms', 'req/s'], rows));
 
 await platform.stop();
-await stopEmbedded();
+await database.stop();

@@ -11,8 +11,7 @@ import { parseArgs } from 'node:util';
 import { createClient, type Interceptor } from '@connectrpc/connect';
 import { createConnectTransport } from '@connectrpc/connect-node';
 import { DietaryFlag, Difficulty, MealType, RecipeService, SearchService, TimeBucket } from '@yeet/contract';
-import { connectDatabase, migrateToLatest, sql, startEmbeddedPostgres } from '@yeet/db';
-import { withDatabase } from '@yeet/db/testing';
+import { connectDatabase, migrateToLatest, sql } from '@yeet/db';
 import { parseSearchText } from '@yeet/domain';
 import { createLogger, loadConfig } from '@yeet/platform';
 import pg from 'pg';
@@ -21,6 +20,7 @@ import { rebuildLexiconSql, upsertDocumentsSql } from '../apps/api/src/search/in
 import { toSqlParams } from '../apps/api/src/search/postgres.engine.ts';
 import { searchSql } from '../apps/api/src/search/search-sql.ts';
 import { startPlatform } from '../apps/server/src/runtime.ts';
+import { benchDatabase } from './database.ts';
 import { generateRecipes } from './generate.ts';
 import { percentiles, table } from './stats.ts';
 
@@ -31,21 +31,8 @@ const count = Number(args.recipes);
 const rounds = Number(args.rounds);
 
 // --- database ---------------------------------------------------------------------------
-let adminUrl = process.env.DATABASE_URL;
-let stopEmbedded = async () => {};
-if (!adminUrl) {
-  const embedded = await startEmbeddedPostgres({ dataDir: '.data/bench', port: 0 });
-  adminUrl = embedded.url;
-  stopEmbedded = embedded.stop;
-}
-const dbName = `yeet_bench_${count}`;
-const admin = new pg.Client({ connectionString: adminUrl });
-await admin.connect();
-if ((await admin.query('select 1 from pg_database where datname = $1', [dbName])).rowCount === 0) {
-  await admin.query(`create database ${dbName}`);
-}
-await admin.end();
-const url = withDatabase(adminUrl, dbName);
+const database = await benchDatabase(`yeet_bench_${count}`);
+const url = database.url;
 
 const setup = connectDatabase(url, { poolMax: 2 });
 await migrateToLatest(setup.db);
@@ -225,4 +212,4 @@ console.log('\nTargets: SearchRecipes p95 ≤ 10 ms and ≤ 1.5× SQL; SuggestRe
 
 await Promise.all([cold.stop(), warm.stop(), worker.stop()]);
 await raw.close();
-await stopEmbedded();
+await database.stop();

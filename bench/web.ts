@@ -16,13 +16,12 @@ import http from 'node:http';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import autocannon from 'autocannon';
-import { freePort, startEmbeddedPostgres } from '@yeet/db';
-import { withDatabase } from '@yeet/db/testing';
+import { freePort } from '@yeet/db';
 import { createLogger, loadConfig } from '@yeet/platform';
-import pg from 'pg';
 import { chromium } from 'playwright-core';
 import { startPlatform } from '../apps/server/src/runtime.ts';
 import { chromiumPath } from '../test/support/browser.ts';
+import { benchDatabase } from './database.ts';
 import { percentiles, table } from './stats.ts';
 
 // React picks its production build by NODE_ENV, as `npm start` does (apps/server/src/main.ts).
@@ -40,19 +39,7 @@ const root = path.resolve(import.meta.dirname, '..');
 if (!existsSync(path.join(root, 'apps/web/dist/server/server.js'))) throw new Error('Build the web app first: npm run build');
 
 // --- database and platform ----------------------------------------------------------------
-let adminUrl = process.env.DATABASE_URL;
-let stopEmbedded = async () => {};
-if (!adminUrl) {
-  const embedded = await startEmbeddedPostgres({ dataDir: path.join(root, '.data/bench'), port: 0 });
-  adminUrl = embedded.url;
-  stopEmbedded = embedded.stop;
-}
-const dbName = 'yeet_bench_web';
-const admin = new pg.Client({ connectionString: adminUrl });
-await admin.connect();
-const fresh = (await admin.query('select 1 from pg_database where datname = $1', [dbName])).rowCount === 0;
-if (fresh) await admin.query(`create database ${dbName}`);
-await admin.end();
+const database = await benchDatabase('yeet_bench_web');
 
 // A known port: server-side rendering calls the API on it.
 const port = await freePort();
@@ -61,8 +48,8 @@ const platform = await startPlatform(
     ROLE: 'all',
     PORT: String(port),
     PUBLIC_URL: `http://127.0.0.1:${port}`,
-    DATABASE_URL: withDatabase(adminUrl, dbName),
-    SEED_DEMO: fresh ? 'always' : 'never',
+    DATABASE_URL: database.url,
+    SEED_DEMO: database.fresh ? 'always' : 'never',
     SESSION_SECRET: 'bench-web-session-secret-0123456789abcdef',
     LOG_LEVEL: 'error',
   }),
@@ -168,4 +155,4 @@ console.log('Targets: SSR throughput ≥ 40% of the bare server; LCP < 1000 ms.'
 await new Promise((r) => bare.close(r));
 await uncached.stop();
 await platform.stop();
-await stopEmbedded();
+await database.stop();
