@@ -9,15 +9,12 @@ import {
   deriveSecret,
   instrument,
   signInSettings,
-  webSessionCodec,
   type ImageConfig,
   type OidcConfig,
   type SignInSettings,
   type Telemetry,
 } from '@yeet/platform';
 import type { FastifyInstance } from 'fastify';
-import type Provider from 'oidc-provider';
-import { AccountController, localIssuer } from './controllers/account.controller.ts';
 import { ImageController } from './controllers/image.controller.ts';
 import { RatingController } from './controllers/rating.controller.ts';
 import { RecipeController } from './controllers/recipe.controller.ts';
@@ -28,17 +25,14 @@ import { recipeConverter } from './handlers/recipe.convert.ts';
 import { recipeHandlers } from './handlers/recipe.handler.ts';
 import { searchHandlers } from './handlers/search.handler.ts';
 import { userHandlers } from './handlers/user.handler.ts';
-import { userinfoProfile } from './identity/external-profile.ts';
-import { createTokenVerifier, discovery } from './identity/token-verifier.ts';
+import { createIdentity } from './identity/create-identity.ts';
 import { sweepExpiredOidcPayloads } from './issuer/adapter.ts';
-import { generateIssuerSecrets, issuerSecretsKey, publicKeySet, type IssuerSecrets } from './issuer/keys.ts';
-import { createIssuer } from './issuer/provider.ts';
 import { registerIssuer } from './issuer/routes.ts';
 import { registerUploadRoute, uploadUrlSigner } from './images/upload-route.ts';
 import { ImageUrls } from './images/urls.ts';
 import { createJobCatalogue, type JobCatalogue } from './jobs/tasks.ts';
 import { registerMcpRoute } from './mcp/http.ts';
-import { DevHeaderIdentity, IdentityChain, TokenIdentity } from './rpc/identity.ts';
+import { DevHeaderIdentity, IdentityChain } from './rpc/identity.ts';
 import { imagePolicies, recipePolicies, searchPolicies, userPolicies } from './rpc/policies.ts';
 import { secureService, type RpcDependencies } from './rpc/service.ts';
 import { CachingSearchEngine } from './search/cache.ts';
@@ -103,49 +97,18 @@ export async function createApi(deps: ApiDependencies): Promise<Api> {
   const sessionSecret =
     deps.sessionSecret ?? (await data.stores.meta.getOrCreate('session_secret', () => randomBytes(32).toString('base64url')));
   const signIn = signInSettings({ publicUrl: deps.publicUrl, oidc }, sessionSecret);
-  const { builtIn, issuer: issuerUrl } = signIn;
 
-  let issuer: { provider: Provider; accounts: AccountController } | null = null;
-  let tokens: TokenIdentity;
-  const identityBase = {
-    audience: oidc.audience,
-    rolesClaim: oidc.rolesClaim,
-    sessions: webSessionCodec(sessionSecret),
+  const { issuer, tokens } = await createIdentity({
+    db: deps.db,
+    data,
     users,
-    logger: telemetry.logger,
-  };
-  if (builtIn) {
-    const secrets = await data.stores.meta.getOrCreate<IssuerSecrets>(issuerSecretsKey, generateIssuerSecrets);
-    const accounts = controller('AccountController', new AccountController(data));
-    const profile = async (accountId: string) => accounts.profile(accountId);
-    issuer = {
-      accounts,
-      provider: createIssuer({
-        publicUrl: deps.publicUrl,
-        audience: oidc.audience,
-        db: deps.db,
-        secrets,
-        client: { id: signIn.clientId, secret: signIn.clientSecret! },
-        trustProxy: deps.trustProxy,
-        profile,
-        onError: (err) => telemetry.logger.error({ err }, 'built-in issuer failed'),
-      }),
-    };
-    tokens = new TokenIdentity({
-      ...identityBase,
-      verifier: createTokenVerifier({ issuer: issuerUrl, audience: oidc.audience, keys: { kind: 'local', keySet: publicKeySet(secrets) } }),
-      issuerKey: localIssuer,
-      profile: async (subject) => (await profile(subject)) ?? { displayName: 'Cook', email: null },
-    });
-  } else {
-    const metadata = discovery(issuerUrl);
-    tokens = new TokenIdentity({
-      ...identityBase,
-      verifier: createTokenVerifier({ issuer: issuerUrl, audience: oidc.audience, keys: { kind: 'remote', metadata } }),
-      issuerKey: issuerUrl,
-      profile: userinfoProfile(metadata),
-    });
-  }
+    telemetry,
+    publicUrl: deps.publicUrl,
+    oidc,
+    signIn,
+    trustProxy: deps.trustProxy,
+    observe: controller,
+  });
 
   const storage = createStorage(deps.images);
   const imgproxy =
