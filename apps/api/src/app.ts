@@ -32,6 +32,7 @@ import { registerUploadRoute, uploadUrlSigner } from './images/upload-route.ts';
 import { ImageUrls } from './images/urls.ts';
 import { createJobCatalogue, type JobCatalogue } from './jobs/tasks.ts';
 import { registerMcpRoute } from './mcp/http.ts';
+import { domainOutcome } from './observation.ts';
 import { DevHeaderIdentity, IdentityChain } from './rpc/identity.ts';
 import { imagePolicies, recipePolicies, searchPolicies, userPolicies } from './rpc/policies.ts';
 import { secureService, type RpcDependencies } from './rpc/service.ts';
@@ -81,9 +82,9 @@ const maxRequestBytes = 1024 * 1024;
 export async function createApi(deps: ApiDependencies): Promise<Api> {
   const { telemetry, oidc } = deps;
   const data = new DataAccess(deps.db, telemetry);
-  const controller = <T extends object>(name: string, target: T) => instrument('controller', name, target, telemetry);
+  const controller = <T extends object>(name: string, target: T) => instrument('controller', name, target, telemetry, domainOutcome);
 
-  const engine = instrument('search', 'PostgresSearchEngine', new PostgresSearchEngine(deps.db), telemetry);
+  const engine = instrument('search', 'PostgresSearchEngine', new PostgresSearchEngine(deps.db), telemetry, domainOutcome);
   const searchCache = new CachingSearchEngine(engine, {
     ...deps.searchCache,
     hits: telemetry.metrics.searchCacheHits,

@@ -1,4 +1,4 @@
-import { SpanStatusCode, trace } from '@opentelemetry/api';
+import { SpanKind, SpanStatusCode, trace, type Attributes } from '@opentelemetry/api';
 import type { Logger } from './logger.ts';
 import type { Metrics } from './metrics.ts';
 
@@ -9,27 +9,142 @@ export interface Telemetry {
   metrics: Metrics;
 }
 
-/** An error the caller caused (bad input, not found…): counted, but not logged as a fault. */
-export interface ExpectedError {
-  code: string;
+/**
+ * One observed unit of work. The kind picks the span kind and the histogram:
+ * - server: a request from outside (an RPC, an MCP call) → yeet_rpc_duration_seconds{method,code};
+ * - internal: a controller, store or engine method → yeet_operation_duration_seconds{layer,operation,outcome};
+ * - consumer: a background job → yeet_job_duration_seconds{task,outcome}.
+ */
+export type Operation =
+  | { kind: 'server'; name: string; system: string; attributes?: Attributes; context?: () => Record<string, unknown> }
+  | { kind: 'internal'; name: string; layer: string; attributes?: Attributes }
+  | { kind: 'consumer'; name: string; system: string; attributes?: Attributes; context?: () => Record<string, unknown> };
+
+/** What a failure counts as: its metric label, and whether it is a fault of ours or the caller's mistake. */
+export interface Outcome {
+  label: string;
+  /** Faults are logged at error with their stack and fail the span; mistakes are only counted (and noted at the edge). */
+  fault: boolean;
+  /** The line to log for a caller's mistake; the error's message when absent. */
+  message?: string;
 }
 
-const isExpected = (e: unknown): e is ExpectedError =>
-  e instanceof Error && typeof (e as Partial<ExpectedError>).code === 'string' && e.name === 'DomainError';
+export type Classify = (error: unknown) => Outcome;
 
-/** Faults are logged once, where they first surface, not again by every layer above. */
+/** Errors that `isExpected` recognises are the caller's doing, counted under their code; anything else is an internal fault. */
+export const expectedErrors =
+  (isExpected: (error: unknown) => error is { code: string }): Classify =>
+  (error) =>
+    isExpected(error) ? { label: error.code, fault: false } : { label: 'internal', fault: true };
+
+/**
+ * Runs `run` in a span, times it into the histogram of the operation's kind, labelled "ok"
+ * or with the failure's outcome, and logs a fault once — where it first surfaced, not again
+ * in each observed layer above, even when one of them rethrows it as the `cause` of another
+ * error. At the edge (kind server) a caller's mistake is logged at info. The error is
+ * rethrown as it came. Synchronous results stay synchronous.
+ */
+export function observe<T>(telemetry: Telemetry, operation: Operation, run: () => T, classify: Classify): T {
+  const { kind, name } = operation;
+  const spanKind = kind === 'server' ? SpanKind.SERVER : kind === 'consumer' ? SpanKind.CONSUMER : SpanKind.INTERNAL;
+  return tracer.startActiveSpan(name, { kind: spanKind, attributes: { ...spanAttributes(operation), ...operation.attributes } }, (span) => {
+    const stop = timer(telemetry.metrics, operation);
+    const finish = (error?: unknown) => {
+      if (error === undefined) {
+        stop('ok');
+      } else {
+        const outcome = classify(error);
+        stop(outcome.label);
+        const fields = logFields(operation, outcome.label);
+        if (outcome.fault) {
+          span.recordException(error as Error);
+          span.setStatus({ code: SpanStatusCode.ERROR });
+          if (!wasLogged(error)) telemetry.logger.error({ ...fields, err: error }, `${name} failed`);
+          if (typeof error === 'object' && error !== null) logged.add(error);
+        } else if (kind === 'server') {
+          telemetry.logger.info(fields, outcome.message ?? (error instanceof Error ? error.message : String(error)));
+        }
+      }
+      span.end();
+    };
+    try {
+      const result = run();
+      if (result instanceof Promise) {
+        return result.then(
+          (value: unknown) => {
+            finish();
+            return value;
+          },
+          (error: unknown) => {
+            finish(error);
+            throw error;
+          },
+        ) as T;
+      }
+      finish();
+      return result;
+    } catch (error) {
+      finish(error);
+      throw error;
+    }
+  });
+}
+
+function spanAttributes(operation: Operation): Attributes {
+  switch (operation.kind) {
+    case 'server':
+      return { 'rpc.system': operation.system, 'rpc.method': operation.name };
+    case 'internal':
+      return { 'code.layer': operation.layer };
+    case 'consumer':
+      return { 'messaging.system': operation.system, 'messaging.operation.name': operation.name };
+  }
+}
+
+function timer(metrics: Metrics, operation: Operation): (label: string) => void {
+  switch (operation.kind) {
+    case 'server': {
+      const stop = metrics.rpcDuration.startTimer({ method: operation.name });
+      return (code) => stop({ code });
+    }
+    case 'internal': {
+      const stop = metrics.operationDuration.startTimer({ layer: operation.layer, operation: operation.name });
+      return (outcome) => stop({ outcome });
+    }
+    case 'consumer': {
+      const stop = metrics.jobDuration.startTimer({ task: operation.name });
+      return (outcome) => stop({ outcome });
+    }
+  }
+}
+
+function logFields(operation: Operation, label: string): Record<string, unknown> {
+  switch (operation.kind) {
+    case 'server':
+      return { rpc: operation.name, code: label, ...operation.context?.() };
+    case 'internal':
+      return { layer: operation.layer, operation: operation.name };
+    case 'consumer':
+      return { task: operation.name, outcome: label, ...operation.context?.() };
+  }
+}
+
+/** Faults already logged; private to this module, the one place that logs them. */
 const logged = new WeakSet<object>();
 
-export function outcomeOf(error: unknown): string {
-  return isExpected(error) ? error.code : 'internal';
+function wasLogged(error: unknown): boolean {
+  for (let e = error, depth = 0; typeof e === 'object' && e !== null && depth < 8; e = (e as { cause?: unknown }).cause, depth++) {
+    if (logged.has(e)) return true;
+  }
+  return false;
 }
 
 /**
- * Wraps every method of `target` (own and inherited) so that each call is timed into
- * `yeet_operation_duration_seconds{layer,operation,outcome}`, runs in a trace span and logs
- * unexpected errors with their context. Business code stays free of all three.
+ * Wraps every method of `target` (own and inherited) so that each call is observed as an
+ * internal operation "<component>.<method>" of `layer`. Business code stays free of spans,
+ * timers and fault logging.
  */
-export function instrument<T extends object>(layer: string, component: string, target: T, telemetry: Telemetry): T {
+export function instrument<T extends object>(layer: string, component: string, target: T, telemetry: Telemetry, classify: Classify): T {
   const wrapped = new Map<PropertyKey, unknown>();
   return new Proxy(target, {
     get(obj, prop) {
@@ -38,66 +153,12 @@ export function instrument<T extends object>(layer: string, component: string, t
       if (typeof value !== 'function' || typeof prop === 'symbol' || prop === 'constructor') return value;
       let fn = wrapped.get(prop);
       if (!fn) {
-        fn = wrapMethod(layer, `${component}.${prop}`, value as (...args: unknown[]) => unknown, obj, telemetry);
+        const method = value as (...args: unknown[]) => unknown;
+        const operation: Operation = { kind: 'internal', name: `${component}.${prop}`, layer };
+        fn = (...args: unknown[]) => observe(telemetry, operation, () => method.apply(obj, args), classify);
         wrapped.set(prop, fn);
       }
       return fn;
     },
   });
-}
-
-function wrapMethod(
-  layer: string,
-  operation: string,
-  method: (...args: unknown[]) => unknown,
-  self: object,
-  { logger, metrics }: Telemetry,
-) {
-  return function instrumented(...args: unknown[]): unknown {
-    return tracer.startActiveSpan(operation, { attributes: { 'code.layer': layer } }, (span) => {
-      const stop = metrics.operationDuration.startTimer({ layer, operation });
-      const finish = (error?: unknown) => {
-        const outcome = error === undefined ? 'ok' : outcomeOf(error);
-        stop({ outcome });
-        if (error !== undefined && outcome === 'internal') {
-          span.recordException(error as Error);
-          span.setStatus({ code: SpanStatusCode.ERROR });
-          if (typeof error === 'object' && error !== null && !logged.has(error)) {
-            logged.add(error);
-            logger.error({ err: error, layer, operation }, `${operation} failed`);
-          }
-        }
-        span.end();
-      };
-      try {
-        const result = method.apply(self, args);
-        if (result instanceof Promise) {
-          return result.then(
-            (value) => {
-              finish();
-              return value;
-            },
-            (error: unknown) => {
-              finish(error);
-              throw error;
-            },
-          );
-        }
-        finish();
-        return result;
-      } catch (error) {
-        finish(error);
-        throw error;
-      }
-    });
-  };
-}
-
-/** Marks an error as already logged (for the RPC edge, which logs faults itself). */
-export function wasLogged(error: unknown): boolean {
-  return typeof error === 'object' && error !== null && logged.has(error);
-}
-
-export function markLogged(error: unknown): void {
-  if (typeof error === 'object' && error !== null) logged.add(error);
 }

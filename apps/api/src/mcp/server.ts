@@ -13,7 +13,7 @@ import { RecipeService, RecipeSort, RecipeStatus, SearchService } from '@yeet/co
 import { invalidArgument, joinPath, notFound, resourceExhausted, type FieldViolation } from '@yeet/domain';
 import type { RateLimiter, Telemetry } from '@yeet/platform';
 import { z } from 'zod';
-import { observe } from '../rpc/observe.ts';
+import { observeEdge } from '../rpc/observe.ts';
 import { fullRecipe, toolErrorText } from './convert.ts';
 import { prompts } from './prompts.ts';
 import { recipeMarkdown } from './recipe-text.ts';
@@ -112,7 +112,7 @@ const listing: Tool[] = tools.map((t) => ({
 
 /** One MCP request, observed like an RPC ("mcp/<name>") and counted against the caller's rate limit. */
 function guarded<T>(o: McpServerOptions, name: string, run: () => Promise<T>): Promise<T> {
-  return observe(o.telemetry, { name: `mcp/${name}`, system: 'mcp', caller: () => o.caller }, async () => {
+  return observeEdge(o.telemetry, { name: `mcp/${name}`, system: 'mcp', caller: () => o.caller }, async () => {
     const wait = o.limiter.hit(o.caller);
     if (wait > 0) throw resourceExhausted(`Too many calls from you; wait ${Math.ceil(wait / 1000)} s before the next one.`);
     return run();

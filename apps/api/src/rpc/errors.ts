@@ -2,6 +2,7 @@ import { create } from '@bufbuild/protobuf';
 import { Code, ConnectError } from '@connectrpc/connect';
 import { BadRequestSchema } from '@yeet/contract';
 import { isDomainError, type ErrorCode } from '@yeet/domain';
+import type { Classify } from '@yeet/platform';
 
 const codes: Record<ErrorCode, Code> = {
   invalid_argument: Code.InvalidArgument,
@@ -29,8 +30,8 @@ function isUnavailable(error: unknown): boolean {
 
 /**
  * The one place where errors become Connect errors. Domain errors keep their message and
- * field violations; anything else is a fault whose details stay in the logs, and the
- * caller gets the trace id to report.
+ * field violations; anything else is a fault whose details stay in the logs (the original
+ * error is the Connect error's cause), and the caller gets the trace id to report.
  */
 export function toConnectError(error: unknown, traceId: string): ConnectError {
   if (error instanceof ConnectError) return error;
@@ -38,18 +39,30 @@ export function toConnectError(error: unknown, traceId: string): ConnectError {
     const details = error.violations.length
       ? [{ desc: BadRequestSchema, value: create(BadRequestSchema, { fieldViolations: [...error.violations] }) }]
       : [];
-    return new ConnectError(error.message, codes[error.code], undefined, details);
+    return new ConnectError(error.message, codes[error.code], undefined, details, error);
   }
   if (isUnstorableValue(error)) {
-    return new ConnectError('The request contains a value that cannot be stored (e.g. a NUL character or a number out of range).', Code.InvalidArgument);
+    return new ConnectError(
+      'The request contains a value that cannot be stored (e.g. a NUL character or a number out of range).',
+      Code.InvalidArgument,
+      undefined,
+      undefined,
+      error,
+    );
   }
   if (isUnavailable(error)) {
-    return new ConnectError('The database is not reachable right now. Try again in a moment.', Code.Unavailable);
+    return new ConnectError('The database is not reachable right now. Try again in a moment.', Code.Unavailable, undefined, undefined, error);
   }
-  const reference = /^0+$/.test(traceId) ? '' : ` If it keeps failing, report trace id ${traceId}.`;
-  return new ConnectError(`Something went wrong on our side. Try again.${reference}`, Code.Internal);
+  const reference = /^0*$/.test(traceId) ? '' : ` If it keeps failing, report trace id ${traceId}.`;
+  return new ConnectError(`Something went wrong on our side. Try again.${reference}`, Code.Internal, undefined, undefined, error);
 }
 
 /** Whether a Connect code means the caller's request was at fault (not logged as an error). */
 export const isClientError = (code: Code): boolean =>
   code !== Code.Internal && code !== Code.Unknown && code !== Code.Unavailable && code !== Code.DataLoss;
+
+/** At the edge: counted under the Connect code's name ("NotFound"); server-side codes are faults. */
+export const connectOutcome: Classify = (error) => {
+  const e = ConnectError.from(error);
+  return { label: Code[e.code], fault: !isClientError(e.code), message: e.rawMessage };
+};

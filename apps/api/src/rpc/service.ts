@@ -5,7 +5,7 @@ import { anonymous, hasRole, isOwnerOrAdmin, notFound, permissionDenied, unauthe
 import type { Telemetry } from '@yeet/platform';
 import { callerKey } from './context.ts';
 import type { IdentityResolver } from './identity.ts';
-import { observe } from './observe.ts';
+import { observeEdge } from './observe.ts';
 import { type OwnerResolver, type Policy, type PolicyTable } from './policy.ts';
 
 export interface RpcDependencies {
@@ -42,7 +42,7 @@ function wrapUnary(method: DescMethod, handler: UnaryImpl, policy: Policy<unknow
   const name = `${method.parent.typeName}/${method.name}`;
   return (req, ctx) => {
     let caller: Caller = anonymous;
-    return observe(deps.telemetry, { name, system: 'connect_rpc', caller: () => callerLabel(caller) }, async () => {
+    return observeEdge(deps.telemetry, { name, system: 'connect_rpc', caller: () => callerLabel(caller) }, async () => {
       caller = await deps.identity.resolve(ctx.requestHeader);
       ctx.values.set(callerKey, caller);
       await enforce(policy, caller, req, deps.owners);

@@ -1,5 +1,6 @@
 import type { Kysely, Database as Schema } from '@yeet/db';
 import { instrument, type Telemetry } from '@yeet/platform';
+import { domainOutcome } from '../observation.ts';
 import { AccountStore } from './account.store.ts';
 import { RecipeEventStore } from './event.store.ts';
 import { ImageStore } from './image.store.ts';
@@ -23,7 +24,7 @@ export interface Stores {
 }
 
 function createStores(db: Executor, telemetry: Telemetry): Stores {
-  const wrap = <T extends object>(name: string, store: T) => instrument('store', name, store, telemetry);
+  const wrap = <T extends object>(name: string, store: T) => instrument('store', name, store, telemetry, domainOutcome);
   return {
     recipes: wrap('RecipeStore', new RecipeStore(db)),
     events: wrap('RecipeEventStore', new RecipeEventStore(db)),
