@@ -1,3 +1,5 @@
+import { LRUCache } from 'lru-cache';
+
 export interface RecentCacheOptions {
   /** Entries kept, least recently used dropped first; 0 turns the cache off. */
   size: number;
@@ -12,44 +14,38 @@ export interface RecentCacheOptions {
  * the data behind the answers changed.
  */
 export class RecentCache<T> {
-  readonly #options: RecentCacheOptions;
-  readonly #entries = new Map<string, { at: number; value: Promise<T> }>();
+  /** The load's promise, stored as it starts: that is what concurrent requests share. Null when off. */
+  readonly #entries: LRUCache<string, { value: Promise<T> }> | null;
   #enabled = true;
 
   constructor(options: RecentCacheOptions) {
-    this.#options = options;
+    // lru-cache reads max 0 as "unbounded" and ttl 0 as "no expiry": both mean off here.
+    this.#entries = options.size > 0 && options.ttlMs > 0 ? new LRUCache({ max: options.size, ttl: options.ttlMs }) : null;
   }
 
   get size(): number {
-    return this.#entries.size;
+    return this.#entries?.size ?? 0;
   }
 
   /** Drops every entry; with `enabled: false` also stops caching until enabled again. */
   clear(enabled = this.#enabled): void {
-    this.#entries.clear();
+    this.#entries?.clear();
     this.#enabled = enabled;
   }
 
   /** The remembered answer for `key` when fresh (`hit: true`), else `load`'s. */
   async get(key: string, load: () => Promise<T>, keep: (value: T) => boolean = () => true): Promise<{ value: T; hit: boolean }> {
-    if (!this.#enabled || this.#options.size === 0 || this.#options.ttlMs === 0) return { value: await load(), hit: false };
-    const now = Date.now();
-    const entry = this.#entries.get(key);
-    if (entry && now - entry.at < this.#options.ttlMs) {
-      // refresh recency: a Map keeps insertion order, so the first key is the least recent
-      this.#entries.delete(key);
-      this.#entries.set(key, entry);
-      return { value: await entry.value, hit: true };
-    }
-    const value = load();
-    const fresh = { at: now, value };
-    this.#entries.set(key, fresh);
-    while (this.#entries.size > this.#options.size) this.#entries.delete(this.#entries.keys().next().value!);
+    const entries = this.#entries;
+    if (!entries || !this.#enabled) return { value: await load(), hit: false };
+    const entry = entries.get(key);
+    if (entry) return { value: await entry.value, hit: true };
+    const fresh = { value: load() };
+    entries.set(key, fresh);
     const forget = () => {
-      if (this.#entries.get(key) === fresh) this.#entries.delete(key);
+      if (entries.peek(key) === fresh) entries.delete(key);
     };
     try {
-      const result = await value;
+      const result = await fresh.value;
       if (!keep(result)) forget();
       return { value: result, hit: false };
     } catch (error) {

@@ -3,18 +3,14 @@ import { RecentCache } from '../src/recent-cache.ts';
 
 describe('RecentCache', () => {
   it('answers from memory while fresh, and loads again once stale', async () => {
-    vi.useFakeTimers();
-    try {
-      const cache = new RecentCache<number>({ size: 10, ttlMs: 1000 });
-      let loads = 0;
-      const load = async () => ++loads;
-      expect(await cache.get('a', load)).toEqual({ value: 1, hit: false });
-      expect(await cache.get('a', load)).toEqual({ value: 1, hit: true });
-      vi.advanceTimersByTime(1001);
-      expect(await cache.get('a', load)).toEqual({ value: 2, hit: false });
-    } finally {
-      vi.useRealTimers();
-    }
+    // real time: lru-cache reads the clock it found at import, which fake timers cannot replace
+    const cache = new RecentCache<number>({ size: 10, ttlMs: 200 });
+    let loads = 0;
+    const load = async () => ++loads;
+    expect(await cache.get('a', load)).toEqual({ value: 1, hit: false });
+    expect(await cache.get('a', load)).toEqual({ value: 1, hit: true });
+    await new Promise((r) => setTimeout(r, 250));
+    expect(await cache.get('a', load)).toEqual({ value: 2, hit: false });
   });
 
   it('shares one load between concurrent requests for a key', async () => {
@@ -48,5 +44,13 @@ describe('RecentCache', () => {
     cache.clear(false); // paused: nothing is kept until enabled again
     await cache.get('a', async () => 'A4');
     expect(cache.size).toBe(0);
+  });
+
+  it('keeps nothing with a size or a TTL of 0', async () => {
+    for (const options of [{ size: 0, ttlMs: 60_000 }, { size: 10, ttlMs: 0 }]) {
+      const cache = new RecentCache<string>(options);
+      await cache.get('a', async () => 'A');
+      expect(await cache.get('a', async () => 'A2')).toEqual({ value: 'A2', hit: false });
+    }
   });
 });
