@@ -1,3 +1,5 @@
+import { LRUCache } from 'lru-cache';
+
 /**
  * Fixed-window counters in this process: enough for one node; with several replicas each
  * enforces its own share (a shared store can implement the same interface).
@@ -11,8 +13,9 @@ export interface RateLimiter {
 }
 
 export function createRateLimiter(options: { limit: number; windowMs: number; maxKeys?: number }): RateLimiter {
-  const windows = new Map<string, { start: number; count: number }>();
-  const maxKeys = options.maxKeys ?? 100_000;
+  // Bounded: past `maxKeys` the least recently seen key is forgotten (it starts a new window).
+  // Counted as a size of 1 each rather than with `max`, which would allocate every slot up front.
+  const windows = new LRUCache<string, { start: number; count: number }>({ maxSize: options.maxKeys ?? 100_000, sizeCalculation: () => 1 });
   const current = (key: string, now: number) => {
     const w = windows.get(key);
     if (!w || now - w.start >= options.windowMs) return null;
@@ -23,7 +26,6 @@ export function createRateLimiter(options: { limit: number; windowMs: number; ma
       const now = Date.now();
       let w = current(key, now);
       if (!w) {
-        if (windows.size >= maxKeys) windows.delete(windows.keys().next().value!);
         w = { start: now, count: 0 };
         windows.set(key, w);
       }
