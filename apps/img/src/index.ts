@@ -1,2 +1,3 @@
 export { DiskCache } from './disk-cache.ts';
-export { imagePath, negotiate, registerResizer, renderImage, type ResizerOptions } from './resizer.ts';
+export { renderImage } from './render.ts';
+export { imagePath, registerResizer, type ResizerOptions } from './resizer.ts';
