@@ -1,24 +1,42 @@
-import { createHash } from 'node:crypto';
-import { mkdir, readdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
+import { mkdir, readdir, readFile, rename, rm, stat, utimes, writeFile } from 'node:fs/promises';
 import path from 'node:path';
+import { LRUCache } from 'lru-cache';
+import { etagOf } from './etag.ts';
+
+interface Entry {
+  size: number;
+  /** The file's mtime as we last set or found it (ms): its last use, to within `touchAfterMs`. */
+  usedAt: number;
+  /** The strong validator, computed once per entry rather than per request. */
+  etag: string | null;
+}
+
+/** A hit moves a file's mtime forward at most this often: one write per hot image per minute. */
+const touchAfterMs = 60_000;
 
 /**
  * Rendered images on disk, bounded in bytes: when a write takes the total over the limit,
- * the least recently used files go. The index lives in memory and is rebuilt from the
- * directory at start (file mtimes stand in for last use).
+ * the least recently used files go. The order lives in memory and in the files' mtimes,
+ * which a hit moves forward, so it survives a restart: the index is rebuilt from the
+ * directory, oldest mtime first.
  */
 export class DiskCache {
   readonly #dir: string;
   readonly #maxBytes: number;
-  /** key → size; Map order is recency (first = least recently used). */
-  readonly #entries = new Map<string, number>();
-  /** Strong validators, computed once per entry rather than per request. */
-  readonly #etags = new Map<string, string>();
-  #bytes = 0;
+  readonly #entries: LRUCache<string, Entry>;
+  /** Removals of evicted files, awaited by the write that evicted them. */
+  #removals: Array<Promise<void>> = [];
 
   private constructor(dir: string, maxBytes: number) {
     this.#dir = dir;
     this.#maxBytes = maxBytes;
+    this.#entries = new LRUCache<string, Entry>({
+      maxSize: maxBytes,
+      sizeCalculation: (entry) => entry.size,
+      dispose: (_entry, key, reason) => {
+        if (reason === 'evict') this.#removals.push(rm(this.#file(key), { force: true }));
+      },
+    });
   }
 
   static async open(dir: string, maxBytes: number): Promise<DiskCache> {
@@ -32,66 +50,59 @@ export class DiskCache {
         if (s?.isFile()) found.push({ key: name, size: s.size, mtime: s.mtimeMs });
       }
     }
-    for (const f of found.sort((a, b) => a.mtime - b.mtime)) cache.#remember(f.key, f.size);
-    await cache.#evict();
+    for (const f of found.sort((a, b) => a.mtime - b.mtime)) await cache.#remember(f.key, { size: f.size, usedAt: f.mtime, etag: null });
     return cache;
   }
 
   get bytes(): number {
-    return this.#bytes;
+    return this.#entries.calculatedSize;
   }
 
   #file(key: string): string {
     return path.join(this.#dir, key.slice(0, 2), key);
   }
 
-  #remember(key: string, size: number): void {
-    this.#bytes += size - (this.#entries.get(key) ?? 0);
-    this.#entries.delete(key);
-    this.#entries.set(key, size);
+  /** Indexes a file that is on disk; files that could never fit are removed instead. */
+  async #remember(key: string, entry: Entry): Promise<void> {
+    if (entry.size === 0 || entry.size > this.#maxBytes) {
+      this.#entries.delete(key);
+      await rm(this.#file(key), { force: true });
+      return;
+    }
+    this.#entries.set(key, entry);
+    const removals = this.#removals;
+    this.#removals = [];
+    await Promise.all(removals);
   }
 
   async get(key: string): Promise<{ data: Buffer; etag: string } | null> {
-    if (!this.#entries.has(key)) return null;
+    const entry = this.#entries.get(key);
+    if (!entry) return null;
+    const file = this.#file(key);
+    let data: Buffer;
     try {
-      const data = await readFile(this.#file(key));
-      this.#remember(key, data.length);
-      let etag = this.#etags.get(key);
-      if (!etag) this.#etags.set(key, (etag = etagOf(data)));
-      return { data, etag };
+      data = await readFile(file);
     } catch {
-      this.#forget(key);
+      if (this.#entries.peek(key) === entry) this.#entries.delete(key);
       return null;
     }
+    entry.etag ??= etagOf(data);
+    const now = Date.now();
+    if (now - entry.usedAt >= touchAfterMs) {
+      entry.usedAt = now;
+      // Only the order after a restart depends on it: a failure costs nothing now.
+      await utimes(file, new Date(now), new Date(now)).catch(() => undefined);
+    }
+    return { data, etag: entry.etag };
   }
 
   async set(key: string, data: Buffer, etag = etagOf(data)): Promise<void> {
+    if (data.length > this.#maxBytes) return; // it would push out everything else, itself included
     const file = this.#file(key);
     await mkdir(path.dirname(file), { recursive: true });
     const temp = `${file}.${process.pid}.${Math.random().toString(36).slice(2)}.part`;
     await writeFile(temp, data);
     await rename(temp, file);
-    this.#remember(key, data.length);
-    this.#etags.set(key, etag);
-    await this.#evict();
+    await this.#remember(key, { size: data.length, usedAt: Date.now(), etag });
   }
-
-  #forget(key: string): void {
-    this.#bytes -= this.#entries.get(key) ?? 0;
-    this.#entries.delete(key);
-    this.#etags.delete(key);
-  }
-
-  async #evict(): Promise<void> {
-    while (this.#bytes > this.#maxBytes && this.#entries.size > 0) {
-      const oldest = this.#entries.keys().next().value!;
-      this.#forget(oldest);
-      await rm(this.#file(oldest), { force: true });
-    }
-  }
-}
-
-/** A strong validator: the content's hash. */
-export function etagOf(data: Buffer): string {
-  return `"${createHash('sha256').update(data).digest('base64url').slice(0, 32)}"`;
 }
