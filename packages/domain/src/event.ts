@@ -1,5 +1,6 @@
 import type { UserRef } from './caller.ts';
-import type { LifecycleAction, RecipeStatus } from './lifecycle.ts';
+import type { LifecycleAction } from './lifecycle.ts';
+import type { RecipeStatus } from './values.ts';
 
 export type RecipeEventAction = 'create' | 'update' | LifecycleAction;
 

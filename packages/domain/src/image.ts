@@ -11,9 +11,6 @@ export interface ImageRef {
 export const imageFormats = ['jpeg', 'png', 'webp', 'avif', 'heic'] as const;
 export type ImageFormat = (typeof imageFormats)[number];
 
-export const imageSlots = ['cover', 'step'] as const;
-export type ImageSlot = (typeof imageSlots)[number];
-
 export const imageContentTypes: Record<string, ImageFormat> = {
   'image/jpeg': 'jpeg',
   'image/png': 'png',

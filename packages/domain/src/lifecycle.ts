@@ -1,12 +1,13 @@
 import { failedPrecondition, invalidField, permissionDenied } from './errors.ts';
+import type { RecipeEventAction } from './event.ts';
 import { hasControlCharacters } from './text.ts';
+import type { RecipeStatus } from './values.ts';
 
 /**
  * The recipe lifecycle, in one table. Every state change goes through `planTransition`;
- * anything the table does not list is illegal and fails with FailedPrecondition.
+ * anything the table does not list is illegal and fails with FailedPrecondition. The web
+ * app offers only what the table allows (`@yeet/domain/lifecycle`, free of zod).
  */
-export const recipeStatuses = ['draft', 'in_review', 'published', 'archived'] as const;
-export type RecipeStatus = (typeof recipeStatuses)[number];
 
 export const lifecycleActions = ['submit', 'approve', 'reject', 'unpublish', 'archive'] as const;
 export type LifecycleAction = (typeof lifecycleActions)[number];
@@ -31,7 +32,8 @@ export const transitions = {
   archive: { from: ['published'], to: 'archived', by: 'editor', reason: 'optional', done: 'archived' },
 } as const satisfies Record<LifecycleAction, TransitionRule>;
 
-export const statusLabels: Record<RecipeStatus, string> = {
+// "This recipe is a draft", "only drafts can be submitted"
+const statusPhrases: Record<RecipeStatus, string> = {
   draft: 'a draft',
   in_review: 'in review',
   published: 'published',
@@ -64,6 +66,14 @@ export interface Actor {
 
 const performerNames: Record<Performer, string> = { owner: "the recipe's author", editor: 'editors' };
 
+const isPerformer = (by: Performer, actor: Actor): boolean => (by === 'owner' ? actor.isOwner : actor.isEditor);
+
+/** Whether `planTransition` lets `actor` perform `action` from `status` (given a reason where one is required). */
+export function canPerform(action: LifecycleAction, status: RecipeStatus, actor: Actor): boolean {
+  const rule: TransitionRule = transitions[action];
+  return isPerformer(rule.by, actor) && rule.from.includes(status);
+}
+
 /**
  * Checks that `actor` may perform `action` and that it is legal from `status`; returns the
  * transition to record.
@@ -75,7 +85,7 @@ export function planTransition(
   reasonInput = '',
 ): PlannedTransition {
   const rule: TransitionRule = transitions[action];
-  if (rule.by === 'owner' ? !actor.isOwner : !actor.isEditor) {
+  if (!isPerformer(rule.by, actor)) {
     throw permissionDenied(`Only ${performerNames[rule.by]} can ${action} a recipe.`);
   }
   const reason = reasonInput.trim();
@@ -88,7 +98,7 @@ export function planTransition(
   if (hasControlCharacters(reason)) throw invalidField('reason', 'contains control characters; remove them');
   if (!rule.from.includes(status)) {
     const allowed = rule.from.map((s) => pluralLabels[s]).join(' or ');
-    throw failedPrecondition(`This recipe is ${statusLabels[status]}; only ${allowed} can be ${rule.done}.`);
+    throw failedPrecondition(`This recipe is ${statusPhrases[status]}; only ${allowed} can be ${rule.done}.`);
   }
   return { action, from: status, to: rule.to, reason: reason || null };
 }
@@ -99,23 +109,42 @@ export const editableBy: Record<Performer, readonly RecipeStatus[]> = {
   editor: ['draft', 'in_review', 'published'],
 };
 
+/** Whether `actor` may edit a recipe in `status`, as the author or as an editor. */
+export function canEdit(status: RecipeStatus, actor: Actor): boolean {
+  return (actor.isOwner && editableBy.owner.includes(status)) || (actor.isEditor && editableBy.editor.includes(status));
+}
+
 export function assertEditable(status: RecipeStatus, as: Performer): void {
   if (!editableBy[as].includes(status)) {
     const hint =
       as === 'owner' && status !== 'archived'
         ? ' Ask an editor to send it back to draft, or wait for the review.'
         : '';
-    throw failedPrecondition(`This recipe is ${statusLabels[status]} and cannot be edited.${hint}`);
+    throw failedPrecondition(`This recipe is ${statusPhrases[status]} and cannot be edited.${hint}`);
   }
 }
 
+/** Only drafts can be deleted; published recipes are archived instead. */
+export const isDeletable = (status: RecipeStatus): boolean => status === 'draft';
+
 export function assertDeletable(status: RecipeStatus): void {
-  if (status !== 'draft') {
+  if (!isDeletable(status)) {
     throw failedPrecondition(
-      `This recipe is ${statusLabels[status]}; only drafts can be deleted. Published recipes can be archived instead.`,
+      `This recipe is ${statusPhrases[status]}; only drafts can be deleted. Published recipes can be archived instead.`,
     );
   }
 }
 
 /** Visible to everyone; other states only to the author, editors and admins. */
 export const isPublic = (status: RecipeStatus): boolean => status === 'published';
+
+/** How a recipe's history names each event. */
+export const recipeEventLabels: Record<RecipeEventAction, string> = {
+  create: 'Created',
+  update: 'Edited',
+  submit: 'Submitted for review',
+  approve: 'Approved and published',
+  reject: 'Rejected',
+  unpublish: 'Unpublished',
+  archive: 'Archived',
+};

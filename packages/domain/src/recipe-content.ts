@@ -1,7 +1,8 @@
 import { z } from 'zod';
 import { failedPrecondition, invalidArgument, type FieldViolation } from './errors.ts';
-import { dietaryFlags, difficulties, mealTypes, type RecipeContent } from './recipe.ts';
+import type { RecipeContent } from './recipe.ts';
 import { hasControlCharacters, kebab } from './text.ts';
+import { dietaryFlags, difficulties, mealTypes } from './values.ts';
 
 /**
  * Validation of what authors write. Two levels:

@@ -1,15 +1,6 @@
 import type { UserRef } from './caller.ts';
 import type { ImageRef } from './image.ts';
-import type { RecipeStatus } from './lifecycle.ts';
-
-export const difficulties = ['easy', 'medium', 'hard'] as const;
-export type Difficulty = (typeof difficulties)[number];
-
-export const mealTypes = ['breakfast', 'lunch', 'dinner', 'dessert', 'snack', 'drink', 'side'] as const;
-export type MealType = (typeof mealTypes)[number];
-
-export const dietaryFlags = ['vegetarian', 'vegan', 'gluten-free', 'dairy-free', 'nut-free'] as const;
-export type DietaryFlag = (typeof dietaryFlags)[number];
+import type { DietaryFlag, Difficulty, MealType, RecipeStatus } from './values.ts';
 
 export interface Ingredient {
   /** null for "to taste". */
@@ -69,9 +60,6 @@ export interface Recipe extends RecipeContent {
 }
 
 export type RecipeKey = { id: string } | { slug: string };
-
-export const recipeSorts = ['newest', 'top_rated', 'quickest', 'oldest'] as const;
-export type RecipeSort = (typeof recipeSorts)[number];
 
 export interface RecipeFilter {
   cuisines: string[];

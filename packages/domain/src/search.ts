@@ -1,21 +1,19 @@
 import { invalidField } from './errors.ts';
-import { dietaryFlags, difficulties, mealTypes, type DietaryFlag, type Difficulty, type MealType } from './recipe.ts';
 import { fold } from './text.ts';
-
-/** Total-time ranges people filter by; disjoint, so several can be combined with OR. */
-export const timeBuckets = ['up-to-15', '15-to-30', '30-to-60', '1-to-2-hours', 'over-2-hours'] as const;
-export type TimeBucket = (typeof timeBuckets)[number];
-
-export const timeBucketLabels: Record<TimeBucket, string> = {
-  'up-to-15': '15 min or less',
-  '15-to-30': '15–30 min',
-  '30-to-60': '30–60 min',
-  '1-to-2-hours': '1–2 hours',
-  'over-2-hours': 'Over 2 hours',
-};
-
-export const searchSorts = ['relevance', 'newest', 'top_rated', 'quickest'] as const;
-export type SearchSort = (typeof searchSorts)[number];
+import {
+  dietaryFlagLabels,
+  dietaryFlags,
+  difficulties,
+  difficultyLabels,
+  mealTypeLabels,
+  mealTypes,
+  timeBucketLabels,
+  timeBuckets,
+  type DietaryFlag,
+  type Difficulty,
+  type MealType,
+  type TimeBucket,
+} from './values.ts';
 
 export interface SearchFilter {
   cuisines: string[];
@@ -63,16 +61,22 @@ export const fixedFacetValues: Partial<Record<FacetName, readonly string[]>> = {
   dietary_flags: dietaryFlags,
 };
 
-const words = (value: string) =>
-  value
-    .split('-')
-    .map((w, i) => (i === 0 ? w.charAt(0).toUpperCase() + w.slice(1) : w))
-    .join(' ');
+const fixedFacetLabels: Partial<Record<FacetName, Readonly<Record<string, string>>>> = {
+  meal_types: mealTypeLabels,
+  difficulty: difficultyLabels,
+  time_buckets: timeBucketLabels,
+  dietary_flags: dietaryFlagLabels,
+};
 
-/** How a facet value reads: "middle-eastern" → "Middle eastern", "up-to-15" → "15 min or less". */
+const capitalised = (word: string) => word.charAt(0).toUpperCase() + word.slice(1);
+
+/**
+ * How a facet value reads: a fixed value by its label ("up-to-15" → "15 min or less"), a
+ * cuisine as a name ("middle-eastern" → "Middle Eastern"), a tag as words ("one-pot" → "One pot").
+ */
 export function facetLabel(facet: FacetName, value: string): string {
-  if (facet === 'time_buckets') return timeBucketLabels[value as TimeBucket] ?? value;
-  if (facet === 'dietary_flags') return value.charAt(0).toUpperCase() + value.slice(1);
-  if (facet === 'cuisines') return value.split('-').map((w) => w.charAt(0).toUpperCase() + w.slice(1)).join(' ');
-  return words(value);
+  const fixed = fixedFacetLabels[facet];
+  if (fixed) return fixed[value] ?? value;
+  const words = value.split('-');
+  return facet === 'cuisines' ? words.map(capitalised).join(' ') : [capitalised(words[0] ?? ''), ...words.slice(1)].join(' ');
 }

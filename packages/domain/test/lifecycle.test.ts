@@ -2,7 +2,10 @@ import { describe, expect, it } from 'vitest';
 import {
   assertDeletable,
   assertEditable,
+  canEdit,
+  canPerform,
   DomainError,
+  isDeletable,
   lifecycleActions,
   planTransition,
   recipeStatuses,
@@ -103,5 +106,26 @@ describe('editing and deleting', () => {
 
   it.each(recipeStatuses)('only drafts can be deleted (%s)', (status) => {
     expect(codeOf(() => assertDeletable(status))).toBe(status === 'draft' ? null : 'failed_precondition');
+  });
+});
+
+describe('what the web app offers agrees with what the API allows', () => {
+  const actors = { owner, editor, stranger, both: { isOwner: true, isEditor: true } };
+  const cases = recipeStatuses.flatMap((status) =>
+    Object.entries(actors).flatMap(([who, actor]) => lifecycleActions.map((action) => ({ status, who, actor, action }))),
+  );
+
+  it.each(cases)('$action from $status by $who', ({ status, actor, action }) => {
+    expect(canPerform(action, status, actor)).toBe(codeOf(() => planTransition(status, action, actor, 'because')) === null);
+  });
+
+  it.each(recipeStatuses)('editing a recipe in %s', (status) => {
+    for (const actor of Object.values(actors)) {
+      const allowed = (['owner', 'editor'] as const).some(
+        (as) => (as === 'owner' ? actor.isOwner : actor.isEditor) && codeOf(() => assertEditable(status, as)) === null,
+      );
+      expect(canEdit(status, actor)).toBe(allowed);
+    }
+    expect(isDeletable(status)).toBe(codeOf(() => assertDeletable(status)) === null);
   });
 });

@@ -1,15 +1,15 @@
 import { timestampFromDate } from '@bufbuild/protobuf/wkt';
 import type { ServiceImpl } from '@connectrpc/connect';
-import { ImageSlot as PbImageSlot, type ImageService } from '@yeet/contract';
+import { imageSlotValues, type ImageService } from '@yeet/contract';
 import { invalidField, type ImageSlot } from '@yeet/domain';
 import type { ImageController } from '../controllers/image.controller.ts';
 import { signedInCallerOf } from '../rpc/context.ts';
 import type { RecipeToProto } from './recipe.convert.ts';
 
-const slotOf = (slot: PbImageSlot): ImageSlot => {
-  if (slot === PbImageSlot.COVER) return 'cover';
-  if (slot === PbImageSlot.STEP) return 'step';
-  throw invalidField('slot', 'choose IMAGE_SLOT_COVER or IMAGE_SLOT_STEP');
+const slotOf = (slot: number): ImageSlot => {
+  const name = imageSlotValues.toDomain(slot);
+  if (!name) throw invalidField('slot', 'choose IMAGE_SLOT_COVER or IMAGE_SLOT_STEP');
+  return name;
 };
 
 export function imageHandlers(images: ImageController, recipeToProto: RecipeToProto): ServiceImpl<typeof ImageService> {

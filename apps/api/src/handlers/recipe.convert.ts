@@ -3,6 +3,11 @@ import { timestampFromDate } from '@bufbuild/protobuf/wkt';
 import {
   Difficulty as PbDifficulty,
   RecipeStatus as PbRecipeStatus,
+  dietaryFlagValues,
+  difficultyValues,
+  mealTypeValues,
+  recipeSortValues,
+  recipeStatusValues,
   type RatingSchema,
   type RecipeEventSchema,
   type ListRecipesRequest,
@@ -22,18 +27,9 @@ import {
 } from '@yeet/domain';
 import type { ListRecipesQuery } from '../controllers/recipe.controller.ts';
 import type { ImageUrls, ImageVariant } from '../images/urls.ts';
-import {
-  contentEnums,
-  dietaryFlag,
-  difficulty,
-  filterEnums,
-  mealType,
-  optionalEnum,
-  recipeSort,
-  recipeStatus,
-} from './enums.ts';
+import { contentEnums, filterEnums, optionalEnum } from './enums.ts';
 
-/** proto ⇄ domain for recipes; enum maps live in enums.ts. */
+/** proto ⇄ domain for recipes; enum values through the contract's value maps. */
 export function recipeInputToDomain(input: RecipeInput | undefined): RecipeContentInput {
   return {
     title: input?.title ?? '',
@@ -47,11 +43,11 @@ export function recipeInputToDomain(input: RecipeInput | undefined): RecipeConte
     prepMinutes: input?.prepMinutes ?? 0,
     cookMinutes: input?.cookMinutes ?? 0,
     totalMinutes: input?.totalMinutes ?? 0,
-    difficulty: input?.difficulty ? (contentEnums([input.difficulty], difficulty)[0] as Difficulty) : null,
+    difficulty: input?.difficulty ? (contentEnums([input.difficulty], difficultyValues)[0] as Difficulty) : null,
     cuisines: input?.cuisines ?? [],
-    mealTypes: contentEnums(input?.mealTypes ?? [], mealType),
+    mealTypes: contentEnums(input?.mealTypes ?? [], mealTypeValues),
     tags: input?.tags ?? [],
-    dietaryFlags: contentEnums(input?.dietaryFlags ?? [], dietaryFlag),
+    dietaryFlags: contentEnums(input?.dietaryFlags ?? [], dietaryFlagValues),
   };
 }
 
@@ -67,15 +63,15 @@ export function listQueryToDomain(req: ListRecipesRequest): ListRecipesQuery {
   return {
     filter: {
       cuisines: (f?.cuisines ?? []).map(kebab).filter(Boolean),
-      mealTypes: filterEnums(f?.mealTypes ?? [], mealType, 'filter.mealTypes'),
-      difficulties: filterEnums(f?.difficulties ?? [], difficulty, 'filter.difficulties'),
+      mealTypes: filterEnums(f?.mealTypes ?? [], mealTypeValues, 'filter.mealTypes'),
+      difficulties: filterEnums(f?.difficulties ?? [], difficultyValues, 'filter.difficulties'),
       tags: (f?.tags ?? []).map(kebab).filter(Boolean),
-      dietaryFlags: filterEnums(f?.dietaryFlags ?? [], dietaryFlag, 'filter.dietaryFlags'),
+      dietaryFlags: filterEnums(f?.dietaryFlags ?? [], dietaryFlagValues, 'filter.dietaryFlags'),
       maxTotalMinutes: f?.maxTotalMinutes ? f.maxTotalMinutes : null,
-      status: optionalEnum(f?.status ?? 0, recipeStatus, 'filter.status'),
+      status: optionalEnum(f?.status ?? 0, recipeStatusValues, 'filter.status'),
       mine: f?.mine ?? false,
     },
-    sort: optionalEnum(req.sort, recipeSort, 'sort') ?? 'newest',
+    sort: optionalEnum(req.sort, recipeSortValues, 'sort') ?? 'newest',
     pageSize: pageSizeToDomain(req.pageSize),
     pageToken: req.pageToken,
   };
@@ -121,12 +117,12 @@ function recipeToProto(r: Recipe, urls: ImageUrls): MessageInitShape<typeof Reci
     prepMinutes: r.prepMinutes,
     cookMinutes: r.cookMinutes,
     totalMinutes: r.totalMinutes,
-    difficulty: r.difficulty ? difficulty.toProto(r.difficulty) : PbDifficulty.UNSPECIFIED,
+    difficulty: r.difficulty ? difficultyValues.toProto(r.difficulty) : PbDifficulty.UNSPECIFIED,
     cuisines: r.cuisines,
-    mealTypes: r.mealTypes.map(mealType.toProto),
+    mealTypes: r.mealTypes.map(mealTypeValues.toProto),
     tags: r.tags,
-    dietaryFlags: r.dietaryFlags.map(dietaryFlag.toProto),
-    status: recipeStatus.toProto(r.status),
+    dietaryFlags: r.dietaryFlags.map(dietaryFlagValues.toProto),
+    status: recipeStatusValues.toProto(r.status),
     author: { id: r.author.id, displayName: r.author.displayName },
     rating: { average: r.rating.average, count: r.rating.count },
     createTime: ts(r.createdAt),
@@ -141,8 +137,8 @@ export function eventToProto(e: RecipeEvent): MessageInitShape<typeof RecipeEven
   return {
     id: e.id,
     action: e.action,
-    fromStatus: e.fromStatus ? recipeStatus.toProto(e.fromStatus) : PbRecipeStatus.UNSPECIFIED,
-    toStatus: recipeStatus.toProto(e.toStatus),
+    fromStatus: e.fromStatus ? recipeStatusValues.toProto(e.fromStatus) : PbRecipeStatus.UNSPECIFIED,
+    toStatus: recipeStatusValues.toProto(e.toStatus),
     actor: { id: e.actor.id, displayName: e.actor.displayName },
     reason: e.reason ?? '',
     createTime: ts(e.createdAt),

@@ -1,10 +1,17 @@
 import type { ServiceImpl } from '@connectrpc/connect';
-import type { SearchRecipesRequest, SearchService } from '@yeet/contract';
+import {
+  dietaryFlagValues,
+  difficultyValues,
+  mealTypeValues,
+  searchSortValues,
+  timeBucketValues,
+  type SearchRecipesRequest,
+  type SearchService,
+} from '@yeet/contract';
 import { invalidField, kebab, type SearchFilter } from '@yeet/domain';
 import type { SearchController, SearchRequest } from '../controllers/search.controller.ts';
 import { callerOf } from '../rpc/context.ts';
-
-import { dietaryFlag, difficulty, filterEnums, mealType, optionalEnum, searchSort, timeBucket } from './enums.ts';
+import { filterEnums, optionalEnum } from './enums.ts';
 import type { RecipeToProto } from './recipe.convert.ts';
 
 const defaultPageSize = 20;
@@ -47,7 +54,7 @@ export function searchRequestToDomain(req: SearchRecipesRequest): SearchRequest 
   return {
     query: req.query,
     filter: searchFilterToDomain(req.filter),
-    sort: optionalEnum(req.sort, searchSort, 'sort'),
+    sort: optionalEnum(req.sort, searchSortValues, 'sort'),
     pageSize,
     pageToken: req.pageToken,
     page: req.page,
@@ -61,12 +68,12 @@ function searchFilterToDomain(f: SearchRecipesRequest['filter']): SearchFilter {
   if (max < 0) throw invalidField('filter.maxTotalMinutes', 'cannot be negative; use 0 for no limit');
   return {
     cuisines: labels(f?.cuisines),
-    mealTypes: filterEnums(f?.mealTypes ?? [], mealType, 'filter.mealTypes'),
-    difficulties: filterEnums(f?.difficulties ?? [], difficulty, 'filter.difficulties'),
-    timeBuckets: filterEnums(f?.timeBuckets ?? [], timeBucket, 'filter.timeBuckets'),
+    mealTypes: filterEnums(f?.mealTypes ?? [], mealTypeValues, 'filter.mealTypes'),
+    difficulties: filterEnums(f?.difficulties ?? [], difficultyValues, 'filter.difficulties'),
+    timeBuckets: filterEnums(f?.timeBuckets ?? [], timeBucketValues, 'filter.timeBuckets'),
     maxTotalMinutes: max || null,
     tags: labels(f?.tags),
-    dietaryFlags: filterEnums(f?.dietaryFlags ?? [], dietaryFlag, 'filter.dietaryFlags'),
+    dietaryFlags: filterEnums(f?.dietaryFlags ?? [], dietaryFlagValues, 'filter.dietaryFlags'),
   };
 }
 

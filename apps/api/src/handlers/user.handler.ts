@@ -1,12 +1,12 @@
 import type { MessageInitShape } from '@bufbuild/protobuf';
 import { timestampFromDate } from '@bufbuild/protobuf/wkt';
 import type { ServiceImpl } from '@connectrpc/connect';
-import type { UserSchema, UserService } from '@yeet/contract';
+import { roleValues, type UserSchema, type UserService } from '@yeet/contract';
 import { invalidField } from '@yeet/domain';
 import type { UserController } from '../controllers/user.controller.ts';
 import { callerOf, signedInCallerOf } from '../rpc/context.ts';
 import type { User } from '../stores/user.store.ts';
-import { filterEnums, role } from './enums.ts';
+import { filterEnums } from './enums.ts';
 
 const defaultPageSize = 50;
 const maxPageSize = 100;
@@ -16,7 +16,7 @@ export function userHandlers(users: UserController): ServiceImpl<typeof UserServ
     id: u.id,
     displayName: u.displayName,
     email: u.email ?? '',
-    roles: u.roles.map(role.toProto),
+    roles: u.roles.map(roleValues.toProto),
     createTime: timestampFromDate(u.createdAt),
     rolesFromIssuer: users.rolesFromIssuer,
   });
@@ -34,7 +34,7 @@ export function userHandlers(users: UserController): ServiceImpl<typeof UserServ
       return { users: page.users.map(toProto), nextPageToken: page.nextPageToken };
     },
     async setUserRoles(req, ctx) {
-      const roles = filterEnums(req.roles, role, 'roles');
+      const roles = filterEnums(req.roles, roleValues, 'roles');
       return { user: toProto(await users.setRoles(signedInCallerOf(ctx), req.userId, roles)) };
     },
   };

@@ -1,16 +1,27 @@
 import type { MessageInitShape } from '@bufbuild/protobuf';
 import { timestampDate } from '@bufbuild/protobuf/wkt';
 import { Code, ConnectError } from '@connectrpc/connect';
-import { BadRequestSchema, type Recipe, type RecipeInputSchema, type SearchFilterSchema } from '@yeet/contract';
+import {
+  BadRequestSchema,
+  dietaryFlagValues,
+  difficultyValues,
+  mealTypeValues,
+  recipeStatusValues,
+  timeBucketValues,
+  type Recipe,
+  type RecipeInputSchema,
+  type SearchFilterSchema,
+  type ValueMap,
+} from '@yeet/contract';
 import {
   ingredientText,
+  isUuid,
   type DietaryFlag,
   type Difficulty,
   type MealType,
   type RecipeStatus,
   type TimeBucket,
 } from '@yeet/domain';
-import { dietaryFlag, difficulty, mealType, recipeStatus, timeBucket } from '../handlers/enums.ts';
 
 /**
  * The MCP edge: tool arguments (snake_case JSON, the domain's enum names) ⇄ the contract's
@@ -51,11 +62,11 @@ export function recipeInput(a: RecipeArgs): MessageInitShape<typeof RecipeInputS
     prepMinutes: a.prep_minutes ?? 0,
     cookMinutes: a.cook_minutes ?? 0,
     totalMinutes: a.total_minutes ?? 0,
-    difficulty: a.difficulty ? difficulty.toProto(a.difficulty) : 0,
+    difficulty: a.difficulty ? difficultyValues.toProto(a.difficulty) : 0,
     cuisines: a.cuisines ?? [],
-    mealTypes: (a.meal_types ?? []).map(mealType.toProto),
+    mealTypes: (a.meal_types ?? []).map(mealTypeValues.toProto),
     tags: a.tags ?? [],
-    dietaryFlags: (a.dietary_flags ?? []).map(dietaryFlag.toProto),
+    dietaryFlags: (a.dietary_flags ?? []).map(dietaryFlagValues.toProto),
   };
 }
 
@@ -73,11 +84,11 @@ export function recipeArgs(r: Recipe): RecipeArgs {
     prep_minutes: r.prepMinutes,
     cook_minutes: r.cookMinutes,
     total_minutes: r.totalMinutes,
-    difficulty: difficulty.toDomain(r.difficulty),
+    difficulty: difficultyValues.toDomain(r.difficulty),
     cuisines: r.cuisines,
-    meal_types: names(r.mealTypes, mealType.toDomain),
+    meal_types: names(r.mealTypes, mealTypeValues),
     tags: r.tags,
-    dietary_flags: names(r.dietaryFlags, dietaryFlag.toDomain),
+    dietary_flags: names(r.dietaryFlags, dietaryFlagValues),
   };
 }
 
@@ -95,12 +106,12 @@ export interface SearchArgs {
 export function searchFilter(a: SearchArgs): MessageInitShape<typeof SearchFilterSchema> {
   return {
     cuisines: a.cuisines ?? [],
-    mealTypes: (a.meal_types ?? []).map(mealType.toProto),
-    difficulties: (a.difficulties ?? []).map(difficulty.toProto),
-    timeBuckets: (a.time_buckets ?? []).map(timeBucket.toProto),
+    mealTypes: (a.meal_types ?? []).map(mealTypeValues.toProto),
+    difficulties: (a.difficulties ?? []).map(difficultyValues.toProto),
+    timeBuckets: (a.time_buckets ?? []).map(timeBucketValues.toProto),
     maxTotalMinutes: a.max_total_minutes ?? 0,
     tags: a.tags ?? [],
-    dietaryFlags: (a.dietary_flags ?? []).map(dietaryFlag.toProto),
+    dietaryFlags: (a.dietary_flags ?? []).map(dietaryFlagValues.toProto),
   };
 }
 
@@ -109,10 +120,8 @@ export function recipeKey(ref: string): { case: 'id' | 'slug'; value: string } {
   const trimmed = ref.trim();
   const fromUrl = /\/r\/([a-z0-9-]+)(?:\/(?:edit|history))?\/?(?:[?#].*)?$/i.exec(trimmed)?.[1];
   if (fromUrl) return { case: 'slug', value: fromUrl.toLowerCase() };
-  return uuid.test(trimmed) ? { case: 'id', value: trimmed } : { case: 'slug', value: trimmed.toLowerCase() };
+  return isUuid(trimmed) ? { case: 'id', value: trimmed } : { case: 'slug', value: trimmed.toLowerCase() };
 }
-
-const uuid = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 export const recipeUrl = (publicUrl: string, slug: string) => `${publicUrl}/r/${slug}`;
 
@@ -126,11 +135,11 @@ export function recipeSummary(r: Recipe, publicUrl: string) {
     summary: r.summary,
     status: statusName(r),
     total_minutes: r.totalMinutes,
-    difficulty: difficulty.toDomain(r.difficulty) ?? null,
+    difficulty: difficultyValues.toDomain(r.difficulty) ?? null,
     rating: { average: r.rating?.average ?? 0, count: r.rating?.count ?? 0 },
     cuisines: r.cuisines,
-    meal_types: names(r.mealTypes, mealType.toDomain),
-    dietary_flags: names(r.dietaryFlags, dietaryFlag.toDomain),
+    meal_types: names(r.mealTypes, mealTypeValues),
+    dietary_flags: names(r.dietaryFlags, dietaryFlagValues),
     tags: r.tags,
   };
 }
@@ -162,13 +171,13 @@ export function fullRecipe(r: Recipe, publicUrl: string, servings: number) {
   };
 }
 
-export const statusName = (r: Recipe): RecipeStatus | null => recipeStatus.toDomain(r.status) ?? null;
+export const statusName = (r: Recipe): RecipeStatus | null => recipeStatusValues.toDomain(r.status) ?? null;
 
 /** Three significant figures, whole numbers from 100 up: 1/64 tsp stays 0.0156, not 0. */
 const round = (n: number) => (n >= 100 ? Math.round(n) : Number(n.toPrecision(3)));
 
-function names<D extends string>(values: number[], toDomain: (n: number) => D | undefined): D[] {
-  return values.map(toDomain).filter((v): v is D => v !== undefined);
+function names<D extends string>(values: number[], map: ValueMap<D, number>): D[] {
+  return values.map(map.toDomain).filter((v): v is D => v !== undefined);
 }
 
 /**

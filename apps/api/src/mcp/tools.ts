@@ -1,8 +1,15 @@
 import type { Client } from '@connectrpc/connect';
-import { RecipeSort, RecipeStatus, type RecipeService, type Facet, type SearchService } from '@yeet/contract';
+import {
+  RecipeSort,
+  RecipeStatus,
+  recipeStatusValues,
+  searchSortValues,
+  type RecipeService,
+  type Facet,
+  type SearchService,
+} from '@yeet/contract';
 import { dietaryFlags, difficulties, failedPrecondition, limits, mealTypes, recipeStatuses, searchSorts, timeBuckets } from '@yeet/domain';
 import { z } from 'zod';
-import { recipeStatus, searchSort } from '../handlers/enums.ts';
 import { fullRecipe, recipeArgs, recipeInput, recipeKey, recipeSummary, searchFilter, statusName, type RecipeArgs } from './convert.ts';
 import { hitLine, recipeMarkdown } from './recipe-text.ts';
 
@@ -48,12 +55,12 @@ const filters = {
     .optional()
     .describe('Words to find in titles, ingredients, tags and cuisines. Misspellings are corrected; the last word also matches as a prefix. Leave out to browse.'),
   cuisines: z.array(z.string().min(2).max(30)).max(10).optional().describe('Cuisines, any of them, lower case: ["italian", "thai"].'),
-  meal_types: z.array(z.enum(mealTypes)).max(7).optional().describe('Meal types, any of them.'),
-  difficulties: z.array(z.enum(difficulties)).max(3).optional().describe('Difficulty levels, any of them.'),
+  meal_types: z.array(z.enum(mealTypes)).max(mealTypes.length).optional().describe('Meal types, any of them.'),
+  difficulties: z.array(z.enum(difficulties)).max(difficulties.length).optional().describe('Difficulty levels, any of them.'),
   max_total_minutes: z.number().int().min(1).max(limits.minutes).optional().describe('Only recipes ready in at most this many minutes, all told.'),
-  time_buckets: z.array(z.enum(timeBuckets)).max(5).optional().describe('Total-time ranges, any of them (the same as the facet values).'),
+  time_buckets: z.array(z.enum(timeBuckets)).max(timeBuckets.length).optional().describe('Total-time ranges, any of them (the same as the facet values).'),
   tags: z.array(z.string().min(2).max(40)).max(10).optional().describe('Tags, any of them: ["weeknight", "one-pot"].'),
-  dietary_flags: z.array(z.enum(dietaryFlags)).max(5).optional().describe('Diets, all of them must hold ("vegan" implies "vegetarian").'),
+  dietary_flags: z.array(z.enum(dietaryFlags)).max(dietaryFlags.length).optional().describe('Diets, all of them must hold ("vegan" implies "vegetarian").'),
 };
 
 const ingredient = z.strictObject({
@@ -83,9 +90,9 @@ const recipeFields = {
   total_minutes: z.number().int().min(0).max(limits.minutes).optional().describe('Start to table, minutes, including resting or marinating; leave out for prep + cook.'),
   difficulty: z.enum(difficulties).optional(),
   cuisines: z.array(z.string().min(limits.cuisine.min).max(limits.cuisine.max)).max(limits.cuisines).optional().describe('e.g. ["italian"].'),
-  meal_types: z.array(z.enum(mealTypes)).max(7).optional(),
+  meal_types: z.array(z.enum(mealTypes)).max(mealTypes.length).optional(),
   tags: z.array(z.string().min(limits.tag.min).max(limits.tag.max)).max(limits.tags).optional().describe('Short keywords: "weeknight", "one-pot", "make-ahead".'),
-  dietary_flags: z.array(z.enum(dietaryFlags)).max(5).optional().describe('Only diets the recipe truly fits.'),
+  dietary_flags: z.array(z.enum(dietaryFlags)).max(dietaryFlags.length).optional().describe('Only diets the recipe truly fits.'),
 };
 
 // --- output schemas ---------------------------------------------------------------------
@@ -132,7 +139,7 @@ export const tools: ToolDefinition[] = [
       const res = await ctx.search.searchRecipes({
         query: a.query ?? '',
         filter: searchFilter(a),
-        sort: a.sort ? searchSort.toProto(a.sort) : 0,
+        sort: a.sort ? searchSortValues.toProto(a.sort) : 0,
         pageSize: a.limit ?? 10,
       });
       const hits = res.hits.map((h) => recipeSummary(h.recipe!, ctx.publicUrl));
@@ -308,7 +315,7 @@ export const tools: ToolDefinition[] = [
       const res = await ctx.recipes.listRecipes({
         pageSize: myRecipesLimit,
         sort: RecipeSort.NEWEST,
-        filter: { mine: true, status: a.status ? recipeStatus.toProto(a.status) : 0 },
+        filter: { mine: true, status: a.status ? recipeStatusValues.toProto(a.status) : 0 },
       });
       const recipes = res.recipes.map((r) => ({
         id: r.id,

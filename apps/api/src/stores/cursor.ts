@@ -42,10 +42,5 @@ export function decodeCursor(query: unknown, token: string): CursorPosition | nu
   return { key: p.k, id: p.i };
 }
 
-const uuidPattern = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-
-/** Ids that are not UUIDs cannot exist; stores treat them as "not found" without asking. */
-export const isUuid = (id: string): boolean => uuidPattern.test(id);
-
-/** The same for slugs, whose shape the database enforces. */
-export const isSlug = (slug: string): boolean => slug.length <= 100 && /^[a-z0-9]+(-[a-z0-9]+)*$/.test(slug);
+// Stores import the key checks with the cursors; they are the domain's.
+export { isSlug, isUuid } from '@yeet/domain';
