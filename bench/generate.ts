@@ -4,7 +4,17 @@
  *
  *   node bench/generate.ts [count]      (DATABASE_URL required)
  */
+import {
+  dietaryFlags,
+  difficulties,
+  mealTypes,
+  type DietaryFlag,
+  type Difficulty,
+  type MealType,
+  type RecipeStatus,
+} from '@yeet/domain/values';
 import pg from 'pg';
+import { seededRandom } from '../apps/server/src/demo/random.ts';
 
 const cuisines: Record<string, { mains: string[]; flavours: string[]; dishes: string[] }> = {
   italian: { mains: ['chicken', 'mushroom', 'tomato', 'spinach', 'sausage', 'aubergine', 'courgette', 'prawn'], flavours: ['basil', 'garlic', 'parmesan', 'lemon', 'oregano', 'chilli'], dishes: ['pasta', 'risotto', 'lasagna', 'pizza', 'gnocchi', 'frittata', 'focaccia'] },
@@ -28,21 +38,7 @@ const cuisines: Record<string, { mains: string[]; flavours: string[]; dishes: st
 const staples = ['salt', 'black pepper', 'olive oil', 'onion', 'garlic', 'butter', 'water', 'sugar', 'flour', 'egg', 'stock', 'lemon', 'rice', 'milk', 'cream', 'tomatoes', 'carrot', 'celery', 'parsley', 'vinegar'];
 const adjectives = ['Smoky', 'Crispy', 'Creamy', 'Spicy', 'Quick', 'Slow-Cooked', 'Roasted', 'Grilled', 'Easy', 'Classic', 'Herby', 'Sticky', 'Golden', 'Rustic', 'Weeknight', 'Zesty', 'Hearty', 'Fragrant', 'Honey', 'Garlicky'];
 const tagsPool = ['weeknight', 'one-pot', 'comfort-food', 'make-ahead', 'spicy', 'quick', 'family', 'party', 'healthy', 'budget', 'baking', 'grilling', 'soup', 'salad', 'vegetarian-friendly', 'meal-prep', 'date-night', 'kids', 'summer', 'winter', 'brunch', 'festive', 'freezer-friendly', 'high-protein', 'low-carb'];
-const meals = ['breakfast', 'lunch', 'dinner', 'dessert', 'snack', 'drink', 'side'];
-const difficulties = ['easy', 'medium', 'hard'];
-const diets = ['vegetarian', 'vegan', 'gluten-free', 'dairy-free', 'nut-free'];
 const meaty = new Set(['chicken', 'lamb', 'beef', 'pork', 'sausage', 'duck', 'salmon', 'prawn', 'tuna', 'fish', 'octopus', 'squid', 'chorizo', 'goat', 'bacon']);
-
-/** mulberry32: small, fast, good enough for test data. */
-export function random(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) | 0;
-    let t = Math.imul(a ^ (a >>> 15), 1 | a);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const pick = <T>(rand: () => number, list: readonly T[]): T => list[Math.floor(rand() * list.length)]!;
 const pickSome = <T>(rand: () => number, list: readonly T[], n: number): T[] => {
@@ -57,17 +53,17 @@ export interface GeneratedRecipe {
   summary: string;
   ingredients: string[];
   cuisines: string[];
-  mealTypes: string[];
-  difficulty: string;
+  mealTypes: MealType[];
+  difficulty: Difficulty;
   tags: string[];
-  dietary: string[];
+  dietary: DietaryFlag[];
   prep: number;
   cook: number;
   total: number;
   servings: number;
   ratingCount: number;
   ratingSum: number;
-  status: string;
+  status: RecipeStatus;
 }
 
 export function generateRecipe(rand: () => number, i: number): GeneratedRecipe {
@@ -86,17 +82,16 @@ export function generateRecipe(rand: () => number, i: number): GeneratedRecipe {
         : `${cap(main)} and ${cap(pick(rand, c.mains))} ${cap(dish)} with ${cap(flavour)}`;
   const ingredients = [main, flavour, ...pickSome(rand, c.flavours, 2), ...pickSome(rand, staples, 4 + Math.floor(rand() * 6))];
   const vegetarian = !ingredients.some((x) => meaty.has(x)) && rand() < 0.9;
-  const dietary = [
-    ...(vegetarian ? ['vegetarian'] : []),
-    ...(vegetarian && rand() < 0.35 ? ['vegan', 'dairy-free'] : []),
-    ...(rand() < 0.3 ? ['gluten-free'] : []),
-    ...(rand() < 0.2 ? ['dairy-free'] : []),
-    ...(rand() < 0.7 ? ['nut-free'] : []),
-  ].filter((v, idx, all) => all.indexOf(v) === idx && diets.includes(v));
+  const diets = new Set<DietaryFlag>();
+  if (vegetarian) diets.add('vegetarian');
+  if (vegetarian && rand() < 0.35) diets.add('vegan').add('dairy-free');
+  if (rand() < 0.3) diets.add('gluten-free');
+  if (rand() < 0.2) diets.add('dairy-free');
+  if (rand() < 0.7) diets.add('nut-free');
   const prep = 5 + Math.floor(rand() * 40);
   const cook = Math.floor(rand() * rand() * 240);
   const rest = rand() < 0.15 ? Math.floor(rand() * 600) : 0;
-  const mealTypes = rand() < 0.6 ? [pick(rand, ['lunch', 'dinner'])] : pickSome(rand, meals, 1 + Math.floor(rand() * 2));
+  const meals = rand() < 0.6 ? [pick(rand, ['lunch', 'dinner'] as const)] : pickSome(rand, mealTypes, 1 + Math.floor(rand() * 2));
   const ratingCount = Math.floor(rand() * rand() * 60);
   const ratingSum = Math.round(ratingCount * (2.5 + rand() * 2.5));
   return {
@@ -104,17 +99,17 @@ export function generateRecipe(rand: () => number, i: number): GeneratedRecipe {
     summary: `${pick(rand, ['A', 'An easy', 'A bright', 'A comforting', 'A crowd-pleasing'])} ${cuisine.replace('-', ' ')} ${dish} with ${main} and ${flavour}, ${pick(rand, ['ready for a weeknight', 'perfect for sharing', 'great for meal prep', 'worth the wait', 'on the table fast'])}.`,
     ingredients,
     cuisines: rand() < 0.08 ? [cuisine, pick(rand, cuisineNames)].filter((v, idx, a) => a.indexOf(v) === idx) : [cuisine],
-    mealTypes,
+    mealTypes: meals,
     difficulty: pick(rand, difficulties),
     tags: pickSome(rand, tagsPool, 1 + Math.floor(rand() * 4)),
-    dietary,
+    dietary: [...diets],
     prep,
     cook,
     total: prep + cook + rest,
     servings: 1 + Math.floor(rand() * 8),
     ratingCount,
     ratingSum: Math.min(Math.max(ratingSum, ratingCount), ratingCount * 5),
-    status: rand() < 0.95 ? 'published' : pick(rand, ['draft', 'in_review', 'archived']),
+    status: rand() < 0.95 ? 'published' : pick(rand, ['draft', 'in_review', 'archived'] as const),
   };
 }
 
@@ -129,7 +124,7 @@ export async function generateRecipes(client: pg.ClientBase, count: number, seed
   );
   const authorId = author.rows[0]!.id;
   const existing = Number((await client.query(`select count(*) as n from recipes where slug like 'gen-%'`)).rows[0].n);
-  const rand = random(seed);
+  const rand = seededRandom(seed);
   for (let i = 0; i < existing; i++) generateRecipe(rand, i); // keep the sequence deterministic
   const batch = 1000;
   for (let start = existing; start < count; start += batch) {

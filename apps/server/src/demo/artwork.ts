@@ -1,4 +1,5 @@
 import sharp from 'sharp';
+import { seedOf, seededRandom } from './random.ts';
 
 /**
  * Cover art for the demo recipes, drawn here (no photos from anywhere): a plate on a
@@ -16,25 +17,10 @@ const palettes = [
   { table: ['#881337', '#e11d48'], food: ['#fbbf24', '#f8fafc', '#65a30d', '#fb7185'] },
 ];
 
-function random(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) | 0;
-    let t = Math.imul(a ^ (a >>> 15), 1 | a);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
-function hash(text: string): number {
-  let h = 2166136261;
-  for (let i = 0; i < text.length; i++) h = Math.imul(h ^ text.charCodeAt(i), 16777619);
-  return h >>> 0;
-}
-
 export function artworkSvg(title: string, width = 1200, height = 900): string {
-  const rand = random(hash(title));
-  const palette = palettes[hash(title) % palettes.length]!;
+  const seed = seedOf(title);
+  const rand = seededRandom(seed);
+  const palette = palettes[seed % palettes.length]!;
   const pick = <T,>(list: readonly T[]) => list[Math.floor(rand() * list.length)]!;
   const cx = width / 2 + (rand() - 0.5) * 80;
   const cy = height / 2 + (rand() - 0.5) * 60;
