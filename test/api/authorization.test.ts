@@ -4,6 +4,7 @@ import { hasRole, isOwnerOrAdmin, type Caller, type Role } from '@yeet/domain';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Policy } from '../../apps/api/src/rpc/policy.ts';
 import { imagePolicies, recipePolicies, searchPolicies, userPolicies } from '../../apps/api/src/rpc/policies.ts';
+import { policyMap } from '../../apps/api/src/rpc/router.ts';
 import { startTestPlatform, type TestPlatform } from '../support/platform.ts';
 import { recipeInput } from '../support/recipes.ts';
 import { createClient, type Client } from '@connectrpc/connect';
@@ -64,6 +65,8 @@ interface Case {
   /** The state the recipe is in, for methods about one recipe. */
   state?: State;
   call: (c: Clients, recipeId: string) => Promise<unknown>;
+  /** What a caller the policy lets through gets, when that is not a success. */
+  allowed?: Code;
 }
 
 const cases: Record<string, Case> = {
@@ -86,6 +89,7 @@ const cases: Record<string, Case> = {
   'ImageService/attachImage': {
     state: 'draft',
     call: (c, id) => c.images.attachImage({ uploadId: '00000000-0000-4000-8000-000000000000', recipeId: id, slot: ImageSlot.COVER }),
+    allowed: Code.NotFound, // past the policy, the upload it names does not exist
   },
   'ImageService/detachImage': { state: 'draft', call: (c, id) => c.images.detachImage({ recipeId: id, slot: ImageSlot.COVER }) },
   'UserService/getMe': { call: (c) => c.users.getMe({}) },
@@ -107,7 +111,7 @@ const tables: Record<string, Record<string, Policy<never>>> = {
   ImageService: imagePolicies as never,
 };
 
-/** What the policy alone says this caller gets: allowed, or the refusal's code. */
+/** What the policy alone says this caller gets: let through, or the refusal's code. */
 function expected(policy: Policy<never>, persona: Persona, owner: boolean): 'allowed' | Code {
   if (policy.kind === 'public') return 'allowed';
   if (persona === 'anonymous') return Code.Unauthenticated;
@@ -124,6 +128,12 @@ function expected(policy: Policy<never>, persona: Persona, owner: boolean): 'all
   }
 }
 
+/** The exact answer: "ok", or the name of the code (a refusal, or what an allowed call meets next). */
+function answer(verdict: 'allowed' | Code, testCase: Case | undefined): string {
+  const code = verdict === 'allowed' ? testCase?.allowed : verdict;
+  return code === undefined ? 'ok' : Code[code];
+}
+
 const matrix = Object.entries(tables).flatMap(([service, table]) =>
   Object.entries(table).flatMap(([method, policy]) =>
     personas.flatMap((persona) =>
@@ -132,7 +142,7 @@ const matrix = Object.entries(tables).flatMap(([service, table]) =>
         policy,
         persona,
         owner,
-        expect: expected(policy, persona, owner),
+        expect: answer(expected(policy, persona, owner), cases[`${service}/${method}`]),
       })),
     ),
   ),
@@ -150,6 +160,13 @@ describe('the policy table', () => {
       for (const m of desc.methods) expect(cases[`${service}/${m.localName}`], `${service}/${m.localName} has no case`).toBeDefined();
     }
   });
+
+  it('is checked again at start: a method without a policy, or a policy without a method, stops the process', () => {
+    const { getMe: _, ...withoutGetMe } = userPolicies;
+    expect(() => policyMap([{ service: UserService, impl: {}, policies: withoutGetMe }])).toThrow('yeet.v1.UserService/GetMe has no policy');
+    const stale = { ...userPolicies, getYou: userPolicies.getMe };
+    expect(() => policyMap([{ service: UserService, impl: {}, policies: stale }])).toThrow('a policy for "getYou"');
+  });
 });
 
 describe('authorization matrix', () => {
@@ -158,14 +175,14 @@ describe('authorization matrix', () => {
     const me = persona === 'anonymous' ? null : handle(persona);
     const recipeOwner = owner && me ? me : handle('someone');
     const recipe = testCase.state ? await recipeOf(recipeOwner, testCase.state) : null;
-    let code: Code | 'allowed' = 'allowed';
-    try {
-      await testCase.call(clients(me, persona), recipe?.id ?? '');
-    } catch (e) {
-      const error = ConnectError.from(e);
-      code = error.code === Code.Unauthenticated || error.code === Code.PermissionDenied ? error.code : 'allowed';
-    }
-    expect(code === 'allowed' ? 'allowed' : Code[code]).toBe(want === 'allowed' ? 'allowed' : Code[want]);
+    const got = await testCase.call(clients(me, persona), recipe?.id ?? '').then(
+      () => 'ok',
+      (e: unknown) => {
+        const error = ConnectError.from(e);
+        return `${Code[error.code]}: ${error.rawMessage}`;
+      },
+    );
+    expect(got.split(':')[0], got).toBe(want);
   });
 });
 

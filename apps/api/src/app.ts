@@ -1,41 +1,25 @@
 import { randomBytes } from 'node:crypto';
-import { createRouterTransport, type ConnectRouter, type Transport } from '@connectrpc/connect';
-import { fastifyConnectPlugin } from '@connectrpc/connect-fastify';
-import { ImageService, RecipeService, SearchService, UserService } from '@yeet/contract';
+import type { Transport } from '@connectrpc/connect';
 import type { Database, Kysely } from '@yeet/db';
-import { DirectoryStorage, keysFromHex, S3Storage, type ImgproxyKeys, type ObjectStorage } from '@yeet/media';
-import {
-  createRateLimiter,
-  deriveSecret,
-  instrument,
-  signInSettings,
-  type ImageConfig,
-  type OidcConfig,
-  type SignInSettings,
-  type Telemetry,
-} from '@yeet/platform';
+import type { ImgproxyKeys, ObjectStorage } from '@yeet/media';
+import { createRateLimiter, instrument, signInSettings, type ImageConfig, type OidcConfig, type SignInSettings, type Telemetry } from '@yeet/platform';
 import type { FastifyInstance } from 'fastify';
-import { ImageController } from './controllers/image.controller.ts';
+import type { ImageController } from './controllers/image.controller.ts';
 import { RatingController } from './controllers/rating.controller.ts';
 import { RecipeController } from './controllers/recipe.controller.ts';
 import { SearchController } from './controllers/search.controller.ts';
 import { UserController } from './controllers/user.controller.ts';
-import { imageHandlers } from './handlers/image.handler.ts';
 import { recipeConverter } from './handlers/recipe.convert.ts';
-import { recipeHandlers } from './handlers/recipe.handler.ts';
-import { searchHandlers } from './handlers/search.handler.ts';
-import { userHandlers } from './handlers/user.handler.ts';
 import { createIdentity } from './identity/create-identity.ts';
+import { createImages } from './images/create-images.ts';
 import { sweepExpiredOidcPayloads } from './issuer/adapter.ts';
 import { registerIssuer } from './issuer/routes.ts';
-import { registerUploadRoute, uploadUrlSigner } from './images/upload-route.ts';
-import { ImageUrls } from './images/urls.ts';
 import { createJobCatalogue, type JobCatalogue } from './jobs/tasks.ts';
 import { registerMcpRoute } from './mcp/http.ts';
 import { domainOutcome } from './observation.ts';
 import { DevHeaderIdentity, IdentityChain } from './rpc/identity.ts';
-import { imagePolicies, recipePolicies, searchPolicies, userPolicies } from './rpc/policies.ts';
-import { secureService, type RpcDependencies } from './rpc/service.ts';
+import { createRpc } from './rpc/router.ts';
+import { apiServices } from './rpc/services.ts';
 import { CachingSearchEngine } from './search/cache.ts';
 import { PostgresSearchEngine } from './search/postgres.engine.ts';
 import { DataAccess } from './stores/database.ts';
@@ -69,14 +53,11 @@ export interface Api {
   images: ImageController;
   /** Where originals live and how image URLs are signed (shared with the img role in one process). */
   media: { storage: ObjectStorage; keys: ImgproxyKeys };
-  /** The API's services in this process, through the same wrappers as over HTTP. */
+  /** The API's services in this process, through the same interceptors as over HTTP. */
   transport: Transport;
   /** Mounts the Connect services under /api, MCP at /mcp (and the built-in issuer under /oidc). */
   register(app: FastifyInstance): Promise<void>;
 }
-
-/** Largest request body the API reads; recipes are a few KB. */
-const maxRequestBytes = 1024 * 1024;
 
 /** Wires stores, engines, identity, controllers and handlers together: the API's composition root. */
 export async function createApi(deps: ApiDependencies): Promise<Api> {
@@ -111,46 +92,21 @@ export async function createApi(deps: ApiDependencies): Promise<Api> {
     observe: controller,
   });
 
-  const storage = createStorage(deps.images);
-  const imgproxy =
-    deps.images.imgproxy ??
-    (await data.stores.meta.getOrCreate('imgproxy_keys', () => ({
-      key: randomBytes(32).toString('hex'),
-      salt: randomBytes(32).toString('hex'),
-    })));
-  const keys = keysFromHex(imgproxy.key, imgproxy.salt);
-  const toProto = recipeConverter(new ImageUrls({ baseUrl: deps.images.baseUrl, keys, storage }));
-  const uploads = uploadUrlSigner(deriveSecret(sessionSecret, 'upload-urls'), deps.publicUrl);
-  const images = controller(
-    'ImageController',
-    new ImageController(data, {
-      storage,
-      maxBytes: deps.images.maxBytes,
-      maxPixels: deps.images.maxPixels,
-      uploadUrl: uploads.url,
-      logger: telemetry.logger,
-    }),
-  );
-
-  const rpc: RpcDependencies = {
-    identity: new IdentityChain([tokens, new DevHeaderIdentity({ enabled: deps.devAuth, users: data.stores.users })]),
+  const images = await createImages({
+    data,
+    config: deps.images,
+    publicUrl: deps.publicUrl,
+    sessionSecret,
+    logger: telemetry.logger,
+    observe: controller,
+  });
+  const identity = new IdentityChain([tokens, new DevHeaderIdentity({ enabled: deps.devAuth, users: data.stores.users })]);
+  const rpc = createRpc({
+    services: apiServices({ recipes, ratings, search, images: images.controller, users }, recipeConverter(images.urls)),
+    identity,
     owners: { ownerOf: (_resource, id) => data.stores.recipes.ownerOf(id) },
     telemetry,
-  };
-  const services = {
-    recipes: secureService(RecipeService, recipeHandlers(recipes, ratings, toProto), recipePolicies, rpc),
-    search: secureService(SearchService, searchHandlers(search, toProto), searchPolicies, rpc),
-    images: secureService(ImageService, imageHandlers(images, toProto), imagePolicies, rpc),
-    users: secureService(UserService, userHandlers(users), userPolicies, rpc),
-  };
-  const routes = (router: ConnectRouter) => {
-    router.service(RecipeService, services.recipes);
-    router.service(SearchService, services.search);
-    router.service(ImageService, services.images);
-    router.service(UserService, services.users);
-  };
-  // For callers inside this process (the MCP server): no HTTP, the same wrappers.
-  const transport = createRouterTransport(routes);
+  });
   return {
     data,
     recipes,
@@ -158,36 +114,22 @@ export async function createApi(deps: ApiDependencies): Promise<Api> {
     search,
     users,
     searchCache,
-    jobs: createJobCatalogue({ ratings, search: engine, images, sweepIssuer: () => sweepExpiredOidcPayloads(deps.db) }),
+    jobs: createJobCatalogue({ ratings, search: engine, images: images.controller, sweepIssuer: () => sweepExpiredOidcPayloads(deps.db) }),
     signIn,
-    images,
-    media: { storage, keys },
-    transport,
+    images: images.controller,
+    media: images.media,
+    transport: rpc.transport,
     async register(app) {
       if (issuer) await registerIssuer(app, issuer.provider, issuer.accounts);
-      await registerUploadRoute(app, { images, signer: uploads, maxBytes: deps.images.maxBytes });
-      await app.register(fastifyConnectPlugin, {
-        prefix: '/api',
-        readMaxBytes: maxRequestBytes,
-        // Strict JSON: an unknown field or enum name is a client mistake worth reporting,
-        // not something to ignore silently (see docs/decisions/0002-strict-json.md).
-        jsonOptions: { ignoreUnknownFields: false },
-        routes,
-      });
+      await images.register(app);
+      await rpc.register(app);
       await registerMcpRoute(app, {
-        transport,
-        identity: rpc.identity,
+        transport: rpc.transport,
+        identity,
         publicUrl: deps.publicUrl,
         telemetry,
         limiter: createRateLimiter({ limit: deps.mcpRateLimit, windowMs: 60_000 }),
       });
     },
   };
-}
-
-export function createStorage(config: ImageConfig): ObjectStorage {
-  const s = config.storage;
-  return s.kind === 's3'
-    ? new S3Storage({ bucket: s.bucket, region: s.region, endpoint: s.endpoint ?? undefined, forcePathStyle: s.forcePathStyle })
-    : new DirectoryStorage(s.dir);
 }

@@ -1,4 +1,5 @@
-export { createApi, createStorage, type Api, type ApiDependencies } from './app.ts';
+export { createApi, type Api, type ApiDependencies } from './app.ts';
+export { createStorage } from './images/create-images.ts';
 export { imageSizes } from './images/urls.ts';
 export { devRolesHeader, devUserHeader } from './rpc/identity.ts';
 export type { JobCatalogue, TaskHandler } from './jobs/tasks.ts';

@@ -15,7 +15,7 @@ import {
 
 /**
  * RecipeService: converts requests to domain calls and results back to messages. Access
- * policy, tracing, metrics and error mapping are applied around these by secureService().
+ * policy, tracing, metrics and error mapping are applied around these by the RPC interceptors.
  */
 export function recipeHandlers(
   recipes: RecipeController,

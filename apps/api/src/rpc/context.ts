@@ -1,7 +1,7 @@
 import { createContextKey, type HandlerContext } from '@connectrpc/connect';
 import { anonymous, unauthenticated, type Caller, type SignedInCaller } from '@yeet/domain';
 
-/** The caller, resolved once per call by the service wrapper and read by handlers. */
+/** The caller, resolved once per call by the identity interceptor and read by handlers. */
 export const callerKey = createContextKey<Caller>(anonymous, { description: 'the caller of this RPC' });
 
 export const callerOf = (ctx: HandlerContext): Caller => ctx.values.get(callerKey);

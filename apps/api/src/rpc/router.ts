@@ -1,0 +1,78 @@
+import type { DescMethod, DescService } from '@bufbuild/protobuf';
+import type { GenService, GenServiceMethods } from '@bufbuild/protobuf/codegenv2';
+import { createRouterTransport, type ConnectRouter, type ServiceImpl, type Transport } from '@connectrpc/connect';
+import { fastifyConnectPlugin } from '@connectrpc/connect-fastify';
+import type { Telemetry } from '@yeet/platform';
+import type { FastifyInstance } from 'fastify';
+import type { IdentityResolver } from './identity.ts';
+import { rpcInterceptors } from './interceptors.ts';
+import type { OwnerResolver, Policy, PolicyTable } from './policy.ts';
+
+/** A service, its handlers and its policy table: the compiler checks that the three agree. */
+export interface SecuredService {
+  service: DescService;
+  impl: object;
+  policies: Readonly<Record<string, Policy<never>>>;
+}
+
+export const secured = <S extends GenService<GenServiceMethods>>(service: S, impl: ServiceImpl<S>, policies: PolicyTable<S>): SecuredService => ({
+  service,
+  impl,
+  policies: policies as SecuredService['policies'],
+});
+
+export interface RpcDependencies {
+  services: SecuredService[];
+  identity: IdentityResolver;
+  owners: OwnerResolver;
+  telemetry: Telemetry;
+}
+
+export interface Rpc {
+  /** The services in this process (for the MCP server): no HTTP, the same interceptors. */
+  transport: Transport;
+  /** Mounts the services under /api: Connect, gRPC and gRPC-Web on one port. */
+  register(app: FastifyInstance): Promise<void>;
+}
+
+/** Largest request body the API reads; recipes are a few KB. */
+const maxRequestBytes = 1024 * 1024;
+
+/** The RPC services behind their interceptors. Refuses to start when a method has no policy. */
+export function createRpc(deps: RpcDependencies): Rpc {
+  const interceptors = rpcInterceptors({ ...deps, policies: policyMap(deps.services) });
+  const routes = (router: ConnectRouter) => {
+    for (const { service, impl } of deps.services) router.service(service as GenService<GenServiceMethods>, impl);
+  };
+  return {
+    transport: createRouterTransport(routes, { router: { interceptors } }),
+    async register(app) {
+      await app.register(fastifyConnectPlugin, {
+        prefix: '/api',
+        readMaxBytes: maxRequestBytes,
+        // Strict JSON: an unknown field or enum name is a client mistake worth reporting,
+        // not something to ignore silently (see docs/decisions/0002-strict-json.md).
+        jsonOptions: { ignoreUnknownFields: false },
+        interceptors,
+        routes,
+      });
+    },
+  };
+}
+
+/** Each method's policy, checked at start: the table is compile-checked, this also catches a cast or a stale entry. */
+export function policyMap(services: readonly SecuredService[]): Map<DescMethod, Policy> {
+  const policies = new Map<DescMethod, Policy>();
+  for (const { service, policies: table } of services) {
+    const names = new Set(service.methods.map((m) => m.localName));
+    for (const key of Object.keys(table)) {
+      if (!names.has(key)) throw new Error(`${service.typeName} has a policy for "${key}", which is not one of its methods`);
+    }
+    for (const method of service.methods) {
+      const policy = table[method.localName];
+      if (!policy) throw new Error(`${service.typeName}/${method.name} has no policy; declare one in rpc/policies.ts`);
+      policies.set(method, policy as Policy);
+    }
+  }
+  return policies;
+}

@@ -1,0 +1,31 @@
+import { ImageService, RecipeService, SearchService, UserService } from '@yeet/contract';
+import type { ImageController } from '../controllers/image.controller.ts';
+import type { RatingController } from '../controllers/rating.controller.ts';
+import type { RecipeController } from '../controllers/recipe.controller.ts';
+import type { SearchController } from '../controllers/search.controller.ts';
+import type { UserController } from '../controllers/user.controller.ts';
+import { imageHandlers } from '../handlers/image.handler.ts';
+import type { RecipeToProto } from '../handlers/recipe.convert.ts';
+import { recipeHandlers } from '../handlers/recipe.handler.ts';
+import { searchHandlers } from '../handlers/search.handler.ts';
+import { userHandlers } from '../handlers/user.handler.ts';
+import { imagePolicies, recipePolicies, searchPolicies, userPolicies } from './policies.ts';
+import { secured, type SecuredService } from './router.ts';
+
+export interface Controllers {
+  recipes: RecipeController;
+  ratings: RatingController;
+  search: SearchController;
+  images: ImageController;
+  users: UserController;
+}
+
+/** Every service the API serves, with its handlers and its policy table. */
+export function apiServices(c: Controllers, recipeToProto: RecipeToProto): SecuredService[] {
+  return [
+    secured(RecipeService, recipeHandlers(c.recipes, c.ratings, recipeToProto), recipePolicies),
+    secured(SearchService, searchHandlers(c.search, recipeToProto), searchPolicies),
+    secured(ImageService, imageHandlers(c.images, recipeToProto), imagePolicies),
+    secured(UserService, userHandlers(c.users), userPolicies),
+  ];
+}
