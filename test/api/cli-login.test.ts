@@ -10,7 +10,7 @@ import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
 import { UserService } from '@yeet/contract';
 import { CliAuth } from '../../apps/server/src/cli-auth.ts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { browse, CookieJar, follow, oidcFlow } from '../support/oidc.ts';
+import { browse, confirmDeviceCode, CookieJar, follow, hiddenValue, oidcFlow } from '../support/oidc.ts';
 import { startTestPlatform, type TestPlatform } from '../support/platform.ts';
 
 /**
@@ -54,30 +54,20 @@ function yeet(args: string[], onLine: (line: string) => void = () => {}): Promis
   });
 }
 
-const hidden = (html: string, name: string) => new RegExp(`name="${name}" value="([^"]*)"`).exec(html)?.[1] ?? '';
-
 /** The person's side: open the link, confirm the code, sign in. Returns the last page. */
 async function confirmInBrowser(link: string): Promise<string> {
   const jar = new CookieJar();
-  const post = (url: string, form: Record<string, string>) =>
-    browse(jar, new URL(url, t.baseUrl).href, {
-      method: 'POST',
-      headers: { 'content-type': 'application/x-www-form-urlencoded' },
-      body: new URLSearchParams(form).toString(),
-    });
-  // the link carries the code: the issuer posts it on (a form the browser submits itself)
-  const opened = await (await browse(jar, link)).text();
-  const relay = /<form method="post" action="([^"]+)"/.exec(opened)![1]!;
-  const page = await (await post(relay, { xsrf: hidden(opened, 'xsrf'), user_code: hidden(opened, 'user_code') })).text();
+  const { page, confirmed } = await confirmDeviceCode(jar, link);
   expect(page).toContain('Connect Eat or Yeet for AI assistants?');
-  const action = /<form id="op.deviceConfirmForm" method="post" action="([^"]+)"/.exec(page)![1]!;
-  const form = { xsrf: hidden(page, 'xsrf'), user_code: hidden(page, 'user_code'), confirm: 'yes' };
-  const afterConfirm = await post(action, form);
-  const signIn = await follow(jar, t.baseUrl, afterConfirm);
+  const signIn = await follow(jar, t.baseUrl, confirmed);
   const signInPage = await signIn.text();
   expect(signInPage).toContain('<h1>Sign in</h1>');
   const loginAction = /<form method="post" action="([^"]+)"/.exec(signInPage)![1]!;
-  const afterLogin = await post(loginAction, { email: ada.email, password: ada.password });
+  const afterLogin = await browse(jar, new URL(loginAction, t.baseUrl).href, {
+    method: 'POST',
+    headers: { 'content-type': 'application/x-www-form-urlencoded' },
+    body: new URLSearchParams({ email: ada.email, password: ada.password }).toString(),
+  });
   return (await follow(jar, t.baseUrl, afterLogin)).text();
 }
 
@@ -188,7 +178,7 @@ describe('yeet login (device authorization grant)', () => {
     const wrong = await browse(jar, new URL(action, t.baseUrl).href, {
       method: 'POST',
       headers: { 'content-type': 'application/x-www-form-urlencoded' },
-      body: new URLSearchParams({ xsrf: hidden(input, 'xsrf'), user_code: 'BCDF-GHJK' }).toString(),
+      body: new URLSearchParams({ xsrf: hiddenValue(input, 'xsrf'), user_code: 'BCDF-GHJK' }).toString(),
     });
     const page = await wrong.text();
     expect(page).toContain('role="alert"');

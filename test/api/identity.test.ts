@@ -1,11 +1,27 @@
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import { Code, createClient } from '@connectrpc/connect';
 import { createConnectTransport } from '@connectrpc/connect-node';
 import { RecipeService, Role, UserService } from '@yeet/contract';
+import { freePort } from '@yeet/db';
 import { webSessionCodec } from '@yeet/platform';
 import { exportJWK, generateKeyPair, importJWK, SignJWT, type JWK } from 'jose';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { oidcFlow, type OidcFlow, type Tokens } from '../support/oidc.ts';
+import { CliAuth } from '../../apps/server/src/cli-auth.ts';
+import {
+  browse,
+  confirmDeviceCode,
+  CookieJar,
+  follow,
+  oidcFlow,
+  startExternalIssuer,
+  type ExternalAccount,
+  type ExternalIssuer,
+  type OidcFlow,
+  type Tokens,
+} from '../support/oidc.ts';
 import { startTestPlatform, type TestPlatform } from '../support/platform.ts';
 import { expectCode, recipeInput } from '../support/recipes.ts';
 
@@ -32,9 +48,9 @@ afterAll(async () => {
   await t?.stop();
 });
 
-const clients = (headers: Record<string, string> = {}) => {
+const clients = (headers: Record<string, string> = {}, baseUrl = t.baseUrl) => {
   const transport = createConnectTransport({
-    baseUrl: `${t.baseUrl}/api`,
+    baseUrl: `${baseUrl}/api`,
     httpVersion: '1.1',
     interceptors: [(next) => (req) => {
       for (const [k, v] of Object.entries(headers)) req.header.set(k, v);
@@ -219,5 +235,101 @@ describe('roles', () => {
     const { user } = await bearer(author.access_token).users.updateProfile({ displayName: '  Second   Cook ' });
     expect(user?.displayName).toBe('Second Cook');
     await expectCode(bearer(author.access_token).users.updateProfile({ displayName: ' ' }), Code.InvalidArgument);
+  });
+});
+
+describe('an external issuer (OIDC_ISSUER)', () => {
+  const audience = 'https://recipes.example/api';
+  const grace: ExternalAccount = { sub: 'external|grace-000001', name: 'Grace Hopper', email: 'grace@example.com' };
+  let issuer: ExternalIssuer;
+  let ext: TestPlatform;
+  let home: string;
+
+  beforeAll(async () => {
+    const port = await freePort();
+    const publicUrl = `http://127.0.0.1:${port}`;
+    issuer = await startExternalIssuer({ publicUrl, audience });
+    ext = await startTestPlatform({
+      ROLE: 'all',
+      PORT: String(port),
+      PUBLIC_URL: publicUrl,
+      DEV_AUTH: 'false',
+      SESSION_SECRET: 'external-issuer-test-session-secret-0123456789',
+      OIDC_ISSUER: issuer.url,
+      OIDC_CLIENT_ID: issuer.web.id,
+      OIDC_CLIENT_SECRET: issuer.web.secret,
+      OIDC_AUDIENCE: audience,
+      OIDC_CLI_CLIENT_ID: issuer.cli.id,
+    });
+    home = await mkdtemp(path.join(tmpdir(), 'yeet-external-'));
+  });
+  afterAll(async () => {
+    await ext?.stop();
+    await issuer?.stop();
+    if (home) await rm(home, { recursive: true, force: true });
+  });
+
+  /** Signs in through the web app as a browser does; the jar then holds the session cookie. */
+  async function webSignIn(account: ExternalAccount): Promise<CookieJar> {
+    issuer.signInAs(account);
+    const jar = new CookieJar();
+    const toCallback = await follow(jar, ext.baseUrl, await browse(jar, `${ext.baseUrl}/auth/login?returnTo=/me/recipes`));
+    const back = await browse(jar, new URL(toCallback.headers.get('location')!, ext.baseUrl).href);
+    expect(back.headers.get('location')).toBe('/me/recipes');
+    return jar;
+  }
+  const me = async (headers: Record<string, string>) => (await clients(headers, ext.baseUrl).users.getMe({})).user;
+
+  it('a web sign-in gives a session the API accepts; name and email come from userinfo', async () => {
+    const user = await me({ cookie: (await webSignIn(grace)).header() });
+    expect(user).toMatchObject({ displayName: 'Grace Hopper', email: 'grace@example.com' });
+  });
+
+  it('the web app and the CLI name the API the same way when they sign in and when they refresh', async () => {
+    issuer.requests.length = 0;
+    // the web app: sign in, then refresh the session
+    const jar = await webSignIn(grace);
+    const before = jar.header();
+    const refreshed = await browse(jar, `${ext.baseUrl}/auth/refresh`, { method: 'POST' });
+    expect(refreshed.status).toBe(204);
+    expect(jar.header()).not.toBe(before);
+    expect((await me({ cookie: jar.header() }))?.displayName).toBe('Grace Hopper');
+
+    // the CLI: the device flow, then a refresh once the token is due
+    const file = path.join(home, 'credentials.json');
+    const cli = new CliAuth(ext.config, file);
+    let confirmed: Promise<Response> | null = null;
+    await cli.login((line) => {
+      const link = /^To sign in, open (\S+)/.exec(line)?.[1];
+      const device = new CookieJar();
+      if (link) confirmed = confirmDeviceCode(device, link).then(({ confirmed }) => follow(device, issuer.url, confirmed));
+    });
+    expect(await (await confirmed!).text()).toContain('Connected');
+    const stored = JSON.parse(await readFile(file, 'utf8'));
+    const first = stored.logins[issuer.url].accessToken as string;
+    stored.logins[issuer.url].expiresAt = 0;
+    await writeFile(file, JSON.stringify(stored));
+    const token = await cli.accessToken();
+    expect(token).not.toBe(first);
+    expect((await me({ authorization: `Bearer ${token}` }))?.displayName).toBe('Grace Hopper');
+
+    // Each request for tokens named the API as this issuer expects, and only so.
+    expect(issuer.requests.filter((r) => r.audience !== audience || r.resource !== null)).toEqual([]);
+    const asked = (grant: string) => issuer.requests.filter((r) => r.grantType === grant).map((r) => r.clientId);
+    expect(asked('refresh_token').sort()).toEqual([issuer.cli.id, issuer.web.id].sort());
+    expect(asked('authorization_code')).toEqual([issuer.web.id]);
+    expect(new Set(asked('urn:ietf:params:oauth:grant-type:device_code'))).toEqual(new Set([issuer.cli.id]));
+  }, 30_000);
+
+  it('refuses a userinfo answer about someone else than the token’s subject (OIDC Core §5.3.2)', async () => {
+    const linus: ExternalAccount = { sub: 'external|linus-000002', name: 'Linus', email: 'linus@example.com' };
+    issuer.userinfoAbout(grace.sub);
+    try {
+      const user = await me({ cookie: (await webSignIn(linus)).header() });
+      // the answer is not used: a placeholder name, no email, and certainly not Grace's account
+      expect(user).toMatchObject({ displayName: 'Cook 000002', email: '' });
+    } finally {
+      issuer.userinfoAbout(null);
+    }
   });
 });

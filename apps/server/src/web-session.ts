@@ -1,5 +1,15 @@
 import fastifyCookie from '@fastify/cookie';
-import { createSealer, sessionCookieName, webSessionCodec, type Logger, type SignInSettings, type WebSession } from '@yeet/platform';
+import {
+  createSealer,
+  isFresh,
+  OidcClient,
+  sessionCookieName,
+  webSessionCodec,
+  type HeldTokens,
+  type Logger,
+  type SignInSettings,
+  type WebSession,
+} from '@yeet/platform';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import * as oidc from 'openid-client';
 
@@ -17,7 +27,6 @@ export interface WebSessions {
 
 const stateCookie = 'yeet_signin';
 const sessionTtlSeconds = 14 * 24 * 60 * 60;
-const refreshAheadSeconds = 60;
 
 export async function registerWebSessions(
   app: FastifyInstance,
@@ -31,27 +40,10 @@ export async function registerWebSessions(
   const callbackUrl = `${options.publicUrl}/auth/callback`;
 
   // Discovery waits for the first sign-in: the built-in issuer is this very server.
-  let configuration: Promise<oidc.Configuration> | null = null;
-  const config = () =>
-    (configuration ??= oidc
-      .discovery(
-        new URL(settings.issuer),
-        settings.clientId,
-        settings.clientSecret ?? undefined,
-        settings.clientSecret ? oidc.ClientSecretBasic(settings.clientSecret) : oidc.None(),
-        settings.issuer.startsWith('http://') ? { execute: [oidc.allowInsecureRequests] } : undefined,
-      )
-      .catch((e: unknown) => {
-        configuration = null;
-        throw e;
-      }));
+  const issuer = new OidcClient(settings, { id: settings.clientId, secret: settings.clientSecret });
 
-  const writeSession = (reply: FastifyReply, tokens: oidc.TokenEndpointResponse, previous?: WebSession) => {
-    const session: WebSession = {
-      accessToken: tokens.access_token,
-      refreshToken: tokens.refresh_token ?? previous?.refreshToken ?? null,
-      expiresAt: Math.floor(Date.now() / 1000) + (tokens.expires_in ?? 300),
-    };
+  const writeSession = (reply: FastifyReply, tokens: HeldTokens) => {
+    const session: WebSession = { accessToken: tokens.accessToken, refreshToken: tokens.refreshToken, expiresAt: tokens.expiresAt };
     reply.setCookie(sessionCookieName, sessions.seal(session, sessionTtlSeconds), {
       path: '/',
       httpOnly: true,
@@ -67,20 +59,21 @@ export async function registerWebSessions(
   const refresh = async (session: WebSession, reply: FastifyReply): Promise<WebSession | null> => {
     if (!session.refreshToken) return null;
     try {
-      const extra = settings.builtIn ? undefined : { audience: settings.audience };
-      return writeSession(reply, await oidc.refreshTokenGrant(await config(), session.refreshToken, extra), session);
+      const tokens = await issuer.refresh(session.refreshToken);
+      if (tokens) return writeSession(reply, tokens);
+      options.logger.info('the issuer refused to refresh a web session; signing it out');
     } catch (err) {
       options.logger.info({ err }, 'could not refresh a web session; signing it out');
-      clearSession(reply);
-      return null;
     }
+    clearSession(reply);
+    return null;
   };
 
   /** A fresh session, or null when there is none or it cannot be refreshed. */
   const current = async (req: FastifyRequest, reply: FastifyReply): Promise<WebSession | null> => {
     const session = sessions.read(req.headers.cookie);
     if (!session) return null;
-    if (session.expiresAt - Date.now() / 1000 > refreshAheadSeconds) return session;
+    if (isFresh(session)) return session;
     return refresh(session, reply);
   };
 
@@ -102,17 +95,15 @@ export async function registerWebSessions(
         secure,
         maxAge: 30 * 60,
       });
-      const params: Record<string, string> = {
+      const url = await issuer.authorizationUrl({
         redirect_uri: callbackUrl,
         scope: settings.scopes,
         code_challenge: await oidc.calculatePKCECodeChallenge(verifier),
         code_challenge_method: 'S256',
         state,
-        // Auth0 and others issue JWT access tokens for the API only when asked for it.
-        ...(settings.builtIn ? { resource: settings.audience } : { audience: settings.audience }),
         ...(req.query.signup ? { screen_hint: 'signup' } : {}),
-      };
-      return reply.redirect(oidc.buildAuthorizationUrl(await config(), params).href, 302);
+      });
+      return reply.redirect(url.href, 302);
     });
 
     app.get('/auth/callback', async (req, reply) => {
@@ -122,8 +113,7 @@ export async function registerWebSessions(
       if (url.searchParams.get('error') === 'access_denied') return reply.redirect(saved?.returnTo ?? '/', 303);
       if (!saved) return signInFailed(reply, 'This sign-in took too long or was started in another browser.');
       try {
-        const tokens = await oidc.authorizationCodeGrant(await config(), url, { pkceCodeVerifier: saved.verifier, expectedState: saved.state });
-        writeSession(reply, tokens);
+        writeSession(reply, await issuer.exchangeCode(url, { pkceCodeVerifier: saved.verifier, expectedState: saved.state }));
         return reply.redirect(saved.returnTo, 303);
       } catch (err) {
         options.logger.warn({ err }, 'sign-in callback failed');
@@ -134,10 +124,8 @@ export async function registerWebSessions(
     app.post('/auth/logout', async (req, reply) => {
       const hadSession = sessions.read(req.headers.cookie) !== null;
       clearSession(reply);
-      const metadata = hadSession ? (await config().catch(() => null))?.serverMetadata() : undefined;
-      if (!metadata?.end_session_endpoint) return reply.redirect('/', 303);
-      const end = oidc.buildEndSessionUrl(await config(), { post_logout_redirect_uri: `${options.publicUrl}/` });
-      return reply.redirect(end.href, 303);
+      const end = hadSession ? await issuer.endSessionUrl(`${options.publicUrl}/`).catch(() => null) : null;
+      return reply.redirect(end?.href ?? '/', 303);
     });
 
     // Browsers call this when the API says "unauthenticated" although they are signed in.

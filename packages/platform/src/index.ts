@@ -7,3 +7,4 @@ export * from './recent-cache.ts';
 export * from './seal.ts';
 export * from './web-session.ts';
 export * from './sign-in.ts';
+export * from './oidc.ts';

@@ -1,5 +1,5 @@
 import type { Database, Kysely } from '@yeet/db';
-import { webSessionCodec, type OidcConfig, type SignInSettings, type Telemetry } from '@yeet/platform';
+import { OidcClient, webSessionCodec, type OidcConfig, type SignInSettings, type Telemetry } from '@yeet/platform';
 import type Provider from 'oidc-provider';
 import { AccountController, localIssuer } from '../controllers/account.controller.ts';
 import type { UserController } from '../controllers/user.controller.ts';
@@ -8,7 +8,7 @@ import { createIssuer } from '../issuer/provider.ts';
 import { TokenIdentity } from '../rpc/identity.ts';
 import type { DataAccess } from '../stores/database.ts';
 import { userinfoProfile } from './external-profile.ts';
-import { createTokenVerifier, discovery } from './token-verifier.ts';
+import { createTokenVerifier } from './token-verifier.ts';
 
 export interface IdentityDependencies {
   db: Kysely<Database>;
@@ -16,7 +16,7 @@ export interface IdentityDependencies {
   users: UserController;
   telemetry: Telemetry;
   publicUrl: string;
-  oidc: OidcConfig;
+  oidc: Pick<OidcConfig, 'rolesClaim'>;
   signIn: SignInSettings;
   trustProxy: boolean;
   /** Wraps a controller the way the API observes all of them. */
@@ -44,14 +44,15 @@ export async function createIdentity(deps: IdentityDependencies): Promise<Identi
     logger: telemetry.logger,
   };
   if (!signIn.builtIn) {
-    const metadata = discovery(signIn.issuer);
+    const external = new OidcClient(signIn, { id: signIn.clientId, secret: signIn.clientSecret });
+    const keys = { kind: 'remote', jwksUri: () => external.jwksUri() } as const;
     return {
       issuer: null,
       tokens: new TokenIdentity({
         ...base,
-        verifier: createTokenVerifier({ issuer: signIn.issuer, audience: oidc.audience, keys: { kind: 'remote', metadata } }),
+        verifier: createTokenVerifier({ issuer: signIn.issuer, audience: signIn.audience, keys }),
         issuerKey: signIn.issuer,
-        profile: userinfoProfile(metadata),
+        profile: userinfoProfile(external, telemetry.logger),
       }),
     };
   }
@@ -60,7 +61,7 @@ export async function createIdentity(deps: IdentityDependencies): Promise<Identi
   const profile = async (accountId: string) => accounts.profile(accountId);
   const provider = createIssuer({
     publicUrl: deps.publicUrl,
-    audience: oidc.audience,
+    audience: signIn.audience,
     db: deps.db,
     secrets,
     client: { id: signIn.clientId, secret: signIn.clientSecret! },
@@ -72,7 +73,7 @@ export async function createIdentity(deps: IdentityDependencies): Promise<Identi
     issuer: { provider, accounts },
     tokens: new TokenIdentity({
       ...base,
-      verifier: createTokenVerifier({ issuer: signIn.issuer, audience: oidc.audience, keys: { kind: 'local', keySet: publicKeySet(secrets) } }),
+      verifier: createTokenVerifier({ issuer: signIn.issuer, audience: signIn.audience, keys: { kind: 'local', keySet: publicKeySet(secrets) } }),
       issuerKey: localIssuer,
       profile: async (subject) => (await profile(subject)) ?? { displayName: 'Cook', email: null },
     }),

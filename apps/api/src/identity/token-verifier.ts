@@ -14,34 +14,11 @@ export interface TokenVerifier {
 export const clockToleranceSeconds = 30;
 const algorithms = ['RS256', 'RS384', 'RS512', 'PS256', 'PS384', 'PS512', 'ES256', 'ES384', 'ES512', 'EdDSA'];
 
-export interface IssuerMetadata {
-  issuer: string;
-  jwks_uri: string;
-  userinfo_endpoint?: string;
-}
-
-/** Fetches `/.well-known/openid-configuration` once, on first use. */
-export function discovery(issuer: string, fetchFn: typeof fetch = fetch): () => Promise<IssuerMetadata> {
-  let pending: Promise<IssuerMetadata> | null = null;
-  return () =>
-    (pending ??= (async () => {
-      const url = `${issuer.replace(/\/$/, '')}/.well-known/openid-configuration`;
-      const res = await fetchFn(url, { signal: AbortSignal.timeout(5_000) });
-      if (!res.ok) throw new Error(`discovery of ${issuer} answered ${res.status}`);
-      const metadata = (await res.json()) as IssuerMetadata;
-      if (metadata.issuer !== issuer) throw new Error(`discovery of ${issuer} names another issuer: ${metadata.issuer}`);
-      return metadata;
-    })().catch((e: unknown) => {
-      pending = null; // try again on the next token
-      throw e;
-    }));
-}
-
 export type IssuerKeys =
   /** Keys held in this process (the built-in issuer). */
   | { kind: 'local'; keySet: JWTVerifyGetKey }
   /** The issuer's published JWKS, found through discovery. */
-  | { kind: 'remote'; metadata: () => Promise<IssuerMetadata> };
+  | { kind: 'remote'; jwksUri: () => Promise<URL> };
 
 export function createTokenVerifier(options: { issuer: string; audience: string; keys: IssuerKeys }): TokenVerifier {
   const { keys } = options;
@@ -50,7 +27,7 @@ export function createTokenVerifier(options: { issuer: string; audience: string;
     keys.kind === 'local'
       ? keys.keySet
       : async (header, token) => {
-          remote ??= createRemoteJWKSet(new URL((await keys.metadata()).jwks_uri), {
+          remote ??= createRemoteJWKSet(await keys.jwksUri(), {
             cooldownDuration: 30_000,
             cacheMaxAge: 10 * 60_000,
           });
