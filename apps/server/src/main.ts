@@ -5,7 +5,8 @@ import { migrateJobQueue } from '@yeet/worker';
 import { createConnectTransport } from '@connectrpc/connect-node';
 import { serveMcpOverStdio } from '@yeet/api';
 import { ConfigError, createLogger, createMetrics, createRateLimiter, loadConfig, type Config } from '@yeet/platform';
-import { CliAuth, credentialsPath } from './cli-auth.ts';
+import { CliAuth } from './cli-auth.ts';
+import { credentialsPath } from './credential-store.ts';
 import { startPlatform } from './runtime.ts';
 
 const usage = `Eat or Yeet
