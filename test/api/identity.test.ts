@@ -157,6 +157,16 @@ describe('access tokens from the built-in issuer', () => {
     await expectCode(clients({ cookie: forgedCookie }).users.getMe({}), Code.Unauthenticated);
   });
 
+  it('a malformed session cookie makes the caller anonymous, not a server error', async () => {
+    const broken = clients({ cookie: 'yeet_session=%E0%A4%A' });
+    expect((await broken.recipes.listRecipes({})).recipes).toEqual([]);
+    await expectCode(broken.users.getMe({}), Code.Unauthenticated);
+    // another site's malformed cookie next to a good session spoils nothing
+    const cookie = webSessionCodec(sessionSecret).seal({ accessToken: author.access_token, refreshToken: null, expiresAt: 0 }, 60);
+    const { user } = await clients({ cookie: `tracker=%E0%A4%A; yeet_session=${cookie}` }).users.getMe({});
+    expect(user?.displayName).toBe('Second Person');
+  });
+
   it('the development header is refused when DEV_AUTH is off', async () => {
     await expectCode(clients({ 'x-yeet-dev-user': 'mallory', 'x-yeet-dev-roles': 'admin' }).users.getMe({}), Code.Unauthenticated);
   });
@@ -331,5 +341,11 @@ describe('an external issuer (OIDC_ISSUER)', () => {
     } finally {
       issuer.userinfoAbout(null);
     }
+  });
+
+  it('a malformed session cookie is no session: pages render, refresh says signed out', async () => {
+    const cookie = { cookie: 'yeet_session=%E0%A4%A' };
+    expect((await fetch(`${ext.baseUrl}/`, { headers: cookie })).status).toBe(200);
+    expect((await fetch(`${ext.baseUrl}/auth/refresh`, { method: 'POST', headers: cookie })).status).toBe(401);
   });
 });

@@ -1,3 +1,5 @@
+import { parseCookie } from 'cookie';
+import type { HeldTokens } from './oidc.ts';
 import { createSealer, type Sealer } from './seal.ts';
 
 /**
@@ -7,15 +9,10 @@ import { createSealer, type Sealer } from './seal.ts';
  */
 export const sessionCookieName = 'yeet_session';
 
-export interface WebSession {
-  accessToken: string;
-  refreshToken: string | null;
-  /** When the access token expires, in seconds since the epoch. */
-  expiresAt: number;
-}
+export type WebSession = HeldTokens;
 
 export interface WebSessionCodec {
-  /** The session in a Cookie header, or null. */
+  /** The session in a Cookie header; null when there is none or it is not one of ours (malformed, tampered with, expired). */
   read(cookieHeader: string | null | undefined): WebSession | null;
   /** The sealed cookie value. */
   seal(session: WebSession, ttlSeconds: number): string;
@@ -25,21 +22,12 @@ export function webSessionCodec(secret: string): WebSessionCodec {
   const sealer: Sealer = createSealer(secret, 'web-session');
   return {
     read(header) {
-      const value = readCookie(header, sessionCookieName);
+      // A value that is not valid percent-encoding comes back as it was, and then fails to unseal.
+      const value = header ? parseCookie(header)[sessionCookieName] : undefined;
       return value ? sealer.unseal<WebSession>(value) : null;
     },
     seal(session, ttlSeconds) {
       return sealer.seal(session, ttlSeconds);
     },
   };
-}
-
-/** One cookie's value from a Cookie header. */
-export function readCookie(header: string | null | undefined, name: string): string | null {
-  if (!header) return null;
-  for (const part of header.split(';')) {
-    const eq = part.indexOf('=');
-    if (eq > 0 && part.slice(0, eq).trim() === name) return decodeURIComponent(part.slice(eq + 1).trim());
-  }
-  return null;
 }
