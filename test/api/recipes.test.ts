@@ -41,6 +41,17 @@ describe('CreateRecipe', () => {
     expect([a.slug, b.slug, c.slug]).toEqual(['tomato-galette', 'tomato-galette-2', 'tomato-galette-3']);
   });
 
+  it('gives concurrent creates of one title each their own slug', async () => {
+    // Each create races the others for the same slugs inside its own transaction.
+    const results = await Promise.allSettled(Array.from({ length: 20 }, () => draft('Shakshuka at Dawn')));
+    const failures = results.flatMap((r) => (r.status === 'rejected' ? [String(r.reason)] : []));
+    expect(failures).toEqual([]);
+    const slugs = results.map((r) => (r.status === 'fulfilled' ? r.value.slug : ''));
+    expect(new Set(slugs).size).toBe(20);
+    expect(slugs).toContain('shakshuka-at-dawn');
+    for (const slug of slugs) expect(slug).toMatch(/^shakshuka-at-dawn(-[0-9a-f]+)?$/);
+  });
+
   it('answers bad input with InvalidArgument naming each field', async () => {
     const bad = recipeInput({
       title: 'x',

@@ -14,7 +14,7 @@ import {
   type RecipeStatus,
 } from '@yeet/domain';
 import { decodeCursor, encodeCursor, invalidPageToken, isSlug, isUuid } from './cursor.ts';
-import { pgCodes, pgError, type Executor } from './executor.ts';
+import type { Executor } from './executor.ts';
 
 export interface RecipePage {
   recipes: Recipe[];
@@ -80,21 +80,18 @@ export class RecipeStore {
 
   async create(authorId: string, content: RecipeContent): Promise<Recipe> {
     const base = slugify(content.title);
-    // A concurrent create may take the slug between the look-up and the insert: try again.
+    // A concurrent create may take the slug between the look-up and the insert. `on conflict
+    // do nothing` waits for it and yields no row where a unique violation would abort the
+    // caller's transaction, so the next attempt can still run in it.
     for (let attempt = 0; attempt < 5; attempt++) {
       const slug = attempt < 3 ? await this.#freeSlug(base) : `${base}-${randomBytes(3).toString('hex')}`;
-      try {
-        const { id } = await this.#db
-          .insertInto('recipes')
-          .values({ slug, author_id: authorId, ...toColumns(content) })
-          .returning('id')
-          .executeTakeFirstOrThrow();
-        const recipe = await this.get({ id });
-        if (!recipe) throw new Error(`recipe ${id} vanished right after insert`);
-        return recipe;
-      } catch (e) {
-        if (pgError(e).code !== pgCodes.uniqueViolation) throw e;
-      }
+      const inserted = await this.#db
+        .insertInto('recipes')
+        .values({ slug, author_id: authorId, ...toColumns(content) })
+        .onConflict((oc) => oc.column('slug').doNothing())
+        .returning('id')
+        .executeTakeFirst();
+      if (inserted) return this.#mustGet(inserted.id);
     }
     throw alreadyExists('Could not find a free web address for this title; change the title a little and try again.');
   }
