@@ -16,7 +16,7 @@ import { parseArgs } from 'node:util';
 import autocannon from 'autocannon';
 import { freePort } from '@yeet/db';
 import { createLogger, loadConfig } from '@yeet/platform';
-import { startPlatform } from '../apps/server/src/runtime.ts';
+import { startPlatform } from '../apps/server/src/platform.ts';
 import { benchDatabase } from './database.ts';
 import { percentiles, table } from './stats.ts';
 

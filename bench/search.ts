@@ -19,7 +19,7 @@ import { searchRequestToDomain } from '../apps/api/src/handlers/search.handler.t
 import { rebuildLexiconSql, upsertDocumentsSql } from '../apps/api/src/search/index-sql.ts';
 import { toSqlParams } from '../apps/api/src/search/postgres.engine.ts';
 import { searchSql } from '../apps/api/src/search/search-sql.ts';
-import { startPlatform } from '../apps/server/src/runtime.ts';
+import { startPlatform } from '../apps/server/src/platform.ts';
 import { benchDatabase } from './database.ts';
 import { generateRecipes } from './generate.ts';
 import { percentiles, table } from './stats.ts';

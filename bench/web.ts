@@ -19,7 +19,7 @@ import autocannon from 'autocannon';
 import { freePort } from '@yeet/db';
 import { createLogger, loadConfig } from '@yeet/platform';
 import { chromium } from 'playwright-core';
-import { startPlatform } from '../apps/server/src/runtime.ts';
+import { startPlatform } from '../apps/server/src/platform.ts';
 import { chromiumPath } from '../test/support/browser.ts';
 import { benchDatabase } from './database.ts';
 import { percentiles, table } from './stats.ts';

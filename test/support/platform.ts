@@ -4,11 +4,11 @@ import { RecipeService } from '@yeet/contract';
 import { freePort } from '@yeet/db';
 import { createTestDatabase, type TestDatabase } from '@yeet/db/testing';
 import { createLogger, loadConfig, type Config } from '@yeet/platform';
-import { startPlatform, type Platform } from '../../apps/server/src/runtime.ts';
+import { startPlatform, type RunningPlatform } from '../../apps/server/src/platform.ts';
 import { inject } from 'vitest';
 
 export interface TestPlatform {
-  platform: Platform;
+  platform: RunningPlatform;
   config: Config;
   database: TestDatabase;
   baseUrl: string;

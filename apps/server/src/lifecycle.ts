@@ -1,0 +1,87 @@
+import type { Logger } from '@yeet/platform';
+
+/**
+ * What a platform started, stopped in the reverse order: whatever is started after
+ * something it uses is stopped before it (the HTTP server, then the worker and the
+ * listener, then the pool, then the embedded PostgreSQL).
+ */
+export class Lifecycle {
+  readonly #steps: Array<() => Promise<void>> = [];
+  readonly #logger: Logger;
+  #stopping: Promise<void> | null = null;
+
+  constructor(logger: Logger) {
+    this.#logger = logger;
+  }
+
+  /** True once stopping has begun: parts use it to tell expected disconnections from failures. */
+  get stopping(): boolean {
+    return this.#stopping !== null;
+  }
+
+  /** Runs `step` on stop, before every step registered earlier. */
+  onStop(step: () => Promise<void>): void {
+    this.#steps.push(step);
+  }
+
+  /** Runs every step once, each even if an earlier one failed; later calls wait for the same run. */
+  stop(): Promise<void> {
+    this.#stopping ??= (async () => {
+      for (const step of this.#steps.toReversed()) {
+        await step().catch((err: unknown) => this.#logger.error({ err }, 'error while stopping'));
+      }
+    })();
+    return this.#stopping;
+  }
+}
+
+const stopSignals: NodeJS.Signals[] = ['SIGINT', 'SIGTERM', 'SIGHUP'];
+
+function onStopSignal(handler: (signal: NodeJS.Signals) => void): () => void {
+  for (const s of stopSignals) process.on(s, handler);
+  return () => {
+    for (const s of stopSignals) process.off(s, handler);
+  };
+}
+
+/**
+ * Runs what `start` starts until SIGINT (Ctrl-C), SIGTERM (Kubernetes, systemd) or SIGHUP
+ * (the terminal closed), then stops it; a signal during start-up stops it as soon as it has
+ * started. The process owns these signals: nothing else exits it half-way through (the
+ * embedded PostgreSQL, in its own process group, does not even receive a terminal's
+ * Ctrl-C). A second signal, or `timeoutMs` without the end of the shutdown, exits at once
+ * with status 1; the embedded PostgreSQL is then told to stop as the process exits.
+ */
+export async function runUntilSignal(
+  start: () => Promise<{ stop(): Promise<void> }>,
+  options: { logger: Logger; timeoutMs: number },
+): Promise<void> {
+  const { logger, timeoutMs } = options;
+  let off = () => {};
+  const signalled = new Promise<NodeJS.Signals>((resolve) => {
+    off = onStopSignal((s) => {
+      off();
+      resolve(s);
+    });
+  });
+  let running: { stop(): Promise<void> };
+  try {
+    running = await start();
+  } catch (error) {
+    off();
+    throw error;
+  }
+  logger.info({ signal: await signalled }, 'shutting down');
+  const exitNow = (reason: string) => {
+    logger.error({ reason, timeoutMs }, 'exiting without waiting for the shutdown to finish');
+    process.exit(1);
+  };
+  const offAgain = onStopSignal((s) => exitNow(`${s} while shutting down`));
+  const timer = setTimeout(() => exitNow('the shutdown took too long'), timeoutMs);
+  try {
+    await running.stop();
+  } finally {
+    offAgain();
+    clearTimeout(timer);
+  }
+}

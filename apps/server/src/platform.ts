@@ -1,0 +1,146 @@
+import { createApi, createStorage, imageSizes, searchChangedChannel, type Api } from '@yeet/api';
+import { listen, type DatabaseHandle } from '@yeet/db';
+import { DiskCache, registerResizer } from '@yeet/img';
+import { keysFromHex } from '@yeet/media';
+import { createMetrics, RecentCache, signInSettings, type Config, type Logger, type Telemetry } from '@yeet/platform';
+import { startWorker } from '@yeet/worker';
+import type { FastifyInstance } from 'fastify';
+import { openDatabase } from './database.ts';
+import { seedDemo } from './demo/seed.ts';
+import { createHttpServer } from './http-server.ts';
+import { Lifecycle } from './lifecycle.ts';
+import { databaseCheck, registerProbes } from './probes.ts';
+import { needsDatabase, runs } from './roles.ts';
+import { registerWeb, type PageCache } from './web.ts';
+import { registerWebSessions } from './web-session.ts';
+
+export interface Platform {
+  /** Every route of the role, ready; `app.inject()` reaches them without a port. */
+  app: FastifyInstance;
+  /** The API's composition, in a process with a database (roles `all`, `api`, `worker`). */
+  api: Api | null;
+  database: DatabaseHandle | null;
+  /** Stops what the platform started: the HTTP server first, the embedded PostgreSQL last. */
+  stop(): Promise<void>;
+}
+
+export interface RunningPlatform extends Platform {
+  /** Where this process listens, e.g. http://127.0.0.1:3000. */
+  url: string;
+}
+
+/**
+ * Builds the parts of the platform that `config.role` asks for on one Fastify instance,
+ * without listening: the database (migrated), the API, the worker, the image resizer and
+ * the web app. `all` runs everything (the embedded default), the others one part each.
+ */
+export async function buildPlatform(config: Config, logger: Logger): Promise<Platform> {
+  const telemetry: Telemetry = { logger, metrics: createMetrics() };
+  const lifecycle = new Lifecycle(logger);
+  try {
+    const database = needsDatabase(config.role) ? await openDatabase(config, telemetry, lifecycle) : null;
+    // The API's composition also carries the background tasks the worker runs.
+    const api = database
+      ? await createApi({
+          db: database.handle.db,
+          telemetry,
+          devAuth: config.devAuth,
+          searchCache: config.searchCache,
+          publicUrl: config.publicUrl,
+          oidc: config.oidc,
+          sessionSecret: config.sessionSecret,
+          trustProxy: config.trustProxy,
+          images: config.images,
+          mcpRateLimit: config.mcp.rateLimit,
+        })
+      : null;
+    const pageCache: PageCache = new RecentCache(config.pageCache);
+    if (api && database && runs.api(config.role)) {
+      lifecycle.onStop(dropCachesOnSearchChange(database.url, api, pageCache, logger));
+      if (config.seedDemo === 'always' || (config.seedDemo === 'auto' && database.embedded)) await seedDemo(api, logger);
+    }
+    if (api && database && runs.worker(config.role)) {
+      const worker = await startWorker({
+        pool: database.handle.pool,
+        catalogue: api.jobs,
+        logger,
+        metrics: telemetry.metrics,
+        concurrency: config.workerConcurrency,
+        stopping: () => lifecycle.stopping,
+      });
+      lifecycle.onStop(() => worker.stop());
+    }
+
+    const app = createHttpServer(config, logger);
+    lifecycle.onStop(() => app.close());
+    registerProbes(app, database ? [databaseCheck(database.handle.db)] : [], telemetry.metrics);
+    if (api && runs.api(config.role)) await api.register(app);
+    if (runs.img(config.role)) await registerImages(app, config, api, telemetry);
+    if (runs.web(config.role)) {
+      // The web role alone has no database: its settings come from the configuration.
+      const settings = api?.signIn ?? signInSettings(config, config.sessionSecret!);
+      const sessions = await registerWebSessions(app, settings, { publicUrl: config.publicUrl, logger });
+      await registerWeb(app, { apiUrl: config.apiUrl, publicUrl: config.publicUrl, sessions, pageCache });
+    }
+    await app.ready();
+    return { app, api, database: database?.handle ?? null, stop: () => lifecycle.stop() };
+  } catch (error) {
+    await lifecycle.stop();
+    throw error;
+  }
+}
+
+/** The platform of `buildPlatform`, listening on `config.port`. */
+export async function startPlatform(config: Config, logger: Logger): Promise<RunningPlatform> {
+  const platform = await buildPlatform(config, logger);
+  try {
+    await platform.app.listen({ port: config.port, host: config.host });
+  } catch (error) {
+    await platform.stop();
+    throw error;
+  }
+  const address = platform.app.server.address();
+  const port = typeof address === 'object' && address ? address.port : config.port;
+  const url = `http://${config.host === '0.0.0.0' || config.host === '::' ? '127.0.0.1' : config.host}:${port}`;
+  logger.info({ role: config.role, url, publicUrl: config.publicUrl }, 'Eat or Yeet is ready');
+  return { ...platform, url };
+}
+
+/**
+ * Cached search results are dropped whenever the index changes, in any process; so are
+ * cached pages rendered here (publishing, edits and ratings all reach the index). A web
+ * role on its own relies on the pages' short life instead. Returns what stops listening.
+ */
+function dropCachesOnSearchChange(databaseUrl: string, api: Api, pageCache: PageCache, logger: Logger): () => Promise<void> {
+  const cache = api.searchCache;
+  const listener = listen(databaseUrl, searchChangedChannel, {
+    onNotify: () => {
+      cache.invalidate();
+      pageCache.clear();
+    },
+    onState: (connected) => {
+      cache.invalidate(connected);
+      pageCache.clear(connected);
+    },
+    onError: (err) => logger.warn({ err }, 'search change listener lost its connection; retrying'),
+  });
+  return () => listener.close();
+}
+
+/** The resizer under /_img. Alone, the img role needs no database: its keys come from the configuration. */
+async function registerImages(app: FastifyInstance, config: Config, api: Api | null, { logger, metrics }: Telemetry): Promise<void> {
+  const media = api?.media ?? {
+    storage: createStorage(config.images),
+    keys: keysFromHex(config.images.imgproxy!.key, config.images.imgproxy!.salt),
+  };
+  registerResizer(app, {
+    ...media,
+    cache: await DiskCache.open(config.images.cache.dir, config.images.cache.maxBytes),
+    sizes: imageSizes,
+    maxPixels: config.images.maxPixels,
+    concurrency: config.images.concurrency,
+    queue: config.images.queue,
+    logger,
+    metrics,
+  });
+}
