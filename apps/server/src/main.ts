@@ -7,12 +7,14 @@ import { serveMcpOverStdio } from '@yeet/api';
 import { ConfigError, createLogger, createMetrics, createRateLimiter, loadConfig, type Config } from '@yeet/platform';
 import { CliAuth } from './cli-auth.ts';
 import { credentialsPath } from './credential-store.ts';
-import { startPlatform } from './runtime.ts';
+import { runUntilSignal } from './lifecycle.ts';
+import { startPlatform } from './platform.ts';
 
 const usage = `Eat or Yeet
 
 Usage:
-  yeet [start] [--role all|api|web|worker]   run the platform (default: everything, embedded database)
+  yeet [start] [--role <role>]               run the platform: all (the default: everything, embedded database),
+                                             api, web, worker or img
   yeet migrate                               apply database migrations to DATABASE_URL and exit
   yeet login                                 sign this computer in (a code to confirm in the browser), for:
   yeet mcp --stdio                           MCP server on stdin/stdout for a desktop assistant, using the
@@ -70,21 +72,7 @@ async function main(): Promise<number> {
 }
 
 async function start(config: Config, logger: ReturnType<typeof createLogger>): Promise<number> {
-  const platform = await startPlatform(config, logger);
-  await new Promise<void>((resolve) => {
-    const onSignal = (signal: NodeJS.Signals) => {
-      logger.info({ signal }, 'shutting down');
-      process.off('SIGINT', onSignal).off('SIGTERM', onSignal);
-      resolve();
-    };
-    process.on('SIGINT', onSignal).on('SIGTERM', onSignal);
-  });
-  const forced = setTimeout(() => {
-    logger.error({ timeoutMs: config.shutdownTimeoutMs }, 'shutdown took too long; exiting');
-    process.exit(1);
-  }, config.shutdownTimeoutMs);
-  forced.unref();
-  await platform.stop();
+  await runUntilSignal(() => startPlatform(config, logger), { logger, timeoutMs: config.shutdownTimeoutMs });
   logger.info('stopped');
   return 0;
 }
