@@ -1,14 +1,13 @@
-import { Code, ConnectError } from '@connectrpc/connect';
+import { Code, ConnectError, createClient } from '@connectrpc/connect';
+import { createConnectTransport } from '@connectrpc/connect-node';
 import { ImageService, ImageSlot, RecipeService, SearchService, UserService, Role as PbRole } from '@yeet/contract';
 import { hasRole, isOwnerOrAdmin, type Caller, type Role } from '@yeet/domain';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type Policy } from '../../apps/api/src/rpc/policy.ts';
+import type { Policy } from '../../apps/api/src/rpc/policy.ts';
 import { imagePolicies, recipePolicies, searchPolicies, userPolicies } from '../../apps/api/src/rpc/policies.ts';
 import { policyMap } from '../../apps/api/src/rpc/router.ts';
 import { startTestPlatform, type TestPlatform } from '../support/platform.ts';
 import { recipeInput } from '../support/recipes.ts';
-import { createClient, type Client } from '@connectrpc/connect';
-import { createConnectTransport } from '@connectrpc/connect-node';
 
 /**
  * The authorization matrix, generated from the policy table: every RPC method × every

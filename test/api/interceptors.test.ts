@@ -24,7 +24,15 @@ const file = create(FileDescriptorProtoSchema, {
   messageType: [
     {
       name: 'Probe',
-      field: [{ name: 'id', number: 1, type: FieldDescriptorProto_Type.STRING, label: FieldDescriptorProto_Label.OPTIONAL, jsonName: 'id' }],
+      field: [
+        {
+          name: 'id',
+          number: 1,
+          type: FieldDescriptorProto_Type.STRING,
+          label: FieldDescriptorProto_Label.OPTIONAL,
+          jsonName: 'id',
+        },
+      ],
     },
   ],
   service: [
@@ -40,20 +48,27 @@ const file = create(FileDescriptorProtoSchema, {
 });
 const ProbeService = createFileRegistry(file, () => undefined).getService('probe.ProbeService') as DescService;
 type Probe = { id: string };
-const probe = (id: string) => create(ProbeService.method.get!.input as DescMessage, { id }) as unknown as Probe;
+const probe = (id: string) => create(ProbeService.methods[0]?.input as DescMessage, { id }) as unknown as Probe;
 
 const people: Record<string, Caller> = {
   u1: { kind: 'user', user: { id: 'u1', displayName: 'One' }, roles: ['user'] },
   u2: { kind: 'user', user: { id: 'u2', displayName: 'Two' }, roles: ['user'] },
 };
 const identity: IdentityResolver = { resolve: async (headers) => people[headers.get('x-user') ?? ''] ?? { kind: 'anonymous' } };
-const owners = { ownerOf: async (_resource: string, id: string) => (id.startsWith('mine') ? 'u1' : id.startsWith('theirs') ? 'u2' : null) };
+const owners = {
+  ownerOf: async (_resource: string, id: string) => (id.startsWith('mine') ? 'u1' : id.startsWith('theirs') ? 'u2' : null),
+};
 
 function setup() {
   const lines: string[] = [];
   const logger = createLogger({
     level: 'info',
-    destination: new Writable({ write: (chunk, _enc, done) => (lines.push(String(chunk)), done()) }) as never,
+    destination: new Writable({
+      write(chunk, _enc, done) {
+        lines.push(String(chunk));
+        done();
+      },
+    }) as never,
   });
   const telemetry: Telemetry = { logger, metrics: createMetrics({ defaultMetrics: false }) };
   const received: string[] = [];
@@ -74,7 +89,13 @@ function setup() {
     },
   };
   const rpc = createRpc({
-    services: [{ service: ProbeService, impl, policies: { get: signedIn, watch: ownerOf('recipe', (r: Probe) => r.id), upload: ownerOf('recipe', (r: Probe) => r.id) } }],
+    services: [
+      {
+        service: ProbeService,
+        impl,
+        policies: { get: signedIn, watch: ownerOf('recipe', (r: Probe) => r.id), upload: ownerOf('recipe', (r: Probe) => r.id) },
+      },
+    ],
     identity,
     owners,
     telemetry,
@@ -116,7 +137,9 @@ describe('unary calls', () => {
     const text = await metrics();
     expect(text).toMatch(/yeet_rpc_duration_seconds_count\{method="probe.ProbeService\/Get",code="ok"\} 1/);
     expect(text).toMatch(/yeet_rpc_duration_seconds_count\{method="probe.ProbeService\/Get",code="NotFound"\} 1/);
-    expect(logs()).toContainEqual(expect.objectContaining({ level: 'info', rpc: 'probe.ProbeService/Get', code: 'NotFound', caller: 'u1' }));
+    expect(logs()).toContainEqual(
+      expect.objectContaining({ level: 'info', rpc: 'probe.ProbeService/Get', code: 'NotFound', caller: 'u1' }),
+    );
   });
 });
 
@@ -138,7 +161,13 @@ describe('server-streaming calls', () => {
     expect(await collect(client.watch(probe('mine-boom'), options))).toEqual(['mine-boom:1', 'Internal']);
     expect(await metrics()).toMatch(/yeet_rpc_duration_seconds_count\{method="probe.ProbeService\/Watch",code="Internal"\} 1/);
     const faults = logs().filter((l) => l.level === 'error');
-    expect(faults).toEqual([expect.objectContaining({ rpc: 'probe.ProbeService/Watch', caller: 'u1', err: expect.objectContaining({ message: expect.stringContaining('the feed broke') }) })]);
+    expect(faults).toEqual([
+      expect.objectContaining({
+        rpc: 'probe.ProbeService/Watch',
+        caller: 'u1',
+        err: expect.objectContaining({ message: expect.stringContaining('the feed broke') }),
+      }),
+    ]);
   });
 });
 
@@ -158,7 +187,12 @@ describe('an internal error', () => {
   class AsyncContext implements ContextManager {
     readonly #store = new AsyncLocalStorage<Context>();
     active = () => this.#store.getStore() ?? ROOT_CONTEXT;
-    with<A extends unknown[], F extends (...args: A) => ReturnType<F>>(ctx: Context, fn: F, thisArg?: ThisParameterType<F>, ...args: A) {
+    with<A extends unknown[], F extends (...args: A) => ReturnType<F>>(
+      ctx: Context,
+      fn: F,
+      thisArg?: ThisParameterType<F>,
+      ...args: A
+    ) {
       return this.#store.run(ctx, () => fn.apply(thisArg, args));
     }
     bind = <T>(_ctx: Context, target: T) => target;
@@ -173,14 +207,22 @@ describe('an internal error', () => {
     const { client, options } = as('u1');
     const traceId = '0af7651916cd43dd8448eb211c80319c';
     const parent = trace.setSpan(ROOT_CONTEXT, trace.wrapSpanContext({ traceId, spanId: 'b7ad6b7169203331', traceFlags: 1 }));
-    const error = await context.with(parent, () => client.get(probe('crash'), options)).then(
-      () => null,
-      (e: unknown) => ConnectError.from(e),
-    );
+    const error = await context
+      .with(parent, () => client.get(probe('crash'), options))
+      .then(
+        () => null,
+        (e: unknown) => ConnectError.from(e),
+      );
     expect(error?.code).toBe(Code.Internal);
-    expect(error?.rawMessage).toBe(`Something went wrong on our side. Try again. If it keeps failing, report trace id ${traceId}.`);
+    expect(error?.rawMessage).toBe(
+      `Something went wrong on our side. Try again. If it keeps failing, report trace id ${traceId}.`,
+    );
     expect(logs()).toEqual([
-      expect.objectContaining({ level: 'error', trace_id: traceId, err: expect.objectContaining({ stack: expect.stringContaining('the disk is on fire') }) }),
+      expect.objectContaining({
+        level: 'error',
+        trace_id: traceId,
+        err: expect.objectContaining({ stack: expect.stringContaining('the disk is on fire') }),
+      }),
     ]);
   });
 });

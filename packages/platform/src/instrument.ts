@@ -47,47 +47,51 @@ export const expectedErrors =
 export function observe<T>(telemetry: Telemetry, operation: Operation, run: () => T, classify: Classify): T {
   const { kind, name } = operation;
   const spanKind = kind === 'server' ? SpanKind.SERVER : kind === 'consumer' ? SpanKind.CONSUMER : SpanKind.INTERNAL;
-  return tracer.startActiveSpan(name, { kind: spanKind, attributes: { ...spanAttributes(operation), ...operation.attributes } }, (span) => {
-    const stop = timer(telemetry.metrics, operation);
-    const finish = (error?: unknown) => {
-      if (error === undefined) {
-        stop('ok');
-      } else {
-        const outcome = classify(error);
-        stop(outcome.label);
-        const fields = logFields(operation, outcome.label);
-        if (outcome.fault) {
-          span.recordException(error as Error);
-          span.setStatus({ code: SpanStatusCode.ERROR });
-          if (!wasLogged(error)) telemetry.logger.error({ ...fields, err: error }, `${name} failed`);
-          if (typeof error === 'object' && error !== null) logged.add(error);
-        } else if (kind === 'server') {
-          telemetry.logger.info(fields, outcome.message ?? (error instanceof Error ? error.message : String(error)));
+  return tracer.startActiveSpan(
+    name,
+    { kind: spanKind, attributes: { ...spanAttributes(operation), ...operation.attributes } },
+    (span) => {
+      const stop = timer(telemetry.metrics, operation);
+      const finish = (error?: unknown) => {
+        if (error === undefined) {
+          stop('ok');
+        } else {
+          const outcome = classify(error);
+          stop(outcome.label);
+          const fields = logFields(operation, outcome.label);
+          if (outcome.fault) {
+            span.recordException(error as Error);
+            span.setStatus({ code: SpanStatusCode.ERROR });
+            if (!wasLogged(error)) telemetry.logger.error({ ...fields, err: error }, `${name} failed`);
+            if (typeof error === 'object' && error !== null) logged.add(error);
+          } else if (kind === 'server') {
+            telemetry.logger.info(fields, outcome.message ?? (error instanceof Error ? error.message : String(error)));
+          }
         }
+        span.end();
+      };
+      try {
+        const result = run();
+        if (result instanceof Promise) {
+          return result.then(
+            (value: unknown) => {
+              finish();
+              return value;
+            },
+            (error: unknown) => {
+              finish(error);
+              throw error;
+            },
+          ) as T;
+        }
+        finish();
+        return result;
+      } catch (error) {
+        finish(error);
+        throw error;
       }
-      span.end();
-    };
-    try {
-      const result = run();
-      if (result instanceof Promise) {
-        return result.then(
-          (value: unknown) => {
-            finish();
-            return value;
-          },
-          (error: unknown) => {
-            finish(error);
-            throw error;
-          },
-        ) as T;
-      }
-      finish();
-      return result;
-    } catch (error) {
-      finish(error);
-      throw error;
-    }
-  });
+    },
+  );
 }
 
 function spanAttributes(operation: Operation): Attributes {
@@ -133,7 +137,11 @@ function logFields(operation: Operation, label: string): Record<string, unknown>
 const logged = new WeakSet<object>();
 
 function wasLogged(error: unknown): boolean {
-  for (let e = error, depth = 0; typeof e === 'object' && e !== null && depth < 8; e = (e as { cause?: unknown }).cause, depth++) {
+  for (
+    let e = error, depth = 0;
+    typeof e === 'object' && e !== null && depth < 8;
+    e = (e as { cause?: unknown }).cause, depth++
+  ) {
     if (logged.has(e)) return true;
   }
   return false;
@@ -144,7 +152,13 @@ function wasLogged(error: unknown): boolean {
  * internal operation "<component>.<method>" of `layer`. Business code stays free of spans,
  * timers and fault logging.
  */
-export function instrument<T extends object>(layer: string, component: string, target: T, telemetry: Telemetry, classify: Classify): T {
+export function instrument<T extends object>(
+  layer: string,
+  component: string,
+  target: T,
+  telemetry: Telemetry,
+  classify: Classify,
+): T {
   const wrapped = new Map<PropertyKey, unknown>();
   return new Proxy(target, {
     get(obj, prop) {

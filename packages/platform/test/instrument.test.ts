@@ -36,7 +36,12 @@ function setup() {
   const lines: string[] = [];
   const logger = createLogger({
     level: 'info',
-    destination: new Writable({ write: (chunk, _enc, done) => (lines.push(String(chunk)), done()) }) as never,
+    destination: new Writable({
+      write(chunk, _enc, done) {
+        lines.push(String(chunk));
+        done();
+      },
+    }) as never,
   });
   const metrics = createMetrics({ defaultMetrics: false });
   const telemetry: Telemetry = { logger, metrics };
@@ -81,16 +86,31 @@ describe('instrument', () => {
 });
 
 describe('observe', () => {
-  const edge = (name: string) => ({ kind: 'server' as const, name, system: 'connect_rpc', context: () => ({ caller: 'anonymous' }) });
+  const edge = (name: string) => ({
+    kind: 'server' as const,
+    name,
+    system: 'connect_rpc',
+    context: () => ({ caller: 'anonymous' }),
+  });
 
   it('at the edge, counts by code and notes a caller mistake at info', async () => {
     const { telemetry, logs, metrics } = setup();
     await observe(telemetry, edge('Svc/Get'), async () => 'fine', classify);
-    await observe(telemetry, edge('Svc/Get'), async () => Promise.reject(new Refusal('Recipe was not found.')), classify).catch(() => {});
+    await observe(telemetry, edge('Svc/Get'), async () => Promise.reject(new Refusal('Recipe was not found.')), classify).catch(
+      () => {},
+    );
     const text = await metrics.registry.metrics();
     expect(text).toMatch(/yeet_rpc_duration_seconds_count\{method="Svc\/Get",code="ok"\} 1/);
     expect(text).toMatch(/yeet_rpc_duration_seconds_count\{method="Svc\/Get",code="not_found"\} 1/);
-    expect(logs()).toEqual([expect.objectContaining({ level: 'info', rpc: 'Svc/Get', code: 'not_found', caller: 'anonymous', msg: 'Recipe was not found.' })]);
+    expect(logs()).toEqual([
+      expect.objectContaining({
+        level: 'info',
+        rpc: 'Svc/Get',
+        code: 'not_found',
+        caller: 'anonymous',
+        msg: 'Recipe was not found.',
+      }),
+    ]);
   });
 
   it('does not log a fault again when an outer layer rethrows it as the cause of another error', async () => {
@@ -114,6 +134,8 @@ describe('observe', () => {
     const text = await metrics.registry.metrics();
     expect(text).toMatch(/yeet_job_duration_seconds_count\{task="reindex",outcome="ok"\} 1/);
     expect(text).toMatch(/yeet_job_duration_seconds_count\{task="reindex",outcome="error"\} 1/);
-    expect(logs()).toEqual([expect.objectContaining({ level: 'error', task: 'reindex', attempt: 2, err: expect.objectContaining({ message: 'gone' }) })]);
+    expect(logs()).toEqual([
+      expect.objectContaining({ level: 'error', task: 'reindex', attempt: 2, err: expect.objectContaining({ message: 'gone' }) }),
+    ]);
   });
 });

@@ -1,5 +1,5 @@
 import type { DescMethod } from '@bufbuild/protobuf';
-import type { Interceptor, StreamRequest, StreamResponse } from '@connectrpc/connect';
+import { Code, ConnectError, type Interceptor, type StreamRequest, type StreamResponse } from '@connectrpc/connect';
 import { invalidField, type Caller } from '@yeet/domain';
 import type { Telemetry } from '@yeet/platform';
 import { enforce } from './authorize.ts';
@@ -31,21 +31,40 @@ const methodName = (method: DescMethod) => `${method.parent.typeName}/${method.n
 
 function observed(telemetry: Telemetry): Interceptor {
   return (next) => (req) => {
-    const call: EdgeCall = { name: methodName(req.method), system: 'connect_rpc', caller: () => callerLabel(req.contextValues.get(callerKey)) };
-    return req.stream ? observeStream(telemetry, call, () => next(req) as Promise<StreamResponse>) : observeEdge(telemetry, call, () => next(req));
+    const call: EdgeCall = {
+      name: methodName(req.method),
+      system: 'connect_rpc',
+      caller: () => callerLabel(req.contextValues.get(callerKey)),
+    };
+    return req.stream
+      ? observeStream(telemetry, call, req.signal, () => next(req) as Promise<StreamResponse>)
+      : observeEdge(telemetry, call, () => next(req));
   };
 }
 
 /**
  * The response comes back as soon as the handler has started; the observation (and the
- * span) lasts until its messages are all sent, fail or the client stops reading.
+ * span) lasts until its messages are all sent, fail, or the client stops reading or goes away.
  */
-function observeStream(telemetry: Telemetry, call: EdgeCall, start: () => Promise<StreamResponse>): Promise<StreamResponse> {
+function observeStream(
+  telemetry: Telemetry,
+  call: EdgeCall,
+  signal: AbortSignal,
+  start: () => Promise<StreamResponse>,
+): Promise<StreamResponse> {
   return new Promise((respond, refuse) => {
     let mapped: Promise<unknown> = Promise.resolve();
     const observation = observeEdge(telemetry, call, async () => {
       const res = await start();
-      await new Promise<void>((end, fail) => respond({ ...res, message: following(res.message, end, fail, () => mapped) }));
+      await new Promise<void>((end, fail) => {
+        // A stream nobody reads any more would otherwise stay observed forever.
+        signal.addEventListener(
+          'abort',
+          () => fail(new ConnectError('The client went away before the stream ended.', Code.Canceled)),
+          { once: true },
+        );
+        respond({ ...res, message: following(res.message, end, fail, () => mapped) });
+      });
     });
     // The error the stream's reader gets is the one observeEdge mapped.
     mapped = observation.then(
@@ -56,7 +75,12 @@ function observeStream(telemetry: Telemetry, call: EdgeCall, start: () => Promis
   });
 }
 
-async function* following<T>(messages: AsyncIterable<T>, end: () => void, fail: (e: unknown) => void, mapped: () => Promise<unknown>) {
+async function* following<T>(
+  messages: AsyncIterable<T>,
+  end: () => void,
+  fail: (e: unknown) => void,
+  mapped: () => Promise<unknown>,
+) {
   try {
     yield* messages;
   } catch (error) {
@@ -95,7 +119,11 @@ function authorized(policies: ReadonlyMap<DescMethod, Policy>, owners: OwnerReso
 async function firstOf(req: StreamRequest) {
   const rest = req.message[Symbol.asyncIterator]();
   const first = await rest.next();
-  return { done: first.done === true, value: first.value as StreamRequest['message'] extends AsyncIterable<infer M> ? M : never, rest };
+  return {
+    done: first.done === true,
+    value: first.value as StreamRequest['message'] extends AsyncIterable<infer M> ? M : never,
+    rest,
+  };
 }
 
 async function* prepend<T>(first: T, rest: AsyncIterator<T>) {

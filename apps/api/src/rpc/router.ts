@@ -15,7 +15,11 @@ export interface SecuredService {
   policies: Readonly<Record<string, Policy<never>>>;
 }
 
-export const secured = <S extends GenService<GenServiceMethods>>(service: S, impl: ServiceImpl<S>, policies: PolicyTable<S>): SecuredService => ({
+export const secured = <S extends GenService<GenServiceMethods>>(
+  service: S,
+  impl: ServiceImpl<S>,
+  policies: PolicyTable<S>,
+): SecuredService => ({
   service,
   impl,
   policies: policies as SecuredService['policies'],
