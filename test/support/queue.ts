@@ -1,4 +1,4 @@
-import pg from 'pg';
+import type pg from 'pg';
 
 /** Polls until `probe` returns true or the time is up; returns whether it did. */
 export async function eventually(probe: () => Promise<boolean>, timeoutMs = 15_000, everyMs = 25): Promise<boolean> {
@@ -11,7 +11,7 @@ export async function eventually(probe: () => Promise<boolean>, timeoutMs = 15_0
 }
 
 /** Waits until no job of `task` is left on the queue (a worker must be running). */
-export async function drained(db: pg.ClientBase, task = 'search.index', timeoutMs = 15_000): Promise<void> {
+export async function drained(db: pg.ClientBase | pg.Pool, task = 'search.index', timeoutMs = 15_000): Promise<void> {
   const done = await eventually(
     async () => Number((await db.query(`select count(*) as n from graphile_worker.jobs where task_identifier = $1`, [task])).rows[0].n) === 0,
     timeoutMs,

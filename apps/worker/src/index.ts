@@ -1,1 +1,2 @@
-export { migrateJobQueue, registerQueueMetrics, startWorker, type WorkerHandle } from './worker.ts';
+export { registerQueueMetrics } from './queue-metrics.ts';
+export { migrateJobQueue, startWorker, type WorkerHandle, type WorkerOptions } from './worker.ts';

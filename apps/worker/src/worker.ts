@@ -1,8 +1,16 @@
-import type { JobCatalogue } from '@yeet/api';
-import type { Logger, Metrics } from '@yeet/platform';
-import { Logger as WorkerLogger, parseCronItems, run, runMigrations, type Runner, type TaskList } from 'graphile-worker';
-import { Gauge } from 'prom-client';
+import type { JobCatalogue, TaskDefinition, TaskName } from '@yeet/api';
+import { observe, type Classify, type Logger, type Metrics, type Telemetry } from '@yeet/platform';
+import {
+  Logger as WorkerLogger,
+  parseCronItems,
+  run,
+  runMigrations,
+  type Runner,
+  type Task,
+  type TaskList,
+} from 'graphile-worker';
 import type pg from 'pg';
+import { registerUnhandledJobsMetric, unhandledJobs } from './queue-metrics.ts';
 
 export interface WorkerHandle {
   stop(): Promise<void>;
@@ -24,27 +32,24 @@ export interface WorkerOptions {
  * exponential backoff; stop() lets running jobs finish.
  */
 export async function startWorker(options: WorkerOptions): Promise<WorkerHandle> {
-  const { catalogue, logger, metrics } = options;
+  const { catalogue, logger, metrics, pool } = options;
   assertCatalogue(catalogue);
 
-  const taskList: TaskList = {};
-  for (const [name, handler] of Object.entries(catalogue.tasks)) {
-    taskList[name] = async (payload, helpers) => {
-      const log = logger.child({ task: name, jobId: helpers.job.id, attempt: helpers.job.attempts });
-      const stop = metrics.jobDuration.startTimer({ task: name });
-      try {
-        await handler(payload, { logger: log });
-        stop({ outcome: 'ok' });
-      } catch (err) {
-        stop({ outcome: 'error' });
-        log.error({ err, maxAttempts: helpers.job.max_attempts }, `job ${name} failed; it will be retried`);
-        throw err;
-      }
-    };
+  const names = Object.keys(catalogue.tasks) as TaskName[];
+  const taskList: TaskList = Object.fromEntries(
+    names.map((name) => [name, runTask(name, catalogue.tasks[name], { logger, metrics })]),
+  );
+  const unhandled = await unhandledJobs(pool, names);
+  if (unhandled.size > 0) {
+    logger.error(
+      { unhandled: Object.fromEntries(unhandled), tasks: names },
+      'queued jobs name tasks this worker has no handler for; they will not run until a worker that knows them does',
+    );
   }
+  registerUnhandledJobsMetric(pool, metrics, names);
 
   const runner: Runner = await run({
-    pgPool: options.pool,
+    pgPool: pool,
     concurrency: options.concurrency,
     noHandleSignals: true, // the process's own shutdown stops the worker
     logger: graphileLogger(logger, options.stopping),
@@ -53,8 +58,53 @@ export async function startWorker(options: WorkerOptions): Promise<WorkerHandle>
       catalogue.schedules.map((s) => ({ task: s.task, match: s.cron, identifier: s.task, options: { backfillPeriod: 0 } })),
     ),
   });
-  logger.info({ tasks: Object.keys(taskList), schedules: catalogue.schedules }, 'worker is running');
+  logger.info({ tasks: names, schedules: catalogue.schedules }, 'worker is running');
   return { stop: () => runner.stop() };
+}
+
+/** Every failure of a job is ours to look at, whatever it was: graphile-worker retries it with backoff. */
+const jobFailure: Classify = () => ({ label: 'error', fault: true });
+
+/**
+ * One job, observed as a consumer operation named for its task (a span with the job id and
+ * attempt, yeet_job_duration_seconds{task,outcome}, the fault logged once). Its payload is
+ * asserted on entry: a queued job may predate today's shape. A thrown error, a stale payload
+ * included, goes back to graphile-worker, which retries with exponential backoff; each failed
+ * attempt gets one line saying so.
+ */
+function runTask<T extends TaskName>(name: T, task: TaskDefinition<T>, telemetry: Telemetry): Task<T> {
+  return async (payload: unknown, { job }) => {
+    const context = { jobId: job.id, attempt: job.attempts };
+    const logger = telemetry.logger.child({ task: name, ...context });
+    const operation = {
+      kind: 'consumer',
+      name,
+      system: 'graphile_worker',
+      attributes: { 'messaging.message.id': job.id, 'yeet.job.attempt': job.attempts },
+      context: () => context,
+    } as const;
+    try {
+      await observe(
+        telemetry,
+        operation,
+        async () => {
+          task.assertPayload(payload);
+          await task.run(payload, { logger });
+        },
+        jobFailure,
+      );
+    } catch (err) {
+      const reason = err instanceof Error ? err.message : String(err);
+      if (job.attempts < job.max_attempts)
+        logger.warn({ reason, maxAttempts: job.max_attempts }, `job ${name} failed; it will be retried`);
+      else
+        logger.error(
+          { reason, maxAttempts: job.max_attempts },
+          `job ${name} failed on its last attempt; it stays on the queue as failed`,
+        );
+      throw err;
+    }
+  };
 }
 
 /**
@@ -65,38 +115,14 @@ export async function migrateJobQueue(pool: pg.Pool, logger: Logger): Promise<vo
   await runMigrations({ pgPool: pool, logger: graphileLogger(logger) });
 }
 
-/** Queue depth and permanently failed jobs, read from the queue on every scrape. */
-export function registerQueueMetrics(pool: pg.Pool, metrics: Metrics): void {
-  const read = async () =>
-    (
-      await pool.query<{ ready: number; waiting: number; failed: number }>(
-        `select count(*) filter (where attempts < max_attempts and run_at <= now() and locked_at is null)::int as ready,
-                count(*) filter (where attempts < max_attempts and run_at > now())::int as waiting,
-                count(*) filter (where attempts >= max_attempts)::int as failed
-         from graphile_worker.jobs`,
-      )
-    ).rows[0]!;
-  let pending: ReturnType<typeof read> | null = null;
-  // One query per scrape for all three gauges.
-  const once = () => (pending ??= read().finally(() => setTimeout(() => (pending = null), 100)));
-  const gauge = (name: string, help: string, pick: (r: Awaited<ReturnType<typeof read>>) => number) =>
-    new Gauge({
-      name,
-      help,
-      registers: [metrics.registry],
-      async collect() {
-        this.set(pick(await once()));
-      },
-    });
-  gauge('yeet_job_queue_ready', 'Jobs due now and waiting for a worker.', (r) => r.ready);
-  gauge('yeet_job_queue_scheduled', 'Jobs waiting for their run time (including retries with backoff).', (r) => r.waiting);
-  gauge('yeet_job_queue_failed', 'Jobs that used up their attempts and will not run again.', (r) => r.failed);
-}
-
-/** Like immich's job registry check: a schedule for a task nobody handles stops the start. */
+/**
+ * Like immich's job registry check: a schedule for a task nobody handles stops the start.
+ * The types already demand it; this catches a catalogue assembled past them.
+ */
 function assertCatalogue(catalogue: JobCatalogue): void {
+  const tasks: Partial<Record<string, unknown>> = catalogue.tasks;
   for (const schedule of catalogue.schedules) {
-    if (!catalogue.tasks[schedule.task]) throw new Error(`schedule "${schedule.cron}" names unknown task "${schedule.task}"`);
+    if (!tasks[schedule.task]) throw new Error(`schedule "${schedule.cron}" names unknown task "${schedule.task}"`);
   }
 }
 
@@ -104,10 +130,13 @@ function graphileLogger(logger: Logger, stopping: () => boolean = () => false): 
   const child = logger.child({ component: 'graphile-worker' });
   return new WorkerLogger((scope) => (level, message, meta) => {
     const fields = { ...scope, ...meta };
-    if ((level === 'error' || level === 'warning') && stopping()) child.debug(fields, message);
+    // A failed job is reported by runTask, with its task and job id; this line repeats it with the whole job row.
+    if (meta?.failure === true) child.debug(fields, message);
+    else if ((level === 'error' || level === 'warning') && stopping()) child.debug(fields, message);
     else if (level === 'error') child.error(fields, message);
     else if (level === 'warning') child.warn(fields, message);
-    else if (level === 'info') child.debug(fields, message); // its info lines are per-job chatter
+    else if (level === 'info')
+      child.debug(fields, message); // its info lines are per-job chatter
     else child.trace(fields, message);
   });
 }

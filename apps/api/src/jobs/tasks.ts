@@ -2,6 +2,7 @@ import type { Logger } from '@yeet/platform';
 import type { ImageController } from '../controllers/image.controller.ts';
 import type { RatingController } from '../controllers/rating.controller.ts';
 import type { SearchEngine } from '../search/engine.ts';
+import type { ScheduledRun, ScheduledTaskName, TaskName, TaskPayload } from '../stores/job.store.ts';
 
 /**
  * Background jobs: each task is a thin handler, like an RPC handler, that calls a
@@ -12,24 +13,38 @@ export interface TaskContext {
   logger: Logger;
 }
 
-export type TaskHandler = (payload: unknown, context: TaskContext) => Promise<void>;
+/**
+ * One task's handler. Jobs outlive deploys, so a queued payload may predate the shape
+ * declared today: the worker asserts it on entry before `run` trusts its type.
+ */
+export interface TaskDefinition<T extends TaskName> {
+  assertPayload(payload: unknown): asserts payload is TaskPayload<T>;
+  run(payload: TaskPayload<T>, context: TaskContext): Promise<void>;
+}
 
 export interface Schedule {
-  task: string;
+  task: ScheduledTaskName;
   /** Five-field cron expression, UTC. */
   cron: string;
 }
 
 export interface JobCatalogue {
-  tasks: Record<string, TaskHandler>;
+  /** Exactly one handler for every task the queue declares (stores/job.store.ts). */
+  tasks: { [T in TaskName]: TaskDefinition<T> };
   schedules: Schedule[];
 }
 
-/** Jobs outlive deploys: check a payload's shape before trusting it. */
-function idOf(payload: unknown, field: 'recipeId' | 'imageId'): string {
-  const id = (payload as Record<string, unknown> | null)?.[field];
-  if (typeof id !== 'string') throw new Error(`payload has no ${field}: ${JSON.stringify(payload)}`);
-  return id;
+function hasId<F extends string>(field: F): (payload: unknown) => asserts payload is Record<F, string> {
+  return (payload) => {
+    const id = (payload as Record<string, unknown> | null)?.[field];
+    if (typeof id !== 'string' || id === '') throw new Error(`payload has no ${field}: ${JSON.stringify(payload)}`);
+  };
+}
+
+function isScheduledRun(payload: unknown): asserts payload is ScheduledRun {
+  if (typeof payload !== 'object' || payload === null || Array.isArray(payload)) {
+    throw new Error(`a scheduled task's payload must be an object: ${JSON.stringify(payload)}`);
+  }
 }
 
 export function createJobCatalogue(deps: {
@@ -41,29 +56,50 @@ export function createJobCatalogue(deps: {
 }): JobCatalogue {
   return {
     tasks: {
-      'search.index': async (payload) => {
-        await deps.search.index([idOf(payload, 'recipeId')]);
+      'search.index': {
+        assertPayload: hasId('recipeId'),
+        run: async ({ recipeId }) => {
+          await deps.search.index([recipeId]);
+        },
       },
-      'search.reconcile': async (_payload, { logger }) => {
-        const { indexed, removed } = await deps.search.reconcile(1000);
-        if (indexed || removed) logger.warn({ indexed, removed }, 'repaired search index entries that had drifted');
+      'search.reconcile': {
+        assertPayload: isScheduledRun,
+        run: async (_payload, { logger }) => {
+          const { indexed, removed } = await deps.search.reconcile(1000);
+          if (indexed || removed) logger.warn({ indexed, removed }, 'repaired search index entries that had drifted');
+        },
       },
-      'search.lexicon': async () => {
-        await deps.search.rebuildLexicon();
+      'search.lexicon': {
+        assertPayload: isScheduledRun,
+        run: async () => {
+          await deps.search.rebuildLexicon();
+        },
       },
-      'images.process': async (payload) => {
-        await deps.images.process(idOf(payload, 'imageId'));
+      'images.process': {
+        assertPayload: hasId('imageId'),
+        run: async ({ imageId }) => {
+          await deps.images.process(imageId);
+        },
       },
-      'images.sweep': async (_payload, { logger }) => {
-        const swept = await deps.images.sweep();
-        if (swept.uploads || swept.images) logger.info(swept, 'removed abandoned uploads and unused images');
+      'images.sweep': {
+        assertPayload: isScheduledRun,
+        run: async (_payload, { logger }) => {
+          const swept = await deps.images.sweep();
+          if (swept.uploads || swept.images) logger.info(swept, 'removed abandoned uploads and unused images');
+        },
       },
-      'issuer.sweep': async () => {
-        await deps.sweepIssuer();
+      'issuer.sweep': {
+        assertPayload: isScheduledRun,
+        run: async () => {
+          await deps.sweepIssuer();
+        },
       },
-      'ratings.reconcile': async (_payload, { logger }) => {
-        const repaired = await deps.ratings.reconcile();
-        if (repaired) logger.warn({ repaired }, 'repaired rating summaries that had drifted');
+      'ratings.reconcile': {
+        assertPayload: isScheduledRun,
+        run: async (_payload, { logger }) => {
+          const repaired = await deps.ratings.reconcile();
+          if (repaired) logger.warn({ repaired }, 'repaired rating summaries that had drifted');
+        },
       },
     },
     schedules: [

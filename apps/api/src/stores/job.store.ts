@@ -2,6 +2,37 @@ import { sql } from '@yeet/db';
 import type { Executor } from './executor.ts';
 
 /**
+ * The queue's schema: every task a job may name and the payload it carries. graphile-worker
+ * reads this declaration too (its `Task`, `TaskList` and `addJob` types), so enqueueing here,
+ * the handlers in jobs/tasks.ts and the worker's task list are checked against one list.
+ * Renaming a task orphans the jobs already queued under the old name: keep the old name
+ * here, with its handler, until the queue no longer holds it.
+ */
+declare global {
+  namespace GraphileWorker {
+    interface Tasks {
+      'search.index': { recipeId: string };
+      'images.process': { imageId: string };
+      'search.reconcile': ScheduledRun;
+      'search.lexicon': ScheduledRun;
+      'images.sweep': ScheduledRun;
+      'issuer.sweep': ScheduledRun;
+      'ratings.reconcile': ScheduledRun;
+    }
+  }
+}
+
+/** What graphile-worker's cron puts in a scheduled job; empty when someone adds one by hand. */
+export interface ScheduledRun {
+  _cron?: { ts: string; backfilled: boolean };
+}
+
+export type TaskName = keyof GraphileWorker.Tasks;
+export type TaskPayload<T extends TaskName> = GraphileWorker.Tasks[T];
+/** The tasks that run on a schedule: those whose payload is only the cron's. */
+export type ScheduledTaskName = { [T in TaskName]: ScheduledRun extends TaskPayload<T> ? T : never }[TaskName];
+
+/**
  * Puts background jobs on the graphile-worker queue from inside the caller's transaction:
  * a rolled-back write enqueues nothing, a committed one always has its job.
  */
@@ -22,7 +53,7 @@ export class JobStore {
     await this.#enqueue('images.process', { imageId }, `images.process:${imageId}`);
   }
 
-  async #enqueue(task: string, payload: Record<string, unknown>, jobKey: string): Promise<void> {
+  async #enqueue<T extends TaskName>(task: T, payload: TaskPayload<T>, jobKey: string): Promise<void> {
     await sql`select graphile_worker.add_job(${task}, ${JSON.stringify(payload)}::json, job_key := ${jobKey})`.execute(this.#db);
   }
 }
