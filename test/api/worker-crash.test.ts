@@ -8,8 +8,9 @@ import { drained, eventually } from '../support/queue.ts';
 import { recipeInput } from '../support/recipes.ts';
 
 /**
- * Killing a worker in the middle of a job loses nothing: the job stays on the queue,
- * locked by the dead worker, and runs again once its lock is released.
+ * Stopping a worker in the middle of a job loses nothing: SIGTERM lets the job finish
+ * first; after SIGKILL the job stays on the queue, locked by the dead worker, and runs
+ * again once its lock is released.
  */
 const root = path.resolve(import.meta.dirname, '../..');
 let api: TestPlatform;
@@ -48,6 +49,40 @@ const job = async (key: string) =>
   (await db.query(`select attempts, locked_at, locked_by from graphile_worker.jobs where key = $1`, [key])).rows[0] as
     | { attempts: number; locked_at: Date | null; locked_by: string | null }
     | undefined;
+
+describe('a worker stopped mid-job with SIGTERM', () => {
+  it('finishes the job before it exits', async () => {
+    const author = api.recipes('alice', ['author']);
+    const { recipe } = await author.createRecipe({ recipe: recipeInput({ title: 'Patient Polenta' }) });
+    const id = recipe!.id;
+    await author.submitRecipe({ id });
+
+    const worker = await startWorkerProcess();
+    const exited = new Promise<number | null>((resolve) => worker.once('exit', resolve));
+    try {
+      await drained(db);
+      await locker.query('begin');
+      await locker.query('lock table search_documents in exclusive mode');
+      await api.recipes('erin', ['editor']).approveRecipe({ id });
+      const key = `search.index:${id}`;
+      expect(await eventually(async () => (await job(key))?.locked_at != null)).toBe(true);
+
+      worker.kill('SIGTERM');
+      // Still draining: the job holds it open.
+      await new Promise((r) => setTimeout(r, 500));
+      expect(worker.exitCode).toBeNull();
+      await locker.query('rollback');
+
+      expect(await exited).toBe(0);
+      expect(await job(key)).toBeUndefined();
+      const indexed = await db.query('select title from search_documents where recipe_id = $1', [id]);
+      expect(indexed.rows).toEqual([{ title: 'Patient Polenta' }]);
+    } finally {
+      await locker.query('rollback');
+      worker.kill('SIGKILL');
+    }
+  }, 60_000);
+});
 
 describe('a worker killed mid-job', () => {
   it('leaves the job on the queue, and it runs again', async () => {

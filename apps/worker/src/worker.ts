@@ -52,6 +52,10 @@ export async function startWorker(options: WorkerOptions): Promise<WorkerHandle>
     pgPool: pool,
     concurrency: options.concurrency,
     noHandleSignals: true, // the process's own shutdown stops the worker
+    // Unbatched (the default), a job's completion or failure is written without being awaited,
+    // so a stop could close the pool first and leave a finished job locked for four hours.
+    // Batched, even with no delay, stop() waits for those writes.
+    preset: { worker: { completeJobBatchDelay: 0, failJobBatchDelay: 0 } },
     logger: graphileLogger(logger, options.stopping),
     taskList,
     parsedCronItems: parseCronItems(
