@@ -3,33 +3,7 @@ import { timestampFromDate } from '@bufbuild/protobuf/wkt';
 import { DietaryFlag, MealType, RecipeSchema, RecipeStatus } from '@yeet/contract';
 import { describe, expect, it } from 'vitest';
 import { sentence } from '../src/lib/errors';
-import { formatIngredients, parseIngredients } from '../src/lib/ingredients';
 import { recipeJsonLd } from '../src/lib/recipe-schema';
-
-describe('ingredients as text', () => {
-  it('parses sections, quantities, units and notes, and writes them back the same way', () => {
-    const text = 'Dough:\n500 g strong flour\n1½ tsp salt\n2 eggs, beaten\n\nTopping:\n1 can tomatoes\nbasil, torn';
-    const sections = parseIngredients(text);
-    expect(sections).toEqual([
-      {
-        name: 'Dough',
-        ingredients: [
-          { quantity: 500, unit: 'g', item: 'strong flour', note: '' },
-          { quantity: 1.5, unit: 'tsp', item: 'salt', note: '' },
-          { quantity: 2, unit: '', item: 'eggs', note: 'beaten' },
-        ],
-      },
-      {
-        name: 'Topping',
-        ingredients: [
-          { quantity: 1, unit: 'can', item: 'tomatoes', note: '' },
-          { unit: '', item: 'basil', note: 'torn' },
-        ],
-      },
-    ]);
-    expect(parseIngredients(formatIngredients(sections))).toEqual(sections);
-  });
-});
 
 describe('schema.org Recipe', () => {
   const recipe = create(RecipeSchema, {

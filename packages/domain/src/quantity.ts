@@ -1,6 +1,7 @@
 /**
- * Quantities as cooks read them (amounts, durations), and recipes scaled to more or fewer
- * servings. No imports: the web app uses this module too (`@yeet/domain/quantity`).
+ * Quantities as cooks read and write them (amounts, units, ingredient lines, durations), and
+ * recipes scaled to more or fewer servings. No imports: the web app uses this module too
+ * (`@yeet/domain/quantity`).
  */
 
 export const minServings = 1;
@@ -50,22 +51,30 @@ export function scaledQuantity(quantity: number | null | undefined, factor: numb
   return quantity === undefined || quantity === null ? null : formatQuantity(quantity * factor);
 }
 
-// Units that are counted ("2 cups"), as opposed to abbreviations ("2 g"), singular → plural.
-const countable: Record<string, string> = {
-  cup: 'cups', clove: 'cloves', can: 'cans', tin: 'tins', bunch: 'bunches', slice: 'slices', handful: 'handfuls',
-  sprig: 'sprigs', stick: 'sticks', sheet: 'sheets', piece: 'pieces', jar: 'jars', packet: 'packets', pinch: 'pinches',
-  dash: 'dashes', lb: 'lbs',
-};
-const singular = Object.fromEntries(Object.entries(countable).map(([one, many]) => [many, one]));
+// Units written as abbreviations: the same for one or many ("1 g", "200 g").
+const abbreviations = new Set(['g', 'kg', 'mg', 'ml', 'l', 'cl', 'dl', 'tsp', 'tbsp', 'oz']);
+// Units that are counted ("2 cups"), singular → plural.
+const countable = new Map(
+  Object.entries({
+    cup: 'cups', clove: 'cloves', can: 'cans', tin: 'tins', bunch: 'bunches', slice: 'slices', handful: 'handfuls',
+    sprig: 'sprigs', stick: 'sticks', sheet: 'sheets', piece: 'pieces', jar: 'jars', packet: 'packets', pinch: 'pinches',
+    dash: 'dashes', lb: 'lbs',
+  }),
+);
+const singular = new Map([...countable].map(([one, many]) => [many, one]));
+
+/** Whether a word names a unit ("g", "Cups", "pinch") rather than the ingredient itself. */
+export function isUnit(word: string): boolean {
+  const key = word.toLowerCase();
+  return abbreviations.has(key) || countable.has(key) || singular.has(key);
+}
 
 /** The unit in the number the scaled quantity needs: 1 cup, 2 cups; ½ cup. */
 export function unitFor(unit: string, quantity: number | null | undefined, factor: number): string {
   if (quantity === undefined || quantity === null) return unit;
   const plural = quantity * factor > 1;
   const key = unit.toLowerCase();
-  if (plural && countable[key]) return countable[key];
-  if (!plural && singular[key]) return singular[key];
-  return unit;
+  return (plural ? countable.get(key) : singular.get(key)) ?? unit;
 }
 
 /** "200 g plain flour, sifted": the ingredient as one line, scaled by `factor`. */
@@ -73,6 +82,87 @@ export function ingredientText(ingredient: IngredientAmount, factor: number): st
   const unit = unitFor(ingredient.unit, ingredient.quantity, factor);
   const amount = [scaledQuantity(ingredient.quantity, factor), unit].filter(Boolean).join(' ');
   return `${amount ? `${amount} ` : ''}${ingredient.item}${ingredient.note ? `, ${ingredient.note}` : ''}`;
+}
+
+/** An ingredient as written on one line; no `quantity` for "salt, to taste". */
+export interface IngredientLine {
+  quantity?: number;
+  unit: string;
+  item: string;
+  note: string;
+}
+
+export interface IngredientLineSection {
+  name: string;
+  ingredients: IngredientLine[];
+}
+
+const glyphValues = new Map(fractions.map(([value, glyph]) => [glyph, value]));
+const glyphClass = `[${[...glyphValues.keys()].join('')}]`;
+// "1 1/2", "1½", "3/4", "2.5" or "2,5", "½" — then the rest of the line
+const leadingQuantity = new RegExp(`^\\s*((?:\\d+\\s+\\d+/\\d+)|(?:\\d+${glyphClass})|(?:\\d+/\\d+)|(?:\\d+(?:[.,]\\d+)?)|${glyphClass})?\\s*(.*)$`);
+const glyphQuantity = new RegExp(`^(\\d*)(${glyphClass})$`);
+
+/** "1 1/2", "1½", "3/4", "2,5", "½" → a number; undefined when it is not a positive amount. */
+export function parseQuantity(text: string): number | undefined {
+  const t = text.trim();
+  const mixed = /^(\d+)\s+(\d+)\/(\d+)$/.exec(t);
+  if (mixed) return Number(mixed[1]) + Number(mixed[2]) / Number(mixed[3]);
+  const withGlyph = glyphQuantity.exec(t);
+  if (withGlyph) return Number(withGlyph[1] || 0) + glyphValues.get(withGlyph[2]!)!;
+  const fraction = /^(\d+)\/(\d+)$/.exec(t);
+  if (fraction) return Number(fraction[1]) / Number(fraction[2]);
+  const n = Number(t.replace(',', '.'));
+  return Number.isFinite(n) && n > 0 ? n : undefined;
+}
+
+/** "200 g plain flour, sifted" → 200, "g", "plain flour", "sifted". A unit is only read after an amount. */
+export function parseIngredientLine(line: string): IngredientLine {
+  const [main = '', ...rest] = line.split(',');
+  const note = rest.join(',').trim();
+  const match = leadingQuantity.exec(main)!;
+  const quantity = match[1] ? parseQuantity(match[1]) : undefined;
+  let remainder = match[2]!.trim();
+  let unit = '';
+  const firstWord = remainder.split(/\s+/)[0]?.toLowerCase().replace(/\.$/, '') ?? '';
+  if (quantity !== undefined && isUnit(firstWord) && remainder.includes(' ')) {
+    unit = firstWord;
+    remainder = remainder.slice(remainder.indexOf(' ') + 1).trim();
+  }
+  return { ...(quantity !== undefined ? { quantity } : {}), unit, item: remainder, note };
+}
+
+/**
+ * Ingredients as people write them, one per line ("- 2 eggs" and "• 2 eggs" too); a line
+ * ending with ":" starts a section ("Dough:").
+ */
+export function parseIngredients(text: string): IngredientLineSection[] {
+  const sections: IngredientLineSection[] = [];
+  let current: IngredientLineSection = { name: '', ingredients: [] };
+  for (const raw of text.split('\n')) {
+    const line = raw.trim();
+    if (!line) continue;
+    if (line.endsWith(':')) {
+      if (current.ingredients.length || current.name) sections.push(current);
+      current = { name: line.slice(0, -1).trim(), ingredients: [] };
+      continue;
+    }
+    current.ingredients.push(parseIngredientLine(line.replace(/^[-•*]\s*/, '')));
+  }
+  if (current.ingredients.length || current.name) sections.push(current);
+  return sections;
+}
+
+/** The reverse, to edit a recipe as text. */
+export function formatIngredients(sections: ReadonlyArray<{ name: string; ingredients: readonly IngredientLine[] }>): string {
+  return sections
+    .map((s) => {
+      const lines = s.ingredients.map(
+        (i) => [i.quantity !== undefined ? `${i.quantity}` : '', i.unit, i.item].filter(Boolean).join(' ') + (i.note ? `, ${i.note}` : ''),
+      );
+      return [s.name ? `${s.name}:` : '', ...lines].filter(Boolean).join('\n');
+    })
+    .join('\n\n');
 }
 
 /** 95 → "1 h 35 min", 2880 → "2 d", 0 → "—". */

@@ -1,5 +1,14 @@
 import { describe, expect, it } from 'vitest';
-import { formatQuantity, ingredientText, parseServings, unitFor } from '../src/quantity.ts';
+import {
+  formatIngredients,
+  formatQuantity,
+  ingredientText,
+  isUnit,
+  parseIngredients,
+  parseQuantity,
+  parseServings,
+  unitFor,
+} from '../src/quantity.ts';
 
 describe('quantities', () => {
   it.each([
@@ -40,3 +49,51 @@ describe('scaling servings', () => {
   });
 });
 
+
+describe('ingredients as text', () => {
+  it('parses sections, quantities, units and notes, and writes them back the same way', () => {
+    const text = 'Dough:\n500 g strong flour\n1½ tsp salt\n2 eggs, beaten\n\nTopping:\n1 can tomatoes\nbasil, torn';
+    const sections = parseIngredients(text);
+    expect(sections).toEqual([
+      {
+        name: 'Dough',
+        ingredients: [
+          { quantity: 500, unit: 'g', item: 'strong flour', note: '' },
+          { quantity: 1.5, unit: 'tsp', item: 'salt', note: '' },
+          { quantity: 2, unit: '', item: 'eggs', note: 'beaten' },
+        ],
+      },
+      {
+        name: 'Topping',
+        ingredients: [
+          { quantity: 1, unit: 'can', item: 'tomatoes', note: '' },
+          { unit: '', item: 'basil', note: 'torn' },
+        ],
+      },
+    ]);
+    expect(parseIngredients(formatIngredients(sections))).toEqual(sections);
+  });
+
+  it.each([
+    ['1 1/2', 1.5],
+    ['1½', 1.5],
+    ['¾', 0.75],
+    ['3/4', 0.75],
+    ['2,5', 2.5],
+    ['0', undefined],
+    ['lots', undefined],
+  ])('reads the amount %s as %s', (text, quantity) => expect(parseQuantity(text)).toBe(quantity));
+
+  it('reads every fraction it writes', () => {
+    for (const q of [1 / 8, 1 / 4, 1 / 3, 1 / 2, 2 / 3, 3 / 4, 2.5]) expect(parseQuantity(formatQuantity(q))).toBeCloseTo(q, 5);
+  });
+
+  it('knows a unit whether it is written short, singular or plural — and every unit it scales', () => {
+    for (const word of ['g', 'TBSP', 'cup', 'cups', 'pinch', 'dashes']) expect(isUnit(word), word).toBe(true);
+    for (const word of ['eggs', 'constructor', '']) expect(isUnit(word), word).toBe(false);
+    for (const [one, many] of [['cup', 'cups'], ['lb', 'lbs'], ['dash', 'dashes']]) {
+      expect(unitFor(one!, 1, 2)).toBe(many);
+      expect(isUnit(unitFor(one!, 1, 2))).toBe(true);
+    }
+  });
+});

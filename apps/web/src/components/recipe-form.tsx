@@ -1,13 +1,31 @@
 import type { MessageInitShape } from '@bufbuild/protobuf';
-import { DietaryFlag, Difficulty, MealType, type Recipe, type RecipeInputSchema } from '@yeet/contract';
+import {
+  Difficulty as PbDifficulty,
+  dietaryFlagValues,
+  difficultyValues,
+  mealTypeValues,
+  type Recipe,
+  type RecipeInputSchema,
+  type ValueMap,
+} from '@yeet/contract';
+import { formatIngredients, maxServings, minServings, parseIngredients } from '@yeet/domain/quantity';
+import {
+  dietaryFlagLabels,
+  dietaryFlags,
+  difficulties,
+  difficultyLabels,
+  mealTypeLabels,
+  mealTypes,
+  type DietaryFlag,
+  type MealType,
+} from '@yeet/domain/values';
 import { useId, useState, type FormEvent } from 'react';
-import { formatIngredients, parseIngredients } from '../lib/ingredients';
-import { dietaryLabels, difficultyLabels, mealTypeLabels } from '../lib/labels';
 
 export type RecipeInputInit = MessageInitShape<typeof RecipeInputSchema>;
 
-const mealTypes = [MealType.BREAKFAST, MealType.LUNCH, MealType.DINNER, MealType.DESSERT, MealType.SNACK, MealType.DRINK, MealType.SIDE];
-const dietaryFlags = [DietaryFlag.VEGETARIAN, DietaryFlag.VEGAN, DietaryFlag.GLUTEN_FREE, DietaryFlag.DAIRY_FREE, DietaryFlag.NUT_FREE];
+/** The values the API sent, by the domain's names (unknown numbers dropped). */
+const namesOf = <D extends string>(values: readonly number[], map: ValueMap<D, number>): D[] =>
+  values.map(map.toDomain).filter((d): d is D => d !== undefined);
 const list = (text: string) => text.split(',').map((t) => t.trim()).filter(Boolean);
 
 /**
@@ -23,8 +41,8 @@ export function RecipeForm(props: {
 }) {
   const r = props.initial;
   const id = useId();
-  const [mealSet, setMealSet] = useState<Set<MealType>>(new Set(r?.mealTypes ?? []));
-  const [dietSet, setDietSet] = useState<Set<DietaryFlag>>(new Set(r?.dietaryFlags ?? []));
+  const [mealSet, setMealSet] = useState<Set<MealType>>(new Set(namesOf(r?.mealTypes ?? [], mealTypeValues)));
+  const [dietSet, setDietSet] = useState<Set<DietaryFlag>>(new Set(namesOf(r?.dietaryFlags ?? [], dietaryFlagValues)));
   const fieldError = (...names: string[]) => names.map((n) => props.error?.fields[`recipe.${n}`]).find(Boolean);
   const prefixedError = (prefix: string) =>
     Object.entries(props.error?.fields ?? {}).find(([k]) => k.startsWith(`recipe.${prefix}`))?.[1];
@@ -34,6 +52,7 @@ export function RecipeForm(props: {
     const form = new FormData(event.currentTarget);
     const text = (name: string) => String(form.get(name) ?? '');
     const number = (name: string) => Number(text(name) || 0);
+    const difficulty = difficulties.find((d) => d === text('difficulty'));
     props.onSubmit({
       title: text('title'),
       summary: text('summary'),
@@ -47,11 +66,11 @@ export function RecipeForm(props: {
       prepMinutes: number('prepMinutes'),
       cookMinutes: number('cookMinutes'),
       totalMinutes: number('totalMinutes'),
-      difficulty: Number(text('difficulty')) as Difficulty,
+      difficulty: difficulty ? difficultyValues.toProto(difficulty) : PbDifficulty.UNSPECIFIED,
       cuisines: list(text('cuisines')),
       tags: list(text('tags')),
-      mealTypes: [...mealSet],
-      dietaryFlags: [...dietSet],
+      mealTypes: [...mealSet].map(mealTypeValues.toProto),
+      dietaryFlags: [...dietSet].map(dietaryFlagValues.toProto),
     });
   };
 
@@ -127,7 +146,7 @@ export function RecipeForm(props: {
       <div className="field-row">
         <div className="field">
           <label htmlFor={`${id}-servings`}>Servings</label>
-          <input id={`${id}-servings`} name="servings" type="number" inputMode="numeric" min={1} max={100} defaultValue={r?.servings ?? 4} aria-invalid={Boolean(servingsError)} aria-describedby={described('servings', servingsError)} />
+          <input id={`${id}-servings`} name="servings" type="number" inputMode="numeric" min={minServings} max={maxServings} defaultValue={r?.servings ?? 4} aria-invalid={Boolean(servingsError)} aria-describedby={described('servings', servingsError)} />
           <Error name="servings" message={servingsError} />
         </div>
         <div className="field">
@@ -149,9 +168,9 @@ export function RecipeForm(props: {
 
       <div className="field">
         <label htmlFor={`${id}-difficulty`}>Difficulty</label>
-        <select id={`${id}-difficulty`} name="difficulty" defaultValue={r?.difficulty ?? Difficulty.UNSPECIFIED} aria-invalid={Boolean(difficultyError)} aria-describedby={described('difficulty', difficultyError)}>
-          <option value={Difficulty.UNSPECIFIED}>Choose…</option>
-          {[Difficulty.EASY, Difficulty.MEDIUM, Difficulty.HARD].map((d) => (
+        <select id={`${id}-difficulty`} name="difficulty" defaultValue={difficultyValues.toDomain(r?.difficulty ?? 0) ?? ''} aria-invalid={Boolean(difficultyError)} aria-describedby={described('difficulty', difficultyError)}>
+          <option value="">Choose…</option>
+          {difficulties.map((d) => (
             <option key={d} value={d}>
               {difficultyLabels[d]}
             </option>
@@ -177,7 +196,7 @@ export function RecipeForm(props: {
         <div className="checks">
           {dietaryFlags.map((d) => (
             <label key={d} className="check">
-              <input type="checkbox" checked={dietSet.has(d)} onChange={() => toggle(dietSet, d, setDietSet)} /> {dietaryLabels[d]}
+              <input type="checkbox" checked={dietSet.has(d)} onChange={() => toggle(dietSet, d, setDietSet)} /> {dietaryFlagLabels[d]}
             </label>
           ))}
         </div>
