@@ -1,7 +1,6 @@
 import { QueryClient } from '@tanstack/react-query';
 import { createRouter } from '@tanstack/react-router';
 import { setupRouterSsrQueryIntegration } from '@tanstack/react-router-ssr-query';
-import { ErrorPage, NotFoundPage } from './components/pages';
 import { createApiTransport } from './lib/api';
 import { routeTree } from './routeTree.gen';
 import { parseSearch, stringifySearch } from './lib/query-string';
@@ -21,8 +20,6 @@ export function getRouter() {
     context: { queryClient, transport: createApiTransport() },
     scrollRestoration: true,
     defaultPreload: 'intent',
-    defaultErrorComponent: ErrorPage,
-    defaultNotFoundComponent: NotFoundPage,
   });
   setupRouterSsrQueryIntegration({ router, queryClient });
   return router;

@@ -1,3 +1,4 @@
+import { hasRole, isOwnerOrAdmin, type Caller } from './caller.ts';
 import { failedPrecondition, invalidField, permissionDenied } from './errors.ts';
 import type { RecipeEventAction } from './event.ts';
 import { hasControlCharacters } from './text.ts';
@@ -62,6 +63,11 @@ export interface Actor {
   isOwner: boolean;
   /** Holds the editor role (or admin). */
   isEditor: boolean;
+}
+
+/** What `caller` is to a recipe written by `authorId`. */
+export function actorFor(caller: Caller, authorId: string): Actor {
+  return { isOwner: isOwnerOrAdmin(caller, authorId), isEditor: hasRole(caller, 'editor') };
 }
 
 const performerNames: Record<Performer, string> = { owner: "the recipe's author", editor: 'editors' };

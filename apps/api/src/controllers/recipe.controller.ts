@@ -1,4 +1,5 @@
 import {
+  actorFor,
   assertDeletable,
   assertEditable,
   assertReadyForReview,
@@ -128,8 +129,7 @@ export class RecipeController {
     return this.#data.transaction(async (s) => {
       const current = await s.recipes.getForUpdate(id);
       if (!current || !canSee(caller, current)) throw notFound('Recipe');
-      const actor = { isOwner: isOwnerOrAdmin(caller, current.author.id), isEditor: hasRole(caller, 'editor') };
-      const planned = planTransition(current.status, action, actor, reason);
+      const planned = planTransition(current.status, action, actorFor(caller, current.author.id), reason);
       if (action === 'submit') assertReadyForReview(current);
       const updated = await s.recipes.changeStatus(id, {
         status: planned.to,

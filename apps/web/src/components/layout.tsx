@@ -1,7 +1,7 @@
 import { Link, useRouterState } from '@tanstack/react-router';
 import type { User } from '@yeet/contract';
 import type { ReactNode } from 'react';
-import { can, Role } from '../lib/roles';
+import { can } from '../lib/roles';
 
 export function SiteHeader({ me }: { me: User | null | undefined }) {
   const here = useRouterState({ select: (s) => s.location.href });
@@ -34,7 +34,7 @@ export function SiteHeader({ me }: { me: User | null | undefined }) {
             </li>
             {me ? (
               <>
-                {can(me, Role.AUTHOR) ? (
+                {can(me, 'author') ? (
                   <>
                     <li>
                       <Link to="/new" activeProps={{ 'aria-current': 'page' }}>
@@ -48,14 +48,14 @@ export function SiteHeader({ me }: { me: User | null | undefined }) {
                     </li>
                   </>
                 ) : null}
-                {can(me, Role.EDITOR) ? (
+                {can(me, 'editor') ? (
                   <li>
                     <Link to="/review" activeProps={{ 'aria-current': 'page' }}>
                       Review
                     </Link>
                   </li>
                 ) : null}
-                {can(me, Role.ADMIN) ? (
+                {can(me, 'admin') ? (
                   <li>
                     <Link to="/admin/users" activeProps={{ 'aria-current': 'page' }}>
                       Users

@@ -1,69 +1,38 @@
-import { createClient } from '@connectrpc/connect';
-import { useMutation, useQueryClient } from '@tanstack/react-query';
-import { Link, useNavigate } from '@tanstack/react-router';
-import { RecipeService, RecipeStatus, type Recipe, type User } from '@yeet/contract';
-import { useId, useState } from 'react';
+import { Link } from '@tanstack/react-router';
+import { recipeStatusValues, type Recipe, type User } from '@yeet/contract';
+import { actorFor, canEdit, canPerform, isDeletable, lifecycleActions, type LifecycleAction } from '@yeet/domain/lifecycle';
+import { useState, type ReactNode } from 'react';
 import { describeError } from '../lib/errors';
-import { can, Role } from '../lib/roles';
-import { useTransport } from '../lib/transport';
+import { useRecipeAction } from '../lib/recipe-actions';
+import { callerOf } from '../lib/roles';
+import { ConfirmDelete } from './confirm-delete';
+import { ReasonForm, type ReasonedAction } from './reason-form';
 
-type Action = 'submit' | 'approve' | 'reject' | 'unpublish' | 'archive' | 'delete';
-
-const done: Record<Action, string> = {
-  submit: 'Submitted for review. An editor will look at it soon.',
-  approve: 'Approved: the recipe is published.',
-  reject: 'Sent back to the author with your note.',
-  unpublish: 'Unpublished: the recipe is a draft again.',
-  archive: 'Archived: readers no longer see the recipe; its author and editors still can.',
-  delete: 'Draft deleted.',
+/** Each lifecycle action's button; those with "…" ask for a reason first. */
+const buttons: Record<LifecycleAction, { label: string; asks?: ReasonedAction; primary?: true }> = {
+  submit: { label: 'Submit for review', primary: true },
+  approve: { label: 'Approve and publish', primary: true },
+  reject: { label: 'Reject…', asks: 'reject' },
+  unpublish: { label: 'Unpublish…', asks: 'unpublish' },
+  archive: { label: 'Archive…', asks: 'archive' },
 };
 
 /**
  * What the person looking at the recipe can do with it: the author edits, submits or
  * deletes a draft; an editor approves, rejects (with a reason), unpublishes or archives.
- * The API decides; this only offers the buttons that can succeed.
+ * The buttons are the ones the domain's lifecycle table allows; the API decides.
  */
 export function RecipeActions({ recipe, me }: { recipe: Recipe; me: User | null | undefined }) {
-  const transport = useTransport();
-  const queryClient = useQueryClient();
-  const navigate = useNavigate();
-  const id = useId();
-  const [asking, setAsking] = useState<null | 'reject' | 'unpublish' | 'archive' | 'delete'>(null);
-  const [reason, setReason] = useState('');
+  const [asking, setAsking] = useState<ReasonedAction | 'delete' | null>(null);
   const [message, setMessage] = useState<string | null>(null);
-
-  const mutation = useMutation({
-    mutationFn: async (action: Action) => {
-      const client = createClient(RecipeService, transport);
-      const request = { id: recipe.id, reason: reason.trim() };
-      switch (action) {
-        case 'submit':
-          return client.submitRecipe({ id: recipe.id });
-        case 'approve':
-          return client.approveRecipe({ id: recipe.id });
-        case 'reject':
-          return client.rejectRecipe(request);
-        case 'unpublish':
-          return client.unpublishRecipe(request);
-        case 'archive':
-          return client.archiveRecipe(request);
-        case 'delete':
-          return client.deleteRecipe({ id: recipe.id });
-      }
-    },
-    onSuccess: async (_result, action) => {
-      setAsking(null);
-      setReason('');
-      setMessage(done[action]);
-      await queryClient.invalidateQueries();
-      if (action === 'delete') await navigate({ to: '/me/recipes' });
-    },
+  const mutation = useRecipeAction(recipe, (done) => {
+    setAsking(null);
+    setMessage(done);
   });
 
-  if (!me) return null;
-  const isOwner = recipe.author?.id === me.id || can(me, Role.ADMIN);
-  const isEditor = can(me, Role.EDITOR);
-  const status = recipe.status;
+  const status = recipeStatusValues.toDomain(recipe.status);
+  if (!me || !status) return null;
+  const actor = actorFor(callerOf(me), recipe.author?.id ?? '');
   const error = mutation.error ? describeError(mutation.error) : null;
   const ask = (what: typeof asking) => {
     mutation.reset();
@@ -71,58 +40,47 @@ export function RecipeActions({ recipe, me }: { recipe: Recipe; me: User | null 
     setAsking(what);
   };
 
-  const buttons: React.ReactNode[] = [];
-  // Authors edit their drafts; editors may also correct a recipe in review or published.
-  if ((isOwner && status === RecipeStatus.DRAFT) || (isEditor && status !== RecipeStatus.ARCHIVED)) {
-    buttons.push(
+  const offered: ReactNode[] = [];
+  if (canEdit(status, actor)) {
+    offered.push(
       <Link key="edit" to="/r/$slug/edit" params={{ slug: recipe.slug }} className="button button--small button--quiet">
         Edit
       </Link>,
     );
   }
-  if (isOwner && status === RecipeStatus.DRAFT) {
-    buttons.push(
-      <button key="submit" type="button" className="button button--small" disabled={mutation.isPending} onClick={() => mutation.mutate('submit')}>
-        Submit for review
+  for (const action of lifecycleActions.filter((a) => canPerform(a, status, actor))) {
+    const { label, asks, primary } = buttons[action];
+    offered.push(
+      <button
+        key={action}
+        type="button"
+        className={primary ? 'button button--small' : 'button button--small button--quiet'}
+        disabled={!asks && mutation.isPending}
+        onClick={() => (asks ? ask(asks) : mutation.mutate({ action }))}
+      >
+        {label}
       </button>,
+    );
+  }
+  if (actor.isOwner && isDeletable(status)) {
+    offered.push(
       <button key="delete" type="button" className="button button--small button--quiet" onClick={() => ask('delete')}>
         Delete draft
       </button>,
     );
   }
-  if (isEditor && status === RecipeStatus.IN_REVIEW) {
-    buttons.push(
-      <button key="approve" type="button" className="button button--small" disabled={mutation.isPending} onClick={() => mutation.mutate('approve')}>
-        Approve and publish
-      </button>,
-      <button key="reject" type="button" className="button button--small button--quiet" onClick={() => ask('reject')}>
-        Reject…
-      </button>,
-    );
-  }
-  if (isEditor && status === RecipeStatus.PUBLISHED) {
-    buttons.push(
-      <button key="unpublish" type="button" className="button button--small button--quiet" onClick={() => ask('unpublish')}>
-        Unpublish…
-      </button>,
-      <button key="archive" type="button" className="button button--small button--quiet" onClick={() => ask('archive')}>
-        Archive…
-      </button>,
-    );
-  }
-  if (isOwner || isEditor) {
-    buttons.push(
+  if (actor.isOwner || actor.isEditor) {
+    offered.push(
       <Link key="history" to="/r/$slug/history" params={{ slug: recipe.slug }} className="actions__link">
         History
       </Link>,
     );
   }
-  if (buttons.length === 0 && !message) return null;
+  if (offered.length === 0 && !message) return null;
 
-  const reasonRequired = asking === 'reject';
   return (
     <section className="actions" aria-label="Recipe actions">
-      <div className="actions__buttons">{buttons}</div>
+      <div className="actions__buttons">{offered}</div>
       {message ? (
         <p className="actions__done" role="status">
           {message}
@@ -134,80 +92,21 @@ export function RecipeActions({ recipe, me }: { recipe: Recipe; me: User | null 
         </p>
       ) : null}
       {asking === 'delete' ? (
-        <div className="actions__confirm" role="group" aria-labelledby={`${id}-delete`}>
-          <p id={`${id}-delete`}>Delete “{recipe.title}” for good? This cannot be undone.</p>
-          <div className="actions__buttons">
-            <button type="button" className="button button--small button--danger" autoFocus disabled={mutation.isPending} onClick={() => mutation.mutate('delete')}>
-              Delete
-            </button>
-            <button type="button" className="button button--small button--quiet" onClick={() => setAsking(null)}>
-              Keep it
-            </button>
-          </div>
-        </div>
+        <ConfirmDelete
+          title={recipe.title}
+          busy={mutation.isPending}
+          onConfirm={() => mutation.mutate({ action: 'delete' })}
+          onCancel={() => setAsking(null)}
+        />
       ) : asking ? (
-        <form
-          className="actions__confirm"
-          noValidate
-          onSubmit={(e) => {
-            e.preventDefault();
-            mutation.mutate(asking);
-          }}
-        >
-          <div className="field">
-            <label htmlFor={`${id}-reason`}>
-              {asking === 'reject' ? 'What should the author change?' : `Why ${asking} it?`}
-              <span className="hint" id={`${id}-reason-hint`}>
-                {reasonRequired ? 'Required. The author sees this note with their draft.' : 'Optional. Kept in the recipe’s history.'}
-              </span>
-            </label>
-            <textarea
-              id={`${id}-reason`}
-              rows={3}
-              maxLength={1000}
-              value={reason}
-              required={reasonRequired}
-              autoFocus
-              onChange={(e) => setReason(e.target.value)}
-              aria-invalid={Boolean(error)}
-              aria-describedby={`${id}-reason-hint${error ? ` ${id}-reason-error` : ''}`}
-            />
-            {error ? (
-              <p className="field-error" id={`${id}-reason-error`}>
-                {error.fields.reason ?? error.message}
-              </p>
-            ) : null}
-          </div>
-          <div className="actions__buttons">
-            <button type="submit" className="button button--small" disabled={mutation.isPending}>
-              {asking === 'reject' ? 'Reject' : asking === 'unpublish' ? 'Unpublish' : 'Archive'}
-            </button>
-            <button type="button" className="button button--small button--quiet" onClick={() => setAsking(null)}>
-              Cancel
-            </button>
-          </div>
-        </form>
+        <ReasonForm
+          action={asking}
+          busy={mutation.isPending}
+          error={error}
+          onSubmit={(reason) => mutation.mutate({ action: asking, reason })}
+          onCancel={() => setAsking(null)}
+        />
       ) : null}
     </section>
-  );
-}
-
-/** Who can see a recipe that is not published, and why it is in that state. */
-export function StatusBanner({ recipe }: { recipe: Recipe }) {
-  if (recipe.status === RecipeStatus.PUBLISHED) return null;
-  const text: Partial<Record<RecipeStatus, string>> = {
-    [RecipeStatus.DRAFT]: 'This recipe is a draft: only its author, editors and admins can see it.',
-    [RecipeStatus.IN_REVIEW]: 'This recipe is waiting for an editor’s review. It is not public yet.',
-    [RecipeStatus.ARCHIVED]: 'This recipe is archived: readers no longer see it; its author, editors and admins still can.',
-  };
-  return (
-    <div className="banner" role="note">
-      <p>{text[recipe.status]}</p>
-      {recipe.rejectionReason && recipe.status === RecipeStatus.DRAFT ? (
-        <p>
-          <strong>Editor’s note:</strong> {recipe.rejectionReason}
-        </p>
-      ) : null}
-    </div>
   );
 }

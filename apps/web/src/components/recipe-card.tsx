@@ -1,7 +1,7 @@
 import { Link } from '@tanstack/react-router';
 import type { Recipe } from '@yeet/contract';
 import { formatMinutes } from '../lib/format';
-import { difficultyLabels } from '../lib/labels';
+import { difficultyLabel } from '../lib/labels';
 import { CoverPlaceholder, RecipeImage } from './cover';
 import { Stars } from './rating';
 
@@ -29,7 +29,7 @@ export function RecipeCard({ recipe }: { recipe: Recipe }) {
             </svg>{' '}
             {formatMinutes(recipe.totalMinutes)}
           </li>
-          {recipe.difficulty ? <li>{difficultyLabels[recipe.difficulty]}</li> : null}
+          {recipe.difficulty ? <li>{difficultyLabel(recipe.difficulty)}</li> : null}
           <li>
             <Stars average={recipe.rating?.average ?? 0} count={recipe.rating?.count ?? 0} size="sm" />
           </li>

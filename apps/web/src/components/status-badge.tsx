@@ -1,16 +1,8 @@
-import { RecipeStatus } from '@yeet/contract';
+import { recipeStatusValues } from '@yeet/contract';
+import { recipeStatusLabels } from '@yeet/domain/values';
 
-export const statusLabels: Record<RecipeStatus, string> = {
-  [RecipeStatus.UNSPECIFIED]: '',
-  [RecipeStatus.DRAFT]: 'Draft',
-  [RecipeStatus.IN_REVIEW]: 'In review',
-  [RecipeStatus.PUBLISHED]: 'Published',
-  [RecipeStatus.ARCHIVED]: 'Archived',
-};
-
-/** The badge's modifier class: badge--draft, badge--in_review, … */
-export const statusClass = (status: RecipeStatus) => `badge badge--${RecipeStatus[status].toLowerCase()}`;
-
-export function StatusBadge({ status }: { status: RecipeStatus }) {
-  return <span className={statusClass(status)}>{statusLabels[status]}</span>;
+/** A recipe's state as a badge; its modifier class is the state's name (badge--draft, badge--in_review, …). */
+export function StatusBadge({ status }: { status: number }) {
+  const name = recipeStatusValues.toDomain(status);
+  return name ? <span className={`badge badge--${name}`}>{recipeStatusLabels[name]}</span> : null;
 }

@@ -1,7 +1,9 @@
 import { Code, ConnectError, createClient, type Interceptor, type Transport } from '@connectrpc/connect';
-import { addStaticKeyToTransport, createQueryOptions } from '@connectrpc/connect-query';
+import type { DescMessage, MessageShape } from '@bufbuild/protobuf';
+import { addStaticKeyToTransport, createQueryOptions, type QueryOptions } from '@connectrpc/connect-query';
 import { createConnectTransport } from '@connectrpc/connect-web';
 import { queryOptions } from '@tanstack/react-query';
+import { notFound } from '@tanstack/react-router';
 import { createIsomorphicFn, getGlobalStartContext } from '@tanstack/react-start';
 import { RecipeService, RecipeSort, RecipeStatus, UserService, type User } from '@yeet/contract';
 
@@ -59,8 +61,32 @@ const refreshOnce: Interceptor = (next) => async (req) => {
   }
 };
 
+/**
+ * A query whose function throws TanStack's notFound() when the API answers NotFound (or the
+ * answer holds nothing): the router shows the page's "not found" component, with a 404.
+ */
+function orNotFound<O extends DescMessage>(options: QueryOptions<O>, found: (answer: MessageShape<O>) => boolean = () => true): QueryOptions<O> {
+  return {
+    ...options,
+    queryFn: async (context) => {
+      let answer: MessageShape<O>;
+      try {
+        answer = await options.queryFn(context);
+      } catch (error) {
+        if (error instanceof ConnectError && error.code === Code.NotFound) throw notFound();
+        throw error;
+      }
+      if (!found(answer)) throw notFound();
+      return answer;
+    },
+  };
+}
+
 export const recipeBySlug = (transport: Transport, slug: string) =>
-  createQueryOptions(RecipeService.method.getRecipe, { key: { case: 'slug', value: slug } }, { transport });
+  orNotFound(
+    createQueryOptions(RecipeService.method.getRecipe, { key: { case: 'slug', value: slug } }, { transport }),
+    (answer) => answer.recipe !== undefined,
+  );
 
 export const publishedRecipes = (transport: Transport, sort: RecipeSort, pageSize: number) =>
   createQueryOptions(
@@ -84,7 +110,7 @@ export const reviewQueue = (transport: Transport) =>
   );
 
 export const recipeHistory = (transport: Transport, id: string) =>
-  createQueryOptions(RecipeService.method.getRecipeHistory, { id }, { transport });
+  orNotFound(createQueryOptions(RecipeService.method.getRecipeHistory, { id }, { transport }));
 
 export const recipeRatings = (transport: Transport, recipeId: string) =>
   createQueryOptions(RecipeService.method.listRatings, { recipeId, pageSize: 20 }, { transport });
@@ -107,9 +133,6 @@ export const meQuery = (transport: Transport) =>
       }
     },
   });
-
-/** The API said the thing does not exist (as opposed to: the API could not be asked). */
-export const isNotFound = (error: unknown) => error instanceof ConnectError && error.code === Code.NotFound;
 
 /** Errors that mean "we could not get an answer", shown as a 503 page that keeps navigation. */
 export function isUnavailable(error: unknown): boolean {

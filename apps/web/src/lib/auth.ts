@@ -3,7 +3,8 @@ import type { QueryClient } from '@tanstack/react-query';
 import type { Transport } from '@connectrpc/connect';
 import type { User } from '@yeet/contract';
 import { meQuery } from './api';
-import { can, type Role } from './roles';
+import type { Role } from '@yeet/domain/values';
+import { can } from './roles';
 
 /** For pages that need a signed-in person (with `role`): sends others to sign in first. */
 export async function requireUser(

@@ -1,28 +1,14 @@
-import { DietaryFlag, Difficulty, MealType } from '@yeet/contract';
+import { dietaryFlagValues, difficultyValues, mealTypeValues, type ValueMap } from '@yeet/contract';
+import { dietaryFlagLabels, difficultyLabels, mealTypeLabels } from '@yeet/domain/values';
 
-export const difficultyLabels: Record<Difficulty, string> = {
-  [Difficulty.UNSPECIFIED]: '',
-  [Difficulty.EASY]: 'Easy',
-  [Difficulty.MEDIUM]: 'Medium',
-  [Difficulty.HARD]: 'Hard',
-};
+/** Reads an enum value the API sent by its domain label; '' for UNSPECIFIED or a value this build does not know. */
+function labelled<D extends string>(map: ValueMap<D, number>, labels: Record<D, string>): (value: number) => string {
+  return (value) => {
+    const name = map.toDomain(value);
+    return name === undefined ? '' : labels[name];
+  };
+}
 
-export const mealTypeLabels: Record<MealType, string> = {
-  [MealType.UNSPECIFIED]: '',
-  [MealType.BREAKFAST]: 'Breakfast',
-  [MealType.LUNCH]: 'Lunch',
-  [MealType.DINNER]: 'Dinner',
-  [MealType.DESSERT]: 'Dessert',
-  [MealType.SNACK]: 'Snack',
-  [MealType.DRINK]: 'Drink',
-  [MealType.SIDE]: 'Side',
-};
-
-export const dietaryLabels: Record<DietaryFlag, string> = {
-  [DietaryFlag.UNSPECIFIED]: '',
-  [DietaryFlag.VEGETARIAN]: 'Vegetarian',
-  [DietaryFlag.VEGAN]: 'Vegan',
-  [DietaryFlag.GLUTEN_FREE]: 'Gluten-free',
-  [DietaryFlag.DAIRY_FREE]: 'Dairy-free',
-  [DietaryFlag.NUT_FREE]: 'Nut-free',
-};
+export const difficultyLabel = labelled(difficultyValues, difficultyLabels);
+export const mealTypeLabel = labelled(mealTypeValues, mealTypeLabels);
+export const dietaryFlagLabel = labelled(dietaryFlagValues, dietaryFlagLabels);

@@ -1,14 +1,15 @@
-import { DietaryFlag, type Recipe } from '@yeet/contract';
+import { dietaryFlagValues, type Recipe } from '@yeet/contract';
 import { timestampDate } from '@bufbuild/protobuf/wkt';
+import type { DietaryFlag } from '@yeet/domain/values';
 import { isoDuration } from './format';
-import { mealTypeLabels } from './labels';
+import { mealTypeLabel } from './labels';
 import { ingredientText } from '@yeet/domain/quantity';
 
 // https://schema.org/RestrictedDiet members for the flags that have one.
 const diets: Partial<Record<DietaryFlag, string>> = {
-  [DietaryFlag.VEGETARIAN]: 'https://schema.org/VegetarianDiet',
-  [DietaryFlag.VEGAN]: 'https://schema.org/VeganDiet',
-  [DietaryFlag.GLUTEN_FREE]: 'https://schema.org/GlutenFreeDiet',
+  vegetarian: 'https://schema.org/VegetarianDiet',
+  vegan: 'https://schema.org/VeganDiet',
+  'gluten-free': 'https://schema.org/GlutenFreeDiet',
 };
 
 /**
@@ -18,7 +19,11 @@ const diets: Partial<Record<DietaryFlag, string>> = {
 export function recipeJsonLd(recipe: Recipe, origin: string): Record<string, unknown> {
   const url = `${origin}/r/${recipe.slug}`;
   const images = recipe.coverImage?.variants ?? [];
-  const suitableForDiet = recipe.dietaryFlags.map((d) => diets[d]).filter(Boolean);
+  const suitableForDiet = recipe.dietaryFlags.flatMap((d) => {
+    const name = dietaryFlagValues.toDomain(d);
+    const url = name && diets[name];
+    return url ? [url] : [];
+  });
   return {
     '@context': 'https://schema.org',
     '@type': 'Recipe',
@@ -34,7 +39,7 @@ export function recipeJsonLd(recipe: Recipe, origin: string): Record<string, unk
     totalTime: isoDuration(recipe.totalMinutes),
     recipeYield: `${recipe.servings} ${recipe.servings === 1 ? 'serving' : 'servings'}`,
     recipeCuisine: recipe.cuisines,
-    recipeCategory: recipe.mealTypes.map((m) => mealTypeLabels[m]),
+    recipeCategory: recipe.mealTypes.map(mealTypeLabel),
     ...(recipe.tags.length ? { keywords: recipe.tags.join(', ') } : {}),
     ...(suitableForDiet.length ? { suitableForDiet } : {}),
     recipeIngredient: recipe.ingredientSections.flatMap((s) => s.ingredients.map((i) => ingredientText(i, 1))),

@@ -1,50 +1,47 @@
 import { createQueryOptions } from '@connectrpc/connect-query';
 import type { Transport } from '@connectrpc/connect';
 import type { MessageInitShape } from '@bufbuild/protobuf';
-import { DietaryFlag, Difficulty, MealType, SearchService, SearchSort, TimeBucket, type SearchRecipesRequestSchema } from '@yeet/contract';
+import {
+  dietaryFlagValues,
+  difficultyValues,
+  mealTypeValues,
+  SearchService,
+  SearchSort,
+  searchSortValues,
+  timeBucketValues,
+  type SearchRecipesRequestSchema,
+} from '@yeet/contract';
+import {
+  dietaryFlags,
+  difficulties,
+  mealTypes,
+  searchSorts,
+  timeBuckets,
+  type DietaryFlag,
+  type Difficulty,
+  type MealType,
+  type SearchSort as SortName,
+  type TimeBucket,
+} from '@yeet/domain/values';
 import { list } from './query-string';
 
-/** The whole state of a search page, as it appears in the URL. */
+/** The whole state of a search page, as it appears in the URL (values by the domain's names). */
 export interface SearchState {
   q?: string;
   cuisine?: string[];
-  meal?: string[];
-  difficulty?: string[];
-  time?: string[];
+  meal?: MealType[];
+  difficulty?: Difficulty[];
+  time?: TimeBucket[];
   tag?: string[];
-  diet?: string[];
+  diet?: DietaryFlag[];
   sort?: SortName;
   page?: number;
 }
 
-export const sorts = { relevance: SearchSort.RELEVANCE, newest: SearchSort.NEWEST, top: SearchSort.TOP_RATED, quickest: SearchSort.QUICKEST } as const;
-export type SortName = keyof typeof sorts;
-export const sortLabels: Record<SortName, string> = { relevance: 'Best match', newest: 'Newest', top: 'Top rated', quickest: 'Quickest' };
-
-const meals: Record<string, MealType> = {
-  breakfast: MealType.BREAKFAST,
-  lunch: MealType.LUNCH,
-  dinner: MealType.DINNER,
-  dessert: MealType.DESSERT,
-  snack: MealType.SNACK,
-  drink: MealType.DRINK,
-  side: MealType.SIDE,
-};
-const difficulties: Record<string, Difficulty> = { easy: Difficulty.EASY, medium: Difficulty.MEDIUM, hard: Difficulty.HARD };
-const times: Record<string, TimeBucket> = {
-  'up-to-15': TimeBucket.MINUTES_0_TO_15,
-  '15-to-30': TimeBucket.MINUTES_15_TO_30,
-  '30-to-60': TimeBucket.MINUTES_30_TO_60,
-  '1-to-2-hours': TimeBucket.HOURS_1_TO_2,
-  'over-2-hours': TimeBucket.HOURS_2_PLUS,
-};
-const diets: Record<string, DietaryFlag> = {
-  vegetarian: DietaryFlag.VEGETARIAN,
-  vegan: DietaryFlag.VEGAN,
-  'gluten-free': DietaryFlag.GLUTEN_FREE,
-  'dairy-free': DietaryFlag.DAIRY_FREE,
-  'nut-free': DietaryFlag.NUT_FREE,
-};
+const oneOf =
+  <T extends string>(allowed: readonly T[]) =>
+  (value: string): value is T =>
+    (allowed as readonly string[]).includes(value);
 
 /** Which URL key holds each facet of the API. */
 export const facetKeys = {
@@ -67,17 +64,16 @@ export const facetTitles: Record<keyof typeof facetKeys, string> = {
 
 /** Anything in the URL becomes a valid state; unknown values are dropped. */
 export function validateSearchState(raw: Record<string, unknown>): SearchState {
-  const known = (values: string[], allowed: Record<string, unknown>) => values.filter((v) => v in allowed);
   const page = Number(raw.page);
   const state: SearchState = {
     q: typeof raw.q === 'string' ? raw.q.slice(0, 200) : undefined,
     cuisine: list(raw.cuisine),
-    meal: known(list(raw.meal), meals),
-    difficulty: known(list(raw.difficulty), difficulties),
-    time: known(list(raw.time), times),
+    meal: list(raw.meal).filter(oneOf(mealTypes)),
+    difficulty: list(raw.difficulty).filter(oneOf(difficulties)),
+    time: list(raw.time).filter(oneOf(timeBuckets)),
     tag: list(raw.tag),
-    diet: known(list(raw.diet), diets),
-    sort: typeof raw.sort === 'string' && raw.sort in sorts ? (raw.sort as SortName) : undefined,
+    diet: list(raw.diet).filter(oneOf(dietaryFlags)),
+    sort: typeof raw.sort === 'string' && oneOf(searchSorts)(raw.sort) ? raw.sort : undefined,
     page: Number.isInteger(page) && page > 1 ? Math.min(page, 50) : undefined,
   };
   return compact(state);
@@ -97,13 +93,13 @@ export function searchRequest(state: SearchState): MessageInitShape<typeof Searc
     query: state.q ?? '',
     filter: {
       cuisines: state.cuisine ?? [],
-      mealTypes: (state.meal ?? []).map((m) => meals[m]!),
-      difficulties: (state.difficulty ?? []).map((d) => difficulties[d]!),
-      timeBuckets: (state.time ?? []).map((t) => times[t]!),
+      mealTypes: (state.meal ?? []).map(mealTypeValues.toProto),
+      difficulties: (state.difficulty ?? []).map(difficultyValues.toProto),
+      timeBuckets: (state.time ?? []).map(timeBucketValues.toProto),
       tags: state.tag ?? [],
-      dietaryFlags: (state.diet ?? []).map((d) => diets[d]!),
+      dietaryFlags: (state.diet ?? []).map(dietaryFlagValues.toProto),
     },
-    sort: state.sort ? sorts[state.sort] : SearchSort.UNSPECIFIED,
+    sort: state.sort ? searchSortValues.toProto(state.sort) : SearchSort.UNSPECIFIED,
     pageSize,
     page: state.page ?? 1,
   };
@@ -114,7 +110,7 @@ export const searchQuery = (transport: Transport, state: SearchState) =>
 
 /** The state with one facet value switched on or off (back to the first page). */
 export function toggled(state: SearchState, key: (typeof facetKeys)[keyof typeof facetKeys], value: string): SearchState {
-  const current = state[key] ?? [];
+  const current: readonly string[] = state[key] ?? [];
   const next = current.includes(value) ? current.filter((v) => v !== value) : [...current, value];
   return compact({ ...state, [key]: next, page: undefined });
 }

@@ -39,7 +39,7 @@ export const Route = createRootRouteWithContext<RouterContext>()({
       <ErrorPage {...props} />
     </Shell>
   ),
-  notFoundComponent: () => <NotFoundPage />,
+  notFoundComponent: NotFoundPage,
 });
 
 function Shell({ children }: { children: ReactNode }) {

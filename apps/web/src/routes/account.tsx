@@ -1,22 +1,21 @@
 import { createClient } from '@connectrpc/connect';
 import { useMutation, useQueryClient, useSuspenseQuery } from '@tanstack/react-query';
 import { createFileRoute } from '@tanstack/react-router';
-import { Role, UserService } from '@yeet/contract';
+import { UserService } from '@yeet/contract';
+import { highestRole, roleLabels } from '@yeet/domain/values';
 import { useId } from 'react';
+import { ErrorPage, NotFoundPage } from '../components/pages';
 import { meQuery, publicOrigin } from '../lib/api';
 import { requireUser } from '../lib/auth';
 import { describeError } from '../lib/errors';
-
-const roleNames: Record<Role, string> = {
-  [Role.UNSPECIFIED]: '',
-  [Role.USER]: 'Member',
-  [Role.AUTHOR]: 'Author',
-  [Role.EDITOR]: 'Editor',
-  [Role.ADMIN]: 'Admin',
-};
+import { rolesOf } from '../lib/roles';
+import { onLoadError } from '../lib/status';
 
 export const Route = createFileRoute('/account')({
   beforeLoad: ({ context, location }) => requireUser(context, location),
+  onError: onLoadError,
+  errorComponent: ErrorPage,
+  notFoundComponent: NotFoundPage,
   head: () => ({ meta: [{ title: 'Your account — Eat or Yeet' }] }),
   component: Account,
 });
@@ -31,7 +30,6 @@ function Account() {
     onSuccess: () => queryClient.invalidateQueries({ queryKey: ['me'] }),
   });
   const error = save.error ? describeError(save.error) : null;
-  const top = Math.max(...me.roles);
   return (
     <section className="narrow" aria-labelledby="account-title">
       <h1 id="account-title">Your account</h1>
@@ -42,7 +40,7 @@ function Account() {
         </div>
         <div>
           <dt>Role</dt>
-          <dd>{roleNames[top as Role]}</dd>
+          <dd>{roleLabels[highestRole(rolesOf(me))]}</dd>
         </div>
       </dl>
       <form

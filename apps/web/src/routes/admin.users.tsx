@@ -1,20 +1,20 @@
 import { createClient } from '@connectrpc/connect';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { createFileRoute } from '@tanstack/react-router';
-import { Role, UserService, type User } from '@yeet/contract';
+import { roleValues, UserService, type User } from '@yeet/contract';
+import { highestRole, roleDuties, roleLabels, roles, type Role } from '@yeet/domain/values';
 import { useState } from 'react';
+import { ErrorPage, NotFoundPage } from '../components/pages';
 import { requireUser } from '../lib/auth';
 import { describeError } from '../lib/errors';
-
-const levels = [
-  { role: Role.USER, label: 'Member — rates and reviews' },
-  { role: Role.AUTHOR, label: 'Author — writes recipes' },
-  { role: Role.EDITOR, label: 'Editor — reviews and publishes' },
-  { role: Role.ADMIN, label: 'Admin — manages people' },
-];
+import { rolesOf } from '../lib/roles';
+import { onLoadError } from '../lib/status';
 
 export const Route = createFileRoute('/admin/users')({
-  beforeLoad: ({ context, location }) => requireUser(context, location, Role.ADMIN),
+  beforeLoad: ({ context, location }) => requireUser(context, location, 'admin'),
+  onError: onLoadError,
+  errorComponent: ErrorPage,
+  notFoundComponent: NotFoundPage,
   head: () => ({ meta: [{ title: 'People and roles — Eat or Yeet' }] }),
   component: Users,
 });
@@ -60,10 +60,10 @@ function UserRow({ user }: { user: User }) {
   const { transport } = Route.useRouteContext();
   const queryClient = useQueryClient();
   const set = useMutation({
-    mutationFn: (role: Role) => createClient(UserService, transport).setUserRoles({ userId: user.id, roles: [role] }),
+    mutationFn: (role: Role) => createClient(UserService, transport).setUserRoles({ userId: user.id, roles: [roleValues.toProto(role)] }),
     onSuccess: () => queryClient.invalidateQueries({ queryKey: ['users'] }),
   });
-  const top = Math.max(...user.roles) as Role;
+  const top = highestRole(rolesOf(user));
   const selectId = `role-${user.id}`;
   return (
     <tr>
@@ -73,10 +73,10 @@ function UserRow({ user }: { user: User }) {
         <label htmlFor={selectId} className="visually-hidden">
           Role of {user.displayName}
         </label>
-        <select id={selectId} value={top} disabled={set.isPending || user.rolesFromIssuer} onChange={(e) => set.mutate(Number(e.target.value) as Role)}>
-          {levels.map((l) => (
-            <option key={l.role} value={l.role}>
-              {l.label}
+        <select id={selectId} value={top} disabled={set.isPending || user.rolesFromIssuer} onChange={(e) => set.mutate(e.target.value as Role)}>
+          {roles.map((r) => (
+            <option key={r} value={r}>
+              {roleLabels[r]} — {roleDuties[r]}
             </option>
           ))}
         </select>

@@ -1,10 +1,11 @@
 import { useSuspenseQuery } from '@tanstack/react-query';
 import { createFileRoute, Link } from '@tanstack/react-router';
+import { ErrorPage, NotFoundPage } from '../components/pages';
 import { RecipeGrid } from '../components/recipe-card';
 import { SearchBox } from '../components/search-box';
-import { isUnavailable, publishedRecipes, quickRecipes, RecipeSort } from '../lib/api';
-import { searchQuery } from '../lib/search';
-import { setSsrStatus } from '../lib/status';
+import { publishedRecipes, quickRecipes, RecipeSort } from '../lib/api';
+import { searchQuery, toggled, type SearchState } from '../lib/search';
+import { onLoadError } from '../lib/status';
 
 const shelfSize = 8;
 /** No query and no filters: the facet totals, for browsing. */
@@ -12,18 +13,16 @@ const browse = {};
 
 export const Route = createFileRoute('/')({
   loader: async ({ context: { queryClient, transport } }) => {
-    try {
-      await Promise.all([
-        queryClient.ensureQueryData(publishedRecipes(transport, RecipeSort.NEWEST, shelfSize)),
-        queryClient.ensureQueryData(publishedRecipes(transport, RecipeSort.TOP_RATED, shelfSize)),
-        queryClient.ensureQueryData(quickRecipes(transport, shelfSize)),
-        queryClient.ensureQueryData(searchQuery(transport, browse)),
-      ]);
-    } catch (error) {
-      setSsrStatus(isUnavailable(error) ? 503 : 500);
-      throw error;
-    }
+    await Promise.all([
+      queryClient.ensureQueryData(publishedRecipes(transport, RecipeSort.NEWEST, shelfSize)),
+      queryClient.ensureQueryData(publishedRecipes(transport, RecipeSort.TOP_RATED, shelfSize)),
+      queryClient.ensureQueryData(quickRecipes(transport, shelfSize)),
+      queryClient.ensureQueryData(searchQuery(transport, browse)),
+    ]);
   },
+  onError: onLoadError,
+  errorComponent: ErrorPage,
+  notFoundComponent: NotFoundPage,
   component: Home,
 });
 
@@ -51,7 +50,7 @@ function Home() {
           <ul className="chips">
             {values('meal_types').map((v) => (
               <li key={v.value}>
-                <Link className="chip chip--link" to="/search" search={{ meal: [v.value] }}>
+                <Link className="chip chip--link" to="/search" search={toggled({}, 'meal', v.value)}>
                   {v.label} <span className="chip__count">{v.count}</span>
                 </Link>
               </li>
@@ -63,7 +62,7 @@ function Home() {
           <ul className="chips">
             {values('cuisines').map((v) => (
               <li key={v.value}>
-                <Link className="chip chip--link" to="/search" search={{ cuisine: [v.value] }}>
+                <Link className="chip chip--link" to="/search" search={toggled({}, 'cuisine', v.value)}>
                   {v.label} <span className="chip__count">{v.count}</span>
                 </Link>
               </li>
@@ -73,13 +72,13 @@ function Home() {
       </section>
 
       <Shelf title="Newest recipes" id="newest" more={{ sort: 'newest' }} recipes={newest.recipes} />
-      <Shelf title="Top rated" id="top" more={{ sort: 'top' }} recipes={topRated.recipes} />
+      <Shelf title="Top rated" id="top" more={{ sort: 'top_rated' }} recipes={topRated.recipes} />
       <Shelf title="Quick: 30 minutes or less" id="quick" more={{ time: ['up-to-15', '15-to-30'], sort: 'quickest' }} recipes={quick.recipes} />
     </>
   );
 }
 
-function Shelf(props: { title: string; id: string; more: Record<string, unknown>; recipes: Parameters<typeof RecipeGrid>[0]['recipes'] }) {
+function Shelf(props: { title: string; id: string; more: SearchState; recipes: Parameters<typeof RecipeGrid>[0]['recipes'] }) {
   return (
     <section className="shelf" aria-labelledby={`${props.id}-title`}>
       <div className="shelf__head">

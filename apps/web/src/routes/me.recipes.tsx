@@ -1,13 +1,17 @@
 import { useSuspenseQuery } from '@tanstack/react-query';
 import { createFileRoute, Link } from '@tanstack/react-router';
+import { ErrorPage, NotFoundPage } from '../components/pages';
 import { StatusBadge } from '../components/status-badge';
 import { myRecipes } from '../lib/api';
 import { requireUser } from '../lib/auth';
-import { Role } from '../lib/roles';
+import { onLoadError } from '../lib/status';
 
 export const Route = createFileRoute('/me/recipes')({
-  beforeLoad: ({ context, location }) => requireUser(context, location, Role.AUTHOR),
+  beforeLoad: ({ context, location }) => requireUser(context, location, 'author'),
   loader: ({ context: { queryClient, transport } }) => queryClient.ensureQueryData(myRecipes(transport)),
+  onError: onLoadError,
+  errorComponent: ErrorPage,
+  notFoundComponent: NotFoundPage,
   head: () => ({ meta: [{ title: 'My recipes — Eat or Yeet' }] }),
   component: MyRecipes,
 });

@@ -2,13 +2,17 @@ import { createClient } from '@connectrpc/connect';
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { createFileRoute, useNavigate } from '@tanstack/react-router';
 import { RecipeService } from '@yeet/contract';
+import { ErrorPage, NotFoundPage } from '../components/pages';
 import { RecipeForm } from '../components/recipe-form';
 import { requireUser } from '../lib/auth';
 import { describeError } from '../lib/errors';
-import { Role } from '../lib/roles';
+import { onLoadError } from '../lib/status';
 
 export const Route = createFileRoute('/new')({
-  beforeLoad: ({ context, location }) => requireUser(context, location, Role.AUTHOR),
+  beforeLoad: ({ context, location }) => requireUser(context, location, 'author'),
+  onError: onLoadError,
+  errorComponent: ErrorPage,
+  notFoundComponent: NotFoundPage,
   head: () => ({ meta: [{ title: 'New recipe — Eat or Yeet' }] }),
   component: NewRecipe,
 });

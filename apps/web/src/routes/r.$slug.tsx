@@ -1,17 +1,19 @@
 import { useQuery, useSuspenseQuery } from '@tanstack/react-query';
-import { createFileRoute, notFound, useNavigate, useRouterState } from '@tanstack/react-router';
+import { createFileRoute, useNavigate, useRouterState } from '@tanstack/react-router';
 import { RecipeStatus, type Recipe } from '@yeet/contract';
 import { CoverPlaceholder, RecipeImage } from '../components/cover';
+import { ErrorPage, NotFoundPage } from '../components/pages';
 import { Stars } from '../components/rating';
-import { RecipeActions, StatusBanner } from '../components/recipe-actions';
+import { RecipeActions } from '../components/recipe-actions';
 import { Reviews } from '../components/reviews';
 import { ServingsControl } from '../components/servings';
-import { isNotFound, isUnavailable, meQuery, publicOrigin, recipeBySlug, recipeRatings } from '../lib/api';
+import { StatusBanner } from '../components/status-banner';
+import { meQuery, publicOrigin, recipeBySlug, recipeRatings } from '../lib/api';
 import { formatMinutes, isoDuration, titleCase } from '../lib/format';
-import { dietaryLabels, difficultyLabels, mealTypeLabels } from '../lib/labels';
+import { dietaryFlagLabel, difficultyLabel, mealTypeLabel } from '../lib/labels';
 import { recipeJsonLd } from '../lib/recipe-schema';
 import { parseServings, scaledQuantity, unitFor } from '@yeet/domain/quantity';
-import { setSsrStatus } from '../lib/status';
+import { onLoadError } from '../lib/status';
 
 export const Route = createFileRoute('/r/$slug')({
   validateSearch: (search: Record<string, unknown>): { servings?: number } => {
@@ -19,26 +21,22 @@ export const Route = createFileRoute('/r/$slug')({
     return n ? { servings: n } : {};
   },
   loader: async ({ context: { queryClient, transport }, params: { slug } }) => {
-    try {
-      const { recipe } = await queryClient.ensureQueryData(recipeBySlug(transport, slug));
-      if (!recipe) throw notFound();
-      await queryClient.ensureQueryData(recipeRatings(transport, recipe.id));
-      const origin = publicOrigin();
-      return {
-        title: recipe.title,
-        summary: recipe.summary,
-        url: `${origin}/r/${recipe.slug}`,
-        image: recipe.coverImage?.variants.at(-1),
-        // Unpublished recipes are private: nothing for crawlers or link previews.
-        published: recipe.status === RecipeStatus.PUBLISHED,
-        jsonLd: recipeJsonLd(recipe, origin),
-      };
-    } catch (error) {
-      if (isNotFound(error)) throw notFound();
-      setSsrStatus(isUnavailable(error) ? 503 : 500);
-      throw error;
-    }
+    const recipe = (await queryClient.ensureQueryData(recipeBySlug(transport, slug))).recipe!;
+    await queryClient.ensureQueryData(recipeRatings(transport, recipe.id));
+    const origin = publicOrigin();
+    return {
+      title: recipe.title,
+      summary: recipe.summary,
+      url: `${origin}/r/${recipe.slug}`,
+      image: recipe.coverImage?.variants.at(-1),
+      // Unpublished recipes are private: nothing for crawlers or link previews.
+      published: recipe.status === RecipeStatus.PUBLISHED,
+      jsonLd: recipeJsonLd(recipe, origin),
+    };
   },
+  onError: onLoadError,
+  errorComponent: ErrorPage,
+  notFoundComponent: NotFoundPage,
   head: ({ loaderData: d }) =>
     d
       ? {
@@ -78,8 +76,7 @@ function RecipePage() {
   const { transport } = Route.useRouteContext();
   const here = useRouterState({ select: (s) => s.location.href });
   const me = useQuery({ ...meQuery(transport), retry: false }).data;
-  const recipe = useSuspenseQuery(recipeBySlug(transport, slug)).data.recipe;
-  if (!recipe) return null;
+  const recipe = useSuspenseQuery(recipeBySlug(transport, slug)).data.recipe!;
   const servings = search.servings ?? recipe.servings;
   const factor = servings / recipe.servings;
   return (
@@ -169,11 +166,11 @@ function Facts({ recipe }: { recipe: Recipe }) {
     ['Cook', <time dateTime={isoDuration(recipe.cookMinutes)}>{formatMinutes(recipe.cookMinutes)}</time>],
     ['Total', <time dateTime={isoDuration(recipe.totalMinutes)}>{formatMinutes(recipe.totalMinutes)}</time>],
     ['Serves', recipe.servings],
-    ['Difficulty', difficultyLabels[recipe.difficulty] || '—'],
+    ['Difficulty', difficultyLabel(recipe.difficulty) || '—'],
   ];
   const chips = [
-    ...recipe.mealTypes.map((m) => mealTypeLabels[m]),
-    ...recipe.dietaryFlags.map((d) => dietaryLabels[d]),
+    ...recipe.mealTypes.map(mealTypeLabel),
+    ...recipe.dietaryFlags.map(dietaryFlagLabel),
     ...recipe.tags.map((t) => `#${t}`),
   ];
   return (

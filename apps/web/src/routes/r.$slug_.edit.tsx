@@ -1,26 +1,27 @@
 import { createClient } from '@connectrpc/connect';
 import { useMutation, useQueryClient, useSuspenseQuery } from '@tanstack/react-query';
-import { createFileRoute, Link, notFound, useNavigate } from '@tanstack/react-router';
-import { RecipeService, RecipeStatus } from '@yeet/contract';
+import { createFileRoute, Link, useNavigate } from '@tanstack/react-router';
+import { RecipeService, recipeStatusValues } from '@yeet/contract';
+import { actorFor, canEdit } from '@yeet/domain/lifecycle';
 import { CoverUpload } from '../components/cover-upload';
+import { ErrorPage, NotFoundPage } from '../components/pages';
 import { RecipeForm, type RecipeInputInit } from '../components/recipe-form';
 import { StatusBadge } from '../components/status-badge';
-import { isNotFound, recipeBySlug } from '../lib/api';
+import { recipeBySlug } from '../lib/api';
 import { requireUser } from '../lib/auth';
 import { describeError } from '../lib/errors';
-import { can, Role } from '../lib/roles';
+import { callerOf } from '../lib/roles';
+import { onLoadError } from '../lib/status';
 
 export const Route = createFileRoute('/r/$slug_/edit')({
   validateSearch: (search: Record<string, unknown>): { created?: number } => (search.created ? { created: 1 } : {}),
-  beforeLoad: async ({ context, location }) => ({ me: await requireUser(context, location, Role.AUTHOR) }),
+  beforeLoad: async ({ context, location }) => ({ me: await requireUser(context, location, 'author') }),
   loader: async ({ context: { queryClient, transport }, params: { slug } }) => {
-    try {
-      await queryClient.ensureQueryData(recipeBySlug(transport, slug));
-    } catch (error) {
-      if (isNotFound(error)) throw notFound();
-      throw error;
-    }
+    await queryClient.ensureQueryData(recipeBySlug(transport, slug));
   },
+  onError: onLoadError,
+  errorComponent: ErrorPage,
+  notFoundComponent: NotFoundPage,
   head: () => ({ meta: [{ title: 'Edit recipe — Eat or Yeet' }, { name: 'robots', content: 'noindex' }] }),
   component: EditRecipe,
 });
@@ -40,7 +41,8 @@ function EditRecipe() {
       await navigate({ to: '/r/$slug', params: { slug } });
     },
   });
-  const editable = recipe.status === RecipeStatus.DRAFT || (can(me, Role.EDITOR) && recipe.status !== RecipeStatus.ARCHIVED);
+  const status = recipeStatusValues.toDomain(recipe.status);
+  const editable = status !== undefined && canEdit(status, actorFor(callerOf(me), recipe.author?.id ?? ''));
 
   return (
     <section className="narrow" aria-labelledby="edit-title">
@@ -57,7 +59,7 @@ function EditRecipe() {
           Draft saved. Add a cover photo if you have one, then open the recipe and submit it for review.
         </p>
       ) : null}
-      {recipe.rejectionReason && recipe.status === RecipeStatus.DRAFT ? (
+      {recipe.rejectionReason && status === 'draft' ? (
         <div className="banner" role="note">
           <p>
             <strong>Editor’s note:</strong> {recipe.rejectionReason}
@@ -66,7 +68,7 @@ function EditRecipe() {
       ) : null}
       {!editable ? (
         <p className="notice">
-          This recipe is {recipe.status === RecipeStatus.IN_REVIEW ? 'waiting for review' : 'not a draft'} and cannot be edited by its
+          This recipe is {status === 'in_review' ? 'waiting for review' : 'not a draft'} and cannot be edited by its
           author now. An editor can send it back to draft.
         </p>
       ) : (

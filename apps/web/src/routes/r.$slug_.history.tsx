@@ -1,33 +1,27 @@
 import { timestampDate } from '@bufbuild/protobuf/wkt';
 import { useSuspenseQuery } from '@tanstack/react-query';
-import { createFileRoute, Link, notFound } from '@tanstack/react-router';
+import { createFileRoute, Link } from '@tanstack/react-router';
 import { RecipeStatus } from '@yeet/contract';
+import { recipeEventLabels } from '@yeet/domain/lifecycle';
+import { ErrorPage, NotFoundPage } from '../components/pages';
 import { StatusBadge } from '../components/status-badge';
-import { isNotFound, recipeBySlug, recipeHistory } from '../lib/api';
+import { recipeBySlug, recipeHistory } from '../lib/api';
 import { requireUser } from '../lib/auth';
 import { formatMoment } from '../lib/format';
+import { onLoadError } from '../lib/status';
 
-const actionLabels: Record<string, string> = {
-  create: 'Created',
-  update: 'Edited',
-  submit: 'Submitted for review',
-  approve: 'Approved and published',
-  reject: 'Rejected',
-  unpublish: 'Unpublished',
-  archive: 'Archived',
-};
+// Events the API may add later read as their name.
+const eventLabels: Partial<Record<string, string>> = recipeEventLabels;
 
 export const Route = createFileRoute('/r/$slug_/history')({
   beforeLoad: ({ context, location }) => requireUser(context, location),
   loader: async ({ context: { queryClient, transport }, params: { slug } }) => {
-    try {
-      const { recipe } = await queryClient.ensureQueryData(recipeBySlug(transport, slug));
-      await queryClient.ensureQueryData(recipeHistory(transport, recipe!.id));
-    } catch (error) {
-      if (isNotFound(error)) throw notFound();
-      throw error;
-    }
+    const { recipe } = await queryClient.ensureQueryData(recipeBySlug(transport, slug));
+    await queryClient.ensureQueryData(recipeHistory(transport, recipe!.id));
   },
+  onError: onLoadError,
+  errorComponent: ErrorPage,
+  notFoundComponent: NotFoundPage,
   head: () => ({ meta: [{ title: 'Recipe history — Eat or Yeet' }, { name: 'robots', content: 'noindex' }] }),
   component: History,
 });
@@ -51,7 +45,7 @@ function History() {
           return (
             <li key={e.id} className="timeline__event">
               <p className="timeline__what">
-                <strong>{actionLabels[e.action] ?? e.action}</strong> by {e.actor?.displayName ?? 'someone'}
+                <strong>{eventLabels[e.action] ?? e.action}</strong> by {e.actor?.displayName ?? 'someone'}
                 {e.fromStatus !== e.toStatus && e.toStatus !== RecipeStatus.UNSPECIFIED ? (
                   <>
                     {' '}

@@ -1,14 +1,18 @@
 import { timestampDate } from '@bufbuild/protobuf/wkt';
 import { useSuspenseQuery } from '@tanstack/react-query';
 import { createFileRoute, Link } from '@tanstack/react-router';
+import { ErrorPage, NotFoundPage } from '../components/pages';
 import { reviewQueue } from '../lib/api';
 import { requireUser } from '../lib/auth';
-import { Role } from '../lib/roles';
 import { formatMoment } from '../lib/format';
+import { onLoadError } from '../lib/status';
 
 export const Route = createFileRoute('/review')({
-  beforeLoad: ({ context, location }) => requireUser(context, location, Role.EDITOR),
+  beforeLoad: ({ context, location }) => requireUser(context, location, 'editor'),
   loader: ({ context: { queryClient, transport } }) => queryClient.ensureQueryData(reviewQueue(transport)),
+  onError: onLoadError,
+  errorComponent: ErrorPage,
+  notFoundComponent: NotFoundPage,
   head: () => ({ meta: [{ title: 'Review queue — Eat or Yeet' }, { name: 'robots', content: 'noindex' }] }),
   component: ReviewQueue,
 });

@@ -1,14 +1,15 @@
 import { useSuspenseQuery } from '@tanstack/react-query';
 import { createFileRoute, Link, useNavigate } from '@tanstack/react-router';
 import type { Facet, FacetValue, SearchHit } from '@yeet/contract';
+import { searchSortLabels, searchSorts, type SearchSort } from '@yeet/domain/values';
 import { useEffect, useRef } from 'react';
 import { CoverPlaceholder, RecipeImage } from '../components/cover';
 import { Highlighted } from '../components/highlighted';
+import { ErrorPage, NotFoundPage } from '../components/pages';
 import { Stars } from '../components/rating';
 import { SearchBox } from '../components/search-box';
-import { isUnavailable } from '../lib/api';
 import { formatMinutes } from '../lib/format';
-import { difficultyLabels } from '../lib/labels';
+import { difficultyLabel } from '../lib/labels';
 import {
   compact,
   facetKeys,
@@ -16,26 +17,21 @@ import {
   hasFilters,
   pageSize,
   searchQuery,
-  sortLabels,
-  sorts,
   toggled,
   validateSearchState,
   type SearchState,
-  type SortName,
 } from '../lib/search';
-import { setSsrStatus } from '../lib/status';
+import { onLoadError } from '../lib/status';
 
 export const Route = createFileRoute('/search')({
   validateSearch: validateSearchState,
   loaderDeps: ({ search }) => search,
   loader: async ({ context: { queryClient, transport }, deps }) => {
-    try {
-      await queryClient.ensureQueryData(searchQuery(transport, deps));
-    } catch (error) {
-      setSsrStatus(isUnavailable(error) ? 503 : 500);
-      throw error;
-    }
+    await queryClient.ensureQueryData(searchQuery(transport, deps));
   },
+  onError: onLoadError,
+  errorComponent: ErrorPage,
+  notFoundComponent: NotFoundPage,
   head: ({ match }) => ({
     meta: [
       { title: match.search.q ? `“${match.search.q}” — recipes — Eat or Yeet` : 'All recipes — Eat or Yeet' },
@@ -120,11 +116,11 @@ function SearchPage() {
                 id="sort"
                 name="sort"
                 value={state.sort ?? (state.q ? 'relevance' : 'newest')}
-                onChange={(e) => void navigate({ search: compact({ ...state, sort: e.target.value as SortName, page: undefined }) })}
+                onChange={(e) => void navigate({ search: compact({ ...state, sort: e.target.value as SearchSort, page: undefined }) })}
               >
-                {(Object.keys(sorts) as SortName[]).map((s) => (
+                {searchSorts.map((s) => (
                   <option key={s} value={s}>
-                    {sortLabels[s]}
+                    {searchSortLabels[s]}
                   </option>
                 ))}
               </select>
@@ -256,7 +252,7 @@ function Hit({ hit }: { hit: SearchHit }) {
           </p>
           <p className="hit__meta">
             <span>{formatMinutes(r.totalMinutes)}</span>
-            <span>{difficultyLabels[r.difficulty]}</span>
+            <span>{difficultyLabel(r.difficulty)}</span>
             <Stars average={r.rating?.average ?? 0} count={r.rating?.count ?? 0} size="sm" />
           </p>
         </div>
