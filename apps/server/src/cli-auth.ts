@@ -36,7 +36,7 @@ export class CliAuth {
     say(`Waiting for you… (the code expires in ${Math.round(device.expires_in / 60)} minutes; Ctrl-C cancels)`);
     const tokens = await client.completeDeviceAuthorization(device, signal);
     const name = tokens.idClaims?.name;
-    const login = this.#stored(tokens, typeof name === 'string' ? name : null);
+    const login = this.#stored(client, tokens, typeof name === 'string' ? name : null);
     await this.#store.save(login);
     return login;
   }
@@ -83,22 +83,24 @@ export class CliAuth {
 
   async #refresh(login: StoredLogin): Promise<StoredLogin | null> {
     if (!login.refreshToken) return null;
-    const tokens = await this.#oidc().refresh(login.refreshToken);
+    const client = this.#oidc();
+    const tokens = await client.refresh(login.refreshToken);
     if (!tokens) return null; // revoked or expired: sign in again
-    const fresh = this.#stored(tokens, login.name);
+    const fresh = this.#stored(client, tokens, login.name);
     await this.#store.save(fresh);
     return fresh;
   }
 
-  #stored(tokens: IssuedTokens, name: string | null): StoredLogin {
+  #stored(client: OidcClient, tokens: IssuedTokens, name: string | null): StoredLogin {
     const { accessToken, refreshToken, expiresAt } = tokens;
-    return { issuer: this.issuer, clientId: this.#clientId!, name, accessToken, refreshToken, expiresAt };
+    return { issuer: this.issuer, clientId: client.clientId, name, accessToken, refreshToken, expiresAt };
   }
 
   #oidc(): OidcClient {
     if (!this.#clientId) {
       throw new Error('OIDC_CLI_CLIENT_ID is not set: register a public client with the device authorization grant at your issuer and name it there.');
     }
-    return (this.#client ??= new OidcClient(this.#choice, { id: this.#clientId, secret: null }));
+    this.#client ??= new OidcClient(this.#choice, { id: this.#clientId, secret: null });
+    return this.#client;
   }
 }

@@ -145,7 +145,7 @@ export async function registerWebSessions(
 
 /** Only paths on this site: never an open redirect. */
 function safeReturnTo(value: string | undefined): string {
-  if (!value || !value.startsWith('/') || value.startsWith('//') || value.startsWith('/\\')) return '/';
+  if (!value?.startsWith('/') || value.startsWith('//') || value.startsWith('/\\')) return '/';
   return value.slice(0, 2000);
 }
 

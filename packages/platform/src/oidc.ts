@@ -78,9 +78,13 @@ export class OidcClient {
     return this.#choice.issuer;
   }
 
+  get clientId(): string {
+    return this.#clientId;
+  }
+
   /** The issuer's metadata; fetched on first use (the built-in issuer may be this very process, still starting). */
   configuration(): Promise<client.Configuration> {
-    return (this.#configuration ??= client
+    this.#configuration ??= client
       .discovery(
         new URL(this.issuer),
         this.#clientId,
@@ -94,7 +98,8 @@ export class OidcClient {
       .catch((e: unknown) => {
         this.#configuration = null;
         throw new UnreachableIssuerError(this.#choice, e);
-      }));
+      });
+    return this.#configuration;
   }
 
   async jwksUri(): Promise<URL> {
