@@ -78,9 +78,11 @@ function setup() {
       if (req.id === 'crash') throw new Error('the disk is on fire');
       return probe(`${req.id} for ${callerLabel(callerOf(ctx))}`);
     },
-    async *watch(req: Probe) {
+    async *watch(req: Probe, ctx: HandlerContext) {
       yield probe(`${req.id}:1`);
       if (req.id.endsWith('boom')) throw new Error('the feed broke');
+      // a feed that waits for news until the client goes away
+      if (req.id.endsWith('slow')) await new Promise((resolve) => ctx.signal.addEventListener('abort', resolve));
       yield probe(`${req.id}:2`);
     },
     async upload(reqs: AsyncIterable<Probe>) {
@@ -153,6 +155,22 @@ describe('server-streaming calls', () => {
     const text = await metrics();
     expect(text).toMatch(/yeet_rpc_duration_seconds_count\{method="probe.ProbeService\/Watch",code="ok"\} 1/);
     expect(text).toMatch(/yeet_rpc_duration_seconds_count\{method="probe.ProbeService\/Watch",code="PermissionDenied"\} 1/);
+  });
+
+  it('whose client goes away are counted as canceled, not left open', async () => {
+    const { as, metrics } = setup();
+    const { client, options } = as('u1');
+    const abort = new AbortController();
+    const seen: string[] = [];
+    const reading = async () => {
+      for await (const m of client.watch(probe('mine-slow'), { ...options, signal: abort.signal })) {
+        seen.push(m.id);
+        abort.abort();
+      }
+    };
+    await reading().catch(() => {});
+    expect(seen).toEqual(['mine-slow:1']);
+    await expect.poll(metrics).toMatch(/yeet_rpc_duration_seconds_count\{method="probe.ProbeService\/Watch",code="Canceled"\} 1/);
   });
 
   it('that fail half-way end with Internal, and the fault is logged once with its cause', async () => {
