@@ -11,7 +11,15 @@ describe('ifNoneMatchMatches (RFC 9110 §13.1.2)', () => {
   });
 
   it('does not match other tags, our tag inside another, an unquoted tag, or no header', () => {
-    for (const header of [undefined, '', '"other"', 'W/"other", "more"', `"x,${etag.slice(1, -1)}"`, etag.slice(1, -1), '*, "other"']) {
+    for (const header of [
+      undefined,
+      '',
+      '"other"',
+      'W/"other", "more"',
+      `"x,${etag.slice(1, -1)}"`,
+      etag.slice(1, -1),
+      '*, "other"',
+    ]) {
       expect(ifNoneMatchMatches(header, etag), String(header)).toBe(false);
     }
   });

@@ -2,7 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { negotiateFormat } from '../../apps/img/src/negotiate.ts';
 
 const chrome = 'image/avif,image/webp,image/apng,image/svg+xml,image/*,*/*;q=0.8';
-const safari = 'image/webp,image/avif,image/jxl,image/heic,image/heic-sequence,video/*;q=0.8,image/png,image/svg+xml,image/*;q=0.8,*/*;q=0.5';
+const safari =
+  'image/webp,image/avif,image/jxl,image/heic,image/heic-sequence,video/*;q=0.8,image/png,image/svg+xml,image/*;q=0.8,*/*;q=0.5';
 
 describe('negotiateFormat', () => {
   it.each([
@@ -20,7 +21,8 @@ describe('negotiateFormat', () => {
   });
 
   it('gives JPEG to wildcards, to no Accept and to an Accept it cannot read', () => {
-    for (const accept of ['*/*', 'image/*', undefined, '', 'garbage;;;', 'image/png']) expect(negotiateFormat(accept, null)).toBe('jpeg');
+    for (const accept of ['*/*', 'image/*', undefined, '', 'garbage;;;', 'image/png'])
+      expect(negotiateFormat(accept, null)).toBe('jpeg');
   });
 
   it('keeps the format the URL names', () => {

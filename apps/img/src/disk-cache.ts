@@ -50,7 +50,8 @@ export class DiskCache {
         if (s?.isFile()) found.push({ key: name, size: s.size, mtime: s.mtimeMs });
       }
     }
-    for (const f of found.sort((a, b) => a.mtime - b.mtime)) await cache.#remember(f.key, { size: f.size, usedAt: f.mtime, etag: null });
+    for (const f of found.sort((a, b) => a.mtime - b.mtime))
+      await cache.#remember(f.key, { size: f.size, usedAt: f.mtime, etag: null });
     return cache;
   }
 

@@ -24,8 +24,10 @@ const formatOf = new Map<string, OutputFormat>([
 export function negotiateFormat(accept: string | undefined, requested: OutputFormat | null): OutputFormat {
   if (requested) return requested;
   if (!accept) return 'jpeg';
-  let format = chosen.get(accept);
-  if (!format) chosen.set(accept, (format = preferred(accept)));
+  const known = chosen.get(accept);
+  if (known) return known;
+  const format = preferred(accept);
+  chosen.set(accept, format);
   return format;
 }
 

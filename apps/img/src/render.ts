@@ -15,7 +15,12 @@ const positions: Record<ProcessingOptions['gravity'], string | number> = {
 };
 
 /** The image for `options`, as `format`: oriented, resized, metadata stripped. */
-export async function renderImage(original: Buffer, options: ProcessingOptions, format: OutputFormat, maxPixels: number): Promise<Buffer> {
+export async function renderImage(
+  original: Buffer,
+  options: ProcessingOptions,
+  format: OutputFormat,
+  maxPixels: number,
+): Promise<Buffer> {
   const image = sharp(original, { limitInputPixels: maxPixels, failOn: 'error' }).rotate();
   if (options.width || options.height) {
     const crop = options.resize === 'fill' || options.resize === 'fill-down' || options.resize === 'auto';

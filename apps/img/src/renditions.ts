@@ -70,7 +70,9 @@ export class Renditions {
           (r) =>
             typeof r === 'string'
               ? undefined
-              : this.#o.cache.set(cacheKey, r.data, r.etag).catch((err: unknown) => this.#o.logger.warn({ err }, 'could not cache a rendered image')),
+              : this.#o.cache
+                  .set(cacheKey, r.data, r.etag)
+                  .catch((err: unknown) => this.#o.logger.warn({ err }, 'could not cache a rendered image')),
           () => undefined, // a failed render is reported by the requests waiting for it
         )
         .finally(() => this.#inFlight.delete(cacheKey));

@@ -45,7 +45,7 @@ export function registerResizer(app: FastifyInstance, o: ResizerOptions): void {
   };
 
   app.get(`${imagePath}/*`, async (req, reply) => {
-    const checked = urls.check((req.raw.url ?? '').split('?')[0]!.slice(imagePath.length + 1));
+    const checked = urls.check((req.raw.url ?? '').split('?', 1)[0]?.slice(imagePath.length + 1) ?? '');
     if (!checked.ok) return refuse(reply, checked.status, checked.message);
     const { request } = checked;
     const format = negotiateFormat(req.headers.accept, request.options.format);

@@ -39,7 +39,8 @@ export class SignedUrls {
     const slash = url.indexOf('/');
     const signature = slash > 0 ? url.slice(0, slash) : '';
     const path = slash > 0 ? url.slice(slash) : '';
-    if (!signature || !verify(signature, path, this.#keys)) return { ok: false, status: 403, message: 'This image URL is not signed by this server.' };
+    if (!signature || !verify(signature, path, this.#keys))
+      return { ok: false, status: 403, message: 'This image URL is not signed by this server.' };
     let parsed: ReturnType<typeof parsePath>;
     try {
       parsed = parsePath(path);

@@ -15,7 +15,10 @@ export interface RateLimiter {
 export function createRateLimiter(options: { limit: number; windowMs: number; maxKeys?: number }): RateLimiter {
   // Bounded: past `maxKeys` the least recently seen key is forgotten (it starts a new window).
   // Counted as a size of 1 each rather than with `max`, which would allocate every slot up front.
-  const windows = new LRUCache<string, { start: number; count: number }>({ maxSize: options.maxKeys ?? 100_000, sizeCalculation: () => 1 });
+  const windows = new LRUCache<string, { start: number; count: number }>({
+    maxSize: options.maxKeys ?? 100_000,
+    sizeCalculation: () => 1,
+  });
   const current = (key: string, now: number) => {
     const w = windows.get(key);
     if (!w || now - w.start >= options.windowMs) return null;

@@ -26,8 +26,20 @@ describe('RecentCache', () => {
   it('forgets failures and answers it was told not to keep', async () => {
     const cache = new RecentCache<number>({ size: 10, ttlMs: 60_000 });
     await expect(cache.get('x', () => Promise.reject(new Error('down')))).rejects.toThrow('down');
-    expect(await cache.get('x', async () => 503, (v) => v === 200)).toEqual({ value: 503, hit: false });
-    expect(await cache.get('x', async () => 200, (v) => v === 200)).toEqual({ value: 200, hit: false });
+    expect(
+      await cache.get(
+        'x',
+        async () => 503,
+        (v) => v === 200,
+      ),
+    ).toEqual({ value: 503, hit: false });
+    expect(
+      await cache.get(
+        'x',
+        async () => 200,
+        (v) => v === 200,
+      ),
+    ).toEqual({ value: 200, hit: false });
     expect(await cache.get('x', async () => 0)).toEqual({ value: 200, hit: true });
   });
 
@@ -47,7 +59,10 @@ describe('RecentCache', () => {
   });
 
   it('keeps nothing with a size or a TTL of 0', async () => {
-    for (const options of [{ size: 0, ttlMs: 60_000 }, { size: 10, ttlMs: 0 }]) {
+    for (const options of [
+      { size: 0, ttlMs: 60_000 },
+      { size: 10, ttlMs: 0 },
+    ]) {
       const cache = new RecentCache<string>(options);
       await cache.get('a', async () => 'A');
       expect(await cache.get('a', async () => 'A2')).toEqual({ value: 'A2', hit: false });
