@@ -167,6 +167,8 @@ describe('production', () => {
       const rollout = find(eu(), 'Rollout', `eoy-eat-or-yeet-${role}`);
       const weights = rollout.spec.strategy.canary.steps.filter((s: { setWeight?: number }) => s.setWeight).map((s: { setWeight: number }) => s.setWeight);
       expect(weights).toEqual([10, 50, 100]);
+      // Back to a recent revision skips the steps: a rollback is not held up by the pauses.
+      expect(rollout.spec.rollbackWindow).toEqual({ revisions: 3 });
     }
     const analysis = find(eu(), 'Rollout', 'eoy-eat-or-yeet-api').spec.strategy.canary.analysis;
     const template = find(eu(), 'AnalysisTemplate', analysis.templates[0].templateName);
