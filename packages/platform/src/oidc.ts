@@ -45,7 +45,7 @@ const issuerTimeoutSeconds = 10;
 /** Whether held tokens are still good for a while, or due for a refresh. */
 export const isFresh = (tokens: HeldTokens): boolean => tokens.expiresAt - Date.now() / 1000 > refreshAheadSeconds;
 
-export class UnreachableIssuerError extends Error {
+class UnreachableIssuerError extends Error {
   constructor(choice: IssuerChoice, cause: unknown) {
     const where = choice.builtIn ? 'is the platform running? PUBLIC_URL says where' : 'OIDC_ISSUER says where';
     super(`Could not reach the sign-in service at ${choice.issuer} (${where}).`, { cause });

@@ -61,6 +61,7 @@ export async function createIdentity(deps: IdentityDependencies): Promise<Identi
   const profile = async (accountId: string) => accounts.profile(accountId);
   const provider = createIssuer({
     publicUrl: deps.publicUrl,
+    issuer: signIn.issuer,
     audience: signIn.audience,
     db: deps.db,
     secrets,

@@ -6,8 +6,10 @@ import type { IssuerSecrets } from './keys.ts';
 import { deviceCodePage, deviceConfirmPage, deviceDonePage, errorPage, signedOutPage, signOutPage } from './pages.ts';
 
 export interface IssuerOptions {
-  /** Where people reach the platform; the issuer is `<publicUrl>/oidc`. */
+  /** Where people reach the platform. */
   publicUrl: string;
+  /** The issuer identifier, `<publicUrl>/oidc` (from issuerChoice). */
+  issuer: string;
   /** The `aud` of access tokens for the API. */
   audience: string;
   db: Kysely<Database>;
@@ -30,7 +32,6 @@ export const apiScope = 'api';
  * (RFC 9068), refresh tokens, RP-initiated logout. Off when OIDC_ISSUER is set.
  */
 export function createIssuer(o: IssuerOptions): Provider {
-  const issuer = `${o.publicUrl}${builtInIssuerPath}`;
   const configuration: Configuration = {
     adapter: (model: string) => new PostgresOidcAdapter(o.db, model),
     jwks: o.secrets.jwks as Configuration['jwks'],
@@ -167,7 +168,7 @@ export function createIssuer(o: IssuerOptions): Provider {
       ctx.body = errorPage('Sign-in did not work', `${out.error_description ?? out.error}. Start again from the recipes.`);
     },
   };
-  const provider = new Provider(issuer, configuration);
+  const provider = new Provider(o.issuer, configuration);
   provider.proxy = o.trustProxy;
   provider.on('server_error', (_ctx, error) => o.onError(error));
   return provider;
