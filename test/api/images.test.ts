@@ -1,5 +1,6 @@
-import { rm } from 'node:fs/promises';
-import { Code, createClient } from '@connectrpc/connect';
+import { readdir, rm, stat, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { Code, ConnectError, createClient } from '@connectrpc/connect';
 import { createConnectTransport } from '@connectrpc/connect-node';
 import { ImageService, ImageSlot, type Recipe } from '@yeet/contract';
 import { buildUrl, keysFromHex } from '@yeet/media';
@@ -56,6 +57,43 @@ async function upload(bytes: Buffer, contentType: string, recipeId: string, slot
   const put = await fetch(target.url, { method: 'PUT', headers: target.headers, body: bytes });
   return { target, put, attach: () => images().attachImage({ uploadId: target.uploadId, recipeId, slot, stepIndex }) };
 }
+
+const storageDir = () => (t.config.images.storage.kind === 'dir' ? t.config.images.storage.dir : '');
+
+/** Every file under the image storage directory, as keys (`originals/<id>`). */
+async function storedFiles(): Promise<string[]> {
+  const entries = await readdir(storageDir(), { recursive: true });
+  const files = await Promise.all(entries.map(async (e) => ((await stat(path.join(storageDir(), e))).isFile() ? [e] : [])));
+  return files.flat();
+}
+
+/**
+ * Starts `call` while another transaction holds the recipe's row, and lets that transaction
+ * `change` the recipe and commit once the call waits for the row. The call's promise, settled
+ * or not, is handed back unawaited.
+ */
+async function whileRecipeLocked<T>(recipeId: string, call: () => Promise<T>, change: (holder: pg.Client) => Promise<unknown>) {
+  const holder = new pg.Client({ connectionString: t.database.url });
+  await holder.connect();
+  try {
+    await holder.query('begin');
+    await holder.query('select 1 from recipes where id = $1 for update', [recipeId]);
+    const pending = call();
+    pending.catch(() => {}); // awaited by the caller
+    await expect.poll(waitingForLocks, { timeout: 10_000, interval: 50 }).toBeGreaterThan(0);
+    await change(holder);
+    await holder.query('commit');
+    return { pending };
+  } finally {
+    await holder.end();
+  }
+}
+
+const waitingForLocks = async () =>
+  Number(
+    (await db.query(`select count(*) as n from pg_stat_activity where datname = current_database() and wait_event_type = 'Lock'`))
+      .rows[0].n,
+  );
 
 const hasGps = (exif: Buffer | undefined) => Boolean(exif && (exif.includes(Buffer.from([0x88, 0x25])) || exif.includes(Buffer.from([0x25, 0x88]))));
 
@@ -121,6 +159,43 @@ describe('uploading images', () => {
     const bobs = (await t.recipes('bob', ['author']).createRecipe({ recipe: recipeInput() })).recipe!;
     await expectCode(images('bob').attachImage({ uploadId: target.uploadId, recipeId: bobs.id, slot: ImageSlot.COVER }), Code.NotFound);
     await expectCode(images().attachImage({ uploadId: target.uploadId, recipeId: recipe.id, slot: ImageSlot.STEP, stepIndex: 9 }), Code.InvalidArgument);
+  });
+
+  it('attaches an upload attached 8 times at once exactly once; the others are told it was taken', async () => {
+    const recipe = await draft();
+    const { target } = await upload(await fixtures.png(), 'image/png', recipe.id);
+    const attach = () => images().attachImage({ uploadId: target.uploadId, recipeId: recipe.id, slot: ImageSlot.COVER });
+    const results = await Promise.allSettled(Array.from({ length: 8 }, attach));
+    expect(results.filter((r) => r.status === 'fulfilled')).toHaveLength(1);
+    const codes = results.flatMap((r) => (r.status === 'rejected' ? [Code[ConnectError.from(r.reason).code]] : []));
+    expect(codes).toEqual(Array(7).fill('FailedPrecondition'));
+    // The original is in place, the upload's bytes are gone, and no half-written file remains.
+    expect(await storedFiles()).toEqual(expect.arrayContaining([`originals/${target.uploadId}`]));
+    expect(await storedFiles()).not.toContain(`uploads/${target.uploadId}`);
+    expect((await storedFiles()).filter((f) => f.endsWith('.part'))).toEqual([]);
+    const { recipe: after } = await t.recipes('alice', ['author']).getRecipe({ key: { case: 'id', value: recipe.id } });
+    expect(after!.coverImage?.id).toBe(target.uploadId);
+  });
+
+  it('decides on the recipe as it is when the image is attached, not as it was read', async () => {
+    const recipe = await draft();
+    const { attach, target } = await upload(await fixtures.png(), 'image/png', recipe.id);
+    const { pending: attaching } = await whileRecipeLocked(recipe.id, attach, (holder) => holder.query('delete from recipes where id = $1', [recipe.id]));
+    await expectCode(attaching, Code.NotFound);
+    expect(await storedFiles()).not.toContain(`originals/${target.uploadId}`);
+    expect((await db.query('select confirmed_at from uploads where id = $1', [target.uploadId])).rows[0].confirmed_at).toBeNull();
+  });
+
+  it('removes a photo only while the recipe may still be edited', async () => {
+    const recipe = await draft();
+    await (await upload(await fixtures.png(), 'image/png', recipe.id)).attach();
+    const detach = () => images().detachImage({ recipeId: recipe.id, slot: ImageSlot.COVER });
+    const { pending: detaching } = await whileRecipeLocked(recipe.id, detach, (holder) =>
+      holder.query(`update recipes set status = 'in_review' where id = $1`, [recipe.id]),
+    );
+    await expectCode(detaching, Code.FailedPrecondition);
+    const { recipe: after } = await t.recipes('alice', ['author']).getRecipe({ key: { case: 'id', value: recipe.id } });
+    expect(after!.coverImage).toBeDefined();
   });
 
   it('puts photos on steps too, and removes them', async () => {
@@ -200,19 +275,28 @@ describe('serving images: /_img', () => {
 });
 
 describe('sweeping', () => {
-  it('removes abandoned uploads and images nothing shows any more', async () => {
+  it('removes expired uploads with whatever was PUT to them, and images nothing shows any more', async () => {
     const recipe = await draft();
     const abandoned = await upload(await fixtures.png(), 'image/png', recipe.id);
     const first = await upload(await fixtures.png(), 'image/png', recipe.id);
     const firstCover = (await first.attach()).recipe!.coverImage!;
     const second = await upload(await fixtures.jpeg(), 'image/jpeg', recipe.id);
     await second.attach(); // replaces the first cover
-    await db.query(`update uploads set expires_at = now() - interval '2 hours' where id = $1`, [abandoned.target.uploadId]);
+    const [abandonedId, secondId] = [abandoned.target.uploadId, second.target.uploadId];
+    // What an attach whose commit failed leaves behind, and a PUT that arrived after an attach.
+    await writeFile(path.join(storageDir(), `originals/${abandonedId}`), 'left over');
+    await writeFile(path.join(storageDir(), `uploads/${secondId}`), 'too late');
+    await db.query(`update uploads set expires_at = now() - interval '2 hours' where id = any($1)`, [[abandonedId, secondId]]);
     await db.query(`update images set created_at = now() - interval '2 days' where id = $1`, [firstCover.id]);
     await db.query(`select graphile_worker.add_job('images.sweep')`);
     await drained(db, 'images.sweep');
-    expect((await db.query('select count(*)::int as n from uploads where id = $1', [abandoned.target.uploadId])).rows[0].n).toBe(0);
+    expect((await db.query('select count(*)::int as n from uploads where id = any($1)', [[abandonedId, secondId]])).rows[0].n).toBe(0);
     expect((await db.query('select count(*)::int as n from images where id = $1', [firstCover.id])).rows[0].n).toBe(0);
     expect((await fetch(firstCover.variants[0]!.url)).status).toBe(404);
+    const files = await storedFiles();
+    for (const gone of [`uploads/${abandonedId}`, `originals/${abandonedId}`, `uploads/${secondId}`, `originals/${firstCover.id}`]) {
+      expect(files).not.toContain(gone);
+    }
+    expect(files).toContain(`originals/${secondId}`);
   });
 });

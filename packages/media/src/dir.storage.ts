@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { mkdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { assertSafeKey, type ObjectStorage } from './storage.ts';
@@ -21,10 +22,16 @@ export class DirectoryStorage implements ObjectStorage {
   async put(key: string, body: Buffer, _contentType?: string): Promise<void> {
     const file = this.#file(key);
     await mkdir(path.dirname(file), { recursive: true });
-    // write then rename: a reader never sees half a file
-    const temp = `${file}.${process.pid}.${Date.now()}.part`;
-    await writeFile(temp, body);
-    await rename(temp, file);
+    // Write then rename: a reader never sees half a file. Each write has its own temporary
+    // file, so concurrent puts of one key cannot interleave or rename each other's away.
+    const temp = `${file}.${randomUUID()}.part`;
+    try {
+      await writeFile(temp, body);
+      await rename(temp, file);
+    } catch (e) {
+      await rm(temp, { force: true });
+      throw e;
+    }
   }
 
   async get(key: string): Promise<Buffer | null> {
@@ -47,12 +54,6 @@ export class DirectoryStorage implements ObjectStorage {
 
   async delete(key: string): Promise<void> {
     await rm(this.#file(key), { force: true });
-  }
-
-  async move(from: string, to: string): Promise<void> {
-    const target = this.#file(to);
-    await mkdir(path.dirname(target), { recursive: true });
-    await rename(this.#file(from), target);
   }
 
   async presignPut(): Promise<null> {

@@ -1,5 +1,4 @@
 import {
-  CopyObjectCommand,
   DeleteObjectCommand,
   GetObjectCommand,
   HeadObjectCommand,
@@ -69,13 +68,6 @@ export class S3Storage implements ObjectStorage {
   async delete(key: string): Promise<void> {
     assertSafeKey(key);
     await this.client.send(new DeleteObjectCommand({ Bucket: this.#bucket, Key: key }));
-  }
-
-  async move(from: string, to: string): Promise<void> {
-    assertSafeKey(from);
-    assertSafeKey(to);
-    await this.client.send(new CopyObjectCommand({ Bucket: this.#bucket, Key: to, CopySource: `${this.#bucket}/${from}` }));
-    await this.delete(from);
   }
 
   async presignPut(key: string, options: { expiresInSeconds: number; contentType: string }) {

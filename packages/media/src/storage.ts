@@ -9,7 +9,6 @@ export interface ObjectStorage {
   /** Byte size, or null when there is no such object. */
   size(key: string): Promise<number | null>;
   delete(key: string): Promise<void>;
-  move(from: string, to: string): Promise<void>;
   /**
    * Where a client may PUT the bytes of `key` directly (S3 presigned URL), or null when
    * uploads must go through the platform's own endpoint.

@@ -32,6 +32,7 @@ export interface ImageControllerOptions extends ImageLimits {
 }
 
 const uploadTtlMs = 15 * 60_000;
+const alreadyAttached = () => failedPrecondition('This upload was already attached; start a new one.');
 /** Uploads and images nothing uses are kept this long before the sweep removes them. */
 const sweepGraceMs = { uploads: 60 * 60_000, images: 24 * 60 * 60_000 };
 
@@ -79,7 +80,7 @@ export class ImageController {
   async receive(uploadId: string, bytes: Buffer): Promise<void> {
     const upload = await this.#data.stores.images.getUpload(uploadId);
     if (!upload) throw notFound('Upload');
-    if (upload.confirmedAt) throw failedPrecondition('This upload was already attached; start a new one.');
+    if (upload.confirmedAt) throw alreadyAttached();
     if (upload.expiresAt < new Date()) throw failedPrecondition('This upload expired; start a new one.');
     await this.#o.storage.put(storageKeys.upload(uploadId), bytes, 'application/octet-stream');
   }
@@ -91,16 +92,20 @@ export class ImageController {
     const { images, recipes } = this.#data.stores;
     const upload = await images.getUpload(request.uploadId);
     if (!upload || upload.ownerId !== caller.user.id) throw notFound('Upload');
-    if (upload.confirmedAt) throw failedPrecondition('This upload was already attached; start a new one.');
+    if (upload.confirmedAt) throw alreadyAttached();
     if (upload.expiresAt < new Date()) throw failedPrecondition('This upload expired; upload the image again.');
     const recipe = await recipes.get({ id: request.recipeId });
     if (!recipe) throw notFound('Recipe');
     this.#assertEditable(caller, recipe);
-    const position = this.#position(recipe, request.slot, request.stepIndex);
+    this.#position(recipe, request.slot, request.stepIndex);
 
     const staging = storageKeys.upload(upload.id);
     const bytes = await this.#o.storage.get(staging);
-    if (!bytes) throw failedPrecondition('Nothing was uploaded yet: PUT the image to the upload URL first.');
+    if (!bytes) {
+      // A concurrent attach of the same upload may have just used the bytes.
+      if ((await images.getUpload(upload.id))?.confirmedAt) throw alreadyAttached();
+      throw failedPrecondition('Nothing was uploaded yet: PUT the image to the upload URL first.');
+    }
     let checked;
     try {
       checked = await checkImage(bytes, this.#o);
@@ -111,28 +116,38 @@ export class ImageController {
       throw error;
     }
 
-    const original = storageKeys.original(upload.id);
-    await this.#o.storage.move(staging, original);
-    try {
-      await this.#data.transaction(async (s) => {
-        if (!(await s.images.confirmUpload(upload.id))) throw failedPrecondition('This upload was already attached.');
-        await s.images.insertImage({ id: upload.id, ownerId: caller.user.id, byteSize: bytes.length, ...checked });
-        await s.images.attach(recipe.id, request.slot, position, upload.id);
-        await s.jobs.processImage(upload.id);
-      });
-    } catch (error) {
-      await this.#o.storage.delete(original).catch(() => {});
-      throw error;
-    }
-    return (await recipes.get({ id: recipe.id }))!;
+    const attached = await this.#data.transaction(async (s) => {
+      // Claiming the upload locks its row: concurrent attaches of it wait here, then find it
+      // taken, so only one of them ever writes the original.
+      if (!(await s.images.confirmUpload(upload.id))) throw alreadyAttached();
+      // The recipe may have changed since it was read: decide again with its row locked.
+      const current = await s.recipes.getForUpdate(recipe.id);
+      if (!current) throw notFound('Recipe');
+      this.#assertEditable(caller, current);
+      const position = this.#position(current, request.slot, request.stepIndex);
+      await s.images.insertImage({ id: upload.id, ownerId: caller.user.id, byteSize: bytes.length, ...checked });
+      await s.images.attach(current.id, request.slot, position, upload.id);
+      await s.jobs.processImage(upload.id);
+      const updated = (await s.recipes.get({ id: current.id }))!;
+      // Last, so a failure above leaves no file behind. The bytes that were checked, not what
+      // the upload URL holds by now: it takes PUTs until it expires. (Every format's name is
+      // its MIME subtype.)
+      await this.#o.storage.put(storageKeys.original(upload.id), bytes, `image/${checked.format}`);
+      return updated;
+    });
+    await this.#o.storage.delete(staging);
+    return attached;
   }
 
   async detach(caller: SignedInCaller, request: { recipeId: string; slot: ImageSlot; stepIndex: number }): Promise<Recipe> {
-    const recipe = await this.#data.stores.recipes.get({ id: request.recipeId });
-    if (!recipe) throw notFound('Recipe');
-    this.#assertEditable(caller, recipe);
-    await this.#data.stores.images.detach(recipe.id, request.slot, this.#position(recipe, request.slot, request.stepIndex));
-    return (await this.#data.stores.recipes.get({ id: recipe.id }))!;
+    return this.#data.transaction(async (s) => {
+      // Locked like any other edit: the recipe's state cannot change between the check and the change.
+      const recipe = await s.recipes.getForUpdate(request.recipeId);
+      if (!recipe) throw notFound('Recipe');
+      this.#assertEditable(caller, recipe);
+      await s.images.detach(recipe.id, request.slot, this.#position(recipe, request.slot, request.stepIndex));
+      return (await s.recipes.get({ id: recipe.id }))!;
+    });
   }
 
   /** Background: the placeholder colour of a new image. */
@@ -145,12 +160,18 @@ export class ImageController {
     await this.#data.stores.images.setPlaceholder(imageId, await dominantColour(bytes, this.#o.maxPixels));
   }
 
-  /** Background: removes uploads never attached and images nothing shows any more. */
+  /** Background: removes expired uploads and images nothing shows any more. */
   async sweep(batch = 200): Promise<{ uploads: number; images: number }> {
     const { images } = this.#data.stores;
-    const uploads = await images.abandonedUploads(sweepGraceMs.uploads, batch);
-    for (const id of uploads) await this.#o.storage.delete(storageKeys.upload(id));
-    await images.deleteUploads(uploads);
+    const uploads = await images.expiredUploads(sweepGraceMs.uploads, batch);
+    for (const upload of uploads) {
+      // Attached or not, the upload URL took PUTs until it expired: whatever arrived is unused.
+      await this.#o.storage.delete(storageKeys.upload(upload.id));
+      // No image row has an unattached upload's id: an original under it is left from an
+      // attach whose commit failed.
+      if (!upload.attached) await this.#o.storage.delete(storageKeys.original(upload.id));
+    }
+    await images.deleteUploads(uploads.map((u) => u.id));
     const unused = await images.unusedImages(sweepGraceMs.images, batch);
     await images.deleteImages(unused);
     for (const id of unused) await this.#o.storage.delete(storageKeys.original(id));

@@ -94,16 +94,15 @@ export class ImageStore {
     await this.#db.updateTable('images').set({ placeholder, processed_at: new Date() }).where('id', '=', id).execute();
   }
 
-  /** Uploads never attached, expired at least `graceMs` ago: their objects can go. */
-  async abandonedUploads(graceMs: number, limit: number): Promise<string[]> {
+  /** Uploads expired at least `graceMs` ago, attached or not: the upload URL no longer works. */
+  async expiredUploads(graceMs: number, limit: number): Promise<Array<{ id: string; attached: boolean }>> {
     const rows = await this.#db
       .selectFrom('uploads')
-      .select('id')
-      .where('confirmed_at', 'is', null)
+      .select(['id', 'confirmed_at'])
       .where('expires_at', '<', new Date(Date.now() - graceMs))
       .limit(limit)
       .execute();
-    return rows.map((r) => r.id);
+    return rows.map((r) => ({ id: r.id, attached: r.confirmed_at !== null }));
   }
 
   async deleteUploads(ids: string[]): Promise<void> {
