@@ -1,0 +1,246 @@
+import { inspect } from 'node:util';
+import type { RecipeContent, RecipeFilter, SearchFilter, SearchText } from '@yeet/domain';
+import { PostgresSearchEngine } from '../apps/api/src/search/postgres.engine.ts';
+import { AccountStore } from '../apps/api/src/stores/account.store.ts';
+import { encodeCursor } from '../apps/api/src/stores/cursor.ts';
+import { RecipeEventStore } from '../apps/api/src/stores/event.store.ts';
+import type { Executor } from '../apps/api/src/stores/executor.ts';
+import { ImageStore } from '../apps/api/src/stores/image.store.ts';
+import { JobStore } from '../apps/api/src/stores/job.store.ts';
+import { MetaStore } from '../apps/api/src/stores/meta.store.ts';
+import { RatingStore } from '../apps/api/src/stores/rating.store.ts';
+import { RecipeStore } from '../apps/api/src/stores/recipe.store.ts';
+import { UserStore } from '../apps/api/src/stores/user.store.ts';
+
+/**
+ * Sample arguments for every method of every store and search engine: the snapshot in
+ * queries/ shows the SQL each sample runs. The type requires an entry for each method, so
+ * a new method does not compile until it has one (and the renderer checks it again).
+ * Samples run in this order against one database seeded by `seedSql`; each must reach the
+ * database.
+ */
+type Method = (...args: never[]) => unknown;
+export type Samples<T> = {
+  [K in keyof T as T[K] extends Method ? K : never]: Array<Parameters<Extract<T[K], Method>>>;
+};
+
+export interface Subject {
+  name: string;
+  /** The source file, relative to the repository root. */
+  source: string;
+  create(db: Executor): object;
+  samples: Record<string, unknown[][]>;
+  /** Compiled without running: it calls SQL our migrations do not create (graphile-worker's). */
+  compileOnly: boolean;
+}
+
+function subject<T extends object>(
+  type: new (db: Executor) => T,
+  source: string,
+  samples: Samples<T>,
+  options: { compileOnly?: boolean } = {},
+): Subject {
+  return {
+    name: type.name,
+    source,
+    create: (db) => new type(db),
+    samples: samples as Record<string, unknown[][]>,
+    compileOnly: options.compileOnly ?? false,
+  };
+}
+
+export const ids = {
+  author: '00000000-0000-4000-8000-00000000a001',
+  reader: '00000000-0000-4000-8000-00000000a002',
+  account: '00000000-0000-4000-8000-00000000ac01',
+  recipe: '00000000-0000-4000-8000-00000000b001',
+  draft: '00000000-0000-4000-8000-00000000b002',
+  upload: '00000000-0000-4000-8000-00000000c001',
+  newUpload: '00000000-0000-4000-8000-00000000c002',
+  image: '00000000-0000-4000-8000-00000000d001',
+  newImage: '00000000-0000-4000-8000-00000000d002',
+};
+
+/** A sample shown by its name in the snapshot's headers, where its contents would be long. */
+function named<T extends object>(name: string, value: T): T {
+  return Object.defineProperty(value, inspect.custom, { value: () => name });
+}
+
+const issuer = 'https://id.example.org';
+const at = new Date('2026-03-01T12:00:00.000Z');
+
+/** One published recipe with a cover and a rating, one draft, two people, an upload. */
+export const seedSql = `
+  insert into users (id, issuer, subject, display_name, email, roles) values
+    ('${ids.author}', '${issuer}', 'alice', 'Alice', 'alice@example.org', '{author}'),
+    ('${ids.reader}', '${issuer}', 'bob', 'Bob', 'bob@example.org', '{user}');
+  insert into accounts (id, email, display_name, password_hash) values
+    ('${ids.account}', 'alice@example.org', 'Alice', '$argon2id$v=19$m=19456,t=2,p=1$c2FsdHNhbHQ$aGFzaGhhc2g');
+  insert into recipes (id, slug, author_id, status, title, summary, ingredient_sections, steps, servings,
+      prep_minutes, cook_minutes, total_minutes, difficulty, cuisines, meal_types, tags, dietary_flags,
+      rating_count, rating_sum, published_at) values
+    ('${ids.recipe}', 'tomato-soup', '${ids.author}', 'published', 'Tomato Soup', 'Bright and quick.',
+      '[{"name": "", "ingredients": [{"quantity": 800, "unit": "g", "item": "tomatoes", "note": ""}]}]',
+      '[{"text": "Simmer."}, {"text": "Blend."}]', 4, 10, 25, 35, 'easy', '{italian}', '{lunch}', '{soup}', '{vegan}',
+      1, 4, '${at.toISOString()}'),
+    ('${ids.draft}', 'pea-risotto', '${ids.author}', 'draft', 'Pea Risotto', '', '[]', '[]', 2, 0, 0, 0, null,
+      '{}', '{}', '{}', '{}', 0, 0, null);
+  insert into ratings (recipe_id, user_id, stars, review) values ('${ids.recipe}', '${ids.reader}', 4, 'Good.');
+  insert into uploads (id, owner_id, expires_at) values ('${ids.upload}', '${ids.author}', '2030-01-01T00:00:00Z');
+  insert into images (id, owner_id, format, byte_size, width, height) values
+    ('${ids.image}', '${ids.author}', 'png', 1000, 400, 300);
+  insert into recipe_images (recipe_id, kind, position, image_id) values ('${ids.recipe}', 'cover', 0, '${ids.image}');`;
+
+const content: RecipeContent = named('content', {
+  title: 'Pea and Mint Soup',
+  summary: 'Green and fresh.',
+  ingredientSections: [{ name: '', ingredients: [{ quantity: 500, unit: 'g', item: 'peas', note: 'frozen' }] }],
+  steps: [{ text: 'Simmer the peas.' }, { text: 'Blend with the mint.' }],
+  servings: 4,
+  prepMinutes: 5,
+  cookMinutes: 10,
+  totalMinutes: 15,
+  difficulty: 'easy',
+  cuisines: ['british'],
+  mealTypes: ['lunch'],
+  tags: ['soup'],
+  dietaryFlags: ['vegetarian'],
+});
+
+const noRecipeFilter: RecipeFilter = named('noRecipeFilter', {
+  cuisines: [],
+  mealTypes: [],
+  difficulties: [],
+  tags: [],
+  dietaryFlags: [],
+  maxTotalMinutes: null,
+  status: 'published',
+  authorId: null,
+});
+const everyRecipeFilter: RecipeFilter = named('everyRecipeFilter', {
+  cuisines: ['italian'],
+  mealTypes: ['lunch', 'dinner'],
+  difficulties: ['easy'],
+  tags: ['soup'],
+  dietaryFlags: ['vegan'],
+  maxTotalMinutes: 60,
+  status: 'published',
+  authorId: ids.author,
+});
+const oneAuthor: RecipeFilter = named('oneAuthor', { ...noRecipeFilter, status: null, authorId: ids.author });
+
+const noSearchFilter: SearchFilter = named('noSearchFilter', {
+  cuisines: [],
+  mealTypes: [],
+  difficulties: [],
+  timeBuckets: [],
+  maxTotalMinutes: null,
+  tags: [],
+  dietaryFlags: [],
+});
+const someSearchFilter: SearchFilter = named('someSearchFilter', {
+  ...noSearchFilter,
+  cuisines: ['italian'],
+  timeBuckets: ['30-to-60'],
+  dietaryFlags: ['vegan'],
+});
+const browse: SearchText = named('browse', { text: '', words: [], prefix: false });
+const typing: SearchText = named('typing', { text: 'tomato so', words: ['tomato', 'so'], prefix: true });
+
+function issuerSecrets() {
+  return { cookieKey: 'sample' };
+}
+
+export const subjects: Subject[] = [
+  subject(AccountStore, 'apps/api/src/stores/account.store.ts', {
+    create: [['carol@example.org', 'Carol', '$argon2id$v=19$m=19456,t=2,p=1$c2FsdHNhbHQ$aGFzaGhhc2g']],
+    findByEmail: [['Alice@Example.org']],
+    get: [[ids.account]],
+    touchSignIn: [[ids.account]],
+  }),
+  subject(RecipeEventStore, 'apps/api/src/stores/event.store.ts', {
+    record: [
+      [{ recipeId: ids.recipe, actorId: ids.author, action: 'approve', fromStatus: 'in_review', toStatus: 'published', reason: null }],
+    ],
+    listForRecipe: [[ids.recipe]],
+  }),
+  subject(ImageStore, 'apps/api/src/stores/image.store.ts', {
+    createUpload: [[ids.newUpload, ids.author, at]],
+    getUpload: [[ids.upload]],
+    confirmUpload: [[ids.upload]],
+    insertImage: [[{ id: ids.newImage, ownerId: ids.author, format: 'webp', byteSize: 2000, width: 800, height: 600 }]],
+    attach: [[ids.recipe, 'cover', 0, ids.newImage]],
+    detach: [[ids.recipe, 'step', 1]],
+    detachStepsFrom: [[ids.recipe, 1]],
+    setPlaceholder: [[ids.newImage, '#c8502a']],
+    expiredUploads: [[60 * 60_000, 200]],
+    deleteUploads: [[[ids.newUpload]]],
+    unusedImages: [[24 * 60 * 60_000, 200]],
+    deleteImages: [[[ids.image]]],
+  }),
+  subject(
+    JobStore,
+    'apps/api/src/stores/job.store.ts',
+    { reindexRecipe: [[ids.recipe]], processImage: [[ids.image]] },
+    { compileOnly: true },
+  ),
+  subject(MetaStore, 'apps/api/src/stores/meta.store.ts', {
+    get: [['demo_seeded']],
+    getOrCreate: [['issuer_secrets', issuerSecrets]],
+    set: [['demo_seeded', { at: at.toISOString() }]],
+  }),
+  subject(RatingStore, 'apps/api/src/stores/rating.store.ts', {
+    upsert: [[ids.recipe, ids.reader, { stars: 5, review: 'Even better the next day.' }]],
+    get: [[ids.recipe, ids.reader]],
+    list: [
+      [ids.recipe, 20, ''],
+      [ids.recipe, 20, encodeCursor({ recipeId: ids.recipe, order: 'newest' }, { key: at.toISOString(), id: ids.reader })],
+    ],
+  }),
+  subject(UserStore, 'apps/api/src/stores/user.store.ts', {
+    upsert: [
+      [{ issuer, subject: 'carol', displayName: 'Carol', email: 'carol@example.org' }],
+      [{ issuer, subject: 'alice', displayName: 'Alice', email: 'alice@example.org' }, ['author', 'editor']],
+    ],
+    findByIdentity: [[issuer, 'alice']],
+    get: [[ids.author]],
+    lockRoleDecisions: [[]],
+    hasPeople: [[]],
+    countAdmins: [[]],
+    setRoles: [[ids.reader, ['user', 'author']]],
+    setDisplayName: [[ids.reader, 'Bobby']],
+    list: [
+      ['', 20, ''],
+      ['ali', 20, encodeCursor({ query: 'ali' }, { key: 'alice', id: ids.author })],
+    ],
+  }),
+  subject(RecipeStore, 'apps/api/src/stores/recipe.store.ts', {
+    get: [[{ id: ids.recipe }], [{ slug: 'tomato-soup' }]],
+    getPublished: [[[ids.recipe, ids.draft]]],
+    getForUpdate: [[ids.recipe]],
+    ownerOf: [[ids.recipe]],
+    create: [[ids.author, content]],
+    updateContent: [[ids.draft, content]],
+    changeStatus: [[ids.draft, { status: 'in_review', publishedAt: null, rejectionReason: null }]],
+    refreshRating: [[ids.recipe]],
+    ratingDrift: [[100]],
+    list: [
+      [noRecipeFilter, 'newest', 20, ''],
+      [everyRecipeFilter, 'top_rated', 20, encodeCursor({ filter: everyRecipeFilter, sort: 'top_rated' }, { key: 3.2, id: ids.recipe })],
+      [oneAuthor, 'oldest', 20, ''],
+    ],
+    delete: [[ids.draft]],
+  }),
+  subject(PostgresSearchEngine, 'apps/api/src/search/postgres.engine.ts', {
+    index: [[[ids.recipe]]],
+    search: [
+      [{ text: browse, filter: noSearchFilter, sort: 'relevance', limit: 20, offset: 0, facets: true }],
+      [{ text: browse, filter: someSearchFilter, sort: 'top_rated', limit: 20, offset: 20, facets: true }],
+      [{ text: typing, filter: someSearchFilter, sort: 'relevance', limit: 20, offset: 0, facets: true }],
+      [{ text: { text: 'chiken', words: ['chiken'], prefix: false }, filter: noSearchFilter, sort: 'quickest', limit: 10, offset: 0, facets: false }],
+    ],
+    suggest: [[typing, 5]],
+    reconcile: [[100]],
+    rebuildLexicon: [[]],
+  }),
+];
