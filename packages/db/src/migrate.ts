@@ -4,9 +4,10 @@ import { sql, type Kysely } from 'kysely';
 import { Migrator, type Migration, type MigrationProvider, type MigrationResultSet } from 'kysely/migration';
 
 /**
- * SQL migrations: numbered files in packages/db/migrations, applied in order, each in its
- * own transaction, under Kysely's migration lock so concurrent starts do not race.
- * Forward-only: a bad migration is fixed by a new one (see docs/runbooks).
+ * SQL migrations: numbered files in packages/db/migrations, applied in order. Every pending
+ * file runs in one transaction (a failure leaves the database as it was), under a
+ * PostgreSQL advisory lock so processes starting together do not race. Forward-only: a bad
+ * migration is fixed by a new one (docs/runbooks/bad-migration.md).
  */
 export const migrationsDir = fileURLToPath(new URL('../migrations/', import.meta.url));
 
@@ -38,7 +39,9 @@ export async function migrateToLatest(db: Kysely<any>): Promise<string[]> {
   const { error, results }: MigrationResultSet = await migratorFor(db).migrateToLatest();
   if (error) {
     const failed = results?.find((r) => r.status === 'Error');
-    throw new MigrationError(`Migration ${failed?.migrationName ?? '(unknown)'} failed: ${String((error as Error).message ?? error)}`, {
+    const reason = error instanceof Error ? error.message : String(error);
+    // No failed file: the migrations did not start, e.g. the database has one this build lacks.
+    throw new MigrationError(failed ? `Migration ${failed.migrationName} failed: ${reason}` : `Migrations could not run: ${reason}`, {
       cause: error,
     });
   }
