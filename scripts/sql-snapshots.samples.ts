@@ -160,7 +160,16 @@ export const subjects: Subject[] = [
   }),
   subject(RecipeEventStore, 'apps/api/src/stores/event.store.ts', {
     record: [
-      [{ recipeId: ids.recipe, actorId: ids.author, action: 'approve', fromStatus: 'in_review', toStatus: 'published', reason: null }],
+      [
+        {
+          recipeId: ids.recipe,
+          actorId: ids.author,
+          action: 'approve',
+          fromStatus: 'in_review',
+          toStatus: 'published',
+          reason: null,
+        },
+      ],
     ],
     listForRecipe: [[ids.recipe]],
   }),
@@ -226,7 +235,12 @@ export const subjects: Subject[] = [
     ratingDrift: [[100]],
     list: [
       [noRecipeFilter, 'newest', 20, ''],
-      [everyRecipeFilter, 'top_rated', 20, encodeCursor({ filter: everyRecipeFilter, sort: 'top_rated' }, { key: 3.2, id: ids.recipe })],
+      [
+        everyRecipeFilter,
+        'top_rated',
+        20,
+        encodeCursor({ filter: everyRecipeFilter, sort: 'top_rated' }, { key: 3.2, id: ids.recipe }),
+      ],
       [oneAuthor, 'oldest', 20, ''],
     ],
     delete: [[ids.draft]],
@@ -237,7 +251,16 @@ export const subjects: Subject[] = [
       [{ text: browse, filter: noSearchFilter, sort: 'relevance', limit: 20, offset: 0, facets: true }],
       [{ text: browse, filter: someSearchFilter, sort: 'top_rated', limit: 20, offset: 20, facets: true }],
       [{ text: typing, filter: someSearchFilter, sort: 'relevance', limit: 20, offset: 0, facets: true }],
-      [{ text: { text: 'chiken', words: ['chiken'], prefix: false }, filter: noSearchFilter, sort: 'quickest', limit: 10, offset: 0, facets: false }],
+      [
+        {
+          text: { text: 'chiken', words: ['chiken'], prefix: false },
+          filter: noSearchFilter,
+          sort: 'quickest',
+          limit: 10,
+          offset: 0,
+          facets: false,
+        },
+      ],
     ],
     suggest: [[typing, 5]],
     reconcile: [[100]],

@@ -27,14 +27,14 @@ describe('SQL snapshots (queries/*.sql)', () => {
   });
 
   it('refuse a store method that has no sample arguments', () => {
-    const recipes = subjects.find((s) => s.name === 'RecipeStore')!;
+    const recipes = subjects.find((s) => s.name === 'RecipeStore') ?? expect.unreachable('RecipeStore has samples');
     class GrownRecipeStore extends RecipeStore {
       async archiveAll(): Promise<void> {}
     }
     const grown = new GrownRecipeStore(null as never);
     expect(unsampledMethods(recipes, grown)).toEqual(['archiveAll']);
-    expect(unsampledMethods({ ...recipes, samples: { ...recipes.samples, vanished: [[]] } }, new RecipeStore(null as never))).toEqual([
-      'vanished (no such method)',
-    ]);
+    expect(
+      unsampledMethods({ ...recipes, samples: { ...recipes.samples, vanished: [[]] } }, new RecipeStore(null as never)),
+    ).toEqual(['vanished (no such method)']);
   });
 });

@@ -43,12 +43,24 @@ const images = (who = 'alice', roles = 'author') =>
     createConnectTransport({
       baseUrl: `${t.baseUrl}/api`,
       httpVersion: '1.1',
-      interceptors: [(next) => (req) => (req.header.set('x-yeet-dev-user', who), req.header.set('x-yeet-dev-roles', roles), next(req))],
+      interceptors: [
+        (next) => (req) => {
+          req.header.set('x-yeet-dev-user', who);
+          req.header.set('x-yeet-dev-roles', roles);
+          return next(req);
+        },
+      ],
     }),
   );
 
+/** What a call must have returned; the test fails here, naming it, when it is missing. */
+const present = <T>(value: T | null | undefined, what: string): T => value ?? expect.unreachable(`${what} is missing`);
+const recipeOf = (response: { recipe?: Recipe }) => present(response.recipe, 'the recipe');
+const coverOf = (response: { recipe?: Recipe }) => present(recipeOf(response).coverImage, 'the cover');
+const variantUrl = (cover: NonNullable<Recipe['coverImage']>, i: number) => present(cover.variants[i], `size ${i}`).url;
+
 async function draft() {
-  return (await t.recipes('alice', ['author']).createRecipe({ recipe: recipeInput() })).recipe!;
+  return recipeOf(await t.recipes('alice', ['author']).createRecipe({ recipe: recipeInput() }));
 }
 
 /** The whole path a client takes: ask for a target, PUT the bytes, attach. */
@@ -107,10 +119,10 @@ describe('uploading images', () => {
     const recipe = await draft();
     const { put, attach } = await upload(await make(), type, recipe.id);
     expect(put.status).toBe(204);
-    const cover = (await attach()).recipe!.coverImage!;
+    const cover = coverOf(await attach());
     expect(cover).toMatchObject({ width: 400, height: 300 });
     expect(cover.variants.map((v) => `${v.width}x${v.height}`)).toEqual(['320x240', '480x360', '640x480', '960x720', '1280x960']);
-    expect(cover.variants[0]!.url).toMatch(new RegExp(`^${t.baseUrl}/_img/[A-Za-z0-9_-]{43}/rs:fill:320:240:0/g:sm/`));
+    expect(variantUrl(cover, 0)).toMatch(new RegExp(`^${t.baseUrl}/_img/[A-Za-z0-9_-]{43}/rs:fill:320:240:0/g:sm/`));
   });
 
   it('judges by content: a text file called .jpg is refused, and nothing stays attached', async () => {
@@ -120,8 +132,8 @@ describe('uploading images', () => {
     const error = await expectCode(attach(), Code.InvalidArgument);
     expect(error.rawMessage).toContain('not an image we can read');
     expect(violatedFields(error)).toEqual(['upload']);
-    const { recipe: after } = await t.recipes('alice', ['author']).getRecipe({ key: { case: 'id', value: recipe.id } });
-    expect(after!.coverImage).toBeUndefined();
+    const after = recipeOf(await t.recipes('alice', ['author']).getRecipe({ key: { case: 'id', value: recipe.id } }));
+    expect(after.coverImage).toBeUndefined();
     expect((await db.query('select count(*)::int as n from uploads where id = $1', [target.uploadId])).rows[0].n).toBe(0);
   });
 
@@ -156,7 +168,7 @@ describe('uploading images', () => {
     const recipe = await draft();
     const { target } = await upload(await fixtures.png(), 'image/png', recipe.id);
     await expectCode(images('bob').attachImage({ uploadId: target.uploadId, recipeId: recipe.id, slot: ImageSlot.COVER }), Code.PermissionDenied);
-    const bobs = (await t.recipes('bob', ['author']).createRecipe({ recipe: recipeInput() })).recipe!;
+    const bobs = recipeOf(await t.recipes('bob', ['author']).createRecipe({ recipe: recipeInput() }));
     await expectCode(images('bob').attachImage({ uploadId: target.uploadId, recipeId: bobs.id, slot: ImageSlot.COVER }), Code.NotFound);
     await expectCode(images().attachImage({ uploadId: target.uploadId, recipeId: recipe.id, slot: ImageSlot.STEP, stepIndex: 9 }), Code.InvalidArgument);
   });
@@ -173,8 +185,8 @@ describe('uploading images', () => {
     expect(await storedFiles()).toEqual(expect.arrayContaining([`originals/${target.uploadId}`]));
     expect(await storedFiles()).not.toContain(`uploads/${target.uploadId}`);
     expect((await storedFiles()).filter((f) => f.endsWith('.part'))).toEqual([]);
-    const { recipe: after } = await t.recipes('alice', ['author']).getRecipe({ key: { case: 'id', value: recipe.id } });
-    expect(after!.coverImage?.id).toBe(target.uploadId);
+    const after = recipeOf(await t.recipes('alice', ['author']).getRecipe({ key: { case: 'id', value: recipe.id } }));
+    expect(after.coverImage?.id).toBe(target.uploadId);
   });
 
   it('decides on the recipe as it is when the image is attached, not as it was read', async () => {
@@ -194,17 +206,17 @@ describe('uploading images', () => {
       holder.query(`update recipes set status = 'in_review' where id = $1`, [recipe.id]),
     );
     await expectCode(detaching, Code.FailedPrecondition);
-    const { recipe: after } = await t.recipes('alice', ['author']).getRecipe({ key: { case: 'id', value: recipe.id } });
-    expect(after!.coverImage).toBeDefined();
+    const after = recipeOf(await t.recipes('alice', ['author']).getRecipe({ key: { case: 'id', value: recipe.id } }));
+    expect(after.coverImage).toBeDefined();
   });
 
   it('puts photos on steps too, and removes them', async () => {
     const recipe = await draft();
     const { attach } = await upload(await fixtures.webp(), 'image/webp', recipe.id, ImageSlot.STEP, 1);
-    const withPhoto = (await attach()).recipe!;
-    expect(withPhoto.steps[1]!.image?.variants.map((v) => v.width)).toEqual([480, 960]);
-    const without = (await images().detachImage({ recipeId: recipe.id, slot: ImageSlot.STEP, stepIndex: 1 })).recipe!;
-    expect(without.steps[1]!.image).toBeUndefined();
+    const withPhoto = recipeOf(await attach());
+    expect(withPhoto.steps[1]?.image?.variants.map((v) => v.width)).toEqual([480, 960]);
+    const without = recipeOf(await images().detachImage({ recipeId: recipe.id, slot: ImageSlot.STEP, stepIndex: 1 }));
+    expect(present(without.steps[1], 'step 2').image).toBeUndefined();
   });
 });
 
@@ -213,12 +225,12 @@ describe('serving images: /_img', () => {
   beforeAll(async () => {
     const recipe = await draft();
     const { attach } = await upload(await fixtures.jpegWithGps(), 'image/jpeg', recipe.id);
-    cover = (await attach()).recipe!.coverImage!;
+    cover = coverOf(await attach());
   });
 
   it('applies the EXIF orientation and strips EXIF, GPS included, from what it serves', async () => {
     expect(cover).toMatchObject({ width: 100, height: 200 }); // 200×100 stored sideways
-    const res = await fetch(cover.variants[0]!.url, { headers: { accept: 'image/jpeg' } });
+    const res = await fetch(variantUrl(cover, 0), { headers: { accept: 'image/jpeg' } });
     expect(res.status).toBe(200);
     const meta = await sharp(Buffer.from(await res.arrayBuffer())).metadata();
     expect(meta.format).toBe('jpeg');
@@ -227,23 +239,23 @@ describe('serving images: /_img', () => {
   });
 
   it('negotiates AVIF, then WebP, then JPEG from the Accept header', async () => {
-    const url = cover.variants[1]!.url;
+    const url = variantUrl(cover, 1);
     const formats: string[] = [];
     for (const accept of ['image/avif,image/webp,*/*', 'image/webp,*/*', '*/*']) {
       const res = await fetch(url, { headers: { accept } });
       expect(res.headers.get('vary')).toBe('Accept');
-      formats.push(res.headers.get('content-type')!);
+      formats.push(res.headers.get('content-type') ?? '');
     }
     expect(formats).toEqual(['image/avif', 'image/webp', 'image/jpeg']);
   });
 
   it('serves the cached bytes again, immutable, with a strong ETag and 304 on a match', async () => {
-    const url = cover.variants[2]!.url;
+    const url = variantUrl(cover, 2);
     const first = await fetch(url, { headers: { accept: 'image/webp' } });
     const second = await fetch(url, { headers: { accept: 'image/webp' } });
     expect(Buffer.from(await second.arrayBuffer())).toEqual(Buffer.from(await first.arrayBuffer()));
     expect(second.headers.get('cache-control')).toBe('public, max-age=31536000, immutable');
-    const etag = second.headers.get('etag')!;
+    const etag = second.headers.get('etag') ?? '';
     expect(etag).toMatch(/^"[A-Za-z0-9_-]{32}"$/);
     const notModified = await fetch(url, { headers: { accept: 'image/webp', 'if-none-match': etag } });
     expect(notModified.status).toBe(304);
@@ -252,7 +264,7 @@ describe('serving images: /_img', () => {
   });
 
   it('refuses unsigned and tampered URLs before touching anything', async () => {
-    const url = cover.variants[0]!.url;
+    const url = variantUrl(cover, 0);
     const tampered = url.replace('rs:fill:320:240', 'rs:fill:1280:960');
     expect((await fetch(tampered)).status).toBe(403);
     const unsigned = url.replace(/\/_img\/[^/]+\//, '/_img/insecure/');
@@ -279,7 +291,7 @@ describe('sweeping', () => {
     const recipe = await draft();
     const abandoned = await upload(await fixtures.png(), 'image/png', recipe.id);
     const first = await upload(await fixtures.png(), 'image/png', recipe.id);
-    const firstCover = (await first.attach()).recipe!.coverImage!;
+    const firstCover = coverOf(await first.attach());
     const second = await upload(await fixtures.jpeg(), 'image/jpeg', recipe.id);
     await second.attach(); // replaces the first cover
     const [abandonedId, secondId] = [abandoned.target.uploadId, second.target.uploadId];
@@ -292,7 +304,7 @@ describe('sweeping', () => {
     await drained(db, 'images.sweep');
     expect((await db.query('select count(*)::int as n from uploads where id = any($1)', [[abandonedId, secondId]])).rows[0].n).toBe(0);
     expect((await db.query('select count(*)::int as n from images where id = $1', [firstCover.id])).rows[0].n).toBe(0);
-    expect((await fetch(firstCover.variants[0]!.url)).status).toBe(404);
+    expect((await fetch(variantUrl(firstCover, 0))).status).toBe(404);
     const files = await storedFiles();
     for (const gone of [`uploads/${abandonedId}`, `originals/${abandonedId}`, `uploads/${secondId}`, `originals/${firstCover.id}`]) {
       expect(files).not.toContain(gone);

@@ -1,5 +1,5 @@
 import { Code } from '@connectrpc/connect';
-import { Difficulty, RecipeStatus } from '@yeet/contract';
+import { Difficulty, type Recipe, RecipeStatus } from '@yeet/contract';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestPlatform, type TestPlatform } from '../support/platform.ts';
 import { expectCode, recipeInput, violatedFields } from '../support/recipes.ts';
@@ -15,9 +15,11 @@ const otherAuthor = () => t.recipes('bob', ['author']);
 const editor = () => t.recipes('erin', ['editor']);
 const anonymous = () => t.recipes();
 
+/** The recipe a call must have returned; the test fails here when it is missing. */
+const recipeOf = (response: { recipe?: Recipe }) => response.recipe ?? expect.unreachable('the call returned no recipe');
+
 async function draft(title?: string) {
-  const { recipe } = await author().createRecipe({ recipe: recipeInput(title ? { title } : {}) });
-  return recipe!;
+  return recipeOf(await author().createRecipe({ recipe: recipeInput(title ? { title } : {}) }));
 }
 
 describe('CreateRecipe', () => {
@@ -137,17 +139,17 @@ describe('the lifecycle through the API', () => {
     const r = await draft();
     const id = r.id;
     expect((await author().submitRecipe({ id })).recipe?.status).toBe(RecipeStatus.IN_REVIEW);
-    const approved = (await editor().approveRecipe({ id })).recipe!;
+    const approved = recipeOf(await editor().approveRecipe({ id }));
     expect(approved.status).toBe(RecipeStatus.PUBLISHED);
     expect(approved.publishTime).toBeDefined();
     expect((await anonymous().getRecipe({ key: { case: 'id', value: id } })).recipe?.status).toBe(RecipeStatus.PUBLISHED);
 
-    const unpublished = (await editor().unpublishRecipe({ id, reason: 'Photo needed' })).recipe!;
+    const unpublished = recipeOf(await editor().unpublishRecipe({ id, reason: 'Photo needed' }));
     expect(unpublished).toMatchObject({ status: RecipeStatus.DRAFT });
     expect(unpublished.publishTime).toBeUndefined();
 
     await author().submitRecipe({ id });
-    const rejected = (await editor().rejectRecipe({ id, reason: 'Say how thick to slice the onions.' })).recipe!;
+    const rejected = recipeOf(await editor().rejectRecipe({ id, reason: 'Say how thick to slice the onions.' }));
     expect(rejected).toMatchObject({ status: RecipeStatus.DRAFT, rejectionReason: 'Say how thick to slice the onions.' });
 
     await author().submitRecipe({ id });
@@ -194,8 +196,8 @@ describe('the lifecycle through the API', () => {
   });
 
   it('refuses to submit an incomplete draft, saying what is missing', async () => {
-    const { recipe } = await author().createRecipe({ recipe: recipeInput({ steps: [], difficulty: Difficulty.UNSPECIFIED }) });
-    const error = await expectCode(author().submitRecipe({ id: recipe!.id }), Code.FailedPrecondition);
+    const recipe = recipeOf(await author().createRecipe({ recipe: recipeInput({ steps: [], difficulty: Difficulty.UNSPECIFIED }) }));
+    const error = await expectCode(author().submitRecipe({ id: recipe.id }), Code.FailedPrecondition);
     expect(violatedFields(error).sort()).toEqual(['difficulty', 'steps']);
     expect(error.rawMessage).toContain('add at least one step');
   });

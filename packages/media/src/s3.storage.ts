@@ -47,7 +47,7 @@ export class S3Storage implements ObjectStorage {
     assertSafeKey(key);
     try {
       const out = await this.client.send(new GetObjectCommand({ Bucket: this.#bucket, Key: key }));
-      return Buffer.from(await out.Body!.transformToByteArray());
+      return Buffer.from((await out.Body?.transformToByteArray()) ?? []);
     } catch (e) {
       if (e instanceof NoSuchKey || (e as { name?: string }).name === 'NoSuchKey') return null;
       throw e;

@@ -13,7 +13,7 @@ import {
 } from '@yeet/domain';
 import { storageKeys, type ObjectStorage } from '@yeet/media';
 import type { Logger } from '@yeet/platform';
-import { checkImage, dominantColour, type ImageLimits } from '../images/validate.ts';
+import { type CheckedImage, checkImage, dominantColour, type ImageLimits } from '../images/validate.ts';
 import type { DataAccess } from '../stores/database.ts';
 
 export interface UploadTarget {
@@ -106,7 +106,7 @@ export class ImageController {
       if ((await images.getUpload(upload.id))?.confirmedAt) throw alreadyAttached();
       throw failedPrecondition('Nothing was uploaded yet: PUT the image to the upload URL first.');
     }
-    let checked;
+    let checked: CheckedImage;
     try {
       checked = await checkImage(bytes, this.#o);
     } catch (error) {
@@ -128,7 +128,8 @@ export class ImageController {
       await s.images.insertImage({ id: upload.id, ownerId: caller.user.id, byteSize: bytes.length, ...checked });
       await s.images.attach(current.id, request.slot, position, upload.id);
       await s.jobs.processImage(upload.id);
-      const updated = (await s.recipes.get({ id: current.id }))!;
+      const updated = await s.recipes.get({ id: current.id });
+      if (!updated) throw notFound('Recipe');
       // Last, so a failure above leaves no file behind. The bytes that were checked, not what
       // the upload URL holds by now: it takes PUTs until it expires. (Every format's name is
       // its MIME subtype.)
@@ -146,7 +147,9 @@ export class ImageController {
       if (!recipe) throw notFound('Recipe');
       this.#assertEditable(caller, recipe);
       await s.images.detach(recipe.id, request.slot, this.#position(recipe, request.slot, request.stepIndex));
-      return (await s.recipes.get({ id: recipe.id }))!;
+      const updated = await s.recipes.get({ id: recipe.id });
+      if (!updated) throw notFound('Recipe');
+      return updated;
     });
   }
 

@@ -53,7 +53,7 @@ export class RecipeStore {
       query = query.where('recipes.slug', '=', key.slug);
     }
     const row = await query.executeTakeFirst();
-    return row ? (await this.#withImages([toRecipe(row)], true))[0]! : null;
+    return row ? this.#withAllImages(row) : null;
   }
 
   /** Published recipes by id, in one query; missing or unpublished ids are left out. */
@@ -69,7 +69,7 @@ export class RecipeStore {
   async getForUpdate(id: string): Promise<Recipe | null> {
     if (!isUuid(id)) return null;
     const row = await this.#select().where('recipes.id', '=', id).forUpdate('recipes').executeTakeFirst();
-    return row ? (await this.#withImages([toRecipe(row)], true))[0]! : null;
+    return row ? this.#withAllImages(row) : null;
   }
 
   async ownerOf(id: string): Promise<string | null> {
@@ -229,12 +229,20 @@ export class RecipeStore {
     if (!steps) q = q.where('ri.kind', '=', 'cover');
     const byRecipe = new Map(recipes.map((r) => [r.id, r]));
     for (const row of await q.execute()) {
-      const recipe = byRecipe.get(row.recipe_id)!;
+      const recipe = byRecipe.get(row.recipe_id);
+      if (!recipe) continue;
       const image = { id: row.id, width: row.width, height: row.height, placeholder: row.placeholder };
       if (row.kind === 'cover') recipe.cover = image;
       else if (row.position < recipe.steps.length) recipe.stepImages[row.position] = image;
     }
     return recipes;
+  }
+
+  /** One recipe with its cover and step photos. */
+  async #withAllImages(row: RecipeRow & { author_name: string }): Promise<Recipe> {
+    const recipe = toRecipe(row);
+    await this.#withImages([recipe], true);
+    return recipe;
   }
 
   async #mustGet(id: string): Promise<Recipe> {
