@@ -7,7 +7,18 @@
  *   node scripts/helm.ts template deploy/helm/eat-or-yeet -f …   (any helm command)
  */
 import { execFileSync } from 'node:child_process';
-import { chmodSync, closeSync, existsSync, fstatSync, mkdirSync, openSync, readFileSync, readSync, renameSync, writeFileSync } from 'node:fs';
+import {
+  chmodSync,
+  closeSync,
+  existsSync,
+  fstatSync,
+  mkdirSync,
+  openSync,
+  readFileSync,
+  readSync,
+  renameSync,
+  writeFileSync,
+} from 'node:fs';
 import path from 'node:path';
 import { inflateRawSync } from 'node:zlib';
 

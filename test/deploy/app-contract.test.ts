@@ -31,7 +31,9 @@ describe('the canary analysis and the queue autoscaler query metrics the app exp
     const text = await metrics.registry.metrics();
     expect(text).toMatch(/^yeet_rpc_duration_seconds_bucket\{le="0.5",method="[^"]+",code="ok"\} 1$/m);
     const template = find(await manifests, 'AnalysisTemplate', 'eoy-eat-or-yeet-rpc-canary');
-    const queried = template.spec.metrics.flatMap((m: any) => [...(m.provider.prometheus.query as string).matchAll(/(yeet_[a-z_]+)\{/g)].map((x) => x[1]));
+    const queried = template.spec.metrics.flatMap((m: any) =>
+      [...(m.provider.prometheus.query as string).matchAll(/(yeet_[a-z_]+)\{/g)].map((x) => x[1]),
+    );
     expect(new Set(queried)).toEqual(new Set(['yeet_rpc_duration_seconds_count', 'yeet_rpc_duration_seconds_bucket']));
   });
 
@@ -41,6 +43,8 @@ describe('the canary analysis and the queue autoscaler query metrics the app exp
     registerQueueMetrics({} as pg.Pool, metrics);
     expect(metrics.registry.getSingleMetric('yeet_job_queue_ready')).toBeDefined();
     const scaled = find(await manifests, 'ScaledObject', 'eoy-eat-or-yeet-worker');
-    expect(scaled.spec.triggers[0].metadata.query).toBe('max(yeet_job_queue_ready{namespace="recipes", app_kubernetes_io_instance="eoy"})');
+    expect(scaled.spec.triggers[0].metadata.query).toBe(
+      'max(yeet_job_queue_ready{namespace="recipes", app_kubernetes_io_instance="eoy"})',
+    );
   });
 });

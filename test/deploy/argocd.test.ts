@@ -21,19 +21,29 @@ describe('Argo CD', () => {
     for (const app of applications) {
       expect(app.spec.project).toBe(project.metadata.name);
       expect(project.spec.sourceRepos).toContain(app.spec.source.repoURL);
-      expect(project.spec.destinations).toContainEqual({ server: app.spec.destination.server, namespace: app.spec.destination.namespace });
+      expect(project.spec.destinations).toContainEqual({
+        server: app.spec.destination.server,
+        namespace: app.spec.destination.namespace,
+      });
     }
   });
 
-  it.each(applications.map((a) => [a.metadata.name, a] as const))('%s renders the chart with the values files it names', async (_, app) => {
-    expect(path.join(root, app.spec.source.path)).toBe(chartDir);
-    const { releaseName, valueFiles } = app.spec.source.helm as { releaseName: string; valueFiles: string[] };
-    const output = await helm([
-      'template', releaseName, chartDir, '--namespace', app.spec.destination.namespace,
-      ...valueFiles.flatMap((f) => ['-f', path.join(chartDir, f)]),
-    ]);
-    const rendered = parseManifests(output);
-    expect(rendered.length).toBeGreaterThan(10);
-    expect(await schemaErrors(rendered)).toEqual([]);
-  });
+  it.each(applications.map((a) => [a.metadata.name, a] as const))(
+    '%s renders the chart with the values files it names',
+    async (_, app) => {
+      expect(path.join(root, app.spec.source.path)).toBe(chartDir);
+      const { releaseName, valueFiles } = app.spec.source.helm as { releaseName: string; valueFiles: string[] };
+      const output = await helm([
+        'template',
+        releaseName,
+        chartDir,
+        '--namespace',
+        app.spec.destination.namespace,
+        ...valueFiles.flatMap((f) => ['-f', path.join(chartDir, f)]),
+      ]);
+      const rendered = parseManifests(output);
+      expect(rendered.length).toBeGreaterThan(10);
+      expect(await schemaErrors(rendered)).toEqual([]);
+    },
+  );
 });

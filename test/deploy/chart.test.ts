@@ -14,10 +14,23 @@ const layers: Record<string, string[]> = {
   'base+production': ['values-production.yaml', installation],
   'base+production+eu': ['values-production.yaml', 'values-production-eu.yaml'],
   local: ['values-local.yaml'],
-  'every option (rollouts, CloudNativePG, monitoring, KEDA, network policies)': ['values-production.yaml', 'values-production-eu.yaml', allFeatures],
+  'every option (rollouts, CloudNativePG, monitoring, KEDA, network policies)': [
+    'values-production.yaml',
+    'values-production-eu.yaml',
+    allFeatures,
+  ],
 };
 const roles = ['web', 'api', 'worker', 'img'];
-const credentials = ['DATABASE_URL', 'PGPASSWORD', 'SESSION_SECRET', 'IMGPROXY_KEY', 'IMGPROXY_SALT', 'OIDC_CLIENT_SECRET', 'AWS_ACCESS_KEY_ID', 'AWS_SECRET_ACCESS_KEY'];
+const credentials = [
+  'DATABASE_URL',
+  'PGPASSWORD',
+  'SESSION_SECRET',
+  'IMGPROXY_KEY',
+  'IMGPROXY_SALT',
+  'OIDC_CLIENT_SECRET',
+  'AWS_ACCESS_KEY_ID',
+  'AWS_SECRET_ACCESS_KEY',
+];
 
 const rendered: Record<string, Manifest[]> = {};
 beforeAll(async () => {
@@ -64,7 +77,10 @@ describe.each(Object.keys(layers))('%s', (name) => {
           capabilities: { drop: ['ALL'] },
           seccompProfile: { type: 'RuntimeDefault' },
         });
-        expect(container.volumeMounts.map((m: { mountPath: string }) => m.mountPath), where).toContain('/tmp');
+        expect(
+          container.volumeMounts.map((m: { mountPath: string }) => m.mountPath),
+          where,
+        ).toContain('/tmp');
         if (manifest.kind === 'Job') continue;
         expect(container.livenessProbe.httpGet.path, where).toBe('/healthz');
         expect(container.readinessProbe.httpGet.path, where).toBe('/readyz');
@@ -76,7 +92,9 @@ describe.each(Object.keys(layers))('%s', (name) => {
   it('gives the resizer its cache on an emptyDir at IMAGE_CACHE_DIR', () => {
     const img = workloads(manifests()).find((w) => w.pod.metadata?.labels?.['app.kubernetes.io/component'] === 'img')!;
     const config = find(manifests(), 'ConfigMap', 'eoy-eat-or-yeet-img').data!;
-    const mount = img.pod.spec.containers[0].volumeMounts.find((m: { mountPath: string }) => m.mountPath === config.IMAGE_CACHE_DIR);
+    const mount = img.pod.spec.containers[0].volumeMounts.find(
+      (m: { mountPath: string }) => m.mountPath === config.IMAGE_CACHE_DIR,
+    );
     expect(img.pod.spec.volumes.find((v: { name: string }) => v.name === mount.name).emptyDir.sizeLimit).toMatch(/^\d+Mi$/);
   });
 
@@ -92,10 +110,17 @@ describe.each(Object.keys(layers))('%s', (name) => {
   it('takes every credential from a Secret reference, never from a value', () => {
     expect(byKind(manifests(), 'Secret')).toEqual([]);
     for (const configMap of byKind(manifests(), 'ConfigMap')) {
-      expect(Object.keys(configMap.data ?? {}).filter((k) => credentials.includes(k)), configMap.metadata.name).toEqual([]);
+      expect(
+        Object.keys(configMap.data ?? {}).filter((k) => credentials.includes(k)),
+        configMap.metadata.name,
+      ).toEqual([]);
     }
     for (const { manifest, pod } of workloads(manifests())) {
-      for (const env of pod.spec.containers.flatMap((c: { env?: unknown[] }) => c.env ?? []) as Array<{ name: string; value?: string; valueFrom?: any }>) {
+      for (const env of pod.spec.containers.flatMap((c: { env?: unknown[] }) => c.env ?? []) as Array<{
+        name: string;
+        value?: string;
+        valueFrom?: any;
+      }>) {
         if (!credentials.includes(env.name)) continue;
         const where = `${manifest.metadata.name} ${env.name}`;
         if (env.name === 'DATABASE_URL' && env.value !== undefined) {
@@ -112,7 +137,9 @@ describe.each(Object.keys(layers))('%s', (name) => {
   it('labels every object, and every pod, the app.kubernetes.io way', () => {
     const required = ['name', 'instance', 'component', 'version', 'part-of', 'managed-by'].map((l) => `app.kubernetes.io/${l}`);
     for (const manifest of manifests()) {
-      expect(Object.keys(manifest.metadata.labels ?? {}), `${manifest.kind}/${manifest.metadata.name}`).toEqual(expect.arrayContaining(required));
+      expect(Object.keys(manifest.metadata.labels ?? {}), `${manifest.kind}/${manifest.metadata.name}`).toEqual(
+        expect.arrayContaining(required),
+      );
     }
     for (const { manifest, pod } of workloads(manifests())) {
       expect(Object.keys(pod.metadata?.labels ?? {}), manifest.metadata.name).toEqual(expect.arrayContaining(required));
@@ -124,7 +151,8 @@ describe.each(Object.keys(layers))('%s', (name) => {
     const matches = (selector: Record<string, string>) =>
       [...podLabels].filter(([, labels]) => Object.entries(selector).every(([k, v]) => labels[k] === v)).map(([n]) => n);
     for (const service of byKind(manifests(), 'Service')) expect(matches(service.spec.selector)).toEqual([service.metadata.name]);
-    for (const pdb of byKind(manifests(), 'PodDisruptionBudget')) expect(matches(pdb.spec.selector.matchLabels)).toEqual([pdb.metadata.name]);
+    for (const pdb of byKind(manifests(), 'PodDisruptionBudget'))
+      expect(matches(pdb.spec.selector.matchLabels)).toEqual([pdb.metadata.name]);
     for (const hpa of byKind(manifests(), 'HorizontalPodAutoscaler')) {
       const target = find(manifests(), hpa.spec.scaleTargetRef.kind, hpa.spec.scaleTargetRef.name);
       expect(target.apiVersion).toBe(hpa.spec.scaleTargetRef.apiVersion);
@@ -137,7 +165,10 @@ describe('routing', () => {
   it('sends each path to the role that serves it in one process', () => {
     const ingress = find(rendered.base!, 'Ingress', 'eoy-eat-or-yeet');
     const routes = Object.fromEntries(
-      ingress.spec.rules[0].http.paths.map((p: { path: string; backend: { service: { name: string } } }) => [p.path, p.backend.service.name]),
+      ingress.spec.rules[0].http.paths.map((p: { path: string; backend: { service: { name: string } } }) => [
+        p.path,
+        p.backend.service.name,
+      ]),
     );
     expect(routes).toEqual({
       '/api': 'eoy-eat-or-yeet-api',
@@ -165,7 +196,9 @@ describe('production', () => {
   it('runs api and web as canaries 10% → 50% → 100%, and api under analysis', () => {
     for (const role of ['api', 'web']) {
       const rollout = find(eu(), 'Rollout', `eoy-eat-or-yeet-${role}`);
-      const weights = rollout.spec.strategy.canary.steps.filter((s: { setWeight?: number }) => s.setWeight).map((s: { setWeight: number }) => s.setWeight);
+      const weights = rollout.spec.strategy.canary.steps
+        .filter((s: { setWeight?: number }) => s.setWeight)
+        .map((s: { setWeight: number }) => s.setWeight);
       expect(weights).toEqual([10, 50, 100]);
       // Back to a recent revision skips the steps: a rollback is not held up by the pauses.
       expect(rollout.spec.rollbackWindow).toEqual({ revisions: 3 });
@@ -173,21 +206,32 @@ describe('production', () => {
     const analysis = find(eu(), 'Rollout', 'eoy-eat-or-yeet-api').spec.strategy.canary.analysis;
     const template = find(eu(), 'AnalysisTemplate', analysis.templates[0].templateName);
     expect(analysis.args).toEqual([{ name: 'canary-hash', valueFrom: { podTemplateHashValue: 'Latest' } }]);
-    expect(template.spec.metrics.map((m: { successCondition: string }) => m.successCondition)).toEqual(['result[0] < 0.01', 'result[0] < 0.5']);
+    expect(template.spec.metrics.map((m: { successCondition: string }) => m.successCondition)).toEqual([
+      'result[0] < 0.01',
+      'result[0] < 0.5',
+    ]);
     // failureLimit 1: the second failed measurement fails the analysis and aborts the rollout.
     expect(template.spec.metrics.map((m: { failureLimit: number }) => m.failureLimit)).toEqual([1, 1]);
     for (const metric of template.spec.metrics) {
       expect(metric.provider.prometheus.query).toContain('rollouts_pod_template_hash="{{args.canary-hash}}"');
     }
-    expect(byKind(eu(), 'Deployment').map((d) => d.metadata.name).sort()).toEqual(['eoy-eat-or-yeet-img', 'eoy-eat-or-yeet-worker']);
+    expect(
+      byKind(eu(), 'Deployment')
+        .map((d) => d.metadata.name)
+        .sort(),
+    ).toEqual(['eoy-eat-or-yeet-img', 'eoy-eat-or-yeet-worker']);
   });
 
   it('copies onto every series the labels the analysis and KEDA select on', () => {
     const monitor = find(eu(), 'PodMonitor', 'eoy-eat-or-yeet');
     const copied = monitor.spec.podTargetLabels.map((l: string) => l.replace(/[^a-zA-Z0-9_]/g, '_'));
     const queries = [
-      ...find(eu(), 'AnalysisTemplate', 'eoy-eat-or-yeet-rpc-canary').spec.metrics.map((m: any) => m.provider.prometheus.query as string),
-      ...find(eu(), 'ScaledObject', 'eoy-eat-or-yeet-worker').spec.triggers.filter((t: any) => t.type === 'prometheus').map((t: any) => t.metadata.query as string),
+      ...find(eu(), 'AnalysisTemplate', 'eoy-eat-or-yeet-rpc-canary').spec.metrics.map(
+        (m: any) => m.provider.prometheus.query as string,
+      ),
+      ...find(eu(), 'ScaledObject', 'eoy-eat-or-yeet-worker')
+        .spec.triggers.filter((t: any) => t.type === 'prometheus')
+        .map((t: any) => t.metadata.query as string),
     ];
     const selected = new Set(queries.flatMap((q) => [...q.matchAll(/([a-z_]+)=~?"/g)].map((m) => m[1]!)));
     for (const label of selected) {
@@ -205,12 +249,18 @@ describe('production', () => {
 
   it('migrates before an upgrade replaces pods, and after install when the release creates the database', () => {
     const external = find(eu(), 'Job', 'eoy-eat-or-yeet-migrate');
-    expect(external.metadata.annotations).toMatchObject({ 'helm.sh/hook': 'pre-install,pre-upgrade', 'argocd.argoproj.io/hook': 'PreSync' });
+    expect(external.metadata.annotations).toMatchObject({
+      'helm.sh/hook': 'pre-install,pre-upgrade',
+      'argocd.argoproj.io/hook': 'PreSync',
+    });
     expect(external.spec.template.spec.containers[0].args).toEqual(['migrate']);
     // A pre-install hook runs before the release's own objects exist.
     expect(external.spec.template.spec.serviceAccountName).toBeUndefined();
     const inRelease = find(all(), 'Job', 'eoy-eat-or-yeet-migrate');
-    expect(inRelease.metadata.annotations).toMatchObject({ 'helm.sh/hook': 'post-install,pre-upgrade', 'argocd.argoproj.io/hook': 'Sync' });
+    expect(inRelease.metadata.annotations).toMatchObject({
+      'helm.sh/hook': 'post-install,pre-upgrade',
+      'argocd.argoproj.io/hook': 'Sync',
+    });
     expect(find(all(), 'Cluster', 'eoy-eat-or-yeet-pg').metadata.annotations!['argocd.argoproj.io/sync-wave']).toBe('-1');
   });
 
@@ -221,8 +271,13 @@ describe('production', () => {
     const pooler = find(all(), 'Pooler', 'eoy-eat-or-yeet-pg-pooler-rw');
     expect(pooler.spec.pgbouncer.poolMode).toBe('session');
     const api = find(all(), 'Rollout', 'eoy-eat-or-yeet-api').spec.template.spec.containers[0].env;
-    expect(api.find((e: { name: string }) => e.name === 'DATABASE_URL').value).toBe('postgresql://app@eoy-eat-or-yeet-pg-pooler-rw:5432/app');
-    expect(api.find((e: { name: string }) => e.name === 'PGPASSWORD').valueFrom.secretKeyRef).toEqual({ name: 'eoy-eat-or-yeet-pg-app', key: 'password' });
+    expect(api.find((e: { name: string }) => e.name === 'DATABASE_URL').value).toBe(
+      'postgresql://app@eoy-eat-or-yeet-pg-pooler-rw:5432/app',
+    );
+    expect(api.find((e: { name: string }) => e.name === 'PGPASSWORD').valueFrom.secretKeyRef).toEqual({
+      name: 'eoy-eat-or-yeet-pg-app',
+      key: 'password',
+    });
   });
 
   it('lets only the ingress controller reach web, api and img, and only the app reach the database', () => {
@@ -235,13 +290,17 @@ describe('production', () => {
       ]);
     }
     const api = policy('eoy-eat-or-yeet-api').ingress.flatMap((r: { from: unknown[] }) => r.from);
-    expect(api).toContainEqual({ podSelector: { matchLabels: expect.objectContaining({ 'app.kubernetes.io/component': 'web' }) } });
+    expect(api).toContainEqual({
+      podSelector: { matchLabels: expect.objectContaining({ 'app.kubernetes.io/component': 'web' }) },
+    });
     expect(policy('eoy-eat-or-yeet-worker').ingress).toHaveLength(1);
     const database = policy('eoy-eat-or-yeet-pg');
     expect(database.podSelector).toEqual({ matchLabels: { 'cnpg.io/cluster': 'eoy-eat-or-yeet-pg' } });
     const postgresPort = database.ingress.find((r: { ports: Array<{ port: number }> }) => r.ports[0]!.port === 5432);
     const appSelector = postgresPort.from[0].podSelector;
-    expect(appSelector.matchExpressions).toEqual([{ key: 'app.kubernetes.io/component', operator: 'In', values: ['api', 'worker', 'migrate'] }]);
+    expect(appSelector.matchExpressions).toEqual([
+      { key: 'app.kubernetes.io/component', operator: 'In', values: ['api', 'worker', 'migrate'] },
+    ]);
     // Every pod that reaches the database is one of those.
     for (const { pod } of workloads(all())) {
       const env: Array<{ name: string }> = pod.spec.containers[0].env ?? [];

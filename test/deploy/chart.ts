@@ -46,7 +46,15 @@ export async function helmError(args: string[]): Promise<string> {
 export const valueArgs = (files: string[]) => files.flatMap((f) => ['-f', f.includes('/') ? f : path.join(chartDir, f)]);
 
 export async function render(files: string[], set: string[] = [], release = 'eoy'): Promise<Manifest[]> {
-  const output = await helm(['template', release, chartDir, '--namespace', 'recipes', ...valueArgs(files), ...set.flatMap((s) => ['--set', s])]);
+  const output = await helm([
+    'template',
+    release,
+    chartDir,
+    '--namespace',
+    'recipes',
+    ...valueArgs(files),
+    ...set.flatMap((s) => ['--set', s]),
+  ]);
   return parseManifests(output);
 }
 
@@ -111,7 +119,8 @@ function closeObjects(schema: any): any {
   }
   if (schema.properties) {
     for (const [key, value] of Object.entries(schema.properties)) schema.properties[key] = closeObjects(value);
-    if (schema.additionalProperties === undefined && !schema['x-kubernetes-preserve-unknown-fields']) schema.additionalProperties = false;
+    if (schema.additionalProperties === undefined && !schema['x-kubernetes-preserve-unknown-fields'])
+      schema.additionalProperties = false;
   }
   return schema;
 }
@@ -124,7 +133,8 @@ export async function schemaErrors(manifests: Manifest[]): Promise<string[]> {
     if (manifest.apiVersion.startsWith('postgresql.cnpg.io/')) {
       const validate = cnpgValidator(manifest.apiVersion, manifest.kind);
       if (!validate) errors.push(`${where}: no CloudNativePG CRD for ${manifest.apiVersion}`);
-      else if (!validate(manifest)) errors.push(...validate.errors!.map((e) => `${where}: ${e.instancePath} ${e.message} ${JSON.stringify(e.params)}`));
+      else if (!validate(manifest))
+        errors.push(...validate.errors!.map((e) => `${where}: ${e.instancePath} ${e.message} ${JSON.stringify(e.params)}`));
       continue;
     }
     const Model = await modelClass(manifest.apiVersion, manifest.kind);

@@ -39,13 +39,33 @@ describe('a missing required reference fails rendering, not the pod', () => {
   it.each([
     ['no Secret for the session secret', base, 'secrets.session: name an existing Secret'],
     ['no Secret for the image keys', [...base, 'secrets.session.name=session'], 'secrets.imgproxy: name an existing Secret'],
-    ['no database', ['publicUrl=https://recipes.example.com', 'secrets.session.name=s', 'secrets.imgproxy.name=i'], 'database.url: name an existing Secret'],
-    ['no password for a database host', [...base, 'secrets.existingSecret=', 'secrets.session.name=s', 'secrets.imgproxy.name=i', 'database.host=pg'], 'database.password'],
+    [
+      'no database',
+      ['publicUrl=https://recipes.example.com', 'secrets.session.name=s', 'secrets.imgproxy.name=i'],
+      'database.url: name an existing Secret',
+    ],
+    [
+      'no password for a database host',
+      [...base, 'secrets.existingSecret=', 'secrets.session.name=s', 'secrets.imgproxy.name=i', 'database.host=pg'],
+      'database.password',
+    ],
     ['no public URL', ['secrets.existingSecret=eoy', 'database.url.name=db'], 'publicUrl: where people reach the platform'],
-    ['S3 without a bucket', ['images.storage=s3', 'publicUrl=https://recipes.example.com', 'secrets.existingSecret=eoy', 'database.url.name=db'], 'settings.S3_BUCKET'],
-    ['backups without a destination', [...base, 'secrets.existingSecret=eoy', 'postgresql.cnpg.enabled=true', 'postgresql.cnpg.backup.enabled=true'], 'postgresql.cnpg.backup.destinationPath'],
+    [
+      'S3 without a bucket',
+      ['images.storage=s3', 'publicUrl=https://recipes.example.com', 'secrets.existingSecret=eoy', 'database.url.name=db'],
+      'settings.S3_BUCKET',
+    ],
+    [
+      'backups without a destination',
+      [...base, 'secrets.existingSecret=eoy', 'postgresql.cnpg.enabled=true', 'postgresql.cnpg.backup.enabled=true'],
+      'postgresql.cnpg.backup.destinationPath',
+    ],
     ['TLS without a certificate', [...base, 'secrets.existingSecret=eoy', 'ingress.tls.enabled=true'], 'ingress.tls.secretName'],
-    ['canaries without the metrics they are judged on', [...base, 'secrets.existingSecret=eoy', 'rollouts.enabled=true'], 'needs monitoring.podMonitor.enabled'],
+    [
+      'canaries without the metrics they are judged on',
+      [...base, 'secrets.existingSecret=eoy', 'rollouts.enabled=true'],
+      'needs monitoring.podMonitor.enabled',
+    ],
   ])('%s', async (_, set, message) => {
     expect(await template([], set)).toContain(message);
   });
@@ -80,7 +100,8 @@ describe("the app's own configuration loader accepts what each role is given", (
       const role = container.args[0] === 'migrate' ? 'all' : container.args[2];
       const config = loadConfig(environment(manifests, container), { ROLE: role });
       expect(config.role, manifest.metadata.name).toBe(role);
-      if (['api', 'worker'].includes(role) || container.args[0] === 'migrate') expect(config.database.url, manifest.metadata.name).toMatch(/^postgresql:/);
+      if (['api', 'worker'].includes(role) || container.args[0] === 'migrate')
+        expect(config.database.url, manifest.metadata.name).toMatch(/^postgresql:/);
       if (role !== 'all') expect(config.host).toBe('0.0.0.0');
     }
   });
@@ -90,9 +111,22 @@ describe('settings', () => {
   const schema = JSON.parse(readFileSync(path.join(chartDir, 'values.schema.json'), 'utf8'));
   const settings = Object.keys(schema.definitions.settings.properties);
   const readme = readFileSync(path.join(root, 'README.md'), 'utf8');
-  const documented = [...readme.matchAll(/^\| `([A-Z0-9_]+)`(?:, `([A-Z0-9_]+)`)? \|/gm)].flatMap((m) => [m[1]!, ...(m[2] ? [m[2]] : [])]);
+  const documented = [...readme.matchAll(/^\| `([A-Z0-9_]+)`(?:, `([A-Z0-9_]+)`)? \|/gm)].flatMap((m) => [
+    m[1]!,
+    ...(m[2] ? [m[2]] : []),
+  ]);
   // Every variable the README documents is a plain setting, set by the chart, a credential, or kept out on purpose.
-  const setByChart = ['PORT', 'HOST', 'ROLE', 'PUBLIC_URL', 'API_URL', 'DATA_DIR', 'IMAGE_STORAGE', 'IMAGE_DIR', 'IMAGE_CACHE_DIR'];
+  const setByChart = [
+    'PORT',
+    'HOST',
+    'ROLE',
+    'PUBLIC_URL',
+    'API_URL',
+    'DATA_DIR',
+    'IMAGE_STORAGE',
+    'IMAGE_DIR',
+    'IMAGE_CACHE_DIR',
+  ];
   const credentials = ['DATABASE_URL', 'SESSION_SECRET', 'OIDC_CLIENT_SECRET', 'IMGPROXY_KEY', 'IMGPROXY_SALT'];
   const notForACluster = {
     EMBEDDED_PG_PORT: 'the embedded PostgreSQL runs with --role all only',
@@ -109,9 +143,17 @@ describe('settings', () => {
   });
 
   it('come out as the app reads them: whole numbers without an exponent, booleans as words', async () => {
-    const manifests = await render([installation], ['settings.IMAGE_MAX_BYTES=15728640', 'settings.S3_FORCE_PATH_STYLE=true', 'api.settings.DATABASE_POOL_MAX=25']);
+    const manifests = await render(
+      [installation],
+      ['settings.IMAGE_MAX_BYTES=15728640', 'settings.S3_FORCE_PATH_STYLE=true', 'api.settings.DATABASE_POOL_MAX=25'],
+    );
     const api = manifests.find((m) => m.kind === 'ConfigMap' && m.metadata.name === 'eoy-eat-or-yeet-api')!.data!;
-    expect(api).toMatchObject({ IMAGE_MAX_BYTES: '15728640', S3_FORCE_PATH_STYLE: 'true', DATABASE_POOL_MAX: '25', TRUST_PROXY: 'true' });
+    expect(api).toMatchObject({
+      IMAGE_MAX_BYTES: '15728640',
+      S3_FORCE_PATH_STYLE: 'true',
+      DATABASE_POOL_MAX: '25',
+      TRUST_PROXY: 'true',
+    });
     const web = manifests.find((m) => m.kind === 'ConfigMap' && m.metadata.name === 'eoy-eat-or-yeet-web')!.data!;
     expect(web.DATABASE_POOL_MAX).toBeUndefined();
   });
