@@ -1,3 +1,4 @@
+import { isUuid } from '@yeet/domain';
 import type { Logger } from '@yeet/platform';
 import type { ImageController } from '../controllers/image.controller.ts';
 import type { RatingController } from '../controllers/rating.controller.ts';
@@ -37,7 +38,7 @@ export interface JobCatalogue {
 function hasId<F extends string>(field: F): (payload: unknown) => asserts payload is Record<F, string> {
   return (payload) => {
     const id = (payload as Record<string, unknown> | null)?.[field];
-    if (typeof id !== 'string' || id === '') throw new Error(`payload has no ${field}: ${JSON.stringify(payload)}`);
+    if (typeof id !== 'string' || !isUuid(id)) throw new Error(`payload has no ${field} (a UUID): ${JSON.stringify(payload)}`);
   };
 }
 
