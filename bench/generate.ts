@@ -5,7 +5,6 @@
  *   node bench/generate.ts [count]      (DATABASE_URL required)
  */
 import {
-  dietaryFlags,
   difficulties,
   mealTypes,
   type DietaryFlag,
@@ -14,7 +13,7 @@ import {
   type RecipeStatus,
 } from '@yeet/domain/values';
 import pg from 'pg';
-import { seededRandom } from '../apps/server/src/demo/random.ts';
+import { pick, seededRandom } from '@yeet/domain/random';
 
 const cuisines: Record<string, { mains: string[]; flavours: string[]; dishes: string[] }> = {
   italian: { mains: ['chicken', 'mushroom', 'tomato', 'spinach', 'sausage', 'aubergine', 'courgette', 'prawn'], flavours: ['basil', 'garlic', 'parmesan', 'lemon', 'oregano', 'chilli'], dishes: ['pasta', 'risotto', 'lasagna', 'pizza', 'gnocchi', 'frittata', 'focaccia'] },
@@ -40,7 +39,6 @@ const adjectives = ['Smoky', 'Crispy', 'Creamy', 'Spicy', 'Quick', 'Slow-Cooked'
 const tagsPool = ['weeknight', 'one-pot', 'comfort-food', 'make-ahead', 'spicy', 'quick', 'family', 'party', 'healthy', 'budget', 'baking', 'grilling', 'soup', 'salad', 'vegetarian-friendly', 'meal-prep', 'date-night', 'kids', 'summer', 'winter', 'brunch', 'festive', 'freezer-friendly', 'high-protein', 'low-carb'];
 const meaty = new Set(['chicken', 'lamb', 'beef', 'pork', 'sausage', 'duck', 'salmon', 'prawn', 'tuna', 'fish', 'octopus', 'squid', 'chorizo', 'goat', 'bacon']);
 
-const pick = <T>(rand: () => number, list: readonly T[]): T => list[Math.floor(rand() * list.length)]!;
 const pickSome = <T>(rand: () => number, list: readonly T[], n: number): T[] => {
   const out = new Set<T>();
   while (out.size < Math.min(n, list.length)) out.add(pick(rand, list));
@@ -68,8 +66,7 @@ export interface GeneratedRecipe {
 
 export function generateRecipe(rand: () => number, i: number): GeneratedRecipe {
   const cuisineNames = Object.keys(cuisines);
-  const cuisine = pick(rand, cuisineNames);
-  const c = cuisines[cuisine]!;
+  const [cuisine, c] = pick(rand, Object.entries(cuisines));
   const main = pick(rand, c.mains);
   const flavour = pick(rand, c.flavours);
   const dish = pick(rand, c.dishes);
@@ -122,7 +119,8 @@ export async function generateRecipes(client: pg.ClientBase, count: number, seed
     `insert into users (issuer, subject, display_name, roles) values ('urn:yeet:bench', 'generator', 'Recipe Generator', '{user,author}')
      on conflict (issuer, subject) do update set display_name = excluded.display_name returning id`,
   );
-  const authorId = author.rows[0]!.id;
+  const authorId = author.rows[0]?.id;
+  if (!authorId) throw new Error('the generated recipes have no author');
   const existing = Number((await client.query(`select count(*) as n from recipes where slug like 'gen-%'`)).rows[0].n);
   const rand = seededRandom(seed);
   for (let i = 0; i < existing; i++) generateRecipe(rand, i); // keep the sequence deterministic

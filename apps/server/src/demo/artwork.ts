@@ -1,5 +1,5 @@
 import sharp from 'sharp';
-import { seedOf, seededRandom } from './random.ts';
+import { itemAt, pick, seedOf, seededRandom } from '@yeet/domain/random';
 
 /**
  * Cover art for the demo recipes, drawn here (no photos from anywhere): a plate on a
@@ -20,13 +20,12 @@ const palettes = [
 export function artworkSvg(title: string, width = 1200, height = 900): string {
   const seed = seedOf(title);
   const rand = seededRandom(seed);
-  const palette = palettes[seed % palettes.length]!;
-  const pick = <T,>(list: readonly T[]) => list[Math.floor(rand() * list.length)]!;
+  const palette = itemAt(palettes, seed);
   const cx = width / 2 + (rand() - 0.5) * 80;
   const cy = height / 2 + (rand() - 0.5) * 60;
   const plate = Math.min(width, height) * (0.36 + rand() * 0.06);
   // the food itself: a bed of overlapping blobs in one colour, then pieces on top
-  const bedColour = palette.food[Math.floor(rand() * 2)]!;
+  const bedColour = itemAt(palette.food, Math.floor(rand() * 2));
   const bed = Array.from({ length: 9 }, () => {
     const a = rand() * Math.PI * 2;
     const d = rand() * plate * 0.25;
@@ -40,7 +39,7 @@ export function artworkSvg(title: string, width = 1200, height = 900): string {
     const x = cx + Math.cos(angle) * distance;
     const y = cy + Math.sin(angle) * distance;
     const size = 22 + rand() * 54;
-    const colour = pick(palette.food.filter((c) => c !== bedColour));
+    const colour = pick(rand, palette.food.filter((c) => c !== bedColour));
     const rotation = Math.round(rand() * 360);
     pieces.push(
       rand() < 0.5

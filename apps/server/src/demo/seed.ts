@@ -1,6 +1,7 @@
 import type { Api } from '@yeet/api';
 import type { Caller, RecipeContentInput, Role } from '@yeet/domain';
 import type { Logger } from '@yeet/platform';
+import { itemAt, seededRandom } from '@yeet/domain/random';
 import { artworkJpeg } from './artwork.ts';
 import recipes from './recipes.json' with { type: 'json' };
 
@@ -37,17 +38,6 @@ interface DemoRecipe extends Omit<RecipeContentInput, 'dietaryFlags' | 'steps' |
   dietary: string[];
 }
 
-/** Deterministic pseudo-random numbers (mulberry32), so every install gets the same demo. */
-function random(seed: number): () => number {
-  let a = seed;
-  return () => {
-    a = (a + 0x6d2b79f5) | 0;
-    let t = Math.imul(a ^ (a >>> 15), 1 | a);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 export async function seedDemo(api: Api, logger: Logger): Promise<{ seeded: boolean; recipes: number }> {
   const { stores } = api.data;
   if (await stores.meta.get(seedMarker)) return { seeded: false, recipes: 0 };
@@ -62,11 +52,12 @@ export async function seedDemo(api: Api, logger: Logger): Promise<{ seeded: bool
   const editor = await user('Editorial Desk', ['user', 'editor']);
   const raterCallers = await Promise.all(raters.map((name) => user(name, ['user'])));
 
-  const rand = random(20261123);
+  // the same ratings on every install
+  const rand = seededRandom(20261123);
   const list = recipes as DemoRecipe[];
   for (const [i, demo] of list.entries()) {
     const { dietary, steps, ...rest } = demo;
-    const author = authorCallers[i % authorCallers.length]!;
+    const author = itemAt(authorCallers, i);
     // The domain validates the names (difficulty, meal types, flags) like any other input.
     const input = { ...rest, steps: steps.map((text) => ({ text })), dietaryFlags: dietary } as RecipeContentInput;
     const recipe = await api.recipes.create(author, input);
@@ -89,7 +80,7 @@ export async function seedDemo(api: Api, logger: Logger): Promise<{ seeded: bool
     const count = Math.floor(rand() * 9);
     const start = Math.floor(rand() * raterCallers.length);
     for (let r = 0; r < count; r++) {
-      const rater = raterCallers[(start + r) % raterCallers.length]!;
+      const rater = itemAt(raterCallers, start + r);
       const stars = rand() < 0.75 ? 4 + Math.round(rand()) : 2 + Math.floor(rand() * 2);
       const review = reviews[Math.floor(rand() * reviews.length)] ?? '';
       await api.ratings.rate(rater, recipe.id, { stars, review });

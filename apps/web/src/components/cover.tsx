@@ -1,4 +1,5 @@
 import type { Image } from '@yeet/contract';
+import { itemAt, seedOf } from '@yeet/domain/random';
 
 /**
  * Stand-in artwork until a recipe has a cover photo: a warm gradient picked from the slug
@@ -15,14 +16,8 @@ const palettes = [
   ['#2563eb', '#bfdbfe'],
 ] as const;
 
-function hash(text: string): number {
-  let h = 2166136261;
-  for (let i = 0; i < text.length; i++) h = Math.imul(h ^ text.charCodeAt(i), 16777619);
-  return h >>> 0;
-}
-
 export function CoverPlaceholder({ slug, title, className = '' }: { slug: string; title: string; className?: string }) {
-  const [from, to] = palettes[hash(slug) % palettes.length]!;
+  const [from, to] = itemAt(palettes, seedOf(slug));
   return (
     <div
       className={`cover ${className}`}
