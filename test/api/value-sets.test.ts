@@ -28,7 +28,7 @@ function allowed(table: string, column: string): string[] {
   const mentions = new RegExp(`\\b${column}\\b`);
   const values = checks
     .filter((c) => c.table === table && mentions.test(c.definition))
-    .flatMap((c) => [...c.definition.matchAll(/'([^']*)'::text/g)].map((m) => m[1]!));
+    .flatMap((c) => [...c.definition.matchAll(/'([^']*)'::text/g)].map(([, value = '']) => value));
   return [...new Set(values)].sort();
 }
 

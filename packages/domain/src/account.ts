@@ -1,4 +1,4 @@
-import { invalidArgument, type FieldViolation } from './errors.ts';
+import { DomainError, invalidArgument, type FieldViolation } from './errors.ts';
 import { parseDisplayName } from './user.ts';
 
 /**
@@ -37,7 +37,8 @@ export function parseSignUp(input: SignUp): SignUp {
   try {
     displayName = parseDisplayName(input.displayName);
   } catch (e) {
-    violations.push({ field: 'displayName', description: (e as { violations: FieldViolation[] }).violations[0]!.description });
+    if (!(e instanceof DomainError)) throw e;
+    violations.push(...e.violations);
   }
   const problem = passwordProblem(input.password, email);
   if (problem) violations.push({ field: 'password', description: problem });

@@ -108,8 +108,9 @@ export function parseQuantity(text: string): number | undefined {
   const t = text.trim();
   const mixed = /^(\d+)\s+(\d+)\/(\d+)$/.exec(t);
   if (mixed) return Number(mixed[1]) + Number(mixed[2]) / Number(mixed[3]);
-  const withGlyph = glyphQuantity.exec(t);
-  if (withGlyph) return Number(withGlyph[1] || 0) + glyphValues.get(withGlyph[2]!)!;
+  const [, whole = '', glyph = ''] = glyphQuantity.exec(t) ?? [];
+  const part = glyphValues.get(glyph);
+  if (part !== undefined) return Number(whole) + part;
   const fraction = /^(\d+)\/(\d+)$/.exec(t);
   if (fraction) return Number(fraction[1]) / Number(fraction[2]);
   const n = Number(t.replace(',', '.'));
@@ -118,11 +119,11 @@ export function parseQuantity(text: string): number | undefined {
 
 /** "200 g plain flour, sifted" → 200, "g", "plain flour", "sifted". A unit is only read after an amount. */
 export function parseIngredientLine(line: string): IngredientLine {
-  const [main = '', ...rest] = line.split(',');
-  const note = rest.join(',').trim();
-  const match = leadingQuantity.exec(main)!;
-  const quantity = match[1] ? parseQuantity(match[1]) : undefined;
-  let remainder = match[2]!.trim();
+  const [main = '', ...notes] = line.split(',');
+  const note = notes.join(',').trim();
+  const [, amount, words = ''] = leadingQuantity.exec(main) ?? [];
+  const quantity = amount ? parseQuantity(amount) : undefined;
+  let remainder = words.trim();
   let unit = '';
   const firstWord = remainder.split(/\s+/)[0]?.toLowerCase().replace(/\.$/, '') ?? '';
   if (quantity !== undefined && isUnit(firstWord) && remainder.includes(' ')) {

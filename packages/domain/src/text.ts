@@ -37,5 +37,9 @@ export function slugify(title: string): string {
 
 /** NUL and other control characters (tabs and newlines are fine) have no place in text people read. */
 export function hasControlCharacters(text: string): boolean {
-  return /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F]/.test(text);
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if ((c < 0x20 && c !== 0x09 && c !== 0x0a && c !== 0x0d) || c === 0x7f) return true;
+  }
+  return false;
 }
