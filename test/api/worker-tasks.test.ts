@@ -211,4 +211,16 @@ describe('a job', () => {
       /yeet_job_duration_seconds_count\{task="search.index",outcome="error"\} 1/,
     );
   });
+
+  it('with an id that is not a UUID fails on entry, not in SQL', async () => {
+    await start();
+    const id = await addJob('images.process', { imageId: 'IMG_0042.jpg' });
+    const failed = await eventually(
+      async () =>
+        (await pool.query(`select 1 from graphile_worker.jobs where id = $1 and last_error is not null`, [id])).rowCount === 1,
+    );
+    expect(failed).toBe(true);
+    const job = await pool.query(`select last_error from graphile_worker.jobs where id = $1`, [id]);
+    expect(job.rows[0].last_error).toBe('payload has no imageId (a UUID): {"imageId":"IMG_0042.jpg"}');
+  });
 });
