@@ -51,6 +51,10 @@ export class UserController {
       const profile = await identity.profile();
       user = await this.#data.transaction(async (s) => {
         await s.users.lockRoleDecisions();
+        // A concurrent first request of the same person may have created them while this
+        // one waited for the lock: deciding roles again would demote the first admin.
+        const created = await s.users.findByIdentity(identity.issuer, identity.subject);
+        if (created) return created;
         const roles = identity.roles
           ? normalizeRoles(identity.roles)
           : [...((await s.users.hasPeople()) ? defaultRoles : firstPersonRoles)];
