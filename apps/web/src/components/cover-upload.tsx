@@ -104,7 +104,7 @@ export function CoverUpload({ recipe }: { recipe: Recipe }) {
             <div className="field-error" role="alert">
               <p>{state.message}</p>
               {state.file ? (
-                <button type="button" className="button button--small" onClick={() => void upload(state.file!)}>
+                <button type="button" className="button button--small" onClick={() => state.file && void upload(state.file)}>
                   Try again
                 </button>
               ) : null}

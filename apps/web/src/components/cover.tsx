@@ -54,7 +54,7 @@ export function RecipeImage({
   return (
     <img
       className={`photo ${className}`}
-      src={image.variants[Math.min(2, image.variants.length - 1)]!.url}
+      src={(image.variants[Math.min(2, image.variants.length - 1)] ?? smallest).url}
       srcSet={image.variants.map((v) => `${v.url} ${v.width}w`).join(', ')}
       sizes={sizes}
       width={smallest.width}

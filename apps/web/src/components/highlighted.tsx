@@ -4,9 +4,12 @@ import type { HighlightedText } from '@yeet/contract';
 export function Highlighted({ text, fallback }: { text: HighlightedText | undefined; fallback: string }) {
   const fragments = text?.fragments ?? [];
   if (fragments.length === 0) return <>{fallback}</>;
-  return (
-    <>
-      {fragments.map((f, i) => (f.matched ? <mark key={i}>{f.text}</mark> : <span key={i}>{f.text}</span>))}
-    </>
-  );
+  // each fragment is known by where it starts in the text
+  let start = 0;
+  const parts = fragments.map((f) => {
+    const key = start;
+    start += f.text.length;
+    return f.matched ? <mark key={key}>{f.text}</mark> : <span key={key}>{f.text}</span>;
+  });
+  return <>{parts}</>;
 }

@@ -1,5 +1,5 @@
 import { maxReasonLength, transitions } from '@yeet/domain/lifecycle';
-import { useId, useState } from 'react';
+import { useEffect, useId, useRef, useState } from 'react';
 
 /** The lifecycle actions whose request carries the editor's reason. */
 export type ReasonedAction = 'reject' | 'unpublish' | 'archive';
@@ -12,7 +12,7 @@ const copy: Record<ReasonedAction, { question: string; button: string }> = {
 
 /**
  * Asks for the reason that goes with an editor's action (required where the lifecycle
- * requires one), and shows the API's answer about it.
+ * requires one), and shows the API's answer about it. The question takes focus when it opens.
  */
 export function ReasonForm(props: {
   action: ReasonedAction;
@@ -23,6 +23,8 @@ export function ReasonForm(props: {
 }) {
   const id = useId();
   const [reason, setReason] = useState('');
+  const field = useRef<HTMLTextAreaElement>(null);
+  useEffect(() => field.current?.focus(), []);
   const required = transitions[props.action].reason === 'required';
   const { error } = props;
   return (
@@ -43,11 +45,11 @@ export function ReasonForm(props: {
         </label>
         <textarea
           id={`${id}-reason`}
+          ref={field}
           rows={3}
           maxLength={maxReasonLength}
           value={reason}
           required={required}
-          autoFocus
           onChange={(e) => setReason(e.target.value)}
           aria-invalid={Boolean(error)}
           aria-describedby={`${id}-reason-hint${error ? ` ${id}-reason-error` : ''}`}

@@ -28,6 +28,15 @@ const namesOf = <D extends string>(values: readonly number[], map: ValueMap<D, n
   values.map(map.toDomain).filter((d): d is D => d !== undefined);
 const list = (text: string) => text.split(',').map((t) => t.trim()).filter(Boolean);
 
+/** The API's message about a field, under it (the field points here with aria-describedby). */
+function FieldError({ id, message }: { id: string; message: string | undefined }) {
+  return message ? (
+    <p className="field-error" id={id}>
+      {message}
+    </p>
+  ) : null;
+}
+
 /**
  * The recipe editor. Ingredients and steps are written as text, one per line; errors from
  * the API appear next to the field they concern, and in a summary that takes focus.
@@ -83,12 +92,6 @@ export function RecipeForm(props: {
 
   const described = (name: string, error?: string, hint?: boolean) =>
     [hint ? `${id}-${name}-hint` : '', error ? `${id}-${name}-error` : ''].filter(Boolean).join(' ') || undefined;
-  const Error = ({ name, message }: { name: string; message?: string }) =>
-    message ? (
-      <p className="field-error" id={`${id}-${name}-error`}>
-        {message}
-      </p>
-    ) : null;
 
   const titleError = fieldError('title');
   const summaryError = fieldError('summary');
@@ -112,13 +115,13 @@ export function RecipeForm(props: {
       <div className="field">
         <label htmlFor={`${id}-title`}>Title</label>
         <input id={`${id}-title`} name="title" defaultValue={r?.title} required maxLength={120} aria-invalid={Boolean(titleError)} aria-describedby={described('title', titleError)} />
-        <Error name="title" message={titleError} />
+        <FieldError id={`${id}-title-error`} message={titleError} />
       </div>
 
       <div className="field">
         <label htmlFor={`${id}-summary`}>Summary</label>
         <textarea id={`${id}-summary`} name="summary" defaultValue={r?.summary} rows={2} maxLength={500} aria-invalid={Boolean(summaryError)} aria-describedby={described('summary', summaryError)} />
-        <Error name="summary" message={summaryError} />
+        <FieldError id={`${id}-summary-error`} message={summaryError} />
       </div>
 
       <div className="field">
@@ -129,7 +132,7 @@ export function RecipeForm(props: {
           </span>
         </label>
         <textarea id={`${id}-ingredients`} name="ingredients" rows={8} defaultValue={r ? formatIngredients(r.ingredientSections) : ''} aria-invalid={Boolean(ingredientsError)} aria-describedby={described('ingredients', ingredientsError, true)} />
-        <Error name="ingredients" message={ingredientsError} />
+        <FieldError id={`${id}-ingredients-error`} message={ingredientsError} />
       </div>
 
       <div className="field">
@@ -140,14 +143,14 @@ export function RecipeForm(props: {
           </span>
         </label>
         <textarea id={`${id}-steps`} name="steps" rows={8} defaultValue={r?.steps.map((s) => s.text).join('\n')} aria-invalid={Boolean(stepsError)} aria-describedby={described('steps', stepsError, true)} />
-        <Error name="steps" message={stepsError} />
+        <FieldError id={`${id}-steps-error`} message={stepsError} />
       </div>
 
       <div className="field-row">
         <div className="field">
           <label htmlFor={`${id}-servings`}>Servings</label>
           <input id={`${id}-servings`} name="servings" type="number" inputMode="numeric" min={minServings} max={maxServings} defaultValue={r?.servings ?? 4} aria-invalid={Boolean(servingsError)} aria-describedby={described('servings', servingsError)} />
-          <Error name="servings" message={servingsError} />
+          <FieldError id={`${id}-servings-error`} message={servingsError} />
         </div>
         <div className="field">
           <label htmlFor={`${id}-prep`}>Prep (min)</label>
@@ -164,7 +167,7 @@ export function RecipeForm(props: {
           <input id={`${id}-total`} name="totalMinutes" type="number" inputMode="numeric" min={0} defaultValue={r?.totalMinutes || ''} aria-invalid={Boolean(timeError)} aria-describedby={described('time', timeError)} />
         </div>
       </div>
-      <Error name="time" message={timeError} />
+      <FieldError id={`${id}-time-error`} message={timeError} />
 
       <div className="field">
         <label htmlFor={`${id}-difficulty`}>Difficulty</label>
@@ -176,7 +179,7 @@ export function RecipeForm(props: {
             </option>
           ))}
         </select>
-        <Error name="difficulty" message={difficultyError} />
+        <FieldError id={`${id}-difficulty-error`} message={difficultyError} />
       </div>
 
       <fieldset className="field" aria-describedby={described('meals', mealError)}>
@@ -188,7 +191,7 @@ export function RecipeForm(props: {
             </label>
           ))}
         </div>
-        <Error name="meals" message={mealError} />
+        <FieldError id={`${id}-meals-error`} message={mealError} />
       </fieldset>
 
       <fieldset className="field">

@@ -16,7 +16,6 @@ export function SearchBox({
   hidden = {},
   onType,
   label = 'Search recipes',
-  autoFocus = false,
 }: {
   initial?: string;
   /** Current filters, kept when the query changes. */
@@ -24,7 +23,6 @@ export function SearchBox({
   /** Called (debounced) as the text changes, e.g. to update results in place. */
   onType?: (q: string) => void;
   label?: string;
-  autoFocus?: boolean;
 }) {
   const id = useId();
   const transport = useTransport();
@@ -76,9 +74,9 @@ export function SearchBox({
     } else if (e.key === 'ArrowUp' && options.length) {
       e.preventDefault();
       setActive((a) => (a <= 0 ? options.length - 1 : a - 1));
-    } else if (e.key === 'Enter' && open && active >= 0) {
+    } else if (e.key === 'Enter' && open && options[active]) {
       e.preventDefault();
-      choose(options[active]!);
+      choose(options[active]);
     } else if (e.key === 'Escape') {
       setOpen(false);
       setActive(-1);
@@ -88,8 +86,8 @@ export function SearchBox({
   const listId = `${id}-suggestions`;
   const expanded = open && options.length > 0;
   return (
+    <search>
     <form
-      role="search"
       method="get"
       action="/search"
       className="search-box"
@@ -110,7 +108,6 @@ export function SearchBox({
           value={text}
           placeholder="Search: lasagna, chicken curry, quick vegan…"
           autoComplete="off"
-          autoFocus={autoFocus}
           role="combobox"
           aria-expanded={expanded}
           aria-controls={listId}
@@ -124,12 +121,14 @@ export function SearchBox({
           onBlur={() => setTimeout(() => setOpen(false), 150)}
           onFocus={() => options.length && setOpen(true)}
         />
-        <ul id={listId} role="listbox" aria-label="Suggestions" className="search-box__list" hidden={!expanded}>
+        <div id={listId} role="listbox" aria-label="Suggestions" className="search-box__list" hidden={!expanded}>
           {options.map((option, i) => (
-            <li
+            <div
               key={option.kind === 'recipe' ? `r-${option.slug}` : `t-${option.tag}`}
               id={`${listId}-${i}`}
               role="option"
+              // the input keeps focus and points at the option (aria-activedescendant)
+              tabIndex={-1}
               aria-selected={i === active}
               className="search-box__option"
               onMouseDown={(e) => {
@@ -144,14 +143,15 @@ export function SearchBox({
                   Tag: <strong>#{option.tag}</strong> <span className="muted">({option.count})</span>
                 </span>
               )}
-            </li>
+            </div>
           ))}
-        </ul>
+        </div>
         {Object.entries(hidden).flatMap(([name, values]) => values.map((v) => <input key={`${name}-${v}`} type="hidden" name={name} value={v} />))}
         <button type="submit" className="button search-box__submit">
           Search
         </button>
       </div>
     </form>
+    </search>
   );
 }

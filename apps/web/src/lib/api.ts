@@ -1,11 +1,10 @@
 import { Code, ConnectError, createClient, type Interceptor, type Transport } from '@connectrpc/connect';
-import type { DescMessage, MessageShape } from '@bufbuild/protobuf';
-import { addStaticKeyToTransport, createQueryOptions, type QueryOptions } from '@connectrpc/connect-query';
+import { addStaticKeyToTransport, createQueryOptions } from '@connectrpc/connect-query';
 import { createConnectTransport } from '@connectrpc/connect-web';
 import { queryOptions } from '@tanstack/react-query';
 import { notFound } from '@tanstack/react-router';
 import { createIsomorphicFn, getGlobalStartContext } from '@tanstack/react-start';
-import { RecipeService, RecipeSort, RecipeStatus, UserService, type User } from '@yeet/contract';
+import { RecipeService, RecipeSort, RecipeStatus, UserService, type Recipe, type RecipeEvent, type User } from '@yeet/contract';
 
 /**
  * The API over Connect. On the server the base URL and the caller's access token come from
@@ -61,32 +60,27 @@ const refreshOnce: Interceptor = (next) => async (req) => {
   }
 };
 
-/**
- * A query whose function throws TanStack's notFound() when the API answers NotFound (or the
- * answer holds nothing): the router shows the page's "not found" component, with a 404.
- */
-function orNotFound<O extends DescMessage>(options: QueryOptions<O>, found: (answer: MessageShape<O>) => boolean = () => true): QueryOptions<O> {
-  return {
-    ...options,
-    queryFn: async (context) => {
-      let answer: MessageShape<O>;
-      try {
-        answer = await options.queryFn(context);
-      } catch (error) {
-        if (error instanceof ConnectError && error.code === Code.NotFound) throw notFound();
-        throw error;
-      }
-      if (!found(answer)) throw notFound();
-      return answer;
-    },
-  };
+/** The API's NotFound as TanStack's notFound(): the router shows the page's not-found component, with a 404. */
+async function orNotFound<T>(call: Promise<T>): Promise<T> {
+  try {
+    return await call;
+  } catch (error) {
+    if (error instanceof ConnectError && error.code === Code.NotFound) throw notFound();
+    throw error;
+  }
 }
 
+/** A recipe by its slug; one that does not exist (or is not the caller's to see) throws notFound(). */
 export const recipeBySlug = (transport: Transport, slug: string) =>
-  orNotFound(
-    createQueryOptions(RecipeService.method.getRecipe, { key: { case: 'slug', value: slug } }, { transport }),
-    (answer) => answer.recipe !== undefined,
-  );
+  queryOptions({
+    queryKey: ['recipe', slug],
+    queryFn: async ({ signal }): Promise<Recipe> => {
+      const client = createClient(RecipeService, transport);
+      const { recipe } = await orNotFound(client.getRecipe({ key: { case: 'slug', value: slug } }, { signal }));
+      if (!recipe) throw notFound();
+      return recipe;
+    },
+  });
 
 export const publishedRecipes = (transport: Transport, sort: RecipeSort, pageSize: number) =>
   createQueryOptions(
@@ -109,8 +103,13 @@ export const reviewQueue = (transport: Transport) =>
     { transport },
   );
 
+/** A recipe's events, oldest first; throws notFound() like the recipe. */
 export const recipeHistory = (transport: Transport, id: string) =>
-  orNotFound(createQueryOptions(RecipeService.method.getRecipeHistory, { id }, { transport }));
+  queryOptions({
+    queryKey: ['recipe-history', id],
+    queryFn: async ({ signal }): Promise<RecipeEvent[]> =>
+      (await orNotFound(createClient(RecipeService, transport).getRecipeHistory({ id }, { signal }))).events,
+  });
 
 export const recipeRatings = (transport: Transport, recipeId: string) =>
   createQueryOptions(RecipeService.method.listRatings, { recipeId, pageSize: 20 }, { transport });

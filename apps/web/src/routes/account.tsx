@@ -22,13 +22,15 @@ export const Route = createFileRoute('/account')({
 
 function Account() {
   const { transport } = Route.useRouteContext();
-  const me = useSuspenseQuery(meQuery(transport)).data!;
+  const me = useSuspenseQuery(meQuery(transport)).data;
   const queryClient = useQueryClient();
   const id = useId();
   const save = useMutation({
     mutationFn: (displayName: string) => createClient(UserService, transport).updateProfile({ displayName }),
     onSuccess: () => queryClient.invalidateQueries({ queryKey: ['me'] }),
   });
+  // signed out in another tab since the page was opened
+  if (!me) return null;
   const error = save.error ? describeError(save.error) : null;
   return (
     <section className="narrow" aria-labelledby="account-title">

@@ -27,7 +27,7 @@ function NewRecipe() {
     onSuccess: async ({ recipe }) => {
       await queryClient.invalidateQueries();
       // on to the photo and a last look before submitting
-      await navigate({ to: '/r/$slug/edit', params: { slug: recipe!.slug }, search: { created: 1 } });
+      if (recipe) await navigate({ to: '/r/$slug/edit', params: { slug: recipe.slug }, search: { created: 1 } });
     },
   });
   return (

@@ -21,7 +21,7 @@ export const Route = createFileRoute('/r/$slug')({
     return n ? { servings: n } : {};
   },
   loader: async ({ context: { queryClient, transport }, params: { slug } }) => {
-    const recipe = (await queryClient.ensureQueryData(recipeBySlug(transport, slug))).recipe!;
+    const recipe = await queryClient.ensureQueryData(recipeBySlug(transport, slug));
     await queryClient.ensureQueryData(recipeRatings(transport, recipe.id));
     const origin = publicOrigin();
     return {
@@ -76,7 +76,7 @@ function RecipePage() {
   const { transport } = Route.useRouteContext();
   const here = useRouterState({ select: (s) => s.location.href });
   const me = useQuery({ ...meQuery(transport), retry: false }).data;
-  const recipe = useSuspenseQuery(recipeBySlug(transport, slug)).data.recipe!;
+  const recipe = useSuspenseQuery(recipeBySlug(transport, slug)).data;
   const servings = search.servings ?? recipe.servings;
   const factor = servings / recipe.servings;
   return (
@@ -124,12 +124,14 @@ function RecipePage() {
             </p>
           ) : null}
           {recipe.ingredientSections.map((section, i) => (
+            // biome-ignore lint/suspicious/noArrayIndexKey: sections have no id; the page shows them in their order and never reorders them
             <div key={i} className="ingredients__section">
               {section.name ? <h3>{section.name}</h3> : null}
               <ul>
                 {section.ingredients.map((ing, j) => {
                   const amount = scaledQuantity(ing.quantity, factor);
                   return (
+                    // biome-ignore lint/suspicious/noArrayIndexKey: as the sections: an ingredient is its line
                     <li key={j}>
                       {amount !== null ? <strong className="ingredients__amount">{amount}</strong> : null}
                       {ing.unit ? ` ${unitFor(ing.unit, ing.quantity, factor)}` : ''} {ing.item}
@@ -146,6 +148,7 @@ function RecipePage() {
           <h2 id="method-title">Method</h2>
           <ol className="steps">
             {recipe.steps.map((step, i) => (
+              // biome-ignore lint/suspicious/noArrayIndexKey: a step is its number
               <li key={i}>
                 <StepText text={step.text} />
                 {step.image ? <RecipeImage image={step.image} alt={`Step ${i + 1}`} sizes="(min-width: 48rem) 30rem, 90vw" className="step__photo" /> : null}
@@ -162,9 +165,24 @@ function RecipePage() {
 
 function Facts({ recipe }: { recipe: Recipe }) {
   const facts: Array<[string, React.ReactNode]> = [
-    ['Prep', <time dateTime={isoDuration(recipe.prepMinutes)}>{formatMinutes(recipe.prepMinutes)}</time>],
-    ['Cook', <time dateTime={isoDuration(recipe.cookMinutes)}>{formatMinutes(recipe.cookMinutes)}</time>],
-    ['Total', <time dateTime={isoDuration(recipe.totalMinutes)}>{formatMinutes(recipe.totalMinutes)}</time>],
+    [
+      'Prep',
+      <time key="prep" dateTime={isoDuration(recipe.prepMinutes)}>
+        {formatMinutes(recipe.prepMinutes)}
+      </time>,
+    ],
+    [
+      'Cook',
+      <time key="cook" dateTime={isoDuration(recipe.cookMinutes)}>
+        {formatMinutes(recipe.cookMinutes)}
+      </time>,
+    ],
+    [
+      'Total',
+      <time key="total" dateTime={isoDuration(recipe.totalMinutes)}>
+        {formatMinutes(recipe.totalMinutes)}
+      </time>,
+    ],
     ['Serves', recipe.servings],
     ['Difficulty', difficultyLabel(recipe.difficulty) || '—'],
   ];
@@ -198,14 +216,14 @@ function Facts({ recipe }: { recipe: Recipe }) {
 
 /** Steps allow **bold** and _italic_; everything else is plain text (no HTML from users). */
 function StepText({ text }: { text: string }) {
-  const parts = text.split(/(\*\*[^*]+\*\*|_[^_]+_)/g);
-  return (
-    <p>
-      {parts.map((part, i) => {
-        if (part.startsWith('**') && part.endsWith('**') && part.length > 4) return <strong key={i}>{part.slice(2, -2)}</strong>;
-        if (part.startsWith('_') && part.endsWith('_') && part.length > 2) return <em key={i}>{part.slice(1, -1)}</em>;
-        return part;
-      })}
-    </p>
-  );
+  // each part is known by where it starts in the text
+  let start = 0;
+  const parts = text.split(/(\*\*[^*]+\*\*|_[^_]+_)/g).map((part) => {
+    const key = start;
+    start += part.length;
+    if (part.startsWith('**') && part.endsWith('**') && part.length > 4) return <strong key={key}>{part.slice(2, -2)}</strong>;
+    if (part.startsWith('_') && part.endsWith('_') && part.length > 2) return <em key={key}>{part.slice(1, -1)}</em>;
+    return part;
+  });
+  return <p>{parts}</p>;
 }

@@ -32,7 +32,7 @@ function EditRecipe() {
   const { transport, me } = Route.useRouteContext();
   const navigate = useNavigate();
   const queryClient = useQueryClient();
-  const recipe = useSuspenseQuery(recipeBySlug(transport, slug)).data.recipe!;
+  const recipe = useSuspenseQuery(recipeBySlug(transport, slug)).data;
   const save = useMutation({
     mutationFn: (input: RecipeInputInit) =>
       createClient(RecipeService, transport).updateRecipe({ id: recipe.id, recipe: input, expectedVersion: recipe.version }),

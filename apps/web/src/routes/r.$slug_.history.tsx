@@ -16,8 +16,8 @@ const eventLabels: Partial<Record<string, string>> = recipeEventLabels;
 export const Route = createFileRoute('/r/$slug_/history')({
   beforeLoad: ({ context, location }) => requireUser(context, location),
   loader: async ({ context: { queryClient, transport }, params: { slug } }) => {
-    const { recipe } = await queryClient.ensureQueryData(recipeBySlug(transport, slug));
-    await queryClient.ensureQueryData(recipeHistory(transport, recipe!.id));
+    const recipe = await queryClient.ensureQueryData(recipeBySlug(transport, slug));
+    await queryClient.ensureQueryData(recipeHistory(transport, recipe.id));
   },
   onError: onLoadError,
   errorComponent: ErrorPage,
@@ -29,8 +29,8 @@ export const Route = createFileRoute('/r/$slug_/history')({
 function History() {
   const { slug } = Route.useParams();
   const { transport } = Route.useRouteContext();
-  const recipe = useSuspenseQuery(recipeBySlug(transport, slug)).data.recipe!;
-  const { events } = useSuspenseQuery(recipeHistory(transport, recipe.id)).data;
+  const recipe = useSuspenseQuery(recipeBySlug(transport, slug)).data;
+  const events = useSuspenseQuery(recipeHistory(transport, recipe.id)).data;
   return (
     <section className="narrow" aria-labelledby="history-title">
       <p className="crumbs">

@@ -232,7 +232,8 @@ function FacetGroup({ facet, state }: { facet: Facet; state: SearchState }) {
 }
 
 function Hit({ hit }: { hit: SearchHit }) {
-  const r = hit.recipe!;
+  const r = hit.recipe;
+  if (!r) return null;
   return (
     <li>
       <article className="hit">
