@@ -10,8 +10,8 @@ export interface DatabaseHandle {
 
 /**
  * A pooled connection. The pool's error handler keeps a dropped idle connection (database
- * restart, failover, Ctrl-C of the embedded server) from crashing the process; the next
- * query gets a fresh connection or a clear error.
+ * restart, failover) from crashing the process; the next query gets a fresh connection or
+ * a clear error. `close()` resolves once every connection is closed.
  */
 export function connectDatabase(
   url: string,
@@ -25,17 +25,25 @@ export function connectDatabase(
     idleTimeoutMillis: 30_000,
   });
   pool.on('error', (err) => options.onPoolError?.(err));
-  // A connection that fails while checked out emits on the client itself.
-  pool.on('connect', (client) => client.on('error', (err) => options.onPoolError?.(err)));
+  const open = new Set<pg.PoolClient>();
+  pool.on('connect', (client) => {
+    open.add(client);
+    client.once('end', () => open.delete(client));
+    // A connection that fails while checked out emits on the client itself.
+    client.on('error', (err) => options.onPoolError?.(err));
+  });
   const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
-  let closed = false;
+  let closing: Promise<void> | null = null;
   return {
     db,
     pool,
-    async close() {
-      if (closed) return;
-      closed = true;
-      await db.destroy();
-    },
+    close: () =>
+      (closing ??= (async () => {
+        // The pool's end() resolves once it has asked every connection to close, not once they
+        // have: wait for them, so that a server stopped next does not cut one short mid-goodbye.
+        const ended = [...open].map((client) => new Promise((resolve) => client.once('end', resolve)));
+        await pool.end();
+        await Promise.all(ended);
+      })()),
   };
 }
