@@ -1,5 +1,5 @@
 import { execFile, spawn, type ChildProcess } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { createServer, type AddressInfo, type Socket } from 'node:net';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -23,13 +23,23 @@ interface Running {
   output: () => string;
 }
 
+/** For tests that start a process: startProcess waits up to 60 s (a first start creates a cluster and seeds the demo). */
+const startingTimeout = 90_000;
+
+/** Every platform process still running, stopped after the tests even if a test gave up on one. */
+const started = new Set<ChildProcess>();
+
 async function startProcess(env: Record<string, string>, args: string[] = []): Promise<Running> {
   const port = await freePort();
   const child = spawn(process.execPath, [main, 'start', ...args], {
     cwd: root,
     env: { ...process.env, DATABASE_URL: '', PORT: String(port), LOG_LEVEL: 'info', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
+    // its own process group, as a command started from a terminal has
+    detached: true,
   });
+  started.add(child);
+  child.once('exit', () => started.delete(child));
   let output = '';
   child.stdout!.on('data', (d) => (output += d));
   child.stderr!.on('data', (d) => (output += d));
@@ -43,11 +53,49 @@ async function startProcess(env: Record<string, string>, args: string[] = []): P
   return { child, url, output: () => output };
 }
 
-/** Ctrl-C, as a person would stop it; resolves with the exit code. */
-async function interrupt(p: Running): Promise<number | null> {
+/**
+ * Stops the process as people and orchestrators do: Ctrl-C in a terminal sends SIGINT to the
+ * whole foreground process group (which the platform leads here); Kubernetes and `kill`
+ * send SIGTERM to the process. Resolves with the exit code.
+ */
+async function interrupt(p: Running, how: 'ctrl-c' | 'sigterm' = 'ctrl-c'): Promise<number | null> {
   const exited = new Promise<number | null>((resolve) => p.child.once('exit', (code) => resolve(code)));
-  p.child.kill('SIGINT');
+  if (how === 'ctrl-c') process.kill(-p.child.pid!, 'SIGINT');
+  else p.child.kill('SIGTERM');
   return exited;
+}
+
+/** The embedded PostgreSQL's process, from the lock file it keeps while it runs. */
+const postmasterPid = () => Number.parseInt(readFileSync(path.join(dataDir, 'pg', 'postmaster.pid'), 'utf8').split('\n')[0]!, 10);
+
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** Log lines from the signal on that are warnings or worse: PostgreSQL stopping first shows as lost connections. */
+const complaintsWhileStopping = (output: string) =>
+  output
+    .slice(output.indexOf('"shutting down"'))
+    .split('\n')
+    .filter((line) => /"level":"(warn|error|fatal)"/.test(line));
+
+/** Stops the embedded platform with `how`; everything must end cleanly, PostgreSQL last and included. */
+async function expectCleanStop(p: Running, how: 'ctrl-c' | 'sigterm'): Promise<void> {
+  const postgres = postmasterPid();
+  expect(isAlive(postgres)).toBe(true);
+  const started = Date.now();
+  expect(await interrupt(p, how)).toBe(0);
+  expect(Date.now() - started).toBeLessThan(5_000);
+  expect(p.output()).toMatch(/"shutting down"[^]*"stopped"/);
+  expect(complaintsWhileStopping(p.output())).toEqual([]);
+  // the platform waited for PostgreSQL to exit, which leaves no lock file behind
+  expect(isAlive(postgres)).toBe(false);
+  expect(existsSync(path.join(dataDir, 'pg', 'postmaster.pid'))).toBe(false);
 }
 
 let dataDir: string;
@@ -59,7 +107,13 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
-  if (running && running.child.exitCode === null) await interrupt(running);
+  await Promise.all(
+    [...started].map((child) => {
+      const exited = new Promise((resolve) => child.once('exit', resolve));
+      process.kill(-child.pid!, 'SIGINT');
+      return exited;
+    }),
+  );
   if (dataDir) await rm(dataDir, { recursive: true, force: true });
 });
 
@@ -94,15 +148,11 @@ describe('npm start: --role all on the embedded database', () => {
       body: '{}',
     });
     expect(((await api.json()) as { recipes: unknown[] }).recipes).toHaveLength(20);
-  });
+  }, startingTimeout);
 
   it('stops on Ctrl-C, PostgreSQL included, even with a keep-alive connection open', async () => {
     await fetch(`${running!.url}/healthz`, { keepalive: true });
-    const started = Date.now();
-    expect(await interrupt(running!)).toBe(0);
-    expect(Date.now() - started).toBeLessThan(5_000);
-    // a cleanly stopped cluster leaves no lock file behind
-    expect(existsSync(path.join(dataDir, 'pg', 'postmaster.pid'))).toBe(false);
+    await expectCleanStop(running!, 'ctrl-c');
   });
 
   it('reuses the data on the next start: no new cluster, no second seeding', async () => {
@@ -115,7 +165,10 @@ describe('npm start: --role all on the embedded database', () => {
       body: JSON.stringify({ slug: 'cacio-e-pepe-2' }),
     });
     expect(res.status).toBe(404);
-    await interrupt(running);
+  }, startingTimeout);
+
+  it('stops on SIGTERM the same way', async () => {
+    await expectCleanStop(running!, 'sigterm');
   });
 });
 
@@ -137,7 +190,7 @@ describe('the web role on its own', () => {
     } finally {
       await interrupt(web);
     }
-  });
+  }, startingTimeout);
 });
 
 describe('the web role with a hanging API', () => {
@@ -162,7 +215,7 @@ describe('the web role with a hanging API', () => {
       for (const s of sockets) s.destroy();
       hang.close();
     }
-  }, 30_000);
+  }, startingTimeout);
 });
 
 describe('configuration errors', () => {
