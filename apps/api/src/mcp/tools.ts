@@ -109,8 +109,8 @@ const summaryShape = {
   difficulty: z.enum(difficulties).nullable(),
   rating,
   cuisines: z.array(z.string()),
-  meal_types: z.array(z.string()),
-  dietary_flags: z.array(z.string()),
+  meal_types: z.array(z.enum(mealTypes)),
+  dietary_flags: z.array(z.enum(dietaryFlags)),
   tags: z.array(z.string()),
 };
 const facetsShape = z.array(
