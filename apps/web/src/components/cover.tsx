@@ -1,4 +1,4 @@
-import type { Image } from '@yeet/contract';
+import type { Image, Recipe } from '@yeet/contract';
 import { itemAt, seedOf } from '@yeet/domain/random';
 
 /**
@@ -16,7 +16,7 @@ const palettes = [
   ['#2563eb', '#bfdbfe'],
 ] as const;
 
-export function CoverPlaceholder({ slug, title, className = '' }: { slug: string; title: string; className?: string }) {
+function CoverPlaceholder({ slug, title, className = '' }: { slug: string; title: string; className?: string }) {
   const [from, to] = itemAt(palettes, seedOf(slug));
   return (
     <div
@@ -65,5 +65,26 @@ export function RecipeImage({
       {...(priority ? { fetchPriority: 'high' as const } : {})}
       style={image.placeholder ? { backgroundColor: image.placeholder } : undefined}
     />
+  );
+}
+
+/** A recipe's cover photo, or its stand-in until it has one. */
+export function RecipeCover({
+  recipe,
+  alt,
+  sizes,
+  className,
+  priority = false,
+}: {
+  recipe: Pick<Recipe, 'slug' | 'title' | 'coverImage'>;
+  alt: string;
+  sizes: string;
+  className: string;
+  priority?: boolean;
+}) {
+  return recipe.coverImage ? (
+    <RecipeImage image={recipe.coverImage} alt={alt} sizes={sizes} className={className} priority={priority} />
+  ) : (
+    <CoverPlaceholder slug={recipe.slug} title={recipe.title} className={className} />
   );
 }

@@ -2,17 +2,13 @@ import { Link } from '@tanstack/react-router';
 import type { Recipe } from '@yeet/contract';
 import { formatMinutes } from '../lib/format';
 import { difficultyLabel } from '../lib/labels';
-import { CoverPlaceholder, RecipeImage } from './cover';
+import { RecipeCover } from './cover';
 import { Stars } from './rating';
 
 export function RecipeCard({ recipe }: { recipe: Recipe }) {
   return (
     <article className="card">
-      {recipe.coverImage ? (
-        <RecipeImage image={recipe.coverImage} alt="" sizes="(min-width: 72rem) 17rem, (min-width: 40rem) 45vw, 100vw" className="card__cover" />
-      ) : (
-        <CoverPlaceholder slug={recipe.slug} title={recipe.title} className="card__cover" />
-      )}
+      <RecipeCover recipe={recipe} alt="" sizes="(min-width: 72rem) 17rem, (min-width: 40rem) 45vw, 100vw" className="card__cover" />
       <div className="card__body">
         <h3 className="card__title">
           <Link to="/r/$slug" params={{ slug: recipe.slug }} className="card__link">

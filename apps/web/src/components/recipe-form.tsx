@@ -16,10 +16,8 @@ import {
   difficultyLabels,
   mealTypeLabels,
   mealTypes,
-  type DietaryFlag,
-  type MealType,
 } from '@yeet/domain/values';
-import { useId, useState, type FormEvent } from 'react';
+import { useId, type FormEvent, type ReactNode } from 'react';
 
 export type RecipeInputInit = MessageInitShape<typeof RecipeInputSchema>;
 
@@ -37,6 +35,31 @@ function FieldError({ id, message }: { id: string; message: string | undefined }
   ) : null;
 }
 
+/** A checkbox for each value of one of the domain's value sets; the form reads them back by `name`. */
+function ValueChecks<D extends string>(props: {
+  legend: string;
+  name: string;
+  values: readonly D[];
+  labels: Record<D, string>;
+  checked: readonly D[];
+  describedBy?: string | undefined;
+  children?: ReactNode;
+}) {
+  return (
+    <fieldset className="field" aria-describedby={props.describedBy}>
+      <legend>{props.legend}</legend>
+      <div className="checks">
+        {props.values.map((v) => (
+          <label key={v} className="check">
+            <input type="checkbox" name={props.name} value={v} defaultChecked={props.checked.includes(v)} /> {props.labels[v]}
+          </label>
+        ))}
+      </div>
+      {props.children}
+    </fieldset>
+  );
+}
+
 /**
  * The recipe editor. Ingredients and steps are written as text, one per line; errors from
  * the API appear next to the field they concern, and in a summary that takes focus.
@@ -50,8 +73,6 @@ export function RecipeForm(props: {
 }) {
   const r = props.initial;
   const id = useId();
-  const [mealSet, setMealSet] = useState<Set<MealType>>(new Set(namesOf(r?.mealTypes ?? [], mealTypeValues)));
-  const [dietSet, setDietSet] = useState<Set<DietaryFlag>>(new Set(namesOf(r?.dietaryFlags ?? [], dietaryFlagValues)));
   const fieldError = (...names: string[]) => names.map((n) => props.error?.fields[`recipe.${n}`]).find(Boolean);
   const prefixedError = (prefix: string) =>
     Object.entries(props.error?.fields ?? {}).find(([k]) => k.startsWith(`recipe.${prefix}`))?.[1];
@@ -62,6 +83,7 @@ export function RecipeForm(props: {
     const text = (name: string) => String(form.get(name) ?? '');
     const number = (name: string) => Number(text(name) || 0);
     const difficulty = difficulties.find((d) => d === text('difficulty'));
+    const checked = <D extends string>(name: string, values: readonly D[]) => values.filter((v) => form.getAll(name).includes(v));
     props.onSubmit({
       title: text('title'),
       summary: text('summary'),
@@ -78,16 +100,9 @@ export function RecipeForm(props: {
       difficulty: difficulty ? difficultyValues.toProto(difficulty) : PbDifficulty.UNSPECIFIED,
       cuisines: list(text('cuisines')),
       tags: list(text('tags')),
-      mealTypes: [...mealSet].map(mealTypeValues.toProto),
-      dietaryFlags: [...dietSet].map(dietaryFlagValues.toProto),
+      mealTypes: checked('mealTypes', mealTypes).map(mealTypeValues.toProto),
+      dietaryFlags: checked('dietaryFlags', dietaryFlags).map(dietaryFlagValues.toProto),
     });
-  };
-
-  const toggle = <T,>(set: Set<T>, value: T, update: (s: Set<T>) => void) => {
-    const next = new Set(set);
-    if (next.has(value)) next.delete(value);
-    else next.add(value);
-    update(next);
   };
 
   const described = (name: string, error?: string, hint?: boolean) =>
@@ -182,28 +197,24 @@ export function RecipeForm(props: {
         <FieldError id={`${id}-difficulty-error`} message={difficultyError} />
       </div>
 
-      <fieldset className="field" aria-describedby={described('meals', mealError)}>
-        <legend>Meal types</legend>
-        <div className="checks">
-          {mealTypes.map((m) => (
-            <label key={m} className="check">
-              <input type="checkbox" checked={mealSet.has(m)} onChange={() => toggle(mealSet, m, setMealSet)} /> {mealTypeLabels[m]}
-            </label>
-          ))}
-        </div>
+      <ValueChecks
+        legend="Meal types"
+        name="mealTypes"
+        values={mealTypes}
+        labels={mealTypeLabels}
+        checked={namesOf(r?.mealTypes ?? [], mealTypeValues)}
+        describedBy={described('meals', mealError)}
+      >
         <FieldError id={`${id}-meals-error`} message={mealError} />
-      </fieldset>
+      </ValueChecks>
 
-      <fieldset className="field">
-        <legend>Suitable for</legend>
-        <div className="checks">
-          {dietaryFlags.map((d) => (
-            <label key={d} className="check">
-              <input type="checkbox" checked={dietSet.has(d)} onChange={() => toggle(dietSet, d, setDietSet)} /> {dietaryFlagLabels[d]}
-            </label>
-          ))}
-        </div>
-      </fieldset>
+      <ValueChecks
+        legend="Suitable for"
+        name="dietaryFlags"
+        values={dietaryFlags}
+        labels={dietaryFlagLabels}
+        checked={namesOf(r?.dietaryFlags ?? [], dietaryFlagValues)}
+      />
 
       <div className="field-row">
         <div className="field">

@@ -1,10 +1,11 @@
 import { useSuspenseQuery } from '@tanstack/react-query';
 import { createFileRoute, Link } from '@tanstack/react-router';
+import type { Facet } from '@yeet/contract';
 import { ErrorPage, NotFoundPage } from '../components/pages';
 import { RecipeGrid } from '../components/recipe-card';
 import { SearchBox } from '../components/search-box';
 import { publishedRecipes, quickRecipes, RecipeSort } from '../lib/api';
-import { searchQuery, toggled, type SearchState } from '../lib/search';
+import { facetKeys, searchQuery, toggled, type SearchState } from '../lib/search';
 import { onLoadError } from '../lib/status';
 
 const shelfSize = 8;
@@ -32,7 +33,6 @@ function Home() {
   const topRated = useSuspenseQuery(publishedRecipes(transport, RecipeSort.TOP_RATED, shelfSize)).data;
   const quick = useSuspenseQuery(quickRecipes(transport, shelfSize)).data;
   const facets = useSuspenseQuery(searchQuery(transport, browse)).data.facets;
-  const values = (name: string) => facets.find((f) => f.name === name)?.values.filter((v) => v.count > 0) ?? [];
   return (
     <>
       <section className="hero" aria-labelledby="hero-title">
@@ -45,36 +45,33 @@ function Home() {
         <h2 id="browse-title" className="visually-hidden">
           Browse
         </h2>
-        <div className="browse__group">
-          <h3>By meal</h3>
-          <ul className="chips">
-            {values('meal_types').map((v) => (
-              <li key={v.value}>
-                <Link className="chip chip--link" to="/search" search={toggled({}, 'meal', v.value)}>
-                  {v.label} <span className="chip__count">{v.count}</span>
-                </Link>
-              </li>
-            ))}
-          </ul>
-        </div>
-        <div className="browse__group">
-          <h3>By cuisine</h3>
-          <ul className="chips">
-            {values('cuisines').map((v) => (
-              <li key={v.value}>
-                <Link className="chip chip--link" to="/search" search={toggled({}, 'cuisine', v.value)}>
-                  {v.label} <span className="chip__count">{v.count}</span>
-                </Link>
-              </li>
-            ))}
-          </ul>
-        </div>
+        <BrowseGroup title="By meal" facet="meal_types" facets={facets} />
+        <BrowseGroup title="By cuisine" facet="cuisines" facets={facets} />
       </section>
 
       <Shelf title="Newest recipes" id="newest" more={{ sort: 'newest' }} recipes={newest.recipes} />
       <Shelf title="Top rated" id="top" more={{ sort: 'top_rated' }} recipes={topRated.recipes} />
       <Shelf title="Quick: 30 minutes or less" id="quick" more={{ time: ['up-to-15', '15-to-30'], sort: 'quickest' }} recipes={quick.recipes} />
     </>
+  );
+}
+
+/** A facet's values that have recipes, each a link to them. */
+function BrowseGroup({ title, facet, facets }: { title: string; facet: keyof typeof facetKeys; facets: Facet[] }) {
+  const values = facets.find((f) => f.name === facet)?.values.filter((v) => v.count > 0) ?? [];
+  return (
+    <div className="browse__group">
+      <h3>{title}</h3>
+      <ul className="chips">
+        {values.map((v) => (
+          <li key={v.value}>
+            <Link className="chip chip--link" to="/search" search={toggled({}, facetKeys[facet], v.value)}>
+              {v.label} <span className="chip__count">{v.count}</span>
+            </Link>
+          </li>
+        ))}
+      </ul>
+    </div>
   );
 }
 

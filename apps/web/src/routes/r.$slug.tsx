@@ -1,7 +1,7 @@
 import { useQuery, useSuspenseQuery } from '@tanstack/react-query';
 import { createFileRoute, useNavigate, useRouterState } from '@tanstack/react-router';
 import { RecipeStatus, type Recipe } from '@yeet/contract';
-import { CoverPlaceholder, RecipeImage } from '../components/cover';
+import { RecipeCover, RecipeImage } from '../components/cover';
 import { ErrorPage, NotFoundPage } from '../components/pages';
 import { Stars } from '../components/rating';
 import { RecipeActions } from '../components/recipe-actions';
@@ -95,17 +95,7 @@ function RecipePage() {
             </a>
           </p>
         </div>
-        {recipe.coverImage ? (
-          <RecipeImage
-            image={recipe.coverImage}
-            alt={`${recipe.title}, as served`}
-            sizes="(min-width: 48rem) 40vw, 100vw"
-            className="recipe__cover"
-            priority
-          />
-        ) : (
-          <CoverPlaceholder slug={recipe.slug} title={recipe.title} className="recipe__cover" />
-        )}
+        <RecipeCover recipe={recipe} alt={`${recipe.title}, as served`} sizes="(min-width: 48rem) 40vw, 100vw" className="recipe__cover" priority />
       </header>
 
       <Facts recipe={recipe} />

@@ -3,7 +3,7 @@ import { createFileRoute, Link, useNavigate } from '@tanstack/react-router';
 import type { Facet, FacetValue, SearchHit } from '@yeet/contract';
 import { searchSortLabels, searchSorts, type SearchSort } from '@yeet/domain/values';
 import { useEffect, useRef } from 'react';
-import { CoverPlaceholder, RecipeImage } from '../components/cover';
+import { RecipeCover } from '../components/cover';
 import { Highlighted } from '../components/highlighted';
 import { ErrorPage, NotFoundPage } from '../components/pages';
 import { Stars } from '../components/rating';
@@ -237,11 +237,7 @@ function Hit({ hit }: { hit: SearchHit }) {
   return (
     <li>
       <article className="hit">
-        {r.coverImage ? (
-          <RecipeImage image={r.coverImage} alt="" sizes="(min-width: 48rem) 12rem, 30vw" className="hit__image" />
-        ) : (
-          <CoverPlaceholder slug={r.slug} title={r.title} className="hit__image" />
-        )}
+        <RecipeCover recipe={r} alt="" sizes="(min-width: 48rem) 12rem, 30vw" className="hit__image" />
         <div className="hit__body">
           <h3 className="hit__title">
             <Link to="/r/$slug" params={{ slug: r.slug }}>
