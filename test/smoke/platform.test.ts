@@ -41,8 +41,8 @@ async function startProcess(env: Record<string, string>, args: string[] = []): P
   started.add(child);
   child.once('exit', () => started.delete(child));
   let output = '';
-  child.stdout!.on('data', (d) => (output += d));
-  child.stderr!.on('data', (d) => (output += d));
+  child.stdout.on('data', (d) => (output += d));
+  child.stderr.on('data', (d) => (output += d));
   const url = `http://127.0.0.1:${port}`;
   const deadline = Date.now() + 60_000;
   while (!output.includes('Eat or Yeet is ready')) {
@@ -60,13 +60,27 @@ async function startProcess(env: Record<string, string>, args: string[] = []): P
  */
 async function interrupt(p: Running, how: 'ctrl-c' | 'sigterm' = 'ctrl-c'): Promise<number | null> {
   const exited = new Promise<number | null>((resolve) => p.child.once('exit', (code) => resolve(code)));
-  if (how === 'ctrl-c') process.kill(-p.child.pid!, 'SIGINT');
+  if (how === 'ctrl-c') ctrlC(p.child);
   else p.child.kill('SIGTERM');
   return exited;
 }
 
+function ctrlC(child: ChildProcess): void {
+  if (child.pid === undefined) throw new Error('the platform process never started');
+  process.kill(-child.pid, 'SIGINT');
+}
+
+/** The platform the tests of the embedded database share, started by the first of them. */
+function current(): Running {
+  if (!running) throw new Error('no platform is running: the test that starts it failed');
+  return running;
+}
+
 /** The embedded PostgreSQL's process, from the lock file it keeps while it runs. */
-const postmasterPid = () => Number.parseInt(readFileSync(path.join(dataDir, 'pg', 'postmaster.pid'), 'utf8').split('\n')[0]!, 10);
+function postmasterPid(): number {
+  const [pid = ''] = readFileSync(path.join(dataDir, 'pg', 'postmaster.pid'), 'utf8').split('\n');
+  return Number.parseInt(pid, 10);
+}
 
 function isAlive(pid: number): boolean {
   try {
@@ -91,7 +105,7 @@ async function expectCleanStop(p: Running, how: 'ctrl-c' | 'sigterm'): Promise<v
   const started = Date.now();
   expect(await interrupt(p, how)).toBe(0);
   expect(Date.now() - started).toBeLessThan(5_000);
-  expect(p.output()).toMatch(/"shutting down"[^]*"stopped"/);
+  expect(p.output()).toMatch(/"shutting down".*"stopped"/s);
   expect(complaintsWhileStopping(p.output())).toEqual([]);
   // the platform waited for PostgreSQL to exit, which leaves no lock file behind
   expect(isAlive(postgres)).toBe(false);
@@ -110,7 +124,7 @@ afterAll(async () => {
   await Promise.all(
     [...started].map((child) => {
       const exited = new Promise((resolve) => child.once('exit', resolve));
-      process.kill(-child.pid!, 'SIGINT');
+      ctrlC(child);
       return exited;
     }),
   );
@@ -151,8 +165,8 @@ describe('npm start: --role all on the embedded database', () => {
   }, startingTimeout);
 
   it('stops on Ctrl-C, PostgreSQL included, even with a keep-alive connection open', async () => {
-    await fetch(`${running!.url}/healthz`, { keepalive: true });
-    await expectCleanStop(running!, 'ctrl-c');
+    await fetch(`${current().url}/healthz`, { keepalive: true });
+    await expectCleanStop(current(), 'ctrl-c');
   });
 
   it('reuses the data on the next start: no new cluster, no second seeding', async () => {
@@ -168,7 +182,7 @@ describe('npm start: --role all on the embedded database', () => {
   }, startingTimeout);
 
   it('stops on SIGTERM the same way', async () => {
-    await expectCleanStop(running!, 'sigterm');
+    await expectCleanStop(current(), 'sigterm');
   });
 });
 

@@ -78,7 +78,7 @@ export async function buildPlatform(config: Config, logger: Logger): Promise<Pla
     if (runs.img(config.role)) await registerImages(app, config, api, telemetry);
     if (runs.web(config.role)) {
       // The web role alone has no database: its settings come from the configuration.
-      const settings = api?.signIn ?? signInSettings(config, config.sessionSecret!);
+      const settings = api?.signIn ?? signInSettings(config, configured(config.sessionSecret, 'SESSION_SECRET'));
       const sessions = await registerWebSessions(app, settings, { publicUrl: config.publicUrl, logger });
       await registerWeb(app, { apiUrl: config.apiUrl, publicUrl: config.publicUrl, sessions, pageCache });
     }
@@ -128,11 +128,17 @@ function dropCachesOnSearchChange(databaseUrl: string, api: Api, pageCache: Page
 }
 
 /** The resizer under /_img. Alone, the img role needs no database: its keys come from the configuration. */
-async function registerImages(app: FastifyInstance, config: Config, api: Api | null, { logger, metrics }: Telemetry): Promise<void> {
-  const media = api?.media ?? {
-    storage: createStorage(config.images),
-    keys: keysFromHex(config.images.imgproxy!.key, config.images.imgproxy!.salt),
-  };
+async function registerImages(
+  app: FastifyInstance,
+  config: Config,
+  api: Api | null,
+  { logger, metrics }: Telemetry,
+): Promise<void> {
+  let media = api?.media;
+  if (!media) {
+    const { key, salt } = configured(config.images.imgproxy, 'IMGPROXY_KEY and IMGPROXY_SALT');
+    media = { storage: createStorage(config.images), keys: keysFromHex(key, salt) };
+  }
   registerResizer(app, {
     ...media,
     cache: await DiskCache.open(config.images.cache.dir, config.images.cache.maxBytes),
@@ -143,4 +149,10 @@ async function registerImages(app: FastifyInstance, config: Config, api: Api | n
     logger,
     metrics,
   });
+}
+
+/** A setting loadConfig requires for a role that runs a part without the API (web, img alone). */
+function configured<T>(value: T | null, name: string): T {
+  if (value === null) throw new Error(`${name} must be set to run this part of the platform without the API`);
+  return value;
 }

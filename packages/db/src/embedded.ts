@@ -171,8 +171,8 @@ function startServer(
       if (recent.length > 5) recent.shift();
       if (line.includes('database system is ready to accept connections')) resolve(server);
     };
-    createInterface({ input: server.stdout! }).on('line', onLine);
-    createInterface({ input: server.stderr! }).on('line', onLine);
+    createInterface({ input: server.stdout }).on('line', onLine);
+    createInterface({ input: server.stderr }).on('line', onLine);
     server.on('error', reject);
     // 'close' comes after the last line of output, so `recent` holds the reason.
     server.once('close', (code, signal) => reject(new Error(`postgres exited (${signal ?? `status ${code}`}): ${recent.join(' | ')}`)));

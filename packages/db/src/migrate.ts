@@ -2,6 +2,7 @@ import { readdir, readFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import { sql, type Kysely } from 'kysely';
 import { Migrator, type Migration, type MigrationProvider, type MigrationResultSet } from 'kysely/migration';
+import type { Database } from './schema.ts';
 
 /**
  * SQL migrations: numbered files in packages/db/migrations, applied in order. Every pending
@@ -24,8 +25,7 @@ class SqlFileProvider implements MigrationProvider {
   }
 }
 
-// Kysely<any>: migrations run before (and regardless of) the typed schema.
-const migratorFor = (db: Kysely<any>) => new Migrator({ db, provider: new SqlFileProvider() });
+const migratorFor = (db: Kysely<Database>) => new Migrator({ db, provider: new SqlFileProvider() });
 
 export class MigrationError extends Error {
   constructor(message: string, options?: ErrorOptions) {
@@ -35,7 +35,7 @@ export class MigrationError extends Error {
 }
 
 /** Applies pending migrations; returns the names applied now. */
-export async function migrateToLatest(db: Kysely<any>): Promise<string[]> {
+export async function migrateToLatest(db: Kysely<Database>): Promise<string[]> {
   const { error, results }: MigrationResultSet = await migratorFor(db).migrateToLatest();
   if (error) {
     const failed = results?.find((r) => r.status === 'Error');
@@ -49,7 +49,7 @@ export async function migrateToLatest(db: Kysely<any>): Promise<string[]> {
 }
 
 /** Names of migrations in the repository that the database has not applied yet. */
-export async function pendingMigrations(db: Kysely<any>): Promise<string[]> {
+export async function pendingMigrations(db: Kysely<Database>): Promise<string[]> {
   const all = await migratorFor(db).getMigrations();
   return all.filter((m) => !m.executedAt).map((m) => m.name);
 }

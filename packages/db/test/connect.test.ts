@@ -23,8 +23,11 @@ describe('connectDatabase', () => {
     const applicationName = `close-test-${randomBytes(4).toString('hex')}`;
     const connections = async () =>
       Number(
-        (await observer.query<{ n: string }>('select count(*) as n from pg_stat_activity where application_name = $1', [applicationName]))
-          .rows[0]!.n,
+        (
+          await observer.query<{ n: string }>('select count(*) as n from pg_stat_activity where application_name = $1', [
+            applicationName,
+          ])
+        ).rows[0]?.n,
       );
     const handle = connectDatabase(database.url, { poolMax: 8, applicationName });
     await Promise.all(Array.from({ length: 8 }, () => handle.pool.query('select pg_sleep(0.05)')));

@@ -64,7 +64,9 @@ describe('migrateToLatest', () => {
 
   it('refuses a database migrated by a newer build, naming the migration this build lacks', async () => {
     const db = await migratedDatabase();
-    await db.pool.query(`insert into kysely_migration (name, timestamp) values ('9999_from_a_newer_build', '2099-01-01T00:00:00.000Z')`);
+    await db.pool.query(
+      `insert into kysely_migration (name, timestamp) values ('9999_from_a_newer_build', '2099-01-01T00:00:00.000Z')`,
+    );
 
     const error = await migrateToLatest(db.db).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(MigrationError);
