@@ -49,39 +49,36 @@ function onStopSignal(handler: (signal: NodeJS.Signals) => void): () => void {
  * (the terminal closed), then stops it; a signal during start-up stops it as soon as it has
  * started. The process owns these signals: nothing else exits it half-way through (the
  * embedded PostgreSQL, in its own process group, does not even receive a terminal's
- * Ctrl-C). A second signal, or `timeoutMs` without the end of the shutdown, exits at once
- * with status 1; the embedded PostgreSQL is then told to stop as the process exits.
+ * Ctrl-C). A second signal, or `timeoutMs` after the first, exits at once with status 1;
+ * the embedded PostgreSQL is then told to stop as the process exits.
  */
 export async function runUntilSignal(
   start: () => Promise<{ stop(): Promise<void> }>,
   options: { logger: Logger; timeoutMs: number },
 ): Promise<void> {
   const { logger, timeoutMs } = options;
-  let off = () => {};
-  const signalled = new Promise<NodeJS.Signals>((resolve) => {
-    off = onStopSignal((s) => {
-      off();
-      resolve(s);
-    });
-  });
-  let running: { stop(): Promise<void> };
-  try {
-    running = await start();
-  } catch (error) {
-    off();
-    throw error;
-  }
-  logger.info({ signal: await signalled }, 'shutting down');
   const exitNow = (reason: string) => {
     logger.error({ reason, timeoutMs }, 'exiting without waiting for the shutdown to finish');
     process.exit(1);
   };
-  const offAgain = onStopSignal((s) => exitNow(`${s} while shutting down`));
-  const timer = setTimeout(() => exitNow('the shutdown took too long'), timeoutMs);
+  let offAgain = () => {};
+  let deadline: NodeJS.Timeout | undefined;
+  let signalled = () => {};
+  const stopRequested = new Promise<void>((resolve) => (signalled = resolve));
+  const offFirst = onStopSignal((signal) => {
+    offFirst();
+    logger.info({ signal }, 'shutting down');
+    offAgain = onStopSignal((s) => exitNow(`${s} while shutting down`));
+    deadline = setTimeout(() => exitNow('the shutdown took too long'), timeoutMs);
+    signalled();
+  });
   try {
+    const running = await start();
+    await stopRequested;
     await running.stop();
   } finally {
+    offFirst();
     offAgain();
-    clearTimeout(timer);
+    clearTimeout(deadline);
   }
 }
