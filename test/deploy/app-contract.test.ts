@@ -37,6 +37,23 @@ describe('the canary analysis and the queue autoscaler query metrics the app exp
     expect(new Set(queried)).toEqual(new Set(['yeet_rpc_duration_seconds_count', 'yeet_rpc_duration_seconds_bucket']));
   });
 
+  it('reads yeet_http_request_duration_seconds for the web canary, a histogram by route, method and status', async () => {
+    const metrics = createMetrics({ defaultMetrics: false });
+    expect((await metrics.registry.getSingleMetric('yeet_http_request_duration_seconds')!.get()).type).toBe('histogram');
+    metrics.httpDuration.observe({ route: '/*', method: 'GET', status: '503' }, 0.2);
+    expect(await metrics.registry.metrics()).toMatch(
+      /^yeet_http_request_duration_seconds_bucket\{le="0.5",route="[^"]+",method="GET",status="503"\} 1$/m,
+    );
+    const template = find(await manifests, 'AnalysisTemplate', 'eoy-eat-or-yeet-http-canary');
+    const queries: string[] = template.spec.metrics.map((m: any) => m.provider.prometheus.query);
+    const queried = queries.flatMap((q) => [...q.matchAll(/(yeet_[a-z_]+)\{/g)].map((x) => x[1]));
+    expect(new Set(queried)).toEqual(
+      new Set(['yeet_http_request_duration_seconds_count', 'yeet_http_request_duration_seconds_bucket']),
+    );
+    // Server faults only, under the label the app gives the status.
+    expect(queries[0]).toContain('status=~"5.."');
+  });
+
   it('scales the worker on yeet_job_queue_ready, a gauge every process with a database reports', async () => {
     const metrics = createMetrics({ defaultMetrics: false });
     // Nothing is queried before a scrape; the gauge only has to be registered.

@@ -193,7 +193,7 @@ describe('production', () => {
   const eu = () => rendered['base+production+eu']!;
   const all = () => rendered['every option (rollouts, CloudNativePG, monitoring, KEDA, network policies)']!;
 
-  it('runs api and web as canaries 10% → 50% → 100%, and api under analysis', () => {
+  it('runs api and web as canaries 10% → 50% → 100%, each under analysis', () => {
     for (const role of ['api', 'web']) {
       const rollout = find(eu(), 'Rollout', `eoy-eat-or-yeet-${role}`);
       const weights = rollout.spec.strategy.canary.steps
@@ -203,17 +203,24 @@ describe('production', () => {
       // Back to a recent revision skips the steps: a rollback is not held up by the pauses.
       expect(rollout.spec.rollbackWindow).toEqual({ revisions: 3 });
     }
-    const analysis = find(eu(), 'Rollout', 'eoy-eat-or-yeet-api').spec.strategy.canary.analysis;
-    const template = find(eu(), 'AnalysisTemplate', analysis.templates[0].templateName);
-    expect(analysis.args).toEqual([{ name: 'canary-hash', valueFrom: { podTemplateHashValue: 'Latest' } }]);
-    expect(template.spec.metrics.map((m: { successCondition: string }) => m.successCondition)).toEqual([
-      'result[0] < 0.01',
-      'result[0] < 0.5',
-    ]);
-    // failureLimit 1: the second failed measurement fails the analysis and aborts the rollout.
-    expect(template.spec.metrics.map((m: { failureLimit: number }) => m.failureLimit)).toEqual([1, 1]);
-    for (const metric of template.spec.metrics) {
-      expect(metric.provider.prometheus.query).toContain('rollouts_pod_template_hash="{{args.canary-hash}}"');
+    for (const [role, templateName] of [
+      ['api', 'eoy-eat-or-yeet-rpc-canary'],
+      ['web', 'eoy-eat-or-yeet-http-canary'],
+    ] as const) {
+      const analysis = find(eu(), 'Rollout', `eoy-eat-or-yeet-${role}`).spec.strategy.canary.analysis;
+      expect(analysis.templates[0].templateName).toBe(templateName);
+      const template = find(eu(), 'AnalysisTemplate', templateName);
+      expect(analysis.args).toEqual([{ name: 'canary-hash', valueFrom: { podTemplateHashValue: 'Latest' } }]);
+      expect(template.spec.metrics.map((m: { successCondition: string }) => m.successCondition)).toEqual([
+        'result[0] < 0.01',
+        'result[0] < 0.5',
+      ]);
+      // failureLimit 1: the second failed measurement fails the analysis and aborts the rollout.
+      expect(template.spec.metrics.map((m: { failureLimit: number }) => m.failureLimit)).toEqual([1, 1]);
+      for (const metric of template.spec.metrics) {
+        expect(metric.provider.prometheus.query).toContain('rollouts_pod_template_hash="{{args.canary-hash}}"');
+        expect(metric.provider.prometheus.query).toContain(`app_kubernetes_io_component="${role}"`);
+      }
     }
     expect(
       byKind(eu(), 'Deployment')
@@ -226,8 +233,8 @@ describe('production', () => {
     const monitor = find(eu(), 'PodMonitor', 'eoy-eat-or-yeet');
     const copied = monitor.spec.podTargetLabels.map((l: string) => l.replace(/[^a-zA-Z0-9_]/g, '_'));
     const queries = [
-      ...find(eu(), 'AnalysisTemplate', 'eoy-eat-or-yeet-rpc-canary').spec.metrics.map(
-        (m: any) => m.provider.prometheus.query as string,
+      ...['eoy-eat-or-yeet-rpc-canary', 'eoy-eat-or-yeet-http-canary'].flatMap((name) =>
+        find(eu(), 'AnalysisTemplate', name).spec.metrics.map((m: any) => m.provider.prometheus.query as string),
       ),
       ...find(eu(), 'ScaledObject', 'eoy-eat-or-yeet-worker')
         .spec.triggers.filter((t: any) => t.type === 'prometheus')
@@ -235,7 +242,8 @@ describe('production', () => {
     ];
     const selected = new Set(queries.flatMap((q) => [...q.matchAll(/([a-z_]+)=~?"/g)].map((m) => m[1]!)));
     for (const label of selected) {
-      if (['namespace', 'code'].includes(label)) continue;
+      // namespace comes from the scrape; code, route and status are the app's own labels.
+      if (['namespace', 'code', 'route', 'status'].includes(label)) continue;
       expect(copied).toContain(label);
     }
   });

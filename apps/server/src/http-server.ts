@@ -1,12 +1,13 @@
-import type { Config, Logger } from '@yeet/platform';
+import type { Config, Logger, Metrics } from '@yeet/platform';
 import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import { DualProtocolServer } from './dual-protocol.ts';
 
 /**
  * The Fastify instance every role mounts its routes on: HTTP/1.1 and h2c on one port, one
- * log line per request, keep-alive connections without a request in flight dropped on close.
+ * log line and one yeet_http_request_duration_seconds observation per request, keep-alive
+ * connections without a request in flight dropped on close.
  */
-export function createHttpServer(config: Pick<Config, 'trustProxy'>, logger: Logger): FastifyInstance {
+export function createHttpServer(config: Pick<Config, 'trustProxy'>, logger: Logger, metrics: Metrics): FastifyInstance {
   const app = Fastify({
     loggerInstance: logger as FastifyBaseLogger,
     // One line per request comes from the onResponse hook below instead.
@@ -16,6 +17,9 @@ export function createHttpServer(config: Pick<Config, 'trustProxy'>, logger: Log
     trustProxy: config.trustProxy,
   });
   app.addHook('onResponse', async (req, reply) => {
+    // The route's pattern ("/r/:slug", "/api/*"), so a URL full of ids is one series.
+    const route = req.routeOptions.url ?? 'unmatched';
+    metrics.httpDuration.observe({ route, method: req.method, status: String(reply.statusCode) }, reply.elapsedTime / 1000);
     const level = reply.statusCode >= 500 ? 'error' : reply.statusCode >= 400 ? 'info' : 'debug';
     req.log[level]({ method: req.method, url: req.url, status: reply.statusCode, ms: Math.round(reply.elapsedTime) }, 'request');
   });

@@ -71,7 +71,7 @@ export async function buildPlatform(config: Config, logger: Logger): Promise<Pla
       lifecycle.onStop(() => worker.stop());
     }
 
-    const app = createHttpServer(config, logger);
+    const app = createHttpServer(config, logger, telemetry.metrics);
     lifecycle.onStop(() => app.close());
     registerProbes(app, database ? [databaseCheck(database.handle.db)] : [], telemetry.metrics);
     if (api && runs.api(config.role)) await api.register(app);

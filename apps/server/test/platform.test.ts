@@ -63,6 +63,15 @@ describe('buildPlatform (role api)', () => {
     expect((await rpc('GetRecipe', { slug: 'no-such-recipe' })).json()).toMatchObject({ code: 'not_found' });
   });
 
+  it('counts every response by route pattern, not by URL', async () => {
+    await rpc('GetRecipe', { slug: 'no-such-recipe' });
+    await platform.app.inject('/no/such/page');
+    const text = (await platform.app.inject('/metrics')).body;
+    expect(text).toMatch(/yeet_http_request_duration_seconds_count\{route="\/healthz",method="GET",status="200"\} [1-9]/);
+    expect(text).toMatch(/yeet_http_request_duration_seconds_count\{route="\/api\/yeet\.v1\.RecipeService\/GetRecipe",method="POST",status="404"\} [1-9]/);
+    expect(text).toMatch(/yeet_http_request_duration_seconds_count\{route="unmatched",method="GET",status="404"\} 1/);
+  });
+
   it('stops cleanly: every connection to the database closed, a second stop a no-op', async () => {
     const observer = new pg.Client({ connectionString: database.url });
     await observer.connect();

@@ -13,6 +13,11 @@ export interface Metrics {
   rpcDuration: Histogram<'method' | 'code'>;
   /** Every controller and store method, labelled by layer. */
   operationDuration: Histogram<'layer' | 'operation' | 'outcome'>;
+  /**
+   * Every HTTP response by route pattern (not the raw URL: bounded cardinality), method and
+   * status: RED for the pages the web role renders, which are not RPCs.
+   */
+  httpDuration: Histogram<'route' | 'method' | 'status'>;
   /** Background jobs by task; outcome "error" means the job will be retried (or has failed for good). */
   jobDuration: Histogram<'task' | 'outcome'>;
   /** Search results served from the in-process cache, and those computed. */
@@ -36,6 +41,13 @@ export function createMetrics(options: { defaultMetrics?: boolean } = {}): Metri
       name: 'yeet_operation_duration_seconds',
       help: 'Duration of controller and store methods by layer, operation and outcome.',
       labelNames: ['layer', 'operation', 'outcome'],
+      buckets: durationBuckets,
+      registers: [registry],
+    }),
+    httpDuration: new Histogram({
+      name: 'yeet_http_request_duration_seconds',
+      help: 'Duration of HTTP responses by route pattern, method and status code.',
+      labelNames: ['route', 'method', 'status'],
       buckets: durationBuckets,
       registers: [registry],
     }),
