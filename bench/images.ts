@@ -24,7 +24,9 @@ import { buildPath, DirectoryStorage, keysFromHex, sign, storageKeys } from '../
 import { createLogger, createMetrics } from '../packages/platform/src/index.ts';
 import { percentiles, table } from './stats.ts';
 
-const { values: args } = parseArgs({ options: { misses: { type: 'string', default: '60' }, seconds: { type: 'string', default: '5' } } });
+const { values: args } = parseArgs({
+  options: { misses: { type: 'string', default: '60' }, seconds: { type: 'string', default: '5' } },
+});
 const misses = Number(args.misses);
 const seconds = Number(args.seconds);
 
@@ -32,7 +34,10 @@ const dir = await mkdtemp(path.join(tmpdir(), 'yeet-bench-img-'));
 const storage = new DirectoryStorage(path.join(dir, 'images'));
 const keys = keysFromHex('ab'.repeat(32), 'cd'.repeat(32));
 // A 2000×1500 photo-sized original (artwork scaled up, re-encoded as a camera would).
-const original = await sharp(await artworkJpeg('Benchmark Paella')).resize(2000, 1500).jpeg({ quality: 90 }).toBuffer();
+const original = await sharp(await artworkJpeg('Benchmark Paella'))
+  .resize(2000, 1500)
+  .jpeg({ quality: 90 })
+  .toBuffer();
 const ids = Array.from({ length: misses + 60 }, () => randomUUID());
 for (const id of ids) await storage.put(storageKeys.original(id), original, 'image/jpeg');
 const options = { resize: 'fill' as const, width: 640, height: 480, gravity: 'sm' as const };
@@ -69,7 +74,11 @@ for (let i = 0; i < misses; i++) {
   if (res.status !== 200) throw new Error(`status ${res.status}`);
   endpoint.push(performance.now() - t);
   t = performance.now();
-  await sharp(original, { limitInputPixels: 40_000_000 }).rotate().resize({ width: 640, height: 480, fit: 'cover', position: sharp.strategy.attention }).webp({ quality: 80 }).toBuffer();
+  await sharp(original, { limitInputPixels: 40_000_000 })
+    .rotate()
+    .resize({ width: 640, height: 480, fit: 'cover', position: sharp.strategy.attention })
+    .webp({ quality: 80 })
+    .toBuffer();
   direct.push(performance.now() - t);
 }
 
@@ -86,7 +95,10 @@ const bare = http.createServer(async (_req, res) => {
 await new Promise<void>((r) => bare.listen(0, '127.0.0.1', r));
 const bareUrl = `http://127.0.0.1:${(bare.address() as { port: number }).port}/static.webp`;
 const load = (url: string) =>
-  autocannon({ url, connections: 10, duration: seconds, headers: accept }).then((r) => ({ rps: r.requests.average, p99: r.latency.p99 }));
+  autocannon({ url, connections: 10, duration: seconds, headers: accept }).then((r) => ({
+    rps: r.requests.average,
+    p99: r.latency.p99,
+  }));
 const ours = await load(cachedUrl);
 const theirs = await load(bareUrl);
 
@@ -104,7 +116,9 @@ clearInterval(sampler);
 const e = percentiles(endpoint);
 const d = percentiles(direct);
 const mb = (n: number) => `${Math.round(n / 1024 / 1024)} MB`;
-console.log(`\nImage benchmark — 2000×1500 JPEG original → 640×480 smart crop, WebP; ${misses} misses, ${seconds} s load per side`);
+console.log(
+  `\nImage benchmark — 2000×1500 JPEG original → 640×480 smart crop, WebP; ${misses} misses, ${seconds} s load per side`,
+);
 console.log(
   table(
     ['measure', 'p50', 'p95', 'p99'],

@@ -21,7 +21,11 @@ import { benchDatabase } from './database.ts';
 import { percentiles, table } from './stats.ts';
 
 const { values: args } = parseArgs({
-  options: { seconds: { type: 'string', default: '5' }, connections: { type: 'string', default: '10' }, calls: { type: 'string', default: '300' } },
+  options: {
+    seconds: { type: 'string', default: '5' },
+    connections: { type: 'string', default: '10' },
+    calls: { type: 'string', default: '300' },
+  },
 });
 const seconds = Number(args.seconds);
 const connections = Number(args.connections);

@@ -67,7 +67,12 @@ const clientFor = (baseUrl: string, user?: string, roles?: string) => {
     return next(req);
   };
   // binary protobuf, as a service caller would send it (browsers use JSON)
-  return createConnectTransport({ baseUrl: `${baseUrl}/api`, httpVersion: '1.1', useBinaryFormat: true, interceptors: [identify] });
+  return createConnectTransport({
+    baseUrl: `${baseUrl}/api`,
+    httpVersion: '1.1',
+    useBinaryFormat: true,
+    interceptors: [identify],
+  });
 };
 const coldSearch = createClient(SearchService, clientFor(cold.url));
 const warmSearch = createClient(SearchService, clientFor(warm.url));
@@ -82,12 +87,16 @@ const filters: Array<Request['filter']> = [
   {},
   { cuisines: ['italian'] },
   { mealTypes: [MealType.DINNER], difficulties: [Difficulty.EASY] },
-  { dietaryFlags: [DietaryFlag.VEGETARIAN], timeBuckets: [TimeBucket.MINUTES_15_TO_30, TimeBucket.MINUTES_30_TO_60], tags: ['weeknight'] },
+  {
+    dietaryFlags: [DietaryFlag.VEGETARIAN],
+    timeBuckets: [TimeBucket.MINUTES_15_TO_30, TimeBucket.MINUTES_30_TO_60],
+    tags: ['weeknight'],
+  },
 ];
 const mix: Request[] = [];
-[...words.map((q) => `${q} `), ...multi.map((q) => `${q} `), ...typos.map((q) => `${q} `), ...prefixes].forEach((query, i) =>
-  mix.push({ query, filter: filters[i % filters.length] }),
-);
+[...words.map((q) => `${q} `), ...multi.map((q) => `${q} `), ...typos.map((q) => `${q} `), ...prefixes].forEach((query, i) => {
+  mix.push({ query, filter: filters[i % filters.length] });
+});
 
 /** The statements the API runs for a request: the search and the hydration of its hits. */
 async function rawSql(request: Request): Promise<number> {
@@ -139,18 +148,44 @@ for (let round = 0; round < rounds; round++) {
     const c = first ? 0 : await time(() => coldSearch.searchRecipes(r));
     samples.rpc.push(a + c);
     samples.sql.push(b);
-    const kind = i < words.length ? 'single word' : i < words.length + multi.length ? 'multi-word' : i < words.length + multi.length + typos.length ? 'misspelled' : 'prefix';
+    const kind =
+      i < words.length
+        ? 'single word'
+        : i < words.length + multi.length
+          ? 'multi-word'
+          : i < words.length + multi.length + typos.length
+            ? 'misspelled'
+            : 'prefix';
     if (!perKind.has(kind)) perKind.set(kind, { rpc: [], sql: [] });
     perKind.get(kind)!.rpc.push(a + c);
     perKind.get(kind)!.sql.push(b);
   }
 }
 for (const r of mix) await warmSearch.searchRecipes(r); // fill the cache
-for (let round = 0; round < rounds; round++) for (const r of mix) samples.cached.push(await time(() => warmSearch.searchRecipes(r)));
+for (let round = 0; round < rounds; round++)
+  for (const r of mix) samples.cached.push(await time(() => warmSearch.searchRecipes(r)));
 
-const typed = ['l', 'la', 'las', 'lasa', 'lasag', 'c', 'ch', 'chi', 'chic', 'chick', 'chicken c', 'chicken cu', 'g', 'go', 'goc', 'gochu'];
+const typed = [
+  'l',
+  'la',
+  'las',
+  'lasa',
+  'lasag',
+  'c',
+  'ch',
+  'chi',
+  'chic',
+  'chick',
+  'chicken c',
+  'chicken cu',
+  'g',
+  'go',
+  'goc',
+  'gochu',
+];
 for (const prefix of typed) await coldSearch.suggestRecipes({ prefix });
-for (let round = 0; round < rounds; round++) for (const prefix of typed) samples.suggest.push(await time(() => coldSearch.suggestRecipes({ prefix })));
+for (let round = 0; round < rounds; round++)
+  for (const prefix of typed) samples.suggest.push(await time(() => coldSearch.suggestRecipes({ prefix })));
 
 // --- write → searchable ------------------------------------------------------------------
 const author = createClient(RecipeService, clientFor(cold.url, 'bench-author', 'author'));
@@ -187,7 +222,9 @@ for (let i = 0; i < 30; i++) {
 const p = (xs: number[]) => percentiles(xs);
 const rpc = p(samples.rpc);
 const direct = p(samples.sql);
-console.log(`\nSearch benchmark — ${indexed.toLocaleString('en')} indexed recipes, ${mix.length} queries × ${rounds} rounds, facets on`);
+console.log(
+  `\nSearch benchmark — ${indexed.toLocaleString('en')} indexed recipes, ${mix.length} queries × ${rounds} rounds, facets on`,
+);
 console.log(
   table(
     ['measure', 'p50 ms', 'p95 ms', 'p99 ms'],

@@ -28,7 +28,11 @@ import { percentiles, table } from './stats.ts';
 process.env.NODE_ENV ??= 'production';
 
 const { values: args } = parseArgs({
-  options: { seconds: { type: 'string', default: '10' }, connections: { type: 'string', default: '10' }, loads: { type: 'string', default: '7' } },
+  options: {
+    seconds: { type: 'string', default: '10' },
+    connections: { type: 'string', default: '10' },
+    loads: { type: 'string', default: '7' },
+  },
 });
 const seconds = Number(args.seconds);
 const connections = Number(args.connections);
@@ -99,7 +103,15 @@ const ttfbs: number[] = [];
 if (chromiumPath) {
   const browser = await chromium.launch({
     executablePath: chromiumPath,
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
+    args: [
+      '--headless',
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+      '--no-first-run',
+    ],
   });
   for (let i = 0; i < loads; i++) {
     const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });

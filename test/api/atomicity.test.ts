@@ -55,7 +55,10 @@ describe('failed writes leave no partial rows', () => {
     await author.submitRecipe({ id });
     const eventsBefore = await count('select count(*) as n from recipe_events where recipe_id = $1', [id]);
     // The title now carries the marker, so the next event insert fails.
-    await t.recipes('erin', ['editor']).updateRecipe({ id, recipe: recipeInput({ title: 'Stew [explode]' }) }).catch(() => {});
+    await t
+      .recipes('erin', ['editor'])
+      .updateRecipe({ id, recipe: recipeInput({ title: 'Stew [explode]' }) })
+      .catch(() => {});
     await db.query(`update recipes set title = 'Stew [explode]' where id = $1`, [id]);
     await expectCode(t.recipes('erin', ['editor']).approveRecipe({ id }), Code.Internal);
     const row = (await db.query('select status, published_at, version from recipes where id = $1', [id])).rows[0];
@@ -68,11 +71,18 @@ describe('failed writes leave no partial rows', () => {
   it('the database itself refuses what the code should never write', async () => {
     const author = (await db.query(`select id from users limit 1`)).rows[0].id as string;
     const insert = (columns: string, values: string) =>
-      db.query(`insert into recipes (slug, author_id, title, servings, ${columns}) values ('s-${Math.random().toString(36).slice(2)}', $1, 't', 1, ${values})`, [author]);
+      db.query(
+        `insert into recipes (slug, author_id, title, servings, ${columns}) values ('s-${Math.random().toString(36).slice(2)}', $1, 't', 1, ${values})`,
+        [author],
+      );
     await expect(insert('status', `'cooking'`)).rejects.toThrow(/check constraint/);
     await expect(insert('meal_types', `'{elevenses}'`)).rejects.toThrow(/check constraint/);
     await expect(insert('prep_minutes, total_minutes', '10, 5')).rejects.toThrow(/check constraint/);
-    await expect(db.query(`insert into ratings (recipe_id, user_id, stars) select id, author_id, 6 from recipes limit 1`)).rejects.toThrow(/check constraint/);
-    await expect(db.query(`insert into recipes (slug, author_id, title, servings) select slug, author_id, 'dup', 1 from recipes limit 1`)).rejects.toThrow(/duplicate key/);
+    await expect(
+      db.query(`insert into ratings (recipe_id, user_id, stars) select id, author_id, 6 from recipes limit 1`),
+    ).rejects.toThrow(/check constraint/);
+    await expect(
+      db.query(`insert into recipes (slug, author_id, title, servings) select slug, author_id, 'dup', 1 from recipes limit 1`),
+    ).rejects.toThrow(/duplicate key/);
   });
 });

@@ -87,7 +87,8 @@ const cases: Record<string, Case> = {
   'ImageService/createUpload': { call: (c) => c.images.createUpload({ byteSize: 1000n, contentType: 'image/png' }) },
   'ImageService/attachImage': {
     state: 'draft',
-    call: (c, id) => c.images.attachImage({ uploadId: '00000000-0000-4000-8000-000000000000', recipeId: id, slot: ImageSlot.COVER }),
+    call: (c, id) =>
+      c.images.attachImage({ uploadId: '00000000-0000-4000-8000-000000000000', recipeId: id, slot: ImageSlot.COVER }),
     allowed: Code.NotFound, // past the policy, the upload it names does not exist
   },
   'ImageService/detachImage': { state: 'draft', call: (c, id) => c.images.detachImage({ recipeId: id, slot: ImageSlot.COVER }) },
@@ -156,13 +157,16 @@ describe('the policy table', () => {
       ['ImageService', ImageService],
     ] as const) {
       expect(Object.keys(tables[service]!).sort()).toEqual(desc.methods.map((m) => m.localName).sort());
-      for (const m of desc.methods) expect(cases[`${service}/${m.localName}`], `${service}/${m.localName} has no case`).toBeDefined();
+      for (const m of desc.methods)
+        expect(cases[`${service}/${m.localName}`], `${service}/${m.localName} has no case`).toBeDefined();
     }
   });
 
   it('is checked again at start: a method without a policy, or a policy without a method, stops the process', () => {
     const { getMe: _, ...withoutGetMe } = userPolicies;
-    expect(() => policyMap([{ service: UserService, impl: {}, policies: withoutGetMe }])).toThrow('yeet.v1.UserService/GetMe has no policy');
+    expect(() => policyMap([{ service: UserService, impl: {}, policies: withoutGetMe }])).toThrow(
+      'yeet.v1.UserService/GetMe has no policy',
+    );
     const stale = { ...userPolicies, getYou: userPolicies.getMe };
     expect(() => policyMap([{ service: UserService, impl: {}, policies: stale }])).toThrow('a policy for "getYou"');
   });
@@ -184,4 +188,3 @@ describe('authorization matrix', () => {
     expect(got.split(':')[0], got).toBe(want);
   });
 });
-

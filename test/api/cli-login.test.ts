@@ -37,10 +37,19 @@ afterAll(async () => {
   if (home) await rm(home, { recursive: true, force: true });
 });
 
-const env = () => ({ PATH: process.env.PATH ?? '', PUBLIC_URL: t.baseUrl, API_URL: t.baseUrl, XDG_CONFIG_HOME: home, LOG_LEVEL: 'warn' });
+const env = () => ({
+  PATH: process.env.PATH ?? '',
+  PUBLIC_URL: t.baseUrl,
+  API_URL: t.baseUrl,
+  XDG_CONFIG_HOME: home,
+  LOG_LEVEL: 'warn',
+});
 
 /** Runs a yeet command; `onLine` sees stdout as it comes. */
-function yeet(args: string[], onLine: (line: string) => void = () => {}): Promise<{ code: number | null; out: string; err: string }> {
+function yeet(
+  args: string[],
+  onLine: (line: string) => void = () => {},
+): Promise<{ code: number | null; out: string; err: string }> {
   return new Promise((resolve) => {
     const child = spawn(process.execPath, [main, ...args], { cwd: root, env: env() });
     let out = '';
@@ -95,7 +104,12 @@ describe('yeet login (device authorization grant)', () => {
       const transport = createConnectTransport({
         baseUrl: `${t.baseUrl}/api`,
         httpVersion: '1.1',
-        interceptors: [(next) => (req) => (req.header.set('authorization', `Bearer ${bearer}`), next(req))],
+        interceptors: [
+          (next) => (req) => {
+            req.header.set('authorization', `Bearer ${bearer}`);
+            return next(req);
+          },
+        ],
       });
       return (await createClient(UserService, transport).getMe({})).user?.displayName;
     };
@@ -132,7 +146,15 @@ describe('yeet login (device authorization grant)', () => {
 
   it('lets a desktop assistant act as the signed-in person over stdio', async () => {
     const client = new Client({ name: 'desktop', version: '1.0.0' });
-    await client.connect(new StdioClientTransport({ command: process.execPath, args: [main, 'mcp', '--stdio'], cwd: root, env: env(), stderr: 'pipe' }));
+    await client.connect(
+      new StdioClientTransport({
+        command: process.execPath,
+        args: [main, 'mcp', '--stdio'],
+        cwd: root,
+        env: env(),
+        stderr: 'pipe',
+      }),
+    );
     try {
       const created = (await client.callTool({
         name: 'create_recipe_draft',
@@ -140,7 +162,9 @@ describe('yeet login (device authorization grant)', () => {
       })) as CallToolResult;
       expect(created.isError).toBeFalsy();
       const mine = (await client.callTool({ name: 'list_my_recipes', arguments: {} })) as CallToolResult;
-      expect((mine.structuredContent as { recipes: Array<{ slug: string }> }).recipes.map((r) => r.slug)).toEqual(['terminal-toast']);
+      expect((mine.structuredContent as { recipes: Array<{ slug: string }> }).recipes.map((r) => r.slug)).toEqual([
+        'terminal-toast',
+      ]);
     } finally {
       await client.close();
     }
@@ -164,7 +188,14 @@ describe('yeet login (device authorization grant)', () => {
   it('forgets the sign-in even when the issuer cannot be reached', async () => {
     const offline = path.join(home, 'offline.json');
     const auth = new CliAuth({ ...t.config, publicUrl: 'http://127.0.0.1:9' }, offline);
-    const login = { issuer: auth.issuer, clientId: 'eat-or-yeet-cli', name: 'Ada', accessToken: 'a', refreshToken: 'r', expiresAt: 0 };
+    const login = {
+      issuer: auth.issuer,
+      clientId: 'eat-or-yeet-cli',
+      name: 'Ada',
+      accessToken: 'a',
+      refreshToken: 'r',
+      expiresAt: 0,
+    };
     await writeFile(offline, JSON.stringify({ logins: { [auth.issuer]: login } }));
     expect(await auth.logout()).toBe(true);
     expect(JSON.parse(await readFile(offline, 'utf8')).logins).toEqual({});

@@ -52,10 +52,12 @@ const clients = (headers: Record<string, string> = {}, baseUrl = t.baseUrl) => {
   const transport = createConnectTransport({
     baseUrl: `${baseUrl}/api`,
     httpVersion: '1.1',
-    interceptors: [(next) => (req) => {
-      for (const [k, v] of Object.entries(headers)) req.header.set(k, v);
-      return next(req);
-    }],
+    interceptors: [
+      (next) => (req) => {
+        for (const [k, v] of Object.entries(headers)) req.header.set(k, v);
+        return next(req);
+      },
+    ],
   });
   return { users: createClient(UserService, transport), recipes: createClient(RecipeService, transport) };
 };
@@ -87,7 +89,10 @@ describe('access tokens from the built-in issuer', () => {
   });
 
   it('the token is a JWT for the API, signed with the issuer key', async () => {
-    const [header, payload] = admin.access_token.split('.').slice(0, 2).map((p) => JSON.parse(Buffer.from(p, 'base64url').toString()));
+    const [header, payload] = admin.access_token
+      .split('.')
+      .slice(0, 2)
+      .map((p) => JSON.parse(Buffer.from(p, 'base64url').toString()));
     expect(header).toMatchObject({ alg: 'RS256', typ: 'at+jwt', kid: issuerKey.kid });
     expect(payload).toMatchObject({ iss: `${t.config.publicUrl}/oidc`, aud: t.config.oidc.audience });
   });
@@ -115,7 +120,9 @@ describe('access tokens from the built-in issuer', () => {
       async () => {
         const [h, , sig] = admin.access_token.split('.');
         const claims = JSON.parse(Buffer.from(admin.access_token.split('.')[1]!, 'base64url').toString());
-        const forged = Buffer.from(JSON.stringify({ ...claims, sub: await subjectOf(author.access_token) })).toString('base64url');
+        const forged = Buffer.from(JSON.stringify({ ...claims, sub: await subjectOf(author.access_token) })).toString(
+          'base64url',
+        );
         return `${h}.${forged}.${sig}`;
       },
     ],
@@ -130,12 +137,15 @@ describe('access tokens from the built-in issuer', () => {
     ['malformed', async () => 'not.a.jwt'],
   ];
 
-  it.each(rejected)('a token %s makes the caller anonymous: Unauthenticated where a user is needed, fine where not', async (_name, make) => {
-    const client = bearer(await make());
-    await expectCode(client.users.getMe({}), Code.Unauthenticated);
-    await expectCode(client.recipes.createRecipe({ recipe: recipeInput() }), Code.Unauthenticated);
-    expect((await client.recipes.listRecipes({})).recipes).toEqual([]);
-  });
+  it.each(rejected)(
+    'a token %s makes the caller anonymous: Unauthenticated where a user is needed, fine where not',
+    async (_name, make) => {
+      const client = bearer(await make());
+      await expectCode(client.users.getMe({}), Code.Unauthenticated);
+      await expectCode(client.recipes.createRecipe({ recipe: recipeInput() }), Code.Unauthenticated);
+      expect((await client.recipes.listRecipes({})).recipes).toEqual([]);
+    },
+  );
 
   it('a token signed with the issuer key is accepted (the control for the cases above)', async () => {
     const valid = await forge({});
@@ -150,7 +160,10 @@ describe('access tokens from the built-in issuer', () => {
   });
 
   it('the web session cookie works like a bearer token', async () => {
-    const cookie = webSessionCodec(sessionSecret).seal({ accessToken: author.access_token, refreshToken: null, expiresAt: 0 }, 60);
+    const cookie = webSessionCodec(sessionSecret).seal(
+      { accessToken: author.access_token, refreshToken: null, expiresAt: 0 },
+      60,
+    );
     const { user } = await clients({ cookie: `yeet_session=${cookie}` }).users.getMe({});
     expect(user?.displayName).toBe('Second Person');
     const forgedCookie = `yeet_session=${cookie.slice(0, -3)}abc`;
@@ -162,13 +175,19 @@ describe('access tokens from the built-in issuer', () => {
     expect((await broken.recipes.listRecipes({})).recipes).toEqual([]);
     await expectCode(broken.users.getMe({}), Code.Unauthenticated);
     // another site's malformed cookie next to a good session spoils nothing
-    const cookie = webSessionCodec(sessionSecret).seal({ accessToken: author.access_token, refreshToken: null, expiresAt: 0 }, 60);
+    const cookie = webSessionCodec(sessionSecret).seal(
+      { accessToken: author.access_token, refreshToken: null, expiresAt: 0 },
+      60,
+    );
     const { user } = await clients({ cookie: `tracker=%E0%A4%A; yeet_session=${cookie}` }).users.getMe({});
     expect(user?.displayName).toBe('Second Person');
   });
 
   it('the development header is refused when DEV_AUTH is off', async () => {
-    await expectCode(clients({ 'x-yeet-dev-user': 'mallory', 'x-yeet-dev-roles': 'admin' }).users.getMe({}), Code.Unauthenticated);
+    await expectCode(
+      clients({ 'x-yeet-dev-user': 'mallory', 'x-yeet-dev-roles': 'admin' }).users.getMe({}),
+      Code.Unauthenticated,
+    );
   });
 });
 
@@ -208,7 +227,11 @@ describe('sign-in and sign-up pages', () => {
 
   it('do not say outright that an email is taken', async () => {
     const { jar, page } = await flow.start('signup');
-    const res = await flow.post(jar, page, 'signup', { displayName: 'Again', email: 'FIRST@example.com', password: 'yet another long password' });
+    const res = await flow.post(jar, page, 'signup', {
+      displayName: 'Again',
+      email: 'FIRST@example.com',
+      password: 'yet another long password',
+    });
     expect(res.status).toBe(409);
     expect(await res.text()).toContain('We could not create an account with these details');
   });
@@ -223,7 +246,10 @@ describe('sign-in and sign-up pages', () => {
 describe('roles', () => {
   it('admins promote people; the promoted can act on it', async () => {
     const authorId = (await bearer(author.access_token).users.getMe({})).user!.id;
-    await expectCode(bearer(author.access_token).users.setUserRoles({ userId: authorId, roles: [Role.ADMIN] }), Code.PermissionDenied);
+    await expectCode(
+      bearer(author.access_token).users.setUserRoles({ userId: authorId, roles: [Role.ADMIN] }),
+      Code.PermissionDenied,
+    );
     const { user } = await bearer(admin.access_token).users.setUserRoles({ userId: authorId, roles: [Role.EDITOR] });
     expect(user!.roles).toEqual([Role.USER, Role.EDITOR]);
     const listed = await bearer(admin.access_token).users.listUsers({ query: 'second' });
@@ -237,7 +263,10 @@ describe('roles', () => {
 
   it('the last admin cannot demote themself', async () => {
     const me = (await bearer(admin.access_token).users.getMe({})).user!;
-    const error = await expectCode(bearer(admin.access_token).users.setUserRoles({ userId: me.id, roles: [Role.USER] }), Code.FailedPrecondition);
+    const error = await expectCode(
+      bearer(admin.access_token).users.setUserRoles({ userId: me.id, roles: [Role.USER] }),
+      Code.FailedPrecondition,
+    );
     expect(error.rawMessage).toContain('last admin');
   });
 

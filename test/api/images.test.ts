@@ -107,7 +107,8 @@ const waitingForLocks = async () =>
       .rows[0].n,
   );
 
-const hasGps = (exif: Buffer | undefined) => Boolean(exif && (exif.includes(Buffer.from([0x88, 0x25])) || exif.includes(Buffer.from([0x25, 0x88]))));
+const hasGps = (exif: Buffer | undefined) =>
+  Boolean(exif && (exif.includes(Buffer.from([0x88, 0x25])) || exif.includes(Buffer.from([0x25, 0x88]))));
 
 describe('uploading images', () => {
   it.each([
@@ -140,13 +141,19 @@ describe('uploading images', () => {
   it('refuses an image over the byte limit, at the target and before that', async () => {
     const recipe = await draft();
     const big = await fixtures.large(300 * 1024);
-    const error = await expectCode(images().createUpload({ byteSize: BigInt(big.length), contentType: 'image/png' }), Code.InvalidArgument);
+    const error = await expectCode(
+      images().createUpload({ byteSize: BigInt(big.length), contentType: 'image/png' }),
+      Code.InvalidArgument,
+    );
     expect(error.rawMessage).toContain('larger than 256 KB');
     // a client that lies about the size is stopped while uploading
     const target = await images().createUpload({ byteSize: 1000n, contentType: 'image/png' });
     const put = await fetch(target.url, { method: 'PUT', headers: target.headers, body: big });
     expect(put.status).toBe(413);
-    await expectCode(images().attachImage({ uploadId: target.uploadId, recipeId: recipe.id, slot: ImageSlot.COVER }), Code.FailedPrecondition);
+    await expectCode(
+      images().attachImage({ uploadId: target.uploadId, recipeId: recipe.id, slot: ImageSlot.COVER }),
+      Code.FailedPrecondition,
+    );
   });
 
   it('refuses a decompression bomb without decoding it', async () => {
@@ -167,10 +174,19 @@ describe('uploading images', () => {
   it("attaches only the uploader's own upload, to a recipe they may edit", async () => {
     const recipe = await draft();
     const { target } = await upload(await fixtures.png(), 'image/png', recipe.id);
-    await expectCode(images('bob').attachImage({ uploadId: target.uploadId, recipeId: recipe.id, slot: ImageSlot.COVER }), Code.PermissionDenied);
+    await expectCode(
+      images('bob').attachImage({ uploadId: target.uploadId, recipeId: recipe.id, slot: ImageSlot.COVER }),
+      Code.PermissionDenied,
+    );
     const bobs = recipeOf(await t.recipes('bob', ['author']).createRecipe({ recipe: recipeInput() }));
-    await expectCode(images('bob').attachImage({ uploadId: target.uploadId, recipeId: bobs.id, slot: ImageSlot.COVER }), Code.NotFound);
-    await expectCode(images().attachImage({ uploadId: target.uploadId, recipeId: recipe.id, slot: ImageSlot.STEP, stepIndex: 9 }), Code.InvalidArgument);
+    await expectCode(
+      images('bob').attachImage({ uploadId: target.uploadId, recipeId: bobs.id, slot: ImageSlot.COVER }),
+      Code.NotFound,
+    );
+    await expectCode(
+      images().attachImage({ uploadId: target.uploadId, recipeId: recipe.id, slot: ImageSlot.STEP, stepIndex: 9 }),
+      Code.InvalidArgument,
+    );
   });
 
   it('attaches an upload attached 8 times at once exactly once; the others are told it was taken', async () => {
@@ -192,7 +208,9 @@ describe('uploading images', () => {
   it('decides on the recipe as it is when the image is attached, not as it was read', async () => {
     const recipe = await draft();
     const { attach, target } = await upload(await fixtures.png(), 'image/png', recipe.id);
-    const { pending: attaching } = await whileRecipeLocked(recipe.id, attach, (holder) => holder.query('delete from recipes where id = $1', [recipe.id]));
+    const { pending: attaching } = await whileRecipeLocked(recipe.id, attach, (holder) =>
+      holder.query('delete from recipes where id = $1', [recipe.id]),
+    );
     await expectCode(attaching, Code.NotFound);
     expect(await storedFiles()).not.toContain(`originals/${target.uploadId}`);
     expect((await db.query('select confirmed_at from uploads where id = $1', [target.uploadId])).rows[0].confirmed_at).toBeNull();
@@ -302,11 +320,18 @@ describe('sweeping', () => {
     await db.query(`update images set created_at = now() - interval '2 days' where id = $1`, [firstCover.id]);
     await db.query(`select graphile_worker.add_job('images.sweep')`);
     await drained(db, 'images.sweep');
-    expect((await db.query('select count(*)::int as n from uploads where id = any($1)', [[abandonedId, secondId]])).rows[0].n).toBe(0);
+    expect(
+      (await db.query('select count(*)::int as n from uploads where id = any($1)', [[abandonedId, secondId]])).rows[0].n,
+    ).toBe(0);
     expect((await db.query('select count(*)::int as n from images where id = $1', [firstCover.id])).rows[0].n).toBe(0);
     expect((await fetch(variantUrl(firstCover, 0))).status).toBe(404);
     const files = await storedFiles();
-    for (const gone of [`uploads/${abandonedId}`, `originals/${abandonedId}`, `uploads/${secondId}`, `originals/${firstCover.id}`]) {
+    for (const gone of [
+      `uploads/${abandonedId}`,
+      `originals/${abandonedId}`,
+      `uploads/${secondId}`,
+      `originals/${firstCover.id}`,
+    ]) {
       expect(files).not.toContain(gone);
     }
     expect(files).toContain(`originals/${secondId}`);

@@ -9,11 +9,56 @@ const byTitle = new Map<string, Recipe>();
 
 /** A small, known catalogue: each recipe differs in the facets under test. */
 const catalogue = [
-  { title: 'Quick Pasta', cuisines: ['italian'], mealTypes: [MealType.DINNER], difficulty: Difficulty.EASY, tags: ['pasta', 'quick'], dietaryFlags: [DietaryFlag.VEGETARIAN], prepMinutes: 5, cookMinutes: 10 },
-  { title: 'Slow Ragu', cuisines: ['italian'], mealTypes: [MealType.DINNER], difficulty: Difficulty.HARD, tags: ['pasta'], dietaryFlags: [], prepMinutes: 30, cookMinutes: 180 },
-  { title: 'Miso Soup', cuisines: ['japanese'], mealTypes: [MealType.LUNCH, MealType.SIDE], difficulty: Difficulty.EASY, tags: ['soup'], dietaryFlags: [DietaryFlag.VEGAN, DietaryFlag.GLUTEN_FREE], prepMinutes: 5, cookMinutes: 10 },
-  { title: 'Pancakes', cuisines: ['american'], mealTypes: [MealType.BREAKFAST], difficulty: Difficulty.MEDIUM, tags: ['sweet'], dietaryFlags: [DietaryFlag.VEGETARIAN], prepMinutes: 10, cookMinutes: 20 },
-  { title: 'Tiramisu', cuisines: ['italian'], mealTypes: [MealType.DESSERT], difficulty: Difficulty.MEDIUM, tags: ['sweet', 'make-ahead'], dietaryFlags: [DietaryFlag.VEGETARIAN], prepMinutes: 40, cookMinutes: 0 },
+  {
+    title: 'Quick Pasta',
+    cuisines: ['italian'],
+    mealTypes: [MealType.DINNER],
+    difficulty: Difficulty.EASY,
+    tags: ['pasta', 'quick'],
+    dietaryFlags: [DietaryFlag.VEGETARIAN],
+    prepMinutes: 5,
+    cookMinutes: 10,
+  },
+  {
+    title: 'Slow Ragu',
+    cuisines: ['italian'],
+    mealTypes: [MealType.DINNER],
+    difficulty: Difficulty.HARD,
+    tags: ['pasta'],
+    dietaryFlags: [],
+    prepMinutes: 30,
+    cookMinutes: 180,
+  },
+  {
+    title: 'Miso Soup',
+    cuisines: ['japanese'],
+    mealTypes: [MealType.LUNCH, MealType.SIDE],
+    difficulty: Difficulty.EASY,
+    tags: ['soup'],
+    dietaryFlags: [DietaryFlag.VEGAN, DietaryFlag.GLUTEN_FREE],
+    prepMinutes: 5,
+    cookMinutes: 10,
+  },
+  {
+    title: 'Pancakes',
+    cuisines: ['american'],
+    mealTypes: [MealType.BREAKFAST],
+    difficulty: Difficulty.MEDIUM,
+    tags: ['sweet'],
+    dietaryFlags: [DietaryFlag.VEGETARIAN],
+    prepMinutes: 10,
+    cookMinutes: 20,
+  },
+  {
+    title: 'Tiramisu',
+    cuisines: ['italian'],
+    mealTypes: [MealType.DESSERT],
+    difficulty: Difficulty.MEDIUM,
+    tags: ['sweet', 'make-ahead'],
+    dietaryFlags: [DietaryFlag.VEGETARIAN],
+    prepMinutes: 40,
+    cookMinutes: 0,
+  },
 ];
 
 beforeAll(async () => {
@@ -54,7 +99,11 @@ describe('ListRecipes', () => {
     ['difficulty', { difficulties: [Difficulty.MEDIUM] }, ['Tiramisu', 'Pancakes']],
     ['tag', { tags: ['pasta'] }, ['Slow Ragu', 'Quick Pasta']],
     ['dietary (all of them)', { dietaryFlags: [DietaryFlag.VEGETARIAN, DietaryFlag.GLUTEN_FREE] }, ['Miso Soup']],
-    ['vegan implies vegetarian', { dietaryFlags: [DietaryFlag.VEGETARIAN] }, ['Tiramisu', 'Pancakes', 'Miso Soup', 'Quick Pasta']],
+    [
+      'vegan implies vegetarian',
+      { dietaryFlags: [DietaryFlag.VEGETARIAN] },
+      ['Tiramisu', 'Pancakes', 'Miso Soup', 'Quick Pasta'],
+    ],
     ['time limit', { maxTotalMinutes: 15 }, ['Miso Soup', 'Quick Pasta']],
     ['facets combine with AND', { cuisines: ['italian'], tags: ['sweet'] }, ['Tiramisu']],
   ])('filters by %s', async (_name, filter, expected) => {
@@ -71,18 +120,21 @@ describe('ListRecipes', () => {
     ]);
   });
 
-  it.each([RecipeSort.NEWEST, RecipeSort.TOP_RATED, RecipeSort.QUICKEST])('pages by cursor without gaps or repeats (sort %s)', async (sort) => {
-    const all = titles((await list({ sort })).recipes);
-    const paged: string[] = [];
-    let pageToken = '';
-    do {
-      const page = await list({ sort, pageSize: 2, pageToken });
-      expect(page.recipes.length).toBeLessThanOrEqual(2);
-      paged.push(...titles(page.recipes));
-      pageToken = page.nextPageToken;
-    } while (pageToken);
-    expect(paged).toEqual(all);
-  });
+  it.each([RecipeSort.NEWEST, RecipeSort.TOP_RATED, RecipeSort.QUICKEST])(
+    'pages by cursor without gaps or repeats (sort %s)',
+    async (sort) => {
+      const all = titles((await list({ sort })).recipes);
+      const paged: string[] = [];
+      let pageToken = '';
+      do {
+        const page = await list({ sort, pageSize: 2, pageToken });
+        expect(page.recipes.length).toBeLessThanOrEqual(2);
+        paged.push(...titles(page.recipes));
+        pageToken = page.nextPageToken;
+      } while (pageToken);
+      expect(paged).toEqual(all);
+    },
+  );
 
   it('refuses a token from another query, a forged token and a bad page size', async () => {
     const first = await list({ pageSize: 2 });
@@ -108,7 +160,9 @@ describe('ListRecipes', () => {
     }
     // submitted in another order than created: the queue follows submission
     for (const i of [1, 2, 0]) await author.submitRecipe({ id: ids[i]! });
-    const queue = await t.recipes('erin', ['editor']).listRecipes({ sort: RecipeSort.OLDEST, filter: { status: RecipeStatus.IN_REVIEW } });
+    const queue = await t
+      .recipes('erin', ['editor'])
+      .listRecipes({ sort: RecipeSort.OLDEST, filter: { status: RecipeStatus.IN_REVIEW } });
     expect(titles(queue.recipes)).toEqual(['Waiting Review', 'Queue Second', 'Queue Third', 'Queue First']);
   });
 

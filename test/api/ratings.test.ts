@@ -30,7 +30,7 @@ describe('RateRecipe', () => {
     expect(recipe?.rating).toEqual(expect.objectContaining({ average: 4.5, count: 2 }));
   });
 
-  it("gives the caller their own rating with the list, for the rating widget", async () => {
+  it('gives the caller their own rating with the list, for the rating widget', async () => {
     const { id } = await publishedRecipe();
     await t.recipes('uma').rateRecipe({ recipeId: id, stars: 3, review: 'Fine.' });
     await t.recipes('vic').rateRecipe({ recipeId: id, stars: 5 });
@@ -54,7 +54,10 @@ describe('RateRecipe', () => {
       const error = await expectCode(t.recipes('uma').rateRecipe({ recipeId: id, stars }), Code.InvalidArgument);
       expect(violatedFields(error)).toEqual(['stars']);
     }
-    const error = await expectCode(t.recipes('uma').rateRecipe({ recipeId: id, stars: 3, review: 'x'.repeat(2001) }), Code.InvalidArgument);
+    const error = await expectCode(
+      t.recipes('uma').rateRecipe({ recipeId: id, stars: 3, review: 'x'.repeat(2001) }),
+      Code.InvalidArgument,
+    );
     expect(violatedFields(error)).toEqual(['review']);
   });
 

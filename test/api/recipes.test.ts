@@ -83,7 +83,10 @@ describe('GetRecipe', () => {
 
   it('answers NotFound for unknown, malformed and missing keys', async () => {
     await expectCode(anonymous().getRecipe({ key: { case: 'slug', value: 'no-such-recipe' } }), Code.NotFound);
-    await expectCode(anonymous().getRecipe({ key: { case: 'id', value: '00000000-0000-0000-0000-000000000000' } }), Code.NotFound);
+    await expectCode(
+      anonymous().getRecipe({ key: { case: 'id', value: '00000000-0000-0000-0000-000000000000' } }),
+      Code.NotFound,
+    );
     await expectCode(anonymous().getRecipe({ key: { case: 'id', value: 'not-a-uuid' } }), Code.NotFound);
     await expectCode(anonymous().getRecipe({}), Code.InvalidArgument);
   });
@@ -124,9 +127,9 @@ describe('UpdateRecipe', () => {
     await author().submitRecipe({ id: created.id });
     await expectCode(author().updateRecipe({ id: created.id, recipe: recipeInput() }), Code.FailedPrecondition);
     // editors may still fix it during review
-    expect((await editor().updateRecipe({ id: created.id, recipe: recipeInput({ title: 'Fixed by an editor' }) })).recipe?.status).toBe(
-      RecipeStatus.IN_REVIEW,
-    );
+    expect(
+      (await editor().updateRecipe({ id: created.id, recipe: recipeInput({ title: 'Fixed by an editor' }) })).recipe?.status,
+    ).toBe(RecipeStatus.IN_REVIEW);
   });
 
   it('reports NotFound for a recipe that does not exist', async () => {
@@ -158,7 +161,9 @@ describe('the lifecycle through the API', () => {
     expect((await editor().archiveRecipe({ id })).recipe?.status).toBe(RecipeStatus.ARCHIVED);
 
     const { events } = await author().getRecipeHistory({ id });
-    expect(events.map((e) => [e.action, RecipeStatus[e.fromStatus], RecipeStatus[e.toStatus], e.actor?.displayName, e.reason])).toEqual([
+    expect(
+      events.map((e) => [e.action, RecipeStatus[e.fromStatus], RecipeStatus[e.toStatus], e.actor?.displayName, e.reason]),
+    ).toEqual([
       ['create', 'UNSPECIFIED', 'DRAFT', 'alice', ''],
       ['submit', 'DRAFT', 'IN_REVIEW', 'alice', ''],
       ['approve', 'IN_REVIEW', 'PUBLISHED', 'erin', ''],
@@ -196,7 +201,9 @@ describe('the lifecycle through the API', () => {
   });
 
   it('refuses to submit an incomplete draft, saying what is missing', async () => {
-    const recipe = recipeOf(await author().createRecipe({ recipe: recipeInput({ steps: [], difficulty: Difficulty.UNSPECIFIED }) }));
+    const recipe = recipeOf(
+      await author().createRecipe({ recipe: recipeInput({ steps: [], difficulty: Difficulty.UNSPECIFIED }) }),
+    );
     const error = await expectCode(author().submitRecipe({ id: recipe.id }), Code.FailedPrecondition);
     expect(violatedFields(error).sort()).toEqual(['difficulty', 'steps']);
     expect(error.rawMessage).toContain('add at least one step');

@@ -29,15 +29,108 @@ const ingredients = (...items: string[]) => [
 
 /** A small catalogue where each recipe exists to prove one behaviour. */
 const catalogue = [
-  { title: 'Sourdough Country Loaf', cuisines: ['french'], mealTypes: [MealType.BREAKFAST, MealType.SIDE], tags: ['bread', 'baking'], dietaryFlags: [DietaryFlag.VEGAN], difficulty: Difficulty.HARD, prepMinutes: 60, cookMinutes: 45, totalMinutes: 1440, ingredientSections: ingredients('bread flour', 'water', 'sourdough starter', 'salt') },
-  { title: 'Beef Lasagna', cuisines: ['italian'], mealTypes: [MealType.DINNER], tags: ['pasta', 'comfort-food'], dietaryFlags: [], difficulty: Difficulty.MEDIUM, prepMinutes: 30, cookMinutes: 90, ingredientSections: ingredients('lasagne sheets', 'beef mince', 'tomatoes') },
-  { title: 'Chicken Tikka Masala', cuisines: ['indian'], mealTypes: [MealType.DINNER], tags: ['curry', 'spicy'], dietaryFlags: [DietaryFlag.GLUTEN_FREE], difficulty: Difficulty.MEDIUM, prepMinutes: 20, cookMinutes: 30, ingredientSections: ingredients('chicken thighs', 'yoghurt', 'garam masala') },
-  { title: 'Garlic Butter Roast Potatoes', summary: 'Crisp potatoes, basted until golden.', cuisines: ['british'], mealTypes: [MealType.SIDE], tags: ['roast'], dietaryFlags: [DietaryFlag.GLUTEN_FREE], difficulty: Difficulty.EASY, prepMinutes: 10, cookMinutes: 50, ingredientSections: ingredients('potatoes', 'chicken stock', 'garlic', 'butter') },
-  { title: 'Miso Glazed Aubergine', cuisines: ['japanese'], mealTypes: [MealType.DINNER], tags: ['quick'], dietaryFlags: [DietaryFlag.VEGAN, DietaryFlag.GLUTEN_FREE], difficulty: Difficulty.EASY, prepMinutes: 5, cookMinutes: 20, ingredientSections: ingredients('aubergines', 'white miso', 'mirin') },
-  { title: 'Courgette Fritters', cuisines: ['greek'], mealTypes: [MealType.SNACK], tags: ['quick'], dietaryFlags: [DietaryFlag.VEGETARIAN], difficulty: Difficulty.EASY, prepMinutes: 10, cookMinutes: 10, ingredientSections: ingredients('courgettes', 'feta', 'dill', 'egg') },
-  { title: 'Green Chutney', cuisines: ['indian'], mealTypes: [MealType.SIDE], tags: ['quick'], dietaryFlags: [DietaryFlag.VEGAN], difficulty: Difficulty.EASY, prepMinutes: 10, cookMinutes: 0, ingredientSections: ingredients('coriander leaves', 'green chilli', 'lime') },
-  { title: 'Garlic Prawn Linguine', cuisines: ['italian'], mealTypes: [MealType.DINNER], tags: ['pasta', 'quick'], dietaryFlags: [], difficulty: Difficulty.EASY, prepMinutes: 5, cookMinutes: 15, ingredientSections: ingredients('linguine', 'king prawns', 'garlic') },
-  { title: 'Crème Brûlée', cuisines: ['french'], mealTypes: [MealType.DESSERT], tags: ['make-ahead'], dietaryFlags: [DietaryFlag.VEGETARIAN, DietaryFlag.GLUTEN_FREE], difficulty: Difficulty.MEDIUM, prepMinutes: 20, cookMinutes: 40, totalMinutes: 300, ingredientSections: ingredients('double cream', 'egg yolks', 'caster sugar', 'vanilla') },
+  {
+    title: 'Sourdough Country Loaf',
+    cuisines: ['french'],
+    mealTypes: [MealType.BREAKFAST, MealType.SIDE],
+    tags: ['bread', 'baking'],
+    dietaryFlags: [DietaryFlag.VEGAN],
+    difficulty: Difficulty.HARD,
+    prepMinutes: 60,
+    cookMinutes: 45,
+    totalMinutes: 1440,
+    ingredientSections: ingredients('bread flour', 'water', 'sourdough starter', 'salt'),
+  },
+  {
+    title: 'Beef Lasagna',
+    cuisines: ['italian'],
+    mealTypes: [MealType.DINNER],
+    tags: ['pasta', 'comfort-food'],
+    dietaryFlags: [],
+    difficulty: Difficulty.MEDIUM,
+    prepMinutes: 30,
+    cookMinutes: 90,
+    ingredientSections: ingredients('lasagne sheets', 'beef mince', 'tomatoes'),
+  },
+  {
+    title: 'Chicken Tikka Masala',
+    cuisines: ['indian'],
+    mealTypes: [MealType.DINNER],
+    tags: ['curry', 'spicy'],
+    dietaryFlags: [DietaryFlag.GLUTEN_FREE],
+    difficulty: Difficulty.MEDIUM,
+    prepMinutes: 20,
+    cookMinutes: 30,
+    ingredientSections: ingredients('chicken thighs', 'yoghurt', 'garam masala'),
+  },
+  {
+    title: 'Garlic Butter Roast Potatoes',
+    summary: 'Crisp potatoes, basted until golden.',
+    cuisines: ['british'],
+    mealTypes: [MealType.SIDE],
+    tags: ['roast'],
+    dietaryFlags: [DietaryFlag.GLUTEN_FREE],
+    difficulty: Difficulty.EASY,
+    prepMinutes: 10,
+    cookMinutes: 50,
+    ingredientSections: ingredients('potatoes', 'chicken stock', 'garlic', 'butter'),
+  },
+  {
+    title: 'Miso Glazed Aubergine',
+    cuisines: ['japanese'],
+    mealTypes: [MealType.DINNER],
+    tags: ['quick'],
+    dietaryFlags: [DietaryFlag.VEGAN, DietaryFlag.GLUTEN_FREE],
+    difficulty: Difficulty.EASY,
+    prepMinutes: 5,
+    cookMinutes: 20,
+    ingredientSections: ingredients('aubergines', 'white miso', 'mirin'),
+  },
+  {
+    title: 'Courgette Fritters',
+    cuisines: ['greek'],
+    mealTypes: [MealType.SNACK],
+    tags: ['quick'],
+    dietaryFlags: [DietaryFlag.VEGETARIAN],
+    difficulty: Difficulty.EASY,
+    prepMinutes: 10,
+    cookMinutes: 10,
+    ingredientSections: ingredients('courgettes', 'feta', 'dill', 'egg'),
+  },
+  {
+    title: 'Green Chutney',
+    cuisines: ['indian'],
+    mealTypes: [MealType.SIDE],
+    tags: ['quick'],
+    dietaryFlags: [DietaryFlag.VEGAN],
+    difficulty: Difficulty.EASY,
+    prepMinutes: 10,
+    cookMinutes: 0,
+    ingredientSections: ingredients('coriander leaves', 'green chilli', 'lime'),
+  },
+  {
+    title: 'Garlic Prawn Linguine',
+    cuisines: ['italian'],
+    mealTypes: [MealType.DINNER],
+    tags: ['pasta', 'quick'],
+    dietaryFlags: [],
+    difficulty: Difficulty.EASY,
+    prepMinutes: 5,
+    cookMinutes: 15,
+    ingredientSections: ingredients('linguine', 'king prawns', 'garlic'),
+  },
+  {
+    title: 'Crème Brûlée',
+    cuisines: ['french'],
+    mealTypes: [MealType.DESSERT],
+    tags: ['make-ahead'],
+    dietaryFlags: [DietaryFlag.VEGETARIAN, DietaryFlag.GLUTEN_FREE],
+    difficulty: Difficulty.MEDIUM,
+    prepMinutes: 20,
+    cookMinutes: 40,
+    totalMinutes: 300,
+    ingredientSections: ingredients('double cream', 'egg yolks', 'caster sugar', 'vanilla'),
+  },
 ];
 
 async function publish(input: Record<string, unknown>) {
@@ -73,7 +166,9 @@ afterAll(async () => {
 const run = (request: MessageInitShape<typeof SearchRecipesRequestSchema>) => search.searchRecipes(request);
 const titles = (r: SearchRecipesResponse) => r.hits.map((h) => h.recipe?.title);
 const facet = (r: SearchRecipesResponse, name: string) =>
-  Object.fromEntries((r.facets.find((f) => f.name === name)?.values ?? []).filter((v) => v.count > 0).map((v) => [v.value, v.count]));
+  Object.fromEntries(
+    (r.facets.find((f) => f.name === name)?.values ?? []).filter((v) => v.count > 0).map((v) => [v.value, v.count]),
+  );
 const plain = (h: HighlightedText | undefined) => (h?.fragments ?? []).map((f) => (f.matched ? `[${f.text}]` : f.text)).join('');
 
 describe('SearchRecipes: matching and relevance', () => {
@@ -100,7 +195,11 @@ describe('SearchRecipes: matching and relevance', () => {
 
   it('corrects a typo to the close words only, not to every word that shares letters', async () => {
     // "chiken" is 0.5 similar to "chicken" and 0.3 to "chive": only the first is meant
-    const scones = await publish({ title: 'Chive Scones', tags: ['baking'], ingredientSections: ingredients('flour', 'chives', 'cheddar') });
+    const scones = await publish({
+      title: 'Chive Scones',
+      tags: ['baking'],
+      ingredientSections: ingredients('flour', 'chives', 'cheddar'),
+    });
     await drained(db);
     await db.query(`select graphile_worker.add_job('search.lexicon')`);
     await drained(db, 'search.lexicon');
@@ -147,7 +246,11 @@ describe('SearchRecipes: filters and facets', () => {
     ['cuisine', { cuisines: ['Italian'] }, ['Garlic Prawn Linguine', 'Beef Lasagna']],
     ['meal type', { mealTypes: [MealType.DESSERT] }, ['Crème Brûlée']],
     ['difficulty', { difficulties: [Difficulty.HARD] }, ['Sourdough Country Loaf']],
-    ['time bucket', { timeBuckets: [TimeBucket.MINUTES_15_TO_30] }, ['Garlic Prawn Linguine', 'Courgette Fritters', 'Miso Glazed Aubergine']],
+    [
+      'time bucket',
+      { timeBuckets: [TimeBucket.MINUTES_15_TO_30] },
+      ['Garlic Prawn Linguine', 'Courgette Fritters', 'Miso Glazed Aubergine'],
+    ],
     ['max time', { maxTotalMinutes: 15 }, ['Green Chutney']],
     ['tag', { tags: ['comfort-food'] }, ['Beef Lasagna']],
     ['diets (all of them)', { dietaryFlags: [DietaryFlag.VEGAN, DietaryFlag.GLUTEN_FREE] }, ['Miso Glazed Aubergine']],
@@ -210,16 +313,13 @@ describe('SearchRecipes: filters and facets', () => {
 });
 
 describe('SearchRecipes: any input', () => {
-  it.each([
-    '"quoted" AND (chicken | !potato) & <-> :*',
-    "'; drop table recipes; --",
-    '🍕🍝 ñandú 日本語',
-    '\\\\\\',
-    '   ',
-  ])('answers %j without an error', async (query) => {
-    const result = await run({ query });
-    expect(result.totalSize).toBeGreaterThanOrEqual(0);
-  });
+  it.each(['"quoted" AND (chicken | !potato) & <-> :*', "'; drop table recipes; --", '🍕🍝 ñandú 日本語', '\\\\\\', '   '])(
+    'answers %j without an error',
+    async (query) => {
+      const result = await run({ query });
+      expect(result.totalSize).toBeGreaterThanOrEqual(0);
+    },
+  );
 
   it('refuses a 10 KB query with InvalidArgument', async () => {
     await expectCode(run({ query: 'chicken '.repeat(1300) }), Code.InvalidArgument);
@@ -236,7 +336,9 @@ describe('SuggestRecipes', () => {
     const result = await search.suggestRecipes({ prefix: 'cour' });
     expect(result.recipes.map((r) => r.slug)).toEqual(['courgette-fritters']);
     expect(plain(result.recipes[0]?.highlightedTitle)).toBe('[Courgette] Fritters');
-    expect((await search.suggestRecipes({ prefix: 'comf' })).tags).toEqual([expect.objectContaining({ tag: 'comfort-food', count: 1 })]);
+    expect((await search.suggestRecipes({ prefix: 'comf' })).tags).toEqual([
+      expect.objectContaining({ tag: 'comfort-food', count: 1 }),
+    ]);
     // "p" completes both "prawn" and "potatoes"
     expect(new Set((await search.suggestRecipes({ prefix: 'garlic p' })).recipes.map((r) => r.title))).toEqual(
       new Set(['Garlic Prawn Linguine', 'Garlic Butter Roast Potatoes']),
@@ -257,9 +359,7 @@ describe('the index follows the source of truth', () => {
     const recipe = await publish({ title: 'Zanzibar Pilau', tags: ['rice'] });
     expect(await eventually(async () => (await run({ query: 'zanzibar ' })).totalSize === 1)).toBe(true);
     await api.recipes('uma').rateRecipe({ recipeId: recipe.id, stars: 5 });
-    expect(
-      await eventually(async () => (await run({ query: 'zanzibar ' })).hits[0]?.recipe?.rating?.count === 1),
-    ).toBe(true);
+    expect(await eventually(async () => (await run({ query: 'zanzibar ' })).hits[0]?.recipe?.rating?.count === 1)).toBe(true);
   });
 
   it('enqueues the index job in the same transaction as the write: a rollback enqueues nothing', async () => {
@@ -268,18 +368,22 @@ describe('the index follows the source of truth', () => {
     await drained(db);
     const jobs = async () =>
       Number((await db.query(`select count(*) as n from graphile_worker.jobs where key = $1`, [`search.index:${id}`])).rows[0].n);
-    await api.platform.api!.data.transaction(async (s) => {
-      await s.jobs.reindexRecipe(id);
-      expect(await jobs()).toBe(0); // not visible outside before commit
-      throw new Error('the write failed');
-    }).catch(() => {});
+    await api.platform
+      .api!.data.transaction(async (s) => {
+        await s.jobs.reindexRecipe(id);
+        expect(await jobs()).toBe(0); // not visible outside before commit
+        throw new Error('the write failed');
+      })
+      .catch(() => {});
     expect(await jobs()).toBe(0);
   });
 
   it('reconciliation repairs a deliberately corrupted index', async () => {
     const lasagna = (await run({ query: 'lasagna ' })).hits[0]!.recipe!;
     const chutney = (await run({ query: 'chutney ' })).hits[0]!.recipe!;
-    const draft = (await api.recipes('alice', ['author']).createRecipe({ recipe: recipeInput({ title: 'Never Published Stew' }) })).recipe!;
+    const draft = (
+      await api.recipes('alice', ['author']).createRecipe({ recipe: recipeInput({ title: 'Never Published Stew' }) })
+    ).recipe!;
     await drained(db);
     // corrupt: lose one entry, falsify another, add one for a draft
     await db.query(`delete from search_documents where recipe_id = $1`, [lasagna.id]);
@@ -303,4 +407,3 @@ describe('the index follows the source of truth', () => {
     expect(totals.rows[0].count).toBe(published.rows[0].n);
   });
 });
-

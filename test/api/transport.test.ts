@@ -30,7 +30,9 @@ describe('protocols on one port', () => {
     expect(res.status).toBe(200);
     expect(res.headers.get('content-type')).toContain('application/json');
     const body = (await res.json()) as { recipes: Array<{ slug: string; status: string; difficulty: string }> };
-    expect(body.recipes).toEqual([expect.objectContaining({ slug, status: 'RECIPE_STATUS_PUBLISHED', difficulty: 'DIFFICULTY_EASY' })]);
+    expect(body.recipes).toEqual([
+      expect.objectContaining({ slug, status: 'RECIPE_STATUS_PUBLISHED', difficulty: 'DIFFICULTY_EASY' }),
+    ]);
   });
 
   it('answers gRPC over HTTP/2 (h2c) for service callers', async () => {
@@ -40,7 +42,10 @@ describe('protocols on one port', () => {
   });
 
   it('reports errors as Connect JSON with the code and field details', async () => {
-    const res = await post('CreateRecipe', JSON.stringify({ recipe: { title: '' } }), { 'x-yeet-dev-user': 'alice', 'x-yeet-dev-roles': 'author' });
+    const res = await post('CreateRecipe', JSON.stringify({ recipe: { title: '' } }), {
+      'x-yeet-dev-user': 'alice',
+      'x-yeet-dev-roles': 'author',
+    });
     expect(res.status).toBe(400);
     const body = (await res.json()) as { code: string; message: string; details: Array<{ type: string }> };
     expect(body.code).toBe('invalid_argument');
@@ -104,7 +109,9 @@ describe('probes and metrics', () => {
     const text = await (await fetch(`${t.baseUrl}/metrics`)).text();
     expect(text).toContain('yeet_rpc_duration_seconds_bucket{le="0.005",method="yeet.v1.RecipeService/ListRecipes",code="ok"}');
     expect(text).toMatch(/yeet_rpc_duration_seconds_count\{method="yeet.v1.RecipeService\/GetRecipe",code="NotFound"\} \d+/);
-    expect(text).toMatch(/yeet_operation_duration_seconds_count\{layer="controller",operation="RecipeController.list",outcome="ok"\}/);
+    expect(text).toMatch(
+      /yeet_operation_duration_seconds_count\{layer="controller",operation="RecipeController.list",outcome="ok"\}/,
+    );
     expect(text).toMatch(/yeet_operation_duration_seconds_count\{layer="store",operation="RecipeStore.list",outcome="ok"\}/);
   });
 });

@@ -71,7 +71,9 @@ describe.skipIf(!chromiumPath)('a recipe from search to plate, in a real browser
     await check(visitor, 'search');
 
     // A facet narrows the results; the state is in the URL.
-    const hits = main(visitor).getByRole('list', { name: /recipe/ }).getByRole('heading');
+    const hits = main(visitor)
+      .getByRole('list', { name: /recipe/ })
+      .getByRole('heading');
     const unfiltered = await hits.allTextContents();
     expect(unfiltered).toContain('Jerk Chicken Thighs');
     const filters = visitor.getByRole('navigation', { name: 'Filters' });
@@ -86,7 +88,9 @@ describe.skipIf(!chromiumPath)('a recipe from search to plate, in a real browser
     // Typing updates the results in place, without a page load.
     await visitor.evaluate('window.stillHere = true');
     await visitor.getByRole('combobox', { name: 'Search recipes' }).fill('zzzqqq');
-    await main(visitor).getByRole('heading', { name: /No recipes match/ }).waitFor();
+    await main(visitor)
+      .getByRole('heading', { name: /No recipes match/ })
+      .waitFor();
     expect(await visitor.evaluate('window.stillHere')).toBe(true);
     await check(visitor, 'search-empty');
     await main(visitor).getByRole('link', { name: 'Clear filters' }).click();
@@ -147,8 +151,14 @@ describe.skipIf(!chromiumPath)('a recipe from search to plate, in a real browser
     await check(author, 'new-recipe-errors');
     await author.getByLabel('Title').fill(title);
     await author.getByLabel('Summary').fill('A deep, savoury bowl for late nights: miso broth, noodles and a jammy egg.');
-    await author.getByLabel(/^Ingredients/).fill('Broth:\n1 l chicken stock\n3 tbsp white miso\n\nBowl:\n2 nests ramen noodles\n2 eggs, soft-boiled\n2 spring onions, sliced');
-    await author.getByLabel(/^Method/).fill('Warm the stock and whisk in the miso.\nCook the noodles.\nServe the noodles in the broth with the eggs and onions.');
+    await author
+      .getByLabel(/^Ingredients/)
+      .fill(
+        'Broth:\n1 l chicken stock\n3 tbsp white miso\n\nBowl:\n2 nests ramen noodles\n2 eggs, soft-boiled\n2 spring onions, sliced',
+      );
+    await author
+      .getByLabel(/^Method/)
+      .fill('Warm the stock and whisk in the miso.\nCook the noodles.\nServe the noodles in the broth with the eggs and onions.');
     await author.getByLabel('Servings').fill('2');
     await author.getByLabel('Prep (min)').fill('10');
     await author.getByLabel('Cook (min)').fill('15');
@@ -161,14 +171,20 @@ describe.skipIf(!chromiumPath)('a recipe from search to plate, in a real browser
     // On to the photo: it uploads with progress and is checked by the server.
     await author.waitForURL(/\/r\/midnight-miso-ramen\/edit\?created=1/);
     await main(author).getByText('Draft saved.').waitFor();
-    await author.getByLabel(/^Choose a photo/).setInputFiles({ name: 'ramen.jpg', mimeType: 'image/jpeg', buffer: await fixtures.jpeg() });
+    await author
+      .getByLabel(/^Choose a photo/)
+      .setInputFiles({ name: 'ramen.jpg', mimeType: 'image/jpeg', buffer: await fixtures.jpeg() });
     await main(author).getByText('Photo saved.').waitFor();
-    await main(author).getByRole('img', { name: `Current cover photo of ${title}` }).waitFor();
+    await main(author)
+      .getByRole('img', { name: `Current cover photo of ${title}` })
+      .waitFor();
     await check(author, 'edit-recipe');
 
     await main(author).getByRole('link', { name: '← Back to the recipe' }).click();
     await author.waitForURL(/\/r\/midnight-miso-ramen$/);
-    await main(author).getByRole('img', { name: `${title}, as served` }).waitFor();
+    await main(author)
+      .getByRole('img', { name: `${title}, as served` })
+      .waitFor();
     await main(author).getByText('This recipe is a draft').waitFor();
     await check(author, 'recipe-draft-owner');
     await main(author).getByRole('button', { name: 'Submit for review' }).click();
@@ -191,7 +207,9 @@ describe.skipIf(!chromiumPath)('a recipe from search to plate, in a real browser
     await main(editor).getByRole('button', { name: 'Reject', exact: true }).click();
     await main(editor).getByText('Give a reason when a recipe is rejected').waitFor();
     await check(editor, 'reject-form');
-    await main(editor).getByLabel(/What should the author change/).fill(editorNote);
+    await main(editor)
+      .getByLabel(/What should the author change/)
+      .fill(editorNote);
     await main(editor).getByRole('button', { name: 'Reject', exact: true }).click();
     await main(editor).getByText('Sent back to the author').waitFor();
 
@@ -199,7 +217,11 @@ describe.skipIf(!chromiumPath)('a recipe from search to plate, in a real browser
     await main(author).getByText(editorNote).waitFor();
     await main(author).getByRole('link', { name: 'Edit', exact: true }).click();
     await author.waitForURL(/\/edit$/);
-    await author.getByLabel(/^Method/).fill('Warm the stock and whisk in the miso; simmer for 10 minutes.\nCook the noodles.\nServe the noodles in the broth with the eggs and onions.');
+    await author
+      .getByLabel(/^Method/)
+      .fill(
+        'Warm the stock and whisk in the miso; simmer for 10 minutes.\nCook the noodles.\nServe the noodles in the broth with the eggs and onions.',
+      );
     await author.getByRole('button', { name: 'Save changes' }).click();
     await author.waitForURL(/\/r\/midnight-miso-ramen$/);
     await main(author).getByText('simmer for 10 minutes').waitFor();
@@ -234,7 +256,9 @@ describe.skipIf(!chromiumPath)('a recipe from search to plate, in a real browser
     const summary = editor.getByTestId('rating-summary');
     await summary.getByRole('img', { name: 'No ratings yet' }).waitFor();
     await main(editor).locator('label', { hasText: '5 stars' }).click();
-    await main(editor).getByLabel(/^Review/).fill('Exactly what I wanted at 1 a.m.');
+    await main(editor)
+      .getByLabel(/^Review/)
+      .fill('Exactly what I wanted at 1 a.m.');
     await main(editor).getByRole('button', { name: 'Save rating' }).click();
     await main(editor).getByText('your rating is saved').waitFor();
     await summary.getByRole('img', { name: '5.0 out of 5 (1 rating)' }).waitFor();
@@ -250,7 +274,9 @@ describe.skipIf(!chromiumPath)('a recipe from search to plate, in a real browser
   }, 90_000);
 
   it('account and admin pages pass the accessibility check too', async () => {
-    await nav(editor).getByRole('link', { name: /Erin Editor/ }).click();
+    await nav(editor)
+      .getByRole('link', { name: /Erin Editor/ })
+      .click();
     await editor.waitForURL(/\/account$/);
     await check(editor, 'account');
     await nav(editor).getByRole('link', { name: 'Users' }).click();

@@ -12,7 +12,11 @@ let browser: Browser;
 
 beforeAll(async () => {
   if (!chromiumPath) return;
-  t = await startTestPlatform({ ROLE: 'all', SESSION_SECRET: 'e2e-session-secret-long-enough-0123456789abcdef', DEV_AUTH: 'false' });
+  t = await startTestPlatform({
+    ROLE: 'all',
+    SESSION_SECRET: 'e2e-session-secret-long-enough-0123456789abcdef',
+    DEV_AUTH: 'false',
+  });
   browser = await launchBrowser();
 });
 afterAll(async () => {
@@ -39,7 +43,9 @@ describe.skipIf(!chromiumPath)('signing in with the built-in issuer', () => {
     await page.getByLabel('Password').fill('analytical engines run on recipes');
     await page.getByRole('button', { name: 'Create account' }).click();
     await page.waitForURL(`${t.baseUrl}/`);
-    await header(page).getByRole('link', { name: /Ada Lovelace/ }).waitFor();
+    await header(page)
+      .getByRole('link', { name: /Ada Lovelace/ })
+      .waitFor();
 
     // The session lives in an httpOnly cookie, out of reach of page scripts.
     const cookies = await context.cookies();
@@ -68,7 +74,9 @@ describe.skipIf(!chromiumPath)('signing in with the built-in issuer', () => {
     await page.getByLabel('Title').fill('Difference Engine Flapjacks');
     await page.getByLabel('Summary').fill('Oaty, chewy and calculated to perfection.');
     await page.getByLabel(/^Ingredients/).fill('250 g rolled oats\n125 g butter\n100 g golden syrup\n1 pinch salt');
-    await page.getByLabel(/^Method/).fill('Melt the butter with the syrup.\nStir in the oats and salt.\nBake at 180°C for 20 minutes.');
+    await page
+      .getByLabel(/^Method/)
+      .fill('Melt the butter with the syrup.\nStir in the oats and salt.\nBake at 180°C for 20 minutes.');
     await page.getByLabel('Difficulty').selectOption({ label: 'Easy' });
     await page.getByLabel('Snack').check();
     await page.getByRole('button', { name: 'Save draft' }).click();

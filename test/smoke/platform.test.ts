@@ -131,37 +131,41 @@ afterAll(async () => {
 });
 
 describe('npm start: --role all on the embedded database', () => {
-  it('serves server-rendered pages with the demo recipes', async () => {
-    running = await startProcess({ DATA_DIR: dataDir });
-    expect(running.output()).toContain('seeded demo data');
+  it(
+    'serves server-rendered pages with the demo recipes',
+    async () => {
+      running = await startProcess({ DATA_DIR: dataDir });
+      expect(running.output()).toContain('seeded demo data');
 
-    const home = await fetch(`${running.url}/`);
-    expect(home.status).toBe(200);
-    const homeHtml = await home.text();
-    expect(homeHtml).toContain('Newest recipes');
-    const slugs = [...homeHtml.matchAll(/href="\/r\/([a-z0-9-]+)"/g)].map((m) => m[1]);
-    expect(slugs.length).toBeGreaterThanOrEqual(8);
+      const home = await fetch(`${running.url}/`);
+      expect(home.status).toBe(200);
+      const homeHtml = await home.text();
+      expect(homeHtml).toContain('Newest recipes');
+      const slugs = [...homeHtml.matchAll(/href="\/r\/([a-z0-9-]+)"/g)].map((m) => m[1]);
+      expect(slugs.length).toBeGreaterThanOrEqual(8);
 
-    const recipePage = await fetch(`${running.url}/r/cacio-e-pepe`);
-    expect(recipePage.status).toBe(200);
-    const html = await recipePage.text();
-    // in the HTML itself, not filled in later by JavaScript
-    expect(html).toContain('<h1>Cacio e Pepe</h1>');
-    expect(html).toContain('Pecorino');
-    expect(html).toMatch(/<title>Cacio e Pepe — Eat or Yeet<\/title>/);
-    // shared links: structured data and a preview card, in the first response
-    expect(html).toContain('<script type="application/ld+json">{"@context":"https://schema.org","@type":"Recipe"');
-    expect(html).toContain('<meta property="og:title" content="Cacio e Pepe"');
+      const recipePage = await fetch(`${running.url}/r/cacio-e-pepe`);
+      expect(recipePage.status).toBe(200);
+      const html = await recipePage.text();
+      // in the HTML itself, not filled in later by JavaScript
+      expect(html).toContain('<h1>Cacio e Pepe</h1>');
+      expect(html).toContain('Pecorino');
+      expect(html).toMatch(/<title>Cacio e Pepe — Eat or Yeet<\/title>/);
+      // shared links: structured data and a preview card, in the first response
+      expect(html).toContain('<script type="application/ld+json">{"@context":"https://schema.org","@type":"Recipe"');
+      expect(html).toContain('<meta property="og:title" content="Cacio e Pepe"');
 
-    expect((await fetch(`${running.url}/r/no-such-recipe`)).status).toBe(404);
+      expect((await fetch(`${running.url}/r/no-such-recipe`)).status).toBe(404);
 
-    const api = await fetch(`${running.url}/api/yeet.v1.RecipeService/ListRecipes`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: '{}',
-    });
-    expect(((await api.json()) as { recipes: unknown[] }).recipes).toHaveLength(20);
-  }, startingTimeout);
+      const api = await fetch(`${running.url}/api/yeet.v1.RecipeService/ListRecipes`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: '{}',
+      });
+      expect(((await api.json()) as { recipes: unknown[] }).recipes).toHaveLength(20);
+    },
+    startingTimeout,
+  );
 
   it('stops on Ctrl-C, PostgreSQL included, even with a keep-alive connection open', async () => {
     await fetch(`${current().url}/healthz`, { keepalive: true });
@@ -170,80 +174,97 @@ describe('npm start: --role all on the embedded database', () => {
     expect(Date.now() - started).toBeLessThan(5_000);
   });
 
-  it('reuses the data on the next start: no new cluster, no second seeding', async () => {
-    running = await startProcess({ DATA_DIR: dataDir });
-    expect(running.output()).toContain('"created":false');
-    expect(running.output()).not.toContain('seeded demo data');
-    const res = await fetch(`${running.url}/api/yeet.v1.RecipeService/GetRecipe`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ slug: 'cacio-e-pepe-2' }),
-    });
-    expect(res.status).toBe(404);
-  }, startingTimeout);
+  it(
+    'reuses the data on the next start: no new cluster, no second seeding',
+    async () => {
+      running = await startProcess({ DATA_DIR: dataDir });
+      expect(running.output()).toContain('"created":false');
+      expect(running.output()).not.toContain('seeded demo data');
+      const res = await fetch(`${running.url}/api/yeet.v1.RecipeService/GetRecipe`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ slug: 'cacio-e-pepe-2' }),
+      });
+      expect(res.status).toBe(404);
+    },
+    startingTimeout,
+  );
 
   it('stops on SIGTERM the same way', async () => {
     await expectCleanStop(current(), 'sigterm');
   });
 
-  it('stops the same way on a Ctrl-C during start-up, as soon as it has started', async () => {
-    const starting = await startProcess({ DATA_DIR: dataDir }, [], 'embedded PostgreSQL is running');
-    await expectCleanStop(starting, 'ctrl-c');
-    expect(starting.output()).toMatch(/"shutting down".*"Eat or Yeet is ready".*"stopped"/s);
-  }, startingTimeout);
+  it(
+    'stops the same way on a Ctrl-C during start-up, as soon as it has started',
+    async () => {
+      const starting = await startProcess({ DATA_DIR: dataDir }, [], 'embedded PostgreSQL is running');
+      await expectCleanStop(starting, 'ctrl-c');
+      expect(starting.output()).toMatch(/"shutting down".*"Eat or Yeet is ready".*"stopped"/s);
+    },
+    startingTimeout,
+  );
 });
 
 describe('the web role on its own', () => {
-  it('renders a clear 503 page, not a crash, when the API is unreachable', async () => {
-    const deadApi = await freePort();
-    const web = await startProcess(
-      { API_URL: `http://127.0.0.1:${deadApi}`, SESSION_SECRET: 'smoke-test-session-secret-0123456789abcdef' },
-      ['--role', 'web'],
-    );
-    try {
-      const res = await fetch(`${web.url}/r/cacio-e-pepe`);
-      expect(res.status).toBe(503);
-      const html = await res.text();
-      expect(html).toContain('The kitchen is closed for a moment');
-      expect(html).toContain('Eat or Yeet'); // the layout and navigation are still there
-      expect(html).not.toContain(String(deadApi)); // internals stay out of the page
-      expect((await fetch(`${web.url}/`)).status).toBe(503);
-    } finally {
-      await interrupt(web);
-    }
-  }, startingTimeout);
+  it(
+    'renders a clear 503 page, not a crash, when the API is unreachable',
+    async () => {
+      const deadApi = await freePort();
+      const web = await startProcess(
+        { API_URL: `http://127.0.0.1:${deadApi}`, SESSION_SECRET: 'smoke-test-session-secret-0123456789abcdef' },
+        ['--role', 'web'],
+      );
+      try {
+        const res = await fetch(`${web.url}/r/cacio-e-pepe`);
+        expect(res.status).toBe(503);
+        const html = await res.text();
+        expect(html).toContain('The kitchen is closed for a moment');
+        expect(html).toContain('Eat or Yeet'); // the layout and navigation are still there
+        expect(html).not.toContain(String(deadApi)); // internals stay out of the page
+        expect((await fetch(`${web.url}/`)).status).toBe(503);
+      } finally {
+        await interrupt(web);
+      }
+    },
+    startingTimeout,
+  );
 });
 
 describe('the web role with a hanging API', () => {
-  it('answers 503 with the degraded page once the API call times out', async () => {
-    // accepts connections and never answers
-    const sockets: Socket[] = [];
-    const hang = createServer((socket) => void sockets.push(socket));
-    await new Promise<void>((resolve) => hang.listen(0, '127.0.0.1', resolve));
-    const port = (hang.address() as AddressInfo).port;
-    const web = await startProcess(
-      { API_URL: `http://127.0.0.1:${port}`, SESSION_SECRET: 'smoke-test-session-secret-0123456789abcdef' },
-      ['--role', 'web'],
-    );
-    try {
-      const started = Date.now();
-      const res = await fetch(`${web.url}/r/cacio-e-pepe`);
-      expect(res.status).toBe(503);
-      expect(await res.text()).toContain('The kitchen is closed for a moment');
-      expect(Date.now() - started).toBeLessThan(10_000);
-    } finally {
-      await interrupt(web);
-      for (const s of sockets) s.destroy();
-      hang.close();
-    }
-  }, startingTimeout);
+  it(
+    'answers 503 with the degraded page once the API call times out',
+    async () => {
+      // accepts connections and never answers
+      const sockets: Socket[] = [];
+      const hang = createServer((socket) => void sockets.push(socket));
+      await new Promise<void>((resolve) => hang.listen(0, '127.0.0.1', resolve));
+      const port = (hang.address() as AddressInfo).port;
+      const web = await startProcess(
+        { API_URL: `http://127.0.0.1:${port}`, SESSION_SECRET: 'smoke-test-session-secret-0123456789abcdef' },
+        ['--role', 'web'],
+      );
+      try {
+        const started = Date.now();
+        const res = await fetch(`${web.url}/r/cacio-e-pepe`);
+        expect(res.status).toBe(503);
+        expect(await res.text()).toContain('The kitchen is closed for a moment');
+        expect(Date.now() - started).toBeLessThan(10_000);
+      } finally {
+        await interrupt(web);
+        for (const s of sockets) s.destroy();
+        hang.close();
+      }
+    },
+    startingTimeout,
+  );
 });
 
 describe('configuration errors', () => {
   it('stop the process with a message naming the variable', async () => {
-    const result = await run(process.execPath, [main, 'start'], { cwd: root, env: { ...process.env, PORT: 'eighty', ROLE: 'chef' } }).catch(
-      (e: { code: number; stderr: string }) => e,
-    );
+    const result = await run(process.execPath, [main, 'start'], {
+      cwd: root,
+      env: { ...process.env, PORT: 'eighty', ROLE: 'chef' },
+    }).catch((e: { code: number; stderr: string }) => e);
     expect('code' in result && result.code).toBe(2);
     expect((result as { stderr: string }).stderr).toContain('PORT="eighty": must be a port number');
     expect((result as { stderr: string }).stderr).toContain('ROLE="chef"');

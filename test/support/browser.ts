@@ -15,7 +15,8 @@ export const chromiumPath = candidates.find((p): p is string => Boolean(p && exi
 if (!chromiumPath && process.env.REQUIRE_BROWSER) {
   throw new Error('REQUIRE_BROWSER is set but no Chromium was found (set CHROMIUM_PATH or apt-get install chromium)');
 }
-if (!chromiumPath) console.warn('Browser tests skipped: no Chromium found. Install it (apt-get install chromium) or set CHROMIUM_PATH.');
+if (!chromiumPath)
+  console.warn('Browser tests skipped: no Chromium found. Install it (apt-get install chromium) or set CHROMIUM_PATH.');
 
 export function launchBrowser(): Promise<Browser> {
   return chromium.launch({
@@ -43,7 +44,10 @@ export async function signUp(page: Page, person: { name: string; email: string; 
   await page.getByLabel('Password').fill(person.password);
   await page.getByRole('button', { name: 'Create account' }).click();
   await page.waitForURL(before);
-  await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: new RegExp(person.name) }).waitFor();
+  await page
+    .getByRole('navigation', { name: 'Main' })
+    .getByRole('link', { name: new RegExp(person.name) })
+    .waitFor();
 }
 
 export const viewports = {
@@ -64,7 +68,8 @@ export async function audit(page: Page, name: string): Promise<string[]> {
     await page.setViewportSize(viewport);
     const result = await new AxeBuilder({ page }).withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']).analyze();
     // no rule run at all would also mean no violations
-    if (result.passes.length < 10) throw new Error(`axe-core checked almost nothing on ${name} (${result.passes.length} rules passed)`);
+    if (result.passes.length < 10)
+      throw new Error(`axe-core checked almost nothing on ${name} (${result.passes.length} rules passed)`);
     for (const v of result.violations) {
       violations.push(`${name} (${label}): ${v.id} — ${v.help}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
     }

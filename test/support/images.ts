@@ -32,7 +32,9 @@ export const fixtures = {
     const side = Math.ceil(Math.sqrt(bytes / 3));
     const noise = Buffer.alloc(side * side * 3);
     for (let i = 0; i < noise.length; i++) noise[i] = (i * 2654435761) >>> 24;
-    return sharp(noise, { raw: { width: side, height: side, channels: 3 } }).png({ compressionLevel: 0 }).toBuffer();
+    return sharp(noise, { raw: { width: side, height: side, channels: 3 } })
+      .png({ compressionLevel: 0 })
+      .toBuffer();
   },
   /** A few hundred bytes that declare a 50 000 × 50 000 image (2.5 gigapixels). */
   pixelBomb: () => {

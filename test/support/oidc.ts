@@ -29,7 +29,11 @@ export class CookieJar {
 }
 
 export async function browse(jar: CookieJar, url: string, init: RequestInit = {}): Promise<Response> {
-  const res = await fetch(url, { ...init, redirect: 'manual', headers: { ...(init.headers as Record<string, string>), cookie: jar.header() } });
+  const res = await fetch(url, {
+    ...init,
+    redirect: 'manual',
+    headers: { ...(init.headers as Record<string, string>), cookie: jar.header() },
+  });
   jar.take(res);
   return res;
 }
@@ -223,7 +227,16 @@ export async function startExternalIssuer(o: { publicUrl: string; audience: stri
       await grant.save();
       return grant;
     },
-    ttl: { AccessToken: 600, AuthorizationCode: 60, DeviceCode: 600, IdToken: 3600, RefreshToken: 86_400, Interaction: 600, Session: 86_400, Grant: 86_400 },
+    ttl: {
+      AccessToken: 600,
+      AuthorizationCode: 60,
+      DeviceCode: 600,
+      IdToken: 3600,
+      RefreshToken: 86_400,
+      Interaction: 600,
+      Session: 86_400,
+      Grant: 86_400,
+    },
     async issueRefreshToken(_ctx, client) {
       return client.grantTypeAllowed('refresh_token');
     },
@@ -249,7 +262,13 @@ export async function startExternalIssuer(o: { publicUrl: string; audience: stri
         useGrantedResource: (ctx) => asksForTheApi(ctx),
         async getResourceServerInfo(_ctx, indicator) {
           if (indicator !== o.audience) throw new errors.InvalidTarget();
-          return { scope: 'api', audience: o.audience, accessTokenTTL: 600, accessTokenFormat: 'jwt', jwt: { sign: { alg: 'RS256' } } };
+          return {
+            scope: 'api',
+            audience: o.audience,
+            accessTokenTTL: 600,
+            accessTokenFormat: 'jwt',
+            jwt: { sign: { alg: 'RS256' } },
+          };
         },
       },
     },
@@ -267,7 +286,9 @@ export async function startExternalIssuer(o: { publicUrl: string; audience: stri
     if (ctx.path === '/me') {
       // Userinfo for the API's JWT access tokens, as Auth0 answers it (oidc-provider's own serves only its opaque tokens).
       const token = /^Bearer (\S+)$/.exec(ctx.get('authorization'))?.[1] ?? '';
-      const { payload } = await jwtVerify(token, publicKey, { issuer: url, audience: o.audience }).catch(() => ({ payload: null }));
+      const { payload } = await jwtVerify(token, publicKey, { issuer: url, audience: o.audience }).catch(() => ({
+        payload: null,
+      }));
       const account = payload?.sub ? accounts.get(payload.sub) : undefined;
       if (!account) {
         ctx.status = 401;
@@ -326,9 +347,15 @@ export async function confirmDeviceCode(jar: CookieJar, link: string): Promise<{
   const opened = await (await browse(jar, link)).text();
   const relay = /<form method="post" action="([^"]+)"/.exec(opened)?.[1];
   if (!relay) throw new Error(`no relay form at ${link}: ${opened}`);
-  const page = await (await post(relay, { xsrf: hiddenValue(opened, 'xsrf'), user_code: hiddenValue(opened, 'user_code') })).text();
+  const page = await (
+    await post(relay, { xsrf: hiddenValue(opened, 'xsrf'), user_code: hiddenValue(opened, 'user_code') })
+  ).text();
   const action = /<form id="op.deviceConfirmForm" method="post" action="([^"]+)"/.exec(page)?.[1];
   if (!action) throw new Error(`no confirmation form: ${page}`);
-  const confirmed = await post(action, { xsrf: hiddenValue(page, 'xsrf'), user_code: hiddenValue(page, 'user_code'), confirm: 'yes' });
+  const confirmed = await post(action, {
+    xsrf: hiddenValue(page, 'xsrf'),
+    user_code: hiddenValue(page, 'user_code'),
+    confirm: 'yes',
+  });
   return { page, confirmed };
 }

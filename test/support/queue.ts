@@ -13,7 +13,9 @@ export async function eventually(probe: () => Promise<boolean>, timeoutMs = 15_0
 /** Waits until no job of `task` is left on the queue (a worker must be running). */
 export async function drained(db: pg.ClientBase | pg.Pool, task = 'search.index', timeoutMs = 15_000): Promise<void> {
   const done = await eventually(
-    async () => Number((await db.query(`select count(*) as n from graphile_worker.jobs where task_identifier = $1`, [task])).rows[0].n) === 0,
+    async () =>
+      Number((await db.query(`select count(*) as n from graphile_worker.jobs where task_identifier = $1`, [task])).rows[0].n) ===
+      0,
     timeoutMs,
   );
   if (!done) throw new Error(`jobs of ${task} are still queued after ${timeoutMs} ms`);

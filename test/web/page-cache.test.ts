@@ -13,7 +13,11 @@ let slug: string;
 let id: string;
 
 beforeAll(async () => {
-  t = await startTestPlatform({ ROLE: 'all', SESSION_SECRET: 'page-cache-test-session-secret-0123456789', PAGE_CACHE_TTL_MS: '60000' });
+  t = await startTestPlatform({
+    ROLE: 'all',
+    SESSION_SECRET: 'page-cache-test-session-secret-0123456789',
+    PAGE_CACHE_TTL_MS: '60000',
+  });
   const author = t.recipes('alice', ['author']);
   const { recipe } = await author.createRecipe({ recipe: recipeInput({ title: 'Cached Carbonara' }) });
   await author.submitRecipe({ id: recipe!.id });
@@ -56,7 +60,9 @@ describe('the page cache', () => {
     expect((await get(`/r/${slug}`)).headers.get('x-page-cache')).toBe('hit');
     await t.recipes('bob').rateRecipe({ recipeId: id, stars: 4 });
     // the index job runs in the worker of this `--role all` process, then announces the change
-    await expect.poll(async () => (await get(`/r/${slug}`)).headers.get('x-page-cache'), { timeout: 10_000, interval: 100 }).toBe('miss');
+    await expect
+      .poll(async () => (await get(`/r/${slug}`)).headers.get('x-page-cache'), { timeout: 10_000, interval: 100 })
+      .toBe('miss');
     expect(await (await get(`/r/${slug}`)).text()).toContain('4.0 out of 5 (1 rating)');
   });
 });

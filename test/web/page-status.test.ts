@@ -28,7 +28,10 @@ beforeAll(async () => {
   const { recipe } = await t.recipes('alice', ['author']).createRecipe({ recipe: recipeInput({ title: 'Status Soup' }) });
   slug = recipe?.slug ?? '';
   // the web role on its own, its API nowhere to be found
-  web = await startTestPlatform({ ROLE: 'web', API_URL: `http://127.0.0.1:${await freePort()}`, SESSION_SECRET: sessionSecret }, t.database);
+  web = await startTestPlatform(
+    { ROLE: 'web', API_URL: `http://127.0.0.1:${await freePort()}`, SESSION_SECRET: sessionSecret },
+    t.database,
+  );
 });
 afterAll(async () => {
   await web?.stop();
@@ -56,7 +59,10 @@ describe('pages for signed-in people', () => {
     expect(await res.text()).toContain('The kitchen is closed for a moment');
   });
 
-  it.each(['/', '/search', `/r/${slug}`, '/me/recipes', '/review', '/account'])('%s answers 503 while the API is down', async (path) => {
-    expect((await page(web.baseUrl, path)).status).toBe(503);
-  });
+  it.each(['/', '/search', `/r/${slug}`, '/me/recipes', '/review', '/account'])(
+    '%s answers 503 while the API is down',
+    async (path) => {
+      expect((await page(web.baseUrl, path)).status).toBe(503);
+    },
+  );
 });

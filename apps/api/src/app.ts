@@ -2,7 +2,15 @@ import { randomBytes } from 'node:crypto';
 import type { Transport } from '@connectrpc/connect';
 import type { Database, Kysely } from '@yeet/db';
 import type { ImgproxyKeys, ObjectStorage } from '@yeet/media';
-import { createRateLimiter, instrument, signInSettings, type ImageConfig, type OidcConfig, type SignInSettings, type Telemetry } from '@yeet/platform';
+import {
+  createRateLimiter,
+  instrument,
+  signInSettings,
+  type ImageConfig,
+  type OidcConfig,
+  type SignInSettings,
+  type Telemetry,
+} from '@yeet/platform';
 import type { FastifyInstance } from 'fastify';
 import type { ImageController } from './controllers/image.controller.ts';
 import { RatingController } from './controllers/rating.controller.ts';
@@ -63,7 +71,8 @@ export interface Api {
 export async function createApi(deps: ApiDependencies): Promise<Api> {
   const { telemetry, oidc } = deps;
   const data = new DataAccess(deps.db, telemetry);
-  const controller = <T extends object>(name: string, target: T) => instrument('controller', name, target, telemetry, domainOutcome);
+  const controller = <T extends object>(name: string, target: T) =>
+    instrument('controller', name, target, telemetry, domainOutcome);
 
   const engine = instrument('search', 'PostgresSearchEngine', new PostgresSearchEngine(deps.db), telemetry, domainOutcome);
   const searchCache = new CachingSearchEngine(engine, {
@@ -114,7 +123,12 @@ export async function createApi(deps: ApiDependencies): Promise<Api> {
     search,
     users,
     searchCache,
-    jobs: createJobCatalogue({ ratings, search: engine, images: images.controller, sweepIssuer: () => sweepExpiredOidcPayloads(deps.db) }),
+    jobs: createJobCatalogue({
+      ratings,
+      search: engine,
+      images: images.controller,
+      sweepIssuer: () => sweepExpiredOidcPayloads(deps.db),
+    }),
     signIn,
     images: images.controller,
     media: images.media,

@@ -98,7 +98,9 @@ export class CliAuth {
 
   #oidc(): OidcClient {
     if (!this.#clientId) {
-      throw new Error('OIDC_CLI_CLIENT_ID is not set: register a public client with the device authorization grant at your issuer and name it there.');
+      throw new Error(
+        'OIDC_CLI_CLIENT_ID is not set: register a public client with the device authorization grant at your issuer and name it there.',
+      );
     }
     this.#client ??= new OidcClient(this.#choice, { id: this.#clientId, secret: null });
     return this.#client;

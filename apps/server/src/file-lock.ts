@@ -15,7 +15,10 @@ export async function withFileLock<T>(lock: string, options: { staleMs: number }
       break;
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
-      const since = await stat(lock).then((s) => s.mtimeMs, () => Date.now());
+      const since = await stat(lock).then(
+        (s) => s.mtimeMs,
+        () => Date.now(),
+      );
       if (Date.now() - since > options.staleMs) await rm(lock, { force: true });
       else if (Date.now() > deadline) throw new Error(`${lock} is held by another process; if none is running, delete it.`);
       else await sleep(25);

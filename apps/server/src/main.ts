@@ -80,7 +80,9 @@ async function start(config: Config, logger: ReturnType<typeof createLogger>): P
 /** stdout carries the protocol, so everything else goes to stderr. */
 async function mcp(config: Config, stdio: boolean): Promise<number> {
   if (!stdio) {
-    console.error('"yeet mcp" runs over stdio only: yeet mcp --stdio. Remote assistants use POST <PUBLIC_URL>/mcp of a running platform.');
+    console.error(
+      '"yeet mcp" runs over stdio only: yeet mcp --stdio. Remote assistants use POST <PUBLIC_URL>/mcp of a running platform.',
+    );
     return 2;
   }
   const logger = createLogger({ level: config.logLevel, destination: process.stderr });

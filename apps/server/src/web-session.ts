@@ -43,7 +43,11 @@ export async function registerWebSessions(
   const issuer = new OidcClient(settings, { id: settings.clientId, secret: settings.clientSecret });
 
   const writeSession = (reply: FastifyReply, tokens: HeldTokens) => {
-    const session: WebSession = { accessToken: tokens.accessToken, refreshToken: tokens.refreshToken, expiresAt: tokens.expiresAt };
+    const session: WebSession = {
+      accessToken: tokens.accessToken,
+      refreshToken: tokens.refreshToken,
+      expiresAt: tokens.expiresAt,
+    };
     reply.setCookie(sessionCookieName, sessions.seal(session, sessionTtlSeconds), {
       path: '/',
       httpOnly: true,
@@ -53,7 +57,8 @@ export async function registerWebSessions(
     });
     return session;
   };
-  const clearSession = (reply: FastifyReply) => reply.clearCookie(sessionCookieName, { path: '/', httpOnly: true, sameSite: 'lax', secure });
+  const clearSession = (reply: FastifyReply) =>
+    reply.clearCookie(sessionCookieName, { path: '/', httpOnly: true, sameSite: 'lax', secure });
 
   /** New tokens for the session's refresh token; null (and the cookie cleared) when refused. */
   const refresh = async (session: WebSession, reply: FastifyReply): Promise<WebSession | null> => {

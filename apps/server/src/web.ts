@@ -61,7 +61,9 @@ export async function registerWeb(
     scope.removeAllContentTypeParsers();
     scope.addContentTypeParser('*', (_req, _payload, done) => done(null));
 
-    const context = (accessToken: string | null) => ({ context: { apiUrl: options.apiUrl, publicUrl: options.publicUrl, accessToken } });
+    const context = (accessToken: string | null) => ({
+      context: { apiUrl: options.apiUrl, publicUrl: options.publicUrl, accessToken },
+    });
     const toRequest = (req: FastifyRequest, signal?: AbortSignal) => {
       const headers = new Headers();
       for (const [name, value] of Object.entries(req.headers)) {

@@ -68,7 +68,9 @@ describe('buildPlatform (role api)', () => {
     await platform.app.inject('/no/such/page');
     const text = (await platform.app.inject('/metrics')).body;
     expect(text).toMatch(/yeet_http_request_duration_seconds_count\{route="\/healthz",method="GET",status="200"\} [1-9]/);
-    expect(text).toMatch(/yeet_http_request_duration_seconds_count\{route="\/api\/yeet\.v1\.RecipeService\/GetRecipe",method="POST",status="404"\} [1-9]/);
+    expect(text).toMatch(
+      /yeet_http_request_duration_seconds_count\{route="\/api\/yeet\.v1\.RecipeService\/GetRecipe",method="POST",status="404"\} [1-9]/,
+    );
     expect(text).toMatch(/yeet_http_request_duration_seconds_count\{route="unmatched",method="GET",status="404"\} 1/);
   });
 

@@ -24,9 +24,12 @@ describe('the routes', () => {
     expect(routeTree.options.notFoundComponent).toBe(NotFoundPage);
   });
 
-  it.each(pages.map((r) => [r.options.id, r] as const))('%s declares its error and not-found pages and its error status', (_id, route) => {
-    expect(route.options.errorComponent).toBe(ErrorPage);
-    expect(route.options.notFoundComponent).toBe(NotFoundPage);
-    expect(route.options.onError).toBe(onLoadError);
-  });
+  it.each(pages.map((r) => [r.options.id, r] as const))(
+    '%s declares its error and not-found pages and its error status',
+    (_id, route) => {
+      expect(route.options.errorComponent).toBe(ErrorPage);
+      expect(route.options.notFoundComponent).toBe(NotFoundPage);
+      expect(route.options.onError).toBe(onLoadError);
+    },
+  );
 });

@@ -89,7 +89,10 @@ describe('the contract enums ⇄ the domain value sets', () => {
       expect(new Set(numbers).size).toBe(domain.length);
       for (const d of domain) {
         const n = map.toProto(d);
-        expect(schema.values.some((v) => v.number === n && n !== 0), d).toBe(true);
+        expect(
+          schema.values.some((v) => v.number === n && n !== 0),
+          d,
+        ).toBe(true);
         expect(labels[d], d).toMatch(/\S/);
       }
     });

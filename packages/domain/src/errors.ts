@@ -51,27 +51,21 @@ export function describeViolations(violations: readonly FieldViolation[]): strin
 export const invalidArgument = (violations: readonly FieldViolation[]): DomainError =>
   new DomainError('invalid_argument', describeViolations(violations), violations);
 
-export const invalidField = (field: string, description: string): DomainError =>
-  invalidArgument([{ field, description }]);
+export const invalidField = (field: string, description: string): DomainError => invalidArgument([{ field, description }]);
 
 export const notFound = (what: string): DomainError =>
   new DomainError('not_found', `${what} was not found. Check the id or slug.`);
 
-export const permissionDenied = (message: string): DomainError =>
-  new DomainError('permission_denied', message);
+export const permissionDenied = (message: string): DomainError => new DomainError('permission_denied', message);
 
-export const unauthenticated = (message = 'Sign in to do this.'): DomainError =>
-  new DomainError('unauthenticated', message);
+export const unauthenticated = (message = 'Sign in to do this.'): DomainError => new DomainError('unauthenticated', message);
 
-export const failedPrecondition = (
-  message: string,
-  violations: readonly FieldViolation[] = [],
-): DomainError => new DomainError('failed_precondition', message, violations);
+export const failedPrecondition = (message: string, violations: readonly FieldViolation[] = []): DomainError =>
+  new DomainError('failed_precondition', message, violations);
 
 export const alreadyExists = (message: string): DomainError => new DomainError('already_exists', message);
 
-export const resourceExhausted = (message: string): DomainError =>
-  new DomainError('resource_exhausted', message);
+export const resourceExhausted = (message: string): DomainError => new DomainError('resource_exhausted', message);
 
 export const unavailable = (message: string): DomainError => new DomainError('unavailable', message);
 

@@ -84,12 +84,7 @@ export function canPerform(action: LifecycleAction, status: RecipeStatus, actor:
  * Checks that `actor` may perform `action` and that it is legal from `status`; returns the
  * transition to record.
  */
-export function planTransition(
-  status: RecipeStatus,
-  action: LifecycleAction,
-  actor: Actor,
-  reasonInput = '',
-): PlannedTransition {
+export function planTransition(status: RecipeStatus, action: LifecycleAction, actor: Actor, reasonInput = ''): PlannedTransition {
   const rule: TransitionRule = transitions[action];
   if (!isPerformer(rule.by, actor)) {
     throw permissionDenied(`Only ${performerNames[rule.by]} can ${action} a recipe.`);
@@ -123,9 +118,7 @@ export function canEdit(status: RecipeStatus, actor: Actor): boolean {
 export function assertEditable(status: RecipeStatus, as: Performer): void {
   if (!editableBy[as].includes(status)) {
     const hint =
-      as === 'owner' && status !== 'archived'
-        ? ' Ask an editor to send it back to draft, or wait for the review.'
-        : '';
+      as === 'owner' && status !== 'archived' ? ' Ask an editor to send it back to draft, or wait for the review.' : '';
     throw failedPrecondition(`This recipe is ${statusPhrases[status]} and cannot be edited.${hint}`);
   }
 }

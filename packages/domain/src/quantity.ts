@@ -56,9 +56,22 @@ const abbreviations = new Set(['g', 'kg', 'mg', 'ml', 'l', 'cl', 'dl', 'tsp', 't
 // Units that are counted ("2 cups"), singular → plural.
 const countable = new Map(
   Object.entries({
-    cup: 'cups', clove: 'cloves', can: 'cans', tin: 'tins', bunch: 'bunches', slice: 'slices', handful: 'handfuls',
-    sprig: 'sprigs', stick: 'sticks', sheet: 'sheets', piece: 'pieces', jar: 'jars', packet: 'packets', pinch: 'pinches',
-    dash: 'dashes', lb: 'lbs',
+    cup: 'cups',
+    clove: 'cloves',
+    can: 'cans',
+    tin: 'tins',
+    bunch: 'bunches',
+    slice: 'slices',
+    handful: 'handfuls',
+    sprig: 'sprigs',
+    stick: 'sticks',
+    sheet: 'sheets',
+    piece: 'pieces',
+    jar: 'jars',
+    packet: 'packets',
+    pinch: 'pinches',
+    dash: 'dashes',
+    lb: 'lbs',
   }),
 );
 const singular = new Map([...countable].map(([one, many]) => [many, one]));
@@ -100,7 +113,9 @@ export interface IngredientLineSection {
 const glyphValues = new Map(fractions.map(([value, glyph]) => [glyph, value]));
 const glyphClass = `[${[...glyphValues.keys()].join('')}]`;
 // "1 1/2", "1½", "3/4", "2.5" or "2,5", "½" — then the rest of the line
-const leadingQuantity = new RegExp(`^\\s*((?:\\d+\\s+\\d+/\\d+)|(?:\\d+${glyphClass})|(?:\\d+/\\d+)|(?:\\d+(?:[.,]\\d+)?)|${glyphClass})?\\s*(.*)$`);
+const leadingQuantity = new RegExp(
+  `^\\s*((?:\\d+\\s+\\d+/\\d+)|(?:\\d+${glyphClass})|(?:\\d+/\\d+)|(?:\\d+(?:[.,]\\d+)?)|${glyphClass})?\\s*(.*)$`,
+);
 const glyphQuantity = new RegExp(`^(\\d*)(${glyphClass})$`);
 
 /** "1 1/2", "1½", "3/4", "2,5", "½" → a number; undefined when it is not a positive amount. */
@@ -159,7 +174,9 @@ export function formatIngredients(sections: ReadonlyArray<{ name: string; ingred
   return sections
     .map((s) => {
       const lines = s.ingredients.map(
-        (i) => [i.quantity !== undefined ? `${i.quantity}` : '', i.unit, i.item].filter(Boolean).join(' ') + (i.note ? `, ${i.note}` : ''),
+        (i) =>
+          [i.quantity !== undefined ? `${i.quantity}` : '', i.unit, i.item].filter(Boolean).join(' ') +
+          (i.note ? `, ${i.note}` : ''),
       );
       return [s.name ? `${s.name}:` : '', ...lines].filter(Boolean).join('\n');
     })

@@ -108,18 +108,14 @@ const contentSchema = z
     totalMinutes: minutes('total time'),
     difficulty: z.enum(difficulties, { error: oneOf(difficulties) }).nullable(),
     cuisines: labels(limits.cuisines, limits.cuisine, 'cuisine'),
-    mealTypes: z
-      .array(z.enum(mealTypes, { error: oneOf(mealTypes) }))
-      .transform((values) => [...new Set(values)]),
+    mealTypes: z.array(z.enum(mealTypes, { error: oneOf(mealTypes) })).transform((values) => [...new Set(values)]),
     tags: labels(limits.tags, limits.tag, 'tag'),
-    dietaryFlags: z
-      .array(z.enum(dietaryFlags, { error: oneOf(dietaryFlags) }))
-      .transform((flags) => {
-        const set = new Set(flags);
-        // Vegan food is vegetarian and dairy-free by definition; say so for the filters.
-        if (set.has('vegan')) set.add('vegetarian').add('dairy-free');
-        return dietaryFlags.filter((f) => set.has(f));
-      }),
+    dietaryFlags: z.array(z.enum(dietaryFlags, { error: oneOf(dietaryFlags) })).transform((flags) => {
+      const set = new Set(flags);
+      // Vegan food is vegetarian and dairy-free by definition; say so for the filters.
+      if (set.has('vegan')) set.add('vegetarian').add('dairy-free');
+      return dietaryFlags.filter((f) => set.has(f));
+    }),
   })
   .transform((c) => ({ ...c, totalMinutes: c.totalMinutes || c.prepMinutes + c.cookMinutes }))
   .superRefine((c, ctx) => {

@@ -2,7 +2,15 @@
 
 // Letters that Unicode does not decompose into a base letter plus a mark.
 const special: Record<string, string> = {
-  ø: 'o', æ: 'ae', œ: 'oe', ß: 'ss', đ: 'd', ð: 'd', ł: 'l', þ: 'th', ı: 'i',
+  ø: 'o',
+  æ: 'ae',
+  œ: 'oe',
+  ß: 'ss',
+  đ: 'd',
+  ð: 'd',
+  ł: 'l',
+  þ: 'th',
+  ı: 'i',
 };
 
 /** Lower-case ASCII approximation: "Crème Brûlée" → "creme brulee". */

@@ -49,7 +49,6 @@ describe('scaling servings', () => {
   });
 });
 
-
 describe('ingredients as text', () => {
   it('parses sections, quantities, units and notes, and writes them back the same way', () => {
     const text = 'Dough:\n500 g strong flour\n1½ tsp salt\n2 eggs, beaten\n\nTopping:\n1 can tomatoes\nbasil, torn';
@@ -91,7 +90,11 @@ describe('ingredients as text', () => {
   it('knows a unit whether it is written short, singular or plural — and every unit it scales', () => {
     for (const word of ['g', 'TBSP', 'cup', 'cups', 'pinch', 'dashes']) expect(isUnit(word), word).toBe(true);
     for (const word of ['eggs', 'constructor', '']) expect(isUnit(word), word).toBe(false);
-    for (const [one, many] of [['cup', 'cups'], ['lb', 'lbs'], ['dash', 'dashes']] as const) {
+    for (const [one, many] of [
+      ['cup', 'cups'],
+      ['lb', 'lbs'],
+      ['dash', 'dashes'],
+    ] as const) {
       expect(unitFor(one, 1, 2)).toBe(many);
       expect(isUnit(many)).toBe(true);
     }

@@ -50,7 +50,10 @@ const keyObjects = new WeakMap<Buffer, KeyObject>();
 
 export function sign(path: string, keys: ImgproxyKeys): string {
   let key = keyObjects.get(keys.key);
-  if (!key) keyObjects.set(keys.key, (key = createSecretKey(keys.key)));
+  if (!key) {
+    key = createSecretKey(keys.key);
+    keyObjects.set(keys.key, key);
+  }
   return createHmac('sha256', key).update(keys.salt).update(path).digest('base64url');
 }
 

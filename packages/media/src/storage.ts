@@ -13,7 +13,10 @@ export interface ObjectStorage {
    * Where a client may PUT the bytes of `key` directly (S3 presigned URL), or null when
    * uploads must go through the platform's own endpoint.
    */
-  presignPut(key: string, options: { expiresInSeconds: number; contentType: string }): Promise<{ url: string; headers: Record<string, string> } | null>;
+  presignPut(
+    key: string,
+    options: { expiresInSeconds: number; contentType: string },
+  ): Promise<{ url: string; headers: Record<string, string> } | null>;
   /** The source URL a real imgproxy would use for `key` (local:// or s3://). */
   sourceUrl(key: string): string;
   /** The key behind a source URL minted by `sourceUrl`, or null if it is not ours. */

@@ -28,7 +28,12 @@ describe('imgproxy signatures', () => {
 
   it('builds paths it can read again, and signs them', () => {
     const keys = keysFromHex('aa'.repeat(32), 'bb'.repeat(32));
-    const path = buildPath('local:///originals/0b5c0e8e-1111-4a2b-9c3d-000000000001', { resize: 'fill', width: 640, height: 480, gravity: 'sm' });
+    const path = buildPath('local:///originals/0b5c0e8e-1111-4a2b-9c3d-000000000001', {
+      resize: 'fill',
+      width: 640,
+      height: 480,
+      gravity: 'sm',
+    });
     expect(path).toBe('/rs:fill:640:480:0/g:sm/bG9jYWw6Ly8vb3JpZ2luYWxzLzBiNWMwZThlLTExMTEtNGEyYi05YzNkLTAwMDAwMDAwMDAwMQ');
     expect(parsePath(path).options).toMatchObject({ width: 640, height: 480, resize: 'fill', format: null });
     const url = buildUrl('https://img.example', 'local:///x', { width: 320 }, keys);

@@ -17,7 +17,13 @@ let endpoint: string;
 
 beforeAll(async () => {
   dir = await mkdtemp(path.join(tmpdir(), 'yeet-s3-'));
-  server = new S3rver({ port: 0, address: '127.0.0.1', directory: dir, silent: true, configureBuckets: [{ name: 'recipes', configs: [] }] });
+  server = new S3rver({
+    port: 0,
+    address: '127.0.0.1',
+    directory: dir,
+    silent: true,
+    configureBuckets: [{ name: 'recipes', configs: [] }],
+  });
   const { port } = await server.run();
   endpoint = `http://127.0.0.1:${port}`;
   storage = new S3Storage({
@@ -73,7 +79,9 @@ describe('S3Storage', () => {
       .sort(([a], [b]) => (a! < b! ? -1 : 1))
       .map(([k, v]) => `${k}=${v}`)
       .join('&');
-    const canonical = ['PUT', url.pathname, query, `content-type:image/png\nhost:${url.host}\n`, signed, 'UNSIGNED-PAYLOAD'].join('\n');
+    const canonical = ['PUT', url.pathname, query, `content-type:image/png\nhost:${url.host}\n`, signed, 'UNSIGNED-PAYLOAD'].join(
+      '\n',
+    );
     const scope = `${date}/${region}/${service}/aws4_request`;
     const toSign = ['AWS4-HMAC-SHA256', params.get('X-Amz-Date'), scope, sha256(canonical)].join('\n');
     let key: Buffer = hmac(Buffer.from('AWS4S3RVER'), date!);

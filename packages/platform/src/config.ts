@@ -57,10 +57,21 @@ const schema = z.object({
   S3_REGION: z.string().min(1).default('us-east-1'),
   S3_ENDPOINT: url.optional(),
   S3_FORCE_PATH_STYLE: bool.default(false),
-  IMGPROXY_KEY: z.string().regex(/^([0-9a-fA-F]{2}){16,}$/, { error: 'must be hex, at least 32 characters' }).optional(),
-  IMGPROXY_SALT: z.string().regex(/^([0-9a-fA-F]{2}){16,}$/, { error: 'must be hex, at least 32 characters' }).optional(),
+  IMGPROXY_KEY: z
+    .string()
+    .regex(/^([0-9a-fA-F]{2}){16,}$/, { error: 'must be hex, at least 32 characters' })
+    .optional(),
+  IMGPROXY_SALT: z
+    .string()
+    .regex(/^([0-9a-fA-F]{2}){16,}$/, { error: 'must be hex, at least 32 characters' })
+    .optional(),
   IMAGE_BASE_URL: url.optional(),
-  IMAGE_MAX_BYTES: z.coerce.number().int().min(1024).max(200 * 1024 * 1024).default(15 * 1024 * 1024),
+  IMAGE_MAX_BYTES: z.coerce
+    .number()
+    .int()
+    .min(1024)
+    .max(200 * 1024 * 1024)
+    .default(15 * 1024 * 1024),
   IMAGE_MAX_PIXELS: z.coerce.number().int().min(1_000_000).max(500_000_000).default(40_000_000),
   IMAGE_CACHE_DIR: z.string().min(1).optional(),
   IMAGE_CACHE_MAX_MB: z.coerce.number().int().min(1).max(1_000_000).default(512),
@@ -129,7 +140,9 @@ export const builtInClientId = 'eat-or-yeet-web';
 export const builtInCliClientId = 'eat-or-yeet-cli';
 
 export interface ImageConfig {
-  storage: { kind: 'dir'; dir: string } | { kind: 's3'; bucket: string; region: string; endpoint: string | null; forcePathStyle: boolean };
+  storage:
+    | { kind: 'dir'; dir: string }
+    | { kind: 's3'; bucket: string; region: string; endpoint: string | null; forcePathStyle: boolean };
   /** Signs image URLs (imgproxy's key and salt); null: generated and kept in the database. */
   imgproxy: { key: string; salt: string } | null;
   /** Where image URLs point: our resizer, or a real imgproxy. */
@@ -174,7 +187,9 @@ export function loadConfig(
     throw new ConfigError(['IMGPROXY_KEY/IMGPROXY_SALT: set both or neither']);
   }
   if (e.ROLE === 'img' && !e.IMGPROXY_KEY) {
-    throw new ConfigError(['IMGPROXY_KEY="": required with ROLE=img (with IMGPROXY_SALT): the same values as the api processes use']);
+    throw new ConfigError([
+      'IMGPROXY_KEY="": required with ROLE=img (with IMGPROXY_SALT): the same values as the api processes use',
+    ]);
   }
   if (e.ROLE === 'web' && !e.SESSION_SECRET) {
     throw new ConfigError(['SESSION_SECRET="": required with ROLE=web: the same value as the api processes use']);
@@ -202,13 +217,22 @@ export function loadConfig(
     images: {
       storage:
         e.IMAGE_STORAGE === 's3'
-          ? { kind: 's3', bucket: e.S3_BUCKET!, region: e.S3_REGION, endpoint: e.S3_ENDPOINT ?? null, forcePathStyle: e.S3_FORCE_PATH_STYLE }
+          ? {
+              kind: 's3',
+              bucket: e.S3_BUCKET!,
+              region: e.S3_REGION,
+              endpoint: e.S3_ENDPOINT ?? null,
+              forcePathStyle: e.S3_FORCE_PATH_STYLE,
+            }
           : { kind: 'dir', dir: path.resolve(e.IMAGE_DIR ?? path.join(e.DATA_DIR, 'images')) },
       imgproxy: e.IMGPROXY_KEY && e.IMGPROXY_SALT ? { key: e.IMGPROXY_KEY, salt: e.IMGPROXY_SALT } : null,
       baseUrl: stripSlash(e.IMAGE_BASE_URL ?? `${publicUrl}/_img`),
       maxBytes: e.IMAGE_MAX_BYTES,
       maxPixels: e.IMAGE_MAX_PIXELS,
-      cache: { dir: path.resolve(e.IMAGE_CACHE_DIR ?? path.join(e.DATA_DIR, 'img-cache')), maxBytes: e.IMAGE_CACHE_MAX_MB * 1024 * 1024 },
+      cache: {
+        dir: path.resolve(e.IMAGE_CACHE_DIR ?? path.join(e.DATA_DIR, 'img-cache')),
+        maxBytes: e.IMAGE_CACHE_MAX_MB * 1024 * 1024,
+      },
       concurrency: e.IMAGE_CONCURRENCY,
       queue: e.IMAGE_QUEUE,
     },

@@ -138,7 +138,12 @@ export class OidcClient {
 
   /** Waits until the person confirms (or refuses, or the code expires). */
   async completeDeviceAuthorization(device: client.DeviceAuthorizationResponse, signal?: AbortSignal): Promise<IssuedTokens> {
-    const tokens = await client.pollDeviceAuthorizationGrant(await this.configuration(), device, this.#forTheApi, signal ? { signal } : undefined);
+    const tokens = await client.pollDeviceAuthorizationGrant(
+      await this.configuration(),
+      device,
+      this.#forTheApi,
+      signal ? { signal } : undefined,
+    );
     return issued(tokens, null);
   }
 
@@ -165,14 +170,19 @@ export class OidcClient {
       return await client.fetchUserInfo(configuration, accessToken, subject);
     } catch (error) {
       if (error instanceof client.ClientError && error.code === 'OAUTH_JSON_ATTRIBUTE_COMPARISON_FAILED') {
-        throw new Error(`${this.issuer} answered userinfo for another subject than ${subject}; the answer is not used.`, { cause: error });
+        throw new Error(`${this.issuer} answered userinfo for another subject than ${subject}; the answer is not used.`, {
+          cause: error,
+        });
       }
       throw error;
     }
   }
 }
 
-function issued(tokens: client.TokenEndpointResponse & client.TokenEndpointResponseHelpers, previousRefresh: string | null): IssuedTokens {
+function issued(
+  tokens: client.TokenEndpointResponse & client.TokenEndpointResponseHelpers,
+  previousRefresh: string | null,
+): IssuedTokens {
   return {
     accessToken: tokens.access_token,
     // Without rotation the issuer sends no new refresh token: the one used stays good.

@@ -189,7 +189,10 @@ export class ImageController {
   #position(recipe: Recipe, slot: ImageSlot, stepIndex: number): number {
     if (slot === 'cover') return 0;
     if (!Number.isInteger(stepIndex) || stepIndex < 0 || stepIndex >= recipe.steps.length) {
-      throw invalidField('stepIndex', `this recipe has ${recipe.steps.length} step(s); give a step index from 0 to ${recipe.steps.length - 1}`);
+      throw invalidField(
+        'stepIndex',
+        `this recipe has ${recipe.steps.length} step(s); give a step index from 0 to ${recipe.steps.length - 1}`,
+      );
     }
     return stepIndex;
   }

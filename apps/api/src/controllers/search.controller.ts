@@ -61,7 +61,8 @@ export class SearchController {
     const fingerprint = { words: text.words, prefix: text.prefix, filter: request.filter, sort };
     const cursor = decodeCursor(fingerprint, request.pageToken);
     const offset = request.page > 0 ? (request.page - 1) * request.pageSize : cursor ? Number(cursor.key) : 0;
-    if (request.page > 0 && offset > maxOffset) throw invalidField('page', `only the first ${maxOffset} results can be paged through; narrow the search`);
+    if (request.page > 0 && offset > maxOffset)
+      throw invalidField('page', `only the first ${maxOffset} results can be paged through; narrow the search`);
     if (!Number.isInteger(offset) || offset < 0 || offset > maxOffset) throw invalidPageToken();
 
     const result = await this.#engine.search({

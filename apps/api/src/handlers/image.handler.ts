@@ -15,7 +15,10 @@ const slotOf = (slot: number): ImageSlot => {
 export function imageHandlers(images: ImageController, recipeToProto: RecipeToProto): ServiceImpl<typeof ImageService> {
   return {
     async createUpload(req, ctx) {
-      const target = await images.createUpload(signedInCallerOf(ctx), { byteSize: Number(req.byteSize), contentType: req.contentType });
+      const target = await images.createUpload(signedInCallerOf(ctx), {
+        byteSize: Number(req.byteSize),
+        contentType: req.contentType,
+      });
       return {
         uploadId: target.uploadId,
         url: target.url,
@@ -34,7 +37,11 @@ export function imageHandlers(images: ImageController, recipeToProto: RecipeToPr
       return { recipe: recipeToProto(recipe) };
     },
     async detachImage(req, ctx) {
-      const recipe = await images.detach(signedInCallerOf(ctx), { recipeId: req.recipeId, slot: slotOf(req.slot), stepIndex: req.stepIndex });
+      const recipe = await images.detach(signedInCallerOf(ctx), {
+        recipeId: req.recipeId,
+        slot: slotOf(req.slot),
+        stepIndex: req.stepIndex,
+      });
       return { recipe: recipeToProto(recipe) };
     },
   };

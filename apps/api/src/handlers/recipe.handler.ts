@@ -40,9 +40,7 @@ export function recipeHandlers(
     },
 
     async createRecipe(req, ctx) {
-      const recipe = await recipes
-        .create(signedInCallerOf(ctx), recipeInputToDomain(req.recipe))
-        .catch(prefixFields('recipe'));
+      const recipe = await recipes.create(signedInCallerOf(ctx), recipeInputToDomain(req.recipe)).catch(prefixFields('recipe'));
       return { recipe: recipeToProto(recipe) };
     },
 
@@ -90,6 +88,8 @@ export function recipeHandlers(
 }
 
 /** Field paths from content validation are relative to the RecipeInput message. */
-const prefixFields = (prefix: string) => (error: unknown): never => {
-  throw isDomainError(error) ? error.withFieldPrefix(prefix) : error;
-};
+const prefixFields =
+  (prefix: string) =>
+  (error: unknown): never => {
+    throw isDomainError(error) ? error.withFieldPrefix(prefix) : error;
+  };

@@ -76,4 +76,3 @@ function searchFilterToDomain(f: SearchRecipesRequest['filter']): SearchFilter {
     dietaryFlags: filterEnums(f?.dietaryFlags ?? [], dietaryFlagValues, 'filter.dietaryFlags'),
   };
 }
-

@@ -74,7 +74,11 @@ export async function createIdentity(deps: IdentityDependencies): Promise<Identi
     issuer: { provider, accounts },
     tokens: new TokenIdentity({
       ...base,
-      verifier: createTokenVerifier({ issuer: signIn.issuer, audience: signIn.audience, keys: { kind: 'local', keySet: publicKeySet(secrets) } }),
+      verifier: createTokenVerifier({
+        issuer: signIn.issuer,
+        audience: signIn.audience,
+        keys: { kind: 'local', keySet: publicKeySet(secrets) },
+      }),
       issuerKey: localIssuer,
       profile: async (subject) => (await profile(subject)) ?? { displayName: 'Cook', email: null },
     }),

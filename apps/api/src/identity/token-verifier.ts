@@ -56,5 +56,10 @@ export function createTokenVerifier(options: { issuer: string; audience: string;
 /** A claim by name, or by dotted path ("realm_access.roles"). */
 export function claimAt(claims: JWTPayload, path: string): unknown {
   if (path in claims) return claims[path];
-  return path.split('.').reduce<unknown>((value, key) => (value && typeof value === 'object' ? (value as Record<string, unknown>)[key] : undefined), claims);
+  return path
+    .split('.')
+    .reduce<unknown>(
+      (value, key) => (value && typeof value === 'object' ? (value as Record<string, unknown>)[key] : undefined),
+      claims,
+    );
 }

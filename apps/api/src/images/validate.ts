@@ -40,7 +40,11 @@ export async function checkImage(bytes: Buffer, limits: ImageLimits): Promise<Ch
   }
   try {
     // Decode it all (at a small size): catches truncated and corrupt files now, not later.
-    await sharp(bytes, { limitInputPixels: limits.maxPixels, failOn: 'error' }).rotate().resize(32, 32, { fit: 'inside' }).raw().toBuffer();
+    await sharp(bytes, { limitInputPixels: limits.maxPixels, failOn: 'error' })
+      .rotate()
+      .resize(32, 32, { fit: 'inside' })
+      .raw()
+      .toBuffer();
   } catch {
     throw refuse(
       format === 'heic'

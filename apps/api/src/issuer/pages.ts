@@ -5,7 +5,7 @@
  * tokens as the web app, accessible: labelled fields, errors tied to their field and
  * announced, visible focus.
  */
-const escape = (value: unknown) =>
+const escapeHtml = (value: unknown) =>
   String(value ?? '').replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
 
 const css = `
@@ -27,7 +27,7 @@ a{color:var(--accent)}:focus-visible{outline:3px solid var(--focus);outline-offs
 
 function layout(title: string, body: string, script = ''): string {
   return `<!doctype html><html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
-<title>${escape(title)} — Eat or Yeet</title><meta name="robots" content="noindex"><style>${css}</style></head>
+<title>${escapeHtml(title)} — Eat or Yeet</title><meta name="robots" content="noindex"><style>${css}</style></head>
 <body><main><a class="brand" href="/">Eat or Yeet</a>${body}</main>${script}</body></html>`;
 }
 
@@ -44,25 +44,32 @@ interface FieldOptions {
 
 function field(o: FieldOptions): string {
   const describedBy = [o.hint ? `${o.name}-hint` : '', o.error ? `${o.name}-error` : ''].filter(Boolean).join(' ');
-  return `<label for="${o.name}">${escape(o.label)}${o.hint ? `<span class="hint" id="${o.name}-hint">${escape(o.hint)}</span>` : ''}</label>
-<input id="${o.name}" name="${o.name}" type="${o.type}" autocomplete="${o.autocomplete}" required value="${escape(o.value ?? '')}"
+  return `<label for="${o.name}">${escapeHtml(o.label)}${o.hint ? `<span class="hint" id="${o.name}-hint">${escapeHtml(o.hint)}</span>` : ''}</label>
+<input id="${o.name}" name="${o.name}" type="${o.type}" autocomplete="${o.autocomplete}" required value="${escapeHtml(o.value ?? '')}"
 ${o.error ? 'aria-invalid="true"' : ''} ${describedBy ? `aria-describedby="${describedBy}"` : ''} ${o.autofocus ? 'autofocus' : ''}>
-${o.error ? `<p class="field-error" id="${o.name}-error">${escape(o.error)}</p>` : ''}`;
+${o.error ? `<p class="field-error" id="${o.name}-error">${escapeHtml(o.error)}</p>` : ''}`;
 }
 
-const alert = (message?: string) => (message ? `<div class="alert" role="alert">${escape(message)}</div>` : '');
+const alert = (message?: string) => (message ? `<div class="alert" role="alert">${escapeHtml(message)}</div>` : '');
 
-export function signInPage(o: { action: string; signUpHref: string; cancelHref: string; email?: string; error?: string; notice?: string }) {
+export function signInPage(o: {
+  action: string;
+  signUpHref: string;
+  cancelHref: string;
+  email?: string;
+  error?: string;
+  notice?: string;
+}) {
   return layout(
     'Sign in',
     `<h1>Sign in</h1><p class="muted">Rate recipes, keep your own, and share them.</p>
-${alert(o.error)}${o.notice ? `<div class="notice" role="status">${escape(o.notice)}</div>` : ''}
-<form method="post" action="${escape(o.action)}" novalidate>
+${alert(o.error)}${o.notice ? `<div class="notice" role="status">${escapeHtml(o.notice)}</div>` : ''}
+<form method="post" action="${escapeHtml(o.action)}" novalidate>
 ${field({ name: 'email', label: 'Email', type: 'email', autocomplete: 'username', value: o.email, autofocus: !o.email })}
 ${field({ name: 'password', label: 'Password', type: 'password', autocomplete: 'current-password', autofocus: Boolean(o.email) })}
 <button type="submit">Sign in</button></form>
-<p class="switch">New here? <a href="${escape(o.signUpHref)}">Create an account</a></p>
-<p class="switch"><a href="${escape(o.cancelHref)}">Cancel and go back</a></p>`,
+<p class="switch">New here? <a href="${escapeHtml(o.signUpHref)}">Create an account</a></p>
+<p class="switch"><a href="${escapeHtml(o.cancelHref)}">Cancel and go back</a></p>`,
   );
 }
 
@@ -82,13 +89,13 @@ export function signUpPage(o: {
     'Create an account',
     `<h1>Create an account</h1><p class="muted">It takes a minute. You can rate recipes and write your own right away.</p>
 ${alert(summary)}
-<form method="post" action="${escape(o.action)}" novalidate>
+<form method="post" action="${escapeHtml(o.action)}" novalidate>
 ${field({ name: 'displayName', label: 'Name to show', type: 'text', autocomplete: 'nickname', value: o.values?.displayName, error: errors.displayName, hint: 'Shown next to your recipes and reviews.', autofocus: !first || first === 'displayName' })}
 ${field({ name: 'email', label: 'Email', type: 'email', autocomplete: 'email', value: o.values?.email, error: errors.email, autofocus: first === 'email' })}
 ${field({ name: 'password', label: 'Password', type: 'password', autocomplete: 'new-password', error: errors.password, hint: 'At least 10 characters. A short sentence is easy to remember and hard to guess.', autofocus: first === 'password' })}
 <button type="submit">Create account</button></form>
-<p class="switch">Already have an account? <a href="${escape(o.signInHref)}">Sign in</a></p>
-<p class="switch"><a href="${escape(o.cancelHref)}">Cancel and go back</a></p>`,
+<p class="switch">Already have an account? <a href="${escapeHtml(o.signInHref)}">Sign in</a></p>
+<p class="switch"><a href="${escapeHtml(o.cancelHref)}">Cancel and go back</a></p>`,
   );
 }
 
@@ -109,8 +116,8 @@ export function signedOutPage() {
 export function errorPage(title: string, message: string, retryHref = '/auth/login') {
   return layout(
     title,
-    `<h1>${escape(title)}</h1><p>${escape(message)}</p>
-<a class="button" href="${escape(retryHref)}">Try again</a><a class="button secondary" href="/">Back to the recipes</a>`,
+    `<h1>${escapeHtml(title)}</h1><p>${escapeHtml(message)}</p>
+<a class="button" href="${escapeHtml(retryHref)}">Try again</a><a class="button secondary" href="/">Back to the recipes</a>`,
   );
 }
 
@@ -127,8 +134,8 @@ export function deviceCodePage(o: { form: string; error?: string }) {
     'Connect an assistant',
     `<h1>Connect an assistant</h1><p class="muted">Your terminal (or AI assistant) shows a code like <strong>BCDF-GHJK</strong>. Enter it here, then sign in.</p>
 ${alert(o.error)}
-<form method="post" action="${escape(action)}" novalidate>
-<input type="hidden" name="xsrf" value="${escape(xsrf)}">
+<form method="post" action="${escapeHtml(action)}" novalidate>
+<input type="hidden" name="xsrf" value="${escapeHtml(xsrf)}">
 ${field({ name: 'user_code', label: 'Code', type: 'text', autocomplete: 'off', value: code?.[1] ?? code?.[2] ?? '', error: o.error ? 'Enter the code exactly as shown.' : undefined, autofocus: true })}
 <button type="submit">Continue</button></form>`,
   );
@@ -138,8 +145,8 @@ ${field({ name: 'user_code', label: 'Code', type: 'text', autocomplete: 'off', v
 export function deviceConfirmPage(o: { form: string; client: string; userCode: string }) {
   return layout(
     'Connect an assistant',
-    `<h1>Connect ${escape(o.client)}?</h1>
-<p>Check that your terminal shows this code:</p><p style="font-size:2rem;font-weight:700;letter-spacing:.1em;text-align:center">${escape(o.userCode)}</p>
+    `<h1>Connect ${escapeHtml(o.client)}?</h1>
+<p>Check that your terminal shows this code:</p><p style="font-size:2rem;font-weight:700;letter-spacing:.1em;text-align:center">${escapeHtml(o.userCode)}</p>
 <p class="muted">It will be able to search and read recipes, write drafts, submit them and rate recipes as you, until you sign it out (<code>yeet logout</code>). If you did not start this, cancel.</p>
 ${o.form}
 <button type="submit" form="op.deviceConfirmForm">Yes, connect it</button>

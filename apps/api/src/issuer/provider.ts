@@ -21,7 +21,6 @@ export interface IssuerOptions {
   onError: (error: Error) => void;
 }
 
-
 /** The API's one scope: what the web app (and MCP clients) may do on the user's behalf. */
 export const apiScope = 'api';
 
@@ -111,7 +110,10 @@ export function createIssuer(o: IssuerOptions): Provider {
         mask: '****-****',
         async userCodeInputSource(ctx, form, _out, err) {
           ctx.type = 'html';
-          ctx.body = deviceCodePage({ form, error: err ? 'That code is not valid (or has expired). Check it on your screen and try again.' : undefined });
+          ctx.body = deviceCodePage({
+            form,
+            error: err ? 'That code is not valid (or has expired). Check it on your screen and try again.' : undefined,
+          });
         },
         async userCodeConfirmSource(ctx, form, client, _deviceInfo, userCode) {
           ctx.type = 'html';
@@ -150,7 +152,8 @@ export function createIssuer(o: IssuerOptions): Provider {
       },
     },
     ttl: {
-      AccessToken: (_ctx, token) => (token as { resourceServer?: { accessTokenTTL?: number } }).resourceServer?.accessTokenTTL ?? 600,
+      AccessToken: (_ctx, token) =>
+        (token as { resourceServer?: { accessTokenTTL?: number } }).resourceServer?.accessTokenTTL ?? 600,
       AuthorizationCode: 60,
       DeviceCode: 10 * 60,
       IdToken: 60 * 60,

@@ -1,7 +1,8 @@
 import formbody from '@fastify/formbody';
 import { isDomainError } from '@yeet/domain';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import Provider, { errors } from 'oidc-provider';
+import type Provider from 'oidc-provider';
+import { errors } from 'oidc-provider';
 import type { AccountController } from '../controllers/account.controller.ts';
 import { builtInIssuerPath as issuerPath } from '@yeet/platform';
 import { errorPage, signInPage, signUpPage } from './pages.ts';
@@ -33,13 +34,19 @@ export async function registerIssuer(app: FastifyInstance, provider: Provider, a
     await scope.register(formbody, { bodyLimit: 16 * 1024 });
     const base = (uid: string) => `${issuerPath}/interaction/${encodeURIComponent(uid)}`;
     const noStore = (reply: FastifyReply) => reply.header('cache-control', 'no-store').type('text/html; charset=utf-8');
-    const links = (uid: string) => ({ signUpHref: `${base(uid)}/signup`, signInHref: base(uid), cancelHref: `${base(uid)}/abort` });
+    const links = (uid: string) => ({
+      signUpHref: `${base(uid)}/signup`,
+      signInHref: base(uid),
+      cancelHref: `${base(uid)}/abort`,
+    });
 
     scope.setErrorHandler((error, req, reply) => {
       if (error instanceof errors.SessionNotFound) {
         return noStore(reply)
           .code(400)
-          .send(errorPage('This sign-in page has expired', 'Sign-in pages are valid for 30 minutes. Start again and it will work.'));
+          .send(
+            errorPage('This sign-in page has expired', 'Sign-in pages are valid for 30 minutes. Start again and it will work.'),
+          );
       }
       req.log.error({ err: error }, 'sign-in page failed');
       return noStore(reply).code(500).send(errorPage('Something went wrong', 'We could not complete this step. Try again.'));
@@ -49,7 +56,10 @@ export async function registerIssuer(app: FastifyInstance, provider: Provider, a
       const details = await provider.interactionDetails(req.raw, reply.raw);
       if (details.prompt.name !== 'login') {
         // Consent is granted for our own client by loadExistingGrant; anything else is not offered.
-        const to = await provider.interactionResult(req.raw, reply.raw, { error: 'access_denied', error_description: 'This app cannot be authorised here.' });
+        const to = await provider.interactionResult(req.raw, reply.raw, {
+          error: 'access_denied',
+          error_description: 'This app cannot be authorised here.',
+        });
         return reply.redirect(to, 303);
       }
       const uid = details.uid;
@@ -69,7 +79,9 @@ export async function registerIssuer(app: FastifyInstance, provider: Provider, a
       const email = String(req.body?.email ?? '');
       try {
         const account = await accounts.signIn(email, String(req.body?.password ?? ''), req.ip);
-        const to = await provider.interactionResult(req.raw, reply.raw, { login: { accountId: account.id, remember: true, amr: ['pwd'] } });
+        const to = await provider.interactionResult(req.raw, reply.raw, {
+          login: { accountId: account.id, remember: true, amr: ['pwd'] },
+        });
         return reply.redirect(to, 303);
       } catch (error) {
         if (!isDomainError(error)) throw error;
@@ -85,7 +97,9 @@ export async function registerIssuer(app: FastifyInstance, provider: Provider, a
       const values = { email: String(req.body?.email ?? ''), displayName: String(req.body?.displayName ?? '') };
       try {
         const account = await accounts.signUp({ ...values, password: String(req.body?.password ?? '') }, req.ip);
-        const to = await provider.interactionResult(req.raw, reply.raw, { login: { accountId: account.id, remember: true, amr: ['pwd'] } });
+        const to = await provider.interactionResult(req.raw, reply.raw, {
+          login: { accountId: account.id, remember: true, amr: ['pwd'] },
+        });
         return reply.redirect(to, 303);
       } catch (error) {
         if (!isDomainError(error)) throw error;

@@ -186,7 +186,9 @@ function names<D extends string>(values: number[], map: ValueMap<D, number>): D[
  */
 export function toolErrorText(error: unknown): string {
   const e = ConnectError.from(error);
-  const fields = e.findDetails(BadRequestSchema).flatMap((d) => d.fieldViolations.map((v) => `${argumentPath(v.field)}: ${v.description}`));
+  const fields = e
+    .findDetails(BadRequestSchema)
+    .flatMap((d) => d.fieldViolations.map((v) => `${argumentPath(v.field)}: ${v.description}`));
   const lead: Partial<Record<Code, string>> = {
     [Code.InvalidArgument]: 'Invalid arguments',
     [Code.NotFound]: 'Not found',
@@ -200,13 +202,21 @@ export function toolErrorText(error: unknown): string {
   const parts = [`${lead[e.code] ?? 'Failed'}: ${e.rawMessage}`];
   if (fields.length) parts.push(fields.map((f) => `- ${f}`).join('\n'));
   if (e.code === Code.Unauthenticated) {
-    parts.push('This tool acts for a person: connect with an access token from the platform\'s issuer (HTTP header "Authorization: Bearer <token>").');
+    parts.push(
+      'This tool acts for a person: connect with an access token from the platform\'s issuer (HTTP header "Authorization: Bearer <token>").',
+    );
   }
   return parts.join('\n');
 }
 
 /** Request fields whose tool argument has another name. */
-const renamed: Record<string, string> = { id: 'recipe', recipeId: 'recipe', key: 'recipe', pageSize: 'limit', expectedVersion: 'expected_version' };
+const renamed: Record<string, string> = {
+  id: 'recipe',
+  recipeId: 'recipe',
+  key: 'recipe',
+  pageSize: 'limit',
+  expectedVersion: 'expected_version',
+};
 
 /**
  * A field of the API's request as the tool's argument: "recipe.ingredientSections[0].item" →

@@ -55,7 +55,11 @@ export async function registerMcpRoute(
     reply
       .code(405)
       .header('allow', 'POST')
-      .send({ jsonrpc: '2.0', error: { code: -32000, message: 'This MCP server is stateless: send requests with POST.' }, id: null });
+      .send({
+        jsonrpc: '2.0',
+        error: { code: -32000, message: 'This MCP server is stateless: send requests with POST.' },
+        id: null,
+      });
   app.get('/mcp', notAllowed);
   app.delete('/mcp', notAllowed);
 }
@@ -76,7 +80,10 @@ async function callerOf(
     return { refused: error instanceof Error ? error.message : String(error) };
   }
   if (/^bearer\s/i.test(credentials.authorization ?? '')) {
-    return { refused: 'The access token was not accepted: it has expired, was revoked, or was issued for another server. Get a new one (`yeet token` prints one) and connect again.' };
+    return {
+      refused:
+        'The access token was not accepted: it has expired, was revoked, or was issued for another server. Get a new one (`yeet token` prints one) and connect again.',
+    };
   }
   return { key: `ip:${ip}` };
 }

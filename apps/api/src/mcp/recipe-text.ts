@@ -13,9 +13,15 @@ function ratingText(r: RecipeSummary['rating']): string {
 /** A recipe as Markdown, for the model to read or quote. */
 export function recipeMarkdown(r: FullRecipe): string {
   const lines = [`# ${r.title}`, '', r.summary, ''];
-  const about = [`By ${r.author}`, ratingText(r.rating), r.cuisines.map(titleCase).join(', '), r.meal_types.map((m) => mealTypeLabels[m]).join(', ')];
+  const about = [
+    `By ${r.author}`,
+    ratingText(r.rating),
+    r.cuisines.map(titleCase).join(', '),
+    r.meal_types.map((m) => mealTypeLabels[m]).join(', '),
+  ];
   lines.push(about.filter(Boolean).join(' · '));
-  const serves = r.servings === r.recipe_servings ? `Serves ${r.servings}` : `Serves ${r.servings} (scaled from ${r.recipe_servings})`;
+  const serves =
+    r.servings === r.recipe_servings ? `Serves ${r.servings}` : `Serves ${r.servings} (scaled from ${r.recipe_servings})`;
   const facts = [
     r.prep_minutes ? `Prep ${formatMinutes(r.prep_minutes)}` : '',
     r.cook_minutes ? `Cook ${formatMinutes(r.cook_minutes)}` : '',
@@ -24,8 +30,13 @@ export function recipeMarkdown(r: FullRecipe): string {
     r.difficulty ? difficultyLabels[r.difficulty] : '',
   ];
   lines.push(facts.filter(Boolean).join(' · '));
-  if (r.dietary_flags.length || r.tags.length) lines.push([...r.dietary_flags.map((d) => dietaryFlagLabels[d]), ...r.tags.map((t) => `#${t}`)].join(' · '));
-  if (r.status && r.status !== 'published') lines.push('', `Status: ${recipeStatusLabels[r.status]}${r.rejection_reason ? ` — editor's note: ${r.rejection_reason}` : ''}`);
+  if (r.dietary_flags.length || r.tags.length)
+    lines.push([...r.dietary_flags.map((d) => dietaryFlagLabels[d]), ...r.tags.map((t) => `#${t}`)].join(' · '));
+  if (r.status && r.status !== 'published')
+    lines.push(
+      '',
+      `Status: ${recipeStatusLabels[r.status]}${r.rejection_reason ? ` — editor's note: ${r.rejection_reason}` : ''}`,
+    );
   lines.push('', '## Ingredients');
   for (const section of r.ingredient_sections) {
     if (section.name) lines.push('', `### ${section.name}`);

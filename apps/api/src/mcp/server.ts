@@ -49,7 +49,10 @@ export function createMcpServer(o: McpServerOptions): McpServer {
     publicUrl: o.publicUrl,
   };
 
-  const server = new McpServer({ name: 'eat-or-yeet', title: 'Eat or Yeet', version: '0.1.0' }, { instructions, jsonSchemaValidator });
+  const server = new McpServer(
+    { name: 'eat-or-yeet', title: 'Eat or Yeet', version: '0.1.0' },
+    { instructions, jsonSchemaValidator },
+  );
   // Tools are served here rather than through McpServer.registerTool so that every call,
   // including one whose arguments fail the schema, is observed, rate-limited and answered
   // with the same error shape as the API's own validation.
@@ -67,25 +70,53 @@ export function createMcpServer(o: McpServerOptions): McpServer {
       // the newest published recipes, so a client can offer some; any slug can be read
       list: () =>
         resourceCall(o, 'resources/list', async () => {
-          const { recipes } = await clients.recipes.listRecipes({ pageSize: 50, sort: RecipeSort.NEWEST, filter: { status: RecipeStatus.PUBLISHED } });
-          return { resources: recipes.map((r) => ({ uri: `recipe://${r.slug}`, name: r.slug, title: r.title, description: r.summary, mimeType: 'text/markdown' })) };
+          const { recipes } = await clients.recipes.listRecipes({
+            pageSize: 50,
+            sort: RecipeSort.NEWEST,
+            filter: { status: RecipeStatus.PUBLISHED },
+          });
+          return {
+            resources: recipes.map((r) => ({
+              uri: `recipe://${r.slug}`,
+              name: r.slug,
+              title: r.title,
+              description: r.summary,
+              mimeType: 'text/markdown',
+            })),
+          };
         }),
     }),
-    { title: 'Published recipe', description: 'A published recipe as Markdown: ingredients, method, times and rating.', mimeType: 'text/markdown' },
+    {
+      title: 'Published recipe',
+      description: 'A published recipe as Markdown: ingredients, method, times and rating.',
+      mimeType: 'text/markdown',
+    },
     (uri, { slug }) =>
       resourceCall(o, 'resources/read', async () => {
         const { recipe } = await clients.recipes.getRecipe({ key: { case: 'slug', value: String(slug) } });
         // its author and editors may read a draft with get_recipe; resources are the public catalogue
         if (recipe!.status !== RecipeStatus.PUBLISHED) throw notFound(`A published recipe at ${uri.href}`);
-        return { contents: [{ uri: uri.href, mimeType: 'text/markdown', text: recipeMarkdown(fullRecipe(recipe!, o.publicUrl, recipe!.servings)) }] };
+        return {
+          contents: [
+            {
+              uri: uri.href,
+              mimeType: 'text/markdown',
+              text: recipeMarkdown(fullRecipe(recipe!, o.publicUrl, recipe!.servings)),
+            },
+          ],
+        };
       }),
   );
 
   for (const prompt of prompts) {
     const message = prompt.message as (args: Record<string, string>) => string;
-    server.registerPrompt(prompt.name, { title: prompt.title, description: prompt.description, argsSchema: prompt.args }, (args: Record<string, string>) => ({
-      messages: [{ role: 'user' as const, content: { type: 'text' as const, text: message(args) } }],
-    }));
+    server.registerPrompt(
+      prompt.name,
+      { title: prompt.title, description: prompt.description, argsSchema: prompt.args },
+      (args: Record<string, string>) => ({
+        messages: [{ role: 'user' as const, content: { type: 'text' as const, text: message(args) } }],
+      }),
+    );
   }
   return server;
 }
@@ -149,7 +180,10 @@ const resourceNotFound = -32002;
 function violations(issue: z.core.$ZodIssue): FieldViolation[] {
   const at = issue.path.reduce<string>((p, key) => (typeof key === 'number' ? `${p}[${key}]` : joinPath(p, String(key))), '');
   if (issue.code === 'unrecognized_keys') {
-    return issue.keys.map((key) => ({ field: joinPath(at, key), description: 'is not an argument of this tool; see its input schema for the names' }));
+    return issue.keys.map((key) => ({
+      field: joinPath(at, key),
+      description: 'is not an argument of this tool; see its input schema for the names',
+    }));
   }
   return [{ field: at, description: issue.message }];
 }

@@ -8,9 +8,27 @@ import {
   type Facet,
   type SearchService,
 } from '@yeet/contract';
-import { dietaryFlags, difficulties, failedPrecondition, limits, mealTypes, recipeStatuses, searchSorts, timeBuckets } from '@yeet/domain';
+import {
+  dietaryFlags,
+  difficulties,
+  failedPrecondition,
+  limits,
+  mealTypes,
+  recipeStatuses,
+  searchSorts,
+  timeBuckets,
+} from '@yeet/domain';
 import { z } from 'zod';
-import { fullRecipe, recipeArgs, recipeInput, recipeKey, recipeSummary, searchFilter, statusName, type RecipeArgs } from './convert.ts';
+import {
+  fullRecipe,
+  recipeArgs,
+  recipeInput,
+  recipeKey,
+  recipeSummary,
+  searchFilter,
+  statusName,
+  type RecipeArgs,
+} from './convert.ts';
 import { hitLine, recipeMarkdown } from './recipe-text.ts';
 
 /** What a tool works with: API clients acting as the MCP caller, and where links point. */
@@ -53,45 +71,100 @@ const filters = {
     .string()
     .max(200)
     .optional()
-    .describe('Words to find in titles, ingredients, tags and cuisines. Misspellings are corrected; the last word also matches as a prefix. Leave out to browse.'),
-  cuisines: z.array(z.string().min(2).max(30)).max(10).optional().describe('Cuisines, any of them, lower case: ["italian", "thai"].'),
+    .describe(
+      'Words to find in titles, ingredients, tags and cuisines. Misspellings are corrected; the last word also matches as a prefix. Leave out to browse.',
+    ),
+  cuisines: z
+    .array(z.string().min(2).max(30))
+    .max(10)
+    .optional()
+    .describe('Cuisines, any of them, lower case: ["italian", "thai"].'),
   meal_types: z.array(z.enum(mealTypes)).max(mealTypes.length).optional().describe('Meal types, any of them.'),
   difficulties: z.array(z.enum(difficulties)).max(difficulties.length).optional().describe('Difficulty levels, any of them.'),
-  max_total_minutes: z.number().int().min(1).max(limits.minutes).optional().describe('Only recipes ready in at most this many minutes, all told.'),
-  time_buckets: z.array(z.enum(timeBuckets)).max(timeBuckets.length).optional().describe('Total-time ranges, any of them (the same as the facet values).'),
+  max_total_minutes: z
+    .number()
+    .int()
+    .min(1)
+    .max(limits.minutes)
+    .optional()
+    .describe('Only recipes ready in at most this many minutes, all told.'),
+  time_buckets: z
+    .array(z.enum(timeBuckets))
+    .max(timeBuckets.length)
+    .optional()
+    .describe('Total-time ranges, any of them (the same as the facet values).'),
   tags: z.array(z.string().min(2).max(40)).max(10).optional().describe('Tags, any of them: ["weeknight", "one-pot"].'),
-  dietary_flags: z.array(z.enum(dietaryFlags)).max(dietaryFlags.length).optional().describe('Diets, all of them must hold ("vegan" implies "vegetarian").'),
+  dietary_flags: z
+    .array(z.enum(dietaryFlags))
+    .max(dietaryFlags.length)
+    .optional()
+    .describe('Diets, all of them must hold ("vegan" implies "vegetarian").'),
 };
 
 const ingredient = z.strictObject({
-  quantity: z.number().positive().max(limits.quantity).optional().describe('Amount, as a number (1.5, not "1 1/2"). Leave out for "a pinch of salt"-style lines.'),
-  unit: z.string().max(limits.unit).optional().describe('Unit as written: g, kg, ml, l, tsp, tbsp, cup, clove… Leave out for counted items ("2 eggs").'),
+  quantity: z
+    .number()
+    .positive()
+    .max(limits.quantity)
+    .optional()
+    .describe('Amount, as a number (1.5, not "1 1/2"). Leave out for "a pinch of salt"-style lines.'),
+  unit: z
+    .string()
+    .max(limits.unit)
+    .optional()
+    .describe('Unit as written: g, kg, ml, l, tsp, tbsp, cup, clove… Leave out for counted items ("2 eggs").'),
   item: z.string().min(1).max(limits.item).describe('What it is: "plain flour".'),
   note: z.string().max(limits.note).optional().describe('Preparation or alternatives: "sifted", "or 2 shallots".'),
 });
 
 const recipeFields = {
-  title: z.string().min(limits.title.min).max(limits.title.max).describe('The dish, as a reader would search for it: "Lemon Drizzle Cake".'),
+  title: z
+    .string()
+    .min(limits.title.min)
+    .max(limits.title.max)
+    .describe('The dish, as a reader would search for it: "Lemon Drizzle Cake".'),
   summary: z.string().max(limits.summary).optional().describe('One or two appetising sentences: what it is and why to cook it.'),
   ingredient_sections: z
     .array(
       z.strictObject({
-        name: z.string().max(limits.sectionName).optional().describe('Section heading ("Dough", "Sauce"); leave out when there is one list.'),
+        name: z
+          .string()
+          .max(limits.sectionName)
+          .optional()
+          .describe('Section heading ("Dough", "Sauce"); leave out when there is one list.'),
         ingredients: z.array(ingredient).max(limits.ingredientsPerSection),
       }),
     )
     .max(limits.sections)
     .optional()
     .describe('Ingredients, grouped in sections in the order they are used.'),
-  steps: z.array(z.string().min(1).max(limits.stepText)).max(limits.steps).optional().describe('The method, one action per step, in order. **bold** and _italic_ are allowed.'),
+  steps: z
+    .array(z.string().min(1).max(limits.stepText))
+    .max(limits.steps)
+    .optional()
+    .describe('The method, one action per step, in order. **bold** and _italic_ are allowed.'),
   servings: z.number().int().min(limits.servings.min).max(limits.servings.max).describe('How many people the quantities serve.'),
   prep_minutes: z.number().int().min(0).max(limits.minutes).optional().describe('Hands-on preparation time, minutes.'),
   cook_minutes: z.number().int().min(0).max(limits.minutes).optional().describe('Cooking or baking time, minutes.'),
-  total_minutes: z.number().int().min(0).max(limits.minutes).optional().describe('Start to table, minutes, including resting or marinating; leave out for prep + cook.'),
+  total_minutes: z
+    .number()
+    .int()
+    .min(0)
+    .max(limits.minutes)
+    .optional()
+    .describe('Start to table, minutes, including resting or marinating; leave out for prep + cook.'),
   difficulty: z.enum(difficulties).optional(),
-  cuisines: z.array(z.string().min(limits.cuisine.min).max(limits.cuisine.max)).max(limits.cuisines).optional().describe('e.g. ["italian"].'),
+  cuisines: z
+    .array(z.string().min(limits.cuisine.min).max(limits.cuisine.max))
+    .max(limits.cuisines)
+    .optional()
+    .describe('e.g. ["italian"].'),
   meal_types: z.array(z.enum(mealTypes)).max(mealTypes.length).optional(),
-  tags: z.array(z.string().min(limits.tag.min).max(limits.tag.max)).max(limits.tags).optional().describe('Short keywords: "weeknight", "one-pot", "make-ahead".'),
+  tags: z
+    .array(z.string().min(limits.tag.min).max(limits.tag.max))
+    .max(limits.tags)
+    .optional()
+    .describe('Short keywords: "weeknight", "one-pot", "make-ahead".'),
   dietary_flags: z.array(z.enum(dietaryFlags)).max(dietaryFlags.length).optional().describe('Only diets the recipe truly fits.'),
 };
 
@@ -116,7 +189,13 @@ const summaryShape = {
 const facetsShape = z.array(
   z.object({ name: z.string(), values: z.array(z.object({ value: z.string(), label: z.string(), count: z.number() })) }),
 );
-const savedShape = { id: z.string(), slug: z.string(), url: z.string(), status: z.enum(recipeStatuses).nullable(), version: z.number() };
+const savedShape = {
+  id: z.string(),
+  slug: z.string(),
+  url: z.string(),
+  status: z.enum(recipeStatuses).nullable(),
+  version: z.number(),
+};
 
 // --- the tools ----------------------------------------------------------------------------
 
@@ -133,7 +212,12 @@ export const tools: ToolDefinition[] = [
       sort: z.enum(searchSorts).optional().describe('Default: relevance with a query, newest without.'),
       limit: z.number().int().min(1).max(50).optional().describe('How many results (default 10).'),
     },
-    output: { total: z.number(), corrected_query: z.string().nullable(), hits: z.array(z.object(summaryShape)), facets: facetsShape },
+    output: {
+      total: z.number(),
+      corrected_query: z.string().nullable(),
+      hits: z.array(z.object(summaryShape)),
+      facets: facetsShape,
+    },
     readOnly: true,
     async run(ctx, a) {
       const res = await ctx.search.searchRecipes({
@@ -158,7 +242,7 @@ export const tools: ToolDefinition[] = [
     title: 'List search filters',
     description:
       'The filter values that exist (cuisines, meal types, difficulty, total time, tags, diets) with how many published recipes have each, ' +
-      'for a query and filters or for everything. Counts within a facet ignore that facet\'s own selection, as in a shop\'s sidebar.',
+      "for a query and filters or for everything. Counts within a facet ignore that facet's own selection, as in a shop's sidebar.",
     input: filters,
     output: { total: z.number(), facets: facetsShape },
     readOnly: true,
@@ -189,7 +273,9 @@ export const tools: ToolDefinition[] = [
       ingredient_sections: z.array(
         z.object({
           name: z.string(),
-          ingredients: z.array(z.object({ quantity: z.number().nullable(), unit: z.string(), item: z.string(), note: z.string(), text: z.string() })),
+          ingredients: z.array(
+            z.object({ quantity: z.number().nullable(), unit: z.string(), item: z.string(), note: z.string(), text: z.string() }),
+          ),
         }),
       ),
       steps: z.array(z.string()),
@@ -230,7 +316,12 @@ export const tools: ToolDefinition[] = [
       'get_recipe) to fail without changing anything if the draft changed since you read it.',
     input: {
       recipe: recipeRef,
-      expected_version: z.number().int().min(1).optional().describe('The version you read with get_recipe; the update fails if the draft has moved on.'),
+      expected_version: z
+        .number()
+        .int()
+        .min(1)
+        .optional()
+        .describe('The version you read with get_recipe; the update fails if the draft has moved on.'),
       ...partial(recipeFields),
     },
     output: savedShape,
@@ -246,7 +337,11 @@ export const tools: ToolDefinition[] = [
       const before = recipeArgs(current!);
       const merged = { ...before, ...definedOnly(changes) } as RecipeArgs;
       const timesChanged = changes.prep_minutes !== undefined || changes.cook_minutes !== undefined;
-      if (timesChanged && changes.total_minutes === undefined && before.total_minutes === (before.prep_minutes ?? 0) + (before.cook_minutes ?? 0)) {
+      if (
+        timesChanged &&
+        changes.total_minutes === undefined &&
+        before.total_minutes === (before.prep_minutes ?? 0) + (before.cook_minutes ?? 0)
+      ) {
         delete merged.total_minutes; // it was derived: derive it again from the new times
       }
       const { recipe } = await ctx.recipes.updateRecipe({
@@ -306,7 +401,14 @@ export const tools: ToolDefinition[] = [
     input: { status: z.enum(recipeStatuses).optional().describe('Only recipes in this state.') },
     output: {
       recipes: z.array(
-        z.object({ id: z.string(), slug: z.string(), title: z.string(), status: z.enum(recipeStatuses).nullable(), rejection_reason: z.string().nullable(), url: z.string() }),
+        z.object({
+          id: z.string(),
+          slug: z.string(),
+          title: z.string(),
+          status: z.enum(recipeStatuses).nullable(),
+          rejection_reason: z.string().nullable(),
+          url: z.string(),
+        }),
       ),
       more: z.boolean().describe('True when there are older recipes than these; filter by status to see them.'),
     },
@@ -326,7 +428,9 @@ export const tools: ToolDefinition[] = [
         url: `${ctx.publicUrl}/r/${r.slug}`,
       }));
       const more = res.nextPageToken !== '';
-      const lines = recipes.map((r) => `- ${r.title} (\`${r.slug}\`): ${r.status}${r.rejection_reason ? ` — editor's note: ${r.rejection_reason}` : ''}`);
+      const lines = recipes.map(
+        (r) => `- ${r.title} (\`${r.slug}\`): ${r.status}${r.rejection_reason ? ` — editor's note: ${r.rejection_reason}` : ''}`,
+      );
       if (more) lines.push(`(the newest ${myRecipesLimit}; there are older ones — filter by status to see them)`);
       return { text: lines.length ? lines.join('\n') : 'No recipes yet.', structured: { recipes, more } };
     },
@@ -352,8 +456,18 @@ const matchCount = (total: number, shown: number) =>
 const facetLines = (facets: ReturnType<typeof facetCounts>) =>
   facets.map((f) => `${f.name}: ${f.values.map((v) => `${v.value} (${v.count})`).join(', ') || '—'}`).join('\n');
 
-function saved(ctx: ToolContext, recipe: NonNullable<Awaited<ReturnType<ToolContext['recipes']['getRecipe']>>['recipe']>, what: string): ToolResult {
-  const structured = { id: recipe.id, slug: recipe.slug, url: `${ctx.publicUrl}/r/${recipe.slug}`, status: statusName(recipe), version: recipe.version };
+function saved(
+  ctx: ToolContext,
+  recipe: NonNullable<Awaited<ReturnType<ToolContext['recipes']['getRecipe']>>['recipe']>,
+  what: string,
+): ToolResult {
+  const structured = {
+    id: recipe.id,
+    slug: recipe.slug,
+    url: `${ctx.publicUrl}/r/${recipe.slug}`,
+    status: statusName(recipe),
+    version: recipe.version,
+  };
   return { text: `${what}: "${recipe.title}" (\`${recipe.slug}\`), now ${structured.status}. ${structured.url}`, structured };
 }
 

@@ -51,7 +51,13 @@ export function toConnectError(error: unknown, traceId: string): ConnectError {
     );
   }
   if (isUnavailable(error)) {
-    return new ConnectError('The database is not reachable right now. Try again in a moment.', Code.Unavailable, undefined, undefined, error);
+    return new ConnectError(
+      'The database is not reachable right now. Try again in a moment.',
+      Code.Unavailable,
+      undefined,
+      undefined,
+      error,
+    );
   }
   const reference = /^0*$/.test(traceId) ? '' : ` If it keeps failing, report trace id ${traceId}.`;
   return new ConnectError(`Something went wrong on our side. Try again.${reference}`, Code.Internal, undefined, undefined, error);

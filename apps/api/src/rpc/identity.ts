@@ -56,7 +56,10 @@ export class DevHeaderIdentity implements IdentityResolver {
 }
 
 function parseRoles(header: string | null): Role[] {
-  const names = (header ?? '').split(',').map((r) => r.trim().toLowerCase()).filter(Boolean);
+  const names = (header ?? '')
+    .split(',')
+    .map((r) => r.trim().toLowerCase())
+    .filter(Boolean);
   const roles = names.filter(isRole);
   if (roles.length !== names.length) {
     throw unauthenticated(`${devRolesHeader} takes a comma-separated list of: user, author, editor, admin.`);

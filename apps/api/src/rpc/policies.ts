@@ -1,4 +1,4 @@
-import { ImageService, RecipeService, SearchService, UserService } from '@yeet/contract';
+import type { ImageService, RecipeService, SearchService, UserService } from '@yeet/contract';
 import { lifecyclePolicy, ownerOf, publicAccess, role, signedIn, type PolicyTable } from './policy.ts';
 
 /**

@@ -28,7 +28,9 @@ export class PostgresSearchEngine implements SearchEngine {
       await upsertDocumentsSql(selected).execute(tx);
       await sql`
         delete from search_documents d where d.recipe_id = any(${ids}::uuid[])
-          and not exists (select 1 from recipes r where r.id = d.recipe_id and r.status = 'published' and r.difficulty is not null)`.execute(tx);
+          and not exists (select 1 from recipes r where r.id = d.recipe_id and r.status = 'published' and r.difficulty is not null)`.execute(
+        tx,
+      );
       await addWordsSql(selected).execute(tx);
       await sql`select pg_notify(${searchChangedChannel}, '')`.execute(tx);
     });

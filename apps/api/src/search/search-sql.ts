@@ -63,11 +63,21 @@ export function searchSql(p: SearchSqlParams): RawBuilder<SearchSqlRow> {
     dietary_flags: p.dietaryFlags.length ? sql`dietary_flags @> ${p.dietaryFlags}::text[]` : yes,
   };
   const active = facetNames.filter((f) => filter[f] !== yes);
-  const all = active.length ? sql.join(active.map((f) => filter[f]), sql` and `) : yes;
+  const all = active.length
+    ? sql.join(
+        active.map((f) => filter[f]),
+        sql` and `,
+      )
+    : yes;
   /** Disjunctive counting: a facet's values are counted under every filter but its own (diets: all). */
   const otherThan = (facet: FacetName) => {
     const others = active.filter((f) => f !== facet || f === 'dietary_flags');
-    return others.length ? sql.join(others.map((f) => filter[f]), sql` and `) : yes;
+    return others.length
+      ? sql.join(
+          others.map((f) => filter[f]),
+          sql` and `,
+        )
+      : yes;
   };
   const browsing = p.words.length === 0;
   const order = orderBy[p.sort === 'relevance' && browsing ? 'newest' : p.sort];

@@ -12,8 +12,7 @@ export interface CursorPosition {
 
 export const invalidPageToken = () => invalidField('pageToken', 'is not a token this API issued; start again without it');
 
-const fingerprint = (query: unknown) =>
-  createHash('sha256').update(JSON.stringify(query)).digest('base64url').slice(0, 10);
+const fingerprint = (query: unknown) => createHash('sha256').update(JSON.stringify(query)).digest('base64url').slice(0, 10);
 
 export function encodeCursor(query: unknown, position: CursorPosition): string {
   return Buffer.from(JSON.stringify({ q: fingerprint(query), k: position.key, i: position.id })).toString('base64url');
@@ -28,12 +27,7 @@ export function decodeCursor(query: unknown, token: string): CursorPosition | nu
     parsed = null;
   }
   const p = parsed as { q?: unknown; k?: unknown; i?: unknown } | null;
-  if (
-    !p ||
-    typeof p.q !== 'string' ||
-    (typeof p.k !== 'string' && typeof p.k !== 'number') ||
-    typeof p.i !== 'string'
-  ) {
+  if (!p || typeof p.q !== 'string' || (typeof p.k !== 'string' && typeof p.k !== 'number') || typeof p.i !== 'string') {
     throw invalidPageToken();
   }
   if (p.q !== fingerprint(query)) {

@@ -20,7 +20,14 @@ export class RatingStore {
     const now = new Date();
     await this.#db
       .insertInto('ratings')
-      .values({ recipe_id: recipeId, user_id: userId, stars: input.stars, review: input.review, created_at: now, updated_at: now })
+      .values({
+        recipe_id: recipeId,
+        user_id: userId,
+        stars: input.stars,
+        review: input.review,
+        created_at: now,
+        updated_at: now,
+      })
       .onConflict((oc) =>
         oc.columns(['recipe_id', 'user_id']).doUpdateSet({ stars: input.stars, review: input.review, updated_at: now }),
       )
@@ -44,19 +51,19 @@ export class RatingStore {
       if (typeof after.key !== 'string' || Number.isNaN(Date.parse(after.key)) || !isUuid(after.id)) {
         throw invalidPageToken();
       }
-      q = q.where((eb) =>
-        eb(eb.refTuple('ratings.updated_at', 'ratings.user_id'), '<', eb.tuple(new Date(after.key), after.id)),
-      );
+      q = q.where((eb) => eb(eb.refTuple('ratings.updated_at', 'ratings.user_id'), '<', eb.tuple(new Date(after.key), after.id)));
     }
-    const rows = await q.orderBy('ratings.updated_at', 'desc').orderBy('ratings.user_id', 'desc').limit(limit + 1).execute();
+    const rows = await q
+      .orderBy('ratings.updated_at', 'desc')
+      .orderBy('ratings.user_id', 'desc')
+      .limit(limit + 1)
+      .execute();
     const page = rows.slice(0, limit);
     const last = page.at(-1);
     return {
       ratings: page.map(toRating),
       nextPageToken:
-        rows.length > limit && last
-          ? encodeCursor(query, { key: last.updated_at.toISOString(), id: last.user_id })
-          : '',
+        rows.length > limit && last ? encodeCursor(query, { key: last.updated_at.toISOString(), id: last.user_id }) : '',
     };
   }
 

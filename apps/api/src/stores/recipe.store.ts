@@ -225,7 +225,11 @@ export class RecipeStore {
       .selectFrom('recipe_images as ri')
       .innerJoin('images as i', 'i.id', 'ri.image_id')
       .select(['ri.recipe_id', 'ri.kind', 'ri.position', 'i.id', 'i.width', 'i.height', 'i.placeholder'])
-      .where('ri.recipe_id', 'in', recipes.map((r) => r.id));
+      .where(
+        'ri.recipe_id',
+        'in',
+        recipes.map((r) => r.id),
+      );
     if (!steps) q = q.where('ri.kind', '=', 'cover');
     const byRecipe = new Map(recipes.map((r) => [r.id, r]));
     for (const row of await q.execute()) {

@@ -131,7 +131,11 @@ export class UserStore {
       if (typeof after.key !== 'string' || !isUuid(after.id)) throw invalidPageToken();
       q = q.where(sql<boolean>`(lower(display_name), id) > (${after.key}, ${after.id}::uuid)`);
     }
-    const rows = await q.orderBy(sql`lower(display_name)`).orderBy('id').limit(limit + 1).execute();
+    const rows = await q
+      .orderBy(sql`lower(display_name)`)
+      .orderBy('id')
+      .limit(limit + 1)
+      .execute();
     const page = rows.slice(0, limit);
     const last = page.at(-1);
     return {

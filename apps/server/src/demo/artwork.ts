@@ -39,7 +39,10 @@ export function artworkSvg(title: string, width = 1200, height = 900): string {
     const x = cx + Math.cos(angle) * distance;
     const y = cy + Math.sin(angle) * distance;
     const size = 22 + rand() * 54;
-    const colour = pick(rand, palette.food.filter((c) => c !== bedColour));
+    const colour = pick(
+      rand,
+      palette.food.filter((c) => c !== bedColour),
+    );
     const rotation = Math.round(rand() * 360);
     pieces.push(
       rand() < 0.5
@@ -70,5 +73,7 @@ ${herbs.join('\n')}
 
 /** The artwork as a JPEG, like a photo someone would upload. */
 export function artworkJpeg(title: string): Promise<Buffer> {
-  return sharp(Buffer.from(artworkSvg(title))).jpeg({ quality: 84 }).toBuffer();
+  return sharp(Buffer.from(artworkSvg(title)))
+    .jpeg({ quality: 84 })
+    .toBuffer();
 }

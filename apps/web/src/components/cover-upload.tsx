@@ -62,7 +62,12 @@ export function CoverUpload({ recipe }: { recipe: Recipe }) {
       <div className="cover-upload__body">
         <div className="cover-upload__preview">
           {recipe.coverImage ? (
-            <RecipeImage image={recipe.coverImage} alt={`Current cover photo of ${recipe.title}`} sizes="16rem" className="cover-upload__image" />
+            <RecipeImage
+              image={recipe.coverImage}
+              alt={`Current cover photo of ${recipe.title}`}
+              sizes="16rem"
+              className="cover-upload__image"
+            />
           ) : (
             <p className="muted">No photo yet. Recipes with a photo get more cooks.</p>
           )}
@@ -91,7 +96,9 @@ export function CoverUpload({ recipe }: { recipe: Recipe }) {
           <div id={`${id}-status`} role="status" className="cover-upload__status">
             {state.step === 'uploading' ? (
               <>
-                <label htmlFor={`${id}-progress`}>Uploading… {Math.round((state.loaded / Math.max(1, state.total)) * 100)}%</label>
+                <label htmlFor={`${id}-progress`}>
+                  Uploading… {Math.round((state.loaded / Math.max(1, state.total)) * 100)}%
+                </label>
                 <progress id={`${id}-progress`} max={state.total} value={state.loaded} />
               </>
             ) : state.step === 'checking' ? (

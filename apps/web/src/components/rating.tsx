@@ -1,7 +1,17 @@
 import { formatRating } from '../lib/format';
 
 /** Five stars filled to the average; the text alternative carries the numbers. */
-export function Stars({ average, count, size = 'md', label: given }: { average: number; count: number; size?: 'sm' | 'md'; label?: string }) {
+export function Stars({
+  average,
+  count,
+  size = 'md',
+  label: given,
+}: {
+  average: number;
+  count: number;
+  size?: 'sm' | 'md';
+  label?: string;
+}) {
   const label = given ?? formatRating(average, count);
   return (
     <span className={`stars stars--${size}`} role="img" aria-label={label} title={label}>

@@ -8,7 +8,12 @@ import { Stars } from './rating';
 export function RecipeCard({ recipe }: { recipe: Recipe }) {
   return (
     <article className="card">
-      <RecipeCover recipe={recipe} alt="" sizes="(min-width: 72rem) 17rem, (min-width: 40rem) 45vw, 100vw" className="card__cover" />
+      <RecipeCover
+        recipe={recipe}
+        alt=""
+        sizes="(min-width: 72rem) 17rem, (min-width: 40rem) 45vw, 100vw"
+        className="card__cover"
+      />
       <div className="card__body">
         <h3 className="card__title">
           <Link to="/r/$slug" params={{ slug: recipe.slug }} className="card__link">

@@ -9,14 +9,7 @@ import {
   type ValueMap,
 } from '@yeet/contract';
 import { formatIngredients, maxServings, minServings, parseIngredients } from '@yeet/domain/quantity';
-import {
-  dietaryFlagLabels,
-  dietaryFlags,
-  difficulties,
-  difficultyLabels,
-  mealTypeLabels,
-  mealTypes,
-} from '@yeet/domain/values';
+import { dietaryFlagLabels, dietaryFlags, difficulties, difficultyLabels, mealTypeLabels, mealTypes } from '@yeet/domain/values';
 import { useId, type FormEvent, type ReactNode } from 'react';
 
 export type RecipeInputInit = MessageInitShape<typeof RecipeInputSchema>;
@@ -24,7 +17,11 @@ export type RecipeInputInit = MessageInitShape<typeof RecipeInputSchema>;
 /** The values the API sent, by the domain's names (unknown numbers dropped). */
 const namesOf = <D extends string>(values: readonly number[], map: ValueMap<D, number>): D[] =>
   values.map(map.toDomain).filter((d): d is D => d !== undefined);
-const list = (text: string) => text.split(',').map((t) => t.trim()).filter(Boolean);
+const list = (text: string) =>
+  text
+    .split(',')
+    .map((t) => t.trim())
+    .filter(Boolean);
 
 /** The API's message about a field, under it (the field points here with aria-describedby). */
 function FieldError({ id, message }: { id: string; message: string | undefined }) {
@@ -122,20 +119,37 @@ export function RecipeForm(props: {
       {props.error ? (
         <div className="alert" role="alert" tabIndex={-1} ref={(el) => el?.focus()}>
           <p>
-            <strong>The recipe could not be saved.</strong> {Object.keys(props.error.fields).length ? 'Fix the fields marked below.' : props.error.message}
+            <strong>The recipe could not be saved.</strong>{' '}
+            {Object.keys(props.error.fields).length ? 'Fix the fields marked below.' : props.error.message}
           </p>
         </div>
       ) : null}
 
       <div className="field">
         <label htmlFor={`${id}-title`}>Title</label>
-        <input id={`${id}-title`} name="title" defaultValue={r?.title} required maxLength={120} aria-invalid={Boolean(titleError)} aria-describedby={described('title', titleError)} />
+        <input
+          id={`${id}-title`}
+          name="title"
+          defaultValue={r?.title}
+          required
+          maxLength={120}
+          aria-invalid={Boolean(titleError)}
+          aria-describedby={described('title', titleError)}
+        />
         <FieldError id={`${id}-title-error`} message={titleError} />
       </div>
 
       <div className="field">
         <label htmlFor={`${id}-summary`}>Summary</label>
-        <textarea id={`${id}-summary`} name="summary" defaultValue={r?.summary} rows={2} maxLength={500} aria-invalid={Boolean(summaryError)} aria-describedby={described('summary', summaryError)} />
+        <textarea
+          id={`${id}-summary`}
+          name="summary"
+          defaultValue={r?.summary}
+          rows={2}
+          maxLength={500}
+          aria-invalid={Boolean(summaryError)}
+          aria-describedby={described('summary', summaryError)}
+        />
         <FieldError id={`${id}-summary-error`} message={summaryError} />
       </div>
 
@@ -146,7 +160,14 @@ export function RecipeForm(props: {
             One per line, like “200 g plain flour, sifted”. A line ending in a colon starts a section (“Dough:”).
           </span>
         </label>
-        <textarea id={`${id}-ingredients`} name="ingredients" rows={8} defaultValue={r ? formatIngredients(r.ingredientSections) : ''} aria-invalid={Boolean(ingredientsError)} aria-describedby={described('ingredients', ingredientsError, true)} />
+        <textarea
+          id={`${id}-ingredients`}
+          name="ingredients"
+          rows={8}
+          defaultValue={r ? formatIngredients(r.ingredientSections) : ''}
+          aria-invalid={Boolean(ingredientsError)}
+          aria-describedby={described('ingredients', ingredientsError, true)}
+        />
         <FieldError id={`${id}-ingredients-error`} message={ingredientsError} />
       </div>
 
@@ -157,36 +178,82 @@ export function RecipeForm(props: {
             One step per line. **Bold** and _italic_ work.
           </span>
         </label>
-        <textarea id={`${id}-steps`} name="steps" rows={8} defaultValue={r?.steps.map((s) => s.text).join('\n')} aria-invalid={Boolean(stepsError)} aria-describedby={described('steps', stepsError, true)} />
+        <textarea
+          id={`${id}-steps`}
+          name="steps"
+          rows={8}
+          defaultValue={r?.steps.map((s) => s.text).join('\n')}
+          aria-invalid={Boolean(stepsError)}
+          aria-describedby={described('steps', stepsError, true)}
+        />
         <FieldError id={`${id}-steps-error`} message={stepsError} />
       </div>
 
       <div className="field-row">
         <div className="field">
           <label htmlFor={`${id}-servings`}>Servings</label>
-          <input id={`${id}-servings`} name="servings" type="number" inputMode="numeric" min={minServings} max={maxServings} defaultValue={r?.servings ?? 4} aria-invalid={Boolean(servingsError)} aria-describedby={described('servings', servingsError)} />
+          <input
+            id={`${id}-servings`}
+            name="servings"
+            type="number"
+            inputMode="numeric"
+            min={minServings}
+            max={maxServings}
+            defaultValue={r?.servings ?? 4}
+            aria-invalid={Boolean(servingsError)}
+            aria-describedby={described('servings', servingsError)}
+          />
           <FieldError id={`${id}-servings-error`} message={servingsError} />
         </div>
         <div className="field">
           <label htmlFor={`${id}-prep`}>Prep (min)</label>
-          <input id={`${id}-prep`} name="prepMinutes" type="number" inputMode="numeric" min={0} defaultValue={r?.prepMinutes ?? 0} />
+          <input
+            id={`${id}-prep`}
+            name="prepMinutes"
+            type="number"
+            inputMode="numeric"
+            min={0}
+            defaultValue={r?.prepMinutes ?? 0}
+          />
         </div>
         <div className="field">
           <label htmlFor={`${id}-cook`}>Cook (min)</label>
-          <input id={`${id}-cook`} name="cookMinutes" type="number" inputMode="numeric" min={0} defaultValue={r?.cookMinutes ?? 0} />
+          <input
+            id={`${id}-cook`}
+            name="cookMinutes"
+            type="number"
+            inputMode="numeric"
+            min={0}
+            defaultValue={r?.cookMinutes ?? 0}
+          />
         </div>
         <div className="field">
           <label htmlFor={`${id}-total`}>
             Total (min)<span className="hint">Blank: prep + cook</span>
           </label>
-          <input id={`${id}-total`} name="totalMinutes" type="number" inputMode="numeric" min={0} defaultValue={r?.totalMinutes || ''} aria-invalid={Boolean(timeError)} aria-describedby={described('time', timeError)} />
+          <input
+            id={`${id}-total`}
+            name="totalMinutes"
+            type="number"
+            inputMode="numeric"
+            min={0}
+            defaultValue={r?.totalMinutes || ''}
+            aria-invalid={Boolean(timeError)}
+            aria-describedby={described('time', timeError)}
+          />
         </div>
       </div>
       <FieldError id={`${id}-time-error`} message={timeError} />
 
       <div className="field">
         <label htmlFor={`${id}-difficulty`}>Difficulty</label>
-        <select id={`${id}-difficulty`} name="difficulty" defaultValue={difficultyValues.toDomain(r?.difficulty ?? 0) ?? ''} aria-invalid={Boolean(difficultyError)} aria-describedby={described('difficulty', difficultyError)}>
+        <select
+          id={`${id}-difficulty`}
+          name="difficulty"
+          defaultValue={difficultyValues.toDomain(r?.difficulty ?? 0) ?? ''}
+          aria-invalid={Boolean(difficultyError)}
+          aria-describedby={described('difficulty', difficultyError)}
+        >
           <option value="">Choose…</option>
           {difficulties.map((d) => (
             <option key={d} value={d}>

@@ -54,7 +54,8 @@ function Review({ rating }: { rating: Rating }) {
   return (
     <li className="review">
       <p className="review__head">
-        <strong>{rating.user?.displayName}</strong> <Stars average={rating.stars} count={0} size="sm" label={`${rating.stars} out of 5 stars`} />
+        <strong>{rating.user?.displayName}</strong>{' '}
+        <Stars average={rating.stars} count={0} size="sm" label={`${rating.stars} out of 5 stars`} />
         {when ? (
           <time className="muted" dateTime={when.toISOString()}>
             {formatDay(when)}
@@ -98,7 +99,14 @@ function RatingForm({ recipeId, mine }: { recipeId: string; mine: Rating | undef
         <div className="rate__options">
           {[1, 2, 3, 4, 5].map((n) => (
             <label key={n} className={`rate__star${n <= stars ? ' rate__star--on' : ''}`}>
-              <input type="radio" name="stars" value={n} checked={stars === n} onChange={() => setStars(n)} className="visually-hidden" />
+              <input
+                type="radio"
+                name="stars"
+                value={n}
+                checked={stars === n}
+                onChange={() => setStars(n)}
+                className="visually-hidden"
+              />
               <span aria-hidden="true">★</span>
               <span className="visually-hidden">
                 {n} {n === 1 ? 'star' : 'stars'}: {starWords[n]}

@@ -5,7 +5,9 @@ import { useEffect, useId, useRef, useState, type KeyboardEvent } from 'react';
 import { useTransport } from '../lib/transport';
 import { Highlighted } from './highlighted';
 
-type Option = { kind: 'recipe'; slug: string; label: SuggestRecipesResponse['recipes'][number] } | { kind: 'tag'; tag: string; count: number };
+type Option =
+  | { kind: 'recipe'; slug: string; label: SuggestRecipesResponse['recipes'][number] }
+  | { kind: 'tag'; tag: string; count: number };
 
 /**
  * The search box: a plain GET form (works without JavaScript), enhanced into a combobox
@@ -87,71 +89,73 @@ export function SearchBox({
   const expanded = open && options.length > 0;
   return (
     <search>
-    <form
-      method="get"
-      action="/search"
-      className="search-box"
-      onSubmit={(e) => {
-        e.preventDefault();
-        setOpen(false);
-        void navigate({ to: '/search', search: { ...hidden, q: text || undefined } });
-      }}
-    >
-      <label htmlFor={`${id}-q`} className="visually-hidden">
-        {label}
-      </label>
-      <div className="search-box__field">
-        <input
-          id={`${id}-q`}
-          name="q"
-          type="search"
-          value={text}
-          placeholder="Search: lasagna, chicken curry, quick vegan…"
-          autoComplete="off"
-          role="combobox"
-          aria-expanded={expanded}
-          aria-controls={listId}
-          aria-autocomplete="list"
-          aria-activedescendant={expanded && active >= 0 ? `${listId}-${active}` : undefined}
-          onChange={(e) => {
-            setText(e.target.value);
-            suggest(e.target.value);
-          }}
-          onKeyDown={onKeyDown}
-          onBlur={() => setTimeout(() => setOpen(false), 150)}
-          onFocus={() => options.length && setOpen(true)}
-        />
-        <div id={listId} role="listbox" aria-label="Suggestions" className="search-box__list" hidden={!expanded}>
-          {options.map((option, i) => (
-            <div
-              key={option.kind === 'recipe' ? `r-${option.slug}` : `t-${option.tag}`}
-              id={`${listId}-${i}`}
-              role="option"
-              // the input keeps focus and points at the option (aria-activedescendant)
-              tabIndex={-1}
-              aria-selected={i === active}
-              className="search-box__option"
-              onMouseDown={(e) => {
-                e.preventDefault();
-                choose(option);
-              }}
-            >
-              {option.kind === 'recipe' ? (
-                <Highlighted text={option.label.highlightedTitle} fallback={option.label.title} />
-              ) : (
-                <span>
-                  Tag: <strong>#{option.tag}</strong> <span className="muted">({option.count})</span>
-                </span>
-              )}
-            </div>
-          ))}
+      <form
+        method="get"
+        action="/search"
+        className="search-box"
+        onSubmit={(e) => {
+          e.preventDefault();
+          setOpen(false);
+          void navigate({ to: '/search', search: { ...hidden, q: text || undefined } });
+        }}
+      >
+        <label htmlFor={`${id}-q`} className="visually-hidden">
+          {label}
+        </label>
+        <div className="search-box__field">
+          <input
+            id={`${id}-q`}
+            name="q"
+            type="search"
+            value={text}
+            placeholder="Search: lasagna, chicken curry, quick vegan…"
+            autoComplete="off"
+            role="combobox"
+            aria-expanded={expanded}
+            aria-controls={listId}
+            aria-autocomplete="list"
+            aria-activedescendant={expanded && active >= 0 ? `${listId}-${active}` : undefined}
+            onChange={(e) => {
+              setText(e.target.value);
+              suggest(e.target.value);
+            }}
+            onKeyDown={onKeyDown}
+            onBlur={() => setTimeout(() => setOpen(false), 150)}
+            onFocus={() => options.length && setOpen(true)}
+          />
+          <div id={listId} role="listbox" aria-label="Suggestions" className="search-box__list" hidden={!expanded}>
+            {options.map((option, i) => (
+              <div
+                key={option.kind === 'recipe' ? `r-${option.slug}` : `t-${option.tag}`}
+                id={`${listId}-${i}`}
+                role="option"
+                // the input keeps focus and points at the option (aria-activedescendant)
+                tabIndex={-1}
+                aria-selected={i === active}
+                className="search-box__option"
+                onMouseDown={(e) => {
+                  e.preventDefault();
+                  choose(option);
+                }}
+              >
+                {option.kind === 'recipe' ? (
+                  <Highlighted text={option.label.highlightedTitle} fallback={option.label.title} />
+                ) : (
+                  <span>
+                    Tag: <strong>#{option.tag}</strong> <span className="muted">({option.count})</span>
+                  </span>
+                )}
+              </div>
+            ))}
+          </div>
+          {Object.entries(hidden).flatMap(([name, values]) =>
+            values.map((v) => <input key={`${name}-${v}`} type="hidden" name={name} value={v} />),
+          )}
+          <button type="submit" className="button search-box__submit">
+            Search
+          </button>
         </div>
-        {Object.entries(hidden).flatMap(([name, values]) => values.map((v) => <input key={`${name}-${v}`} type="hidden" name={name} value={v} />))}
-        <button type="submit" className="button search-box__submit">
-          Search
-        </button>
-      </div>
-    </form>
+      </form>
     </search>
   );
 }

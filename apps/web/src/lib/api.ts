@@ -24,7 +24,12 @@ export const createApiTransport = createIsomorphicFn()
     };
     // Binary protobuf between servers: cheaper to write and read than JSON.
     return keyed(
-      createConnectTransport({ baseUrl: `${apiUrl}/api`, defaultTimeoutMs: 5_000, useBinaryFormat: true, interceptors: [authorize] }),
+      createConnectTransport({
+        baseUrl: `${apiUrl}/api`,
+        defaultTimeoutMs: 5_000,
+        useBinaryFormat: true,
+        interceptors: [authorize],
+      }),
     );
   })
   .client((): Transport => keyed(createConnectTransport({ baseUrl: '/api', interceptors: [refreshOnce] })));

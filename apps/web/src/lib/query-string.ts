@@ -21,4 +21,6 @@ export function stringifySearch(search: Record<string, unknown>): string {
 }
 
 export const list = (value: unknown): string[] =>
-  (Array.isArray(value) ? value : value === undefined || value === null || value === '' ? [] : [value]).map(String).filter(Boolean);
+  (Array.isArray(value) ? value : value === undefined || value === null || value === '' ? [] : [value])
+    .map(String)
+    .filter(Boolean);

@@ -80,8 +80,8 @@ function Account() {
       <section className="assistants" aria-labelledby={`${id}-assistants`}>
         <h2 id={`${id}-assistants`}>AI assistants</h2>
         <p>
-          An assistant that speaks MCP can search and read recipes here, and — once you connect it — write drafts, submit
-          them and rate recipes as you, under the same rules as this site.
+          An assistant that speaks MCP can search and read recipes here, and — once you connect it — write drafts, submit them and
+          rate recipes as you, under the same rules as this site.
         </p>
         <ul>
           <li>
@@ -89,8 +89,8 @@ function Account() {
             <code suppressHydrationWarning>{`${publicOrigin()}/mcp`}</code>
           </li>
           <li>
-            On your computer, connect it with <code>yeet login</code>: it shows a code to confirm in this browser. Sign it
-            out with <code>yeet logout</code>.
+            On your computer, connect it with <code>yeet login</code>: it shows a code to confirm in this browser. Sign it out
+            with <code>yeet logout</code>.
           </li>
         </ul>
       </section>

@@ -60,7 +60,8 @@ function UserRow({ user }: { user: User }) {
   const { transport } = Route.useRouteContext();
   const queryClient = useQueryClient();
   const set = useMutation({
-    mutationFn: (role: Role) => createClient(UserService, transport).setUserRoles({ userId: user.id, roles: [roleValues.toProto(role)] }),
+    mutationFn: (role: Role) =>
+      createClient(UserService, transport).setUserRoles({ userId: user.id, roles: [roleValues.toProto(role)] }),
     onSuccess: () => queryClient.invalidateQueries({ queryKey: ['users'] }),
   });
   const top = highestRole(rolesOf(user));
@@ -73,7 +74,12 @@ function UserRow({ user }: { user: User }) {
         <label htmlFor={selectId} className="visually-hidden">
           Role of {user.displayName}
         </label>
-        <select id={selectId} value={top} disabled={set.isPending || user.rolesFromIssuer} onChange={(e) => set.mutate(e.target.value as Role)}>
+        <select
+          id={selectId}
+          value={top}
+          disabled={set.isPending || user.rolesFromIssuer}
+          onChange={(e) => set.mutate(e.target.value as Role)}
+        >
           {roles.map((r) => (
             <option key={r} value={r}>
               {roleLabels[r]} — {roleDuties[r]}

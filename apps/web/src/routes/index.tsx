@@ -51,7 +51,12 @@ function Home() {
 
       <Shelf title="Newest recipes" id="newest" more={{ sort: 'newest' }} recipes={newest.recipes} />
       <Shelf title="Top rated" id="top" more={{ sort: 'top_rated' }} recipes={topRated.recipes} />
-      <Shelf title="Quick: 30 minutes or less" id="quick" more={{ time: ['up-to-15', '15-to-30'], sort: 'quickest' }} recipes={quick.recipes} />
+      <Shelf
+        title="Quick: 30 minutes or less"
+        id="quick"
+        more={{ time: ['up-to-15', '15-to-30'], sort: 'quickest' }}
+        recipes={quick.recipes}
+      />
     </>
   );
 }

@@ -33,7 +33,9 @@ function NewRecipe() {
   return (
     <section className="narrow" aria-labelledby="new-title">
       <h1 id="new-title">New recipe</h1>
-      <p className="lead">Save it as a draft; submit it for review when it is ready. Editors check every recipe before it is published.</p>
+      <p className="lead">
+        Save it as a draft; submit it for review when it is ready. Editors check every recipe before it is published.
+      </p>
       <RecipeForm
         submitLabel="Save draft"
         busy={create.isPending}

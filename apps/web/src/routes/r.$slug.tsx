@@ -95,7 +95,13 @@ function RecipePage() {
             </a>
           </p>
         </div>
-        <RecipeCover recipe={recipe} alt={`${recipe.title}, as served`} sizes="(min-width: 48rem) 40vw, 100vw" className="recipe__cover" priority />
+        <RecipeCover
+          recipe={recipe}
+          alt={`${recipe.title}, as served`}
+          sizes="(min-width: 48rem) 40vw, 100vw"
+          className="recipe__cover"
+          priority
+        />
       </header>
 
       <Facts recipe={recipe} />
@@ -106,7 +112,9 @@ function RecipePage() {
           <ServingsControl
             servings={servings}
             base={recipe.servings}
-            onChange={(n) => void navigate({ search: n === recipe.servings ? {} : { servings: n }, replace: true, resetScroll: false })}
+            onChange={(n) =>
+              void navigate({ search: n === recipe.servings ? {} : { servings: n }, replace: true, resetScroll: false })
+            }
           />
           {factor !== 1 ? (
             <p className="ingredients__scaled" role="status">
@@ -141,7 +149,14 @@ function RecipePage() {
               // biome-ignore lint/suspicious/noArrayIndexKey: a step is its number
               <li key={i}>
                 <StepText text={step.text} />
-                {step.image ? <RecipeImage image={step.image} alt={`Step ${i + 1}`} sizes="(min-width: 48rem) 30rem, 90vw" className="step__photo" /> : null}
+                {step.image ? (
+                  <RecipeImage
+                    image={step.image}
+                    alt={`Step ${i + 1}`}
+                    sizes="(min-width: 48rem) 30rem, 90vw"
+                    className="step__photo"
+                  />
+                ) : null}
               </li>
             ))}
           </ol>

@@ -68,8 +68,8 @@ function EditRecipe() {
       ) : null}
       {!editable ? (
         <p className="notice">
-          This recipe is {status === 'in_review' ? 'waiting for review' : 'not a draft'} and cannot be edited by its
-          author now. An editor can send it back to draft.
+          This recipe is {status === 'in_review' ? 'waiting for review' : 'not a draft'} and cannot be edited by its author now.
+          An editor can send it back to draft.
         </p>
       ) : (
         <>

@@ -83,9 +83,7 @@ function SearchPage() {
           {/* Open when rendered (and without JavaScript); folded on small screens once the
               page is interactive, so results come first there. */}
           <details className="filters" open ref={filtersPanel}>
-            <summary className="filters__toggle">
-              Filters{selectedCount ? ` (${selectedCount} selected)` : ''}
-            </summary>
+            <summary className="filters__toggle">Filters{selectedCount ? ` (${selectedCount} selected)` : ''}</summary>
             <div className="facets">
               <h2 className="visually-hidden">Filters</h2>
               {filtered ? (
@@ -116,7 +114,9 @@ function SearchPage() {
                 id="sort"
                 name="sort"
                 value={state.sort ?? (state.q ? 'relevance' : 'newest')}
-                onChange={(e) => void navigate({ search: compact({ ...state, sort: e.target.value as SearchSort, page: undefined }) })}
+                onChange={(e) =>
+                  void navigate({ search: compact({ ...state, sort: e.target.value as SearchSort, page: undefined }) })
+                }
               >
                 {searchSorts.map((s) => (
                   <option key={s} value={s}>
@@ -203,7 +203,12 @@ function FacetGroup({ facet, state }: { facet: Facet; state: SearchState }) {
   const rest = values.filter((v, i) => i >= shownValues && !v.selected);
   const item = (v: FacetValue) => (
     <li key={v.value}>
-      <Link to="/search" search={toggled(state, key, v.value)} className={`facet__value${v.selected ? ' facet__value--on' : ''}`} rel="nofollow">
+      <Link
+        to="/search"
+        search={toggled(state, key, v.value)}
+        className={`facet__value${v.selected ? ' facet__value--on' : ''}`}
+        rel="nofollow"
+      >
         <span className="facet__box" aria-hidden="true">
           {v.selected ? '✓' : ''}
         </span>
