@@ -95,6 +95,7 @@ if [ "$node_from" = context ]; then
   mounts+=(-v "$(dirname "$(dirname "$(readlink -f "$npm_cli")")"):/run/host-npm:ro")
 fi
 
+previous=$(podman image inspect --format '{{.Id}}' "$name:dev" 2>/dev/null || true)
 echo "== building $name:$version (base $base, runtime $runtime, Node from $node_from, revision $revision)"
 started=$(date +%s.%N)
 podman build --format docker -f Containerfile \
@@ -103,6 +104,11 @@ podman build --format docker -f Containerfile \
   "${mounts[@]}" -t "$name:$version" -t "$name:dev" .
 seconds=$(awk -v from="$started" -v to="$(date +%s.%N)" 'BEGIN { printf "%.0f", to - from }')
 
+current=$(podman image inspect --format '{{.Id}}' "$name:$version")
+if [ -n "$previous" ] && [ "$previous" != "$current" ]; then
+  # The image this build replaces, unless another tag still names it (shared layers stay as cache).
+  podman rmi "$previous" >/dev/null 2>&1 || true
+fi
 size=$(podman image inspect --format '{{.Size}}' "$name:$version")
 echo "== built $name:$version and $name:dev in $seconds s: $((size / 1000000)) MB"
 # The layers that hold something: the base, Node, /app.
