@@ -3,9 +3,11 @@
 # machine with podman too). Without any container registry:
 #   1. builds the image (scripts/image.sh);
 #   2. against the PostgreSQL on this machine (a fresh database, --network host): `migrate`, then
-#      the platform: /readyz, a page, an RPC, the image's health check; SIGTERM must end it with 0;
+#      the platform on a read-only root filesystem, as the Helm chart runs it: /readyz, a page,
+#      RPCs, the image's health check; SIGTERM must end it with 0;
 #   3. the one-container trial, `podman run -p …:3000 <image>` with nothing else: the embedded
-#      PostgreSQL with demo data (/readyz, a demo recipe over RPC); SIGTERM, exit 0;
+#      PostgreSQL with demo data (/readyz, a demo recipe over RPC, its photo through the
+#      resizer); SIGTERM, exit 0; then a restart on the same volume;
 #   4. saves it as an OCI archive and reads that back with skopeo.
 # Installs podman, runc, debootstrap and skopeo when they are missing (Debian's). If the container
 # tooling cannot run here, this says so and fails: CI is where the image must be proven.
@@ -107,8 +109,8 @@ grep -q 'migrations applied' "$work/migrate.log" || loud "migrate did not apply 
 port=$(free_port)
 name=yeet-image-check-db-$$
 containers+=("$name")
-echo "== $image with DATABASE_URL, port $port"
-podman run -d --name "$name" --network host --no-healthcheck -e PORT="$port" -e DATABASE_URL="$db_url" "$image" >/dev/null
+echo "== $image with DATABASE_URL, read-only root filesystem, port $port"
+podman run -d --name "$name" --network host --read-only --no-healthcheck -e PORT="$port" -e DATABASE_URL="$db_url" "$image" >/dev/null
 ready_db=$(wait_ready "$port" 60 "$name")
 echo "   ready in $ready_db s"
 expect "/readyz" 200 "http://127.0.0.1:$port/readyz" '"database":"ok"'
@@ -136,6 +138,9 @@ echo "   ready in $ready_embedded s (first start: creates the cluster, seeds the
 expect "/readyz" 200 "http://127.0.0.1:$port/readyz" '"database":"ok"'
 expect "a demo recipe (GetRecipe)" 200 "http://127.0.0.1:$port/api/yeet.v1.RecipeService/GetRecipe" 'Cacio e Pepe' \
   -H 'content-type: application/json' --data-binary '{"slug": "cacio-e-pepe"}'
+expect "its page" 200 "http://127.0.0.1:$port/r/cacio-e-pepe" '/_img/'
+photo=$(grep -o '/_img/[^" ]*' "$work/body" | head -1 | sed 's/&amp;/\&/g')
+expect "its photo through the resizer (sharp, AVIF)" 200 "http://127.0.0.1:$port$photo" 'ftypavif' -H 'accept: image/avif'
 stop_with_sigterm "$name"
 podman start "$name" >/dev/null
 restart_embedded=$(wait_ready "$port" 60 "$name")
@@ -145,7 +150,7 @@ stop_with_sigterm "$name"
 # 4. An OCI archive, read back.
 archive=${IMAGE_ARCHIVE:-$work/eat-or-yeet-$version.oci.tar}
 rm -f "$archive"
-podman save --format oci-archive -o "$archive" "$image"
+podman save -q --format oci-archive -o "$archive" "$image"
 skopeo inspect "oci-archive:$archive" | grep -q "\"org.opencontainers.image.version\": \"$version\"" ||
   loud "the OCI archive $archive does not read back with its labels"
 
