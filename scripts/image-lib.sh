@@ -28,7 +28,7 @@ image_podman_env() {
   echo "== podman: using $conf (cgroup fs $cgroup, nofile $nofile)"
 }
 
-# The project's version and commit, for the tags and the OCI labels.
+# The project's version, for the tags and the OCI labels.
 image_version() {
-  sed -n 's/^  "version": "\(.*\)",$/\1/p' package.json | head -1
+  node -p "require('./package.json').version"
 }
