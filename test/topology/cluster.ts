@@ -26,6 +26,8 @@ export interface Workload {
   /** As the container sees it: container paths, Service names, port 3000. */
   env: Record<string, string>;
   mounts: Array<{ mountPath: string; claim: string | null }>;
+  /** How long the startup probe gives a new pod (failureThreshold × periodSeconds). */
+  startupMs: number;
 }
 
 export interface Release {
@@ -42,6 +44,7 @@ interface Container {
   envFrom?: Array<{ configMapRef: { name: string } }>;
   env?: Array<{ name: string; value?: string; valueFrom?: { secretKeyRef?: { name: string; key: string } } }>;
   volumeMounts?: Array<{ name: string; mountPath: string }>;
+  startupProbe?: { failureThreshold: number; periodSeconds: number };
 }
 interface PodSpec {
   containers: Container[];
@@ -76,7 +79,9 @@ export async function renderRelease(publicUrl: string, secret: Record<string, st
     }
     const claims = new Map((pod.volumes ?? []).map((v) => [v.name, v.persistentVolumeClaim?.claimName ?? null]));
     const mounts = (container.volumeMounts ?? []).map((vm) => ({ mountPath: vm.mountPath, claim: claims.get(vm.name) ?? null }));
-    return { role: component(m), replicas, args: container.args, env, mounts };
+    const probe = container.startupProbe;
+    const startupMs = probe ? probe.failureThreshold * probe.periodSeconds * 1000 : 60_000;
+    return { role: component(m), replicas, args: container.args, env, mounts, startupMs };
   };
 
   const workloads = new Map(byKind('Deployment').map((d) => [component(d), workload(d, d.spec.replicas)]));
@@ -164,8 +169,8 @@ export async function startPod(name: string, w: Workload, place: Placement): Pro
   return { name, role: w.role, port: place.port, url: `http://127.0.0.1:${place.port}`, child, output: () => output, exited };
 }
 
-/** As a readiness probe: GET /readyz until it answers 200; fails early if the process exits. */
-export async function waitReady(pod: Pod, timeoutMs = 60_000): Promise<void> {
+/** As a readiness probe: GET /readyz until it answers 200, within the startup probe's time; fails early if the process exits. */
+export async function waitReady(pod: Pod, timeoutMs: number): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     if (pod.child.exitCode !== null || pod.child.signalCode !== null) {

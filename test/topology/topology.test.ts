@@ -14,6 +14,7 @@ import { loadConfig } from '@yeet/platform';
 import pg from 'pg';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, inject, it, onTestFailed } from 'vitest';
+import demoRecipes from '../../apps/server/src/demo/recipes.json' with { type: 'json' };
 import { chromiumPath, launchBrowser, signUp } from '../support/browser.ts';
 import { fixtures } from '../support/images.ts';
 import { nginxPath, type RunningNginx, startNginx } from '../support/nginx.ts';
@@ -127,8 +128,8 @@ beforeAll(async () => {
       { port: apiServicePort, routes: [{ prefix: '/', upstream: 'api' }] },
     ],
   });
-  await Promise.all(starting.map((pod) => waitReady(pod)));
-}, 150_000);
+  await Promise.all(starting.map((pod) => waitReady(pod, workload(pod.role).startupMs)));
+}, 240_000);
 
 afterAll(async () => {
   await browser?.close();
@@ -195,6 +196,16 @@ describe.skipIf(!nginxPath)("the chart's topology: one process per pod, behind n
     expect([...upstreams].map((u) => u?.split(', ').at(-1)).sort()).toEqual(
       [pod('api-1').url, pod('api-2').url].map((u) => u.replace('http://', '')).sort(),
     );
+  });
+
+  it('seeds the demo recipes once, although every api replica starts with SEED_DEMO=always', async () => {
+    explainFailures();
+    expect(workload('api').env.SEED_DEMO).toBe('always');
+    const seeded = await query<{ recipes: number; titles: number }>(
+      database.url,
+      'select count(*)::int as recipes, count(distinct title)::int as titles from recipes',
+    );
+    expect(seeded).toEqual([{ recipes: demoRecipes.length, titles: demoRecipes.length }]);
   });
 
   it.skipIf(!chromiumPath)(
@@ -291,13 +302,13 @@ describe.skipIf(!nginxPath)("the chart's topology: one process per pod, behind n
       };
     };
     const stop = new AbortController();
-    const reads = burst({ next, concurrency: 12, maxRequests: 40_000, maxMs: 45_000, stop: stop.signal });
+    const reads = burst({ next, concurrency: 12, maxRequests: 40_000, maxMs: 90_000, stop: stop.signal });
     await sleep(1_000);
 
     // A rolling update's surge: the replacement replica starts and becomes ready before any old one stops.
     const surge = await startPod('api-3', workload('api'), place('api-3', surgePort));
     pods.set('api-3', surge);
-    await waitReady(surge);
+    await waitReady(surge, workload('api').startupMs);
     await sleep(1_500);
 
     // SIGTERM api-1 with an upload streaming into it: the upload finishes, readiness fails, the process exits 0.
@@ -385,9 +396,9 @@ describe.skipIf(!nginxPath)("the chart's topology: one process per pod, behind n
 
     // Reads: not one lost, through the drain and the kill; the survivor answered after the kill.
     expect(samples.filter((s) => s.error).slice(0, 5)).toEqual([]);
-    expect(samples.length).toBeGreaterThan(500);
+    expect(samples.length).toBeGreaterThan(200);
     const afterKill = samples.filter((s) => s.start > killed + 100);
-    expect(afterKill.length).toBeGreaterThan(50);
+    expect(afterKill.length).toBeGreaterThan(20);
     // (X-Upstream lists every replica tried; the last one answered.)
     expect(new Set(afterKill.map((s) => s.upstream?.split(', ').at(-1)))).toEqual(new Set([surge.url.replace('http://', '')]));
 
@@ -429,7 +440,7 @@ describe.skipIf(!nginxPath)("the chart's topology: one process per pod, behind n
       const rootDir = path.join(dir, 'pods', pod.name, 'root');
       expect(await readdir(rootDir).catch(() => []), `${pod.name} wrote to its container's root`).toEqual([]);
     }
-  }, 120_000);
+  }, 180_000);
 });
 
 /** A PUT whose first half is sent at once and the rest on `finish()`: a request in flight for as long as the test likes. */

@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import type { Api } from '@yeet/api';
 import type { Caller, RecipeContentInput, Role } from '@yeet/domain';
 import type { Logger } from '@yeet/platform';
@@ -10,6 +11,10 @@ import recipes from './recipes.json' with { type: 'json' };
  * project) with cover art drawn for each (uploaded like any photo), published through the
  * real lifecycle (create → submit → approve, so the history is real), a few left in
  * review or draft for the editorial screens, and ratings from demo users. Runs once per database: a marker in app_meta records it.
+ *
+ * Every api replica of a new installation may start seeding at once (SEED_DEMO=always): the marker is claimed
+ * before anything is written, and only the process whose claim was stored seeds. A seed cut short (the process
+ * killed half-way) is not started again: a partial demo is better than the duplicates a second run would add.
  */
 export const seedMarker = 'demo_seed';
 
@@ -40,7 +45,9 @@ interface DemoRecipe extends Omit<RecipeContentInput, 'dietaryFlags' | 'steps' |
 
 export async function seedDemo(api: Api, logger: Logger): Promise<{ seeded: boolean; recipes: number }> {
   const { stores } = api.data;
-  if (await stores.meta.get(seedMarker)) return { seeded: false, recipes: 0 };
+  const claim = randomUUID();
+  const marker = await stores.meta.getOrCreate(seedMarker, () => ({ claim, at: new Date().toISOString() }));
+  if ((marker as { claim?: string }).claim !== claim) return { seeded: false, recipes: 0 };
   const started = Date.now();
 
   const user = async (name: string, roles: Role[]): Promise<Caller & { kind: 'user' }> => {
