@@ -129,6 +129,16 @@ beforeAll(async () => {
     ],
   });
   await Promise.all(starting.map((pod) => waitReady(pod, workload(pod.role).startupMs)));
+  // The worker indexes what the seed published through the job queue: wait until search finds all of it.
+  const published = await query<{ n: number }>(database.url, "select count(*)::int as n from recipes where status = 'published'");
+  const indexed = async () => {
+    const res = await fetch(connectGet('SearchService/SearchRecipes', { skipFacets: true }));
+    return ((await res.json()) as { totalSize?: number }).totalSize;
+  };
+  for (const deadline = Date.now() + 30_000; (await indexed()) !== published[0]?.n; await sleep(250)) {
+    if (Date.now() > deadline)
+      throw new Error(`search finds ${await indexed()} recipes 30 s after the seed published ${published[0]?.n}`);
+  }
 }, 240_000);
 
 afterAll(async () => {
@@ -229,7 +239,7 @@ describe.skipIf(!nginxPath)("the chart's topology: one process per pod, behind n
       await box.press('Enter');
       await page.waitForURL(/\/search\?q=chiken/);
       await main.getByText('Showing results for chicken').waitFor();
-      await main.locator('a[href="/r/thai-green-chicken-curry"]').click();
+      await main.getByRole('link', { name: 'Thai Green Chicken Curry' }).click();
       await page.waitForURL(/\/r\/thai-green-chicken-curry$/);
       await main.getByRole('heading', { level: 1, name: 'Thai Green Chicken Curry' }).waitFor();
       // The cover comes from the img role, which reads what the api role stored on the shared claim.
