@@ -109,10 +109,10 @@ beforeAll(async () => {
   expect(migration.code, migration.output).toBe(0);
 
   const starting: Pod[] = [];
-  for (const [role, workload] of release.workloads) {
-    for (let i = 1; i <= workload.replicas; i++) {
+  for (const [role, w] of release.workloads) {
+    for (let i = 1; i <= w.replicas; i++) {
       const name = `${role}-${i}`;
-      const pod = await startPod(name, workload, place(name, await freePort()));
+      const pod = await startPod(name, w, place(name, await freePort()));
       pods.set(name, pod);
       starting.push(pod);
     }
