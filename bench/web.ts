@@ -18,9 +18,8 @@ import { parseArgs } from 'node:util';
 import autocannon from 'autocannon';
 import { freePort } from '@yeet/db';
 import { createLogger, loadConfig } from '@yeet/platform';
-import { chromium } from 'playwright-core';
 import { startPlatform } from '../apps/server/src/platform.ts';
-import { chromiumPath } from '../test/support/browser.ts';
+import { chromiumPath, launchBrowser } from '../test/support/browser.ts';
 import { benchDatabase } from './database.ts';
 import { percentiles, table } from './stats.ts';
 
@@ -101,18 +100,7 @@ const theirs = await load(bareUrl);
 const lcps: number[] = [];
 const ttfbs: number[] = [];
 if (chromiumPath) {
-  const browser = await chromium.launch({
-    executablePath: chromiumPath,
-    args: [
-      '--headless',
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-      '--no-first-run',
-    ],
-  });
+  const browser = await launchBrowser();
   for (let i = 0; i < loads; i++) {
     const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
     const page = await context.newPage();

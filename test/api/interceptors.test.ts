@@ -1,16 +1,16 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
-import { Writable } from 'node:stream';
 import { create, createFileRegistry, type DescMessage, type DescService } from '@bufbuild/protobuf';
 import { FieldDescriptorProto_Label, FieldDescriptorProto_Type, FileDescriptorProtoSchema } from '@bufbuild/protobuf/wkt';
 import { context, ROOT_CONTEXT, trace, type Context, type ContextManager } from '@opentelemetry/api';
 import { Code, ConnectError, createClient, type HandlerContext } from '@connectrpc/connect';
 import { notFound, type Caller } from '@yeet/domain';
-import { createLogger, createMetrics, type Telemetry } from '@yeet/platform';
+import { createMetrics, type Telemetry } from '@yeet/platform';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { callerOf } from '../../apps/api/src/rpc/context.ts';
 import type { IdentityResolver } from '../../apps/api/src/rpc/identity.ts';
 import { ownerOf, signedIn } from '../../apps/api/src/rpc/policy.ts';
 import { createRpc } from '../../apps/api/src/rpc/router.ts';
+import { captureLogs } from '../support/logs.ts';
 
 /**
  * The RPC interceptors on a probe service with a unary, a server-streaming and a
@@ -60,16 +60,7 @@ const owners = {
 };
 
 function setup() {
-  const lines: string[] = [];
-  const logger = createLogger({
-    level: 'info',
-    destination: new Writable({
-      write(chunk, _enc, done) {
-        lines.push(String(chunk));
-        done();
-      },
-    }) as never,
-  });
+  const { logger, lines } = captureLogs();
   const telemetry: Telemetry = { logger, metrics: createMetrics({ defaultMetrics: false }) };
   const received: string[] = [];
   const impl = {
@@ -109,7 +100,7 @@ function setup() {
     upload(reqs: AsyncIterable<Probe>, o?: object): Promise<Probe>;
   };
   const as = (user?: string) => ({ client, options: { headers: user ? { 'x-user': user } : {} } });
-  const logs = () => lines.map((l) => JSON.parse(l) as Record<string, unknown>);
+  const logs = () => lines;
   const metrics = () => telemetry.metrics.registry.metrics();
   return { as, logs, metrics, received };
 }

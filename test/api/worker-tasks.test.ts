@@ -1,4 +1,3 @@
-import { Writable } from 'node:stream';
 import {
   SpanKind,
   SpanStatusCode,
@@ -11,10 +10,11 @@ import {
 } from '@opentelemetry/api';
 import type { JobCatalogue } from '@yeet/api';
 import { connectDatabase, type DatabaseHandle } from '@yeet/db';
-import { createLogger, createMetrics, type Metrics } from '@yeet/platform';
+import { createMetrics, type Metrics } from '@yeet/platform';
 import { startWorker, type WorkerHandle } from '@yeet/worker';
 import type pg from 'pg';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { type LogLine, captureLogs } from '../support/logs.ts';
 import { startTestPlatform, type TestPlatform } from '../support/platform.ts';
 import { drained, eventually } from '../support/queue.ts';
 import { recipeInput } from '../support/recipes.ts';
@@ -93,18 +93,9 @@ afterAll(async () => {
   trace.disable();
 });
 
-type LogLine = Record<string, unknown> & { level: string; msg: string };
-
 async function start(jobs: JobCatalogue = catalogue): Promise<{ lines: LogLine[]; metrics: Metrics }> {
-  const lines: LogLine[] = [];
-  const destination = new Writable({
-    write(chunk, _encoding, done) {
-      lines.push(JSON.parse(String(chunk)));
-      done();
-    },
-  });
+  const { logger, lines } = captureLogs('debug');
   const metrics = createMetrics({ defaultMetrics: false });
-  const logger = createLogger({ level: 'debug', destination });
   worker = await startWorker({ pool, catalogue: jobs, logger, metrics, concurrency: 1 });
   return { lines, metrics };
 }

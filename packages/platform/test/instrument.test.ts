@@ -1,8 +1,7 @@
-import { Writable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
 import { expectedErrors, instrument, observe, type Telemetry } from '../src/instrument.ts';
-import { createLogger } from '../src/logger.ts';
 import { createMetrics } from '../src/metrics.ts';
+import { captureLogs } from '../../../test/support/logs.ts';
 
 class Refusal extends Error {
   readonly code = 'not_found';
@@ -33,19 +32,10 @@ class Counter {
 }
 
 function setup() {
-  const lines: string[] = [];
-  const logger = createLogger({
-    level: 'info',
-    destination: new Writable({
-      write(chunk, _enc, done) {
-        lines.push(String(chunk));
-        done();
-      },
-    }) as never,
-  });
+  const { logger, lines } = captureLogs();
   const metrics = createMetrics({ defaultMetrics: false });
   const telemetry: Telemetry = { logger, metrics };
-  const logs = () => lines.map((l) => JSON.parse(l) as Record<string, unknown>);
+  const logs = () => lines;
   return { logs, metrics, telemetry, counter: instrument('store', 'Counter', new Counter(), telemetry, classify) };
 }
 
