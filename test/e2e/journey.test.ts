@@ -55,6 +55,10 @@ let editor: Page;
 describe.skipIf(!chromiumPath)('a recipe from search to plate, in a real browser', () => {
   it('a visitor searches with a typo and a facet, opens a recipe and scales it', async () => {
     visitor = await newPage();
+    const apiCalls: string[] = [];
+    visitor.on('request', (r) => {
+      if (r.url().includes('/api/')) apiCalls.push(`${r.method()} ${new URL(r.url()).pathname}`);
+    });
     await visitor.goto(`${t.baseUrl}/`);
     await check(visitor, 'home');
 
@@ -92,6 +96,9 @@ describe.skipIf(!chromiumPath)('a recipe from search to plate, in a real browser
       .getByRole('heading', { name: /No recipes match/ })
       .waitFor();
     expect(await visitor.evaluate('window.stillHere')).toBe(true);
+    // Reads go as GET, which a proxy may retry on another replica; never a POST it cannot replay.
+    expect(apiCalls).toContain('GET /api/yeet.v1.SearchService/SearchRecipes');
+    expect(apiCalls.filter((c) => c.startsWith('POST'))).toEqual([]);
     await check(visitor, 'search-empty');
     await main(visitor).getByRole('link', { name: 'Clear filters' }).click();
     await visitor.waitForURL((url) => !url.search.includes('cuisine'));

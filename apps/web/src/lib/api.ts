@@ -28,11 +28,14 @@ export const createApiTransport = createIsomorphicFn()
         baseUrl: `${apiUrl}/api`,
         defaultTimeoutMs: 5_000,
         useBinaryFormat: true,
+        // Reads the contract marks free of side effects go as GET: a proxy may retry them on
+        // another replica when one dies mid-request (it never replays a POST).
+        useHttpGet: true,
         interceptors: [authorize],
       }),
     );
   })
-  .client((): Transport => keyed(createConnectTransport({ baseUrl: '/api', interceptors: [refreshOnce] })));
+  .client((): Transport => keyed(createConnectTransport({ baseUrl: '/api', useHttpGet: true, interceptors: [refreshOnce] })));
 
 /** The site's public origin, for absolute links in shared metadata (OpenGraph, JSON-LD). */
 export const publicOrigin = createIsomorphicFn()
