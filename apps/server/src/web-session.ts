@@ -12,6 +12,7 @@ import {
 } from '@yeet/platform';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import * as oidc from 'openid-client';
+import { safeReturnTo } from './return-to.ts';
 
 /**
  * Sign-in for the web app (a confidential client doing the authorization code flow with
@@ -92,7 +93,7 @@ export async function registerWebSessions(
     app.get('/auth/login', async (req: FastifyRequest<{ Querystring: { returnTo?: string; signup?: string } }>, reply) => {
       const verifier = oidc.randomPKCECodeVerifier();
       const state = oidc.randomState();
-      const returnTo = safeReturnTo(req.query.returnTo);
+      const returnTo = safeReturnTo(req.query.returnTo, options.publicUrl);
       reply.setCookie(stateCookie, stateSealer.seal({ verifier, state, returnTo }, 30 * 60), {
         path: '/auth',
         httpOnly: true,
@@ -115,11 +116,13 @@ export async function registerWebSessions(
       const saved = stateSealer.unseal<{ verifier: string; state: string; returnTo: string }>(req.cookies[stateCookie] ?? '');
       reply.clearCookie(stateCookie, { path: '/auth' });
       const url = new URL(req.url, options.publicUrl);
-      if (url.searchParams.get('error') === 'access_denied') return reply.redirect(saved?.returnTo ?? '/', 303);
+      // Checked again: a state cookie sealed by an older version may hold a value checked less strictly.
+      const returnTo = safeReturnTo(saved?.returnTo, options.publicUrl);
+      if (url.searchParams.get('error') === 'access_denied') return reply.redirect(returnTo, 303);
       if (!saved) return signInFailed(reply, 'This sign-in took too long or was started in another browser.');
       try {
         writeSession(reply, await issuer.exchangeCode(url, { pkceCodeVerifier: saved.verifier, expectedState: saved.state }));
-        return reply.redirect(saved.returnTo, 303);
+        return reply.redirect(returnTo, 303);
       } catch (err) {
         options.logger.warn({ err }, 'sign-in callback failed');
         return signInFailed(reply, 'The identity provider did not confirm the sign-in.');
@@ -146,12 +149,6 @@ export async function registerWebSessions(
       return (await current(req, reply))?.accessToken ?? null;
     },
   };
-}
-
-/** Only paths on this site: never an open redirect. */
-function safeReturnTo(value: string | undefined): string {
-  if (!value?.startsWith('/') || value.startsWith('//') || value.startsWith('/\\')) return '/';
-  return value.slice(0, 2000);
 }
 
 function signInFailed(reply: FastifyReply, why: string) {
