@@ -1,6 +1,7 @@
 import type { Config, Logger, Metrics } from '@yeet/platform';
 import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import { DualProtocolServer } from './dual-protocol.ts';
+import { probeRoutes } from './probes.ts';
 
 /**
  * The Fastify instance every role mounts its routes on: HTTP/1.1 and h2c on one port, one
@@ -20,8 +21,14 @@ export function createHttpServer(config: Pick<Config, 'trustProxy'>, logger: Log
     // The route's pattern ("/r/:slug", "/api/*"), so a URL full of ids is one series.
     const route = req.routeOptions.url ?? 'unmatched';
     metrics.httpDuration.observe({ route, method: req.method, status: String(reply.statusCode) }, reply.elapsedTime / 1000);
-    const level = reply.statusCode >= 500 ? 'error' : reply.statusCode >= 400 ? 'info' : 'debug';
+    const level = logLevel(route, reply.statusCode);
     req.log[level]({ method: req.method, url: req.url, status: reply.statusCode, ms: Math.round(reply.elapsedTime) }, 'request');
   });
   return app;
+}
+
+/** A failing probe is logged by the probe itself, once, not once a second by every prober. */
+function logLevel(route: string, status: number): 'error' | 'info' | 'debug' {
+  if (probeRoutes.has(route)) return 'debug';
+  return status >= 500 ? 'error' : status >= 400 ? 'info' : 'debug';
 }

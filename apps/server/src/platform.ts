@@ -9,7 +9,7 @@ import { openDatabase } from './database.ts';
 import { seedDemo } from './demo/seed.ts';
 import { createHttpServer } from './http-server.ts';
 import { Lifecycle } from './lifecycle.ts';
-import { databaseCheck, registerProbes } from './probes.ts';
+import { databaseCheck, registerMetrics, registerProbes } from './probes.ts';
 import { needsDatabase, runs } from './roles.ts';
 import { registerWeb, type PageCache } from './web.ts';
 import { registerWebSessions } from './web-session.ts';
@@ -73,7 +73,8 @@ export async function buildPlatform(config: Config, logger: Logger): Promise<Pla
 
     const app = createHttpServer(config, logger, telemetry.metrics);
     lifecycle.onStop(() => app.close());
-    registerProbes(app, database ? [databaseCheck(database.handle.db)] : [], telemetry.metrics);
+    registerProbes(app, database ? [databaseCheck(database.handle.db)] : [], logger);
+    registerMetrics(app, telemetry.metrics);
     if (api && runs.api(config.role)) await api.register(app);
     if (runs.img(config.role)) await registerImages(app, config, api, telemetry);
     if (runs.web(config.role)) {

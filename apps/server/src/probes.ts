@@ -1,5 +1,5 @@
 import { pendingMigrations, sql, type Database, type Kysely } from '@yeet/db';
-import type { Metrics } from '@yeet/platform';
+import type { Logger, Metrics } from '@yeet/platform';
 import type { FastifyInstance } from 'fastify';
 
 export interface ReadinessCheck {
@@ -19,31 +19,60 @@ export function databaseCheck(db: Kysely<Database>): ReadinessCheck {
   };
 }
 
+/** Routes a prober calls every few seconds: their request lines are logged at debug whatever the status. */
+export const probeRoutes: ReadonlySet<string> = new Set(['/healthz', '/readyz', '/metrics']);
+
 const checkTimeoutMs = 2_000;
+/** A check that keeps failing is logged again this often, not on every probe. */
+const repeatLogMs = 60_000;
 
 /**
- * GET /healthz: the process is alive (liveness; never touches dependencies).
- * GET /readyz: every dependency this role needs is usable (readiness).
- * GET /metrics: Prometheus text format.
+ * GET /healthz: the process is alive (liveness; never touches dependencies). A process that
+ * cannot recover by itself exits instead of answering here (see Lifecycle.fail).
+ * GET /readyz: every dependency this role needs is usable (readiness). The body names each
+ * check and says only ok or unavailable; why a check fails goes to the log, once when it
+ * starts failing, then once a minute while it keeps failing, and once when it passes again.
  */
-export function registerProbes(app: FastifyInstance, checks: ReadinessCheck[], metrics: Metrics): void {
+export function registerProbes(app: FastifyInstance, checks: ReadinessCheck[], logger: Logger): void {
   app.get('/healthz', async () => ({ status: 'ok' }));
 
-  app.get('/readyz', async (_req, reply) => {
-    const results = await Promise.all(
-      checks.map(async ({ name, check }) => {
-        try {
-          await withTimeout(check(), checkTimeoutMs);
-          return [name, 'ok'] as const;
-        } catch (e) {
-          return [name, e instanceof Error ? e.message : String(e)] as const;
-        }
-      }),
-    );
-    const ready = results.every(([, r]) => r === 'ok');
-    return reply.code(ready ? 200 : 503).send({ status: ready ? 'ready' : 'not ready', checks: Object.fromEntries(results) });
-  });
+  const failing = new Map<string, { since: number; loggedAt: number; failures: number }>();
+  const run = async ({ name, check }: ReadinessCheck): Promise<boolean> => {
+    try {
+      await withTimeout(check(), checkTimeoutMs);
+    } catch (err) {
+      const now = Date.now();
+      const state = failing.get(name);
+      if (!state) {
+        failing.set(name, { since: now, loggedAt: now, failures: 1 });
+        logger.warn({ check: name, err }, 'readiness check failed: not ready');
+      } else if (now - state.loggedAt >= repeatLogMs) {
+        logger.warn(
+          { check: name, err, failures: state.failures + 1, sinceMs: now - state.since },
+          'readiness check still failing',
+        );
+        state.loggedAt = now;
+        state.failures += 1;
+      } else state.failures += 1;
+      return false;
+    }
+    const state = failing.get(name);
+    if (state) {
+      failing.delete(name);
+      logger.info({ check: name, failures: state.failures, downMs: Date.now() - state.since }, 'readiness check passes again');
+    }
+    return true;
+  };
 
+  app.get('/readyz', async (_req, reply) => {
+    const results = await Promise.all(checks.map(async (c) => [c.name, (await run(c)) ? 'ok' : 'unavailable'] as const));
+    const ready = results.every(([, r]) => r === 'ok');
+    return reply.code(ready ? 200 : 503).send({ status: ready ? 'ready' : 'unavailable', checks: Object.fromEntries(results) });
+  });
+}
+
+/** GET /metrics: Prometheus text format, on the main port or on METRICS_PORT's server. */
+export function registerMetrics(app: FastifyInstance, metrics: Metrics): void {
   app.get('/metrics', async (_req, reply) => {
     reply.header('content-type', metrics.registry.contentType);
     return metrics.registry.metrics();
