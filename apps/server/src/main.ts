@@ -1,4 +1,6 @@
 #!/usr/bin/env node
+// First: it registers the tracing SDK, when configured, before anything it instruments is loaded.
+import { stopTracing } from './tracing.ts';
 import { parseArgs } from 'node:util';
 import { connectDatabase, migrateToLatest } from '@yeet/db';
 import { migrateJobQueue } from '@yeet/worker';
@@ -73,6 +75,7 @@ async function main(): Promise<number> {
 
 async function start(config: Config, logger: ReturnType<typeof createLogger>): Promise<number> {
   await runUntilSignal(() => startPlatform(config, logger), { logger, timeoutMs: config.shutdownTimeoutMs });
+  await stopTracing();
   logger.info('stopped');
   return 0;
 }

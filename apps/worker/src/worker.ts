@@ -1,4 +1,5 @@
-import type { JobCatalogue, TaskDefinition, TaskName } from '@yeet/api';
+import { context as traceContext, propagation, ROOT_CONTEXT } from '@opentelemetry/api';
+import type { JobCatalogue, TaskDefinition, TaskName, TracedPayload } from '@yeet/api';
 import { observe, type Classify, type Logger, type Metrics, type Telemetry } from '@yeet/platform';
 import {
   Logger as WorkerLogger,
@@ -71,7 +72,8 @@ const jobFailure: Classify = () => ({ label: 'error', fault: true });
 
 /**
  * One job, observed as a consumer operation named for its task (a span with the job id and
- * attempt, yeet_job_duration_seconds{task,outcome}, the fault logged once). Its payload is
+ * attempt, yeet_job_duration_seconds{task,outcome}, the fault logged once), a child of the
+ * span that enqueued it when the payload carries that trace context. Its payload is
  * asserted on entry: a queued job may predate today's shape. A thrown error, a stale payload
  * included, goes back to graphile-worker, which retries with exponential backoff; each failed
  * attempt gets one line saying so.
@@ -87,15 +89,19 @@ function runTask<T extends TaskName>(name: T, task: TaskDefinition<T>, telemetry
       attributes: { 'messaging.message.id': job.id, 'yeet.job.attempt': job.attempts },
       context: () => context,
     } as const;
+    const carrier = (payload as TracedPayload | null)?._trace;
+    const enqueuedIn = propagation.extract(ROOT_CONTEXT, typeof carrier === 'object' && carrier !== null ? carrier : {});
     try {
-      await observe(
-        telemetry,
-        operation,
-        async () => {
-          task.assertPayload(payload);
-          await task.run(payload, { logger });
-        },
-        jobFailure,
+      await traceContext.with(enqueuedIn, () =>
+        observe(
+          telemetry,
+          operation,
+          async () => {
+            task.assertPayload(payload);
+            await task.run(payload, { logger });
+          },
+          jobFailure,
+        ),
       );
     } catch (err) {
       const reason = err instanceof Error ? err.message : String(err);

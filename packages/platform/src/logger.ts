@@ -1,4 +1,4 @@
-import { trace } from '@opentelemetry/api';
+import { isSpanContextValid, trace } from '@opentelemetry/api';
 import { pino, type Logger, type LoggerOptions } from 'pino';
 
 export type { Logger };
@@ -15,10 +15,9 @@ export function createLogger(options: { level: string; role?: string; destinatio
     formatters: { level: (label) => ({ level: label }) },
     serializers: { err: pino.stdSerializers.err },
     mixin() {
-      const span = trace.getActiveSpan();
-      if (!span) return {};
-      const { traceId, spanId } = span.spanContext();
-      return { trace_id: traceId, span_id: spanId };
+      const span = trace.getActiveSpan()?.spanContext();
+      if (!span || !isSpanContextValid(span)) return {};
+      return { trace_id: span.traceId, span_id: span.spanId };
     },
   };
   return options.destination ? pino(opts, options.destination) : pino(opts);

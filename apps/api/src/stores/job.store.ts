@@ -1,3 +1,4 @@
+import { context, propagation } from '@opentelemetry/api';
 import { sql } from '@yeet/db';
 import type { Executor } from './executor.ts';
 
@@ -27,6 +28,15 @@ export interface ScheduledRun {
   _cron?: { ts: string; backfilled: boolean };
 }
 
+/**
+ * What every enqueued payload may carry besides its task's fields: the W3C trace context
+ * (traceparent, tracestate) of the write that enqueued it, so the job's span continues that
+ * trace. Absent when tracing is off or the job was scheduled.
+ */
+export interface TracedPayload {
+  _trace?: Record<string, string>;
+}
+
 export type TaskName = keyof GraphileWorker.Tasks;
 export type TaskPayload<T extends TaskName> = GraphileWorker.Tasks[T];
 /** The tasks that run on a schedule: those whose payload is only the cron's. */
@@ -54,6 +64,9 @@ export class JobStore {
   }
 
   async #enqueue<T extends TaskName>(task: T, payload: TaskPayload<T>, jobKey: string): Promise<void> {
-    await sql`select graphile_worker.add_job(${task}, ${JSON.stringify(payload)}::json, job_key := ${jobKey})`.execute(this.#db);
+    const trace: Record<string, string> = {};
+    propagation.inject(context.active(), trace);
+    const traced: TaskPayload<T> & TracedPayload = Object.keys(trace).length ? { ...payload, _trace: trace } : payload;
+    await sql`select graphile_worker.add_job(${task}, ${JSON.stringify(traced)}::json, job_key := ${jobKey})`.execute(this.#db);
   }
 }

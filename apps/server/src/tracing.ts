@@ -1,0 +1,66 @@
+import { createRequire } from 'node:module';
+import { parseArgs } from 'node:util';
+import type { NodeSDK } from '@opentelemetry/sdk-node';
+
+/**
+ * The OpenTelemetry SDK, started from the standard OTEL_* variables before anything it
+ * instruments is loaded: main.ts imports this module first, and ES modules evaluate their
+ * imports in order, so the SDK is registered before pg or node:http run. It is loaded with
+ * require because it must be synchronous (a top-level await would not hold back the imports
+ * after it) and so that a process with nowhere to send traces never loads it at all: then
+ * spans stay no-ops of @opentelemetry/api, log lines carry no trace id, and the cost is nil.
+ */
+let sdk: NodeSDK | null = null;
+
+/** Traces have somewhere to go: an OTLP endpoint, or an exporter named explicitly. */
+export function tracingConfigured(env: NodeJS.ProcessEnv): boolean {
+  if (env.OTEL_SDK_DISABLED?.trim().toLowerCase() === 'true') return false;
+  const exporters = env.OTEL_TRACES_EXPORTER?.trim().toLowerCase();
+  if (exporters) return exporters !== 'none';
+  return Boolean(env.OTEL_EXPORTER_OTLP_ENDPOINT?.trim() || env.OTEL_EXPORTER_OTLP_TRACES_ENDPOINT?.trim());
+}
+
+function startTracing(env: NodeJS.ProcessEnv, role: string): NodeSDK {
+  const require = createRequire(import.meta.url);
+  const { NodeSDK } = require('@opentelemetry/sdk-node') as typeof import('@opentelemetry/sdk-node');
+  const { HttpInstrumentation } =
+    require('@opentelemetry/instrumentation-http') as typeof import('@opentelemetry/instrumentation-http');
+  const { UndiciInstrumentation } =
+    require('@opentelemetry/instrumentation-undici') as typeof import('@opentelemetry/instrumentation-undici');
+  const { PgInstrumentation } =
+    require('@opentelemetry/instrumentation-pg') as typeof import('@opentelemetry/instrumentation-pg');
+  const probes = new Set(['/healthz', '/readyz', '/metrics']);
+  const named = Boolean(env.OTEL_SERVICE_NAME?.trim()) || /(^|,)\s*service\.name\s*=/.test(env.OTEL_RESOURCE_ATTRIBUTES ?? '');
+  const started = new NodeSDK({
+    ...(named ? {} : { serviceName: `eat-or-yeet-${role}` }),
+    // Metrics stay on /metrics (Prometheus) and logs on stdout: the SDK carries traces only.
+    metricReaders: [],
+    logRecordProcessors: [],
+    instrumentations: [
+      // Probes and scrapes every few seconds would bury the requests worth reading.
+      new HttpInstrumentation({ ignoreIncomingRequestHook: (request) => probes.has(request.url?.split('?')[0] ?? '') }),
+      new UndiciInstrumentation(),
+      // Only queries inside a traced operation: the job queue's polling would otherwise be a trace every few seconds.
+      new PgInstrumentation({ requireParentSpan: true }),
+    ],
+  });
+  started.start();
+  return started;
+}
+
+/** Sends the spans still buffered; the last step of a stop. */
+export async function stopTracing(): Promise<void> {
+  await sdk?.shutdown();
+}
+
+// Only the long-running platform is traced; the CLI's one-shot commands are not services.
+const { values, positionals } = parseArgs({
+  args: process.argv.slice(2),
+  options: { role: { type: 'string' } },
+  strict: false,
+  allowPositionals: true,
+});
+if ((positionals[0] ?? 'start') === 'start' && tracingConfigured(process.env)) {
+  const role = typeof values.role === 'string' ? values.role : (process.env.ROLE ?? 'all');
+  sdk = startTracing(process.env, role);
+}

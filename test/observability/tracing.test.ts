@@ -1,0 +1,269 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import path from 'node:path';
+import { freePort } from '@yeet/db';
+import { createTestDatabase, type TestDatabase } from '@yeet/db/testing';
+import pg from 'pg';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { recipeInput } from '../support/recipes.ts';
+import { eventually } from '../support/queue.ts';
+
+/**
+ * Traces as an operator's collector receives them: the platform runs as `yeet start --role
+ * all` in its own process (the SDK is process-wide and must start before pg and http are
+ * loaded), configured only by OTEL_* variables, exporting OTLP/HTTP JSON to a receiver here.
+ * Each request carries a W3C traceparent, as a browser with tracing would send it, so the
+ * spans of one request are told apart by its trace id.
+ */
+const root = path.resolve(import.meta.dirname, '../..');
+const main = path.join(root, 'apps/server/src/main.ts');
+
+interface KeyValue {
+  key: string;
+  value: { stringValue?: string; intValue?: string | number; boolValue?: boolean };
+}
+interface Span {
+  traceId: string;
+  spanId: string;
+  parentSpanId?: string;
+  name: string;
+  kind: number;
+  attributes?: KeyValue[];
+  scope: string;
+  service: string;
+}
+const SERVER = 2;
+const CLIENT = 3;
+const CONSUMER = 5;
+
+const attribute = (span: Span, key: string) => {
+  const value = span.attributes?.find((a) => a.key === key)?.value;
+  return value?.stringValue ?? value?.intValue ?? value?.boolValue;
+};
+
+let receiver: Server;
+const spans: Span[] = [];
+let database: TestDatabase;
+let child: ChildProcess;
+let output = '';
+let url: string;
+
+beforeAll(async () => {
+  receiver = createServer((req, res) => {
+    let body = '';
+    req.on('data', (chunk) => (body += chunk));
+    req.on('end', () => {
+      if (req.url === '/v1/traces') {
+        const message = JSON.parse(body) as {
+          resourceSpans: Array<{
+            resource: { attributes: KeyValue[] };
+            scopeSpans: Array<{ scope: { name: string }; spans: Omit<Span, 'scope' | 'service'>[] }>;
+          }>;
+        };
+        for (const { resource, scopeSpans } of message.resourceSpans) {
+          const service = String(resource.attributes.find((a) => a.key === 'service.name')?.value.stringValue);
+          for (const { scope, spans: batch } of scopeSpans) {
+            for (const span of batch) spans.push({ ...span, scope: scope.name, service });
+          }
+        }
+      }
+      res.writeHead(200, { 'content-type': 'application/json' }).end('{}');
+    });
+  });
+  await new Promise<void>((resolve) => receiver.listen(0, '127.0.0.1', resolve));
+  const collector = `http://127.0.0.1:${(receiver.address() as AddressInfo).port}`;
+
+  database = await createTestDatabase(inject('testDatabaseServer'));
+  const port = await freePort();
+  url = `http://127.0.0.1:${port}`;
+  const inherited = Object.fromEntries(Object.entries(process.env).filter(([key]) => !key.startsWith('OTEL_')));
+  child = spawn(process.execPath, [main, 'start', '--role', 'all'], {
+    cwd: root,
+    env: {
+      ...inherited,
+      DATABASE_URL: database.url,
+      PORT: String(port),
+      HOST: '127.0.0.1',
+      PUBLIC_URL: url,
+      DEV_AUTH: 'true',
+      SEED_DEMO: 'never',
+      LOG_LEVEL: 'info',
+      OTEL_EXPORTER_OTLP_ENDPOINT: collector,
+      OTEL_EXPORTER_OTLP_PROTOCOL: 'http/json',
+      OTEL_BSP_SCHEDULE_DELAY: '100',
+    },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  child.stdout?.on('data', (d) => (output += d));
+  child.stderr?.on('data', (d) => (output += d));
+  const ready = await eventually(async () => output.includes('Eat or Yeet is ready') || child.exitCode !== null, 60_000, 100);
+  if (!ready || child.exitCode !== null) throw new Error(`the platform did not start:\n${output}`);
+});
+
+afterAll(async () => {
+  if (child && child.exitCode === null) {
+    const exited = new Promise((resolve) => child.once('exit', resolve));
+    child.kill('SIGTERM');
+    await exited;
+  }
+  await new Promise((resolve) => receiver?.close(resolve));
+  await database?.drop();
+});
+
+/** A fresh trace, as the W3C traceparent a browser would send, with the id of its (remote) parent span. */
+function newTrace() {
+  const traceId = randomBytes(16).toString('hex');
+  const parentId = randomBytes(8).toString('hex');
+  return { traceId, parentId, traceparent: `00-${traceId}-${parentId}-01` };
+}
+
+async function rpc<T>(
+  method: string,
+  message: unknown,
+  options: { user?: string; roles?: string[]; traceparent?: string } = {},
+): Promise<{ status: number; body: T }> {
+  const headers: Record<string, string> = { 'content-type': 'application/json' };
+  if (options.user) headers['x-yeet-dev-user'] = options.user;
+  if (options.roles) headers['x-yeet-dev-roles'] = options.roles.join(',');
+  if (options.traceparent) headers.traceparent = options.traceparent;
+  const res = await fetch(`${url}/api/yeet.v1.${method}`, { method: 'POST', headers, body: JSON.stringify(message) });
+  return { status: res.status, body: (await res.json()) as T };
+}
+
+const inTrace = (traceId: string) => spans.filter((s) => s.traceId === traceId);
+
+/** The span's chain of parents within the trace, nearest first. */
+function ancestors(span: Span): Span[] {
+  const chain: Span[] = [];
+  for (let s: Span | undefined = span; s?.parentSpanId; ) {
+    s = spans.find((p) => p.traceId === span.traceId && p.spanId === s!.parentSpanId);
+    if (s) chain.push(s);
+  }
+  return chain;
+}
+
+/** Waits until the trace holds a span matching `match`, and returns it. */
+async function spanOf(traceId: string, description: string, match: (s: Span) => boolean): Promise<Span> {
+  await eventually(async () => inTrace(traceId).some(match), 15_000, 50);
+  const found = inTrace(traceId).find(match);
+  if (!found) {
+    const seen = inTrace(traceId).map((s) => `${s.scope}: ${s.name}`);
+    throw new Error(`no ${description} in trace ${traceId}; it has:\n${seen.join('\n')}`);
+  }
+  return found;
+}
+
+const statement = (s: Span) => String(attribute(s, 'db.query.text') ?? attribute(s, 'db.statement') ?? '');
+const isPg = (s: Span) => s.scope.includes('instrumentation-pg') && statement(s) !== '';
+
+describe('traces', () => {
+  let slug = '';
+  let id = '';
+
+  it('follow one recipe approval from the request through the API, PostgreSQL and the job queue to the search index SQL', async () => {
+    const created = await rpc<{ recipe: { id: string } }>(
+      'RecipeService/CreateRecipe',
+      { recipe: recipeInput({ title: 'Traced Tomato Soup' }) },
+      { user: 'alice', roles: ['author'] },
+    );
+    expect(created.status).toBe(200);
+    id = created.body.recipe.id;
+    expect((await rpc('RecipeService/SubmitRecipe', { id }, { user: 'alice', roles: ['author'] })).status).toBe(200);
+
+    const { traceId, parentId, traceparent } = newTrace();
+    const approved = await rpc<{ recipe: { slug: string } }>(
+      'RecipeService/ApproveRecipe',
+      { id },
+      { user: 'erin', roles: ['editor'], traceparent },
+    );
+    expect(approved.status).toBe(200);
+    slug = approved.body.recipe.slug;
+
+    // The worker's index SQL, in the same trace as the approval.
+    const indexSql = await spanOf(
+      traceId,
+      'search index SQL in the job',
+      (s) => isPg(s) && statement(s).includes('search_documents') && ancestors(s).some((a) => a.name === 'search.index'),
+    );
+    const chain = ancestors(indexSql);
+    const job = chain.find((s) => s.name === 'search.index');
+    expect(job?.kind).toBe(CONSUMER);
+    expect(attribute(job!, 'messaging.system')).toBe('graphile_worker');
+    const rpcSpan = chain.find((s) => s.name === 'yeet.v1.RecipeService/ApproveRecipe');
+    expect(rpcSpan?.kind).toBe(SERVER);
+    // The job is a child of the write that enqueued it, inside the approval's RPC.
+    const enqueuedBy = ancestors(job!);
+    expect(enqueuedBy[0]?.name).toBe('JobStore.reindexRecipe');
+    expect(enqueuedBy).toContain(rpcSpan);
+    // The RPC runs in the HTTP server span, whose parent is the caller's span from the traceparent.
+    const http = ancestors(rpcSpan!).find((s) => s.scope.includes('instrumentation-http'));
+    expect(http?.kind).toBe(SERVER);
+    expect(http?.parentSpanId).toBe(parentId);
+    expect(http?.service).toBe('eat-or-yeet-all');
+
+    // Controller → store → PostgreSQL, under the RPC.
+    const below = (ancestor: Span) => inTrace(traceId).filter((s) => ancestors(s).includes(ancestor));
+    const controller = below(rpcSpan!).find((s) => attribute(s, 'code.layer') === 'controller');
+    expect(controller?.name).toMatch(/^RecipeController\./);
+    const store = below(controller!).find((s) => attribute(s, 'code.layer') === 'store');
+    expect(store).toBeDefined();
+    expect(below(store!).some(isPg)).toBe(true);
+  });
+
+  it('cross from a server-rendered page through its fetch to the API', async () => {
+    expect(slug).not.toBe('');
+    const { traceId, parentId, traceparent } = newTrace();
+    const page = await fetch(`${url}/r/${slug}`, { headers: { traceparent, accept: 'text/html' } });
+    expect(page.status).toBe(200);
+    expect(await page.text()).toContain('Traced Tomato Soup');
+
+    const getRecipe = await spanOf(traceId, 'GetRecipe RPC', (s) => s.name === 'yeet.v1.RecipeService/GetRecipe');
+    const chain = ancestors(getRecipe);
+    const fetchSpan = chain.find((s) => s.scope.includes('instrumentation-undici'));
+    expect(fetchSpan?.kind).toBe(CLIENT);
+    const pageSpan = ancestors(fetchSpan!).find((s) => s.scope.includes('instrumentation-http') && s.kind === SERVER);
+    expect(pageSpan?.parentSpanId).toBe(parentId);
+    expect(attribute(pageSpan!, 'url.path') ?? attribute(pageSpan!, 'http.target')).toBe(`/r/${slug}`);
+  });
+
+  it('put the trace and span id on every log line written inside a request', async () => {
+    const { traceId, traceparent } = newTrace();
+    const missing = await rpc('RecipeService/GetRecipe', { slug: 'no-such-recipe' }, { traceparent });
+    expect(missing.status).toBe(404);
+    await eventually(async () => output.includes(traceId), 5_000);
+    const line = output
+      .split('\n')
+      .filter((l) => l.startsWith('{'))
+      .map((l) => JSON.parse(l) as Record<string, unknown>)
+      .find((l) => l.trace_id === traceId);
+    expect(line).toMatchObject({ rpc: 'yeet.v1.RecipeService/GetRecipe', code: 'NotFound' });
+    expect(line?.span_id).toMatch(/^[0-9a-f]{16}$/);
+    const rpcSpan = await spanOf(traceId, 'GetRecipe RPC', (s) => s.name === 'yeet.v1.RecipeService/GetRecipe');
+    expect(line?.span_id).toBe(rpcSpan.spanId);
+  });
+
+  it('name the trace id in the message of an internal error, and in its log line', async () => {
+    const admin = new pg.Client({ connectionString: database.url });
+    await admin.connect();
+    // A fault nobody mapped: the table a history read needs is gone.
+    await admin.query('alter table recipe_events rename to recipe_events_gone');
+    try {
+      const { traceId, traceparent } = newTrace();
+      const failed = await rpc<{ code: string; message: string }>(
+        'RecipeService/GetRecipeHistory',
+        { id },
+        { user: 'erin', roles: ['editor'], traceparent },
+      );
+      expect(failed.body.code).toBe('internal');
+      expect(failed.body.message).toContain(`report trace id ${traceId}`);
+      await eventually(async () => output.includes(`"trace_id":"${traceId}"`), 5_000);
+      const logged = output.split('\n').find((l) => l.includes(`"trace_id":"${traceId}"`) && l.includes('"level":"error"'));
+      expect(logged).toContain('recipe_events');
+    } finally {
+      await admin.query('alter table recipe_events_gone rename to recipe_events');
+      await admin.end();
+    }
+  });
+});
