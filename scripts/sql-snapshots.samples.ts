@@ -11,6 +11,7 @@ import { MetaStore } from '../apps/api/src/stores/meta.store.ts';
 import { RatingStore } from '../apps/api/src/stores/rating.store.ts';
 import { RecipeStore } from '../apps/api/src/stores/recipe.store.ts';
 import { UserStore } from '../apps/api/src/stores/user.store.ts';
+import { WebSessionStore } from '../apps/api/src/stores/web-session.store.ts';
 
 /**
  * Sample arguments for every method of every store and search engine: the snapshot in
@@ -222,6 +223,11 @@ export const subjects: Subject[] = [
       ['', 20, ''],
       ['ali', 20, encodeCursor({ query: 'ali' }, { key: 'alice', id: ids.author })],
     ],
+  }),
+  subject(WebSessionStore, 'apps/api/src/stores/web-session.store.ts', {
+    end: [['6f1c0b3e-5d0a-4f5e-9a51-0c8d7e2b4a10', at]],
+    isEnded: [['6f1c0b3e-5d0a-4f5e-9a51-0c8d7e2b4a10']],
+    sweep: [[]],
   }),
   subject(RecipeStore, 'apps/api/src/stores/recipe.store.ts', {
     get: [[{ id: ids.recipe }], [{ slug: 'tomato-soup' }]],

@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -161,7 +162,7 @@ describe('access tokens from the built-in issuer', () => {
 
   it('the web session cookie works like a bearer token', async () => {
     const cookie = webSessionCodec(sessionSecret).seal(
-      { accessToken: author.access_token, refreshToken: null, expiresAt: 0 },
+      { id: randomUUID(), accessToken: author.access_token, refreshToken: null, expiresAt: 0 },
       60,
     );
     const { user } = await clients({ cookie: `yeet_session=${cookie}` }).users.getMe({});
@@ -176,7 +177,7 @@ describe('access tokens from the built-in issuer', () => {
     await expectCode(broken.users.getMe({}), Code.Unauthenticated);
     // another site's malformed cookie next to a good session spoils nothing
     const cookie = webSessionCodec(sessionSecret).seal(
-      { accessToken: author.access_token, refreshToken: null, expiresAt: 0 },
+      { id: randomUUID(), accessToken: author.access_token, refreshToken: null, expiresAt: 0 },
       60,
     );
     const { user } = await clients({ cookie: `tracker=%E0%A4%A; yeet_session=${cookie}` }).users.getMe({});

@@ -23,7 +23,12 @@ beforeAll(async () => {
     password: 'a long enough password',
     displayName: 'Ada',
   });
-  const session = { accessToken: tokens.access_token, refreshToken: null, expiresAt: Math.floor(Date.now() / 1000) + 3600 };
+  const session = {
+    id: 'page-status',
+    accessToken: tokens.access_token,
+    refreshToken: null,
+    expiresAt: Math.floor(Date.now() / 1000) + 3600,
+  };
   cookie = `${sessionCookieName}=${webSessionCodec(sessionSecret).seal(session, 3600)}`;
   const { recipe } = await t.recipes('alice', ['author']).createRecipe({ recipe: recipeInput({ title: 'Status Soup' }) });
   slug = recipe?.slug ?? '';

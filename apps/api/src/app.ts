@@ -6,6 +6,7 @@ import {
   createRateLimiter,
   instrument,
   signInSettings,
+  webSessionCodec,
   type ImageConfig,
   type OidcConfig,
   type SignInSettings,
@@ -19,6 +20,7 @@ import { SearchController } from './controllers/search.controller.ts';
 import { UserController } from './controllers/user.controller.ts';
 import { recipeConverter } from './handlers/recipe.convert.ts';
 import { createIdentity } from './identity/create-identity.ts';
+import { EndedWebSessions, registerEndedSessionRoute } from './identity/ended-sessions.ts';
 import { createImages } from './images/create-images.ts';
 import { sweepExpiredOidcPayloads } from './issuer/adapter.ts';
 import { registerIssuer } from './issuer/routes.ts';
@@ -89,6 +91,7 @@ export async function createApi(deps: ApiDependencies): Promise<Api> {
     deps.sessionSecret ?? (await data.stores.meta.getOrCreate('session_secret', () => randomBytes(32).toString('base64url')));
   const signIn = signInSettings({ publicUrl: deps.publicUrl, oidc }, sessionSecret);
 
+  const endedSessions = new EndedWebSessions(data.stores.webSessions);
   const { issuer, tokens } = await createIdentity({
     db: deps.db,
     data,
@@ -98,6 +101,7 @@ export async function createApi(deps: ApiDependencies): Promise<Api> {
     oidc,
     signIn,
     trustProxy: deps.trustProxy,
+    endedSessions,
     observe: controller,
   });
 
@@ -127,7 +131,7 @@ export async function createApi(deps: ApiDependencies): Promise<Api> {
       ratings,
       search: engine,
       images: images.controller,
-      sweepIssuer: () => sweepExpiredOidcPayloads(deps.db),
+      sweepIssuer: async () => (await sweepExpiredOidcPayloads(deps.db)) + (await data.stores.webSessions.sweep()),
     }),
     signIn,
     images: images.controller,
@@ -137,6 +141,11 @@ export async function createApi(deps: ApiDependencies): Promise<Api> {
       if (issuer) await registerIssuer(app, issuer.provider, issuer.accounts);
       await images.register(app);
       await rpc.register(app);
+      registerEndedSessionRoute(app, {
+        codec: webSessionCodec(signIn.sessionSecret),
+        ended: endedSessions,
+        publicUrl: deps.publicUrl,
+      });
       await registerMcpRoute(app, {
         transport: rpc.transport,
         identity,

@@ -22,6 +22,8 @@ export interface Platform {
   database: DatabaseHandle | null;
   /** Stops what the platform started: the HTTP server first, the embedded PostgreSQL last. */
   stop(): Promise<void>;
+  /** Resolves once a part has failed and cannot recover by itself: the process should stop and exit non-zero. */
+  failed: Promise<Error>;
 }
 
 export interface RunningPlatform extends Platform {
@@ -80,11 +82,11 @@ export async function buildPlatform(config: Config, logger: Logger): Promise<Pla
     if (runs.web(config.role)) {
       // The web role alone has no database: its settings come from the configuration.
       const settings = api?.signIn ?? signInSettings(config, configured(config.sessionSecret, 'SESSION_SECRET'));
-      const sessions = await registerWebSessions(app, settings, { publicUrl: config.publicUrl, logger });
+      const sessions = await registerWebSessions(app, settings, { publicUrl: config.publicUrl, apiUrl: config.apiUrl, logger });
       await registerWeb(app, { apiUrl: config.apiUrl, publicUrl: config.publicUrl, sessions, pageCache });
     }
     await app.ready();
-    return { app, api, database: database?.handle ?? null, stop: () => lifecycle.stop() };
+    return { app, api, database: database?.handle ?? null, stop: () => lifecycle.stop(), failed: lifecycle.failed };
   } catch (error) {
     await lifecycle.stop();
     throw error;

@@ -1,10 +1,14 @@
+import { randomUUID } from 'node:crypto';
 import fastifyCookie from '@fastify/cookie';
 import {
   createSealer,
+  endedWebSessionPath,
+  isCrossOrigin,
   isFresh,
   OidcClient,
   sessionCookieName,
   webSessionCodec,
+  webSessionTtlSeconds,
   type HeldTokens,
   type Logger,
   type SignInSettings,
@@ -27,34 +31,36 @@ export interface WebSessions {
 }
 
 const stateCookie = 'yeet_signin';
-const sessionTtlSeconds = 14 * 24 * 60 * 60;
 
 export async function registerWebSessions(
   app: FastifyInstance,
   settings: SignInSettings,
-  options: { publicUrl: string; logger: Logger },
+  options: { publicUrl: string; apiUrl: string; logger: Logger },
 ): Promise<WebSessions> {
   await app.register(fastifyCookie);
   const sessions = webSessionCodec(settings.sessionSecret);
   const stateSealer = createSealer(settings.sessionSecret, 'sign-in-state');
   const secure = options.publicUrl.startsWith('https://');
   const callbackUrl = `${options.publicUrl}/auth/callback`;
+  const ownOrigin = [new URL(options.publicUrl).origin];
 
   // Discovery waits for the first sign-in: the built-in issuer is this very server.
   const issuer = new OidcClient(settings, { id: settings.clientId, secret: settings.clientSecret });
 
-  const writeSession = (reply: FastifyReply, tokens: HeldTokens) => {
+  /** Writes the session cookie; a refresh keeps the session's id, a sign-in starts a new one. */
+  const writeSession = (reply: FastifyReply, tokens: HeldTokens, id: string = randomUUID()) => {
     const session: WebSession = {
+      id,
       accessToken: tokens.accessToken,
       refreshToken: tokens.refreshToken,
       expiresAt: tokens.expiresAt,
     };
-    reply.setCookie(sessionCookieName, sessions.seal(session, sessionTtlSeconds), {
+    reply.setCookie(sessionCookieName, sessions.seal(session, webSessionTtlSeconds), {
       path: '/',
       httpOnly: true,
       sameSite: 'lax',
       secure,
-      maxAge: sessionTtlSeconds,
+      maxAge: webSessionTtlSeconds,
     });
     return session;
   };
@@ -66,13 +72,36 @@ export async function registerWebSessions(
     if (!session.refreshToken) return null;
     try {
       const tokens = await issuer.refresh(session.refreshToken);
-      if (tokens) return writeSession(reply, tokens);
+      if (tokens) return writeSession(reply, tokens, session.id);
       options.logger.info('the issuer refused to refresh a web session; signing it out');
     } catch (err) {
       options.logger.info({ err }, 'could not refresh a web session; signing it out');
     }
     clearSession(reply);
     return null;
+  };
+
+  const revokeAtIssuer = async (session: WebSession) => {
+    if (!session.refreshToken) return;
+    try {
+      await issuer.revoke(session.refreshToken);
+    } catch (err) {
+      // e.g. an issuer without a revocation endpoint: the API still refuses the session
+      options.logger.warn({ err }, 'could not revoke a signed-out session’s refresh token at the issuer');
+    }
+  };
+  /** The API records the session as ended; it proves the session by the cookie itself. */
+  const endAtApi = async (session: WebSession) => {
+    try {
+      const res = await fetch(`${options.apiUrl}${endedWebSessionPath}`, {
+        method: 'POST',
+        headers: { cookie: `${sessionCookieName}=${sessions.seal(session, 60)}` },
+        signal: AbortSignal.timeout(5_000),
+      });
+      if (!res.ok) throw new Error(`the API answered ${res.status}`);
+    } catch (err) {
+      options.logger.error({ err }, 'could not end a signed-out session at the API; its cookie stays valid there');
+    }
   };
 
   /** A fresh session, or null when there is none or it cannot be refreshed. */
@@ -129,15 +158,22 @@ export async function registerWebSessions(
       }
     });
 
+    // Signing out ends the session here and now: its refresh token is revoked at the issuer and
+    // the API refuses the session's access token, so a copy of the cookie is worth nothing even
+    // if the person never confirms at the issuer's end-session page.
     app.post('/auth/logout', async (req, reply) => {
-      const hadSession = sessions.read(req.headers.cookie) !== null;
+      if (isCrossOrigin(req.headers, ownOrigin)) return refuseCrossOrigin(reply);
+      const session = sessions.read(req.headers.cookie);
       clearSession(reply);
-      const end = hadSession ? await issuer.endSessionUrl(`${options.publicUrl}/`).catch(() => null) : null;
+      if (!session) return reply.redirect('/', 303);
+      await Promise.all([revokeAtIssuer(session), endAtApi(session)]);
+      const end = await issuer.endSessionUrl(`${options.publicUrl}/`).catch(() => null);
       return reply.redirect(end?.href ?? '/', 303);
     });
 
     // Browsers call this when the API says "unauthenticated" although they are signed in.
     app.post('/auth/refresh', async (req, reply) => {
+      if (isCrossOrigin(req.headers, ownOrigin)) return refuseCrossOrigin(reply);
       const session = sessions.read(req.headers.cookie);
       const fresh = session ? await refresh(session, reply) : null;
       return fresh ? reply.code(204).send() : reply.code(401).send({ signedIn: false });
@@ -149,6 +185,10 @@ export async function registerWebSessions(
       return (await current(req, reply))?.accessToken ?? null;
     },
   };
+}
+
+function refuseCrossOrigin(reply: FastifyReply) {
+  return reply.code(403).send({ error: 'This request came from another site; it was refused.' });
 }
 
 function signInFailed(reply: FastifyReply, why: string) {

@@ -111,6 +111,12 @@ export interface OidcPayloadsTable {
   consumed_at: ColumnType<Date | null, Date | null | undefined, Date | null>;
 }
 
+export interface EndedWebSessionsTable {
+  id: string;
+  ended_at: Timestamp;
+  expires_at: ColumnType<Date, Date, Date>;
+}
+
 export interface UploadsTable {
   id: string;
   owner_id: string;
@@ -146,6 +152,7 @@ export interface Database {
   ratings: RatingsTable;
   accounts: AccountsTable;
   oidc_payloads: OidcPayloadsTable;
+  ended_web_sessions: EndedWebSessionsTable;
   uploads: UploadsTable;
   images: ImagesTable;
   recipe_images: RecipeImagesTable;

@@ -9,10 +9,28 @@ import { createSealer, type Sealer } from './seal.ts';
  */
 export const sessionCookieName = 'yeet_session';
 
-export type WebSession = HeldTokens;
+/** How long a session cookie lives after it was last written (sign-in, refresh). */
+export const webSessionTtlSeconds = 14 * 24 * 60 * 60;
+
+/**
+ * Where the web role tells the API that a session was signed out (`POST`, the session cookie
+ * as proof): from then on the API refuses the tokens of every copy of that cookie.
+ */
+export const endedWebSessionPath = '/api/web-sessions/end';
+
+export interface WebSession extends HeldTokens {
+  /**
+   * Names the sign-in for the server side: signing out records it as ended, and the API then
+   * refuses the tokens of any copy of the cookie. It stays the same across refreshes.
+   */
+  id: string;
+}
 
 export interface WebSessionCodec {
-  /** The session in a Cookie header; null when there is none or it is not one of ours (malformed, tampered with, expired). */
+  /**
+   * The session in a Cookie header; null when there is none or it is not one of ours (malformed,
+   * tampered with, expired, or sealed before sessions had an id and so could not be ended).
+   */
   read(cookieHeader: string | null | undefined): WebSession | null;
   /** The sealed cookie value. */
   seal(session: WebSession, ttlSeconds: number): string;
@@ -24,10 +42,29 @@ export function webSessionCodec(secret: string): WebSessionCodec {
     read(header) {
       // A value that is not valid percent-encoding comes back as it was, and then fails to unseal.
       const value = header ? parseCookie(header)[sessionCookieName] : undefined;
-      return value ? sealer.unseal<WebSession>(value) : null;
+      const session = value ? sealer.unseal<WebSession>(value) : null;
+      return typeof session?.id === 'string' ? session : null;
     },
     seal(session, ttlSeconds) {
       return sealer.seal(session, ttlSeconds);
     },
   };
+}
+
+/**
+ * Whether a browser sent this request from another site, so it must not change anything on
+ * the strength of the session cookie (CSRF). `Origin` decides when present (`null`, sent by
+ * sandboxed frames and some redirects, is foreign); without it, `Sec-Fetch-Site` must say the
+ * request is same-origin or the person's own (typed address, bookmark). Requests with neither
+ * come from clients that are not browsers: they carry no ambient cookie to abuse.
+ */
+export function isCrossOrigin(
+  headers: { origin?: string | string[] | undefined; 'sec-fetch-site'?: string | string[] | undefined },
+  allowedOrigins: readonly string[],
+): boolean {
+  const origin = headers.origin;
+  if (origin !== undefined) return typeof origin !== 'string' || !allowedOrigins.includes(origin);
+  const site = headers['sec-fetch-site'];
+  if (site !== undefined) return site !== 'same-origin' && site !== 'none';
+  return false;
 }

@@ -7,6 +7,7 @@ import { generateIssuerSecrets, issuerSecretsKey, publicKeySet, type IssuerSecre
 import { createIssuer } from '../issuer/provider.ts';
 import { TokenIdentity } from '../rpc/identity.ts';
 import type { DataAccess } from '../stores/database.ts';
+import type { EndedWebSessions } from './ended-sessions.ts';
 import { userinfoProfile } from './external-profile.ts';
 import { createTokenVerifier } from './token-verifier.ts';
 
@@ -19,6 +20,7 @@ export interface IdentityDependencies {
   oidc: Pick<OidcConfig, 'rolesClaim'>;
   signIn: SignInSettings;
   trustProxy: boolean;
+  endedSessions: EndedWebSessions;
   /** Wraps a controller the way the API observes all of them. */
   observe: <T extends object>(name: string, target: T) => T;
 }
@@ -39,7 +41,7 @@ export async function createIdentity(deps: IdentityDependencies): Promise<Identi
   const { data, oidc, signIn, telemetry } = deps;
   const base = {
     rolesClaim: oidc.rolesClaim,
-    sessions: webSessionCodec(signIn.sessionSecret),
+    sessions: { codec: webSessionCodec(signIn.sessionSecret), ended: deps.endedSessions },
     users: deps.users,
     logger: telemetry.logger,
   };

@@ -52,7 +52,7 @@ export function createJobCatalogue(deps: {
   ratings: RatingController;
   search: SearchEngine;
   images: ImageController;
-  /** Deletes the built-in issuer's expired sessions, codes and tokens. */
+  /** Deletes the built-in issuer's expired sessions, codes and tokens, and the records of signed-out web sessions. */
   sweepIssuer: () => Promise<number>;
 }): JobCatalogue {
   return {

@@ -72,7 +72,8 @@ export interface TokenIdentityOptions {
   /** Stable name of the issuer in the users table ("local" for the built-in one). */
   issuerKey: string;
   rolesClaim: string | null;
-  sessions: WebSessionCodec | null;
+  /** Web session cookies, and which sessions were signed out (their tokens are refused). */
+  sessions: { codec: WebSessionCodec; ended: { isEnded(id: string): Promise<boolean> } } | null;
   users: { identify(identity: VerifiedIdentity): Promise<Caller> };
   /** Name and email of a user seen for the first time. */
   profile: (subject: string, token: string) => Promise<{ displayName: string; email: string | null }>;
@@ -94,7 +95,7 @@ export class TokenIdentity implements IdentityResolver {
 
   async resolve(headers: Headers): Promise<Caller> {
     const o = this.#options;
-    const token = bearerToken(headers) ?? o.sessions?.read(headers.get('cookie'))?.accessToken;
+    const token = bearerToken(headers) ?? (await this.#cookieToken(headers));
     if (!token) return anonymous;
     const result = await o.verifier.verify(token);
     if (!result.ok) {
@@ -108,6 +109,18 @@ export class TokenIdentity implements IdentityResolver {
       roles: o.rolesClaim ? rolesIn(claimAt(result.claims, o.rolesClaim)) : null,
       profile: () => o.profile(subject, token),
     });
+  }
+
+  /** The access token in the session cookie, unless that session was signed out. */
+  async #cookieToken(headers: Headers): Promise<string | null> {
+    const sessions = this.#options.sessions;
+    const session = sessions?.codec.read(headers.get('cookie'));
+    if (!session || !sessions) return null;
+    if (await sessions.ended.isEnded(session.id)) {
+      this.#options.logger.debug('the session cookie belongs to a signed-out session; treating the caller as anonymous');
+      return null;
+    }
+    return session.accessToken;
   }
 }
 

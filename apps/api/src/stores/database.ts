@@ -9,6 +9,7 @@ import { MetaStore } from './meta.store.ts';
 import { RatingStore } from './rating.store.ts';
 import { RecipeStore } from './recipe.store.ts';
 import { UserStore } from './user.store.ts';
+import { WebSessionStore } from './web-session.store.ts';
 import type { Executor } from './executor.ts';
 
 /** Every store, bound to one executor (the pool, or one transaction). */
@@ -21,6 +22,7 @@ export interface Stores {
   jobs: JobStore;
   accounts: AccountStore;
   images: ImageStore;
+  webSessions: WebSessionStore;
 }
 
 function createStores(db: Executor, telemetry: Telemetry): Stores {
@@ -34,6 +36,7 @@ function createStores(db: Executor, telemetry: Telemetry): Stores {
     jobs: wrap('JobStore', new JobStore(db)),
     accounts: wrap('AccountStore', new AccountStore(db)),
     images: wrap('ImageStore', new ImageStore(db)),
+    webSessions: wrap('WebSessionStore', new WebSessionStore(db)),
   };
 }
 
