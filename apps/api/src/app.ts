@@ -24,7 +24,7 @@ import { EndedWebSessions, registerEndedSessionRoute } from './identity/ended-se
 import { createImages } from './images/create-images.ts';
 import { sweepExpiredOidcPayloads } from './issuer/adapter.ts';
 import { registerIssuer } from './issuer/routes.ts';
-import { createJobCatalogue, type JobCatalogue } from './jobs/tasks.ts';
+import { createJobCatalogue, type JobCatalogue, type ScheduledBackup } from './jobs/tasks.ts';
 import { registerMcpRoute } from './mcp/http.ts';
 import { domainOutcome } from './observation.ts';
 import { DevHeaderIdentity, IdentityChain } from './rpc/identity.ts';
@@ -47,6 +47,8 @@ export interface ApiDependencies {
   images: ImageConfig;
   /** MCP tool calls allowed per caller per minute. */
   mcpRateLimit: number;
+  /** The worker's scheduled backup; null or absent: none. */
+  backup?: ScheduledBackup | null;
 }
 
 export interface Api {
@@ -131,6 +133,7 @@ export async function createApi(deps: ApiDependencies): Promise<Api> {
       ratings,
       search: engine,
       images: images.controller,
+      backup: deps.backup ?? null,
       sweepIssuer: async () => (await sweepExpiredOidcPayloads(deps.db)) + (await data.stores.webSessions.sweep()),
     }),
     signIn,

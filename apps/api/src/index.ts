@@ -2,7 +2,7 @@ export { createApi, type Api, type ApiDependencies } from './app.ts';
 export { createStorage } from './images/create-images.ts';
 export { imageSizes } from './images/urls.ts';
 export { devRolesHeader, devUserHeader } from './rpc/identity.ts';
-export type { JobCatalogue, TaskDefinition } from './jobs/tasks.ts';
+export type { JobCatalogue, ScheduledBackup, TaskDefinition } from './jobs/tasks.ts';
 export type { TaskName, TracedPayload } from './stores/job.store.ts';
 export { searchChangedChannel } from './search/postgres.engine.ts';
 export { serveMcpOverStdio } from './mcp/stdio.ts';

@@ -7,6 +7,7 @@ import { migrateJobQueue } from '@yeet/worker';
 import { createConnectTransport } from '@connectrpc/connect-node';
 import { serveMcpOverStdio } from '@yeet/api';
 import { ConfigError, createLogger, createMetrics, createRateLimiter, loadConfig, type Config } from '@yeet/platform';
+import { backupCommand, restoreCommand } from './backup/cli.ts';
 import { CliAuth } from './cli-auth.ts';
 import { credentialsPath } from './credential-store.ts';
 import { runUntilSignal } from './lifecycle.ts';
@@ -23,6 +24,10 @@ Usage:
                                              platform at API_URL as the signed-in person (or MCP_ACCESS_TOKEN)
   yeet token                                 print a fresh access token of that sign-in (Authorization: Bearer …)
   yeet logout                                forget and revoke this computer's sign-in
+  yeet backup [--to <dir|s3://bucket/prefix>] write one archive of everything (database and images) to BACKUP_DIR,
+                                             BACKUP_S3_BUCKET or the place given
+  yeet restore <archive> [--replace]         restore an archive (a file or s3://bucket/key) into an empty database and
+                                             image storage; --replace empties a non-empty one first
   yeet help
 
 Settings come from environment variables; see the README's configuration table.`;
@@ -33,7 +38,13 @@ async function main(): Promise<number> {
   process.env.NODE_ENV ??= 'production';
   const { values, positionals } = parseArgs({
     args: process.argv.slice(2),
-    options: { role: { type: 'string' }, stdio: { type: 'boolean' }, help: { type: 'boolean', short: 'h' } },
+    options: {
+      role: { type: 'string' },
+      stdio: { type: 'boolean' },
+      to: { type: 'string' },
+      replace: { type: 'boolean' },
+      help: { type: 'boolean', short: 'h' },
+    },
     allowPositionals: true,
   });
   const command = positionals[0] ?? 'start';
@@ -67,6 +78,14 @@ async function main(): Promise<number> {
       return token(config);
     case 'logout':
       return logout(config);
+    case 'backup':
+      return backupCommand(config, values.to);
+    case 'restore':
+      if (!positionals[1]) {
+        console.error('Which archive? yeet restore <file or s3://bucket/key> [--replace]');
+        return 2;
+      }
+      return restoreCommand(config, logger, positionals[1], Boolean(values.replace));
     default:
       console.error(`Unknown command "${command}".\n\n${usage}`);
       return 2;

@@ -5,6 +5,7 @@ import { keysFromHex } from '@yeet/media';
 import { createMetrics, RecentCache, signInSettings, type Config, type Logger, type Telemetry } from '@yeet/platform';
 import { startWorker } from '@yeet/worker';
 import type { FastifyInstance } from 'fastify';
+import { scheduledBackup } from './backup/index.ts';
 import { openDatabase } from './database.ts';
 import { seedDemo } from './demo/seed.ts';
 import { createHttpServer } from './http-server.ts';
@@ -54,6 +55,7 @@ export async function buildPlatform(config: Config, logger: Logger): Promise<Pla
           trustProxy: config.trustProxy,
           images: config.images,
           mcpRateLimit: config.mcp.rateLimit,
+          backup: scheduledBackup(config, database.handle.db),
         })
       : null;
     const pageCache: PageCache = new RecentCache(config.pageCache);

@@ -36,7 +36,20 @@ export class MigrationError extends Error {
 
 /** Applies pending migrations; returns the names applied now. */
 export async function migrateToLatest(db: Kysely<Database>): Promise<string[]> {
-  const { error, results }: MigrationResultSet = await migratorFor(db).migrateToLatest();
+  return applied(await migratorFor(db).migrateToLatest());
+}
+
+/** Applies pending migrations up to and including `name` (a restore loads an archive at its own schema version). */
+export async function migrateTo(db: Kysely<Database>, name: string): Promise<string[]> {
+  return applied(await migratorFor(db).migrateTo(name));
+}
+
+/** The names of every migration this build has, in order. */
+export async function migrationNames(): Promise<string[]> {
+  return Object.keys(await new SqlFileProvider().getMigrations()).sort();
+}
+
+function applied({ error, results }: MigrationResultSet): string[] {
   if (error) {
     const failed = results?.find((r) => r.status === 'Error');
     const reason = error instanceof Error ? error.message : String(error);

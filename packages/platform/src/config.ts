@@ -84,6 +84,14 @@ const schema = z.object({
   PAGE_CACHE_SIZE: z.coerce.number().int().min(0).max(100_000).default(500),
   PAGE_CACHE_TTL_MS: z.coerce.number().int().min(0).max(3_600_000).default(5_000),
   SHUTDOWN_TIMEOUT_MS: z.coerce.number().int().min(0).max(120_000).default(10_000),
+  BACKUP_SCHEDULE: z
+    .string()
+    .regex(/^\S+(\s+\S+){4}$/, { error: 'must be a five-field cron expression (UTC), e.g. "30 3 * * *"' })
+    .optional(),
+  BACKUP_KEEP: z.coerce.number().int().min(1).max(10_000).default(7),
+  BACKUP_DIR: z.string().min(1).optional(),
+  BACKUP_S3_BUCKET: z.string().min(3).optional(),
+  BACKUP_S3_PREFIX: z.string().default('backups'),
 });
 
 export type Env = z.infer<typeof schema>;
@@ -118,6 +126,18 @@ export interface Config {
   oidc: OidcConfig;
   images: ImageConfig;
   shutdownTimeoutMs: number;
+  backup: BackupConfig;
+}
+
+export interface BackupConfig {
+  /** Five-field cron (UTC) of the worker's scheduled backup; null: no scheduled backups. */
+  schedule: string | null;
+  /** Archives kept by the scheduled backup (older ones are deleted). */
+  keep: number;
+  /** Where archives go. */
+  target: { kind: 'dir'; dir: string } | { kind: 's3'; bucket: string; prefix: string };
+  /** How an S3 target is reached: the image storage's S3_REGION, S3_ENDPOINT and S3_FORCE_PATH_STYLE. */
+  s3: { region: string; endpoint: string | null; forcePathStyle: boolean };
 }
 
 export interface OidcConfig {
@@ -183,6 +203,9 @@ export function loadConfig(
   if (e.IMAGE_STORAGE === 's3' && !e.S3_BUCKET) {
     throw new ConfigError(['S3_BUCKET="": required with IMAGE_STORAGE=s3']);
   }
+  if (e.BACKUP_DIR && e.BACKUP_S3_BUCKET) {
+    throw new ConfigError(['BACKUP_DIR/BACKUP_S3_BUCKET: set one or neither (backups go to one place)']);
+  }
   if (Boolean(e.IMGPROXY_KEY) !== Boolean(e.IMGPROXY_SALT)) {
     throw new ConfigError(['IMGPROXY_KEY/IMGPROXY_SALT: set both or neither']);
   }
@@ -247,6 +270,14 @@ export function loadConfig(
       cliClientId: e.OIDC_CLI_CLIENT_ID ?? (e.OIDC_ISSUER ? null : builtInCliClientId),
     },
     shutdownTimeoutMs: e.SHUTDOWN_TIMEOUT_MS,
+    backup: {
+      schedule: e.BACKUP_SCHEDULE ?? null,
+      keep: e.BACKUP_KEEP,
+      target: e.BACKUP_S3_BUCKET
+        ? { kind: 's3', bucket: e.BACKUP_S3_BUCKET, prefix: e.BACKUP_S3_PREFIX }
+        : { kind: 'dir', dir: path.resolve(e.BACKUP_DIR ?? path.join(e.DATA_DIR, 'backups')) },
+      s3: { region: e.S3_REGION, endpoint: e.S3_ENDPOINT ?? null, forcePathStyle: e.S3_FORCE_PATH_STYLE },
+    },
   };
 }
 

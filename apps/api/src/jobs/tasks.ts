@@ -29,6 +29,14 @@ export interface Schedule {
   cron: string;
 }
 
+/** The worker's scheduled backup (BACKUP_SCHEDULE); built by the process, which knows where archives go. */
+export interface ScheduledBackup {
+  /** Five-field cron expression, UTC. */
+  cron: string;
+  /** Writes one archive and applies retention; skips when another backup of the database is running. */
+  run(logger: Logger): Promise<void>;
+}
+
 export interface JobCatalogue {
   /** Exactly one handler for every task the queue declares (stores/job.store.ts). */
   tasks: { [T in TaskName]: TaskDefinition<T> };
@@ -54,6 +62,8 @@ export function createJobCatalogue(deps: {
   images: ImageController;
   /** Deletes the built-in issuer's expired sessions, codes and tokens, and the records of signed-out web sessions. */
   sweepIssuer: () => Promise<number>;
+  /** null: no scheduled backups in this deployment. */
+  backup?: ScheduledBackup | null;
 }): JobCatalogue {
   return {
     tasks: {
@@ -102,6 +112,14 @@ export function createJobCatalogue(deps: {
           if (repaired) logger.warn({ repaired }, 'repaired rating summaries that had drifted');
         },
       },
+      'backup.create': {
+        assertPayload: isScheduledRun,
+        run: async (_payload, { logger }) => {
+          // A job added by hand (or left from a schedule since removed) in a process without a backup target.
+          if (!deps.backup) throw new Error('this worker has no scheduled backup configured (BACKUP_SCHEDULE)');
+          await deps.backup.run(logger);
+        },
+      },
     },
     schedules: [
       { task: 'search.reconcile', cron: '*/5 * * * *' },
@@ -109,6 +127,7 @@ export function createJobCatalogue(deps: {
       { task: 'ratings.reconcile', cron: '17 * * * *' },
       { task: 'issuer.sweep', cron: '23 * * * *' },
       { task: 'images.sweep', cron: '37 * * * *' },
+      ...(deps.backup ? [{ task: 'backup.create', cron: deps.backup.cron } as const] : []),
     ],
   };
 }

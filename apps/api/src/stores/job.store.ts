@@ -19,6 +19,7 @@ declare global {
       'images.sweep': ScheduledRun;
       'issuer.sweep': ScheduledRun;
       'ratings.reconcile': ScheduledRun;
+      'backup.create': ScheduledRun;
     }
   }
 }

@@ -1,0 +1,360 @@
+import { spawn } from 'node:child_process';
+import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { createClient } from '@connectrpc/connect';
+import { createConnectTransport } from '@connectrpc/connect-node';
+import { ImageService, ImageSlot, SearchService } from '@yeet/contract';
+import { connectDatabase } from '@yeet/db';
+import { withDatabase } from '@yeet/db/testing';
+import { createLogger, loadConfig } from '@yeet/platform';
+import pg from 'pg';
+import { afterAll, beforeAll, describe, expect, it, inject } from 'vitest';
+import { scheduledBackup } from '../../apps/server/src/backup/index.ts';
+import { readTarGz, writeTarGz } from '../../apps/server/src/backup/tar.ts';
+import { fixtures } from '../support/images.ts';
+import { oidcFlow } from '../support/oidc.ts';
+import { startTestPlatform, type TestPlatform } from '../support/platform.ts';
+import { drained } from '../support/queue.ts';
+import { recipeInput } from '../support/recipes.ts';
+
+/**
+ * The restore drill: a platform with data of every kind is backed up with `yeet backup`,
+ * wiped (database dropped, image storage emptied) and restored with `yeet restore`; then
+ * every table must hold the same rows, every image the same bytes, search must find the
+ * published recipes again and a password must still sign in.
+ */
+const root = fileURLToPath(new URL('../..', import.meta.url));
+const main = path.join(root, 'apps/server/src/main.ts');
+const sessionSecret = 'backup-drill-session-secret-0123456789abcdef';
+const account = { email: 'cook@example.com', password: 'correct horse battery staple', displayName: 'Cook' };
+
+let work: string;
+let dataDir: string;
+let t: TestPlatform;
+let archive: string;
+let sourceTables: Map<string, string[]>;
+let sourceImages: Map<string, Buffer>;
+const databases: string[] = [];
+
+const server = () => inject('testDatabaseServer');
+const imageDir = () => path.join(dataDir, 'images');
+
+async function admin(statement: string): Promise<void> {
+  const client = new pg.Client({ connectionString: server().adminUrl });
+  await client.connect();
+  try {
+    await client.query(statement);
+  } finally {
+    await client.end();
+  }
+}
+
+/** A new database with nothing in it, not even the schema. */
+async function emptyDatabase(): Promise<string> {
+  const name = `yeet_restore_${Math.random().toString(16).slice(2, 10)}`;
+  await admin(`create database ${name}`);
+  databases.push(name);
+  return withDatabase(server().adminUrl, name);
+}
+
+function yeet(args: string[], env: Record<string, string>): Promise<{ code: number | null; out: string; err: string }> {
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, [main, ...args], {
+      cwd: root,
+      env: { PATH: process.env.PATH ?? '', LOG_LEVEL: 'warn', DATA_DIR: dataDir, SESSION_SECRET: sessionSecret, ...env },
+    });
+    let out = '';
+    let err = '';
+    child.stdout.on('data', (d: Buffer) => {
+      out += d;
+    });
+    child.stderr.on('data', (d: Buffer) => {
+      err += d;
+    });
+    child.on('close', (code) => resolve({ code, out, err }));
+  });
+}
+
+/**
+ * Every table of the public schema as sorted row texts. The migrations' own bookkeeping is
+ * left out, and so is when a search entry was indexed: the index is rebuilt, not restored.
+ */
+async function dumpTables(url: string, only?: (table: string) => boolean): Promise<Map<string, string[]>> {
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
+  try {
+    const tables = await client.query<{ name: string }>(
+      `select table_name as name from information_schema.tables
+       where table_schema = 'public' and table_type = 'BASE TABLE' and table_name not like 'kysely_migration%' order by 1`,
+    );
+    const dump = new Map<string, string[]>();
+    for (const { name } of tables.rows) {
+      if (only && !only(name)) continue;
+      const rows = await client.query<{ r: string }>(
+        `select (to_jsonb(t) - 'indexed_at')::text as r from public.${name} t order by 1`,
+      );
+      dump.set(
+        name,
+        rows.rows.map((row) => row.r),
+      );
+    }
+    return dump;
+  } finally {
+    await client.end();
+  }
+}
+
+const isSearchTable = (name: string) => ['search_documents', 'search_facet_totals', 'search_lexicon'].includes(name);
+
+async function originals(): Promise<Map<string, Buffer>> {
+  const dir = path.join(imageDir(), 'originals');
+  const files = await readdir(dir).catch(() => [] as string[]);
+  return new Map(await Promise.all(files.map(async (f) => [f, await readFile(path.join(dir, f))] as const)));
+}
+
+/** A copy of the archive with `change` applied to its unpacked entries. */
+async function alteredArchive(name: string, change: (dir: string, entries: string[]) => Promise<void>): Promise<string> {
+  const dir = await mkdtemp(path.join(work, 'unpacked-'));
+  await mkdir(path.join(dir, 'db'));
+  await mkdir(path.join(dir, 'images'));
+  const entries: string[] = [];
+  await readTarGz(archive, async (entry, _size, body) => {
+    const chunks: Buffer[] = [];
+    for await (const chunk of body) chunks.push(chunk as Buffer);
+    await writeFile(path.join(dir, entry), Buffer.concat(chunks));
+    entries.push(entry);
+  });
+  await change(dir, entries);
+  const out = path.join(work, name);
+  await writeTarGz(
+    out,
+    entries.map((entry) => ({ name: entry, file: path.join(dir, entry) })),
+  );
+  return out;
+}
+
+async function lexiconRebuilt(platform: TestPlatform): Promise<void> {
+  const logger = createLogger({ level: 'silent' });
+  await platform.platform.api?.jobs.tasks['search.lexicon'].run({}, { logger });
+}
+
+beforeAll(async () => {
+  work = await mkdtemp(path.join(os.tmpdir(), 'yeet-backup-test-'));
+  dataDir = path.join(work, 'data');
+  t = await startTestPlatform({ ROLE: 'all', SESSION_SECRET: sessionSecret, DATA_DIR: dataDir });
+  const pool = new pg.Pool({ connectionString: t.database.url, max: 1 });
+  try {
+    // A person of the built-in issuer, with a password.
+    await oidcFlow(t.baseUrl, t.config, sessionSecret).signUp(account);
+    const author = t.recipes('alma', ['author']);
+    const editor = t.recipes('ed', ['editor']);
+    const images = createClient(
+      ImageService,
+      createConnectTransport({
+        baseUrl: `${t.baseUrl}/api`,
+        httpVersion: '1.1',
+        interceptors: [
+          (next) => (req) => {
+            req.header.set('x-yeet-dev-user', 'alma');
+            req.header.set('x-yeet-dev-roles', 'author');
+            return next(req);
+          },
+        ],
+      }),
+    );
+    const titles = ['Smoky Aubergine Stew', 'Lemon Drizzle Traybake', 'Unfinished Draft Dumplings'];
+    const ids: string[] = [];
+    for (const title of titles) {
+      const created = await author.createRecipe({ recipe: recipeInput({ title }) });
+      ids.push(created.recipe?.id ?? '');
+    }
+    // Real image bytes through the API: a cover on a published recipe and on the draft.
+    for (const [recipeId, bytes] of [
+      [ids[0], await fixtures.jpeg()],
+      [ids[2], await fixtures.png()],
+    ] as const) {
+      const target = await images.createUpload({ byteSize: BigInt(bytes.length), contentType: 'image/jpeg' });
+      const put = await fetch(target.url, { method: 'PUT', headers: target.headers, body: bytes });
+      expect(put.ok).toBe(true);
+      await images.attachImage({ uploadId: target.uploadId, recipeId: recipeId ?? '', slot: ImageSlot.COVER, stepIndex: 0 });
+    }
+    for (const id of ids.slice(0, 2)) {
+      await author.submitRecipe({ id });
+      await editor.approveRecipe({ id });
+    }
+    await t.recipes('uma').rateRecipe({ recipeId: ids[0] ?? '', stars: 5, review: 'Smoky and rich.' });
+    await t.recipes('vic').rateRecipe({ recipeId: ids[0] ?? '', stars: 3 });
+    await t.recipes('vic').rateRecipe({ recipeId: ids[1] ?? '', stars: 4, review: 'Tangy.' });
+    await drained(pool, 'search.index');
+    await drained(pool, 'images.process');
+  } finally {
+    await pool.end();
+  }
+  await lexiconRebuilt(t);
+  await t.platform.stop();
+  sourceTables = await dumpTables(t.database.url);
+  sourceImages = await originals();
+}, 120_000);
+
+afterAll(async () => {
+  await t?.database.drop();
+  for (const name of databases) await admin(`drop database if exists ${name} with (force)`);
+  if (work) await rm(work, { recursive: true, force: true });
+});
+
+describe('backup and restore', () => {
+  it('the seeded data covers every kind the drill is about', () => {
+    for (const table of ['users', 'accounts', 'recipes', 'recipe_events', 'ratings', 'images', 'recipe_images', 'app_meta']) {
+      expect(sourceTables.get(table)?.length, table).toBeGreaterThan(0);
+    }
+    expect(sourceTables.get('recipes')?.filter((r) => r.includes('"status": "draft"'))).toHaveLength(1);
+    expect(sourceImages.size).toBe(2);
+  });
+
+  it('yeet backup writes one archive with a manifest of checksums and the schema version', async () => {
+    const result = await yeet(['backup', '--to', path.join(work, 'backups')], { DATABASE_URL: t.database.url });
+    expect(result.err).toBe('');
+    expect(result.code).toBe(0);
+    const written = await readdir(path.join(work, 'backups'));
+    expect(written).toHaveLength(1);
+    archive = path.join(work, 'backups', written[0] ?? '');
+    expect(result.out).toContain(archive);
+    let manifest: Record<string, unknown> = {};
+    await readTarGz(archive, async (name, _size, body) => {
+      const chunks: Buffer[] = [];
+      for await (const chunk of body) chunks.push(chunk as Buffer);
+      if (name === 'manifest.json') manifest = JSON.parse(Buffer.concat(chunks).toString());
+    });
+    expect(manifest).toMatchObject({ format: 'eat-or-yeet-backup', formatVersion: 1, images: 2 });
+    const client = new pg.Client({ connectionString: t.database.url });
+    await client.connect();
+    const latest = await client.query('select name from kysely_migration order by name desc limit 1');
+    await client.end();
+    expect(manifest.schemaVersion).toBe(latest.rows[0].name);
+    const tables = (manifest.tables as Array<{ name: string; rows: number }>).map((x) => [x.name, x.rows]);
+    expect(tables).toEqual(
+      expect.arrayContaining([
+        ['users', sourceTables.get('users')?.length],
+        ['accounts', 1],
+      ]),
+    );
+    // one rows file per table and one file per image, each with its checksum
+    expect(Object.keys(manifest.files as object)).toHaveLength(tables.length + 2);
+  });
+
+  it('refuses a tampered archive and writes nothing', async () => {
+    const tampered = await alteredArchive('tampered.tar.gz', async (dir, entries) => {
+      const image = entries.find((e) => e.startsWith('images/')) ?? '';
+      const bytes = await readFile(path.join(dir, image));
+      const at = bytes.length - 10;
+      bytes.writeUInt8(bytes.readUInt8(at) ^ 0xff, at);
+      await writeFile(path.join(dir, image), bytes);
+    });
+    const url = await emptyDatabase();
+    await rm(imageDir(), { recursive: true, force: true });
+    const result = await yeet(['restore', tampered], { DATABASE_URL: url });
+    expect(result.code).toBe(1);
+    expect(result.err).toMatch(
+      /Restore refused: checksum mismatch for images\/[0-9a-f-]{36}: the archive is damaged or was altered/,
+    );
+    await expectUntouched(url);
+  });
+
+  it('refuses an archive from a newer schema and writes nothing', async () => {
+    const newer = await alteredArchive('newer.tar.gz', async (dir) => {
+      const file = path.join(dir, 'manifest.json');
+      const manifest = JSON.parse(await readFile(file, 'utf8'));
+      await writeFile(file, JSON.stringify({ ...manifest, schemaVersion: '9999_from_the_future' }));
+    });
+    const url = await emptyDatabase();
+    const result = await yeet(['restore', newer], { DATABASE_URL: url });
+    expect(result.code).toBe(1);
+    expect(result.err).toMatch(
+      /Restore refused: the archive is from a newer database schema \(9999_from_the_future\).*upgrade Eat or Yeet/,
+    );
+    await expectUntouched(url);
+  });
+
+  it('restores into an empty database and storage: same rows, same image bytes, search rebuilt, sign-in works', async () => {
+    await rm(imageDir(), { recursive: true, force: true });
+    const url = await emptyDatabase();
+    const restored = await yeet(['restore', archive], { DATABASE_URL: url });
+    expect(restored.err).toBe('');
+    expect(restored.code).toBe(0);
+
+    const tables = await dumpTables(url, (name) => !isSearchTable(name));
+    for (const [table, rows] of sourceTables) {
+      if (!isSearchTable(table)) expect(tables.get(table), table).toEqual(rows);
+    }
+    expect(await originals()).toEqual(sourceImages);
+
+    // A second restore over it is refused: it is no longer empty.
+    const again = await yeet(['restore', archive], { DATABASE_URL: url });
+    expect(again.code).toBe(1);
+    expect(again.err).toMatch(/the database is not empty \(table \w+ has rows\).*--replace/);
+
+    const name = new URL(url).pathname.slice(1);
+    const r = await startTestPlatform(
+      { ROLE: 'all', SESSION_SECRET: sessionSecret, DATA_DIR: dataDir, DEV_AUTH: 'false' },
+      { url, drop: () => admin(`drop database if exists ${name} with (force)`) },
+    );
+    try {
+      const pool = new pg.Pool({ connectionString: url, max: 1 });
+      await drained(pool, 'search.index');
+      await drained(pool, 'search.lexicon');
+      await pool.end();
+      await lexiconRebuilt(r);
+      const search = await dumpTables(url, isSearchTable);
+      for (const [table, rows] of sourceTables) if (isSearchTable(table)) expect(search.get(table), table).toEqual(rows);
+      const client = createClient(SearchService, createConnectTransport({ baseUrl: `${r.baseUrl}/api`, httpVersion: '1.1' }));
+      const found = await client.searchRecipes({ query: 'aubergine' });
+      expect(found.hits.map((h) => h.recipe?.title)).toEqual(['Smoky Aubergine Stew']);
+      expect((await client.searchRecipes({ query: 'dumplings' })).hits).toEqual([]);
+
+      const tokens = await oidcFlow(r.baseUrl, r.config, sessionSecret).signIn(account.email, account.password);
+      expect(tokens.access_token).toBeTruthy();
+    } finally {
+      await r.platform.stop();
+    }
+  }, 120_000);
+
+  it('the scheduled backup keeps the newest BACKUP_KEEP archives', async () => {
+    const dir = path.join(work, 'scheduled');
+    const config = loadConfig({
+      DATABASE_URL: t.database.url,
+      DATA_DIR: dataDir,
+      BACKUP_SCHEDULE: '30 3 * * *',
+      BACKUP_KEEP: '2',
+      BACKUP_DIR: dir,
+    });
+    const database = connectDatabase(t.database.url, { poolMax: 2 });
+    try {
+      const backup = scheduledBackup(config, database.db);
+      expect(backup?.cron).toBe('30 3 * * *');
+      const logger = createLogger({ level: 'silent' });
+      for (let i = 0; i < 3; i++) await backup?.run(logger);
+      await writeFile(path.join(dir, 'notes.txt'), 'not an archive');
+      await backup?.run(logger);
+      const left = (await readdir(dir)).sort();
+      expect(left.filter((f) => f.endsWith('.tar.gz'))).toHaveLength(2);
+      expect(left).toContain('notes.txt');
+    } finally {
+      await database.close();
+    }
+  });
+});
+
+/** Nothing was written: no schema in the database, no image in the storage. */
+async function expectUntouched(url: string): Promise<void> {
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
+  try {
+    const tables = await client.query(`select count(*)::int as n from information_schema.tables where table_schema = 'public'`);
+    expect(tables.rows[0].n).toBe(0);
+  } finally {
+    await client.end();
+  }
+  expect((await originals()).size).toBe(0);
+}
