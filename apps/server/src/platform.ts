@@ -12,6 +12,7 @@ import { createHttpServer } from './http-server.ts';
 import { Lifecycle } from './lifecycle.ts';
 import { databaseCheck, registerMetrics, registerProbes } from './probes.ts';
 import { needsDatabase, runs } from './roles.ts';
+import { pagePolicy, registerSecurityHeaders } from './security-headers.ts';
 import { registerWeb, type PageCache } from './web.ts';
 import { registerWebSessions } from './web-session.ts';
 
@@ -77,6 +78,7 @@ export async function buildPlatform(config: Config, logger: Logger): Promise<Pla
 
     const app = createHttpServer(config, logger, telemetry.metrics);
     lifecycle.onStop(() => app.close());
+    registerSecurityHeaders(app, config);
     registerProbes(app, database ? [databaseCheck(database.handle.db)] : [], logger);
     registerMetrics(app, telemetry.metrics);
     if (api && runs.api(config.role)) await api.register(app);
@@ -85,7 +87,13 @@ export async function buildPlatform(config: Config, logger: Logger): Promise<Pla
       // The web role alone has no database: its settings come from the configuration.
       const settings = api?.signIn ?? signInSettings(config, configured(config.sessionSecret, 'SESSION_SECRET'));
       const sessions = await registerWebSessions(app, settings, { publicUrl: config.publicUrl, apiUrl: config.apiUrl, logger });
-      await registerWeb(app, { apiUrl: config.apiUrl, publicUrl: config.publicUrl, sessions, pageCache });
+      await registerWeb(app, {
+        apiUrl: config.apiUrl,
+        publicUrl: config.publicUrl,
+        sessions,
+        pageCache,
+        policy: pagePolicy(config),
+      });
     }
     await app.ready();
     return { app, api, database: database?.handle ?? null, stop: () => lifecycle.stop(), failed: lifecycle.failed };
@@ -107,7 +115,8 @@ export async function startPlatform(config: Config, logger: Logger): Promise<Run
   const address = platform.app.server.address();
   const port = typeof address === 'object' && address ? address.port : config.port;
   const url = `http://${config.host === '0.0.0.0' || config.host === '::' ? '127.0.0.1' : config.host}:${port}`;
-  logger.info({ role: config.role, url, publicUrl: config.publicUrl }, 'Eat or Yeet is ready');
+  // The address to open is PUBLIC_URL's: pages answer there (elsewhere they redirect to it).
+  logger.info({ role: config.role, url: config.publicUrl, listening: url }, `Eat or Yeet is ready at ${config.publicUrl}`);
   return { ...platform, url };
 }
 

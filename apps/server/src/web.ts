@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { Readable } from 'node:stream';
 import { fileURLToPath, pathToFileURL } from 'node:url';
@@ -16,6 +17,8 @@ interface StartHandler {
 /** A rendered page as kept in the page cache. */
 export interface CachedPage {
   status: number;
+  /** The nonce its scripts were rendered with: the page and its policy header travel together. */
+  nonce: string;
   headers: Array<[string, string]>;
   body: Buffer;
 }
@@ -36,11 +39,24 @@ export class WebBuildMissingError extends Error {
  *
  * Pages for visitors who are not signed in are the same for all of them: with `pageCache`,
  * a GET without a session cookie is answered from a page rendered moments ago (rendered
- * once however many ask at the same time). Signed-in people always get a fresh render.
+ * once however many ask at the same time). Signed-in people always get a fresh render,
+ * which no cache may keep.
+ *
+ * Every page carries a Content-Security-Policy (`policy`) with a nonce of its own, which the
+ * app renders into its script tags (see apps/web/src/router.tsx). A cached page keeps the
+ * nonce it was rendered with: the nonce guards against markup injected into the page, and
+ * the markup of a cached page was fixed before anyone could see its nonce.
  */
 export async function registerWeb(
   app: FastifyInstance,
-  options: { apiUrl: string; publicUrl: string; sessions: WebSessions; pageCache?: PageCache },
+  options: {
+    apiUrl: string;
+    publicUrl: string;
+    sessions: WebSessions;
+    pageCache?: PageCache;
+    /** The Content-Security-Policy of a page rendered with this nonce. */
+    policy: (nonce: string) => string;
+  },
 ): Promise<void> {
   const serverEntry = `${webDist}server/server.js`;
   if (!existsSync(serverEntry)) throw new WebBuildMissingError();
@@ -61,8 +77,8 @@ export async function registerWeb(
     scope.removeAllContentTypeParsers();
     scope.addContentTypeParser('*', (_req, _payload, done) => done(null));
 
-    const context = (accessToken: string | null) => ({
-      context: { apiUrl: options.apiUrl, publicUrl: options.publicUrl, accessToken },
+    const context = (accessToken: string | null, nonce: string) => ({
+      context: { apiUrl: options.apiUrl, publicUrl: options.publicUrl, accessToken, nonce },
     });
     const toRequest = (req: FastifyRequest, signal?: AbortSignal) => {
       const headers = new Headers();
@@ -87,13 +103,20 @@ export async function registerWeb(
         const { value: page, hit } = await cache.get(
           req.url,
           async () => {
-            const response = await start.fetch(toRequest(req), context(null));
-            return { status: response.status, headers: [...response.headers], body: Buffer.from(await response.arrayBuffer()) };
+            const nonce = newNonce();
+            const response = await start.fetch(toRequest(req), context(null, nonce));
+            return {
+              status: response.status,
+              nonce,
+              headers: [...response.headers],
+              body: Buffer.from(await response.arrayBuffer()),
+            };
           },
           (page) => page.status === 200 && !page.headers.some(([name]) => name === 'set-cookie'),
         );
         reply.code(page.status);
         for (const [name, value] of page.headers) reply.header(name, value);
+        reply.header('content-security-policy', options.policy(page.nonce));
         reply.header('x-page-cache', hit ? 'hit' : 'miss');
         return reply.send(page.body);
       }
@@ -104,16 +127,22 @@ export async function registerWeb(
       });
       // Refreshes the session first if it is about to expire (rewriting its cookie).
       const accessToken = await options.sessions.accessTokenFor(req, reply);
-      const response = await start.fetch(toRequest(req, abort.signal), context(accessToken));
+      const nonce = newNonce();
+      const response = await start.fetch(toRequest(req, abort.signal), context(accessToken, nonce));
       reply.code(response.status);
       for (const [name, value] of response.headers) {
         if (name !== 'set-cookie') reply.header(name, value);
       }
+      reply.header('content-security-policy', options.policy(nonce));
+      if (accessToken !== null || req.cookies[sessionCookieName] !== undefined)
+        reply.header('cache-control', 'private, no-store');
       const cookies = [...toArray(reply.getHeader('set-cookie')), ...response.headers.getSetCookie()];
       if (cookies.length) reply.header('set-cookie', cookies);
       return reply.send(response.body ? Readable.fromWeb(response.body as import('node:stream/web').ReadableStream) : null);
     });
   });
 }
+
+const newNonce = () => randomBytes(16).toString('base64');
 
 const toArray = (value: unknown): string[] => (Array.isArray(value) ? value.map(String) : value ? [String(value)] : []);

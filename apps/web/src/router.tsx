@@ -1,5 +1,6 @@
 import { QueryClient } from '@tanstack/react-query';
 import { createRouter } from '@tanstack/react-router';
+import { createIsomorphicFn, getGlobalStartContext } from '@tanstack/react-start';
 import { setupRouterSsrQueryIntegration } from '@tanstack/react-router-ssr-query';
 import { createApiTransport } from './lib/api';
 import { routeTree } from './routeTree.gen';
@@ -20,10 +21,20 @@ export function getRouter() {
     context: { queryClient, transport: createApiTransport() },
     scrollRestoration: true,
     defaultPreload: 'intent',
+    ssr: { nonce: cspNonce() },
   });
   setupRouterSsrQueryIntegration({ router, queryClient });
   return router;
 }
+
+/**
+ * The nonce of this response's Content-Security-Policy (apps/server/src/web.ts): the router
+ * puts it on the scripts, styles and preloads it renders. The browser keeps using the one
+ * the server rendered (its meta tag), for the tags the router adds later.
+ */
+const cspNonce = createIsomorphicFn()
+  .server(() => getGlobalStartContext()?.nonce)
+  .client(() => document.querySelector<HTMLMetaElement>('meta[property="csp-nonce"]')?.content);
 
 declare module '@tanstack/react-router' {
   interface Register {

@@ -8,6 +8,8 @@ export interface RequestContext {
   accessToken: string | null;
   /** Where people reach the site, e.g. https://recipes.example.com: for links shared elsewhere. */
   publicUrl: string;
+  /** This response's Content-Security-Policy nonce: every script tag the page renders carries it. */
+  nonce: string;
 }
 
 declare module '@tanstack/react-start' {

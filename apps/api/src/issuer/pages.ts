@@ -5,6 +5,8 @@
  * tokens as the web app, accessible: labelled fields, errors tied to their field and
  * announced, visible focus.
  */
+import { createHash } from 'node:crypto';
+
 const escapeHtml = (value: unknown) =>
   String(value ?? '').replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
 
@@ -23,7 +25,26 @@ input[aria-invalid=true]{border-color:var(--error)}
 button,.button{display:inline-flex;justify-content:center;align-items:center;width:100%;min-height:2.75rem;margin-top:1.5rem;border:2px solid var(--accent);border-radius:999px;background:var(--accent);color:#fff;font:inherit;font-weight:700;cursor:pointer;text-decoration:none}
 button:hover,.button:hover{background:var(--accent-strong)}.secondary{background:transparent;color:var(--accent)}
 a{color:var(--accent)}:focus-visible{outline:3px solid var(--focus);outline-offset:2px}
-.switch{margin-top:1.5rem;text-align:center}`;
+.switch{margin-top:1.5rem;text-align:center}.user-code{font-size:2rem;font-weight:700;letter-spacing:.1em;text-align:center}`;
+
+/** Signs out without a click where scripts run (the button stays for where they do not). */
+const signOutScript = `document.getElementById('sign-out').click()`;
+
+const sha256 = (text: string) => `'sha256-${createHash('sha256').update(text).digest('base64')}'`;
+
+/**
+ * The Content-Security-Policy of these pages: their one stylesheet and one script are inline
+ * and allowed by hash, nothing else loads. No form-action: a form's redirects count against
+ * it, and signing in ends on the client's redirect URI, which may be on another site.
+ */
+export const issuerPagePolicy = [
+  "default-src 'none'",
+  `style-src ${sha256(css)}`,
+  `script-src ${sha256(signOutScript)}`,
+  "img-src 'self' data:",
+  "base-uri 'none'",
+  "frame-ancestors 'none'",
+].join('; ');
 
 function layout(title: string, body: string, script = ''): string {
   return `<!doctype html><html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
@@ -105,7 +126,7 @@ export function signOutPage(form: string) {
     'Sign out',
     `<h1>Signing you out…</h1><p class="muted">You will be back on the recipes in a moment.</p>
 ${form}<button type="submit" form="op.logoutForm" name="logout" value="yes" id="sign-out">Sign out</button>`,
-    `<script>document.getElementById('sign-out').click()</script>`,
+    `<script>${signOutScript}</script>`,
   );
 }
 
@@ -146,7 +167,7 @@ export function deviceConfirmPage(o: { form: string; client: string; userCode: s
   return layout(
     'Connect an assistant',
     `<h1>Connect ${escapeHtml(o.client)}?</h1>
-<p>Check that your terminal shows this code:</p><p style="font-size:2rem;font-weight:700;letter-spacing:.1em;text-align:center">${escapeHtml(o.userCode)}</p>
+<p>Check that your terminal shows this code:</p><p class="user-code">${escapeHtml(o.userCode)}</p>
 <p class="muted">It will be able to search and read recipes, write drafts, submit them and rate recipes as you, until you sign it out (<code>yeet logout</code>). If you did not start this, cancel.</p>
 ${o.form}
 <button type="submit" form="op.deviceConfirmForm">Yes, connect it</button>

@@ -172,7 +172,28 @@ export function createIssuer(o: IssuerOptions): Provider {
     },
   };
   const provider = new Provider(o.issuer, configuration);
-  provider.proxy = o.trustProxy;
+  pinToPublicUrl(provider, o);
   provider.on('server_error', (_ctx, error) => o.onError(error));
   return provider;
+}
+
+/**
+ * oidc-provider builds every URL it hands out (discovery, redirects, form actions) from the
+ * request's Host and protocol. Here they are PUBLIC_URL's, whatever the request says: a
+ * forged Host cannot put another site into discovery, and a visit at another address of
+ * this server (127.0.0.1 for localhost) still leads back to PUBLIC_URL. The protocol comes
+ * through the forwarded header, so `proxy` is on; the client address is believed only
+ * behind a trusted proxy.
+ */
+function pinToPublicUrl(provider: Provider, o: Pick<IssuerOptions, 'publicUrl' | 'trustProxy'>): void {
+  const site = new URL(o.publicUrl);
+  provider.proxy = true;
+  provider.use(async (ctx, next) => {
+    const headers = ctx.req.headers;
+    headers.host = site.host;
+    headers['x-forwarded-host'] = site.host;
+    headers['x-forwarded-proto'] = site.protocol.slice(0, -1);
+    if (!o.trustProxy) delete headers['x-forwarded-for'];
+    await next();
+  });
 }

@@ -5,7 +5,7 @@ import type Provider from 'oidc-provider';
 import { errors } from 'oidc-provider';
 import type { AccountController } from '../controllers/account.controller.ts';
 import { builtInIssuerPath as issuerPath } from '@yeet/platform';
-import { errorPage, signInPage, signUpPage } from './pages.ts';
+import { errorPage, issuerPagePolicy, signInPage, signUpPage } from './pages.ts';
 
 type Form = Record<string, string | undefined>;
 type WithUid = FastifyRequest<{ Params: { uid: string }; Body: Form }>;
@@ -22,6 +22,8 @@ export async function registerIssuer(app: FastifyInstance, provider: Provider, a
     scope.addContentTypeParser('*', (_req, _payload, done) => done(null));
     scope.all(`${issuerPath}/*`, (req, reply) => {
       reply.hijack();
+      // oidc-provider writes the response itself: the header goes on the raw response first.
+      reply.raw.setHeader('content-security-policy', issuerPagePolicy);
       const raw = req.raw as typeof req.raw & { originalUrl?: string };
       // oidc-provider routes on the path below its mount point and builds its URLs from originalUrl.
       raw.originalUrl = raw.url;
@@ -33,7 +35,11 @@ export async function registerIssuer(app: FastifyInstance, provider: Provider, a
   await app.register(async (scope) => {
     await scope.register(formbody, { bodyLimit: 16 * 1024 });
     const base = (uid: string) => `${issuerPath}/interaction/${encodeURIComponent(uid)}`;
-    const noStore = (reply: FastifyReply) => reply.header('cache-control', 'no-store').type('text/html; charset=utf-8');
+    const noStore = (reply: FastifyReply) =>
+      reply
+        .header('cache-control', 'no-store')
+        .header('content-security-policy', issuerPagePolicy)
+        .type('text/html; charset=utf-8');
     const links = (uid: string) => ({
       signUpHref: `${base(uid)}/signup`,
       signInHref: base(uid),
