@@ -133,6 +133,12 @@ describe('settings', () => {
     DEV_AUTH: 'trusts identity headers: tests and local scripting only',
     MCP_ACCESS_TOKEN: 'for `yeet mcp --stdio` on a desktop',
     NODE_ENV: 'production is the default; development builds are slower',
+    ...Object.fromEntries(
+      ['BACKUP_SCHEDULE', 'BACKUP_KEEP', 'BACKUP_DIR', 'BACKUP_S3_BUCKET', 'BACKUP_S3_PREFIX'].map((name) => [
+        name,
+        "archives are the small install's backup; in a cluster CloudNativePG's ScheduledBackup is (docs/operations.md)",
+      ]),
+    ),
   };
 
   it('are the variables of the README configuration table, each accounted for', () => {
