@@ -105,8 +105,8 @@ const countRecipesOf = async (displayName: string) =>
   );
 
 describe('MCP over Streamable HTTP', () => {
-  it('lists its tools, each with a description and an input schema', async () => {
-    const { tools } = await (await connect()).listTools();
+  it('lists its tools to a signed-in client, each with a description and an input schema', async () => {
+    const { tools } = await (await connect(author.access_token)).listTools();
     expect(tools.map((tool) => tool.name).sort()).toEqual([
       'create_recipe_draft',
       'get_recipe',
@@ -185,10 +185,8 @@ describe('MCP over Streamable HTTP', () => {
   });
 
   it('refuses to write for an anonymous client, and says how to sign in', async () => {
-    const result = await call(await connect(), 'create_recipe_draft', draft);
-    expect(result.isError).toBe(true);
-    expect(text(result)).toContain('Sign-in needed');
-    expect(text(result)).toContain('Authorization: Bearer');
+    const refused = call(await connect(), 'create_recipe_draft', draft);
+    await expect(refused).rejects.toThrow(/signed-in person.*Authorization: Bearer/);
   });
 
   it('answers 401 with a WWW-Authenticate challenge to a token it does not accept', async () => {
@@ -203,9 +201,9 @@ describe('MCP over Streamable HTTP', () => {
       body: JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'tools/list' }),
     });
     expect(response.status).toBe(401);
-    expect(response.headers.get('www-authenticate')).toMatch(
-      /^Bearer error="invalid_token", error_description="The access token was not accepted/,
-    );
+    const challenge = response.headers.get('www-authenticate');
+    expect(challenge).toMatch(/^Bearer resource_metadata="[^"]+", /);
+    expect(challenge).toContain('error="invalid_token", error_description="The access token was not accepted');
     expect(((await response.json()) as { error: { message: string } }).error.message).toContain('yeet token');
   });
 
@@ -350,7 +348,7 @@ describe('MCP over Streamable HTTP', () => {
   it('times every tool call like an RPC, under the tool name', async () => {
     const metrics = await (await fetch(`${t.baseUrl}/metrics`)).text();
     expect(metrics).toMatch(/yeet_rpc_duration_seconds_count\{method="mcp\/search_recipes",code="ok"\} [1-9]/);
-    expect(metrics).toMatch(/yeet_rpc_duration_seconds_count\{method="mcp\/create_recipe_draft",code="Unauthenticated"\} [1-9]/);
+    expect(metrics).toMatch(/yeet_rpc_duration_seconds_count\{method="mcp\/create_recipe_draft",code="ok"\} [1-9]/);
     // and resource reads
     expect(metrics).toMatch(/yeet_rpc_duration_seconds_count\{method="mcp\/resources\/read",code="NotFound"\} [1-9]/);
     // so do calls whose arguments the tool's schema refuses (stars: 6) before any RPC

@@ -47,6 +47,8 @@ export interface ApiDependencies {
   images: ImageConfig;
   /** MCP tool calls allowed per caller per minute. */
   mcpRateLimit: number;
+  /** Browser origins besides PUBLIC_URL's that may call /mcp. */
+  mcpAllowedOrigins: string[];
   /** The worker's scheduled backup; null or absent: none. */
   backup?: ScheduledBackup | null;
 }
@@ -153,8 +155,11 @@ export async function createApi(deps: ApiDependencies): Promise<Api> {
         transport: rpc.transport,
         identity,
         publicUrl: deps.publicUrl,
+        issuer: signIn.issuer,
+        scopes: signIn.scopes.split(' '),
         telemetry,
         limiter: createRateLimiter({ limit: deps.mcpRateLimit, windowMs: 60_000 }),
+        allowedOrigins: [new URL(deps.publicUrl).origin, ...deps.mcpAllowedOrigins],
       });
     },
   };

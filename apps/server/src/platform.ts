@@ -56,6 +56,7 @@ export async function buildPlatform(config: Config, logger: Logger): Promise<Pla
           trustProxy: config.trustProxy,
           images: config.images,
           mcpRateLimit: config.mcp.rateLimit,
+          mcpAllowedOrigins: config.mcp.allowedOrigins,
           backup: scheduledBackup(config, database.handle.db),
         })
       : null;

@@ -81,6 +81,22 @@ const schema = z.object({
   SEARCH_CACHE_TTL_MS: z.coerce.number().int().min(0).max(3_600_000).default(60_000),
   MCP_RATE_LIMIT: z.coerce.number().int().min(1).max(100_000).default(60),
   MCP_ACCESS_TOKEN: z.string().min(1).optional(),
+  MCP_ALLOWED_ORIGINS: z
+    .string()
+    .optional()
+    .transform((v) =>
+      (v ?? '')
+        .split(',')
+        .map((o) => o.trim())
+        .filter(Boolean),
+    )
+    .pipe(
+      z.array(
+        z.url().refine((o) => new URL(o).origin === o, {
+          error: 'must be a comma-separated list of origins (scheme://host[:port], no path), e.g. https://claude.ai',
+        }),
+      ),
+    ),
   PAGE_CACHE_SIZE: z.coerce.number().int().min(0).max(100_000).default(500),
   PAGE_CACHE_TTL_MS: z.coerce.number().int().min(0).max(3_600_000).default(5_000),
   SHUTDOWN_TIMEOUT_MS: z.coerce.number().int().min(0).max(120_000).default(10_000),
@@ -117,8 +133,11 @@ export interface Config {
   workerConcurrency: number;
   /** In-process cache of search results: entries (0 = off) and their longest life. */
   searchCache: { size: number; ttlMs: number };
-  /** MCP: tool calls allowed per caller per minute; the token the stdio server acts with. */
-  mcp: { rateLimit: number; accessToken: string | null };
+  /**
+   * MCP: tool calls allowed per caller per minute; the token the stdio server acts with; the
+   * browser origins besides PUBLIC_URL's that may call /mcp (others are refused: DNS rebinding).
+   */
+  mcp: { rateLimit: number; accessToken: string | null; allowedOrigins: string[] };
   /** Server-rendered pages kept for visitors who are not signed in: entries (0 = off) and their longest life. */
   pageCache: { size: number; ttlMs: number };
   /** Encrypts the web session cookie and derives the built-in issuer's client secret. null: generated and kept in the database. */
@@ -235,7 +254,7 @@ export function loadConfig(
     workerConcurrency: e.WORKER_CONCURRENCY,
     searchCache: { size: e.SEARCH_CACHE_SIZE, ttlMs: e.SEARCH_CACHE_TTL_MS },
     pageCache: { size: e.PAGE_CACHE_SIZE, ttlMs: e.PAGE_CACHE_TTL_MS },
-    mcp: { rateLimit: e.MCP_RATE_LIMIT, accessToken: e.MCP_ACCESS_TOKEN ?? null },
+    mcp: { rateLimit: e.MCP_RATE_LIMIT, accessToken: e.MCP_ACCESS_TOKEN ?? null, allowedOrigins: e.MCP_ALLOWED_ORIGINS },
     sessionSecret: e.SESSION_SECRET ?? null,
     images: {
       storage:

@@ -1,23 +1,72 @@
 import type { Transport } from '@connectrpc/connect';
 import { StreamableHTTPServerTransport } from '@modelcontextprotocol/sdk/server/streamableHttp.js';
-import type { RateLimiter, Telemetry } from '@yeet/platform';
-import type { FastifyInstance, FastifyRequest } from 'fastify';
+import { isCrossOrigin, type RateLimiter, type Telemetry } from '@yeet/platform';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { devRolesHeader, devUserHeader, type IdentityResolver } from '../rpc/identity.ts';
-import { createMcpServer } from './server.ts';
+import { createMcpServer, needsSignIn } from './server.ts';
+import { tools } from './tools.ts';
 
 /** Headers that carry who the caller is; passed on to the API as they came. */
 const credentialHeaders = ['authorization', devUserHeader, devRolesHeader];
+
+export interface McpRouteOptions {
+  transport: Transport;
+  identity: IdentityResolver;
+  publicUrl: string;
+  /** The issuer that signs people in: the authorization server clients are sent to. */
+  issuer: string;
+  /** The scopes a client asks for to act for someone. */
+  scopes: string[];
+  telemetry: Telemetry;
+  limiter: RateLimiter;
+  /** Browser origins that may call /mcp: PUBLIC_URL's and MCP_ALLOWED_ORIGINS. */
+  allowedOrigins: string[];
+}
+
+/** Tools an anonymous caller is challenged to sign in for (HTTP 401) rather than answered. */
+const signInTools = new Set(tools.filter((t) => t.needsSignIn).map((t) => t.name));
 
 /**
  * `POST /mcp`: MCP over Streamable HTTP, stateless — each request gets its own server, so
  * any replica can answer any request and nothing lives between them. Tools reach the API
  * in-process; the caller is whoever the request's `Authorization: Bearer` token says.
+ * Clients find out how to get such a token from the protected resource metadata (RFC 9728)
+ * that every 401 points to, as the MCP authorization spec describes.
  */
-export async function registerMcpRoute(
-  app: FastifyInstance,
-  o: { transport: Transport; identity: IdentityResolver; publicUrl: string; telemetry: Telemetry; limiter: RateLimiter },
-): Promise<void> {
-  app.post('/mcp', async (req, reply) => {
+export async function registerMcpRoute(app: FastifyInstance, o: McpRouteOptions): Promise<void> {
+  const resource = `${o.publicUrl}/mcp`;
+  const metadataUrl = `${o.publicUrl}/.well-known/oauth-protected-resource/mcp`;
+  const challenge = (error?: { code: string; description: string }) =>
+    [
+      `Bearer resource_metadata="${metadataUrl}"`,
+      `scope="${o.scopes.join(' ')}"`,
+      ...(error ? [`error="${error.code}"`, `error_description="${headerSafe(error.description)}"`] : []),
+    ].join(', ');
+
+  const metadata = {
+    resource,
+    authorization_servers: [o.issuer],
+    scopes_supported: o.scopes,
+    bearer_methods_supported: ['header'],
+    resource_name: 'Eat or Yeet',
+  };
+  // RFC 9728 §3.1: the path variant for /mcp, and the bare one (the resource is this site's only one)
+  for (const path of ['/.well-known/oauth-protected-resource', '/.well-known/oauth-protected-resource/mcp']) {
+    app.get(path, async (_req, reply) => reply.header('access-control-allow-origin', '*').send(metadata));
+  }
+
+  // Against DNS rebinding (MCP transport spec): a page on another site must not reach this
+  // server through the browser. Clients that are not browsers send no Origin.
+  const onRequest = async (req: FastifyRequest, reply: FastifyReply) => {
+    if (!isCrossOrigin(req.headers, o.allowedOrigins)) return;
+    return reply.code(403).send({
+      jsonrpc: '2.0',
+      error: { code: -32000, message: 'Requests from this origin are not allowed (MCP_ALLOWED_ORIGINS lists the allowed ones).' },
+      id: null,
+    });
+  };
+
+  app.post('/mcp', { onRequest }, async (req, reply) => {
     const credentials: Record<string, string> = {};
     for (const name of credentialHeaders) {
       const value = req.headers[name];
@@ -29,8 +78,17 @@ export async function registerMcpRoute(
       // rather than being served as anonymous and failing on its first write.
       return reply
         .code(401)
-        .header('www-authenticate', `Bearer error="invalid_token", error_description="${headerSafe(caller.refused)}"`)
+        .header('www-authenticate', challenge({ code: 'invalid_token', description: caller.refused }))
         .send({ jsonrpc: '2.0', error: { code: -32001, message: caller.refused }, id: null });
+    }
+    const signedIn = caller.key.startsWith('user:');
+    const wanted = signedIn ? undefined : signInToolCalled(req.body);
+    if (wanted) {
+      // No token at all (RFC 6750 §3.1: no error code): the client's cue to sign the person in.
+      return reply
+        .code(401)
+        .header('www-authenticate', challenge())
+        .send({ jsonrpc: '2.0', error: { code: -32001, message: needsSignIn(wanted) }, id: null });
     }
     const server = createMcpServer({
       transport: o.transport,
@@ -39,6 +97,7 @@ export async function registerMcpRoute(
       telemetry: o.telemetry,
       limiter: o.limiter,
       caller: caller.key,
+      signedIn,
     });
     const transport = new StreamableHTTPServerTransport({ sessionIdGenerator: undefined, enableJsonResponse: true });
     reply.raw.on('close', () => {
@@ -51,7 +110,7 @@ export async function registerMcpRoute(
   });
 
   // Stateless: no stream to resume and no session to end.
-  const notAllowed = async (_req: FastifyRequest, reply: import('fastify').FastifyReply) =>
+  const notAllowed = async (_req: FastifyRequest, reply: FastifyReply) =>
     reply
       .code(405)
       .header('allow', 'POST')
@@ -60,8 +119,8 @@ export async function registerMcpRoute(
         error: { code: -32000, message: 'This MCP server is stateless: send requests with POST.' },
         id: null,
       });
-  app.get('/mcp', notAllowed);
-  app.delete('/mcp', notAllowed);
+  app.get('/mcp', { onRequest }, notAllowed);
+  app.delete('/mcp', { onRequest }, notAllowed);
 }
 
 /**
@@ -86,6 +145,15 @@ async function callerOf(
     };
   }
   return { key: `ip:${ip}` };
+}
+
+/** The first tool in a JSON-RPC message (or batch) that is called and needs a signed-in caller. */
+function signInToolCalled(body: unknown): string | undefined {
+  for (const message of Array.isArray(body) ? body : [body]) {
+    const m = message as { method?: unknown; params?: { name?: unknown } } | null;
+    if (m?.method === 'tools/call' && typeof m.params?.name === 'string' && signInTools.has(m.params.name)) return m.params.name;
+  }
+  return undefined;
 }
 
 /** RFC 6750's error_description allows printable ASCII except '"' and '\\'. */

@@ -30,11 +30,19 @@ export interface McpServerOptions {
   limiter: RateLimiter;
   /** The caller, for rate limits and logs: a user id, an address, or "stdio". */
   caller: string;
+  /** Whether the caller is someone: anonymous callers are offered only the tools that need no sign-in. */
+  signedIn: boolean;
 }
 
-const instructions = `Eat or Yeet is a recipe platform. Search published recipes (search_recipes, list_facets), read one in full and scale it (get_recipe, or the recipe://<slug> resources).
-With the user's access token you can also write: create_recipe_draft, update_recipe_draft, submit_recipe_for_review (editors then approve it), rate_recipe, list_my_recipes.
-Recipes are referred to by slug (e.g. "cacio-e-pepe"). Write tools act for the user: confirm with them before submitting or rating.`;
+const reading = `Eat or Yeet is a recipe platform. Search published recipes (search_recipes, list_facets), read one in full and scale it (get_recipe, or the recipe://<slug> resources).`;
+const slugs = `Recipes are referred to by slug (e.g. "cacio-e-pepe").`;
+const instructions = {
+  signedIn: `${reading}
+As the signed-in user you can also write: create_recipe_draft, update_recipe_draft, submit_recipe_for_review (editors then approve it), rate_recipe, list_my_recipes.
+${slugs} Write tools act for the user: confirm with them before submitting or rating.`,
+  anonymous: `${reading}
+${slugs} Writing (drafting, submitting and rating recipes, listing the user's own) needs the user to sign in: connect with OAuth (this server's protected resource metadata names the authorization server), and those tools appear.`,
+};
 
 /**
  * An MCP server over the platform's API: every tool calls the same RPC methods, through
@@ -51,15 +59,18 @@ export function createMcpServer(o: McpServerOptions): McpServer {
 
   const server = new McpServer(
     { name: 'eat-or-yeet', title: 'Eat or Yeet', version: '0.1.0' },
-    { instructions, jsonSchemaValidator },
+    { instructions: o.signedIn ? instructions.signedIn : instructions.anonymous, jsonSchemaValidator },
   );
   // Tools are served here rather than through McpServer.registerTool so that every call,
   // including one whose arguments fail the schema, is observed, rate-limited and answered
   // with the same error shape as the API's own validation.
   server.server.registerCapabilities({ tools: { listChanged: false } });
-  server.server.setRequestHandler(ListToolsRequestSchema, () => ({ tools: listing }));
+  server.server.setRequestHandler(ListToolsRequestSchema, () => ({ tools: o.signedIn ? listing.all : listing.anonymous }));
   server.server.setRequestHandler(CallToolRequestSchema, (request) => {
     const tool = byName.get(request.params.name);
+    if (tool?.definition.needsSignIn && !o.signedIn) {
+      return { content: [{ type: 'text', text: needsSignIn(tool.definition.name) }], isError: true };
+    }
     if (!tool) throw new McpError(ErrorCode.InvalidParams, `There is no tool "${request.params.name}"; tools/list names them.`);
     return callTool(tool, request.params.arguments, clients, o);
   });
@@ -131,8 +142,12 @@ interface ServedTool {
 
 const byName = new Map<string, ServedTool>(tools.map((t) => [t.name, { definition: t, args: z.strictObject(t.input) }]));
 
-/** What tools/list answers: the same for every caller, so built once. */
-const listing: Tool[] = tools.map((t) => ({
+/** Why an anonymous caller may not use a tool. */
+export const needsSignIn = (tool: string) =>
+  `${tool} acts for a signed-in person: sign in (OAuth; this server's protected resource metadata names the authorization server), or send the user's access token as \`Authorization: Bearer\` (\`yeet token\` prints one).`;
+
+/** What tools/list answers: one listing for signed-in callers, one for anonymous ones, each built once. */
+const allTools: Tool[] = tools.map((t) => ({
   name: t.name,
   title: t.title,
   description: t.description,
@@ -140,6 +155,7 @@ const listing: Tool[] = tools.map((t) => ({
   outputSchema: z.toJSONSchema(z.object(t.output), { io: 'output', target: 'draft-7' }) as Tool['outputSchema'],
   annotations: { title: t.title, readOnlyHint: t.readOnly, destructiveHint: false, openWorldHint: false },
 }));
+const listing = { all: allTools, anonymous: allTools.filter((t) => !byName.get(t.name)!.definition.needsSignIn) };
 
 /** One MCP request, observed like an RPC ("mcp/<name>") and counted against the caller's rate limit. */
 function guarded<T>(o: McpServerOptions, name: string, run: () => Promise<T>): Promise<T> {

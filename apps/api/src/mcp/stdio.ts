@@ -15,7 +15,8 @@ export async function serveMcpOverStdio(o: {
   telemetry: Telemetry;
   limiter: RateLimiter;
 }): Promise<void> {
-  const server = createMcpServer({ ...o, caller: 'stdio' });
+  // it acts with the token of `yeet login` (or MCP_ACCESS_TOKEN): someone is signed in
+  const server = createMcpServer({ ...o, caller: 'stdio', signedIn: true });
   const transport = new StdioServerTransport();
   const closed = new Promise<void>((resolve) => (transport.onclose = resolve));
   await server.connect(transport);

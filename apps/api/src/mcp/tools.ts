@@ -53,6 +53,8 @@ export interface ToolDefinition<Input extends z.ZodRawShape = z.ZodRawShape> {
   output: z.ZodRawShape;
   /** Read-only tools are safe to call without asking; the others change data for the caller. */
   readOnly: boolean;
+  /** Only for a signed-in caller: anonymous callers neither see it in tools/list nor may call it. */
+  needsSignIn: boolean;
   run(ctx: ToolContext, args: z.infer<z.ZodObject<Input>>): Promise<ToolResult>;
 }
 
@@ -219,6 +221,7 @@ export const tools: ToolDefinition[] = [
       facets: facetsShape,
     },
     readOnly: true,
+    needsSignIn: false,
     async run(ctx, a) {
       const res = await ctx.search.searchRecipes({
         query: a.query ?? '',
@@ -228,7 +231,10 @@ export const tools: ToolDefinition[] = [
       });
       const hits = res.hits.map((h) => recipeSummary(h.recipe!, ctx.publicUrl));
       const facets = facetCounts(res.facets, facetSummarySize);
-      const head = res.correctedQuery ? `Showing results for "${res.correctedQuery}".\n` : '';
+      const read = res.interpretedFilters.map((f) => f.label);
+      const head =
+        (res.correctedQuery ? `Showing results for "${res.correctedQuery}".\n` : '') +
+        (read.length ? `Read as filters from the query: ${read.join(', ')}.\n` : '');
       const text =
         hits.length === 0
           ? `${head}No recipes match. Try fewer words or filters, or list_facets to see what exists.`
@@ -246,6 +252,7 @@ export const tools: ToolDefinition[] = [
     input: filters,
     output: { total: z.number(), facets: facetsShape },
     readOnly: true,
+    needsSignIn: false,
     async run(ctx, a) {
       const res = await ctx.search.searchRecipes({ query: a.query ?? '', filter: searchFilter(a), pageSize: 1 });
       const facets = facetCounts(res.facets);
@@ -285,6 +292,7 @@ export const tools: ToolDefinition[] = [
       version: z.number(),
     },
     readOnly: true,
+    needsSignIn: false,
     async run(ctx, a) {
       const { recipe } = await ctx.recipes.getRecipe({ key: recipeKey(a.recipe) });
       const full = fullRecipe(recipe!, ctx.publicUrl, a.servings ?? recipe!.servings);
@@ -301,6 +309,7 @@ export const tools: ToolDefinition[] = [
     input: recipeFields,
     output: savedShape,
     readOnly: false,
+    needsSignIn: true,
     async run(ctx, a) {
       const { recipe } = await ctx.recipes.createRecipe({ recipe: recipeInput(a as RecipeArgs) });
       return saved(ctx, recipe!, 'Draft saved');
@@ -326,6 +335,7 @@ export const tools: ToolDefinition[] = [
     },
     output: savedShape,
     readOnly: false,
+    needsSignIn: true,
     async run(ctx, a) {
       const { recipe: ref, expected_version: expectedVersion, ...changes } = a;
       const { recipe: current } = await ctx.recipes.getRecipe({ key: recipeKey(ref) });
@@ -362,6 +372,7 @@ export const tools: ToolDefinition[] = [
     input: { recipe: recipeRef },
     output: savedShape,
     readOnly: false,
+    needsSignIn: true,
     async run(ctx, a) {
       const { recipe: current } = await ctx.recipes.getRecipe({ key: recipeKey(a.recipe) });
       const { recipe } = await ctx.recipes.submitRecipe({ id: current!.id });
@@ -382,6 +393,7 @@ export const tools: ToolDefinition[] = [
     },
     output: { stars: z.number(), review: z.string(), average: z.number(), count: z.number() },
     readOnly: false,
+    needsSignIn: true,
     async run(ctx, a) {
       const { recipe } = await ctx.recipes.getRecipe({ key: recipeKey(a.recipe) });
       const res = await ctx.recipes.rateRecipe({ recipeId: recipe!.id, stars: a.stars, review: a.review ?? '' });
@@ -413,6 +425,7 @@ export const tools: ToolDefinition[] = [
       more: z.boolean().describe('True when there are older recipes than these; filter by status to see them.'),
     },
     readOnly: true,
+    needsSignIn: true,
     async run(ctx, a) {
       const res = await ctx.recipes.listRecipes({
         pageSize: myRecipesLimit,
