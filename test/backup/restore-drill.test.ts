@@ -6,7 +6,7 @@ import { fileURLToPath } from 'node:url';
 import { createClient } from '@connectrpc/connect';
 import { createConnectTransport } from '@connectrpc/connect-node';
 import { ImageService, ImageSlot, SearchService } from '@yeet/contract';
-import { connectDatabase } from '@yeet/db';
+import { connectDatabase, startEmbeddedPostgres } from '@yeet/db';
 import { withDatabase } from '@yeet/db/testing';
 import { createLogger, loadConfig } from '@yeet/platform';
 import pg from 'pg';
@@ -135,6 +135,16 @@ async function alteredArchive(name: string, change: (dir: string, entries: strin
   return out;
 }
 
+async function readManifest(file: string): Promise<Record<string, unknown> & { files: Record<string, { sha256: string }> }> {
+  let manifest = { files: {} };
+  await readTarGz(file, async (name, _size, body) => {
+    const chunks: Buffer[] = [];
+    for await (const chunk of body) chunks.push(chunk as Buffer);
+    if (name === 'manifest.json') manifest = JSON.parse(Buffer.concat(chunks).toString());
+  });
+  return manifest;
+}
+
 async function lexiconRebuilt(platform: TestPlatform): Promise<void> {
   const logger = createLogger({ level: 'silent' });
   await platform.platform.api?.jobs.tasks['search.lexicon'].run({}, { logger });
@@ -221,12 +231,7 @@ describe('backup and restore', () => {
     expect(written).toHaveLength(1);
     archive = path.join(work, 'backups', written[0] ?? '');
     expect(result.out).toContain(archive);
-    let manifest: Record<string, unknown> = {};
-    await readTarGz(archive, async (name, _size, body) => {
-      const chunks: Buffer[] = [];
-      for await (const chunk of body) chunks.push(chunk as Buffer);
-      if (name === 'manifest.json') manifest = JSON.parse(Buffer.concat(chunks).toString());
-    });
+    const manifest = await readManifest(archive);
     expect(manifest).toMatchObject({ format: 'eat-or-yeet-backup', formatVersion: 1, images: 2 });
     const client = new pg.Client({ connectionString: t.database.url });
     await client.connect();
@@ -241,7 +246,7 @@ describe('backup and restore', () => {
       ]),
     );
     // one rows file per table and one file per image, each with its checksum
-    expect(Object.keys(manifest.files as object)).toHaveLength(tables.length + 2);
+    expect(Object.keys(manifest.files)).toHaveLength(tables.length + 2);
   });
 
   it('refuses a tampered archive and writes nothing', async () => {
@@ -320,6 +325,40 @@ describe('backup and restore', () => {
     }
   }, 120_000);
 
+  it('one backup at a time: a second one, while another holds the lock, says so and writes nothing', async () => {
+    const holder = new pg.Client({ connectionString: t.database.url });
+    await holder.connect();
+    try {
+      await holder.query(`select pg_advisory_lock(hashtext('eat-or-yeet:backup'))`);
+      const result = await yeet(['backup', '--to', path.join(work, 'while-locked')], { DATABASE_URL: t.database.url });
+      expect(result.code).toBe(1);
+      expect(result.err).toContain('Another backup of this database is running');
+      expect(await readdir(path.join(work, 'while-locked')).catch(() => [])).toEqual([]);
+    } finally {
+      await holder.end();
+    }
+  });
+
+  it('the worker runs the scheduled backup task (BACKUP_SCHEDULE)', async () => {
+    const dir = path.join(work, 'by-the-worker');
+    const worker = await startTestPlatform(
+      { ROLE: 'worker', SESSION_SECRET: sessionSecret, DATA_DIR: dataDir, BACKUP_SCHEDULE: '30 3 * * *', BACKUP_DIR: dir },
+      t.database,
+    );
+    const client = new pg.Client({ connectionString: t.database.url });
+    await client.connect();
+    try {
+      expect(worker.platform.api?.jobs.schedules).toContainEqual({ task: 'backup.create', cron: '30 3 * * *' });
+      // The 03:30 run, now.
+      await client.query(`select graphile_worker.add_job('backup.create', '{}'::json)`);
+      await drained(client, 'backup.create', 30_000);
+      expect((await readdir(dir)).filter((f) => f.endsWith('.tar.gz'))).toHaveLength(1);
+    } finally {
+      await client.end();
+      await worker.platform.stop();
+    }
+  }, 60_000);
+
   it('the scheduled backup keeps the newest BACKUP_KEEP archives', async () => {
     const dir = path.join(work, 'scheduled');
     const config = loadConfig({
@@ -344,6 +383,45 @@ describe('backup and restore', () => {
       await database.close();
     }
   });
+});
+
+describe('the embedded default (DATA_DIR, no DATABASE_URL)', () => {
+  // Directly under /tmp: as root, PostgreSQL runs as "postgres", which must reach the directory.
+  const embeddedDir = `/tmp/yeet-backup-embedded-${process.pid}-${Math.random().toString(16).slice(2, 8)}`;
+  afterAll(() => rm(embeddedDir, { recursive: true, force: true }));
+
+  it('restores into a new DATA_DIR and backs up the same rows again, also from a running server it leaves running', async () => {
+    const env = { DATA_DIR: embeddedDir };
+    const restored = await yeet(['restore', archive], env);
+    expect(restored.err).toBe('');
+    expect(restored.code).toBe(0);
+    const files = await readdir(path.join(embeddedDir, 'images', 'originals'));
+    expect(files.sort()).toEqual([...sourceImages.keys()].sort());
+
+    // As while the platform runs: its PostgreSQL is up on DATA_DIR.
+    const server = await startEmbeddedPostgres({ dataDir: embeddedDir });
+    try {
+      const again = await yeet(['backup', '--to', path.join(work, 'from-embedded')], env);
+      expect(again.err).toBe('');
+      expect(again.code).toBe(0);
+      const client = new pg.Client({ connectionString: server.url });
+      await client.connect();
+      const recipes = await client.query('select count(*)::int as n from recipes');
+      await client.end();
+      expect(recipes.rows[0].n).toBe(sourceTables.get('recipes')?.length);
+
+      const [copy] = await readdir(path.join(work, 'from-embedded'));
+      const first = await readManifest(archive);
+      const second = await readManifest(path.join(work, 'from-embedded', copy ?? ''));
+      expect(second.files).toEqual(first.files);
+
+      const refused = await yeet(['restore', archive], env);
+      expect(refused.code).toBe(1);
+      expect(refused.err).toMatch(/Restore refused: Eat or Yeet is running on .*: stop it before restoring into it/);
+    } finally {
+      await server.stop();
+    }
+  }, 120_000);
 });
 
 /** Nothing was written: no schema in the database, no image in the storage. */

@@ -5,6 +5,7 @@ import { connectDatabase, type DatabaseHandle, startEmbeddedPostgres } from '@ye
 import { type ArchiveStore, DirectoryArchives, S3Archives } from '@yeet/media';
 import type { BackupConfig, Config } from '@yeet/platform';
 import { createBackup } from './backup.ts';
+import { BackupError } from './format.ts';
 import type { AnyDb } from './tables.ts';
 
 export { createBackup, type BackupResult } from './backup.ts';
@@ -63,7 +64,7 @@ export async function openDatabaseFor(
   const running = await runningEmbeddedPort(config.dataDir);
   if (running !== null) {
     if (purpose === 'restore') {
-      throw new Error(`Eat or Yeet is running on ${config.dataDir}: stop it before restoring into it.`);
+      throw new BackupError(`Eat or Yeet is running on ${config.dataDir}: stop it before restoring into it`);
     }
     const password = (await readFile(path.join(config.dataDir, 'pg-password'), 'utf8')).trim();
     const handle = connectDatabase(`postgres://postgres:${encodeURIComponent(password)}@127.0.0.1:${running}/postgres`, {
