@@ -64,6 +64,9 @@ select pg_notify($1, '');
 commit;
 
 -- PostgresSearchEngine.search({ text: browse, filter: noSearchFilter, sort: 'relevance', limit: 20, offset: 0, facets: true })
+select word, doc_count as n from search_lexicon
+union all select word, 0 from search_synonyms;
+select value from search_facet_totals where facet = 'cuisines' order by value;
 with page as (
   select recipe_id, 0::real as rank, row_number() over (order by published_at desc, recipe_id desc) as ord
   from search_documents where true
@@ -74,8 +77,7 @@ select
      from page join search_documents d using (recipe_id)) as hits,
   (select json_agg(json_build_object('key', facet || ':' || value, 'count', count))
          from search_facet_totals where facet <> 'all') as facets,
-  (select count from search_facet_totals where facet = 'all' and value = '') as total,
-  null::text as corrected;
+  (select count from search_facet_totals where facet = 'all' and value = '') as total;
 
 -- PostgresSearchEngine.search({ text: browse, filter: someSearchFilter, sort: 'top_rated', limit: 20, offset: 20, facets: true })
 with page as (
@@ -104,16 +106,12 @@ where case split_part(x.key, ':', 1) when $34 then ($35 or time_bucket = any($36
 group by x.key
 ) f) as facets,
   (select count(*)::int from search_documents where cuisines && $66::text[] and ($67 or time_bucket = any($68::text[]))
-      and total_minutes <= $69 and dietary_flags @> $70::text[]) as total,
-  null::text as corrected;
+      and total_minutes <= $69 and dietary_flags @> $70::text[]) as total;
 
 -- PostgresSearchEngine.search({ text: typing, filter: someSearchFilter, sort: 'relevance', limit: 20, offset: 0, facets: true })
 with
 terms as (
-  select t.word, t.ord::int as ord,
-    exists (select 1 from search_lexicon l where l.word = t.word)
-      or exists (select 1 from search_synonyms s where s.word = t.word) as known
-  from unnest($1::text[]) with ordinality as t(word, ord)
+  select t.word, t.ord::int as ord from unnest($1::text[]) with ordinality as t(word, ord)
 ),
 last_term as (select max(ord) as ord from terms),
 completions as (
@@ -124,28 +122,11 @@ completions as (
     order by l.doc_count desc limit 8
   ) c
 ),
-corrections as (
-  -- the closest word, and a runner-up only when it is nearly as close: "chiken" means
-  -- chicken (0.5), not chive (0.3), but "pasti" may be pasta or pastis
-  select t.ord, c.word, c.best from terms t
-  cross join lateral (
-    select l.word, similarity(l.word, t.word) as sim,
-      max(similarity(l.word, t.word)) over () as top,
-      row_number() over (order by similarity(l.word, t.word) desc, l.doc_count desc) = 1 as best
-    from search_lexicon l
-    where not t.known and length(t.word) >= 3 and l.word % t.word
-      and not exists (select 1 from completions c where c.ord = t.ord)
-    order by similarity(l.word, t.word) desc, l.doc_count desc
-    limit 2
-  ) c
-  where c.sim >= c.top - 0.1
-),
 alternatives as (
   select ord, word as alt from terms
   union select t.ord, s2.word from terms t
     join search_synonyms s1 on s1.word = t.word
     join search_synonyms s2 on s2.group_id = s1.group_id
-  union select ord, word from corrections
   union select ord, word from completions
   union select t.ord, t.word || ':*' from terms t, last_term where $3 and t.ord = last_term.ord
 ),
@@ -185,18 +166,15 @@ select
   group by x.key
 ) f) as facets,
   (select count(*)::int from base where cuisines && $45::text[] and ($46 or time_bucket = any($47::text[]))
-        and total_minutes <= $48 and dietary_flags @> $49::text[]) as total,
-  (select string_agg(coalesce(c.word, t.word), ' ' order by t.ord)
-     from terms t left join corrections c on c.ord = t.ord and c.best
-     having bool_or(c.word is not null)) as corrected;
+        and total_minutes <= $48 and dietary_flags @> $49::text[]) as total;
 
 -- PostgresSearchEngine.search({ text: { text: 'chiken', words: [ 'chiken' ], prefix: false }, filter: noSearchFilter, sort: 'quickest', limit: 10, offset: 0, facets: false })
+select word
+from search_lexicon
+where word = any($1::text[]);
 with
 terms as (
-  select t.word, t.ord::int as ord,
-    exists (select 1 from search_lexicon l where l.word = t.word)
-      or exists (select 1 from search_synonyms s where s.word = t.word) as known
-  from unnest($1::text[]) with ordinality as t(word, ord)
+  select t.word, t.ord::int as ord from unnest($1::text[]) with ordinality as t(word, ord)
 ),
 last_term as (select max(ord) as ord from terms),
 completions as (
@@ -207,28 +185,11 @@ completions as (
     order by l.doc_count desc limit 8
   ) c
 ),
-corrections as (
-  -- the closest word, and a runner-up only when it is nearly as close: "chiken" means
-  -- chicken (0.5), not chive (0.3), but "pasti" may be pasta or pastis
-  select t.ord, c.word, c.best from terms t
-  cross join lateral (
-    select l.word, similarity(l.word, t.word) as sim,
-      max(similarity(l.word, t.word)) over () as top,
-      row_number() over (order by similarity(l.word, t.word) desc, l.doc_count desc) = 1 as best
-    from search_lexicon l
-    where not t.known and length(t.word) >= 3 and l.word % t.word
-      and not exists (select 1 from completions c where c.ord = t.ord)
-    order by similarity(l.word, t.word) desc, l.doc_count desc
-    limit 2
-  ) c
-  where c.sim >= c.top - 0.1
-),
 alternatives as (
   select ord, word as alt from terms
   union select t.ord, s2.word from terms t
     join search_synonyms s1 on s1.word = t.word
     join search_synonyms s2 on s2.group_id = s1.group_id
-  union select ord, word from corrections
   union select ord, word from completions
   union select t.ord, t.word || ':*' from terms t, last_term where $3 and t.ord = last_term.ord
 ),
@@ -256,10 +217,12 @@ select
     order by page.ord)
    from page join search_documents d using (recipe_id), q) as hits,
   null::json as facets,
-  (select count(*)::int from base where true) as total,
-  (select string_agg(coalesce(c.word, t.word), ' ' order by t.ord)
-     from terms t left join corrections c on c.ord = t.ord and c.best
-     having bool_or(c.word is not null)) as corrected;
+  (select count(*)::int from base where true) as total;
+
+-- PostgresSearchEngine.plan({ text: { text: 'quick vegan curry', words: [ 'quick', 'vegan', 'curry' ], prefix: true }, filter: noSearchFilter, sort: 'relevance', limit: 20, offset: 0, facets: true })
+select word
+from search_lexicon
+where word = any($1::text[]);
 
 -- PostgresSearchEngine.suggest(typing, 5)
 with q as (select to_tsquery('yeet_simple', $1) as query),
@@ -307,3 +270,69 @@ where r.status = 'published' and length(w) between 2 and 40 and (true)) w group 
   returning l.word
 )
 delete from search_lexicon l where not exists (select 1 from counts c where c.word = l.word);
+
+-- PostgresSearchEngine.reindexAll()
+begin;
+insert into search_documents as d (
+  recipe_id, title, summary, cuisines, meal_types, difficulty, time_bucket, tags, dietary_flags,
+  facet_values, total_minutes, rating_score, published_at, document, title_vector,
+  recipe_version, rating_count, rating_sum, indexed_at)
+select r.id, r.title, r.summary, r.cuisines, r.meal_types, r.difficulty, bucket.name,
+  r.tags, r.dietary_flags,
+  array(select 'cuisines:' || v from unnest(r.cuisines) v)
+    || array(select 'meal_types:' || v from unnest(r.meal_types) v)
+    || array['difficulty:' || r.difficulty, 'time_buckets:' || bucket.name]
+    || array(select 'tags:' || v from unnest(r.tags) v)
+    || array(select 'dietary_flags:' || v from unnest(r.dietary_flags) v),
+  r.total_minutes, r.rating_score, r.published_at,
+  setweight(to_tsvector('yeet', r.title), 'A')
+    || setweight(to_tsvector('yeet', array_to_string(r.tags || r.cuisines, ' ')), 'B')
+    || setweight(to_tsvector('yeet', ingredients.text), 'C')
+    || setweight(to_tsvector('yeet', r.summary), 'D'),
+  to_tsvector('yeet_simple', r.title),
+  r.version, r.rating_count, r.rating_sum, now()
+from recipes r
+cross join lateral (
+  select coalesce(string_agg(i ->> 'item', ' '), '') as text
+  from jsonb_array_elements(r.ingredient_sections) s, jsonb_array_elements(s -> 'ingredients') i
+) ingredients
+cross join lateral (
+  select case
+    when r.total_minutes <= 15 then 'up-to-15'
+    when r.total_minutes <= 30 then '15-to-30'
+    when r.total_minutes <= 60 then '30-to-60'
+    when r.total_minutes <= 120 then '1-to-2-hours'
+    else 'over-2-hours'
+  end as name
+) bucket
+where r.status = 'published' and r.difficulty is not null and (true)
+on conflict (recipe_id) do update set
+  title = excluded.title, summary = excluded.summary, cuisines = excluded.cuisines,
+  meal_types = excluded.meal_types, difficulty = excluded.difficulty, time_bucket = excluded.time_bucket,
+  tags = excluded.tags, dietary_flags = excluded.dietary_flags, facet_values = excluded.facet_values,
+  total_minutes = excluded.total_minutes,
+  rating_score = excluded.rating_score, published_at = excluded.published_at, document = excluded.document,
+  title_vector = excluded.title_vector, recipe_version = excluded.recipe_version,
+  rating_count = excluded.rating_count, rating_sum = excluded.rating_sum, indexed_at = excluded.indexed_at;
+delete from search_documents d
+where not exists (select 1 from recipes r where r.id = d.recipe_id and r.status = 'published' and r.difficulty is not null);
+with counts as (
+  select word, count(distinct recipe_id)::int as n from (
+select w as word, r.id as recipe_id
+from recipes r
+cross join lateral (
+  select coalesce(string_agg(i ->> 'item', ' '), '') as text
+  from jsonb_array_elements(r.ingredient_sections) s, jsonb_array_elements(s -> 'ingredients') i
+) ingredients
+cross join lateral regexp_split_to_table(
+  lower(unaccent(r.title || ' ' || r.summary || ' ' || array_to_string(r.tags || r.cuisines, ' ') || ' ' || ingredients.text)),
+  '[^a-z0-9]+') w
+where r.status = 'published' and length(w) between 2 and 40 and (true)) w group by word
+), upserted as (
+  insert into search_lexicon as l (word, doc_count) select word, n from counts
+  on conflict (word) do update set doc_count = excluded.doc_count
+  returning l.word
+)
+delete from search_lexicon l where not exists (select 1 from counts c where c.word = l.word);
+select pg_notify($1, '');
+commit;

@@ -268,8 +268,21 @@ export const subjects: Subject[] = [
         },
       ],
     ],
+    plan: [
+      [
+        {
+          text: { text: 'quick vegan curry', words: ['quick', 'vegan', 'curry'], prefix: true },
+          filter: noSearchFilter,
+          sort: 'relevance',
+          limit: 20,
+          offset: 0,
+          facets: true,
+        },
+      ],
+    ],
     suggest: [[typing, 5]],
     reconcile: [[100]],
     rebuildLexicon: [[]],
+    reindexAll: [[]],
   }),
 ];

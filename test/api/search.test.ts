@@ -194,7 +194,7 @@ describe('SearchRecipes: matching and relevance', () => {
   });
 
   it('corrects a typo to the close words only, not to every word that shares letters', async () => {
-    // "chiken" is 0.5 similar to "chicken" and 0.3 to "chive": only the first is meant
+    // "chiken" is one edit from "chicken" and two from "chive": only the first is meant
     const scones = await publish({
       title: 'Chive Scones',
       tags: ['baking'],
@@ -238,6 +238,74 @@ describe('SearchRecipes: matching and relevance', () => {
     const [hit] = (await run({ query: 'tikka ' })).hits;
     expect(plain(hit?.title)).toBe('Chicken [Tikka] Masala');
     expect(plain(hit?.summary)).toContain('[Tikka]');
+  });
+});
+
+describe('SearchRecipes: query understanding', () => {
+  const read = (r: SearchRecipesResponse) => r.interpretedFilters.map((f) => [f.facet, f.value, f.label, f.queryWithout]);
+
+  it('reads words that name a filter as that filter, and says how to remove each', async () => {
+    const result = await run({ query: 'quick Gluten-Free aubergine' });
+    expect(read(result)).toEqual([
+      ['max_total_minutes', '30', 'Quick (30 min or less)', 'Gluten-Free aubergine'],
+      ['dietary_flags', 'gluten-free', 'Gluten-free', 'quick aubergine'],
+    ]);
+    expect(titles(result)).toEqual(['Miso Glazed Aubergine']);
+  });
+
+  it.each([
+    ['vegan', 3],
+    ['vegans', 3],
+    ['desserts', 1],
+    ['glutenfree', 4],
+    ['vegetarian', 5],
+  ])('finds exactly the facet for %s, uncorrected', async (query, count) => {
+    const result = await run({ query });
+    expect(result.totalSize).toBe(count);
+    expect(result.correctedQuery).toBe('');
+    expect(result.interpretedFilters).toHaveLength(1);
+  });
+
+  it('corrects a misspelled filter word to the filter ("vegn" → Vegan)', async () => {
+    const result = await run({ query: 'vegn ' });
+    expect(result.correctedQuery).toBe('vegan');
+    expect(read(result)).toEqual([['dietary_flags', 'vegan', 'Vegan', '']]);
+  });
+
+  it('matches the words as text when nothing carries the filters they name', async () => {
+    const result = await run({ query: 'vegan lasagna ' });
+    expect(result.interpretedFilters).toEqual([]);
+    expect(result.totalSize).toBe(0);
+    expect(titles(await run({ query: 'french sourdough ' }))).toEqual(['Sourdough Country Loaf']);
+  });
+
+  it('never corrects a word indexed after the vocabulary was loaded', async () => {
+    await run({ query: 'chiken ' });
+    // one edit from "linguine", which the vocabulary knows
+    const recipe = await publish({ title: 'Linguini Vongole', ingredientSections: ingredients('linguini', 'clams') });
+    await drained(db);
+    try {
+      const result = await run({ query: 'linguini ' });
+      expect(result.correctedQuery).toBe('');
+      expect(titles(result)).toEqual(['Linguini Vongole']);
+    } finally {
+      await api.recipes('erin', ['editor']).unpublishRecipe({ id: recipe.id });
+      await drained(db);
+    }
+  });
+
+  it('returns for a corrected query exactly what the corrected words return', async () => {
+    for (const [typo, word] of [
+      ['chiken', 'chicken'],
+      ['auberigne', 'aubergine'],
+      ['linguien', 'linguine'],
+    ]) {
+      const corrected = await run({ query: typo });
+      const direct = await run({ query: word });
+      expect(corrected.correctedQuery).toBe(word);
+      expect(titles(corrected)).toEqual(titles(direct));
+      expect(corrected.totalSize).toBe(direct.totalSize);
+    }
   });
 });
 

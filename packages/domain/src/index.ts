@@ -9,6 +9,7 @@ export * from './recipe.ts';
 export * from './recipe-content.ts';
 export * from './text.ts';
 export * from './search.ts';
+export * from './query-understanding.ts';
 export * from './user.ts';
 export * from './account.ts';
 export * from './image.ts';

@@ -5,8 +5,10 @@ import {
   invalidField,
   parseSearchText,
   searchLimits,
+  withoutWords,
   type Caller,
   type FacetName,
+  type InterpretedFilter,
   type Recipe,
   type SearchFilter,
   type SearchSort,
@@ -40,6 +42,8 @@ export interface SearchResponse {
   nextPageToken: string;
   facets: Array<{ name: FacetName; values: FacetValueCount[] }>;
   correctedQuery: string;
+  /** Filters read from the query's words, each with the query as it reads without them (to remove it). */
+  interpreted: Array<Omit<InterpretedFilter, 'words'> & { queryWithout: string }>;
 }
 
 /** Pages past this are not offered: nobody reads them, and deep offsets cost the most. */
@@ -86,6 +90,7 @@ export class SearchController {
       nextPageToken: next < result.total && next <= maxOffset ? encodeCursor(fingerprint, { key: next, id: '' }) : '',
       facets: request.facets ? facetsOf(result.facets, request.filter) : [],
       correctedQuery: result.correctedQuery ?? '',
+      interpreted: result.interpreted.map(({ words, ...f }) => ({ ...f, queryWithout: withoutWords(request.query, words) })),
     };
   }
 

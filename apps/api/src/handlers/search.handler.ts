@@ -33,6 +33,7 @@ export function searchHandlers(search: SearchController, recipeToProto: RecipeTo
         nextPageToken: result.nextPageToken,
         facets: result.facets,
         correctedQuery: result.correctedQuery,
+        interpretedFilters: result.interpreted,
       };
     },
 

@@ -53,6 +53,12 @@ export class CachingSearchEngine implements SearchEngine {
     return this.#engine.rebuildLexicon();
   }
 
+  async reindexAll(): Promise<{ indexed: number }> {
+    const done = await this.#engine.reindexAll();
+    this.invalidate();
+    return done;
+  }
+
   async #cached<T>(kind: string, key: string, load: () => Promise<T>): Promise<T> {
     const { value, hit } = await this.#recent.get(`${kind}:${key}`, load);
     (hit ? this.#options.hits : this.#options.misses)?.inc({ kind });

@@ -1,4 +1,4 @@
-import type { SearchFilter, SearchSort, SearchText } from '@yeet/domain';
+import type { InterpretedFilter, SearchFilter, SearchSort, SearchText } from '@yeet/domain';
 
 /**
  * What the platform needs from a search engine. The PostgreSQL engine ships; another
@@ -14,6 +14,8 @@ export interface SearchEngine {
   reconcile(batch: number): Promise<{ indexed: number; removed: number }>;
   /** Rebuilds the word list used for typo correction and completions. */
   rebuildLexicon(): Promise<void>;
+  /** Indexes every published recipe now and rebuilds the lexicon (after a seed or a restore). */
+  reindexAll(): Promise<{ indexed: number }>;
 }
 
 export interface EngineQuery {
@@ -39,7 +41,10 @@ export interface EngineResult {
   total: number;
   /** facet name → value → count */
   facets: Map<string, Map<string, number>>;
+  /** The whole query with misspelled words replaced, when any were. */
   correctedQuery: string | null;
+  /** Words read as filters, applied on top of the query's filter. */
+  interpreted: InterpretedFilter[];
 }
 
 export interface EngineSuggestions {

@@ -1,23 +1,48 @@
 import { sql, type Database, type Kysely } from '@yeet/db';
-import type { SearchText } from '@yeet/domain';
+import { interpretQuery, type InterpretedFilter, type SearchFilter, type SearchText } from '@yeet/domain';
 import type { EngineQuery, EngineResult, EngineSuggestions, SearchEngine } from './engine.ts';
 import { fragments } from './highlight.ts';
 import { addWordsSql, rebuildLexiconSql, upsertDocumentsSql } from './index-sql.ts';
 import { markEnd, markStart, searchSql, type SearchSqlParams } from './search-sql.ts';
+import { Vocabulary } from './vocabulary.ts';
 
 /** Sent (after commit) whenever the index changes, so API processes drop cached results. */
 export const searchChangedChannel = 'yeet_search_changed';
 
 /**
  * The PostgreSQL engine: documents in search_documents (weighted tsvector with unaccent
- * and English stemming), typo tolerance through pg_trgm over a lexicon, synonyms, and
- * facet totals kept by triggers. See migrations/0002_search.sql.
+ * and English stemming), synonyms and facet totals kept by triggers (migrations/0002_search.sql);
+ * before the SQL, misspelled words are corrected against the vocabulary and words naming a
+ * filter are read as that filter (docs/decisions/0016-query-understanding.md).
  */
 export class PostgresSearchEngine implements SearchEngine {
   readonly #db: Kysely<Database>;
+  readonly #vocabulary: Vocabulary;
 
   constructor(db: Kysely<Database>) {
     this.#db = db;
+    this.#vocabulary = new Vocabulary(db);
+  }
+
+  /**
+   * What the SQL runs for a query: words corrected, filters read from words and added to the
+   * query's filter, the rest as text. Running the corrected text gives the same plan.
+   */
+  async plan(
+    query: EngineQuery,
+  ): Promise<{ params: SearchSqlParams; interpreted: InterpretedFilter[]; corrected: string | null }> {
+    const { words, prefix } = query.text;
+    const correctedWords = await this.#vocabulary.correct(words, prefix);
+    const corrected = correctedWords.some((w, i) => w !== words[i]) ? correctedWords.join(' ') : null;
+    const reading = interpretQuery(correctedWords, await this.#vocabulary.cuisines());
+    const text = reading.text.map((i) => correctedWords[i]!);
+    const stillTyping = prefix && reading.text.at(-1) === words.length - 1;
+    const filter = withInterpreted(query.filter, reading.filters);
+    return {
+      params: toSqlParams({ ...query, text: { ...query.text, words: text, prefix: stillTyping }, filter }),
+      interpreted: reading.filters,
+      corrected,
+    };
   }
 
   async index(recipeIds: readonly string[]): Promise<void> {
@@ -37,8 +62,16 @@ export class PostgresSearchEngine implements SearchEngine {
   }
 
   async search(query: EngineQuery): Promise<EngineResult> {
-    const { rows } = await searchSql(toSqlParams(query)).execute(this.#db);
-    const row = rows[0]!;
+    const plan = await this.plan(query);
+    let row = await this.#run(plan.params);
+    let interpreted = plan.interpreted;
+    if (row.total === 0 && interpreted.length > 0) {
+      // Nothing carries the filters read from the words ("vegan" in a title of a recipe not
+      // marked vegan): match every word as text instead, as if nothing had been read.
+      const words = plan.corrected ? plan.corrected.split(' ') : query.text.words;
+      row = await this.#run(toSqlParams({ ...query, text: { ...query.text, words } }));
+      interpreted = [];
+    }
     const facets = new Map<string, Map<string, number>>();
     for (const { key, count } of row.facets ?? []) {
       const split = key.indexOf(':');
@@ -54,8 +87,14 @@ export class PostgresSearchEngine implements SearchEngine {
       })),
       total: row.total,
       facets,
-      correctedQuery: row.corrected,
+      correctedQuery: plan.corrected,
+      interpreted,
     };
+  }
+
+  async #run(params: SearchSqlParams) {
+    const { rows } = await searchSql(params).execute(this.#db);
+    return rows[0]!;
   }
 
   async suggest(text: SearchText, limit: number): Promise<EngineSuggestions> {
@@ -109,6 +148,44 @@ export class PostgresSearchEngine implements SearchEngine {
   async rebuildLexicon(): Promise<void> {
     await rebuildLexiconSql().execute(this.#db);
   }
+
+  async reindexAll(): Promise<{ indexed: number }> {
+    const indexed = await this.#db.transaction().execute(async (tx) => {
+      const upserted = await upsertDocumentsSql(sql`true`).execute(tx);
+      await sql`
+        delete from search_documents d
+        where not exists (select 1 from recipes r where r.id = d.recipe_id and r.status = 'published' and r.difficulty is not null)`.execute(
+        tx,
+      );
+      await rebuildLexiconSql().execute(tx);
+      await sql`select pg_notify(${searchChangedChannel}, '')`.execute(tx);
+      return Number(upserted.numAffectedRows ?? 0);
+    });
+    this.#vocabulary.reset();
+    return { indexed };
+  }
+}
+
+/** The query's filter with the filters read from its words added (a time limit keeps the tighter). */
+function withInterpreted(filter: SearchFilter, read: readonly InterpretedFilter[]): SearchFilter {
+  const out: SearchFilter = {
+    ...filter,
+    cuisines: [...filter.cuisines],
+    mealTypes: [...filter.mealTypes],
+    difficulties: [...filter.difficulties],
+    dietaryFlags: [...filter.dietaryFlags],
+  };
+  const add = <T>(list: T[], value: T) => {
+    if (!list.includes(value)) list.push(value);
+  };
+  for (const f of read) {
+    if (f.facet === 'cuisines') add(out.cuisines, f.value);
+    else if (f.facet === 'meal_types') add(out.mealTypes, f.value);
+    else if (f.facet === 'difficulty') add(out.difficulties, f.value);
+    else if (f.facet === 'dietary_flags') add(out.dietaryFlags, f.value);
+    else out.maxTotalMinutes = Math.min(out.maxTotalMinutes ?? Number.POSITIVE_INFINITY, Number(f.value));
+  }
+  return out;
 }
 
 export function toSqlParams(q: EngineQuery): SearchSqlParams {

@@ -2,13 +2,13 @@ import { sql, type RawBuilder } from '@yeet/db';
 import { facetNames, type FacetName } from '@yeet/domain';
 
 /**
- * The SQL of a search, as one statement: query expansion (synonyms, typo corrections from
- * the lexicon, completions of the last word), matching, facet counts and the page of hits
+ * The SQL of a search, as one statement: query expansion (synonyms, completions of the
+ * last word), matching, facet counts and the page of hits
  * with highlights. The benchmark runs exactly this statement directly to measure what the
  * API adds on top.
  */
 export interface SearchSqlParams {
-  /** Folded [a-z0-9] words; empty for browsing. */
+  /** Folded [a-z0-9] words, already corrected and without the ones read as filters; empty for browsing. */
   words: string[];
   /** The last word is still being typed: also match words that start with it. */
   prefix: boolean;
@@ -30,8 +30,6 @@ export interface SearchSqlRow {
   /** "facet:value" → count, for every value with at least one match. */
   facets: Array<{ key: string; count: number }> | null;
   total: number;
-  /** The query with misspelled words replaced, when any were. */
-  corrected: string | null;
 }
 
 /** Marks around matched words in highlights; control characters never occur in stored text. */
@@ -82,12 +80,10 @@ export function searchSql(p: SearchSqlParams): RawBuilder<SearchSqlRow> {
   const browsing = p.words.length === 0;
   const order = orderBy[p.sort === 'relevance' && browsing ? 'newest' : p.sort];
 
+  // Typo correction happened before (see PostgresSearchEngine.plan): these words are what to match.
   const expansion = sql`
     terms as (
-      select t.word, t.ord::int as ord,
-        exists (select 1 from search_lexicon l where l.word = t.word)
-          or exists (select 1 from search_synonyms s where s.word = t.word) as known
-      from unnest(${p.words}::text[]) with ordinality as t(word, ord)
+      select t.word, t.ord::int as ord from unnest(${p.words}::text[]) with ordinality as t(word, ord)
     ),
     last_term as (select max(ord) as ord from terms),
     completions as (
@@ -98,28 +94,11 @@ export function searchSql(p: SearchSqlParams): RawBuilder<SearchSqlRow> {
         order by l.doc_count desc limit 8
       ) c
     ),
-    corrections as (
-      -- the closest word, and a runner-up only when it is nearly as close: "chiken" means
-      -- chicken (0.5), not chive (0.3), but "pasti" may be pasta or pastis
-      select t.ord, c.word, c.best from terms t
-      cross join lateral (
-        select l.word, similarity(l.word, t.word) as sim,
-          max(similarity(l.word, t.word)) over () as top,
-          row_number() over (order by similarity(l.word, t.word) desc, l.doc_count desc) = 1 as best
-        from search_lexicon l
-        where not t.known and length(t.word) >= 3 and l.word % t.word
-          and not exists (select 1 from completions c where c.ord = t.ord)
-        order by similarity(l.word, t.word) desc, l.doc_count desc
-        limit 2
-      ) c
-      where c.sim >= c.top - 0.1
-    ),
     alternatives as (
       select ord, word as alt from terms
       union select t.ord, s2.word from terms t
         join search_synonyms s1 on s1.word = t.word
         join search_synonyms s2 on s2.group_id = s1.group_id
-      union select ord, word from corrections
       union select ord, word from completions
       union select t.ord, t.word || ':*' from terms t, last_term where ${p.prefix} and t.ord = last_term.ord
     ),
@@ -151,8 +130,7 @@ export function searchSql(p: SearchSqlParams): RawBuilder<SearchSqlRow> {
           active.length === 0
             ? sql`(select count from search_facet_totals where facet = 'all' and value = '')`
             : sql`(select count(*)::int from search_documents where ${all})`
-        } as total,
-        null::text as corrected`;
+        } as total`;
   }
 
   return sql<SearchSqlRow>`
@@ -177,10 +155,7 @@ export function searchSql(p: SearchSqlParams): RawBuilder<SearchSqlRow> {
         order by page.ord)
        from page join search_documents d using (recipe_id), q) as hits,
       ${p.facets ? facetCountsSql(sql`base b`, otherThan) : sql`null::json`} as facets,
-      (select count(*)::int from base where ${all}) as total,
-      (select string_agg(coalesce(c.word, t.word), ' ' order by t.ord)
-         from terms t left join corrections c on c.ord = t.ord and c.best
-         having bool_or(c.word is not null)) as corrected`;
+      (select count(*)::int from base where ${all}) as total`;
 }
 
 /** Rows that any facet's count needs: those passing the filters of at least one facet. */

@@ -139,6 +139,31 @@ function SearchPage() {
             </p>
           ) : null}
 
+          {result.interpretedFilters.length ? (
+            <div className="applied">
+              <h3 id="applied-title" className="visually-hidden">
+                Filters read from your search
+              </h3>
+              <ul className="chips" aria-labelledby="applied-title">
+                {result.interpretedFilters.map((f) => (
+                  <li key={`${f.facet}:${f.value}`}>
+                    {/* removing the chip searches the words without the ones it was read from */}
+                    <Link
+                      to="/search"
+                      search={compact({ ...state, q: f.queryWithout || undefined, page: undefined })}
+                      className="chip chip--link"
+                      rel="nofollow"
+                    >
+                      {f.label}
+                      <span aria-hidden="true">×</span>
+                      <span className="visually-hidden"> (remove this filter)</span>
+                    </Link>
+                  </li>
+                ))}
+              </ul>
+            </div>
+          ) : null}
+
           {result.hits.length === 0 ? (
             <div className="empty-state">
               <h3>No recipes match{state.q ? <> “{state.q}”</> : null}.</h3>

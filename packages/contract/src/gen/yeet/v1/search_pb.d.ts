@@ -287,6 +287,15 @@ export declare type SearchRecipesResponse = Message<"yeet.v1.SearchRecipesRespon
    * @generated from field: string corrected_query = 5;
    */
   correctedQuery: string;
+
+  /**
+   * Words of the query that name a filter ("quick vegan" → Quick, Vegan), applied on top of
+   * `filter`; the other words are matched as text. Empty when nothing carries them (the words
+   * are then matched as text).
+   *
+   * @generated from field: repeated yeet.v1.InterpretedFilter interpreted_filters = 6;
+   */
+  interpretedFilters: InterpretedFilter[];
 };
 
 /**
@@ -294,6 +303,47 @@ export declare type SearchRecipesResponse = Message<"yeet.v1.SearchRecipesRespon
  * Use `create(SearchRecipesResponseSchema)` to create a new message.
  */
 export declare const SearchRecipesResponseSchema: GenMessage<SearchRecipesResponse>;
+
+/**
+ * A filter read from the query's words.
+ *
+ * @generated from message yeet.v1.InterpretedFilter
+ */
+export declare type InterpretedFilter = Message<"yeet.v1.InterpretedFilter"> & {
+  /**
+   * "dietary_flags", "meal_types", "difficulty", "cuisines" or "max_total_minutes".
+   *
+   * @generated from field: string facet = 1;
+   */
+  facet: string;
+
+  /**
+   * The facet value ("vegan", "dessert", "italian"), or the minutes for "max_total_minutes".
+   *
+   * @generated from field: string value = 2;
+   */
+  value: string;
+
+  /**
+   * For people: "Vegan", "Quick (30 min or less)".
+   *
+   * @generated from field: string label = 3;
+   */
+  label: string;
+
+  /**
+   * The query as typed without the words this filter was read from: search it to remove the filter.
+   *
+   * @generated from field: string query_without = 4;
+   */
+  queryWithout: string;
+};
+
+/**
+ * Describes the message yeet.v1.InterpretedFilter.
+ * Use `create(InterpretedFilterSchema)` to create a new message.
+ */
+export declare const InterpretedFilterSchema: GenMessage<InterpretedFilter>;
 
 /**
  * @generated from message yeet.v1.SuggestRecipesRequest

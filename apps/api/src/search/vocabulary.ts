@@ -1,0 +1,124 @@
+import { sql, type Database, type Kysely } from '@yeet/db';
+import { allowedTypos, typoDistance, understoodWords } from '@yeet/domain';
+
+/** Words of the index in memory, for typo correction without a trigram scan per query. */
+interface Snapshot {
+  /** word → documents containing it (0 for words only filters or synonyms know) */
+  counts: Map<string, number>;
+  /** the same words by length, for scanning only the lengths a typo can reach */
+  byLength: Map<number, string[]>;
+  sorted: string[];
+  cuisines: string[];
+  loadedAt: number;
+}
+
+/** How long a loaded vocabulary is used before it is refreshed in the background. */
+const refreshMs = 30_000;
+
+/**
+ * The vocabulary a query is corrected against: every indexed word (search_lexicon), the
+ * synonyms, the cuisines and the words filters are read from. A word missing from the
+ * snapshot (indexed since it was loaded) is looked up in the database before it is ever
+ * "corrected", so a new word is never rewritten.
+ */
+export class Vocabulary {
+  readonly #db: Kysely<Database>;
+  #snapshot: Snapshot | null = null;
+  #loading: Promise<Snapshot> | null = null;
+
+  constructor(db: Kysely<Database>) {
+    this.#db = db;
+  }
+
+  async cuisines(): Promise<string[]> {
+    return (await this.#current()).cuisines;
+  }
+
+  /** Forgets the snapshot (after a reindex), so the next query loads the new words. */
+  reset(): void {
+    this.#snapshot = null;
+  }
+
+  /**
+   * The words with misspellings replaced by the closest known word: fewest edits (a swap
+   * counts one), then one with the same first letter, then the same last letter (the letters
+   * people get right most often), then the commonest. A word already known is kept, and so is a last word
+   * still being typed that starts a known word.
+   */
+  async correct(words: readonly string[], prefix: boolean): Promise<string[]> {
+    const snap = await this.#current();
+    const unknown = words.filter(
+      (w, i) => !snap.counts.has(w) && !/^\d+$/.test(w) && !(prefix && i === words.length - 1 && startsSome(snap.sorted, w)),
+    );
+    if (unknown.length === 0) return [...words];
+    const { rows } = await sql<{ word: string }>`select word from search_lexicon where word = any(${unknown}::text[])`.execute(
+      this.#db,
+    );
+    const indexed = new Set(rows.map((r) => r.word));
+    return words.map((w) => (unknown.includes(w) && !indexed.has(w) ? (closest(snap, w) ?? w) : w));
+  }
+
+  async #current(): Promise<Snapshot> {
+    const snap = this.#snapshot;
+    if (snap && Date.now() - snap.loadedAt < refreshMs) return snap;
+    this.#loading ??= this.#load().finally(() => {
+      this.#loading = null;
+    });
+    // A stale snapshot still serves while the new one loads.
+    return snap ?? this.#loading;
+  }
+
+  async #load(): Promise<Snapshot> {
+    const { rows } = await sql<{ word: string; n: number }>`
+      select word, doc_count as n from search_lexicon
+      union all select word, 0 from search_synonyms`.execute(this.#db);
+    const cuisines = await sql<{ value: string }>`
+      select value from search_facet_totals where facet = 'cuisines' order by value`.execute(this.#db);
+    const counts = new Map<string, number>();
+    for (const { word, n } of rows) counts.set(word, Math.max(n, counts.get(word) ?? 0));
+    const cuisineValues = cuisines.rows.map((r) => r.value);
+    for (const w of understoodWords(cuisineValues)) if (!counts.has(w)) counts.set(w, 0);
+    const byLength = new Map<number, string[]>();
+    for (const w of counts.keys()) {
+      if (!byLength.has(w.length)) byLength.set(w.length, []);
+      byLength.get(w.length)!.push(w);
+    }
+    const snapshot = { counts, byLength, sorted: [...counts.keys()].sort(), cuisines: cuisineValues, loadedAt: Date.now() };
+    this.#snapshot = snapshot;
+    return snapshot;
+  }
+}
+
+function startsSome(sorted: readonly string[], start: string): boolean {
+  let lo = 0;
+  let hi = sorted.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (sorted[mid]! < start) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo < sorted.length && sorted[lo]!.startsWith(start);
+}
+
+function closest(snap: Snapshot, word: string): string | null {
+  const max = allowedTypos(word.length);
+  if (max === 0) return null;
+  let best: string | null = null;
+  let bestKey: number[] = [];
+  const better = (a: number[], b: number[]) => {
+    for (let k = 0; k < a.length; k++) if (a[k] !== b[k]) return a[k]! < b[k]!;
+    return false;
+  };
+  for (let length = word.length - max; length <= word.length + max; length++) {
+    for (const candidate of snap.byLength.get(length) ?? []) {
+      const d = typoDistance(word, candidate, best ? bestKey[0]! : max);
+      if (d > max) continue;
+      const key = [d, candidate[0] === word[0] ? 0 : 1, candidate.at(-1) === word.at(-1) ? 0 : 1, -snap.counts.get(candidate)!];
+      if (!best || better(key, bestKey)) {
+        best = candidate;
+        bestKey = key;
+      }
+    }
+  }
+  return best;
+}
