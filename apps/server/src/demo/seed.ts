@@ -93,6 +93,8 @@ export async function seedDemo(api: Api, logger: Logger): Promise<{ seeded: bool
       await api.ratings.rate(rater, recipe.id, { stars, review });
     }
   }
+  // Searchable before the server says it is ready, not once the worker has caught up with the queue.
+  await api.searchCache.reindexAll();
   await stores.meta.set(seedMarker, { at: new Date().toISOString(), recipes: list.length });
   logger.info({ recipes: list.length, ms: Date.now() - started }, 'seeded demo data');
   return { seeded: true, recipes: list.length };
