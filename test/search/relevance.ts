@@ -191,7 +191,7 @@ export function judgedSet(): Judged[] {
       ['Miso Butter Mushroom Spaghetti', 'Miso-Glazed Aubergine', 'Miso Soup with Tofu and Wakame'],
     ),
     judged('ingredient', 'recipes with sourdough starter', ['Country Sourdough Loaf']),
-    judged('ingredient', 'plantains', ['Sweet Fried Plantains']),
+    judged('ingredient', 'saffron', ['Chicken and Chorizo Paella']),
 
     judged('cuisine + dish', 'thai curry', ['Thai Green Chicken Curry']),
     judged('cuisine + dish', 'japanese curry', ['Chicken Katsu Curry']),
@@ -277,11 +277,11 @@ export async function runJudgedSet(search: (query: string) => Promise<Outcome>):
 /** Mean recall@10 and nDCG@10 by kind and overall, with the share of queries that met every expectation. */
 export function summary(scores: Score[]): Array<{ kind: string; queries: number; recall: number; ndcg: number; passed: number }> {
   const groups = new Map<string, Score[]>();
-  for (const s of scores) {
-    const key = s.kind;
-    groups.set(key, [...(groups.get(key) ?? []), s]);
-    if (s.kind.startsWith('typo')) groups.set('typos (all kinds)', [...(groups.get('typos (all kinds)') ?? []), s]);
-  }
+  for (const s of scores) groups.set(s.kind, [...(groups.get(s.kind) ?? []), s]);
+  groups.set(
+    'typos (all kinds)',
+    scores.filter((s) => s.kind.startsWith('typo')),
+  );
   groups.set('all', scores);
   const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
   return [...groups.entries()].map(([kind, s]) => ({
