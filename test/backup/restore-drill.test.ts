@@ -135,6 +135,28 @@ async function alteredArchive(name: string, change: (dir: string, entries: strin
   return out;
 }
 
+/** The platform on a restored database, once its worker has rebuilt the search index as the source had it. */
+async function startWithSearchRebuilt(url: string): Promise<TestPlatform> {
+  const name = new URL(url).pathname.slice(1);
+  const r = await startTestPlatform(
+    { ROLE: 'all', SESSION_SECRET: sessionSecret, DATA_DIR: dataDir, DEV_AUTH: 'false' },
+    { url, drop: () => admin(`drop database if exists ${name} with (force)`) },
+  );
+  try {
+    const pool = new pg.Pool({ connectionString: url, max: 1 });
+    await drained(pool, 'search.index');
+    await drained(pool, 'search.lexicon');
+    await pool.end();
+    await lexiconRebuilt(r);
+    const search = await dumpTables(url, isSearchTable);
+    for (const [table, rows] of sourceTables) if (isSearchTable(table)) expect(search.get(table), table).toEqual(rows);
+    return r;
+  } catch (error) {
+    await r.platform.stop();
+    throw error;
+  }
+}
+
 async function readManifest(file: string): Promise<Record<string, unknown> & { files: Record<string, { sha256: string }> }> {
   let manifest = { files: {} };
   await readTarGz(file, async (name, _size, body) => {
@@ -282,6 +304,21 @@ describe('backup and restore', () => {
     await expectUntouched(url);
   });
 
+  it('refuses an archive in an unknown format version', async () => {
+    const later = await alteredArchive('format-2.tar.gz', async (dir) => {
+      const file = path.join(dir, 'manifest.json');
+      const manifest = JSON.parse(await readFile(file, 'utf8'));
+      await writeFile(file, JSON.stringify({ ...manifest, formatVersion: 2 }));
+    });
+    const url = await emptyDatabase();
+    const result = await yeet(['restore', later], { DATABASE_URL: url });
+    expect(result.code).toBe(1);
+    expect(result.err).toContain(
+      'Restore refused: the archive is in backup format 2; this version of Eat or Yeet reads format 1',
+    );
+    await expectUntouched(url);
+  });
+
   it('restores into an empty database and storage: same rows, same image bytes, search rebuilt, sign-in works', async () => {
     await rm(imageDir(), { recursive: true, force: true });
     const url = await emptyDatabase();
@@ -300,19 +337,17 @@ describe('backup and restore', () => {
     expect(again.code).toBe(1);
     expect(again.err).toMatch(/the database is not empty \(table \w+ has rows\).*--replace/);
 
-    const name = new URL(url).pathname.slice(1);
-    const r = await startTestPlatform(
-      { ROLE: 'all', SESSION_SECRET: sessionSecret, DATA_DIR: dataDir, DEV_AUTH: 'false' },
-      { url, drop: () => admin(`drop database if exists ${name} with (force)`) },
+    // New events continue after the restored ids.
+    const check = new pg.Client({ connectionString: url });
+    await check.connect();
+    const next = await check.query(
+      `select nextval(pg_get_serial_sequence('recipe_events', 'id')) > (select max(id) from recipe_events) as after`,
     );
+    await check.end();
+    expect(next.rows[0].after).toBe(true);
+
+    const r = await startWithSearchRebuilt(url);
     try {
-      const pool = new pg.Pool({ connectionString: url, max: 1 });
-      await drained(pool, 'search.index');
-      await drained(pool, 'search.lexicon');
-      await pool.end();
-      await lexiconRebuilt(r);
-      const search = await dumpTables(url, isSearchTable);
-      for (const [table, rows] of sourceTables) if (isSearchTable(table)) expect(search.get(table), table).toEqual(rows);
       const client = createClient(SearchService, createConnectTransport({ baseUrl: `${r.baseUrl}/api`, httpVersion: '1.1' }));
       const found = await client.searchRecipes({ query: 'aubergine' });
       expect(found.hits.map((h) => h.recipe?.title)).toEqual(['Smoky Aubergine Stew']);
@@ -323,6 +358,14 @@ describe('backup and restore', () => {
     } finally {
       await r.platform.stop();
     }
+
+    // --replace, over a database that has been used since (a sign-in) and indexed: the archive's rows again, and
+    // an index rebuilt from scratch, not counted twice.
+    const replaced = await yeet(['restore', archive, '--replace'], { DATABASE_URL: url });
+    expect(replaced.err).toBe('');
+    expect(replaced.code).toBe(0);
+    expect(await dumpTables(url, (table) => !isSearchTable(table))).toEqual(tables);
+    await (await startWithSearchRebuilt(url)).platform.stop();
   }, 120_000);
 
   it('one backup at a time: a second one, while another holds the lock, says so and writes nothing', async () => {

@@ -68,7 +68,8 @@ export async function restoreBackup(
       const mismatch = tables.filter((t) => !archived.has(t)).concat([...archived].filter((t) => !tables.includes(t)));
       if (mismatch.length) throw new BackupError(`the archive does not match its schema version (tables ${mismatch.join(', ')})`);
       if (options.replace) {
-        const all = sql.join([...tables, 'search_documents'].map((t) => sql.table(t)));
+        // The search index goes too (its facet totals are kept by triggers that TRUNCATE does not fire): it is rebuilt below.
+        const all = sql.join([...tables, 'search_documents', 'search_facet_totals', 'search_lexicon'].map((t) => sql.table(t)));
         await sql`truncate ${all} restart identity cascade`.execute(trx);
       }
       for (const table of tables) await loadTable(trx, table, path.join(staging, tableEntry(table)));
