@@ -7,6 +7,7 @@ import { startWorker } from '@yeet/worker';
 import type { FastifyInstance } from 'fastify';
 import { scheduledBackup } from './backup/index.ts';
 import { openDatabase } from './database.ts';
+import { registerDatabaseMetrics } from './database-metrics.ts';
 import { seedDemo } from './demo/seed.ts';
 import { createHttpServer } from './http-server.ts';
 import { Lifecycle } from './lifecycle.ts';
@@ -82,6 +83,7 @@ export async function buildPlatform(config: Config, logger: Logger): Promise<Pla
     registerSecurityHeaders(app, config);
     registerProbes(app, database ? [databaseCheck(database.handle.db)] : [], logger);
     registerMetrics(app, telemetry.metrics);
+    if (database) registerDatabaseMetrics(database.handle.pool, databaseCheck(database.handle.db), telemetry.metrics);
     if (api && runs.api(config.role)) await api.register(app);
     if (runs.img(config.role)) await registerImages(app, config, api, telemetry);
     if (runs.web(config.role)) {

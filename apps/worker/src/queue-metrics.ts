@@ -1,6 +1,6 @@
 import type { Metrics } from '@yeet/platform';
 import type pg from 'pg';
-import { Gauge } from 'prom-client';
+import { Gauge, Histogram } from 'prom-client';
 
 /** Queue depth and permanently failed jobs, read from the queue on every scrape. */
 export function registerQueueMetrics(pool: pg.Pool, metrics: Metrics): void {
@@ -22,7 +22,9 @@ export function registerQueueMetrics(pool: pg.Pool, metrics: Metrics): void {
       help,
       registers: [metrics.registry],
       async collect() {
-        this.set(pick(await once()));
+        // While the database is away a scrape still answers (yeet_database_ready says why), with NaN: not known.
+        const counts = await once().catch(() => null);
+        this.set(counts ? pick(counts) : Number.NaN);
       },
     });
   gauge('yeet_job_queue_ready', 'Jobs due now and waiting for a worker.', (r) => r.ready);
@@ -53,9 +55,25 @@ export function registerUnhandledJobsMetric(pool: pg.Pool, metrics: Metrics, kno
     labelNames: ['task'],
     registers: [metrics.registry],
     async collect() {
-      const counts = await unhandledJobs(pool, known);
+      const counts = await unhandledJobs(pool, known).catch(() => new Map<string, number>());
       this.reset();
       for (const [task, jobs] of counts) this.set({ task }, jobs);
     },
+  });
+}
+
+/**
+ * `yeet_job_lag_seconds{task}`: from a job's enqueue (its row's created_at, in the enqueuing
+ * write's transaction) to the end of the attempt that succeeds, retries and backoff included.
+ * For search.index it is how long a write takes to become searchable (the search freshness SLO).
+ * A job key's repeats collapse into the queued job, which keeps the first write's time.
+ */
+export function registerJobLagMetric(metrics: Metrics): Histogram<'task'> {
+  return new Histogram({
+    name: 'yeet_job_lag_seconds',
+    help: 'Time from enqueuing a job to its successful end, by task.',
+    labelNames: ['task'],
+    buckets: [0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 300, 1800, 3600],
+    registers: [metrics.registry],
   });
 }

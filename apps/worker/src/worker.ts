@@ -11,7 +11,8 @@ import {
   type TaskList,
 } from 'graphile-worker';
 import type pg from 'pg';
-import { registerUnhandledJobsMetric, unhandledJobs } from './queue-metrics.ts';
+import type { Histogram } from 'prom-client';
+import { registerJobLagMetric, registerUnhandledJobsMetric, unhandledJobs } from './queue-metrics.ts';
 
 export interface WorkerHandle {
   stop(): Promise<void>;
@@ -37,8 +38,9 @@ export async function startWorker(options: WorkerOptions): Promise<WorkerHandle>
   assertCatalogue(catalogue);
 
   const names = Object.keys(catalogue.tasks) as TaskName[];
+  const lag = registerJobLagMetric(metrics);
   const taskList: TaskList = Object.fromEntries(
-    names.map((name) => [name, runTask(name, catalogue.tasks[name], { logger, metrics })]),
+    names.map((name) => [name, runTask(name, catalogue.tasks[name], { logger, metrics }, lag)]),
   );
   const unhandled = await unhandledJobs(pool, names);
   if (unhandled.size > 0) {
@@ -78,7 +80,7 @@ const jobFailure: Classify = () => ({ label: 'error', fault: true });
  * included, goes back to graphile-worker, which retries with exponential backoff; each failed
  * attempt gets one line saying so.
  */
-function runTask<T extends TaskName>(name: T, task: TaskDefinition<T>, telemetry: Telemetry): Task<T> {
+function runTask<T extends TaskName>(name: T, task: TaskDefinition<T>, telemetry: Telemetry, lag: Histogram<'task'>): Task<T> {
   return async (payload: unknown, { job }) => {
     const context = { jobId: job.id, attempt: job.attempts };
     const logger = telemetry.logger.child({ task: name, ...context });
@@ -103,6 +105,7 @@ function runTask<T extends TaskName>(name: T, task: TaskDefinition<T>, telemetry
           jobFailure,
         ),
       );
+      lag.observe({ task: name }, (Date.now() - job.created_at.getTime()) / 1000);
     } catch (err) {
       const reason = err instanceof Error ? err.message : String(err);
       if (job.attempts < job.max_attempts)

@@ -34,7 +34,8 @@ export function createMetrics(options: { defaultMetrics?: boolean } = {}): Metri
       name: 'yeet_rpc_duration_seconds',
       help: 'Duration of RPC calls by method and result code.',
       labelNames: ['method', 'code'],
-      buckets: durationBuckets,
+      // 300 ms: the API latency SLO's threshold (deploy/observability) must be a bucket's bound.
+      buckets: [...durationBuckets, 0.3].sort((a, b) => a - b),
       registers: [registry],
     }),
     operationDuration: new Histogram({
