@@ -316,6 +316,12 @@ on conflict (recipe_id) do update set
   rating_count = excluded.rating_count, rating_sum = excluded.rating_sum, indexed_at = excluded.indexed_at;
 delete from search_documents d
 where not exists (select 1 from recipes r where r.id = d.recipe_id and r.status = 'published' and r.difficulty is not null);
+delete from search_facet_totals;
+insert into search_facet_totals (facet, value, count)
+select 'all', '', count(*) from search_documents having count(*) > 0
+union all
+select split_part(v, ':', 1), substr(v, strpos(v, ':') + 1), count(*)
+from search_documents, unnest(facet_values) v group by 1, 2;
 with counts as (
   select word, count(distinct recipe_id)::int as n from (
 select w as word, r.id as recipe_id

@@ -4,5 +4,5 @@ export { imageSizes } from './images/urls.ts';
 export { devRolesHeader, devUserHeader } from './rpc/identity.ts';
 export type { JobCatalogue, ScheduledBackup, TaskDefinition } from './jobs/tasks.ts';
 export type { TaskName, TracedPayload } from './stores/job.store.ts';
-export { searchChangedChannel } from './search/postgres.engine.ts';
+export { reindexAll as reindexSearch, searchChangedChannel } from './search/postgres.engine.ts';
 export { serveMcpOverStdio } from './mcp/stdio.ts';

@@ -150,20 +150,36 @@ export class PostgresSearchEngine implements SearchEngine {
   }
 
   async reindexAll(): Promise<{ indexed: number }> {
-    const indexed = await this.#db.transaction().execute(async (tx) => {
-      const upserted = await upsertDocumentsSql(sql`true`).execute(tx);
-      await sql`
-        delete from search_documents d
-        where not exists (select 1 from recipes r where r.id = d.recipe_id and r.status = 'published' and r.difficulty is not null)`.execute(
-        tx,
-      );
-      await rebuildLexiconSql().execute(tx);
-      await sql`select pg_notify(${searchChangedChannel}, '')`.execute(tx);
-      return Number(upserted.numAffectedRows ?? 0);
-    });
+    const done = await reindexAll(this.#db);
     this.#vocabulary.reset();
-    return { indexed };
+    return done;
   }
+}
+
+/**
+ * Indexes every published recipe in one transaction, drops entries of the others, recounts
+ * the facet totals from scratch (a restore may have emptied the documents under them) and
+ * rebuilds the lexicon. For the seed and a restore: what is published is searchable once it returns.
+ */
+export async function reindexAll(db: Kysely<Database>): Promise<{ indexed: number }> {
+  return db.transaction().execute(async (tx) => {
+    const upserted = await upsertDocumentsSql(sql`true`).execute(tx);
+    await sql`
+      delete from search_documents d
+      where not exists (select 1 from recipes r where r.id = d.recipe_id and r.status = 'published' and r.difficulty is not null)`.execute(
+      tx,
+    );
+    await sql`delete from search_facet_totals`.execute(tx);
+    await sql`
+      insert into search_facet_totals (facet, value, count)
+      select 'all', '', count(*) from search_documents having count(*) > 0
+      union all
+      select split_part(v, ':', 1), substr(v, strpos(v, ':') + 1), count(*)
+      from search_documents, unnest(facet_values) v group by 1, 2`.execute(tx);
+    await rebuildLexiconSql().execute(tx);
+    await sql`select pg_notify(${searchChangedChannel}, '')`.execute(tx);
+    return { indexed: Number(upserted.numAffectedRows ?? 0) };
+  });
 }
 
 /** The query's filter with the filters read from its words added (a time limit keeps the tighter). */
