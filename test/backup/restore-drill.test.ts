@@ -304,6 +304,20 @@ describe('backup and restore', () => {
     await expectUntouched(url);
   });
 
+  it('refuses an entry outside the names an archive may hold (no path traversal) and writes nothing', async () => {
+    const evil = path.join(work, 'evil.txt');
+    await writeFile(evil, 'owned');
+    const name = `yeet-evil-${process.pid}`;
+    const crafted = path.join(work, 'crafted.tar.gz');
+    await writeTarGz(crafted, [{ name: `../${name}`, file: evil }]);
+    const url = await emptyDatabase();
+    const result = await yeet(['restore', crafted], { DATABASE_URL: url });
+    expect(result.code).toBe(1);
+    expect(result.err).toContain(`Restore refused: the archive holds an unexpected entry "../${name}"`);
+    expect(await readFile(path.join(os.tmpdir(), name)).catch(() => null)).toBeNull();
+    await expectUntouched(url);
+  });
+
   it('refuses an archive in an unknown format version', async () => {
     const later = await alteredArchive('format-2.tar.gz', async (dir) => {
       const file = path.join(dir, 'manifest.json');
