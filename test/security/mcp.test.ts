@@ -1,7 +1,11 @@
+import type { OAuthClientProvider } from '@modelcontextprotocol/sdk/client/auth.js';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
+import type { OAuthClientInformationMixed, OAuthClientMetadata, OAuthTokens } from '@modelcontextprotocol/sdk/shared/auth.js';
+import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
+import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { oidcFlow, type Tokens } from '../support/oidc.ts';
+import { browse, CookieJar, follow, oidcFlow, type Tokens } from '../support/oidc.ts';
 import { startTestPlatform, type TestPlatform } from '../support/platform.ts';
 
 /**
@@ -129,5 +133,172 @@ describe('tools/list', () => {
     await client.close();
     expect(tools.map((tool) => tool.name)).toEqual(expect.arrayContaining([...writeTools, 'list_my_recipes']));
     for (const name of writeTools) expect(tools.find((tool) => tool.name === name)?.annotations?.readOnlyHint).toBe(false);
+  });
+});
+
+/** How long a registered client is kept, in days from now. */
+async function daysLeft(clientId: string): Promise<number> {
+  const db = new pg.Client({ connectionString: t.database.url });
+  await db.connect();
+  try {
+    const { rows } = await db.query<{ expires_at: Date }>(
+      "select expires_at from oidc_payloads where model = 'Client' and id = $1",
+      [clientId],
+    );
+    return (rows[0]!.expires_at.getTime() - Date.now()) / 86_400_000;
+  } finally {
+    await db.end();
+  }
+}
+
+/** An MCP client's OAuth side, as a desktop assistant keeps it: in memory, the browser driven by the test. */
+class AssistantAuth implements OAuthClientProvider {
+  client: OAuthClientInformationMixed | undefined;
+  held: OAuthTokens | undefined;
+  verifier = '';
+  authorizationUrl: URL | null = null;
+  readonly redirectUrl = 'http://127.0.0.1:33418/auth/callback';
+  readonly clientMetadata: OAuthClientMetadata = {
+    client_name: 'Pantry Pal <Assistant>',
+    redirect_uris: [this.redirectUrl],
+    grant_types: ['authorization_code', 'refresh_token'],
+    response_types: ['code'],
+    token_endpoint_auth_method: 'none',
+  };
+  clientInformation() {
+    return this.client;
+  }
+  saveClientInformation(info: OAuthClientInformationMixed) {
+    this.client = info;
+  }
+  tokens() {
+    return this.held;
+  }
+  saveTokens(tokens: OAuthTokens) {
+    this.held = tokens;
+  }
+  redirectToAuthorization(url: URL) {
+    this.authorizationUrl = url;
+  }
+  saveCodeVerifier(verifier: string) {
+    this.verifier = verifier;
+  }
+  codeVerifier() {
+    return this.verifier;
+  }
+}
+
+/** Signs in at the issuer as a browser would, then answers the consent page; returns that page and the code. */
+async function authorizeInBrowser(url: URL, decision: 'allow' | 'deny') {
+  const jar = new CookieJar();
+  const login = await follow(jar, t.baseUrl, await browse(jar, url.href));
+  const loginAction = /action="([^"]+)"/.exec(await login.text())![1]!.replaceAll('&amp;', '&');
+  const afterLogin = await browse(jar, new URL(loginAction, t.baseUrl).href, {
+    method: 'POST',
+    headers: { 'content-type': 'application/x-www-form-urlencoded' },
+    body: new URLSearchParams({ email: 'ada@example.com', password: 'a long enough password' }).toString(),
+  });
+  const consent = await follow(jar, t.baseUrl, afterLogin);
+  const page = await consent.text();
+  const consentAction = /action="([^"]+)"/.exec(page)![1]!.replaceAll('&amp;', '&');
+  const answered = await browse(jar, new URL(consentAction, t.baseUrl).href, {
+    method: 'POST',
+    headers: { 'content-type': 'application/x-www-form-urlencoded', origin: new URL(t.baseUrl).origin },
+    body: new URLSearchParams({ decision }).toString(),
+  });
+  const back = new URL((await follow(jar, t.baseUrl, answered)).headers.get('location')!, t.baseUrl);
+  return { page, back };
+}
+
+describe('a remote assistant signs in by itself (dynamic registration, authorization code + PKCE)', () => {
+  it('registers, asks the person (naming the client), and then acts as them', async () => {
+    const auth = new AssistantAuth();
+    const transport = new StreamableHTTPClientTransport(new URL(`${t.baseUrl}/mcp`), { authProvider: auth });
+    const client = new Client({ name: 'pantry-pal', version: '1.0.0' });
+    await client.connect(transport); // anonymous: reading needs no sign-in
+    const draft = {
+      title: 'Assistant Soup',
+      servings: 2,
+      ingredient_sections: [{ name: 'Soup', ingredients: [{ quantity: 1, unit: 'l', item: 'water' }] }],
+      steps: ['Boil the water.'],
+    };
+    // a write tool: 401 → discovery → registration → the person is sent to the issuer
+    await expect(client.callTool({ name: 'create_recipe_draft', arguments: draft })).rejects.toThrow(/Unauthorized/);
+    expect(auth.client?.client_id).toBeTruthy();
+    expect(auth.authorizationUrl?.searchParams.get('resource')).toBe(`${t.baseUrl}/mcp`);
+    expect(auth.authorizationUrl?.searchParams.get('code_challenge_method')).toBe('S256');
+
+    const { page, back } = await authorizeInBrowser(auth.authorizationUrl!, 'allow');
+    expect(page).toContain('Connect Pantry Pal &lt;Assistant&gt;?');
+    expect(page).toContain('http://127.0.0.1:33418');
+    expect(back.origin + back.pathname).toBe(auth.redirectUrl);
+    await transport.finishAuth(back.searchParams.get('code')!);
+    expect(auth.held?.refresh_token).toBeTruthy();
+    // used: the client is kept for a long while
+    await expect.poll(() => daysLeft(String(auth.client!.client_id))).toBeGreaterThan(80);
+
+    const signedInClient = new Client({ name: 'pantry-pal', version: '1.0.0' });
+    await signedInClient.connect(new StreamableHTTPClientTransport(new URL(`${t.baseUrl}/mcp`), { authProvider: auth }));
+    const created = (await signedInClient.callTool({ name: 'create_recipe_draft', arguments: draft })) as CallToolResult;
+    expect(created.isError, JSON.stringify(created.content)).toBeFalsy();
+    const mine = (await signedInClient.callTool({ name: 'list_my_recipes', arguments: {} })) as CallToolResult;
+    expect(JSON.stringify(mine.structuredContent)).toContain('Assistant Soup');
+    await signedInClient.close();
+    await client.close();
+  });
+
+  it('gives no code when the person cancels', async () => {
+    const auth = new AssistantAuth();
+    const transport = new StreamableHTTPClientTransport(new URL(`${t.baseUrl}/mcp`), { authProvider: auth });
+    const client = new Client({ name: 'pantry-pal', version: '1.0.0' });
+    await client.connect(transport);
+    await expect(client.callTool({ name: 'rate_recipe', arguments: { slug: 'x', stars: 4 } })).rejects.toThrow(/Unauthorized/);
+    const { back } = await authorizeInBrowser(auth.authorizationUrl!, 'deny');
+    expect(back.searchParams.get('error')).toBe('access_denied');
+    expect(back.searchParams.get('code')).toBeNull();
+    await client.close();
+  });
+
+  const register = (metadata: Record<string, unknown>) =>
+    fetch(`${t.baseUrl}/oidc/reg`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ client_name: 'Probe', ...metadata }),
+    });
+
+  it.each([
+    ['a redirect URI on a plain-http host', { redirect_uris: ['http://evil.test/callback'] }, 'invalid_redirect_uri'],
+    ['a custom-scheme or javascript URI', { redirect_uris: ['javascript:alert(1)'] }, 'invalid_redirect_uri'],
+    ['no redirect URI', {}, 'invalid_redirect_uri'],
+    [
+      'a confidential client',
+      { redirect_uris: ['https://app.example/cb'], token_endpoint_auth_method: 'client_secret_basic' },
+      'invalid_client_metadata',
+    ],
+    [
+      'another grant',
+      { redirect_uris: ['https://app.example/cb'], grant_types: ['client_credentials'] },
+      'invalid_client_metadata',
+    ],
+  ])('refuses to register %s', async (_name, metadata, error) => {
+    const res = await register(metadata);
+    expect(res.status).toBe(400);
+    expect(((await res.json()) as { error: string }).error).toBe(error);
+  });
+
+  it('registers public clients only, and advertises registration in discovery', async () => {
+    const res = await register({ redirect_uris: ['https://app.example/cb', 'http://[::1]:8080/cb'] });
+    expect(res.status).toBe(201);
+    const client = (await res.json()) as Record<string, unknown>;
+    expect(client.token_endpoint_auth_method).toBe('none');
+    expect(client.client_secret).toBeUndefined();
+    // never used: it is gone in a day
+    expect(await daysLeft(String(client.client_id))).toBeCloseTo(1, 1);
+    const discovery = (await (await fetch(`${t.baseUrl}/oidc/.well-known/openid-configuration`)).json()) as Record<
+      string,
+      unknown
+    >;
+    expect(discovery.registration_endpoint).toBe(`${t.baseUrl}/oidc/reg`);
+    expect(discovery.code_challenge_methods_supported).toEqual(['S256']);
   });
 });

@@ -143,7 +143,9 @@ export async function createApi(deps: ApiDependencies): Promise<Api> {
     media: images.media,
     transport: rpc.transport,
     async register(app) {
-      if (issuer) await registerIssuer(app, issuer.provider, issuer.accounts);
+      if (issuer) {
+        await registerIssuer(app, issuer.provider, issuer.accounts, { publicUrl: deps.publicUrl, audience: signIn.audience });
+      }
       await images.register(app);
       await rpc.register(app);
       registerEndedSessionRoute(app, {

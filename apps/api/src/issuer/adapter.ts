@@ -9,13 +9,17 @@ import type { Adapter, AdapterPayload } from 'oidc-provider';
 export class PostgresOidcAdapter implements Adapter {
   readonly #db: Kysely<Database>;
   readonly #model: string;
+  readonly #lifetime: number;
 
-  constructor(db: Kysely<Database>, model: string) {
+  /** `lifetime`: seconds to keep what oidc-provider stores without an expiry (0: for good). */
+  constructor(db: Kysely<Database>, model: string, lifetime = 0) {
     this.#db = db;
     this.#model = model;
+    this.#lifetime = lifetime;
   }
 
   async upsert(id: string, payload: AdapterPayload, expiresIn: number): Promise<void> {
+    const lifetime = expiresIn || this.#lifetime;
     const row = {
       model: this.#model,
       id,
@@ -23,7 +27,7 @@ export class PostgresOidcAdapter implements Adapter {
       grant_id: (payload.grantId as string | undefined) ?? null,
       uid: (payload.uid as string | undefined) ?? null,
       user_code: (payload.userCode as string | undefined) ?? null,
-      expires_at: expiresIn ? new Date(Date.now() + expiresIn * 1000) : null,
+      expires_at: lifetime ? new Date(Date.now() + lifetime * 1000) : null,
     };
     await this.#db
       .insertInto('oidc_payloads')
@@ -86,6 +90,16 @@ export class PostgresOidcAdapter implements Adapter {
 }
 
 /** Deletes expired records; run periodically by the worker. */
+/** Keeps a registered client for `seconds` from now (it was just used). */
+export async function extendClientLife(db: Kysely<Database>, clientId: string, seconds: number): Promise<void> {
+  await db
+    .updateTable('oidc_payloads')
+    .set({ expires_at: new Date(Date.now() + seconds * 1000) })
+    .where('model', '=', 'Client')
+    .where('id', '=', clientId)
+    .execute();
+}
+
 export async function sweepExpiredOidcPayloads(db: Kysely<Database>): Promise<number> {
   const result = await db.deleteFrom('oidc_payloads').where('expires_at', '<', sql<Date>`now()`).executeTakeFirst();
   return Number(result.numDeletedRows);

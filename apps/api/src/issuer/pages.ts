@@ -175,6 +175,23 @@ ${o.form}
   );
 }
 
+/**
+ * Consent for a client that registered itself (an MCP client, RFC 7591): its name is its own
+ * claim, so the page also shows where it will send the person back, which it cannot fake.
+ */
+export function consentPage(o: { action: string; client: string; redirectTo: string }) {
+  return layout(
+    'Connect an app',
+    `<h1>Connect ${escapeHtml(o.client)}?</h1>
+<p><strong>${escapeHtml(o.client)}</strong> asks to use Eat or Yeet as you. It named itself; it will return to <code>${escapeHtml(o.redirectTo)}</code>.</p>
+<p class="muted">It will be able to search and read recipes, write drafts, submit them and rate recipes as you, for up to 14 days. Connect only an app you have just set up yourself.</p>
+<form method="post" action="${escapeHtml(o.action)}">
+<button type="submit" name="decision" value="allow">Yes, connect it</button>
+<button type="submit" name="decision" value="deny" class="secondary">Cancel</button>
+</form>`,
+  );
+}
+
 export function deviceDonePage() {
   return layout(
     'Assistant connected',

@@ -1,7 +1,7 @@
 import type { Database, Kysely } from '@yeet/db';
 import { builtInCliClientId, builtInIssuerPath } from '@yeet/platform';
 import Provider, { errors, type Configuration, type KoaContextWithOIDC } from 'oidc-provider';
-import { PostgresOidcAdapter } from './adapter.ts';
+import { extendClientLife, PostgresOidcAdapter } from './adapter.ts';
 import type { IssuerSecrets } from './keys.ts';
 import { deviceCodePage, deviceConfirmPage, deviceDonePage, errorPage, signedOutPage, signOutPage } from './pages.ts';
 
@@ -21,6 +21,13 @@ export interface IssuerOptions {
   onError: (error: Error) => void;
 }
 
+/** The resource identifier of the MCP endpoint, as its protected resource metadata gives it. */
+export const mcpResource = (publicUrl: string) => `${publicUrl}/mcp`;
+
+/** How long a registered client lives without being used, and after its latest use. */
+const unusedClientLifetime = 24 * 60 * 60;
+const usedClientLifetime = 90 * 24 * 60 * 60;
+
 /** The API's one scope: what the web app (and MCP clients) may do on the user's behalf. */
 export const apiScope = 'api';
 
@@ -31,8 +38,10 @@ export const apiScope = 'api';
  * (RFC 9068), refresh tokens, RP-initiated logout. Off when OIDC_ISSUER is set.
  */
 export function createIssuer(o: IssuerOptions): Provider {
+  const isFirstParty = (clientId: string) => clientId === o.client.id || clientId === builtInCliClientId;
   const configuration: Configuration = {
-    adapter: (model: string) => new PostgresOidcAdapter(o.db, model),
+    // A client that registered itself lives a day unless it is used; each use keeps it a while longer.
+    adapter: (model: string) => new PostgresOidcAdapter(o.db, model, model === 'Client' ? unusedClientLifetime : 0),
     jwks: o.secrets.jwks as Configuration['jwks'],
     cookies: {
       keys: o.secrets.cookieKeys,
@@ -90,7 +99,7 @@ export function createIssuer(o: IssuerOptions): Provider {
       if (!client || !session?.accountId) return undefined;
       const grantId = result?.consent?.grantId ?? session.grantIdFor(client.clientId);
       if (grantId) return ctx.oidc.provider.Grant.find(grantId);
-      if (client.clientId !== o.client.id && client.clientId !== builtInCliClientId) return undefined;
+      if (!isFirstParty(client.clientId)) return undefined;
       const grant = new ctx.oidc.provider.Grant({ clientId: client.clientId, accountId: session.accountId });
       grant.addOIDCScope('openid email profile offline_access');
       grant.addResourceScope(o.audience, apiScope);
@@ -103,6 +112,9 @@ export function createIssuer(o: IssuerOptions): Provider {
       pushedAuthorizationRequests: { enabled: false },
       introspection: { enabled: false },
       revocation: { enabled: true },
+      // MCP clients register themselves (RFC 7591, as the MCP authorization spec describes): only
+      // public clients with PKCE and loopback or https redirect URIs, rate-limited (routes.ts).
+      registration: { enabled: true, initialAccessToken: false, issueRegistrationAccessToken: false },
       deviceFlow: {
         enabled: true,
         // the user types it: no vowels (no words), no look-alikes, in two groups
@@ -128,8 +140,10 @@ export function createIssuer(o: IssuerOptions): Provider {
         enabled: true,
         defaultResource: (_ctx, _client, oneOf) => (oneOf ? oneOf[0]! : o.audience),
         useGrantedResource: () => true,
+        // The MCP endpoint is a face of the API, tools calling its methods in-process: tokens
+        // asked for it (RFC 8707, the resource of its protected resource metadata) are the API's.
         async getResourceServerInfo(_ctx, indicator) {
-          if (indicator !== o.audience) throw new errors.InvalidTarget();
+          if (indicator !== o.audience && indicator !== mcpResource(o.publicUrl)) throw new errors.InvalidTarget();
           return {
             scope: apiScope,
             audience: o.audience,
@@ -174,6 +188,12 @@ export function createIssuer(o: IssuerOptions): Provider {
   const provider = new Provider(o.issuer, configuration);
   pinToPublicUrl(provider, o);
   provider.on('server_error', (_ctx, error) => o.onError(error));
+  provider.on('grant.success', (ctx) => {
+    const client = ctx.oidc.client;
+    if (client && !isFirstParty(client.clientId)) {
+      extendClientLife(o.db, client.clientId, usedClientLifetime).catch((error: Error) => o.onError(error));
+    }
+  });
   return provider;
 }
 
