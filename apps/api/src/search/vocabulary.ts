@@ -61,9 +61,13 @@ export class Vocabulary {
   async #current(): Promise<Snapshot> {
     const snap = this.#snapshot;
     if (snap && Date.now() - snap.loadedAt < refreshMs) return snap;
-    this.#loading ??= this.#load().finally(() => {
-      this.#loading = null;
-    });
+    if (!this.#loading) {
+      this.#loading = this.#load().finally(() => {
+        this.#loading = null;
+      });
+      // A background refresh that fails keeps the old snapshot until the next query tries again.
+      this.#loading.catch(() => {});
+    }
     // A stale snapshot still serves while the new one loads.
     return snap ?? this.#loading;
   }
