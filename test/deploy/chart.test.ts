@@ -1,6 +1,7 @@
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { parse } from 'yaml';
 import { byKind, chartDir, find, helm, type Manifest, render, root, schemaErrors, valueArgs, workloads } from './chart.ts';
 
 /**
@@ -326,5 +327,44 @@ describe('the chart version', () => {
     expect(chart).toContain(`appVersion: "${version}"`);
     const image = workloads(rendered.base!)[0]!.pod.spec.containers[0].image as string;
     expect(image).toBe(`ghcr.io/eat-or-yeet/eat-or-yeet:${version}`);
+  });
+});
+
+describe('the alert rules and dashboards of deploy/observability', () => {
+  const observability = path.join(root, 'deploy/observability');
+  const ruleFiles = ['causes.rules.yaml', 'slo.rules.yaml'].map((f) => path.join(observability, 'prometheus', f));
+
+  it('go into a PrometheusRule, runbook links prefixed with runbookBaseUrl', async () => {
+    expect(byKind(rendered.base!, 'PrometheusRule')).toEqual([]);
+    const base = 'https://git.example.com/eat-or-yeet/blob/v1.0.0/';
+    const manifests = await render(
+      ['values-production.yaml', 'values-production-eu.yaml'],
+      [`monitoring.prometheusRule.runbookBaseUrl=${base}`, 'monitoring.prometheusRule.labels.release=kube-prometheus-stack'],
+    );
+    const rule = find(manifests, 'PrometheusRule', 'eoy-eat-or-yeet');
+    expect(rule.metadata.labels!.release).toBe('kube-prometheus-stack');
+    const expected = ruleFiles.flatMap(
+      (f) => parse(readFileSync(f, 'utf8').replaceAll('runbook_url: docs/', `runbook_url: ${base}docs/`)).groups,
+    );
+    expect(rule.spec.groups).toEqual(expected);
+    const urls = rule.spec.groups.flatMap((g: { rules: { annotations?: { runbook_url?: string } }[] }) =>
+      g.rules.flatMap((r) => r.annotations?.runbook_url ?? []),
+    );
+    expect(urls.length).toBeGreaterThan(10);
+    for (const url of urls)
+      expect(url).toMatch(/^https:\/\/git\.example\.com\/eat-or-yeet\/blob\/v1\.0\.0\/docs\/operations\.md#/);
+  });
+
+  it('go into a ConfigMap for the Grafana sidecar, one key per dashboard, unchanged', () => {
+    expect(byKind(rendered.base!, 'ConfigMap').map((c) => c.metadata.name)).not.toContain('eoy-eat-or-yeet-dashboards');
+    const map = find(rendered['base+production+eu']!, 'ConfigMap', 'eoy-eat-or-yeet-dashboards');
+    expect(map.metadata.labels!.grafana_dashboard).toBe('1');
+    const files = readdirSync(path.join(observability, 'grafana/dashboards'));
+    expect(Object.keys(map.data!).sort()).toEqual(files.sort());
+    for (const file of files) {
+      expect(JSON.parse(map.data![file]!)).toEqual(
+        JSON.parse(readFileSync(path.join(observability, 'grafana/dashboards', file), 'utf8')),
+      );
+    }
   });
 });
