@@ -5,7 +5,8 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
-import { freePort } from '@yeet/db';
+import { freePort, startEmbeddedPostgres } from '@yeet/db';
+import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 /**
@@ -78,10 +79,33 @@ function current(): Running {
 }
 
 /** The embedded PostgreSQL's process, from the lock file it keeps while it runs. */
-function postmasterPid(): number {
-  const [pid = ''] = readFileSync(path.join(dataDir, 'pg', 'postmaster.pid'), 'utf8').split('\n');
+function postmasterPid(dir = dataDir): number {
+  const [pid = ''] = readFileSync(path.join(dir, 'pg', 'postmaster.pid'), 'utf8').split('\n');
   return Number.parseInt(pid, 10);
 }
+
+/** A connection to the embedded PostgreSQL of `dir` (its port from the lock file, its password from DATA_DIR). */
+async function connectEmbedded(dir: string): Promise<pg.Client> {
+  const port = readFileSync(path.join(dir, 'pg', 'postmaster.pid'), 'utf8').split('\n')[3];
+  const password = readFileSync(path.join(dir, 'pg-password'), 'utf8').trim();
+  const client = new pg.Client({ host: '127.0.0.1', port: Number(port), user: 'postgres', password, database: 'postgres' });
+  await client.connect();
+  return client;
+}
+
+/** Polls `probe` every 100 ms until it returns true; fails after `ms`. */
+async function eventually(what: string, ms: number, probe: () => Promise<boolean>): Promise<void> {
+  const deadline = Date.now() + ms;
+  while (!(await probe().catch(() => false))) {
+    if (Date.now() > deadline) throw new Error(`${what}: not within ${ms} ms`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+const readyz = async (url: string) => {
+  const res = await fetch(`${url}/readyz`);
+  return { status: res.status, body: await res.text() };
+};
 
 function isAlive(pid: number): boolean {
   try {
@@ -269,4 +293,128 @@ describe('configuration errors', () => {
     expect((result as { stderr: string }).stderr).toContain('PORT="eighty": must be a port number');
     expect((result as { stderr: string }).stderr).toContain('ROLE="chef"');
   });
+});
+
+describe('when the embedded PostgreSQL dies', () => {
+  const scratch = () => mkdtemp(path.join(tmpdir(), 'yeet-smoke-kill-'));
+
+  it(
+    'restarts it and recovers by itself: ready again, RPCs answer, the listener and the worker resume',
+    async () => {
+      const dir = await scratch();
+      const p = await startProcess({ DATA_DIR: dir, SEED_DEMO: 'never' });
+      try {
+        expect((await readyz(p.url)).status).toBe(200);
+        const killed = postmasterPid(dir);
+        process.kill(killed, 'SIGKILL');
+        const killedAt = Date.now();
+        // Down, it says so without internals; alive, it keeps saying so.
+        let down = { status: 0, body: '' };
+        await eventually('not ready', 5_000, async () => {
+          down = await readyz(p.url);
+          return down.status === 503;
+        });
+        expect(JSON.parse(down.body)).toEqual({ status: 'unavailable', checks: { database: 'unavailable' } });
+        expect((await fetch(`${p.url}/healthz`)).status).toBe(200);
+
+        await eventually('ready again', 15_000, async () => (await readyz(p.url)).status === 200);
+        expect(Date.now() - killedAt).toBeLessThan(15_000);
+        expect(postmasterPid(dir)).not.toBe(killed);
+        expect(p.output()).toContain('"embedded PostgreSQL exited; restarting it"');
+        expect(p.output()).toContain('"embedded PostgreSQL restarted"');
+        const list = await fetch(`${p.url}/api/yeet.v1.RecipeService/ListRecipes`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json' },
+          body: '{}',
+        });
+        expect(list.status).toBe(200);
+
+        const db = await connectEmbedded(dir);
+        try {
+          // The search-change listener is connected again, LISTENing.
+          await eventually('the listener back', 15_000, async () => {
+            const { rows } = await db.query("select 1 from pg_stat_activity where application_name = 'eat-or-yeet-listener'");
+            return rows.length === 1;
+          });
+          // The worker runs jobs again.
+          const { rows } = await db.query<{ id: string }>("select id from graphile_worker.add_job('search.reconcile')");
+          const [job] = rows;
+          await eventually('the job done', 15_000, async () => {
+            const left = await db.query('select 1 from graphile_worker.jobs where id = $1', [job?.id]);
+            return left.rows.length === 0;
+          });
+        } finally {
+          await db.end();
+        }
+        expect(await interrupt(p)).toBe(0);
+      } finally {
+        if (p.child.exitCode === null) await interrupt(p);
+        await rm(dir, { recursive: true, force: true });
+      }
+    },
+    startingTimeout,
+  );
+
+  it(
+    'exits with status 1, for a supervisor to restart it, when it cannot be restarted',
+    async () => {
+      const dir = await scratch();
+      const p = await startProcess({ DATA_DIR: dir, SEED_DEMO: 'never' });
+      try {
+        const exited = new Promise<number | null>((resolve) => p.child.once('exit', (code) => resolve(code)));
+        // The cluster is gone: PostgreSQL refuses a data directory without PG_VERSION.
+        await rm(path.join(dir, 'pg', 'PG_VERSION'));
+        process.kill(postmasterPid(dir), 'SIGKILL');
+        expect(await exited).toBe(1);
+        expect(p.output()).toContain('did not restart after 5 attempts');
+        expect(p.output()).toMatch(/"level":"fatal".*cannot recover by itself/);
+      } finally {
+        if (p.child.exitCode === null) await interrupt(p);
+        await rm(dir, { recursive: true, force: true });
+      }
+    },
+    startingTimeout,
+  );
+});
+
+describe('with DATABASE_URL, a lost database', () => {
+  it(
+    'is a readiness problem: 503 naming the check while it is away, alive all along, ready again once it is back',
+    async () => {
+      const dir = await mkdtemp(path.join(tmpdir(), 'yeet-smoke-external-'));
+      const port = await freePort();
+      let database = await startEmbeddedPostgres({ dataDir: dir, port });
+      try {
+        const p = await startProcess({ DATABASE_URL: database.url, SEED_DEMO: 'never' }, ['--role', 'api']);
+        try {
+          expect((await readyz(p.url)).status).toBe(200);
+          await database.stop();
+          for (let i = 0; i < 5; i++) {
+            const down = await readyz(p.url);
+            expect(down.status).toBe(503);
+            expect(JSON.parse(down.body)).toEqual({ status: 'unavailable', checks: { database: 'unavailable' } });
+            expect((await fetch(`${p.url}/healthz`)).status).toBe(200);
+          }
+          // The details are in the log, once, not in the answer.
+          const failed = p
+            .output()
+            .split('\n')
+            .filter((l) => l.includes('readiness check failed'));
+          expect(failed).toHaveLength(1);
+          expect(failed[0]).toMatch(new RegExp(`ECONNREFUSED 127.0.0.1:${port}|terminating connection`));
+
+          database = await startEmbeddedPostgres({ dataDir: dir, port });
+          await eventually('ready again', 10_000, async () => (await readyz(p.url)).status === 200);
+          expect(p.output()).toContain('readiness check passes again');
+          expect(p.child.exitCode).toBeNull();
+        } finally {
+          await interrupt(p);
+        }
+      } finally {
+        await database.stop();
+        await rm(dir, { recursive: true, force: true });
+      }
+    },
+    startingTimeout,
+  );
 });

@@ -15,6 +15,8 @@ export interface OpenDatabase {
  * The database of the API and the worker: `DATABASE_URL`, or else (role `all` only) an
  * embedded PostgreSQL under `DATA_DIR`; migrated (the schema, then the job queue's) before
  * anything uses it. The lifecycle closes the pool and, after it, stops the embedded server.
+ * An embedded server that dies is restarted (the pool and listeners reconnect by themselves);
+ * one that will not restart fails the lifecycle, so the process exits for a supervisor.
  */
 export async function openDatabase(config: Config, telemetry: Telemetry, lifecycle: Lifecycle): Promise<OpenDatabase> {
   const { logger } = telemetry;
@@ -31,6 +33,18 @@ export async function openDatabase(config: Config, telemetry: Telemetry, lifecyc
       // Ctrl-C in a terminal must reach only this process, which stops PostgreSQL last.
       ownProcessGroup: true,
       log: (m) => pgLog.debug(m),
+      supervise: {
+        onEvent(event) {
+          if (event.kind === 'exited') pgLog.error({ reason: event.reason }, 'embedded PostgreSQL exited; restarting it');
+          else if (event.kind === 'restarted') pgLog.info({ attempt: event.attempt }, 'embedded PostgreSQL restarted');
+          else if (!event.final)
+            pgLog.warn({ attempt: event.attempt, err: event.error }, 'embedded PostgreSQL did not restart; trying again');
+          else
+            lifecycle.fail(
+              new Error(`the embedded PostgreSQL did not restart after ${event.attempt} attempts`, { cause: event.error }),
+            );
+        },
+      },
     });
     lifecycle.onStop(() => server.stop());
     ({ url } = server);

@@ -9,9 +9,21 @@ export class Lifecycle {
   readonly #steps: Array<() => Promise<void>> = [];
   readonly #logger: Logger;
   #stopping: Promise<void> | null = null;
+  #fail: (error: Error) => void = () => {};
+  /** Resolves with the reason once a part has failed for good (see fail()); pending otherwise. */
+  readonly failed = new Promise<Error>((resolve) => (this.#fail = resolve));
 
   constructor(logger: Logger) {
     this.#logger = logger;
+  }
+
+  /**
+   * A part cannot do its job any more and cannot recover by itself (the embedded PostgreSQL
+   * will not restart): the process is to stop and exit non-zero so that a supervisor starts
+   * it afresh, rather than stay alive answering /healthz. The first reason wins.
+   */
+  fail(error: Error): void {
+    this.#fail(error);
   }
 
   /** True once stopping has begun: parts use it to tell expected disconnections from failures. */
@@ -51,11 +63,14 @@ function onStopSignal(handler: (signal: NodeJS.Signals) => void): () => void {
  * embedded PostgreSQL, in its own process group, does not even receive a terminal's
  * Ctrl-C). A second signal, or `timeoutMs` after the first, exits at once with status 1;
  * the embedded PostgreSQL is then told to stop as the process exits.
+ *
+ * If what runs fails for good first (`failed`), it is stopped the same way and the exit
+ * code to use is 1 instead of 0.
  */
 export async function runUntilSignal(
-  start: () => Promise<{ stop(): Promise<void> }>,
+  start: () => Promise<{ stop(): Promise<void>; failed: Promise<Error> }>,
   options: { logger: Logger; timeoutMs: number },
-): Promise<void> {
+): Promise<number> {
   const { logger, timeoutMs } = options;
   const exitNow = (reason: string) => {
     logger.error({ reason, timeoutMs }, 'exiting without waiting for the shutdown to finish');
@@ -74,8 +89,18 @@ export async function runUntilSignal(
   });
   try {
     const running = await start();
-    await stopRequested;
+    const failure = await Promise.race([stopRequested.then(() => null), running.failed]);
+    if (failure) {
+      logger.fatal(
+        { err: failure },
+        'cannot recover by itself: stopping, then exiting with status 1 for a supervisor to restart',
+      );
+      offFirst();
+      offAgain = onStopSignal((s) => exitNow(`${s} while shutting down`));
+      deadline = setTimeout(() => exitNow('the shutdown took too long'), timeoutMs);
+    }
     await running.stop();
+    return failure ? 1 : 0;
   } finally {
     offFirst();
     offAgain();

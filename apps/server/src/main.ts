@@ -93,10 +93,10 @@ async function main(): Promise<number> {
 }
 
 async function start(config: Config, logger: ReturnType<typeof createLogger>): Promise<number> {
-  await runUntilSignal(() => startPlatform(config, logger), { logger, timeoutMs: config.shutdownTimeoutMs });
+  const code = await runUntilSignal(() => startPlatform(config, logger), { logger, timeoutMs: config.shutdownTimeoutMs });
   await stopTracing();
   logger.info('stopped');
-  return 0;
+  return code;
 }
 
 /** stdout carries the protocol, so everything else goes to stderr. */

@@ -16,6 +16,7 @@ import { needsDatabase, runs } from './roles.ts';
 import { pagePolicy, registerSecurityHeaders } from './security-headers.ts';
 import { registerWeb, type PageCache } from './web.ts';
 import { registerWebSessions } from './web-session.ts';
+import { superviseWorker } from './worker-supervisor.ts';
 
 export interface Platform {
   /** Every route of the role, ready; `app.inject()` reaches them without a port. */
@@ -67,14 +68,18 @@ export async function buildPlatform(config: Config, logger: Logger): Promise<Pla
       if (config.seedDemo === 'always' || (config.seedDemo === 'auto' && database.embedded)) await seedDemo(api, logger);
     }
     if (api && database && runs.worker(config.role)) {
-      const worker = await startWorker({
-        pool: database.handle.pool,
-        catalogue: api.jobs,
+      const worker = await superviseWorker(
+        () =>
+          startWorker({
+            pool: database.handle.pool,
+            catalogue: api.jobs,
+            logger,
+            metrics: telemetry.metrics,
+            concurrency: config.workerConcurrency,
+            stopping: () => lifecycle.stopping,
+          }),
         logger,
-        metrics: telemetry.metrics,
-        concurrency: config.workerConcurrency,
-        stopping: () => lifecycle.stopping,
-      });
+      );
       lifecycle.onStop(() => worker.stop());
     }
 

@@ -16,6 +16,11 @@ import { registerJobLagMetric, registerUnhandledJobsMetric, unhandledJobs } from
 
 export interface WorkerHandle {
   stop(): Promise<void>;
+  /**
+   * Resolves once the runner has stopped: after stop(), or on its own when it could not
+   * record a job's outcome (the database went away mid-job), after which it runs nothing.
+   */
+  stopped: Promise<void>;
 }
 
 export interface WorkerOptions {
@@ -38,7 +43,9 @@ export async function startWorker(options: WorkerOptions): Promise<WorkerHandle>
   assertCatalogue(catalogue);
 
   const names = Object.keys(catalogue.tasks) as TaskName[];
-  const lag = registerJobLagMetric(metrics);
+  // Started again after its runner stopped on its own (see WorkerHandle.stopped), the metrics are registered already.
+  const lag =
+    (metrics.registry.getSingleMetric('yeet_job_lag_seconds') as Histogram<'task'> | undefined) ?? registerJobLagMetric(metrics);
   const taskList: TaskList = Object.fromEntries(
     names.map((name) => [name, runTask(name, catalogue.tasks[name], { logger, metrics }, lag)]),
   );
@@ -49,7 +56,7 @@ export async function startWorker(options: WorkerOptions): Promise<WorkerHandle>
       'queued jobs name tasks this worker has no handler for; they will not run until a worker that knows them does',
     );
   }
-  registerUnhandledJobsMetric(pool, metrics, names);
+  if (!metrics.registry.getSingleMetric('yeet_job_queue_unhandled')) registerUnhandledJobsMetric(pool, metrics, names);
 
   const runner: Runner = await run({
     pgPool: pool,
@@ -66,7 +73,7 @@ export async function startWorker(options: WorkerOptions): Promise<WorkerHandle>
     ),
   });
   logger.info({ tasks: names, schedules: catalogue.schedules }, 'worker is running');
-  return { stop: () => runner.stop() };
+  return { stop: () => runner.stop(), stopped: runner.promise.catch(() => {}) };
 }
 
 /** Every failure of a job is ours to look at, whatever it was: graphile-worker retries it with backoff. */

@@ -49,7 +49,19 @@ export interface EmbeddedOptions {
    */
   ownProcessGroup?: boolean;
   log?: (message: string) => void;
+  /**
+   * Restarts the server whenever it exits without stop() (killed, crashed): after a short
+   * pause, up to `attempts` times in a row, each start bounded by `startTimeoutMs`. `onEvent`
+   * hears of each exit and attempt; after a `restart-failed` event with `final`, the server
+   * stays down and the caller must give up on it. Without this, an exit is only logged.
+   */
+  supervise?: { attempts?: number; startTimeoutMs?: number; onEvent(event: EmbeddedEvent): void };
 }
+
+export type EmbeddedEvent =
+  | { kind: 'exited'; reason: string }
+  | { kind: 'restarted'; attempt: number }
+  | { kind: 'restart-failed'; attempt: number; error: Error; final: boolean };
 
 interface Owner {
   uid: number;
@@ -92,13 +104,12 @@ export async function startEmbeddedPostgres(options: EmbeddedOptions): Promise<E
     'lc_messages=C',
     ...(options.ephemeral ? ['-c', 'fsync=off', '-c', 'synchronous_commit=off', '-c', 'full_page_writes=off'] : []),
   ];
+  const args = ['-D', clusterDir, '-p', String(port), ...flags];
+  const start = (timeoutMs?: number) =>
+    startServer(binaries.postgres, args, { owner, ownProcessGroup: options.ownProcessGroup ?? false, log, timeoutMs });
   let server: ChildProcess;
   try {
-    server = await startServer(binaries.postgres, ['-D', clusterDir, '-p', String(port), ...flags], {
-      owner,
-      ownProcessGroup: options.ownProcessGroup ?? false,
-      log,
-    });
+    server = await start();
   } catch (cause) {
     throw new Error(
       `The embedded PostgreSQL in ${clusterDir} did not start (is another copy of Eat or Yeet using this data directory?): ${(cause as Error).message}`,
@@ -110,6 +121,36 @@ export async function startEmbeddedPostgres(options: EmbeddedOptions): Promise<E
   const stopOnExit = () => void server.kill('SIGINT');
   process.once('exit', stopOnExit);
   let stopping: Promise<void> | null = null;
+  let restarting: Promise<void> | null = null;
+
+  const supervise = options.supervise;
+  const attempts = supervise?.attempts ?? 5;
+  // Same cluster, same port: the URL every pool and listener holds stays right.
+  const restart = async (onEvent: (event: EmbeddedEvent) => void) => {
+    for (let attempt = 1; attempt <= attempts; attempt++) {
+      // The killed server's backends notice and exit within moments; until then its shared memory is in use.
+      await new Promise((r) => setTimeout(r, Math.min(250 * 2 ** (attempt - 1), 4_000)));
+      if (stopping) return;
+      try {
+        server = await start(supervise?.startTimeoutMs ?? 60_000);
+        watch(server);
+        onEvent({ kind: 'restarted', attempt });
+        return;
+      } catch (error) {
+        onEvent({ kind: 'restart-failed', attempt, error: error as Error, final: attempt === attempts });
+      }
+    }
+  };
+  const watch = (child: ChildProcess) =>
+    child.once('exit', (code, signal) => {
+      if (stopping) return;
+      const reason = signal ?? `status ${code}`;
+      if (!supervise) return log(`postgres exited (${reason})`);
+      supervise.onEvent({ kind: 'exited', reason });
+      restarting = restart(supervise.onEvent).finally(() => (restarting = null));
+    });
+  watch(server);
+
   return {
     url: `postgres://postgres:${encodeURIComponent(password)}@127.0.0.1:${port}/postgres`,
     port,
@@ -117,6 +158,8 @@ export async function startEmbeddedPostgres(options: EmbeddedOptions): Promise<E
     stop: () =>
       (stopping ??= (async () => {
         process.off('exit', stopOnExit);
+        // A restart under way ends with the server it started, if any: stop that one.
+        await restarting;
         await stopServer(server);
         if (options.ephemeral) await rm(dataDir, { recursive: true, force: true });
       })()),
@@ -170,11 +213,14 @@ async function initCluster(initdb: string, clusterDir: string, password: string,
   }
 }
 
-/** Resolves once the server accepts connections; rejects with its last words if it exits first. */
+/**
+ * Resolves once the server accepts connections; rejects with its last words if it exits
+ * first, or, after `timeoutMs`, stops it and rejects.
+ */
 function startServer(
   postgres: string,
   args: string[],
-  options: { owner: Owner | null; ownProcessGroup: boolean; log: (m: string) => void },
+  options: { owner: Owner | null; ownProcessGroup: boolean; log: (m: string) => void; timeoutMs?: number },
 ): Promise<ChildProcess> {
   const server = spawn(postgres, args, {
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -182,7 +228,8 @@ function startServer(
     ...options.owner,
   });
   const recent: string[] = [];
-  return new Promise((resolve, reject) => {
+  let timer: NodeJS.Timeout | undefined;
+  return new Promise<ChildProcess>((resolve, reject) => {
     const onLine = (line: string) => {
       options.log(line);
       recent.push(line);
@@ -196,7 +243,14 @@ function startServer(
     server.once('close', (code, signal) =>
       reject(new Error(`postgres exited (${signal ?? `status ${code}`}): ${recent.join(' | ')}`)),
     );
-  });
+    if (options.timeoutMs !== undefined) {
+      timer = setTimeout(() => {
+        // Immediate shutdown: whatever it was doing (a long crash recovery), it is not coming up in time.
+        server.kill('SIGQUIT');
+        reject(new Error(`postgres did not accept connections within ${options.timeoutMs} ms: ${recent.join(' | ')}`));
+      }, options.timeoutMs);
+    }
+  }).finally(() => clearTimeout(timer));
 }
 
 async function stopServer(server: ChildProcess): Promise<void> {
