@@ -1,0 +1,20 @@
+import type { FastifyInstance } from 'fastify';
+
+/**
+ * What a failed request tells the caller. A client's mistake (a malformed URL or body, a
+ * body too large) keeps Fastify's answer, which names the mistake. A fault of ours says only
+ * that: its message may hold an internal address, a path or a driver's words, and those go
+ * to the log. Routes with their own handler (the Connect API, MCP, the issuer's pages) keep it.
+ */
+export function registerErrorBodies(app: FastifyInstance): void {
+  app.setErrorHandler((error, req, reply) => {
+    const status = typeof error.statusCode === 'number' && error.statusCode >= 400 ? error.statusCode : 500;
+    // Fastify's own handler answers the client's mistakes, and logs them at info.
+    if (status < 500) return reply.send(error);
+    req.log.error({ err: error }, 'request failed');
+    return reply
+      .code(status)
+      .type('application/json; charset=utf-8')
+      .send({ statusCode: status, error: 'Internal Server Error', message: 'Something went wrong on our side. Try again.' });
+  });
+}
