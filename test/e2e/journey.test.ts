@@ -1,6 +1,7 @@
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { audit, chromiumPath, launchBrowser, signUp } from '../support/browser.ts';
+import { watchContentSecurityPolicy } from '../support/csp.ts';
 import { fixtures } from '../support/images.ts';
 import { startTestPlatform, type TestPlatform } from '../support/platform.ts';
 
@@ -15,6 +16,7 @@ let t: TestPlatform;
 let browser: Browser;
 const contexts: BrowserContext[] = [];
 const violations: string[] = [];
+const cspViolations: string[] = [];
 
 const title = 'Midnight Miso Ramen';
 const editorNote = 'Add how long to simmer the broth, please.';
@@ -38,6 +40,7 @@ afterAll(async () => {
 async function newPage(options: { javaScriptEnabled?: boolean } = {}): Promise<Page> {
   const context = await browser.newContext({ viewport: { width: 1280, height: 900 }, ...options });
   contexts.push(context);
+  await watchContentSecurityPolicy(context, cspViolations);
   const page = await context.newPage();
   page.setDefaultTimeout(15_000);
   return page;
@@ -294,5 +297,9 @@ describe.skipIf(!chromiumPath)('a recipe from search to plate, in a real browser
 
   it('has no WCAG 2.1 A or AA violations on any page checked', () => {
     expect(violations).toEqual([]);
+  });
+
+  it('no page, image, upload or API call met its Content-Security-Policy', () => {
+    expect(cspViolations).toEqual([]);
   });
 });

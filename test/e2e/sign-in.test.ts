@@ -1,6 +1,7 @@
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { chromiumPath, launchBrowser } from '../support/browser.ts';
+import { watchContentSecurityPolicy } from '../support/csp.ts';
 import { startTestPlatform, type TestPlatform } from '../support/platform.ts';
 
 /**
@@ -29,6 +30,9 @@ const header = (page: Page) => page.getByRole('navigation', { name: 'Main' });
 describe.skipIf(!chromiumPath)('signing in with the built-in issuer', () => {
   it('sign up, sign out, sign in, write a draft, sign out', async () => {
     const context = await browser.newContext();
+    // the issuer's pages (sign-up, sign-in, sign-out) and the app's, under their policies
+    const cspViolations: string[] = [];
+    await watchContentSecurityPolicy(context, cspViolations);
     const page = await context.newPage();
     await page.goto(`${t.baseUrl}/`);
 
@@ -93,6 +97,7 @@ describe.skipIf(!chromiumPath)('signing in with the built-in issuer', () => {
     await page.waitForURL(`${t.baseUrl}/`);
     await header(page).getByRole('link', { name: 'Sign in' }).waitFor();
     expect((await context.cookies()).find((c) => c.name === 'yeet_session')).toBeUndefined();
+    expect(cspViolations).toEqual([]);
     await context.close();
   }, 60_000);
 });
