@@ -85,7 +85,7 @@ async function main(): Promise<number> {
         console.error('Which archive? yeet restore <file or s3://bucket/key> [--replace]');
         return 2;
       }
-      return restoreCommand(config, logger, positionals[1], Boolean(values.replace));
+      return restoreCommand(config, positionals[1], Boolean(values.replace));
     default:
       console.error(`Unknown command "${command}".\n\n${usage}`);
       return 2;

@@ -2,8 +2,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { createStorage } from '@yeet/api';
-import type { Config, Logger } from '@yeet/platform';
-import { migrateJobQueue } from '@yeet/worker';
+import type { Config } from '@yeet/platform';
 import { createBackup } from './backup.ts';
 import { BackupError } from './format.ts';
 import { archiveStore, openDatabaseFor } from './index.ts';
@@ -41,7 +40,7 @@ export async function backupCommand(config: Config, to: string | undefined): Pro
 }
 
 /** `yeet restore <archive> [--replace]`: a local file, or s3://bucket/key. */
-export async function restoreCommand(config: Config, logger: Logger, archive: string, replace: boolean): Promise<number> {
+export async function restoreCommand(config: Config, archive: string, replace: boolean): Promise<number> {
   const downloads = await mkdtemp(path.join(os.tmpdir(), 'yeet-restore-download-'));
   try {
     let file = path.resolve(archive);
@@ -52,17 +51,15 @@ export async function restoreCommand(config: Config, logger: Logger, archive: st
     }
     const database = await openDatabaseFor(config, 'restore');
     try {
-      const result = await restoreBackup({ db: database.handle.db, storage: createStorage(config.images) }, file, {
-        replace,
-        migrateJobQueue: () => migrateJobQueue(database.handle.pool, logger),
-      });
+      const result = await restoreBackup({ db: database.handle.db, storage: createStorage(config.images) }, file, { replace });
       const { manifest } = result;
       console.log(
         `Restored ${archive} (taken ${manifest.createdAt} by Eat or Yeet ${manifest.appVersion}, schema ${manifest.schemaVersion}).`,
       );
       console.log(
         `  ${manifest.tables.map((t) => `${t.name}: ${t.rows}`).join(', ')}; ${manifest.images} images. ` +
-          `${result.reindexed} published recipes are queued for the search index: it is rebuilt once a worker runs.`,
+          `Search index rebuilt (${result.reindexed} published recipes)` +
+          (result.upgradedBy.length ? `; schema upgraded by ${result.upgradedBy.join(', ')}.` : '.'),
       );
       return 0;
     } finally {

@@ -6,8 +6,8 @@ import path from 'node:path';
 import { createInterface } from 'node:readline';
 import { Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import type { TaskName } from '@yeet/api';
-import { migrateTo, migrationNames, sql } from '@yeet/db';
+import { reindexSearch } from '@yeet/api';
+import { migrateTo, migrateToLatest, migrationNames, sql } from '@yeet/db';
 import { type ObjectStorage, storageKeys } from '@yeet/media';
 import {
   archivedTables,
@@ -26,14 +26,14 @@ import { readTarGz } from './tar.ts';
 export interface RestoreOptions {
   /** Restore over a database and storage that already hold data: their archived tables are emptied first. */
   replace?: boolean;
-  /** Creates or upgrades the job queue's schema, so the search reindex can be enqueued. */
-  migrateJobQueue: () => Promise<void>;
 }
 
 export interface RestoreResult {
   manifest: Manifest;
-  /** Published recipes queued for indexing. */
+  /** Published recipes in the rebuilt search index. */
   reindexed: number;
+  /** Migrations applied after loading, up to this build's latest. */
+  upgradedBy: string[];
 }
 
 const rowsPerInsert = 500;
@@ -42,13 +42,14 @@ const rowsPerInsert = 500;
  * Restores an archive (a local file) into a database and an image storage. Everything is
  * checked before anything is written: the format and schema versions, every checksum, and
  * that the database and storage are empty (unless `replace`). Then the schema is migrated to
- * the archive's version, the originals are stored, the tables loaded in one transaction,
- * identity sequences moved past the restored ids, and the search index rebuilt by the worker.
+ * the archive's version, the originals are stored, the tables loaded in one transaction and
+ * identity sequences moved past the restored ids; then the schema is brought to this build's
+ * latest and the search index rebuilt from the restored recipes.
  */
 export async function restoreBackup(
   target: { db: AnyDb; storage: ObjectStorage },
   archive: string,
-  options: RestoreOptions,
+  options: RestoreOptions = {},
 ): Promise<RestoreResult> {
   const staging = await mkdtemp(path.join(os.tmpdir(), 'yeet-restore-'));
   try {
@@ -68,16 +69,15 @@ export async function restoreBackup(
       const mismatch = tables.filter((t) => !archived.has(t)).concat([...archived].filter((t) => !tables.includes(t)));
       if (mismatch.length) throw new BackupError(`the archive does not match its schema version (tables ${mismatch.join(', ')})`);
       if (options.replace) {
-        // The search index goes too (its facet totals are kept by triggers that TRUNCATE does not fire): it is rebuilt below.
-        const all = sql.join([...tables, 'search_documents', 'search_facet_totals', 'search_lexicon'].map((t) => sql.table(t)));
-        await sql`truncate ${all} restart identity cascade`.execute(trx);
+        // CASCADE takes the search documents along; the whole index is rebuilt below.
+        await sql`truncate ${sql.join(tables.map((t) => sql.table(t)))} restart identity cascade`.execute(trx);
       }
       for (const table of tables) await loadTable(trx, table, path.join(staging, tableEntry(table)));
       await resetSequences(trx, tables);
     });
-    await options.migrateJobQueue();
-    const reindexed = await enqueueReindex(db);
-    return { manifest, reindexed };
+    const upgradedBy = await migrateToLatest(db);
+    const { indexed } = await reindexSearch(db);
+    return { manifest, reindexed: indexed, upgradedBy };
   } finally {
     await rm(staging, { recursive: true, force: true });
   }
@@ -213,19 +213,4 @@ async function resetSequences(db: AnyDb, tables: string[]): Promise<void> {
     const highest = sql`(select max(${sql.ref(s.col)}) from ${sql.table(s.tbl)})`;
     await sql`select setval(${s.seq}::regclass, coalesce(${highest}, 0) + 1, false)`.execute(db);
   }
-}
-
-/** The search index is derived: one index job per published recipe, then a lexicon rebuild. */
-async function enqueueReindex(db: AnyDb): Promise<number> {
-  const index: TaskName = 'search.index';
-  const lexicon: TaskName = 'search.lexicon';
-  const queued = await sql<{ n: string }>`
-    with published as (select id from recipes where status = 'published'),
-    added as (
-      select graphile_worker.add_job(${index}, json_build_object('recipeId', id), job_key := ${`${index}:`} || id::text)
-      from published)
-    select count(*) as n from added`.execute(db);
-  // After the index jobs (a higher number runs later), so the word counts include every recipe.
-  await sql`select graphile_worker.add_job(${lexicon}, '{}'::json, job_key := ${lexicon}, priority := 1)`.execute(db);
-  return Number(queued.rows[0]?.n ?? 0);
 }
