@@ -32,3 +32,12 @@ function logLevel(route: string, status: number): 'error' | 'info' | 'debug' {
   if (probeRoutes.has(route)) return 'debug';
   return status >= 500 ? 'error' : status >= 400 ? 'info' : 'debug';
 }
+
+/** The server of METRICS_PORT: /metrics alone, apart from the site, no request lines (a scraper calls every few seconds). */
+export function createMetricsServer(logger: Logger): FastifyInstance {
+  return Fastify({
+    loggerInstance: logger as FastifyBaseLogger,
+    logController: new LogController({ disableRequestLogging: true }),
+    forceCloseConnections: true,
+  });
+}

@@ -9,8 +9,7 @@ import { scheduledBackup } from './backup/index.ts';
 import { openDatabase } from './database.ts';
 import { registerDatabaseMetrics } from './database-metrics.ts';
 import { seedDemo } from './demo/seed.ts';
-import { registerErrorBodies } from './error-bodies.ts';
-import { createHttpServer } from './http-server.ts';
+import { createHttpServer, createMetricsServer } from './http-server.ts';
 import { Lifecycle } from './lifecycle.ts';
 import { databaseCheck, registerMetrics, registerProbes } from './probes.ts';
 import { needsDatabase, runs } from './roles.ts';
@@ -29,11 +28,15 @@ export interface Platform {
   stop(): Promise<void>;
   /** Resolves once a part has failed and cannot recover by itself: the process should stop and exit non-zero. */
   failed: Promise<Error>;
+  /** Where GET /metrics is served: `app`, or with METRICS_PORT a server of its own (not listening yet either). */
+  metricsApp: FastifyInstance;
 }
 
 export interface RunningPlatform extends Platform {
   /** Where this process listens, e.g. http://127.0.0.1:3000. */
   url: string;
+  /** Where its metrics are: `${url}/metrics`, or on METRICS_PORT. */
+  metricsUrl: string;
 }
 
 /**
@@ -87,9 +90,10 @@ export async function buildPlatform(config: Config, logger: Logger): Promise<Pla
     const app = createHttpServer(config, logger, telemetry.metrics);
     lifecycle.onStop(() => app.close());
     registerSecurityHeaders(app, config);
-    registerErrorBodies(app);
     registerProbes(app, database ? [databaseCheck(database.handle.db)] : [], logger);
-    registerMetrics(app, telemetry.metrics);
+    const metricsApp = config.metricsPort === null ? app : createMetricsServer(logger);
+    if (metricsApp !== app) lifecycle.onStop(() => metricsApp.close());
+    registerMetrics(metricsApp, telemetry.metrics);
     if (database) registerDatabaseMetrics(database.handle.pool, databaseCheck(database.handle.db), telemetry.metrics);
     if (api && runs.api(config.role)) await api.register(app);
     if (runs.img(config.role)) await registerImages(app, config, api, telemetry);
@@ -106,7 +110,8 @@ export async function buildPlatform(config: Config, logger: Logger): Promise<Pla
       });
     }
     await app.ready();
-    return { app, api, database: database?.handle ?? null, stop: () => lifecycle.stop(), failed: lifecycle.failed };
+    await metricsApp.ready();
+    return { app, api, database: database?.handle ?? null, stop: () => lifecycle.stop(), failed: lifecycle.failed, metricsApp };
   } catch (error) {
     await lifecycle.stop();
     throw error;
@@ -118,16 +123,24 @@ export async function startPlatform(config: Config, logger: Logger): Promise<Run
   const platform = await buildPlatform(config, logger);
   try {
     await platform.app.listen({ port: config.port, host: config.host });
+    if (config.metricsPort !== null) await platform.metricsApp.listen({ port: config.metricsPort, host: config.host });
   } catch (error) {
     await platform.stop();
     throw error;
   }
-  const address = platform.app.server.address();
-  const port = typeof address === 'object' && address ? address.port : config.port;
-  const url = `http://${config.host === '0.0.0.0' || config.host === '::' ? '127.0.0.1' : config.host}:${port}`;
+  const url = localUrl(config, platform.app);
+  const metricsUrl = `${localUrl(config, platform.metricsApp)}/metrics`;
   // The address to open is PUBLIC_URL's: pages answer there (elsewhere they redirect to it).
   logger.info({ role: config.role, url: config.publicUrl, listening: url }, `Eat or Yeet is ready at ${config.publicUrl}`);
-  return { ...platform, url };
+  if (config.metricsPort !== null) logger.info({ metricsUrl }, 'metrics are served on METRICS_PORT only');
+  return { ...platform, url, metricsUrl };
+}
+
+/** How this machine reaches a listening server, e.g. http://127.0.0.1:3000. */
+function localUrl(config: Config, server: FastifyInstance): string {
+  const address = server.server.address();
+  const port = typeof address === 'object' && address ? address.port : config.port;
+  return `http://${config.host === '0.0.0.0' || config.host === '::' ? '127.0.0.1' : config.host}:${port}`;
 }
 
 /**

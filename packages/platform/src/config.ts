@@ -23,6 +23,7 @@ const url = z.url({ error: 'must be an absolute URL, e.g. http://localhost:3000'
 
 const schema = z.object({
   PORT: port.default(3000),
+  METRICS_PORT: port.optional(),
   HOST: z.string().min(1).default('127.0.0.1'),
   ROLE: z.enum(roles, { error: `use one of: ${roles.join(', ')}` }).default('all'),
   PUBLIC_URL: url.optional(),
@@ -114,6 +115,8 @@ export type Env = z.infer<typeof schema>;
 
 export interface Config {
   port: number;
+  /** A port of its own for /metrics, so it is not public with the site; null: /metrics on `port`. */
+  metricsPort: number | null;
   host: string;
   role: ProcessRole;
   /** Where people reach the platform; used for links. */
@@ -233,6 +236,9 @@ export function loadConfig(
       'IMGPROXY_KEY="": required with ROLE=img (with IMGPROXY_SALT): the same values as the api processes use',
     ]);
   }
+  if (e.METRICS_PORT !== undefined && e.METRICS_PORT !== 0 && e.METRICS_PORT === e.PORT) {
+    throw new ConfigError([`METRICS_PORT="${e.METRICS_PORT}": must differ from PORT (leave it unset to serve /metrics on PORT)`]);
+  }
   if (e.ROLE === 'web' && !e.SESSION_SECRET) {
     throw new ConfigError(['SESSION_SECRET="": required with ROLE=web: the same value as the api processes use']);
   }
@@ -240,6 +246,7 @@ export function loadConfig(
   const localUrl = `http://${e.HOST === '0.0.0.0' || e.HOST === '::' ? '127.0.0.1' : e.HOST}:${e.PORT}`;
   return {
     port: e.PORT,
+    metricsPort: e.METRICS_PORT ?? null,
     host: e.HOST,
     role: e.ROLE,
     publicUrl,

@@ -26,6 +26,13 @@ describe('loadConfig', () => {
     expect(loadConfig({ ROLE: 'web' }, { ROLE: 'api' }).role).toBe('api');
   });
 
+  it('serves /metrics on PORT unless METRICS_PORT names a port of its own', () => {
+    expect(loadConfig({}).metricsPort).toBeNull();
+    expect(loadConfig({ METRICS_PORT: '9464' }).metricsPort).toBe(9464);
+    expect(() => loadConfig({ PORT: '3000', METRICS_PORT: '3000' })).toThrow('METRICS_PORT="3000": must differ from PORT');
+    expect(() => loadConfig({ METRICS_PORT: 'metrics' })).toThrow('METRICS_PORT="metrics": must be a port number');
+  });
+
   it('treats an empty variable as unset', () => {
     expect(loadConfig({ PORT: '' }).port).toBe(3000);
   });
