@@ -80,6 +80,9 @@ export class S3Archives implements ArchiveStore {
       region: options.region,
       ...(options.endpoint ? { endpoint: options.endpoint } : {}),
       forcePathStyle: options.forcePathStyle ?? false,
+      // A streamed body with a computed checksum goes out aws-chunked with a trailer, which some S3-compatible
+      // services store verbatim; the archive's manifest carries its own checksums.
+      requestChecksumCalculation: 'WHEN_REQUIRED',
       ...(options.credentials ? { credentials: options.credentials } : {}),
     });
   }
