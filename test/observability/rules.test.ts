@@ -53,6 +53,18 @@ describe('the alerts', () => {
     }
   });
 
+  it('stand on SLO ratios each checked against hand-computed values in a unit test', () => {
+    const checked = promtoolTests.flatMap((f) =>
+      parse(readFileSync(f, 'utf8')).tests.flatMap((t: { promql_expr_test?: { exp_samples: { labels: string }[] }[] }) =>
+        (t.promql_expr_test ?? []).flatMap((e) => e.exp_samples.map((x) => /slo="([^"]+)"/.exec(x.labels)?.[1])),
+      ),
+    );
+    const slos = allRules()
+      .filter((r) => r.record === 'yeet:slo_objective:ratio')
+      .map((r) => r.labels!.slo!);
+    for (const slo of slos) expect(checked, slo).toContain(slo);
+  });
+
   it('each link a runbook: a section of docs/operations.md that exists', () => {
     const docs = readFileSync(path.join(root, 'docs/operations.md'), 'utf8');
     // GitHub's heading anchors: lower case, punctuation dropped, spaces as hyphens.
