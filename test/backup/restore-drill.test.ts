@@ -10,6 +10,7 @@ import { connectDatabase, startEmbeddedPostgres } from '@yeet/db';
 import { withDatabase } from '@yeet/db/testing';
 import { createLogger, loadConfig } from '@yeet/platform';
 import pg from 'pg';
+import S3rver from 's3rver';
 import { afterAll, beforeAll, describe, expect, it, inject } from 'vitest';
 import { scheduledBackup } from '../../apps/server/src/backup/index.ts';
 import { readTarGz, writeTarGz } from '../../apps/server/src/backup/tar.ts';
@@ -364,6 +365,39 @@ describe('backup and restore', () => {
     expect(replaced.code).toBe(0);
     expect(await dumpTables(url)).toEqual(tables);
   }, 120_000);
+
+  it('backs up to and restores from S3 (s3://bucket/prefix)', async () => {
+    const server = new S3rver({
+      port: 0,
+      address: '127.0.0.1',
+      directory: path.join(work, 's3'),
+      silent: true,
+      configureBuckets: [{ name: 'backups', configs: [] }],
+    });
+    const { port } = await server.run();
+    const s3 = {
+      S3_ENDPOINT: `http://127.0.0.1:${port}`,
+      S3_FORCE_PATH_STYLE: 'true',
+      AWS_ACCESS_KEY_ID: 'S3RVER',
+      AWS_SECRET_ACCESS_KEY: 'S3RVER',
+    };
+    try {
+      const written = await yeet(['backup', '--to', 's3://backups/nightly'], { DATABASE_URL: t.database.url, ...s3 });
+      expect(written.err).toBe('');
+      const location = /Backup written: (s3:\/\/\S+)/.exec(written.out)?.[1] ?? '';
+      expect(location).toMatch(/^s3:\/\/backups\/nightly\/yeet-backup-[0-9TZ-]+\.tar\.gz$/);
+
+      await rm(imageDir(), { recursive: true, force: true });
+      const url = await emptyDatabase();
+      const restored = await yeet(['restore', location], { DATABASE_URL: url, ...s3 });
+      expect(restored.err).toBe('');
+      expect(restored.code).toBe(0);
+      expect(await dumpTables(url)).toEqual(sourceTables);
+      expect(await originals()).toEqual(sourceImages);
+    } finally {
+      await server.close();
+    }
+  }, 60_000);
 
   it('one backup at a time: a second one, while another holds the lock, says so and writes nothing', async () => {
     const holder = new pg.Client({ connectionString: t.database.url });
