@@ -90,6 +90,24 @@ describe.each(Object.keys(layers))('%s', (name) => {
     }
   });
 
+  it('serves /metrics on METRICS_PORT, a container port of its own that the PodMonitor scrapes, not on the site port', () => {
+    for (const { manifest, pod } of workloads(manifests()).filter((w) => w.manifest.kind !== 'Job')) {
+      const role = pod.metadata!.labels!['app.kubernetes.io/component']!;
+      const config = find(manifests(), 'ConfigMap', `eoy-eat-or-yeet-${role}`).data!;
+      expect(config.METRICS_PORT, manifest.metadata.name).toMatch(/^\d+$/);
+      expect(config.METRICS_PORT, manifest.metadata.name).not.toBe(config.PORT);
+      expect(pod.spec.containers[0].ports, manifest.metadata.name).toEqual([
+        { name: 'http', containerPort: Number(config.PORT), protocol: 'TCP' },
+        { name: 'metrics', containerPort: Number(config.METRICS_PORT), protocol: 'TCP' },
+      ]);
+    }
+    for (const monitor of byKind(manifests(), 'PodMonitor')) {
+      expect(monitor.spec.podMetricsEndpoints.map((e: { port: string; path: string }) => [e.port, e.path])).toEqual([
+        ['metrics', '/metrics'],
+      ]);
+    }
+  });
+
   it('gives the resizer its cache on an emptyDir at IMAGE_CACHE_DIR', () => {
     const img = workloads(manifests()).find((w) => w.pod.metadata?.labels?.['app.kubernetes.io/component'] === 'img')!;
     const config = find(manifests(), 'ConfigMap', 'eoy-eat-or-yeet-img').data!;
@@ -303,6 +321,14 @@ describe('production', () => {
       podSelector: { matchLabels: expect.objectContaining({ 'app.kubernetes.io/component': 'web' }) },
     });
     expect(policy('eoy-eat-or-yeet-worker').ingress).toHaveLength(1);
+    // Prometheus reaches the metrics port only; the site's port is for the ingress controller (and web → api).
+    for (const role of ['web', 'api', 'img', 'worker']) {
+      const monitoring = policy(`eoy-eat-or-yeet-${role}`).ingress.find(
+        (r: { from: Array<{ namespaceSelector?: { matchLabels: Record<string, string> } }> }) =>
+          r.from[0]?.namespaceSelector?.matchLabels['kubernetes.io/metadata.name'] === 'monitoring',
+      );
+      expect(monitoring.ports, role).toEqual([{ port: 'metrics' }]);
+    }
     const database = policy('eoy-eat-or-yeet-pg');
     expect(database.podSelector).toEqual({ matchLabels: { 'cnpg.io/cluster': 'eoy-eat-or-yeet-pg' } });
     const postgresPort = database.ingress.find((r: { ports: Array<{ port: number }> }) => r.ports[0]!.port === 5432);

@@ -118,6 +118,7 @@ describe('settings', () => {
   // Every variable the README documents is a plain setting, set by the chart, a credential, or kept out on purpose.
   const setByChart = [
     'PORT',
+    'METRICS_PORT',
     'HOST',
     'ROLE',
     'PUBLIC_URL',

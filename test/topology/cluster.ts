@@ -139,6 +139,8 @@ export function localEnv(w: Workload, place: Placement): Record<string, string> 
   for (const [name, value] of Object.entries(w.env)) {
     const url = URL.parse(value);
     if (name === 'PORT') env[name] = String(place.port);
+    // Every pod has the port to itself in a cluster; here, on one machine, each takes a free one.
+    else if (name === 'METRICS_PORT') env[name] = '0';
     else if (name === 'HOST') env[name] = '127.0.0.1';
     else if (value.startsWith('/')) env[name] = hostPath(w, place, value);
     else if (url && /^https?:$/.test(url.protocol) && url.hostname !== '127.0.0.1') {

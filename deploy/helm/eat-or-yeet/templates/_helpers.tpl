@@ -153,6 +153,8 @@ helm.sh/chart: {{ printf "%s-%s" .root.Chart.Name .root.Chart.Version }}
 {{- end -}}
 {{- $_ := set $settings "HOST" "0.0.0.0" -}}
 {{- $_ := set $settings "PORT" 3000 -}}
+{{- /* /metrics on a port of its own, not through the Ingress with the site; the PodMonitor scrapes it. */}}
+{{- $_ := set $settings "METRICS_PORT" 9464 -}}
 {{- $_ := set $settings "PUBLIC_URL" (required "publicUrl: where people reach the platform, e.g. https://recipes.example.com" $v.publicUrl) -}}
 {{- $_ := set $settings "API_URL" (printf "http://%s-api:%d" (include "eoy.fullname" .root) (int $v.service.port)) -}}
 {{- $_ := set $settings "DATA_DIR" "/data" -}}
@@ -212,6 +214,9 @@ spec:
       ports:
         - name: http
           containerPort: 3000
+          protocol: TCP
+        - name: metrics
+          containerPort: 9464
           protocol: TCP
       envFrom:
         - configMapRef:
