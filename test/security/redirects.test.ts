@@ -1,3 +1,4 @@
+import http from 'node:http';
 import { sessionCookieName } from '@yeet/platform';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { browse, CookieJar, follow, oidcFlow } from '../support/oidc.ts';
@@ -105,5 +106,37 @@ describe('returnTo after signing in', () => {
     for (const value of ['https://evil.test/', '//evil.test', '/\\evil.test', 'javascript:alert(1)', '/.//evil.test', '']) {
       expect((await afterCancelledSignIn(value)).headers.get('location')).toBe('/');
     }
+  });
+});
+
+/** A request with its path exactly as written (fetch and inject would normalise it first). */
+function rawGet(path: string): Promise<{ status: number; location: string | undefined }> {
+  const { hostname, port } = new URL(t.baseUrl);
+  return new Promise((resolve, reject) => {
+    const req = http.request({ host: hostname, port, path, method: 'GET' }, (res) => {
+      res.resume();
+      resolve({ status: res.statusCode ?? 0, location: res.headers.location });
+    });
+    req.on('error', reject);
+    req.end();
+  });
+}
+
+describe('paths that look like another host', () => {
+  const paths = [
+    '//',
+    '//evil.test',
+    '//evil.test/x/',
+    '///evil.test/x/',
+    '/\\evil.test/x/',
+    '/\\/evil.test/x/',
+    '//evil.test/%2e%2e',
+  ];
+  const withControls = controls.map((c) => `/${encodeURIComponent(c)}/evil.test/x/`);
+
+  it.each([...paths, ...withControls])('%s is answered on this site, without an error', async (path) => {
+    const res = await rawGet(path);
+    expect(res.status).toBeLessThan(500);
+    if (res.location !== undefined) expect(new URL(res.location, `${t.baseUrl}/`).origin).toBe(t.baseUrl);
   });
 });

@@ -72,6 +72,7 @@ export async function registerWeb(
   // A stale hashed asset (after a deploy) is a plain 404, not an HTML page.
   app.get('/assets/*', (_req, reply) => reply.code(404).send());
 
+  const publicOrigin = new URL(options.publicUrl).origin;
   await app.register(async (scope) => {
     // Bodies (server-function calls) go to the app untouched.
     scope.removeAllContentTypeParsers();
@@ -87,7 +88,9 @@ export async function registerWeb(
         for (const v of Array.isArray(value) ? value : [value]) headers.append(name, v);
       }
       const hasBody = req.method !== 'GET' && req.method !== 'HEAD';
-      return new Request(new URL(req.url, `${req.protocol}://${req.host}`), {
+      // On PUBLIC_URL's origin, whatever Host said; appended, not resolved, so a path like
+      // //evil.test stays a path (resolved, it would be another host, and // no URL at all).
+      return new Request(`${publicOrigin}${req.url}`, {
         method: req.method,
         headers,
         body: hasBody ? (Readable.toWeb(req.raw) as ReadableStream) : null,
