@@ -43,6 +43,10 @@ describe('typo distance', () => {
     expect(typoDistance('chiken', 'chicken', 2)).toBe(1);
     expect(typoDistance('vegetarian', 'vegetable', 2)).toBe(3);
     expect(typoDistance('abc', 'abc', 0)).toBe(0);
+    // words longer than the first buffer, then short ones again
+    expect(typoDistance(`${'a'.repeat(70)}bc`, `${'a'.repeat(70)}cb`, 2)).toBe(1);
+    expect(typoDistance('tahinni', 'tahini', 1)).toBe(1);
+    expect(typoDistance('tahinni', 'tahiti', 1)).toBe(2);
   });
 
   it('allows one typo from 4 letters and two from 8', () => {

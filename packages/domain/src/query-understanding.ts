@@ -183,6 +183,8 @@ export function allowedTypos(length: number): number {
   return length >= 8 ? 2 : length >= 4 ? 1 : 0;
 }
 
+let rows = new Int32Array(3 * 64);
+
 /**
  * Edit distance where swapping two neighbouring letters is one edit (optimal string
  * alignment, the Damerau–Levenshtein variant spell checkers use): "coalda" → "colada" is 1.
@@ -191,23 +193,27 @@ export function allowedTypos(length: number): number {
 export function typoDistance(a: string, b: string, max: number): number {
   if (Math.abs(a.length - b.length) > max) return max + 1;
   const width = b.length + 1;
-  let before = new Array<number>(width).fill(0);
-  let previous = Array.from({ length: width }, (_, j) => j);
-  let current = new Array<number>(width).fill(0);
+  if (rows.length < width * 3) rows = new Int32Array(width * 3 * 2);
+  // three rows (i-2, i-1, i) in one reused buffer: this runs for thousands of words per typo
+  let before = 0;
+  let previous = width;
+  let current = width * 2;
+  for (let j = 0; j < width; j++) rows[previous + j] = j;
   for (let i = 1; i <= a.length; i++) {
-    current[0] = i;
+    rows[current] = i;
     let rowMin = i;
+    const ca = a.charCodeAt(i - 1);
     for (let j = 1; j <= b.length; j++) {
-      const cost = a[i - 1] === b[j - 1] ? 0 : 1;
-      let d = Math.min(previous[j]! + 1, current[j - 1]! + 1, previous[j - 1]! + cost);
-      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) d = Math.min(d, before[j - 2]! + 1);
-      current[j] = d;
+      const cb = b.charCodeAt(j - 1);
+      let d = Math.min(rows[previous + j]! + 1, rows[current + j - 1]! + 1, rows[previous + j - 1]! + (ca === cb ? 0 : 1));
+      if (i > 1 && j > 1 && ca === b.charCodeAt(j - 2) && a.charCodeAt(i - 2) === cb) d = Math.min(d, rows[before + j - 2]! + 1);
+      rows[current + j] = d;
       if (d < rowMin) rowMin = d;
     }
     if (rowMin > max) return max + 1;
     [before, previous, current] = [previous, current, before];
   }
-  return Math.min(previous[b.length]!, max + 1);
+  return Math.min(rows[previous + b.length]!, max + 1);
 }
 
 /**
