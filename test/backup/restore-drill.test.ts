@@ -399,6 +399,20 @@ describe('backup and restore', () => {
     }
   }, 60_000);
 
+  it('refuses to back up a database with a table it does not know, rather than leave it out', async () => {
+    const client = new pg.Client({ connectionString: t.database.url });
+    await client.connect();
+    try {
+      await client.query('create table pantry (id int primary key)');
+      const result = await yeet(['backup', '--to', path.join(work, 'unknown-table')], { DATABASE_URL: t.database.url });
+      expect(result.code).toBe(1);
+      expect(result.err).toContain('Backup failed: the database has tables the backup does not know (pantry)');
+    } finally {
+      await client.query('drop table if exists pantry');
+      await client.end();
+    }
+  });
+
   it('one backup at a time: a second one, while another holds the lock, says so and writes nothing', async () => {
     const holder = new pg.Client({ connectionString: t.database.url });
     await holder.connect();
