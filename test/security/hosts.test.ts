@@ -1,4 +1,8 @@
+import { freePort } from '@yeet/db';
+import { loadConfig } from '@yeet/platform';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startPlatform } from '../../apps/server/src/platform.ts';
+import { captureLogs } from '../support/logs.ts';
 import { startTestPlatform, type TestPlatform } from '../support/platform.ts';
 
 /**
@@ -91,4 +95,20 @@ describe('another address than PUBLIC_URL', () => {
   it('at PUBLIC_URL itself, pages answer', async () => {
     expect((await inject('/', { host: new URL(t.baseUrl).host })).statusCode).toBe(200);
   });
+});
+
+it('the start-up line names PUBLIC_URL as the address to open, not the one it listens on', async () => {
+  const port = await freePort();
+  const { logger, lines } = captureLogs();
+  const config = loadConfig({
+    ROLE: 'web',
+    HOST: '0.0.0.0',
+    PORT: String(port),
+    PUBLIC_URL: 'https://recipes.example',
+    SESSION_SECRET: 'hosts-test-session-secret-0123456789',
+  });
+  const web = await startPlatform(config, logger);
+  await web.stop();
+  const ready = lines.find((l) => l.msg === 'Eat or Yeet is ready');
+  expect(ready).toMatchObject({ url: 'https://recipes.example', listening: `http://127.0.0.1:${port}` });
 });
