@@ -109,8 +109,9 @@ async function writeContents(db: AnyDb, storage: ObjectStorage, staging: string,
         }
       } finally {
         await file.close();
-        await sql`close rows`.execute(db);
       }
+      // (After a failure the transaction's end closes it.)
+      await sql`close rows`.execute(db);
       files[entry] = { sha256: hash.digest('hex'), bytes };
       tables.push({ name: table, file: entry, rows });
     }
