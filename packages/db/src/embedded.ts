@@ -157,10 +157,10 @@ export async function startEmbeddedPostgres(options: EmbeddedOptions): Promise<E
     created,
     stop: () =>
       (stopping ??= (async () => {
-        process.off('exit', stopOnExit);
         // A restart under way ends with the server it started, if any: stop that one.
         await restarting;
         await stopServer(server);
+        process.off('exit', stopOnExit);
         if (options.ephemeral) await rm(dataDir, { recursive: true, force: true });
       })()),
   };
