@@ -7,12 +7,9 @@ import type { BrowserContext } from 'playwright-core';
  */
 export async function watchContentSecurityPolicy(context: BrowserContext, into: string[]): Promise<void> {
   await context.exposeFunction('reportCspViolation', (line: string) => into.push(line));
-  await context.addInitScript(() => {
-    document.addEventListener('securitypolicyviolation', (e) => {
-      const report = (window as unknown as { reportCspViolation(line: string): void }).reportCspViolation;
-      report(`${location.pathname}: ${e.effectiveDirective} refused ${e.blockedURI || 'an inline resource'} ${e.sample}`);
-    });
-  });
+  // A string: it runs in the page (this project's TypeScript has no DOM types).
+  await context.addInitScript(`document.addEventListener('securitypolicyviolation', (e) =>
+    window.reportCspViolation(location.pathname + ': ' + e.effectiveDirective + ' refused ' + (e.blockedURI || 'an inline resource') + ' ' + e.sample));`);
   context.on('console', (message) => {
     if (/Content Security Policy/i.test(message.text())) into.push(`${message.location().url}: ${message.text()}`);
   });

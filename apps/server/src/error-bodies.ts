@@ -8,7 +8,7 @@ import type { FastifyInstance } from 'fastify';
  */
 export function registerErrorBodies(app: FastifyInstance): void {
   app.setErrorHandler((error, req, reply) => {
-    const status = typeof error.statusCode === 'number' && error.statusCode >= 400 ? error.statusCode : 500;
+    const status = statusOf(error);
     // Fastify's own handler answers the client's mistakes, and logs them at info.
     if (status < 500) return reply.send(error);
     req.log.error({ err: error }, 'request failed');
@@ -17,4 +17,10 @@ export function registerErrorBodies(app: FastifyInstance): void {
       .type('application/json; charset=utf-8')
       .send({ statusCode: status, error: 'Internal Server Error', message: 'Something went wrong on our side. Try again.' });
   });
+}
+
+/** The status an error asks for (Fastify's own errors carry one); anything else is a fault. */
+function statusOf(error: unknown): number {
+  const status = (error as { statusCode?: unknown } | null)?.statusCode;
+  return typeof status === 'number' && status >= 400 && status < 600 ? status : 500;
 }
