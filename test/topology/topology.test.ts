@@ -172,6 +172,7 @@ describe.skipIf(!nginxPath)("the chart's topology: one process per pod, behind n
     expect(release.routes).toEqual([
       { prefix: '/api', role: 'api' },
       { prefix: '/mcp', role: 'api' },
+      { prefix: '/.well-known/oauth-protected-resource', role: 'api' },
       { prefix: '/oidc', role: 'api' },
       { prefix: '/uploads', role: 'api' },
       { prefix: '/_img', role: 'img' },
@@ -193,6 +194,9 @@ describe.skipIf(!nginxPath)("the chart's topology: one process per pod, behind n
       body: JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'tools/list' }),
     });
     expect(mcp).toEqual({ status: 200, role: 'api' });
+    for (const path of ['/.well-known/oauth-protected-resource', '/.well-known/oauth-protected-resource/mcp']) {
+      expect(await answeredBy(`${ingress}${path}`)).toEqual({ status: 200, role: 'api' });
+    }
     // A prefix is a path segment: /apix is a page (web's 404), not the API.
     expect(await answeredBy(`${ingress}/apix`)).toEqual({ status: 404, role: 'web' });
 
@@ -268,6 +272,19 @@ describe.skipIf(!nginxPath)("the chart's topology: one process per pod, behind n
       await expect
         .poll(() => photo.evaluate((img: { complete: boolean; naturalWidth: number }) => img.complete && img.naturalWidth))
         .toBeGreaterThan(0);
+
+      // Sign out on the web role: every api replica refuses a copy of the old cookie at once.
+      const copy = (await context.cookies()).find((c) => c.name === 'yeet_session')!;
+      await page.getByRole('navigation', { name: 'Main' }).getByRole('button', { name: 'Sign out' }).click();
+      await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Sign in' }).waitFor();
+      for (let i = 0; i < 4; i++) {
+        const me = await fetch(`${ingress}/api/yeet.v1.UserService/GetMe`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json', cookie: `yeet_session=${copy.value}` },
+          body: '{}',
+        });
+        expect(((await me.json()) as { code?: string }).code).toBe('unauthenticated');
+      }
       expect(failures).toEqual([]);
       await context.close();
     },

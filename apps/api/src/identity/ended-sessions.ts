@@ -2,20 +2,17 @@ import { endedWebSessionPath, isCrossOrigin, webSessionTtlSeconds, type WebSessi
 import type { FastifyInstance } from 'fastify';
 import type { WebSessionStore } from '../stores/web-session.store.ts';
 
-/** How long "not ended" is believed without asking again: another replica may have ended it since. */
-const openForMs = 3_000;
-/** Entries kept per answer; past that the oldest is forgotten (and asked again when it comes back). */
+/** Ended sessions remembered in memory; past that the oldest is forgotten (and looked up again if it comes back). */
 const cacheSize = 10_000;
 
 /**
- * Which web sessions were signed out. Asked on every request that carries the session cookie,
- * so answers are cached: "ended" for good (it never changes back), "still open" for a few
- * seconds — at most that long may a copy of a cookie outlive its sign-out on another replica.
+ * Which web sessions were signed out. Asked on every request that carries the session cookie:
+ * "ended" is remembered for good (it never changes back); "still open" is looked up each time
+ * (one primary-key lookup), so a sign-out on one replica counts on all of them at once.
  */
 export class EndedWebSessions {
   readonly #store: WebSessionStore;
-  readonly #ended = new Map<string, true>();
-  readonly #open = new Map<string, number>();
+  readonly #ended = new Set<string>();
 
   constructor(store: WebSessionStore) {
     this.#store = store;
@@ -23,28 +20,20 @@ export class EndedWebSessions {
 
   async end(id: string): Promise<void> {
     await this.#store.end(id, new Date(Date.now() + webSessionTtlSeconds * 1000));
-    remember(this.#ended, id, true);
-    this.#open.delete(id);
+    this.#remember(id);
   }
 
   async isEnded(id: string): Promise<boolean> {
     if (this.#ended.has(id)) return true;
-    const checkedAt = this.#open.get(id);
-    if (checkedAt !== undefined && Date.now() - checkedAt < openForMs) return false;
-    if (await this.#store.isEnded(id)) {
-      remember(this.#ended, id, true);
-      this.#open.delete(id);
-      return true;
-    }
-    remember(this.#open, id, Date.now());
-    return false;
+    if (!(await this.#store.isEnded(id))) return false;
+    this.#remember(id);
+    return true;
   }
-}
 
-function remember<V>(map: Map<string, V>, key: string, value: V): void {
-  map.delete(key);
-  map.set(key, value);
-  if (map.size > cacheSize) map.delete(map.keys().next().value!);
+  #remember(id: string): void {
+    this.#ended.add(id);
+    if (this.#ended.size > cacheSize) this.#ended.delete(this.#ended.values().next().value!);
+  }
 }
 
 /**
