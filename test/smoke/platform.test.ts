@@ -402,6 +402,8 @@ describe('with DATABASE_URL, a lost database', () => {
             .filter((l) => l.includes('readiness check failed'));
           expect(failed).toHaveLength(1);
           expect(failed[0]).toMatch(new RegExp(`ECONNREFUSED 127.0.0.1:${port}|terminating connection`));
+          // Nor is each failed probe a request line at error level.
+          expect(p.output()).not.toMatch(/"level":"error".*"url":"\/readyz"/);
 
           database = await startEmbeddedPostgres({ dataDir: dir, port });
           await eventually('ready again', 10_000, async () => (await readyz(p.url)).status === 200);
