@@ -192,6 +192,7 @@ describe('routing', () => {
     expect(routes).toEqual({
       '/api': 'eoy-eat-or-yeet-api',
       '/mcp': 'eoy-eat-or-yeet-api',
+      '/.well-known/oauth-protected-resource': 'eoy-eat-or-yeet-api',
       '/oidc': 'eoy-eat-or-yeet-api',
       '/uploads': 'eoy-eat-or-yeet-api',
       '/_img': 'eoy-eat-or-yeet-img',
