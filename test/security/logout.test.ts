@@ -66,6 +66,8 @@ describe('signing out', () => {
     const jar = await webSignIn();
     const copy = sessionOf(jar);
     expect((await me(copy)).user?.displayName).toBe('Ada');
+    const before = await fetch(`${t.baseUrl}/me/recipes`, { headers: { cookie: copy }, redirect: 'manual' });
+    expect(await before.text()).toContain('Ada');
 
     const out = await browse(jar, `${t.baseUrl}/auth/logout`, { method: 'POST', headers: sameOrigin() });
     expect(out.status).toBe(303);
@@ -81,6 +83,11 @@ describe('signing out', () => {
     const refreshed = await fetch(`${t.baseUrl}/auth/refresh`, { method: 'POST', headers: { cookie: copy } });
     expect(refreshed.status).toBe(401);
     expect(refreshed.headers.getSetCookie().join()).not.toMatch(/yeet_session=[^;]/);
+
+    // pages rendered on the server with the copy are rendered signed out, and the copy is cleared
+    const page = await fetch(`${t.baseUrl}/me/recipes`, { headers: { cookie: copy }, redirect: 'manual' });
+    expect(page.headers.getSetCookie().join()).toMatch(/yeet_session=;/);
+    expect(await page.text()).not.toContain('Ada');
   });
 
   it('revokes the refresh token at the issuer', async () => {
@@ -109,11 +116,11 @@ describe('cookie-authenticated state changes outside /api', () => {
     ['/auth/logout', { 'sec-fetch-site': 'cross-site' }],
     ['/auth/logout', { 'sec-fetch-site': 'same-site' }],
     ['/auth/refresh', { origin: 'https://evil.test' }],
-    ['/api/web-sessions/end', { origin: 'https://evil.test' }],
+    ['/api/web-sessions/current', { origin: 'https://evil.test' }],
   ])('refuse %s from another site (%o) and leave the session alone', async (path, headers) => {
     const jar = await webSignIn();
     const res = await fetch(`${t.baseUrl}${path}`, {
-      method: 'POST',
+      method: path.startsWith('/api/') ? 'DELETE' : 'POST',
       redirect: 'manual',
       headers: { ...headers, cookie: jar.header() },
     });

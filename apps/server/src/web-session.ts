@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import fastifyCookie from '@fastify/cookie';
 import {
   createSealer,
-  endedWebSessionPath,
+  currentWebSessionPath,
   isCrossOrigin,
   isFresh,
   OidcClient,
@@ -93,8 +93,8 @@ export async function registerWebSessions(
   /** The API records the session as ended; it proves the session by the cookie itself. */
   const endAtApi = async (session: WebSession) => {
     try {
-      const res = await fetch(`${options.apiUrl}${endedWebSessionPath}`, {
-        method: 'POST',
+      const res = await fetch(`${options.apiUrl}${currentWebSessionPath}`, {
+        method: 'DELETE',
         headers: { cookie: `${sessionCookieName}=${sessions.seal(session, 60)}` },
         signal: AbortSignal.timeout(5_000),
       });
@@ -105,9 +105,39 @@ export async function registerWebSessions(
   };
 
   /** A fresh session, or null when there is none or it cannot be refreshed. */
+  /**
+   * Whether the API still takes the session: pages are rendered with its access token as a
+   * bearer token, which the API cannot tell from any other, so a signed-out session must be
+   * caught here. Open answers are believed for a few seconds. If the API cannot be asked, the
+   * page cannot be rendered with its data either: the session is taken as open.
+   */
+  const isOpen = async (session: WebSession): Promise<boolean> => {
+    const checked = openSessions.get(session.id);
+    if (checked !== undefined && Date.now() - checked < openForMs) return true;
+    try {
+      const res = await fetch(`${options.apiUrl}${currentWebSessionPath}`, {
+        headers: { cookie: `${sessionCookieName}=${sessions.seal(session, 60)}` },
+        signal: AbortSignal.timeout(5_000),
+      });
+      if (res.status === 401) return false;
+    } catch (err) {
+      options.logger.debug({ err }, 'could not ask the API whether a web session is open');
+      return true;
+    }
+    openSessions.delete(session.id);
+    openSessions.set(session.id, Date.now());
+    if (openSessions.size > 10_000) openSessions.delete(openSessions.keys().next().value!);
+    return true;
+  };
+  const openSessions = new Map<string, number>();
+
   const current = async (req: FastifyRequest, reply: FastifyReply): Promise<WebSession | null> => {
     const session = sessions.read(req.headers.cookie);
     if (!session) return null;
+    if (!(await isOpen(session))) {
+      clearSession(reply);
+      return null;
+    }
     if (isFresh(session)) return session;
     return refresh(session, reply);
   };
@@ -166,6 +196,7 @@ export async function registerWebSessions(
       const session = sessions.read(req.headers.cookie);
       clearSession(reply);
       if (!session) return reply.redirect('/', 303);
+      openSessions.delete(session.id);
       await Promise.all([revokeAtIssuer(session), endAtApi(session)]);
       const end = await issuer.endSessionUrl(`${options.publicUrl}/`).catch(() => null);
       return reply.redirect(end?.href ?? '/', 303);
@@ -186,6 +217,9 @@ export async function registerWebSessions(
     },
   };
 }
+
+/** How long the web role believes the API that a session is open. */
+const openForMs = 3_000;
 
 function refuseCrossOrigin(reply: FastifyReply) {
   return reply.code(403).send({ error: 'This request came from another site; it was refused.' });

@@ -13,10 +13,11 @@ export const sessionCookieName = 'yeet_session';
 export const webSessionTtlSeconds = 14 * 24 * 60 * 60;
 
 /**
- * Where the web role tells the API that a session was signed out (`POST`, the session cookie
- * as proof): from then on the API refuses the tokens of every copy of that cookie.
+ * The API's view of the session in the request's cookie (the cookie is the proof): `GET`
+ * answers 204 while it is open and 401 once it was signed out; `DELETE` — the web role's
+ * sign-out — ends it, and from then on the API refuses the tokens of every copy of the cookie.
  */
-export const endedWebSessionPath = '/api/web-sessions/end';
+export const currentWebSessionPath = '/api/web-sessions/current';
 
 export interface WebSession extends HeldTokens {
   /**

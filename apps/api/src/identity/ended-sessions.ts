@@ -1,4 +1,4 @@
-import { endedWebSessionPath, isCrossOrigin, webSessionTtlSeconds, type WebSessionCodec } from '@yeet/platform';
+import { currentWebSessionPath, isCrossOrigin, webSessionTtlSeconds, type WebSessionCodec } from '@yeet/platform';
 import type { FastifyInstance } from 'fastify';
 import type { WebSessionStore } from '../stores/web-session.store.ts';
 
@@ -37,15 +37,21 @@ export class EndedWebSessions {
 }
 
 /**
- * `POST /api/web-sessions/end`, called by the web role when someone signs out. The cookie is
- * the proof: only a holder of the session can end it, and ending it is all this can do.
+ * `/api/web-sessions/current`, for the web role: whether the cookie's session is still open
+ * (asked before rendering a page with its token), and ending it at sign-out. The cookie is the
+ * proof: only a holder of the session can end it, and ending it is all this can change.
  */
 export function registerEndedSessionRoute(
   app: FastifyInstance,
   o: { codec: WebSessionCodec; ended: EndedWebSessions; publicUrl: string },
 ): void {
   const ownOrigin = [new URL(o.publicUrl).origin];
-  app.post(endedWebSessionPath, async (req, reply) => {
+  app.get(currentWebSessionPath, async (req, reply) => {
+    const session = o.codec.read(req.headers.cookie);
+    const open = session !== null && !(await o.ended.isEnded(session.id));
+    return open ? reply.code(204).send() : reply.code(401).send({ error: 'No open web session.' });
+  });
+  app.delete(currentWebSessionPath, async (req, reply) => {
     if (isCrossOrigin(req.headers, ownOrigin)) return reply.code(403).send({ error: 'This request came from another site.' });
     const session = o.codec.read(req.headers.cookie);
     if (!session) return reply.code(401).send({ error: 'No web session to end.' });
