@@ -1,5 +1,7 @@
 import { freePort } from '@yeet/db';
+import { loadConfig } from '@yeet/platform';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { pagePolicy } from '../../apps/server/src/security-headers.ts';
 import { browse, CookieJar, follow, oidcFlow } from '../support/oidc.ts';
 import { startTestPlatform, type TestPlatform } from '../support/platform.ts';
 import { recipeInput } from '../support/recipes.ts';
@@ -168,5 +170,41 @@ describe('other responses', () => {
     } finally {
       await secure.stop();
     }
+  });
+});
+
+describe('the pages’ policy in other deployments', () => {
+  it('allows the image resizer, the bucket’s upload URLs and the external issuer, and nothing else', () => {
+    const policy = pagePolicy(
+      loadConfig({
+        PUBLIC_URL: 'https://recipes.example',
+        IMAGE_BASE_URL: 'https://img.recipes.example/',
+        IMAGE_STORAGE: 's3',
+        S3_BUCKET: 'photos',
+        S3_ENDPOINT: 'https://minio.internal.example:9000',
+        OIDC_ISSUER: 'https://idp.example/realms/recipes',
+        OIDC_CLIENT_ID: 'recipes-web',
+      }),
+    )('abc');
+    const d = directives(policy);
+    expect(d.get('img-src')).toEqual(["'self'", 'data:', 'https://img.recipes.example']);
+    expect(d.get('connect-src')).toEqual([
+      "'self'",
+      'https://minio.internal.example:9000',
+      'https://photos.minio.internal.example:9000',
+    ]);
+    expect(d.get('form-action')).toEqual(["'self'", 'https://idp.example']);
+    expect(d.get('script-src')).toEqual(["'nonce-abc'", "'strict-dynamic'"]);
+  });
+
+  it('on AWS, the bucket’s regional endpoint', () => {
+    const policy = pagePolicy(
+      loadConfig({ PUBLIC_URL: 'https://recipes.example', IMAGE_STORAGE: 's3', S3_BUCKET: 'photos', S3_REGION: 'eu-west-1' }),
+    )('abc');
+    expect(directives(policy).get('connect-src')).toEqual([
+      "'self'",
+      'https://s3.eu-west-1.amazonaws.com',
+      'https://photos.s3.eu-west-1.amazonaws.com',
+    ]);
   });
 });
