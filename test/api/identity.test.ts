@@ -6,7 +6,7 @@ import { Code, createClient } from '@connectrpc/connect';
 import { createConnectTransport } from '@connectrpc/connect-node';
 import { RecipeService, Role, UserService } from '@yeet/contract';
 import { freePort } from '@yeet/db';
-import { webSessionCodec } from '@yeet/platform';
+import { type WebSession, webSessionCodec } from '@yeet/platform';
 import { exportJWK, generateKeyPair, importJWK, SignJWT, type JWK } from 'jose';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -169,6 +169,14 @@ describe('access tokens from the built-in issuer', () => {
     expect(user?.displayName).toBe('Second Person');
     const forgedCookie = `yeet_session=${cookie.slice(0, -3)}abc`;
     await expectCode(clients({ cookie: forgedCookie }).users.getMe({}), Code.Unauthenticated);
+  });
+
+  it('a session cookie sealed before sessions had an id is no session (it could not be signed out)', async () => {
+    const legacy = webSessionCodec(sessionSecret).seal(
+      { accessToken: author.access_token, refreshToken: null, expiresAt: 0 } as unknown as WebSession,
+      60,
+    );
+    await expectCode(clients({ cookie: `yeet_session=${legacy}` }).users.getMe({}), Code.Unauthenticated);
   });
 
   it('a malformed session cookie makes the caller anonymous, not a server error', async () => {

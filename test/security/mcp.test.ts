@@ -188,8 +188,8 @@ class AssistantAuth implements OAuthClientProvider {
   }
 }
 
-/** Signs in at the issuer as a browser would, then answers the consent page; returns that page and the code. */
-async function authorizeInBrowser(url: URL, decision: 'allow' | 'deny') {
+/** Signs in at the issuer as a browser would, up to the consent page. */
+async function consentPage(url: URL) {
   const jar = new CookieJar();
   const login = await follow(jar, t.baseUrl, await browse(jar, url.href));
   const loginAction = /action="([^"]+)"/.exec(await login.text())![1]!.replaceAll('&amp;', '&');
@@ -198,16 +198,19 @@ async function authorizeInBrowser(url: URL, decision: 'allow' | 'deny') {
     headers: { 'content-type': 'application/x-www-form-urlencoded' },
     body: new URLSearchParams({ email: 'ada@example.com', password: 'a long enough password' }).toString(),
   });
-  const consent = await follow(jar, t.baseUrl, afterLogin);
-  const page = await consent.text();
-  const consentAction = /action="([^"]+)"/.exec(page)![1]!.replaceAll('&amp;', '&');
-  const answered = await browse(jar, new URL(consentAction, t.baseUrl).href, {
-    method: 'POST',
-    headers: { 'content-type': 'application/x-www-form-urlencoded', origin: new URL(t.baseUrl).origin },
-    body: new URLSearchParams({ decision }).toString(),
-  });
-  const back = new URL((await follow(jar, t.baseUrl, answered)).headers.get('location')!, t.baseUrl);
-  return { page, back };
+  const page = await (await follow(jar, t.baseUrl, afterLogin)).text();
+  const action = /action="([^"]+)"/.exec(page)![1]!.replaceAll('&amp;', '&');
+  /** Answers the page as posted from `origin`. */
+  const answer = (decision: 'allow' | 'deny', origin = new URL(t.baseUrl).origin) =>
+    browse(jar, new URL(action, t.baseUrl).href, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded', origin },
+      body: new URLSearchParams({ decision }).toString(),
+    });
+  /** Where the browser ends up after an answer: the client's redirect URI. */
+  const back = async (answered: Response) =>
+    new URL((await follow(jar, t.baseUrl, answered)).headers.get('location')!, t.baseUrl);
+  return { page, answer, back };
 }
 
 describe('a remote assistant signs in by itself (dynamic registration, authorization code + PKCE)', () => {
@@ -228,7 +231,9 @@ describe('a remote assistant signs in by itself (dynamic registration, authoriza
     expect(auth.authorizationUrl?.searchParams.get('resource')).toBe(`${t.baseUrl}/mcp`);
     expect(auth.authorizationUrl?.searchParams.get('code_challenge_method')).toBe('S256');
 
-    const { page, back } = await authorizeInBrowser(auth.authorizationUrl!, 'allow');
+    const consent = await consentPage(auth.authorizationUrl!);
+    const { page } = consent;
+    const back = await consent.back(await consent.answer('allow'));
     expect(page).toContain('Connect Pantry Pal &lt;Assistant&gt;?');
     expect(page).toContain('http://127.0.0.1:33418');
     expect(back.origin + back.pathname).toBe(auth.redirectUrl);
@@ -247,13 +252,24 @@ describe('a remote assistant signs in by itself (dynamic registration, authoriza
     await client.close();
   });
 
+  it('refuses a consent posted from another site', async () => {
+    const auth = new AssistantAuth();
+    const client = new Client({ name: 'pantry-pal', version: '1.0.0' });
+    await client.connect(new StreamableHTTPClientTransport(new URL(`${t.baseUrl}/mcp`), { authProvider: auth }));
+    await expect(client.callTool({ name: 'rate_recipe', arguments: { slug: 'x', stars: 4 } })).rejects.toThrow(/Unauthorized/);
+    await client.close();
+    const forged = await (await consentPage(auth.authorizationUrl!)).answer('allow', 'https://evil.test');
+    expect(forged.status).toBe(403);
+  });
+
   it('gives no code when the person cancels', async () => {
     const auth = new AssistantAuth();
     const transport = new StreamableHTTPClientTransport(new URL(`${t.baseUrl}/mcp`), { authProvider: auth });
     const client = new Client({ name: 'pantry-pal', version: '1.0.0' });
     await client.connect(transport);
     await expect(client.callTool({ name: 'rate_recipe', arguments: { slug: 'x', stars: 4 } })).rejects.toThrow(/Unauthorized/);
-    const { back } = await authorizeInBrowser(auth.authorizationUrl!, 'deny');
+    const consent = await consentPage(auth.authorizationUrl!);
+    const back = await consent.back(await consent.answer('deny'));
     expect(back.searchParams.get('error')).toBe('access_denied');
     expect(back.searchParams.get('code')).toBeNull();
     await client.close();
