@@ -317,4 +317,12 @@ describe('a remote assistant signs in by itself (dynamic registration, authoriza
     expect(discovery.registration_endpoint).toBe(`${t.baseUrl}/oidc/reg`);
     expect(discovery.code_challenge_methods_supported).toEqual(['S256']);
   });
+
+  // last: it spends what is left of this address's registrations
+  it('limits registrations per address', async () => {
+    let res = await register({ redirect_uris: ['https://app.example/cb'] });
+    for (let i = 0; i < 10 && res.status !== 429; i++) res = await register({ redirect_uris: ['https://app.example/cb'] });
+    expect(res.status).toBe(429);
+    expect(Number(res.headers.get('retry-after'))).toBeGreaterThan(0);
+  });
 });

@@ -93,7 +93,7 @@ const schema = z.object({
     )
     .pipe(
       z.array(
-        z.url().refine((o) => new URL(o).origin === o, {
+        z.url().refine((o) => URL.canParse(o) && new URL(o).origin === o, {
           error: 'must be a comma-separated list of origins (scheme://host[:port], no path), e.g. https://claude.ai',
         }),
       ),

@@ -33,6 +33,16 @@ describe('loadConfig', () => {
     expect(() => loadConfig({ METRICS_PORT: 'metrics' })).toThrow('METRICS_PORT="metrics": must be a port number');
   });
 
+  it('reads MCP_ALLOWED_ORIGINS as a list of origins, and refuses anything else', () => {
+    expect(loadConfig({}).mcp.allowedOrigins).toEqual([]);
+    expect(loadConfig({ MCP_ALLOWED_ORIGINS: 'https://claude.ai, http://localhost:6274' }).mcp.allowedOrigins).toEqual([
+      'https://claude.ai',
+      'http://localhost:6274',
+    ]);
+    expect(() => loadConfig({ MCP_ALLOWED_ORIGINS: 'https://claude.ai/chat' })).toThrow(/MCP_ALLOWED_ORIGINS/);
+    expect(() => loadConfig({ MCP_ALLOWED_ORIGINS: '*' })).toThrow(/MCP_ALLOWED_ORIGINS/);
+  });
+
   it('treats an empty variable as unset', () => {
     expect(loadConfig({ PORT: '' }).port).toBe(3000);
   });
