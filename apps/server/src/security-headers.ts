@@ -6,10 +6,6 @@ import type { FastifyInstance, FastifyRequest } from 'fastify';
  * API, the issuer, images): no MIME sniffing, no framing, a referrer without the path on
  * other sites, no powerful browser features, HTTPS only once seen over HTTPS. The policy
  * here lets nothing run; pages replace it with their own (web.ts, the issuer's routes).
- *
- * It also sends page requests that arrive at another address than PUBLIC_URL (127.0.0.1
- * when it says localhost) to PUBLIC_URL: the sign-in cookies and the issuer live there, so
- * signing in from anywhere else could only fail.
  */
 export function registerSecurityHeaders(app: FastifyInstance, config: Pick<Config, 'publicUrl'>): void {
   const site = new URL(config.publicUrl);
@@ -22,13 +18,23 @@ export function registerSecurityHeaders(app: FastifyInstance, config: Pick<Confi
   ];
   if (site.protocol === 'https:') headers.push(['strict-transport-security', 'max-age=31536000; includeSubDomains']);
 
-  app.addHook('onRequest', async (req, reply) => {
+  app.addHook('onRequest', async (_req, reply) => {
     // On the raw response: routes that answer it themselves (the issuer) keep them too.
     for (const [name, value] of headers) reply.raw.setHeader(name, value);
-    if (isPageRequest(req) && req.host !== site.host) {
-      // Rebuilt on PUBLIC_URL's origin, so a path like //evil.test stays a path.
-      return reply.redirect(new URL(`${site.origin}${req.url.startsWith('/') ? req.url : '/'}`).href, 302);
-    }
+  });
+}
+
+/**
+ * Sends page requests that arrive at another address than PUBLIC_URL (127.0.0.1 when it
+ * says localhost) to PUBLIC_URL: the sign-in cookies and the issuer live there, so signing
+ * in from anywhere else could only fail. For the processes that serve pages (the web role).
+ */
+export function redirectToPublicUrl(app: FastifyInstance, publicUrl: string): void {
+  const site = new URL(publicUrl);
+  app.addHook('onRequest', async (req, reply) => {
+    if (!isPageRequest(req) || req.host === site.host) return;
+    // Rebuilt on PUBLIC_URL's origin, so a path like //evil.test stays a path.
+    return reply.redirect(new URL(`${site.origin}${req.url.startsWith('/') ? req.url : '/'}`).href, 302);
   });
 }
 

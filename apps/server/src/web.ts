@@ -5,6 +5,7 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import fastifyStatic from '@fastify/static';
 import { sessionCookieName, type RecentCache } from '@yeet/platform';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
+import { redirectToPublicUrl } from './security-headers.ts';
 import type { WebSessions } from './web-session.ts';
 
 /** The built web app (npm run build): a fetch handler and its client assets. */
@@ -61,6 +62,8 @@ export async function registerWeb(
   const serverEntry = `${webDist}server/server.js`;
   if (!existsSync(serverEntry)) throw new WebBuildMissingError();
   const start = ((await import(pathToFileURL(serverEntry).href)) as { default: StartHandler }).default;
+  // On the whole server, so that /auth/login is sent to PUBLIC_URL too.
+  redirectToPublicUrl(app, options.publicUrl);
 
   await app.register(fastifyStatic, {
     root: `${webDist}client`,
