@@ -1,29 +1,48 @@
 /**
  * Tracing benchmark, one run, side by side: what recording traces costs. The same platform
  * (`--role all`, the page cache off so every page is rendered and calls the API) runs as a
- * child process in three ways, since the SDK is process-wide:
+ * child process in four ways, since the SDK is process-wide:
  *  - none: the platform without the tracing module at all, as before tracing existed;
  *  - off:  as `yeet start` runs it with no OTEL_* variables (the SDK is not loaded);
- *  - on:   with OTEL_EXPORTER_OTLP_ENDPOINT at a receiver in this process (OTLP/HTTP
- *          protobuf, the default batch settings, every request sampled).
- * Each is measured for GetRecipe (Connect JSON) and the recipe page; the three take turns
+ *  - on:   with OTEL_EXPORTER_OTLP_ENDPOINT at a receiver in another process (OTLP/HTTP
+ *          protobuf, the default batch settings, every request sampled);
+ *  - sampled: the same, with one request in ten sampled (OTEL_TRACES_SAMPLER=parentbased_traceidratio).
+ * Each is measured for GetRecipe (Connect JSON) and the recipe page; the four take turns
  * for `--rounds` rounds, and the median of each is reported, so drift on a shared machine
- * falls on all of them alike.
+ * falls on all of them alike. Beside req/s, the platform's CPU time per request (from
+ * /proc): what a busy machine's neighbours move much less, and what throughput on a core
+ * of its own follows.
  *
  *   npm run bench:tracing [-- --seconds 5 --rounds 3]
  *
  * Uses DATABASE_URL when set (a database it may fill), else an embedded PostgreSQL kept
  * under .data/bench. Needs the production web build (`npm run build`).
  */
-import { spawn } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import type { Options as LoadOptions } from 'autocannon';
 
-type Mode = 'none' | 'off' | 'on';
-const child = process.env.BENCH_TRACING_CHILD as Mode | undefined;
+type Mode = 'none' | 'off' | 'on' | 'sampled';
+const child = process.env.BENCH_TRACING_CHILD as Mode | 'receiver' | undefined;
 
-if (child) {
+if (child === 'receiver') {
+  // The collector, in a process of its own so that it takes no time from the load generator:
+  // accepts every export and counts it; GET answers the counts so far.
+  const http = await import('node:http');
+  let exports = 0;
+  let bytes = 0;
+  const receiver = http.createServer((req, res) => {
+    if (req.method === 'GET') return res.end(JSON.stringify({ exports, bytes }));
+    req.on('data', (chunk: Buffer) => (bytes += chunk.length));
+    req.on('end', () => {
+      exports += 1;
+      res.writeHead(200, { 'content-type': 'application/x-protobuf' }).end();
+    });
+  });
+  receiver.listen(0, '127.0.0.1', () => console.log(`receiver on ${(receiver.address() as { port: number }).port}`));
+  process.once('SIGTERM', () => process.exit(0));
+} else if (child) {
   // The platform, loaded after the tracing module as main.ts loads it (or without it, for "none").
   if (child !== 'none') await import('../apps/server/src/tracing.ts');
   const { createLogger, loadConfig } = await import('@yeet/platform');
@@ -41,8 +60,7 @@ if (child) {
 }
 
 async function bench(): Promise<void> {
-  const { existsSync } = await import('node:fs');
-  const http = await import('node:http');
+  const { existsSync, readFileSync } = await import('node:fs');
   const { default: autocannon } = await import('autocannon');
   const { freePort } = await import('@yeet/db');
   const { default: pg } = await import('pg');
@@ -63,24 +81,23 @@ async function bench(): Promise<void> {
   const root = path.resolve(import.meta.dirname, '..');
   if (!existsSync(path.join(root, 'apps/web/dist/server/server.js'))) throw new Error('Build the web app first: npm run build');
 
-  // The collector: takes every export and counts it, as a real one would accept it.
-  let exports = 0;
-  let exportedBytes = 0;
-  const receiver = http.createServer((req, res) => {
-    req.on('data', (chunk: Buffer) => (exportedBytes += chunk.length));
-    req.on('end', () => {
-      exports += 1;
-      res.writeHead(200, { 'content-type': 'application/x-protobuf' }).end();
-    });
+  const receiver = spawn(process.execPath, [path.join(root, 'bench/tracing.ts')], {
+    env: { ...process.env, BENCH_TRACING_CHILD: 'receiver' },
+    stdio: ['ignore', 'pipe', 'inherit'],
   });
-  await new Promise<void>((resolve) => receiver.listen(0, '127.0.0.1', resolve));
-  const collector = `http://127.0.0.1:${(receiver.address() as { port: number }).port}`;
+  const collector = await new Promise<string>((resolve) =>
+    receiver.stdout.on('data', (d: Buffer) => {
+      const port = /receiver on (\d+)/.exec(String(d))?.[1];
+      if (port) resolve(`http://127.0.0.1:${port}`);
+    }),
+  );
+  const received = async () => (await (await fetch(collector)).json()) as { exports: number; bytes: number };
 
   const database = await benchDatabase('yeet_bench_tracing');
   let seed = database.fresh;
   const inherited = Object.fromEntries(Object.entries(process.env).filter(([key]) => !key.startsWith('OTEL_')));
 
-  async function start(mode: Mode): Promise<{ url: string; stop: () => Promise<void> }> {
+  async function start(mode: Mode): Promise<{ url: string; pid: number; stop: () => Promise<void> }> {
     const port = await freePort();
     const url = `http://127.0.0.1:${port}`;
     const proc = spawn(process.execPath, [path.join(root, 'bench/tracing.ts'), 'start'], {
@@ -96,7 +113,8 @@ async function bench(): Promise<void> {
         SESSION_SECRET: 'bench-tracing-session-secret-0123456789',
         PAGE_CACHE_SIZE: '0',
         LOG_LEVEL: 'error',
-        ...(mode === 'on' ? { OTEL_EXPORTER_OTLP_ENDPOINT: collector } : {}),
+        ...(mode === 'on' || mode === 'sampled' ? { OTEL_EXPORTER_OTLP_ENDPOINT: collector } : {}),
+        ...(mode === 'sampled' ? { OTEL_TRACES_SAMPLER: 'parentbased_traceidratio', OTEL_TRACES_SAMPLER_ARG: '0.1' } : {}),
       },
       stdio: ['ignore', 'pipe', 'inherit'],
     });
@@ -109,6 +127,7 @@ async function bench(): Promise<void> {
     seed = false;
     return {
       url,
+      pid: proc.pid!,
       stop: () =>
         new Promise<void>((resolve) => {
           proc.removeAllListeners('exit');
@@ -130,33 +149,57 @@ async function bench(): Promise<void> {
     await client.end();
   }
 
-  const load = async (options: LoadOptions) => {
+  // CPU time the platform process spent, from /proc (clock ticks): on a machine shared with
+  // other work, CPU per request measures the cost steadier than req/s, which the neighbours move.
+  const ticksPerSecond = Number(execFileSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }));
+  const cpuSeconds = (pid: number) => {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return (Number(fields[11]) + Number(fields[12])) / ticksPerSecond;
+  };
+  interface Sample {
+    rps: number;
+    /** Milliseconds of the platform's CPU per request. */
+    cpu: number;
+    /** Bytes exported per request (tracing on). */
+    exported: number;
+  }
+  const load = async (pid: number, options: LoadOptions): Promise<Sample> => {
     await autocannon({ ...options, connections, workers: 1, duration: 2 }); // warm up (JIT, pools)
+    const cpuBefore = cpuSeconds(pid);
+    const bytesBefore = (await received()).bytes;
     const result = await autocannon({ ...options, connections, workers: 1, duration: seconds });
     if (result.non2xx || result.errors)
       throw new Error(`${options.url}: ${result.non2xx} non-2xx answers, ${result.errors} errors`);
-    return result.requests.average;
+    const requests = result.requests.total;
+    return {
+      rps: result.requests.average,
+      cpu: ((cpuSeconds(pid) - cpuBefore) * 1000) / requests,
+      exported: ((await received()).bytes - bytesBefore) / requests,
+    };
   };
-  const modes: Mode[] = ['none', 'off', 'on'];
-  const rps: Record<Mode, { rpc: number[]; page: number[] }> = {
+  const modes: Mode[] = ['none', 'off', 'on', 'sampled'];
+  type What = 'rpc' | 'page';
+  const samples: Record<Mode, Record<What, Sample[]>> = {
     none: { rpc: [], page: [] },
     off: { rpc: [], page: [] },
     on: { rpc: [], page: [] },
+    sampled: { rpc: [], page: [] },
   };
   for (let round = 0; round < rounds; round++) {
     for (const mode of modes) {
       console.error(`round ${round + 1}: ${mode}`);
       const platform = await start(mode);
       try {
-        rps[mode].rpc.push(
-          await load({
+        samples[mode].rpc.push(
+          await load(platform.pid, {
             url: `${platform.url}/api/yeet.v1.RecipeService/GetRecipe`,
             method: 'POST',
             headers: { 'content-type': 'application/json' },
             body: JSON.stringify({ slug }),
           }),
         );
-        rps[mode].page.push(await load({ url: `${platform.url}/r/${slug}` }));
+        samples[mode].page.push(await load(platform.pid, { url: `${platform.url}/r/${slug}` }));
       } finally {
         await platform.stop();
       }
@@ -164,28 +207,64 @@ async function bench(): Promise<void> {
   }
 
   const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
-  const m = (mode: Mode, what: 'rpc' | 'page') => median(rps[mode][what]);
-  const cost = (mode: Mode, base: Mode, what: 'rpc' | 'page') => `${((1 - m(mode, what) / m(base, what)) * 100).toFixed(1)} %`;
-  console.log(
-    `\nTracing benchmark — ${connections} connections, ${seconds} s per measurement, median of ${rounds} rounds (req/s)`,
-  );
+  const m = (mode: Mode, what: What, field: keyof Sample) => median(samples[mode][what].map((x) => x[field]));
+  const percent = (x: number) => `${(x * 100).toFixed(1)} %`;
+  // Throughput lost: by req/s directly, and as CPU per request implies (rps ∝ 1 / CPU per request).
+  const rpsCost = (mode: Mode, base: Mode, what: What) => percent(1 - m(mode, what, 'rps') / m(base, what, 'rps'));
+  const cpuCost = (mode: Mode, base: Mode, what: What) => percent(1 - m(base, what, 'cpu') / m(mode, what, 'cpu'));
+  console.log(`\nTracing benchmark — ${connections} connections, ${seconds} s per measurement, median of ${rounds} rounds`);
   console.log(
     table(
-      ['', 'GetRecipe', 'recipe page'],
+      ['', 'GetRecipe req/s', 'CPU ms/req', 'page req/s', 'CPU ms/req'],
       [
-        ['none (no tracing module)', m('none', 'rpc'), m('none', 'page')],
-        ['off (no OTEL_* variables)', m('off', 'rpc'), m('off', 'page')],
-        ['on (exporting every span)', m('on', 'rpc'), m('on', 'page')],
-        ['cost of off vs none (target ≤ 2 %)', cost('off', 'none', 'rpc'), cost('off', 'none', 'page')],
-        ['cost of on vs off (targets ≤ 10 %, ≤ 15 %)', cost('on', 'off', 'rpc'), cost('on', 'off', 'page')],
+        ...modes.map((mode) => [
+          {
+            none: 'none (no tracing module)',
+            off: 'off (no OTEL_* variables)',
+            on: 'on (exporting every span)',
+            sampled: 'on, one request in ten sampled',
+          }[mode],
+          m(mode, 'rpc', 'rps'),
+          m(mode, 'rpc', 'cpu'),
+          m(mode, 'page', 'rps'),
+          m(mode, 'page', 'cpu'),
+        ]),
+        [
+          'throughput cost, off vs none (target ≤ 2 %)',
+          rpsCost('off', 'none', 'rpc'),
+          cpuCost('off', 'none', 'rpc'),
+          rpsCost('off', 'none', 'page'),
+          cpuCost('off', 'none', 'page'),
+        ],
+        [
+          'throughput cost, on vs off (≤ 10 %, page ≤ 15 %)',
+          rpsCost('on', 'off', 'rpc'),
+          cpuCost('on', 'off', 'rpc'),
+          rpsCost('on', 'off', 'page'),
+          cpuCost('on', 'off', 'page'),
+        ],
+        [
+          'throughput cost, sampled 10 % vs off',
+          rpsCost('sampled', 'off', 'rpc'),
+          cpuCost('sampled', 'off', 'rpc'),
+          rpsCost('sampled', 'off', 'page'),
+          cpuCost('sampled', 'off', 'page'),
+        ],
       ],
     ),
   );
+  const rounded = (xs: Sample[], field: keyof Sample) => xs.map((x) => x[field].toFixed(field === 'rps' ? 0 : 2)).join(',');
+  for (const mode of modes) {
+    const { rpc, page } = samples[mode];
+    console.log(
+      `${mode}: GetRecipe req/s ${rounded(rpc, 'rps')} ms ${rounded(rpc, 'cpu')}; page req/s ${rounded(page, 'rps')} ms ${rounded(page, 'cpu')}`,
+    );
+  }
+  const { exports, bytes } = await received();
   console.log(
-    `every round: ${modes.map((mode) => `${mode} ${rps[mode].rpc.map(Math.round)} / ${rps[mode].page.map(Math.round)}`).join('; ')}`,
+    `the receiver took ${exports} exports, ${(bytes / 1e6).toFixed(1)} MB: ${m('on', 'rpc', 'exported').toFixed(0)} bytes per GetRecipe, ${m('on', 'page', 'exported').toFixed(0)} per page`,
   );
-  console.log(`the receiver took ${exports} exports, ${(exportedBytes / 1e6).toFixed(1)} MB`);
 
-  await new Promise((resolve) => receiver.close(resolve));
+  receiver.kill('SIGTERM');
   await database.stop();
 }
