@@ -9,6 +9,7 @@ import { scheduledBackup } from './backup/index.ts';
 import { openDatabase } from './database.ts';
 import { registerDatabaseMetrics } from './database-metrics.ts';
 import { seedDemo } from './demo/seed.ts';
+import { registerErrorBodies } from './error-bodies.ts';
 import { createHttpServer, createMetricsServer } from './http-server.ts';
 import { Lifecycle } from './lifecycle.ts';
 import { databaseCheck, registerMetrics, registerProbes } from './probes.ts';
@@ -90,6 +91,7 @@ export async function buildPlatform(config: Config, logger: Logger): Promise<Pla
     const app = createHttpServer(config, logger, telemetry.metrics);
     lifecycle.onStop(() => app.close());
     registerSecurityHeaders(app, config);
+    registerErrorBodies(app);
     registerProbes(app, database ? [databaseCheck(database.handle.db)] : [], logger);
     const metricsApp = config.metricsPort === null ? app : createMetricsServer(logger);
     if (metricsApp !== app) lifecycle.onStop(() => metricsApp.close());
