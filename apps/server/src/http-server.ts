@@ -1,12 +1,29 @@
+import {
+  context,
+  propagation,
+  ROOT_CONTEXT,
+  SpanKind,
+  SpanStatusCode,
+  trace,
+  type Context,
+  type ProxyTracerProvider,
+  type Span,
+} from '@opentelemetry/api';
+import {
+  ATTR_HTTP_REQUEST_METHOD,
+  ATTR_HTTP_RESPONSE_STATUS_CODE,
+  ATTR_HTTP_ROUTE,
+  ATTR_URL_PATH,
+} from '@opentelemetry/semantic-conventions';
 import type { Config, Logger, Metrics } from '@yeet/platform';
-import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } from 'fastify';
+import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance, type FastifyRequest } from 'fastify';
 import { DualProtocolServer } from './dual-protocol.ts';
 import { probeRoutes } from './probes.ts';
 
 /**
  * The Fastify instance every role mounts its routes on: HTTP/1.1 and h2c on one port, one
  * log line and one yeet_http_request_duration_seconds observation per request, keep-alive
- * connections without a request in flight dropped on close.
+ * connections without a request in flight dropped on close. With tracing on, a span per request.
  */
 export function createHttpServer(config: Pick<Config, 'trustProxy'>, logger: Logger, metrics: Metrics): FastifyInstance {
   const app = Fastify({
@@ -17,6 +34,8 @@ export function createHttpServer(config: Pick<Config, 'trustProxy'>, logger: Log
     forceCloseConnections: 'idle',
     trustProxy: config.trustProxy,
   });
+  // First, so that every hook after it, and the request's line, runs in the request's span.
+  if (tracing()) traceRequests(app);
   app.addHook('onResponse', async (req, reply) => {
     // The route's pattern ("/r/:slug", "/api/*"), so a URL full of ids is one series.
     const route = req.routeOptions.url ?? 'unmatched';
@@ -25,6 +44,59 @@ export function createHttpServer(config: Pick<Config, 'trustProxy'>, logger: Log
     req.log[level]({ method: req.method, url: req.url, status: reply.statusCode, ms: Math.round(reply.elapsedTime) }, 'request');
   });
   return app;
+}
+
+/** An OpenTelemetry SDK is registered (tracing.ts started it): without one, spans are no-ops not worth a hook. */
+function tracing(): boolean {
+  return (trace.getTracerProvider() as ProxyTracerProvider).getDelegateTracer?.('eat-or-yeet') !== undefined;
+}
+
+/**
+ * A SERVER span per request, "GET /r/:slug", child of the caller's W3C traceparent; the
+ * RPC, page render and everything below it are its children. Hooks have no callback to
+ * wrap the rest of the request in, so the span's context is entered as each hook hands on
+ * (done() runs the next step in it): at onRequest, and again at preValidation, since a
+ * body read in between resumes in the socket's context instead. This replaces the
+ * instrumentation of node:http, which binds every request and response emitter to a
+ * context and cost a third of an RPC's CPU time (see bench/tracing.ts).
+ */
+function traceRequests(app: FastifyInstance): void {
+  const tracer = trace.getTracer('eat-or-yeet');
+  const requests = new WeakMap<FastifyRequest, { span: Span; context: Context }>();
+  app.addHook('onRequest', (req, _reply, done) => {
+    const route = req.routeOptions.url;
+    // Probes and scrapes every few seconds would bury the requests worth reading.
+    if (route !== undefined && probeRoutes.has(route)) return done();
+    const parent = propagation.extract(ROOT_CONTEXT, req.headers);
+    const span = tracer.startSpan(
+      route === undefined ? req.method : `${req.method} ${route}`,
+      {
+        kind: SpanKind.SERVER,
+        attributes: {
+          [ATTR_HTTP_REQUEST_METHOD]: req.method,
+          [ATTR_URL_PATH]: req.url.split('?', 1)[0],
+          ...(route === undefined ? {} : { [ATTR_HTTP_ROUTE]: route }),
+        },
+      },
+      parent,
+    );
+    const active = trace.setSpan(parent, span);
+    requests.set(req, { span, context: active });
+    context.with(active, done);
+  });
+  app.addHook('preValidation', (req, _reply, done) => {
+    const traced = requests.get(req);
+    if (traced) context.with(traced.context, done);
+    else done();
+  });
+  app.addHook('onResponse', (req, reply, done) => {
+    const traced = requests.get(req);
+    if (!traced) return done();
+    traced.span.setAttribute(ATTR_HTTP_RESPONSE_STATUS_CODE, reply.statusCode);
+    if (reply.statusCode >= 500) traced.span.setStatus({ code: SpanStatusCode.ERROR });
+    traced.span.end();
+    context.with(traced.context, done);
+  });
 }
 
 /** A failing probe is logged by the probe itself, once, not once a second by every prober. */

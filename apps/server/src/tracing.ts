@@ -5,7 +5,7 @@ import type { NodeSDK } from '@opentelemetry/sdk-node';
 /**
  * The OpenTelemetry SDK, started from the standard OTEL_* variables before anything it
  * instruments is loaded: main.ts imports this module first, and ES modules evaluate their
- * imports in order, so the SDK is registered before pg or node:http run. It is loaded with
+ * imports in order, so the SDK is registered before pg is loaded. It is loaded with
  * require because it must be synchronous (a top-level await would not hold back the imports
  * after it) and so that a process with nowhere to send traces never loads it at all: then
  * spans stay no-ops of @opentelemetry/api, log lines carry no trace id, and the cost is nil.
@@ -23,25 +23,23 @@ export function tracingConfigured(env: NodeJS.ProcessEnv): boolean {
 function startTracing(env: NodeJS.ProcessEnv, role: string): NodeSDK {
   const require = createRequire(import.meta.url);
   const { NodeSDK } = require('@opentelemetry/sdk-node') as typeof import('@opentelemetry/sdk-node');
-  const { HttpInstrumentation } =
-    require('@opentelemetry/instrumentation-http') as typeof import('@opentelemetry/instrumentation-http');
   const { UndiciInstrumentation } =
     require('@opentelemetry/instrumentation-undici') as typeof import('@opentelemetry/instrumentation-undici');
   const { PgInstrumentation } =
     require('@opentelemetry/instrumentation-pg') as typeof import('@opentelemetry/instrumentation-pg');
-  const probes = new Set(['/healthz', '/readyz', '/metrics']);
   const named = Boolean(env.OTEL_SERVICE_NAME?.trim()) || /(^|,)\s*service\.name\s*=/.test(env.OTEL_RESOURCE_ATTRIBUTES ?? '');
   const started = new NodeSDK({
     ...(named ? {} : { serviceName: `eat-or-yeet-${role}` }),
     // Metrics stay on /metrics (Prometheus) and logs on stdout: the SDK carries traces only.
     metricReaders: [],
     logRecordProcessors: [],
+    // Incoming requests get their span from the HTTP server (http-server.ts), far cheaper than the
+    // instrumentation of node:http; nothing of ours calls out through node:http, only through fetch.
     instrumentations: [
-      // Probes and scrapes every few seconds would bury the requests worth reading.
-      new HttpInstrumentation({ ignoreIncomingRequestHook: (request) => probes.has(request.url?.split('?')[0] ?? '') }),
       new UndiciInstrumentation(),
       // Only queries inside a traced operation: the job queue's polling would otherwise be a trace every few seconds.
-      new PgInstrumentation({ requireParentSpan: true }),
+      // A query's span says enough; the pool's checkout is a span per query more to send.
+      new PgInstrumentation({ requireParentSpan: true, ignoreConnectSpans: true }),
     ],
   });
   started.start();
