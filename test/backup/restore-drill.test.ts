@@ -7,7 +7,7 @@ import { createClient } from '@connectrpc/connect';
 import { createConnectTransport } from '@connectrpc/connect-node';
 import { ImageService, ImageSlot, SearchService } from '@yeet/contract';
 import { connectDatabase, startEmbeddedPostgres } from '@yeet/db';
-import { withDatabase } from '@yeet/db/testing';
+import { createEmptyDatabase, type TestDatabase } from '@yeet/db/testing';
 import { createLogger, loadConfig } from '@yeet/platform';
 import pg from 'pg';
 import S3rver from 's3rver';
@@ -37,27 +37,16 @@ let t: TestPlatform;
 let archive: string;
 let sourceTables: Map<string, string[]>;
 let sourceImages: Map<string, Buffer>;
-const databases: string[] = [];
+const databases: TestDatabase[] = [];
 
 const server = () => inject('testDatabaseServer');
 const imageDir = () => path.join(dataDir, 'images');
 
-async function admin(statement: string): Promise<void> {
-  const client = new pg.Client({ connectionString: server().adminUrl });
-  await client.connect();
-  try {
-    await client.query(statement);
-  } finally {
-    await client.end();
-  }
-}
-
 /** A new database with nothing in it, not even the schema. */
 async function emptyDatabase(): Promise<string> {
-  const name = `yeet_restore_${Math.random().toString(16).slice(2, 10)}`;
-  await admin(`create database ${name}`);
-  databases.push(name);
-  return withDatabase(server().adminUrl, name);
+  const database = await createEmptyDatabase(server());
+  databases.push(database);
+  return database.url;
 }
 
 function yeet(args: string[], env: Record<string, string>): Promise<{ code: number | null; out: string; err: string }> {
@@ -135,11 +124,10 @@ async function alteredArchive(name: string, change: (dir: string, entries: strin
 
 /** The platform on a restored database, as its operator would start it. */
 async function startOn(url: string): Promise<TestPlatform> {
-  const name = new URL(url).pathname.slice(1);
-  return startTestPlatform(
-    { ROLE: 'all', SESSION_SECRET: sessionSecret, DATA_DIR: dataDir, DEV_AUTH: 'false' },
-    { url, drop: () => admin(`drop database if exists ${name} with (force)`) },
-  );
+  // The database is dropped with the others in afterAll.
+  const database = databases.find((d) => d.url === url);
+  if (!database) throw new Error(`not a database of this test: ${url}`);
+  return startTestPlatform({ ROLE: 'all', SESSION_SECRET: sessionSecret, DATA_DIR: dataDir, DEV_AUTH: 'false' }, database);
 }
 
 async function readManifest(file: string): Promise<Record<string, unknown> & { files: Record<string, { sha256: string }> }> {
@@ -217,7 +205,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await t?.database.drop();
-  for (const name of databases) await admin(`drop database if exists ${name} with (force)`);
+  for (const database of databases) await database.drop();
   if (work) await rm(work, { recursive: true, force: true });
 });
 

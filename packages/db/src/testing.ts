@@ -60,6 +60,16 @@ export async function createTestDatabase(server: Pick<TestServer, 'adminUrl' | '
   };
 }
 
+/** A database with nothing in it, not even the schema: where migrations and restores start. */
+export async function createEmptyDatabase(server: Pick<TestServer, 'adminUrl'>): Promise<TestDatabase> {
+  const name = `yeet_empty_${randomBytes(6).toString('hex')}`;
+  await admin(server.adminUrl, `create database ${name}`);
+  return {
+    url: withDatabase(server.adminUrl, name),
+    drop: () => admin(server.adminUrl, `drop database if exists ${name} with (force)`),
+  };
+}
+
 export function withDatabase(url: string, database: string): string {
   const u = new URL(url);
   u.pathname = `/${database}`;

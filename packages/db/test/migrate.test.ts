@@ -1,9 +1,7 @@
-import { randomBytes } from 'node:crypto';
-import pg from 'pg';
 import { afterEach, describe, expect, inject, it } from 'vitest';
 import { connectDatabase, type DatabaseHandle } from '../src/connect.ts';
 import { migrateToLatest, MigrationError, pendingMigrations } from '../src/migrate.ts';
-import { createTestDatabase, withDatabase, type TestDatabase } from '../src/testing.ts';
+import { createEmptyDatabase, createTestDatabase, type TestDatabase } from '../src/testing.ts';
 
 /** What docs/runbooks/bad-migration.md tells operators, checked against the real migrator. */
 const server = () => inject('testDatabaseServer');
@@ -16,22 +14,11 @@ afterEach(async () => {
   }
 });
 
-async function admin(statement: string): Promise<void> {
-  const client = new pg.Client({ connectionString: server().adminUrl });
-  await client.connect();
-  try {
-    await client.query(statement);
-  } finally {
-    await client.end();
-  }
-}
-
 /** A database with no migration applied. */
 async function emptyDatabase(): Promise<DatabaseHandle> {
-  const name = `yeet_empty_${randomBytes(6).toString('hex')}`;
-  await admin(`create database ${name}`);
-  const handle = connectDatabase(withDatabase(server().adminUrl, name), { poolMax: 1 });
-  open.push({ handle, drop: () => admin(`drop database if exists ${name} with (force)`) });
+  const database = await createEmptyDatabase(server());
+  const handle = connectDatabase(database.url, { poolMax: 1 });
+  open.push({ handle, drop: database.drop });
   return handle;
 }
 
