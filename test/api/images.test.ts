@@ -1,7 +1,6 @@
 import { readdir, rm, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { Code, ConnectError, createClient } from '@connectrpc/connect';
-import { createConnectTransport } from '@connectrpc/connect-node';
+import { Code, ConnectError } from '@connectrpc/connect';
 import { ImageService, ImageSlot, type Recipe } from '@yeet/contract';
 import { buildUrl, keysFromHex } from '@yeet/media';
 import pg from 'pg';
@@ -37,21 +36,7 @@ afterAll(async () => {
   await rm(t.config.dataDir, { recursive: true, force: true });
 });
 
-const images = (who = 'alice', roles = 'author') =>
-  createClient(
-    ImageService,
-    createConnectTransport({
-      baseUrl: `${t.baseUrl}/api`,
-      httpVersion: '1.1',
-      interceptors: [
-        (next) => (req) => {
-          req.header.set('x-yeet-dev-user', who);
-          req.header.set('x-yeet-dev-roles', roles);
-          return next(req);
-        },
-      ],
-    }),
-  );
+const images = (who = 'alice', roles = 'author') => t.client(ImageService, who, roles.split(','));
 
 /** What a call must have returned; the test fails here, naming it, when it is missing. */
 const present = <T>(value: T | null | undefined, what: string): T => value ?? expect.unreachable(`${what} is missing`);

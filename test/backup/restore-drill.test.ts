@@ -3,8 +3,6 @@ import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promis
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { createClient } from '@connectrpc/connect';
-import { createConnectTransport } from '@connectrpc/connect-node';
 import { ImageService, ImageSlot, SearchService } from '@yeet/contract';
 import { connectDatabase, startEmbeddedPostgres } from '@yeet/db';
 import { createEmptyDatabase, type TestDatabase } from '@yeet/db/testing';
@@ -155,20 +153,7 @@ beforeAll(async () => {
     await oidcFlow(t.baseUrl, t.config, sessionSecret).signUp(account);
     const author = t.recipes('alma', ['author']);
     const editor = t.recipes('ed', ['editor']);
-    const images = createClient(
-      ImageService,
-      createConnectTransport({
-        baseUrl: `${t.baseUrl}/api`,
-        httpVersion: '1.1',
-        interceptors: [
-          (next) => (req) => {
-            req.header.set('x-yeet-dev-user', 'alma');
-            req.header.set('x-yeet-dev-roles', 'author');
-            return next(req);
-          },
-        ],
-      }),
-    );
+    const images = t.client(ImageService, 'alma', ['author']);
     const titles = ['Smoky Aubergine Stew', 'Lemon Drizzle Traybake', 'Unfinished Draft Dumplings'];
     const ids: string[] = [];
     for (const title of titles) {
@@ -335,7 +320,7 @@ describe('backup and restore', () => {
 
     const r = await startOn(url);
     try {
-      const client = createClient(SearchService, createConnectTransport({ baseUrl: `${r.baseUrl}/api`, httpVersion: '1.1' }));
+      const client = r.client(SearchService);
       const found = await client.searchRecipes({ query: 'aubergine' });
       expect(found.hits.map((h) => h.recipe?.title)).toEqual(['Smoky Aubergine Stew']);
       expect((await client.searchRecipes({ query: 'dumplings' })).hits).toEqual([]);

@@ -1,3 +1,4 @@
+import type { DescService } from '@bufbuild/protobuf';
 import { createClient, type Client, type Interceptor } from '@connectrpc/connect';
 import { createConnectTransport } from '@connectrpc/connect-node';
 import { RecipeService } from '@yeet/contract';
@@ -12,7 +13,9 @@ export interface TestPlatform {
   config: Config;
   database: TestDatabase;
   baseUrl: string;
-  /** A RecipeService client acting as `handle` with `roles` (the dev identity header). */
+  /** A client of `service` acting as `handle` with `roles` (the dev identity headers); anonymous without a handle. */
+  client<S extends DescService>(service: S, handle?: string, roles?: string[]): Client<S>;
+  /** The RecipeService client of `client()`. */
   recipes(handle?: string, roles?: string[]): Client<typeof RecipeService>;
   stop(): Promise<void>;
 }
@@ -42,24 +45,26 @@ export async function startTestPlatform(
   });
   const platform = await startPlatform(config, createLogger({ level: process.env.TEST_LOG_LEVEL ?? 'silent' }));
   const baseUrl = platform.url;
+  const client = <S extends DescService>(service: S, handle?: string, roles: string[] = []): Client<S> => {
+    const identify: Interceptor = (next) => (req) => {
+      if (handle) {
+        req.header.set('x-yeet-dev-user', handle);
+        if (roles.length) req.header.set('x-yeet-dev-roles', roles.join(','));
+      }
+      return next(req);
+    };
+    return createClient(
+      service,
+      createConnectTransport({ baseUrl: `${baseUrl}/api`, httpVersion: '1.1', interceptors: [identify] }),
+    );
+  };
   return {
     platform,
     config,
     database,
     baseUrl,
-    recipes(handle, roles = []) {
-      const identify: Interceptor = (next) => (req) => {
-        if (handle) {
-          req.header.set('x-yeet-dev-user', handle);
-          if (roles.length) req.header.set('x-yeet-dev-roles', roles.join(','));
-        }
-        return next(req);
-      };
-      return createClient(
-        RecipeService,
-        createConnectTransport({ baseUrl: `${baseUrl}/api`, httpVersion: '1.1', interceptors: [identify] }),
-      );
-    },
+    client,
+    recipes: (handle, roles = []) => client(RecipeService, handle, roles),
     async stop() {
       await platform.stop();
       if (!shared) await database.drop();
