@@ -1,9 +1,8 @@
-import { freePort } from '@yeet/db';
 import { loadConfig } from '@yeet/platform';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { pagePolicy } from '../../apps/server/src/security-headers.ts';
 import { browse, CookieJar, follow, oidcFlow } from '../support/oidc.ts';
-import { startTestPlatform, type TestPlatform } from '../support/platform.ts';
+import { startTestPlatform, startWebWithoutApi, type TestPlatform } from '../support/platform.ts';
 import { recipeInput } from '../support/recipes.ts';
 
 /**
@@ -33,11 +32,7 @@ beforeAll(async () => {
   await browse(jar, new URL((await follow(jar, t.baseUrl, form)).headers.get('location')!, t.baseUrl).href);
   const { recipe } = await t.recipes('alice', ['author']).createRecipe({ recipe: recipeInput({ title: 'Header Hotpot' }) });
   expect(recipe?.slug).toBe(slug);
-  // the web role alone, its API nowhere: the "kitchen is closed" page
-  web = await startTestPlatform(
-    { ROLE: 'web', API_URL: `http://127.0.0.1:${await freePort()}`, SESSION_SECRET: sessionSecret },
-    t.database,
-  );
+  web = await startWebWithoutApi(t, sessionSecret);
 });
 afterAll(async () => {
   await web?.stop();

@@ -71,3 +71,11 @@ export async function startTestPlatform(
     },
   };
 }
+
+/** The web role on its own with its API nowhere to be found: what visitors see while the API is down. */
+export async function startWebWithoutApi(beside: TestPlatform, sessionSecret: string): Promise<TestPlatform> {
+  return startTestPlatform(
+    { ROLE: 'web', API_URL: `http://127.0.0.1:${await freePort()}`, SESSION_SECRET: sessionSecret },
+    beside.database,
+  );
+}

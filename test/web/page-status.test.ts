@@ -1,8 +1,7 @@
-import { freePort } from '@yeet/db';
 import { sessionCookieName, webSessionCodec } from '@yeet/platform';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { oidcFlow } from '../support/oidc.ts';
-import { startTestPlatform, type TestPlatform } from '../support/platform.ts';
+import { startTestPlatform, startWebWithoutApi, type TestPlatform } from '../support/platform.ts';
 import { recipeInput } from '../support/recipes.ts';
 
 /**
@@ -32,11 +31,7 @@ beforeAll(async () => {
   cookie = `${sessionCookieName}=${webSessionCodec(sessionSecret).seal(session, 3600)}`;
   const { recipe } = await t.recipes('alice', ['author']).createRecipe({ recipe: recipeInput({ title: 'Status Soup' }) });
   slug = recipe?.slug ?? '';
-  // the web role on its own, its API nowhere to be found
-  web = await startTestPlatform(
-    { ROLE: 'web', API_URL: `http://127.0.0.1:${await freePort()}`, SESSION_SECRET: sessionSecret },
-    t.database,
-  );
+  web = await startWebWithoutApi(t, sessionSecret);
 });
 afterAll(async () => {
   await web?.stop();
