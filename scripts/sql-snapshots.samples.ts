@@ -5,6 +5,7 @@ import { AccountStore } from '../apps/api/src/stores/account.store.ts';
 import { encodeCursor } from '../apps/api/src/stores/cursor.ts';
 import { RecipeEventStore } from '../apps/api/src/stores/event.store.ts';
 import type { Executor } from '../apps/api/src/stores/executor.ts';
+import { IdempotencyStore } from '../apps/api/src/stores/idempotency.store.ts';
 import { ImageStore } from '../apps/api/src/stores/image.store.ts';
 import { JobStore } from '../apps/api/src/stores/job.store.ts';
 import { MetaStore } from '../apps/api/src/stores/meta.store.ts';
@@ -69,6 +70,8 @@ function named<T extends object>(name: string, value: T): T {
 
 const issuer = 'https://id.example.org';
 const at = new Date('2026-03-01T12:00:00.000Z');
+/** A request's SHA-256, as an idempotency key records it. */
+const fingerprint = named('fingerprint', Buffer.alloc(32, 0xab));
 
 /** One published recipe with a cover and a rating, one draft, two people, an upload. */
 export const seedSql = `
@@ -227,6 +230,16 @@ export const subjects: Subject[] = [
   subject(WebSessionStore, 'apps/api/src/stores/web-session.store.ts', {
     end: [['6f1c0b3e-5d0a-4f5e-9a51-0c8d7e2b4a10', at]],
     isEnded: [['6f1c0b3e-5d0a-4f5e-9a51-0c8d7e2b4a10']],
+    sweep: [[]],
+  }),
+  subject(IdempotencyStore, 'apps/api/src/stores/idempotency.store.ts', {
+    claim: [[{ callerId: ids.author, key: 'form-7f3a', method: 'yeet.v1.RecipeService/CreateRecipe', fingerprint }]],
+    find: [[ids.author, 'form-7f3a']],
+    complete: [
+      [ids.author, 'form-7f3a', { response: Buffer.from([0x0a, 0x00]) }],
+      [ids.author, 'form-7f3a', { error: { code: 3, message: 'The title is required.', details: [] } }],
+    ],
+    release: [[ids.author, 'form-7f3a']],
     sweep: [[]],
   }),
   subject(RecipeStore, 'apps/api/src/stores/recipe.store.ts', {

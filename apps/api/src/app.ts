@@ -123,6 +123,7 @@ export async function createApi(deps: ApiDependencies): Promise<Api> {
     identity,
     owners: { ownerOf: (_resource, id) => data.stores.recipes.ownerOf(id) },
     telemetry,
+    idempotency: data.stores.idempotency,
   });
   return {
     data,
@@ -136,7 +137,10 @@ export async function createApi(deps: ApiDependencies): Promise<Api> {
       search: engine,
       images: images.controller,
       backup: deps.backup ?? null,
-      sweepIssuer: async () => (await sweepExpiredOidcPayloads(deps.db)) + (await data.stores.webSessions.sweep()),
+      sweepIssuer: async () =>
+        (await sweepExpiredOidcPayloads(deps.db)) +
+        (await data.stores.webSessions.sweep()) +
+        (await data.stores.idempotency.sweep()),
     }),
     signIn,
     images: images.controller,

@@ -144,6 +144,25 @@ export interface RecipeImagesTable {
   image_id: string;
 }
 
+export interface IdempotencyKeysTable {
+  caller_id: string;
+  key: string;
+  method: string;
+  fingerprint: Buffer;
+  created_at: Timestamp;
+  claimed_at: Timestamp;
+  completed_at: ColumnType<Date | null, Date | null | undefined, Date | null>;
+  response: ColumnType<Buffer | null, Buffer | null | undefined, Buffer | null>;
+  error: ColumnType<StoredRpcError | null, string | null | undefined, string | null>;
+}
+
+/** A Connect error as an idempotency key keeps it: details are protobuf Any parts, base64. */
+export interface StoredRpcError {
+  code: number;
+  message: string;
+  details: Array<{ type: string; value: string }>;
+}
+
 export interface Database {
   app_meta: AppMetaTable;
   users: UsersTable;
@@ -156,6 +175,7 @@ export interface Database {
   uploads: UploadsTable;
   images: ImagesTable;
   recipe_images: RecipeImagesTable;
+  idempotency_keys: IdempotencyKeysTable;
 }
 
 export type RecipeRow = Selectable<RecipesTable>;

@@ -60,7 +60,10 @@ export function createJobCatalogue(deps: {
   ratings: RatingController;
   search: SearchEngine;
   images: ImageController;
-  /** Deletes the built-in issuer's expired sessions, codes and tokens, and the records of signed-out web sessions. */
+  /**
+   * Deletes the built-in issuer's expired sessions, codes and tokens, the records of signed-out
+   * web sessions, and idempotency keys older than 24 hours.
+   */
   sweepIssuer: () => Promise<number>;
   /** null: no scheduled backups in this deployment. */
   backup?: ScheduledBackup | null;

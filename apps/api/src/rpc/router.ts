@@ -4,6 +4,7 @@ import { createRouterTransport, type ConnectRouter, type ServiceImpl, type Trans
 import { fastifyConnectPlugin } from '@connectrpc/connect-fastify';
 import type { Telemetry } from '@yeet/platform';
 import type { FastifyInstance } from 'fastify';
+import { idempotent, replayable, type IdempotencyRecords } from './idempotency.ts';
 import type { IdentityResolver } from './identity.ts';
 import { rpcInterceptors } from './interceptors.ts';
 import type { OwnerResolver, Policy, PolicyTable } from './policy.ts';
@@ -30,6 +31,8 @@ export interface RpcDependencies {
   identity: IdentityResolver;
   owners: OwnerResolver;
   telemetry: Telemetry;
+  /** Where the outcomes of writes sent with an Idempotency-Key are kept; without it the header is ignored. */
+  idempotency?: IdempotencyRecords;
 }
 
 export interface Rpc {
@@ -44,9 +47,14 @@ const maxRequestBytes = 1024 * 1024;
 
 /** The RPC services behind their interceptors. Refuses to start when a method has no policy. */
 export function createRpc(deps: RpcDependencies): Rpc {
-  const interceptors = rpcInterceptors({ ...deps, policies: policyMap(deps.services) });
+  const interceptors = [
+    ...rpcInterceptors({ ...deps, policies: policyMap(deps.services) }),
+    ...(deps.idempotency ? [idempotent(deps.idempotency)] : []),
+  ];
   const routes = (router: ConnectRouter) => {
-    for (const { service, impl } of deps.services) router.service(service as GenService<GenServiceMethods>, impl);
+    for (const { service, impl } of deps.services) {
+      router.service(service as GenService<GenServiceMethods>, deps.idempotency ? replayable(service, impl) : impl);
+    }
   };
   return {
     transport: createRouterTransport(routes, { router: { interceptors } }),

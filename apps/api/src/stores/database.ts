@@ -3,6 +3,7 @@ import { instrument, type Telemetry } from '@yeet/platform';
 import { domainOutcome } from '../observation.ts';
 import { AccountStore } from './account.store.ts';
 import { RecipeEventStore } from './event.store.ts';
+import { IdempotencyStore } from './idempotency.store.ts';
 import { ImageStore } from './image.store.ts';
 import { JobStore } from './job.store.ts';
 import { MetaStore } from './meta.store.ts';
@@ -23,6 +24,7 @@ export interface Stores {
   accounts: AccountStore;
   images: ImageStore;
   webSessions: WebSessionStore;
+  idempotency: IdempotencyStore;
 }
 
 function createStores(db: Executor, telemetry: Telemetry): Stores {
@@ -37,6 +39,7 @@ function createStores(db: Executor, telemetry: Telemetry): Stores {
     accounts: wrap('AccountStore', new AccountStore(db)),
     images: wrap('ImageStore', new ImageStore(db)),
     webSessions: wrap('WebSessionStore', new WebSessionStore(db)),
+    idempotency: wrap('IdempotencyStore', new IdempotencyStore(db)),
   };
 }
 

@@ -28,7 +28,10 @@ export const archivedTables = [
   'ended_web_sessions',
 ] as const;
 
-/** Rebuilt from the archived tables (the search index) or written by the migrations themselves. */
+/**
+ * Rebuilt from the archived tables (the search index), written by the migrations themselves, or
+ * transient (the outcomes of idempotency keys: a retry after a restore runs its request again).
+ */
 export const derivedTables = [
   'search_documents',
   'search_facet_totals',
@@ -36,6 +39,7 @@ export const derivedTables = [
   'search_synonyms',
   'kysely_migration',
   'kysely_migration_lock',
+  'idempotency_keys',
 ] as const;
 
 export interface Manifest {
