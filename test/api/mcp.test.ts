@@ -360,6 +360,31 @@ describe('MCP over Streamable HTTP', () => {
   it('answers only POST: the server keeps no sessions', async () => {
     expect((await fetch(`${t.baseUrl}/mcp`)).status).toBe(405);
   });
+
+  it('does a repeated write once, by the idempotency key given or one derived from the request', async () => {
+    const client = await connect(editor.access_token);
+    const { tools } = await client.listTools();
+    const argsOf = (name: string) => Object.keys(tools.find((tool) => tool.name === name)!.inputSchema.properties ?? {});
+    expect(argsOf('create_recipe_draft')).toContain('idempotency_key');
+    expect(argsOf('search_recipes')).not.toContain('idempotency_key');
+
+    const titled = async (title: string) =>
+      Number((await db.query('select count(*) as n from recipes where title = $1', [title])).rows[0].n);
+    const repeated = { ...draft, title: 'Repeated Ramen' };
+    const first = data<{ id: string }>(await call(client, 'create_recipe_draft', repeated));
+    const again = data<{ id: string }>(await call(client, 'create_recipe_draft', repeated));
+    expect(again.id).toBe(first.id);
+    expect(await titled('Repeated Ramen')).toBe(1);
+
+    const keyed = { ...draft, title: 'Keyed Ramen', idempotency_key: 'assistant-key-1' };
+    const one = data<{ id: string }>(await call(client, 'create_recipe_draft', keyed));
+    expect(data<{ id: string }>(await call(client, 'create_recipe_draft', keyed)).id).toBe(one.id);
+    const other = await call(client, 'create_recipe_draft', { ...keyed, title: 'Other Ramen' });
+    expect(other.isError).toBe(true);
+    expect(text(other)).toContain('"assistant-key-1" was already used for a different request');
+    expect(await titled('Keyed Ramen')).toBe(1);
+    expect(await titled('Other Ramen')).toBe(0);
+  });
 });
 
 describe('MCP rate limit', () => {

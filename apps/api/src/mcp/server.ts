@@ -1,3 +1,5 @@
+import { createHash } from 'node:crypto';
+import { create, toBinary } from '@bufbuild/protobuf';
 import { Code, ConnectError, createClient, type Transport } from '@connectrpc/connect';
 import { McpServer, ResourceTemplate } from '@modelcontextprotocol/sdk/server/mcp.js';
 import { AjvJsonSchemaValidator } from '@modelcontextprotocol/sdk/validation/ajv';
@@ -13,6 +15,7 @@ import { RecipeService, RecipeSort, RecipeStatus, SearchService } from '@yeet/co
 import { invalidArgument, joinPath, notFound, resourceExhausted, type FieldViolation } from '@yeet/domain';
 import type { RateLimiter, Telemetry } from '@yeet/platform';
 import { z } from 'zod';
+import { hasSideEffects, idempotencyHeader } from '../rpc/idempotency.ts';
 import { observeEdge } from '../rpc/observe.ts';
 import { fullRecipe, toolErrorText } from './convert.ts';
 import { prompts } from './prompts.ts';
@@ -72,7 +75,7 @@ export function createMcpServer(o: McpServerOptions): McpServer {
       return { content: [{ type: 'text', text: needsSignIn(tool.definition.name) }], isError: true };
     }
     if (!tool) throw new McpError(ErrorCode.InvalidParams, `There is no tool "${request.params.name}"; tools/list names them.`);
-    return callTool(tool, request.params.arguments, clients, o);
+    return callTool(tool, request.params.arguments, { transport, clients }, o);
   });
 
   server.registerResource(
@@ -140,7 +143,18 @@ interface ServedTool {
   args: z.ZodObject;
 }
 
-const byName = new Map<string, ServedTool>(tools.map((t) => [t.name, { definition: t, args: z.strictObject(t.input) }]));
+const idempotencyKeyArg = z
+  .string()
+  .regex(/^[\x21-\x7e]{1,200}$/, 'must be 1 to 200 visible ASCII characters')
+  .optional()
+  .describe(
+    'Any unique string (e.g. a UUID) for this change: calling again with the same key and arguments within 24 hours returns the first result instead of changing anything twice. Without it, a repeat of the same change is recognised by its content.',
+  );
+
+/** Write tools take an optional idempotency key (docs/decisions/0017-idempotency-keys.md). */
+const inputOf = (t: ToolDefinition): z.ZodRawShape => (t.readOnly ? t.input : { ...t.input, idempotency_key: idempotencyKeyArg });
+
+const byName = new Map<string, ServedTool>(tools.map((t) => [t.name, { definition: t, args: z.strictObject(inputOf(t)) }]));
 
 /** Why an anonymous caller may not use a tool. */
 export const needsSignIn = (tool: string) =>
@@ -151,7 +165,7 @@ const allTools: Tool[] = tools.map((t) => ({
   name: t.name,
   title: t.title,
   description: t.description,
-  inputSchema: z.toJSONSchema(z.strictObject(t.input), { io: 'input', target: 'draft-7' }) as Tool['inputSchema'],
+  inputSchema: z.toJSONSchema(z.strictObject(inputOf(t)), { io: 'input', target: 'draft-7' }) as Tool['inputSchema'],
   outputSchema: z.toJSONSchema(z.object(t.output), { io: 'output', target: 'draft-7' }) as Tool['outputSchema'],
   annotations: { title: t.title, readOnlyHint: t.readOnly, destructiveHint: false, openWorldHint: false },
 }));
@@ -166,13 +180,20 @@ function guarded<T>(o: McpServerOptions, name: string, run: () => Promise<T>): P
   });
 }
 
-async function callTool(tool: ServedTool, args: unknown, clients: ToolContext, o: McpServerOptions): Promise<CallToolResult> {
+async function callTool(
+  tool: ServedTool,
+  args: unknown,
+  api: { transport: Transport; clients: ToolContext },
+  o: McpServerOptions,
+): Promise<CallToolResult> {
   const { definition } = tool;
   try {
     return await guarded(o, definition.name, async () => {
       const parsed = tool.args.safeParse(args ?? {});
       if (!parsed.success) throw invalidArgument(parsed.error.issues.flatMap(violations));
-      const result = await definition.run(clients, parsed.data as never);
+      const { idempotency_key: key, ...rest } = parsed.data as { idempotency_key?: string };
+      const clients = definition.readOnly ? api.clients : writing(api.transport, api.clients, definition.name, key);
+      const result = await definition.run(clients, rest as never);
       return { content: [{ type: 'text' as const, text: result.text }], structuredContent: result.structured };
     });
   } catch (error) {
@@ -202,6 +223,31 @@ function violations(issue: z.core.$ZodIssue): FieldViolation[] {
     }));
   }
   return [{ field: at, description: issue.message }];
+}
+
+/**
+ * The clients of one write tool call: each write RPC carries the assistant's idempotency key
+ * or, without one, a key derived from the tool and the request, so that a repeated identical
+ * call is answered with the first one's result instead of writing twice.
+ */
+function writing(transport: Transport, clients: ToolContext, tool: string, key: string | undefined): ToolContext {
+  const keyed: Transport = {
+    unary: (method, signal, timeoutMs, header, input, contextValues) => {
+      const headers = new Headers(header);
+      if (hasSideEffects(method)) {
+        const derived = () =>
+          `mcp-${tool}-${createHash('sha256')
+            .update(method.name)
+            .update('\0')
+            .update(toBinary(method.input, create(method.input, input)))
+            .digest('base64url')}`;
+        headers.set(idempotencyHeader, key ?? derived());
+      }
+      return transport.unary(method, signal, timeoutMs, headers, input, contextValues);
+    },
+    stream: transport.stream,
+  };
+  return { ...clients, recipes: createClient(RecipeService, keyed) };
 }
 
 /** The transport, with the caller's credentials on every call (the transport itself stays shared). */

@@ -108,7 +108,8 @@ export function replayable<S extends DescService>(service: S, impl: object): obj
   return wrapped;
 }
 
-const hasSideEffects = (method: DescMethod) => method.idempotency !== MethodOptions_IdempotencyLevel.NO_SIDE_EFFECTS;
+/** Whether a method is a write: every method not marked NO_SIDE_EFFECTS in the proto. */
+export const hasSideEffects = (method: DescMethod) => method.idempotency !== MethodOptions_IdempotencyLevel.NO_SIDE_EFFECTS;
 
 /** Waits, bounded, for the request that claimed the key: near-simultaneous duplicates then all get its outcome. */
 async function finished(records: IdempotencyRecords, callerId: string, key: string) {
