@@ -1,5 +1,8 @@
 import { create } from '@bufbuild/protobuf';
 import { Code, ConnectError } from '@connectrpc/connect';
+import { createAsyncIterable, readAllBytes, type UniversalHandler } from '@connectrpc/connect/protocol';
+import { codeToHttpStatus, errorFromJsonBytes, errorToJsonBytes } from '@connectrpc/connect/protocol-connect';
+import { findTrailerError, setTrailerStatus } from '@connectrpc/connect/protocol-grpc';
 import { BadRequestSchema } from '@yeet/contract';
 import { isDomainError, type ErrorCode } from '@yeet/domain';
 import type { Classify } from '@yeet/platform';
@@ -72,3 +75,64 @@ export const connectOutcome: Classify = (error) => {
   const e = ConnectError.from(error);
   return { label: Code[e.code], fault: !isClientError(e.code), message: e.rawMessage };
 };
+
+/**
+ * Connect reads and parses a request body before any interceptor runs, and answers the
+ * failures itself: a body that is not a message as `internal` ("parse binary: ..."), a body
+ * over readMaxBytes with the limit in bytes. Both are the caller's mistake, so the handler's
+ * answer is rewritten: `invalid_argument` (a 400, logged at info like any client error) and
+ * the limit in words. Connect unary errors travel as a JSON body, gRPC ones in the trailer.
+ */
+export function withRequestBodyErrors(handler: UniversalHandler, readMaxBytes: number): UniversalHandler {
+  const explain = (error: ConnectError): ConnectError | null => {
+    if (error.code === Code.Internal && error.rawMessage.startsWith('parse binary: ')) {
+      const reason = error.rawMessage.slice('parse binary: '.length);
+      const type = handler.method.input.typeName;
+      return new ConnectError(
+        `The request body is not a ${type} in the protobuf binary format (${reason}).`,
+        Code.InvalidArgument,
+      );
+    }
+    if (error.code === Code.ResourceExhausted && error.rawMessage.includes('readMaxBytes')) {
+      const size = /message size (\d+)/.exec(error.rawMessage)?.[1];
+      const limit = `${readMaxBytes / 1024 / 1024} MiB (${readMaxBytes} bytes)`;
+      return new ConnectError(
+        `The request body${size ? ` of ${size} bytes` : ''} is over the limit of ${limit}.`,
+        Code.ResourceExhausted,
+      );
+    }
+    return null;
+  };
+  const wrapped = async (req: Parameters<UniversalHandler>[0]) => {
+    const res = await handler(req);
+    const { body, header, trailer } = res;
+    if (!body || !header) return res;
+    if (res.status !== 200 && header.get('content-type') === 'application/json' && !header.has('content-encoding')) {
+      const bytes = await readAllBytes(body, Number.MAX_SAFE_INTEGER);
+      const better = explain(errorFromJsonBytes(bytes, undefined, ConnectError.from('')));
+      if (!better) return { ...res, body: createAsyncIterable([bytes]) };
+      const json = errorToJsonBytes(better, {});
+      header.set('content-length', String(json.byteLength));
+      return { ...res, status: codeToHttpStatus(better.code), body: createAsyncIterable([json]) };
+    }
+    if (!trailer) return res;
+    return {
+      ...res,
+      // The gRPC status is written to the trailer once the body has been sent.
+      body: (async function* () {
+        yield* body;
+        const error = findTrailerError(trailer);
+        const better = error && explain(error);
+        if (better) setTrailerStatus(trailer, better);
+      })(),
+    };
+  };
+  return Object.assign(wrapped, {
+    protocolNames: handler.protocolNames,
+    service: handler.service,
+    method: handler.method,
+    requestPath: handler.requestPath,
+    allowedMethods: handler.allowedMethods,
+    supportedContentType: handler.supportedContentType,
+  });
+}

@@ -5,6 +5,7 @@ import { fastifyConnectPlugin } from '@connectrpc/connect-fastify';
 import type { Telemetry } from '@yeet/platform';
 import type { FastifyInstance } from 'fastify';
 import { idempotent, replayable, type IdempotencyRecords } from './idempotency.ts';
+import { withRequestBodyErrors } from './errors.ts';
 import type { IdentityResolver } from './identity.ts';
 import { rpcInterceptors } from './interceptors.ts';
 import type { OwnerResolver, Policy, PolicyTable } from './policy.ts';
@@ -66,7 +67,12 @@ export function createRpc(deps: RpcDependencies): Rpc {
         // not something to ignore silently (see docs/decisions/0002-strict-json.md).
         jsonOptions: { ignoreUnknownFields: false },
         interceptors,
-        routes,
+        routes: (router) => {
+          routes(router);
+          // Failures to read the body happen before the interceptors, in Connect's own handlers.
+          const handlers = router.handlers.map((handler) => withRequestBodyErrors(handler, maxRequestBytes));
+          router.handlers.splice(0, handlers.length, ...handlers);
+        },
       });
     },
   };
