@@ -8,6 +8,7 @@ import { describeError } from '../lib/errors';
 import { useTransport } from '../lib/transport';
 import { Stars } from './rating';
 import { formatDay } from '../lib/format';
+import { useIdempotencyKeys } from '../lib/idempotency';
 
 const starWords = ['', 'Yeet it', 'Not for me', 'Good', 'Very good', 'Eat it — excellent'];
 
@@ -75,9 +76,14 @@ function RatingForm({ recipeId, mine }: { recipeId: string; mine: Rating | undef
   const [stars, setStars] = useState(mine?.stars ?? 0);
   const [review, setReview] = useState(mine?.review ?? '');
   const [saved, setSaved] = useState(false);
+  const keys = useIdempotencyKeys();
   const save = useMutation({
-    mutationFn: () => createClient(RecipeService, transport).rateRecipe({ recipeId, stars, review: review.trim() }),
+    mutationFn: () => {
+      const request = { recipeId, stars, review: review.trim() };
+      return createClient(RecipeService, transport).rateRecipe(request, keys.options('rate', request));
+    },
     onSuccess: async () => {
+      keys.done();
       setSaved(true);
       await queryClient.invalidateQueries();
     },

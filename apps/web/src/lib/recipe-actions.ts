@@ -1,26 +1,33 @@
-import { createClient, type Client } from '@connectrpc/connect';
+import { createClient, type CallOptions, type Client } from '@connectrpc/connect';
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { useNavigate } from '@tanstack/react-router';
 import { RecipeService, type Recipe } from '@yeet/contract';
 import type { LifecycleAction } from '@yeet/domain/lifecycle';
+import { useIdempotencyKeys } from './idempotency';
 import { useTransport } from './transport';
 
 /** What the recipe page can do to a recipe: the lifecycle's actions, and deleting a draft. */
 export type RecipeAction = LifecycleAction | 'delete';
 
-type Call = (client: Client<typeof RecipeService>, id: string, reason: string) => Promise<unknown>;
+type Call = (client: Client<typeof RecipeService>, id: string, reason: string, options: CallOptions) => Promise<unknown>;
 
 /** Each action's API call, and what to tell the person once it is done. */
 const actions: Record<RecipeAction, { call: Call; done: string }> = {
-  submit: { call: (c, id) => c.submitRecipe({ id }), done: 'Submitted for review. An editor will look at it soon.' },
-  approve: { call: (c, id) => c.approveRecipe({ id }), done: 'Approved: the recipe is published.' },
-  reject: { call: (c, id, reason) => c.rejectRecipe({ id, reason }), done: 'Sent back to the author with your note.' },
-  unpublish: { call: (c, id, reason) => c.unpublishRecipe({ id, reason }), done: 'Unpublished: the recipe is a draft again.' },
+  submit: {
+    call: (c, id, _reason, o) => c.submitRecipe({ id }, o),
+    done: 'Submitted for review. An editor will look at it soon.',
+  },
+  approve: { call: (c, id, _reason, o) => c.approveRecipe({ id }, o), done: 'Approved: the recipe is published.' },
+  reject: { call: (c, id, reason, o) => c.rejectRecipe({ id, reason }, o), done: 'Sent back to the author with your note.' },
+  unpublish: {
+    call: (c, id, reason, o) => c.unpublishRecipe({ id, reason }, o),
+    done: 'Unpublished: the recipe is a draft again.',
+  },
   archive: {
-    call: (c, id, reason) => c.archiveRecipe({ id, reason }),
+    call: (c, id, reason, o) => c.archiveRecipe({ id, reason }, o),
     done: 'Archived: readers no longer see the recipe; its author and editors still can.',
   },
-  delete: { call: (c, id) => c.deleteRecipe({ id }), done: 'Draft deleted.' },
+  delete: { call: (c, id, _reason, o) => c.deleteRecipe({ id }, o), done: 'Draft deleted.' },
 };
 
 /**
@@ -31,10 +38,17 @@ export function useRecipeAction(recipe: Recipe, onDone: (message: string) => voi
   const transport = useTransport();
   const queryClient = useQueryClient();
   const navigate = useNavigate();
+  const keys = useIdempotencyKeys();
   return useMutation({
     mutationFn: ({ action, reason = '' }: { action: RecipeAction; reason?: string }) =>
-      actions[action].call(createClient(RecipeService, transport), recipe.id, reason.trim()),
+      actions[action].call(
+        createClient(RecipeService, transport),
+        recipe.id,
+        reason.trim(),
+        keys.options(action, { id: recipe.id, reason: reason.trim() }),
+      ),
     onSuccess: async (_result, { action }) => {
+      keys.done();
       onDone(actions[action].done);
       await queryClient.invalidateQueries();
       if (action === 'delete') await navigate({ to: '/me/recipes' });

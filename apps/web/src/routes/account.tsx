@@ -10,6 +10,7 @@ import { requireUser } from '../lib/auth';
 import { describeError } from '../lib/errors';
 import { rolesOf } from '../lib/roles';
 import { onLoadError } from '../lib/status';
+import { useIdempotencyKeys } from '../lib/idempotency';
 
 export const Route = createFileRoute('/account')({
   beforeLoad: ({ context, location }) => requireUser(context, location),
@@ -25,9 +26,14 @@ function Account() {
   const me = useSuspenseQuery(meQuery(transport)).data;
   const queryClient = useQueryClient();
   const id = useId();
+  const keys = useIdempotencyKeys();
   const save = useMutation({
-    mutationFn: (displayName: string) => createClient(UserService, transport).updateProfile({ displayName }),
-    onSuccess: () => queryClient.invalidateQueries({ queryKey: ['me'] }),
+    mutationFn: (displayName: string) =>
+      createClient(UserService, transport).updateProfile({ displayName }, keys.options('profile', displayName)),
+    onSuccess: () => {
+      keys.done();
+      return queryClient.invalidateQueries({ queryKey: ['me'] });
+    },
   });
   // signed out in another tab since the page was opened
   if (!me) return null;

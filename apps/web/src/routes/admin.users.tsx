@@ -9,6 +9,7 @@ import { requireUser } from '../lib/auth';
 import { describeError } from '../lib/errors';
 import { rolesOf } from '../lib/roles';
 import { onLoadError } from '../lib/status';
+import { useIdempotencyKeys } from '../lib/idempotency';
 
 export const Route = createFileRoute('/admin/users')({
   beforeLoad: ({ context, location }) => requireUser(context, location, 'admin'),
@@ -59,10 +60,17 @@ function Users() {
 function UserRow({ user }: { user: User }) {
   const { transport } = Route.useRouteContext();
   const queryClient = useQueryClient();
+  const keys = useIdempotencyKeys();
   const set = useMutation({
     mutationFn: (role: Role) =>
-      createClient(UserService, transport).setUserRoles({ userId: user.id, roles: [roleValues.toProto(role)] }),
-    onSuccess: () => queryClient.invalidateQueries({ queryKey: ['users'] }),
+      createClient(UserService, transport).setUserRoles(
+        { userId: user.id, roles: [roleValues.toProto(role)] },
+        keys.options('roles', role),
+      ),
+    onSuccess: () => {
+      keys.done();
+      return queryClient.invalidateQueries({ queryKey: ['users'] });
+    },
   });
   const top = highestRole(rolesOf(user));
   const selectId = `role-${user.id}`;

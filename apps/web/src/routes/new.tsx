@@ -6,6 +6,7 @@ import { ErrorPage, NotFoundPage } from '../components/pages';
 import { RecipeForm } from '../components/recipe-form';
 import { requireUser } from '../lib/auth';
 import { describeError } from '../lib/errors';
+import { useIdempotencyKeys } from '../lib/idempotency';
 import { onLoadError } from '../lib/status';
 
 export const Route = createFileRoute('/new')({
@@ -21,10 +22,12 @@ function NewRecipe() {
   const { transport } = Route.useRouteContext();
   const navigate = useNavigate();
   const queryClient = useQueryClient();
+  const keys = useIdempotencyKeys();
   const create = useMutation({
     mutationFn: (recipe: Parameters<ReturnType<typeof createClient<typeof RecipeService>>['createRecipe']>[0]['recipe']) =>
-      createClient(RecipeService, transport).createRecipe({ recipe }),
+      createClient(RecipeService, transport).createRecipe({ recipe }, keys.options('create', recipe)),
     onSuccess: async ({ recipe }) => {
+      keys.done();
       await queryClient.invalidateQueries();
       // on to the photo and a last look before submitting
       if (recipe) await navigate({ to: '/r/$slug/edit', params: { slug: recipe.slug }, search: { created: 1 } });

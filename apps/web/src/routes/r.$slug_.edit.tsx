@@ -12,6 +12,7 @@ import { requireUser } from '../lib/auth';
 import { describeError } from '../lib/errors';
 import { callerOf } from '../lib/roles';
 import { onLoadError } from '../lib/status';
+import { useIdempotencyKeys } from '../lib/idempotency';
 
 export const Route = createFileRoute('/r/$slug_/edit')({
   validateSearch: (search: Record<string, unknown>): { created?: number } => (search.created ? { created: 1 } : {}),
@@ -33,10 +34,14 @@ function EditRecipe() {
   const navigate = useNavigate();
   const queryClient = useQueryClient();
   const recipe = useSuspenseQuery(recipeBySlug(transport, slug)).data;
+  const keys = useIdempotencyKeys();
   const save = useMutation({
-    mutationFn: (input: RecipeInputInit) =>
-      createClient(RecipeService, transport).updateRecipe({ id: recipe.id, recipe: input, expectedVersion: recipe.version }),
+    mutationFn: (input: RecipeInputInit) => {
+      const request = { id: recipe.id, recipe: input, expectedVersion: recipe.version };
+      return createClient(RecipeService, transport).updateRecipe(request, keys.options('update', request));
+    },
     onSuccess: async () => {
+      keys.done();
       await queryClient.invalidateQueries();
       await navigate({ to: '/r/$slug', params: { slug } });
     },
