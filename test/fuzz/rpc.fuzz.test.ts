@@ -254,11 +254,19 @@ describe.concurrent('every RPC method over gRPC, with generated and mutated mess
 });
 
 describe('bodies that do not parse', () => {
+  // Field 1, length-delimited, with a length of 2^32 - 1 and one byte to go.
+  const notAMessage = Uint8Array.from([0x0a, 0xff, 0xff, 0xff, 0xff, 0x0f, 0x41]);
+
   it('binary that is not a message is invalid_argument, not internal', async () => {
-    const body = proto(Uint8Array.from([0x0a, 0xff, 0xff, 0xff, 0xff, 0x0f, 0x41]));
-    const res = await send(RecipeService.method.listRecipes, body, {});
+    const res = await send(RecipeService.method.listRecipes, proto(notAMessage), {});
     expect(res.status).toBe(400);
     expect(JSON.parse(res.text)).toMatchObject({ code: 'invalid_argument' });
+  });
+
+  it('a gRPC message that is not a message is invalid_argument, not internal', async () => {
+    const res = await sendGrpc(RecipeService.method.listRecipes, notAMessage, {});
+    expect(res.grpcStatus).toBe('3');
+    expect(res.grpcMessage).toContain('yeet.v1.ListRecipesRequest');
   });
 
   it('a body over the limit is resource_exhausted, naming the limit', async () => {
