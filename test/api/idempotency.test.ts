@@ -1,4 +1,7 @@
+import { createHash } from 'node:crypto';
+import { create, toBinary } from '@bufbuild/protobuf';
 import { Code, ConnectError } from '@connectrpc/connect';
+import { CreateRecipeRequestSchema } from '@yeet/contract';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { captureLogs } from '../support/logs.ts';
@@ -25,7 +28,18 @@ beforeAll(async () => {
       return new;
     end $$;
     create trigger hold_marked_events before insert on recipe_events
-      for each row execute function hold_marked_events();`);
+      for each row execute function hold_marked_events();
+    create table test_faults (failing boolean not null);
+    insert into test_faults values (false);
+    create function fail_marked_events() returns trigger language plpgsql as $$
+    begin
+      if (select failing from test_faults) and exists (select 1 from recipes where id = new.recipe_id and title like '%[fault]%') then
+        raise exception 'event insert failed (test trigger)';
+      end if;
+      return new;
+    end $$;
+    create trigger fail_marked_events before insert on recipe_events
+      for each row execute function fail_marked_events();`);
 });
 afterAll(async () => {
   await db?.end();
@@ -128,6 +142,39 @@ describe('Idempotency-Key on writes', () => {
     // The swept key is free: the same request runs again.
     await author.createRecipe(request, withKey('old-key'));
     expect(await recipesTitled('Yesterday Soup')).toBe(3);
+  });
+
+  it('frees the key of a request that failed on our side: its retry runs', async () => {
+    const author = t.recipes('alice', ['author']);
+    const request = { recipe: recipeInput({ title: 'Faulty Flan [fault]' }) };
+    await db.query('update test_faults set failing = true');
+    await expectCode(author.createRecipe(request, withKey('fault')), Code.Internal);
+    expect((await db.query(`select 1 from idempotency_keys where key = 'fault'`)).rowCount).toBe(0);
+    await db.query('update test_faults set failing = false');
+    await author.createRecipe(request, withKey('fault'));
+    expect(await recipesTitled('Faulty Flan [fault]')).toBe(1);
+  });
+
+  it('runs a request again whose first attempt died with its process, once its claim is abandoned', async () => {
+    const author = t.recipes('alice', ['author']);
+    const request = { recipe: recipeInput({ title: 'Orphaned Claim Curry' }) };
+    const method = 'yeet.v1.RecipeService/CreateRecipe';
+    const fingerprint = createHash('sha256')
+      .update(method)
+      .update('\0')
+      .update(toBinary(CreateRecipeRequestSchema, create(CreateRecipeRequestSchema, request)))
+      .digest();
+    // What a process killed mid-request leaves: a claim without an outcome (its transaction rolled back).
+    await db.query(
+      `insert into idempotency_keys (caller_id, key, method, fingerprint, claimed_at)
+       select id, 'orphan', $1, $2, now() - interval '30 seconds' from users where subject = 'alice'`,
+      [method, fingerprint],
+    );
+    await expectCode(author.createRecipe(request, withKey('orphan')), Code.Aborted);
+    await db.query(`update idempotency_keys set claimed_at = now() - interval '2 minutes' where key = 'orphan'`);
+    const done = await author.createRecipe(request, withKey('orphan'));
+    expect(await author.createRecipe(request, withKey('orphan'))).toEqual(done);
+    expect(await recipesTitled('Orphaned Claim Curry')).toBe(1);
   });
 
   it('refuses a malformed key', async () => {
