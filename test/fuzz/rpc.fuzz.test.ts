@@ -15,13 +15,14 @@ import { startTestPlatform, type TestPlatform } from '../support/platform.ts';
 
 /**
  * Property tests over every RPC method, with request bodies generated from the proto
- * descriptors and then mutated, in Connect JSON and binary: whatever a client sends, the API
- * answers in time, never with a 5xx, and with a Connect error a client can act on.
+ * descriptors and then mutated, in Connect JSON and binary and over gRPC: whatever a client
+ * sends, the API answers in time, never with a 5xx or a fault code, and with an error a client can act on.
  * `FUZZ_RUNS=1000` for a long run; `FUZZ_SEED=<seed>` replays a failure (the seed is printed).
  */
 const runs = Number(process.env.FUZZ_RUNS ?? 25);
 const seed = Number(process.env.FUZZ_SEED ?? 20261130);
 const requestTimeoutMs = 5_000;
+const propertyTimeoutMs = Math.max(60_000, runs * 200);
 const methods: DescMethod[] = [RecipeService, SearchService, ImageService, UserService].flatMap((s) => s.methods);
 
 /** The codes a Connect server may answer; `internal`, `unknown`, `data_loss` and `unavailable` are faults. */
@@ -230,7 +231,7 @@ describe('every RPC method, with generated and mutated bodies', () => {
         { seed, numRuns: runs, endOnFailure: true },
       );
     },
-    60_000,
+    propertyTimeoutMs,
   );
 });
 
@@ -249,7 +250,7 @@ describe.concurrent('every RPC method over gRPC, with generated and mutated mess
         { seed, numRuns: runs, endOnFailure: true },
       );
     },
-    60_000,
+    propertyTimeoutMs,
   );
 });
 
