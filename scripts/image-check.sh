@@ -110,7 +110,9 @@ port=$(free_port)
 name=yeet-image-check-db-$$
 containers+=("$name")
 echo "== $image with DATABASE_URL, read-only root filesystem, port $port"
-podman run -d --name "$name" --network host --read-only --no-healthcheck -e PORT="$port" -e DATABASE_URL="$db_url" "$image" >/dev/null
+# PUBLIC_URL is the address the checks use: pages at any other address redirect to it.
+podman run -d --name "$name" --network host --read-only --no-healthcheck -e PORT="$port" -e PUBLIC_URL="http://127.0.0.1:$port" \
+  -e DATABASE_URL="$db_url" "$image" >/dev/null
 ready_db=$(wait_ready "$port" 60 "$name")
 echo "   ready in $ready_db s"
 expect "/readyz" 200 "http://127.0.0.1:$port/readyz" '"database":"ok"'
@@ -132,7 +134,8 @@ port=$(free_port)
 name=yeet-image-check-embedded-$$
 containers+=("$name")
 echo "== $image alone (embedded PostgreSQL, demo data), -p $port:3000"
-podman run -d --name "$name" --no-healthcheck -p "127.0.0.1:$port:3000" "$image" >/dev/null
+# Published on another port: PUBLIC_URL says so, as the README tells users to.
+podman run -d --name "$name" --no-healthcheck -p "127.0.0.1:$port:3000" -e PUBLIC_URL="http://127.0.0.1:$port" "$image" >/dev/null
 ready_embedded=$(wait_ready "$port" 180 "$name")
 echo "   ready in $ready_embedded s (first start: creates the cluster, seeds the demo recipes)"
 expect "/readyz" 200 "http://127.0.0.1:$port/readyz" '"database":"ok"'
