@@ -133,7 +133,7 @@ export async function startPlatform(config: Config, logger: Logger): Promise<Run
   const url = localUrl(config, platform.app);
   const metricsUrl = `${localUrl(config, platform.metricsApp)}/metrics`;
   // The address to open is PUBLIC_URL's: pages answer there (elsewhere they redirect to it).
-  logger.info({ role: config.role, url: config.publicUrl, listening: url }, 'Eat or Yeet is ready');
+  logger.info({ url: config.publicUrl, listening: url }, 'Eat or Yeet is ready');
   if (config.metricsPort !== null) logger.info({ metricsUrl }, 'metrics are served on METRICS_PORT only');
   return { ...platform, url, metricsUrl };
 }
