@@ -1,8 +1,8 @@
 import { execFile, spawn, type ChildProcess } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import { once } from 'node:events';
 import { constants } from 'node:fs';
-import { access, chmod, chown, mkdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
+import { access, chmod, chown, cp, mkdir, readFile, readlink, rename, rm, stat, symlink, writeFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import net from 'node:net';
 import os from 'node:os';
@@ -24,7 +24,10 @@ import { promisify } from 'node:util';
  * server (and, as a safety net, the end of the process).
  *
  * PostgreSQL refuses to run as root, so as root the server runs as a `postgres` system
- * user (created if missing), which must be able to reach the data directory.
+ * user (created if missing). That user must reach the binaries and the cluster: when a
+ * directory above them is closed to others (a clone in /root, the usual place on a fresh
+ * VM), the binaries are copied once and the cluster kept under /var/lib/eat-or-yeet, with
+ * `<dataDir>/pg` a symbolic link to it (see `placeForPostgresUser`).
  */
 export interface EmbeddedDatabase {
   url: string;
@@ -63,7 +66,7 @@ export type EmbeddedEvent =
   | { kind: 'restarted'; attempt: number }
   | { kind: 'restart-failed'; attempt: number; error: Error; final: boolean };
 
-interface Owner {
+export interface Owner {
   uid: number;
   gid: number;
 }
@@ -72,14 +75,14 @@ const run = promisify(execFile);
 
 export async function startEmbeddedPostgres(options: EmbeddedOptions): Promise<EmbeddedDatabase> {
   const dataDir = path.resolve(options.dataDir);
-  const clusterDir = path.join(dataDir, 'pg');
   const port = options.port || (await freePort());
   const log = options.log ?? (() => {});
-  const binaries = await postgresBinaries();
   const owner = os.userInfo().uid === 0 ? await postgresUser() : null;
 
   await mkdir(dataDir, { recursive: true });
-  if (owner) await assertReachableByPostgresUser(dataDir);
+  const { binaries, clusterDir } = owner
+    ? await placeForPostgresUser(await postgresBinaries(), dataDir, owner, log)
+    : { binaries: await postgresBinaries(), clusterDir: path.join(dataDir, 'pg') };
 
   const passwordFile = path.join(dataDir, 'pg-password');
   const created = !(await exists(path.join(clusterDir, 'PG_VERSION')));
@@ -161,7 +164,10 @@ export async function startEmbeddedPostgres(options: EmbeddedOptions): Promise<E
         await restarting;
         await stopServer(server);
         process.off('exit', stopOnExit);
-        if (options.ephemeral) await rm(dataDir, { recursive: true, force: true });
+        if (options.ephemeral) {
+          await rm(dataDir, { recursive: true, force: true });
+          if (clusterDir !== path.join(dataDir, 'pg')) await rm(clusterDir, { recursive: true, force: true });
+        }
       })()),
   };
 }
@@ -313,24 +319,82 @@ async function exists(file: string): Promise<boolean> {
   }
 }
 
-/** As root the cluster runs as `postgres`; every directory above it must let that user through. */
-async function assertReachableByPostgresUser(dir: string): Promise<void> {
-  // The data directory itself is ours: open it up so the postgres user can create its cluster in it.
-  await chmod(dir, 0o755);
+/** Where the `postgres` user's files go when the project's own directories are closed to it. */
+export const sharedPlace = '/var/lib/eat-or-yeet';
+
+/**
+ * The binaries and cluster directory the `postgres` user can reach. Either is moved under
+ * `sharedPlace` only when a directory above it is closed to others; the cluster then stays
+ * reachable for root at `<dataDir>/pg` through a symbolic link, so backups and the
+ * orphaned-server check find it where they always look.
+ */
+export async function placeForPostgresUser(
+  binaries: { initdb: string; postgres: string },
+  dataDir: string,
+  owner: Owner,
+  log: (m: string) => void,
+  base = sharedPlace,
+): Promise<{ binaries: { initdb: string; postgres: string }; clusterDir: string }> {
+  let placed = binaries;
+  const native = path.dirname(path.dirname(binaries.postgres));
+  const closedAboveBinaries = await closedAncestor(native);
+  if (closedAboveBinaries) {
+    // Same version, same copy: keyed by where the binaries came from and their package version.
+    const version = JSON.parse(await readFile(path.join(native, '..', 'package.json'), 'utf8')).version as string;
+    const target = path.join(base, 'postgres', `${version}-${shortHash(native)}`);
+    if (!(await exists(path.join(target, 'bin', 'postgres')))) {
+      log(`${closedAboveBinaries} is closed to the postgres user: copying the PostgreSQL binaries to ${target}`);
+      await mkdir(path.dirname(target), { recursive: true, mode: 0o755 });
+      const staging = `${target}.${randomBytes(4).toString('hex')}`;
+      await cp(native, staging, { recursive: true, verbatimSymlinks: true });
+      await chmod(staging, 0o755);
+      await rename(staging, target).catch(async (e: NodeJS.ErrnoException) => {
+        // Another process placed the same copy first: use theirs.
+        await rm(staging, { recursive: true, force: true });
+        if (!(await exists(path.join(target, 'bin', 'postgres')))) throw e;
+      });
+    }
+    placed = { initdb: path.join(target, 'bin', 'initdb'), postgres: path.join(target, 'bin', 'postgres') };
+  }
+
+  const link = path.join(dataDir, 'pg');
+  const closedAboveData = await closedAncestor(dataDir);
+  if (!closedAboveData) {
+    // The data directory itself is ours: open it up so the postgres user can create its cluster in it.
+    await chmod(dataDir, 0o755);
+    return { binaries: placed, clusterDir: link };
+  }
+  const existing = await readlink(link).catch(() => null);
+  if (existing) return { binaries: placed, clusterDir: existing };
+  if (await exists(link)) {
+    throw new Error(
+      `PostgreSQL cannot run as root, so it runs as the "postgres" user, which cannot enter ${closedAboveData}, where the cluster ${link} is. ` +
+        `Move the project (or DATA_DIR) under a directory others can enter, e.g. /srv, or run as a normal user.`,
+    );
+  }
+  const clusterDir = path.join(base, 'clusters', shortHash(dataDir));
+  log(`${closedAboveData} is closed to the postgres user: the cluster is kept in ${clusterDir} (linked from ${link})`);
+  await mkdir(path.dirname(clusterDir), { recursive: true, mode: 0o755 });
+  await mkdir(clusterDir, { recursive: true, mode: 0o700 });
+  await chown(clusterDir, owner.uid, owner.gid);
+  await symlink(clusterDir, link);
+  return { binaries: placed, clusterDir };
+}
+
+/** The first directory at or above `dir` that others may not enter, or null when all let them through. */
+async function closedAncestor(dir: string): Promise<string | null> {
   let current = path.dirname(dir);
   while (true) {
     const s = await stat(current);
-    if ((s.mode & 0o001) === 0) {
-      throw new Error(
-        `PostgreSQL cannot run as root, so it runs as the "postgres" user, which cannot enter ${current} ` +
-          `(mode ${(s.mode & 0o777).toString(8)}). Put the project (or DATA_DIR) under a directory others can enter, ` +
-          `e.g. /srv or /tmp, or run as a normal user.`,
-      );
-    }
+    if ((s.mode & 0o001) === 0) return current;
     const parent = path.dirname(current);
-    if (parent === current) return;
+    if (parent === current) return null;
     current = parent;
   }
+}
+
+function shortHash(text: string): string {
+  return createHash('sha256').update(text).digest('hex').slice(0, 12);
 }
 
 /** A port nothing listens on right now (the kernel picks it). */
