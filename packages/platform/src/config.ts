@@ -1,3 +1,4 @@
+import { isIP } from 'node:net';
 import path from 'node:path';
 import { z } from 'zod';
 
@@ -81,6 +82,37 @@ const schema = z.object({
   SEARCH_CACHE_SIZE: z.coerce.number().int().min(0).max(100_000).default(1000),
   SEARCH_CACHE_TTL_MS: z.coerce.number().int().min(0).max(3_600_000).default(60_000),
   MCP_RATE_LIMIT: z.coerce.number().int().min(1).max(100_000).default(60),
+  REDIS_URL: z
+    .string()
+    .regex(/^rediss?:\/\//, { error: 'must be a redis:// or rediss:// URL, e.g. redis://127.0.0.1:6379' })
+    .optional(),
+  RATE_LIMIT_STORE: z
+    .enum(['auto', 'redis', 'postgres', 'memory'], { error: 'use auto, redis, postgres or memory' })
+    .default('auto'),
+  RATE_LIMIT_ANONYMOUS: z.coerce.number().int().min(0).max(1_000_000).default(600),
+  RATE_LIMIT_PERSON: z.coerce.number().int().min(0).max(1_000_000).default(1200),
+  RATE_LIMIT_COSTS: z
+    .string()
+    .regex(/^\s*(read|search|write)=\d{1,4}\s*(,\s*(read|search|write)=\d{1,4}\s*)*$/, {
+      error: 'must be a list like read=1,search=2,write=5',
+    })
+    .default('read=1,search=2,write=5')
+    .transform((v) => {
+      const costs = { read: 1, search: 2, write: 5 };
+      for (const [name, n] of v.split(',').map((p) => p.trim().split('='))) costs[name as keyof typeof costs] = Number(n);
+      return costs;
+    }),
+  RATE_LIMIT_EXEMPT: z
+    .string()
+    .default('127.0.0.1,::1')
+    .transform((v) => (v.trim() === 'none' ? [] : v.split(',').map((a) => a.trim()).filter(Boolean)))
+    .pipe(
+      z.array(
+        z.string().refine((a) => isIpOrCidr(a), {
+          error: 'must be none or a comma-separated list of addresses or CIDR ranges, e.g. 127.0.0.1,::1,10.0.0.0/8',
+        }),
+      ),
+    ),
   MCP_ACCESS_TOKEN: z.string().min(1).optional(),
   MCP_ALLOWED_ORIGINS: z
     .string()
@@ -141,6 +173,7 @@ export interface Config {
    * browser origins besides PUBLIC_URL's that may call /mcp (others are refused: DNS rebinding).
    */
   mcp: { rateLimit: number; accessToken: string | null; allowedOrigins: string[] };
+  rateLimits: RateLimitConfig;
   /** Server-rendered pages kept for visitors who are not signed in: entries (0 = off) and their longest life. */
   pageCache: { size: number; ttlMs: number };
   /** Encrypts the web session cookie and derives the built-in issuer's client secret. null: generated and kept in the database. */
@@ -149,6 +182,20 @@ export interface Config {
   images: ImageConfig;
   shutdownTimeoutMs: number;
   backup: BackupConfig;
+}
+
+/** Shared rate limits (docs/decisions/0019-rate-limits.md). A limit of 0 turns that class's limit off. */
+export interface RateLimitConfig {
+  /** Where counters live: Redis (REDIS_URL), PostgreSQL (the default), or this process's memory (one process only). */
+  store: 'redis' | 'postgres' | 'memory';
+  redisUrl: string | null;
+  /** Cost units per minute: per client address for anonymous callers, per signed-in person. */
+  anonymous: number;
+  person: number;
+  /** What one call of each kind of RPC method costs. */
+  costs: { read: number; search: number; write: number };
+  /** Addresses and CIDR ranges whose anonymous calls are not limited: the web role's server-side rendering. */
+  exempt: string[];
 }
 
 export interface BackupConfig {
@@ -239,6 +286,9 @@ export function loadConfig(
   if (e.METRICS_PORT !== undefined && e.METRICS_PORT !== 0 && e.METRICS_PORT === e.PORT) {
     throw new ConfigError([`METRICS_PORT="${e.METRICS_PORT}": must differ from PORT (leave it unset to serve /metrics on PORT)`]);
   }
+  if (e.RATE_LIMIT_STORE === 'redis' && !e.REDIS_URL) {
+    throw new ConfigError(['REDIS_URL="": required with RATE_LIMIT_STORE=redis']);
+  }
   if (e.ROLE === 'web' && !e.SESSION_SECRET) {
     throw new ConfigError(['SESSION_SECRET="": required with ROLE=web: the same value as the api processes use']);
   }
@@ -262,6 +312,15 @@ export function loadConfig(
     searchCache: { size: e.SEARCH_CACHE_SIZE, ttlMs: e.SEARCH_CACHE_TTL_MS },
     pageCache: { size: e.PAGE_CACHE_SIZE, ttlMs: e.PAGE_CACHE_TTL_MS },
     mcp: { rateLimit: e.MCP_RATE_LIMIT, accessToken: e.MCP_ACCESS_TOKEN ?? null, allowedOrigins: e.MCP_ALLOWED_ORIGINS },
+    rateLimits: {
+      // auto: Redis when there is one, else the database every replica already shares.
+      store: e.RATE_LIMIT_STORE === 'auto' ? (e.REDIS_URL ? 'redis' : 'postgres') : e.RATE_LIMIT_STORE,
+      redisUrl: e.REDIS_URL ?? null,
+      anonymous: e.RATE_LIMIT_ANONYMOUS,
+      person: e.RATE_LIMIT_PERSON,
+      costs: e.RATE_LIMIT_COSTS,
+      exempt: e.RATE_LIMIT_EXEMPT,
+    },
     sessionSecret: e.SESSION_SECRET ?? null,
     images: {
       storage:
@@ -317,3 +376,12 @@ function pickDefined(values: Record<string, string | undefined>): Record<string,
 }
 
 const stripSlash = (u: string) => u.replace(/\/+$/, '');
+
+function isIpOrCidr(value: string): boolean {
+  const [address, bits, extra] = value.split('/');
+  const family = isIP(address ?? '');
+  if (!family || extra !== undefined) return false;
+  if (bits === undefined) return true;
+  const n = Number(bits);
+  return /^\d{1,3}$/.test(bits) && n <= (family === 4 ? 32 : 128);
+}
