@@ -105,7 +105,14 @@ const schema = z.object({
   RATE_LIMIT_EXEMPT: z
     .string()
     .default('127.0.0.1,::1')
-    .transform((v) => (v.trim() === 'none' ? [] : v.split(',').map((a) => a.trim()).filter(Boolean)))
+    .transform((v) =>
+      v.trim() === 'none'
+        ? []
+        : v
+            .split(',')
+            .map((a) => a.trim())
+            .filter(Boolean),
+    )
     .pipe(
       z.array(
         z.string().refine((a) => isIpOrCidr(a), {
