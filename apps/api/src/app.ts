@@ -1,14 +1,14 @@
 import { randomBytes } from 'node:crypto';
 import type { Transport } from '@connectrpc/connect';
-import type { Database, Kysely } from '@yeet/db';
+import type { Database, DatabaseHandle, Kysely } from '@yeet/db';
 import type { ImgproxyKeys, ObjectStorage } from '@yeet/media';
 import {
-  createRateLimiter,
   instrument,
   signInSettings,
   webSessionCodec,
   type ImageConfig,
   type OidcConfig,
+  type RateLimitConfig,
   type SignInSettings,
   type Telemetry,
 } from '@yeet/platform';
@@ -25,6 +25,9 @@ import { createImages } from './images/create-images.ts';
 import { sweepExpiredOidcPayloads } from './issuer/adapter.ts';
 import { registerIssuer } from './issuer/routes.ts';
 import { createJobCatalogue, type JobCatalogue, type ScheduledBackup } from './jobs/tasks.ts';
+import { RateLimits } from './limits/rate-limits.ts';
+import { SignInGuard } from './limits/sign-in.ts';
+import { createLimitStore } from './limits/store.ts';
 import { registerMcpRoute } from './mcp/http.ts';
 import { domainOutcome } from './observation.ts';
 import { DevHeaderIdentity, IdentityChain } from './rpc/identity.ts';
@@ -47,6 +50,9 @@ export interface ApiDependencies {
   images: ImageConfig;
   /** MCP tool calls allowed per caller per minute. */
   mcpRateLimit: number;
+  /** Shared rate limits and sign-in back-off; PostgreSQL counters use `pool`. */
+  rateLimits: RateLimitConfig;
+  pool: DatabaseHandle['pool'];
   /** Browser origins besides PUBLIC_URL's that may call /mcp. */
   mcpAllowedOrigins: string[];
   /** The worker's scheduled backup; null or absent: none. */
@@ -71,6 +77,8 @@ export interface Api {
   transport: Transport;
   /** Mounts the Connect services under /api, MCP at /mcp (and the built-in issuer under /oidc). */
   register(app: FastifyInstance): Promise<void>;
+  /** Closes what the API holds open besides the database (the rate limits' Redis connection). */
+  stop(): Promise<void>;
 }
 
 /** Wires stores, engines, identity, controllers and handlers together: the API's composition root. */
@@ -95,6 +103,10 @@ export async function createApi(deps: ApiDependencies): Promise<Api> {
     deps.sessionSecret ?? (await data.stores.meta.getOrCreate('session_secret', () => randomBytes(32).toString('base64url')));
   const signIn = signInSettings({ publicUrl: deps.publicUrl, oidc }, sessionSecret);
 
+  const limitStore = createLimitStore(deps.rateLimits, deps.pool, telemetry.logger);
+  const limits = new RateLimits(limitStore, { ...deps.rateLimits, mcp: deps.mcpRateLimit }, telemetry.logger);
+  const signInGuard = new SignInGuard(limitStore, telemetry.logger);
+
   const endedSessions = new EndedWebSessions(data.stores.webSessions);
   const { issuer, tokens } = await createIdentity({
     db: deps.db,
@@ -106,6 +118,7 @@ export async function createApi(deps: ApiDependencies): Promise<Api> {
     signIn,
     trustProxy: deps.trustProxy,
     endedSessions,
+    signInGuard,
     observe: controller,
   });
 
@@ -124,6 +137,7 @@ export async function createApi(deps: ApiDependencies): Promise<Api> {
     owners: { ownerOf: (_resource, id) => data.stores.recipes.ownerOf(id) },
     telemetry,
     idempotency: data.stores.idempotency,
+    limits,
   });
   return {
     data,
@@ -148,7 +162,11 @@ export async function createApi(deps: ApiDependencies): Promise<Api> {
     transport: rpc.transport,
     async register(app) {
       if (issuer) {
-        await registerIssuer(app, issuer.provider, issuer.accounts, { publicUrl: deps.publicUrl, audience: signIn.audience });
+        await registerIssuer(app, issuer.provider, issuer.accounts, {
+          publicUrl: deps.publicUrl,
+          audience: signIn.audience,
+          guard: signInGuard,
+        });
       }
       await images.register(app);
       await rpc.register(app);
@@ -164,9 +182,10 @@ export async function createApi(deps: ApiDependencies): Promise<Api> {
         issuer: signIn.issuer,
         scopes: signIn.scopes.split(' '),
         telemetry,
-        limiter: createRateLimiter({ limit: deps.mcpRateLimit, windowMs: 60_000 }),
+        limits,
         allowedOrigins: [new URL(deps.publicUrl).origin, ...deps.mcpAllowedOrigins],
       });
     },
+    stop: () => limitStore.close(),
   };
 }

@@ -12,6 +12,7 @@ import { seedDemo } from './demo/seed.ts';
 import { registerErrorBodies } from './error-bodies.ts';
 import { createHttpServer, createMetricsServer } from './http-server.ts';
 import { Lifecycle } from './lifecycle.ts';
+import { Admission, registerAdmission } from './overload.ts';
 import { databaseCheck, registerMetrics, registerProbes } from './probes.ts';
 import { needsDatabase, runs } from './roles.ts';
 import { pagePolicy, registerSecurityHeaders } from './security-headers.ts';
@@ -63,14 +64,21 @@ export async function buildPlatform(config: Config, logger: Logger): Promise<Pla
           trustProxy: config.trustProxy,
           images: config.images,
           mcpRateLimit: config.mcp.rateLimit,
+          rateLimits: config.rateLimits,
+          pool: database.handle.pool,
           mcpAllowedOrigins: config.mcp.allowedOrigins,
           backup: scheduledBackup(config, database.handle.db),
         })
       : null;
+    // Stopped after the HTTP server (registered before it): no request counts against a closed store.
+    if (api) lifecycle.onStop(() => api.stop());
     const pageCache: PageCache = new RecentCache(config.pageCache);
     if (api && database && runs.api(config.role)) {
       lifecycle.onStop(dropCachesOnSearchChange(database.url, api, pageCache, logger));
       if (config.seedDemo === 'always' || (config.seedDemo === 'auto' && database.embedded)) await seedDemo(api, logger);
+    } else if (runs.web(config.role) && config.database.url) {
+      // A web replica given DATABASE_URL hears the same notices (it runs no query of its own).
+      lifecycle.onStop(dropCachesOnSearchChange(config.database.url, null, pageCache, logger));
     }
     if (api && database && runs.worker(config.role)) {
       const worker = await superviseWorker(
@@ -90,6 +98,8 @@ export async function buildPlatform(config: Config, logger: Logger): Promise<Pla
 
     const app = createHttpServer(config, logger, telemetry.metrics);
     lifecycle.onStop(() => app.close());
+    const admission = new Admission(config.overload, telemetry.metrics);
+    registerAdmission(app, admission);
     registerSecurityHeaders(app, config);
     registerErrorBodies(app);
     registerProbes(app, database ? [databaseCheck(database.handle.db)] : [], logger);
@@ -102,12 +112,21 @@ export async function buildPlatform(config: Config, logger: Logger): Promise<Pla
     if (runs.web(config.role)) {
       // The web role alone has no database: its settings come from the configuration.
       const settings = api?.signIn ?? signInSettings(config, configured(config.sessionSecret, 'SESSION_SECRET'));
-      const sessions = await registerWebSessions(app, settings, { publicUrl: config.publicUrl, apiUrl: config.apiUrl, logger });
+      // With the API in this process, pages reach it in memory rather than over a socket.
+      const local = api && runs.api(config.role) ? api : null;
+      const sessions = await registerWebSessions(app, settings, {
+        publicUrl: config.publicUrl,
+        apiUrl: config.apiUrl,
+        logger,
+        ...(local ? { api: app } : {}),
+      });
       await registerWeb(app, {
         apiUrl: config.apiUrl,
         publicUrl: config.publicUrl,
         sessions,
         pageCache,
+        ...(local ? { apiTransport: local.transport } : {}),
+        admission,
         policy: pagePolicy(config),
       });
     }
@@ -148,17 +167,23 @@ function localUrl(config: Config, server: FastifyInstance): string {
 /**
  * Cached search results are dropped whenever the index changes, in any process; so are
  * cached pages rendered here (publishing, edits and ratings all reach the index). A web
- * role on its own relies on the pages' short life instead. Returns what stops listening.
+ * role on its own does the same for its pages when it has DATABASE_URL, else relies on
+ * their short life (PAGE_CACHE_TTL_MS). Returns what stops listening.
  */
-function dropCachesOnSearchChange(databaseUrl: string, api: Api, pageCache: PageCache, logger: Logger): () => Promise<void> {
-  const cache = api.searchCache;
+function dropCachesOnSearchChange(
+  databaseUrl: string,
+  api: Api | null,
+  pageCache: PageCache,
+  logger: Logger,
+): () => Promise<void> {
+  const cache = api?.searchCache;
   const listener = listen(databaseUrl, searchChangedChannel, {
     onNotify: () => {
-      cache.invalidate();
+      cache?.invalidate();
       pageCache.clear();
     },
     onState: (connected) => {
-      cache.invalidate(connected);
+      cache?.invalidate(connected);
       pageCache.clear(connected);
     },
     onError: (err) => logger.warn({ err }, 'search change listener lost its connection; retrying'),

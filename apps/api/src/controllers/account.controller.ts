@@ -1,37 +1,36 @@
 import {
   alreadyExists,
   defaultRoles,
+  DomainError,
   firstPersonRoles,
   normalizeEmail,
   parseSignUp,
-  resourceExhausted,
   unauthenticated,
   type SignUp,
 } from '@yeet/domain';
-import { createRateLimiter, type RateLimiter } from '@yeet/platform';
 import { decoyHash, hashPassword, verifyPassword } from '../issuer/passwords.ts';
+import { waitInWords, type SignInGuard, type Wait } from '../limits/sign-in.ts';
 import type { Account } from '../stores/account.store.ts';
 import type { DataAccess } from '../stores/database.ts';
 
 /** Users of local accounts are stored under this issuer name, whatever the public URL. */
 export const localIssuer = 'local';
 
-export interface SignInLimits {
-  perIp: RateLimiter;
-  perEmail: RateLimiter;
-  signUpsPerIp: RateLimiter;
+/** A refusal that passes with time: resource_exhausted, and how long to wait (for Retry-After). */
+export class TryAgainLater extends DomainError {
+  readonly retryAfterSeconds: number;
+  constructor(message: string, waitMs: number) {
+    super('resource_exhausted', message);
+    this.retryAfterSeconds = Math.max(1, Math.ceil(waitMs / 1000));
+  }
 }
 
-export const defaultSignInLimits = (): SignInLimits => ({
-  // failed attempts count; a success clears the email's counter
-  perEmail: createRateLimiter({ limit: 5, windowMs: 15 * 60_000 }),
-  perIp: createRateLimiter({ limit: 30, windowMs: 15 * 60_000 }),
-  signUpsPerIp: createRateLimiter({ limit: 10, windowMs: 60 * 60_000 }),
-});
-
 const incorrect = () => unauthenticated('The email or password is incorrect.');
-const tooMany = (waitMs: number) =>
-  resourceExhausted(`Too many attempts. Wait ${Math.max(1, Math.ceil(waitMs / 60_000))} minute(s), then try again.`);
+const waitFor: Record<Wait['reason'], string> = {
+  pair: 'Too many failed sign-ins to this account from your address.',
+  address: 'Too many failed sign-ins from your address.',
+  account: 'Too many failed sign-ins to this account.',
+};
 
 /**
  * Local accounts of the built-in issuer: sign-up and password checks. Answers never tell
@@ -40,17 +39,22 @@ const tooMany = (waitMs: number) =>
  */
 export class AccountController {
   readonly #data: DataAccess;
-  readonly #limits: SignInLimits;
+  readonly #guard: SignInGuard;
 
-  constructor(data: DataAccess, limits: SignInLimits = defaultSignInLimits()) {
+  /** `guard`: the back-off of failed sign-ins and the sign-up quota, shared by every replica. */
+  constructor(data: DataAccess, guard: SignInGuard) {
     this.#data = data;
-    this.#limits = limits;
+    this.#guard = guard;
   }
 
   /** Creates the account and its user; the very first person becomes admin. */
   async signUp(input: SignUp, ip: string): Promise<Account> {
-    const wait = this.#limits.signUpsPerIp.hit(ip);
-    if (wait) throw tooMany(wait);
+    const wait = await this.#guard.signUp(ip);
+    if (wait)
+      throw new TryAgainLater(
+        `Too many accounts were created from your address. Wait ${waitInWords(wait)}, then try again.`,
+        wait,
+      );
     const parsed = parseSignUp(input);
     const hash = await hashPassword(parsed.password);
     return this.#data.transaction(async (s) => {
@@ -67,18 +71,22 @@ export class AccountController {
     });
   }
 
+  /**
+   * A wrong password slows the next attempts of this email from this address (exponential
+   * back-off), and past a ceiling those from the address and to the account; it never locks
+   * the account (limits/sign-in.ts).
+   */
   async signIn(emailInput: string, password: string, ip: string): Promise<Account> {
     const email = normalizeEmail(emailInput);
-    const wait = Math.max(this.#limits.perIp.peek(ip), this.#limits.perEmail.peek(email));
-    if (wait) throw tooMany(wait);
+    const wait = await this.#guard.wait(email, ip);
+    if (wait) throw new TryAgainLater(`${waitFor[wait.reason]} Wait ${waitInWords(wait.ms)}, then try again.`, wait.ms);
     const account = email ? await this.#data.stores.accounts.findByEmail(email) : null;
     const ok = await verifyPassword(account?.passwordHash ?? decoyHash, password);
     if (!account || !ok) {
-      this.#limits.perIp.hit(ip);
-      this.#limits.perEmail.hit(email);
+      await this.#guard.failed(email, ip);
       throw incorrect();
     }
-    this.#limits.perEmail.reset(email);
+    await this.#guard.succeeded(email, ip);
     await this.#data.stores.accounts.touchSignIn(account.id);
     return account;
   }

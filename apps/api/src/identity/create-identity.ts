@@ -5,6 +5,7 @@ import { AccountController, localIssuer } from '../controllers/account.controlle
 import type { UserController } from '../controllers/user.controller.ts';
 import { generateIssuerSecrets, issuerSecretsKey, publicKeySet, type IssuerSecrets } from '../issuer/keys.ts';
 import { createIssuer } from '../issuer/provider.ts';
+import type { SignInGuard } from '../limits/sign-in.ts';
 import { TokenIdentity } from '../rpc/identity.ts';
 import type { DataAccess } from '../stores/database.ts';
 import type { EndedWebSessions } from './ended-sessions.ts';
@@ -21,6 +22,8 @@ export interface IdentityDependencies {
   signIn: SignInSettings;
   trustProxy: boolean;
   endedSessions: EndedWebSessions;
+  /** The back-off of failed sign-ins at the built-in issuer. */
+  signInGuard: SignInGuard;
   /** Wraps a controller the way the API observes all of them. */
   observe: <T extends object>(name: string, target: T) => T;
 }
@@ -59,7 +62,7 @@ export async function createIdentity(deps: IdentityDependencies): Promise<Identi
     };
   }
   const secrets = await data.stores.meta.getOrCreate<IssuerSecrets>(issuerSecretsKey, generateIssuerSecrets);
-  const accounts = deps.observe('AccountController', new AccountController(data));
+  const accounts = deps.observe('AccountController', new AccountController(data, deps.signInGuard));
   const profile = async (accountId: string) => accounts.profile(accountId);
   const provider = createIssuer({
     publicUrl: deps.publicUrl,

@@ -3,8 +3,9 @@ import { isDomainError } from '@yeet/domain';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type Provider from 'oidc-provider';
 import { errors } from 'oidc-provider';
-import type { AccountController } from '../controllers/account.controller.ts';
-import { createRateLimiter, isCrossOrigin, builtInIssuerPath as issuerPath } from '@yeet/platform';
+import { TryAgainLater, type AccountController } from '../controllers/account.controller.ts';
+import type { SignInGuard } from '../limits/sign-in.ts';
+import { isCrossOrigin, builtInIssuerPath as issuerPath } from '@yeet/platform';
 import { consentPage, errorPage, issuerPagePolicy, signInPage, signUpPage } from './pages.ts';
 import { apiScope } from './provider.ts';
 
@@ -20,7 +21,7 @@ export async function registerIssuer(
   app: FastifyInstance,
   provider: Provider,
   accounts: AccountController,
-  o: { publicUrl: string; audience: string },
+  o: { publicUrl: string; audience: string; guard: SignInGuard },
 ): Promise<void> {
   const publicOrigin = new URL(o.publicUrl).origin;
   const callback = provider.callback();
@@ -42,10 +43,9 @@ export async function registerIssuer(
 
   // Dynamic client registration (RFC 7591) for MCP clients: checked and rate-limited here,
   // then oidc-provider registers the client from the parsed body.
-  const registrations = createRateLimiter({ limit: 10, windowMs: 60 * 60_000 });
   await app.register(async (scope) => {
     scope.post(`${issuerPath}/reg`, { bodyLimit: 16 * 1024 }, async (req, reply) => {
-      const wait = registrations.hit(req.ip);
+      const wait = await o.guard.registration(req.ip);
       if (wait > 0) {
         return reply
           .code(429)
@@ -132,6 +132,7 @@ export async function registerIssuer(
       } catch (error) {
         if (!isDomainError(error)) throw error;
         const status = error.code === 'resource_exhausted' ? 429 : 401;
+        if (error instanceof TryAgainLater) reply.header('retry-after', error.retryAfterSeconds);
         return noStore(reply)
           .code(status)
           .send(signInPage({ action: `${base(details.uid)}/login`, ...links(details.uid), email, error: error.message }));
@@ -151,6 +152,7 @@ export async function registerIssuer(
         if (!isDomainError(error)) throw error;
         const fieldErrors = Object.fromEntries(error.violations.map((v) => [v.field, v.description]));
         const status = error.code === 'resource_exhausted' ? 429 : error.code === 'already_exists' ? 409 : 400;
+        if (error instanceof TryAgainLater) reply.header('retry-after', error.retryAfterSeconds);
         return noStore(reply)
           .code(status)
           .send(

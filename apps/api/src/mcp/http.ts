@@ -1,6 +1,7 @@
 import type { Transport } from '@connectrpc/connect';
 import { StreamableHTTPServerTransport } from '@modelcontextprotocol/sdk/server/streamableHttp.js';
 import { isCrossOrigin, type RateLimiter, type Telemetry } from '@yeet/platform';
+import { rateLimitHeaders, type RateLimits } from '../limits/rate-limits.ts';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { devRolesHeader, devUserHeader, type IdentityResolver } from '../rpc/identity.ts';
 import { createMcpServer, needsSignIn } from './server.ts';
@@ -18,7 +19,8 @@ export interface McpRouteOptions {
   /** The scopes a client asks for to act for someone. */
   scopes: string[];
   telemetry: Telemetry;
-  limiter: RateLimiter;
+  /** The MCP class's shared quota: calls per client per minute (MCP_RATE_LIMIT). */
+  limits: RateLimits;
   /** Browser origins that may call /mcp: PUBLIC_URL's and MCP_ALLOWED_ORIGINS. */
   allowedOrigins: string[];
 }
@@ -95,7 +97,7 @@ export async function registerMcpRoute(app: FastifyInstance, o: McpRouteOptions)
       credentials: async () => credentials,
       publicUrl: o.publicUrl,
       telemetry: o.telemetry,
-      limiter: o.limiter,
+      limiter: await counted(o.limits, caller.key, req.body, reply),
       caller: caller.key,
       signedIn,
     });
@@ -145,6 +147,26 @@ async function callerOf(
     };
   }
   return { key: `ip:${ip}` };
+}
+
+/** The MCP requests that count against a client's quota: the ones that do work through the API. */
+const countedMethods = new Set(['tools/call', 'resources/list', 'resources/read']);
+
+/**
+ * Counts this POST's calls against the client's shared quota (one per counted message) and
+ * puts the RateLimit headers on the response. The MCP server answers an over-quota call
+ * in-band, as a tool error the assistant can read; it asks the returned limiter, which
+ * holds this request's decision.
+ */
+async function counted(limits: RateLimits, caller: string, body: unknown, reply: FastifyReply): Promise<RateLimiter> {
+  const calls = (Array.isArray(body) ? body : [body]).filter((m) =>
+    countedMethods.has((m as { method?: unknown } | null)?.method as string),
+  ).length;
+  const decision = calls > 0 ? await limits.take('mcp', caller, calls) : null;
+  // The SDK's transport writes the response itself: the headers go on the raw response now.
+  for (const [name, value] of decision ? rateLimitHeaders(decision) : []) reply.raw.setHeader(name, value);
+  const waitMs = decision && !decision.allowed ? decision.resetSeconds * 1000 : 0;
+  return { hit: () => waitMs, peek: () => waitMs, reset: () => {} };
 }
 
 /** The first tool in a JSON-RPC message (or batch) that is called and needs a signed-in caller. */

@@ -11,7 +11,8 @@ import type { OwnerResolver, Policy } from './policy.ts';
 /**
  * What every RPC goes through, outermost first: observation (a span, the RPC histogram, the
  * log line of a failure, and every error mapped to the Connect error the caller sees), then
- * identity (the caller, into the context values), then the method's policy. Handlers contain
+ * identity (the caller, into the context values), then the rate limit (calls over HTTP), then
+ * the method's policy. Handlers contain
  * none of this. Streaming calls are observed until their last message and authorized on
  * their first.
  */
@@ -20,8 +21,15 @@ export function rpcInterceptors(deps: {
   identity: IdentityResolver;
   policies: ReadonlyMap<DescMethod, Policy>;
   owners: OwnerResolver;
+  /** The rate limit, counted once the caller is known and before any work (over HTTP only). */
+  limit?: Interceptor;
 }): Interceptor[] {
-  return [observed(deps.telemetry), identified(deps.identity), authorized(deps.policies, deps.owners)];
+  return [
+    observed(deps.telemetry),
+    identified(deps.identity),
+    ...(deps.limit ? [deps.limit] : []),
+    authorized(deps.policies, deps.owners),
+  ];
 }
 
 /** A caller as logs name it. */

@@ -1,9 +1,17 @@
 import type { DescMethod, DescService } from '@bufbuild/protobuf';
 import type { GenService, GenServiceMethods } from '@bufbuild/protobuf/codegenv2';
-import { createRouterTransport, type ConnectRouter, type ServiceImpl, type Transport } from '@connectrpc/connect';
+import {
+  createContextValues,
+  createRouterTransport,
+  type ConnectRouter,
+  type ServiceImpl,
+  type Transport,
+} from '@connectrpc/connect';
 import { fastifyConnectPlugin } from '@connectrpc/connect-fastify';
 import type { Telemetry } from '@yeet/platform';
 import type { FastifyInstance } from 'fastify';
+import type { RateLimits } from '../limits/rate-limits.ts';
+import { clientAddressKey, rateLimited } from '../limits/rpc.ts';
 import { idempotent, replayable, type IdempotencyRecords } from './idempotency.ts';
 import { withRequestBodyErrors } from './errors.ts';
 import type { IdentityResolver } from './identity.ts';
@@ -34,6 +42,8 @@ export interface RpcDependencies {
   telemetry: Telemetry;
   /** Where the outcomes of writes sent with an Idempotency-Key are kept; without it the header is ignored. */
   idempotency?: IdempotencyRecords;
+  /** Rate limits of calls over HTTP (docs/decisions/0019-rate-limits.md); the in-process transport is not limited. */
+  limits?: RateLimits;
 }
 
 export interface Rpc {
@@ -48,10 +58,14 @@ const maxRequestBytes = 1024 * 1024;
 
 /** The RPC services behind their interceptors. Refuses to start when a method has no policy. */
 export function createRpc(deps: RpcDependencies): Rpc {
-  const interceptors = [
-    ...rpcInterceptors({ ...deps, policies: policyMap(deps.services) }),
-    ...(deps.idempotency ? [idempotent(deps.idempotency)] : []),
-  ];
+  const policies = policyMap(deps.services);
+  const after = deps.idempotency ? [idempotent(deps.idempotency)] : [];
+  const interceptors = [...rpcInterceptors({ ...deps, policies }), ...after];
+  // Over HTTP the caller's address is known and calls are counted; in-process calls come
+  // from the MCP server, whose /mcp requests were counted already.
+  const httpInterceptors = deps.limits
+    ? [...rpcInterceptors({ ...deps, policies, limit: rateLimited(deps.limits) }), ...after]
+    : interceptors;
   const routes = (router: ConnectRouter) => {
     for (const { service, impl } of deps.services) {
       router.service(service as GenService<GenServiceMethods>, deps.idempotency ? replayable(service, impl) : impl);
@@ -66,7 +80,9 @@ export function createRpc(deps: RpcDependencies): Rpc {
         // Strict JSON: an unknown field or enum name is a client mistake worth reporting,
         // not something to ignore silently (see docs/decisions/0002-strict-json.md).
         jsonOptions: { ignoreUnknownFields: false },
-        interceptors,
+        interceptors: httpInterceptors,
+        // Fastify's req.ip: the peer, or with TRUST_PROXY the forwarded client address.
+        contextValues: (req) => createContextValues().set(clientAddressKey, req.ip),
         routes: (router) => {
           routes(router);
           // Failures to read the body happen before the interceptors, in Connect's own handlers.

@@ -1,0 +1,53 @@
+import type { DescMethod } from '@bufbuild/protobuf';
+import { MethodOptions_IdempotencyLevel } from '@bufbuild/protobuf/wkt';
+import { Code, ConnectError, createContextKey, type Interceptor } from '@connectrpc/connect';
+import { SearchService } from '@yeet/contract';
+import { callerKey } from '../rpc/context.ts';
+import { rateLimitHeaders, refusalMessage, type CallKind, type RateLimits } from './rate-limits.ts';
+
+/**
+ * The client address of an RPC that came over HTTP (Fastify's req.ip: the socket's peer, or
+ * with TRUST_PROXY the X-Forwarded-For client). null for calls inside the process (the MCP
+ * server's tools), which /mcp has already counted.
+ */
+export const clientAddressKey = createContextKey<string | null>(null, { description: 'the client address of this RPC' });
+
+const searchMethods = new Set<DescMethod>(SearchService.methods);
+
+/**
+ * What a method costs, from the contract: a search, a read (marked NO_SIDE_EFFECTS, the
+ * methods the web may send as GET), or else a write. Derived rather than listed, so a new
+ * method is priced the moment it exists.
+ */
+export function callKind(method: DescMethod): CallKind {
+  if (searchMethods.has(method)) return 'search';
+  return method.idempotency === MethodOptions_IdempotencyLevel.NO_SIDE_EFFECTS ? 'read' : 'write';
+}
+
+/**
+ * The rate limit of RPCs over HTTP, after identity and before authorization: a signed-in
+ * caller is counted as the person, an anonymous one by address (unless the address is
+ * exempt). Every counted response carries the RateLimit headers; a refusal is
+ * resource_exhausted (HTTP 429, or the gRPC status) with Retry-After and the quota in words.
+ */
+export function rateLimited(limits: RateLimits): Interceptor {
+  return (next) => async (req) => {
+    const caller = req.contextValues.get(callerKey);
+    const address = req.contextValues.get(clientAddressKey);
+    const cost = limits.costs[callKind(req.method)];
+    const decision =
+      caller.kind === 'user'
+        ? await limits.take('person', caller.user.id, cost)
+        : address !== null && !limits.exempt(address)
+          ? await limits.take('anonymous', address, cost)
+          : null;
+    if (!decision) return next(req);
+    const headers = rateLimitHeaders(decision);
+    if (!decision.allowed) {
+      throw new ConnectError(refusalMessage(decision, limits.describeCosts()), Code.ResourceExhausted, new Headers(headers));
+    }
+    const res = await next(req);
+    for (const [name, value] of headers) res.header.set(name, value);
+    return res;
+  };
+}
