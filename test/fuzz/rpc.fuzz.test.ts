@@ -272,7 +272,7 @@ describe('bodies that do not parse', () => {
 
   it('a body over the limit is resource_exhausted, naming the limit', async () => {
     const res = await send(RecipeService.method.getRecipe, json({ slug: 'x'.repeat(2 * 1024 * 1024) }), {});
-    expect(res.status).toBe(429);
+    expect(res.status).toBe(413);
     const error = JSON.parse(res.text) as { code: string; message: string };
     expect(error.code).toBe('resource_exhausted');
     expect(error.message).toContain('1 MiB');

@@ -81,7 +81,8 @@ export const connectOutcome: Classify = (error) => {
  * failures itself: a body that is not a message as `internal` ("parse binary: ..."), a body
  * over readMaxBytes with the limit in bytes. Both are the caller's mistake, so the handler's
  * answer is rewritten: `invalid_argument` (a 400, logged at info like any client error) and
- * the limit in words. Connect unary errors travel as a JSON body, gRPC ones in the trailer.
+ * the limit in words (resource_exhausted with HTTP 413). Connect unary errors travel as a JSON
+ * body, gRPC ones in the trailer.
  */
 export function withRequestBodyErrors(handler: UniversalHandler, readMaxBytes: number): UniversalHandler {
   const explain = (error: ConnectError): ConnectError | null => {
@@ -113,7 +114,10 @@ export function withRequestBodyErrors(handler: UniversalHandler, readMaxBytes: n
       if (!better) return { ...res, body: createAsyncIterable([bytes]) };
       const json = errorToJsonBytes(better, {});
       header.set('content-length', String(json.byteLength));
-      return { ...res, status: codeToHttpStatus(better.code), body: createAsyncIterable([json]) };
+      // Connect maps resource_exhausted to 429, which tells a client to wait and send the same
+      // again; a body that is too large will never pass, so it is 413 Content Too Large.
+      const status = better.code === Code.ResourceExhausted ? 413 : codeToHttpStatus(better.code);
+      return { ...res, status, body: createAsyncIterable([json]) };
     }
     if (!trailer) return res;
     return {
