@@ -1,40 +1,68 @@
 /**
- * Search benchmark: the same query mix through the real RPC server and as raw SQL, side by
- * side in one run, plus suggestions and write→searchable latency.
+ * Search benchmark: the same query mix through each search engine's API process and as the
+ * PostgreSQL engine's raw SQL, side by side in one run, at each scale point; plus suggestions,
+ * write→searchable latency, the API process's start time and memory, and the judged relevance
+ * set run against every engine at every scale point.
  *
- *   npm run bench:search [-- --recipes 100000 --rounds 5]
- *   npm run bench:search -- --quality   (the judged relevance set over the demo recipes instead)
+ *   npm run bench:search [-- --recipes 100000,1000000 --rounds 5 --engine postgres|memory|both]
+ *   npm run bench:search -- --quality   (the judged relevance set over the demo recipes alone)
  *
- * Uses DATABASE_URL when set (a database it may fill), else an embedded PostgreSQL kept
- * under .data/bench so the generated recipes are reused by later runs.
+ * Uses DATABASE_URL when set (a server whose databases yeet_bench_<N> it may fill), else an
+ * embedded PostgreSQL kept under .data/bench, so generated recipes are reused by later runs.
+ * Each engine runs in its own API process (ROLE=api, SEARCH_CACHE_SIZE=0), so its start time and
+ * RSS are its own; one in-process worker indexes what the writes change.
  */
+import { type ChildProcess, spawn } from 'node:child_process';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:net';
+import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { createClient, type Interceptor } from '@connectrpc/connect';
 import { createConnectTransport } from '@connectrpc/connect-node';
 import { DietaryFlag, Difficulty, MealType, RecipeService, SearchService, TimeBucket } from '@yeet/contract';
-import { connectDatabase, migrateToLatest, sql } from '@yeet/db';
+import { connectDatabase } from '@yeet/db';
 import { parseSearchText } from '@yeet/domain';
 import { createLogger, loadConfig } from '@yeet/platform';
-import pg from 'pg';
 import { searchRequestToDomain } from '../apps/api/src/handlers/search.handler.ts';
-import { rebuildLexiconSql, upsertDocumentsSql } from '../apps/api/src/search/index-sql.ts';
 import { PostgresSearchEngine } from '../apps/api/src/search/postgres.engine.ts';
 import { searchSql } from '../apps/api/src/search/search-sql.ts';
 import { startPlatform } from '../apps/server/src/platform.ts';
-import { runJudgedSet, summary } from '../test/search/relevance.ts';
+import { runJudgedSet, type Score, summary } from '../test/search/relevance.ts';
 import { benchDatabase } from './database.ts';
-import { generateRecipes } from './generate.ts';
+import { filledDatabase, judgedTag } from './fill.ts';
 import { percentiles, table } from './stats.ts';
 
+const runStarted = Date.now();
 const { values: args } = parseArgs({
   options: {
     recipes: { type: 'string', default: '100000' },
     rounds: { type: 'string', default: '5' },
+    engine: { type: 'string', default: 'both' },
     quality: { type: 'boolean', default: false },
+    /** Also write every figure as JSON here (for the decision record). */
+    json: { type: 'string' },
   },
 });
-const count = Number(args.recipes);
 const rounds = Number(args.rounds);
+const scales = args.recipes.split(',').map((s) => Number(s.replace(/_/g, '')));
+if (scales.some((n) => !Number.isInteger(n) || n < 0))
+  throw new Error(`--recipes: give counts like 100000,1000000, not ${args.recipes}`);
+
+/** The engines this build knows: the config accepts SEARCH_ENGINE=memory once the memory engine exists. */
+function memoryEngineExists(): boolean {
+  try {
+    const config = loadConfig({ SEARCH_ENGINE: 'memory' }) as unknown as Record<string, unknown>;
+    return JSON.stringify(config).includes('"memory"');
+  } catch {
+    return false;
+  }
+}
+const engines: string[] =
+  args.engine === 'both' ? (memoryEngineExists() ? ['postgres', 'memory'] : ['postgres']) : args.engine.split(',');
+for (const e of engines)
+  if (!['postgres', 'memory'].includes(e)) throw new Error(`--engine: use postgres, memory or both, not ${e}`);
+
+const scoreRows = (scores: Score[]) => summary(scores);
 
 if (args.quality) {
   // The demo data, seeded by the API as on a first start; searched the moment it reports ready.
@@ -55,7 +83,7 @@ if (args.quality) {
   console.log(
     table(
       ['kind', 'queries', 'recall@10', 'nDCG@10', 'all met'],
-      summary(scores).map((s) => [s.kind, String(s.queries), s.recall, s.ndcg, s.passed]),
+      scoreRows(scores).map((s) => [s.kind, String(s.queries), s.recall, s.ndcg, s.passed]),
     ),
   );
   const failed = scores.filter((s) => s.problems.length);
@@ -65,39 +93,79 @@ if (args.quality) {
   process.exit(0);
 }
 
-// --- database ---------------------------------------------------------------------------
-const database = await benchDatabase(`yeet_bench_${count}`);
-const url = database.url;
+// --- API processes ------------------------------------------------------------------------
+const root = path.resolve(import.meta.dirname, '..');
 
-const setup = connectDatabase(url, { poolMax: 2 });
-await migrateToLatest(setup.db);
-const client = new pg.Client({ connectionString: url });
-await client.connect();
-let started = Date.now();
-const added = await generateRecipes(client, count);
-if (added > 0) {
-  console.log(`generated ${added} recipes in ${((Date.now() - started) / 1000).toFixed(1)} s; indexing…`);
-  started = Date.now();
-  await upsertDocumentsSql(sql`true`).execute(setup.db);
-  await rebuildLexiconSql().execute(setup.db);
-  await client.query('vacuum analyze');
-  console.log(`indexed in ${((Date.now() - started) / 1000).toFixed(1)} s`);
+async function freePort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const port = (server.address() as { port: number }).port;
+  await new Promise((resolve) => server.close(resolve));
+  return port;
 }
-const indexed = Number((await client.query('select count(*) from search_documents')).rows[0].count);
-await client.end();
-await setup.close();
 
-// --- servers: an API without the result cache, one with it, and a worker ------------------
-const logger = createLogger({ level: 'error' });
-const base = { PORT: '0', DATABASE_URL: url, DEV_AUTH: 'true', SEED_DEMO: 'never', DATABASE_POOL_MAX: '8' };
-const cold = await startPlatform(loadConfig({ ...base, ROLE: 'api', SEARCH_CACHE_SIZE: '0' }), logger);
-const warm = await startPlatform(loadConfig({ ...base, ROLE: 'api' }), logger);
-const worker = await startPlatform(loadConfig({ ...base, ROLE: 'worker' }), logger);
-const raw = connectDatabase(url, { poolMax: 8 });
-// plans a query as the API does (corrections, filters read from words) before its SQL
-const planner = new PostgresSearchEngine(raw.db);
+interface ApiProcess {
+  engine: string;
+  url: string;
+  /** Spawn → GET /readyz answers 200 (the memory engine is ready once its index is loaded). */
+  readySeconds: number;
+  /** Resident and peak resident memory of the process now, in MB. */
+  memory(): { rssMb: number; peakMb: number };
+  stop(): Promise<void>;
+}
 
-const clientFor = (baseUrl: string, user?: string, roles?: string) => {
+async function startApi(databaseUrl: string, engine: string): Promise<ApiProcess> {
+  const port = await freePort();
+  const started = performance.now();
+  const child: ChildProcess = spawn(process.execPath, ['apps/server/src/main.ts', 'start', '--role', 'api'], {
+    cwd: root,
+    env: {
+      ...process.env,
+      PORT: String(port),
+      DATABASE_URL: databaseUrl,
+      DATABASE_POOL_MAX: '8',
+      DEV_AUTH: 'true',
+      SEED_DEMO: 'never',
+      SEARCH_CACHE_SIZE: '0',
+      SEARCH_ENGINE: engine,
+      LOG_LEVEL: 'warn',
+    },
+    stdio: ['ignore', 'ignore', 'inherit'],
+  });
+  const exited = new Promise<number | null>((resolve) => child.once('exit', resolve));
+  let gone = false;
+  void exited.then(() => {
+    gone = true;
+  });
+  const url = `http://127.0.0.1:${port}`;
+  for (;;) {
+    if (gone) throw new Error(`the ${engine} API process exited before it was ready`);
+    const status = await fetch(`${url}/readyz`).then(
+      (r) => r.status,
+      () => 0,
+    );
+    if (status === 200) break;
+    if (performance.now() - started > 30 * 60_000) throw new Error(`the ${engine} API process was not ready in 30 minutes`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  const readySeconds = (performance.now() - started) / 1000;
+  return {
+    engine,
+    url,
+    readySeconds,
+    memory() {
+      const status = readFileSync(`/proc/${child.pid}/status`, 'utf8');
+      const kb = (field: string) => Number(new RegExp(`${field}:\\s+(\\d+)`).exec(status)?.[1] ?? Number.NaN);
+      return { rssMb: kb('VmRSS') / 1024, peakMb: kb('VmHWM') / 1024 };
+    },
+    async stop() {
+      if (!gone) child.kill('SIGTERM');
+      await exited;
+    },
+  };
+}
+
+const transport = (baseUrl: string, user?: string, roles?: string) => {
   const identify: Interceptor = (next) => (req) => {
     if (user) req.header.set('x-yeet-dev-user', user);
     if (roles) req.header.set('x-yeet-dev-roles', roles);
@@ -111,11 +179,10 @@ const clientFor = (baseUrl: string, user?: string, roles?: string) => {
     interceptors: [identify],
   });
 };
-const coldSearch = createClient(SearchService, clientFor(cold.url));
-const warmSearch = createClient(SearchService, clientFor(warm.url));
 
 // --- the query mix ----------------------------------------------------------------------
-type Request = Parameters<typeof coldSearch.searchRecipes>[0];
+type SearchClient = ReturnType<typeof createClient<typeof SearchService>>;
+type Request = Parameters<SearchClient['searchRecipes']>[0];
 const words = ['chicken', 'lasagna', 'tahini', 'risotto', 'gochujang', 'dumplings', 'curry', 'paella', 'salmon', 'plantain'];
 const multi = ['chicken curry', 'garlic prawn pasta', 'miso salmon', 'lamb tagine apricot', 'crispy pork bao', 'lentil dal'];
 const typos = ['chiken', 'lasagnia', 'sourdouhg', 'tahinni', 'risoto', 'dumplngs'];
@@ -130,160 +197,272 @@ const filters: Array<Request['filter']> = [
     tags: ['weeknight'],
   },
 ];
-const mix: Request[] = [];
-[...words.map((q) => `${q} `), ...multi.map((q) => `${q} `), ...typos.map((q) => `${q} `), ...prefixes].forEach((query, i) => {
-  mix.push({ query, filter: filters[i % filters.length] });
-});
+const mix: Array<{ kind: string; filtered: boolean; request: Request }> = [];
+const add = (kind: string, queries: string[]) =>
+  queries.forEach((query, i) => {
+    const filter = filters[(mix.length + i) % filters.length];
+    mix.push({ kind, filtered: Object.keys(filter ?? {}).length > 0, request: { query, filter } });
+  });
+add(
+  'single word',
+  words.map((q) => `${q} `),
+);
+add(
+  'multi-word',
+  multi.map((q) => `${q} `),
+);
+add(
+  'misspelled',
+  typos.map((q) => `${q} `),
+);
+add('prefix', prefixes);
+// Browsing: no words, the home page's listing and the filters ticked on it.
+for (const filter of filters)
+  mix.push({ kind: 'browsing', filtered: Object.keys(filter ?? {}).length > 0, request: { query: '', filter } });
 
-/** The statements the API runs for a request: the search and the hydration of its hits. */
-async function rawSql(request: Request): Promise<number> {
-  const domain = searchRequestToDomain(request as never);
-  const text = parseSearchText(domain.query);
-  const query = {
-    text,
-    filter: domain.filter,
-    sort: domain.sort ?? (text.words.length ? 'relevance' : 'newest'),
-    limit: domain.pageSize,
-    offset: 0,
-    facets: domain.facets,
-  } as const;
-  const { rows } = await searchSql((await planner.plan(query)).params).execute(raw.db);
-  const ids = (rows[0]?.hits ?? []).map((h) => h.id);
-  if (ids.length) {
-    await raw.db
-      .selectFrom('recipes')
-      .innerJoin('users', 'users.id', 'recipes.author_id')
-      .selectAll('recipes')
-      .select('users.display_name as author_name')
-      .where('recipes.id', 'in', ids)
-      .where('recipes.status', '=', 'published')
-      .execute();
-  }
-  return rows[0]?.total ?? 0;
-}
+const typed = ['la', 'las', 'lasa', 'lasag', 'ch', 'chi', 'chic', 'chick', 'chicken c', 'chicken cu', 'go', 'goc', 'gochu'];
+
+/** Appends a sample under `key`. */
+const record = (to: Record<string, number[]>, key: string, ms: number) => {
+  to[key] = [...(to[key] ?? []), ms];
+};
 
 const time = async (fn: () => Promise<unknown>) => {
   const t = performance.now();
   await fn();
   return performance.now() - t;
 };
+const fmt = (n: number) => (Number.isFinite(n) ? n.toFixed(n >= 100 ? 0 : 1) : '—');
 
-// warm up connections, plans and caches of the database
-for (const r of mix) {
-  await coldSearch.searchRecipes(r);
-  await rawSql(r);
+interface PointResult {
+  recipes: number;
+  indexed: number;
+  generateSeconds: number;
+  indexSeconds: number;
+  /** source (engine name or "sql") → kind → samples in ms */
+  samples: Record<string, Record<string, number[]>>;
+  suggest: Record<string, number[]>;
+  writeToSearchable: Record<string, number[]>;
+  readySeconds: Record<string, number>;
+  memory: Record<string, { rssMb: number; peakMb: number }>;
+  relevance: Record<string, ReturnType<typeof summary>>;
+  notMet: Record<string, string[]>;
 }
 
-const samples = { rpc: [] as number[], sql: [] as number[], cached: [] as number[], suggest: [] as number[] };
-const perKind = new Map<string, { rpc: number[]; sql: number[] }>();
-for (let round = 0; round < rounds; round++) {
-  for (const [i, r] of mix.entries()) {
-    // alternate which goes first, so neither always runs on a warmer database
-    const first = (round + i) % 2 === 0;
-    const a = first ? await time(() => coldSearch.searchRecipes(r)) : 0;
-    const b = await time(() => rawSql(r));
-    const c = first ? 0 : await time(() => coldSearch.searchRecipes(r));
-    samples.rpc.push(a + c);
-    samples.sql.push(b);
-    const kind =
-      i < words.length
-        ? 'single word'
-        : i < words.length + multi.length
-          ? 'multi-word'
-          : i < words.length + multi.length + typos.length
-            ? 'misspelled'
-            : 'prefix';
-    if (!perKind.has(kind)) perKind.set(kind, { rpc: [], sql: [] });
-    perKind.get(kind)!.rpc.push(a + c);
-    perKind.get(kind)!.sql.push(b);
+async function measure(count: number): Promise<PointResult> {
+  const database = await filledDatabase(count);
+  const url = database.url;
+  const logger = createLogger({ level: 'warn' });
+  // One worker indexes what the writes change (the PostgreSQL engine's SQL; API processes follow).
+  const worker = await startPlatform(
+    loadConfig({ PORT: '0', DATABASE_URL: url, DEV_AUTH: 'true', SEED_DEMO: 'never', ROLE: 'worker', SEARCH_ENGINE: 'postgres' }),
+    logger,
+  );
+  const apis: ApiProcess[] = [];
+  // one at a time, so each start is measured without the other's load
+  for (const engine of engines) apis.push(await startApi(url, engine));
+  const clients = new Map(apis.map((a) => [a.engine, createClient(SearchService, transport(a.url))]));
+  const raw = connectDatabase(url, { poolMax: 8 });
+  // plans a query as the API does (corrections, filters read from words) before its SQL
+  const planner = new PostgresSearchEngine(raw.db);
+
+  /** The statements the PostgreSQL engine runs for a request: the search and the hydration of its hits. */
+  async function rawSql(request: Request): Promise<number> {
+    const domain = searchRequestToDomain(request as never);
+    const text = parseSearchText(domain.query);
+    const query = {
+      text,
+      filter: domain.filter,
+      sort: domain.sort ?? (text.words.length ? 'relevance' : 'newest'),
+      limit: domain.pageSize,
+      offset: 0,
+      facets: domain.facets,
+    } as const;
+    const { rows } = await searchSql((await planner.plan(query)).params).execute(raw.db);
+    const ids = (rows[0]?.hits ?? []).map((h) => h.id);
+    if (ids.length) {
+      await raw.db
+        .selectFrom('recipes')
+        .innerJoin('users', 'users.id', 'recipes.author_id')
+        .selectAll('recipes')
+        .select('users.display_name as author_name')
+        .where('recipes.id', 'in', ids)
+        .where('recipes.status', '=', 'published')
+        .execute();
+    }
+    return rows[0]?.total ?? 0;
+  }
+
+  const sources: Array<{ name: string; run: (r: Request) => Promise<unknown> }> = [
+    ...apis.map((a) => ({ name: a.engine, run: (r: Request) => clients.get(a.engine)!.searchRecipes(r) })),
+    { name: 'sql', run: rawSql },
+  ];
+  // warm up connections, plans, caches and the engines' lazy parts
+  for (const { request } of mix) for (const s of sources) await s.run(request);
+
+  const samples: PointResult['samples'] = {};
+  for (let round = 0; round < rounds; round++) {
+    for (const [i, { kind, filtered, request }] of mix.entries()) {
+      // rotate which source goes first, so none always runs on a warmer database
+      const shift = (round + i) % sources.length;
+      for (const s of [...sources.slice(shift), ...sources.slice(0, shift)]) {
+        const ms = await time(() => s.run(request));
+        samples[s.name] = samples[s.name] ?? {};
+        for (const k of [kind, filtered ? 'with filters' : 'without filters', 'all']) record(samples[s.name]!, k, ms);
+      }
+    }
+  }
+
+  const suggest: PointResult['suggest'] = {};
+  for (const a of apis) for (const prefix of typed) await clients.get(a.engine)!.suggestRecipes({ prefix });
+  for (let round = 0; round < rounds; round++)
+    for (const prefix of typed)
+      for (const a of apis) record(suggest, a.engine, await time(() => clients.get(a.engine)!.suggestRecipes({ prefix })));
+
+  // write → searchable: approved through the first API, then looked for in every engine at once
+  const author = createClient(RecipeService, transport(apis[0]!.url, 'bench-author', 'author'));
+  const editor = createClient(RecipeService, transport(apis[0]!.url, 'bench-editor', 'editor'));
+  const writeToSearchable: PointResult['writeToSearchable'] = {};
+  for (let i = 0; i < 30; i++) {
+    const marker = `zq${Date.now().toString(36)}x${i}`;
+    const { recipe } = await author.createRecipe({
+      recipe: {
+        title: `Benchmark ${marker} Stew`,
+        summary: 'A stew for measuring.',
+        ingredientSections: [{ name: '', ingredients: [{ quantity: 1, unit: '', item: 'onion', note: '' }] }],
+        steps: [{ text: 'Cook.' }],
+        servings: 2,
+        prepMinutes: 5,
+        cookMinutes: 10,
+        difficulty: Difficulty.EASY,
+        mealTypes: [MealType.DINNER],
+      },
+    });
+    await author.submitRecipe({ id: recipe!.id });
+    const t0 = performance.now();
+    await editor.approveRecipe({ id: recipe!.id });
+    await Promise.all(
+      apis.map(async (a) => {
+        for (;;) {
+          const found = await clients.get(a.engine)!.searchRecipes({ query: `${marker} `, skipFacets: true });
+          if (found.totalSize > 0) break;
+          if (performance.now() - t0 > 30_000)
+            throw new Error(`the ${a.engine} engine did not find the approved recipe ${marker} in 30 s`);
+          await new Promise((r) => setTimeout(r, 2));
+        }
+        record(writeToSearchable, a.engine, performance.now() - t0);
+      }),
+    );
+  }
+
+  // The judged set, scoped to the demo recipes by their tag; everything else searches the whole index.
+  const relevance: PointResult['relevance'] = {};
+  const notMet: PointResult['notMet'] = {};
+  for (const a of apis) {
+    const scores = await runJudgedSet(async (query) => {
+      const r = await clients.get(a.engine)!.searchRecipes({ query, filter: { tags: [judgedTag] } });
+      return { titles: r.hits.map((h) => h.recipe?.title ?? ''), total: r.totalSize, corrected: r.correctedQuery };
+    });
+    relevance[a.engine] = scoreRows(scores);
+    notMet[a.engine] = scores.filter((s) => s.problems.length).map((s) => `${s.query}: ${s.problems.join('; ')}`);
+  }
+
+  const memory = Object.fromEntries(apis.map((a) => [a.engine, a.memory()]));
+  const readySeconds = Object.fromEntries(apis.map((a) => [a.engine, a.readySeconds]));
+  await Promise.all([...apis.map((a) => a.stop()), worker.stop()]);
+  await raw.close();
+  await database.stop();
+  return {
+    recipes: count,
+    indexed: database.indexed,
+    generateSeconds: database.generateSeconds,
+    indexSeconds: database.indexSeconds,
+    samples,
+    suggest,
+    writeToSearchable,
+    readySeconds,
+    memory,
+    relevance,
+    notMet,
+  };
+}
+
+function report(r: PointResult): void {
+  const names = [...engines, 'sql'];
+  const label = (s: string) => (s === 'sql' ? 'raw SQL' : s);
+  const large = r.recipes >= 500_000;
+  console.log(
+    `\n=== ${r.indexed.toLocaleString('en')} indexed recipes (--recipes ${r.recipes}), ${mix.length} queries × ${rounds} rounds, ` +
+      'facet counts on, no result cache ===',
+  );
+  console.log('(a shared 2-core machine with other work running: compare columns of one run, not runs)');
+  const kinds = [...new Set(mix.map((m) => m.kind)), 'with filters', 'without filters', 'all'];
+  console.log("\nSearchRecipes latency, ms (p50 / p95 / p99); raw SQL = the PostgreSQL engine's statements run directly");
+  console.log(
+    table(
+      ['kind', ...names.map(label)],
+      kinds.map((k) => [
+        k,
+        ...names.map((n) => {
+          const s = r.samples[n]?.[k];
+          if (!s) return '—';
+          const p = percentiles(s);
+          return `${fmt(p.p50)} / ${fmt(p.p95)} / ${fmt(p.p99)}`;
+        }),
+      ]),
+    ),
+  );
+  const all = (n: string) => percentiles(r.samples[n]?.all ?? []);
+  const met = (value: number, target: number) => `${fmt(value)} ${value <= target ? '(met)' : '(NOT met)'}`;
+  const rows: Array<Array<string | number>> = [];
+  if (large) rows.push(['SearchRecipes p50 ms', '≤ 10', ...engines.map((e) => met(all(e).p50, 10))]);
+  rows.push(['SearchRecipes p95 ms', large ? '≤ 25' : '≤ 10', ...engines.map((e) => met(all(e).p95, large ? 25 : 10))]);
+  rows.push(['SuggestRecipes p95 ms', '≤ 3', ...engines.map((e) => met(percentiles(r.suggest[e] ?? []).p95, 3))]);
+  rows.push(['write → searchable p95 ms', '≤ 50', ...engines.map((e) => met(percentiles(r.writeToSearchable[e] ?? []).p95, 50))]);
+  rows.push(['API start → ready s', '', ...engines.map((e) => fmt(r.readySeconds[e] ?? Number.NaN))]);
+  rows.push(['API RSS after the run MB', '', ...engines.map((e) => fmt(r.memory[e]?.rssMb ?? Number.NaN))]);
+  rows.push(['API peak RSS MB', '', ...engines.map((e) => fmt(r.memory[e]?.peakMb ?? Number.NaN))]);
+  console.log('\nTargets');
+  console.log(table(['measure', 'target', ...engines], rows));
+
+  console.log(
+    `\nJudged relevance set, scoped to the demo recipes (tag ${judgedTag}) among all ${r.indexed.toLocaleString('en')}:`,
+  );
+  const kindsOf = r.relevance[engines[0]!]!.map((s) => s.kind);
+  console.log(
+    table(
+      ['kind', 'queries', ...engines.flatMap((e) => [`${e} recall@10`, `${e} nDCG@10`, `${e} all met`])],
+      kindsOf.map((k) => {
+        const of = (e: string) => r.relevance[e]!.find((s) => s.kind === k)!;
+        return [k, String(of(engines[0]!).queries), ...engines.flatMap((e) => [of(e).recall, of(e).ndcg, of(e).passed])];
+      }),
+    ),
+  );
+  for (const e of engines) {
+    const of = (k: string) => r.relevance[e]!.find((s) => s.kind === k)!;
+    const typoKinds = ['typo: swap', 'typo: drop', 'typo: double', 'typo: neighbouring key'];
+    const checks = [
+      ['recall@10 on single typos (every kind) ≥ 0.98', typoKinds.every((k) => of(k).recall >= 0.98)],
+      ['recall@10 overall ≥ 0.98', of('all').recall >= 0.98],
+      ['nDCG@10 overall ≥ 0.93', of('all').ndcg >= 0.93],
+      ['facet words: every query exact', of('facet words').passed === 1],
+    ] as const;
+    console.log(`${e}: ${checks.map(([what, ok]) => `${what} ${ok ? 'met' : 'NOT met'}`).join('; ')}`);
+    if (r.notMet[e]!.length) console.log(`  not met (${e}):\n${r.notMet[e]!.map((l) => `    ${l}`).join('\n')}`);
   }
 }
-for (const r of mix) await warmSearch.searchRecipes(r); // fill the cache
-for (let round = 0; round < rounds; round++)
-  for (const r of mix) samples.cached.push(await time(() => warmSearch.searchRecipes(r)));
 
-const typed = [
-  'l',
-  'la',
-  'las',
-  'lasa',
-  'lasag',
-  'c',
-  'ch',
-  'chi',
-  'chic',
-  'chick',
-  'chicken c',
-  'chicken cu',
-  'g',
-  'go',
-  'goc',
-  'gochu',
-];
-for (const prefix of typed) await coldSearch.suggestRecipes({ prefix });
-for (let round = 0; round < rounds; round++)
-  for (const prefix of typed) samples.suggest.push(await time(() => coldSearch.suggestRecipes({ prefix })));
-
-// --- write → searchable ------------------------------------------------------------------
-const author = createClient(RecipeService, clientFor(cold.url, 'bench-author', 'author'));
-const editor = createClient(RecipeService, clientFor(cold.url, 'bench-editor', 'editor'));
-const latency: number[] = [];
-for (let i = 0; i < 30; i++) {
-  const marker = `zq${Date.now().toString(36)}x${i}`;
-  const { recipe } = await author.createRecipe({
-    recipe: {
-      title: `Benchmark ${marker} Stew`,
-      summary: 'A stew for measuring.',
-      ingredientSections: [{ name: '', ingredients: [{ quantity: 1, unit: '', item: 'onion', note: '' }] }],
-      steps: [{ text: 'Cook.' }],
-      servings: 2,
-      prepMinutes: 5,
-      cookMinutes: 10,
-      difficulty: Difficulty.EASY,
-      mealTypes: [MealType.DINNER],
-    },
-  });
-  await author.submitRecipe({ id: recipe!.id });
-  const t0 = performance.now();
-  await editor.approveRecipe({ id: recipe!.id });
-  for (;;) {
-    const found = await warmSearch.searchRecipes({ query: `${marker} `, skipFacets: true });
-    if (found.totalSize > 0) break;
-    if (performance.now() - t0 > 10_000) throw new Error('recipe never became searchable');
-    await new Promise((r) => setTimeout(r, 2));
-  }
-  latency.push(performance.now() - t0);
+const results: PointResult[] = [];
+for (const count of scales) {
+  const result = await measure(count);
+  results.push(result);
+  report(result);
 }
-
-// --- report -------------------------------------------------------------------------------
-const p = (xs: number[]) => percentiles(xs);
-const rpc = p(samples.rpc);
-const direct = p(samples.sql);
+const generated = results.reduce((s, r) => s + r.generateSeconds, 0);
+const indexedIn = results.reduce((s, r) => s + r.indexSeconds, 0);
 console.log(
-  `\nSearch benchmark — ${indexed.toLocaleString('en')} indexed recipes, ${mix.length} queries × ${rounds} rounds, facets on`,
+  `\nTotal run time ${((Date.now() - runStarted) / 1000).toFixed(0)} s, of which generating ${generated.toFixed(0)} s ` +
+    `and indexing ${indexedIn.toFixed(0)} s (0 when the bench databases already held the recipes).`,
 );
-console.log(
-  table(
-    ['measure', 'p50 ms', 'p95 ms', 'p99 ms'],
-    [
-      ['SearchRecipes via RPC (no result cache)', rpc.p50, rpc.p95, rpc.p99],
-      ['same SQL, run directly', direct.p50, direct.p95, direct.p99],
-      ['ratio RPC / SQL', rpc.p50 / direct.p50, rpc.p95 / direct.p95, rpc.p99 / direct.p99],
-      ['SearchRecipes via RPC, result cache warm', ...Object.values(p(samples.cached))],
-      ['SuggestRecipes via RPC (as you type)', ...Object.values(p(samples.suggest))],
-      ['write → searchable (approve until found)', ...Object.values(p(latency))],
-    ],
-  ),
-);
-console.log('\nBy kind of query (p95 ms):');
-console.log(
-  table(
-    ['kind', 'RPC', 'SQL'],
-    [...perKind.entries()].map(([kind, s]) => [kind, p(s.rpc).p95, p(s.sql).p95]),
-  ),
-);
-console.log('\nTargets: SearchRecipes p95 ≤ 10 ms and ≤ 1.5× SQL; SuggestRecipes p95 ≤ 5 ms; write→searchable p95 ≤ 200 ms.');
-
-await Promise.all([cold.stop(), warm.stop(), worker.stop()]);
-await raw.close();
-await database.stop();
+if (args.json) writeFileSync(args.json, JSON.stringify({ engines, rounds, results }, null, 1));
+process.exit(0);
