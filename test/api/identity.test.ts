@@ -212,16 +212,23 @@ describe('sign-in and sign-up pages', () => {
     expect(message(await unknown.text())).toBe('The email or password is incorrect.');
   });
 
-  it('slow down repeated failures for an email', async () => {
+  it('slow down repeated failures for an email from an address, doubling the wait (no lockout)', async () => {
     const { jar, page } = await flow.start();
+    const guess = (i: number) => flow.post(jar, page, 'login', { email: 'target@example.com', password: `guess number ${i}` });
     const statuses: number[] = [];
-    for (let i = 0; i < 7; i++) {
-      statuses.push((await flow.post(jar, page, 'login', { email: 'target@example.com', password: `guess number ${i}` })).status);
-    }
-    expect(statuses.slice(0, 5)).toEqual([401, 401, 401, 401, 401]);
-    expect(statuses.slice(5)).toEqual([429, 429]);
-    const blocked = await flow.post(jar, page, 'login', { email: 'target@example.com', password: 'guess number 9' });
-    expect(await blocked.text()).toContain('Too many attempts. Wait 15 minute(s), then try again.');
+    for (let i = 0; i < 5; i++) statuses.push((await guess(i)).status);
+    expect(statuses).toEqual([401, 401, 401, 401, 401]);
+    const slowed = await guess(5);
+    expect(slowed.status).toBe(429);
+    expect(slowed.headers.get('retry-after')).toBe('1');
+    expect(await slowed.text()).toContain(
+      'Too many failed sign-ins to this account from your address. Wait 1 s, then try again.',
+    );
+    await new Promise((r) => setTimeout(r, 1_100));
+    expect((await guess(6)).status).toBe(401);
+    const longer = await guess(7);
+    expect(longer.status).toBe(429);
+    expect(longer.headers.get('retry-after')).toBe('2');
   });
 
   it('explain what is wrong with a sign-up, field by field', async () => {
