@@ -1,0 +1,690 @@
+import { facetNames, type FacetName } from '@yeet/domain';
+import { rankAnd, rankOr, reserveOperands } from './rank.ts';
+import { readTsvector } from './tsvector.ts';
+
+/** One row of search_documents, as the memory index keeps it (no text: highlights come from PostgreSQL). */
+export interface IndexedDocument {
+  id: string;
+  /** search_documents.document as text (weighted, stemmed lexemes with positions) */
+  document: string;
+  /** search_documents.title_vector as text (unstemmed title words, for suggestions) */
+  titleVector: string;
+  /** "facet:value" for every facet value, as search_documents.facet_values */
+  facetValues: string[];
+  ratingScore: number;
+  publishedAt: number;
+  totalMinutes: number;
+}
+
+/** What to match: terms ANDed, each the union of its lexemes; and the operands ts_rank sees. */
+export interface CompiledText {
+  /** per term, lexeme strings matched exactly and prefixes every lexeme starting with which matches */
+  terms: Array<{ exact: string[]; prefixes: string[] }>;
+  /** ts_rank's unique operands, in its order: a lexeme, and whether it is a prefix */
+  operands: Array<{ lexeme: string; prefix: boolean }>;
+  /** the query's root is an AND (two or more terms): ts_rank's proximity formula */
+  and: boolean;
+}
+
+export interface IndexFilter {
+  cuisines: string[];
+  mealTypes: string[];
+  difficulties: string[];
+  timeBuckets: string[];
+  maxTotalMinutes: number | null;
+  tags: string[];
+  dietaryFlags: string[];
+}
+
+export type IndexSort = 'relevance' | 'newest' | 'top_rated' | 'quickest';
+
+export interface IndexResult {
+  ids: string[];
+  total: number;
+  /** facet → value → count, values with a count only */
+  facets: Map<string, Map<string, number>>;
+}
+
+const facetIndex = new Map<string, number>(facetNames.map((f, i) => [f, i]));
+const diet = facetNames.indexOf('dietary_flags');
+const timeFacet = facetNames.indexOf('time_buckets');
+const filterKeys: Record<FacetName, keyof IndexFilter> = {
+  cuisines: 'cuisines',
+  meal_types: 'mealTypes',
+  difficulty: 'difficulties',
+  time_buckets: 'timeBuckets',
+  tags: 'tags',
+  dietary_flags: 'dietaryFlags',
+};
+
+/** A typed array that grows by doubling. */
+class Grow<T extends Uint32Array | Uint16Array | Float64Array | Int32Array | Uint8Array> {
+  data: T;
+  length = 0;
+  readonly #make: (n: number) => T;
+  constructor(make: (n: number) => T, initial = 16) {
+    this.#make = make;
+    this.data = make(initial);
+  }
+  reserve(extra: number): void {
+    const need = this.length + extra;
+    if (need <= this.data.length) return;
+    let size = this.data.length * 2;
+    while (size < need) size *= 2;
+    const next = this.#make(size);
+    next.set(this.data.subarray(0, this.length) as never);
+    this.data = next;
+  }
+  push(v: number): void {
+    if (this.length === this.data.length) this.reserve(1);
+    this.data[this.length++] = v;
+  }
+  /** Drops the room beyond the length (after a load). */
+  trim(): void {
+    if (this.data.length === this.length) return;
+    const next = this.#make(Math.max(this.length, 1));
+    next.set(this.data.subarray(0, this.length) as never);
+    this.data = next;
+  }
+}
+
+/** A posting list: ordinals ascending, with where each one's positions are. */
+class Postings {
+  ords = new Uint32Array(2);
+  refs = new Uint32Array(2);
+  length = 0;
+  push(ord: number, ref: number): void {
+    if (this.length === this.ords.length) {
+      const ords = new Uint32Array(this.length * 2);
+      ords.set(this.ords);
+      this.ords = ords;
+      const refs = new Uint32Array(this.length * 2);
+      refs.set(this.refs);
+      this.refs = refs;
+    }
+    this.ords[this.length] = ord;
+    this.refs[this.length++] = ref;
+  }
+  trim(): void {
+    this.ords = this.ords.slice(0, this.length);
+    this.refs = this.refs.slice(0, this.length);
+  }
+}
+
+/** First index in ords[from, length) whose value is ≥ target (galloping, then binary search). */
+function seek(ords: Uint32Array, length: number, from: number, target: number): number {
+  if (from >= length || ords[from]! >= target) return from;
+  let step = 1;
+  let lo = from;
+  let hi = from + 1;
+  while (hi < length && ords[hi]! < target) {
+    lo = hi;
+    step *= 2;
+    hi = from + step;
+  }
+  if (hi > length) hi = length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (ords[mid]! < target) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+
+function union(a: Uint32Array, b: Uint32Array): Uint32Array {
+  const out = new Uint32Array(a.length + b.length);
+  let i = 0;
+  let j = 0;
+  let n = 0;
+  while (i < a.length && j < b.length) {
+    const x = a[i]!;
+    const y = b[j]!;
+    if (x < y) {
+      out[n++] = x;
+      i++;
+    } else if (y < x) {
+      out[n++] = y;
+      j++;
+    } else {
+      out[n++] = x;
+      i++;
+      j++;
+    }
+  }
+  while (i < a.length) out[n++] = a[i++]!;
+  while (j < b.length) out[n++] = b[j++]!;
+  return out.subarray(0, n);
+}
+
+function intersect(small: Uint32Array, big: Uint32Array): Uint32Array {
+  const out = new Uint32Array(small.length);
+  let n = 0;
+  let j = 0;
+  for (let i = 0; i < small.length; i++) {
+    const x = small[i]!;
+    j = seek(big, big.length, j, x);
+    if (j >= big.length) break;
+    if (big[j] === x) out[n++] = x;
+  }
+  return out.subarray(0, n);
+}
+
+/** Lexeme strings kept sorted for prefix ranges, re-sorted only after new ones arrived. */
+class Lexicon {
+  readonly ids = new Map<string, number>();
+  readonly strings: string[] = [];
+  readonly postings: Postings[] = [];
+  #sorted: number[] = [];
+  #sortedUpTo = 0;
+
+  idOf(lexeme: string): number {
+    let id = this.ids.get(lexeme);
+    if (id === undefined) {
+      id = this.strings.length;
+      this.ids.set(lexeme, id);
+      this.strings.push(lexeme);
+      this.postings.push(new Postings());
+    }
+    return id;
+  }
+
+  /** Ids of the lexemes starting with `prefix`, in string order. */
+  withPrefix(prefix: string): number[] {
+    if (this.#sortedUpTo !== this.strings.length) {
+      const fresh = this.strings.slice(this.#sortedUpTo).map((_, i) => this.#sortedUpTo + i);
+      this.#sorted = [...this.#sorted, ...fresh].sort((a, b) => (this.strings[a]! < this.strings[b]! ? -1 : 1));
+      this.#sortedUpTo = this.strings.length;
+    }
+    const s = this.#sorted;
+    let lo = 0;
+    let hi = s.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      if (this.strings[s[mid]!]! < prefix) lo = mid + 1;
+      else hi = mid;
+    }
+    const out: number[] = [];
+    for (let i = lo; i < s.length && this.strings[s[i]!]!.startsWith(prefix); i++) out.push(s[i]!);
+    return out;
+  }
+}
+
+/**
+ * The search documents in memory. A document gets an ordinal when added; an update adds it
+ * again under a new ordinal and marks the old one dead, so every posting list stays sorted by
+ * appending. Dead ordinals are skipped until the owner rebuilds the index (see `dead`).
+ */
+export class MemoryIndex {
+  readonly #ids: string[] = [];
+  readonly #ordOf = new Map<string, number>();
+  readonly #alive = new Grow((n) => new Uint8Array(n));
+  readonly #rating = new Grow((n) => new Float64Array(n));
+  readonly #published = new Grow((n) => new Float64Array(n));
+  readonly #minutes = new Grow((n) => new Int32Array(n));
+  readonly #facetStart = new Grow((n) => new Uint32Array(n));
+  readonly #facetCodes = new Grow((n) => new Uint16Array(n));
+  readonly #titleStart = new Grow((n) => new Uint32Array(n));
+  readonly #titleWords = new Grow((n) => new Uint32Array(n));
+  readonly #positions = new Grow((n) => new Uint16Array(n), 1024);
+  readonly #lexemes = new Lexicon();
+  readonly #titles = new Lexicon();
+  /** facet value code ↔ "facet:value" */
+  readonly #codeOf = new Map<string, number>();
+  readonly #codeKey: string[] = [];
+  #codeFacet = new Uint8Array(256);
+  /** alive documents per facet value */
+  #codeCount = new Int32Array(256);
+  #live = 0;
+  /** ordinals by rating (best first) as of the last merge, and those added since, sorted */
+  #byRating = new Uint32Array(0);
+  #recentByRating: number[] = [];
+
+  constructor() {
+    // document `ord`'s facet codes and title words are [start[ord], start[ord + 1])
+    this.#facetStart.push(0);
+    this.#titleStart.push(0);
+  }
+
+  get size(): number {
+    return this.#live;
+  }
+  /** Ordinals no longer alive: worth a rebuild when they outnumber a good part of the live ones. */
+  get dead(): number {
+    return this.#ids.length - this.#live;
+  }
+  get lexemeCount(): number {
+    return this.#lexemes.strings.length;
+  }
+  has(id: string): boolean {
+    return this.#ordOf.has(id);
+  }
+
+  /** Adds or replaces a document. */
+  put(doc: IndexedDocument): void {
+    this.remove(doc.id);
+    const ord = this.#ids.length;
+    this.#ids.push(doc.id);
+    this.#ordOf.set(doc.id, ord);
+    this.#alive.push(1);
+    this.#rating.push(doc.ratingScore);
+    this.#published.push(doc.publishedAt);
+    this.#minutes.push(doc.totalMinutes);
+    for (const key of doc.facetValues) {
+      const code = this.#code(key);
+      this.#facetCodes.push(code);
+      this.#codeCount[code]!++;
+    }
+    this.#facetStart.push(this.#facetCodes.length);
+    readTsvector(doc.document, (lexeme, weps) => {
+      const ref = this.#positions.length;
+      this.#positions.reserve(weps.length + 1);
+      const store = this.#positions.data;
+      store[this.#positions.length++] = weps.length;
+      for (const wep of weps) store[this.#positions.length++] = wep;
+      this.#lexemes.postings[this.#lexemes.idOf(lexeme)]!.push(ord, ref);
+    });
+    readTsvector(doc.titleVector, (word) => {
+      const id = this.#titles.idOf(word);
+      this.#titleWords.push(id);
+      this.#titles.postings[id]!.push(ord, 0);
+    });
+    this.#titleStart.push(this.#titleWords.length);
+    this.#live++;
+    if (this.#byRating.length > 0 || this.#recentByRating.length > 0) this.#addRecent(ord);
+  }
+
+  remove(id: string): boolean {
+    const ord = this.#ordOf.get(id);
+    if (ord === undefined) return false;
+    this.#ordOf.delete(id);
+    this.#alive.data[ord] = 0;
+    const store = this.#facetCodes.data;
+    for (let i = this.#facetStart.data[ord]!; i < this.#facetStart.data[ord + 1]!; i++) this.#codeCount[store[i]!]!--;
+    this.#live--;
+    return true;
+  }
+
+  /** Frees the room kept for growth, after a load. */
+  trim(): void {
+    for (const g of [
+      this.#alive,
+      this.#rating,
+      this.#published,
+      this.#minutes,
+      this.#facetStart,
+      this.#facetCodes,
+      this.#titleStart,
+      this.#titleWords,
+      this.#positions,
+    ])
+      g.trim();
+    for (const p of this.#lexemes.postings) p.trim();
+    for (const p of this.#titles.postings) p.trim();
+    this.#sortByRating();
+  }
+
+  #code(key: string): number {
+    let code = this.#codeOf.get(key);
+    if (code === undefined) {
+      code = this.#codeKey.length;
+      if (code >= 0xffff) throw new Error('too many distinct facet values for the memory index');
+      this.#codeOf.set(key, code);
+      this.#codeKey.push(key);
+      if (code >= this.#codeFacet.length) {
+        const facet = new Uint8Array(this.#codeFacet.length * 2);
+        facet.set(this.#codeFacet);
+        this.#codeFacet = facet;
+        const count = new Int32Array(this.#codeCount.length * 2);
+        count.set(this.#codeCount);
+        this.#codeCount = count;
+      }
+      this.#codeFacet[code] = facetIndex.get(key.slice(0, key.indexOf(':'))) ?? 255;
+    }
+    return code;
+  }
+
+  /** Alive documents per "facet:value" key, e.g. for tag suggestions. */
+  facetTotals(facet: FacetName): Array<{ value: string; count: number }> {
+    const f = facetIndex.get(facet)!;
+    const out: Array<{ value: string; count: number }> = [];
+    for (let code = 0; code < this.#codeKey.length; code++)
+      if (this.#codeFacet[code] === f && this.#codeCount[code]! > 0)
+        out.push({ value: this.#codeKey[code]!.slice(facet.length + 1), count: this.#codeCount[code]! });
+    return out;
+  }
+
+  /**
+   * The search of search-sql.ts over memory: matches (or every document when browsing),
+   * filters, disjunctive facet counts, the total and one page in the sort's order.
+   */
+  search(
+    text: CompiledText | null,
+    filter: IndexFilter,
+    sort: IndexSort,
+    limit: number,
+    offset: number,
+    facets: boolean,
+  ): IndexResult {
+    // --- filters: which facet value codes each active facet accepts
+    const selected = new Uint8Array(this.#codeKey.length);
+    const activeMask = facetNames.reduce((mask, f, i) => {
+      const values = filter[filterKeys[f]] as string[];
+      for (const v of values) {
+        const code = this.#codeOf.get(`${f}:${v}`);
+        if (code !== undefined) selected[code] = 1;
+      }
+      const active = f === 'time_buckets' ? values.length > 0 || filter.maxTotalMinutes !== null : values.length > 0;
+      return active ? mask | (1 << i) : mask;
+    }, 0);
+    const dietsWanted = filter.dietaryFlags.length;
+    const bucketsWanted = filter.timeBuckets.length > 0;
+    const maxMinutes = filter.maxTotalMinutes ?? 2147483647;
+
+    // --- candidates
+    let candidates: Uint32Array | null = null;
+    let rank: ((ord: number) => number) | null = null;
+    if (text) {
+      const compiled = this.#compile(text);
+      if (!compiled) return { ids: [], total: 0, facets: new Map() };
+      candidates = compiled.candidates;
+      if (sort === 'relevance') rank = compiled.rank;
+    }
+    const order = sort === 'relevance' && !text ? 'newest' : sort;
+
+    // --- one pass: filters, counts, total, top k
+    const k = limit + offset;
+    const heap = new TopK(k, this.#better(order));
+    const counts = new Int32Array(this.#codeKey.length);
+    const countFacets = facets && !(activeMask === 0 && !text);
+    const alive = this.#alive.data;
+    const start = this.#facetStart.data;
+    const codes = this.#facetCodes.data;
+    const codeFacet = this.#codeFacet;
+    const minutes = this.#minutes.data;
+    const matched = new Uint8Array(facetNames.length);
+    let total = 0;
+    const n = candidates ? candidates.length : this.#ids.length;
+    for (let c = 0; c < n; c++) {
+      const ord = candidates ? candidates[c]! : c;
+      if (alive[ord] === 0) continue;
+      let fail = 0;
+      const from = start[ord]!;
+      const to = start[ord + 1]!;
+      if (activeMask !== 0) {
+        matched.fill(0);
+        let diets = 0;
+        for (let i = from; i < to; i++) {
+          const code = codes[i]!;
+          if (selected[code] === 1) {
+            const f = codeFacet[code]!;
+            matched[f] = 1;
+            if (f === diet) diets++;
+          }
+        }
+        for (let f = 0; f < facetNames.length; f++) {
+          if ((activeMask & (1 << f)) === 0) continue;
+          const pass =
+            f === diet
+              ? diets === dietsWanted
+              : f === timeFacet
+                ? (!bucketsWanted || matched[f] === 1) && minutes[ord]! <= maxMinutes
+                : matched[f] === 1;
+          if (!pass) fail |= 1 << f;
+        }
+      }
+      if (countFacets) {
+        if (fail === 0) {
+          for (let i = from; i < to; i++) counts[codes[i]!]!++;
+        } else if ((fail & (fail - 1)) === 0 && fail !== 1 << diet) {
+          // exactly one facet's filter fails: that facet's values still count (disjunctive facets)
+          const only = 31 - Math.clz32(fail);
+          for (let i = from; i < to; i++) if (codeFacet[codes[i]!] === only) counts[codes[i]!]!++;
+        }
+      }
+      if (fail !== 0) continue;
+      total++;
+      heap.offer(ord, rank ? rank(ord) : 0);
+    }
+
+    const facetMap = new Map<string, Map<string, number>>();
+    if (facets) {
+      const source = countFacets ? counts : this.#codeCount;
+      for (let code = 0; code < this.#codeKey.length; code++) {
+        const count = source[code]!;
+        if (count <= 0) continue;
+        const key = this.#codeKey[code]!;
+        const split = key.indexOf(':');
+        const facet = key.slice(0, split);
+        if (!facetMap.has(facet)) facetMap.set(facet, new Map());
+        facetMap.get(facet)!.set(key.slice(split + 1), count);
+      }
+    }
+    const page = heap.sorted().slice(offset);
+    return { ids: page.map((ord) => this.#ids[ord]!), total, facets: facetMap };
+  }
+
+  /** `a` comes before `b` in the sort (ties broken by recipe id, as the SQL does). */
+  #better(order: IndexSort): (a: number, ra: number, b: number, rb: number) => boolean {
+    const ids = this.#ids;
+    const rating = this.#rating.data;
+    const published = this.#published.data;
+    const minutes = this.#minutes.data;
+    switch (order) {
+      case 'relevance':
+        return (a, ra, b, rb) => (ra !== rb ? ra > rb : rating[a] !== rating[b] ? rating[a]! > rating[b]! : ids[a]! > ids[b]!);
+      case 'newest':
+        return (a, _ra, b) => (published[a] !== published[b] ? published[a]! > published[b]! : ids[a]! > ids[b]!);
+      case 'top_rated':
+        return (a, _ra, b) => (rating[a] !== rating[b] ? rating[a]! > rating[b]! : ids[a]! > ids[b]!);
+      case 'quickest':
+        return (a, _ra, b) => (minutes[a] !== minutes[b] ? minutes[a]! < minutes[b]! : ids[a]! < ids[b]!);
+    }
+  }
+
+  /** Candidates of a text (sorted ordinals, dead ones included) and the rank of one of them. */
+  #compile(text: CompiledText): { candidates: Uint32Array; rank: (ord: number) => number } | null {
+    const lex = this.#lexemes;
+    const lists: Uint32Array[] = [];
+    for (const term of text.terms) {
+      const ids = new Set<number>();
+      for (const e of term.exact) {
+        const id = lex.ids.get(e);
+        if (id !== undefined) ids.add(id);
+      }
+      for (const p of term.prefixes) for (const id of lex.withPrefix(p)) ids.add(id);
+      const parts = [...ids].map((id) => lex.postings[id]!).map((p) => p.ords.subarray(0, p.length));
+      if (parts.length === 0) return null;
+      parts.sort((a, b) => a.length - b.length);
+      let merged: Uint32Array = parts[0]!;
+      for (let i = 1; i < parts.length; i++) merged = union(merged, parts[i]!);
+      lists.push(merged);
+    }
+    lists.sort((a, b) => a.length - b.length);
+    let candidates: Uint32Array = lists[0]!;
+    for (let i = 1; i < lists.length && candidates.length > 0; i++) candidates = intersect(candidates, lists[i]!);
+
+    // ts_rank: for each unique operand, its lexemes in the order a tsvector keeps them
+    const entryOperand: number[] = [];
+    const entryPostings: Postings[] = [];
+    text.operands.forEach((op, i) => {
+      const ids = op.prefix ? lex.withPrefix(op.lexeme) : [lex.ids.get(op.lexeme)].filter((id) => id !== undefined);
+      for (const id of ids) {
+        entryOperand.push(i);
+        entryPostings.push(lex.postings[id]!);
+      }
+    });
+    reserveOperands(text.operands.length);
+    const cursors = new Int32Array(entryPostings.length);
+    const operandOf: number[] = [];
+    const refs: number[] = [];
+    const store = () => this.#positions.data;
+    const operands = text.operands.length;
+    const rank = (ord: number): number => {
+      let count = 0;
+      for (let e = 0; e < entryPostings.length; e++) {
+        const p = entryPostings[e]!;
+        const at = seek(p.ords, p.length, cursors[e]!, ord);
+        cursors[e] = at;
+        if (at < p.length && p.ords[at] === ord) {
+          operandOf[count] = entryOperand[e]!;
+          refs[count++] = p.refs[at]!;
+        }
+      }
+      return text.and ? rankAnd(store(), operandOf, refs, count, operands) : rankOr(store(), refs, count, operands);
+    };
+    return { candidates, rank };
+  }
+
+  /**
+   * Suggestions: alive documents whose title has every word (the last one as a prefix when
+   * `prefix`), best rated first, at most `limit` ids.
+   */
+  suggest(words: readonly string[], prefix: boolean, limit: number): string[] {
+    const titles = this.#titles;
+    const wanted: number[][] = words.map((w, i) => {
+      if (prefix && i === words.length - 1) return titles.withPrefix(w);
+      const id = titles.ids.get(w);
+      return id === undefined ? [] : [id];
+    });
+    if (wanted.some((ids) => ids.length === 0)) return [];
+    const sizes = wanted.map((ids) => ids.reduce((s, id) => s + titles.postings[id]!.length, 0));
+    const smallest = sizes.indexOf(Math.min(...sizes));
+    const wantedSets = wanted.map((ids) => new Set(ids));
+    const start = this.#titleStart.data;
+    const words32 = this.#titleWords.data;
+    const hasAll = (ord: number) => {
+      for (let w = 0; w < wantedSets.length; w++) {
+        if (w === smallest && sizes[smallest]! <= rareWord) continue;
+        let found = false;
+        for (let i = start[ord]!; i < start[ord + 1]! && !found; i++) found = wantedSets[w]!.has(words32[i]!);
+        if (!found) return false;
+      }
+      return true;
+    };
+    const better = this.#better('top_rated');
+    const alive = this.#alive.data;
+    if (sizes[smallest]! <= rareWord) {
+      // a rare word: its few documents, best rated first
+      const heap = new TopK(limit, better);
+      let ords: Uint32Array = new Uint32Array(0);
+      for (const id of wanted[smallest]!) ords = union(ords, titles.postings[id]!.ords.subarray(0, titles.postings[id]!.length));
+      for (const ord of ords) if (alive[ord] === 1 && hasAll(ord)) heap.offer(ord, 0);
+      return heap.sorted().map((ord) => this.#ids[ord]!);
+    }
+    // common words: walk the documents best rated first until enough have them all
+    if (this.#byRating.length === 0 && this.#recentByRating.length === 0) this.#sortByRating();
+    const out: string[] = [];
+    const main = this.#byRating;
+    const recent = this.#recentByRating;
+    let i = 0;
+    let j = 0;
+    while (out.length < limit && (i < main.length || j < recent.length)) {
+      const takeRecent = i >= main.length || (j < recent.length && better(recent[j]!, 0, main[i]!, 0));
+      const ord = takeRecent ? recent[j++]! : main[i++]!;
+      if (alive[ord] === 1 && hasAll(ord)) out.push(this.#ids[ord]!);
+    }
+    return out;
+  }
+
+  #sortByRating(): void {
+    const better = this.#better('top_rated');
+    const ords: number[] = [];
+    for (let ord = 0; ord < this.#ids.length; ord++) if (this.#alive.data[ord] === 1) ords.push(ord);
+    ords.sort((a, b) => (better(a, 0, b, 0) ? -1 : 1));
+    this.#byRating = Uint32Array.from(ords);
+    this.#recentByRating = [];
+  }
+
+  #addRecent(ord: number): void {
+    const better = this.#better('top_rated');
+    const recent = this.#recentByRating;
+    let lo = 0;
+    let hi = recent.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      if (better(recent[mid]!, 0, ord, 0)) lo = mid + 1;
+      else hi = mid;
+    }
+    recent.splice(lo, 0, ord);
+    if (recent.length > 4096) this.#mergeRecent();
+  }
+
+  /** Folds the recently added ordinals into the rating order, dropping dead ones: one linear pass. */
+  #mergeRecent(): void {
+    const better = this.#better('top_rated');
+    const alive = this.#alive.data;
+    const main = this.#byRating;
+    const recent = this.#recentByRating;
+    const out = new Uint32Array(this.#live);
+    let n = 0;
+    let i = 0;
+    let j = 0;
+    while (i < main.length || j < recent.length) {
+      const takeRecent = i >= main.length || (j < recent.length && better(recent[j]!, 0, main[i]!, 0));
+      const ord = takeRecent ? recent[j++]! : main[i++]!;
+      if (alive[ord] === 1 && n < out.length) out[n++] = ord;
+    }
+    this.#byRating = out.subarray(0, n);
+    this.#recentByRating = [];
+  }
+}
+
+/** Below this many documents, a suggestion's rarest word is read through its postings. */
+const rareWord = 20_000;
+
+/** The best k of a stream, kept in a heap whose root is the worst kept. */
+class TopK {
+  readonly #k: number;
+  readonly #better: (a: number, ra: number, b: number, rb: number) => boolean;
+  readonly #ords: Int32Array;
+  readonly #ranks: Float64Array;
+  #n = 0;
+
+  constructor(k: number, better: (a: number, ra: number, b: number, rb: number) => boolean) {
+    this.#k = k;
+    this.#better = better;
+    this.#ords = new Int32Array(Math.max(k, 1));
+    this.#ranks = new Float64Array(Math.max(k, 1));
+  }
+
+  offer(ord: number, rank: number): void {
+    if (this.#k === 0) return;
+    const ords = this.#ords;
+    const ranks = this.#ranks;
+    if (this.#n < this.#k) {
+      let i = this.#n++;
+      while (i > 0) {
+        const parent = (i - 1) >> 1;
+        if (!this.#better(ords[parent]!, ranks[parent]!, ord, rank)) break;
+        ords[i] = ords[parent]!;
+        ranks[i] = ranks[parent]!;
+        i = parent;
+      }
+      ords[i] = ord;
+      ranks[i] = rank;
+      return;
+    }
+    if (!this.#better(ord, rank, ords[0]!, ranks[0]!)) return;
+    let i = 0;
+    const n = this.#n;
+    for (;;) {
+      const l = 2 * i + 1;
+      if (l >= n) break;
+      const r = l + 1;
+      const worse = r < n && this.#better(ords[l]!, ranks[l]!, ords[r]!, ranks[r]!) ? r : l;
+      if (!this.#better(ord, rank, ords[worse]!, ranks[worse]!)) break;
+      ords[i] = ords[worse]!;
+      ranks[i] = ranks[worse]!;
+      i = worse;
+    }
+    ords[i] = ord;
+    ranks[i] = rank;
+  }
+
+  /** The kept ordinals, best first. */
+  sorted(): number[] {
+    const items = Array.from({ length: this.#n }, (_, i) => i);
+    items.sort((a, b) => (this.#better(this.#ords[a]!, this.#ranks[a]!, this.#ords[b]!, this.#ranks[b]!) ? -1 : 1));
+    return items.map((i) => this.#ords[i]!);
+  }
+}
