@@ -34,6 +34,7 @@ import { DevHeaderIdentity, IdentityChain } from './rpc/identity.ts';
 import { createRpc } from './rpc/router.ts';
 import { apiServices } from './rpc/services.ts';
 import { CachingSearchEngine } from './search/cache.ts';
+import { MemorySearchEngine } from './search/memory/memory.engine.ts';
 import { PostgresSearchEngine } from './search/postgres.engine.ts';
 import { DataAccess } from './stores/database.ts';
 
@@ -42,6 +43,8 @@ export interface ApiDependencies {
   telemetry: Telemetry;
   devAuth: boolean;
   searchCache: { size: number; ttlMs: number };
+  /** memory: searches answered from an index in this process (load it with `Api.searchIndex.start()`); default postgres. */
+  searchEngine?: 'memory' | 'postgres';
   publicUrl: string;
   oidc: OidcConfig;
   /** null: generated once and kept in the database. */
@@ -59,6 +62,16 @@ export interface ApiDependencies {
   backup?: ScheduledBackup | null;
 }
 
+/** What the platform drives of an in-memory search index. */
+export interface SearchIndex {
+  /** Loads the index (resolves when searches are answered from memory) and starts following changes. */
+  start(): Promise<void>;
+  stop(): Promise<void>;
+  /** The index changed in PostgreSQL (a notification): catch up now. */
+  changed(): Promise<void>;
+  readonly loaded: boolean;
+}
+
 export interface Api {
   data: DataAccess;
   recipes: RecipeController;
@@ -67,6 +80,8 @@ export interface Api {
   users: UserController;
   /** The search engine's result cache: clear it when the index changes. */
   searchCache: CachingSearchEngine;
+  /** The in-memory search index (SEARCH_ENGINE=memory): loaded by API roles, told when the index changed. */
+  searchIndex: SearchIndex | null;
   /** The background tasks and their schedules, for the worker. */
   jobs: JobCatalogue;
   signIn: SignInSettings;
@@ -88,7 +103,17 @@ export async function createApi(deps: ApiDependencies): Promise<Api> {
   const controller = <T extends object>(name: string, target: T) =>
     instrument('controller', name, target, telemetry, domainOutcome);
 
-  const engine = instrument('search', 'PostgresSearchEngine', new PostgresSearchEngine(deps.db), telemetry, domainOutcome);
+  const memory =
+    deps.searchEngine === 'memory'
+      ? new MemorySearchEngine(deps.db, {
+          // results cached before a change reached this process's index are dropped once it has
+          onApplied: () => searchCache.invalidate(),
+          onError: (err, what) => telemetry.logger.warn({ err, what }, 'search index: background work failed; retrying'),
+        })
+      : null;
+  const engine = memory
+    ? instrument('search', 'MemorySearchEngine', memory, telemetry, domainOutcome)
+    : instrument('search', 'PostgresSearchEngine', new PostgresSearchEngine(deps.db), telemetry, domainOutcome);
   const searchCache = new CachingSearchEngine(engine, {
     ...deps.searchCache,
     hits: telemetry.metrics.searchCacheHits,
@@ -146,6 +171,7 @@ export async function createApi(deps: ApiDependencies): Promise<Api> {
     search,
     users,
     searchCache,
+    searchIndex: memory,
     jobs: createJobCatalogue({
       ratings,
       search: engine,

@@ -1,4 +1,4 @@
-export { createApi, type Api, type ApiDependencies } from './app.ts';
+export { createApi, type Api, type ApiDependencies, type SearchIndex } from './app.ts';
 export { createStorage } from './images/create-images.ts';
 export { imageSizes } from './images/urls.ts';
 export { devRolesHeader, devUserHeader } from './rpc/identity.ts';

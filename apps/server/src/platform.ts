@@ -1,4 +1,4 @@
-import { createApi, createStorage, imageSizes, searchChangedChannel, type Api } from '@yeet/api';
+import { createApi, createStorage, imageSizes, searchChangedChannel, type Api, type SearchIndex } from '@yeet/api';
 import { listen, type DatabaseHandle } from '@yeet/db';
 import { DiskCache, registerResizer } from '@yeet/img';
 import { keysFromHex } from '@yeet/media';
@@ -13,7 +13,7 @@ import { registerErrorBodies } from './error-bodies.ts';
 import { createHttpServer, createMetricsServer } from './http-server.ts';
 import { Lifecycle } from './lifecycle.ts';
 import { Admission, registerAdmission } from './overload.ts';
-import { databaseCheck, registerMetrics, registerProbes } from './probes.ts';
+import { databaseCheck, registerMetrics, registerProbes, type ReadinessCheck } from './probes.ts';
 import { needsDatabase, runs } from './roles.ts';
 import { pagePolicy, registerSecurityHeaders } from './security-headers.ts';
 import { registerWeb, type PageCache } from './web.ts';
@@ -58,6 +58,7 @@ export async function buildPlatform(config: Config, logger: Logger): Promise<Pla
           telemetry,
           devAuth: config.devAuth,
           searchCache: config.searchCache,
+          searchEngine: config.searchEngine,
           publicUrl: config.publicUrl,
           oidc: config.oidc,
           sessionSecret: config.sessionSecret,
@@ -76,6 +77,7 @@ export async function buildPlatform(config: Config, logger: Logger): Promise<Pla
     if (api && database && runs.api(config.role)) {
       lifecycle.onStop(dropCachesOnSearchChange(database.url, api, pageCache, logger));
       if (config.seedDemo === 'always' || (config.seedDemo === 'auto' && database.embedded)) await seedDemo(api, logger);
+      if (api.searchIndex) await startSearchIndex(api.searchIndex, lifecycle, logger);
     } else if (runs.web(config.role) && config.database.url) {
       // A web replica given DATABASE_URL hears the same notices (it runs no query of its own).
       lifecycle.onStop(dropCachesOnSearchChange(config.database.url, null, pageCache, logger));
@@ -102,7 +104,16 @@ export async function buildPlatform(config: Config, logger: Logger): Promise<Pla
     registerAdmission(app, admission);
     registerSecurityHeaders(app, config);
     registerErrorBodies(app);
-    registerProbes(app, database ? [databaseCheck(database.handle.db)] : [], logger);
+    registerProbes(
+      app,
+      database
+        ? [
+            databaseCheck(database.handle.db),
+            ...(api?.searchIndex && runs.api(config.role) ? [searchIndexCheck(api.searchIndex)] : []),
+          ]
+        : [],
+      logger,
+    );
     const metricsApp = config.metricsPort === null ? app : createMetricsServer(logger);
     if (metricsApp !== app) lifecycle.onStop(() => metricsApp.close());
     registerMetrics(metricsApp, telemetry.metrics);
@@ -157,6 +168,45 @@ export async function startPlatform(config: Config, logger: Logger): Promise<Run
   return { ...platform, url, metricsUrl };
 }
 
+/** Longest the start waits for the in-memory search index before listening (readiness waits for all of it). */
+const searchIndexWaitMs = 10_000;
+
+/**
+ * Loads the in-memory search index, retrying while it fails. A small index is loaded before
+ * the server listens; a large one keeps loading while /healthz answers and /readyz says
+ * unavailable (see searchIndexCheck) — until then searches are answered by PostgreSQL.
+ */
+async function startSearchIndex(index: SearchIndex, lifecycle: Lifecycle, logger: Logger): Promise<void> {
+  lifecycle.onStop(() => index.stop());
+  const loading = (async () => {
+    for (;;) {
+      try {
+        const started = Date.now();
+        await index.start();
+        logger.info({ ms: Date.now() - started }, 'search index loaded');
+        return;
+      } catch (err) {
+        if (lifecycle.stopping) return;
+        logger.error({ err }, 'search index failed to load; retrying in 5 s');
+        await new Promise((r) => setTimeout(r, 5_000));
+      }
+    }
+  })();
+  let timer: NodeJS.Timeout | undefined;
+  await Promise.race([loading, new Promise((r) => (timer = setTimeout(r, searchIndexWaitMs)))]);
+  clearTimeout(timer);
+}
+
+/** Ready once the in-memory search index has loaded. */
+function searchIndexCheck(index: SearchIndex): ReadinessCheck {
+  return {
+    name: 'search_index',
+    async check() {
+      if (!index.loaded) throw new Error('the search index is still loading');
+    },
+  };
+}
+
 /** How this machine reaches a listening server, e.g. http://127.0.0.1:3000. */
 function localUrl(config: Config, server: FastifyInstance): string {
   const address = server.server.address();
@@ -181,6 +231,11 @@ function dropCachesOnSearchChange(
     onNotify: () => {
       cache?.invalidate();
       pageCache.clear();
+      // an in-memory index reads the change, then drops what was cached meanwhile
+      void api?.searchIndex?.changed().then(
+        () => pageCache.clear(),
+        (err: unknown) => logger.warn({ err }, 'search index could not catch up; it retries within seconds'),
+      );
     },
     onState: (connected) => {
       cache?.invalidate(connected);

@@ -81,6 +81,7 @@ const schema = z.object({
   IMAGE_QUEUE: z.coerce.number().int().min(0).max(10_000).default(64),
   SEARCH_CACHE_SIZE: z.coerce.number().int().min(0).max(100_000).default(1000),
   SEARCH_CACHE_TTL_MS: z.coerce.number().int().min(0).max(3_600_000).default(60_000),
+  SEARCH_ENGINE: z.enum(['memory', 'postgres'], { error: 'use memory or postgres' }).default('memory'),
   MCP_RATE_LIMIT: z.coerce.number().int().min(1).max(100_000).default(60),
   REDIS_URL: z
     .string()
@@ -177,6 +178,8 @@ export interface Config {
   workerConcurrency: number;
   /** In-process cache of search results: entries (0 = off) and their longest life. */
   searchCache: { size: number; ttlMs: number };
+  /** Where searches are answered: an index in each API process's memory, or PostgreSQL itself. */
+  searchEngine: 'memory' | 'postgres';
   /**
    * MCP: tool calls allowed per caller per minute; the token the stdio server acts with; the
    * browser origins besides PUBLIC_URL's that may call /mcp (others are refused: DNS rebinding).
@@ -324,6 +327,7 @@ export function loadConfig(
     trustProxy: e.TRUST_PROXY,
     workerConcurrency: e.WORKER_CONCURRENCY,
     searchCache: { size: e.SEARCH_CACHE_SIZE, ttlMs: e.SEARCH_CACHE_TTL_MS },
+    searchEngine: e.SEARCH_ENGINE,
     pageCache: { size: e.PAGE_CACHE_SIZE, ttlMs: e.PAGE_CACHE_TTL_MS },
     overload: { concurrency: e.HTTP_CONCURRENCY, queue: e.HTTP_QUEUE },
     mcp: { rateLimit: e.MCP_RATE_LIMIT, accessToken: e.MCP_ACCESS_TOKEN ?? null, allowedOrigins: e.MCP_ALLOWED_ORIGINS },
