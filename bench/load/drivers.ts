@@ -1,0 +1,250 @@
+import { performance } from 'node:perf_hooks';
+import { setTimeout as sleep } from 'node:timers/promises';
+import http from 'node:http';
+import autocannon from 'autocannon';
+
+/** One HTTP request of a scenario, as the load generator sends it. */
+export interface LoadRequest {
+  method: 'GET' | 'POST';
+  path: string;
+  headers: Record<string, string>;
+  body?: string;
+}
+
+/**
+ * How an answer counts. Rate limits (429) and overload refusals (503) are outcomes of their
+ * own, not errors: both are the server protecting itself as designed, and each has its own
+ * threshold (a refusal must be fast). Anything else that is not the expected answer is an error.
+ */
+export type Outcome = 'served' | 'limited' | 'refused' | 'error' | 'timeout';
+
+/** What a body says: the expected answer, not it, or a rate limit said in a 200 (an MCP tool error). */
+export type Verdict = boolean | 'limited';
+
+/** Everything one run of a scenario measured. Latencies in milliseconds. */
+export class Recorder {
+  readonly served: number[] = [];
+  readonly refused: number[] = [];
+  readonly limited: number[] = [];
+  errors = 0;
+  timeouts = 0;
+  /** Refusals (503) and limits (429) that came without Retry-After. */
+  withoutRetryAfter = 0;
+  readonly statuses = new Map<number, number>();
+  /** A few examples of errors, for the report. */
+  readonly examples: string[] = [];
+  seconds = 0;
+
+  add(
+    status: number,
+    latencyMs: number,
+    ok: (status: number) => boolean,
+    retryAfter: boolean | null,
+    body: Verdict = true,
+  ): Outcome {
+    this.statuses.set(status, (this.statuses.get(status) ?? 0) + 1);
+    let outcome: Outcome;
+    if (ok(status) && body === false) {
+      this.error(`HTTP ${status} with an unexpected body`);
+      return 'error';
+    }
+    if (ok(status) && body === 'limited') outcome = 'limited';
+    else if (ok(status)) outcome = 'served';
+    else if (status === 429) outcome = 'limited';
+    else if (status === 503) outcome = 'refused';
+    else outcome = 'error';
+    if (outcome === 'served') this.served.push(latencyMs);
+    else if (outcome === 'limited') this.limited.push(latencyMs);
+    else if (outcome === 'refused') this.refused.push(latencyMs);
+    else this.error(`HTTP ${status}`);
+    if ((outcome === 'limited' || outcome === 'refused') && retryAfter === false) this.withoutRetryAfter += 1;
+    return outcome;
+  }
+
+  error(example: string): void {
+    this.errors += 1;
+    if (this.examples.length < 5 && !this.examples.includes(example)) this.examples.push(example);
+  }
+
+  timeout(): void {
+    this.timeouts += 1;
+  }
+
+  get total(): number {
+    return this.served.length + this.refused.length + this.limited.length + this.errors + this.timeouts;
+  }
+}
+
+/** Nearest-rank percentile (0–100) of latencies; NaN for none. */
+export function percentile(values: number[], p: number): number {
+  if (!values.length) return Number.NaN;
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))]!;
+}
+
+export interface DriverOptions {
+  baseUrl: string;
+  /** The i-th request (0, 1, …). Returns null when the scenario has nothing left to send. */
+  next: (i: number) => LoadRequest | null;
+  /** Which statuses are the expected answer. */
+  ok: (status: number) => boolean;
+  /** Whether an expected status came with the expected body (an MCP tool error is a 200, too). */
+  verify?: (body: string) => Verdict;
+  seconds: number;
+  /** A request not answered within this counts as a client timeout. */
+  timeoutMs: number;
+  signal?: AbortSignal;
+}
+
+/**
+ * Closed model: `connections` clients, each sending its next request only when the last
+ * one is answered (autocannon). What a fixed population of busy users does; note that a
+ * slow server slows the arrivals too, so it under-reports the latency of a stall (see the
+ * open model below).
+ */
+export async function closedLoop(o: DriverOptions & { connections: number }): Promise<Recorder> {
+  const recorder = new Recorder();
+  let i = 0;
+  let exhausted = false;
+  // autocannon calls onResponse with the headers right before it emits 'response' with the
+  // latency, on the same client and in the same tick: the two are paired through this.
+  let lastRetryAfter: boolean | null = null;
+  let lastBodyOk: Verdict = true;
+  const started = performance.now();
+  let instance: autocannon.Instance | undefined;
+  const stop = () => instance?.stop();
+  const done = new Promise<autocannon.Result>((resolve, reject) => {
+    instance = autocannon(
+      {
+        url: o.baseUrl,
+        connections: o.connections,
+        duration: o.seconds,
+        timeout: o.timeoutMs / 1000,
+        requests: [
+          {
+            setupRequest: (req) => {
+              const next = o.next(i++);
+              if (!next) {
+                exhausted = true;
+                // autocannon needs a request to send: one that does nothing and is not counted.
+                return { ...req, method: 'GET', path: '/healthz', headers: {}, body: undefined };
+              }
+              return { ...req, method: next.method, path: next.path, headers: next.headers, body: next.body };
+            },
+            onResponse: (_status, body, _context, headers) => {
+              lastRetryAfter = headers ? 'retry-after' in headers || 'Retry-After' in headers : null;
+              lastBodyOk = o.verify ? o.verify(body) : true;
+            },
+          },
+        ],
+      },
+      (err, result) => (err ? reject(err) : resolve(result)),
+    );
+    instance.on('response', (_client, status, _bytes, latency) => {
+      if (!exhausted) recorder.add(status, latency, o.ok, lastRetryAfter, lastBodyOk);
+      lastRetryAfter = null;
+      lastBodyOk = true;
+      if (exhausted) stop();
+    });
+  });
+  o.signal?.addEventListener('abort', stop, { once: true });
+  const result = await done;
+  o.signal?.removeEventListener('abort', stop);
+  recorder.seconds = (performance.now() - started) / 1000;
+  // Connection errors and timeouts never reach 'response'.
+  for (let n = 0; n < result.timeouts; n++) recorder.timeout();
+  for (let n = 0; n < result.errors - result.timeouts; n++) recorder.error('connection error');
+  return recorder;
+}
+
+/**
+ * Open model: requests start at a fixed rate whatever the server does, as independent
+ * visitors arrive. Latency is measured from when a request was *scheduled* to start, not
+ * from when it was sent: a generator that waits for answers before sending more (or that
+ * falls behind) would otherwise leave out exactly the requests a stall delays — Gil Tene's
+ * "coordinated omission" (How NOT to Measure Latency, 2013; the reason wrk2 and HdrHistogram
+ * correct for it). Requests go out over undici with no cap on connections, so a slow server
+ * makes connections pile up instead of slowing the arrivals.
+ */
+export async function openModel(o: DriverOptions & { rate: number }): Promise<Recorder> {
+  const recorder = new Recorder();
+  const agent = new http.Agent({ keepAlive: true, maxSockets: Number.POSITIVE_INFINITY });
+  const interval = 1000 / o.rate;
+  const t0 = performance.now();
+  const end = t0 + o.seconds * 1000;
+  const inflight = new Set<Promise<void>>();
+  let i = 0;
+  const send = async (request: LoadRequest, scheduled: number) => {
+    const left = o.timeoutMs - (performance.now() - scheduled);
+    const answer = await send1(o.baseUrl, request, agent, Math.max(1, left));
+    if (answer.kind === 'timeout') recorder.timeout();
+    else if (answer.kind === 'error') recorder.error(answer.message);
+    else
+      recorder.add(
+        answer.status,
+        performance.now() - scheduled,
+        o.ok,
+        answer.retryAfter,
+        o.verify ? o.verify(answer.body) : true,
+      );
+  };
+  let exhausted = false;
+  while (!o.signal?.aborted && !exhausted) {
+    let scheduled = t0 + i * interval;
+    if (scheduled >= end) break;
+    // Every request whose time has come starts now, timed from when it was due.
+    while (scheduled <= performance.now() && scheduled < end) {
+      const request = o.next(i);
+      if (!request) {
+        exhausted = true;
+        break;
+      }
+      const p = send(request, scheduled).finally(() => inflight.delete(p));
+      inflight.add(p);
+      i += 1;
+      scheduled = t0 + i * interval;
+    }
+    await sleep(Math.max(0, Math.min(scheduled - performance.now(), 5)));
+  }
+  await Promise.all(inflight);
+  recorder.seconds = (performance.now() - t0) / 1000;
+  agent.destroy();
+  return recorder;
+}
+
+export type Answer =
+  | { kind: 'answer'; status: number; retryAfter: boolean; body: string }
+  | { kind: 'timeout' }
+  | { kind: 'error'; message: string };
+
+/** One request over node:http (no fetch: its pool would cap and queue connections per origin). */
+export function send1(baseUrl: string, r: LoadRequest, agent: http.Agent, timeoutMs: number): Promise<Answer> {
+  return new Promise((resolve) => {
+    const url = new URL(r.path, baseUrl);
+    const body = r.body === undefined ? undefined : Buffer.from(r.body);
+    const headers = body ? { ...r.headers, 'content-length': String(body.length) } : r.headers;
+    const req = http.request(url, { method: r.method, headers, agent }, (res) => {
+      const chunks: Buffer[] = [];
+      res.on('data', (c: Buffer) => chunks.push(c));
+      res.on('end', () => {
+        clearTimeout(timer);
+        resolve({
+          kind: 'answer',
+          status: res.statusCode ?? 0,
+          retryAfter: res.headers['retry-after'] !== undefined,
+          body: Buffer.concat(chunks).toString('utf8'),
+        });
+      });
+      res.on('error', (e) => resolve({ kind: 'error', message: e.message }));
+    });
+    const timer = setTimeout(() => {
+      resolve({ kind: 'timeout' });
+      req.destroy();
+    }, timeoutMs);
+    req.on('error', (e: NodeJS.ErrnoException) => {
+      clearTimeout(timer);
+      resolve({ kind: 'error', message: e.code ?? e.message });
+    });
+    req.end(body);
+  });
+}
