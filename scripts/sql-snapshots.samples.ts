@@ -1,5 +1,6 @@
 import { inspect } from 'node:util';
 import type { RecipeContent, RecipeFilter, SearchFilter, SearchText } from '@yeet/domain';
+import { MemorySearchEngine } from '../apps/api/src/search/memory/memory.engine.ts';
 import { PostgresSearchEngine } from '../apps/api/src/search/postgres.engine.ts';
 import { AccountStore } from '../apps/api/src/stores/account.store.ts';
 import { encodeCursor } from '../apps/api/src/stores/cursor.ts';
@@ -294,6 +295,20 @@ export const subjects: Subject[] = [
       ],
     ],
     suggest: [[typing, 5]],
+    reconcile: [[100]],
+    rebuildLexicon: [[]],
+    reindexAll: [[]],
+  }),
+  // Loaded first: its searches then run from memory and only fetch the page's highlights.
+  subject(MemorySearchEngine, 'apps/api/src/search/memory/memory.engine.ts', {
+    start: [[]],
+    search: [
+      [{ text: browse, filter: noSearchFilter, sort: 'newest', limit: 20, offset: 0, facets: true }],
+      [{ text: typing, filter: someSearchFilter, sort: 'relevance', limit: 20, offset: 0, facets: true }],
+    ],
+    suggest: [[typing, 5]],
+    index: [[[ids.recipe]]],
+    changed: [[]],
     reconcile: [[100]],
     rebuildLexicon: [[]],
     reindexAll: [[]],

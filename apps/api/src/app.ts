@@ -64,9 +64,8 @@ export interface ApiDependencies {
 
 /** What the platform drives of an in-memory search index. */
 export interface SearchIndex {
-  /** Loads the index (resolves when searches are answered from memory) and starts following changes. */
-  start(): Promise<void>;
-  stop(): Promise<void>;
+  /** Loads the index (resolves when searches are answered from memory) and follows changes until `signal` aborts. */
+  start(signal?: AbortSignal): Promise<void>;
   /** The index changed in PostgreSQL (a notification): catch up now. */
   changed(): Promise<void>;
   readonly loaded: boolean;

@@ -177,12 +177,13 @@ const searchIndexWaitMs = 10_000;
  * unavailable (see searchIndexCheck) — until then searches are answered by PostgreSQL.
  */
 async function startSearchIndex(index: SearchIndex, lifecycle: Lifecycle, logger: Logger): Promise<void> {
-  lifecycle.onStop(() => index.stop());
+  const stopping = new AbortController();
+  lifecycle.onStop(async () => stopping.abort());
   const loading = (async () => {
     for (;;) {
       try {
         const started = Date.now();
-        await index.start();
+        await index.start(stopping.signal);
         logger.info({ ms: Date.now() - started }, 'search index loaded');
         return;
       } catch (err) {

@@ -82,16 +82,20 @@ export class MemorySearchEngine implements SearchEngine {
     return this.#state !== null;
   }
 
-  stats(): { documents: number; dead: number; lexemes: number; loadMs: number } | null {
+  get stats(): { documents: number; dead: number; lexemes: number; loadMs: number } | null {
     const s = this.#state;
     return s && { documents: s.index.size, dead: s.index.dead, lexemes: s.index.lexemeCount, loadMs: s.loadMs };
   }
 
-  /** Loads the index (once) and starts following changes. */
-  start(): Promise<void> {
+  /** Loads the index (once) and follows changes until `signal` aborts. */
+  start(signal?: AbortSignal): Promise<void> {
     this.#starting ??= (async () => {
       this.#state = await this.#load();
-      this.#stopped = false;
+      signal?.addEventListener('abort', () => {
+        this.#stopped = true;
+        clearTimeout(this.#timer);
+      });
+      this.#stopped = signal?.aborted ?? false;
       const tick = () => {
         this.#timer = setTimeout(async () => {
           await this.changed().catch((err) => this.#options.onError?.(err, 'catch-up'));
@@ -100,18 +104,12 @@ export class MemorySearchEngine implements SearchEngine {
         }, this.#options.pollMs ?? 5_000);
         this.#timer.unref();
       };
-      tick();
+      if (!this.#stopped) tick();
     })();
     this.#starting.catch(() => {
       this.#starting = null;
     });
     return this.#starting;
-  }
-
-  async stop(): Promise<void> {
-    this.#stopped = true;
-    clearTimeout(this.#timer);
-    await this.#queue;
   }
 
   /**
