@@ -199,5 +199,20 @@ describe('the default exemption', () => {
       expect(res.status).toBe(200);
       expect(res.headers.get('ratelimit')).toBeNull();
     }
+    // gRPC over h2c too: its peer address is found through the session
+    const grpc = createClient(RecipeService, createGrpcTransport({ baseUrl: `${plain.baseUrl}/api` }));
+    for (let i = 0; i < 3; i++) await grpc.listRecipes({});
+  });
+
+  it('counts gRPC callers over h2c by their peer address when loopback is not exempt', async () => {
+    const strict = await startTestPlatform({ RATE_LIMIT_ANONYMOUS: '2', RATE_LIMIT_EXEMPT: 'none' }, plain.database);
+    try {
+      const grpc = createClient(RecipeService, createGrpcTransport({ baseUrl: `${strict.baseUrl}/api` }));
+      await grpc.listRecipes({});
+      await grpc.listRecipes({});
+      await expect(grpc.listRecipes({})).rejects.toMatchObject({ code: Code.ResourceExhausted });
+    } finally {
+      await strict.stop();
+    }
   });
 });

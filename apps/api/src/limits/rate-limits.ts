@@ -56,6 +56,7 @@ export class RateLimits {
 
   /** Whether an anonymous caller at this address goes unlimited (the web role's server-side calls). */
   exempt(address: string): boolean {
+    if (!address) return false;
     const plain = address.startsWith('::ffff:') ? address.slice(7) : address;
     const family = isIP(plain);
     return family !== 0 && this.#exempt.check(plain, family === 6 ? 'ipv6' : 'ipv4');

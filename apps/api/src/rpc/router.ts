@@ -9,7 +9,7 @@ import {
 } from '@connectrpc/connect';
 import { fastifyConnectPlugin } from '@connectrpc/connect-fastify';
 import type { Telemetry } from '@yeet/platform';
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { RateLimits } from '../limits/rate-limits.ts';
 import { clientAddressKey, rateLimited } from '../limits/rpc.ts';
 import { idempotent, replayable, type IdempotencyRecords } from './idempotency.ts';
@@ -81,8 +81,7 @@ export function createRpc(deps: RpcDependencies): Rpc {
         // not something to ignore silently (see docs/decisions/0002-strict-json.md).
         jsonOptions: { ignoreUnknownFields: false },
         interceptors: httpInterceptors,
-        // Fastify's req.ip: the peer, or with TRUST_PROXY the forwarded client address.
-        contextValues: (req) => createContextValues().set(clientAddressKey, req.ip),
+        contextValues: (req) => createContextValues().set(clientAddressKey, clientAddress(req)),
         routes: (router) => {
           routes(router);
           // Failures to read the body happen before the interceptors, in Connect's own handlers.
@@ -92,6 +91,17 @@ export function createRpc(deps: RpcDependencies): Rpc {
       });
     },
   };
+}
+
+/**
+ * Fastify's req.ip: the peer, or with TRUST_PROXY the forwarded client address. Over h2c the
+ * session reads a stream wrapped around the socket (apps/server/src/dual-protocol.ts), whose
+ * own address getters answer undefined; the wrapped stream knows the peer.
+ */
+function clientAddress(req: FastifyRequest): string | null {
+  if (req.ip) return req.ip;
+  const h2 = req.raw as { stream?: { session?: { socket?: { stream?: { remoteAddress?: string } } } } };
+  return h2.stream?.session?.socket?.stream?.remoteAddress ?? null;
 }
 
 /** Each method's policy, checked at start: the table is compile-checked, this also catches a cast or a stale entry. */
