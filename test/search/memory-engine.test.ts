@@ -1,0 +1,216 @@
+import { connectDatabase, listen, sql, type DatabaseHandle, type Listener } from '@yeet/db';
+import { createTestDatabase, type TestDatabase } from '@yeet/db/testing';
+import { parseSearchText, type SearchFilter, type SearchSort } from '@yeet/domain';
+import pg from 'pg';
+import { afterAll, beforeAll, describe, expect, it, inject } from 'vitest';
+import { searchChangedChannel } from '../../apps/api/src/search/postgres.engine.ts';
+import { MemorySearchEngine } from '../../apps/api/src/search/memory/memory.engine.ts';
+import { PostgresSearchEngine } from '../../apps/api/src/search/postgres.engine.ts';
+import type { EngineQuery, EngineResult } from '../../apps/api/src/search/engine.ts';
+import { generateRecipes } from '../../bench/generate.ts';
+
+// The memory engine must answer exactly as the PostgreSQL one (same hits in the same order,
+// same totals and facet counts), and follow writes made through any engine instance.
+let database: TestDatabase;
+let handle: DatabaseHandle;
+let postgres: PostgresSearchEngine;
+let memory: MemorySearchEngine;
+/** A second API process on the same database. */
+let other: MemorySearchEngine;
+let listener: Listener;
+const stop = new AbortController();
+
+beforeAll(async () => {
+  database = await createTestDatabase(inject('testDatabaseServer'));
+  const client = new pg.Client({ connectionString: database.url });
+  await client.connect();
+  await generateRecipes(client, 1500);
+  await client.end();
+  handle = connectDatabase(database.url, { poolMax: 4 });
+  postgres = new PostgresSearchEngine(handle.db);
+  await postgres.reindexAll();
+  memory = new MemorySearchEngine(handle.db);
+  other = new MemorySearchEngine(handle.db, { pollMs: 60_000 });
+  await Promise.all([memory.start(stop.signal), other.start(stop.signal)]);
+  // as apps/server does: a notice makes the other process catch up
+  listener = listen(database.url, searchChangedChannel, { onNotify: () => void other.changed(), onState: () => {} });
+  await new Promise((r) => setTimeout(r, 300));
+}, 180_000);
+afterAll(async () => {
+  stop.abort();
+  await listener?.close();
+  await handle?.close();
+  await database?.drop();
+});
+
+const none: SearchFilter = {
+  cuisines: [],
+  mealTypes: [],
+  difficulties: [],
+  timeBuckets: [],
+  maxTotalMinutes: null,
+  tags: [],
+  dietaryFlags: [],
+};
+const filters: SearchFilter[] = [
+  none,
+  { ...none, cuisines: ['italian', 'thai'] },
+  { ...none, mealTypes: ['dinner'], difficulties: ['easy'] },
+  { ...none, dietaryFlags: ['vegetarian'], timeBuckets: ['15-to-30', '30-to-60'], tags: ['weeknight'] },
+  { ...none, maxTotalMinutes: 30, dietaryFlags: ['vegan', 'gluten-free'] },
+];
+const texts = [
+  '', // browsing
+  'chicken ',
+  'lasagna ',
+  'chicken curry ',
+  'garlic prawn pasta ',
+  'lamb tagine apricot ',
+  'crispy pork bao ',
+  'chiken ', // typo
+  'risoto ',
+  'dumplngs ',
+  'lasag', // prefix
+  'chick',
+  'gochu',
+  'chicken c',
+  'quick vegan ', // read as filters
+  'italian ',
+  'aubergine ', // synonyms
+  'shrimp ',
+  'the ', // only a stop word
+  'the chicken',
+  'zzzz ',
+];
+const sorts: SearchSort[] = ['relevance', 'newest', 'top_rated', 'quickest'];
+
+function comparable(r: EngineResult) {
+  return {
+    hits: r.hits,
+    total: r.total,
+    facets: [...r.facets].map(([facet, values]) => [facet, [...values].sort()] as const).sort(),
+    correctedQuery: r.correctedQuery,
+    interpreted: r.interpreted,
+  };
+}
+
+async function sameAnswers(engine: MemorySearchEngine, queries: EngineQuery[]): Promise<string[]> {
+  const differences: string[] = [];
+  for (const q of queries) {
+    const [expected, actual] = await Promise.all([postgres.search(q), engine.search(q)]);
+    try {
+      expect(comparable(actual)).toEqual(comparable(expected));
+    } catch {
+      differences.push(`${JSON.stringify(q.text.text)} ${JSON.stringify(q.filter)} ${q.sort} +${q.offset}`);
+    }
+  }
+  return differences;
+}
+
+const allQueries: EngineQuery[] = texts.flatMap((text) =>
+  filters.flatMap((filter) =>
+    sorts.flatMap((sort) =>
+      [0, 20].map((offset) => ({ text: parseSearchText(text), filter, sort, limit: 20, offset, facets: true })),
+    ),
+  ),
+);
+
+describe('the memory search engine', () => {
+  it('loads every indexed document', async () => {
+    const { rows } = await sql<{ n: number }>`select count(*)::int as n from search_documents`.execute(handle.db);
+    expect(memory.loaded).toBe(true);
+    expect(memory.stats?.documents).toBe(rows[0]!.n);
+    expect(rows[0]!.n).toBeGreaterThan(1000);
+  });
+
+  it('answers as the PostgreSQL engine: hits in order, highlights, totals, facets, for every kind of query', async () => {
+    expect(await sameAnswers(memory, allQueries)).toEqual([]);
+  }, 120_000);
+
+  it('suggests as the PostgreSQL engine', async () => {
+    for (const typed of ['ch', 'chi', 'chicken c', 'go', 'lasag', 'we', 'crispy po', 'zz']) {
+      const text = parseSearchText(typed, 'prefix');
+      expect(await memory.suggest(text, 8), typed).toEqual(await postgres.suggest(text, 8));
+    }
+  });
+
+  it('finds a recipe published through one process in the other within the bound, and forgets it once unpublished', async () => {
+    const { rows } = await sql<{ id: string }>`
+      update recipes set title = 'Zqmarker Stew', version = version + 1
+      where id = (select id from recipes where status = 'published' and difficulty is not null order by slug limit 1)
+      returning id`.execute(handle.db);
+    const id = rows[0]!.id;
+    const find = (engine: MemorySearchEngine) =>
+      engine.search({ text: parseSearchText('zqmarker '), filter: none, sort: 'relevance', limit: 5, offset: 0, facets: false });
+    expect((await find(other)).total).toBe(0);
+
+    const written = performance.now();
+    await memory.index([id]);
+    // the writing process sees its own write as soon as the write returns
+    expect((await find(memory)).hits.map((h) => h.id)).toEqual([id]);
+    let seen = 0;
+    while ((await find(other)).total === 0) {
+      expect(performance.now() - written, 'the other process never saw the write').toBeLessThan(2_000);
+      await new Promise((r) => setTimeout(r, 2));
+    }
+    seen = performance.now() - written;
+    expect(seen).toBeLessThan(2_000);
+
+    await sql`update recipes set status = 'archived' where id = ${id}`.execute(handle.db);
+    await memory.index([id]);
+    expect((await find(memory)).total).toBe(0);
+    const gone = performance.now();
+    while ((await find(other)).total > 0) {
+      expect(performance.now() - gone, 'the other process kept the unpublished recipe').toBeLessThan(2_000);
+      await new Promise((r) => setTimeout(r, 2));
+    }
+  });
+
+  it('catches up without a notice (a lost one) on its own schedule', async () => {
+    const polling = new MemorySearchEngine(handle.db, { pollMs: 100 });
+    const own = new AbortController();
+    await polling.start(own.signal);
+    try {
+      const { rows } = await sql<{ id: string }>`
+        select id from recipes where status = 'published' and difficulty is not null order by slug desc limit 1`.execute(
+        handle.db,
+      );
+      const id = rows[0]!.id;
+      // written behind every engine's back: no notice, straight into search_documents
+      await sql`update search_documents set title = 'Quiet', document = to_tsvector('yeet', 'zqquiet') where recipe_id = ${id}`.execute(
+        handle.db,
+      );
+      const started = performance.now();
+      const find = () =>
+        polling.search({
+          text: parseSearchText('zqquiet '),
+          filter: none,
+          sort: 'relevance',
+          limit: 5,
+          offset: 0,
+          facets: false,
+        });
+      while ((await find()).total === 0) {
+        expect(performance.now() - started).toBeLessThan(3_000);
+        await new Promise((r) => setTimeout(r, 20));
+      }
+      await postgres.index([id]);
+    } finally {
+      own.abort();
+    }
+  });
+
+  it('reloads after a reindex and still answers as PostgreSQL', async () => {
+    await sql`update recipes set status = 'archived' where id in (select id from recipes where status = 'published' order by slug limit 50)`.execute(
+      handle.db,
+    );
+    await memory.reindexAll();
+    await other.changed();
+    const { rows } = await sql<{ n: number }>`select count(*)::int as n from search_documents`.execute(handle.db);
+    expect(memory.stats?.documents).toBe(rows[0]!.n);
+    expect(other.stats?.documents).toBe(rows[0]!.n);
+    const sample = allQueries.filter((_, i) => i % 7 === 0);
+    expect(await sameAnswers(memory, sample)).toEqual([]);
+    expect(await sameAnswers(other, sample)).toEqual([]);
+  }, 120_000);
+});
