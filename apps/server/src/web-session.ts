@@ -35,7 +35,13 @@ const stateCookie = 'yeet_signin';
 export async function registerWebSessions(
   app: FastifyInstance,
   settings: SignInSettings,
-  options: { publicUrl: string; apiUrl: string; logger: Logger },
+  options: {
+    publicUrl: string;
+    apiUrl: string;
+    logger: Logger;
+    /** The server the API is mounted on, in this process (`--role all`): asked without a socket. */
+    api?: FastifyInstance;
+  },
 ): Promise<WebSessions> {
   await app.register(fastifyCookie);
   const sessions = webSessionCodec(settings.sessionSecret);
@@ -90,15 +96,27 @@ export async function registerWebSessions(
       options.logger.warn({ err }, 'could not revoke a signed-out session’s refresh token at the issuer');
     }
   };
-  /** The API records the session as ended; it proves the session by the cookie itself. */
+  /**
+   * The status of `method` on the API's current-session route, proving the session by the
+   * cookie itself: over HTTP, or injected into the API's own server when it is this process.
+   */
+  const askApi = async (method: 'GET' | 'DELETE', session: WebSession): Promise<number> => {
+    const cookie = `${sessionCookieName}=${sessions.seal(session, 60)}`;
+    if (options.api) return (await options.api.inject({ method, url: currentWebSessionPath, headers: { cookie } })).statusCode;
+    const res = await fetch(`${options.apiUrl}${currentWebSessionPath}`, {
+      method,
+      headers: { cookie },
+      signal: AbortSignal.timeout(5_000),
+    });
+    await res.body?.cancel();
+    return res.status;
+  };
+
+  /** The API records the session as ended. */
   const endAtApi = async (session: WebSession) => {
     try {
-      const res = await fetch(`${options.apiUrl}${currentWebSessionPath}`, {
-        method: 'DELETE',
-        headers: { cookie: `${sessionCookieName}=${sessions.seal(session, 60)}` },
-        signal: AbortSignal.timeout(5_000),
-      });
-      if (!res.ok) throw new Error(`the API answered ${res.status}`);
+      const status = await askApi('DELETE', session);
+      if (status < 200 || status > 299) throw new Error(`the API answered ${status}`);
     } catch (err) {
       options.logger.error({ err }, 'could not end a signed-out session at the API; its cookie stays valid there');
     }
@@ -115,11 +133,7 @@ export async function registerWebSessions(
     const checked = openSessions.get(session.id);
     if (checked !== undefined && Date.now() - checked < openForMs) return true;
     try {
-      const res = await fetch(`${options.apiUrl}${currentWebSessionPath}`, {
-        headers: { cookie: `${sessionCookieName}=${sessions.seal(session, 60)}` },
-        signal: AbortSignal.timeout(5_000),
-      });
-      if (res.status === 401) return false;
+      if ((await askApi('GET', session)) === 401) return false;
     } catch (err) {
       options.logger.debug({ err }, 'could not ask the API whether a web session is open');
       return true;

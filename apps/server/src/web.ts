@@ -2,10 +2,13 @@ import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { Readable } from 'node:stream';
 import { fileURLToPath, pathToFileURL } from 'node:url';
+import type { Transport } from '@connectrpc/connect';
 import fastifyStatic from '@fastify/static';
 import { sessionCookieName, type RecentCache } from '@yeet/platform';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
+import { type Admission, OverloadedError, refuse } from './overload.ts';
 import { redirectToPublicUrl } from './security-headers.ts';
+import { callerTransport } from './web-transport.ts';
 import type { WebSessions } from './web-session.ts';
 
 /** The built web app (npm run build): a fetch handler and its client assets. */
@@ -47,6 +50,13 @@ export class WebBuildMissingError extends Error {
  * app renders into its script tags (see apps/web/src/router.tsx). A cached page keeps the
  * nonce it was rendered with: the nonce guards against markup injected into the page, and
  * the markup of a cached page was fixed before anyone could see its nonce.
+ *
+ * With `apiTransport` (the API runs in this process, `--role all`) rendering calls the API's
+ * services in memory instead of over HTTP: the same interceptors, no socket, no HTTP parsing.
+ *
+ * Rendering takes a slot of `admission` (overload.ts): signed-in pages before the handler
+ * runs, anonymous ones only when there is no fresh cached page, so a cached page is served
+ * whatever the load.
  */
 export async function registerWeb(
   app: FastifyInstance,
@@ -55,6 +65,9 @@ export async function registerWeb(
     publicUrl: string;
     sessions: WebSessions;
     pageCache?: PageCache;
+    /** The API's services in this process; absent, the API is reached at `apiUrl`. */
+    apiTransport?: Transport;
+    admission?: Admission;
     /** The Content-Security-Policy of a page rendered with this nonce. */
     policy: (nonce: string) => string;
   },
@@ -82,8 +95,19 @@ export async function registerWeb(
     scope.addContentTypeParser('*', (_req, _payload, done) => done(null));
 
     const context = (accessToken: string | null, nonce: string) => ({
-      context: { apiUrl: options.apiUrl, publicUrl: options.publicUrl, accessToken, nonce },
+      context: {
+        apiUrl: options.apiUrl,
+        publicUrl: options.publicUrl,
+        accessToken,
+        nonce,
+        transport: options.apiTransport ? callerTransport(options.apiTransport, accessToken) : undefined,
+      },
     });
+    const admitted = <T>(work: () => Promise<T>) => (options.admission ? options.admission.run(work) : work());
+    // Anonymous GETs take their slot only to render (below); everything else before the handler.
+    // Read from the header: admission is decided in onRequest, before the cookie plugin has parsed it.
+    const sessionCookie = new RegExp(`(?:^|;)\\s*${sessionCookieName}=`);
+    const anonymousGet = (req: FastifyRequest) => req.method === 'GET' && !sessionCookie.test(req.headers.cookie ?? '');
     const toRequest = (req: FastifyRequest, signal?: AbortSignal) => {
       const headers = new Headers();
       for (const [name, value] of Object.entries(req.headers)) {
@@ -102,24 +126,35 @@ export async function registerWeb(
       } as RequestInit);
     };
 
-    scope.all('/*', async (req, reply) => {
+    const config = {
+      admission: (req: FastifyRequest) => (options.pageCache && anonymousGet(req) ? 'exempt' : 'limited'),
+    } as const;
+    scope.all('/*', { config }, async (req, reply) => {
       const cache = options.pageCache;
-      if (cache && req.method === 'GET' && req.cookies[sessionCookieName] === undefined) {
+      if (cache && anonymousGet(req)) {
         // Not tied to this client's connection: others may be waiting for the same render.
-        const { value: page, hit } = await cache.get(
-          req.url,
-          async () => {
-            const nonce = newNonce();
-            const response = await start.fetch(toRequest(req), context(null, nonce));
-            return {
-              status: response.status,
-              nonce,
-              headers: [...response.headers],
-              body: Buffer.from(await response.arrayBuffer()),
-            };
-          },
-          (page) => page.status === 200 && !page.headers.some(([name]) => name === 'set-cookie'),
-        );
+        let page: CachedPage;
+        let hit: boolean;
+        try {
+          ({ value: page, hit } = await cache.get(
+            req.url,
+            () =>
+              admitted(async () => {
+                const nonce = newNonce();
+                const response = await start.fetch(toRequest(req), context(null, nonce));
+                return {
+                  status: response.status,
+                  nonce,
+                  headers: [...response.headers],
+                  body: Buffer.from(await response.arrayBuffer()),
+                };
+              }),
+            (page) => page.status === 200 && !page.headers.some(([name]) => name === 'set-cookie'),
+          ));
+        } catch (error) {
+          if (error instanceof OverloadedError) return refuse(req, reply);
+          throw error;
+        }
         reply.code(page.status);
         for (const [name, value] of page.headers) reply.header(name, value);
         reply.header('content-security-policy', options.policy(page.nonce));

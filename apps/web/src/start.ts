@@ -1,3 +1,4 @@
+import type { Transport } from '@connectrpc/connect';
 import { createCsrfMiddleware, createStart } from '@tanstack/react-start';
 
 /** Values the host server passes with every request (see apps/server/src/web.ts). */
@@ -10,6 +11,11 @@ export interface RequestContext {
   publicUrl: string;
   /** This response's Content-Security-Policy nonce: every script tag the page renders carries it. */
   nonce: string;
+  /**
+   * The API in the host's own process (`--role all`), called without a socket and already
+   * carrying the caller's token; absent, the API is reached over HTTP at `apiUrl`.
+   */
+  transport?: Transport;
 }
 
 declare module '@tanstack/react-start' {

@@ -8,12 +8,14 @@ import { RecipeService, RecipeSort, RecipeStatus, UserService, type Recipe, type
 
 /**
  * The API over Connect. On the server the base URL and the caller's access token come from
- * the host's request context (the API may be another process); in the browser it is this
- * origin's /api, and the session cookie identifies the caller.
+ * the host's request context (the API may be another process), or the host hands over a
+ * transport to the API in its own process; in the browser it is this origin's /api, and
+ * the session cookie identifies the caller.
  */
 export const createApiTransport = createIsomorphicFn()
   .server((): Transport => {
     const context = getGlobalStartContext();
+    if (context?.transport) return keyed(context.transport);
     const apiUrl = context?.apiUrl ?? process.env.API_URL ?? 'http://127.0.0.1:3000';
     const token = context?.accessToken ?? null;
     const authorize: Interceptor = (next) => (req) => {
