@@ -30,7 +30,8 @@ export const archivedTables = [
 
 /**
  * Rebuilt from the archived tables (the search index), written by the migrations themselves, or
- * transient (the outcomes of idempotency keys: a retry after a restore runs its request again).
+ * transient (the outcomes of idempotency keys: a retry after a restore runs its request again;
+ * rate-limit counters: a restore starts every window afresh).
  */
 export const derivedTables = [
   'search_documents',
@@ -40,6 +41,7 @@ export const derivedTables = [
   'kysely_migration',
   'kysely_migration_lock',
   'idempotency_keys',
+  'rate_limits',
 ] as const;
 
 export interface Manifest {
