@@ -1,6 +1,6 @@
 import { randomInt } from 'node:crypto';
 import { Code, ConnectError, createClient } from '@connectrpc/connect';
-import { createConnectTransport, createGrpcTransport } from '@connectrpc/connect-node';
+import { createConnectTransport, createGrpcTransport, createGrpcWebTransport } from '@connectrpc/connect-node';
 import { RecipeService } from '@yeet/contract';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -152,6 +152,24 @@ describe('rate limits shared through PostgreSQL', () => {
     expect(error?.code).toBe(Code.ResourceExhausted);
     expect(error?.rawMessage).toMatch(/^Too many requests from this address/);
     expect(error?.metadata.get('retry-after')).toMatch(/^\d+$/);
+
+    // gRPC-Web from yet another address: the same code, in its protocol
+    const web = address();
+    const viaWeb = createClient(
+      RecipeService,
+      createGrpcWebTransport({
+        baseUrl: `${b.baseUrl}/api`,
+        httpVersion: '1.1',
+        interceptors: [
+          (next) => (req) => {
+            req.header.set('x-forwarded-for', web);
+            return next(req);
+          },
+        ],
+      }),
+    );
+    for (let i = 0; i < 10; i++) await viaWeb.listRecipes({});
+    await expect(viaWeb.listRecipes({})).rejects.toMatchObject({ code: Code.ResourceExhausted });
   });
 
   it('counts MCP tool calls per client across replicas, with the headers', async () => {
