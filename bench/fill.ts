@@ -36,7 +36,15 @@ export async function filledDatabase(count: number, log: (line: string) => void 
   if (!seeded) {
     const t = Date.now();
     const api = await startPlatform(
-      loadConfig({ PORT: '0', DATABASE_URL: database.url, ROLE: 'api', SEED_DEMO: 'always', SEARCH_CACHE_SIZE: '0' }),
+      // the PostgreSQL engine: the seed only writes; a memory index would be loaded for nothing
+      loadConfig({
+        PORT: '0',
+        DATABASE_URL: database.url,
+        ROLE: 'api',
+        SEED_DEMO: 'always',
+        SEARCH_CACHE_SIZE: '0',
+        SEARCH_ENGINE: 'postgres',
+      }),
       createLogger({ level: 'error' }),
     );
     await api.stop();

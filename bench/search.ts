@@ -68,27 +68,38 @@ if (args.quality) {
   // The demo data, seeded by the API as on a first start; searched the moment it reports ready.
   const database = await benchDatabase('yeet_bench_quality');
   const logger = createLogger({ level: 'error' });
-  const started = Date.now();
-  const api = await startPlatform(
-    loadConfig({ PORT: '0', DATABASE_URL: database.url, ROLE: 'api', SEED_DEMO: 'always', SEARCH_CACHE_SIZE: '0' }),
-    logger,
-  );
-  console.log(`API ready in ${((Date.now() - started) / 1000).toFixed(1)} s (demo seeded and indexed on a first run)`);
-  const search = createClient(SearchService, createConnectTransport({ baseUrl: `${api.url}/api`, httpVersion: '1.1' }));
-  const scores = await runJudgedSet(async (query) => {
-    const r = await search.searchRecipes({ query });
-    return { titles: r.hits.map((h) => h.recipe?.title ?? ''), total: r.totalSize, corrected: r.correctedQuery };
-  });
-  console.log(`\nJudged relevance set — ${scores.length} queries over the demo recipes`);
-  console.log(
-    table(
-      ['kind', 'queries', 'recall@10', 'nDCG@10', 'all met'],
-      scoreRows(scores).map((s) => [s.kind, String(s.queries), s.recall, s.ndcg, s.passed]),
-    ),
-  );
-  const failed = scores.filter((s) => s.problems.length);
-  if (failed.length) console.log(`\nNot met:\n${failed.map((s) => `  ${s.query}: ${s.problems.join('; ')}`).join('\n')}`);
-  await api.stop();
+  for (const engine of engines) {
+    const started = Date.now();
+    const api = await startPlatform(
+      loadConfig({
+        PORT: '0',
+        DATABASE_URL: database.url,
+        ROLE: 'api',
+        SEED_DEMO: 'always',
+        SEARCH_CACHE_SIZE: '0',
+        SEARCH_ENGINE: engine,
+      }),
+      logger,
+    );
+    console.log(
+      `\n${engine}: API ready in ${((Date.now() - started) / 1000).toFixed(1)} s (demo seeded and indexed on a first run)`,
+    );
+    const search = createClient(SearchService, createConnectTransport({ baseUrl: `${api.url}/api`, httpVersion: '1.1' }));
+    const scores = await runJudgedSet(async (query) => {
+      const r = await search.searchRecipes({ query });
+      return { titles: r.hits.map((h) => h.recipe?.title ?? ''), total: r.totalSize, corrected: r.correctedQuery };
+    });
+    console.log(`Judged relevance set — ${scores.length} queries over the demo recipes, ${engine} engine`);
+    console.log(
+      table(
+        ['kind', 'queries', 'recall@10', 'nDCG@10', 'all met'],
+        scoreRows(scores).map((s) => [s.kind, String(s.queries), s.recall, s.ndcg, s.passed]),
+      ),
+    );
+    const failed = scores.filter((s) => s.problems.length);
+    if (failed.length) console.log(`\nNot met:\n${failed.map((s) => `  ${s.query}: ${s.problems.join('; ')}`).join('\n')}`);
+    await api.stop();
+  }
   await database.stop();
   process.exit(0);
 }
