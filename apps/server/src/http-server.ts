@@ -18,6 +18,7 @@ import {
 import type { Config, Logger, Metrics } from '@yeet/platform';
 import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance, type FastifyRequest } from 'fastify';
 import { DualProtocolServer } from './dual-protocol.ts';
+import { wasRefused } from './overload.ts';
 import { probeRoutes } from './probes.ts';
 
 /**
@@ -40,7 +41,8 @@ export function createHttpServer(config: Pick<Config, 'trustProxy'>, logger: Log
     // The route's pattern ("/r/:slug", "/api/*"), so a URL full of ids is one series.
     const route = req.routeOptions.url ?? 'unmatched';
     metrics.httpDuration.observe({ route, method: req.method, status: String(reply.statusCode) }, reply.elapsedTime / 1000);
-    const level = logLevel(route, reply.statusCode);
+    // A refusal is counted (yeet_http_refused_total), not logged: thousands a second in a spike.
+    const level = wasRefused(req) ? 'debug' : logLevel(route, reply.statusCode);
     req.log[level]({ method: req.method, url: req.url, status: reply.statusCode, ms: Math.round(reply.elapsedTime) }, 'request');
   });
   return app;

@@ -176,6 +176,11 @@ function exempt(req: FastifyRequest): boolean {
   return req.routeOptions.config.admission?.(req) === 'exempt';
 }
 
+const refused = new WeakSet<FastifyRequest>();
+
+/** Whether `req` was answered by `refuse` (its log line is not worth writing). */
+export const wasRefused = (req: FastifyRequest): boolean => refused.has(req);
+
 const message = 'Eat or Yeet is busy right now and could not take this request. Please try again in a moment.';
 
 /**
@@ -184,6 +189,7 @@ const message = 'Eat or Yeet is busy right now and could not take this request. 
  * browsers, a JSON error for anything else.
  */
 export function refuse(req: FastifyRequest, reply: FastifyReply): FastifyReply {
+  refused.add(req);
   reply.header('retry-after', String(retryAfterSeconds)).header('cache-control', 'no-store');
   const contentType = String(req.headers['content-type'] ?? '');
   if (req.url.startsWith('/api/') && contentType.startsWith('application/grpc')) {
