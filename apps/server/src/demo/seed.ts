@@ -62,14 +62,27 @@ export async function seedDemo(api: Api, logger: Logger): Promise<{ seeded: bool
   // the same ratings on every install
   const rand = seededRandom(20261123);
   const list = recipes as DemoRecipe[];
+  // Drawing a cover (an SVG rasterised by sharp, on libuv's threads) costs about as much as
+  // the database work of a recipe: draw the next few while this one is written.
+  const covers = new Map<number, Promise<Buffer>>();
+  const drawAhead = (from: number) => {
+    for (let j = from; j < Math.min(from + 3, list.length); j++) {
+      if (covers.has(j)) continue;
+      const drawing = artworkJpeg(list[j]!.title);
+      drawing.catch(() => {}); // awaited below; not an unhandled rejection meanwhile
+      covers.set(j, drawing);
+    }
+  };
   for (const [i, demo] of list.entries()) {
+    drawAhead(i);
     const { dietary, steps, ...rest } = demo;
     const author = itemAt(authorCallers, i);
     // The domain validates the names (difficulty, meal types, flags) like any other input.
     const input = { ...rest, steps: steps.map((text) => ({ text })), dietaryFlags: dietary } as RecipeContentInput;
     const recipe = await api.recipes.create(author, input);
     // The cover goes through the same path as any upload: target, bytes, check, attach.
-    const cover = await artworkJpeg(demo.title);
+    const cover = await covers.get(i)!;
+    covers.delete(i);
     const target = await api.images.createUpload(author, { byteSize: cover.length, contentType: 'image/jpeg' });
     await api.images.receive(target.uploadId, cover);
     await api.images.attach(author, { uploadId: target.uploadId, recipeId: recipe.id, slot: 'cover', stepIndex: 0 });
