@@ -63,6 +63,7 @@ const result = await runSuite({
   models,
   faults,
   dataDir: path.resolve(args['data-dir'], 'all'),
+  catalogue: 'demo',
   redis: args.redis || Boolean(process.env.REDIS_URL),
   pgPauseMs: Number(args['pause-seconds']) * 1000,
   env,

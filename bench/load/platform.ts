@@ -158,3 +158,25 @@ export async function postgresProcesses(clusterDir: string): Promise<number[]> {
   }
   return pids;
 }
+
+/**
+ * Waits until the platform's job queue has nothing due (yeet_job_queue_ready on /metrics is
+ * 0 twice in a row): the demo's image and index jobs of a first start would otherwise run
+ * during the first measurements. Resolves with the milliseconds it took.
+ */
+export async function queueDrained(url: string, timeoutMs = 180_000): Promise<number> {
+  const started = Date.now();
+  let quiet = 0;
+  while (Date.now() - started < timeoutMs) {
+    const text = await fetch(`${url}/metrics`, { signal: AbortSignal.timeout(5_000) }).then(
+      (r) => (r.ok ? r.text() : ''),
+      () => '',
+    );
+    const ready = /^yeet_job_queue_ready(?:\{[^}]*\})? (\d+)/m.exec(text)?.[1];
+    if (ready === undefined) throw new Error(`${url}/metrics has no yeet_job_queue_ready`);
+    quiet = ready === '0' ? quiet + 1 : 0;
+    if (quiet >= 2) return Date.now() - started;
+    await sleep(500);
+  }
+  throw new Error(`jobs were still due after ${timeoutMs} ms`);
+}

@@ -43,7 +43,7 @@ export interface Profile {
   seconds: number;
   /** Scales every scenario's connections and rate (1 for the full suite). */
   scale: number;
-  /** Multiplies every latency threshold, divides the throughput floors (1 for the full suite). */
+  /** Multiplies every latency threshold, divides the throughput floors (1 for the full suite); the floors also scale with `scale`. */
   slack: number;
   timeoutMs: number;
 }
@@ -97,7 +97,8 @@ export async function buildScenarios(
     p95Ms: base.p95Ms * profile.slack,
     p99Ms: base.p99Ms * profile.slack,
     refusedP99Ms: base.refusedP99Ms * profile.slack,
-    minServedPerSecond: base.minServedPerSecond / profile.slack,
+    // A tenth of the users can be held to a tenth of the throughput, at the least.
+    minServedPerSecond: (base.minServedPerSecond * Math.min(1, profile.scale)) / profile.slack,
   });
   const html = { accept: 'text/html,application/xhtml+xml' };
   const json = (token: string, caller: number) => ({

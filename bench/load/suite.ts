@@ -6,8 +6,8 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { freePort } from '@yeet/db';
 import { table } from '../stats.ts';
 import { type FaultContext, type FaultName, type Hold, imageCache, pgKill, pgPause, redisDown } from './faults.ts';
-import { type Cast, cast, catalogue } from './fixtures.ts';
-import { assertWebBuilt, type PlatformProcess, sampleRss, startProcess } from './platform.ts';
+import { type Cast, cast, catalogue, drafts, rpc } from './fixtures.ts';
+import { assertWebBuilt, type PlatformProcess, queueDrained, sampleRss, startProcess } from './platform.ts';
 import { buildScenarios, type Check, checks, type Model, type Profile, runScenario, type ScenarioName } from './scenarios.ts';
 import { apiKill, startTopology, workerKill } from './topology.ts';
 
@@ -23,6 +23,11 @@ export interface SuiteOptions {
   /** Start a redis-server of the suite's own and give the platform its REDIS_URL. */
   redis: boolean;
   pgPauseMs: number;
+  /**
+   * The catalogue: the demo's 60 recipes with photos (seeded once per data directory), or a
+   * dozen recipes without photos written by the cast (quick, for a fresh database every run).
+   */
+  catalogue: 'demo' | 'small';
   /** Extra environment for the platform (KEY=VALUE from --env). */
   env: Record<string, string>;
   /** The RSS ceiling of the `--role all` process. */
@@ -79,6 +84,18 @@ async function ownRedis(log: (m: string) => void) {
   };
 }
 
+/** A dozen published recipes, written, submitted and approved by the cast. */
+async function smallCatalogue(baseUrl: string, people: Cast): Promise<void> {
+  const ids = await drafts(baseUrl, people.authors, 12, 'catalogue');
+  for (const [k, id] of ids.entries()) {
+    const author = people.authors[k % people.authors.length]!;
+    await rpc(baseUrl, 'RecipeService/SubmitRecipe', { id }, author.tokens.access_token, { 'idempotency-key': `submit-${id}` });
+    await rpc(baseUrl, 'RecipeService/ApproveRecipe', { id }, people.editors[0]!.tokens.access_token, {
+      'idempotency-key': `approve-${id}`,
+    });
+  }
+}
+
 /**
  * The whole run: the platform as a child process (`main.ts start --role all`), its RSS
  * sampled throughout, the cast signed in, each scenario under each model, then each fault.
@@ -98,7 +115,7 @@ export async function runSuite(o: SuiteOptions): Promise<SuiteResult> {
     // The MCP limit (60 calls a minute per client by default) is for assistants, not for a
     // load test: off for the platform under test, so MCP calls measure the work, not the limiter.
     MCP_RATE_LIMIT: '100000',
-    SEED_DEMO: o.databaseUrl ? 'always' : 'auto',
+    SEED_DEMO: o.catalogue === 'demo' ? 'auto' : 'never',
     ...(o.databaseUrl ? { DATABASE_URL: o.databaseUrl } : {}),
     ...(redis ? { REDIS_URL: redis.url } : {}),
     ...o.env,
@@ -115,6 +132,8 @@ export async function runSuite(o: SuiteOptions): Promise<SuiteResult> {
       ...o.people,
       ledger: o.databaseUrl ? undefined : path.join(o.dataDir, 'load-accounts.json'),
     });
+    if (o.catalogue === 'small') await smallCatalogue(platform.url, people);
+    o.log(`job queue drained in ${await queueDrained(platform.url)} ms`);
     const scenarios = await buildScenarios(platform.url, people, o.profile, o.scenarios);
     for (const name of o.scenarios) {
       const s = scenarios.get(name)!;
