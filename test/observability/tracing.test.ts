@@ -155,7 +155,7 @@ async function spanOf(traceId: string, description: string, match: (s: Span) => 
   return found;
 }
 
-/** The span of an incoming HTTP request (the HTTP server's, apps/server/src/http-server.ts). */
+/** The span of an incoming HTTP request (the HTTP server's, apps/server/src/http-server.ts; an RPC's request is the RPC's span). */
 const isHttpServer = (s: Span) => s.kind === SERVER && attribute(s, 'http.request.method') !== undefined;
 const statement = (s: Span) => String(attribute(s, 'db.query.text') ?? attribute(s, 'db.statement') ?? '');
 const isPg = (s: Span) => s.scope.includes('instrumentation-pg') && statement(s) !== '';
@@ -199,12 +199,13 @@ describe('traces', () => {
     const enqueuedBy = ancestors(job!);
     expect(enqueuedBy[0]?.name).toBe('JobStore.reindexRecipe');
     expect(enqueuedBy).toContain(rpcSpan);
-    // The RPC runs in the HTTP server span, whose parent is the caller's span from the traceparent.
-    const http = ancestors(rpcSpan!).find(isHttpServer);
-    expect(http?.name).toBe('POST /api/yeet.v1.RecipeService/ApproveRecipe');
-    expect(attribute(http!, 'http.response.status_code')).toBe(200);
-    expect(http?.parentSpanId).toBe(parentId);
-    expect(http?.service).toBe('eat-or-yeet-all');
+    // The RPC's span is its HTTP request's (one server span with the attributes of both), a child of the caller's span from the traceparent.
+    expect(isHttpServer(rpcSpan!)).toBe(true);
+    expect(attribute(rpcSpan!, 'http.route')).toBe('/api/yeet.v1.RecipeService/ApproveRecipe');
+    expect(attribute(rpcSpan!, 'http.response.status_code')).toBe(200);
+    expect(attribute(rpcSpan!, 'rpc.method')).toBe('yeet.v1.RecipeService/ApproveRecipe');
+    expect(rpcSpan?.parentSpanId).toBe(parentId);
+    expect(rpcSpan?.service).toBe('eat-or-yeet-all');
 
     // Controller → store → PostgreSQL, under the RPC.
     const below = (ancestor: Span) => inTrace(traceId).filter((s) => ancestors(s).includes(ancestor));
@@ -250,7 +251,8 @@ describe('traces', () => {
     const rpcSpan = await spanOf(traceId, 'GetRecipe RPC', (s) => s.name === 'yeet.v1.RecipeService/GetRecipe');
     expect(line?.span_id).toBe(rpcSpan.spanId);
     const request = lines().find((l) => l.msg === 'request');
-    expect(request).toMatchObject({ status: 404, span_id: ancestors(rpcSpan).find(isHttpServer)?.spanId });
+    // The request's line is written in its span, which the RPC took over.
+    expect(request).toMatchObject({ status: 404, span_id: rpcSpan.spanId });
   });
 
   it('name the trace id in the message of an internal error, and in its log line', async () => {

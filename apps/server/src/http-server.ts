@@ -15,7 +15,7 @@ import {
   ATTR_HTTP_ROUTE,
   ATTR_URL_PATH,
 } from '@opentelemetry/semantic-conventions';
-import type { Config, Logger, Metrics } from '@yeet/platform';
+import { requestContext, type Config, type Logger, type Metrics } from '@yeet/platform';
 import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance, type FastifyRequest } from 'fastify';
 import { DualProtocolServer } from './dual-protocol.ts';
 import { wasRefused } from './overload.ts';
@@ -55,7 +55,8 @@ function tracing(): boolean {
 
 /**
  * A SERVER span per request, "GET /r/:slug", child of the caller's W3C traceparent; the
- * RPC, page render and everything below it are its children. Hooks have no callback to
+ * page render and everything below it are its children, and an RPC's own request becomes
+ * the RPC's span ("yeet.v1.RecipeService/GetRecipe", with the HTTP attributes). Hooks have no callback to
  * wrap the rest of the request in, so the span's context is entered as each hook hands on
  * (done() runs the next step in it): at onRequest, and again at preValidation, since a
  * body read in between resumes in the socket's context instead. This replaces the
@@ -82,7 +83,8 @@ function traceRequests(app: FastifyInstance): void {
       },
       parent,
     );
-    const active = trace.setSpan(parent, span);
+    // An RPC served by this request takes the span over (one span for both, see requestContext).
+    const active = requestContext(parent, span, route);
     requests.set(req, { span, context: active });
     context.with(active, done);
   });

@@ -1,4 +1,13 @@
-import { SpanKind, SpanStatusCode, trace, type Attributes } from '@opentelemetry/api';
+import {
+  context,
+  createContextKey,
+  SpanKind,
+  SpanStatusCode,
+  trace,
+  type Attributes,
+  type Context,
+  type Span,
+} from '@opentelemetry/api';
 import type { Logger } from './logger.ts';
 import type { Metrics } from './metrics.ts';
 
@@ -46,52 +55,96 @@ export const expectedErrors =
  */
 export function observe<T>(telemetry: Telemetry, operation: Operation, run: () => T, classify: Classify): T {
   const { kind, name } = operation;
+  const attributes = { ...spanAttributes(operation), ...operation.attributes };
+  // An RPC that is the whole of its HTTP request records into the request's span rather than a child of it.
+  const request = kind === 'server' ? takeOverRequestSpan(name) : undefined;
+  if (request) {
+    request.updateName(name);
+    request.setAttributes(attributes);
+    return observed(telemetry, operation, request, false, run, classify);
+  }
   const spanKind = kind === 'server' ? SpanKind.SERVER : kind === 'consumer' ? SpanKind.CONSUMER : SpanKind.INTERNAL;
-  return tracer.startActiveSpan(
-    name,
-    { kind: spanKind, attributes: { ...spanAttributes(operation), ...operation.attributes } },
-    (span) => {
-      const stop = timer(telemetry.metrics, operation);
-      const finish = (error?: unknown) => {
-        if (error === undefined) {
-          stop('ok');
-        } else {
-          const outcome = classify(error);
-          stop(outcome.label);
-          const fields = logFields(operation, outcome.label);
-          if (outcome.fault) {
-            span.recordException(error as Error);
-            span.setStatus({ code: SpanStatusCode.ERROR });
-            if (!wasLogged(error)) telemetry.logger.error({ ...fields, err: error }, `${name} failed`);
-            if (typeof error === 'object' && error !== null) logged.add(error);
-          } else if (kind === 'server') {
-            telemetry.logger.info(fields, outcome.message ?? (error instanceof Error ? error.message : String(error)));
-          }
-        }
-        span.end();
-      };
-      try {
-        const result = run();
-        if (result instanceof Promise) {
-          return result.then(
-            (value: unknown) => {
-              finish();
-              return value;
-            },
-            (error: unknown) => {
-              finish(error);
-              throw error;
-            },
-          ) as T;
-        }
-        finish();
-        return result;
-      } catch (error) {
-        finish(error);
-        throw error;
-      }
-    },
+  return tracer.startActiveSpan(name, { kind: spanKind, attributes }, (span) =>
+    observed(telemetry, operation, span, true, run, classify),
   );
+}
+
+/** Runs `run` as `observe` describes, in `span` (already active), which it ends when `end` (else its owner does). */
+function observed<T>(telemetry: Telemetry, operation: Operation, span: Span, end: boolean, run: () => T, classify: Classify): T {
+  const { kind, name } = operation;
+  const stop = timer(telemetry.metrics, operation);
+  const finish = (error?: unknown) => {
+    if (error === undefined) {
+      stop('ok');
+    } else {
+      const outcome = classify(error);
+      stop(outcome.label);
+      const fields = logFields(operation, outcome.label);
+      if (outcome.fault) {
+        span.recordException(error as Error);
+        span.setStatus({ code: SpanStatusCode.ERROR });
+        if (!wasLogged(error)) telemetry.logger.error({ ...fields, err: error }, `${name} failed`);
+        if (typeof error === 'object' && error !== null) logged.add(error);
+      } else if (kind === 'server') {
+        telemetry.logger.info(fields, outcome.message ?? (error instanceof Error ? error.message : String(error)));
+      }
+    }
+    if (end) span.end();
+  };
+  try {
+    const result = run();
+    if (result instanceof Promise) {
+      return result.then(
+        (value: unknown) => {
+          finish();
+          return value;
+        },
+        (error: unknown) => {
+          finish(error);
+          throw error;
+        },
+      ) as T;
+    }
+    finish();
+    return result;
+  } catch (error) {
+    finish(error);
+    throw error;
+  }
+}
+
+/** The span of the HTTP request being served (see requestContext), and whether an operation has taken it over. */
+interface RequestSpan {
+  span: Span;
+  route: string | undefined;
+  taken: boolean;
+}
+
+const requestSpanKey = createContextKey('eat-or-yeet request span');
+
+/**
+ * `parent` with `span` active as the span of an incoming HTTP request to `route` (the
+ * router's pattern). The server operation that is that very request (route
+ * "/api/yeet.v1.RecipeService/GetRecipe" for the RPC "yeet.v1.RecipeService/GetRecipe")
+ * takes the span over, renamed and with its attributes added, instead of starting a child:
+ * one SERVER span per call carries both the HTTP and the RPC attributes, a span less per
+ * call to record and export (docs/decisions/0021-trace-shape.md). The request's owner ends
+ * the span. Anything else in the request (a page's in-process API calls, an MCP tool on
+ * /mcp) starts spans of its own as before.
+ */
+export function requestContext(parent: Context, span: Span, route: string | undefined): Context {
+  const request: RequestSpan = { span, route, taken: false };
+  return trace.setSpan(parent, span).setValue(requestSpanKey, request);
+}
+
+function takeOverRequestSpan(name: string): Span | undefined {
+  const active = context.active();
+  const request = active.getValue(requestSpanKey) as RequestSpan | undefined;
+  if (!request || request.taken || !request.route?.endsWith(`/${name}`)) return undefined;
+  // Only straight from the request: under a span of ours the call is a step of something else.
+  if (trace.getSpan(active) !== request.span) return undefined;
+  request.taken = true;
+  return request.span;
 }
 
 function spanAttributes(operation: Operation): Attributes {
