@@ -152,6 +152,9 @@ describe('rate limits shared through PostgreSQL', () => {
     expect(error?.code).toBe(Code.ResourceExhausted);
     expect(error?.rawMessage).toMatch(/^Too many requests from this address/);
     expect(error?.metadata.get('retry-after')).toMatch(/^\d+$/);
+    expect(Number(error?.metadata.get('grpc-retry-pushback-ms'))).toBe(Number(error?.metadata.get('retry-after')) * 1000);
+    // the RateLimit fields must not travel in trailers (draft-ietf-httpapi-ratelimit-headers §4.1)
+    expect(error?.metadata.get('ratelimit')).toBeNull();
 
     // gRPC-Web from yet another address: the same code, in its protocol
     const web = address();

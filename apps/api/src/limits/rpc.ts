@@ -44,7 +44,17 @@ export function rateLimited(limits: RateLimits): Interceptor {
     if (!decision) return next(req);
     const headers = rateLimitHeaders(decision);
     if (!decision.allowed) {
-      throw new ConnectError(refusalMessage(decision, limits.describeCosts()), Code.ResourceExhausted, new Headers(headers));
+      // gRPC and gRPC-Web carry an error's metadata in the trailers, where the RateLimit
+      // fields must not appear (draft §3.1, §4.1): they get Retry-After and gRPC's own
+      // server pushback (gRFC A6) instead.
+      const grpc = /^application\/grpc/.test(req.header.get('content-type') ?? '');
+      const metadata: Array<[string, string]> = grpc
+        ? [
+            ['retry-after', String(decision.resetSeconds)],
+            ['grpc-retry-pushback-ms', String(decision.resetSeconds * 1000)],
+          ]
+        : headers;
+      throw new ConnectError(refusalMessage(decision, limits.describeCosts()), Code.ResourceExhausted, new Headers(metadata));
     }
     const res = await next(req);
     for (const [name, value] of headers) res.header.set(name, value);
