@@ -6,6 +6,7 @@ import { AjvJsonSchemaValidator } from '@modelcontextprotocol/sdk/validation/ajv
 import {
   CallToolRequestSchema,
   ErrorCode,
+  ListResourcesRequestSchema,
   ListToolsRequestSchema,
   McpError,
   type CallToolResult,
@@ -80,26 +81,8 @@ export function createMcpServer(o: McpServerOptions): McpServer {
 
   server.registerResource(
     'recipe',
-    new ResourceTemplate('recipe://{slug}', {
-      // the newest published recipes, so a client can offer some; any slug can be read
-      list: () =>
-        resourceCall(o, 'resources/list', async () => {
-          const { recipes } = await clients.recipes.listRecipes({
-            pageSize: 50,
-            sort: RecipeSort.NEWEST,
-            filter: { status: RecipeStatus.PUBLISHED },
-          });
-          return {
-            resources: recipes.map((r) => ({
-              uri: `recipe://${r.slug}`,
-              name: r.slug,
-              title: r.title,
-              description: r.summary,
-              mimeType: 'text/markdown',
-            })),
-          };
-        }),
-    }),
+    // Listed below, page by page: the SDK's own listing cannot pass a cursor on.
+    new ResourceTemplate('recipe://{slug}', { list: undefined }),
     {
       title: 'Published recipe',
       description: 'A published recipe as Markdown: ingredients, method, times and rating.',
@@ -122,6 +105,28 @@ export function createMcpServer(o: McpServerOptions): McpServer {
       }),
   );
 
+  // The published recipes, newest first, a page per call; nextCursor leads to the next page.
+  server.server.setRequestHandler(ListResourcesRequestSchema, (request) =>
+    resourceCall(o, 'resources/list', async () => {
+      const { recipes, nextPageToken } = await clients.recipes.listRecipes({
+        pageSize: resourcePageSize,
+        sort: RecipeSort.NEWEST,
+        filter: { status: RecipeStatus.PUBLISHED },
+        pageToken: request.params?.cursor ?? '',
+      });
+      return {
+        resources: recipes.map((r) => ({
+          uri: `recipe://${r.slug}`,
+          name: r.slug,
+          title: r.title,
+          description: r.summary,
+          mimeType: 'text/markdown',
+        })),
+        ...(nextPageToken ? { nextCursor: nextPageToken } : {}),
+      };
+    }),
+  );
+
   for (const prompt of prompts) {
     const message = prompt.message as (args: Record<string, string>) => string;
     server.registerPrompt(
@@ -132,8 +137,14 @@ export function createMcpServer(o: McpServerOptions): McpServer {
       }),
     );
   }
+  // A stateless server (a new one per /mcp request) never tells a client that a list
+  // changed: say so, rather than the SDK's default promise that it will.
+  server.server.registerCapabilities({ resources: { listChanged: false }, prompts: { listChanged: false } });
   return server;
 }
+
+/** Recipes per resources/list page. */
+export const resourcePageSize = 50;
 
 // One for all servers: the SDK builds a new Ajv per server otherwise, and /mcp makes a server per request.
 const jsonSchemaValidator = new AjvJsonSchemaValidator();
@@ -165,8 +176,10 @@ const allTools: Tool[] = tools.map((t) => ({
   name: t.name,
   title: t.title,
   description: t.description,
-  inputSchema: z.toJSONSchema(z.strictObject(inputOf(t)), { io: 'input', target: 'draft-7' }) as Tool['inputSchema'],
-  outputSchema: z.toJSONSchema(z.object(t.output), { io: 'output', target: 'draft-7' }) as Tool['outputSchema'],
+  inputSchema: portableSchema(
+    z.toJSONSchema(z.strictObject(inputOf(t)), { io: 'input', target: 'draft-7' }),
+  ) as Tool['inputSchema'],
+  outputSchema: portableSchema(z.toJSONSchema(z.object(t.output), { io: 'output', target: 'draft-7' })) as Tool['outputSchema'],
   annotations: { title: t.title, readOnlyHint: t.readOnly, destructiveHint: false, openWorldHint: false },
 }));
 const listing = { all: allTools, anonymous: allTools.filter((t) => !byName.get(t.name)!.definition.needsSignIn) };
@@ -263,4 +276,25 @@ function withCredentials(transport: Transport, credentials: () => Promise<Record
     stream: async (method, signal, timeoutMs, header, input, contextValues) =>
       transport.stream(method, signal, timeoutMs, await withHeaders(header), input, contextValues),
   };
+}
+
+/**
+ * The schema with every `type: [T, "null"]` written as `anyOf: [{type: T}, {type: "null"}]`:
+ * the same meaning, in the form every client's validator reads (the MCP Inspector's strict
+ * mode flags type arrays as not portable).
+ */
+export function portableSchema(schema: unknown): unknown {
+  if (Array.isArray(schema)) return schema.map(portableSchema);
+  if (schema === null || typeof schema !== 'object') return schema;
+  const out: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(schema)) out[key] = portableSchema(value);
+  if (Array.isArray(out.type)) {
+    const { type, ...rest } = out as { type: string[] } & Record<string, unknown>;
+    const keywords = Object.keys(rest).filter((k) => k !== 'description' && k !== 'title' && k !== 'default');
+    const shared: Record<string, unknown> = {};
+    const typed: Record<string, unknown> = {};
+    for (const [k, v] of Object.entries(rest)) (keywords.includes(k) ? typed : shared)[k] = v;
+    return { ...shared, anyOf: type.map((t) => (t === 'null' ? { type: 'null' } : { type: t, ...typed })) };
+  }
+  return out;
 }
