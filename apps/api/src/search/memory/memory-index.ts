@@ -1,5 +1,5 @@
 import { facetNames, type FacetName } from '@yeet/domain';
-import { rankAnd, rankOr, reserveOperands } from './rank.ts';
+import { orWeight, rankAnd, rankOr, reserveOperands } from './rank.ts';
 import { readTsvector } from './tsvector.ts';
 
 /** One row of search_documents, as the memory index keeps it (no text: highlights come from PostgreSQL). */
@@ -88,26 +88,46 @@ class Grow<T extends Uint32Array | Uint16Array | Float64Array | Int32Array | Uin
   }
 }
 
-/** A posting list: ordinals ascending, with where each one's positions are. */
-class Postings {
+/** Ordinals of the documents with a word, ascending. */
+class Ordinals {
   ords = new Uint32Array(2);
-  refs = new Uint32Array(2);
   length = 0;
-  push(ord: number, ref: number): void {
-    if (this.length === this.ords.length) {
-      const ords = new Uint32Array(this.length * 2);
-      ords.set(this.ords);
-      this.ords = ords;
-      const refs = new Uint32Array(this.length * 2);
-      refs.set(this.refs);
-      this.refs = refs;
-    }
-    this.ords[this.length] = ord;
-    this.refs[this.length++] = ref;
+  push(ord: number): void {
+    if (this.length === this.ords.length) this.grow();
+    this.ords[this.length++] = ord;
+  }
+  protected grow(): void {
+    const ords = new Uint32Array(this.length * 2);
+    ords.set(this.ords);
+    this.ords = ords;
   }
   trim(): void {
     this.ords = this.ords.slice(0, this.length);
+  }
+}
+
+/** A posting list of a lexeme: with each ordinal, where its positions are and its weight in ts_rank's OR formula. */
+class Postings extends Ordinals {
+  refs = new Uint32Array(2);
+  weights = new Float32Array(2);
+  add(ord: number, ref: number, weight: number): void {
+    if (this.length === this.ords.length) {
+      this.grow();
+      const refs = new Uint32Array(this.length * 2);
+      refs.set(this.refs);
+      this.refs = refs;
+      const weights = new Float32Array(this.length * 2);
+      weights.set(this.weights);
+      this.weights = weights;
+    }
+    this.ords[this.length] = ord;
+    this.refs[this.length] = ref;
+    this.weights[this.length++] = weight;
+  }
+  override trim(): void {
+    super.trim();
     this.refs = this.refs.slice(0, this.length);
+    this.weights = this.weights.slice(0, this.length);
   }
 }
 
@@ -170,12 +190,17 @@ function intersect(small: Uint32Array, big: Uint32Array): Uint32Array {
 }
 
 /** Lexeme strings kept sorted for prefix ranges, re-sorted only after new ones arrived. */
-class Lexicon {
+class Lexicon<P extends Ordinals> {
   readonly ids = new Map<string, number>();
   readonly strings: string[] = [];
-  readonly postings: Postings[] = [];
+  readonly postings: P[] = [];
+  readonly #make: () => P;
   #sorted: number[] = [];
   #sortedUpTo = 0;
+
+  constructor(make: () => P) {
+    this.#make = make;
+  }
 
   idOf(lexeme: string): number {
     let id = this.ids.get(lexeme);
@@ -183,7 +208,7 @@ class Lexicon {
       id = this.strings.length;
       this.ids.set(lexeme, id);
       this.strings.push(lexeme);
-      this.postings.push(new Postings());
+      this.postings.push(this.#make());
     }
     return id;
   }
@@ -226,8 +251,8 @@ export class MemoryIndex {
   readonly #titleStart = new Grow((n) => new Uint32Array(n));
   readonly #titleWords = new Grow((n) => new Uint32Array(n));
   readonly #positions = new Grow((n) => new Uint16Array(n), 1024);
-  readonly #lexemes = new Lexicon();
-  readonly #titles = new Lexicon();
+  readonly #lexemes = new Lexicon(() => new Postings());
+  readonly #titles = new Lexicon(() => new Ordinals());
   /** facet value code ↔ "facet:value" */
   readonly #codeOf = new Map<string, number>();
   readonly #codeKey: string[] = [];
@@ -275,18 +300,20 @@ export class MemoryIndex {
       this.#codeCount[code]!++;
     }
     this.#facetStart.push(this.#facetCodes.length);
-    readTsvector(doc.document, (lexeme, weps) => {
-      const ref = this.#positions.length;
-      this.#positions.reserve(weps.length + 1);
-      const store = this.#positions.data;
-      store[this.#positions.length++] = weps.length;
-      for (const wep of weps) store[this.#positions.length++] = wep;
-      this.#lexemes.postings[this.#lexemes.idOf(lexeme)]!.push(ord, ref);
+    readTsvector(doc.document, (lexeme, weps, count) => {
+      const positions = this.#positions;
+      const ref = positions.length;
+      positions.reserve(count + 1);
+      const store = positions.data;
+      store[ref] = count;
+      store.set(weps.subarray(0, count), ref + 1);
+      positions.length = ref + 1 + count;
+      this.#lexemes.postings[this.#lexemes.idOf(lexeme)]!.add(ord, ref, orWeight(store, ref));
     });
     readTsvector(doc.titleVector, (word) => {
       const id = this.#titles.idOf(word);
       this.#titleWords.push(id);
-      this.#titles.postings[id]!.push(ord, 0);
+      this.#titles.postings[id]!.push(ord);
     });
     this.#titleStart.push(this.#titleWords.length);
     this.#live++;
@@ -382,7 +409,7 @@ export class MemoryIndex {
 
     // --- candidates
     let candidates: Uint32Array | null = null;
-    let rank: ((ord: number) => number) | null = null;
+    let rank: ((ord: number, candidate: number) => number) | null = null;
     if (text) {
       const compiled = this.#compile(text);
       if (!compiled) return { ids: [], total: 0, facets: new Map() };
@@ -443,7 +470,7 @@ export class MemoryIndex {
       }
       if (fail !== 0) continue;
       total++;
-      heap.offer(ord, rank ? rank(ord) : 0);
+      heap.offer(ord, rank ? rank(ord, c) : 0);
     }
 
     const facetMap = new Map<string, Map<string, number>>();
@@ -482,9 +509,10 @@ export class MemoryIndex {
   }
 
   /** Candidates of a text (sorted ordinals, dead ones included) and the rank of one of them. */
-  #compile(text: CompiledText): { candidates: Uint32Array; rank: (ord: number) => number } | null {
+  #compile(text: CompiledText): { candidates: Uint32Array; rank: (ord: number, candidate: number) => number } | null {
     const lex = this.#lexemes;
     const lists: Uint32Array[] = [];
+    let onlyLexeme = -1;
     for (const term of text.terms) {
       const ids = new Set<number>();
       for (const e of term.exact) {
@@ -494,6 +522,7 @@ export class MemoryIndex {
       for (const p of term.prefixes) for (const id of lex.withPrefix(p)) ids.add(id);
       const parts = [...ids].map((id) => lex.postings[id]!).map((p) => p.ords.subarray(0, p.length));
       if (parts.length === 0) return null;
+      if (text.terms.length === 1 && ids.size === 1) onlyLexeme = [...ids][0]!;
       parts.sort((a, b) => a.length - b.length);
       let merged: Uint32Array = parts[0]!;
       for (let i = 1; i < parts.length; i++) merged = union(merged, parts[i]!);
@@ -517,8 +546,20 @@ export class MemoryIndex {
     const cursors = new Int32Array(entryPostings.length);
     const operandOf: number[] = [];
     const refs: number[] = [];
+    const weights = new Float64Array(entryPostings.length);
     const store = () => this.#positions.data;
     const operands = text.operands.length;
+    const only = entryPostings.length === 1 && entryPostings[0] === lex.postings[onlyLexeme] ? entryPostings[0] : null;
+    if (only) {
+      // one lexeme matched: the candidates are its postings, so a candidate's index is its posting's
+      return {
+        candidates,
+        rank: (_ord, c) => {
+          weights[0] = only.weights[c]!;
+          return rankOr(weights, 1, operands);
+        },
+      };
+    }
     const rank = (ord: number): number => {
       let count = 0;
       for (let e = 0; e < entryPostings.length; e++) {
@@ -527,10 +568,11 @@ export class MemoryIndex {
         cursors[e] = at;
         if (at < p.length && p.ords[at] === ord) {
           operandOf[count] = entryOperand[e]!;
+          weights[count] = p.weights[at]!;
           refs[count++] = p.refs[at]!;
         }
       }
-      return text.and ? rankAnd(store(), operandOf, refs, count, operands) : rankOr(store(), refs, count, operands);
+      return text.and ? rankAnd(store(), operandOf, refs, weights, count, operands) : rankOr(weights, count, operands);
     };
     return { candidates, rank };
   }

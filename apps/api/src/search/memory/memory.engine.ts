@@ -4,7 +4,7 @@ import type { EngineQuery, EngineResult, EngineSuggestions, SearchEngine } from 
 import { fragments } from '../highlight.ts';
 import { PostgresSearchEngine, toSqlParams } from '../postgres.engine.ts';
 import { markEnd, markStart, type SearchSqlParams } from '../search-sql.ts';
-import { MemoryIndex, type CompiledText, type IndexResult } from './memory-index.ts';
+import { MemoryIndex, type CompiledText, type IndexedDocument, type IndexResult } from './memory-index.ts';
 import { uniqueOperands } from './rank.ts';
 import { lexemesOf } from './tsvector.ts';
 
@@ -314,32 +314,21 @@ export class MemorySearchEngine implements SearchEngine {
       .setAccessMode('read only')
       .execute(async (tx) => {
         const { rows } = await sql<{ xmin: string }>`select pg_snapshot_xmin(pg_current_snapshot())::text as xmin`.execute(tx);
-        let after = '00000000-0000-0000-0000-000000000000';
+        const read = (after: string) => {
+          const reading = sql<DocumentRow>`
+            select ${documentColumns} from search_documents
+            where recipe_id > ${after}::uuid order by recipe_id limit ${batch}`.execute(tx);
+          reading.catch(() => {}); // awaited below; a load that failed half-way leaves none unhandled
+          return reading;
+        };
+        // the next batch is read by PostgreSQL while this process indexes the current one
+        let next = read('00000000-0000-0000-0000-000000000000');
         for (;;) {
-          const page = await sql<{
-            id: string;
-            document: string;
-            title_vector: string;
-            facet_values: string[];
-            rating_score: number;
-            published: number;
-            total_minutes: number;
-          }>`
-            select recipe_id as id, document::text as document, title_vector::text as title_vector, facet_values,
-              rating_score, (extract(epoch from published_at) * 1000)::float8 as published, total_minutes
-            from search_documents where recipe_id > ${after}::uuid order by recipe_id limit ${batch}`.execute(tx);
-          for (const r of page.rows)
-            index.put({
-              id: r.id,
-              document: r.document,
-              titleVector: r.title_vector,
-              facetValues: r.facet_values,
-              ratingScore: r.rating_score,
-              publishedAt: r.published,
-              totalMinutes: r.total_minutes,
-            });
-          if (page.rows.length < batch) break;
-          after = page.rows.at(-1)!.id;
+          const page = await next;
+          const more = page.rows.length === batch;
+          if (more) next = read(page.rows.at(-1)!.id);
+          for (const r of page.rows) index.put(toDocument(r));
+          if (!more) break;
         }
         return rows[0]!.xmin;
       });
@@ -387,30 +376,12 @@ export class MemorySearchEngine implements SearchEngine {
       return;
     }
     if (ids.length > 0) {
-      const { rows: docs } = await sql<{
-        id: string;
-        document: string;
-        title_vector: string;
-        facet_values: string[];
-        rating_score: number;
-        published: number;
-        total_minutes: number;
-      }>`
-        select recipe_id as id, document::text as document, title_vector::text as title_vector, facet_values,
-          rating_score, (extract(epoch from published_at) * 1000)::float8 as published, total_minutes
-        from search_documents where recipe_id = any(${ids}::uuid[])`.execute(this.#db);
+      const { rows: docs } = await sql<DocumentRow>`
+        select ${documentColumns} from search_documents where recipe_id = any(${ids}::uuid[])`.execute(this.#db);
       const found = new Set<string>();
       for (const r of docs) {
         found.add(r.id);
-        state.index.put({
-          id: r.id,
-          document: r.document,
-          titleVector: r.title_vector,
-          facetValues: r.facet_values,
-          ratingScore: r.rating_score,
-          publishedAt: r.published,
-          totalMinutes: r.total_minutes,
-        });
+        state.index.put(toDocument(r));
       }
       for (const id of ids) if (!found.has(id)) state.index.remove(id);
     }
@@ -462,6 +433,31 @@ export class MemorySearchEngine implements SearchEngine {
     this.#words = words;
     return words;
   }
+}
+
+interface DocumentRow {
+  id: string;
+  document: string;
+  title_vector: string;
+  facet_values: string[];
+  rating_score: number;
+  published: number;
+  total_minutes: number;
+}
+
+const documentColumns = sql`recipe_id as id, document::text as document, title_vector::text as title_vector, facet_values,
+  rating_score, (extract(epoch from published_at) * 1000)::float8 as published, total_minutes`;
+
+function toDocument(r: DocumentRow): IndexedDocument {
+  return {
+    id: r.id,
+    document: r.document,
+    titleVector: r.title_vector,
+    facetValues: r.facet_values,
+    ratingScore: r.rating_score,
+    publishedAt: r.published,
+    totalMinutes: r.total_minutes,
+  };
 }
 
 function stemOf(tsvector: string): Stem {

@@ -19,10 +19,10 @@ const posOf = (wep: number) => wep & 0x3fff;
 export type Positions = { store: Uint16Array; ref: number };
 
 /**
- * The part of calc_rank_or one matched lexeme adds (before the division by the number of
- * operands): occurrences weighted 1/n², the heaviest counted in full.
+ * What one matched lexeme weighs in calc_rank_or (a float4, so a posting can keep it):
+ * occurrences weighted 1/n², the heaviest counted in full.
  */
-export function orContribution(store: Uint16Array, ref: number): number {
+export function orWeight(store: Uint16Array, ref: number): number {
   const n = store[ref]!;
   let resj = 0;
   let wjm = -1;
@@ -35,16 +35,16 @@ export function orContribution(store: Uint16Array, ref: number): number {
       jm = j;
     }
   }
-  return f32(f32(wjm + resj) - f32(wjm / ((jm + 1) * (jm + 1)))) / 1.64493406685;
+  return f32(f32(wjm + resj) - f32(wjm / ((jm + 1) * (jm + 1))));
 }
 
 /**
  * calc_rank_or over the matched lexemes, given in operand order (sorted, unique operands;
  * a prefix operand's lexemes in lexeme order); `operands` counts every unique operand.
  */
-export function rankOr(store: Uint16Array, refs: readonly number[], count: number, operands: number): number {
+export function rankOr(orWeights: ArrayLike<number>, count: number, operands: number): number {
   let res = 0;
-  for (let i = 0; i < count; i++) res = f32(res + orContribution(store, refs[i]!));
+  for (let i = 0; i < count; i++) res = f32(res + orWeights[i]! / 1.64493406685);
   return finish(f32(res / operands));
 }
 
@@ -63,10 +63,11 @@ export function rankAnd(
   store: Uint16Array,
   operandOf: readonly number[],
   refs: readonly number[],
+  orWeights: ArrayLike<number>,
   count: number,
   operands: number,
 ): number {
-  if (operands < 2) return rankOr(store, refs, count, operands);
+  if (operands < 2) return rankOr(orWeights, count, operands);
   const last = lastRefs;
   last.fill(-1, 0, operands);
   let res = -1;
