@@ -2,7 +2,7 @@ import { useSuspenseQuery } from '@tanstack/react-query';
 import { createFileRoute, Link, useNavigate } from '@tanstack/react-router';
 import type { Facet, FacetValue, SearchHit } from '@yeet/contract';
 import { searchSortLabels, searchSorts, type SearchSort } from '@yeet/domain/values';
-import { useEffect, useRef } from 'react';
+import { useRef } from 'react';
 import { RecipeCover } from '../components/cover';
 import { Highlighted } from '../components/highlighted';
 import { ErrorPage, NotFoundPage } from '../components/pages';
@@ -61,10 +61,6 @@ function SearchPage() {
   const pages = Math.max(1, Math.ceil(result.totalSize / pageSize));
   const filtered = hasFilters(state);
   const selectedCount = Object.values(facetKeys).reduce((n, k) => n + (state[k]?.length ?? 0), 0);
-  const filtersPanel = useRef<HTMLDetailsElement>(null);
-  useEffect(() => {
-    if (filtersPanel.current && window.matchMedia('(max-width: 47.99rem)').matches) filtersPanel.current.open = false;
-  }, []);
 
   return (
     <div className="search-page">
@@ -80,9 +76,10 @@ function SearchPage() {
 
       <div className="search-page__body">
         <nav aria-label="Filters">
-          {/* Open when rendered (and without JavaScript); folded on small screens once the
-              page is interactive, so results come first there. */}
-          <details className="filters" open ref={filtersPanel}>
+          {/* Folded as rendered, so results come first on a phone, with or without JavaScript;
+              wide screens show it unfolded beside the results by CSS alone (app.css), so
+              nothing moves when the page hydrates. */}
+          <details className="filters">
             <summary className="filters__toggle">Filters{selectedCount ? ` (${selectedCount} selected)` : ''}</summary>
             <div className="facets">
               <h2 className="visually-hidden">Filters</h2>

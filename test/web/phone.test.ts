@@ -1,0 +1,110 @@
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { chromiumPath, launchBrowser, viewports } from '../support/browser.ts';
+import { watchContentSecurityPolicy } from '../support/csp.ts';
+import { startTestPlatform, type TestPlatform } from '../support/platform.ts';
+
+/**
+ * The web app on a phone (390×844), in a real browser against the whole stack with the demo
+ * recipes: pages as the server renders them are the pages after hydration.
+ */
+let t: TestPlatform;
+let browser: Browser;
+const contexts: BrowserContext[] = [];
+const cspViolations: string[] = [];
+
+beforeAll(async () => {
+  if (!chromiumPath) return;
+  t = await startTestPlatform({
+    ROLE: 'all',
+    SEED_DEMO: 'always',
+    SESSION_SECRET: 'phone-test-session-secret-0123456789abcdef',
+    DEV_AUTH: 'false',
+  });
+  browser = await launchBrowser();
+}, 180_000);
+afterAll(async () => {
+  for (const c of contexts) await c.close();
+  await browser?.close();
+  await t?.stop();
+});
+
+async function newPage(options: { javaScriptEnabled?: boolean; viewport?: { width: number; height: number } } = {}) {
+  const context = await browser.newContext({ viewport: viewports.mobile, ...options });
+  contexts.push(context);
+  await watchContentSecurityPolicy(context, cspViolations);
+  const page = await context.newPage();
+  page.setDefaultTimeout(15_000);
+  return page;
+}
+
+/**
+ * Resolves once React has hydrated the page (it marks the DOM nodes it owns). Polled from
+ * here: waitForFunction would evaluate a string in the page, which its policy refuses.
+ */
+async function hydrated(page: Page): Promise<void> {
+  const probe = `Object.keys(document.querySelector('main') ?? {}).some((k) => k.startsWith('__reactFiber'))`;
+  for (let i = 0; i < 150; i++) {
+    if (await page.evaluate(probe)) return;
+    await page.waitForTimeout(100);
+  }
+  throw new Error(`${page.url()} did not hydrate within 15 s`);
+}
+
+/** The sum of the layout shifts the page has seen so far (not those caused by input), as CLS counts them. */
+const layoutShift = (page: Page): Promise<number> =>
+  page.evaluate(`new Promise((resolve) => {
+    let sum = 0;
+    new PerformanceObserver((list) => {
+      for (const e of list.getEntries()) if (!e.hadRecentInput) sum += e.value;
+    }).observe({ type: 'layout-shift', buffered: true });
+    setTimeout(() => resolve(sum), 300);
+  })`);
+
+const top = async (page: Page, selector: string) => (await page.locator(selector).first().boundingBox())?.y;
+
+describe.skipIf(!chromiumPath)('the web app on a phone', () => {
+  it('search results stay where the server put them when the page hydrates', async () => {
+    const path = '/search?q=chicken';
+    // The server's HTML as the browser shows it before the app's scripts run: they never arrive.
+    const serverOnly = await newPage();
+    await serverOnly.route(/\/assets\/.*\.js$/, (route) => route.abort());
+    await serverOnly.goto(`${t.baseUrl}${path}`);
+    const before = await top(serverOnly, '.hits > li');
+    // Without JavaScript at all (the noscript Sort button takes a row of its own), results come first too.
+    const noScript = await newPage({ javaScriptEnabled: false });
+    await noScript.goto(`${t.baseUrl}${path}`);
+    expect(await top(noScript, '.hits > li')).toBeLessThan(viewports.mobile.height);
+
+    const page = await newPage();
+    await page.goto(`${t.baseUrl}${path}`);
+    await hydrated(page);
+    await page.waitForLoadState('networkidle');
+    const after = await top(page, '.hits > li');
+
+    expect(before).toBeDefined();
+    expect(after).toBe(before);
+    // results come first on a phone: the first one starts on the first screen
+    expect(after!).toBeLessThan(viewports.mobile.height);
+    expect(await layoutShift(page)).toBeLessThan(0.05);
+
+    // the filters are one tap away, folded
+    const toggle = page.locator('.filters__toggle');
+    await expect(page.locator('.facet').first().isVisible()).resolves.toBe(false);
+    await toggle.click();
+    await expect(page.locator('.facet').first().isVisible()).resolves.toBe(true);
+  });
+
+  it('on a wide screen the filters stand unfolded beside the results, without a toggle', async () => {
+    const page = await newPage({ viewport: viewports.desktop });
+    await page.goto(`${t.baseUrl}/search?q=chicken`);
+    await hydrated(page);
+    await expect(page.locator('.facet').first().isVisible()).resolves.toBe(true);
+    await expect(page.locator('.filters__toggle').isVisible()).resolves.toBe(false);
+    expect(await layoutShift(page)).toBeLessThan(0.05);
+  });
+
+  it('no page broke the Content-Security-Policy', () => {
+    expect(cspViolations).toEqual([]);
+  });
+});
