@@ -12,7 +12,8 @@ import { rateLimitHeaders, refusalMessage, type CallKind, type RateLimits } from
  */
 export const clientAddressKey = createContextKey<string | null>(null, { description: 'the client address of this RPC' });
 
-const searchMethods = new Set<DescMethod>(SearchService.methods);
+/** Full searches; suggestions (a prefix lookup per keystroke) are priced as reads, so typing is never throttled. */
+const searchMethods = new Set<DescMethod>([SearchService.method.searchRecipes]);
 
 /**
  * What a method costs, from the contract: a search, a read (marked NO_SIDE_EFFECTS, the
