@@ -1,5 +1,5 @@
 import { facetNames, type FacetName } from '@yeet/domain';
-import { orWeight, rankAnd, rankOr, reserveOperands } from './rank.ts';
+import { inlinePosition, orWeight, rankAnd, rankOr, reserveOperands } from './rank.ts';
 import { readTsvector } from './tsvector.ts';
 
 /** One row of search_documents, as the memory index keeps it (no text: highlights come from PostgreSQL). */
@@ -284,9 +284,9 @@ export class MemoryIndex {
     return this.#ordOf.has(id);
   }
 
-  /** Adds or replaces a document. */
-  put(doc: IndexedDocument): void {
-    this.remove(doc.id);
+  /** Adds or replaces a document (`fresh`: known not to be there, as in a load). */
+  put(doc: IndexedDocument, fresh = false): void {
+    if (!fresh) this.remove(doc.id);
     const ord = this.#ids.length;
     this.#ids.push(doc.id);
     this.#ordOf.set(doc.id, ord);
@@ -301,14 +301,17 @@ export class MemoryIndex {
     }
     this.#facetStart.push(this.#facetCodes.length);
     readTsvector(doc.document, (lexeme, weps, count) => {
-      const positions = this.#positions;
-      const ref = positions.length;
-      positions.reserve(count + 1);
-      const store = positions.data;
-      store[ref] = count;
-      store.set(weps.subarray(0, count), ref + 1);
-      positions.length = ref + 1 + count;
-      this.#lexemes.postings[this.#lexemes.idOf(lexeme)]!.add(ord, ref, orWeight(store, ref));
+      let ref: number;
+      if (count === 1) ref = inlinePosition + weps[0]!;
+      else {
+        const positions = this.#positions;
+        ref = positions.length;
+        positions.reserve(count + 1);
+        positions.data[ref] = count;
+        positions.data.set(weps.subarray(0, count), ref + 1);
+        positions.length = ref + 1 + count;
+      }
+      this.#lexemes.postings[this.#lexemes.idOf(lexeme)]!.add(ord, ref, orWeight(weps, count));
     });
     readTsvector(doc.titleVector, (word) => {
       const id = this.#titles.idOf(word);

@@ -327,7 +327,7 @@ export class MemorySearchEngine implements SearchEngine {
           const page = await next;
           const more = page.rows.length === batch;
           if (more) next = read(page.rows.at(-1)!.id);
-          for (const r of page.rows) index.put(toDocument(r));
+          for (const r of page.rows) index.put(toDocument(r), true);
           if (!more) break;
         }
         return rows[0]!.xmin;
@@ -439,13 +439,16 @@ interface DocumentRow {
   id: string;
   document: string;
   title_vector: string;
-  facet_values: string[];
+  /** separated by U+001F */
+  facet_values: string;
   rating_score: number;
   published: number;
   total_minutes: number;
 }
 
-const documentColumns = sql`recipe_id as id, document::text as document, title_vector::text as title_vector, facet_values,
+// facet values as one string: splitting it is much cheaper than parsing a text[] in JavaScript
+const documentColumns = sql`recipe_id as id, document::text as document, title_vector::text as title_vector,
+  array_to_string(facet_values, chr(31)) as facet_values,
   rating_score, (extract(epoch from published_at) * 1000)::float8 as published, total_minutes`;
 
 function toDocument(r: DocumentRow): IndexedDocument {
@@ -453,7 +456,7 @@ function toDocument(r: DocumentRow): IndexedDocument {
     id: r.id,
     document: r.document,
     titleVector: r.title_vector,
-    facetValues: r.facet_values,
+    facetValues: r.facet_values === '' ? [] : r.facet_values.split('\u001f'),
     ratingScore: r.rating_score,
     publishedAt: r.published,
     totalMinutes: r.total_minutes,

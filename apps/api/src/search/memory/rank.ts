@@ -15,20 +15,25 @@ const farApart = f32(1e-30);
 const weightOf = (wep: number) => weights[wep >>> 14]!;
 const posOf = (wep: number) => wep & 0x3fff;
 
-/** Where one lexeme's positions sit in a position store: [count, wep…] starting at `ref`. */
-export type Positions = { store: Uint16Array; ref: number };
+/**
+ * Where a posting's positions are: `ref` into a store holding [count, wep…], or — for the
+ * commonest case, one position — `inlinePosition + wep`, nothing stored.
+ */
+export const inlinePosition = 0x80000000;
+const countAt = (store: Uint16Array, ref: number) => (ref >= inlinePosition ? 1 : store[ref]!);
+const wepAt = (store: Uint16Array, ref: number, l: number) =>
+  ref >= inlinePosition ? ref - inlinePosition : store[ref + 1 + l]!;
 
 /**
  * What one matched lexeme weighs in calc_rank_or (a float4, so a posting can keep it):
  * occurrences weighted 1/n², the heaviest counted in full.
  */
-export function orWeight(store: Uint16Array, ref: number): number {
-  const n = store[ref]!;
+export function orWeight(weps: Uint16Array, n: number): number {
   let resj = 0;
   let wjm = -1;
   let jm = 0;
   for (let j = 0; j < n; j++) {
-    const w = weightOf(store[ref + 1 + j]!);
+    const w = weightOf(weps[j]!);
     resj = f32(resj + f32(w / ((j + 1) * (j + 1))));
     if (w > wjm) {
       wjm = w;
@@ -75,15 +80,15 @@ export function rankAnd(
     const i = operandOf[e]!;
     const ref = refs[e]!;
     last[i] = ref;
-    const dimt = store[ref]!;
+    const dimt = countAt(store, ref);
     for (let k = 0; k < i; k++) {
       const other = last[k]!;
       if (other < 0) continue;
-      const lenct = store[other]!;
+      const lenct = countAt(store, other);
       for (let l = 0; l < dimt; l++) {
-        const a = store[ref + 1 + l]!;
+        const a = wepAt(store, ref, l);
         for (let p = 0; p < lenct; p++) {
-          const b = store[other + 1 + p]!;
+          const b = wepAt(store, other, p);
           const dist = Math.abs(posOf(a) - posOf(b));
           if (dist === 0) continue;
           const curw = f32(Math.sqrt(f32(f32(weightOf(a) * weightOf(b)) * wordDistance(dist))));
@@ -94,10 +99,10 @@ export function rankAnd(
   }
   return finish(res);
 }
-let lastRefs = new Int32Array(64);
+let lastRefs = new Float64Array(64);
 /** Makes room for `n` operands in the scratch space of rankAnd. */
 export function reserveOperands(n: number): void {
-  if (lastRefs.length < n) lastRefs = new Int32Array(n * 2);
+  if (lastRefs.length < n) lastRefs = new Float64Array(n * 2);
 }
 
 function finish(res: number): number {
