@@ -168,7 +168,12 @@ export async function closedLoop(o: DriverOptions & { connections: number }): Pr
  */
 export async function openModel(o: DriverOptions & { rate: number }): Promise<Recorder> {
   const recorder = new Recorder();
-  const agent = new http.Agent({ keepAlive: true, maxSockets: Number.POSITIVE_INFINITY });
+  const agent = new http.Agent({
+    keepAlive: true,
+    maxSockets: Number.POSITIVE_INFINITY,
+    // An idle socket is dropped before the server's keep-alive timeout (5 s) can close it under a request.
+    timeout: 4_000,
+  });
   const interval = 1000 / o.rate;
   const t0 = performance.now();
   const end = t0 + o.seconds * 1000;

@@ -23,7 +23,12 @@ export async function probe(
   next: (i: number) => LoadRequest,
   o: { concurrency: number; timeoutMs: number; stop: AbortSignal },
 ): Promise<Sample[]> {
-  const agent = new http.Agent({ keepAlive: true, maxSockets: Number.POSITIVE_INFINITY });
+  const agent = new http.Agent({
+    keepAlive: true,
+    maxSockets: Number.POSITIVE_INFINITY,
+    // An idle socket is dropped before the server's keep-alive timeout (5 s) can close it under a request.
+    timeout: 4_000,
+  });
   const samples: Sample[] = [];
   let i = 0;
   const loop = async () => {

@@ -115,6 +115,9 @@ export async function runSuite(o: SuiteOptions): Promise<SuiteResult> {
     // The MCP limit (60 calls a minute per client by default) is for assistants, not for a
     // load test: off for the platform under test, so MCP calls measure the work, not the limiter.
     MCP_RATE_LIMIT: '100000',
+    // Likewise the per-person limit (1200 units a minute; a write costs 5): four authors writing
+    // flat out would spend it in seconds. The limiter still runs, so its cost is measured.
+    RATE_LIMIT_PERSON: '1000000',
     SEED_DEMO: o.catalogue === 'demo' ? 'auto' : 'never',
     ...(o.databaseUrl ? { DATABASE_URL: o.databaseUrl } : {}),
     ...(redis ? { REDIS_URL: redis.url } : {}),
@@ -142,9 +145,20 @@ export async function runSuite(o: SuiteOptions): Promise<SuiteResult> {
         o.log(
           `${name} (${model}): ${model === 'closed' ? `${s.connections} connections` : `${s.rate} req/s`} for ${o.profile.seconds} s`,
         );
-        const measured = await runScenario(platform.url, s, model, o.profile);
-        checksOut.push(...checks(measured));
-        if (measured.recorder.examples.length) o.log(`  errors, e.g.: ${measured.recorder.examples.join('; ')}`);
+        try {
+          const measured = await runScenario(platform.url, s, model, o.profile);
+          checksOut.push(...checks(measured));
+          if (measured.recorder.examples.length) o.log(`  errors, e.g.: ${measured.recorder.examples.join('; ')}`);
+        } catch (e) {
+          // A scenario that cannot even be set up fails, and the run goes on to the next.
+          checksOut.push({
+            scenario: `${name} (${model})`,
+            check: 'runs',
+            threshold: '',
+            measured: (e as Error).message.slice(0, 160),
+            ok: false,
+          });
+        }
       }
     }
 
@@ -176,21 +190,29 @@ export async function runSuite(o: SuiteOptions): Promise<SuiteResult> {
         }
         await people.refresh();
         o.log(`fault ${fault}`);
-        holds.push(...(await run()));
+        holds.push(...(await run().catch((e: Error) => [{ fault, what: 'runs', measured: e.message.slice(0, 160), ok: false }])));
       }
       const multi = o.faults.filter((f) => f === 'api-kill' || f === 'worker-kill');
       if (multi.length) {
         o.log('starting the multi-process topology (2 × api, worker, nginx)');
-        const topology = await startTopology(o.dataDir, o.log);
-        try {
-          for (const fault of multi) {
-            await topology.people.refresh();
-            o.log(`fault ${fault}`);
-            holds.push(...(fault === 'api-kill' ? await apiKill(topology, o.log) : await workerKill(topology, o.log)));
+        const topology = await startTopology(o.dataDir, o.log).catch((e: Error) => {
+          for (const fault of multi)
+            holds.push({ fault, what: 'the topology starts', measured: e.message.slice(0, 160), ok: false });
+          return null;
+        });
+        if (topology)
+          try {
+            for (const fault of multi) {
+              await topology.people.refresh();
+              o.log(`fault ${fault}`);
+              const run = fault === 'api-kill' ? apiKill(topology, o.log) : workerKill(topology, o.log);
+              holds.push(
+                ...(await run.catch((e: Error) => [{ fault, what: 'runs', measured: e.message.slice(0, 160), ok: false }])),
+              );
+            }
+          } finally {
+            await topology.stop();
           }
-        } finally {
-          await topology.stop();
-        }
       }
     }
   } finally {

@@ -47,6 +47,7 @@ export async function startTopology(dataDir: string, log: (m: string) => void): 
     DATA_DIR: path.join(base, name),
     IMAGE_DIR: path.join(base, 'images'),
     MCP_RATE_LIMIT: '100000',
+    RATE_LIMIT_PERSON: '1000000',
   });
   const started: PlatformProcess[] = [];
   let nginx: RunningNginx | undefined;
