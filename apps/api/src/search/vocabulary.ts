@@ -5,8 +5,11 @@ import { allowedTypos, typoDistance, understoodWords } from '@yeet/domain';
 interface Snapshot {
   /** word → documents containing it (0 for words only filters or synonyms know) */
   counts: Map<string, number>;
-  /** the same words by length, for scanning only the lengths a typo can reach */
+  /** the same words by length, for scanning only the lengths a typo can reach: those with a letter */
   byLength: Map<number, string[]>;
+  /** …and those of digits only (most of a large lexicon: numbers in titles), which a word with
+   * more letters than typos allowed can never reach: each letter would be an edit */
+  digitsByLength: Map<number, string[]>;
   sorted: string[];
   cuisines: string[];
   loadedAt: number;
@@ -83,11 +86,20 @@ export class Vocabulary {
     const cuisineValues = cuisines.rows.map((r) => r.value);
     for (const w of understoodWords(cuisineValues)) if (!counts.has(w)) counts.set(w, 0);
     const byLength = new Map<number, string[]>();
+    const digitsByLength = new Map<number, string[]>();
     for (const w of counts.keys()) {
-      if (!byLength.has(w.length)) byLength.set(w.length, []);
-      byLength.get(w.length)!.push(w);
+      const lists = /^\d+$/.test(w) ? digitsByLength : byLength;
+      if (!lists.has(w.length)) lists.set(w.length, []);
+      lists.get(w.length)!.push(w);
     }
-    const snapshot = { counts, byLength, sorted: [...counts.keys()].sort(), cuisines: cuisineValues, loadedAt: Date.now() };
+    const snapshot = {
+      counts,
+      byLength,
+      digitsByLength,
+      sorted: [...counts.keys()].sort(),
+      cuisines: cuisineValues,
+      loadedAt: Date.now(),
+    };
     this.#snapshot = snapshot;
     return snapshot;
   }
@@ -113,16 +125,19 @@ function closest(snap: Snapshot, word: string): string | null {
     for (let k = 0; k < a.length; k++) if (a[k] !== b[k]) return a[k]! < b[k]!;
     return false;
   };
+  const letters = word.replace(/\d/g, '').length;
   for (let length = word.length - max; length <= word.length + max; length++) {
-    for (const candidate of snap.byLength.get(length) ?? []) {
-      const d = typoDistance(word, candidate, best ? bestKey[0]! : max);
-      if (d > max) continue;
-      const key = [d, candidate[0] === word[0] ? 0 : 1, candidate.at(-1) === word.at(-1) ? 0 : 1, -snap.counts.get(candidate)!];
-      if (!best || better(key, bestKey)) {
-        best = candidate;
-        bestKey = key;
+    const lists = [snap.byLength.get(length) ?? [], letters <= max ? (snap.digitsByLength.get(length) ?? []) : []];
+    for (const list of lists)
+      for (const candidate of list) {
+        const d = typoDistance(word, candidate, best ? bestKey[0]! : max);
+        if (d > max) continue;
+        const key = [d, candidate[0] === word[0] ? 0 : 1, candidate.at(-1) === word.at(-1) ? 0 : 1, -snap.counts.get(candidate)!];
+        if (!best || better(key, bestKey)) {
+          best = candidate;
+          bestKey = key;
+        }
       }
-    }
   }
   return best;
 }
