@@ -14,6 +14,7 @@ import type { RateLimits } from '../limits/rate-limits.ts';
 import { clientAddressKey, rateLimited } from '../limits/rpc.ts';
 import { idempotent, replayable, type IdempotencyRecords } from './idempotency.ts';
 import { withRequestBodyErrors } from './errors.ts';
+import { registerRpcFallback, withProtocolErrors } from './fallback.ts';
 import type { IdentityResolver } from './identity.ts';
 import { rpcInterceptors } from './interceptors.ts';
 import type { OwnerResolver, Policy, PolicyTable } from './policy.ts';
@@ -85,10 +86,16 @@ export function createRpc(deps: RpcDependencies): Rpc {
         routes: (router) => {
           routes(router);
           // Failures to read the body happen before the interceptors, in Connect's own handlers.
-          const handlers = router.handlers.map((handler) => withRequestBodyErrors(handler, maxRequestBytes));
+          // Connect's bare 415/405/505 answers get a body saying what to send instead.
+          const handlers = router.handlers.map((handler) => withProtocolErrors(withRequestBodyErrors(handler, maxRequestBytes)));
           router.handlers.splice(0, handlers.length, ...handlers);
         },
       });
+      // Any other path under /api: `unimplemented` in the caller's protocol, not the web's 404 page.
+      await registerRpcFallback(
+        app,
+        deps.services.map((s) => s.service),
+      );
     },
   };
 }
