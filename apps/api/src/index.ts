@@ -6,3 +6,4 @@ export type { JobCatalogue, ScheduledBackup, TaskDefinition } from './jobs/tasks
 export type { TaskName, TracedPayload } from './stores/job.store.ts';
 export { reindexAll as reindexSearch, searchChangedChannel } from './search/postgres.engine.ts';
 export { serveMcpOverStdio } from './mcp/stdio.ts';
+export { rpcUrl } from './rpc/root-path.ts';

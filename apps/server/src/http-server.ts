@@ -15,18 +15,21 @@ import {
   ATTR_HTTP_ROUTE,
   ATTR_URL_PATH,
 } from '@opentelemetry/semantic-conventions';
+import type http from 'node:http';
+import { rpcUrl } from '@yeet/api';
 import { requestContext, type Config, type Logger, type Metrics } from '@yeet/platform';
 import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance, type FastifyRequest } from 'fastify';
 import { DualProtocolServer } from './dual-protocol.ts';
 import { wasRefused } from './overload.ts';
 import { probeRoutes } from './probes.ts';
+import { runs } from './roles.ts';
 
 /**
  * The Fastify instance every role mounts its routes on: HTTP/1.1 and h2c on one port, one
  * log line and one yeet_http_request_duration_seconds observation per request, keep-alive
  * connections without a request in flight dropped on close. With tracing on, a span per request.
  */
-export function createHttpServer(config: Pick<Config, 'trustProxy'>, logger: Logger, metrics: Metrics): FastifyInstance {
+export function createHttpServer(config: Pick<Config, 'trustProxy' | 'role'>, logger: Logger, metrics: Metrics): FastifyInstance {
   const app = Fastify({
     loggerInstance: logger as FastifyBaseLogger,
     // One line per request comes from the onResponse hook below instead.
@@ -34,6 +37,10 @@ export function createHttpServer(config: Pick<Config, 'trustProxy'>, logger: Log
     serverFactory: (handler) => new DualProtocolServer(handler as never) as never,
     forceCloseConnections: 'idle',
     trustProxy: config.trustProxy,
+    // gRPC and Connect clients call /<package.Service>/<Method> at the root: served as under /api.
+    ...(runs.api(config.role)
+      ? { rewriteUrl: (req: http.IncomingMessage) => rpcUrl(req.method ?? '', req.url ?? '/', req.headers['content-type']) }
+      : {}),
   });
   // First, so that every hook after it, and the request's line, runs in the request's span.
   if (tracing()) traceRequests(app);
