@@ -38,3 +38,12 @@ export const imagePolicies: PolicyTable<typeof ImageService> = {
   attachImage: ownerOf('recipe', (r) => r.recipeId, 'editor'),
   detachImage: ownerOf('recipe', (r) => r.recipeId, 'editor'),
 };
+
+/**
+ * gRPC server reflection (v1 and v1alpha, one table for both): public like the rest of the
+ * API's discovery. It describes the methods, which anyone can read in docs/api.md anyway,
+ * and never a caller's data.
+ */
+export const reflectionPolicies = {
+  serverReflectionInfo: publicAccess,
+} as const;

@@ -10,6 +10,7 @@ import { recipeHandlers } from '../handlers/recipe.handler.ts';
 import { searchHandlers } from '../handlers/search.handler.ts';
 import { userHandlers } from '../handlers/user.handler.ts';
 import { imagePolicies, recipePolicies, searchPolicies, userPolicies } from './policies.ts';
+import { reflectionServices } from './reflection.ts';
 import { secured, type SecuredService } from './router.ts';
 
 export interface Controllers {
@@ -20,12 +21,13 @@ export interface Controllers {
   users: UserController;
 }
 
-/** Every service the API serves, with its handlers and its policy table. */
+/** Every service the API serves, with its handlers and its policy table, and gRPC reflection describing them. */
 export function apiServices(c: Controllers, recipeToProto: RecipeToProto): SecuredService[] {
-  return [
+  const services = [
     secured(RecipeService, recipeHandlers(c.recipes, c.ratings, recipeToProto), recipePolicies),
     secured(SearchService, searchHandlers(c.search, recipeToProto), searchPolicies),
     secured(ImageService, imageHandlers(c.images, recipeToProto), imagePolicies),
     secured(UserService, userHandlers(c.users), userPolicies),
   ];
+  return [...services, ...reflectionServices(services)];
 }
