@@ -15,6 +15,8 @@ export interface MemoryEngineOptions {
   onError?: (err: unknown, what: string) => void;
   /** How often the index catches up without being told (a lost notification); default 5 s. */
   pollMs?: number;
+  /** More changed documents than this at once (a reindex) reload everything; default max(20k, a tenth of the index). */
+  reloadAbove?: number;
 }
 
 /** What a surface word becomes in to_tsquery('yeet', …): a lexeme, nothing (a stop word), or several. */
@@ -65,6 +67,7 @@ export class MemorySearchEngine implements SearchEngine {
   readonly #stems = new Map<string, Stem>();
   #starting: Promise<void> | null = null;
   #reloading: Promise<void> | null = null;
+  #reloadFailed = false;
   #queue: Promise<void> = Promise.resolve();
   #waiting: Promise<void> | null = null;
   #timer: NodeJS.Timeout | undefined;
@@ -341,7 +344,12 @@ export class MemorySearchEngine implements SearchEngine {
   #reload(): Promise<void> {
     this.#reloading ??= (async () => {
       try {
-        const next = await this.#load();
+        const next = await this.#load().catch((err: unknown) => {
+          // the next catch-up tries again
+          this.#reloadFailed = true;
+          this.#options.onError?.(err, 'reload');
+          throw err;
+        });
         await this.#enqueue(async () => {
           this.#state = next;
           this.#options.onApplied?.();
@@ -363,18 +371,26 @@ export class MemorySearchEngine implements SearchEngine {
   async #catchUp(): Promise<void> {
     const state = this.#state;
     if (!state) return;
+    if (this.#reloadFailed && !this.#reloading) {
+      this.#reloadFailed = false;
+      void this.#reload().catch(() => {});
+    }
+    const most = this.#options.reloadAbove ?? reloadAbove(state.index.size);
     const { rows } = await sql<{ xmin: string; seq: string | null; id: string | null; xid: string | null }>`
       with s as (select pg_snapshot_xmin(pg_current_snapshot()) as xmin)
       select s.xmin::text as xmin, c.seq::text as seq, c.recipe_id as id, c.xid::text as xid
-      from s left join search_changes c on c.xid >= ${state.xmin}::xid8
+      from s left join (select * from search_changes where xid >= ${state.xmin}::xid8 order by seq limit ${most + 1}) c on true
       order by c.seq`.execute(this.#db);
     const xmin = rows[0]!.xmin;
-    const fresh = rows.filter((r) => r.seq !== null && !state.applied.has(r.seq));
-    const ids = [...new Set(fresh.map((r) => r.id!))];
-    if (ids.length > reloadAbove(state.index.size)) {
-      void this.#reload().catch((err) => this.#options.onError?.(err, 'reload'));
+    if (rows.length > most) {
+      // a reindex: read everything again, aside; until the swap this index follows only what comes after
+      state.xmin = xmin;
+      state.applied.clear();
+      void this.#reload().catch(() => {});
       return;
     }
+    const fresh = rows.filter((r) => r.seq !== null && !state.applied.has(r.seq));
+    const ids = [...new Set(fresh.map((r) => r.id!))];
     if (ids.length > 0) {
       const { rows: docs } = await sql<DocumentRow>`
         select ${documentColumns} from search_documents where recipe_id = any(${ids}::uuid[])`.execute(this.#db);
@@ -390,8 +406,7 @@ export class MemorySearchEngine implements SearchEngine {
     for (const [seq, xid] of state.applied) if (xid < floor) state.applied.delete(seq);
     state.xmin = xmin;
     if (ids.length > 0) this.#options.onApplied?.();
-    if (state.index.dead > compactAbove(state.index.size) && !this.#reloading)
-      void this.#reload().catch((err) => this.#options.onError?.(err, 'compaction'));
+    if (state.index.dead > compactAbove(state.index.size) && !this.#reloading) void this.#reload().catch(() => {});
   }
 
   /** Drops changes older than an hour: every process has read them long before. */
