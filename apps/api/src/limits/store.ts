@@ -79,7 +79,7 @@ export function createLimitStore(
       case 'redis':
         return new RateLimiterRedis({ ...common, storeClient: redis, rejectIfRedisNotReady: true, insuranceLimiter });
       case 'postgres': {
-        // One of the counters deletes long-expired rows once an hour; the others leave it to it.
+        // One of the counters deletes rows an hour past their window, every five minutes; the others leave it to it.
         const clearExpiredByTimeout = !sweeping;
         sweeping = true;
         return new RateLimiterPostgres({
