@@ -142,6 +142,7 @@ const schema = z.object({
   PAGE_CACHE_TTL_MS: z.coerce.number().int().min(0).max(3_600_000).default(5_000),
   HTTP_CONCURRENCY: z.coerce.number().int().min(0).max(10_000).default(16),
   HTTP_QUEUE: z.coerce.number().int().min(0).max(100_000).default(64),
+  HTTP_QUEUE_WAIT_MS: z.coerce.number().int().min(0).max(60_000).default(500),
   SHUTDOWN_TIMEOUT_MS: z.coerce.number().int().min(0).max(120_000).default(10_000),
   BACKUP_SCHEDULE: z
     .string()
@@ -189,10 +190,11 @@ export interface Config {
   /** Server-rendered pages kept for visitors who are not signed in: entries (0 = off) and their longest life. */
   pageCache: { size: number; ttlMs: number };
   /**
-   * Requests one process works on at once (0 = no limit), and how many more may wait for a
-   * turn; past both, an immediate 503 with Retry-After (docs/decisions/0020-overload.md).
+   * Requests one process works on at once (0 = no limit), how many more may wait for a turn,
+   * and the longest expected wait for one (0 = no such bound); past them, an immediate 503
+   * with Retry-After (docs/decisions/0020-overload.md).
    */
-  overload: { concurrency: number; queue: number };
+  overload: { concurrency: number; queue: number; queueWaitMs: number };
   /** Encrypts the web session cookie and derives the built-in issuer's client secret. null: generated and kept in the database. */
   sessionSecret: string | null;
   oidc: OidcConfig;
@@ -329,7 +331,7 @@ export function loadConfig(
     searchCache: { size: e.SEARCH_CACHE_SIZE, ttlMs: e.SEARCH_CACHE_TTL_MS },
     searchEngine: e.SEARCH_ENGINE,
     pageCache: { size: e.PAGE_CACHE_SIZE, ttlMs: e.PAGE_CACHE_TTL_MS },
-    overload: { concurrency: e.HTTP_CONCURRENCY, queue: e.HTTP_QUEUE },
+    overload: { concurrency: e.HTTP_CONCURRENCY, queue: e.HTTP_QUEUE, queueWaitMs: e.HTTP_QUEUE_WAIT_MS },
     mcp: { rateLimit: e.MCP_RATE_LIMIT, accessToken: e.MCP_ACCESS_TOKEN ?? null, allowedOrigins: e.MCP_ALLOWED_ORIGINS },
     rateLimits: {
       // auto: Redis when there is one, else the database every replica already shares.
