@@ -15,7 +15,7 @@ import { recipeInput } from './support/recipes.ts';
  */
 describe('Admission', () => {
   it('admits up to the limit, queues up to the queue, refuses beyond', async () => {
-    const admission = new Admission({ concurrency: 2, queue: 1 });
+    const admission = new Admission({ concurrency: 2, queue: 1, queueWaitMs: 0 });
     const a = admission.enter();
     const b = admission.enter();
     const c = admission.enter();
@@ -34,7 +34,7 @@ describe('Admission', () => {
   });
 
   it('gives a slot back once, however often released, and forgets a cancelled waiter', async () => {
-    const admission = new Admission({ concurrency: 1, queue: 1 });
+    const admission = new Admission({ concurrency: 1, queue: 1, queueWaitMs: 0 });
     const release = await admission.enter()!.admitted;
     const waiting = admission.enter()!;
     waiting.cancel();
@@ -49,8 +49,26 @@ describe('Admission', () => {
     expect(admission.active).toBe(0);
   });
 
+  it('refuses a newcomer whose expected wait is too long, however short the queue', async () => {
+    let now = 0;
+    const admission = new Admission({ concurrency: 2, queue: 100, queueWaitMs: 500 }, undefined, () => now);
+    // requests that hold their slot 400 ms each: a place in the queue waits 200 ms per place ahead
+    for (let i = 0; i < 2; i++) {
+      const release = await admission.enter()!.admitted;
+      now += 400;
+      release();
+    }
+    await admission.enter()!.admitted;
+    await admission.enter()!.admitted;
+    expect(admission.enter()).not.toBeNull(); // 1st in the queue: 200 ms
+    expect(admission.enter()).not.toBeNull(); // 2nd: 400 ms
+    expect(admission.expectedWaitMs).toBe(600);
+    expect(admission.enter()).toBeNull(); // 3rd: 600 ms, over the 500 ms bound
+    expect(admission.queued).toBe(2);
+  });
+
   it('runs work in a slot and refuses with OverloadedError when full', async () => {
-    const admission = new Admission({ concurrency: 1, queue: 0 });
+    const admission = new Admission({ concurrency: 1, queue: 0, queueWaitMs: 0 });
     let finish!: () => void;
     const running = admission.run(() => new Promise<void>((r) => (finish = r)));
     await expect(admission.run(async () => 1)).rejects.toThrow('busy');
@@ -72,6 +90,7 @@ describe('a process at its limit', () => {
       SESSION_SECRET: 'overload-test-session-secret-0123456789',
       HTTP_CONCURRENCY: '1',
       HTTP_QUEUE: '1',
+      HTTP_QUEUE_WAIT_MS: '0',
       PAGE_CACHE_TTL_MS: '60000',
     });
     const author = t.recipes('alice', ['author']);

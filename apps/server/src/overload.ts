@@ -17,30 +17,54 @@ export class OverloadedError extends Error {
 /** How long a refused client is asked to wait before trying again (Retry-After). */
 export const retryAfterSeconds = 2;
 
+export interface AdmissionLimits {
+  /** Requests in progress at once; 0: no bound at all. */
+  concurrency: number;
+  /** Requests that may wait for a slot. */
+  queue: number;
+  /** Longest a newcomer is expected to wait for a slot before it is refused instead; 0: no such bound. */
+  queueWaitMs: number;
+}
+
+/** Weight of the newest request in the running mean of how long a request holds its slot. */
+const smoothing = 0.1;
+/** A request holding its slot longer (an upload, a stream) counts as this long in that mean. */
+const longestSampleMs = 5_000;
+
 /**
  * A bound on the work one process does at once: `concurrency` requests in progress, up to
  * `queue` more waiting for a turn (first come, first served), and beyond that an immediate
  * refusal. A request that waited in vain for seconds helps nobody: under a spike the ones
- * in progress finish quickly and the rest are told at once to come back. `concurrency` 0
- * turns the bound off.
+ * in progress finish quickly and the rest are told at once to come back.
+ *
+ * A queue of fixed length waits longer the slower the requests go (a busy machine, a slow
+ * database), so a newcomer is also refused when its expected wait — its place in the queue
+ * times the running mean of how long a request holds its slot, over `concurrency` — exceeds
+ * `queueWaitMs`. `concurrency` 0 turns the bound off.
  */
 export class Admission {
   readonly concurrency: number;
   readonly queue: number;
+  readonly queueWaitMs: number;
   #active = 0;
+  /** Running mean of how long a request holds its slot, ms; null until one has finished. */
+  #holdMs: number | null = null;
   readonly #waiting: Array<(release: Release) => void> = [];
   readonly #refused: Counter<'reason'> | null;
+  readonly #now: () => number;
 
-  constructor(limits: { concurrency: number; queue: number }, metrics?: Metrics) {
+  constructor(limits: AdmissionLimits, metrics?: Metrics, now: () => number = performance.now.bind(performance)) {
     this.concurrency = limits.concurrency;
     this.queue = limits.queue;
+    this.queueWaitMs = limits.queueWaitMs;
+    this.#now = now;
     if (!metrics) {
       this.#refused = null;
       return;
     }
     this.#refused = new Counter({
       name: 'yeet_http_refused_total',
-      help: 'Requests refused with 503 because the process was at its concurrency limit with a full queue.',
+      help: 'Requests refused with 503 at the concurrency limit: the queue was full, or its wait too long (reason).',
       labelNames: ['reason'],
       registers: [metrics.registry],
     });
@@ -71,6 +95,11 @@ export class Admission {
     return this.#waiting.length;
   }
 
+  /** How long a request now arriving is expected to wait for a slot, ms (0 while nothing is known). */
+  get expectedWaitMs(): number {
+    return this.#holdMs === null ? 0 : ((this.#waiting.length + 1) * this.#holdMs) / this.concurrency;
+  }
+
   /**
    * A slot: at once, or after the requests queued before this one; null when the queue is
    * full too (the caller refuses). `cancel` leaves the queue (the client went away).
@@ -83,6 +112,10 @@ export class Admission {
     }
     if (this.#waiting.length >= this.queue) {
       this.#refused?.inc({ reason: 'full' });
+      return null;
+    }
+    if (this.queueWaitMs > 0 && this.expectedWaitMs > this.queueWaitMs) {
+      this.#refused?.inc({ reason: 'wait' });
       return null;
     }
     let grant!: (release: Release) => void;
@@ -112,9 +145,12 @@ export class Admission {
   /** A release that hands the slot to the first one waiting, or frees it. */
   #release(): Release {
     let released = false;
+    const since = this.#now();
     return () => {
       if (released) return;
       released = true;
+      const held = Math.min(this.#now() - since, longestSampleMs);
+      this.#holdMs = this.#holdMs === null ? held : this.#holdMs + smoothing * (held - this.#holdMs);
       const next = this.#waiting.shift();
       if (next) next(this.#release());
       else this.#active--;
