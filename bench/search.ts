@@ -144,6 +144,9 @@ async function startApi(databaseUrl: string, engine: string): Promise<ApiProcess
     stdio: ['ignore', 'ignore', 'inherit'],
   });
   const exited = new Promise<number | null>((resolve) => child.once('exit', resolve));
+  // a bench that fails half-way leaves no API process behind
+  const orphan = () => child.kill('SIGKILL');
+  process.once('exit', orphan);
   let gone = false;
   void exited.then(() => {
     gone = true;
@@ -172,6 +175,7 @@ async function startApi(databaseUrl: string, engine: string): Promise<ApiProcess
     async stop() {
       if (!gone) child.kill('SIGTERM');
       await exited;
+      process.off('exit', orphan);
     },
   };
 }
@@ -243,6 +247,9 @@ const time = async (fn: () => Promise<unknown>) => {
   await fn();
   return performance.now() - t;
 };
+/** Where a long run is, on stderr (the tables go to stdout). */
+const progress = (what: string) =>
+  console.error(`[${new Date().toISOString().slice(11, 19)} +${((Date.now() - runStarted) / 1000).toFixed(0)} s] ${what}`);
 const fmt = (n: number) => (Number.isFinite(n) ? n.toFixed(n >= 100 ? 0 : 1) : '—');
 
 interface PointResult {
@@ -271,7 +278,10 @@ async function measure(count: number): Promise<PointResult> {
   );
   const apis: ApiProcess[] = [];
   // one at a time, so each start is measured without the other's load
-  for (const engine of engines) apis.push(await startApi(url, engine));
+  for (const engine of engines) {
+    apis.push(await startApi(url, engine));
+    progress(`${engine} API ready in ${apis.at(-1)!.readySeconds.toFixed(1)} s`);
+  }
   const clients = new Map(apis.map((a) => [a.engine, createClient(SearchService, transport(a.url))]));
   const raw = connectDatabase(url, { poolMax: 8 });
   // plans a query as the API does (corrections, filters read from words) before its SQL
@@ -309,10 +319,12 @@ async function measure(count: number): Promise<PointResult> {
     { name: 'sql', run: rawSql },
   ];
   // warm up connections, plans, caches and the engines' lazy parts
+  progress('warming up');
   for (const { request } of mix) for (const s of sources) await s.run(request);
 
   const samples: PointResult['samples'] = {};
   for (let round = 0; round < rounds; round++) {
+    progress(`round ${round + 1} of ${rounds}`);
     for (const [i, { kind, filtered, request }] of mix.entries()) {
       // rotate which source goes first, so none always runs on a warmer database
       const shift = (round + i) % sources.length;
@@ -324,6 +336,7 @@ async function measure(count: number): Promise<PointResult> {
     }
   }
 
+  progress('suggestions');
   const suggest: PointResult['suggest'] = {};
   for (const a of apis) for (const prefix of typed) await clients.get(a.engine)!.suggestRecipes({ prefix });
   for (let round = 0; round < rounds; round++)
@@ -333,6 +346,7 @@ async function measure(count: number): Promise<PointResult> {
   // write → searchable: approved through the first API, then looked for in every engine at once
   const author = createClient(RecipeService, transport(apis[0]!.url, 'bench-author', 'author'));
   const editor = createClient(RecipeService, transport(apis[0]!.url, 'bench-editor', 'editor'));
+  progress('write → searchable');
   const writeToSearchable: PointResult['writeToSearchable'] = {};
   for (let i = 0; i < 30; i++) {
     const marker = `zq${Date.now().toString(36)}x${i}`;
@@ -370,6 +384,7 @@ async function measure(count: number): Promise<PointResult> {
   const relevance: PointResult['relevance'] = {};
   const notMet: PointResult['notMet'] = {};
   for (const a of apis) {
+    progress(`judged relevance set, ${a.engine}`);
     const scores = await runJudgedSet(async (query) => {
       const r = await clients.get(a.engine)!.searchRecipes({ query, filter: { tags: [judgedTag] } });
       return { titles: r.hits.map((h) => h.recipe?.title ?? ''), total: r.totalSize, corrected: r.correctedQuery };
