@@ -5,10 +5,14 @@
 -- MemorySearchEngine.start()
 start transaction isolation level repeatable read read only;
 select pg_snapshot_xmin(pg_current_snapshot())::text as xmin;
-select recipe_id as id, document::text as document, title_vector::text as title_vector, facet_values,
-  rating_score, (extract(epoch from published_at) * 1000)::float8 as published, total_minutes
-from search_documents where recipe_id > $1::uuid order by recipe_id limit $2;
+select recipe_id as id, document::text as document, title_vector::text as title_vector,
+array_to_string(facet_values, chr(31)) as facet_values,
+rating_score, (extract(epoch from published_at) * 1000)::float8 as published, total_minutes from search_documents
+where recipe_id > $1::uuid order by recipe_id limit $2;
 commit;
+select (select count(*) || ':' || coalesce(sum(hashtext(word)::bigint * 31 + doc_count), 0) from search_lexicon)
+  || ':' || (select count(*) || ':' || coalesce(sum(hashtext(word)::bigint * 31 + group_id), 0) from search_synonyms)
+  as fingerprint;
 select word, doc_count as n, to_tsvector('yeet', word)::text as lexemes from search_lexicon;
 select word, group_id
 from search_synonyms;
@@ -93,16 +97,16 @@ select pg_notify($1, '');
 commit;
 with s as (select pg_snapshot_xmin(pg_current_snapshot()) as xmin)
 select s.xmin::text as xmin, c.seq::text as seq, c.recipe_id as id, c.xid::text as xid
-from s left join search_changes c on c.xid >= $1::xid8
+from s left join (select * from search_changes where xid >= $1::xid8 order by seq limit $2) c on true
 order by c.seq;
-select recipe_id as id, document::text as document, title_vector::text as title_vector, facet_values,
-  rating_score, (extract(epoch from published_at) * 1000)::float8 as published, total_minutes
-from search_documents where recipe_id = any($1::uuid[]);
+select recipe_id as id, document::text as document, title_vector::text as title_vector,
+array_to_string(facet_values, chr(31)) as facet_values,
+rating_score, (extract(epoch from published_at) * 1000)::float8 as published, total_minutes from search_documents where recipe_id = any($1::uuid[]);
 
 -- MemorySearchEngine.changed()
 with s as (select pg_snapshot_xmin(pg_current_snapshot()) as xmin)
 select s.xmin::text as xmin, c.seq::text as seq, c.recipe_id as id, c.xid::text as xid
-from s left join search_changes c on c.xid >= $1::xid8
+from s left join (select * from search_changes where xid >= $1::xid8 order by seq limit $2) c on true
 order by c.seq;
 
 -- MemorySearchEngine.reconcile(100)
@@ -134,6 +138,9 @@ where r.status = 'published' and length(w) between 2 and 40 and (true)) w group 
   returning l.word
 )
 delete from search_lexicon l where not exists (select 1 from counts c where c.word = l.word);
+select (select count(*) || ':' || coalesce(sum(hashtext(word)::bigint * 31 + doc_count), 0) from search_lexicon)
+  || ':' || (select count(*) || ':' || coalesce(sum(hashtext(word)::bigint * 31 + group_id), 0) from search_synonyms)
+  as fingerprint;
 select word, doc_count as n, to_tsvector('yeet', word)::text as lexemes from search_lexicon;
 select word, group_id
 from search_synonyms;
@@ -211,14 +218,18 @@ select pg_notify($1, '');
 commit;
 start transaction isolation level repeatable read read only;
 select pg_snapshot_xmin(pg_current_snapshot())::text as xmin;
-select recipe_id as id, document::text as document, title_vector::text as title_vector, facet_values,
-  rating_score, (extract(epoch from published_at) * 1000)::float8 as published, total_minutes
-from search_documents where recipe_id > $1::uuid order by recipe_id limit $2;
+select recipe_id as id, document::text as document, title_vector::text as title_vector,
+array_to_string(facet_values, chr(31)) as facet_values,
+rating_score, (extract(epoch from published_at) * 1000)::float8 as published, total_minutes from search_documents
+where recipe_id > $1::uuid order by recipe_id limit $2;
 commit;
+select (select count(*) || ':' || coalesce(sum(hashtext(word)::bigint * 31 + doc_count), 0) from search_lexicon)
+  || ':' || (select count(*) || ':' || coalesce(sum(hashtext(word)::bigint * 31 + group_id), 0) from search_synonyms)
+  as fingerprint;
 select word, doc_count as n, to_tsvector('yeet', word)::text as lexemes from search_lexicon;
 select word, group_id
 from search_synonyms;
 with s as (select pg_snapshot_xmin(pg_current_snapshot()) as xmin)
 select s.xmin::text as xmin, c.seq::text as seq, c.recipe_id as id, c.xid::text as xid
-from s left join search_changes c on c.xid >= $1::xid8
+from s left join (select * from search_changes where xid >= $1::xid8 order by seq limit $2) c on true
 order by c.seq;

@@ -213,21 +213,35 @@ class Lexicon<P extends Ordinals> {
     return id;
   }
 
-  /** Ids of the lexemes starting with `prefix`, in string order. */
-  withPrefix(prefix: string): number[] {
-    if (this.#sortedUpTo !== this.strings.length) {
-      const fresh = this.strings.slice(this.#sortedUpTo).map((_, i) => this.#sortedUpTo + i);
-      this.#sorted = [...this.#sorted, ...fresh].sort((a, b) => (this.strings[a]! < this.strings[b]! ? -1 : 1));
-      this.#sortedUpTo = this.strings.length;
-    }
+  /** Where `text` goes in the sorted lexemes. */
+  #lowerBound(text: string): number {
     const s = this.#sorted;
     let lo = 0;
     let hi = s.length;
     while (lo < hi) {
       const mid = (lo + hi) >>> 1;
-      if (this.strings[s[mid]!]! < prefix) lo = mid + 1;
+      if (this.strings[s[mid]!]! < text) lo = mid + 1;
       else hi = mid;
     }
+    return lo;
+  }
+
+  /** Ids of the lexemes starting with `prefix`, in string order. */
+  withPrefix(prefix: string): number[] {
+    if (this.#sortedUpTo !== this.strings.length) {
+      const fresh = this.strings.length - this.#sortedUpTo;
+      if (fresh > 1000) {
+        const all = this.strings.map((_, i) => i);
+        this.#sorted = all.sort((a, b) => (this.strings[a]! < this.strings[b]! ? -1 : 1));
+      } else {
+        // a few new lexemes (the usual write): put each in its place
+        for (let id = this.#sortedUpTo; id < this.strings.length; id++)
+          this.#sorted.splice(this.#lowerBound(this.strings[id]!), 0, id);
+      }
+      this.#sortedUpTo = this.strings.length;
+    }
+    const s = this.#sorted;
+    const lo = this.#lowerBound(prefix);
     const out: number[] = [];
     for (let i = lo; i < s.length && this.strings[s[i]!]!.startsWith(prefix); i++) out.push(s[i]!);
     return out;

@@ -37,6 +37,8 @@ interface Words {
   sorted: string[];
   counts: Map<string, number>;
   synonyms: Map<string, string[]>;
+  /** what the lexicon and synonyms looked like: reloaded (sorting ~100k words) only when it changes */
+  fingerprint: string;
   loadedAt: number;
 }
 
@@ -420,7 +422,13 @@ export class MemorySearchEngine implements SearchEngine {
     const words = this.#words;
     if (words && Date.now() - words.loadedAt < wordsRefreshMs) return words;
     if (!this.#wordsLoading) {
-      this.#wordsLoading = this.#loadWords().finally(() => {
+      this.#wordsLoading = (async () => {
+        if (words && (await this.#wordsFingerprint()) === words.fingerprint) {
+          words.loadedAt = Date.now();
+          return words;
+        }
+        return this.#loadWords();
+      })().finally(() => {
         this.#wordsLoading = null;
       });
       this.#wordsLoading.catch((err) => this.#options.onError?.(err, 'words'));
@@ -429,7 +437,16 @@ export class MemorySearchEngine implements SearchEngine {
     return words ?? this.#wordsLoading;
   }
 
+  async #wordsFingerprint(): Promise<string> {
+    const { rows } = await sql<{ fingerprint: string }>`
+      select (select count(*) || ':' || coalesce(sum(hashtext(word)::bigint * 31 + doc_count), 0) from search_lexicon)
+        || ':' || (select count(*) || ':' || coalesce(sum(hashtext(word)::bigint * 31 + group_id), 0) from search_synonyms)
+        as fingerprint`.execute(this.#db);
+    return rows[0]!.fingerprint;
+  }
+
   async #loadWords(): Promise<Words> {
+    const fingerprint = await this.#wordsFingerprint();
     const { rows } = await sql<{ word: string; n: number; lexemes: string }>`
       select word, doc_count as n, to_tsvector('yeet', word)::text as lexemes from search_lexicon`.execute(this.#db);
     const synonymRows = await sql<{ word: string; group_id: number }>`select word, group_id from search_synonyms`.execute(
@@ -444,7 +461,7 @@ export class MemorySearchEngine implements SearchEngine {
     for (const r of synonymRows.rows) groups.set(r.group_id, [...(groups.get(r.group_id) ?? []), r.word]);
     const synonyms = new Map<string, string[]>();
     for (const r of synonymRows.rows) synonyms.set(r.word, groups.get(r.group_id)!);
-    const words = { sorted: [...counts.keys()].sort(), counts, synonyms, loadedAt: Date.now() };
+    const words = { sorted: [...counts.keys()].sort(), counts, synonyms, fingerprint, loadedAt: Date.now() };
     this.#words = words;
     return words;
   }
