@@ -192,7 +192,7 @@ export async function imageCache(ctx: FaultContext): Promise<Hold[]> {
   const urls: string[] = [];
   // Recipes the suite wrote have no photos: look through the catalogue for eight that do (the demo's).
   let withCovers = 0;
-  for (const slug of await catalogue(ctx.all().url, 300)) {
+  for (const slug of await catalogue(ctx.all().url, 100)) {
     if (withCovers >= 8) break;
     const { recipe } = await rpc<{ recipe: { coverImage?: { variants?: Array<{ url: string }> } } }>(
       ctx.all().url,

@@ -109,9 +109,14 @@ export async function rss(pid: number): Promise<number | null> {
   return kb ? Number(kb) * 1024 : null;
 }
 
-/** Samples a process's RSS every `everyMs` until stopped; the peak and when it was seen. */
+/**
+ * Samples a process's RSS every `everyMs` until stopped: the peak, and the phase of the run
+ * (`phase(name)`, e.g. a scenario) it was seen in.
+ */
 export function sampleRss(pid: () => number | undefined, everyMs = 250) {
   let peak = 0;
+  let peakPhase = 'start-up';
+  let phase = 'start-up';
   let samples = 0;
   let stopped = false;
   const loop = (async () => {
@@ -120,7 +125,10 @@ export function sampleRss(pid: () => number | undefined, everyMs = 250) {
       const bytes = id ? await rss(id) : null;
       if (bytes !== null) {
         samples += 1;
-        peak = Math.max(peak, bytes);
+        if (bytes > peak) {
+          peak = bytes;
+          peakPhase = phase;
+        }
       }
       await sleep(everyMs);
     }
@@ -129,8 +137,14 @@ export function sampleRss(pid: () => number | undefined, everyMs = 250) {
     get peak() {
       return peak;
     },
+    get peakPhase() {
+      return peakPhase;
+    },
     get samples() {
       return samples;
+    },
+    phase(name: string) {
+      phase = name;
     },
     async stop() {
       stopped = true;

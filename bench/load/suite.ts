@@ -126,6 +126,7 @@ export async function runSuite(o: SuiteOptions): Promise<SuiteResult> {
   let platform: PlatformProcess = await startProcess('all', env);
   o.log(`platform (--role all) pid ${platform.child.pid} on ${platform.url}`);
   const memory = sampleRss(() => platform.child.pid);
+  memory.phase('setup: sign-ups, drafts');
   const checksOut: Check[] = [];
   const holds: Hold[] = [];
   try {
@@ -145,6 +146,7 @@ export async function runSuite(o: SuiteOptions): Promise<SuiteResult> {
         o.log(
           `${name} (${model}): ${model === 'closed' ? `${s.connections} connections` : `${s.rate} req/s`} for ${o.profile.seconds} s`,
         );
+        memory.phase(`${name} (${model})`);
         try {
           const measured = await runScenario(platform.url, s, model, o.profile);
           checksOut.push(...checks(measured));
@@ -190,11 +192,13 @@ export async function runSuite(o: SuiteOptions): Promise<SuiteResult> {
         }
         await people.refresh();
         o.log(`fault ${fault}`);
+        memory.phase(`fault ${fault}`);
         holds.push(...(await run().catch((e: Error) => [{ fault, what: 'runs', measured: e.message.slice(0, 160), ok: false }])));
       }
       const multi = o.faults.filter((f) => f === 'api-kill' || f === 'worker-kill');
       if (multi.length) {
         o.log('starting the multi-process topology (2 × api, worker, nginx)');
+        memory.phase('the topology faults (this process idle)');
         const topology = await startTopology(o.dataDir, o.log).catch((e: Error) => {
           for (const fault of multi)
             holds.push({ fault, what: 'the topology starts', measured: e.message.slice(0, 160), ok: false });
@@ -226,7 +230,7 @@ export async function runSuite(o: SuiteOptions): Promise<SuiteResult> {
     scenario: 'whole run',
     check: 'peak RSS of the --role all process',
     threshold: `< ${(o.rssLimitBytes / 2 ** 20).toFixed(0)} MB`,
-    measured: `${(peak / 2 ** 20).toFixed(0)} MB (${memory.samples} samples)`,
+    measured: `${(peak / 2 ** 20).toFixed(0)} MB in ${memory.peakPhase} (${memory.samples} samples)`,
     ok: peak > 0 && peak < o.rssLimitBytes,
   };
   checksOut.push(rssCheck);
