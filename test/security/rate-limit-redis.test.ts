@@ -1,4 +1,5 @@
 import { randomInt } from 'node:crypto';
+import { connect, createServer, type Server, type Socket } from 'node:net';
 import { freePort } from '@yeet/db';
 import { Redis } from 'ioredis';
 import pg from 'pg';
@@ -56,6 +57,77 @@ describe.skipIf(!redisUrl)('rate limits shared through Redis', () => {
     } finally {
       await db.end();
     }
+  });
+});
+
+/** A TCP relay to Redis that the test can cut and restore, on a port that stays the same. */
+async function relayTo(target: string) {
+  const { hostname, port } = new URL(target);
+  const sockets = new Set<Socket>();
+  const listenPort = await freePort();
+  let server: Server | null = null;
+  const open = () =>
+    new Promise<void>((resolve) => {
+      server = createServer((client) => {
+        const upstream = connect(Number(port || 6379), hostname);
+        for (const s of [client, upstream]) {
+          sockets.add(s);
+          s.on('close', () => sockets.delete(s));
+          s.on('error', () => s.destroy());
+        }
+        client.pipe(upstream).pipe(client);
+      }).listen(listenPort, '127.0.0.1', resolve);
+    });
+  const cut = () =>
+    new Promise<void>((resolve) => {
+      for (const s of sockets) s.destroy();
+      server?.close(() => resolve());
+    });
+  await open();
+  return { url: `redis://127.0.0.1:${listenPort}`, cut, restore: open };
+}
+
+describe.skipIf(!redisUrl)('rate limits when Redis goes away and comes back', () => {
+  let t: TestPlatform;
+  let relay: Awaited<ReturnType<typeof relayTo>>;
+  let redis: Redis;
+  beforeAll(async () => {
+    relay = await relayTo(redisUrl!);
+    t = await startTestPlatform({ ...env, REDIS_URL: relay.url });
+    redis = new Redis(redisUrl!);
+  });
+  afterAll(async () => {
+    redis?.disconnect();
+    await t?.stop();
+    await relay?.cut();
+  });
+
+  it('counts in memory while it is away, never failing a request, and in Redis again once it is back', async () => {
+    const before = address();
+    expect((await list(t, before)).status).toBe(200);
+    expect(await redis.exists(`yeet:rl:anonymous:${before}`)).toBe(1);
+
+    await relay.cut();
+    const during = address();
+    for (let i = 0; i < 5; i++) {
+      const res = await list(t, during);
+      expect(res.status).toBe(200);
+      expect(res.ms).toBeLessThan(1_000);
+    }
+    expect((await list(t, during)).status).toBe(429);
+    expect(await redis.exists(`yeet:rl:anonymous:${during}`)).toBe(0);
+
+    await relay.restore();
+    const after = address();
+    await expect
+      .poll(
+        async () => {
+          await list(t, after);
+          return redis.exists(`yeet:rl:anonymous:${after}`);
+        },
+        { timeout: 10_000, interval: 250 },
+      )
+      .toBe(1);
   });
 });
 
