@@ -1,6 +1,9 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
+import type { DescService } from '@bufbuild/protobuf';
+import * as contract from '@yeet/contract';
+import { v1, v1alpha } from '@yeet/contract/reflection';
 import { parse } from 'yaml';
 import { byKind, chartDir, find, helm, type Manifest, render, root, schemaErrors, valueArgs, workloads } from './chart.ts';
 
@@ -180,6 +183,11 @@ describe.each(Object.keys(layers))('%s', (name) => {
   });
 });
 
+/** Every service of the contract: a new one needs its route in the Ingress too. */
+const contractServices = (Object.values(contract) as unknown[]).filter(
+  (x): x is DescService => typeof x === 'object' && x !== null && (x as { kind?: unknown }).kind === 'service',
+);
+
 describe('routing', () => {
   it('sends each path to the role that serves it in one process', () => {
     const ingress = find(rendered.base!, 'Ingress', 'eoy-eat-or-yeet');
@@ -195,6 +203,13 @@ describe('routing', () => {
       '/.well-known/oauth-protected-resource': 'eoy-eat-or-yeet-api',
       '/oidc': 'eoy-eat-or-yeet-api',
       '/uploads': 'eoy-eat-or-yeet-api',
+      // gRPC clients call /<package.Service>/<Method> at the root: every service of the API
+      ...Object.fromEntries(
+        [...contractServices, v1.ServerReflection, v1alpha.ServerReflection].map((s) => [
+          `/${s.typeName}`,
+          'eoy-eat-or-yeet-api',
+        ]),
+      ),
       '/_img': 'eoy-eat-or-yeet-img',
       '/': 'eoy-eat-or-yeet-web',
     });
