@@ -1,5 +1,5 @@
-import type { Image, Recipe } from '@yeet/contract';
 import { itemAt, seedOf } from '@yeet/domain/random';
+import type { CardImage } from '../lib/recipe-lists';
 
 /**
  * Stand-in artwork until a recipe has a cover photo: a warm gradient picked from the slug
@@ -34,7 +34,9 @@ function CoverPlaceholder({ slug, title, className = '' }: { slug: string; title
 
 /**
  * A recipe photo from its signed sizes: the browser picks one for the space it has, and the
- * image's dominant colour fills the box until it arrives.
+ * image's dominant colour fills the box until it arrives. Without `sizes`, the image is a
+ * card's (two sizes, see recipe-lists.ts): the first for ordinary screens, the second for
+ * dense ones — two URLs in the markup instead of three.
  */
 export function RecipeImage({
   image,
@@ -43,20 +45,26 @@ export function RecipeImage({
   className = '',
   priority = false,
 }: {
-  image: Image;
+  /** A recipe's Image, or a card's cut of one. */
+  image: CardImage;
   alt: string;
-  sizes: string;
+  sizes?: string;
   className?: string;
   priority?: boolean;
 }) {
   const smallest = image.variants[0];
   if (!smallest) return null;
+  const dense = image.variants[1];
   return (
     <img
       className={`photo ${className}`}
-      src={(image.variants[Math.min(2, image.variants.length - 1)] ?? smallest).url}
-      srcSet={image.variants.map((v) => `${v.url} ${v.width}w`).join(', ')}
-      sizes={sizes}
+      {...(sizes
+        ? {
+            src: (image.variants[Math.min(2, image.variants.length - 1)] ?? smallest).url,
+            srcSet: image.variants.map((v) => `${v.url} ${v.width}w`).join(', '),
+            sizes,
+          }
+        : { src: smallest.url, ...(dense ? { srcSet: `${dense.url} 2x` } : {}) })}
       width={smallest.width}
       height={smallest.height}
       alt={alt}
@@ -76,9 +84,9 @@ export function RecipeCover({
   className,
   priority = false,
 }: {
-  recipe: Pick<Recipe, 'slug' | 'title' | 'coverImage'>;
+  recipe: { slug: string; title: string; coverImage?: CardImage };
   alt: string;
-  sizes: string;
+  sizes?: string;
   className: string;
   priority?: boolean;
 }) {

@@ -1,7 +1,7 @@
-import type { HighlightedText } from '@yeet/contract';
+import type { Highlight } from '../lib/search';
 
 /** Text with the words that matched the search marked. */
-export function Highlighted({ text, fallback }: { text: HighlightedText | undefined; fallback: string }) {
+export function Highlighted({ text, fallback }: { text: Highlight | undefined; fallback: string }) {
   const fragments = text?.fragments ?? [];
   if (fragments.length === 0) return <>{fallback}</>;
   // each fragment is known by where it starts in the text

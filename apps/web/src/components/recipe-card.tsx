@@ -1,19 +1,14 @@
 import { Link } from '@tanstack/react-router';
-import type { Recipe } from '@yeet/contract';
 import { formatMinutes } from '../lib/format';
 import { difficultyLabel } from '../lib/labels';
+import type { RecipeSummary } from '../lib/recipe-lists';
 import { RecipeCover } from './cover';
 import { Stars } from './rating';
 
-export function RecipeCard({ recipe }: { recipe: Recipe }) {
+export function RecipeCard({ recipe }: { recipe: RecipeSummary }) {
   return (
     <article className="card">
-      <RecipeCover
-        recipe={recipe}
-        alt=""
-        sizes="(min-width: 72rem) 17rem, (min-width: 40rem) 45vw, 100vw"
-        className="card__cover"
-      />
+      <RecipeCover recipe={recipe} alt="" className="card__cover" />
       <div className="card__body">
         <h3 className="card__title">
           <Link to="/r/$slug" params={{ slug: recipe.slug }} className="card__link">
@@ -24,15 +19,14 @@ export function RecipeCard({ recipe }: { recipe: Recipe }) {
         <ul className="card__meta" aria-label="At a glance">
           <li>
             <span className="visually-hidden">Total time: </span>
-            <svg viewBox="0 0 16 16" width="14" height="14" aria-hidden="true" className="icon">
-              <circle cx="8" cy="8" r="6.5" fill="none" stroke="currentColor" strokeWidth="1.5" />
-              <path d="M8 4.5V8l2.5 1.5" fill="none" stroke="currentColor" strokeWidth="1.5" strokeLinecap="round" />
+            <svg width="14" height="14" aria-hidden="true" className="icon">
+              <use href="#icon-clock" />
             </svg>{' '}
             {formatMinutes(recipe.totalMinutes)}
           </li>
           {recipe.difficulty ? <li>{difficultyLabel(recipe.difficulty)}</li> : null}
           <li>
-            <Stars average={recipe.rating?.average ?? 0} count={recipe.rating?.count ?? 0} size="sm" />
+            <Stars average={recipe.rating.average} count={recipe.rating.count} size="sm" />
           </li>
         </ul>
       </div>
@@ -40,12 +34,27 @@ export function RecipeCard({ recipe }: { recipe: Recipe }) {
   );
 }
 
-export function RecipeGrid({ recipes, label }: { recipes: Recipe[]; label: string }) {
+/**
+ * Icons drawn many times on a page (a clock on every card), defined once: each use is a
+ * short reference instead of the whole drawing. Rendered once by the page shell.
+ */
+export function IconSprites() {
+  return (
+    <svg width="0" height="0" aria-hidden="true" className="sprites">
+      <symbol id="icon-clock" viewBox="0 0 16 16">
+        <circle cx="8" cy="8" r="6.5" fill="none" stroke="currentColor" strokeWidth="1.5" />
+        <path d="M8 4.5V8l2.5 1.5" fill="none" stroke="currentColor" strokeWidth="1.5" strokeLinecap="round" />
+      </symbol>
+    </svg>
+  );
+}
+
+export function RecipeGrid({ recipes, label }: { recipes: RecipeSummary[]; label: string }) {
   if (recipes.length === 0) return <p className="empty">No recipes here yet.</p>;
   return (
     <ul className="grid" aria-label={label}>
       {recipes.map((r) => (
-        <li key={r.id}>
+        <li key={r.slug}>
           <RecipeCard recipe={r} />
         </li>
       ))}

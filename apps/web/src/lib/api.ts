@@ -92,20 +92,6 @@ export const recipeBySlug = (transport: Transport, slug: string) =>
     },
   });
 
-export const publishedRecipes = (transport: Transport, sort: RecipeSort, pageSize: number) =>
-  createQueryOptions(
-    RecipeService.method.listRecipes,
-    { sort, pageSize, filter: { status: RecipeStatus.PUBLISHED } },
-    { transport },
-  );
-
-export const quickRecipes = (transport: Transport, pageSize: number) =>
-  createQueryOptions(
-    RecipeService.method.listRecipes,
-    { sort: RecipeSort.QUICKEST, pageSize, filter: { status: RecipeStatus.PUBLISHED, maxTotalMinutes: 30 } },
-    { transport },
-  );
-
 export const reviewQueue = (transport: Transport) =>
   createQueryOptions(
     RecipeService.method.listRecipes,
@@ -148,5 +134,3 @@ export function isUnavailable(error: unknown): boolean {
   if (!(error instanceof ConnectError)) return error instanceof TypeError; // fetch failed
   return [Code.Unavailable, Code.Unknown, Code.DeadlineExceeded, Code.Internal, Code.Canceled, Code.Aborted].includes(error.code);
 }
-
-export { RecipeSort };

@@ -1,6 +1,6 @@
-import { createQueryOptions } from '@connectrpc/connect-query';
-import type { Transport } from '@connectrpc/connect';
+import { createClient, type Transport } from '@connectrpc/connect';
 import type { MessageInitShape } from '@bufbuild/protobuf';
+import { queryOptions } from '@tanstack/react-query';
 import {
   dietaryFlagValues,
   difficultyValues,
@@ -10,6 +10,7 @@ import {
   searchSortValues,
   timeBucketValues,
   type SearchRecipesRequestSchema,
+  type SearchRecipesResponse,
 } from '@yeet/contract';
 import {
   dietaryFlags,
@@ -24,6 +25,7 @@ import {
   type TimeBucket,
 } from '@yeet/domain/values';
 import { list } from './query-string';
+import { toSummary, type RecipeSummary } from './recipe-lists';
 
 /** The whole state of a search page, as it appears in the URL (values by the domain's names). */
 export interface SearchState {
@@ -105,8 +107,69 @@ export function searchRequest(state: SearchState): MessageInitShape<typeof Searc
   };
 }
 
+/** Text with the words that matched marked, as the API sends it. */
+export interface Highlight {
+  fragments: Array<{ text: string; matched: boolean }>;
+}
+
+/** A search answer as the page shows it: hits as cards (see recipe-lists.ts), not whole recipes. */
+export interface SearchResult {
+  hits: Array<{ recipe: RecipeSummary; title?: Highlight; summary?: Highlight }>;
+  totalSize: number;
+  facets: Array<{ name: string; values: FacetValue[] }>;
+  correctedQuery: string;
+  interpretedFilters: Array<{ facet: string; value: string; label: string; queryWithout: string }>;
+}
+
+export interface FacetValue {
+  value: string;
+  label: string;
+  count: number;
+  selected: boolean;
+}
+
+const highlight = (h: { fragments: Highlight['fragments'] } | undefined): Highlight | undefined =>
+  h && { fragments: h.fragments.map(({ text, matched }) => ({ text, matched })) };
+
+const facetsOf = (res: SearchRecipesResponse) =>
+  res.facets.map((f) => ({
+    name: f.name,
+    values: f.values.map(({ value, label, count, selected }) => ({ value, label, count, selected })),
+  }));
+
+function toResult(res: SearchRecipesResponse): SearchResult {
+  return {
+    hits: res.hits.flatMap((h) =>
+      h.recipe ? [{ recipe: toSummary(h.recipe), title: highlight(h.title), summary: highlight(h.summary) }] : [],
+    ),
+    totalSize: res.totalSize,
+    facets: facetsOf(res),
+    correctedQuery: res.correctedQuery,
+    interpretedFilters: res.interpretedFilters.map(({ facet, value, label, queryWithout }) => ({
+      facet,
+      value,
+      label,
+      queryWithout,
+    })),
+  };
+}
+
 export const searchQuery = (transport: Transport, state: SearchState) =>
-  createQueryOptions(SearchService.method.searchRecipes, searchRequest(state), { transport });
+  queryOptions({
+    queryKey: ['search', compact(state)],
+    queryFn: async ({ signal }) =>
+      toResult(await createClient(SearchService, transport).searchRecipes(searchRequest(state), { signal })),
+  });
+
+/** The facets of every published recipe, for browsing by `names` (the home page): counts, no hits. */
+export const browseFacets = (transport: Transport, names: ReadonlyArray<keyof typeof facetKeys>) =>
+  queryOptions({
+    queryKey: ['browse-facets', names],
+    queryFn: async ({ signal }) => {
+      const res = await createClient(SearchService, transport).searchRecipes({ ...searchRequest({}), pageSize: 1 }, { signal });
+      return facetsOf(res).filter((f) => (names as readonly string[]).includes(f.name));
+    },
+  });
 
 /** The state with one facet value switched on or off (back to the first page). */
 export function toggled(state: SearchState, key: (typeof facetKeys)[keyof typeof facetKeys], value: string): SearchState {

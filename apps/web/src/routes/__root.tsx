@@ -5,6 +5,7 @@ import { createRootRouteWithContext, HeadContent, Outlet, Scripts, useRouteConte
 import type { ReactNode } from 'react';
 import { Page, SiteFooter, SiteHeader } from '../components/layout';
 import { ErrorPage, NotFoundPage } from '../components/pages';
+import { IconSprites } from '../components/recipe-card';
 import { meQuery } from '../lib/api';
 import appCss from '../styles/app.css?url';
 
@@ -57,6 +58,7 @@ function Shell({ children }: { children: ReactNode }) {
         <SiteHeader me={me} />
         <Page>{children}</Page>
         <SiteFooter />
+        <IconSprites />
         <Scripts />
       </body>
     </html>

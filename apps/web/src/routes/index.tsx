@@ -1,24 +1,21 @@
 import { useSuspenseQuery } from '@tanstack/react-query';
 import { createFileRoute, Link } from '@tanstack/react-router';
-import type { Facet } from '@yeet/contract';
 import { ErrorPage, NotFoundPage } from '../components/pages';
 import { RecipeGrid } from '../components/recipe-card';
 import { SearchBox } from '../components/search-box';
-import { publishedRecipes, quickRecipes, RecipeSort } from '../lib/api';
-import { facetKeys, searchQuery, toggled, type SearchState } from '../lib/search';
+import { homeShelves, type RecipeSummary } from '../lib/recipe-lists';
+import { browseFacets, facetKeys, toggled, type SearchResult, type SearchState } from '../lib/search';
 import { onLoadError } from '../lib/status';
 
 const shelfSize = 8;
-/** No query and no filters: the facet totals, for browsing. */
-const browse = {};
+/** The facets browsed from the home page. */
+const browse = ['meal_types', 'cuisines'] as const;
 
 export const Route = createFileRoute('/')({
   loader: async ({ context: { queryClient, transport } }) => {
     await Promise.all([
-      queryClient.ensureQueryData(publishedRecipes(transport, RecipeSort.NEWEST, shelfSize)),
-      queryClient.ensureQueryData(publishedRecipes(transport, RecipeSort.TOP_RATED, shelfSize)),
-      queryClient.ensureQueryData(quickRecipes(transport, shelfSize)),
-      queryClient.ensureQueryData(searchQuery(transport, browse)),
+      queryClient.ensureQueryData(homeShelves(transport, shelfSize)),
+      queryClient.ensureQueryData(browseFacets(transport, browse)),
     ]);
   },
   onError: onLoadError,
@@ -29,10 +26,8 @@ export const Route = createFileRoute('/')({
 
 function Home() {
   const { transport } = Route.useRouteContext();
-  const newest = useSuspenseQuery(publishedRecipes(transport, RecipeSort.NEWEST, shelfSize)).data;
-  const topRated = useSuspenseQuery(publishedRecipes(transport, RecipeSort.TOP_RATED, shelfSize)).data;
-  const quick = useSuspenseQuery(quickRecipes(transport, shelfSize)).data;
-  const facets = useSuspenseQuery(searchQuery(transport, browse)).data.facets;
+  const { newest, topRated, quick } = useSuspenseQuery(homeShelves(transport, shelfSize)).data;
+  const facets = useSuspenseQuery(browseFacets(transport, browse)).data;
   return (
     <>
       <section className="hero" aria-labelledby="hero-title">
@@ -49,20 +44,20 @@ function Home() {
         <BrowseGroup title="By cuisine" facet="cuisines" facets={facets} />
       </section>
 
-      <Shelf title="Newest recipes" id="newest" more={{ sort: 'newest' }} recipes={newest.recipes} />
-      <Shelf title="Top rated" id="top" more={{ sort: 'top_rated' }} recipes={topRated.recipes} />
+      <Shelf title="Newest recipes" id="newest" more={{ sort: 'newest' }} recipes={newest} />
+      <Shelf title="Top rated" id="top" more={{ sort: 'top_rated' }} recipes={topRated} />
       <Shelf
         title="Quick: 30 minutes or less"
         id="quick"
         more={{ time: ['up-to-15', '15-to-30'], sort: 'quickest' }}
-        recipes={quick.recipes}
+        recipes={quick}
       />
     </>
   );
 }
 
 /** A facet's values that have recipes, each a link to them. */
-function BrowseGroup({ title, facet, facets }: { title: string; facet: keyof typeof facetKeys; facets: Facet[] }) {
+function BrowseGroup({ title, facet, facets }: { title: string; facet: keyof typeof facetKeys; facets: SearchResult['facets'] }) {
   const values = facets.find((f) => f.name === facet)?.values.filter((v) => v.count > 0) ?? [];
   return (
     <div className="browse__group">
@@ -80,7 +75,7 @@ function BrowseGroup({ title, facet, facets }: { title: string; facet: keyof typ
   );
 }
 
-function Shelf(props: { title: string; id: string; more: SearchState; recipes: Parameters<typeof RecipeGrid>[0]['recipes'] }) {
+function Shelf(props: { title: string; id: string; more: SearchState; recipes: RecipeSummary[] }) {
   return (
     <section className="shelf" aria-labelledby={`${props.id}-title`}>
       <div className="shelf__head">

@@ -1,6 +1,5 @@
 import { useSuspenseQuery } from '@tanstack/react-query';
 import { createFileRoute, Link, useNavigate } from '@tanstack/react-router';
-import type { Facet, FacetValue, SearchHit } from '@yeet/contract';
 import { searchSortLabels, searchSorts, type SearchSort } from '@yeet/domain/values';
 import { useRef } from 'react';
 import { RecipeCover } from '../components/cover';
@@ -19,6 +18,8 @@ import {
   searchQuery,
   toggled,
   validateSearchState,
+  type FacetValue,
+  type SearchResult,
   type SearchState,
 } from '../lib/search';
 import { onLoadError } from '../lib/status';
@@ -179,7 +180,7 @@ function SearchPage() {
           ) : (
             <ul className="hits" aria-labelledby="results-title">
               {result.hits.map((hit) => (
-                <Hit key={hit.recipe?.id} hit={hit} />
+                <Hit key={hit.recipe.slug} hit={hit} />
               ))}
             </ul>
           )}
@@ -214,7 +215,7 @@ function SearchPage() {
 /** How many values a facet shows before "more": the most common, and any selected. */
 const shownValues = 6;
 
-function FacetGroup({ facet, state }: { facet: Facet; state: SearchState }) {
+function FacetGroup({ facet, state }: { facet: SearchResult['facets'][number]; state: SearchState }) {
   const name = facet.name as keyof typeof facetKeys;
   const key = facetKeys[name];
   if (!key) return null;
@@ -258,13 +259,12 @@ function FacetGroup({ facet, state }: { facet: Facet; state: SearchState }) {
   );
 }
 
-function Hit({ hit }: { hit: SearchHit }) {
+function Hit({ hit }: { hit: SearchResult['hits'][number] }) {
   const r = hit.recipe;
-  if (!r) return null;
   return (
     <li>
       <article className="hit">
-        <RecipeCover recipe={r} alt="" sizes="(min-width: 48rem) 12rem, 30vw" className="hit__image" />
+        <RecipeCover recipe={r} alt="" className="hit__image" />
         <div className="hit__body">
           <h3 className="hit__title">
             <Link to="/r/$slug" params={{ slug: r.slug }}>
@@ -277,7 +277,7 @@ function Hit({ hit }: { hit: SearchHit }) {
           <p className="hit__meta">
             <span>{formatMinutes(r.totalMinutes)}</span>
             <span>{difficultyLabel(r.difficulty)}</span>
-            <Stars average={r.rating?.average ?? 0} count={r.rating?.count ?? 0} size="sm" />
+            <Stars average={r.rating.average} count={r.rating.count} size="sm" />
           </p>
         </div>
       </article>
