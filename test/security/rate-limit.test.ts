@@ -81,6 +81,13 @@ describe('rate limits shared through PostgreSQL', () => {
     expect(person.headers.get('ratelimit-policy')).toBe('"person";q=12;w=60');
   });
 
+  it('counts the address the proxy saw, not one the client wrote into X-Forwarded-For', async () => {
+    const real = address();
+    // the client sends its own X-Forwarded-For, a fresh one each time; the proxy appends the real address
+    for (let i = 0; i < 10; i++) expect((await call(a, list, `10.${i}.0.1, ${real}`)).status).toBe(200);
+    expect((await call(b, list, `10.99.0.1, ${real}`)).status).toBe(429);
+  });
+
   it('keeps the counters in the database', async () => {
     await call(a, list, address());
     const db = new pg.Client({ connectionString: a.database.url });

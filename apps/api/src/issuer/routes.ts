@@ -4,6 +4,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type Provider from 'oidc-provider';
 import { errors } from 'oidc-provider';
 import { TryAgainLater, type AccountController } from '../controllers/account.controller.ts';
+import { clientAddress } from '../limits/address.ts';
 import type { SignInGuard } from '../limits/sign-in.ts';
 import { isCrossOrigin, builtInIssuerPath as issuerPath } from '@yeet/platform';
 import { consentPage, errorPage, issuerPagePolicy, signInPage, signUpPage } from './pages.ts';
@@ -45,7 +46,7 @@ export async function registerIssuer(
   // then oidc-provider registers the client from the parsed body.
   await app.register(async (scope) => {
     scope.post(`${issuerPath}/reg`, { bodyLimit: 16 * 1024 }, async (req, reply) => {
-      const wait = await o.guard.registration(req.ip);
+      const wait = await o.guard.registration(clientAddress(req) ?? 'unknown');
       if (wait > 0) {
         return reply
           .code(429)
@@ -124,7 +125,7 @@ export async function registerIssuer(
       const details = await provider.interactionDetails(req.raw, reply.raw);
       const email = String(req.body?.email ?? '');
       try {
-        const account = await accounts.signIn(email, String(req.body?.password ?? ''), req.ip);
+        const account = await accounts.signIn(email, String(req.body?.password ?? ''), clientAddress(req) ?? 'unknown');
         const to = await provider.interactionResult(req.raw, reply.raw, {
           login: { accountId: account.id, remember: true, amr: ['pwd'] },
         });
@@ -143,7 +144,10 @@ export async function registerIssuer(
       const details = await provider.interactionDetails(req.raw, reply.raw);
       const values = { email: String(req.body?.email ?? ''), displayName: String(req.body?.displayName ?? '') };
       try {
-        const account = await accounts.signUp({ ...values, password: String(req.body?.password ?? '') }, req.ip);
+        const account = await accounts.signUp(
+          { ...values, password: String(req.body?.password ?? '') },
+          clientAddress(req) ?? 'unknown',
+        );
         const to = await provider.interactionResult(req.raw, reply.raw, {
           login: { accountId: account.id, remember: true, amr: ['pwd'] },
         });

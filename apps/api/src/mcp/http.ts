@@ -1,6 +1,7 @@
 import type { Transport } from '@connectrpc/connect';
 import { StreamableHTTPServerTransport } from '@modelcontextprotocol/sdk/server/streamableHttp.js';
 import { isCrossOrigin, type RateLimiter, type Telemetry } from '@yeet/platform';
+import { clientAddress } from '../limits/address.ts';
 import { rateLimitHeaders, type RateLimits } from '../limits/rate-limits.ts';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { devRolesHeader, devUserHeader, type IdentityResolver } from '../rpc/identity.ts';
@@ -74,7 +75,7 @@ export async function registerMcpRoute(app: FastifyInstance, o: McpRouteOptions)
       const value = req.headers[name];
       if (typeof value === 'string') credentials[name] = value;
     }
-    const caller = await callerOf(credentials, req.ip, o.identity);
+    const caller = await callerOf(credentials, clientAddress(req) ?? 'unknown', o.identity);
     if ('refused' in caller) {
       // RFC 6750 §3.1: a client holding a bad token hears so at once and can get a new one,
       // rather than being served as anonymous and failing on its first write.
