@@ -97,7 +97,9 @@ select pg_notify($1, '');
 commit;
 with s as (select pg_snapshot_xmin(pg_current_snapshot()) as xmin)
 select s.xmin::text as xmin, c.seq::text as seq, c.recipe_id as id, c.xid::text as xid
-from s left join (select * from search_changes where xid >= $1::xid8 order by seq limit $2) c on true
+from s left join (
+  select * from search_changes where xid >= $1::xid8 order by seq limit $2
+) c on true
 order by c.seq;
 select recipe_id as id, document::text as document, title_vector::text as title_vector,
 array_to_string(facet_values, chr(31)) as facet_values,
@@ -106,7 +108,9 @@ rating_score, (extract(epoch from published_at) * 1000)::float8 as published, to
 -- MemorySearchEngine.changed()
 with s as (select pg_snapshot_xmin(pg_current_snapshot()) as xmin)
 select s.xmin::text as xmin, c.seq::text as seq, c.recipe_id as id, c.xid::text as xid
-from s left join (select * from search_changes where xid >= $1::xid8 order by seq limit $2) c on true
+from s left join (
+  select * from search_changes where xid >= $1::xid8 order by seq limit $2
+) c on true
 order by c.seq;
 
 -- MemorySearchEngine.reconcile(100)
@@ -231,5 +235,7 @@ select word, group_id
 from search_synonyms;
 with s as (select pg_snapshot_xmin(pg_current_snapshot()) as xmin)
 select s.xmin::text as xmin, c.seq::text as seq, c.recipe_id as id, c.xid::text as xid
-from s left join (select * from search_changes where xid >= $1::xid8 order by seq limit $2) c on true
+from s left join (
+  select * from search_changes where xid >= $1::xid8 order by seq limit $2
+) c on true
 order by c.seq;

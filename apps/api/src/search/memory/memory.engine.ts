@@ -381,17 +381,19 @@ export class MemorySearchEngine implements SearchEngine {
     const { rows } = await sql<{ xmin: string; seq: string | null; id: string | null; xid: string | null }>`
       with s as (select pg_snapshot_xmin(pg_current_snapshot()) as xmin)
       select s.xmin::text as xmin, c.seq::text as seq, c.recipe_id as id, c.xid::text as xid
-      from s left join (select * from search_changes where xid >= ${state.xmin}::xid8 order by seq limit ${most + 1}) c on true
+      from s left join (
+        select * from search_changes where xid >= ${state.xmin}::xid8 order by seq limit ${most + state.applied.size + 1}
+      ) c on true
       order by c.seq`.execute(this.#db);
     const xmin = rows[0]!.xmin;
-    if (rows.length > most) {
+    const fresh = rows.filter((r) => r.seq !== null && !state.applied.has(r.seq));
+    if (fresh.length > most) {
       // a reindex: read everything again, aside; until the swap this index follows only what comes after
       state.xmin = xmin;
       state.applied.clear();
       void this.#reload().catch(() => {});
       return;
     }
-    const fresh = rows.filter((r) => r.seq !== null && !state.applied.has(r.seq));
     const ids = [...new Set(fresh.map((r) => r.id!))];
     if (ids.length > 0) {
       const { rows: docs } = await sql<DocumentRow>`
