@@ -140,7 +140,7 @@ const schema = z.object({
     ),
   PAGE_CACHE_SIZE: z.coerce.number().int().min(0).max(100_000).default(500),
   PAGE_CACHE_TTL_MS: z.coerce.number().int().min(0).max(3_600_000).default(5_000),
-  HTTP_CONCURRENCY: z.coerce.number().int().min(0).max(10_000).default(16),
+  HTTP_CONCURRENCY: z.coerce.number().int().min(0).max(10_000).default(4),
   HTTP_QUEUE: z.coerce.number().int().min(0).max(100_000).default(64),
   HTTP_QUEUE_WAIT_MS: z.coerce.number().int().min(0).max(60_000).default(500),
   SHUTDOWN_TIMEOUT_MS: z.coerce.number().int().min(0).max(120_000).default(10_000),
