@@ -6,12 +6,13 @@
  *   node bench/overload.ts [-- --seconds 20 --connections 200 --readers 10]
  *                          [--env HTTP_CONCURRENCY=0 --env …]   settings of one side
  *                          [--compare HTTP_CONCURRENCY=0]        a second side, same run
+ *                          [--rate 100]                          an open model: req/s offered, not closed-loop
  *
  * Prints, per side: served req/s, p50/p99 of served answers, refusals (503) and their
  * p99/max latency, other errors, client timeouts, and the server's peak RSS. Then anonymous
  * visitors on the same page (the page cache) with the same connections, as the yardstick
  * that must not drop. Uses DATABASE_URL when set (a database it may fill), else an embedded
- * PostgreSQL under .data/bench. Needs the production web build (`npm run build`).
+ * PostgreSQL of its own under .data/bench-overload. Needs the production web build (`npm run build`).
  */
 import { type ChildProcess, spawn } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
@@ -33,6 +34,7 @@ const { values: args } = parseArgs({
     env: { type: 'string', multiple: true, default: [] },
     compare: { type: 'string', multiple: true },
     profile: { type: 'string' },
+    rate: { type: 'string' },
   },
 });
 const seconds = Number(args.seconds);
@@ -179,7 +181,8 @@ interface Measured {
   rss: number;
 }
 
-async function hammer(server: Server, url: string, cookies: string[], duration: number): Promise<Measured> {
+/** `rate`: an open model, requests a second offered whatever the answers (else each connection sends as soon as answered). */
+async function hammer(server: Server, url: string, cookies: string[], duration: number, rate?: number): Promise<Measured> {
   const served: number[] = [];
   const refused: number[] = [];
   let errors = 0;
@@ -193,6 +196,7 @@ async function hammer(server: Server, url: string, cookies: string[], duration: 
         connections,
         duration,
         timeout: 10,
+        ...(rate ? { overallRate: rate } : {}),
         // Each connection is one reader's browser: the same cookie on all its requests.
         setupClient: (client) => {
           if (cookies.length) client.setHeaders({ cookie: cookies[next++ % cookies.length]! });
@@ -244,7 +248,7 @@ async function side(extra: Record<string, string>, seed: boolean) {
       await (await fetch(page, { headers: { cookie: cookies[0]! } })).arrayBuffer();
       alone.push(performance.now() - started);
     }
-    const signedIn = await hammer(server, page, cookies, seconds);
+    const signedIn = await hammer(server, page, cookies, seconds, args.rate ? Number(args.rate) : undefined);
     const anonymous = await hammer(server, page, [], Math.max(5, Math.round(seconds / 2)));
     return { signedIn, anonymous, alone: percentiles(alone).p50, readyRss };
   } finally {
@@ -278,7 +282,7 @@ for (const [name, extra] of sides) {
   idle.push([name, alone, mb(readyRss)]);
 }
 console.log(
-  `\nOverload benchmark — GET /r/${slug}, ${connections} connections, ${seconds} s signed in (${args.readers} readers), one --role all process`,
+  `\nOverload benchmark — GET /r/${slug}, ${connections} connections${args.rate ? ` offering ${args.rate} req/s` : ''}, ${seconds} s signed in (${args.readers} readers), one --role all process`,
 );
 console.log(
   table(
