@@ -144,6 +144,29 @@ describe('requests Connect turns away before reading them', () => {
     expect(body.message).toContain('application/grpc');
   });
 
+  it('415 for any content type, not only those Fastify knows', async () => {
+    for (const type of ['application/xml', 'multipart/form-data; boundary=x', 'application/x-www-form-urlencoded']) {
+      const res = await fetch(`${t.baseUrl}/api/yeet.v1.RecipeService/ListRecipes`, {
+        method: 'POST',
+        headers: { 'content-type': type },
+        body: 'x=1',
+      });
+      expect(res.status, type).toBe(415);
+      expect(((await res.json()) as { code: string }).code, type).toBe('invalid_argument');
+    }
+  });
+
+  it('505: a bidirectional stream over HTTP/1.1 says it needs HTTP/2', async () => {
+    const res = await fetch(`${t.baseUrl}/api/grpc.reflection.v1.ServerReflection/ServerReflectionInfo`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/connect+json' },
+      body: new Uint8Array(5),
+    });
+    expect(res.status).toBe(505);
+    const body = (await res.json()) as { code: string; message: string };
+    expect(body.message).toContain('needs HTTP/2');
+  });
+
   it('405: a GET of a method with side effects says to POST it', async () => {
     const res = await fetch(`${t.baseUrl}/api/yeet.v1.RecipeService/CreateRecipe?connect=v1&encoding=json&message={}`);
     expect(res.status).toBe(405);

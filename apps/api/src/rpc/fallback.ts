@@ -4,7 +4,14 @@ import { createAsyncIterable, encodeEnvelope, type UniversalHandler } from '@con
 import { codeToHttpStatus, errorToJsonBytes } from '@connectrpc/connect/protocol-connect';
 import { setTrailerStatus } from '@connectrpc/connect/protocol-grpc';
 import { trailerFlag, trailerSerialize } from '@connectrpc/connect/protocol-grpc-web';
-import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type {
+  FastifyInstance,
+  FastifyPluginAsync,
+  FastifyPluginCallback,
+  FastifyPluginOptions,
+  FastifyReply,
+  FastifyRequest,
+} from 'fastify';
 
 /** Said in every "no such method" answer: where a caller finds the methods there are. */
 const whereTheListIs =
@@ -164,4 +171,20 @@ export function withProtocolErrors(handler: UniversalHandler): UniversalHandler 
     allowedMethods: handler.allowedMethods,
     supportedContentType: handler.supportedContentType,
   });
+}
+
+/**
+ * `plugin` (Connect's Fastify plugin) in a scope that hands every body on unread, whatever
+ * its content type. Connect only claims its own types; any other (application/xml, a form)
+ * would otherwise get Fastify's 415 in Fastify's format before Connect could answer, and
+ * text/plain would be read by Fastify for nothing.
+ */
+export function withAnyBody<Options extends FastifyPluginOptions>(
+  plugin: FastifyPluginCallback<Options>,
+): FastifyPluginAsync<Options> {
+  return async (scope, options) => {
+    scope.removeAllContentTypeParsers();
+    scope.addContentTypeParser('*', (_req, _payload, done) => done(null));
+    await new Promise<void>((resolve, reject) => plugin(scope, options, (error) => (error ? reject(error) : resolve())));
+  };
 }

@@ -15,7 +15,7 @@ import type { RateLimits } from '../limits/rate-limits.ts';
 import { clientAddressKey, rateLimited } from '../limits/rpc.ts';
 import { idempotent, replayable, type IdempotencyRecords } from './idempotency.ts';
 import { withRequestBodyErrors } from './errors.ts';
-import { registerRpcFallback, withProtocolErrors } from './fallback.ts';
+import { registerRpcFallback, withAnyBody, withProtocolErrors } from './fallback.ts';
 import type { IdentityResolver } from './identity.ts';
 import { rpcInterceptors } from './interceptors.ts';
 import type { OwnerResolver, Policy, PolicyTable } from './policy.ts';
@@ -76,7 +76,7 @@ export function createRpc(deps: RpcDependencies): Rpc {
   return {
     transport: createRouterTransport(routes, { router: { interceptors } }),
     async register(app) {
-      await app.register(fastifyConnectPlugin, {
+      await app.register(withAnyBody(fastifyConnectPlugin), {
         prefix: '/api',
         readMaxBytes: maxRequestBytes,
         // Strict JSON: an unknown field or enum name is a client mistake worth reporting,
