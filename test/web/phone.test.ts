@@ -104,6 +104,36 @@ describe.skipIf(!chromiumPath)('the web app on a phone', () => {
     expect(await layoutShift(page)).toBeLessThan(0.05);
   });
 
+  it('a servings count outside the stepper range is ignored, on the server and after hydration', async () => {
+    const slug = 'pina-colada';
+    const page = await newPage();
+    const ingredients = async () => (await page.locator('.ingredients').innerText()).replace(/\s+/g, ' ');
+    await page.goto(`${t.baseUrl}/r/${slug}`);
+    await hydrated(page);
+    const base = Number(await page.locator('.servings__value').innerText());
+    const asWritten = await ingredients();
+    expect(base).toBeGreaterThan(0);
+
+    for (const bad of ['abc', '-2', '0', '1e3', '101', '2.5', '']) {
+      const path = `/r/${slug}?servings=${encodeURIComponent(bad)}`;
+      const html = await (await fetch(`${t.baseUrl}${path}`)).text();
+      expect(html, bad).not.toMatch(/NaN|scaled from/);
+      await page.goto(`${t.baseUrl}${path}`);
+      await hydrated(page);
+      expect(await page.locator('.servings__value').innerText(), bad).toBe(String(base));
+      expect(await ingredients(), bad).toBe(asWritten);
+    }
+
+    // in range, it scales; the stepper's buttons stay within the range
+    await page.goto(`${t.baseUrl}/r/${slug}?servings=100`);
+    await hydrated(page);
+    expect(await page.locator('.servings__value').innerText()).toBe('100');
+    await expect(page.getByRole('button', { name: /More servings/ }).isDisabled()).resolves.toBe(true);
+    await page.goto(`${t.baseUrl}/r/${slug}?servings=1`);
+    await hydrated(page);
+    await expect(page.getByRole('button', { name: /Fewer servings/ }).isDisabled()).resolves.toBe(true);
+  });
+
   it('no page broke the Content-Security-Policy', () => {
     expect(cspViolations).toEqual([]);
   });

@@ -16,10 +16,11 @@ import { parseServings, scaledQuantity, unitFor } from '@yeet/domain/quantity';
 import { onLoadError } from '../lib/status';
 
 export const Route = createFileRoute('/r/$slug')({
-  validateSearch: (search: Record<string, unknown>): { servings?: number } => {
-    const n = parseServings(search.servings, 0);
-    return n ? { servings: n } : {};
-  },
+  // The router lays what this returns over the query string as parsed, so an unusable count
+  // ("abc", "-2", "0", "1e3") must be overwritten (undefined: the recipe's own), not left out.
+  validateSearch: (search: Record<string, unknown>): { servings?: number } => ({
+    servings: parseServings(search.servings, 0) || undefined,
+  }),
   loader: async ({ context: { queryClient, transport }, params: { slug } }) => {
     const recipe = await queryClient.ensureQueryData(recipeBySlug(transport, slug));
     await queryClient.ensureQueryData(recipeRatings(transport, recipe.id));
