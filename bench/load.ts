@@ -26,6 +26,7 @@ const { values: args } = parseArgs({
     model: { type: 'string', default: 'both' },
     scenarios: { type: 'string', default: scenarioNames.join(',') },
     scale: { type: 'string', default: '1' },
+    warmup: { type: 'string', default: '3' },
     faults: { type: 'boolean', default: false },
     fault: { type: 'string', multiple: true, default: [] },
     redis: { type: 'boolean', default: false },
@@ -58,7 +59,13 @@ const startedAt = new Date();
 const load = (await import('node:os')).loadavg();
 
 const result = await runSuite({
-  profile: { seconds: Number(args.seconds), scale: Number(args.scale), slack: 1, timeoutMs: 10_000 },
+  profile: {
+    seconds: Number(args.seconds),
+    scale: Number(args.scale),
+    slack: 1,
+    timeoutMs: 10_000,
+    warmupSeconds: Number(args.warmup),
+  },
   scenarios: pick(args.scenarios, scenarioNames, 'scenario') as ScenarioName[],
   models,
   faults,

@@ -31,6 +31,8 @@ export class Recorder {
   /** Refusals (503) and limits (429) that came without Retry-After. */
   withoutRetryAfter = 0;
   readonly statuses = new Map<number, number>();
+  /** Open model: how late each request was sent after its scheduled time (the generator's own lag). */
+  readonly sendLag: number[] = [];
   /** A few examples of errors, for the report. */
   readonly examples: string[] = [];
   seconds = 0;
@@ -180,6 +182,7 @@ export async function openModel(o: DriverOptions & { rate: number }): Promise<Re
   const inflight = new Set<Promise<void>>();
   let i = 0;
   const send = async (request: LoadRequest, scheduled: number) => {
+    recorder.sendLag.push(performance.now() - scheduled);
     const left = o.timeoutMs - (performance.now() - scheduled);
     const answer = await send1(o.baseUrl, request, agent, Math.max(1, left));
     if (answer.kind === 'timeout') recorder.timeout();

@@ -27,7 +27,7 @@ describe('the load suite, short', () => {
     const lines: string[] = [];
     const started = Date.now();
     const result = await runSuite({
-      profile: { seconds: 1.2, scale: 0.1, slack: 6, timeoutMs: 10_000 },
+      profile: { seconds: 1.2, scale: 0.1, slack: 6, timeoutMs: 10_000, warmupSeconds: 0 },
       scenarios: scenarioNames,
       models: ['closed', 'open'],
       faults: [],
