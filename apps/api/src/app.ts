@@ -21,6 +21,7 @@ import { UserController } from './controllers/user.controller.ts';
 import { recipeConverter } from './handlers/recipe.convert.ts';
 import { createIdentity } from './identity/create-identity.ts';
 import { EndedWebSessions, registerEndedSessionRoute } from './identity/ended-sessions.ts';
+import { oncePerRequest } from './identity/per-request.ts';
 import { createImages } from './images/create-images.ts';
 import { sweepExpiredOidcPayloads } from './issuer/adapter.ts';
 import { registerIssuer } from './issuer/routes.ts';
@@ -154,7 +155,10 @@ export async function createApi(deps: ApiDependencies): Promise<Api> {
     logger: telemetry.logger,
     observe: controller,
   });
-  const identity = new IdentityChain([tokens, new DevHeaderIdentity({ enabled: deps.devAuth, users: data.stores.users })]);
+  // Once per page rendered in this process (identity/per-request.ts), not once per RPC.
+  const identity = oncePerRequest(
+    new IdentityChain([tokens, new DevHeaderIdentity({ enabled: deps.devAuth, users: data.stores.users })]),
+  );
   const rpc = createRpc({
     services: apiServices({ recipes, ratings, search, images: images.controller, users }, recipeConverter(images.urls)),
     identity,

@@ -1,5 +1,6 @@
 export { createApi, type Api, type ApiDependencies, type SearchIndex } from './app.ts';
 export { createStorage } from './images/create-images.ts';
+export { oneRequest } from './identity/per-request.ts';
 export { imageSizes } from './images/urls.ts';
 export { devRolesHeader, devUserHeader } from './rpc/identity.ts';
 export type { JobCatalogue, ScheduledBackup, TaskDefinition } from './jobs/tasks.ts';

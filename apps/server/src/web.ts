@@ -4,6 +4,7 @@ import { Readable } from 'node:stream';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import type { Transport } from '@connectrpc/connect';
 import fastifyStatic from '@fastify/static';
+import { oneRequest } from '@yeet/api';
 import { sessionCookieName, type RecentCache } from '@yeet/platform';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { type Admission, OverloadedError, refuse } from './overload.ts';
@@ -141,7 +142,7 @@ export async function registerWeb(
             () =>
               admitted(async () => {
                 const nonce = newNonce();
-                const response = await start.fetch(toRequest(req), context(null, nonce));
+                const response = await oneRequest(() => start.fetch(toRequest(req), context(null, nonce)));
                 return {
                   status: response.status,
                   nonce,
@@ -169,7 +170,8 @@ export async function registerWeb(
       // Refreshes the session first if it is about to expire (rewriting its cookie).
       const accessToken = await options.sessions.accessTokenFor(req, reply);
       const nonce = newNonce();
-      const response = await start.fetch(toRequest(req, abort.signal), context(accessToken, nonce));
+      // One request for the API in this process: the page's RPCs resolve the caller once.
+      const response = await oneRequest(() => start.fetch(toRequest(req, abort.signal), context(accessToken, nonce)));
       reply.code(response.status);
       for (const [name, value] of response.headers) {
         if (name !== 'set-cookie') reply.header(name, value);
