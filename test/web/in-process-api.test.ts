@@ -1,5 +1,7 @@
+import { anonymous } from '@yeet/domain';
 import { sessionCookieName, webSessionCodec } from '@yeet/platform';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { oncePerRequest, oneRequest } from '../../apps/api/src/identity/per-request.ts';
 import { oidcFlow } from '../support/oidc.ts';
 import { startTestPlatform, type TestPlatform } from '../support/platform.ts';
 import { recipeInput } from '../support/recipes.ts';
@@ -56,10 +58,44 @@ async function counted(name: string, labels: RegExp): Promise<number> {
     .reduce((sum, line) => sum + Number(line.slice(line.lastIndexOf(' ') + 1)), 0);
 }
 
+describe('resolving the caller once per request', () => {
+  const counting = () => {
+    const calls: string[] = [];
+    const resolver = oncePerRequest({
+      resolve: async (headers) => {
+        calls.push(headers.get('authorization') ?? '');
+        return anonymous;
+      },
+    });
+    return { calls, resolver };
+  };
+  const bearer = (token: string) => new Headers({ authorization: `Bearer ${token}` });
+
+  it('asks once per set of credentials within a request', async () => {
+    const { calls, resolver } = counting();
+    await oneRequest(async () => {
+      await Promise.all([resolver.resolve(bearer('a')), resolver.resolve(bearer('a')), resolver.resolve(bearer('b'))]);
+      await resolver.resolve(bearer('a'));
+    });
+    expect(calls.sort()).toEqual(['Bearer a', 'Bearer b']);
+  });
+
+  it('asks every time outside a request, and afresh in the next one', async () => {
+    const { calls, resolver } = counting();
+    await resolver.resolve(bearer('a'));
+    await resolver.resolve(bearer('a'));
+    await oneRequest(() => resolver.resolve(bearer('a')));
+    await oneRequest(() => resolver.resolve(bearer('a')));
+    expect(calls).toHaveLength(4);
+  });
+});
+
 describe('the API in memory for --role all', () => {
   it('renders a signed-in page with no RPC over HTTP, through the RPC interceptors', async () => {
     const httpBefore = await counted('yeet_http_request_duration_seconds_count', /route="\/api\/yeet\./);
     const rpcBefore = await counted('yeet_rpc_duration_seconds_count', /method="yeet\.v1\.RecipeService\/GetRecipe"/);
+    const identifyBefore = await counted('yeet_operation_duration_seconds_count', /operation="UserController\.identify"/);
+    const rpcsBefore = await counted('yeet_rpc_duration_seconds_count', /method="yeet\.v1\./);
     const res = await page(all.baseUrl, `/r/${published}`);
     const html = await res.text();
     expect(res.status).toBe(200);
@@ -67,6 +103,11 @@ describe('the API in memory for --role all', () => {
     // the header names the signed-in person: the call carried their token
     expect(html).toContain('Beatrix Quill');
     expect(await counted('yeet_http_request_duration_seconds_count', /route="\/api\/yeet\./)).toBe(httpBefore);
+    // several RPCs (the person, the recipe, its ratings), one look-up of the person
+    expect(await counted('yeet_rpc_duration_seconds_count', /method="yeet\.v1\./)).toBeGreaterThanOrEqual(rpcsBefore + 3);
+    expect(await counted('yeet_operation_duration_seconds_count', /operation="UserController\.identify"/)).toBe(
+      identifyBefore + 1,
+    );
     expect(await counted('yeet_rpc_duration_seconds_count', /method="yeet\.v1\.RecipeService\/GetRecipe"/)).toBeGreaterThan(
       rpcBefore,
     );
