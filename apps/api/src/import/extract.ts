@@ -1,0 +1,551 @@
+import { selectAll, selectOne } from 'css-select';
+import type { AnyNode, Document, Element } from 'domhandler';
+import { getAttributeValue, textContent } from 'domutils';
+import { parseDocument } from 'htmlparser2';
+import { cleanText, cleanYield, durationMinutes, textLines } from './clean.ts';
+
+/**
+ * A recipe read from a page: schema.org `Recipe` from JSON-LD, then microdata and RDFa, then
+ * the page's own markup (recipe-card plugins, headings over lists) for what those left out.
+ * General rules only: the importer meets sites it has never seen.
+ */
+export interface ExtractedRecipe {
+  title: string;
+  description: string;
+  /** Ingredient lines as written, in sections when the page has them. */
+  ingredientSections: Array<{ name: string; lines: string[] }>;
+  /** Steps, in sections when the page has them. */
+  stepSections: Array<{ name: string; steps: string[] }>;
+  totalMinutes: number | null;
+  prepMinutes: number | null;
+  cookMinutes: number | null;
+  yields: string | null;
+  image: string | null;
+  cuisines: string[];
+  categories: string[];
+  keywords: string[];
+  /** Diets the page declares (schema.org suitableForDiet, e.g. "VeganDiet"). */
+  diets: string[];
+  canonicalUrl: string | null;
+  siteName: string | null;
+  /** Where each part came from, for the importer's report. */
+  sources: Partial<Record<'title' | 'ingredients' | 'instructions', 'json-ld' | 'microdata' | 'page'>>;
+}
+
+type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
+type JsonObject = { [key: string]: Json };
+
+export function extractRecipe(html: string, pageUrl: string): ExtractedRecipe {
+  const doc = parseDocument(html, { decodeEntities: true });
+  const base = baseUrl(doc, pageUrl);
+  const out: ExtractedRecipe = {
+    title: '',
+    description: '',
+    ingredientSections: [],
+    stepSections: [],
+    totalMinutes: null,
+    prepMinutes: null,
+    cookMinutes: null,
+    yields: null,
+    image: null,
+    cuisines: [],
+    categories: [],
+    keywords: [],
+    diets: [],
+    canonicalUrl: absolute(attr(one('link[rel=canonical]', doc), 'href') ?? '', base),
+    siteName: meta(doc, 'og:site_name'),
+    sources: {},
+  };
+
+  // The page's own share image is the one its author picked to stand for the recipe.
+  const shared = meta(doc, 'og:image') ?? meta(doc, 'twitter:image');
+  if (shared) out.image = absolute(shared, base);
+  const ld = jsonLdRecipe(doc);
+  if (ld) fill(out, fromSchema(ld, base), 'json-ld');
+  const micro = microdataRecipe(doc);
+  if (micro) fill(out, fromSchema(micro, base), 'microdata');
+  fill(out, fromPage(doc, base), 'page');
+  return out;
+}
+
+/** Copies what `from` has into what `into` still lacks. */
+function fill(into: ExtractedRecipe, from: Partial<ExtractedRecipe>, source: 'json-ld' | 'microdata' | 'page') {
+  if (!into.title && from.title) {
+    into.title = from.title;
+    into.sources.title = source;
+  }
+  if (!into.description && from.description) into.description = from.description;
+  if (countLines(into.ingredientSections) === 0 && from.ingredientSections && countLines(from.ingredientSections) > 0) {
+    into.ingredientSections = from.ingredientSections.map((x) => ({ name: x.name, lines: tidyLines(x.lines) }));
+    into.sources.ingredients = source;
+  }
+  if (countSteps(into.stepSections) === 0 && from.stepSections && countSteps(from.stepSections) > 0) {
+    into.stepSections = from.stepSections.map((x) => ({ name: x.name, steps: withoutRepeat(x.steps) }));
+    into.sources.instructions = source;
+  }
+  for (const key of ['totalMinutes', 'prepMinutes', 'cookMinutes', 'yields', 'image'] as const) {
+    if (into[key] === null && from[key] != null) (into as unknown as Record<string, unknown>)[key] = from[key];
+  }
+  for (const key of ['cuisines', 'categories', 'keywords', 'diets'] as const) {
+    if (into[key].length === 0 && from[key]?.length) into[key] = from[key];
+  }
+}
+
+/**
+ * Ingredient lines as a reader sees them: list bullets dropped, one line per ingredient when
+ * a page packed several into one with dashes or bullets, and a list repeated (a print copy of
+ * the card) read once.
+ */
+function tidyLines(lines: string[]): string[] {
+  const out: string[] = [];
+  for (const line of lines) {
+    const parts = /^[-–•*·▪]\s/.test(line) && /\s[-–•·▪]\s/.test(line.slice(2)) ? line.split(/\s[-–•·▪]\s/) : [line];
+    for (const part of parts) {
+      const text = part.replace(/^[-–•*·▪✓✔☐□]+\s*/, '').trim();
+      if (text) out.push(text);
+    }
+  }
+  return withoutRepeat(out);
+}
+
+/** A list whose second half repeats its first (a page carrying the card twice), once. */
+function withoutRepeat<T>(list: T[]): T[] {
+  const half = list.length / 2;
+  if (list.length >= 2 && Number.isInteger(half) && list.slice(0, half).every((x, i) => x === list[half + i]))
+    return list.slice(0, half);
+  return list;
+}
+
+const countLines = (s: ExtractedRecipe['ingredientSections']) => s.reduce((n, x) => n + x.lines.length, 0);
+const countSteps = (s: ExtractedRecipe['stepSections']) => s.reduce((n, x) => n + x.steps.length, 0);
+
+// ---------------------------------------------------------------------------------------
+// schema.org Recipe (from JSON-LD, microdata or RDFa) → our fields
+
+function fromSchema(r: JsonObject, base: string): Partial<ExtractedRecipe> {
+  const total = durationMinutes(first(r.totalTime));
+  const prep = durationMinutes(first(r.prepTime));
+  const cook = durationMinutes(first(r.cookTime) ?? first(r.performTime));
+  return {
+    title: cleanText(first(r.name) ?? first(r.headline)),
+    description: cleanText(first(r.description)),
+    ingredientSections: ingredientsOf(r.recipeIngredient ?? r.ingredients),
+    stepSections: stepsOf(r.recipeInstructions),
+    totalMinutes: total ?? (prep !== null || cook !== null ? (prep ?? 0) + (cook ?? 0) : null),
+    prepMinutes: prep,
+    cookMinutes: cook,
+    yields: cleanYield(r.recipeYield ?? r.yield),
+    image: imageOf(r.image, base) ?? imageOf(r.thumbnailUrl, base),
+    cuisines: listOf(r.recipeCuisine),
+    categories: listOf(r.recipeCategory),
+    keywords: listOf(r.keywords),
+    diets: listOf(r.suitableForDiet).map((d) => d.replace(/^https?:\/\/schema\.org\//, '')),
+  };
+}
+
+function first(value: Json | undefined): Json | undefined {
+  if (Array.isArray(value)) return value.find((v) => v !== null && v !== '') ?? undefined;
+  if (value && typeof value === 'object' && '@value' in value) return value['@value'];
+  return value ?? undefined;
+}
+
+/** Comma-separated strings, arrays, or objects with a name. */
+function listOf(value: Json | undefined): string[] {
+  const items = Array.isArray(value) ? value : value === undefined || value === null ? [] : [value];
+  const out: string[] = [];
+  for (const item of items) {
+    const text = typeof item === 'object' && item !== null && !Array.isArray(item) ? (item.name ?? item['@value']) : item;
+    for (const part of cleanText(text).split(',')) {
+      const t = part.trim();
+      if (t && !out.includes(t)) out.push(t);
+    }
+  }
+  return out;
+}
+
+function ingredientsOf(value: Json | undefined): ExtractedRecipe['ingredientSections'] {
+  if (value === undefined || value === null) return [];
+  const lines: string[] = [];
+  const sections: ExtractedRecipe['ingredientSections'] = [];
+  const walk = (v: Json) => {
+    if (typeof v === 'string') {
+      for (const line of v.includes('\n') || /<(br|li|p)\b/i.test(v) ? textLines(v) : [cleanText(v)]) if (line) lines.push(line);
+    } else if (Array.isArray(v)) {
+      for (const x of v) walk(x);
+    } else if (v && typeof v === 'object') {
+      if (Array.isArray(v.itemListElement) || Array.isArray(v.recipeIngredient)) {
+        sections.push({
+          name: cleanText(v.name),
+          lines: ingredientsOf(v.itemListElement ?? v.recipeIngredient).flatMap((s) => s.lines),
+        });
+      } else {
+        const text = cleanText(v.text ?? v.name ?? v['@value']);
+        if (text) lines.push(text);
+      }
+    }
+  };
+  walk(value);
+  if (sections.length === 0) return lines.length ? [{ name: '', lines }] : [];
+  return lines.length ? [{ name: '', lines }, ...sections] : sections;
+}
+
+function stepsOf(value: Json | undefined): ExtractedRecipe['stepSections'] {
+  if (value === undefined || value === null) return [];
+  const sections: ExtractedRecipe['stepSections'] = [];
+  let current: { name: string; steps: string[] } = { name: '', steps: [] };
+  sections.push(current);
+  const walk = (v: Json, inSection: boolean) => {
+    if (typeof v === 'string') {
+      current.steps.push(...textLines(v));
+    } else if (Array.isArray(v)) {
+      for (const x of v) walk(x, inSection);
+    } else if (v && typeof v === 'object') {
+      const type = types(v);
+      const children = v.itemListElement ?? v.steps;
+      if ((type.includes('howtosection') || (!v.text && children)) && !inSection && children) {
+        current = { name: cleanText(v.name), steps: [] };
+        sections.push(current);
+        walk(children, true);
+      } else if (children && !v.text) {
+        walk(children, inSection);
+      } else {
+        const text = v.text ?? v.description ?? v.name ?? v['@value'];
+        if (typeof text === 'string') current.steps.push(...textLines(text));
+      }
+    }
+  };
+  walk(value, false);
+  const kept = sections.filter((s) => s.steps.length > 0);
+  // A step that only repeats a section's name is its heading.
+  return kept;
+}
+
+function imageOf(value: Json | undefined, base: string): string | null {
+  const images: Array<{ url: string; area: number }> = [];
+  const walk = (v: Json | undefined) => {
+    if (typeof v === 'string') {
+      if (v.trim()) images.push({ url: v.trim(), area: 0 });
+    } else if (Array.isArray(v)) {
+      for (const x of v) walk(x);
+    } else if (v && typeof v === 'object') {
+      const url = first(v.url) ?? first(v.contentUrl) ?? first(v['@id']);
+      if (typeof url === 'string' && url.trim()) {
+        images.push({ url: url.trim(), area: Number(first(v.width) ?? 0) * Number(first(v.height) ?? 0) || 0 });
+      }
+    }
+  };
+  walk(value);
+  if (images.length === 0) return null;
+  // The largest one the page says the size of; else the first.
+  const best = images.reduce((a, b) => (b.area > a.area ? b : a), images[0]!);
+  return absolute(best.url, base);
+}
+
+function types(v: JsonObject): string[] {
+  const t = v['@type'] ?? v.type;
+  const list = Array.isArray(t) ? t : [t];
+  return list
+    .filter((x): x is string => typeof x === 'string')
+    .map((x) =>
+      x
+        .replace(/^https?:\/\/schema\.org\//i, '')
+        .replace(/^schema:/i, '')
+        .toLowerCase(),
+    );
+}
+
+// ---------------------------------------------------------------------------------------
+// JSON-LD
+
+function jsonLdRecipe(doc: Document): JsonObject | null {
+  const found: JsonObject[] = [];
+  for (const script of all('script', doc)) {
+    const type = (getAttributeValue(script, 'type') ?? '').toLowerCase();
+    if (!type.includes('ld+json')) continue;
+    const data = lenientJson(textContent(script));
+    if (data !== undefined) collectRecipes(data, found, 0);
+  }
+  // The one with the most to say, when a page carries several (a teaser and the recipe).
+  return found.sort((a, b) => richness(b) - richness(a))[0] ?? null;
+}
+
+function richness(r: JsonObject): number {
+  const n = (v: Json | undefined) => (Array.isArray(v) ? v.length : v ? 1 : 0);
+  return n(r.recipeIngredient ?? r.ingredients) * 2 + n(r.recipeInstructions) + (r.name ? 1 : 0);
+}
+
+function collectRecipes(v: Json, out: JsonObject[], depth: number) {
+  if (depth > 8 || v === null || typeof v !== 'object') return;
+  if (Array.isArray(v)) {
+    for (const x of v) collectRecipes(x, out, depth + 1);
+    return;
+  }
+  if (types(v).includes('recipe')) out.push(v);
+  for (const [key, value] of Object.entries(v)) {
+    if (
+      key === '@graph' ||
+      key === 'mainEntity' ||
+      key === 'mainEntityOfPage' ||
+      key === 'itemListElement' ||
+      key === 'item' ||
+      key === 'hasPart' ||
+      key === 'about'
+    ) {
+      collectRecipes(value, out, depth + 1);
+    }
+  }
+}
+
+// Raw control characters (newlines, tabs) that pages leave inside JSON strings.
+const controlCharacters = new RegExp(`[${String.fromCharCode(0)}-${String.fromCharCode(31)}]+`, 'g');
+
+/** JSON as pages write it: with comments or CDATA around it, raw newlines in strings, trailing commas. */
+function lenientJson(text: string): Json | undefined {
+  const trimmed = text
+    .trim()
+    .replace(/^<!--|-->$/g, '')
+    .replace(/^\/\*<!\[CDATA\[\*\/|\/\*\]\]>\*\/$/g, '')
+    .replace(/^<!\[CDATA\[|\]\]>$/g, '')
+    .trim();
+  try {
+    return JSON.parse(trimmed) as Json;
+  } catch {
+    try {
+      // Raw control characters inside strings, and trailing commas.
+      const repaired = trimmed.replace(controlCharacters, ' ').replace(/,\s*([}\]])/g, '$1');
+      return JSON.parse(repaired) as Json;
+    } catch {
+      return undefined;
+    }
+  }
+}
+
+// ---------------------------------------------------------------------------------------
+// Microdata and RDFa, read into the same shape as JSON-LD
+
+function microdataRecipe(doc: Document): JsonObject | null {
+  const scopes = all('[itemtype], [typeof], [vocab]', doc).filter((e) =>
+    /(^|[\s/:])recipe(\s|$)/i.test(`${getAttributeValue(e, 'itemtype') ?? ''} ${getAttributeValue(e, 'typeof') ?? ''}`),
+  );
+  let best: JsonObject | null = null;
+  for (const scope of scopes) {
+    const item = readItem(scope);
+    if (!best || richness(item) > richness(best)) best = item;
+  }
+  return best;
+}
+
+/** The properties of one item scope, its nested scopes read as objects. */
+function readItem(scope: Element): JsonObject {
+  const item: JsonObject = { '@type': getAttributeValue(scope, 'itemtype') ?? getAttributeValue(scope, 'typeof') ?? '' };
+  const visit = (node: AnyNode) => {
+    for (const child of (node as Element).children ?? []) {
+      if (child.type !== 'tag' && child.type !== 'script') continue;
+      const el = child as Element;
+      const names = (getAttributeValue(el, 'itemprop') ?? getAttributeValue(el, 'property') ?? '')
+        .split(/\s+/)
+        .map((p) => p.replace(/^https?:\/\/schema\.org\//i, '').replace(/^schema:/i, ''))
+        .filter(Boolean);
+      const nested = el.attribs.itemscope !== undefined || el.attribs.typeof !== undefined;
+      if (names.length) {
+        let value: Json = nested ? readItem(el) : propertyValue(el);
+        // An ingredient's name marked inside its line ("<li>2 tbsp <span itemprop=…>oil</span>"): the line.
+        const line = names.some((n) => /ingredient/i.test(n)) && el.name !== 'li' ? enclosingItem(el) : null;
+        if (line && typeof value === 'string') value = textWithBreaks(line);
+        for (const name of names) {
+          const existing = item[name];
+          item[name] = existing === undefined ? value : Array.isArray(existing) ? [...existing, value] : [existing, value];
+        }
+      }
+      if (!nested) visit(el);
+    }
+  };
+  visit(scope);
+  for (const multi of ['recipeIngredient', 'ingredients', 'recipeInstructions']) {
+    const v = item[multi];
+    if (v !== undefined && !Array.isArray(v)) item[multi] = [v];
+  }
+  return item;
+}
+
+function enclosingItem(el: Element): Element | null {
+  let node = el.parent as Element | null;
+  for (let depth = 0; node && depth < 3; depth++, node = node.parent as Element | null) {
+    if (node.type !== 'tag') return null;
+    if (node.name === 'li') return node;
+    if (node.attribs.itemprop || node.attribs.itemscope !== undefined) return null;
+  }
+  return null;
+}
+
+function propertyValue(el: Element): Json {
+  const attr = (name: string) => getAttributeValue(el, name);
+  const content = attr('content') ?? attr('datetime');
+  if (content !== undefined) return content;
+  if (el.name === 'meta') return attr('content') ?? '';
+  if (el.name === 'img' || el.name === 'source') return attr('src') ?? attr('data-src') ?? '';
+  if (el.name === 'a' || el.name === 'link') return attr('href') ?? '';
+  if (el.name === 'time') return attr('datetime') ?? textContent(el);
+  // Keep the element's line breaks: one property may hold a whole list.
+  return textWithBreaks(el);
+}
+
+// ---------------------------------------------------------------------------------------
+// The page itself: recipe-card plugins, then headings over lists
+
+const cardIngredients = [
+  '.wprm-recipe-ingredient',
+  '.tasty-recipes-ingredients li',
+  '.tasty-recipe-ingredients li',
+  '.mv-create-ingredients li',
+  '.recipe-ingredients li',
+  '.ingredients li',
+  '.ingredient-list li',
+  '[class*="ingredient"] li',
+];
+const cardSteps = [
+  '.wprm-recipe-instruction-text',
+  '.tasty-recipes-instructions li',
+  '.tasty-recipe-instructions li',
+  '.mv-create-instructions li',
+  '.recipe-instructions li',
+  '.instructions li',
+  '.directions li',
+  '.method li',
+  '[class*="instruction"] li',
+  '[class*="direction"] li',
+  '[class*="method"] li',
+];
+
+function fromPage(doc: Document, base: string): Partial<ExtractedRecipe> {
+  const title = pageTitle(doc);
+  const ingredients =
+    firstNonEmpty(cardIngredients.map((s) => linesOf(doc, s))) ?? underHeading(doc, ingredientsHeading, stepsHeading);
+  const steps = firstNonEmpty(cardSteps.map((s) => linesOf(doc, s))) ?? underHeading(doc, stepsHeading, otherHeading);
+  const image = meta(doc, 'og:image');
+  return {
+    title,
+    description: cleanText(meta(doc, 'og:description') ?? meta(doc, 'description')),
+    ingredientSections: ingredients?.length ? [{ name: '', lines: ingredients }] : [],
+    stepSections: steps?.length ? [{ name: '', steps }] : [],
+    image: image ? absolute(image, base) : null,
+  };
+}
+
+/**
+ * The heading the page's own title names (a <title> of "Banh Mi | Tofoo" and an <h1> "Banh
+ * Mi"), else that title without the site's name after a separator, else the first heading.
+ */
+function pageTitle(doc: Document): string {
+  const titled = cleanText(meta(doc, 'og:title') ?? textContent(one('title', doc) ?? []));
+  const headings = all('h1', doc)
+    .map(blockText)
+    .filter((h) => h.length >= 2 && h.length <= 150);
+  const named = headings.filter((h) => titled.toLowerCase().includes(h.toLowerCase())).sort((a, b) => b.length - a.length)[0];
+  if (named) return named;
+  const withoutSite = titled.split(/\s+[|–—-]\s+/)[0]!.trim();
+  return withoutSite || headings[0] || '';
+}
+
+function linesOf(doc: Document, selector: string): string[] {
+  return all(selector, doc).flatMap((el) => textLines(textWithBreaks(el)));
+}
+
+function firstNonEmpty(lists: string[][]): string[] | null {
+  return lists.find((l) => l.length > 0) ?? null;
+}
+
+const ingredientsHeading =
+  /^(ingredients?|zutaten|ingrédients|ingredientes|ingrediënten|ingredienti|ingredienser|suroviny|składniki)\b/i;
+const stepsHeading =
+  /^(instructions?|directions?|method|preparation|steps|how to make( it)?|zubereitung|préparation|preparación|bereiding|procedimento|fremgangsmåde|postup|przygotowanie|gör så här|tilberedning)\b/i;
+/** What ends a method: notes, tips, nutrition, serving suggestions. */
+const otherHeading = /^(notes?|tips?|nutrition|serving suggestions?|video|storage|faq|equipment|you may also like|related)\b/i;
+
+/** The list (or paragraphs) following a heading whose text matches, up to the next section's heading. */
+function underHeading(doc: Document, heading: RegExp, stop: RegExp): string[] | null {
+  const isStop = (text: string) => text.length <= 40 && (stop.test(text) || otherHeading.test(text));
+  for (const h of all('h1, h2, h3, h4, h5, h6, strong, b, p', doc)) {
+    const text = cleanText(textContent(h)).replace(/[:：]\s*$/, '');
+    if (!heading.test(text) || text.length > 40) continue;
+    // Walk the following siblings (of the heading or of its block) until the next heading.
+    let start: AnyNode | null = h.name === 'strong' || h.name === 'b' ? (h.parent as Element) : h;
+    const lines: string[] = [];
+    for (let node = start?.next ?? null; node; node = node.next) {
+      if (node.type !== 'tag') continue;
+      const el = node as Element;
+      if (/^h[1-6]$/.test(el.name)) break;
+      if (isStop(cleanText(textContent(el)).replace(/[:：]\s*$/, ''))) break;
+      const items = all('li', el);
+      if (el.name === 'ul' || el.name === 'ol' || items.length > 0)
+        lines.push(...(el.name === 'li' ? [el] : items).map(blockText));
+      else if (el.name === 'p') lines.push(...textLines(textWithBreaks(el)));
+      if (lines.length > 0 && (el.name === 'ul' || el.name === 'ol') && !(el.next && (el.next as Element).name === el.name))
+        break;
+    }
+    start = null;
+    const kept = lines.filter(Boolean);
+    if (kept.length > 0) return kept;
+  }
+  return null;
+}
+
+function blockText(el: Element): string {
+  return cleanText(textContent(el));
+}
+
+const blockTags = new Set(['p', 'li', 'div', 'br', 'tr', 'h1', 'h2', 'h3', 'h4', 'h5', 'h6', 'ul', 'ol', 'section']);
+
+/** Text with a line break where the markup breaks lines (br, paragraphs, list items), not where the source does. */
+function textWithBreaks(el: Element): string {
+  const parts: string[] = [];
+  const walk = (n: AnyNode) => {
+    if (n.type === 'text') parts.push((n as unknown as { data: string }).data.replace(/\s+/g, ' '));
+    else if (n.type === 'tag') {
+      const tag = (n as Element).name;
+      if (tag === 'script' || tag === 'style') return;
+      const block = blockTags.has(tag);
+      if (block) parts.push('\n');
+      for (const c of (n as Element).children ?? []) walk(c);
+      if (block) parts.push('\n');
+    }
+  };
+  walk(el);
+  return parts.join('');
+}
+
+function all(selector: string, root: AnyNode): Element[] {
+  return selectAll(selector, root) as unknown as Element[];
+}
+
+function one(selector: string, root: AnyNode): Element | null {
+  return selectOne(selector, root) as unknown as Element | null;
+}
+
+function attr(el: AnyNode | null, name: string): string | undefined {
+  return el && el.type === 'tag' ? getAttributeValue(el as Element, name) : undefined;
+}
+
+function meta(doc: Document, name: string): string | null {
+  const el = one(`meta[property="${name}"], meta[name="${name}"]`, doc);
+  const v = el ? getAttributeValue(el, 'content') : undefined;
+  return v?.trim() ? v.trim() : null;
+}
+
+function baseUrl(doc: Document, pageUrl: string): string {
+  const href = attr(one('base[href]', doc), 'href');
+  try {
+    return href ? new URL(href, pageUrl).href : pageUrl;
+  } catch {
+    return pageUrl;
+  }
+}
+
+function absolute(url: string, base: string): string | null {
+  if (!url) return null;
+  try {
+    return new URL(url.replace(/^\/\//, 'https://'), base).href;
+  } catch {
+    return null;
+  }
+}
