@@ -7,13 +7,16 @@
  *  - on:   with OTEL_EXPORTER_OTLP_ENDPOINT at a receiver in another process (OTLP/HTTP
  *          protobuf, the default batch settings, every request sampled);
  *  - sampled: the same, with one request in ten sampled (OTEL_TRACES_SAMPLER=parentbased_traceidratio).
- * Each is measured for GetRecipe (Connect JSON) and the recipe page; the four take turns
- * for `--rounds` rounds, and the median of each is reported, so drift on a shared machine
- * falls on all of them alike. Beside req/s, the platform's CPU time per request (from
- * /proc): what a busy machine's neighbours move much less, and what throughput on a core
- * of its own follows.
+ * All four run at once; the load goes to one at a time in short slices, taking turns for
+ * `--rounds` rounds, so that a busy neighbour's bursts (on a shared machine they move a
+ * platform's CPU time per request by up to 2×, for seconds at a time) fall on every mode
+ * alike. Each slice is measured for GetRecipe (Connect JSON) and the recipe page; a mode's
+ * figure is the median over its slices, and its cost against another is the median of the
+ * per-round ratios (paired within a round). Beside req/s, the platform's CPU time per
+ * request (from /proc): what the neighbours move much less than req/s, and what throughput
+ * on a core of its own follows.
  *
- *   npm run bench:tracing [-- --seconds 5 --rounds 3]
+ *   npm run bench:tracing [-- --seconds 3 --rounds 8]
  *
  * Uses DATABASE_URL when set (a database it may fill), else an embedded PostgreSQL kept
  * under .data/bench. Needs the production web build (`npm run build`).
@@ -69,9 +72,9 @@ async function bench(): Promise<void> {
 
   const { values: args } = parseArgs({
     options: {
-      seconds: { type: 'string', default: '5' },
+      seconds: { type: 'string', default: '3' },
       connections: { type: 'string', default: '10' },
-      rounds: { type: 'string', default: '3' },
+      rounds: { type: 'string', default: '8' },
     },
   });
   const seconds = Number(args.seconds);
@@ -91,6 +94,8 @@ async function bench(): Promise<void> {
       if (port) resolve(`http://127.0.0.1:${port}`);
     }),
   );
+  // Also when the bench fails half-way: no collector left behind.
+  process.once('exit', () => receiver.kill('SIGTERM'));
   const received = async () => (await (await fetch(collector)).json()) as { exports: number; bytes: number };
 
   const database = await benchDatabase('yeet_bench_tracing');
@@ -164,11 +169,10 @@ async function bench(): Promise<void> {
     /** Bytes exported per request (tracing on). */
     exported: number;
   }
-  const load = async (pid: number, options: LoadOptions): Promise<Sample> => {
-    await autocannon({ ...options, connections, workers: 1, duration: 2 }); // warm up (JIT, pools)
+  const measure = async (pid: number, options: LoadOptions, duration: number): Promise<Sample> => {
     const cpuBefore = cpuSeconds(pid);
     const bytesBefore = (await received()).bytes;
-    const result = await autocannon({ ...options, connections, workers: 1, duration: seconds });
+    const result = await autocannon({ ...options, connections, workers: 1, duration });
     if (result.non2xx || result.errors)
       throw new Error(`${options.url}: ${result.non2xx} non-2xx answers, ${result.errors} errors`);
     const requests = result.requests.total;
@@ -186,33 +190,51 @@ async function bench(): Promise<void> {
     on: { rpc: [], page: [] },
     sampled: { rpc: [], page: [] },
   };
-  for (let round = 0; round < rounds; round++) {
+  // One at a time, so that only the first one seeds the database.
+  const platforms = {} as Record<Mode, Awaited<ReturnType<typeof start>>>;
+  try {
+    for (const mode of modes) platforms[mode] = await start(mode);
+    const targets = (url: string): Record<What, LoadOptions> => ({
+      rpc: {
+        url: `${url}/api/yeet.v1.RecipeService/GetRecipe`,
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ slug }),
+      },
+      page: { url: `${url}/r/${slug}` },
+    });
+    // Warm up each (JIT, pools), then the measured slices, the modes taking turns.
     for (const mode of modes) {
-      console.error(`round ${round + 1}: ${mode}`);
-      const platform = await start(mode);
-      try {
-        samples[mode].rpc.push(
-          await load(platform.pid, {
-            url: `${platform.url}/api/yeet.v1.RecipeService/GetRecipe`,
-            method: 'POST',
-            headers: { 'content-type': 'application/json' },
-            body: JSON.stringify({ slug }),
-          }),
-        );
-        samples[mode].page.push(await load(platform.pid, { url: `${platform.url}/r/${slug}` }));
-      } finally {
-        await platform.stop();
+      for (const what of ['rpc', 'page'] as const) await measure(platforms[mode].pid, targets(platforms[mode].url)[what], 2);
+    }
+    for (let round = 0; round < rounds; round++) {
+      console.error(`round ${round + 1} of ${rounds}`);
+      for (const what of ['rpc', 'page'] as const) {
+        for (const mode of modes) {
+          samples[mode][what].push(await measure(platforms[mode].pid, targets(platforms[mode].url)[what], seconds));
+        }
       }
     }
+  } finally {
+    await Promise.all(Object.values(platforms).map((platform) => platform.stop()));
   }
 
   const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
   const m = (mode: Mode, what: What, field: keyof Sample) => median(samples[mode][what].map((x) => x[field]));
   const percent = (x: number) => `${(x * 100).toFixed(1)} %`;
-  // Throughput lost: by req/s directly, and as CPU per request implies (rps ∝ 1 / CPU per request).
-  const rpsCost = (mode: Mode, base: Mode, what: What) => percent(1 - m(mode, what, 'rps') / m(base, what, 'rps'));
-  const cpuCost = (mode: Mode, base: Mode, what: What) => percent(1 - m(base, what, 'cpu') / m(mode, what, 'cpu'));
-  console.log(`\nTracing benchmark — ${connections} connections, ${seconds} s per measurement, median of ${rounds} rounds`);
+  // Throughput lost: by req/s directly, and as CPU per request implies (rps ∝ 1 / CPU per request);
+  // both from the ratios of the same round (the slices next to each other), the median over rounds.
+  const pairedCost = (mode: Mode, base: Mode, what: What, field: 'rps' | 'cpu') => {
+    const ratios = samples[mode][what].map((sample, round) =>
+      field === 'rps' ? sample.rps / samples[base][what][round]!.rps : samples[base][what][round]!.cpu / sample.cpu,
+    );
+    return percent(1 - median(ratios));
+  };
+  const rpsCost = (mode: Mode, base: Mode, what: What) => pairedCost(mode, base, what, 'rps');
+  const cpuCost = (mode: Mode, base: Mode, what: What) => pairedCost(mode, base, what, 'cpu');
+  console.log(
+    `\nTracing benchmark — ${connections} connections, the four platforms taking turns in ${seconds} s slices, ${rounds} rounds (medians; costs from the per-round ratios)`,
+  );
   console.log(
     table(
       ['', 'GetRecipe req/s', 'CPU ms/req', 'page req/s', 'CPU ms/req'],
