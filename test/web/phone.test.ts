@@ -107,10 +107,10 @@ describe.skipIf(!chromiumPath)('the web app on a phone', () => {
   it('a servings count outside the stepper range is ignored, on the server and after hydration', async () => {
     const slug = 'pina-colada';
     const page = await newPage();
-    const ingredients = async () => (await page.locator('.ingredients').innerText()).replace(/\s+/g, ' ');
+    const ingredients = async () => ((await page.locator('.ingredients').textContent()) ?? '').replace(/\s+/g, ' ');
     await page.goto(`${t.baseUrl}/r/${slug}`);
     await hydrated(page);
-    const base = Number(await page.locator('.servings__value').innerText());
+    const base = Number(await page.locator('.servings__value').textContent());
     const asWritten = await ingredients();
     expect(base).toBeGreaterThan(0);
 
@@ -120,14 +120,14 @@ describe.skipIf(!chromiumPath)('the web app on a phone', () => {
       expect(html, bad).not.toMatch(/NaN|scaled from/);
       await page.goto(`${t.baseUrl}${path}`);
       await hydrated(page);
-      expect(await page.locator('.servings__value').innerText(), bad).toBe(String(base));
+      expect(await page.locator('.servings__value').textContent(), bad).toBe(String(base));
       expect(await ingredients(), bad).toBe(asWritten);
     }
 
     // in range, it scales; the stepper's buttons stay within the range
     await page.goto(`${t.baseUrl}/r/${slug}?servings=100`);
     await hydrated(page);
-    expect(await page.locator('.servings__value').innerText()).toBe('100');
+    expect(await page.locator('.servings__value').textContent()).toBe('100');
     await expect(page.getByRole('button', { name: /More servings/ }).isDisabled()).resolves.toBe(true);
     await page.goto(`${t.baseUrl}/r/${slug}?servings=1`);
     await hydrated(page);
