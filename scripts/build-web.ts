@@ -22,6 +22,7 @@ const stampFile = path.join(dist, '.inputs-sha256');
 /** Everything `vite build` reads from this repository. */
 const inputs = [
   'apps/web/src',
+  'apps/web/public',
   'apps/web/vite.config.ts',
   'apps/web/package.json',
   'apps/web/tsconfig.json',

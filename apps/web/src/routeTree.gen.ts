@@ -13,7 +13,9 @@ import { Route as IndexRouteImport } from './routes/index'
 import { Route as AccountRouteImport } from './routes/account'
 import { Route as NewRouteImport } from './routes/new'
 import { Route as ReviewRouteImport } from './routes/review'
+import { Route as RobotsDottxtRouteImport } from './routes/robots[.]txt'
 import { Route as SearchRouteImport } from './routes/search'
+import { Route as SitemapDotxmlRouteImport } from './routes/sitemap[.]xml'
 import { Route as AdminUsersRouteImport } from './routes/admin.users'
 import { Route as MeRecipesRouteImport } from './routes/me.recipes'
 import { Route as RSlugRouteImport } from './routes/r.$slug'
@@ -40,9 +42,19 @@ const ReviewRoute = ReviewRouteImport.update({
   path: '/review',
   getParentRoute: () => rootRouteImport,
 } as any)
+const RobotsDottxtRoute = RobotsDottxtRouteImport.update({
+  id: '/robots.txt',
+  path: '/robots.txt',
+  getParentRoute: () => rootRouteImport,
+} as any)
 const SearchRoute = SearchRouteImport.update({
   id: '/search',
   path: '/search',
+  getParentRoute: () => rootRouteImport,
+} as any)
+const SitemapDotxmlRoute = SitemapDotxmlRouteImport.update({
+  id: '/sitemap.xml',
+  path: '/sitemap.xml',
   getParentRoute: () => rootRouteImport,
 } as any)
 const AdminUsersRoute = AdminUsersRouteImport.update({
@@ -76,7 +88,9 @@ export interface FileRoutesByFullPath {
   '/account': typeof AccountRoute
   '/new': typeof NewRoute
   '/review': typeof ReviewRoute
+  '/robots.txt': typeof RobotsDottxtRoute
   '/search': typeof SearchRoute
+  '/sitemap.xml': typeof SitemapDotxmlRoute
   '/admin/users': typeof AdminUsersRoute
   '/me/recipes': typeof MeRecipesRoute
   '/r/$slug': typeof RSlugRoute
@@ -88,7 +102,9 @@ export interface FileRoutesByTo {
   '/account': typeof AccountRoute
   '/new': typeof NewRoute
   '/review': typeof ReviewRoute
+  '/robots.txt': typeof RobotsDottxtRoute
   '/search': typeof SearchRoute
+  '/sitemap.xml': typeof SitemapDotxmlRoute
   '/admin/users': typeof AdminUsersRoute
   '/me/recipes': typeof MeRecipesRoute
   '/r/$slug': typeof RSlugRoute
@@ -101,7 +117,9 @@ export interface FileRoutesById {
   '/account': typeof AccountRoute
   '/new': typeof NewRoute
   '/review': typeof ReviewRoute
+  '/robots.txt': typeof RobotsDottxtRoute
   '/search': typeof SearchRoute
+  '/sitemap.xml': typeof SitemapDotxmlRoute
   '/admin/users': typeof AdminUsersRoute
   '/me/recipes': typeof MeRecipesRoute
   '/r/$slug': typeof RSlugRoute
@@ -115,7 +133,9 @@ export interface FileRouteTypes {
     | '/account'
     | '/new'
     | '/review'
+    | '/robots.txt'
     | '/search'
+    | '/sitemap.xml'
     | '/admin/users'
     | '/me/recipes'
     | '/r/$slug'
@@ -127,7 +147,9 @@ export interface FileRouteTypes {
     | '/account'
     | '/new'
     | '/review'
+    | '/robots.txt'
     | '/search'
+    | '/sitemap.xml'
     | '/admin/users'
     | '/me/recipes'
     | '/r/$slug'
@@ -139,7 +161,9 @@ export interface FileRouteTypes {
     | '/account'
     | '/new'
     | '/review'
+    | '/robots.txt'
     | '/search'
+    | '/sitemap.xml'
     | '/admin/users'
     | '/me/recipes'
     | '/r/$slug'
@@ -152,7 +176,9 @@ export interface RootRouteChildren {
   AccountRoute: typeof AccountRoute
   NewRoute: typeof NewRoute
   ReviewRoute: typeof ReviewRoute
+  RobotsDottxtRoute: typeof RobotsDottxtRoute
   SearchRoute: typeof SearchRoute
+  SitemapDotxmlRoute: typeof SitemapDotxmlRoute
   AdminUsersRoute: typeof AdminUsersRoute
   MeRecipesRoute: typeof MeRecipesRoute
   RSlugRoute: typeof RSlugRoute
@@ -190,11 +216,25 @@ declare module '@tanstack/react-router' {
       preLoaderRoute: typeof ReviewRouteImport
       parentRoute: typeof rootRouteImport
     }
+    '/robots.txt': {
+      id: '/robots.txt'
+      path: '/robots.txt'
+      fullPath: '/robots.txt'
+      preLoaderRoute: typeof RobotsDottxtRouteImport
+      parentRoute: typeof rootRouteImport
+    }
     '/search': {
       id: '/search'
       path: '/search'
       fullPath: '/search'
       preLoaderRoute: typeof SearchRouteImport
+      parentRoute: typeof rootRouteImport
+    }
+    '/sitemap.xml': {
+      id: '/sitemap.xml'
+      path: '/sitemap.xml'
+      fullPath: '/sitemap.xml'
+      preLoaderRoute: typeof SitemapDotxmlRouteImport
       parentRoute: typeof rootRouteImport
     }
     '/admin/users': {
@@ -240,7 +280,9 @@ const rootRouteChildren: RootRouteChildren = {
   AccountRoute: AccountRoute,
   NewRoute: NewRoute,
   ReviewRoute: ReviewRoute,
+  RobotsDottxtRoute: RobotsDottxtRoute,
   SearchRoute: SearchRoute,
+  SitemapDotxmlRoute: SitemapDotxmlRoute,
   AdminUsersRoute: AdminUsersRoute,
   MeRecipesRoute: MeRecipesRoute,
   RSlugRoute: RSlugRoute,
