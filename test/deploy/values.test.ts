@@ -128,7 +128,7 @@ describe('settings', () => {
     'IMAGE_DIR',
     'IMAGE_CACHE_DIR',
   ];
-  const credentials = ['DATABASE_URL', 'SESSION_SECRET', 'OIDC_CLIENT_SECRET', 'IMGPROXY_KEY', 'IMGPROXY_SALT'];
+  const credentials = ['DATABASE_URL', 'SESSION_SECRET', 'OIDC_CLIENT_SECRET', 'IMGPROXY_KEY', 'IMGPROXY_SALT', 'REDIS_URL'];
   const notForACluster = {
     EMBEDDED_PG_PORT: 'the embedded PostgreSQL runs with --role all only',
     DEV_AUTH: 'trusts identity headers: tests and local scripting only',

@@ -133,6 +133,13 @@ helm.sh/chart: {{ printf "%s-%s" .root.Chart.Name .root.Chart.Version }}
       key: {{ $s.s3.secretAccessKeyKey }}
 {{- end }}
 {{- end }}
+{{- if and (eq $role "api") $s.redis.enabled }}
+- name: REDIS_URL
+  valueFrom:
+    secretKeyRef:
+      name: {{ include "eoy.secretName" (dict "root" .root "ref" $s.redis "path" "secrets.redis" "holds" "REDIS_URL") }}
+      key: {{ $s.redis.key }}
+{{- end }}
 {{- end -}}
 
 {{/* An environment value as the app reads it: whole numbers without an exponent, booleans as true/false. */}}
