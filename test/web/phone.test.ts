@@ -1,6 +1,6 @@
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { chromiumPath, launchBrowser, viewports } from '../support/browser.ts';
+import { audit, chromiumPath, launchBrowser, signUp, viewports } from '../support/browser.ts';
 import { watchContentSecurityPolicy } from '../support/csp.ts';
 import { startTestPlatform, type TestPlatform } from '../support/platform.ts';
 
@@ -132,6 +132,58 @@ describe.skipIf(!chromiumPath)('the web app on a phone', () => {
     await page.goto(`${t.baseUrl}/r/${slug}?servings=1`);
     await hydrated(page);
     await expect(page.getByRole('button', { name: /Fewer servings/ }).isDisabled()).resolves.toBe(true);
+  });
+
+  it('the header is one row on a phone, its menu behind a button that works from the keyboard', async () => {
+    const page = await newPage();
+    const header = page.locator('.site-header');
+    const toggle = page.locator('.site-menu__toggle');
+    const searchLink = page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Search' });
+    const headerHeight = async () => (await header.boundingBox())!.height;
+
+    await page.goto(`${t.baseUrl}/`);
+    await hydrated(page);
+    expect(await headerHeight()).toBeLessThanOrEqual(64);
+    expect(await layoutShift(page)).toBeLessThan(0.05);
+    expect(await searchLink.isVisible()).toBe(false);
+
+    // Enter on the focused button opens it; the links come next in tab order
+    await toggle.focus();
+    await page.keyboard.press('Enter');
+    await searchLink.waitFor({ state: 'visible' });
+    expect(await headerHeight()).toBeLessThanOrEqual(64); // it opens over the page
+    await page.keyboard.press('Tab');
+    expect(await page.evaluate('document.activeElement?.textContent')).toBe('Recipes');
+    expect(await audit(page, 'menu-open')).toEqual([]);
+    await page.setViewportSize(viewports.mobile);
+
+    // Escape folds it and gives the focus back to the button
+    await page.keyboard.press('Escape');
+    await searchLink.waitFor({ state: 'hidden' });
+    expect(await page.evaluate('document.activeElement?.className')).toBe('site-menu__toggle');
+
+    // following a link folds it too
+    await toggle.click();
+    await searchLink.click();
+    await page.waitForURL(/\/search$/);
+    await searchLink.waitFor({ state: 'hidden' });
+  });
+
+  it('a signed-in person with every role still gets a one-row header on a phone, and the links on a wide screen', async () => {
+    const page = await newPage({ viewport: viewports.desktop });
+    await page.goto(`${t.baseUrl}/`);
+    // the first person to sign up is an admin: the most links a header carries
+    await signUp(page, { name: 'Ada Admin', email: 'ada@example.com', password: 'a long enough password' });
+    const nav = page.getByRole('navigation', { name: 'Main' });
+    await nav.getByRole('link', { name: 'Users' }).waitFor({ state: 'visible' });
+    expect(await page.locator('.site-menu__toggle').isVisible()).toBe(false);
+
+    await page.setViewportSize(viewports.mobile);
+    expect((await page.locator('.site-header').boundingBox())!.height).toBeLessThanOrEqual(64);
+    expect(await nav.getByRole('link', { name: 'Users' }).isVisible()).toBe(false);
+    await page.locator('.site-menu__toggle').click();
+    await nav.getByRole('link', { name: 'Users' }).waitFor({ state: 'visible' });
+    await nav.getByRole('button', { name: 'Sign out' }).waitFor({ state: 'visible' });
   });
 
   it('no page broke the Content-Security-Policy', () => {

@@ -1,11 +1,25 @@
 import { Link, useRouterState } from '@tanstack/react-router';
 import type { User } from '@yeet/contract';
-import type { ReactNode } from 'react';
+import { type KeyboardEvent, type ReactNode, useEffect, useRef } from 'react';
 import { can } from '../lib/roles';
 
 export function SiteHeader({ me }: { me: User | null | undefined }) {
   const here = useRouterState({ select: (s) => s.location.href });
   const returnTo = encodeURIComponent(here);
+  // The menu folds away once a link in it has been followed (not when the page hydrates:
+  // someone may have opened it already).
+  const menu = useRef<HTMLDetailsElement>(null);
+  const shown = useRef(here);
+  useEffect(() => {
+    if (shown.current === here) return;
+    shown.current = here;
+    if (menu.current) menu.current.open = false;
+  }, [here]);
+  const closeOnEscape = (e: KeyboardEvent<HTMLDetailsElement>) => {
+    if (e.key !== 'Escape' || !e.currentTarget.open) return;
+    e.currentTarget.open = false;
+    e.currentTarget.querySelector('summary')?.focus();
+  };
   return (
     <header className="site-header">
       <a className="skip-link" href="#main">
@@ -21,74 +35,85 @@ export function SiteHeader({ me }: { me: User | null | undefined }) {
           <span className="brand__name">Eat or Yeet</span>
         </Link>
         <nav aria-label="Main">
-          <ul className="nav-list">
-            <li>
-              <Link to="/" activeProps={{ 'aria-current': 'page' }} activeOptions={{ exact: true }}>
-                Recipes
-              </Link>
-            </li>
-            <li>
-              <Link to="/search" activeProps={{ 'aria-current': 'page' }}>
-                Search
-              </Link>
-            </li>
-            {me ? (
-              <>
-                {can(me, 'author') ? (
-                  <>
+          {/* A native disclosure: folded behind "Menu" on a phone (it opens without JavaScript,
+              from the keyboard too); unfolded in the header on wider screens by CSS alone
+              (app.css), so the server's page is the hydrated one. */}
+          <details className="site-menu" ref={menu} onKeyDown={closeOnEscape}>
+            <summary className="site-menu__toggle">
+              <svg viewBox="0 0 20 20" width="20" height="20" aria-hidden="true">
+                <path d="M3 5h14M3 10h14M3 15h14" stroke="currentColor" strokeWidth="2" strokeLinecap="round" />
+              </svg>
+              Menu
+            </summary>
+            <ul className="nav-list">
+              <li>
+                <Link to="/" activeProps={{ 'aria-current': 'page' }} activeOptions={{ exact: true }}>
+                  Recipes
+                </Link>
+              </li>
+              <li>
+                <Link to="/search" activeProps={{ 'aria-current': 'page' }}>
+                  Search
+                </Link>
+              </li>
+              {me ? (
+                <>
+                  {can(me, 'author') ? (
+                    <>
+                      <li>
+                        <Link to="/new" activeProps={{ 'aria-current': 'page' }}>
+                          New recipe
+                        </Link>
+                      </li>
+                      <li>
+                        <Link to="/me/recipes" activeProps={{ 'aria-current': 'page' }}>
+                          My recipes
+                        </Link>
+                      </li>
+                    </>
+                  ) : null}
+                  {can(me, 'editor') ? (
                     <li>
-                      <Link to="/new" activeProps={{ 'aria-current': 'page' }}>
-                        New recipe
+                      <Link to="/review" activeProps={{ 'aria-current': 'page' }}>
+                        Review
                       </Link>
                     </li>
+                  ) : null}
+                  {can(me, 'admin') ? (
                     <li>
-                      <Link to="/me/recipes" activeProps={{ 'aria-current': 'page' }}>
-                        My recipes
+                      <Link to="/admin/users" activeProps={{ 'aria-current': 'page' }}>
+                        Users
                       </Link>
                     </li>
-                  </>
-                ) : null}
-                {can(me, 'editor') ? (
+                  ) : null}
                   <li>
-                    <Link to="/review" activeProps={{ 'aria-current': 'page' }}>
-                      Review
+                    <Link to="/account" activeProps={{ 'aria-current': 'page' }}>
+                      <span className="visually-hidden">Account: </span>
+                      {me.displayName}
                     </Link>
                   </li>
-                ) : null}
-                {can(me, 'admin') ? (
                   <li>
-                    <Link to="/admin/users" activeProps={{ 'aria-current': 'page' }}>
-                      Users
-                    </Link>
+                    <form method="post" action="/auth/logout" className="inline-form">
+                      <button type="submit" className="link-button">
+                        Sign out
+                      </button>
+                    </form>
                   </li>
-                ) : null}
-                <li>
-                  <Link to="/account" activeProps={{ 'aria-current': 'page' }}>
-                    <span className="visually-hidden">Account: </span>
-                    {me.displayName}
-                  </Link>
-                </li>
-                <li>
-                  <form method="post" action="/auth/logout" className="inline-form">
-                    <button type="submit" className="link-button">
-                      Sign out
-                    </button>
-                  </form>
-                </li>
-              </>
-            ) : (
-              <>
-                <li>
-                  <a href={`/auth/login?returnTo=${returnTo}`}>Sign in</a>
-                </li>
-                <li>
-                  <a className="button button--small" href={`/auth/login?signup=1&returnTo=${returnTo}`}>
-                    Create account
-                  </a>
-                </li>
-              </>
-            )}
-          </ul>
+                </>
+              ) : (
+                <>
+                  <li>
+                    <a href={`/auth/login?returnTo=${returnTo}`}>Sign in</a>
+                  </li>
+                  <li>
+                    <a className="button button--small" href={`/auth/login?signup=1&returnTo=${returnTo}`}>
+                      Create account
+                    </a>
+                  </li>
+                </>
+              )}
+            </ul>
+          </details>
         </nav>
       </div>
     </header>
