@@ -1,4 +1,4 @@
-import { selectAll, selectOne } from 'css-select';
+import { selectAll } from 'css-select';
 import type { AnyNode, Document, Element } from 'domhandler';
 import { getAttributeValue, textContent } from 'domutils';
 import { parseDocument } from 'htmlparser2';
@@ -37,7 +37,8 @@ type JsonObject = { [key: string]: Json };
 
 export function extractRecipe(html: string, pageUrl: string): ExtractedRecipe {
   const doc = parseDocument(html, { decodeEntities: true });
-  const base = baseUrl(doc, pageUrl);
+  const page = indexPage(doc);
+  const base = baseUrl(page, pageUrl);
   const out: ExtractedRecipe = {
     title: '',
     description: '',
@@ -52,20 +53,80 @@ export function extractRecipe(html: string, pageUrl: string): ExtractedRecipe {
     categories: [],
     keywords: [],
     diets: [],
-    canonicalUrl: absolute(attr(one('link[rel=canonical]', doc), 'href') ?? '', base),
-    siteName: meta(doc, 'og:site_name'),
+    canonicalUrl: absolute(page.canonical ?? '', base),
+    siteName: meta(page, 'og:site_name'),
     sources: {},
   };
 
   // The page's own share image is the one its author picked to stand for the recipe.
-  const shared = meta(doc, 'og:image') ?? meta(doc, 'twitter:image');
+  const shared = meta(page, 'og:image') ?? meta(page, 'twitter:image');
   if (shared) out.image = absolute(shared, base);
-  const ld = jsonLdRecipe(doc);
+  const ld = jsonLdRecipe(page);
   if (ld) fill(out, fromSchema(ld, base), 'json-ld');
-  const micro = microdataRecipe(doc);
-  if (micro) fill(out, fromSchema(micro, base), 'microdata');
-  fill(out, fromPage(doc, base), 'page');
+  if (page.scopes.length > 0 && !complete(out)) {
+    const micro = microdataRecipe(page);
+    if (micro) fill(out, fromSchema(micro, base), 'microdata');
+  }
+  // The page's markup is searched only for what the structured data left out: those
+  // searches walk the whole document several times, most of the parse cost on big pages.
+  if (!complete(out)) fill(out, fromPage(doc, page, out), 'page');
   return out;
+}
+
+function complete(r: ExtractedRecipe): boolean {
+  return Boolean(r.title) && countLines(r.ingredientSections) > 0 && countSteps(r.stepSections) > 0;
+}
+
+/** What the extractor looks up more than once, gathered in one walk over the document. */
+interface PageIndex {
+  metas: Map<string, string>;
+  canonical: string | null;
+  baseHref: string | null;
+  title: string;
+  h1: Element[];
+  ldJson: string[];
+  /** Elements that open a microdata or RDFa item (itemtype, typeof, vocab). */
+  scopes: Element[];
+}
+
+function indexPage(doc: Document): PageIndex {
+  const page: PageIndex = { metas: new Map(), canonical: null, baseHref: null, title: '', h1: [], ldJson: [], scopes: [] };
+  const walk = (node: AnyNode) => {
+    for (const child of (node as Element).children ?? []) {
+      if (child.type !== 'tag' && child.type !== 'script' && child.type !== 'style') continue;
+      const el = child as Element;
+      const a = el.attribs;
+      switch (el.name) {
+        case 'meta': {
+          const key = (a.property ?? a.name ?? '').toLowerCase();
+          const content = a.content?.trim();
+          if (key && content && !page.metas.has(key)) page.metas.set(key, content);
+          break;
+        }
+        case 'link':
+          if (a.rel?.toLowerCase() === 'canonical' && a.href && page.canonical === null) page.canonical = a.href;
+          break;
+        case 'base':
+          if (a.href && page.baseHref === null) page.baseHref = a.href;
+          break;
+        case 'title':
+          if (!page.title) page.title = textContent(el);
+          break;
+        case 'h1':
+          page.h1.push(el);
+          break;
+        case 'script':
+          if ((a.type ?? '').toLowerCase().includes('ld+json')) page.ldJson.push(textContent(el));
+          continue;
+        case 'style':
+          continue;
+      }
+      if (a.itemtype !== undefined || a.typeof !== undefined || a.vocab !== undefined) page.scopes.push(el);
+      walk(el);
+    }
+  };
+  walk(doc);
+  return page;
 }
 
 /** Copies what `from` has into what `into` still lacks. */
@@ -257,12 +318,10 @@ function types(v: JsonObject): string[] {
 // ---------------------------------------------------------------------------------------
 // JSON-LD
 
-function jsonLdRecipe(doc: Document): JsonObject | null {
+function jsonLdRecipe(page: PageIndex): JsonObject | null {
   const found: JsonObject[] = [];
-  for (const script of all('script', doc)) {
-    const type = (getAttributeValue(script, 'type') ?? '').toLowerCase();
-    if (!type.includes('ld+json')) continue;
-    const data = lenientJson(textContent(script));
+  for (const script of page.ldJson) {
+    const data = lenientJson(script);
     if (data !== undefined) collectRecipes(data, found, 0);
   }
   // The one with the most to say, when a page carries several (a teaser and the recipe).
@@ -323,8 +382,8 @@ function lenientJson(text: string): Json | undefined {
 // ---------------------------------------------------------------------------------------
 // Microdata and RDFa, read into the same shape as JSON-LD
 
-function microdataRecipe(doc: Document): JsonObject | null {
-  const scopes = all('[itemtype], [typeof], [vocab]', doc).filter((e) =>
+function microdataRecipe(page: PageIndex): JsonObject | null {
+  const scopes = page.scopes.filter((e) =>
     /(^|[\s/:])recipe(\s|$)/i.test(`${getAttributeValue(e, 'itemtype') ?? ''} ${getAttributeValue(e, 'typeof') ?? ''}`),
   );
   let best: JsonObject | null = null;
@@ -417,30 +476,37 @@ const cardSteps = [
   '[class*="method"] li',
 ];
 
-function fromPage(doc: Document, base: string): Partial<ExtractedRecipe> {
-  const title = pageTitle(doc);
-  const ingredients =
-    firstNonEmpty(cardIngredients.map((s) => linesOf(doc, s))) ?? underHeading(doc, ingredientsHeading, stepsHeading);
-  const steps = firstNonEmpty(cardSteps.map((s) => linesOf(doc, s))) ?? underHeading(doc, stepsHeading, otherHeading);
-  const image = meta(doc, 'og:image');
-  return {
-    title,
-    description: cleanText(meta(doc, 'og:description') ?? meta(doc, 'description')),
-    ingredientSections: ingredients?.length ? [{ name: '', lines: ingredients }] : [],
-    stepSections: steps?.length ? [{ name: '', steps }] : [],
-    image: image ? absolute(image, base) : null,
-  };
+function fromPage(doc: Document, page: PageIndex, have: ExtractedRecipe): Partial<ExtractedRecipe> {
+  const found: Partial<ExtractedRecipe> = {};
+  if (!have.title) found.title = pageTitle(page);
+  if (!have.description) found.description = cleanText(meta(page, 'og:description') ?? meta(page, 'description'));
+  if (countLines(have.ingredientSections) === 0) {
+    const lines = firstMatch(doc, cardIngredients) ?? underHeading(doc, ingredientsHeading, stepsHeading);
+    if (lines?.length) found.ingredientSections = [{ name: '', lines }];
+  }
+  if (countSteps(have.stepSections) === 0) {
+    const steps = firstMatch(doc, cardSteps) ?? underHeading(doc, stepsHeading, otherHeading);
+    if (steps?.length) found.stepSections = [{ name: '', steps }];
+  }
+  return found;
+}
+
+/** The lines of the first selector that matches anything. */
+function firstMatch(doc: Document, selectors: string[]): string[] | null {
+  for (const selector of selectors) {
+    const lines = linesOf(doc, selector);
+    if (lines.length > 0) return lines;
+  }
+  return null;
 }
 
 /**
  * The heading the page's own title names (a <title> of "Banh Mi | Tofoo" and an <h1> "Banh
  * Mi"), else that title without the site's name after a separator, else the first heading.
  */
-function pageTitle(doc: Document): string {
-  const titled = cleanText(meta(doc, 'og:title') ?? textContent(one('title', doc) ?? []));
-  const headings = all('h1', doc)
-    .map(blockText)
-    .filter((h) => h.length >= 2 && h.length <= 150);
+function pageTitle(page: PageIndex): string {
+  const titled = cleanText(meta(page, 'og:title') ?? page.title);
+  const headings = page.h1.map(blockText).filter((h) => h.length >= 2 && h.length <= 150);
   const named = headings.filter((h) => titled.toLowerCase().includes(h.toLowerCase())).sort((a, b) => b.length - a.length)[0];
   if (named) return named;
   const withoutSite = titled.split(/\s+[|–—-]\s+/)[0]!.trim();
@@ -449,10 +515,6 @@ function pageTitle(doc: Document): string {
 
 function linesOf(doc: Document, selector: string): string[] {
   return all(selector, doc).flatMap((el) => textLines(textWithBreaks(el)));
-}
-
-function firstNonEmpty(lists: string[][]): string[] | null {
-  return lists.find((l) => l.length > 0) ?? null;
 }
 
 const ingredientsHeading =
@@ -518,22 +580,12 @@ function all(selector: string, root: AnyNode): Element[] {
   return selectAll(selector, root) as unknown as Element[];
 }
 
-function one(selector: string, root: AnyNode): Element | null {
-  return selectOne(selector, root) as unknown as Element | null;
+function meta(page: PageIndex, name: string): string | null {
+  return page.metas.get(name) ?? null;
 }
 
-function attr(el: AnyNode | null, name: string): string | undefined {
-  return el && el.type === 'tag' ? getAttributeValue(el as Element, name) : undefined;
-}
-
-function meta(doc: Document, name: string): string | null {
-  const el = one(`meta[property="${name}"], meta[name="${name}"]`, doc);
-  const v = el ? getAttributeValue(el, 'content') : undefined;
-  return v?.trim() ? v.trim() : null;
-}
-
-function baseUrl(doc: Document, pageUrl: string): string {
-  const href = attr(one('base[href]', doc), 'href');
+function baseUrl(page: PageIndex, pageUrl: string): string {
+  const href = page.baseHref;
   try {
     return href ? new URL(href, pageUrl).href : pageUrl;
   } catch {
