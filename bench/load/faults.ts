@@ -7,7 +7,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import type { LoadRequest } from './drivers.ts';
 import { type Cast, catalogue, rpc } from './fixtures.ts';
 import { type PlatformProcess, postgresProcesses } from './platform.ts';
-import { longest, probe, type Sample, statusMix } from './probe.ts';
+import { longest, probe, statusMix } from './probe.ts';
 
 export const faultNames = ['pg-pause', 'pg-kill', 'worker-kill', 'api-kill', 'redis-down', 'image-cache'] as const;
 export type FaultName = (typeof faultNames)[number];
@@ -338,5 +338,3 @@ export async function redisDown(ctx: FaultContext): Promise<Hold[]> {
     },
   ];
 }
-
-export { statusMix, type Sample };

@@ -77,10 +77,6 @@ function searchMessage(i: number): { method: string; message: Record<string, unk
   };
 }
 
-export interface Built {
-  scenarios: Map<ScenarioName, Scenario>;
-}
-
 /**
  * The six scenarios on a platform with the cast signed in. Pools of drafts are made here,
  * sized for the profile; a scenario that uses its pool up stops early (it never sends a
