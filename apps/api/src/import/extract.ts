@@ -271,6 +271,10 @@ function stepsOf(value: Json | undefined): ExtractedRecipe['stepSections'] {
         walk(children, inSection);
       } else {
         const text = v.text ?? v.description ?? v.name ?? v['@value'];
+        // A step's name is its own heading ("Make the sauce") unless it only repeats the
+        // beginning of its text, as many pages do.
+        const name = typeof v.name === 'string' ? cleanText(v.name).replace(/[.…]+$/, '') : '';
+        if (name && typeof v.text === 'string' && !cleanText(v.text).startsWith(name)) current.steps.push(name);
         if (typeof text === 'string') current.steps.push(...textLines(text));
       }
     }
@@ -480,22 +484,57 @@ function fromPage(doc: Document, page: PageIndex, have: ExtractedRecipe): Partia
   const found: Partial<ExtractedRecipe> = {};
   if (!have.title) found.title = pageTitle(page);
   if (!have.description) found.description = cleanText(meta(page, 'og:description') ?? meta(page, 'description'));
+  let lines: PageLine[] | null = null;
+  const read = () => (lines ??= pageLines(doc));
   if (countLines(have.ingredientSections) === 0) {
-    const lines = firstMatch(doc, cardIngredients) ?? underHeading(doc, ingredientsHeading, stepsHeading);
-    if (lines?.length) found.ingredientSections = [{ name: '', lines }];
+    const lines_ =
+      firstMatch(doc, cardIngredients, ingredientsOk) ?? underLabel(read(), ingredientsHeading, stepsHeading, ingredientsOk);
+    if (lines_?.length) found.ingredientSections = [{ name: '', lines: lines_ }];
   }
   if (countSteps(have.stepSections) === 0) {
-    const steps = firstMatch(doc, cardSteps) ?? underHeading(doc, stepsHeading, otherHeading);
+    // Steps must read as sentences: menus and share buttons also sit in lists near a recipe.
+    const stepsOk = (steps: string[]) => steps.filter(steplike).length >= steps.length / 2;
+    const steps =
+      firstMatch(doc, cardSteps, stepsOk) ??
+      underLabel(read(), stepsHeading, otherHeading, stepsOk) ??
+      afterIngredients(read(), have.ingredientSections[0]?.lines ?? found.ingredientSections?.[0]?.lines ?? [], stepsOk);
     if (steps?.length) found.stepSections = [{ name: '', steps }];
   }
   return found;
 }
 
+/**
+ * Steps with no label of their own: the lines right after the last ingredient, when they read
+ * as sentences (a list of ingredients, a rule or a "Here's how" line, then the method).
+ */
+function afterIngredients(lines: PageLine[], ingredients: string[], accept: (found: string[]) => boolean): string[] | null {
+  const last = ingredients[ingredients.length - 1];
+  if (!last) return null;
+  for (let i = lines.length - 1; i >= 0; i--) {
+    if (lines[i]!.text !== last) continue;
+    const found: string[] = [];
+    let listMode: boolean | null = null;
+    for (let j = i + 1; j < lines.length && found.length < 60; j++) {
+      const line = lines[j]!;
+      if (isLabel(line, otherHeading) || isLabel(line, ingredientsHeading)) break;
+      if (line.heading > 0) {
+        if (found.length > 0) break;
+        continue;
+      }
+      if (listMode === null) listMode = line.item !== null;
+      if (listMode !== (line.item !== null) || !steplike(line.text)) break;
+      found.push(line.text);
+    }
+    return found.length > 0 && accept(found) ? found : null;
+  }
+  return null;
+}
+
 /** The lines of the first selector that matches anything. */
-function firstMatch(doc: Document, selectors: string[]): string[] | null {
+function firstMatch(doc: Document, selectors: string[], accept: (found: string[]) => boolean): string[] | null {
   for (const selector of selectors) {
     const lines = linesOf(doc, selector);
-    if (lines.length > 0) return lines;
+    if (lines.length > 0 && accept(lines)) return lines;
   }
   return null;
 }
@@ -520,34 +559,157 @@ function linesOf(doc: Document, selector: string): string[] {
 const ingredientsHeading =
   /^(ingredients?|zutaten|ingrédients|ingredientes|ingrediënten|ingredienti|ingredienser|suroviny|składniki)\b/i;
 const stepsHeading =
-  /^(instructions?|directions?|method|preparation|steps|how to make( it)?|zubereitung|préparation|preparación|bereiding|procedimento|fremgangsmåde|postup|przygotowanie|gör så här|tilberedning)\b/i;
+  /^(instructions?|directions?|method|preparation|steps|(here[’']?s )?how to make( it)?|zubereitung|préparation|preparación|bereiding|procedimento|fremgangsmåde|postup|przygotowanie|gör så här|tilberedning)\b/i;
 /** What ends a method: notes, tips, nutrition, serving suggestions. */
 const otherHeading = /^(notes?|tips?|nutrition|serving suggestions?|video|storage|faq|equipment|you may also like|related)\b/i;
 
-/** The list (or paragraphs) following a heading whose text matches, up to the next section's heading. */
-function underHeading(doc: Document, heading: RegExp, stop: RegExp): string[] | null {
-  const isStop = (text: string) => text.length <= 40 && (stop.test(text) || otherHeading.test(text));
-  for (const h of all('h1, h2, h3, h4, h5, h6, strong, b, p', doc)) {
-    const text = cleanText(textContent(h)).replace(/[:：]\s*$/, '');
-    if (!heading.test(text) || text.length > 40) continue;
-    // Walk the following siblings (of the heading or of its block) until the next heading.
-    let start: AnyNode | null = h.name === 'strong' || h.name === 'b' ? (h.parent as Element) : h;
-    const lines: string[] = [];
-    for (let node = start?.next ?? null; node; node = node.next) {
-      if (node.type !== 'tag') continue;
-      const el = node as Element;
-      if (/^h[1-6]$/.test(el.name)) break;
-      if (isStop(cleanText(textContent(el)).replace(/[:：]\s*$/, ''))) break;
-      const items = all('li', el);
-      if (el.name === 'ul' || el.name === 'ol' || items.length > 0)
-        lines.push(...(el.name === 'li' ? [el] : items).map(blockText));
-      else if (el.name === 'p') lines.push(...textLines(textWithBreaks(el)));
-      if (lines.length > 0 && (el.name === 'ul' || el.name === 'ol') && !(el.next && (el.next as Element).name === el.name))
-        break;
+/** One line of the page as a reader sees it, with what kind of block it sits in. */
+interface PageLine {
+  text: string;
+  /** 1–6 for h1–h6; 7 for a short line set in bold (a label); 0 for body text. */
+  heading: number;
+  /** The list item the line belongs to, if any. */
+  item: Element | null;
+}
+
+/** Tags whose content is never part of a recipe's text. */
+const skippedTags = new Set([
+  'script',
+  'style',
+  'noscript',
+  'svg',
+  'nav',
+  'header',
+  'footer',
+  'form',
+  'button',
+  'select',
+  'template',
+  'iframe',
+  'aside',
+]);
+const lineBlockTags = new Set([
+  'p',
+  'div',
+  'li',
+  'tr',
+  'td',
+  'th',
+  'dt',
+  'dd',
+  'section',
+  'article',
+  'main',
+  'ul',
+  'ol',
+  'table',
+  'blockquote',
+  'figure',
+  'figcaption',
+  'h1',
+  'h2',
+  'h3',
+  'h4',
+  'h5',
+  'h6',
+  'hr',
+  'span-block',
+]);
+
+/** The page's text as lines, broken where the markup breaks them (blocks, br), in reading order. */
+function pageLines(doc: Document): PageLine[] {
+  const lines: PageLine[] = [];
+  let buffer = '';
+  let bold = 0;
+  let heading = 0;
+  let item: Element | null = null;
+  let boldDepth = 0;
+  const flush = () => {
+    const text = cleanText(buffer);
+    if (text) {
+      const label = heading || (bold >= text.replace(/\s/g, '').length * 0.9 && text.length <= 60 ? 7 : 0);
+      lines.push({ text, heading: label, item });
     }
-    start = null;
-    const kept = lines.filter(Boolean);
-    if (kept.length > 0) return kept;
+    buffer = '';
+    bold = 0;
+  };
+  const walk = (node: AnyNode) => {
+    for (const child of (node as Element).children ?? []) {
+      if (child.type === 'text') {
+        const data = (child as unknown as { data: string }).data;
+        buffer += data;
+        if (boldDepth > 0) bold += data.replace(/\s/g, '').length;
+        continue;
+      }
+      if (child.type !== 'tag') continue;
+      const el = child as Element;
+      if (skippedTags.has(el.name) || el.attribs.hidden !== undefined) continue;
+      if (el.name === 'br') {
+        flush();
+        continue;
+      }
+      const block = lineBlockTags.has(el.name);
+      if (!block) {
+        const strong = el.name === 'strong' || el.name === 'b';
+        if (strong) boldDepth++;
+        walk(el);
+        if (strong) boldDepth--;
+        continue;
+      }
+      flush();
+      const saved = { heading, item };
+      if (/^h[1-6]$/.test(el.name)) heading = Number(el.name[1]);
+      if (el.name === 'li') item = el;
+      walk(el);
+      flush();
+      heading = saved.heading;
+      item = saved.item;
+    }
+  };
+  walk(doc);
+  return lines;
+}
+
+const labelOf = (line: PageLine) => line.text.replace(/[:：.]\s*$/, '').trim();
+const isLabel = (line: PageLine, pattern: RegExp) => line.text.length <= 50 && pattern.test(labelOf(line));
+
+/** Ingredient lines say an amount or name a thing in words, unlike toggles ("US", "Metric"). */
+const ingredientsOk = (lines: string[]) =>
+  lines.filter((l) => /\d|[½¼¾⅓⅔]/.test(l) || l.split(/\s+/).length >= 2).length >= lines.length / 2;
+
+/** A line that reads like a step: a sentence, not a menu entry. */
+const steplike = (text: string) => text.split(/\s+/).length >= 4 && /[a-zà-ÿ]/i.test(text);
+
+/**
+ * The lines following a label ("Ingredients", "Method:") up to the next section's label:
+ * list items when the section is a list, else its lines of text. Each place the label
+ * appears is tried until one gives lines that pass `accept`.
+ */
+function underLabel(lines: PageLine[], label: RegExp, stop: RegExp, accept: (found: string[]) => boolean): string[] | null {
+  for (let i = 0; i < lines.length; i++) {
+    const start = lines[i]!;
+    if (!isLabel(start, label)) continue;
+    const level = start.heading || 7;
+    const found: string[] = [];
+    let listMode: boolean | null = null;
+    for (let j = i + 1; j < lines.length && found.length < 80; j++) {
+      const line = lines[j]!;
+      if (isLabel(line, stop) || isLabel(line, otherHeading)) break;
+      if (line.heading > 0 && line.heading <= level && line.heading < 7) break;
+      if (line.heading > 0 && line.text.length <= 60) {
+        // A sub-heading inside the section ("For the sauce").
+        if (found.length > 0 && listMode === false && line.heading < 7) break;
+        continue;
+      }
+      if (listMode === null) listMode = line.item !== null;
+      // A list ends at the first line of text that is not one of its items nor a label.
+      if (listMode && line.item === null) {
+        if (found.length > 0) break;
+        continue;
+      }
+      found.push(line.text);
+    }
+    if (found.length > 0 && accept(found)) return found;
   }
   return null;
 }
@@ -600,4 +762,19 @@ function absolute(url: string, base: string): string | null {
   } catch {
     return null;
   }
+}
+
+/**
+ * The recipe in the importer contract's flat shape (what `yeet import-html` prints and the
+ * corpus score reads): section names stand as lines before their steps, as pages show them.
+ */
+export function flatRecipe(r: ExtractedRecipe) {
+  return {
+    title: r.title,
+    ingredients: r.ingredientSections.flatMap((s) => s.lines),
+    instructions: r.stepSections.flatMap((s) => (s.name && s.name !== s.steps[0] ? [s.name, ...s.steps] : s.steps)),
+    totalMinutes: r.totalMinutes,
+    yields: r.yields,
+    image: r.image,
+  };
 }
