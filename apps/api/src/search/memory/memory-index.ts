@@ -228,6 +228,16 @@ class Lexicon<P extends Ordinals> {
 
   /** Ids of the lexemes starting with `prefix`, in string order. */
   withPrefix(prefix: string): number[] {
+    this.sort();
+    const s = this.#sorted;
+    const lo = this.#lowerBound(prefix);
+    const out: number[] = [];
+    for (let i = lo; i < s.length && this.strings[s[i]!]!.startsWith(prefix); i++) out.push(s[i]!);
+    return out;
+  }
+
+  /** Brings the sorted lexemes up to date. */
+  sort(): void {
     if (this.#sortedUpTo !== this.strings.length) {
       const fresh = this.strings.length - this.#sortedUpTo;
       if (fresh > 1000) {
@@ -240,11 +250,6 @@ class Lexicon<P extends Ordinals> {
       }
       this.#sortedUpTo = this.strings.length;
     }
-    const s = this.#sorted;
-    const lo = this.#lowerBound(prefix);
-    const out: number[] = [];
-    for (let i = lo; i < s.length && this.strings[s[i]!]!.startsWith(prefix); i++) out.push(s[i]!);
-    return out;
   }
 }
 
@@ -365,6 +370,9 @@ export class MemoryIndex {
     for (const p of this.#lexemes.postings) p.trim();
     for (const p of this.#titles.postings) p.trim();
     this.#sortByRating();
+    // sort the lexemes now rather than in the first prefix query
+    this.#lexemes.sort();
+    this.#titles.sort();
   }
 
   #code(key: string): number {
