@@ -64,7 +64,11 @@ export const facetTitles: Record<keyof typeof facetKeys, string> = {
   dietary_flags: 'Diet',
 };
 
-/** Anything in the URL becomes a valid state; unknown values are dropped. */
+/**
+ * Anything in the URL becomes a valid state; unknown values are dropped. Every key is
+ * returned, undefined or empty when unusable: the router lays this over the query string as
+ * parsed, so a key left out would keep its raw value (?page=abc, ?meal=nope).
+ */
 export function validateSearchState(raw: Record<string, unknown>): SearchState {
   const page = Number(raw.page);
   const state: SearchState = {
@@ -78,7 +82,7 @@ export function validateSearchState(raw: Record<string, unknown>): SearchState {
     sort: typeof raw.sort === 'string' && oneOf(searchSorts)(raw.sort) ? raw.sort : undefined,
     page: Number.isInteger(page) && page > 1 ? Math.min(page, 50) : undefined,
   };
-  return compact(state);
+  return state;
 }
 
 /** Drops empty fields, so URLs stay short. */
