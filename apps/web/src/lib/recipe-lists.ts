@@ -10,7 +10,8 @@ import { publicOrigin } from './api';
  * page's HTML went from 245 KB to a fraction of that (test/web/page-weight.test.ts).
  */
 export interface CardImage {
-  placeholder: string;
+  /** "#rrggbb" to show while the image loads; absent until processed. */
+  placeholder?: string;
   variants: Array<{ width: number; height: number; url: string }>;
 }
 
@@ -40,7 +41,7 @@ export function cardImage(image: Image): CardImage {
   const origin = `${publicOrigin()}/`;
   const local = (url: string) => (url.startsWith(origin) ? url.slice(origin.length - 1) : url);
   return {
-    placeholder: image.placeholder,
+    ...(image.placeholder ? { placeholder: image.placeholder } : {}),
     variants: image.variants.filter((v) => chosen.has(v)).map(({ width, height, url }) => ({ width, height, url: local(url) })),
   };
 }
