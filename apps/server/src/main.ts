@@ -28,6 +28,8 @@ Usage:
                                              BACKUP_S3_BUCKET or the place given
   yeet restore <archive> [--replace]         restore an archive (a file or s3://bucket/key) into an empty database and
                                              image storage; --replace empties a non-empty one first
+  yeet import-html <url>                     read a recipe from a page's HTML on stdin (parse only, no network) and
+                                             print it as JSON; the URL resolves the page's relative links
   yeet help
 
 Settings come from environment variables; see the README's configuration table.`;
@@ -52,6 +54,9 @@ async function main(): Promise<number> {
     console.log(usage);
     return 0;
   }
+  // Needs no configuration, and loads only the parser: it runs once per page when scoring.
+  if (command === 'import-html')
+    return (await import('./import-html.ts')).importHtmlCommand(positionals.length > 1 ? positionals.at(-1) : undefined);
 
   let config: Config;
   try {
