@@ -1,6 +1,6 @@
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startTestPlatform, type TestPlatform } from '../support/platform.ts';
+import { startTestPlatform, startWebWithoutApi, type TestPlatform } from '../support/platform.ts';
 import { recipeInput } from '../support/recipes.ts';
 
 /**
@@ -55,6 +55,17 @@ describe('files for search engines', () => {
     expect(locations).toContain(`${origin}/`);
     expect(locations.every((l) => l.startsWith(`${origin}/`))).toBe(true);
     expect(locations.filter((l) => l.includes('/r/'))).toHaveLength(published.length);
+  });
+
+  it('sitemap.xml asks crawlers to come back later while the API is down', async () => {
+    const web = await startWebWithoutApi(t, 'site-files-test-session-secret-0123456789');
+    try {
+      const res = await fetch(`${web.baseUrl}/sitemap.xml`);
+      expect(res.status).toBe(503);
+      expect(res.headers.get('retry-after')).toBe('60');
+    } finally {
+      await web.stop();
+    }
   });
 });
 
