@@ -95,22 +95,29 @@ where r.status = 'published' and length(w) between 2 and 40 and (r.id = any($1::
 on conflict (word) do nothing;
 select pg_notify($1, '');
 commit;
-with s as (select pg_snapshot_xmin(pg_current_snapshot()) as xmin)
-select s.xmin::text as xmin, c.seq::text as seq, c.recipe_id as id, c.xid::text as xid
-from s left join (
-  select * from search_changes where xid >= $1::xid8 order by seq limit $2
-) c on true
+with s as (select pg_snapshot_xmin(pg_current_snapshot()) as xmin),
+c as (
+  select * from search_changes
+  where xid >= $1::xid8 and seq <> all($2::bigint[])
+  order by seq limit $3
+)
+select s.xmin::text as xmin, c.seq::text as seq, c.xid::text as xid, c.recipe_id, d.recipe_id as id, d.document::text as document, d.title_vector::text as title_vector,
+array_to_string(d.facet_values, chr(31)) as facet_values,
+d.rating_score, (extract(epoch from d.published_at) * 1000)::float8 as published, d.total_minutes
+from s left join c on true left join search_documents d on d.recipe_id = c.recipe_id
 order by c.seq;
-select recipe_id as id, document::text as document, title_vector::text as title_vector,
-array_to_string(facet_values, chr(31)) as facet_values,
-rating_score, (extract(epoch from published_at) * 1000)::float8 as published, total_minutes from search_documents where recipe_id = any($1::uuid[]);
 
 -- MemorySearchEngine.changed()
-with s as (select pg_snapshot_xmin(pg_current_snapshot()) as xmin)
-select s.xmin::text as xmin, c.seq::text as seq, c.recipe_id as id, c.xid::text as xid
-from s left join (
-  select * from search_changes where xid >= $1::xid8 order by seq limit $2
-) c on true
+with s as (select pg_snapshot_xmin(pg_current_snapshot()) as xmin),
+c as (
+  select * from search_changes
+  where xid >= $1::xid8 and seq <> all($2::bigint[])
+  order by seq limit $3
+)
+select s.xmin::text as xmin, c.seq::text as seq, c.xid::text as xid, c.recipe_id, d.recipe_id as id, d.document::text as document, d.title_vector::text as title_vector,
+array_to_string(d.facet_values, chr(31)) as facet_values,
+d.rating_score, (extract(epoch from d.published_at) * 1000)::float8 as published, d.total_minutes
+from s left join c on true left join search_documents d on d.recipe_id = c.recipe_id
 order by c.seq;
 
 -- MemorySearchEngine.reconcile(100)
@@ -233,9 +240,14 @@ select (select count(*) || ':' || coalesce(sum(hashtext(word)::bigint * 31 + doc
 select word, doc_count as n, to_tsvector('yeet', word)::text as lexemes from search_lexicon;
 select word, group_id
 from search_synonyms;
-with s as (select pg_snapshot_xmin(pg_current_snapshot()) as xmin)
-select s.xmin::text as xmin, c.seq::text as seq, c.recipe_id as id, c.xid::text as xid
-from s left join (
-  select * from search_changes where xid >= $1::xid8 order by seq limit $2
-) c on true
+with s as (select pg_snapshot_xmin(pg_current_snapshot()) as xmin),
+c as (
+  select * from search_changes
+  where xid >= $1::xid8 and seq <> all($2::bigint[])
+  order by seq limit $3
+)
+select s.xmin::text as xmin, c.seq::text as seq, c.xid::text as xid, c.recipe_id, d.recipe_id as id, d.document::text as document, d.title_vector::text as title_vector,
+array_to_string(d.facet_values, chr(31)) as facet_values,
+d.rating_score, (extract(epoch from d.published_at) * 1000)::float8 as published, d.total_minutes
+from s left join c on true left join search_documents d on d.recipe_id = c.recipe_id
 order by c.seq;

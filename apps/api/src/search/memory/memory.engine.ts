@@ -378,15 +378,21 @@ export class MemorySearchEngine implements SearchEngine {
       void this.#reload().catch(() => {});
     }
     const most = this.#options.reloadAbove ?? reloadAbove(state.index.size);
-    const { rows } = await sql<{ xmin: string; seq: string | null; id: string | null; xid: string | null }>`
-      with s as (select pg_snapshot_xmin(pg_current_snapshot()) as xmin)
-      select s.xmin::text as xmin, c.seq::text as seq, c.recipe_id as id, c.xid::text as xid
-      from s left join (
-        select * from search_changes where xid >= ${state.xmin}::xid8 order by seq limit ${most + state.applied.size + 1}
-      ) c on true
+    // one round trip: the changes not applied yet, each with its document as it is now (none: removed)
+    const { rows } = await sql<
+      { xmin: string; seq: string | null; xid: string | null; recipe_id: string | null } & Partial<DocumentRow>
+    >`
+      with s as (select pg_snapshot_xmin(pg_current_snapshot()) as xmin),
+      c as (
+        select * from search_changes
+        where xid >= ${state.xmin}::xid8 and seq <> all(${[...state.applied.keys()]}::bigint[])
+        order by seq limit ${most + 1}
+      )
+      select s.xmin::text as xmin, c.seq::text as seq, c.xid::text as xid, c.recipe_id, ${changedDocumentColumns}
+      from s left join c on true left join search_documents d on d.recipe_id = c.recipe_id
       order by c.seq`.execute(this.#db);
     const xmin = rows[0]!.xmin;
-    const fresh = rows.filter((r) => r.seq !== null && !state.applied.has(r.seq));
+    const fresh = rows.filter((r) => r.seq !== null);
     if (fresh.length > most) {
       // a reindex: read everything again, aside; until the swap this index follows only what comes after
       state.xmin = xmin;
@@ -394,17 +400,13 @@ export class MemorySearchEngine implements SearchEngine {
       void this.#reload().catch(() => {});
       return;
     }
-    const ids = [...new Set(fresh.map((r) => r.id!))];
-    if (ids.length > 0) {
-      const { rows: docs } = await sql<DocumentRow>`
-        select ${documentColumns} from search_documents where recipe_id = any(${ids}::uuid[])`.execute(this.#db);
-      const found = new Set<string>();
-      for (const r of docs) {
-        found.add(r.id);
-        state.index.put(toDocument(r));
-      }
-      for (const id of ids) if (!found.has(id)) state.index.remove(id);
+    // the last row of a recipe is as good as any: all show the document as it is now
+    const latest = new Map(fresh.map((r) => [r.recipe_id!, r]));
+    for (const [id, r] of latest) {
+      if (r.id) state.index.put(toDocument(r as DocumentRow));
+      else state.index.remove(id);
     }
+    const ids = [...latest.keys()];
     for (const r of fresh) state.applied.set(r.seq!, BigInt(r.xid!));
     const floor = BigInt(xmin);
     for (const [seq, xid] of state.applied) if (xid < floor) state.applied.delete(seq);
@@ -484,6 +486,11 @@ interface DocumentRow {
 const documentColumns = sql`recipe_id as id, document::text as document, title_vector::text as title_vector,
   array_to_string(facet_values, chr(31)) as facet_values,
   rating_score, (extract(epoch from published_at) * 1000)::float8 as published, total_minutes`;
+
+/** The same columns of `d`, a document that may be missing (all null). */
+const changedDocumentColumns = sql`d.recipe_id as id, d.document::text as document, d.title_vector::text as title_vector,
+  array_to_string(d.facet_values, chr(31)) as facet_values,
+  d.rating_score, (extract(epoch from d.published_at) * 1000)::float8 as published, d.total_minutes`;
 
 function toDocument(r: DocumentRow): IndexedDocument {
   return {
