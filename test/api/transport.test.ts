@@ -101,7 +101,7 @@ describe('probes and metrics', () => {
     expect(await (await fetch(`${t.baseUrl}/healthz`)).json()).toEqual({ status: 'ok' });
     const ready = await fetch(`${t.baseUrl}/readyz`);
     expect(ready.status).toBe(200);
-    expect(await ready.json()).toEqual({ status: 'ready', checks: { database: 'ok' } });
+    expect(await ready.json()).toEqual({ status: 'ready', checks: { database: 'ok', search_index: 'ok' } });
   });
 
   it('exposes per-method RPC histograms and per-layer operation histograms', async () => {
