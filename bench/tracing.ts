@@ -117,6 +117,10 @@ async function bench(): Promise<void> {
         SEED_DEMO: seed ? 'always' : 'never',
         SESSION_SECRET: 'bench-tracing-session-secret-0123456789',
         PAGE_CACHE_SIZE: '0',
+        // What is measured is tracing: no refusals from the rate limits or the bound on work in progress.
+        RATE_LIMIT_ANONYMOUS: '0',
+        RATE_LIMIT_PERSON: '0',
+        HTTP_CONCURRENCY: '0',
         LOG_LEVEL: 'error',
         ...(mode === 'on' || mode === 'sampled' ? { OTEL_EXPORTER_OTLP_ENDPOINT: collector } : {}),
         ...(mode === 'sampled' ? { OTEL_TRACES_SAMPLER: 'parentbased_traceidratio', OTEL_TRACES_SAMPLER_ARG: '0.1' } : {}),
