@@ -10,10 +10,6 @@ array_to_string(facet_values, chr(31)) as facet_values,
 rating_score, (extract(epoch from published_at) * 1000)::float8 as published, total_minutes from search_documents
 where recipe_id > $1::uuid order by recipe_id limit $2;
 commit;
-select (select count(*) || ':' || coalesce(sum(hashtext(word)::bigint * 31 + doc_count), 0) from search_lexicon)
-  || ':' || (select count(*) || ':' || coalesce(sum(hashtext(word)::bigint * 31 + group_id), 0) from search_synonyms)
-  as fingerprint;
-select word, doc_count as n, to_tsvector('yeet', word)::text as lexemes from search_lexicon;
 select word, group_id
 from search_synonyms;
 
@@ -24,6 +20,10 @@ select value from search_facet_totals where facet = 'cuisines' order by value;
 select recipe_id as id, title, summary from search_documents where recipe_id = any($1::uuid[]);
 
 -- MemorySearchEngine.search({ text: typing, filter: someSearchFilter, sort: 'relevance', limit: 20, offset: 0, facets: true })
+select c.word, to_tsvector('yeet', c.word)::text as lexemes from (
+  select l.word from search_lexicon l where l.word like $1 || '%' and l.word <> $2
+  order by l.doc_count desc limit 8
+) c;
 select w as word, to_tsvector('yeet', w)::text as lexemes from unnest($1::text[]) w;
 select d.recipe_id as id, ts_headline('yeet', d.title, q.query, $1) as title,
   ts_headline('yeet', d.summary, q.query, $2) as summary
@@ -149,12 +149,6 @@ where r.status = 'published' and length(w) between 2 and 40 and (true)) w group 
   returning l.word
 )
 delete from search_lexicon l where not exists (select 1 from counts c where c.word = l.word);
-select (select count(*) || ':' || coalesce(sum(hashtext(word)::bigint * 31 + doc_count), 0) from search_lexicon)
-  || ':' || (select count(*) || ':' || coalesce(sum(hashtext(word)::bigint * 31 + group_id), 0) from search_synonyms)
-  as fingerprint;
-select word, doc_count as n, to_tsvector('yeet', word)::text as lexemes from search_lexicon;
-select word, group_id
-from search_synonyms;
 
 -- MemorySearchEngine.reindexAll()
 begin;
@@ -234,10 +228,6 @@ array_to_string(facet_values, chr(31)) as facet_values,
 rating_score, (extract(epoch from published_at) * 1000)::float8 as published, total_minutes from search_documents
 where recipe_id > $1::uuid order by recipe_id limit $2;
 commit;
-select (select count(*) || ':' || coalesce(sum(hashtext(word)::bigint * 31 + doc_count), 0) from search_lexicon)
-  || ':' || (select count(*) || ':' || coalesce(sum(hashtext(word)::bigint * 31 + group_id), 0) from search_synonyms)
-  as fingerprint;
-select word, doc_count as n, to_tsvector('yeet', word)::text as lexemes from search_lexicon;
 select word, group_id
 from search_synonyms;
 with s as (select pg_snapshot_xmin(pg_current_snapshot()) as xmin),

@@ -32,13 +32,9 @@ interface State {
   loadMs: number;
 }
 
-/** search_lexicon and search_synonyms in memory, for completions and synonyms; refreshed every 30 s. */
+/** search_synonyms in memory (a few dozen rows), refreshed every 30 s. */
 interface Words {
-  sorted: string[];
-  counts: Map<string, number>;
   synonyms: Map<string, string[]>;
-  /** what the lexicon and synonyms looked like: reloaded (sorting ~100k words) only when it changes */
-  fingerprint: string;
   loadedAt: number;
 }
 
@@ -149,7 +145,7 @@ export class MemorySearchEngine implements SearchEngine {
 
   async rebuildLexicon(): Promise<void> {
     await this.#pg.rebuildLexicon();
-    if (this.#words) this.#words = await this.#loadWords();
+    this.#words = null;
   }
 
   async reindexAll(): Promise<{ indexed: number }> {
@@ -240,11 +236,13 @@ export class MemorySearchEngine implements SearchEngine {
    * the whole is null when a word makes several lexemes (a phrase: PostgreSQL answers).
    */
   async #compile(words: string[], prefix: boolean): Promise<{ text: CompiledText | null; expression: string } | null> {
+    if (this.#stems.size > 200_000) this.#stems.clear(); // a bound on words seen only once
     const vocabulary = await this.#currentWords();
+    const typing = prefix ? await this.#completions(words.at(-1)!) : [];
     const alternatives = words.map((word, i) => {
       const alts = new Set([word, ...(vocabulary.synonyms.get(word) ?? [])]);
       if (prefix && i === words.length - 1) {
-        for (const c of completions(vocabulary, word)) alts.add(c);
+        for (const c of typing) alts.add(c);
         alts.add(`${word}:*`);
       }
       return [...alts].sort();
@@ -283,7 +281,6 @@ export class MemorySearchEngine implements SearchEngine {
     if (missing.length > 0) {
       const { rows } = await sql<{ word: string; lexemes: string }>`
         select w as word, to_tsvector('yeet', w)::text as lexemes from unnest(${missing}::text[]) w`.execute(this.#db);
-      if (this.#stems.size > 200_000) this.#stems.clear();
       for (const r of rows) this.#stems.set(r.word, stemOf(r.lexemes));
     }
     return new Map(words.map((w) => [w, this.#stems.get(w)!]));
@@ -338,7 +335,7 @@ export class MemorySearchEngine implements SearchEngine {
         return rows[0]!.xmin;
       });
     index.trim();
-    this.#words = await this.#loadWords();
+    await this.#loadWords();
     return { index, xmin, applied: new Map(), loadMs: Date.now() - started };
   }
 
@@ -426,13 +423,7 @@ export class MemorySearchEngine implements SearchEngine {
     const words = this.#words;
     if (words && Date.now() - words.loadedAt < wordsRefreshMs) return words;
     if (!this.#wordsLoading) {
-      this.#wordsLoading = (async () => {
-        if (words && (await this.#wordsFingerprint()) === words.fingerprint) {
-          words.loadedAt = Date.now();
-          return words;
-        }
-        return this.#loadWords();
-      })().finally(() => {
+      this.#wordsLoading = this.#loadWords().finally(() => {
         this.#wordsLoading = null;
       });
       this.#wordsLoading.catch((err) => this.#options.onError?.(err, 'words'));
@@ -441,33 +432,29 @@ export class MemorySearchEngine implements SearchEngine {
     return words ?? this.#wordsLoading;
   }
 
-  async #wordsFingerprint(): Promise<string> {
-    const { rows } = await sql<{ fingerprint: string }>`
-      select (select count(*) || ':' || coalesce(sum(hashtext(word)::bigint * 31 + doc_count), 0) from search_lexicon)
-        || ':' || (select count(*) || ':' || coalesce(sum(hashtext(word)::bigint * 31 + group_id), 0) from search_synonyms)
-        as fingerprint`.execute(this.#db);
-    return rows[0]!.fingerprint;
-  }
-
   async #loadWords(): Promise<Words> {
-    const fingerprint = await this.#wordsFingerprint();
-    const { rows } = await sql<{ word: string; n: number; lexemes: string }>`
-      select word, doc_count as n, to_tsvector('yeet', word)::text as lexemes from search_lexicon`.execute(this.#db);
-    const synonymRows = await sql<{ word: string; group_id: number }>`select word, group_id from search_synonyms`.execute(
-      this.#db,
-    );
-    const counts = new Map<string, number>();
-    for (const r of rows) {
-      counts.set(r.word, r.n);
-      this.#stems.set(r.word, stemOf(r.lexemes));
-    }
+    const { rows } = await sql<{ word: string; group_id: number }>`select word, group_id from search_synonyms`.execute(this.#db);
     const groups = new Map<number, string[]>();
-    for (const r of synonymRows.rows) groups.set(r.group_id, [...(groups.get(r.group_id) ?? []), r.word]);
+    for (const r of rows) groups.set(r.group_id, [...(groups.get(r.group_id) ?? []), r.word]);
     const synonyms = new Map<string, string[]>();
-    for (const r of synonymRows.rows) synonyms.set(r.word, groups.get(r.group_id)!);
-    const words = { sorted: [...counts.keys()].sort(), counts, synonyms, fingerprint, loadedAt: Date.now() };
+    for (const r of rows) synonyms.set(r.word, groups.get(r.group_id)!);
+    const words = { synonyms, loadedAt: Date.now() };
     this.#words = words;
     return words;
+  }
+
+  /**
+   * The completions of a word still being typed, asked from PostgreSQL exactly as search-sql.ts
+   * does (an indexed prefix scan of search_lexicon), with their lexemes in the same round trip.
+   */
+  async #completions(word: string): Promise<string[]> {
+    const { rows } = await sql<{ word: string; lexemes: string }>`
+      select c.word, to_tsvector('yeet', c.word)::text as lexemes from (
+        select l.word from search_lexicon l where l.word like ${word} || '%' and l.word <> ${word}
+        order by l.doc_count desc limit 8
+      ) c`.execute(this.#db);
+    for (const r of rows) this.#stems.set(r.word, stemOf(r.lexemes));
+    return rows.map((r) => r.word);
   }
 }
 
@@ -507,19 +494,4 @@ function toDocument(r: DocumentRow): IndexedDocument {
 function stemOf(tsvector: string): Stem {
   const lexemes = lexemesOf(tsvector);
   return lexemes.length === 0 ? null : lexemes.length === 1 ? lexemes[0]! : lexemes;
-}
-
-/** The lexicon's 8 commonest words starting with `word` (not itself), as the SQL's completions. */
-function completions(words: Words, word: string): string[] {
-  const s = words.sorted;
-  let lo = 0;
-  let hi = s.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >>> 1;
-    if (s[mid]! < word) lo = mid + 1;
-    else hi = mid;
-  }
-  const found: string[] = [];
-  for (let i = lo; i < s.length && s[i]!.startsWith(word); i++) if (s[i] !== word) found.push(s[i]!);
-  return found.sort((a, b) => words.counts.get(b)! - words.counts.get(a)! || (a < b ? -1 : 1)).slice(0, 8);
 }
