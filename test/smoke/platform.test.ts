@@ -314,7 +314,7 @@ describe('when the embedded PostgreSQL dies', () => {
           down = await readyz(p.url);
           return down.status === 503;
         });
-        expect(JSON.parse(down.body)).toEqual({ status: 'unavailable', checks: { database: 'unavailable' } });
+        expect(JSON.parse(down.body)).toEqual({ status: 'unavailable', checks: { database: 'unavailable', search_index: 'ok' } });
         expect((await fetch(`${p.url}/healthz`)).status).toBe(200);
 
         await eventually('ready again', 15_000, async () => (await readyz(p.url)).status === 200);
@@ -392,7 +392,7 @@ describe('with DATABASE_URL, a lost database', () => {
           for (let i = 0; i < 5; i++) {
             const down = await readyz(p.url);
             expect(down.status).toBe(503);
-            expect(JSON.parse(down.body)).toEqual({ status: 'unavailable', checks: { database: 'unavailable' } });
+            expect(JSON.parse(down.body)).toEqual({ status: 'unavailable', checks: { database: 'unavailable', search_index: 'ok' } });
             expect((await fetch(`${p.url}/healthz`)).status).toBe(200);
           }
           // The details are in the log, once, not in the answer.
