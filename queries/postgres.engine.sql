@@ -64,6 +64,10 @@ select pg_notify($1, '');
 commit;
 
 -- PostgresSearchEngine.search({ text: browse, filter: noSearchFilter, sort: 'relevance', limit: 20, offset: 0, facets: true })
+select concat_ws(':',
+  (select count(*) || '/' || coalesce(sum(hashtext(word)::bigint * 31 + doc_count), 0) from search_lexicon),
+  (select count(*) || '/' || coalesce(sum(hashtext(word)::bigint * 31 + group_id), 0) from search_synonyms),
+  (select string_agg(value, ',' order by value) from search_facet_totals where facet = 'cuisines')) as fingerprint;
 select word, doc_count as n from search_lexicon
 union all select word, 0 from search_synonyms;
 select value from search_facet_totals where facet = 'cuisines' order by value;

@@ -23,7 +23,8 @@ where "issuer" = $1
 -- UserStore.get('00000000-0000-4000-8000-00000000a001')
 select *
 from "users"
-where "id" = $1;
+where "id" = $1
+  and "deleted_at" is null;
 
 -- UserStore.lockRoleDecisions()
 select pg_advisory_xact_lock(hashtext('yeet:first-user'));
@@ -56,6 +57,7 @@ returning *;
 select *
 from "users"
 where "issuer" not in ($1, $2)
+  and "deleted_at" is null
 order by lower(display_name), "id"
 limit $3;
 
@@ -63,6 +65,7 @@ limit $3;
 select *
 from "users"
 where "issuer" not in ($1, $2)
+  and "deleted_at" is null
   and (lower(display_name) like $3 or lower(email) like $4)
   and (lower(display_name), id) > ($5, $6::uuid)
 order by lower(display_name), "id"

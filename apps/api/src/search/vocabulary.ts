@@ -12,6 +12,8 @@ interface Snapshot {
   digitsByLength: Map<number, string[]>;
   sorted: string[];
   cuisines: string[];
+  /** what the words looked like when loaded: a refresh rebuilds the snapshot only when it changed */
+  fingerprint: string;
   loadedAt: number;
 }
 
@@ -65,7 +67,14 @@ export class Vocabulary {
     const snap = this.#snapshot;
     if (snap && Date.now() - snap.loadedAt < refreshMs) return snap;
     if (!this.#loading) {
-      this.#loading = this.#load().finally(() => {
+      this.#loading = (async () => {
+        // rebuilding ~100k words blocks this process for a while: only when they changed
+        if (snap && (await this.#fingerprint()) === snap.fingerprint) {
+          snap.loadedAt = Date.now();
+          return snap;
+        }
+        return this.#load();
+      })().finally(() => {
         this.#loading = null;
       });
       // A background refresh that fails keeps the old snapshot until the next query tries again.
@@ -75,7 +84,19 @@ export class Vocabulary {
     return snap ?? this.#loading;
   }
 
+  async #fingerprint(): Promise<string> {
+    const { rows } = await sql<{ fingerprint: string }>`
+      select concat_ws(':',
+        (select count(*) || '/' || coalesce(sum(hashtext(word)::bigint * 31 + doc_count), 0) from search_lexicon),
+        (select count(*) || '/' || coalesce(sum(hashtext(word)::bigint * 31 + group_id), 0) from search_synonyms),
+        (select string_agg(value, ',' order by value) from search_facet_totals where facet = 'cuisines')) as fingerprint`.execute(
+      this.#db,
+    );
+    return rows[0]!.fingerprint;
+  }
+
   async #load(): Promise<Snapshot> {
+    const fingerprint = await this.#fingerprint();
     const { rows } = await sql<{ word: string; n: number }>`
       select word, doc_count as n from search_lexicon
       union all select word, 0 from search_synonyms`.execute(this.#db);
@@ -98,6 +119,7 @@ export class Vocabulary {
       digitsByLength,
       sorted: [...counts.keys()].sort(),
       cuisines: cuisineValues,
+      fingerprint,
       loadedAt: Date.now(),
     };
     this.#snapshot = snapshot;
