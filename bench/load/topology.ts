@@ -225,7 +225,8 @@ export async function workerKill(t: Topology, log: (m: string) => void): Promise
   }
   const locker = await t.db.connect();
   const approvals: number[] = [];
-  let lockedKeys: string[] = [];
+  /** The jobs the worker was inside when it was killed (by id: a job's key may be null). */
+  let lockedIds: string[] = [];
   let lockedBy: string[] = [];
   try {
     await locker.query('begin');
@@ -246,11 +247,11 @@ export async function workerKill(t: Topology, log: (m: string) => void): Promise
     // Wait for the worker to be inside index jobs (locked, blocked on the table).
     const deadline = Date.now() + 15_000;
     while (Date.now() < deadline) {
-      const locked = await t.db.query<{ key: string; locked_by: string }>(
-        `select key, locked_by from graphile_worker.jobs where locked_at is not null and task_identifier = 'search.index'`,
+      const locked = await t.db.query<{ id: string; locked_by: string }>(
+        `select id::text, locked_by from graphile_worker.jobs where locked_at is not null and task_identifier = 'search.index'`,
       );
       if (locked.rows.length) {
-        lockedKeys = locked.rows.map((r) => r.key);
+        lockedIds = locked.rows.map((r) => r.id);
         lockedBy = [...new Set(locked.rows.map((r) => r.locked_by))];
         break;
       }
@@ -258,12 +259,12 @@ export async function workerKill(t: Topology, log: (m: string) => void): Promise
     }
     t.worker.child.kill('SIGKILL');
     await t.worker.exited;
-    log(`killed the worker inside ${lockedKeys.length} index jobs`);
+    log(`killed the worker inside ${lockedIds.length} index jobs`);
   } finally {
     await locker.query('rollback');
     locker.release();
   }
-  if (!lockedKeys.length)
+  if (!lockedIds.length)
     return [{ fault, what: 'the worker is caught mid-job', measured: 'no index job was running within 15 s', ok: false }];
   // What graphile-worker's stale-lock sweep does after four hours, now.
   await t.db.query(
@@ -276,16 +277,24 @@ export async function workerKill(t: Topology, log: (m: string) => void): Promise
   while (performance.now() - started < 30_000) {
     left = (
       await t.db.query<{ n: number }>(
-        `select count(*)::int as n from graphile_worker.jobs where task_identifier = 'search.index'`,
+        // Runnable ones: a job that used up its attempts stays in the table but never runs again.
+        `select count(*)::int as n from graphile_worker.jobs where task_identifier = 'search.index' and attempts < max_attempts`,
       )
     ).rows[0]!.n;
     if (left === 0) break;
     await sleep(100);
   }
-  const retried = await t.db.query<{ n: number }>(
-    'select count(*)::int as n from graphile_worker.jobs where key = any($1::text[])',
-    [lockedKeys],
-  );
+  // Finished jobs leave the table. One that stays with its attempts used up, no error and no
+  // key was superseded: graphile-worker does that to a locked job when the same key is queued
+  // again (here: the recipe changed while it was being indexed), and runs the new job instead.
+  const interrupted = (
+    await t.db.query<{ unfinished: number; superseded: number }>(
+      `select count(*) filter (where attempts < max_attempts or last_error is not null)::int as unfinished,
+              count(*) filter (where attempts >= max_attempts and last_error is null and key is null)::int as superseded
+         from graphile_worker.jobs where id = any($1::bigint[])`,
+      [lockedIds],
+    )
+  ).rows[0]!;
   const consistency = (
     await t.db.query<{ missing: number; stale: number }>(`
       select
@@ -304,8 +313,10 @@ export async function workerKill(t: Topology, log: (m: string) => void): Promise
     {
       fault,
       what: 'the interrupted jobs run again and finish on a new worker (within 30 s)',
-      measured: `${lockedKeys.length} interrupted; queue ${left === 0 ? `empty after ${ms(performance.now() - started)}` : `${left} left`}; ${retried.rows[0]!.n} of them still queued`,
-      ok: left === 0 && retried.rows[0]!.n === 0,
+      measured:
+        `${lockedIds.length} interrupted: ${interrupted.unfinished} unfinished, ${interrupted.superseded} superseded by a newer job; ` +
+        `runnable index jobs ${left === 0 ? `none after ${ms(performance.now() - started)}` : `${left} left`}`,
+      ok: left === 0 && interrupted.unfinished === 0,
     },
     {
       fault,
