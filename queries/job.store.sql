@@ -5,5 +5,8 @@
 -- JobStore.reindexRecipe('00000000-0000-4000-8000-00000000b001')
 select graphile_worker.add_job($1, $2::json, job_key := $3);
 
+-- JobStore.rebuildLexicon()
+select graphile_worker.add_job($1, $2::json, job_key := $3);
+
 -- JobStore.processImage('00000000-0000-4000-8000-00000000d001')
 select graphile_worker.add_job($1, $2::json, job_key := $3);

@@ -3,6 +3,7 @@ import type { RecipeContent, RecipeFilter, SearchFilter, SearchText } from '@yee
 import { MemorySearchEngine } from '../apps/api/src/search/memory/memory.engine.ts';
 import { PostgresSearchEngine } from '../apps/api/src/search/postgres.engine.ts';
 import { AccountStore } from '../apps/api/src/stores/account.store.ts';
+import { AuditStore } from '../apps/api/src/stores/audit.store.ts';
 import { encodeCursor } from '../apps/api/src/stores/cursor.ts';
 import { RecipeEventStore } from '../apps/api/src/stores/event.store.ts';
 import type { Executor } from '../apps/api/src/stores/executor.ts';
@@ -10,6 +11,7 @@ import { IdempotencyStore } from '../apps/api/src/stores/idempotency.store.ts';
 import { ImageStore } from '../apps/api/src/stores/image.store.ts';
 import { JobStore } from '../apps/api/src/stores/job.store.ts';
 import { MetaStore } from '../apps/api/src/stores/meta.store.ts';
+import { PeopleStore } from '../apps/api/src/stores/people.store.ts';
 import { RatingStore } from '../apps/api/src/stores/rating.store.ts';
 import { RecipeStore } from '../apps/api/src/stores/recipe.store.ts';
 import { UserStore } from '../apps/api/src/stores/user.store.ts';
@@ -195,7 +197,7 @@ export const subjects: Subject[] = [
   subject(
     JobStore,
     'apps/api/src/stores/job.store.ts',
-    { reindexRecipe: [[ids.recipe]], processImage: [[ids.image]] },
+    { reindexRecipe: [[ids.recipe]], rebuildLexicon: [[]], processImage: [[ids.image]] },
     { compileOnly: true },
   ),
   subject(MetaStore, 'apps/api/src/stores/meta.store.ts', {
@@ -312,5 +314,22 @@ export const subjects: Subject[] = [
     reconcile: [[100]],
     rebuildLexicon: [[]],
     reindexAll: [[]],
+  }),
+  subject(AuditStore, 'apps/api/src/stores/audit.store.ts', {
+    record: [
+      [{ kind: 'user.roles_changed', actorId: ids.author, subjectId: ids.reader, detail: { from: ['user'], to: ['author'] } }],
+    ],
+  }),
+  // Last: it deletes what the samples above read (Bob's account, the draft).
+  subject(PeopleStore, 'apps/api/src/stores/people.store.ts', {
+    recipesOf: [[ids.author]],
+    deleteRecipes: [[[ids.draft]]],
+    deleteRatingsBy: [[ids.reader]],
+    deleteIdempotencyKeys: [[ids.reader]],
+    deleteRateLimits: [[ids.reader, 'bob@example.org']],
+    deleteLocalAccount: [[ids.account]],
+    deletedRecently: [[issuer, 'bob', at]],
+    deleteUploads: [[ids.reader]],
+    pseudonymise: [[ids.reader]],
   }),
 ];

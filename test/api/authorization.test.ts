@@ -102,6 +102,13 @@ const cases: Record<string, Case> = {
       return c.users.setUserRoles({ userId: user!.id, roles: [PbRole.AUTHOR] });
     },
   },
+  'UserService/deleteMyAccount': { call: (c) => c.users.deleteMyAccount({}) },
+  'UserService/deleteUser': {
+    call: async (c) => {
+      const { user } = await clients(handle('target'), 'user').users.getMe({});
+      return c.users.deleteUser({ userId: user!.id });
+    },
+  },
 };
 
 const tables: Record<string, Record<string, Policy<never>>> = {

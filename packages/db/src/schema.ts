@@ -21,6 +21,8 @@ export interface UsersTable {
   roles: ColumnType<string[], string[] | undefined, string[]>;
   created_at: Timestamp;
   updated_at: Timestamp;
+  /** Set when the account was deleted: the row is a pseudonym from then on. */
+  deleted_at: ColumnType<Date | null, Date | null | undefined, Date | null>;
 }
 
 /** jsonb columns: read as parsed JSON, written as a JSON string. */
@@ -176,6 +178,17 @@ export interface Database {
   images: ImagesTable;
   recipe_images: RecipeImagesTable;
   idempotency_keys: IdempotencyKeysTable;
+  audit_events: AuditEventsTable;
+}
+
+/** Role changes, account deletions and other admin actions (lifecycle events are in recipe_events). */
+export interface AuditEventsTable {
+  id: ReadOnly<string>;
+  kind: string;
+  actor_id: string | null;
+  subject_id: string | null;
+  detail: ColumnType<Record<string, unknown>, string | undefined, string>;
+  created_at: Timestamp;
 }
 
 export type RecipeRow = Selectable<RecipesTable>;

@@ -5,12 +5,28 @@ import {
   normalizeRoles,
   notFound,
   parseDisplayName,
+  unauthenticated,
   type Caller,
   type Role,
   type SignedInCaller,
 } from '@yeet/domain';
 import type { DataAccess } from '../stores/database.ts';
-import type { User } from '../stores/user.store.ts';
+import { syntheticIssuers, type User } from '../stores/user.store.ts';
+import { localIssuer } from './account.controller.ts';
+
+/**
+ * How long a deleted account's identity is refused: longer than any access token lives (the
+ * built-in issuer's: 10 minutes), so a token issued before the deletion cannot start a new
+ * account behind the person's back. Signing in afterwards starts a new, empty account.
+ */
+const deletedIdentityHoldMs = 60 * 60 * 1000;
+
+/** What a deletion removed and kept, counted (docs/decisions/0024-account-deletion.md). */
+export interface AccountDeletion {
+  recipesDeleted: number;
+  recipesKept: number;
+  ratingsDeleted: number;
+}
 
 /** Who a verified token says the caller is. */
 export interface VerifiedIdentity {
@@ -48,6 +64,15 @@ export class UserController {
         user = await this.#data.stores.users.setRoles(known.id, normalizeRoles(identity.roles));
       }
     } else {
+      if (
+        await this.#data.stores.people.deletedRecently(
+          identity.issuer,
+          identity.subject,
+          new Date(Date.now() - deletedIdentityHoldMs),
+        )
+      ) {
+        throw unauthenticated('This account was deleted. Sign in again later to start a new one.');
+      }
       const profile = await identity.profile();
       user = await this.#data.transaction(async (s) => {
         await s.users.lockRoleDecisions();
@@ -78,7 +103,7 @@ export class UserController {
     return this.#data.stores.users.list(query.trim().slice(0, 100), pageSize, pageToken);
   }
 
-  async setRoles(_caller: SignedInCaller, userId: string, roles: Role[]): Promise<User> {
+  async setRoles(caller: SignedInCaller, userId: string, roles: Role[]): Promise<User> {
     if (this.#rolesFromIssuer) {
       throw failedPrecondition('Roles come from the identity provider here; change them there.');
     }
@@ -90,7 +115,67 @@ export class UserController {
       if (user.roles.includes('admin') && !next.includes('admin') && (await s.users.countAdmins()) <= 1) {
         throw failedPrecondition('This is the last admin; make someone else an admin first.');
       }
-      return s.users.setRoles(userId, next);
+      const updated = await s.users.setRoles(userId, next);
+      if (!sameRoles(user.roles, next)) {
+        await s.audit.record({
+          kind: 'user.roles_changed',
+          actorId: caller.user.id,
+          subjectId: userId,
+          detail: { from: user.roles, to: next },
+        });
+      }
+      return updated;
+    });
+  }
+
+  /**
+   * Deletes an account (the caller's, or anyone's for an admin: the policy table decides who
+   * gets here). One transaction: either everything below happens or nothing does.
+   */
+  async deleteAccount(caller: SignedInCaller, userId: string, keepPublished: boolean): Promise<AccountDeletion> {
+    const self = caller.user.id === userId;
+    return this.#data.transaction(async (s) => {
+      await s.users.lockRoleDecisions();
+      const user = await s.users.get(userId);
+      if (!user) throw notFound(self ? 'Your account' : 'User');
+      // Demo, benchmark and development admins are not counted as admins, nor kept as the last.
+      const countedAdmin = user.roles.includes('admin') && !syntheticIssuers.includes(user.issuer);
+      if (countedAdmin && (await s.users.countAdmins()) <= 1) {
+        throw failedPrecondition(
+          self
+            ? 'You are the last admin; make someone else an admin before deleting your account.'
+            : 'This is the last admin; make someone else an admin first.',
+        );
+      }
+      const recipes = await s.people.recipesOf(userId);
+      const kept = recipes.filter((r) => keepPublished && (r.status === 'published' || r.status === 'archived'));
+      const removed = recipes.filter((r) => !kept.includes(r));
+      await s.people.deleteRecipes(removed.map((r) => r.id));
+      const rated = await s.people.deleteRatingsBy(userId);
+      for (const recipeId of rated) {
+        // The recipe's row lock, as a rating takes it, so the summary counts every rating.
+        if (await s.recipes.getForUpdate(recipeId)) await s.recipes.refreshRating(recipeId);
+      }
+      await s.people.deleteIdempotencyKeys(userId);
+      await s.people.deleteRateLimits(userId, user.email);
+      await s.people.deleteUploads(userId);
+      if (user.issuer === localIssuer) await s.people.deleteLocalAccount(user.subject);
+      await s.people.pseudonymise(userId);
+      // Deleted recipes leave the index; re-rated and kept ones (now by "a former member") are
+      // indexed again. Every index change also drops the web host's cached pages.
+      for (const id of new Set([...removed.map((r) => r.id), ...rated, ...kept.map((r) => r.id)])) {
+        await s.jobs.reindexRecipe(id);
+      }
+      // The spelling vocabulary holds words of the deleted recipes until it is rebuilt.
+      if (removed.length) await s.jobs.rebuildLexicon();
+      const deletion = { recipesDeleted: removed.length, recipesKept: kept.length, ratingsDeleted: rated.length };
+      await s.audit.record({
+        kind: 'user.deleted',
+        actorId: caller.user.id,
+        subjectId: userId,
+        detail: { self, keepPublishedRecipes: keepPublished, ...deletion },
+      });
+      return deletion;
     });
   }
 }

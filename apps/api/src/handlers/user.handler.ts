@@ -37,5 +37,12 @@ export function userHandlers(users: UserController): ServiceImpl<typeof UserServ
       const roles = filterEnums(req.roles, roleValues, 'roles');
       return { user: toProto(await users.setRoles(signedInCallerOf(ctx), req.userId, roles)) };
     },
+    async deleteMyAccount(req, ctx) {
+      const caller = signedInCallerOf(ctx);
+      return { deletion: await users.deleteAccount(caller, caller.user.id, req.keepPublishedRecipes) };
+    },
+    async deleteUser(req, ctx) {
+      return { deletion: await users.deleteAccount(signedInCallerOf(ctx), req.userId, req.keepPublishedRecipes) };
+    },
   };
 }

@@ -31,6 +31,8 @@ export const userPolicies: PolicyTable<typeof UserService> = {
   updateProfile: signedIn,
   listUsers: role('admin'),
   setUserRoles: role('admin'),
+  deleteMyAccount: signedIn,
+  deleteUser: role('admin'),
 };
 
 export const imagePolicies: PolicyTable<typeof ImageService> = {

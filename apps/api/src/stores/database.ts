@@ -2,11 +2,13 @@ import type { Kysely, Database as Schema } from '@yeet/db';
 import { instrument, type Telemetry } from '@yeet/platform';
 import { domainOutcome } from '../observation.ts';
 import { AccountStore } from './account.store.ts';
+import { AuditStore } from './audit.store.ts';
 import { RecipeEventStore } from './event.store.ts';
 import { IdempotencyStore } from './idempotency.store.ts';
 import { ImageStore } from './image.store.ts';
 import { JobStore } from './job.store.ts';
 import { MetaStore } from './meta.store.ts';
+import { PeopleStore } from './people.store.ts';
 import { RatingStore } from './rating.store.ts';
 import { RecipeStore } from './recipe.store.ts';
 import { UserStore } from './user.store.ts';
@@ -25,6 +27,8 @@ export interface Stores {
   images: ImageStore;
   webSessions: WebSessionStore;
   idempotency: IdempotencyStore;
+  people: PeopleStore;
+  audit: AuditStore;
 }
 
 function createStores(db: Executor, telemetry: Telemetry): Stores {
@@ -40,6 +44,8 @@ function createStores(db: Executor, telemetry: Telemetry): Stores {
     images: wrap('ImageStore', new ImageStore(db)),
     webSessions: wrap('WebSessionStore', new WebSessionStore(db)),
     idempotency: wrap('IdempotencyStore', new IdempotencyStore(db)),
+    people: wrap('PeopleStore', new PeopleStore(db)),
+    audit: wrap('AuditStore', new AuditStore(db)),
   };
 }
 

@@ -60,6 +60,11 @@ export class JobStore {
   }
 
   /** A new image needs its placeholder colour and final check. */
+  /** Rebuilds the spelling vocabulary now (it is hourly otherwise): e.g. after a deleted account's recipes left the index. */
+  async rebuildLexicon(): Promise<void> {
+    await this.#enqueue('search.lexicon', {}, 'search.lexicon');
+  }
+
   async processImage(imageId: string): Promise<void> {
     await this.#enqueue('images.process', { imageId }, `images.process:${imageId}`);
   }

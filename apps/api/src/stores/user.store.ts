@@ -68,7 +68,13 @@ export class UserStore {
 
   async get(id: string): Promise<User | null> {
     if (!isUuid(id)) return null;
-    const row = await this.#db.selectFrom('users').selectAll().where('id', '=', id).executeTakeFirst();
+    // A deleted account's row is a pseudonym, not a user: it is not found.
+    const row = await this.#db
+      .selectFrom('users')
+      .selectAll()
+      .where('id', '=', id)
+      .where('deleted_at', 'is', null)
+      .executeTakeFirst();
     return row ? toUser(row) : null;
   }
 
@@ -122,7 +128,11 @@ export class UserStore {
   async list(query: string, limit: number, pageToken: string): Promise<{ users: User[]; nextPageToken: string }> {
     const fingerprint = { query };
     const after = decodeCursor(fingerprint, pageToken);
-    let q = this.#db.selectFrom('users').selectAll().where('issuer', 'not in', ['urn:yeet:bench', 'urn:yeet:dev']);
+    let q = this.#db
+      .selectFrom('users')
+      .selectAll()
+      .where('issuer', 'not in', ['urn:yeet:bench', 'urn:yeet:dev'])
+      .where('deleted_at', 'is', null);
     if (query) {
       const pattern = `%${query.toLowerCase().replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
       q = q.where((eb) => eb.or([eb(sql`lower(display_name)`, 'like', pattern), eb(sql`lower(email)`, 'like', pattern)]));

@@ -207,6 +207,106 @@ export declare type SetUserRolesResponse = Message<"yeet.v1.SetUserRolesResponse
 export declare const SetUserRolesResponseSchema: GenMessage<SetUserRolesResponse>;
 
 /**
+ * @generated from message yeet.v1.DeleteMyAccountRequest
+ */
+export declare type DeleteMyAccountRequest = Message<"yeet.v1.DeleteMyAccountRequest"> & {
+  /**
+   * Keep the published (and archived) recipes, shown under "a former member"; false deletes
+   * them too. Drafts and recipes in review are always deleted.
+   *
+   * @generated from field: bool keep_published_recipes = 1;
+   */
+  keepPublishedRecipes: boolean;
+};
+
+/**
+ * Describes the message yeet.v1.DeleteMyAccountRequest.
+ * Use `create(DeleteMyAccountRequestSchema)` to create a new message.
+ */
+export declare const DeleteMyAccountRequestSchema: GenMessage<DeleteMyAccountRequest>;
+
+/**
+ * @generated from message yeet.v1.DeleteMyAccountResponse
+ */
+export declare type DeleteMyAccountResponse = Message<"yeet.v1.DeleteMyAccountResponse"> & {
+  /**
+   * What was deleted, for the confirmation shown afterwards.
+   *
+   * @generated from field: yeet.v1.AccountDeletion deletion = 1;
+   */
+  deletion?: AccountDeletion | undefined;
+};
+
+/**
+ * Describes the message yeet.v1.DeleteMyAccountResponse.
+ * Use `create(DeleteMyAccountResponseSchema)` to create a new message.
+ */
+export declare const DeleteMyAccountResponseSchema: GenMessage<DeleteMyAccountResponse>;
+
+/**
+ * @generated from message yeet.v1.DeleteUserRequest
+ */
+export declare type DeleteUserRequest = Message<"yeet.v1.DeleteUserRequest"> & {
+  /**
+   * @generated from field: string user_id = 1;
+   */
+  userId: string;
+
+  /**
+   * @generated from field: bool keep_published_recipes = 2;
+   */
+  keepPublishedRecipes: boolean;
+};
+
+/**
+ * Describes the message yeet.v1.DeleteUserRequest.
+ * Use `create(DeleteUserRequestSchema)` to create a new message.
+ */
+export declare const DeleteUserRequestSchema: GenMessage<DeleteUserRequest>;
+
+/**
+ * @generated from message yeet.v1.DeleteUserResponse
+ */
+export declare type DeleteUserResponse = Message<"yeet.v1.DeleteUserResponse"> & {
+  /**
+   * @generated from field: yeet.v1.AccountDeletion deletion = 1;
+   */
+  deletion?: AccountDeletion | undefined;
+};
+
+/**
+ * Describes the message yeet.v1.DeleteUserResponse.
+ * Use `create(DeleteUserResponseSchema)` to create a new message.
+ */
+export declare const DeleteUserResponseSchema: GenMessage<DeleteUserResponse>;
+
+/**
+ * @generated from message yeet.v1.AccountDeletion
+ */
+export declare type AccountDeletion = Message<"yeet.v1.AccountDeletion"> & {
+  /**
+   * @generated from field: int32 recipes_deleted = 1;
+   */
+  recipesDeleted: number;
+
+  /**
+   * @generated from field: int32 recipes_kept = 2;
+   */
+  recipesKept: number;
+
+  /**
+   * @generated from field: int32 ratings_deleted = 3;
+   */
+  ratingsDeleted: number;
+};
+
+/**
+ * Describes the message yeet.v1.AccountDeletion.
+ * Use `create(AccountDeletionSchema)` to create a new message.
+ */
+export declare const AccountDeletionSchema: GenMessage<AccountDeletion>;
+
+/**
  * @generated from enum yeet.v1.Role
  */
 export enum Role {
@@ -294,6 +394,28 @@ export declare const UserService: GenService<{
     methodKind: "unary";
     input: typeof SetUserRolesRequestSchema;
     output: typeof SetUserRolesResponseSchema;
+  },
+  /**
+   * Deletes the caller's account (docs/decisions/0024-account-deletion.md): profile, sign-in,
+   * drafts, ratings and reviews go; events stay with the actor shown as "a former member".
+   * The last admin cannot delete themself.
+   *
+   * @generated from rpc yeet.v1.UserService.DeleteMyAccount
+   */
+  deleteMyAccount: {
+    methodKind: "unary";
+    input: typeof DeleteMyAccountRequestSchema;
+    output: typeof DeleteMyAccountResponseSchema;
+  },
+  /**
+   * Admins: deletes another person's account, as DeleteMyAccount does.
+   *
+   * @generated from rpc yeet.v1.UserService.DeleteUser
+   */
+  deleteUser: {
+    methodKind: "unary";
+    input: typeof DeleteUserRequestSchema;
+    output: typeof DeleteUserResponseSchema;
   },
 }>;
 
