@@ -279,9 +279,12 @@ export class MemoryIndex {
   /** alive documents per facet value */
   #codeCount = new Int32Array(256);
   #live = 0;
-  /** ordinals by rating (best first) as of the last merge, and those added since, sorted */
-  #byRating = new Uint32Array(0);
-  #recentByRating: number[] = [];
+  /** the alive documents in the order of each sort, for browsing without filters and for suggestions */
+  readonly #orders: Record<'newest' | 'top_rated' | 'quickest', SortedOrder> = {
+    newest: new SortedOrder(() => this.#better('newest')),
+    top_rated: new SortedOrder(() => this.#better('top_rated')),
+    quickest: new SortedOrder(() => this.#better('quickest')),
+  };
 
   constructor() {
     // document `ord`'s facet codes and title words are [start[ord], start[ord + 1])
@@ -339,7 +342,7 @@ export class MemoryIndex {
     });
     this.#titleStart.push(this.#titleWords.length);
     this.#live++;
-    if (this.#byRating.length > 0 || this.#recentByRating.length > 0) this.#addRecent(ord);
+    for (const order of Object.values(this.#orders)) order.add(ord, this.#alive.data);
   }
 
   remove(id: string): boolean {
@@ -369,7 +372,9 @@ export class MemoryIndex {
       g.trim();
     for (const p of this.#lexemes.postings) p.trim();
     for (const p of this.#titles.postings) p.trim();
-    this.#sortByRating();
+    const alive: number[] = [];
+    for (let ord = 0; ord < this.#ids.length; ord++) if (this.#alive.data[ord] === 1) alive.push(ord);
+    for (const order of Object.values(this.#orders)) order.build(alive);
     // sort the lexemes now rather than in the first prefix query
     this.#lexemes.sort();
     this.#titles.sort();
@@ -442,6 +447,16 @@ export class MemoryIndex {
       if (sort === 'relevance') rank = compiled.rank;
     }
     const order = sort === 'relevance' && !text ? 'newest' : sort;
+    if (!text && activeMask === 0 && order !== 'relevance') {
+      // browsing everything: the page comes off the sort's order, the counts off the totals
+      const page: number[] = [];
+      if (limit + offset > 0)
+        this.#ordered(order, (ord) => {
+          page.push(ord);
+          return page.length < limit + offset;
+        });
+      return { ids: page.slice(offset).map((ord) => this.#ids[ord]!), total: this.#live, facets: this.#totals(facets) };
+    }
 
     // --- one pass: filters, counts, total, top k
     const k = limit + offset;
@@ -498,21 +513,41 @@ export class MemoryIndex {
       heap.offer(ord, rank ? rank(ord, c) : 0);
     }
 
-    const facetMap = new Map<string, Map<string, number>>();
-    if (facets) {
-      const source = countFacets ? counts : this.#codeCount;
-      for (let code = 0; code < this.#codeKey.length; code++) {
-        const count = source[code]!;
-        if (count <= 0) continue;
-        const key = this.#codeKey[code]!;
-        const split = key.indexOf(':');
-        const facet = key.slice(0, split);
-        if (!facetMap.has(facet)) facetMap.set(facet, new Map());
-        facetMap.get(facet)!.set(key.slice(split + 1), count);
-      }
-    }
     const page = heap.sorted().slice(offset);
-    return { ids: page.map((ord) => this.#ids[ord]!), total, facets: facetMap };
+    return {
+      ids: page.map((ord) => this.#ids[ord]!),
+      total,
+      facets: countFacets ? this.#facetMap(counts) : this.#totals(facets),
+    };
+  }
+
+  #totals(facets: boolean): Map<string, Map<string, number>> {
+    return facets ? this.#facetMap(this.#codeCount) : new Map();
+  }
+
+  #facetMap(source: Int32Array): Map<string, Map<string, number>> {
+    const facetMap = new Map<string, Map<string, number>>();
+    for (let code = 0; code < this.#codeKey.length; code++) {
+      const count = source[code]!;
+      if (count <= 0) continue;
+      const key = this.#codeKey[code]!;
+      const split = key.indexOf(':');
+      const facet = key.slice(0, split);
+      if (!facetMap.has(facet)) facetMap.set(facet, new Map());
+      facetMap.get(facet)!.set(key.slice(split + 1), count);
+    }
+    return facetMap;
+  }
+
+  /** Calls `visit` with the alive documents in the sort's order until it returns false. */
+  #ordered(sort: 'newest' | 'top_rated' | 'quickest', visit: (ord: number) => boolean): void {
+    const order = this.#orders[sort];
+    if (!order.built) {
+      const alive: number[] = [];
+      for (let ord = 0; ord < this.#ids.length; ord++) if (this.#alive.data[ord] === 1) alive.push(ord);
+      order.build(alive);
+    }
+    order.walk(this.#alive.data, visit);
   }
 
   /** `a` comes before `b` in the sort (ties broken by recipe id, as the SQL does). */
@@ -639,32 +674,40 @@ export class MemoryIndex {
       return heap.sorted().map((ord) => this.#ids[ord]!);
     }
     // common words: walk the documents best rated first until enough have them all
-    if (this.#byRating.length === 0 && this.#recentByRating.length === 0) this.#sortByRating();
     const out: string[] = [];
-    const main = this.#byRating;
-    const recent = this.#recentByRating;
-    let i = 0;
-    let j = 0;
-    while (out.length < limit && (i < main.length || j < recent.length)) {
-      const takeRecent = i >= main.length || (j < recent.length && better(recent[j]!, 0, main[i]!, 0));
-      const ord = takeRecent ? recent[j++]! : main[i++]!;
-      if (alive[ord] === 1 && hasAll(ord)) out.push(this.#ids[ord]!);
-    }
+    this.#ordered('top_rated', (ord) => {
+      if (hasAll(ord)) out.push(this.#ids[ord]!);
+      return out.length < limit;
+    });
     return out;
   }
+}
 
-  #sortByRating(): void {
-    const better = this.#better('top_rated');
-    const ords: number[] = [];
-    for (let ord = 0; ord < this.#ids.length; ord++) if (this.#alive.data[ord] === 1) ords.push(ord);
-    ords.sort((a, b) => (better(a, 0, b, 0) ? -1 : 1));
-    this.#byRating = Uint32Array.from(ords);
-    this.#recentByRating = [];
+/**
+ * The alive documents in one sort's order: a sorted array as of the last merge and the few
+ * added since (kept sorted), folded in by one linear merge once they are many.
+ */
+class SortedOrder {
+  readonly #better: () => (a: number, ra: number, b: number, rb: number) => boolean;
+  #main = new Uint32Array(0);
+  #recent: number[] = [];
+  built = false;
+
+  constructor(better: () => (a: number, ra: number, b: number, rb: number) => boolean) {
+    this.#better = better;
   }
 
-  #addRecent(ord: number): void {
-    const better = this.#better('top_rated');
-    const recent = this.#recentByRating;
+  build(alive: readonly number[]): void {
+    const better = this.#better();
+    this.#main = Uint32Array.from([...alive].sort((a, b) => (better(a, 0, b, 0) ? -1 : 1)));
+    this.#recent = [];
+    this.built = true;
+  }
+
+  add(ord: number, alive: Uint8Array): void {
+    if (!this.built) return;
+    const better = this.#better();
+    const recent = this.#recent;
     let lo = 0;
     let hi = recent.length;
     while (lo < hi) {
@@ -673,26 +716,32 @@ export class MemoryIndex {
       else hi = mid;
     }
     recent.splice(lo, 0, ord);
-    if (recent.length > 4096) this.#mergeRecent();
+    if (recent.length > 4096) this.#merge(alive);
   }
 
-  /** Folds the recently added ordinals into the rating order, dropping dead ones: one linear pass. */
-  #mergeRecent(): void {
-    const better = this.#better('top_rated');
-    const alive = this.#alive.data;
-    const main = this.#byRating;
-    const recent = this.#recentByRating;
-    const out = new Uint32Array(this.#live);
-    let n = 0;
+  walk(alive: Uint8Array, visit: (ord: number) => boolean): void {
+    const better = this.#better();
+    const main = this.#main;
+    const recent = this.#recent;
     let i = 0;
     let j = 0;
     while (i < main.length || j < recent.length) {
       const takeRecent = i >= main.length || (j < recent.length && better(recent[j]!, 0, main[i]!, 0));
       const ord = takeRecent ? recent[j++]! : main[i++]!;
-      if (alive[ord] === 1 && n < out.length) out[n++] = ord;
+      if (alive[ord] === 1 && !visit(ord)) return;
     }
-    this.#byRating = out.subarray(0, n);
-    this.#recentByRating = [];
+  }
+
+  /** One linear pass: the recent ones in their places, the dead ones dropped. */
+  #merge(alive: Uint8Array): void {
+    const out = new Uint32Array(this.#main.length + this.#recent.length);
+    let n = 0;
+    this.walk(alive, (ord) => {
+      out[n++] = ord;
+      return true;
+    });
+    this.#main = out.slice(0, n);
+    this.#recent = [];
   }
 }
 
