@@ -423,17 +423,20 @@ export class MemoryIndex {
     facets: boolean,
   ): IndexResult {
     // --- filters: which facet value codes each active facet accepts
-    const selected = new Uint8Array(this.#codeKey.length);
+    // a selected value's code → its facet's bit
+    const selected = new Int32Array(this.#codeKey.length);
     const activeMask = facetNames.reduce((mask, f, i) => {
       const values = filter[filterKeys[f]] as string[];
       for (const v of values) {
         const code = this.#codeOf.get(`${f}:${v}`);
-        if (code !== undefined) selected[code] = 1;
+        if (code !== undefined) selected[code] = 1 << i;
       }
       const active = f === 'time_buckets' ? values.length > 0 || filter.maxTotalMinutes !== null : values.length > 0;
       return active ? mask | (1 << i) : mask;
     }, 0);
-    const dietsWanted = filter.dietaryFlags.length;
+    const dietsWanted = new Set(filter.dietaryFlags).size;
+    const dietBit = 1 << diet;
+    const timeBit = 1 << timeFacet;
     const bucketsWanted = filter.timeBuckets.length > 0;
     const maxMinutes = filter.maxTotalMinutes ?? 2147483647;
 
@@ -468,7 +471,6 @@ export class MemoryIndex {
     const codes = this.#facetCodes.data;
     const codeFacet = this.#codeFacet;
     const minutes = this.#minutes.data;
-    const matched = new Uint8Array(facetNames.length);
     let total = 0;
     const n = candidates ? candidates.length : this.#ids.length;
     for (let c = 0; c < n; c++) {
@@ -478,26 +480,20 @@ export class MemoryIndex {
       const from = start[ord]!;
       const to = start[ord + 1]!;
       if (activeMask !== 0) {
-        matched.fill(0);
+        // which active facets have a selected value here (diets: how many of them)
+        let hit = 0;
         let diets = 0;
         for (let i = from; i < to; i++) {
-          const code = codes[i]!;
-          if (selected[code] === 1) {
-            const f = codeFacet[code]!;
-            matched[f] = 1;
-            if (f === diet) diets++;
+          const bit = selected[codes[i]!]!;
+          if (bit !== 0) {
+            hit |= bit;
+            if (bit === dietBit) diets++;
           }
         }
-        for (let f = 0; f < facetNames.length; f++) {
-          if ((activeMask & (1 << f)) === 0) continue;
-          const pass =
-            f === diet
-              ? diets === dietsWanted
-              : f === timeFacet
-                ? (!bucketsWanted || matched[f] === 1) && minutes[ord]! <= maxMinutes
-                : matched[f] === 1;
-          if (!pass) fail |= 1 << f;
-        }
+        fail = activeMask & ~hit;
+        if ((activeMask & dietBit) !== 0) fail = diets === dietsWanted ? fail & ~dietBit : fail | dietBit;
+        if ((activeMask & timeBit) !== 0)
+          fail = (!bucketsWanted || (hit & timeBit) !== 0) && minutes[ord]! <= maxMinutes ? fail & ~timeBit : fail | timeBit;
       }
       if (countFacets) {
         if (fail === 0) {
