@@ -400,6 +400,7 @@ function microdataRecipe(page: PageIndex): JsonObject | null {
 
 /** The properties of one item scope, its nested scopes read as objects. */
 function readItem(scope: Element): JsonObject {
+  const microdata = scope.attribs.itemscope !== undefined || scope.attribs.itemtype !== undefined;
   const item: JsonObject = { '@type': getAttributeValue(scope, 'itemtype') ?? getAttributeValue(scope, 'typeof') ?? '' };
   const visit = (node: AnyNode) => {
     for (const child of (node as Element).children ?? []) {
@@ -409,7 +410,9 @@ function readItem(scope: Element): JsonObject {
         .split(/\s+/)
         .map((p) => p.replace(/^https?:\/\/schema\.org\//i, '').replace(/^schema:/i, ''))
         .filter(Boolean);
-      const nested = el.attribs.itemscope !== undefined || el.attribs.typeof !== undefined;
+      // A microdata item nests at itemscope only and an RDFa one at typeof only: pages mix
+      // both, and an RDFa `typeof` wrapper inside a microdata Recipe must not hide its props.
+      const nested = microdata ? el.attribs.itemscope !== undefined : el.attribs.typeof !== undefined;
       if (names.length) {
         let value: Json = nested ? readItem(el) : propertyValue(el);
         // An ingredient's name marked inside its line ("<li>2 tbsp <span itemprop=…>oil</span>"): the line.
