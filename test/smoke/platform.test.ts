@@ -392,7 +392,10 @@ describe('with DATABASE_URL, a lost database', () => {
           for (let i = 0; i < 5; i++) {
             const down = await readyz(p.url);
             expect(down.status).toBe(503);
-            expect(JSON.parse(down.body)).toEqual({ status: 'unavailable', checks: { database: 'unavailable', search_index: 'ok' } });
+            expect(JSON.parse(down.body)).toEqual({
+              status: 'unavailable',
+              checks: { database: 'unavailable', search_index: 'ok' },
+            });
             expect((await fetch(`${p.url}/healthz`)).status).toBe(200);
           }
           // The details are in the log, once, not in the answer.
