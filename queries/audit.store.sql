@@ -5,3 +5,34 @@
 -- AuditStore.record({ kind: 'user.roles_changed', actorId: '00000000-0000-4000-8000-00000000a001', subjectId: '00000000-0000-4000-8000-00000000a002', detail: { from: [ 'user' ], to: [ 'author' ] } })
 insert into "audit_events" ("kind", "actor_id", "subject_id", "detail")
 values ($1, $2, $3, $4);
+
+-- AuditStore.list({ actorId: null, subjectId: null, kinds: [], since: null, until: null }, 50, '')
+select e.*, a.display_name as actor_name
+from (
+  select 'recipe:' || re.id as id, 'recipe.' || re.action as kind, re.actor_id, 'recipe' as subject_kind,
+         re.recipe_id as subject_id, r.title as subject_label, re.created_at,
+         jsonb_strip_nulls(jsonb_build_object('from', re.from_status, 'to', re.to_status, 'reason', re.reason)) as detail
+  from recipe_events re join recipes r on r.id = re.recipe_id
+  union all
+  select 'audit:' || ae.id, ae.kind, ae.actor_id, 'user', ae.subject_id, su.display_name, ae.created_at, ae.detail
+  from audit_events ae left join users su on su.id = ae.subject_id
+) e
+left join users a on a.id = e.actor_id
+order by e.created_at desc, e.id desc
+limit $1;
+
+-- AuditStore.list(filter, 50, 'eyJxIjoiMUNCdWJWTmh6RCIsImsiOiIyMDI2LTAzLTAxVDEyOjAwOjAwLjAwMFoiLCJpIjoicmVjaXBlOjEifQ')
+select e.*, a.display_name as actor_name
+from (
+  select 'recipe:' || re.id as id, 'recipe.' || re.action as kind, re.actor_id, 'recipe' as subject_kind,
+         re.recipe_id as subject_id, r.title as subject_label, re.created_at,
+         jsonb_strip_nulls(jsonb_build_object('from', re.from_status, 'to', re.to_status, 'reason', re.reason)) as detail
+  from recipe_events re join recipes r on r.id = re.recipe_id
+  union all
+  select 'audit:' || ae.id, ae.kind, ae.actor_id, 'user', ae.subject_id, su.display_name, ae.created_at, ae.detail
+  from audit_events ae left join users su on su.id = ae.subject_id
+) e
+left join users a on a.id = e.actor_id
+where e.actor_id = $1::uuid and e.subject_id = $2::uuid and e.kind = any($3::text[]) and e.created_at >= $4 and (e.created_at, e.id) < ($5::timestamptz, $6)
+order by e.created_at desc, e.id desc
+limit $7;

@@ -158,6 +158,14 @@ function issuerSecrets() {
   return { cookieKey: 'sample' };
 }
 
+const auditFilter = named('filter', {
+  actorId: ids.author,
+  subjectId: ids.recipe,
+  kinds: ['recipe.approve'],
+  since: at,
+  until: null,
+});
+
 export const subjects: Subject[] = [
   subject(AccountStore, 'apps/api/src/stores/account.store.ts', {
     create: [['carol@example.org', 'Carol', '$argon2id$v=19$m=19456,t=2,p=1$c2FsdHNhbHQ$aGFzaGhhc2g']],
@@ -318,6 +326,10 @@ export const subjects: Subject[] = [
   subject(AuditStore, 'apps/api/src/stores/audit.store.ts', {
     record: [
       [{ kind: 'user.roles_changed', actorId: ids.author, subjectId: ids.reader, detail: { from: ['user'], to: ['author'] } }],
+    ],
+    list: [
+      [{ actorId: null, subjectId: null, kinds: [], since: null, until: null }, 50, ''],
+      [auditFilter, 50, encodeCursor(auditFilter, { key: at.toISOString(), id: 'recipe:1' })],
     ],
   }),
   // Last: it deletes what the samples above read (Bob's account, the draft).

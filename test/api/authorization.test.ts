@@ -1,10 +1,10 @@
 import { Code, ConnectError, createClient } from '@connectrpc/connect';
 import { createConnectTransport } from '@connectrpc/connect-node';
-import { ImageService, ImageSlot, RecipeService, SearchService, UserService, Role as PbRole } from '@yeet/contract';
+import { AuditService, ImageService, ImageSlot, RecipeService, SearchService, UserService, Role as PbRole } from '@yeet/contract';
 import { hasRole, isOwnerOrAdmin, type Caller, type Role } from '@yeet/domain';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Policy } from '../../apps/api/src/rpc/policy.ts';
-import { imagePolicies, recipePolicies, searchPolicies, userPolicies } from '../../apps/api/src/rpc/policies.ts';
+import { auditPolicies, imagePolicies, recipePolicies, searchPolicies, userPolicies } from '../../apps/api/src/rpc/policies.ts';
 import { policyMap } from '../../apps/api/src/rpc/router.ts';
 import { startTestPlatform, type TestPlatform } from '../support/platform.ts';
 import { recipeInput } from '../support/recipes.ts';
@@ -47,6 +47,7 @@ function clients(name: string | null, role: Persona) {
     search: createClient(SearchService, transport),
     users: createClient(UserService, transport),
     images: createClient(ImageService, transport),
+    audit: createClient(AuditService, transport),
   };
 }
 type Clients = ReturnType<typeof clients>;
@@ -102,6 +103,7 @@ const cases: Record<string, Case> = {
       return c.users.setUserRoles({ userId: user!.id, roles: [PbRole.AUTHOR] });
     },
   },
+  'AuditService/listEvents': { call: (c) => c.audit.listEvents({}) },
   'UserService/deleteMyAccount': { call: (c) => c.users.deleteMyAccount({}) },
   'UserService/deleteUser': {
     call: async (c) => {
@@ -116,6 +118,7 @@ const tables: Record<string, Record<string, Policy<never>>> = {
   SearchService: searchPolicies as never,
   UserService: userPolicies as never,
   ImageService: imagePolicies as never,
+  AuditService: auditPolicies as never,
 };
 
 /** What the policy alone says this caller gets: let through, or the refusal's code. */
@@ -162,6 +165,7 @@ describe('the policy table', () => {
       ['SearchService', SearchService],
       ['UserService', UserService],
       ['ImageService', ImageService],
+      ['AuditService', AuditService],
     ] as const) {
       expect(Object.keys(tables[service]!).sort()).toEqual(desc.methods.map((m) => m.localName).sort());
       for (const m of desc.methods)

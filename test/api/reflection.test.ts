@@ -24,7 +24,13 @@ const run = promisify(execFile);
 /** The buf CLI of @bufbuild/buf (a devDependency), as `npx buf` runs it. */
 const bufCurl = (...args: string[]) => run('npx', ['buf', 'curl', ...args], { timeout: 60_000 });
 
-const ourServices = ['yeet.v1.ImageService', 'yeet.v1.RecipeService', 'yeet.v1.SearchService', 'yeet.v1.UserService'];
+const ourServices = [
+  'yeet.v1.AuditService',
+  'yeet.v1.ImageService',
+  'yeet.v1.RecipeService',
+  'yeet.v1.SearchService',
+  'yeet.v1.UserService',
+];
 
 describe('buf curl, with no proto files', () => {
   it('lists the services and methods (reflection v1, over h2c)', async () => {
@@ -101,6 +107,7 @@ describe('a Connect client of the reflection service', () => {
       'yeet.v1.SearchService',
       'yeet.v1.ImageService',
       'yeet.v1.UserService',
+      'yeet.v1.AuditService',
       'grpc.reflection.v1.ServerReflection',
       'grpc.reflection.v1alpha.ServerReflection',
     ]);

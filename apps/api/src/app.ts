@@ -13,6 +13,7 @@ import {
   type Telemetry,
 } from '@yeet/platform';
 import type { FastifyInstance } from 'fastify';
+import { AuditController } from './controllers/audit.controller.ts';
 import type { ImageController } from './controllers/image.controller.ts';
 import { RatingController } from './controllers/rating.controller.ts';
 import { RecipeController } from './controllers/recipe.controller.ts';
@@ -160,7 +161,17 @@ export async function createApi(deps: ApiDependencies): Promise<Api> {
     new IdentityChain([tokens, new DevHeaderIdentity({ enabled: deps.devAuth, users: data.stores.users })]),
   );
   const rpc = createRpc({
-    services: apiServices({ recipes, ratings, search, images: images.controller, users }, recipeConverter(images.urls)),
+    services: apiServices(
+      {
+        recipes,
+        ratings,
+        search,
+        images: images.controller,
+        users,
+        audit: controller('AuditController', new AuditController(data)),
+      },
+      recipeConverter(images.urls),
+    ),
     identity,
     owners: { ownerOf: (_resource, id) => data.stores.recipes.ownerOf(id) },
     telemetry,

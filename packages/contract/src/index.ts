@@ -4,5 +4,6 @@ export * from './gen/yeet/v1/recipe_pb.js';
 export * from './gen/yeet/v1/search_pb.js';
 export * from './gen/yeet/v1/user_pb.js';
 export * from './gen/yeet/v1/image_pb.js';
+export * from './gen/yeet/v1/audit_pb.js';
 // Hand-written: the enums above ⇄ the domain's value names.
 export * from './values.ts';

@@ -1,4 +1,4 @@
-import type { ImageService, RecipeService, SearchService, UserService } from '@yeet/contract';
+import type { AuditService, ImageService, RecipeService, SearchService, UserService } from '@yeet/contract';
 import { lifecyclePolicy, ownerOf, publicAccess, role, signedIn, type PolicyTable } from './policy.ts';
 
 /**
@@ -39,6 +39,10 @@ export const imagePolicies: PolicyTable<typeof ImageService> = {
   createUpload: role('author'),
   attachImage: ownerOf('recipe', (r) => r.recipeId, 'editor'),
   detachImage: ownerOf('recipe', (r) => r.recipeId, 'editor'),
+};
+
+export const auditPolicies: PolicyTable<typeof AuditService> = {
+  listEvents: role('admin'),
 };
 
 /**

@@ -1,15 +1,17 @@
-import { ImageService, RecipeService, SearchService, UserService } from '@yeet/contract';
+import { AuditService, ImageService, RecipeService, SearchService, UserService } from '@yeet/contract';
+import type { AuditController } from '../controllers/audit.controller.ts';
 import type { ImageController } from '../controllers/image.controller.ts';
 import type { RatingController } from '../controllers/rating.controller.ts';
 import type { RecipeController } from '../controllers/recipe.controller.ts';
 import type { SearchController } from '../controllers/search.controller.ts';
 import type { UserController } from '../controllers/user.controller.ts';
+import { auditHandlers } from '../handlers/audit.handler.ts';
 import { imageHandlers } from '../handlers/image.handler.ts';
 import type { RecipeToProto } from '../handlers/recipe.convert.ts';
 import { recipeHandlers } from '../handlers/recipe.handler.ts';
 import { searchHandlers } from '../handlers/search.handler.ts';
 import { userHandlers } from '../handlers/user.handler.ts';
-import { imagePolicies, recipePolicies, searchPolicies, userPolicies } from './policies.ts';
+import { auditPolicies, imagePolicies, recipePolicies, searchPolicies, userPolicies } from './policies.ts';
 import { reflectionServices } from './reflection.ts';
 import { secured, type SecuredService } from './router.ts';
 
@@ -19,6 +21,7 @@ export interface Controllers {
   search: SearchController;
   images: ImageController;
   users: UserController;
+  audit: AuditController;
 }
 
 /** Every service the API serves, with its handlers and its policy table, and gRPC reflection describing them. */
@@ -28,6 +31,7 @@ export function apiServices(c: Controllers, recipeToProto: RecipeToProto): Secur
     secured(SearchService, searchHandlers(c.search, recipeToProto), searchPolicies),
     secured(ImageService, imageHandlers(c.images, recipeToProto), imagePolicies),
     secured(UserService, userHandlers(c.users), userPolicies),
+    secured(AuditService, auditHandlers(c.audit), auditPolicies),
   ];
   return [...services, ...reflectionServices(services)];
 }
