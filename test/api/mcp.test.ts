@@ -110,6 +110,7 @@ describe('MCP over Streamable HTTP', () => {
     expect(tools.map((tool) => tool.name).sort()).toEqual([
       'create_recipe_draft',
       'get_recipe',
+      'list_audit_events',
       'list_facets',
       'list_my_recipes',
       'rate_recipe',
@@ -438,4 +439,24 @@ describe('MCP over stdio', () => {
     const mine = data<{ recipes: Array<{ slug: string }> }>(await call(client, 'list_my_recipes', {}));
     expect(mine.recipes.map((r) => r.slug)).toContain('midnight-miso-ramen');
   }, 30_000);
+});
+
+describe('list_audit_events', () => {
+  it('shows an admin the audit log, read-only, and refuses anyone else', async () => {
+    const author = t.recipes('mcp-audit-author', ['author']);
+    const { recipe } = await author.createRecipe({ recipe: recipeInput({ title: 'Audited by an assistant' }) });
+    await author.submitRecipe({ id: recipe!.id });
+    const admin = await connect(editor.access_token);
+    const log = data<{ events: Array<{ kind: string; subject: string; actor: string }> }>(
+      await call(admin, 'list_audit_events', { subject_id: recipe!.id }),
+    );
+    expect(log.events.map((e) => [e.kind, e.subject, e.actor])).toEqual([
+      ['recipe.submit', 'Audited by an assistant', 'mcp-audit-author'],
+      ['recipe.create', 'Audited by an assistant', 'mcp-audit-author'],
+    ]);
+    const tools = (await admin.listTools()).tools;
+    expect(tools.find((tool) => tool.name === 'list_audit_events')?.annotations?.readOnlyHint).toBe(true);
+    const refused = await call(await connect(reader.access_token), 'list_audit_events', {});
+    expect(refused.isError).toBe(true);
+  });
 });

@@ -12,7 +12,7 @@ import {
   type CallToolResult,
   type Tool,
 } from '@modelcontextprotocol/sdk/types.js';
-import { RecipeService, RecipeSort, RecipeStatus, SearchService } from '@yeet/contract';
+import { AuditService, RecipeService, RecipeSort, RecipeStatus, SearchService } from '@yeet/contract';
 import { invalidArgument, joinPath, notFound, resourceExhausted, type FieldViolation } from '@yeet/domain';
 import type { RateLimiter, Telemetry } from '@yeet/platform';
 import { z } from 'zod';
@@ -58,6 +58,7 @@ export function createMcpServer(o: McpServerOptions): McpServer {
   const clients: ToolContext = {
     recipes: createClient(RecipeService, transport),
     search: createClient(SearchService, transport),
+    audit: createClient(AuditService, transport),
     publicUrl: o.publicUrl,
   };
 

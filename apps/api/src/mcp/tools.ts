@@ -1,5 +1,7 @@
+import { timestampDate, timestampFromDate } from '@bufbuild/protobuf/wkt';
 import type { Client } from '@connectrpc/connect';
 import {
+  type AuditService,
   RecipeSort,
   RecipeStatus,
   recipeStatusValues,
@@ -35,6 +37,7 @@ import { hitLine, recipeMarkdown } from './recipe-text.ts';
 export interface ToolContext {
   recipes: Client<typeof RecipeService>;
   search: Client<typeof SearchService>;
+  audit: Client<typeof AuditService>;
   publicUrl: string;
 }
 
@@ -446,6 +449,66 @@ export const tools: ToolDefinition[] = [
       );
       if (more) lines.push(`(the newest ${myRecipesLimit}; there are older ones — filter by status to see them)`);
       return { text: lines.length ? lines.join('\n') : 'No recipes yet.', structured: { recipes, more } };
+    },
+  }),
+
+  define({
+    name: 'list_audit_events',
+    title: 'List audit events (admins)',
+    description:
+      'Admins only: the audit log, newest first — recipe lifecycle events (kind "recipe.create", "recipe.submit", "recipe.approve", …), role changes ("user.roles_changed") and account deletions ("user.deleted"), optionally filtered. Read-only.',
+    input: {
+      actor_id: z.string().uuid().optional().describe('Only events caused by this user id.'),
+      subject_id: z.string().uuid().optional().describe('Only events about this recipe or user id.'),
+      kinds: z.array(z.string().max(40)).max(20).optional().describe('Only these kinds, e.g. ["recipe.approve"].'),
+      since: z.string().datetime().optional().describe('Only events at or after this time (ISO 8601).'),
+      until: z.string().datetime().optional().describe('Only events before this time (ISO 8601).'),
+      page_token: z.string().max(500).optional().describe('The next_page_token of a previous answer, for older events.'),
+    },
+    output: {
+      events: z.array(
+        z.object({
+          id: z.string(),
+          kind: z.string(),
+          actor: z.string().nullable(),
+          subject_kind: z.string(),
+          subject_id: z.string(),
+          subject: z.string(),
+          at: z.string(),
+          detail: z.record(z.string(), z.unknown()),
+        }),
+      ),
+      next_page_token: z.string().describe('Empty on the last page.'),
+    },
+    readOnly: true,
+    needsSignIn: true,
+    async run(ctx, a) {
+      const res = await ctx.audit.listEvents({
+        actorId: a.actor_id ?? '',
+        subjectId: a.subject_id ?? '',
+        kinds: a.kinds ?? [],
+        since: a.since ? timestampFromDate(new Date(a.since)) : undefined,
+        until: a.until ? timestampFromDate(new Date(a.until)) : undefined,
+        pageToken: a.page_token ?? '',
+      });
+      const events = res.events.map((e) => ({
+        id: e.id,
+        kind: e.kind,
+        actor: e.actor?.displayName ?? null,
+        subject_kind: e.subjectKind,
+        subject_id: e.subjectId,
+        subject: e.subjectLabel,
+        at: e.createTime ? timestampDate(e.createTime).toISOString() : '',
+        detail: (e.detail ?? {}) as Record<string, unknown>,
+      }));
+      const lines = events.map(
+        (e) => `- ${e.at} ${e.kind} by ${e.actor ?? 'nobody'} on ${e.subject_kind} "${e.subject}" ${JSON.stringify(e.detail)}`,
+      );
+      if (res.nextPageToken) lines.push('(older events: call again with next_page_token)');
+      return {
+        text: lines.length ? lines.join('\n') : 'No events match.',
+        structured: { events, next_page_token: res.nextPageToken },
+      };
     },
   }),
 ];
