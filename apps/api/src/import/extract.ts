@@ -452,8 +452,16 @@ function propertyValue(el: Element): Json {
   if (el.name === 'img' || el.name === 'source') return attr('src') ?? attr('data-src') ?? '';
   if (el.name === 'a' || el.name === 'link') return attr('href') ?? '';
   if (el.name === 'time') return attr('datetime') ?? textContent(el);
-  // Keep the element's line breaks: one property may hold a whole list.
-  return textWithBreaks(el);
+  // Keep the element's line breaks when it holds a list (items, paragraphs, <br>); else it is
+  // one value, though its parts sit in blocks ("Info" above "6 oz. Linguine").
+  const text = textWithBreaks(el);
+  return holdsLines(el) ? text : text.replace(/\n+/g, ' ');
+}
+
+function holdsLines(el: Element): boolean {
+  const children = (el.children ?? []).filter((c): c is Element => c.type === 'tag');
+  if (children.filter((c) => blockTags.has(c.name)).length >= 2) return true;
+  return children.some((c) => ['li', 'p', 'br', 'ul', 'ol'].includes(c.name) || holdsLines(c));
 }
 
 // ---------------------------------------------------------------------------------------
@@ -556,7 +564,14 @@ function pageTitle(page: PageIndex): string {
 }
 
 function linesOf(doc: Document, selector: string): string[] {
-  return all(selector, doc).flatMap((el) => textLines(textWithBreaks(el)));
+  return all(selector, doc).flatMap((el) => {
+    const lines = textLines(textWithBreaks(el));
+    if (el.name !== 'li') return lines;
+    // A list item is one ingredient or step, though cards set its parts in blocks ("Info",
+    // "6 oz. Linguine"); a number set apart is the list's own numbering.
+    const text = lines.filter((l) => !/^(step\s*)?\d+[.)]?$/i.test(l)).join(' ');
+    return text ? [text] : [];
+  });
 }
 
 const ingredientsHeading =
