@@ -9,6 +9,32 @@ where "author_id" = $1
 order by "id"
 for update;
 
+-- PeopleStore.exportRows('00000000-0000-4000-8000-00000000a001', '00000000-0000-4000-8000-00000000ac01')
+select *
+from "recipes"
+where "author_id" = $1
+order by "created_at";
+select "recipe_id", "action", "from_status", "to_status", "reason", "created_at"
+from "recipe_events"
+where "recipe_id" in ($1, $2)
+order by "id";
+select "ratings"."recipe_id", "recipes"."title", "recipes"."slug", "ratings"."stars", "ratings"."review", "ratings"."created_at", "ratings"."updated_at"
+from "ratings"
+inner join "recipes" on "recipes"."id" = "ratings"."recipe_id"
+where "ratings"."user_id" = $1
+order by "ratings"."created_at";
+select "id", "format", "byte_size", "width", "height", "created_at"
+from "images"
+where "owner_id" = $1
+order by "created_at";
+select "kind", "detail", "created_at"
+from "audit_events"
+where "subject_id" = $1
+order by "id";
+select "email", "display_name", "created_at", "last_sign_in_at"
+from "accounts"
+where "id" = $1;
+
 -- PeopleStore.deleteRecipes([ '00000000-0000-4000-8000-00000000b002' ])
 delete from "recipes"
 where "id" in ($1);

@@ -335,6 +335,7 @@ export const subjects: Subject[] = [
   // Last: it deletes what the samples above read (Bob's account, the draft).
   subject(PeopleStore, 'apps/api/src/stores/people.store.ts', {
     recipesOf: [[ids.author]],
+    exportRows: [[ids.author, ids.account]],
     deleteRecipes: [[[ids.draft]]],
     deleteRatingsBy: [[ids.reader]],
     deleteIdempotencyKeys: [[ids.reader]],

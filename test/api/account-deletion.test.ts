@@ -184,3 +184,43 @@ describe('DeleteMyAccount', () => {
     expect(list.users).toEqual([]);
   });
 });
+
+describe('ExportMyData', () => {
+  it('gives the person their profile, sign-in, recipes with events, ratings and a README; only theirs', async () => {
+    const person = { email: 'olga.export@example.com', password: 'olga long password', displayName: 'Olga Export' };
+    const tokens = await flow.signUp(person);
+    const me = bearer(tokens.access_token);
+    const { user } = await me.users.getMe({});
+    await bearer(admin.access_token).users.setUserRoles({ userId: user!.id, roles: [PbRole.EDITOR] });
+    const published = await publish(me.recipes, 'Olga’s beetroot soup');
+    const adminsRecipe = await publish(bearer(admin.access_token).recipes, 'Ada’s rye loaf');
+    await me.recipes.rateRecipe({ recipeId: adminsRecipe.id, stars: 5, review: 'Dense and good.' });
+
+    await flow.signIn(person.email, person.password);
+    const res = await me.users.exportMyData({});
+    expect(res.fileName).toMatch(/^eat-or-yeet-data-\d{4}-\d{2}-\d{2}\.json$/);
+    expect(res.readme).toContain('signInHistory');
+    const doc = JSON.parse(res.documentJson);
+    expect(doc.profile).toMatchObject({
+      id: user!.id,
+      displayName: person.displayName,
+      email: person.email,
+      roles: ['user', 'editor'],
+    });
+    expect(doc.signInHistory).toEqual({ accountCreatedAt: expect.any(String), lastSignInAt: expect.any(String) });
+    expect(doc.recipes).toEqual([
+      expect.objectContaining({ id: published.id, title: 'Olga’s beetroot soup', status: 'published', steps: expect.any(Array) }),
+    ]);
+    expect(doc.recipes[0].events.map((e: { action: string }) => e.action)).toEqual(['create', 'submit', 'approve']);
+    expect(doc.ratings).toEqual([expect.objectContaining({ recipeId: adminsRecipe.id, stars: 5, review: 'Dense and good.' })]);
+    expect(doc.accountEvents).toEqual([
+      expect.objectContaining({
+        kind: 'user.roles_changed',
+        detail: { from: ['user', 'author'], to: ['user', 'editor'] },
+      }),
+    ]);
+    // Nothing of anyone else's (the rated recipe is named for context, not exported).
+    expect(res.documentJson).not.toContain('admin@example.com');
+    expect(res.documentJson).not.toContain('Ada Admin');
+  });
+});

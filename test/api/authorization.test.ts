@@ -104,6 +104,7 @@ const cases: Record<string, Case> = {
     },
   },
   'AuditService/listEvents': { call: (c) => c.audit.listEvents({}) },
+  'UserService/exportMyData': { call: (c) => c.users.exportMyData({}) },
   'UserService/deleteMyAccount': { call: (c) => c.users.deleteMyAccount({}) },
   'UserService/deleteUser': {
     call: async (c) => {

@@ -129,6 +129,89 @@ export class UserController {
   }
 
   /**
+   * Everything stored about the caller, as one JSON document and a README (GDPR art. 15, 20).
+   * Built while the caller waits: fine for accounts of a few hundred recipes; large ones and
+   * original images want a background job and an archive (not built yet).
+   */
+  async exportData(caller: SignedInCaller, now = new Date()): Promise<{ document: string; readme: string; fileName: string }> {
+    const user = await this.#data.stores.users.get(caller.user.id);
+    if (!user) throw notFound('Your account');
+    const rows = await this.#data.stores.people.exportRows(user.id, user.issuer === localIssuer ? user.subject : null);
+    const eventsOf = (id: string) => rows.events.filter((e) => e.recipe_id === id);
+    const document = {
+      format: 'eat-or-yeet/personal-data',
+      version: 1,
+      exportedAt: now.toISOString(),
+      profile: {
+        id: user.id,
+        displayName: user.displayName,
+        email: user.email,
+        roles: user.roles,
+        createdAt: user.createdAt.toISOString(),
+        signIn: user.issuer === localIssuer ? 'this site' : 'an external identity provider',
+      },
+      signInHistory: rows.account
+        ? {
+            accountCreatedAt: rows.account.created_at.toISOString(),
+            lastSignInAt: rows.account.last_sign_in_at?.toISOString() ?? null,
+          }
+        : null,
+      recipes: rows.recipes.map((r) => ({
+        id: r.id,
+        slug: r.slug,
+        status: r.status,
+        title: r.title,
+        summary: r.summary,
+        servings: r.servings,
+        prepMinutes: r.prep_minutes,
+        cookMinutes: r.cook_minutes,
+        totalMinutes: r.total_minutes,
+        difficulty: r.difficulty,
+        cuisines: r.cuisines,
+        mealTypes: r.meal_types,
+        tags: r.tags,
+        dietaryFlags: r.dietary_flags,
+        ingredientSections: r.ingredient_sections,
+        steps: r.steps,
+        rejectionReason: r.rejection_reason,
+        createdAt: r.created_at.toISOString(),
+        updatedAt: r.updated_at.toISOString(),
+        publishedAt: r.published_at?.toISOString() ?? null,
+        events: eventsOf(r.id).map((e) => ({
+          action: e.action,
+          fromStatus: e.from_status,
+          toStatus: e.to_status,
+          reason: e.reason,
+          at: e.created_at.toISOString(),
+        })),
+      })),
+      ratings: rows.ratings.map((r) => ({
+        recipeId: r.recipe_id,
+        recipeTitle: r.title,
+        recipeSlug: r.slug,
+        stars: r.stars,
+        review: r.review,
+        createdAt: r.created_at.toISOString(),
+        updatedAt: r.updated_at.toISOString(),
+      })),
+      images: rows.images.map((i) => ({
+        id: i.id,
+        format: i.format,
+        byteSize: i.byte_size,
+        width: i.width,
+        height: i.height,
+        createdAt: i.created_at.toISOString(),
+      })),
+      accountEvents: rows.audit.map((a) => ({ kind: a.kind, detail: a.detail, at: a.created_at.toISOString() })),
+    };
+    return {
+      document: JSON.stringify(document, null, 2),
+      readme: exportReadme,
+      fileName: `eat-or-yeet-data-${now.toISOString().slice(0, 10)}.json`,
+    };
+  }
+
+  /**
    * Deletes an account (the caller's, or anyone's for an admin: the policy table decides who
    * gets here). One transaction: either everything below happens or nothing does.
    */
@@ -185,3 +268,27 @@ function sameRoles(a: readonly Role[], b: readonly Role[]): boolean {
   const y = normalizeRoles(b);
   return x.length === y.length && x.every((r, i) => r === y[i]);
 }
+
+const exportReadme = `Your data from Eat or Yeet
+==========================
+
+The JSON document next to this text holds everything this site stores about you.
+
+format, version   What the document is; the version changes if its fields do.
+exportedAt        When it was made (UTC, ISO 8601, like every time in it).
+profile           Your id, the name shown with your recipes and reviews, your email,
+                  your roles (user, author, editor, admin) and when the account began;
+                  signIn says whether you sign in here or through another provider.
+signInHistory     For accounts of this site: when it was created and your last sign-in
+                  (no other sign-in history is kept). null for other providers.
+recipes           Every recipe you wrote, in any state (draft, in_review, published,
+                  archived), with its full content and its events: who moved it from
+                  which state to which, when, and an editor's reason if one was given.
+ratings           Your ratings (1-5 stars) and reviews, with the recipe they are about.
+images            The images you uploaded (sizes and formats; the files themselves are
+                  not in this document yet: download them from the recipe pages).
+accountEvents     Changes to your account: role changes (from, to).
+
+Deleting your account (on the account page) removes all of this except what the
+confirmation there says is kept.
+`;

@@ -41,6 +41,10 @@ export function userHandlers(users: UserController): ServiceImpl<typeof UserServ
       const caller = signedInCallerOf(ctx);
       return { deletion: await users.deleteAccount(caller, caller.user.id, req.keepPublishedRecipes) };
     },
+    async exportMyData(_req, ctx) {
+      const data = await users.exportData(signedInCallerOf(ctx));
+      return { documentJson: data.document, readme: data.readme, fileName: data.fileName };
+    },
     async deleteUser(req, ctx) {
       return { deletion: await users.deleteAccount(signedInCallerOf(ctx), req.userId, req.keepPublishedRecipes) };
     },

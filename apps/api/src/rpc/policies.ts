@@ -32,6 +32,7 @@ export const userPolicies: PolicyTable<typeof UserService> = {
   listUsers: role('admin'),
   setUserRoles: role('admin'),
   deleteMyAccount: signedIn,
+  exportMyData: signedIn,
   deleteUser: role('admin'),
 };
 

@@ -84,6 +84,58 @@ export class PeopleStore {
     return row !== undefined;
   }
 
+  /**
+   * Everything stored about a person, as rows (the controller shapes the export). The
+   * built-in issuer's account only when `localAccountId` is given.
+   */
+  async exportRows(userId: string, localAccountId: string | null) {
+    const recipes = await this.#db
+      .selectFrom('recipes')
+      .selectAll()
+      .where('author_id', '=', userId)
+      .orderBy('created_at')
+      .execute();
+    const ids = recipes.map((r) => r.id);
+    const [events, ratings, images, audit, account] = await Promise.all([
+      ids.length
+        ? this.#db
+            .selectFrom('recipe_events')
+            .select(['recipe_id', 'action', 'from_status', 'to_status', 'reason', 'created_at'])
+            .where('recipe_id', 'in', ids)
+            .orderBy('id')
+            .execute()
+        : [],
+      this.#db
+        .selectFrom('ratings')
+        .innerJoin('recipes', 'recipes.id', 'ratings.recipe_id')
+        .select(['ratings.recipe_id', 'recipes.title', 'recipes.slug', 'ratings.stars', 'ratings.review'])
+        .select(['ratings.created_at', 'ratings.updated_at'])
+        .where('ratings.user_id', '=', userId)
+        .orderBy('ratings.created_at')
+        .execute(),
+      this.#db
+        .selectFrom('images')
+        .select(['id', 'format', 'byte_size', 'width', 'height', 'created_at'])
+        .where('owner_id', '=', userId)
+        .orderBy('created_at')
+        .execute(),
+      this.#db
+        .selectFrom('audit_events')
+        .select(['kind', 'detail', 'created_at'])
+        .where('subject_id', '=', userId)
+        .orderBy('id')
+        .execute(),
+      localAccountId && isUuid(localAccountId)
+        ? this.#db
+            .selectFrom('accounts')
+            .select(['email', 'display_name', 'created_at', 'last_sign_in_at'])
+            .where('id', '=', localAccountId)
+            .executeTakeFirst()
+        : undefined,
+    ]);
+    return { recipes, events, ratings, images, audit, account: account ?? null };
+  }
+
   /** Uploads not yet attached: nothing shows them, and they are the person's files. */
   async deleteUploads(userId: string): Promise<void> {
     await this.#db.deleteFrom('uploads').where('owner_id', '=', userId).execute();

@@ -307,6 +307,51 @@ export declare type AccountDeletion = Message<"yeet.v1.AccountDeletion"> & {
 export declare const AccountDeletionSchema: GenMessage<AccountDeletion>;
 
 /**
+ * @generated from message yeet.v1.ExportMyDataRequest
+ */
+export declare type ExportMyDataRequest = Message<"yeet.v1.ExportMyDataRequest"> & {
+};
+
+/**
+ * Describes the message yeet.v1.ExportMyDataRequest.
+ * Use `create(ExportMyDataRequestSchema)` to create a new message.
+ */
+export declare const ExportMyDataRequestSchema: GenMessage<ExportMyDataRequest>;
+
+/**
+ * @generated from message yeet.v1.ExportMyDataResponse
+ */
+export declare type ExportMyDataResponse = Message<"yeet.v1.ExportMyDataResponse"> & {
+  /**
+   * One JSON document: profile, roles, sign-in, recipes with their content and events,
+   * ratings and reviews, images (metadata), and audit events about the account.
+   *
+   * @generated from field: string document_json = 1;
+   */
+  documentJson: string;
+
+  /**
+   * Plain text explaining the document's fields.
+   *
+   * @generated from field: string readme = 2;
+   */
+  readme: string;
+
+  /**
+   * A suggested file name for the document, e.g. "eat-or-yeet-data-2026-11-30.json".
+   *
+   * @generated from field: string file_name = 3;
+   */
+  fileName: string;
+};
+
+/**
+ * Describes the message yeet.v1.ExportMyDataResponse.
+ * Use `create(ExportMyDataResponseSchema)` to create a new message.
+ */
+export declare const ExportMyDataResponseSchema: GenMessage<ExportMyDataResponse>;
+
+/**
  * @generated from enum yeet.v1.Role
  */
 export enum Role {
@@ -416,6 +461,16 @@ export declare const UserService: GenService<{
     methodKind: "unary";
     input: typeof DeleteUserRequestSchema;
     output: typeof DeleteUserResponseSchema;
+  },
+  /**
+   * Everything the platform holds about the caller, machine-readable (GDPR art. 15 and 20).
+   *
+   * @generated from rpc yeet.v1.UserService.ExportMyData
+   */
+  exportMyData: {
+    methodKind: "unary";
+    input: typeof ExportMyDataRequestSchema;
+    output: typeof ExportMyDataResponseSchema;
   },
 }>;
 
