@@ -38,6 +38,8 @@ export const derivedTables = [
   'search_facet_totals',
   'search_lexicon',
   'search_synonyms',
+  // the in-memory search index's change feed: a restore reloads the index from search_documents
+  'search_changes',
   'kysely_migration',
   'kysely_migration_lock',
   'idempotency_keys',
