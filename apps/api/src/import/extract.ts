@@ -63,9 +63,15 @@ export function extractRecipe(html: string, pageUrl: string): ExtractedRecipe {
   if (shared) out.image = absolute(shared, base);
   const ld = jsonLdRecipe(page);
   if (ld) fill(out, fromSchema(ld, base), 'json-ld');
-  if (page.scopes.length > 0 && !complete(out)) {
+  // Microdata too when JSON-LD packed all ingredients into one string (or left some out).
+  if (page.scopes.length > 0 && (!complete(out) || countLines(out.ingredientSections) <= 1)) {
     const micro = microdataRecipe(page);
     if (micro) fill(out, fromSchema(micro, base), 'microdata');
+  }
+  // Ingredient properties with no Recipe item around them (or outside it).
+  if (countLines(out.ingredientSections) <= 1 && page.ingredientProps.length >= 3) {
+    const lines = page.ingredientProps.flatMap((el) => textLines(String(propertyValue(el))));
+    fill(out, { ingredientSections: [{ name: '', lines }] }, 'microdata');
   }
   // The page's markup is searched only for what the structured data left out: those
   // searches walk the whole document several times, most of the parse cost on big pages.
@@ -87,10 +93,21 @@ interface PageIndex {
   ldJson: string[];
   /** Elements that open a microdata or RDFa item (itemtype, typeof, vocab). */
   scopes: Element[];
+  /** Ingredient properties, wherever they are (some pages mark them outside any item). */
+  ingredientProps: Element[];
 }
 
 function indexPage(doc: Document): PageIndex {
-  const page: PageIndex = { metas: new Map(), canonical: null, baseHref: null, title: '', h1: [], ldJson: [], scopes: [] };
+  const page: PageIndex = {
+    metas: new Map(),
+    canonical: null,
+    baseHref: null,
+    title: '',
+    h1: [],
+    ldJson: [],
+    scopes: [],
+    ingredientProps: [],
+  };
   const walk = (node: AnyNode) => {
     for (const child of (node as Element).children ?? []) {
       if (child.type !== 'tag' && child.type !== 'script' && child.type !== 'style') continue;
@@ -122,6 +139,7 @@ function indexPage(doc: Document): PageIndex {
           continue;
       }
       if (a.itemtype !== undefined || a.typeof !== undefined || a.vocab !== undefined) page.scopes.push(el);
+      if (a.itemprop && /(^|\s)(recipeIngredient|ingredients)(\s|$)/.test(a.itemprop)) page.ingredientProps.push(el);
       walk(el);
     }
   };
@@ -136,7 +154,9 @@ function fill(into: ExtractedRecipe, from: Partial<ExtractedRecipe>, source: 'js
     into.sources.title = source;
   }
   if (!into.description && from.description) into.description = from.description;
-  if (countLines(into.ingredientSections) === 0 && from.ingredientSections && countLines(from.ingredientSections) > 0) {
+  const have = countLines(into.ingredientSections);
+  const offered = from.ingredientSections ? countLines(from.ingredientSections) : 0;
+  if (from.ingredientSections && (have === 0 ? offered > 0 : have === 1 && offered >= 3)) {
     into.ingredientSections = from.ingredientSections.map((x) => ({ name: x.name, lines: tidyLines(x.lines) }));
     into.sources.ingredients = source;
   }
@@ -163,6 +183,8 @@ function tidyLines(lines: string[]): string[] {
     const parts = /^[-–•*·▪]\s/.test(line) && /\s[-–•·▪]\s/.test(line.slice(2)) ? line.split(/\s[-–•·▪]\s/) : [line];
     for (const part of parts) {
       const text = part.replace(/^[-–•*·▪✓✔☐□]+\s*/, '').trim();
+      // "For the sauce:" among the lines is a group's name, not an ingredient.
+      if (/^[^\d]{1,40}:$/.test(text)) continue;
       if (text) out.push(text);
     }
   }
