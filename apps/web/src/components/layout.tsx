@@ -86,6 +86,13 @@ export function SiteHeader({ me }: { me: User | null | undefined }) {
                       </Link>
                     </li>
                   ) : null}
+                  {can(me, 'admin') ? (
+                    <li>
+                      <Link to="/admin/audit" activeProps={{ 'aria-current': 'page' }}>
+                        Audit log
+                      </Link>
+                    </li>
+                  ) : null}
                   <li>
                     <Link to="/account" activeProps={{ 'aria-current': 'page' }}>
                       <span className="visually-hidden">Account: </span>

@@ -3,7 +3,7 @@ import { useMutation, useQueryClient, useSuspenseQuery } from '@tanstack/react-q
 import { createFileRoute } from '@tanstack/react-router';
 import { UserService } from '@yeet/contract';
 import { highestRole, roleLabels } from '@yeet/domain/values';
-import { useId } from 'react';
+import { useId, useRef, useState } from 'react';
 import { ErrorPage, NotFoundPage } from '../components/pages';
 import { meQuery, publicOrigin } from '../lib/api';
 import { requireUser } from '../lib/auth';
@@ -83,6 +83,8 @@ function Account() {
         ) : null}
       </form>
 
+      <YourData />
+
       <section className="assistants" aria-labelledby={`${id}-assistants`}>
         <h2 id={`${id}-assistants`}>AI assistants</h2>
         <p>
@@ -100,6 +102,97 @@ function Account() {
           </li>
         </ul>
       </section>
+    </section>
+  );
+}
+
+/** Taking one's data away, and deleting the account (docs/decisions/0024-account-deletion.md). */
+function YourData() {
+  const { transport } = Route.useRouteContext();
+  const id = useId();
+  const keys = useIdempotencyKeys();
+  const signOut = useRef<HTMLFormElement>(null);
+  const [confirmation, setConfirmation] = useState('');
+  const download = useMutation({
+    mutationFn: () => createClient(UserService, transport).exportMyData({}),
+    onSuccess: (res) => {
+      // The document is built by the API while the person waits; the browser saves it as a file.
+      const url = URL.createObjectURL(new Blob([res.documentJson], { type: 'application/json' }));
+      const a = document.createElement('a');
+      a.href = url;
+      a.download = res.fileName;
+      a.click();
+      URL.revokeObjectURL(url);
+    },
+  });
+  const remove = useMutation({
+    mutationFn: (keepPublishedRecipes: boolean) =>
+      createClient(UserService, transport).deleteMyAccount(
+        { keepPublishedRecipes },
+        keys.options('delete-account', String(keepPublishedRecipes)),
+      ),
+    // The account is gone: end this browser's session too.
+    onSuccess: () => signOut.current?.submit(),
+  });
+  const downloadError = download.error ? describeError(download.error).message : null;
+  const removeError = remove.error ? describeError(remove.error).message : null;
+  return (
+    <section aria-labelledby={`${id}-data`}>
+      <h2 id={`${id}-data`}>Your data</h2>
+      <p>One JSON file with your profile, roles, sign-in, recipes (with their history), ratings and reviews.</p>
+      <button type="button" className="button" disabled={download.isPending} onClick={() => download.mutate()}>
+        Download my data
+      </button>
+      {downloadError ? (
+        <p className="alert" role="alert">
+          {downloadError}
+        </p>
+      ) : null}
+
+      <h3 id={`${id}-delete`}>Delete my account</h3>
+      <p>Deleting your account cannot be undone. It removes at once:</p>
+      <ul>
+        <li>your name, email and sign-in, and every session and app you connected;</li>
+        <li>your drafts and recipes waiting for review;</li>
+        <li>your ratings and reviews;</li>
+        <li>your published recipes, unless you keep them below.</li>
+      </ul>
+      <p>
+        The history of recipes you helped review stays, with you shown as “a former member”, and an admin can see that an account
+        was deleted — not whose.
+      </p>
+      <form
+        aria-labelledby={`${id}-delete`}
+        onSubmit={(e) => {
+          e.preventDefault();
+          remove.mutate(new FormData(e.currentTarget).get('keep') === 'on');
+        }}
+      >
+        <div className="field">
+          <label>
+            <input type="checkbox" name="keep" /> Keep my published recipes, shown as by “a former member”
+          </label>
+        </div>
+        <div className="field">
+          <label htmlFor={`${id}-confirm`}>Type DELETE to confirm</label>
+          <input
+            id={`${id}-confirm`}
+            value={confirmation}
+            onChange={(e) => setConfirmation(e.target.value)}
+            autoComplete="off"
+            aria-describedby={removeError ? `${id}-delete-error` : undefined}
+          />
+        </div>
+        <button type="submit" className="button button--danger" disabled={confirmation !== 'DELETE' || remove.isPending}>
+          Delete my account
+        </button>
+        {removeError ? (
+          <p className="field-error" id={`${id}-delete-error`} role="alert">
+            {removeError}
+          </p>
+        ) : null}
+      </form>
+      <form ref={signOut} method="post" action="/auth/logout" hidden />
     </section>
   );
 }

@@ -1,0 +1,176 @@
+import { timestampDate, timestampFromDate } from '@bufbuild/protobuf/wkt';
+import { createClient, type Transport } from '@connectrpc/connect';
+import { queryOptions, useSuspenseQuery } from '@tanstack/react-query';
+import { createFileRoute, Link } from '@tanstack/react-router';
+import { AuditService } from '@yeet/contract';
+import { ErrorPage, NotFoundPage } from '../components/pages';
+import { requireUser } from '../lib/auth';
+import { formatMoment } from '../lib/format';
+import { onLoadError } from '../lib/status';
+
+/** The filters of the audit page, as they appear in its URL (a plain GET form, so it works without scripts). */
+interface AuditSearch {
+  actor?: string;
+  subject?: string;
+  kind?: string;
+  /** Days, yyyy-mm-dd, UTC: from the start of `since` to the end of `until`. */
+  since?: string;
+  until?: string;
+  page?: string;
+}
+
+const kinds: Array<[string, string]> = [
+  ['', 'Any kind'],
+  ['recipe.create', 'Recipe created'],
+  ['recipe.update', 'Recipe edited'],
+  ['recipe.submit', 'Submitted for review'],
+  ['recipe.approve', 'Published'],
+  ['recipe.reject', 'Sent back'],
+  ['recipe.unpublish', 'Unpublished'],
+  ['recipe.archive', 'Archived'],
+  ['user.roles_changed', 'Roles changed'],
+  ['user.deleted', 'Account deleted'],
+];
+const kindLabels = Object.fromEntries(kinds) as Partial<Record<string, string>>;
+
+const text = (v: unknown, max = 100) => (typeof v === 'string' && v.trim() ? v.trim().slice(0, max) : undefined);
+const day = (v: unknown) => (typeof v === 'string' && /^\d{4}-\d{2}-\d{2}$/.test(v) ? v : undefined);
+
+function validateAuditSearch(raw: Record<string, unknown>): AuditSearch {
+  return {
+    actor: text(raw.actor),
+    subject: text(raw.subject),
+    kind: text(raw.kind, 40),
+    since: day(raw.since),
+    until: day(raw.until),
+    page: text(raw.page, 500),
+  };
+}
+
+const auditEvents = (transport: Transport, s: AuditSearch) =>
+  queryOptions({
+    queryKey: ['audit-events', s],
+    queryFn: ({ signal }) =>
+      createClient(AuditService, transport).listEvents(
+        {
+          actorId: s.actor ?? '',
+          subjectId: s.subject ?? '',
+          kinds: s.kind ? [s.kind] : [],
+          since: s.since ? timestampFromDate(new Date(`${s.since}T00:00:00Z`)) : undefined,
+          until: s.until ? timestampFromDate(new Date(Date.parse(`${s.until}T00:00:00Z`) + 86_400_000)) : undefined,
+          pageSize: 50,
+          pageToken: s.page ?? '',
+        },
+        { signal },
+      ),
+  });
+
+export const Route = createFileRoute('/admin/audit')({
+  validateSearch: validateAuditSearch,
+  beforeLoad: ({ context, location }) => requireUser(context, location, 'admin'),
+  loaderDeps: ({ search }) => search,
+  loader: async ({ context: { queryClient, transport }, deps }) => {
+    await queryClient.ensureQueryData(auditEvents(transport, deps));
+  },
+  onError: onLoadError,
+  errorComponent: ErrorPage,
+  notFoundComponent: NotFoundPage,
+  head: () => ({ meta: [{ title: 'Audit log — Eat or Yeet' }, { name: 'robots', content: 'noindex' }] }),
+  component: Audit,
+});
+
+function Audit() {
+  const search = Route.useSearch();
+  const { transport } = Route.useRouteContext();
+  const page = useSuspenseQuery(auditEvents(transport, search)).data;
+  return (
+    <section aria-labelledby="audit-title">
+      <h1 id="audit-title">Audit log</h1>
+      <p className="lead">Who changed what, newest first: recipe reviews and publishing, role changes, deleted accounts.</p>
+      <form method="get" action="/admin/audit" className="filters">
+        <div className="field">
+          <label htmlFor="audit-kind">Kind</label>
+          <select id="audit-kind" name="kind" defaultValue={search.kind ?? ''}>
+            {kinds.map(([value, label]) => (
+              <option key={value} value={value}>
+                {label}
+              </option>
+            ))}
+          </select>
+        </div>
+        <div className="field">
+          <label htmlFor="audit-actor">By (user id)</label>
+          <input id="audit-actor" name="actor" defaultValue={search.actor ?? ''} />
+        </div>
+        <div className="field">
+          <label htmlFor="audit-subject">About (recipe or user id)</label>
+          <input id="audit-subject" name="subject" defaultValue={search.subject ?? ''} />
+        </div>
+        <div className="field">
+          <label htmlFor="audit-since">From</label>
+          <input id="audit-since" name="since" type="date" defaultValue={search.since ?? ''} />
+        </div>
+        <div className="field">
+          <label htmlFor="audit-until">To</label>
+          <input id="audit-until" name="until" type="date" defaultValue={search.until ?? ''} />
+        </div>
+        <button type="submit" className="button">
+          Filter
+        </button>
+      </form>
+      <table className="table">
+        <caption className="visually-hidden">Audit events</caption>
+        <thead>
+          <tr>
+            <th scope="col">When</th>
+            <th scope="col">What</th>
+            <th scope="col">By</th>
+            <th scope="col">About</th>
+            <th scope="col">Details</th>
+          </tr>
+        </thead>
+        <tbody>
+          {page.events.map((e) => {
+            const when = e.createTime ? timestampDate(e.createTime) : null;
+            return (
+              <tr key={e.id}>
+                <td>{when ? <time dateTime={when.toISOString()}>{formatMoment(when)}</time> : '—'}</td>
+                <td>{kindLabels[e.kind] ?? e.kind}</td>
+                <td>
+                  {e.actor ? (
+                    <Link to="/admin/audit" search={{ actor: e.actor.id }}>
+                      {e.actor.displayName}
+                    </Link>
+                  ) : (
+                    '—'
+                  )}
+                </td>
+                <td>
+                  <Link to="/admin/audit" search={{ subject: e.subjectId }}>
+                    {e.subjectLabel || e.subjectId}
+                  </Link>
+                </td>
+                <td>{details(e.detail ?? {})}</td>
+              </tr>
+            );
+          })}
+        </tbody>
+      </table>
+      {page.events.length === 0 ? <p className="muted">No events match these filters.</p> : null}
+      {page.nextPageToken ? (
+        <p>
+          <Link to="/admin/audit" search={{ ...search, page: page.nextPageToken }}>
+            Older events →
+          </Link>
+        </p>
+      ) : null}
+    </section>
+  );
+}
+
+/** An event's details in words: statuses, roles, counts — whatever it carries. */
+function details(detail: Record<string, unknown>): string {
+  return Object.entries(detail)
+    .map(([k, v]) => `${k}: ${Array.isArray(v) ? v.join(', ') : String(v)}`)
+    .join('; ');
+}
