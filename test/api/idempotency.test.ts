@@ -117,7 +117,10 @@ describe('Idempotency-Key on writes', () => {
     await db.query('select pg_advisory_lock(4242)');
     try {
       const first = author.createRecipe(request, withKey('slow'));
-      await waitUntil(async () => (await db.query(`select 1 from idempotency_keys where key = 'slow'`)).rowCount === 1);
+      // The claim is not committed before the write: wait for the first request to reach the lock.
+      await waitUntil(
+        async () => (await db.query(`select 1 from pg_locks where locktype = 'advisory' and not granted`)).rowCount === 1,
+      );
       const error = await expectCode(author.createRecipe(request, withKey('slow')), Code.Aborted);
       expect(error.rawMessage).toMatch(/still running; retry/);
       await db.query('select pg_advisory_unlock(4242)');
@@ -155,7 +158,7 @@ describe('Idempotency-Key on writes', () => {
     expect(await recipesTitled('Faulty Flan [fault]')).toBe(1);
   });
 
-  it('runs a request again whose first attempt died with its process, once its claim is abandoned', async () => {
+  it('takes over at once a committed claim without an outcome (as an earlier version left them)', async () => {
     const author = t.recipes('alice', ['author']);
     const request = { recipe: recipeInput({ title: 'Orphaned Claim Curry' }) };
     const method = 'yeet.v1.RecipeService/CreateRecipe';
@@ -164,17 +167,48 @@ describe('Idempotency-Key on writes', () => {
       .update('\0')
       .update(toBinary(CreateRecipeRequestSchema, create(CreateRecipeRequestSchema, request)))
       .digest();
-    // What a process killed mid-request leaves: a claim without an outcome (its transaction rolled back).
+    // No outcome means the write did not commit: the claim, the write and the outcome commit together.
     await db.query(
       `insert into idempotency_keys (caller_id, key, method, fingerprint, claimed_at)
-       select id, 'orphan', $1, $2, now() - interval '30 seconds' from users where subject = 'alice'`,
+       select id, 'orphan', $1, $2, now() from users where subject = 'alice'`,
       [method, fingerprint],
     );
-    await expectCode(author.createRecipe(request, withKey('orphan')), Code.Aborted);
-    await db.query(`update idempotency_keys set claimed_at = now() - interval '2 minutes' where key = 'orphan'`);
     const done = await author.createRecipe(request, withKey('orphan'));
     expect(await author.createRecipe(request, withKey('orphan'))).toEqual(done);
     expect(await recipesTitled('Orphaned Claim Curry')).toBe(1);
+  });
+
+  it('loses the write with its outcome when the connection dies after the handler returned: the retry runs once', async () => {
+    const author = t.recipes('alice', ['author']);
+    const request = { recipe: recipeInput({ title: 'Cut Off Casserole' }) };
+    // The server's connection ends itself while recording the outcome, after the recipe was
+    // inserted: what a process killed at that point leaves behind (issue 14, fault api-kill).
+    await db.query(`
+      create table test_kill (armed boolean not null);
+      insert into test_kill values (true);
+      create function kill_on_outcome() returns trigger language plpgsql as $$
+      begin
+        if new.key = 'cut-off' and new.completed_at is not null and (select armed from test_kill) then
+          perform pg_terminate_backend(pg_backend_pid());
+          perform pg_sleep(5);
+        end if;
+        return new;
+      end $$;
+      create trigger kill_on_outcome before update on idempotency_keys
+        for each row execute function kill_on_outcome();`);
+    try {
+      await expect(author.createRecipe(request, withKey('cut-off'))).rejects.toBeInstanceOf(ConnectError);
+      expect(await recipesTitled('Cut Off Casserole')).toBe(0);
+      expect((await db.query(`select 1 from idempotency_keys where key = 'cut-off'`)).rowCount).toBe(0);
+      await db.query('update test_kill set armed = false');
+      const headers: Headers[] = [];
+      const retried = await author.createRecipe(request, { ...withKey('cut-off'), onHeader: (h) => headers.push(h) });
+      expect(await author.createRecipe(request, { ...withKey('cut-off'), onHeader: (h) => headers.push(h) })).toEqual(retried);
+      expect(headers.map((h) => h.get('idempotent-replayed'))).toEqual([null, 'true']);
+      expect(await recipesTitled('Cut Off Casserole')).toBe(1);
+    } finally {
+      await db.query('drop trigger kill_on_outcome on idempotency_keys; drop function kill_on_outcome(); drop table test_kill');
+    }
   });
 
   it('refuses a malformed key', async () => {

@@ -62,6 +62,8 @@ export interface ApiDependencies {
   mcpAllowedOrigins: string[];
   /** The worker's scheduled backup; null or absent: none. */
   backup?: ScheduledBackup | null;
+  /** Days audit events (role changes, account deletions) are kept; 0: for good. Default 730. */
+  auditRetentionDays?: number;
 }
 
 /** What the platform drives of an in-memory search index. */
@@ -175,7 +177,7 @@ export async function createApi(deps: ApiDependencies): Promise<Api> {
     identity,
     owners: { ownerOf: (_resource, id) => data.stores.recipes.ownerOf(id) },
     telemetry,
-    idempotency: data.stores.idempotency,
+    idempotency: data,
     limits,
   });
   return {
@@ -191,6 +193,10 @@ export async function createApi(deps: ApiDependencies): Promise<Api> {
       search: engine,
       images: images.controller,
       backup: deps.backup ?? null,
+      sweepAudit: async () => {
+        const days = deps.auditRetentionDays ?? 730;
+        return days > 0 ? data.stores.audit.sweep(days) : 0;
+      },
       sweepIssuer: async () =>
         (await sweepExpiredOidcPayloads(deps.db)) +
         (await data.stores.webSessions.sweep()) +

@@ -136,7 +136,8 @@ export class ImageController {
       await this.#o.storage.put(storageKeys.original(upload.id), bytes, `image/${checked.format}`);
       return updated;
     });
-    await this.#o.storage.delete(staging);
+    // In a request's unit of work (docs/decisions/0025-atomic-idempotency.md) the commit comes later: a retry must still find the bytes.
+    await this.#data.afterCommit(() => this.#o.storage.delete(staging));
     return attached;
   }
 

@@ -21,10 +21,22 @@ export const replayedHeader = 'Idempotent-Replayed';
 
 /** How long a retry waits for the first request with its key to finish before it is told to retry. */
 const waitForFirstMs = 2000;
-const pollMs = 50;
 const validKey = /^[\x21-\x7e]{1,255}$/;
 
-export type IdempotencyRecords = Pick<IdempotencyStore, 'claim' | 'find' | 'complete' | 'release'>;
+export type IdempotencyRecords = Pick<IdempotencyStore, 'claim' | 'find' | 'complete'>;
+
+/** Where a keyed request runs: `DataAccess` (apps/api/src/stores/database.ts). */
+export interface IdempotentData {
+  /** One transaction for the whole request, joined by every store and transaction used inside it. */
+  unitOfWork<T>(work: (stores: { idempotency: IdempotencyRecords }) => Promise<T>): Promise<T>;
+  /** Inside a unit of work, a savepoint: a throw undoes only what `work` did. */
+  transaction<T>(work: (stores: { idempotency: IdempotencyRecords }) => Promise<T>): Promise<T>;
+}
+
+type Ran =
+  | { kind: 'answered'; res: UnaryResponse }
+  | { kind: 'refused'; error: unknown }
+  | { kind: 'duplicate'; record: IdempotencyRecord | null };
 
 /**
  * Idempotency keys (docs/decisions/0017-idempotency-keys.md): a signed-in caller's write sent
@@ -32,8 +44,12 @@ export type IdempotencyRecords = Pick<IdempotencyStore, 'claim' | 'find' | 'comp
  * response or the error the caller was at fault for. A failure on our side frees the key, so
  * the retry runs again. Methods marked NO_SIDE_EFFECTS, streams and anonymous calls are not
  * affected. It runs after authorization: a refused request claims no key.
+ *
+ * The claim, the write and its outcome are one transaction (docs/decisions/0025-atomic-idempotency.md):
+ * they commit together or not at all, so a process killed mid-request leaves either the
+ * outcome (the retry gets it) or nothing (the retry runs), never a write without its outcome.
  */
-export function idempotent(records: IdempotencyRecords): Interceptor {
+export function idempotent(data: IdempotentData): Interceptor {
   return (next) => async (req) => {
     const key = req.header.get(idempotencyHeader);
     const caller = req.contextValues.get(callerKey);
@@ -48,47 +64,58 @@ export function idempotent(records: IdempotencyRecords): Interceptor {
       method,
       fingerprint: createHash('sha256').update(method).update('\0').update(toBinary(req.method.input, req.message)).digest(),
     };
-    const replay = async (record: IdempotencyRecord) => {
-      if (record.method !== method || !record.fingerprint.equals(claim.fingerprint)) {
-        throw new ConnectError(
-          `${idempotencyHeader} "${key}" was already used for a different request; use a new key for a new request.`,
-          Code.InvalidArgument,
-        );
-      }
-      const outcome = record.outcome ?? (await finished(records, claim.callerId, key));
-      if (!outcome) {
-        throw new ConnectError(
-          `The request with ${idempotencyHeader} "${key}" is still running; retry it in a moment.`,
-          Code.Aborted,
-        );
-      }
-      if ('error' in outcome) throw restored(outcome.error);
-      // The protocol's response headers are reachable only inside the chain: the handler answers with the stored message.
-      req.contextValues.set(replayKey, fromBinary(req.method.output, outcome.response));
-      const res = await next(req);
-      res.header.set(replayedHeader, 'true');
-      return res;
-    };
+    const stillRunning = () =>
+      new ConnectError(`The request with ${idempotencyHeader} "${key}" is still running; retry it in a moment.`, Code.Aborted);
 
-    if (!(await records.claim(claim))) {
-      const record = await records.find(claim.callerId, key);
-      // Swept or released between the claim and the read: the request is new again.
-      if (!record) return idempotent(records)(next)(req);
-      return replay(record);
-    }
-    let res: UnaryResponse;
+    let ran: Ran;
     try {
-      res = (await next(req)) as UnaryResponse;
+      ran = await data.unitOfWork(async ({ idempotency: records }): Promise<Ran> => {
+        // Waits (bounded) for a parallel request with the key to commit or roll back.
+        if (!(await records.claim(claim, waitForFirstMs))) {
+          return { kind: 'duplicate', record: await records.find(claim.callerId, key) };
+        }
+        try {
+          const res = (await data.transaction(() => next(req))) as UnaryResponse;
+          await records.complete(claim.callerId, key, { response: Buffer.from(toBinary(req.method.output, res.message)) });
+          return { kind: 'answered', res };
+        } catch (error) {
+          const mapped = mapError(error);
+          // A failure on our side rolls everything back, the claim too: the retry runs again.
+          if (!isClientError(mapped.code)) throw error;
+          // The caller's mistake: the savepoint undid the handler's writes; its error is the outcome.
+          await records.complete(claim.callerId, key, { error: stored(mapped) });
+          return { kind: 'refused', error };
+        }
+      });
     } catch (error) {
-      const mapped = mapError(error);
-      if (isClientError(mapped.code)) await records.complete(claim.callerId, key, { error: stored(mapped) });
-      else await records.release(claim.callerId, key);
+      if (isLockTimeout(error)) throw stillRunning();
       throw error;
     }
-    await records.complete(claim.callerId, key, { response: Buffer.from(toBinary(req.method.output, res.message)) });
+    if (ran.kind === 'answered') return ran.res;
+    if (ran.kind === 'refused') throw ran.error;
+
+    const record = ran.record;
+    // Swept or deleted (with its caller's account) between the claim and the read: the request is new again.
+    if (!record) return idempotent(data)(next)(req);
+    if (record.method !== method || !record.fingerprint.equals(claim.fingerprint)) {
+      throw new ConnectError(
+        `${idempotencyHeader} "${key}" was already used for a different request; use a new key for a new request.`,
+        Code.InvalidArgument,
+      );
+    }
+    if (!record.outcome) throw stillRunning();
+    if ('error' in record.outcome) throw restored(record.outcome.error);
+    // The protocol's response headers are reachable only inside the chain: the handler answers with the stored message.
+    req.contextValues.set(replayKey, fromBinary(req.method.output, record.outcome.response));
+    const res = await next(req);
+    res.header.set(replayedHeader, 'true');
     return res;
   };
 }
+
+/** PostgreSQL's lock_not_available: the claim waited longer than its bound for a parallel request. */
+const isLockTimeout = (error: unknown) =>
+  error instanceof Error && 'code' in error && (error as { code: unknown }).code === '55P03';
 
 /** The stored response a replayed request answers with, instead of running its handler. */
 const replayKey = createContextKey<Message | null>(null, { description: 'the stored response of an idempotency key' });
@@ -110,18 +137,6 @@ export function replayable<S extends DescService>(service: S, impl: object): obj
 
 /** Whether a method is a write: every method not marked NO_SIDE_EFFECTS in the proto. */
 export const hasSideEffects = (method: DescMethod) => method.idempotency !== MethodOptions_IdempotencyLevel.NO_SIDE_EFFECTS;
-
-/** Waits, bounded, for the request that claimed the key: near-simultaneous duplicates then all get its outcome. */
-async function finished(records: IdempotencyRecords, callerId: string, key: string) {
-  const deadline = Date.now() + waitForFirstMs;
-  while (Date.now() < deadline) {
-    await new Promise((resolve) => setTimeout(resolve, pollMs));
-    const record = await records.find(callerId, key);
-    if (record?.outcome) return record.outcome;
-    if (!record) return null;
-  }
-  return null;
-}
 
 function stored(error: ConnectError): StoredRpcError {
   return {

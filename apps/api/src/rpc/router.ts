@@ -13,7 +13,7 @@ import type { FastifyInstance } from 'fastify';
 import { clientAddress } from '../limits/address.ts';
 import type { RateLimits } from '../limits/rate-limits.ts';
 import { clientAddressKey, rateLimited } from '../limits/rpc.ts';
-import { idempotent, replayable, type IdempotencyRecords } from './idempotency.ts';
+import { idempotent, replayable, type IdempotentData } from './idempotency.ts';
 import { withRequestBodyErrors } from './errors.ts';
 import { registerRpcFallback, withAnyBody, withProtocolErrors } from './fallback.ts';
 import type { IdentityResolver } from './identity.ts';
@@ -42,8 +42,8 @@ export interface RpcDependencies {
   identity: IdentityResolver;
   owners: OwnerResolver;
   telemetry: Telemetry;
-  /** Where the outcomes of writes sent with an Idempotency-Key are kept; without it the header is ignored. */
-  idempotency?: IdempotencyRecords;
+  /** Where writes sent with an Idempotency-Key run and their outcomes are kept; without it the header is ignored. */
+  idempotency?: IdempotentData;
   /** Rate limits of calls over HTTP (docs/decisions/0019-rate-limits.md); the in-process transport is not limited. */
   limits?: RateLimits;
 }

@@ -16,8 +16,6 @@ export interface IdempotencyClaim {
   fingerprint: Buffer;
 }
 
-/** A claim older than this belongs to a request whose process died: its key may be claimed again. */
-const abandonedAfter = '1 minute';
 /** How long a key is kept (the IETF draft and Stripe's practice: at least 24 hours). */
 const keptFor = '24 hours';
 
@@ -30,19 +28,29 @@ export class IdempotencyStore {
   }
 
   /**
-   * Claims the caller's key for this request: true when the request is to run now. The insert
-   * does nothing when the key exists, so of parallel requests exactly one wins; a claim left by a
-   * request that never finished is taken over, but only by the same request.
+   * Claims the caller's key for this request: true when the request is to run now. Made in the
+   * transaction the request runs in (docs/decisions/0025-atomic-idempotency.md): the insert waits
+   * for a parallel request's uncommitted claim of the key, up to `waitMs` (then PostgreSQL's
+   * lock_not_available, 55P03), and does nothing when that one commits, so exactly one wins.
+   * A committed claim without an outcome (left by a version that claimed in a transaction of
+   * its own) is taken over, but only by the same request.
    */
-  async claim(claim: IdempotencyClaim): Promise<boolean> {
+  async claim(claim: IdempotencyClaim, waitMs = 2000): Promise<boolean> {
     const row = { caller_id: claim.callerId, key: claim.key, method: claim.method, fingerprint: claim.fingerprint };
+    await sql`select set_config('lock_timeout', ${`${waitMs}ms`}, true)`.execute(this.#db);
     const inserted = await this.#db
       .insertInto('idempotency_keys')
       .values(row)
       .onConflict((oc) => oc.columns(['caller_id', 'key']).doNothing())
       .returning('key')
       .executeTakeFirst();
-    if (inserted) return true;
+    const won = inserted !== undefined || (await this.#takeOver(claim));
+    // The request's own statements wait for locks as long as they would anywhere else.
+    await sql`reset lock_timeout`.execute(this.#db);
+    return won;
+  }
+
+  async #takeOver(claim: IdempotencyClaim): Promise<boolean> {
     const taken = await this.#db
       .updateTable('idempotency_keys')
       .set({ claimed_at: sql<Date>`now()` })
@@ -51,7 +59,6 @@ export class IdempotencyStore {
       .where('method', '=', claim.method)
       .where('fingerprint', '=', claim.fingerprint)
       .where('completed_at', 'is', null)
-      .where('claimed_at', '<', sql<Date>`now() - ${abandonedAfter}::interval`)
       .returning('key')
       .executeTakeFirst();
     return taken !== undefined;
