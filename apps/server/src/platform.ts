@@ -69,6 +69,7 @@ export async function buildPlatform(config: Config, logger: Logger): Promise<Pla
           pool: database.handle.pool,
           mcpAllowedOrigins: config.mcp.allowedOrigins,
           backup: scheduledBackup(config, database.handle.db),
+          auditRetentionDays: config.auditRetentionDays,
         })
       : null;
     // Stopped after the HTTP server (registered before it): no request counts against a closed store.

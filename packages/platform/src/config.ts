@@ -152,6 +152,7 @@ const schema = z.object({
   BACKUP_DIR: z.string().min(1).optional(),
   BACKUP_S3_BUCKET: z.string().min(3).optional(),
   BACKUP_S3_PREFIX: z.string().default('backups'),
+  AUDIT_RETENTION_DAYS: z.coerce.number().int().min(0).max(36_500).default(730),
 });
 
 export type Env = z.infer<typeof schema>;
@@ -201,6 +202,8 @@ export interface Config {
   images: ImageConfig;
   shutdownTimeoutMs: number;
   backup: BackupConfig;
+  /** Days audit events (role changes, account deletions) are kept; 0: for good. */
+  auditRetentionDays: number;
 }
 
 /** Shared rate limits (docs/decisions/0019-rate-limits.md). A limit of 0 turns that class's limit off. */
@@ -376,6 +379,7 @@ export function loadConfig(
       cliClientId: e.OIDC_CLI_CLIENT_ID ?? (e.OIDC_ISSUER ? null : builtInCliClientId),
     },
     shutdownTimeoutMs: e.SHUTDOWN_TIMEOUT_MS,
+    auditRetentionDays: e.AUDIT_RETENTION_DAYS,
     backup: {
       schedule: e.BACKUP_SCHEDULE ?? null,
       keep: e.BACKUP_KEEP,
