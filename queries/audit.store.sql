@@ -36,3 +36,7 @@ left join users a on a.id = e.actor_id
 where e.actor_id = $1::uuid and e.subject_id = $2::uuid and e.kind = any($3::text[]) and e.created_at >= $4 and (e.created_at, e.id) < ($5::timestamptz, $6)
 order by e.created_at desc, e.id desc
 limit $7;
+
+-- AuditStore.sweep(730)
+delete from "audit_events"
+where "created_at" < now() - make_interval(days => $1);

@@ -331,6 +331,7 @@ export const subjects: Subject[] = [
       [{ actorId: null, subjectId: null, kinds: [], since: null, until: null }, 50, ''],
       [auditFilter, 50, encodeCursor(auditFilter, { key: at.toISOString(), id: 'recipe:1' })],
     ],
+    sweep: [[730]],
   }),
   // Last: it deletes what the samples above read (Bob's account, the draft).
   subject(PeopleStore, 'apps/api/src/stores/people.store.ts', {

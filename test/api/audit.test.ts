@@ -1,7 +1,9 @@
 import { timestampFromDate } from '@bufbuild/protobuf/wkt';
 import { Code } from '@connectrpc/connect';
 import { AuditService, Role as PbRole, UserService } from '@yeet/contract';
+import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { captureLogs } from '../support/logs.ts';
 import { startTestPlatform, type TestPlatform } from '../support/platform.ts';
 import { expectCode, recipeInput } from '../support/recipes.ts';
 
@@ -60,5 +62,23 @@ describe('AuditService.ListEvents', () => {
     const err = await expectCode(admin().listEvents({ kinds: ['recipe.eat'] }), Code.InvalidArgument);
     expect(err.rawMessage).toContain('"recipe.eat" is not a kind');
     await expectCode(admin().listEvents({ actorId: 'someone' }), Code.InvalidArgument);
+  });
+});
+
+describe('retention', () => {
+  it('the daily audit.sweep forgets events older than AUDIT_RETENTION_DAYS (730 by default), and only those', async () => {
+    const db = new pg.Client({ connectionString: t.database.url });
+    await db.connect();
+    try {
+      await db.query(`insert into audit_events (kind, detail, created_at) values
+        ('user.deleted', '{"mark": "old"}', now() - interval '731 days'),
+        ('user.deleted', '{"mark": "kept"}', now() - interval '729 days')`);
+      const { logger } = captureLogs('info');
+      await t.platform.api!.jobs.tasks['audit.sweep'].run({}, { logger });
+      const { rows } = await db.query(`select detail->>'mark' as mark from audit_events where detail ? 'mark'`);
+      expect(rows).toEqual([{ mark: 'kept' }]);
+    } finally {
+      await db.end();
+    }
   });
 });

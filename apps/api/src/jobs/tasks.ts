@@ -67,6 +67,8 @@ export function createJobCatalogue(deps: {
   sweepIssuer: () => Promise<number>;
   /** null: no scheduled backups in this deployment. */
   backup?: ScheduledBackup | null;
+  /** Deletes audit events (role changes, account deletions) past their retention; 0 when kept for good. */
+  sweepAudit: () => Promise<number>;
 }): JobCatalogue {
   return {
     tasks: {
@@ -108,6 +110,13 @@ export function createJobCatalogue(deps: {
           await deps.sweepIssuer();
         },
       },
+      'audit.sweep': {
+        assertPayload: isScheduledRun,
+        run: async (_payload, { logger }) => {
+          const removed = await deps.sweepAudit();
+          if (removed) logger.info({ removed }, 'removed audit events past AUDIT_RETENTION_DAYS');
+        },
+      },
       'ratings.reconcile': {
         assertPayload: isScheduledRun,
         run: async (_payload, { logger }) => {
@@ -130,6 +139,7 @@ export function createJobCatalogue(deps: {
       { task: 'ratings.reconcile', cron: '17 * * * *' },
       { task: 'issuer.sweep', cron: '23 * * * *' },
       { task: 'images.sweep', cron: '37 * * * *' },
+      { task: 'audit.sweep', cron: '47 3 * * *' },
       ...(deps.backup ? [{ task: 'backup.create', cron: deps.backup.cron } as const] : []),
     ],
   };

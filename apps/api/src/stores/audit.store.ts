@@ -40,6 +40,15 @@ export class AuditStore {
     this.#db = db;
   }
 
+  /** Forgets events older than `days` days (AUDIT_RETENTION_DAYS); returns how many. */
+  async sweep(days: number): Promise<number> {
+    const result = await this.#db
+      .deleteFrom('audit_events')
+      .where('created_at', '<', sql<Date>`now() - make_interval(days => ${days})`)
+      .executeTakeFirst();
+    return Number(result.numDeletedRows);
+  }
+
   async record(event: NewAuditEvent): Promise<void> {
     await this.#db
       .insertInto('audit_events')

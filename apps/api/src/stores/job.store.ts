@@ -18,6 +18,7 @@ declare global {
       'search.lexicon': ScheduledRun;
       'images.sweep': ScheduledRun;
       'issuer.sweep': ScheduledRun;
+      'audit.sweep': ScheduledRun;
       'ratings.reconcile': ScheduledRun;
       'backup.create': ScheduledRun;
     }
