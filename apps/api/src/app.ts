@@ -64,8 +64,6 @@ export interface ApiDependencies {
   backup?: ScheduledBackup | null;
   /** Days audit events (role changes, account deletions) are kept; 0: for good. Default 730. */
   auditRetentionDays?: number;
-  /** Days audit events (role changes, account deletions) are kept; 0: for good. Default 730. */
-  auditRetentionDays?: number;
 }
 
 /** What the platform drives of an in-memory search index. */
@@ -195,10 +193,6 @@ export async function createApi(deps: ApiDependencies): Promise<Api> {
       search: engine,
       images: images.controller,
       backup: deps.backup ?? null,
-      sweepAudit: async () => {
-        const days = deps.auditRetentionDays ?? 730;
-        return days > 0 ? data.stores.audit.sweep(days) : 0;
-      },
       sweepAudit: async () => {
         const days = deps.auditRetentionDays ?? 730;
         return days > 0 ? data.stores.audit.sweep(days) : 0;
