@@ -597,7 +597,7 @@ function linesOf(doc: Document, selector: string): string[] {
 }
 
 const ingredientsHeading =
-  /^(ingredients?|zutaten|ingrédients|ingredientes|ingrediënten|ingredienti|ingredienser|suroviny|składniki)\b/i;
+  /^(ingredients?|what you[’']?ll need|you[’']?ll need|you will need|zutaten|ingrédients|ingredientes|ingrediënten|ingredienti|ingredienser|suroviny|składniki)\b/i;
 const stepsHeading =
   /^(instructions?|directions?|method|preparation|steps|(here[’']?s )?how to make( it)?|zubereitung|préparation|preparación|bereiding|procedimento|fremgangsmåde|postup|przygotowanie|gör så här|tilberedning)\b/i;
 /** What ends a method: notes, tips, nutrition, serving suggestions. */
@@ -710,7 +710,12 @@ function pageLines(doc: Document): PageLine[] {
   return lines;
 }
 
-const labelOf = (line: PageLine) => line.text.replace(/[:：.]\s*$/, '').trim();
+// Labels may carry an emoji or a number in front ("🛒 What You'll Need", "2. Method").
+const labelOf = (line: PageLine) =>
+  line.text
+    .replace(/[:：.]\s*$/, '')
+    .replace(/^[^\p{L}]+/u, '')
+    .trim();
 const isLabel = (line: PageLine, pattern: RegExp) => line.text.length <= 50 && pattern.test(labelOf(line));
 
 /** Ingredient lines say an amount or name a thing in words, unlike toggles ("US", "Metric"). */
@@ -738,7 +743,6 @@ function underLabel(lines: PageLine[], label: RegExp, stop: RegExp, accept: (fou
       if (line.heading > 0 && line.heading <= level && line.heading < 7) break;
       if (line.heading > 0 && line.text.length <= 60) {
         // A sub-heading inside the section ("For the sauce").
-        if (found.length > 0 && listMode === false && line.heading < 7) break;
         continue;
       }
       if (listMode === null) listMode = line.item !== null;
