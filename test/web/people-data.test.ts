@@ -3,6 +3,7 @@ import { UserService } from '@yeet/contract';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { oidcFlow } from '../support/oidc.ts';
 import { startTestPlatform, type TestPlatform } from '../support/platform.ts';
+import { eventually } from '../support/queue.ts';
 import { recipeInput } from '../support/recipes.ts';
 
 /** The audit log page and the account page's data section, rendered on the server. */
@@ -11,7 +12,8 @@ let t: TestPlatform;
 const cookies: Record<'admin' | 'reader', string> = { admin: '', reader: '' };
 
 beforeAll(async () => {
-  t = await startTestPlatform({ ROLE: 'all', SESSION_SECRET: sessionSecret });
+  // A page cache that lives a minute: only an index change can drop a page within the tests' few seconds.
+  t = await startTestPlatform({ ROLE: 'all', SESSION_SECRET: sessionSecret, PAGE_CACHE_TTL_MS: '60000' });
   const flow = oidcFlow(t.baseUrl, t.config, sessionSecret);
   // The first person to sign up is an admin.
   for (const [who, email] of [
@@ -72,5 +74,27 @@ describe('/account', () => {
     expect(html).toContain('Delete my account');
     expect(html).toContain('your ratings and reviews');
     expect(html).toContain('Type DELETE to confirm');
+  });
+});
+
+describe('a deleted account’s recipe pages', () => {
+  it('leave the visitors’ page cache at once, not after its lifetime', async () => {
+    const author = t.recipes('cached-author', ['author']);
+    const { recipe } = await author.createRecipe({ recipe: recipeInput({ title: 'Cached Crumble' }) });
+    await author.submitRecipe({ id: recipe!.id });
+    await t.recipes('cached-editor', ['editor']).approveRecipe({ id: recipe!.id });
+    const visit = () => fetch(`${t.baseUrl}/r/${recipe!.slug}`);
+    // Cached for visitors once the page is served twice.
+    expect(
+      await eventually(async () => {
+        const res = await visit();
+        await res.text();
+        return res.status === 200 && res.headers.get('x-page-cache') === 'hit';
+      }),
+    ).toBe(true);
+    const { user } = await t.client(UserService, 'cached-author', ['author']).getMe({});
+    await t.client(UserService, 'page-admin', ['admin']).deleteUser({ userId: user!.id });
+    // The index change of the deletion drops the cache: the page is gone well before any TTL would matter.
+    expect(await eventually(async () => (await visit()).status === 404, 5_000)).toBe(true);
   });
 });
