@@ -1,3 +1,3 @@
 export { DiskCache } from './disk-cache.ts';
-export { renderImage } from './render.ts';
+export { renderImage, tuneImageLibrary } from './render.ts';
 export { imagePath, registerResizer, type ResizerOptions } from './resizer.ts';

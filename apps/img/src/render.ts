@@ -14,6 +14,20 @@ const positions: Record<ProcessingOptions['gravity'], string | number> = {
   soea: 'southeast',
 };
 
+/**
+ * libvips' settings, for the whole process (sharp's are global). Its defaults suit one big
+ * batch job, not a server: a thread per core for each render, while IMAGE_CONCURRENCY renders
+ * already run side by side (each thread keeps its own buffers, and glibc an arena for it);
+ * and an operation cache of 50 MB / 100 operations that never hits here, because every
+ * render starts from a new buffer of an original and its results are cached on disk.
+ * Measured in bench/memory.ts (docs/decisions/0026-memory-budget.md).
+ */
+export function tuneImageLibrary(o: { threads: number; vipsCacheMb: number }): void {
+  sharp.concurrency(o.threads);
+  if (o.vipsCacheMb === 0) sharp.cache(false);
+  else sharp.cache({ memory: o.vipsCacheMb, files: 20, items: 100 });
+}
+
 /** The image for `options`, as `format`: oriented, resized, metadata stripped. */
 export async function renderImage(
   original: Buffer,

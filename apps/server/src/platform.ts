@@ -1,6 +1,6 @@
 import { createApi, createStorage, imageSizes, searchChangedChannel, type Api, type SearchIndex } from '@yeet/api';
 import { listen, type DatabaseHandle } from '@yeet/db';
-import { DiskCache, registerResizer } from '@yeet/img';
+import { DiskCache, registerResizer, tuneImageLibrary } from '@yeet/img';
 import { keysFromHex } from '@yeet/media';
 import { createMetrics, RecentCache, signInSettings, type Config, type Logger, type Telemetry } from '@yeet/platform';
 import { startWorker } from '@yeet/worker';
@@ -49,6 +49,8 @@ export interface RunningPlatform extends Platform {
 export async function buildPlatform(config: Config, logger: Logger): Promise<Platform> {
   const telemetry: Telemetry = { logger, metrics: createMetrics() };
   const lifecycle = new Lifecycle(logger);
+  // Before anything renders: uploads, the demo's covers and /_img share libvips in this process.
+  tuneImageLibrary(config.images);
   try {
     const database = needsDatabase(config.role) ? await openDatabase(config, telemetry, lifecycle) : null;
     // The API's composition also carries the background tasks the worker runs.

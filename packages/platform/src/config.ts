@@ -79,6 +79,8 @@ const schema = z.object({
   IMAGE_CACHE_MAX_MB: z.coerce.number().int().min(1).max(1_000_000).default(512),
   IMAGE_CONCURRENCY: z.coerce.number().int().min(1).max(64).default(2),
   IMAGE_QUEUE: z.coerce.number().int().min(0).max(10_000).default(64),
+  IMAGE_THREADS: z.coerce.number().int().min(1).max(64).default(1),
+  IMAGE_VIPS_CACHE_MB: z.coerce.number().int().min(0).max(4096).default(0),
   SEARCH_CACHE_SIZE: z.coerce.number().int().min(0).max(100_000).default(1000),
   SEARCH_CACHE_TTL_MS: z.coerce.number().int().min(0).max(3_600_000).default(60_000),
   SEARCH_ENGINE: z.enum(['memory', 'postgres'], { error: 'use memory or postgres' }).default('memory'),
@@ -263,6 +265,10 @@ export interface ImageConfig {
   cache: { dir: string; maxBytes: number };
   concurrency: number;
   queue: number;
+  /** libvips threads per render (sharp.concurrency): renders run side by side already. */
+  threads: number;
+  /** libvips' operation cache in MB; 0: off (renders are cached on disk, originals never repeat in it). */
+  vipsCacheMb: number;
 }
 
 export class ConfigError extends Error {
@@ -367,6 +373,8 @@ export function loadConfig(
       },
       concurrency: e.IMAGE_CONCURRENCY,
       queue: e.IMAGE_QUEUE,
+      threads: e.IMAGE_THREADS,
+      vipsCacheMb: e.IMAGE_VIPS_CACHE_MB,
     },
     oidc: {
       // Kept exactly as given: it must equal the tokens' `iss` (Auth0's ends with a slash).
