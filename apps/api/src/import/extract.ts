@@ -149,7 +149,8 @@ function indexPage(doc: Document): PageIndex {
 
 /** Copies what `from` has into what `into` still lacks. */
 function fill(into: ExtractedRecipe, from: Partial<ExtractedRecipe>, source: 'json-ld' | 'microdata' | 'page') {
-  if (!into.title && from.title) {
+  // A title says something in words ("2" is a count some pages put in `name`).
+  if (!into.title && from.title && /\p{L}/u.test(from.title)) {
     into.title = from.title;
     into.sources.title = source;
   }
@@ -577,7 +578,7 @@ function firstMatch(doc: Document, selectors: string[], accept: (found: string[]
  * Mi"), else that title without the site's name after a separator, else the first heading.
  */
 function pageTitle(page: PageIndex): string {
-  const titled = cleanText(meta(page, 'og:title') ?? page.title);
+  const titled = [meta(page, 'og:title'), page.title].map(cleanText).find((t) => /\p{L}/u.test(t)) ?? '';
   const headings = page.h1.map(blockText).filter((h) => h.length >= 2 && h.length <= 150);
   const named = headings.filter((h) => titled.toLowerCase().includes(h.toLowerCase())).sort((a, b) => b.length - a.length)[0];
   if (named) return named;
@@ -599,7 +600,7 @@ function linesOf(doc: Document, selector: string): string[] {
 const ingredientsHeading =
   /^(ingredients?|what you[’']?ll need|you[’']?ll need|you will need|zutaten|ingrédients|ingredientes|ingrediënten|ingredienti|ingredienser|suroviny|składniki)\b/i;
 const stepsHeading =
-  /^(instructions?|directions?|method|preparation|steps|(here[’']?s )?how to make( it)?|zubereitung|préparation|preparación|bereiding|procedimento|fremgangsmåde|postup|przygotowanie|gör så här|tilberedning)\b/i;
+  /^(instructions?|directions?|method|preparation|steps|(here[’']?s )?how to make( it)?|zubereitung|préparation|preparación|elaboración|modo de preparo|preparazione|bereiding|procedimento|fremgangsmåde|postup|przygotowanie|gör så här|tilberedning)\b/i;
 /** What ends a method: notes, tips, nutrition, serving suggestions. */
 const otherHeading = /^(notes?|tips?|nutrition|serving suggestions?|video|storage|faq|equipment|you may also like|related)\b/i;
 
