@@ -59,4 +59,30 @@ describe.skipIf(!chromiumPath)('the account page', () => {
     expect(left.rows[0]).toEqual({ accounts: 0, users: 0 });
     await context.close();
   });
+
+  it('lets an admin delete someone else’s account from the people page, after saying what happens', async () => {
+    const context = await browser.newContext();
+    const page = await context.newPage();
+    await page.goto(`${t.baseUrl}/`);
+    await signUp(page, { name: 'Leaving Soon', email: 'leaving@example.com', password: 'a long enough password' });
+    await context.clearCookies();
+    await page.goto(`${t.baseUrl}/`);
+    const header = page.getByRole('navigation', { name: 'Main' });
+    await header.getByRole('link', { name: 'Sign in' }).click();
+    await page.getByLabel('Email').fill('first@example.com');
+    await page.getByLabel('Password').fill('a long enough password');
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.waitForURL(`${t.baseUrl}/`);
+    await page.goto(`${t.baseUrl}/admin/users`);
+    const row = page.getByRole('row', { name: /Leaving Soon/ });
+    let said = '';
+    page.once('dialog', (dialog) => {
+      said = dialog.message();
+      void dialog.accept();
+    });
+    await row.getByRole('button', { name: /Delete account/ }).click();
+    await row.waitFor({ state: 'detached' });
+    expect(said).toContain('“a former member”');
+    await context.close();
+  });
 });

@@ -45,6 +45,9 @@ function Users() {
             <th scope="col">Name</th>
             <th scope="col">Email</th>
             <th scope="col">Role</th>
+            <th scope="col">
+              <span className="visually-hidden">Delete</span>
+            </th>
           </tr>
         </thead>
         <tbody>
@@ -66,6 +69,17 @@ function UserRow({ user }: { user: User }) {
       createClient(UserService, transport).setUserRoles(
         { userId: user.id, roles: [roleValues.toProto(role)] },
         keys.options('roles', role),
+      ),
+    onSuccess: () => {
+      keys.done();
+      return queryClient.invalidateQueries({ queryKey: ['users'] });
+    },
+  });
+  const remove = useMutation({
+    mutationFn: () =>
+      createClient(UserService, transport).deleteUser(
+        { userId: user.id, keepPublishedRecipes: true },
+        keys.options('delete-user', user.id),
       ),
     onSuccess: () => {
       keys.done();
@@ -97,6 +111,27 @@ function UserRow({ user }: { user: User }) {
         {set.error ? (
           <p className="field-error" role="alert">
             {describeError(set.error).message}
+          </p>
+        ) : null}
+      </td>
+      <td>
+        <button
+          type="button"
+          className="link-button"
+          disabled={remove.isPending}
+          onClick={() => {
+            // What happens, said before it does (docs/decisions/0024-account-deletion.md).
+            const sure = window.confirm(
+              `Delete the account of ${user.displayName}? Their name, email, sign-in, drafts, ratings and reviews are deleted at once; their published recipes stay, shown as by “a former member”. This cannot be undone.`,
+            );
+            if (sure) remove.mutate();
+          }}
+        >
+          Delete account<span className="visually-hidden"> of {user.displayName}</span>
+        </button>
+        {remove.error ? (
+          <p className="field-error" role="alert">
+            {describeError(remove.error).message}
           </p>
         ) : null}
       </td>
