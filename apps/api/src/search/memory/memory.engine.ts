@@ -42,9 +42,9 @@ const batch = 5_000;
 const wordsRefreshMs = 30_000;
 const sweepEveryMs = 5 * 60_000;
 /** More changed documents than this at once (a reindex): reload everything instead. */
-const reloadAbove = (size: number) => Math.max(20_000, size / 10);
+const reloadAbove = (size: number) => Math.max(20_000, Math.floor(size / 10));
 /** Dead ordinals past this share of the live ones: rebuild (compaction). */
-const compactAbove = (size: number) => Math.max(10_000, size / 4);
+const compactAbove = (size: number) => Math.max(10_000, Math.floor(size / 4));
 const headlineOptions = `HighlightAll=true, StartSel=${markStart}, StopSel=${markEnd}`;
 
 /**
@@ -383,7 +383,7 @@ export class MemorySearchEngine implements SearchEngine {
       c as (
         select * from search_changes
         where xid >= ${state.xmin}::xid8 and seq <> all(${[...state.applied.keys()]}::bigint[])
-        order by seq limit ${most + 1}
+        order by seq limit ${Math.floor(most) + 1}
       )
       select s.xmin::text as xmin, c.seq::text as seq, c.xid::text as xid, c.recipe_id, ${changedDocumentColumns}
       from s left join c on true left join search_documents d on d.recipe_id = c.recipe_id
