@@ -41,7 +41,10 @@ import { PostgresSearchEngine } from './search/postgres.engine.ts';
 import { DataAccess } from './stores/database.ts';
 
 export interface ApiDependencies {
+  /** For requests: its statements may be bounded (DATABASE_QUERY_TIMEOUT_MS). */
   db: Kysely<Database>;
+  /** For long work, unbounded: the in-memory search index's load and the search jobs. Default: `db`. */
+  background?: Kysely<Database>;
   telemetry: Telemetry;
   devAuth: boolean;
   searchCache: { size: number; ttlMs: number };
@@ -103,12 +106,13 @@ export interface Api {
 export async function createApi(deps: ApiDependencies): Promise<Api> {
   const { telemetry, oidc } = deps;
   const data = new DataAccess(deps.db, telemetry);
+  const background = deps.background ?? deps.db;
   const controller = <T extends object>(name: string, target: T) =>
     instrument('controller', name, target, telemetry, domainOutcome);
 
   const memory =
     deps.searchEngine === 'memory'
-      ? new MemorySearchEngine(deps.db, {
+      ? new MemorySearchEngine(background, {
           // results cached before a change reached this process's index are dropped once it has
           onApplied: () => searchCache.invalidate(),
           onError: (err, what) => telemetry.logger.warn({ err, what }, 'search index: background work failed; retrying'),
@@ -190,7 +194,11 @@ export async function createApi(deps: ApiDependencies): Promise<Api> {
     searchIndex: memory,
     jobs: createJobCatalogue({
       ratings,
-      search: engine,
+      // Indexing and the lexicon's rebuild are not requests: not cut short by the request bound.
+      search:
+        memory || background === deps.db
+          ? engine
+          : instrument('search', 'PostgresSearchEngine', new PostgresSearchEngine(background), telemetry, domainOutcome),
       images: images.controller,
       backup: deps.backup ?? null,
       sweepAudit: async () => {

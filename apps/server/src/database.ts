@@ -4,7 +4,14 @@ import { migrateJobQueue, registerQueueMetrics } from '@yeet/worker';
 import type { Lifecycle } from './lifecycle.ts';
 
 export interface OpenDatabase {
+  /** For long work: migrations, the job queue, reindexing, backups, the search index's load. */
   handle: DatabaseHandle;
+  /**
+   * For requests: each statement bounded by DATABASE_QUERY_TIMEOUT_MS, so a database that does
+   * not answer fails a request fast (`unavailable`) instead of holding it. Its connections are
+   * opened on first use: a process that serves no requests opens none.
+   */
+  requests: DatabaseHandle;
   /** Its connection URL (the search-change listener opens a connection of its own). */
   url: string;
   /** True when this process started the embedded PostgreSQL. */
@@ -55,9 +62,14 @@ export async function openDatabase(config: Config, telemetry: Telemetry, lifecyc
     poolMax: config.database.poolMax,
     onPoolError: (err) => logger.warn({ err }, 'database connection failed'),
   });
-  lifecycle.onStop(() => handle.close());
+  const requests = connectDatabase(url, {
+    poolMax: config.database.poolMax,
+    queryTimeoutMs: config.database.queryTimeoutMs,
+    onPoolError: (err) => logger.warn({ err }, 'database connection failed'),
+  });
+  lifecycle.onStop(() => Promise.all([handle.close(), requests.close()]).then(() => undefined));
   await migrate(handle, telemetry);
-  return { handle, url, embedded };
+  return { handle, requests, url, embedded };
 }
 
 async function migrate(handle: DatabaseHandle, { logger, metrics }: Telemetry): Promise<void> {

@@ -56,7 +56,8 @@ export async function buildPlatform(config: Config, logger: Logger): Promise<Pla
     // The API's composition also carries the background tasks the worker runs.
     const api = database
       ? await createApi({
-          db: database.handle.db,
+          db: database.requests.db,
+          background: database.handle.db,
           telemetry,
           devAuth: config.devAuth,
           searchCache: config.searchCache,
@@ -68,7 +69,7 @@ export async function buildPlatform(config: Config, logger: Logger): Promise<Pla
           images: config.images,
           mcpRateLimit: config.mcp.rateLimit,
           rateLimits: config.rateLimits,
-          pool: database.handle.pool,
+          pool: database.requests.pool,
           mcpAllowedOrigins: config.mcp.allowedOrigins,
           backup: scheduledBackup(config, database.handle.db),
           auditRetentionDays: config.auditRetentionDays,

@@ -23,12 +23,21 @@ const unstorable = new Set(['22021', '22P05', '22001', '22003', '22P02']);
 const isUnstorableValue = (error: unknown) =>
   typeof error === 'object' && error !== null && unstorable.has((error as { code?: string }).code ?? '');
 
-/** Connection-level failures of the database: the service is unavailable, not broken. */
+/**
+ * Connection-level failures of the database, and statements past DATABASE_QUERY_TIMEOUT_MS
+ * (57014 from the server's statement_timeout; "Query read timeout" when it did not answer):
+ * the service is unavailable, not broken.
+ */
 function isUnavailable(error: unknown): boolean {
   const e = error as { code?: string; message?: string } | null;
   if (!e || typeof e !== 'object') return false;
-  if (e.code && ['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', '57P01', '57P03', '53300'].includes(e.code)) return true;
-  return typeof e.message === 'string' && /timeout exceeded when trying to connect|Connection terminated/i.test(e.message);
+  if (e.code && ['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', '57P01', '57P03', '53300', '57014'].includes(e.code)) {
+    return true;
+  }
+  return (
+    typeof e.message === 'string' &&
+    /timeout exceeded when trying to connect|Connection terminated|Query read timeout|not queryable/i.test(e.message)
+  );
 }
 
 /**
@@ -55,7 +64,7 @@ export function toConnectError(error: unknown, traceId: string): ConnectError {
   }
   if (isUnavailable(error)) {
     return new ConnectError(
-      'The database is not reachable right now. Try again in a moment.',
+      'The database is not reachable or did not answer in time right now. Try again in a moment.',
       Code.Unavailable,
       undefined,
       undefined,
