@@ -13,7 +13,8 @@
  * RSS are its own; one in-process worker indexes what the writes change.
  */
 import { type ChildProcess, spawn } from 'node:child_process';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { openSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { createServer } from 'node:net';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
@@ -127,6 +128,7 @@ interface ApiProcess {
 
 async function startApi(databaseUrl: string, engine: string): Promise<ApiProcess> {
   const port = await freePort();
+  const logFile = path.join(tmpdir(), `yeet-bench-api-${engine}-${port}.log`);
   const started = performance.now();
   const child: ChildProcess = spawn(process.execPath, ['apps/server/src/main.ts', 'start', '--role', 'api'], {
     cwd: root,
@@ -141,7 +143,8 @@ async function startApi(databaseUrl: string, engine: string): Promise<ApiProcess
       SEARCH_ENGINE: engine,
       LOG_LEVEL: 'warn',
     },
-    stdio: ['ignore', 'ignore', 'inherit'],
+    // the API's log lines (warnings of background work among them), kept for when a figure looks wrong
+    stdio: ['ignore', openSync(logFile, 'w'), 'inherit'],
   });
   const exited = new Promise<number | null>((resolve) => child.once('exit', resolve));
   // a bench that fails half-way leaves no API process behind
@@ -163,6 +166,7 @@ async function startApi(databaseUrl: string, engine: string): Promise<ApiProcess
     await new Promise((r) => setTimeout(r, 50));
   }
   const readySeconds = (performance.now() - started) / 1000;
+  progress(`${engine} API log: ${logFile}`);
   return {
     engine,
     url,
