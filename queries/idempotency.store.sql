@@ -28,12 +28,6 @@ set "completed_at" = now(), "response" = $1, "error" = $2
 where "caller_id" = $3
   and "key" = $4;
 
--- IdempotencyStore.release('00000000-0000-4000-8000-00000000a001', 'form-7f3a')
-delete from "idempotency_keys"
-where "caller_id" = $1
-  and "key" = $2
-  and "completed_at" is null;
-
 -- IdempotencyStore.sweep()
 delete from "idempotency_keys"
 where "created_at" < now() - $1::interval;

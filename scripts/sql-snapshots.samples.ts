@@ -250,7 +250,6 @@ export const subjects: Subject[] = [
       [ids.author, 'form-7f3a', { response: Buffer.from([0x0a, 0x00]) }],
       [ids.author, 'form-7f3a', { error: { code: 3, message: 'The title is required.', details: [] } }],
     ],
-    release: [[ids.author, 'form-7f3a']],
     sweep: [[]],
   }),
   subject(RecipeStore, 'apps/api/src/stores/recipe.store.ts', {

@@ -95,16 +95,6 @@ export class IdempotencyStore {
       .execute();
   }
 
-  /** Frees the key of a request that failed on our side: its retry runs again. */
-  async release(callerId: string, key: string): Promise<void> {
-    await this.#db
-      .deleteFrom('idempotency_keys')
-      .where('caller_id', '=', callerId)
-      .where('key', '=', key)
-      .where('completed_at', 'is', null)
-      .execute();
-  }
-
   /** Deletes keys first used more than 24 hours ago; returns how many. */
   async sweep(): Promise<number> {
     const result = await this.#db
