@@ -164,7 +164,10 @@ function fill(into: ExtractedRecipe, from: Partial<ExtractedRecipe>, source: 'js
   if (countSteps(into.stepSections) === 0 && from.stepSections && countSteps(from.stepSections) > 0) {
     // "Step 2" alone on a line is the page's numbering, not a step.
     const numbering = /^(step|étape|schritt|paso|stap|passo|krok|trin|steg)\s*\d+[.:)]?$/i;
-    into.stepSections = from.stepSections.map((x) => ({ name: x.name, steps: withoutRepeat(x.steps.filter((t) => !numbering.test(t))) }));
+    into.stepSections = from.stepSections.map((x) => ({
+      name: x.name,
+      steps: withoutRepeat(x.steps.filter((t) => !numbering.test(t))),
+    }));
     into.sources.instructions = source;
   }
   for (const key of ['totalMinutes', 'prepMinutes', 'cookMinutes', 'yields', 'image'] as const) {
