@@ -1,4 +1,4 @@
-import { extractRecipe, flatRecipe } from '@yeet/api/import';
+import { extractRecipe, flatRecipe, pageAddress } from '@yeet/api/import';
 
 /**
  * `yeet import-html <url>`: the recipe read from one page's HTML on stdin, printed as JSON
@@ -7,7 +7,7 @@ import { extractRecipe, flatRecipe } from '@yeet/api/import';
  * score.py runs, once per page.
  */
 export async function importHtmlCommand(url: string | undefined): Promise<number> {
-  if (!url || !URL.canParse(url)) {
+  if (!url || !URL.canParse(pageAddress(url))) {
     console.error('Which page? yeet import-html <url> < page.html (the URL the HTML came from, absolute)');
     return 2;
   }

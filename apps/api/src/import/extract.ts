@@ -38,7 +38,7 @@ type JsonObject = { [key: string]: Json };
 export function extractRecipe(html: string, pageUrl: string): ExtractedRecipe {
   const doc = parseDocument(html, { decodeEntities: true });
   const page = indexPage(doc);
-  const base = baseUrl(page, pageUrl);
+  const base = baseUrl(page, pageAddress(pageUrl));
   const out: ExtractedRecipe = {
     title: '',
     description: '',
@@ -794,6 +794,13 @@ function all(selector: string, root: AnyNode): Element[] {
 
 function meta(page: PageIndex, name: string): string | null {
   return page.metas.get(name) ?? null;
+}
+
+/** The page's address, absolute: a bare "example.com/pie" is taken as https. */
+export function pageAddress(url: string): string {
+  const trimmed = url.trim();
+  if (URL.canParse(trimmed) && /^[a-z][a-z0-9+.-]*:\/\//i.test(trimmed)) return trimmed;
+  return URL.canParse(`https://${trimmed}`) ? new URL(`https://${trimmed}`).href : trimmed;
 }
 
 function baseUrl(page: PageIndex, pageUrl: string): string {

@@ -1,6 +1,6 @@
 // The importer's entry point on its own (`@yeet/api/import`): `yeet import-html` loads only
 // this, not the whole API, because scoring runs it once per page.
-export { extractRecipe, flatRecipe, type ExtractedRecipe } from './extract.ts';
+export { extractRecipe, flatRecipe, pageAddress, type ExtractedRecipe } from './extract.ts';
 export {
   checkUrl,
   fetchGuardDefaults,
