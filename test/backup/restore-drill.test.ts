@@ -65,6 +65,9 @@ function yeet(args: string[], env: Record<string, string>): Promise<{ code: numb
   });
 }
 
+/** Transient by design (apps/server/src/backup/format.ts): counters, replay records, the index's change feed. */
+const transientTables = new Set(['rate_limits', 'idempotency_keys', 'search_changes']);
+
 /**
  * Every table of the public schema as sorted row texts. The migrations' own bookkeeping is
  * left out, and so is when a search entry was indexed: the index is rebuilt, not restored.
@@ -79,6 +82,7 @@ async function dumpTables(url: string): Promise<Map<string, string[]>> {
     );
     const dump = new Map<string, string[]>();
     for (const { name } of tables.rows) {
+      if (transientTables.has(name)) continue;
       const rows = await client.query<{ r: string }>(
         `select (to_jsonb(t) - 'indexed_at')::text as r from public.${name} t order by 1`,
       );

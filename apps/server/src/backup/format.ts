@@ -26,6 +26,8 @@ export const archivedTables = [
   'oidc_payloads',
   // signed-out web sessions: without them, a copied cookie of a signed-out session would work again
   'ended_web_sessions',
+  // who changed what (role changes, account deletions): the audit log admins read
+  'audit_events',
 ] as const;
 
 /**
