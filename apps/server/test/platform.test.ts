@@ -43,7 +43,7 @@ describe('buildPlatform (role api)', () => {
     expect((await platform.app.inject('/healthz')).json()).toEqual({ status: 'ok' });
     const ready = await platform.app.inject('/readyz');
     expect(ready.statusCode).toBe(200);
-    expect(ready.json()).toEqual({ status: 'ready', checks: { database: 'ok' } });
+    expect(ready.json()).toEqual({ status: 'ready', checks: { database: 'ok', search_index: 'ok' } });
   });
 
   it('serves the RPC services in JSON, with the caller from the development headers', async () => {

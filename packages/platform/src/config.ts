@@ -33,6 +33,7 @@ const schema = z.object({
     .regex(/^postgres(ql)?:\/\//, { error: 'must be a postgres:// connection URL' })
     .optional(),
   DATABASE_POOL_MAX: z.coerce.number().int().min(1).max(200).default(10),
+  DATABASE_QUERY_TIMEOUT_MS: z.coerce.number().int().min(0).max(600_000).default(5_000),
   DATA_DIR: z.string().min(1).default('.data'),
   EMBEDDED_PG_PORT: port.default(0),
   SEED_DEMO: z.enum(['auto', 'always', 'never'], { error: 'use auto, always or never' }).default('auto'),
@@ -144,7 +145,7 @@ const schema = z.object({
   PAGE_CACHE_TTL_MS: z.coerce.number().int().min(0).max(3_600_000).default(5_000),
   HTTP_CONCURRENCY: z.coerce.number().int().min(0).max(10_000).default(4),
   HTTP_QUEUE: z.coerce.number().int().min(0).max(100_000).default(64),
-  HTTP_QUEUE_WAIT_MS: z.coerce.number().int().min(0).max(60_000).default(500),
+  HTTP_QUEUE_WAIT_MS: z.coerce.number().int().min(0).max(60_000).default(1000),
   SHUTDOWN_TIMEOUT_MS: z.coerce.number().int().min(0).max(120_000).default(10_000),
   BACKUP_SCHEDULE: z
     .string()
@@ -167,7 +168,8 @@ export interface Config {
   role: ProcessRole;
   /** Where people reach the platform; used for links. */
   publicUrl: string;
-  database: { url: string | null; poolMax: number };
+  /** queryTimeoutMs: the bound on each statement of a request (0: none); long work has its own pool without it. */
+  database: { url: string | null; poolMax: number; queryTimeoutMs: number };
   dataDir: string;
   embeddedPgPort: number;
   seedDemo: 'auto' | 'always' | 'never';
@@ -328,7 +330,7 @@ export function loadConfig(
     host: e.HOST,
     role: e.ROLE,
     publicUrl,
-    database: { url: e.DATABASE_URL ?? null, poolMax: e.DATABASE_POOL_MAX },
+    database: { url: e.DATABASE_URL ?? null, poolMax: e.DATABASE_POOL_MAX, queryTimeoutMs: e.DATABASE_QUERY_TIMEOUT_MS },
     dataDir: path.resolve(e.DATA_DIR),
     embeddedPgPort: e.EMBEDDED_PG_PORT,
     seedDemo: e.SEED_DEMO,
