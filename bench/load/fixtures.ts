@@ -19,15 +19,31 @@ export async function rpc<T = Record<string, unknown>>(
   token?: string,
   headers: Record<string, string> = {},
 ): Promise<T> {
-  const res = await fetch(`${baseUrl}/api/yeet.v1.${method}`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}), ...headers },
-    body: JSON.stringify(message),
-    signal: AbortSignal.timeout(30_000),
-  });
+  const res = await whenNotBusy(() =>
+    fetch(`${baseUrl}/api/yeet.v1.${method}`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}), ...headers },
+      body: JSON.stringify(message),
+      signal: AbortSignal.timeout(30_000),
+    }),
+  );
   const text = await res.text();
   if (res.status !== 200) throw new Error(`${method}: HTTP ${res.status} ${text.slice(0, 300)}`);
   return JSON.parse(text) as T;
+}
+
+/**
+ * The setup between runs behaves as a client should: a 503 with Retry-After (the platform
+ * still draining the previous run's queue) is tried again after the wait it names, a few times.
+ */
+async function whenNotBusy(send: () => Promise<Response>): Promise<Response> {
+  for (let attempt = 1; ; attempt++) {
+    const res = await send();
+    const retryAfter = Number(res.headers.get('retry-after'));
+    if (res.status !== 503 || !(retryAfter > 0) || attempt >= 6) return res;
+    await res.arrayBuffer();
+    await new Promise((r) => setTimeout(r, retryAfter * 1000));
+  }
 }
 
 export interface Person {
@@ -116,7 +132,8 @@ export async function cast(o: CastOptions): Promise<Cast> {
     async refresh() {
       for (const p of everyone) {
         if (!p.tokens.refresh_token) continue;
-        const res = await flow.refresh(p.tokens.refresh_token);
+        const refreshToken = p.tokens.refresh_token;
+        const res = await whenNotBusy(() => flow.refresh(refreshToken));
         if (!res.ok) throw new Error(`refreshing ${p.email}: ${res.status} ${await res.text()}`);
         p.tokens = (await res.json()) as Tokens;
       }
