@@ -2,16 +2,9 @@
 // First: it registers the tracing SDK, when configured, before anything it instruments is loaded.
 import { stopTracing } from './tracing.ts';
 import { parseArgs } from 'node:util';
-import { connectDatabase, migrateToLatest } from '@yeet/db';
-import { migrateJobQueue } from '@yeet/worker';
-import { createConnectTransport } from '@connectrpc/connect-node';
-import { serveMcpOverStdio } from '@yeet/api';
-import { ConfigError, createLogger, createMetrics, createRateLimiter, loadConfig, type Config } from '@yeet/platform';
-import { backupCommand, restoreCommand } from './backup/cli.ts';
-import { CliAuth } from './cli-auth.ts';
-import { credentialsPath } from './credential-store.ts';
-import { runUntilSignal } from './lifecycle.ts';
-import { startPlatform } from './platform.ts';
+import type { Config, Logger } from '@yeet/platform';
+// Everything else is imported by the command that needs it: `yeet import-html` runs once per
+// page when an importer is scored, and `yeet help` should not load the platform.
 
 const usage = `Eat or Yeet
 
@@ -58,6 +51,7 @@ async function main(): Promise<number> {
   if (command === 'import-html')
     return (await import('./import-html.ts')).importHtmlCommand(positionals.length > 1 ? positionals.at(-1) : undefined);
 
+  const { ConfigError, createLogger, loadConfig } = await import('@yeet/platform');
   let config: Config;
   try {
     config = loadConfig(process.env, values.role ? { ROLE: values.role } : {});
@@ -84,20 +78,22 @@ async function main(): Promise<number> {
     case 'logout':
       return logout(config);
     case 'backup':
-      return backupCommand(config, values.to);
+      return (await import('./backup/cli.ts')).backupCommand(config, values.to);
     case 'restore':
       if (!positionals[1]) {
         console.error('Which archive? yeet restore <file or s3://bucket/key> [--replace]');
         return 2;
       }
-      return restoreCommand(config, positionals[1], Boolean(values.replace));
+      return (await import('./backup/cli.ts')).restoreCommand(config, positionals[1], Boolean(values.replace));
     default:
       console.error(`Unknown command "${command}".\n\n${usage}`);
       return 2;
   }
 }
 
-async function start(config: Config, logger: ReturnType<typeof createLogger>): Promise<number> {
+async function start(config: Config, logger: Logger): Promise<number> {
+  const { runUntilSignal } = await import('./lifecycle.ts');
+  const { startPlatform } = await import('./platform.ts');
   const code = await runUntilSignal(() => startPlatform(config, logger), { logger, timeoutMs: config.shutdownTimeoutMs });
   await stopTracing();
   logger.info('stopped');
@@ -112,6 +108,10 @@ async function mcp(config: Config, stdio: boolean): Promise<number> {
     );
     return 2;
   }
+  const { createLogger, createMetrics, createRateLimiter } = await import('@yeet/platform');
+  const { serveMcpOverStdio } = await import('@yeet/api');
+  const { createConnectTransport } = await import('@connectrpc/connect-node');
+  const { CliAuth } = await import('./cli-auth.ts');
   const logger = createLogger({ level: config.logLevel, destination: process.stderr });
   const fixed = config.mcp.accessToken;
   const auth = new CliAuth(config);
@@ -131,6 +131,8 @@ async function mcp(config: Config, stdio: boolean): Promise<number> {
 }
 
 async function login(config: Config): Promise<number> {
+  const { CliAuth } = await import('./cli-auth.ts');
+  const { credentialsPath } = await import('./credential-store.ts');
   const auth = new CliAuth(config);
   const abort = new AbortController();
   process.once('SIGINT', () => abort.abort());
@@ -147,6 +149,7 @@ async function login(config: Config): Promise<number> {
 }
 
 async function token(config: Config): Promise<number> {
+  const { CliAuth } = await import('./cli-auth.ts');
   const value = await new CliAuth(config).accessToken();
   if (!value) {
     console.error('Not signed in (or the sign-in has expired): run "yeet login".');
@@ -157,16 +160,19 @@ async function token(config: Config): Promise<number> {
 }
 
 async function logout(config: Config): Promise<number> {
+  const { CliAuth } = await import('./cli-auth.ts');
   const auth = new CliAuth(config);
   console.log((await auth.logout()) ? `Signed out of ${auth.issuer}.` : 'This computer was not signed in.');
   return 0;
 }
 
-async function migrate(config: Config, logger: ReturnType<typeof createLogger>): Promise<number> {
+async function migrate(config: Config, logger: Logger): Promise<number> {
   if (!config.database.url) {
     console.error('DATABASE_URL is not set. (The embedded database migrates itself on "start".)');
     return 2;
   }
+  const { connectDatabase, migrateToLatest } = await import('@yeet/db');
+  const { migrateJobQueue } = await import('@yeet/worker');
   const database = connectDatabase(config.database.url, { poolMax: 1 });
   try {
     const applied = await migrateToLatest(database.db);
