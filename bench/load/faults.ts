@@ -35,10 +35,10 @@ export interface FaultContext {
 }
 
 /**
- * The pool's connection timeout (packages/db/src/connect.ts: connectionTimeoutMillis 5 s) is
- * the only bound the configuration puts on a database wait: no statement_timeout or
- * query_timeout is set. A request may wait that long for a connection, plus a margin for
- * the rest of its work on a loaded machine.
+ * A request's database wait is bounded by DATABASE_QUERY_TIMEOUT_MS (5 s by default): the
+ * client gives up 1 s after the server's statement_timeout, and then fails every statement at
+ * once until the server answers again (packages/db/src/connect.ts). The bound is those 6 s plus
+ * a margin for the rest of the request's work on a loaded machine.
  */
 export const databaseWaitBoundMs = 5_000 + 1_500;
 
@@ -103,7 +103,7 @@ export async function pgPause(ctx: FaultContext, pauseMs = 20_000): Promise<Hold
   return [
     {
       fault,
-      what: `requests fail fast: none in the pause waits > ${ms(databaseWaitBoundMs)} (pool connect timeout 5 s; no statement timeout is configured)`,
+      what: `requests fail fast: none in the pause waits > ${ms(databaseWaitBoundMs)} (DATABASE_QUERY_TIMEOUT_MS 5 s + 1 s client margin)`,
       measured: `longest ${ms(slowest)}; ${statusMix(during)}`,
       ok: during.length > 0 && slowest <= databaseWaitBoundMs,
     },
