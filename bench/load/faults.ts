@@ -38,7 +38,7 @@ export interface FaultContext {
  * A request's database wait is bounded by DATABASE_QUERY_TIMEOUT_MS (5 s by default): the
  * client gives up 1 s after the server's statement_timeout, and then fails every statement at
  * once until the server answers again (packages/db/src/connect.ts). The bound is those 6 s plus
- * a margin for the rest of the request's work on a loaded machine.
+ * half a second for the rest of the request's work on a loaded machine.
  */
 export const databaseWaitBoundMs = 5_000 + 1_500;
 
