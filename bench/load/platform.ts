@@ -38,6 +38,9 @@ export async function startProcess(role: string, env: Record<string, string>, re
     NODE_ENV: 'production',
     HOST: '127.0.0.1',
     LOG_LEVEL: 'warn',
+    // As `npm start` and the image run it (docs/decisions/0026-memory-budget.md).
+    MALLOC_ARENA_MAX: '2',
+    NODE_OPTIONS: '--max-semi-space-size=8',
     ...env,
     PORT: String(port),
   };
