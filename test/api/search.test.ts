@@ -437,7 +437,15 @@ describe('the index follows the source of truth', () => {
     const id = recipe!.id;
     await drained(db);
     const jobs = async () =>
-      Number((await db.query(`select count(*) as n from graphile_worker.jobs where key = $1`, [`search.index:${id}`])).rows[0].n);
+      Number(
+        (
+          await db.query(
+            `select count(*) as n from graphile_worker._private_jobs j join graphile_worker._private_tasks t on t.id = j.task_id
+             where t.identifier = 'search.index' and j.payload->>'recipeId' = $1`,
+            [id],
+          )
+        ).rows[0].n,
+      );
     await api.platform
       .api!.data.transaction(async (s) => {
         await s.jobs.reindexRecipe(id);

@@ -45,10 +45,16 @@ async function startWorkerProcess(): Promise<ChildProcess> {
   return worker;
 }
 
-const job = async (key: string) =>
-  (await db.query(`select attempts, locked_at, locked_by from graphile_worker.jobs where key = $1`, [key])).rows[0] as
-    | { attempts: number; locked_at: Date | null; locked_by: string | null }
-    | undefined;
+/** The recipe's index job (they carry no key: apps/api/src/stores/job.store.ts). */
+const job = async (recipeId: string) =>
+  (
+    await db.query(
+      `select j.attempts, j.locked_at, j.locked_by
+       from graphile_worker._private_jobs j join graphile_worker._private_tasks t on t.id = j.task_id
+       where t.identifier = 'search.index' and j.payload->>'recipeId' = $1`,
+      [recipeId],
+    )
+  ).rows[0] as { attempts: number; locked_at: Date | null; locked_by: string | null } | undefined;
 
 describe('a worker stopped mid-job with SIGTERM', () => {
   it('finishes the job before it exits', async () => {
@@ -64,8 +70,7 @@ describe('a worker stopped mid-job with SIGTERM', () => {
       await locker.query('begin');
       await locker.query('lock table search_documents in exclusive mode');
       await api.recipes('erin', ['editor']).approveRecipe({ id });
-      const key = `search.index:${id}`;
-      expect(await eventually(async () => (await job(key))?.locked_at != null)).toBe(true);
+      expect(await eventually(async () => (await job(id))?.locked_at != null)).toBe(true);
 
       worker.kill('SIGTERM');
       // Still draining: the job holds it open.
@@ -74,7 +79,7 @@ describe('a worker stopped mid-job with SIGTERM', () => {
       await locker.query('rollback');
 
       expect(await exited).toBe(0);
-      expect(await job(key)).toBeUndefined();
+      expect(await job(id)).toBeUndefined();
       const indexed = await db.query('select title from search_documents where recipe_id = $1', [id]);
       expect(indexed.rows).toEqual([{ title: 'Patient Polenta' }]);
     } finally {
@@ -97,22 +102,23 @@ describe('a worker killed mid-job', () => {
     await locker.query('begin');
     await locker.query('lock table search_documents in exclusive mode');
     await api.recipes('erin', ['editor']).approveRecipe({ id });
-    const key = `search.index:${id}`;
-    expect(await eventually(async () => (await job(key))?.locked_at != null)).toBe(true);
+    expect(await eventually(async () => (await job(id))?.locked_at != null)).toBe(true);
 
     child.kill('SIGKILL');
     await new Promise((resolve) => child!.once('exit', resolve));
     await locker.query('rollback');
 
-    const orphaned = await job(key);
+    const orphaned = await job(id);
     expect(orphaned).toMatchObject({ attempts: 1 });
     expect(orphaned?.locked_by).not.toBeNull();
 
     // graphile-worker's stale-lock sweep frees locks older than four hours (then the search
     // reconciliation would already have repaired the index). Do what the sweep does, now.
     await db.query(
-      `update graphile_worker._private_jobs set locked_at = null, locked_by = null, run_at = greatest(run_at, now()) where key = $1`,
-      [key],
+      `update graphile_worker._private_jobs j set locked_at = null, locked_by = null, run_at = greatest(run_at, now())
+       from graphile_worker._private_tasks t
+       where t.id = j.task_id and t.identifier = 'search.index' and j.payload->>'recipeId' = $1`,
+      [id],
     );
     const worker = await startTestPlatform({ ROLE: 'worker' }, api.database);
     try {

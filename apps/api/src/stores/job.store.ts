@@ -55,9 +55,14 @@ export class JobStore {
     this.#db = db;
   }
 
-  /** The recipe changed in a way search may see: (re)index it. Repeats collapse into one job. */
+  /**
+   * The recipe changed in a way search may see: (re)index it. No job key: under contention
+   * graphile-worker's keyed add_job can drop the request while the same key's job is being
+   * locked (graphile/worker#580, open), which left an approval unsearchable until the next
+   * reconcile; indexing is idempotent, so a repeat costs one cheap job.
+   */
   async reindexRecipe(recipeId: string): Promise<void> {
-    await this.#enqueue('search.index', { recipeId }, `search.index:${recipeId}`);
+    await this.#enqueue('search.index', { recipeId }, null);
   }
 
   /** A new image needs its placeholder colour and final check. */
@@ -70,7 +75,7 @@ export class JobStore {
     await this.#enqueue('images.process', { imageId }, `images.process:${imageId}`);
   }
 
-  async #enqueue<T extends TaskName>(task: T, payload: TaskPayload<T>, jobKey: string): Promise<void> {
+  async #enqueue<T extends TaskName>(task: T, payload: TaskPayload<T>, jobKey: string | null): Promise<void> {
     const trace: Record<string, string> = {};
     propagation.inject(context.active(), trace);
     const traced: TaskPayload<T> & TracedPayload = Object.keys(trace).length ? { ...payload, _trace: trace } : payload;
