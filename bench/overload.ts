@@ -220,7 +220,7 @@ async function hammer(server: Server, url: string, cookies: string[], duration: 
     p99: s.p99,
     refused: refused.length,
     refusedP99: refused.length ? r.p99 : 0,
-    refusedMax: refused.length ? Math.max(...refused) : 0,
+    refusedMax: refused.reduce((m, x) => Math.max(m, x), 0),
     errors: errors + result.errors - result.timeouts,
     timeouts: result.timeouts,
     rss: server.peakRss(),
