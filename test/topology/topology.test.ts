@@ -243,6 +243,9 @@ describe.skipIf(!nginxPath)("the chart's topology: one process per pod, behind n
       await page.goto(`${ingress}/`);
       await main.getByRole('heading', { name: 'Newest recipes' }).waitFor();
       const box = page.getByRole('combobox', { name: 'Search recipes' });
+      // Suggestions only come once the page is hydrated: pressing Enter before that raced it on a busy machine.
+      await box.fill('thai gr');
+      await page.getByRole('option', { name: /Thai Green Chicken Curry/ }).waitFor();
       await box.fill('chiken');
       await box.press('Enter');
       await page.waitForURL(/\/search\?q=chiken/);
