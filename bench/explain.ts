@@ -17,6 +17,7 @@ import type { EngineQuery } from '../apps/api/src/search/engine.ts';
 import { PostgresSearchEngine } from '../apps/api/src/search/postgres.engine.ts';
 import { searchSql, type SearchSqlParams } from '../apps/api/src/search/search-sql.ts';
 import { benchDatabase } from './database.ts';
+import { noFilter } from './search-queries.ts';
 import { percentiles, table } from './stats.ts';
 
 const { values: args } = parseArgs({
@@ -38,15 +39,6 @@ const client = new pg.Client({ connectionString: database.url });
 await client.connect();
 const rounds = Number(args.rounds);
 
-const empty = {
-  cuisines: [],
-  mealTypes: [],
-  difficulties: [],
-  timeBuckets: [],
-  maxTotalMinutes: null,
-  tags: [],
-  dietaryFlags: [],
-};
 const kinds: Array<{ kind: string; query: string; filter?: Partial<EngineQuery['filter']> }> = [
   { kind: 'single broad word', query: 'chicken ' },
   { kind: 'single rarer word', query: 'gochujang ' },
@@ -130,7 +122,7 @@ for (const k of kinds) {
   const text = parseSearchText(k.query);
   const query: EngineQuery = {
     text,
-    filter: { ...empty, ...k.filter },
+    filter: { ...noFilter, ...k.filter },
     sort: text.words.length ? 'relevance' : 'newest',
     limit: 20,
     offset: 0,

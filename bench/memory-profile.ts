@@ -17,6 +17,7 @@ import type { EngineQuery } from '../apps/api/src/search/engine.ts';
 import { MemorySearchEngine } from '../apps/api/src/search/memory/memory.engine.ts';
 import { PostgresSearchEngine } from '../apps/api/src/search/postgres.engine.ts';
 import { benchDatabase } from './database.ts';
+import { noFilter } from './search-queries.ts';
 import { percentiles, table } from './stats.ts';
 
 const { values: args } = parseArgs({
@@ -66,15 +67,6 @@ console.log(
   `this process: RSS ${(rss.rss / 2 ** 20).toFixed(0)} MB, JS heap ${(rss.heapUsed / 2 ** 20).toFixed(0)} MB, outside the heap ${((rss.external + rss.arrayBuffers) / 2 ** 20).toFixed(0)} MB`,
 );
 
-const empty = {
-  cuisines: [],
-  mealTypes: [],
-  difficulties: [],
-  timeBuckets: [],
-  maxTotalMinutes: null,
-  tags: [],
-  dietaryFlags: [],
-};
 const kinds: Array<{ kind: string; query: string; filter?: Partial<EngineQuery['filter']> }> = [
   { kind: 'single broad word', query: 'chicken ' },
   { kind: 'misspelled', query: 'chiken ' },
@@ -101,7 +93,7 @@ for (const k of kinds) {
   const text = parseSearchText(k.query);
   const query: EngineQuery = {
     text,
-    filter: { ...empty, ...k.filter },
+    filter: { ...noFilter, ...k.filter },
     sort: text.words.length ? 'relevance' : 'newest',
     limit: 20,
     offset: 0,
