@@ -179,6 +179,8 @@ export interface Database {
   recipe_images: RecipeImagesTable;
   idempotency_keys: IdempotencyKeysTable;
   audit_events: AuditEventsTable;
+  shopping_list_items: ShoppingListItemsTable;
+  shopping_list_item_sources: ShoppingListItemSourcesTable;
 }
 
 /** Role changes, account deletions and other admin actions (lifecycle events are in recipe_events). */
@@ -198,3 +200,27 @@ export type UserRow = Selectable<UsersTable>;
 export type RecipeEventRow = Selectable<RecipeEventsTable>;
 export type RatingRow = Selectable<RatingsTable>;
 export type AccountRow = Selectable<AccountsTable>;
+
+/** A line of someone's shopping list (migration 0012). */
+export interface ShoppingListItemsTable {
+  id: Generated<string>;
+  user_id: string;
+  item: string;
+  item_key: string;
+  quantity: number | null;
+  unit: string;
+  note: string;
+  aisle: string;
+  checked: ColumnType<boolean, boolean | undefined, boolean>;
+  version: ColumnType<number, number | undefined, number>;
+  created_at: Timestamp;
+  updated_at: Timestamp;
+}
+
+/** A recipe a shopping-list line came from, at the servings last added. */
+export interface ShoppingListItemSourcesTable {
+  item_id: string;
+  recipe_id: string;
+  servings: number;
+  added_at: Timestamp;
+}

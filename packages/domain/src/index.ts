@@ -14,3 +14,4 @@ export * from './user.ts';
 export * from './account.ts';
 export * from './image.ts';
 export * from './quantity.ts';
+export * from './shopping.ts';

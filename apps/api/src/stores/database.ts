@@ -12,6 +12,7 @@ import { MetaStore } from './meta.store.ts';
 import { PeopleStore } from './people.store.ts';
 import { RatingStore } from './rating.store.ts';
 import { RecipeStore } from './recipe.store.ts';
+import { ShoppingListStore } from './shopping-list.store.ts';
 import { UserStore } from './user.store.ts';
 import { WebSessionStore } from './web-session.store.ts';
 import type { Executor } from './executor.ts';
@@ -30,6 +31,7 @@ export interface Stores {
   idempotency: IdempotencyStore;
   people: PeopleStore;
   audit: AuditStore;
+  shoppingLists: ShoppingListStore;
 }
 
 function createStores(db: Executor, telemetry: Telemetry): Stores {
@@ -47,6 +49,7 @@ function createStores(db: Executor, telemetry: Telemetry): Stores {
     idempotency: wrap('IdempotencyStore', new IdempotencyStore(db)),
     people: wrap('PeopleStore', new PeopleStore(db)),
     audit: wrap('AuditStore', new AuditStore(db)),
+    shoppingLists: wrap('ShoppingListStore', new ShoppingListStore(db)),
   };
 }
 
