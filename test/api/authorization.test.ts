@@ -1,10 +1,27 @@
 import { Code, ConnectError, createClient } from '@connectrpc/connect';
 import { createConnectTransport } from '@connectrpc/connect-node';
-import { AuditService, ImageService, ImageSlot, RecipeService, SearchService, UserService, Role as PbRole } from '@yeet/contract';
+import {
+  AuditService,
+  ImageService,
+  ImageSlot,
+  MealPlanService,
+  MealSlot,
+  RecipeService,
+  SearchService,
+  UserService,
+  Role as PbRole,
+} from '@yeet/contract';
 import { hasRole, isOwnerOrAdmin, type Caller, type Role } from '@yeet/domain';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Policy } from '../../apps/api/src/rpc/policy.ts';
-import { auditPolicies, imagePolicies, recipePolicies, searchPolicies, userPolicies } from '../../apps/api/src/rpc/policies.ts';
+import {
+  auditPolicies,
+  imagePolicies,
+  mealPlanPolicies,
+  recipePolicies,
+  searchPolicies,
+  userPolicies,
+} from '../../apps/api/src/rpc/policies.ts';
 import { policyMap } from '../../apps/api/src/rpc/router.ts';
 import { startTestPlatform, type TestPlatform } from '../support/platform.ts';
 import { recipeInput } from '../support/recipes.ts';
@@ -48,6 +65,7 @@ function clients(name: string | null, role: Persona) {
     users: createClient(UserService, transport),
     images: createClient(ImageService, transport),
     audit: createClient(AuditService, transport),
+    plans: createClient(MealPlanService, transport),
   };
 }
 type Clients = ReturnType<typeof clients>;
@@ -60,6 +78,9 @@ async function recipeOf(owner: string, state: State) {
   if (state === 'published') await clients(handle('editor'), 'editor').recipes.approveRecipe({ id: recipe!.id });
   return recipe!;
 }
+
+/** A note in a day's dinner slot. */
+const noteOn = (date: string) => ({ date, slot: MealSlot.DINNER, note: 'Pizza night' });
 
 interface Case {
   /** The state the recipe is in, for methods about one recipe. */
@@ -104,6 +125,39 @@ const cases: Record<string, Case> = {
     },
   },
   'AuditService/listEvents': { call: (c) => c.audit.listEvents({}) },
+  'MealPlanService/getMealPlan': { call: (c) => c.plans.getMealPlan({ date: '2026-11-30' }) },
+  'MealPlanService/addMealPlanEntry': { call: (c) => c.plans.addMealPlanEntry(noteOn('2026-11-30')) },
+  'MealPlanService/moveMealPlanEntry': {
+    call: async (c) => {
+      const { entry } = await c.plans.addMealPlanEntry(noteOn('2026-11-30'));
+      return c.plans.moveMealPlanEntry({ id: entry!.id, date: '2026-12-01', slot: MealSlot.LUNCH });
+    },
+  },
+  'MealPlanService/updateMealPlanEntry': {
+    call: async (c) => {
+      const { entry } = await c.plans.addMealPlanEntry(noteOn('2026-11-30'));
+      return c.plans.updateMealPlanEntry({ id: entry!.id, note: 'Leftovers' });
+    },
+  },
+  'MealPlanService/removeMealPlanEntry': {
+    call: async (c) => {
+      const { entry } = await c.plans.addMealPlanEntry(noteOn('2026-11-30'));
+      return c.plans.removeMealPlanEntry({ id: entry!.id });
+    },
+  },
+  // an empty week: nothing reaches the shopping list
+  'MealPlanService/addMealPlanToShoppingList': { call: (c) => c.plans.addMealPlanToShoppingList({ date: '2026-11-30' }) },
+  'MealPlanService/getMealPlanFeed': { call: (c) => c.plans.getMealPlanFeed({}) },
+  'MealPlanService/createMealPlanFeed': { call: (c) => c.plans.createMealPlanFeed({}) },
+  'MealPlanService/revokeMealPlanFeed': { call: (c) => c.plans.revokeMealPlanFeed({}) },
+  // someone's feed, read by whoever holds its token
+  'MealPlanService/getMealPlanCalendar': {
+    call: async (c) => {
+      const { url } = await clients(handle('cook'), 'user').plans.createMealPlanFeed({});
+      const token = /\/plan\/([^/]+)\.ics$/.exec(url)?.[1] ?? '';
+      return c.plans.getMealPlanCalendar({ token });
+    },
+  },
   'UserService/exportMyData': { call: (c) => c.users.exportMyData({}) },
   'UserService/deleteMyAccount': { call: (c) => c.users.deleteMyAccount({}) },
   'UserService/deleteUser': {
@@ -120,6 +174,7 @@ const tables: Record<string, Record<string, Policy<never>>> = {
   UserService: userPolicies as never,
   ImageService: imagePolicies as never,
   AuditService: auditPolicies as never,
+  MealPlanService: mealPlanPolicies as never,
 };
 
 /** What the policy alone says this caller gets: let through, or the refusal's code. */
@@ -167,6 +222,7 @@ describe('the policy table', () => {
       ['UserService', UserService],
       ['ImageService', ImageService],
       ['AuditService', AuditService],
+      ['MealPlanService', MealPlanService],
     ] as const) {
       expect(Object.keys(tables[service]!).sort()).toEqual(desc.methods.map((m) => m.localName).sort());
       for (const m of desc.methods)

@@ -12,9 +12,11 @@ import {
   type SignInSettings,
   type Telemetry,
 } from '@yeet/platform';
+import { unavailable } from '@yeet/domain';
 import type { FastifyInstance } from 'fastify';
 import { AuditController } from './controllers/audit.controller.ts';
 import type { ImageController } from './controllers/image.controller.ts';
+import { MealPlanController } from './controllers/meal-plan.controller.ts';
 import { RatingController } from './controllers/rating.controller.ts';
 import { RecipeController } from './controllers/recipe.controller.ts';
 import { SearchController } from './controllers/search.controller.ts';
@@ -175,6 +177,10 @@ export async function createApi(deps: ApiDependencies): Promise<Api> {
         images: images.controller,
         users,
         audit: controller('AuditController', new AuditController(data)),
+        mealPlans: controller(
+          'MealPlanController',
+          new MealPlanController(data, { shopping: shoppingListPending, publicUrl: deps.publicUrl }),
+        ),
       },
       recipeConverter(images.urls),
     ),
@@ -243,3 +249,10 @@ export async function createApi(deps: ApiDependencies): Promise<Api> {
     stop: () => limitStore.close(),
   };
 }
+
+/** Until the shopping list's controller is wired here: adding a week to it is unavailable. */
+const shoppingListPending = {
+  addRecipe: async () => {
+    throw unavailable('The shopping list is not available in this version yet.');
+  },
+};

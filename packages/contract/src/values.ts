@@ -3,14 +3,17 @@ import type {
   DietaryFlag,
   Difficulty,
   ImageSlot,
+  MealSlot,
   MealType,
   RecipeSort,
   RecipeStatus,
   Role,
   SearchSort,
   TimeBucket,
+  WeekStart,
 } from '@yeet/domain/values';
 import { ImageSlot as PbImageSlot } from './gen/yeet/v1/image_pb.js';
+import { MealSlot as PbMealSlot, WeekStart as PbWeekStart } from './gen/yeet/v1/meal_plan_pb.js';
 import {
   DietaryFlag as PbDietaryFlag,
   Difficulty as PbDifficulty,
@@ -104,4 +107,17 @@ export const roleValues = valueMap<Role, PbRole>({
 export const imageSlotValues = valueMap<ImageSlot, PbImageSlot>({
   cover: PbImageSlot.COVER,
   step: PbImageSlot.STEP,
+});
+
+export const mealSlotValues = valueMap<MealSlot, PbMealSlot>({
+  breakfast: PbMealSlot.BREAKFAST,
+  lunch: PbMealSlot.LUNCH,
+  dinner: PbMealSlot.DINNER,
+  snack: PbMealSlot.SNACK,
+});
+
+export const weekStartValues = valueMap<WeekStart, PbWeekStart>({
+  monday: PbWeekStart.MONDAY,
+  sunday: PbWeekStart.SUNDAY,
+  saturday: PbWeekStart.SATURDAY,
 });

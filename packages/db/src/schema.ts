@@ -179,6 +179,8 @@ export interface Database {
   recipe_images: RecipeImagesTable;
   idempotency_keys: IdempotencyKeysTable;
   audit_events: AuditEventsTable;
+  meal_plan_entries: MealPlanEntriesTable;
+  meal_plan_feeds: MealPlanFeedsTable;
   shopping_list_items: ShoppingListItemsTable;
   shopping_list_item_sources: ShoppingListItemSourcesTable;
 }
@@ -190,6 +192,28 @@ export interface AuditEventsTable {
   actor_id: string | null;
   subject_id: string | null;
   detail: ColumnType<Record<string, unknown>, string | undefined, string>;
+  created_at: Timestamp;
+}
+
+/** A recipe or a note in a day's slot of someone's meal plan. */
+export interface MealPlanEntriesTable {
+  id: Generated<string>;
+  user_id: string;
+  /** A calendar day, written "YYYY-MM-DD"; read it with to_char (pg parses a date into a local-time Date). */
+  day: ColumnType<string, string, string>;
+  slot: string;
+  position: number;
+  recipe_id: string | null;
+  servings: number | null;
+  note: string | null;
+  created_at: Timestamp;
+  updated_at: Timestamp;
+}
+
+/** The private token of someone's calendar feed. */
+export interface MealPlanFeedsTable {
+  user_id: string;
+  token: string;
   created_at: Timestamp;
 }
 

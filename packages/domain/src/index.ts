@@ -14,4 +14,5 @@ export * from './user.ts';
 export * from './account.ts';
 export * from './image.ts';
 export * from './quantity.ts';
+export * from './meal-plan.ts';
 export * from './shopping.ts';

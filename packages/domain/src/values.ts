@@ -103,3 +103,17 @@ export function highestRole(held: readonly Role[]): Role {
 export const imageSlots = ['cover', 'step'] as const;
 export type ImageSlot = (typeof imageSlots)[number];
 export const imageSlotLabels: Record<ImageSlot, string> = { cover: 'Cover photo', step: 'Step photo' };
+
+/** The slots of a day in a meal plan, in the order a day shows them. */
+export const mealSlots = ['breakfast', 'lunch', 'dinner', 'snack'] as const;
+export type MealSlot = (typeof mealSlots)[number];
+export const mealSlotLabels: Record<MealSlot, string> = {
+  breakfast: 'Breakfast',
+  lunch: 'Lunch',
+  dinner: 'Dinner',
+  snack: 'Snack',
+};
+
+/** The day a meal plan's week starts on (Monday unless a person's locale says otherwise). */
+export const weekStarts = ['monday', 'sunday', 'saturday'] as const;
+export type WeekStart = (typeof weekStarts)[number];

@@ -1,4 +1,4 @@
-import type { AuditService, ImageService, RecipeService, SearchService, UserService } from '@yeet/contract';
+import type { AuditService, ImageService, MealPlanService, RecipeService, SearchService, UserService } from '@yeet/contract';
 import { lifecyclePolicy, ownerOf, publicAccess, role, signedIn, type PolicyTable } from './policy.ts';
 
 /**
@@ -44,6 +44,24 @@ export const imagePolicies: PolicyTable<typeof ImageService> = {
 
 export const auditPolicies: PolicyTable<typeof AuditService> = {
   listEvents: role('admin'),
+};
+
+/**
+ * A meal plan is its owner's alone: signed in, and every method acts on the caller's own plan
+ * (the controller scopes each read and write to the caller). The calendar feed is read by a
+ * calendar app holding the feed's private token, and by nothing else.
+ */
+export const mealPlanPolicies: PolicyTable<typeof MealPlanService> = {
+  getMealPlan: signedIn,
+  addMealPlanEntry: signedIn,
+  moveMealPlanEntry: signedIn,
+  updateMealPlanEntry: signedIn,
+  removeMealPlanEntry: signedIn,
+  addMealPlanToShoppingList: signedIn,
+  getMealPlanFeed: signedIn,
+  createMealPlanFeed: signedIn,
+  revokeMealPlanFeed: signedIn,
+  getMealPlanCalendar: publicAccess,
 };
 
 /**

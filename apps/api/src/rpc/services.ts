@@ -1,17 +1,19 @@
-import { AuditService, ImageService, RecipeService, SearchService, UserService } from '@yeet/contract';
+import { AuditService, ImageService, MealPlanService, RecipeService, SearchService, UserService } from '@yeet/contract';
 import type { AuditController } from '../controllers/audit.controller.ts';
 import type { ImageController } from '../controllers/image.controller.ts';
+import type { MealPlanController } from '../controllers/meal-plan.controller.ts';
 import type { RatingController } from '../controllers/rating.controller.ts';
 import type { RecipeController } from '../controllers/recipe.controller.ts';
 import type { SearchController } from '../controllers/search.controller.ts';
 import type { UserController } from '../controllers/user.controller.ts';
 import { auditHandlers } from '../handlers/audit.handler.ts';
 import { imageHandlers } from '../handlers/image.handler.ts';
+import { mealPlanHandlers } from '../handlers/meal-plan.handler.ts';
 import type { RecipeToProto } from '../handlers/recipe.convert.ts';
 import { recipeHandlers } from '../handlers/recipe.handler.ts';
 import { searchHandlers } from '../handlers/search.handler.ts';
 import { userHandlers } from '../handlers/user.handler.ts';
-import { auditPolicies, imagePolicies, recipePolicies, searchPolicies, userPolicies } from './policies.ts';
+import { auditPolicies, imagePolicies, mealPlanPolicies, recipePolicies, searchPolicies, userPolicies } from './policies.ts';
 import { reflectionServices } from './reflection.ts';
 import { secured, type SecuredService } from './router.ts';
 
@@ -22,6 +24,7 @@ export interface Controllers {
   images: ImageController;
   users: UserController;
   audit: AuditController;
+  mealPlans: MealPlanController;
 }
 
 /** Every service the API serves, with its handlers and its policy table, and gRPC reflection describing them. */
@@ -32,6 +35,7 @@ export function apiServices(c: Controllers, recipeToProto: RecipeToProto): Secur
     secured(ImageService, imageHandlers(c.images, recipeToProto), imagePolicies),
     secured(UserService, userHandlers(c.users), userPolicies),
     secured(AuditService, auditHandlers(c.audit), auditPolicies),
+    secured(MealPlanService, mealPlanHandlers(c.mealPlans), mealPlanPolicies),
   ];
   return [...services, ...reflectionServices(services)];
 }

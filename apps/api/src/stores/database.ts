@@ -8,6 +8,7 @@ import { RecipeEventStore } from './event.store.ts';
 import { IdempotencyStore } from './idempotency.store.ts';
 import { ImageStore } from './image.store.ts';
 import { JobStore } from './job.store.ts';
+import { MealPlanStore } from './meal-plan.store.ts';
 import { MetaStore } from './meta.store.ts';
 import { PeopleStore } from './people.store.ts';
 import { RatingStore } from './rating.store.ts';
@@ -31,6 +32,7 @@ export interface Stores {
   idempotency: IdempotencyStore;
   people: PeopleStore;
   audit: AuditStore;
+  mealPlans: MealPlanStore;
   shoppingLists: ShoppingListStore;
 }
 
@@ -49,6 +51,7 @@ function createStores(db: Executor, telemetry: Telemetry): Stores {
     idempotency: wrap('IdempotencyStore', new IdempotencyStore(db)),
     people: wrap('PeopleStore', new PeopleStore(db)),
     audit: wrap('AuditStore', new AuditStore(db)),
+    mealPlans: wrap('MealPlanStore', new MealPlanStore(db)),
     shoppingLists: wrap('ShoppingListStore', new ShoppingListStore(db)),
   };
 }
