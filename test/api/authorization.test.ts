@@ -11,6 +11,7 @@ import {
   UserService,
   Role as PbRole,
 } from '@yeet/contract';
+import { ShoppingListService } from '@yeet/contract';
 import { hasRole, isOwnerOrAdmin, type Caller, type Role } from '@yeet/domain';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Policy } from '../../apps/api/src/rpc/policy.ts';
@@ -22,6 +23,7 @@ import {
   searchPolicies,
   userPolicies,
 } from '../../apps/api/src/rpc/policies.ts';
+import { shoppingListPolicies } from '../../apps/api/src/rpc/policies.ts';
 import { policyMap } from '../../apps/api/src/rpc/router.ts';
 import { startTestPlatform, type TestPlatform } from '../support/platform.ts';
 import { recipeInput } from '../support/recipes.ts';
@@ -65,6 +67,7 @@ function clients(name: string | null, role: Persona) {
     users: createClient(UserService, transport),
     images: createClient(ImageService, transport),
     audit: createClient(AuditService, transport),
+    shopping: createClient(ShoppingListService, transport),
     plans: createClient(MealPlanService, transport),
   };
 }
@@ -125,6 +128,25 @@ const cases: Record<string, Case> = {
     },
   },
   'AuditService/listEvents': { call: (c) => c.audit.listEvents({}) },
+  'ShoppingListService/getShoppingList': { call: (c) => c.shopping.getShoppingList({}) },
+  'ShoppingListService/addRecipeToShoppingList': {
+    state: 'published',
+    call: (c, id) => c.shopping.addRecipeToShoppingList({ recipeId: id, servings: 2 }),
+  },
+  'ShoppingListService/addShoppingListItem': { call: (c) => c.shopping.addShoppingListItem({ text: '2 lemons' }) },
+  'ShoppingListService/updateShoppingListItem': {
+    call: async (c) => {
+      const { item } = await c.shopping.addShoppingListItem({ text: '2 lemons' });
+      return c.shopping.updateShoppingListItem({ id: item!.id, checked: true });
+    },
+  },
+  'ShoppingListService/removeShoppingListItem': {
+    call: async (c) => {
+      const { item } = await c.shopping.addShoppingListItem({ text: '2 lemons' });
+      return c.shopping.removeShoppingListItem({ id: item!.id });
+    },
+  },
+  'ShoppingListService/clearCheckedShoppingListItems': { call: (c) => c.shopping.clearCheckedShoppingListItems({}) },
   'MealPlanService/getMealPlan': { call: (c) => c.plans.getMealPlan({ date: '2026-11-30' }) },
   'MealPlanService/addMealPlanEntry': { call: (c) => c.plans.addMealPlanEntry(noteOn('2026-11-30')) },
   'MealPlanService/moveMealPlanEntry': {
@@ -174,6 +196,7 @@ const tables: Record<string, Record<string, Policy<never>>> = {
   UserService: userPolicies as never,
   ImageService: imagePolicies as never,
   AuditService: auditPolicies as never,
+  ShoppingListService: shoppingListPolicies as never,
   MealPlanService: mealPlanPolicies as never,
 };
 
@@ -222,6 +245,7 @@ describe('the policy table', () => {
       ['UserService', UserService],
       ['ImageService', ImageService],
       ['AuditService', AuditService],
+      ['ShoppingListService', ShoppingListService],
       ['MealPlanService', MealPlanService],
     ] as const) {
       expect(Object.keys(tables[service]!).sort()).toEqual(desc.methods.map((m) => m.localName).sort());

@@ -15,6 +15,7 @@ import {
 import { unavailable } from '@yeet/domain';
 import type { FastifyInstance } from 'fastify';
 import { AuditController } from './controllers/audit.controller.ts';
+import { ShoppingListController } from './controllers/shopping-list.controller.ts';
 import type { ImageController } from './controllers/image.controller.ts';
 import { MealPlanController } from './controllers/meal-plan.controller.ts';
 import { RatingController } from './controllers/rating.controller.ts';
@@ -177,6 +178,7 @@ export async function createApi(deps: ApiDependencies): Promise<Api> {
         images: images.controller,
         users,
         audit: controller('AuditController', new AuditController(data)),
+        shoppingLists: controller('ShoppingListController', new ShoppingListController(data)),
         mealPlans: controller(
           'MealPlanController',
           new MealPlanController(data, { shopping: shoppingListPending, publicUrl: deps.publicUrl }),

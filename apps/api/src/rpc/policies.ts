@@ -1,4 +1,5 @@
 import type { AuditService, ImageService, MealPlanService, RecipeService, SearchService, UserService } from '@yeet/contract';
+import type { ShoppingListService } from '@yeet/contract';
 import { lifecyclePolicy, ownerOf, publicAccess, role, signedIn, type PolicyTable } from './policy.ts';
 
 /**
@@ -62,6 +63,19 @@ export const mealPlanPolicies: PolicyTable<typeof MealPlanService> = {
   createMealPlanFeed: signedIn,
   revokeMealPlanFeed: signedIn,
   getMealPlanCalendar: publicAccess,
+};
+
+/**
+ * Owner-only: every method acts on the caller's own list (ShoppingListController scopes each
+ * read and write to the caller), so someone else's item is not_found, for admins too.
+ */
+export const shoppingListPolicies: PolicyTable<typeof ShoppingListService> = {
+  getShoppingList: signedIn,
+  addRecipeToShoppingList: signedIn,
+  addShoppingListItem: signedIn,
+  updateShoppingListItem: signedIn,
+  removeShoppingListItem: signedIn,
+  clearCheckedShoppingListItems: signedIn,
 };
 
 /**

@@ -1,10 +1,12 @@
 import { AuditService, ImageService, MealPlanService, RecipeService, SearchService, UserService } from '@yeet/contract';
+import { ShoppingListService } from '@yeet/contract';
 import type { AuditController } from '../controllers/audit.controller.ts';
 import type { ImageController } from '../controllers/image.controller.ts';
 import type { MealPlanController } from '../controllers/meal-plan.controller.ts';
 import type { RatingController } from '../controllers/rating.controller.ts';
 import type { RecipeController } from '../controllers/recipe.controller.ts';
 import type { SearchController } from '../controllers/search.controller.ts';
+import type { ShoppingListController } from '../controllers/shopping-list.controller.ts';
 import type { UserController } from '../controllers/user.controller.ts';
 import { auditHandlers } from '../handlers/audit.handler.ts';
 import { imageHandlers } from '../handlers/image.handler.ts';
@@ -12,8 +14,10 @@ import { mealPlanHandlers } from '../handlers/meal-plan.handler.ts';
 import type { RecipeToProto } from '../handlers/recipe.convert.ts';
 import { recipeHandlers } from '../handlers/recipe.handler.ts';
 import { searchHandlers } from '../handlers/search.handler.ts';
+import { shoppingHandlers } from '../handlers/shopping.handler.ts';
 import { userHandlers } from '../handlers/user.handler.ts';
 import { auditPolicies, imagePolicies, mealPlanPolicies, recipePolicies, searchPolicies, userPolicies } from './policies.ts';
+import { shoppingListPolicies } from './policies.ts';
 import { reflectionServices } from './reflection.ts';
 import { secured, type SecuredService } from './router.ts';
 
@@ -24,6 +28,7 @@ export interface Controllers {
   images: ImageController;
   users: UserController;
   audit: AuditController;
+  shoppingLists: ShoppingListController;
   mealPlans: MealPlanController;
 }
 
@@ -35,6 +40,7 @@ export function apiServices(c: Controllers, recipeToProto: RecipeToProto): Secur
     secured(ImageService, imageHandlers(c.images, recipeToProto), imagePolicies),
     secured(UserService, userHandlers(c.users), userPolicies),
     secured(AuditService, auditHandlers(c.audit), auditPolicies),
+    secured(ShoppingListService, shoppingHandlers(c.shoppingLists), shoppingListPolicies),
     secured(MealPlanService, mealPlanHandlers(c.mealPlans), mealPlanPolicies),
   ];
   return [...services, ...reflectionServices(services)];
