@@ -73,6 +73,18 @@ export function extractRecipe(html: string, pageUrl: string): ExtractedRecipe {
     const lines = page.ingredientProps.flatMap((el) => textLines(String(propertyValue(el))));
     fill(out, { ingredientSections: [{ name: '', lines }] }, 'microdata');
   }
+  // Step properties outside the Recipe item (a page closing the item's element early).
+  if (countSteps(out.stepSections) === 0 && page.instructionProps.length > 0) {
+    const props = new Set(page.instructionProps);
+    const inside = (el: Element) => {
+      for (let n = el.parent as Element | null; n && n.type === 'tag'; n = n.parent as Element | null)
+        if (props.has(n)) return true;
+      return false;
+    };
+    const outermost = page.instructionProps.filter((el) => !inside(el));
+    const values = outermost.map((el) => (el.attribs.itemscope !== undefined ? readItem(el) : propertyValue(el)));
+    fill(out, { stepSections: stepsOf(values) }, 'microdata');
+  }
   // The page's markup is searched only for what the structured data left out: those
   // searches walk the whole document several times, most of the parse cost on big pages.
   if (!complete(out)) fill(out, fromPage(doc, page, out), 'page');
@@ -95,6 +107,8 @@ interface PageIndex {
   scopes: Element[];
   /** Ingredient properties, wherever they are (some pages mark them outside any item). */
   ingredientProps: Element[];
+  /** Instruction properties, wherever they are. */
+  instructionProps: Element[];
 }
 
 function indexPage(doc: Document): PageIndex {
@@ -107,6 +121,7 @@ function indexPage(doc: Document): PageIndex {
     ldJson: [],
     scopes: [],
     ingredientProps: [],
+    instructionProps: [],
   };
   const walk = (node: AnyNode) => {
     for (const child of (node as Element).children ?? []) {
@@ -140,6 +155,7 @@ function indexPage(doc: Document): PageIndex {
       }
       if (a.itemtype !== undefined || a.typeof !== undefined || a.vocab !== undefined) page.scopes.push(el);
       if (a.itemprop && /(^|\s)(recipeIngredient|ingredients)(\s|$)/.test(a.itemprop)) page.ingredientProps.push(el);
+      if (a.itemprop && /(^|\s)recipeInstructions(\s|$)/.test(a.itemprop)) page.instructionProps.push(el);
       walk(el);
     }
   };
@@ -164,10 +180,11 @@ function fill(into: ExtractedRecipe, from: Partial<ExtractedRecipe>, source: 'js
   if (countSteps(into.stepSections) === 0 && from.stepSections && countSteps(from.stepSections) > 0) {
     // "Step 2" alone on a line is the page's numbering, not a step.
     const numbering = /^(step|étape|schritt|paso|stap|passo|krok|trin|steg)\s*\d+[.:)]?$/i;
-    into.stepSections = from.stepSections.map((x) => ({
+    const sections = from.stepSections.map((x) => ({
       name: x.name,
       steps: withoutRepeat(x.steps.filter((t) => !numbering.test(t))),
     }));
+    into.stepSections = withoutRepeat(sections, (x) => JSON.stringify(x));
     into.sources.instructions = source;
   }
   for (const key of ['totalMinutes', 'prepMinutes', 'cookMinutes', 'yields', 'image'] as const) {
@@ -198,9 +215,9 @@ function tidyLines(lines: string[]): string[] {
 }
 
 /** A list whose second half repeats its first (a page carrying the card twice), once. */
-function withoutRepeat<T>(list: T[]): T[] {
+function withoutRepeat<T>(list: T[], key: (x: T) => unknown = (x) => x): T[] {
   const half = list.length / 2;
-  if (list.length >= 2 && Number.isInteger(half) && list.slice(0, half).every((x, i) => x === list[half + i]))
+  if (list.length >= 2 && Number.isInteger(half) && list.slice(0, half).every((x, i) => key(x) === key(list[half + i]!)))
     return list.slice(0, half);
   return list;
 }
@@ -215,11 +232,15 @@ function fromSchema(r: JsonObject, base: string): Partial<ExtractedRecipe> {
   const total = durationMinutes(first(r.totalTime));
   const prep = durationMinutes(first(r.prepTime));
   const cook = durationMinutes(first(r.cookTime) ?? first(r.performTime));
+  const description = cleanText(first(r.description));
+  const steps = stepsOf(r.recipeInstructions);
+  // Instructions that only repeat the description are a template's filler, not the method.
+  const filler = description && countSteps(steps) === 1 && steps[0]!.steps[0] === description;
   return {
     title: cleanText(first(r.name) ?? first(r.headline)),
-    description: cleanText(first(r.description)),
+    description,
     ingredientSections: ingredientsOf(r.recipeIngredient ?? r.ingredients),
-    stepSections: stepsOf(r.recipeInstructions),
+    stepSections: filler ? [] : steps,
     totalMinutes: total ?? (prep !== null || cook !== null ? (prep ?? 0) + (cook ?? 0) : null),
     prepMinutes: prep,
     cookMinutes: cook,
@@ -290,9 +311,11 @@ function stepsOf(value: Json | undefined): ExtractedRecipe['stepSections'] {
       for (const x of v) walk(x, inSection);
     } else if (v && typeof v === 'object') {
       const type = types(v);
-      const children = v.itemListElement ?? v.steps;
-      if ((type.includes('howtosection') || (!v.text && children)) && !inSection && children) {
-        current = { name: cleanText(v.name), steps: [] };
+      // Microdata sections nested in sections carry their steps as recipeInstructions.
+      const children = v.itemListElement ?? v.steps ?? v.recipeInstructions;
+      const name = cleanText(v.name);
+      if ((type.includes('howtosection') || (!v.text && children)) && (!inSection || name) && children) {
+        current = { name, steps: [] };
         sections.push(current);
         walk(children, true);
       } else if (children && !v.text) {
@@ -301,8 +324,8 @@ function stepsOf(value: Json | undefined): ExtractedRecipe['stepSections'] {
         const text = v.text ?? v.description ?? v.name ?? v['@value'];
         // A step's name is its own heading ("Make the sauce") unless it only repeats the
         // beginning of its text, as many pages do.
-        const name = typeof v.name === 'string' ? cleanText(v.name).replace(/[.…]+$/, '') : '';
-        if (name && typeof v.text === 'string' && !cleanText(v.text).startsWith(name)) current.steps.push(name);
+        const heading = name.replace(/[.…]+$/, '');
+        if (heading && typeof v.text === 'string' && !cleanText(v.text).startsWith(heading)) current.steps.push(heading);
         if (typeof text === 'string') current.steps.push(...textLines(text));
       }
     }
@@ -691,12 +714,14 @@ function pageLines(doc: Document): PageLine[] {
       const el = child as Element;
       if (skippedTags.has(el.name) || el.attribs.hidden !== undefined) continue;
       if (el.name === 'br') {
-        flush();
+        // A list item is one line though it wraps ("2 scoops Isopure<br>Protein Powder").
+        if (item) buffer += ' ';
+        else flush();
         continue;
       }
       const block = lineBlockTags.has(el.name);
       if (!block) {
-        const strong = el.name === 'strong' || el.name === 'b';
+        const strong = el.name === 'strong' || el.name === 'b' || /font-weight:\s*(bold|[6-9]00)/i.test(el.attribs.style ?? '');
         if (strong) boldDepth++;
         walk(el);
         if (strong) boldDepth--;
