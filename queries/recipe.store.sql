@@ -93,6 +93,19 @@ from "recipe_images" as "ri"
 inner join "images" as "i" on "i"."id" = "ri"."image_id"
 where "ri"."recipe_id" in ($1);
 
+-- RecipeStore.setSource('00000000-0000-4000-8000-00000000b002', { url: 'https://cooking.example/tomato-soup', siteName: 'Cooking Example' })
+update "recipes"
+set "source_url" = $1, "source_name" = $2
+where "id" = $3;
+select "recipes".*, "users"."display_name" as "author_name"
+from "recipes"
+inner join "users" on "users"."id" = "recipes"."author_id"
+where "recipes"."id" = $1;
+select "ri"."recipe_id", "ri"."kind", "ri"."position", "i"."id", "i"."width", "i"."height", "i"."placeholder"
+from "recipe_images" as "ri"
+inner join "images" as "i" on "i"."id" = "ri"."image_id"
+where "ri"."recipe_id" in ($1);
+
 -- RecipeStore.refreshRating('00000000-0000-4000-8000-00000000b001')
 update "recipes"
 set "rating_count" = (select count(*)::int as "n" from "ratings" where "recipe_id" = $1), "rating_sum" = (select coalesce(sum(stars), 0)::int as "s" from "ratings" where "recipe_id" = $2)

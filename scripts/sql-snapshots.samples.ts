@@ -260,6 +260,7 @@ export const subjects: Subject[] = [
     create: [[ids.author, content]],
     updateContent: [[ids.draft, content]],
     changeStatus: [[ids.draft, { status: 'in_review', publishedAt: null, rejectionReason: null }]],
+    setSource: [[ids.draft, { url: 'https://cooking.example/tomato-soup', siteName: 'Cooking Example' }]],
     refreshRating: [[ids.recipe]],
     ratingDrift: [[100]],
     list: [

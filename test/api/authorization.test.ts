@@ -107,6 +107,13 @@ const cases: Record<string, Case> = {
   'RecipeService/getRecipeHistory': { state: 'draft', call: (c, id) => c.recipes.getRecipeHistory({ id }) },
   'RecipeService/rateRecipe': { state: 'published', call: (c, id) => c.recipes.rateRecipe({ recipeId: id, stars: 4 }) },
   'RecipeService/listRatings': { state: 'published', call: (c, id) => c.recipes.listRatings({ recipeId: id }) },
+  'RecipeService/importRecipe': {
+    call: (c) =>
+      c.recipes.importRecipe({
+        input: { case: 'text', value: 'Toast\nIngredients\n2 slices bread\nMethod\nToast the bread until it is golden.' },
+        preview: true,
+      }),
+  },
   'SearchService/searchRecipes': { call: (c) => c.search.searchRecipes({ query: 'soup' }) },
   'SearchService/suggestRecipes': { call: (c) => c.search.suggestRecipes({ prefix: 'sou' }) },
   'ImageService/createUpload': { call: (c) => c.images.createUpload({ byteSize: 1000n, contentType: 'image/png' }) },

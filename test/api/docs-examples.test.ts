@@ -55,6 +55,7 @@ const shows: Array<[RegExp, string]> = [
   [/RecipeService\/ListRecipes/, 'Chicken Soup From The Docs'],
   [/UserService\/GetMe/, 'Docs Reader'],
   [/RecipeService\/CreateRecipe/, 'Five-minute tomato toast'],
+  [/RecipeService\/ImportRecipe/, '"missingFields"'],
   [/--list-methods/, 'yeet.v1.RecipeService/ListRecipes'],
 ];
 

@@ -17,6 +17,7 @@ import type { FastifyInstance } from 'fastify';
 import { AuditController } from './controllers/audit.controller.ts';
 import { ShoppingListController } from './controllers/shopping-list.controller.ts';
 import type { ImageController } from './controllers/image.controller.ts';
+import { ImportController } from './controllers/import.controller.ts';
 import { MealPlanController } from './controllers/meal-plan.controller.ts';
 import { RatingController } from './controllers/rating.controller.ts';
 import { RecipeController } from './controllers/recipe.controller.ts';
@@ -95,6 +96,8 @@ export interface Api {
   jobs: JobCatalogue;
   signIn: SignInSettings;
   images: ImageController;
+  /** Recipe imports (ImportRecipe): tests let their local pages through its guard. */
+  importer: ImportController;
   /** Where originals live and how image URLs are signed (shared with the img role in one process). */
   media: { storage: ObjectStorage; keys: ImgproxyKeys };
   /** The API's services in this process, through the same interceptors as over HTTP. */
@@ -165,6 +168,15 @@ export async function createApi(deps: ApiDependencies): Promise<Api> {
     logger: telemetry.logger,
     observe: controller,
   });
+  const importer = controller(
+    'ImportController',
+    new ImportController({
+      recipes,
+      images: images.controller,
+      imageMaxBytes: deps.images.maxBytes,
+      logger: telemetry.logger,
+    }),
+  );
   // Once per page rendered in this process (identity/per-request.ts), not once per RPC.
   const identity = oncePerRequest(
     new IdentityChain([tokens, new DevHeaderIdentity({ enabled: deps.devAuth, users: data.stores.users })]),
@@ -178,6 +190,7 @@ export async function createApi(deps: ApiDependencies): Promise<Api> {
         images: images.controller,
         users,
         audit: controller('AuditController', new AuditController(data)),
+        importer,
         shoppingLists: controller('ShoppingListController', new ShoppingListController(data)),
         mealPlans: controller(
           'MealPlanController',
@@ -220,6 +233,7 @@ export async function createApi(deps: ApiDependencies): Promise<Api> {
     }),
     signIn,
     images: images.controller,
+    importer,
     media: images.media,
     transport: rpc.transport,
     async register(app) {

@@ -70,6 +70,9 @@ export interface RecipesTable {
   created_at: Timestamp;
   updated_at: Timestamp;
   published_at: ColumnType<Date | null, Date | string | null | undefined, Date | string | null>;
+  /** Where an imported recipe came from (migration 0013); null for recipes written here. */
+  source_url: ColumnType<string | null, string | null | undefined, string | null>;
+  source_name: ColumnType<string | null, string | null | undefined, string | null>;
 }
 
 export interface RecipeEventsTable {

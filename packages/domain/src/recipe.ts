@@ -57,6 +57,14 @@ export interface Recipe extends RecipeContent {
   cover: ImageRef | null;
   /** Photos of steps, by the step's index. */
   stepImages: Record<number, ImageRef>;
+  /** The page an imported recipe was adapted from; null for recipes written here. */
+  source: RecipeSource | null;
+}
+
+/** Where an imported recipe came from: shown as "Adapted from <site>" and in JSON-LD isBasedOn. */
+export interface RecipeSource {
+  url: string;
+  siteName: string;
 }
 
 export type RecipeKey = { id: string } | { slug: string };

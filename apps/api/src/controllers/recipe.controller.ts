@@ -22,6 +22,7 @@ import {
   type RecipeFilter,
   type RecipeKey,
   type RecipeSort,
+  type RecipeSource,
   type RecipeStatus,
   type SignedInCaller,
 } from '@yeet/domain';
@@ -70,10 +71,12 @@ export class RecipeController {
     return recipe;
   }
 
-  async create(caller: SignedInCaller, input: RecipeContentInput): Promise<Recipe> {
+  /** `source`: where an imported recipe came from, kept with it. */
+  async create(caller: SignedInCaller, input: RecipeContentInput, source: RecipeSource | null = null): Promise<Recipe> {
     const content = parseRecipeContent(input);
     return this.#data.transaction(async (s) => {
-      const recipe = await s.recipes.create(caller.user.id, content);
+      const created = await s.recipes.create(caller.user.id, content);
+      const recipe = source ? await s.recipes.setSource(created.id, source) : created;
       await s.events.record({
         recipeId: recipe.id,
         actorId: caller.user.id,
@@ -85,6 +88,28 @@ export class RecipeController {
       await s.jobs.reindexRecipe(recipe.id);
       return recipe;
     });
+  }
+
+  /** What `create` would make of `input`, checked the same way, without saving it (no id or slug). */
+  async preview(caller: SignedInCaller, input: RecipeContentInput): Promise<Recipe> {
+    const content = parseRecipeContent(input);
+    const now = new Date();
+    return {
+      ...content,
+      id: '',
+      slug: '',
+      status: 'draft',
+      author: { id: caller.user.id, displayName: caller.user.displayName },
+      rating: { average: 0, count: 0 },
+      createdAt: now,
+      updatedAt: now,
+      publishedAt: null,
+      version: 0,
+      rejectionReason: null,
+      cover: null,
+      stepImages: {},
+      source: null,
+    };
   }
 
   async update(caller: SignedInCaller, id: string, input: RecipeContentInput, expectedVersion: number | null): Promise<Recipe> {

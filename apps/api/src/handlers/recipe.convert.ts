@@ -130,6 +130,7 @@ function recipeToProto(r: Recipe, urls: ImageUrls): MessageInitShape<typeof Reci
     ...(r.publishedAt ? { publishTime: ts(r.publishedAt) } : {}),
     version: r.version,
     rejectionReason: r.rejectionReason ?? '',
+    ...(r.source ? { source: { url: r.source.url, siteName: r.source.siteName } } : {}),
   };
 }
 

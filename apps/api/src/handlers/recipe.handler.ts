@@ -1,6 +1,7 @@
 import type { HandlerContext, ServiceImpl } from '@connectrpc/connect';
 import type { RecipeService } from '@yeet/contract';
 import { invalidField, isDomainError, type LifecycleAction } from '@yeet/domain';
+import type { ImportController, ImportInput } from '../controllers/import.controller.ts';
 import type { RatingController } from '../controllers/rating.controller.ts';
 import type { RecipeController } from '../controllers/recipe.controller.ts';
 import { callerOf, signedInCallerOf } from '../rpc/context.ts';
@@ -21,6 +22,7 @@ export function recipeHandlers(
   recipes: RecipeController,
   ratings: RatingController,
   recipeToProto: RecipeToProto,
+  importer: ImportController,
 ): ServiceImpl<typeof RecipeService> {
   const transition = (action: LifecycleAction) => async (req: { id: string; reason?: string }, ctx: HandlerContext) => ({
     recipe: recipeToProto(await recipes.transition(signedInCallerOf(ctx), req.id, action, req.reason ?? '')),
@@ -82,6 +84,24 @@ export function recipeHandlers(
         nextPageToken: page.nextPageToken,
         summary: page.summary,
         myRating: page.mine ? ratingToProto(page.mine) : undefined,
+      };
+    },
+
+    async importRecipe(req, ctx) {
+      const { input } = req;
+      let from: ImportInput;
+      if (input.case === 'url') from = { kind: 'url', url: input.value };
+      else if (input.case === 'page') from = { kind: 'page', html: input.value.html, url: input.value.url };
+      else if (input.case === 'text') from = { kind: 'text', text: input.value };
+      else throw invalidField('input', 'give the url of a recipe page, its pasted page (html), or its text');
+      const result = await importer.import(signedInCallerOf(ctx), from, req.preview);
+      const recipe = recipeToProto(result.recipe);
+      return {
+        // A preview was never saved: no id, slug or author to hand out.
+        recipe: req.preview ? { ...recipe, id: '', slug: '', author: undefined } : recipe,
+        missingFields: result.missing,
+        ...(result.source ? { source: result.source } : {}),
+        imageUrl: result.imageUrl ?? '',
       };
     },
   };

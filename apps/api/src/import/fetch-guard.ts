@@ -2,7 +2,7 @@ import { lookup as dnsLookup } from 'node:dns/promises';
 import http from 'node:http';
 import https from 'node:https';
 import type { LookupFunction } from 'node:net';
-import { DomainError } from '@yeet/domain';
+import { DomainError, formatBytes } from '@yeet/domain';
 import ipaddr from 'ipaddr.js';
 
 /**
@@ -44,7 +44,30 @@ export const fetchGuardDefaults = {
   maxRedirects: 5,
 };
 
-const htmlTypes = new Set(['text/html', 'application/xhtml+xml']);
+/** What a fetch accepts: the media types, the Accept header, and how to name the wrong kind. */
+interface Wanted {
+  types: ReadonlySet<string>;
+  accept: string;
+  notIt: (mediaType: string) => string;
+}
+
+const htmlPage: Wanted = {
+  types: new Set(['text/html', 'application/xhtml+xml']),
+  accept: 'text/html,application/xhtml+xml;q=0.9',
+  notIt: (t) => `That address is not a web page (it is ${t || 'of no stated type'}); give the page of the recipe.`,
+};
+
+const photo: Wanted = {
+  types: new Set(['image/jpeg', 'image/png', 'image/webp', 'image/avif', 'image/heic', 'image/heif']),
+  accept: 'image/avif,image/webp,image/jpeg,image/png;q=0.9',
+  notIt: (t) => `The recipe's photo is not an image we take (it is ${t || 'of no stated type'}).`,
+};
+
+export interface FetchedImage {
+  url: string;
+  bytes: Buffer;
+  contentType: string;
+}
 
 const refuse = (message: string) => new DomainError('failed_precondition', message);
 const badUrl = (message: string) => new DomainError('invalid_argument', message);
@@ -132,6 +155,20 @@ const defaultResolve = async (host: string) => (await dnsLookup(host, { all: tru
 
 /** Fetches an HTML page through the guard. Throws DomainError (invalid_argument / failed_precondition). */
 export async function fetchPage(raw: string, options: FetchGuardOptions = {}): Promise<FetchedPage> {
+  const { url, body, contentType, header } = await guardedFetch(raw, options, htmlPage);
+  return { url, html: decode(body, header), contentType };
+}
+
+/**
+ * Fetches an image (JPEG, PNG, WebP, AVIF, HEIC by the answer's type) through the same guard;
+ * what it is by its bytes is for the upload check to say.
+ */
+export async function fetchImage(raw: string, options: FetchGuardOptions = {}): Promise<FetchedImage> {
+  const { url, body, contentType } = await guardedFetch(raw, options, photo);
+  return { url, bytes: body, contentType };
+}
+
+async function guardedFetch(raw: string, options: FetchGuardOptions, wanted: Wanted) {
   const ports = options.ports ?? fetchGuardDefaults.ports;
   const maxBytes = options.maxBytes ?? fetchGuardDefaults.maxBytes;
   const maxRedirects = options.maxRedirects ?? fetchGuardDefaults.maxRedirects;
@@ -141,7 +178,7 @@ export async function fetchPage(raw: string, options: FetchGuardOptions = {}): P
   let url = checkUrl(raw, ports);
   for (let redirects = 0; ; redirects++) {
     const { address } = await vettedAddress(url, { ...options, resolve });
-    const answer = await request(url, address, deadline, maxBytes).catch((e: unknown) => {
+    const answer = await request(url, address, deadline, maxBytes, wanted).catch((e: unknown) => {
       throw failure(e, deadline, timeoutMs);
     });
     if ('location' in answer) {
@@ -155,13 +192,13 @@ export async function fetchPage(raw: string, options: FetchGuardOptions = {}): P
       url = checkUrl(next, ports);
       continue;
     }
-    return { url: url.href, html: answer.html, contentType: answer.contentType };
+    return { url: url.href, body: answer.body, contentType: answer.contentType, header: answer.header };
   }
 }
 
-type Answer = { location: string } | { html: string; contentType: string };
+type Answer = { location: string } | { body: Buffer; contentType: string; header: string };
 
-function request(url: URL, address: string, deadline: AbortSignal, maxBytes: number): Promise<Answer> {
+function request(url: URL, address: string, deadline: AbortSignal, maxBytes: number, wanted: Wanted): Promise<Answer> {
   // The socket connects to the checked address whatever DNS would say now; TLS still
   // verifies the certificate against the host name.
   const family = address.includes(':') ? 6 : 4;
@@ -177,7 +214,7 @@ function request(url: URL, address: string, deadline: AbortSignal, maxBytes: num
       {
         lookup,
         signal: deadline,
-        headers: { accept: 'text/html,application/xhtml+xml;q=0.9', 'user-agent': 'EatOrYeet-RecipeImporter/1.0' },
+        headers: { accept: wanted.accept, 'user-agent': 'EatOrYeet-RecipeImporter/1.0' },
       },
       (res) => {
         const status = res.statusCode ?? 0;
@@ -193,14 +230,13 @@ function request(url: URL, address: string, deadline: AbortSignal, maxBytes: num
         }
         const contentType = (res.headers['content-type'] ?? '').toLowerCase();
         const mediaType = contentType.split(';')[0]!.trim();
-        if (!htmlTypes.has(mediaType)) {
+        if (!wanted.types.has(mediaType)) {
           res.resume();
-          reject(
-            refuse(`That address is not a web page (it is ${mediaType || 'of no stated type'}); give the page of the recipe.`),
-          );
+          reject(refuse(wanted.notIt(mediaType)));
           return;
         }
-        const tooBig = () => refuse(`The page is larger than ${Math.round(maxBytes / 1024 / 1024)} MB; it cannot be imported.`);
+        const tooBig = () =>
+          refuse(`The ${wanted === photo ? 'photo' : 'page'} is larger than ${formatBytes(maxBytes)}; it cannot be imported.`);
         if (Number(res.headers['content-length'] ?? 0) > maxBytes) {
           req.destroy();
           reject(tooBig());
@@ -217,7 +253,7 @@ function request(url: URL, address: string, deadline: AbortSignal, maxBytes: num
           }
           chunks.push(chunk);
         });
-        res.on('end', () => resolvePromise({ html: decode(Buffer.concat(chunks), contentType), contentType: mediaType }));
+        res.on('end', () => resolvePromise({ body: Buffer.concat(chunks), contentType: mediaType, header: contentType }));
         res.on('error', reject);
       },
     );

@@ -4,8 +4,10 @@ export { extractRecipe, flatRecipe, pageAddress, type ExtractedRecipe } from './
 export {
   checkUrl,
   fetchGuardDefaults,
+  fetchImage,
   fetchPage,
   refusedAddress,
   type FetchGuardOptions,
+  type FetchedImage,
   type FetchedPage,
 } from './fetch-guard.ts';

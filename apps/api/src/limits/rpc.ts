@@ -1,7 +1,7 @@
 import type { DescMethod } from '@bufbuild/protobuf';
 import { MethodOptions_IdempotencyLevel } from '@bufbuild/protobuf/wkt';
 import { Code, ConnectError, createContextKey, type Interceptor } from '@connectrpc/connect';
-import { SearchService } from '@yeet/contract';
+import { RecipeService, SearchService } from '@yeet/contract';
 import { callerKey } from '../rpc/context.ts';
 import { rateLimitHeaders, refusalMessage, type CallKind, type RateLimits } from './rate-limits.ts';
 
@@ -14,6 +14,18 @@ export const clientAddressKey = createContextKey<string | null>(null, { descript
 
 /** Full searches; suggestions (a prefix lookup per keystroke) are priced as reads, so typing is never throttled. */
 const searchMethods = new Set<DescMethod>([SearchService.method.searchRecipes]);
+
+/**
+ * An import has our server fetch a page and a photo from another site and parse them: it costs
+ * this many writes, so a person cannot turn the importer into a crawler.
+ */
+export const importCostInWrites = 10;
+const importMethods = new Set<DescMethod>([RecipeService.method.importRecipe]);
+
+/** The units one call of `method` takes from the caller's quota. */
+export function callCost(method: DescMethod, costs: RateLimits['costs']): number {
+  return importMethods.has(method) ? costs.write * importCostInWrites : costs[callKind(method)];
+}
 
 /**
  * What a method costs, from the contract: a search, a read (marked NO_SIDE_EFFECTS, the
@@ -35,7 +47,7 @@ export function rateLimited(limits: RateLimits): Interceptor {
   return (next) => async (req) => {
     const caller = req.contextValues.get(callerKey);
     const address = req.contextValues.get(clientAddressKey);
-    const cost = limits.costs[callKind(req.method)];
+    const cost = callCost(req.method, limits.costs);
     const decision =
       caller.kind === 'user'
         ? await limits.take('person', caller.user.id, cost)

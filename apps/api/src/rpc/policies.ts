@@ -20,6 +20,8 @@ export const recipePolicies: PolicyTable<typeof RecipeService> = {
   getRecipeHistory: ownerOf('recipe', (r) => r.id, 'editor'),
   rateRecipe: signedIn,
   listRatings: publicAccess,
+  // The draft is the caller's; the fetch is counted at a higher cost (limits/rpc.ts).
+  importRecipe: role('author'),
 };
 
 export const searchPolicies: PolicyTable<typeof SearchService> = {

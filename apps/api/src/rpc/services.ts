@@ -2,6 +2,7 @@ import { AuditService, ImageService, MealPlanService, RecipeService, SearchServi
 import { ShoppingListService } from '@yeet/contract';
 import type { AuditController } from '../controllers/audit.controller.ts';
 import type { ImageController } from '../controllers/image.controller.ts';
+import type { ImportController } from '../controllers/import.controller.ts';
 import type { MealPlanController } from '../controllers/meal-plan.controller.ts';
 import type { RatingController } from '../controllers/rating.controller.ts';
 import type { RecipeController } from '../controllers/recipe.controller.ts';
@@ -28,6 +29,7 @@ export interface Controllers {
   images: ImageController;
   users: UserController;
   audit: AuditController;
+  importer: ImportController;
   shoppingLists: ShoppingListController;
   mealPlans: MealPlanController;
 }
@@ -35,7 +37,7 @@ export interface Controllers {
 /** Every service the API serves, with its handlers and its policy table, and gRPC reflection describing them. */
 export function apiServices(c: Controllers, recipeToProto: RecipeToProto): SecuredService[] {
   const services = [
-    secured(RecipeService, recipeHandlers(c.recipes, c.ratings, recipeToProto), recipePolicies),
+    secured(RecipeService, recipeHandlers(c.recipes, c.ratings, recipeToProto, c.importer), recipePolicies),
     secured(SearchService, searchHandlers(c.search, recipeToProto), searchPolicies),
     secured(ImageService, imageHandlers(c.images, recipeToProto), imagePolicies),
     secured(UserService, userHandlers(c.users), userPolicies),

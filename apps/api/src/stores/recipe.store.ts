@@ -11,6 +11,7 @@ import {
   type RecipeFilter,
   type RecipeKey,
   type RecipeSort,
+  type RecipeSource,
   type RecipeStatus,
 } from '@yeet/domain';
 import { decodeCursor, encodeCursor, invalidPageToken, isSlug, isUuid } from './cursor.ts';
@@ -130,6 +131,16 @@ export class RecipeStore {
         version: eb('version', '+', 1),
         updated_at: new Date(),
       }))
+      .where('id', '=', id)
+      .execute();
+    return this.#mustGet(id);
+  }
+
+  /** Records where an imported recipe came from (not part of its content: editing keeps it). */
+  async setSource(id: string, source: RecipeSource): Promise<Recipe> {
+    await this.#db
+      .updateTable('recipes')
+      .set({ source_url: source.url, source_name: source.siteName })
       .where('id', '=', id)
       .execute();
     return this.#mustGet(id);
@@ -347,5 +358,6 @@ function toRecipe(row: RecipeRow & { author_name: string }): Recipe {
     rejectionReason: row.rejection_reason,
     cover: null,
     stepImages: {},
+    source: row.source_url && row.source_name ? { url: row.source_url, siteName: row.source_name } : null,
   };
 }

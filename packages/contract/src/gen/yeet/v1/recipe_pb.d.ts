@@ -407,6 +407,13 @@ export declare type Recipe = Message<"yeet.v1.Recipe"> & {
    * @generated from field: yeet.v1.Image cover_image = 24;
    */
   coverImage?: Image | undefined;
+
+  /**
+   * Where the recipe was imported from (ImportRecipe); absent for recipes written here.
+   *
+   * @generated from field: yeet.v1.RecipeSource source = 25;
+   */
+  source?: RecipeSource | undefined;
 };
 
 /**
@@ -414,6 +421,31 @@ export declare type Recipe = Message<"yeet.v1.Recipe"> & {
  * Use `create(RecipeSchema)` to create a new message.
  */
 export declare const RecipeSchema: GenMessage<Recipe>;
+
+/**
+ * The page a recipe was adapted from: shown as "Adapted from <site>" and in JSON-LD isBasedOn.
+ *
+ * @generated from message yeet.v1.RecipeSource
+ */
+export declare type RecipeSource = Message<"yeet.v1.RecipeSource"> & {
+  /**
+   * @generated from field: string url = 1;
+   */
+  url: string;
+
+  /**
+   * The site's own name (og:site_name), else its host name.
+   *
+   * @generated from field: string site_name = 2;
+   */
+  siteName: string;
+};
+
+/**
+ * Describes the message yeet.v1.RecipeSource.
+ * Use `create(RecipeSourceSchema)` to create a new message.
+ */
+export declare const RecipeSourceSchema: GenMessage<RecipeSource>;
 
 /**
  * @generated from message yeet.v1.RecipeFilter
@@ -1093,6 +1125,118 @@ export declare type ListRatingsResponse = Message<"yeet.v1.ListRatingsResponse">
 export declare const ListRatingsResponseSchema: GenMessage<ListRatingsResponse>;
 
 /**
+ * @generated from message yeet.v1.ImportRecipeRequest
+ */
+export declare type ImportRecipeRequest = Message<"yeet.v1.ImportRecipeRequest"> & {
+  /**
+   * @generated from oneof yeet.v1.ImportRecipeRequest.input
+   */
+  input: {
+    /**
+     * An http(s) address of a recipe page; the server fetches it.
+     *
+     * @generated from field: string url = 1;
+     */
+    value: string;
+    case: "url";
+  } | {
+    /**
+     * A page's HTML as saved or copied from a browser.
+     *
+     * @generated from field: yeet.v1.PastedPage page = 2;
+     */
+    value: PastedPage;
+    case: "page";
+  } | {
+    /**
+     * A recipe as plain text: a title line, then lines under "Ingredients" and "Method"
+     * (or "Instructions", "Steps"...) labels.
+     *
+     * @generated from field: string text = 3;
+     */
+    value: string;
+    case: "text";
+  } | { case: undefined; value?: undefined };
+
+  /**
+   * Only read the page and return what was found: no draft, no image fetched.
+   *
+   * @generated from field: bool preview = 4;
+   */
+  preview: boolean;
+};
+
+/**
+ * Describes the message yeet.v1.ImportRecipeRequest.
+ * Use `create(ImportRecipeRequestSchema)` to create a new message.
+ */
+export declare const ImportRecipeRequestSchema: GenMessage<ImportRecipeRequest>;
+
+/**
+ * @generated from message yeet.v1.PastedPage
+ */
+export declare type PastedPage = Message<"yeet.v1.PastedPage"> & {
+  /**
+   * @generated from field: string html = 1;
+   */
+  html: string;
+
+  /**
+   * Where the page came from, when known: relative links resolve against it and it is kept
+   * as the source. Optional.
+   *
+   * @generated from field: string url = 2;
+   */
+  url: string;
+};
+
+/**
+ * Describes the message yeet.v1.PastedPage.
+ * Use `create(PastedPageSchema)` to create a new message.
+ */
+export declare const PastedPageSchema: GenMessage<PastedPage>;
+
+/**
+ * @generated from message yeet.v1.ImportRecipeResponse
+ */
+export declare type ImportRecipeResponse = Message<"yeet.v1.ImportRecipeResponse"> & {
+  /**
+   * The draft as created; in a preview, what would be created (no id, slug or author).
+   *
+   * @generated from field: yeet.v1.Recipe recipe = 1;
+   */
+  recipe?: Recipe | undefined;
+
+  /**
+   * What the page did not say, by RecipeInput field name ("servings", "total_minutes"...)
+   * and "cover_image" when there was no photo or it could not be fetched.
+   *
+   * @generated from field: repeated string missing_fields = 2;
+   */
+  missingFields: string[];
+
+  /**
+   * Where the recipe came from (kept on the draft); absent for pasted text without an address.
+   *
+   * @generated from field: yeet.v1.RecipeSource source = 3;
+   */
+  source?: RecipeSource | undefined;
+
+  /**
+   * The address of the page's cover photo, when it names one.
+   *
+   * @generated from field: string image_url = 4;
+   */
+  imageUrl: string;
+};
+
+/**
+ * Describes the message yeet.v1.ImportRecipeResponse.
+ * Use `create(ImportRecipeResponseSchema)` to create a new message.
+ */
+export declare const ImportRecipeResponseSchema: GenMessage<ImportRecipeResponse>;
+
+/**
  * @generated from enum yeet.v1.RecipeStatus
  */
 export enum RecipeStatus {
@@ -1431,6 +1575,19 @@ export declare const RecipeService: GenService<{
     methodKind: "unary";
     input: typeof ListRatingsRequestSchema;
     output: typeof ListRatingsResponseSchema;
+  },
+  /**
+   * Reads a recipe from a web page (fetched by the server behind an SSRF guard), pasted
+   * HTML or pasted text, and creates a draft owned by the caller (or, with `preview`, only
+   * says what it found). The page's cover photo is fetched and attached when it can be; the
+   * response lists what could not be found. Costs more of the rate limit than other writes.
+   *
+   * @generated from rpc yeet.v1.RecipeService.ImportRecipe
+   */
+  importRecipe: {
+    methodKind: "unary";
+    input: typeof ImportRecipeRequestSchema;
+    output: typeof ImportRecipeResponseSchema;
   },
 }>;
 
