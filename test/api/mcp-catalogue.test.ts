@@ -1,5 +1,4 @@
-import { Client } from '@modelcontextprotocol/sdk/client/index.js';
-import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
+import { Client, StreamableHTTPClientTransport } from '@modelcontextprotocol/client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { resourcePageSize } from '../../apps/api/src/mcp/server.ts';
 import { startTestPlatform, type TestPlatform } from '../support/platform.ts';
@@ -7,7 +6,8 @@ import { recipeInput } from '../support/recipes.ts';
 
 /** What an MCP client learns about the catalogue: every published recipe, and only promises the server keeps. */
 let t: TestPlatform;
-let client: Client;
+let client: Client; // the current protocol revision
+let previous: Client; // a 2025-11-25 client
 const published: string[] = [];
 
 beforeAll(async () => {
@@ -22,35 +22,52 @@ beforeAll(async () => {
     published.push(`recipe://${recipe!.slug}`);
   }
   await writer.createRecipe({ recipe: recipeInput({ title: 'Unfinished Draft' }) });
-  client = new Client({ name: 'eat-or-yeet-tests', version: '1.0.0' });
+  client = new Client({ name: 'eat-or-yeet-tests', version: '1.0.0' }, { versionNegotiation: { mode: 'auto' } });
   await client.connect(new StreamableHTTPClientTransport(new URL(`${t.baseUrl}/mcp`)));
+  previous = new Client({ name: 'eat-or-yeet-tests', version: '1.0.0' }, { supportedProtocolVersions: ['2025-11-25'] });
+  await previous.connect(new StreamableHTTPClientTransport(new URL(`${t.baseUrl}/mcp`)));
 }, 180_000);
 afterAll(async () => {
   await client?.close();
+  await previous?.close();
   await t?.stop();
 });
 
 describe('MCP resources and capabilities', () => {
   it('lists every published recipe once, a page at a time, with nextCursor until the last page', async () => {
-    const seen: string[] = [];
-    let cursor: string | undefined;
-    let pages = 0;
-    do {
-      const page = await client.listResources(cursor ? { cursor } : {});
-      expect(page.resources.length).toBeLessThanOrEqual(resourcePageSize);
-      seen.push(...page.resources.map((r) => r.uri));
-      cursor = page.nextCursor;
-      pages += 1;
-    } while (cursor && pages < 10);
-    expect(pages).toBe(2);
-    expect(seen.sort()).toEqual([...published].sort());
+    for (const c of [client, previous]) {
+      // The first page as any client asks for it (the SDK's listResources() would walk every page).
+      const first = await fetch(`${t.baseUrl}/mcp`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', accept: 'application/json, text/event-stream' },
+        body: JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'resources/list', params: {} }),
+      });
+      const { result } = (await first.json()) as { result: { resources: Array<{ uri: string }>; nextCursor?: string } };
+      expect(result.resources).toHaveLength(resourcePageSize);
+      const seen = result.resources.map((r) => r.uri);
+      let cursor = result.nextCursor;
+      let pages = 1;
+      while (cursor && pages < 10) {
+        const page = await c.listResources({ cursor });
+        expect(page.resources.length).toBeLessThanOrEqual(resourcePageSize);
+        seen.push(...page.resources.map((r) => r.uri));
+        cursor = page.nextCursor;
+        pages += 1;
+      }
+      expect(pages).toBe(2);
+      expect(seen.sort()).toEqual([...published].sort());
+      // and the SDK's own walk through every page finds the same
+      expect((await c.listResources()).resources.map((r) => r.uri).sort()).toEqual([...published].sort());
+    }
   });
 
   it('does not promise list-change notifications a stateless server never sends', () => {
-    const capabilities = client.getServerCapabilities()!;
-    expect(capabilities.resources?.listChanged).not.toBe(true);
-    expect(capabilities.prompts?.listChanged).not.toBe(true);
-    expect(capabilities.tools?.listChanged).not.toBe(true);
+    for (const capabilities of [client.getDiscoverResult()!.capabilities, previous.getServerCapabilities()!]) {
+      expect(capabilities.resources).toBeDefined();
+      expect(capabilities.resources?.listChanged).not.toBe(true);
+      expect(capabilities.prompts?.listChanged).not.toBe(true);
+      expect(capabilities.tools?.listChanged).not.toBe(true);
+    }
   });
 
   it('describes tools with schemas that use no type arrays (portable to every client)', async () => {

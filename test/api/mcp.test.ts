@@ -1,8 +1,6 @@
 import path from 'node:path';
-import { Client } from '@modelcontextprotocol/sdk/client/index.js';
-import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';
-import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
-import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
+import { type CallToolResult, Client, StreamableHTTPClientTransport } from '@modelcontextprotocol/client';
+import { StdioClientTransport } from '@modelcontextprotocol/client/stdio';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { oidcFlow, type Tokens } from '../support/oidc.ts';
@@ -13,6 +11,8 @@ import { recipeInput } from '../support/recipes.ts';
 /**
  * The MCP server with the SDK's own client, over Streamable HTTP against the real server
  * (and once over stdio): tokens come from the built-in issuer, data from the real API.
+ * Clients speak the current protocol revision (2026-07-28: server/discover, no handshake);
+ * "previous protocol revisions" checks the 2025 ones with their initialize handshake.
  */
 const sessionSecret = 'mcp-test-session-secret-that-is-long-enough-0123';
 const root = path.resolve(import.meta.dirname, '../..');
@@ -49,8 +49,11 @@ afterAll(async () => {
   await t?.stop();
 });
 
-async function connect(token?: string): Promise<Client> {
-  const client = new Client({ name: 'eat-or-yeet-tests', version: '1.0.0' });
+/** The current revision, negotiated as a client of it does: server/discover first. */
+const current = { versionNegotiation: { mode: 'auto' } } as const;
+
+async function connect(token?: string, options: ConstructorParameters<typeof Client>[1] = current): Promise<Client> {
+  const client = new Client({ name: 'eat-or-yeet-tests', version: '1.0.0' }, options);
   const headers: Record<string, string> = token ? { authorization: `Bearer ${token}` } : {};
   await client.connect(new StreamableHTTPClientTransport(new URL(`${t.baseUrl}/mcp`), { requestInit: { headers } }));
   clients.push(client);
@@ -105,6 +108,16 @@ const countRecipesOf = async (displayName: string) =>
   );
 
 describe('MCP over Streamable HTTP', () => {
+  it('speaks the current protocol revision: server/discover, then requests without a handshake', async () => {
+    const client = await connect(author.access_token);
+    expect(client.getProtocolEra()).toBe('modern');
+    expect(client.getNegotiatedProtocolVersion()).toBe('2026-07-28');
+    const discovered = client.getDiscoverResult()!;
+    expect(discovered.supportedVersions).toContain('2026-07-28');
+    expect(discovered.capabilities).toMatchObject({ tools: {}, resources: {}, prompts: {} });
+    expect(client.getInstructions()).toContain('As the signed-in user you can also write');
+  });
+
   it('lists its tools to a signed-in client, each with a description and an input schema', async () => {
     const { tools } = await (await connect(author.access_token)).listTools();
     expect(tools.map((tool) => tool.name).sort()).toEqual([
@@ -388,6 +401,25 @@ describe('MCP over Streamable HTTP', () => {
   });
 });
 
+describe('MCP, previous protocol revisions', () => {
+  for (const version of ['2025-06-18', '2025-11-25']) {
+    it(`serves a ${version} client: initialize, tools, resources and prompts`, async () => {
+      const client = await connect(author.access_token, { supportedProtocolVersions: [version] });
+      expect(client.getProtocolEra()).toBe('legacy');
+      expect(client.getNegotiatedProtocolVersion()).toBe(version);
+      expect(client.getServerCapabilities()).toMatchObject({ tools: { listChanged: false } });
+      expect((await client.listTools()).tools.map((tool) => tool.name)).toContain('create_recipe_draft');
+      const recipe = data<{ title: string }>(await call(client, 'get_recipe', { recipe: 'mushroom-risotto' }));
+      expect(recipe.title).toBe('Mushroom Risotto');
+      const { contents } = await client.readResource({ uri: 'recipe://mushroom-risotto' });
+      expect(String((contents[0] as { text: string }).text)).toMatch(/^# Mushroom Risotto/);
+      await expect(client.readResource({ uri: 'recipe://no-such-recipe' })).rejects.toThrow(/not found/i);
+      const prompt = await client.getPrompt({ name: 'review_my_draft', arguments: { recipe: 'midnight-miso-ramen' } });
+      expect(JSON.stringify(prompt.messages)).toContain('midnight-miso-ramen');
+    });
+  }
+});
+
 describe('MCP rate limit', () => {
   let limited: TestPlatform;
   beforeAll(async () => {
@@ -397,7 +429,7 @@ describe('MCP rate limit', () => {
 
   it('stops a runaway caller with a clear error, per caller', async () => {
     const connectTo = async (handle: string) => {
-      const client = new Client({ name: 'runaway', version: '1.0.0' });
+      const client = new Client({ name: 'runaway', version: '1.0.0' }, current);
       await client.connect(
         new StreamableHTTPClientTransport(new URL(`${limited.baseUrl}/mcp`), {
           requestInit: { headers: { 'x-yeet-dev-user': handle } },
@@ -418,7 +450,7 @@ describe('MCP rate limit', () => {
 
 describe('MCP over stdio', () => {
   it('starts, lists its tools and acts with the configured token', async () => {
-    const client = new Client({ name: 'desktop', version: '1.0.0' });
+    const client = new Client({ name: 'desktop', version: '1.0.0' }, current);
     const transport = new StdioClientTransport({
       command: process.execPath,
       args: [path.join(root, 'apps/server/src/main.ts'), 'mcp', '--stdio'],
@@ -434,6 +466,7 @@ describe('MCP over stdio', () => {
     });
     await client.connect(transport);
     clients.push(client);
+    expect(client.getNegotiatedProtocolVersion()).toBe('2026-07-28');
     const { tools } = await client.listTools();
     expect(tools.map((tool) => tool.name)).toContain('search_recipes');
     const mine = data<{ recipes: Array<{ slug: string }> }>(await call(client, 'list_my_recipes', {}));

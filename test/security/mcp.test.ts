@@ -1,8 +1,13 @@
-import type { OAuthClientProvider } from '@modelcontextprotocol/sdk/client/auth.js';
-import { Client } from '@modelcontextprotocol/sdk/client/index.js';
-import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
-import type { OAuthClientInformationMixed, OAuthClientMetadata, OAuthTokens } from '@modelcontextprotocol/sdk/shared/auth.js';
-import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
+import {
+  type CallToolResult,
+  Client,
+  type OAuthClientInformationMixed,
+  type OAuthClientMetadata,
+  type OAuthClientProvider,
+  type OAuthDiscoveryState,
+  type OAuthTokens,
+  StreamableHTTPClientTransport,
+} from '@modelcontextprotocol/client';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { browse, CookieJar, follow, oidcFlow, type Tokens } from '../support/oidc.ts';
@@ -122,9 +127,10 @@ describe('tools/list', () => {
   it('shows anonymous callers only what they may use', async () => {
     const client = await connect();
     const names = (await client.listTools()).tools.map((tool) => tool.name);
+    const instructions = client.getInstructions();
     await client.close();
     expect(names.sort()).toEqual(['get_recipe', 'list_facets', 'search_recipes']);
-    expect(client.getInstructions()).toContain('sign in');
+    expect(instructions).toContain('sign in');
   });
 
   it('shows a signed-in caller every tool, the writing ones marked as not read-only', async () => {
@@ -186,6 +192,14 @@ class AssistantAuth implements OAuthClientProvider {
   codeVerifier() {
     return this.verifier;
   }
+  /** What discovery found, kept with the verifier: the callback is checked against that authorization server. */
+  discovered: OAuthDiscoveryState | undefined;
+  saveDiscoveryState(state: OAuthDiscoveryState) {
+    this.discovered = state;
+  }
+  discoveryState() {
+    return this.discovered;
+  }
 }
 
 /** Signs in at the issuer as a browser would, up to the consent page. */
@@ -237,7 +251,9 @@ describe('a remote assistant signs in by itself (dynamic registration, authoriza
     expect(page).toContain('Connect Pantry Pal &lt;Assistant&gt;?');
     expect(page).toContain('http://127.0.0.1:33418');
     expect(back.origin + back.pathname).toBe(auth.redirectUrl);
-    await transport.finishAuth(back.searchParams.get('code')!);
+    // the code and the issuer that sent it (RFC 9207: the client checks it is the one it asked)
+    expect(back.searchParams.get('iss')).toBe(`${t.baseUrl}/oidc`);
+    await transport.finishAuth(back.searchParams);
     expect(auth.held?.refresh_token).toBeTruthy();
     // used: the client is kept for a long while
     await expect.poll(() => daysLeft(String(auth.client!.client_id))).toBeGreaterThan(80);

@@ -1,5 +1,6 @@
 import type { Transport } from '@connectrpc/connect';
-import { StreamableHTTPServerTransport } from '@modelcontextprotocol/sdk/server/streamableHttp.js';
+import { NodeStreamableHTTPServerTransport, toNodeHandler, toWebRequest } from '@modelcontextprotocol/node';
+import { createMcpHandler, isLegacyRequest } from '@modelcontextprotocol/server';
 import { isCrossOrigin, type RateLimiter, type Telemetry } from '@yeet/platform';
 import { clientAddress } from '../limits/address.ts';
 import { rateLimitHeaders, type RateLimits } from '../limits/rate-limits.ts';
@@ -31,7 +32,9 @@ const signInTools = new Set(tools.filter((t) => t.needsSignIn).map((t) => t.name
 
 /**
  * `POST /mcp`: MCP over Streamable HTTP, stateless — each request gets its own server, so
- * any replica can answer any request and nothing lives between them. Tools reach the API
+ * any replica can answer any request and nothing lives between them. Both protocol eras
+ * are served: 2026-07-28 (server/discover, a per-request envelope) and the 2025 revisions
+ * (initialize, then requests); see docs/decisions/0027-mcp-sdk-v2.md. Tools reach the API
  * in-process; the caller is whoever the request's `Authorization: Bearer` token says.
  * Clients find out how to get such a token from the protected resource metadata (RFC 9728)
  * that every 401 points to, as the MCP authorization spec describes.
@@ -93,7 +96,7 @@ export async function registerMcpRoute(app: FastifyInstance, o: McpRouteOptions)
         .header('www-authenticate', challenge())
         .send({ jsonrpc: '2.0', error: { code: -32001, message: needsSignIn(wanted) }, id: null });
     }
-    const server = createMcpServer({
+    const options = {
       transport: o.transport,
       credentials: async () => credentials,
       publicUrl: o.publicUrl,
@@ -101,15 +104,26 @@ export async function registerMcpRoute(app: FastifyInstance, o: McpRouteOptions)
       limiter: await counted(o.limits, caller.key, req.body, reply),
       caller: caller.key,
       signedIn,
-    });
-    const transport = new StreamableHTTPServerTransport({ sessionIdGenerator: undefined, enableJsonResponse: true });
-    reply.raw.on('close', () => {
-      void transport.close();
-      void server.close();
-    });
-    await server.connect(transport);
+    };
     reply.hijack();
-    await transport.handleRequest(req.raw, reply.raw, req.body);
+    if (await isLegacyRequest(await toWebRequest(req.raw, req.body), req.body)) {
+      // A client of a 2025 revision (initialize, then requests without the per-request
+      // envelope): served as before, by a server of its own over a stateless transport.
+      const server = createMcpServer(options);
+      const transport = new NodeStreamableHTTPServerTransport({ sessionIdGenerator: undefined, enableJsonResponse: true });
+      reply.raw.on('close', () => {
+        void transport.close();
+        void server.close();
+      });
+      await server.connect(transport);
+      await transport.handleRequest(req.raw, reply.raw, req.body);
+      return;
+    }
+    // The 2026-07-28 revision: no handshake, each request carries its protocol version and
+    // the client's capabilities (server/discover tells a client what this server offers).
+    const handler = createMcpHandler(() => createMcpServer(options), { legacy: 'reject' });
+    reply.raw.on('close', () => void handler.close());
+    await toNodeHandler(handler)(req.raw, reply.raw, req.body);
   });
 
   // Stateless: no stream to resume and no session to end.

@@ -1,17 +1,16 @@
 import { createHash } from 'node:crypto';
 import { create, toBinary } from '@bufbuild/protobuf';
 import { Code, ConnectError, createClient, type Transport } from '@connectrpc/connect';
-import { McpServer, ResourceTemplate } from '@modelcontextprotocol/sdk/server/mcp.js';
-import { AjvJsonSchemaValidator } from '@modelcontextprotocol/sdk/validation/ajv';
 import {
-  CallToolRequestSchema,
-  ErrorCode,
-  ListResourcesRequestSchema,
-  ListToolsRequestSchema,
-  McpError,
+  McpServer,
+  ProtocolError,
+  ProtocolErrorCode,
+  ResourceNotFoundError,
+  ResourceTemplate,
   type CallToolResult,
   type Tool,
-} from '@modelcontextprotocol/sdk/types.js';
+} from '@modelcontextprotocol/server';
+import { AjvJsonSchemaValidator } from '@modelcontextprotocol/server/validators/ajv';
 import { AuditService, RecipeService, RecipeSort, RecipeStatus, SearchService } from '@yeet/contract';
 import { invalidArgument, joinPath, notFound, resourceExhausted, type FieldViolation } from '@yeet/domain';
 import type { RateLimiter, Telemetry } from '@yeet/platform';
@@ -64,20 +63,32 @@ export function createMcpServer(o: McpServerOptions): McpServer {
 
   const server = new McpServer(
     { name: 'eat-or-yeet', title: 'Eat or Yeet', version: '0.1.0' },
-    { instructions: o.signedIn ? instructions.signedIn : instructions.anonymous, jsonSchemaValidator },
+    {
+      instructions: o.signedIn ? instructions.signedIn : instructions.anonymous,
+      jsonSchemaValidator,
+      // A stateless server (a new one per /mcp request) never tells a client that a list
+      // changed: say so, rather than the SDK's default promise that it will.
+      capabilities: { tools: { listChanged: false }, resources: { listChanged: false }, prompts: { listChanged: false } },
+    },
   );
   // Tools are served here rather than through McpServer.registerTool so that every call,
   // including one whose arguments fail the schema, is observed, rate-limited and answered
   // with the same error shape as the API's own validation.
-  server.server.registerCapabilities({ tools: { listChanged: false } });
-  server.server.setRequestHandler(ListToolsRequestSchema, () => ({ tools: o.signedIn ? listing.all : listing.anonymous }));
-  server.server.setRequestHandler(CallToolRequestSchema, (request) => {
+  server.server.setRequestHandler('tools/list', () => ({ tools: o.signedIn ? listing.all : listing.anonymous }));
+  server.server.setRequestHandler('tools/call', async (request) => {
     const tool = byName.get(request.params.name);
     if (tool?.definition.needsSignIn && !o.signedIn) {
       return { content: [{ type: 'text', text: needsSignIn(tool.definition.name) }], isError: true };
     }
-    if (!tool) throw new McpError(ErrorCode.InvalidParams, `There is no tool "${request.params.name}"; tools/list names them.`);
-    return callTool(tool, request.params.arguments, { transport, clients }, o);
+    if (!tool) {
+      throw new ProtocolError(
+        ProtocolErrorCode.InvalidParams,
+        `There is no tool "${request.params.name}"; tools/list names them.`,
+      );
+    }
+    const result = await callTool(tool, request.params.arguments, { transport, clients }, o);
+    // the SDK's per-era wire form of a result (the same for the object results every tool returns)
+    return server.server.projectCallToolResult(result, tool.outputSchema);
   });
 
   server.registerResource(
@@ -90,7 +101,7 @@ export function createMcpServer(o: McpServerOptions): McpServer {
       mimeType: 'text/markdown',
     },
     (uri, { slug }) =>
-      resourceCall(o, 'resources/read', async () => {
+      resourceCall(o, 'resources/read', uri.href, async () => {
         const { recipe } = await clients.recipes.getRecipe({ key: { case: 'slug', value: String(slug) } });
         // its author and editors may read a draft with get_recipe; resources are the public catalogue
         if (recipe!.status !== RecipeStatus.PUBLISHED) throw notFound(`A published recipe at ${uri.href}`);
@@ -107,8 +118,8 @@ export function createMcpServer(o: McpServerOptions): McpServer {
   );
 
   // The published recipes, newest first, a page per call; nextCursor leads to the next page.
-  server.server.setRequestHandler(ListResourcesRequestSchema, (request) =>
-    resourceCall(o, 'resources/list', async () => {
+  server.server.setRequestHandler('resources/list', (request) =>
+    resourceCall(o, 'resources/list', undefined, async () => {
       const { recipes, nextPageToken } = await clients.recipes.listRecipes({
         pageSize: resourcePageSize,
         sort: RecipeSort.NEWEST,
@@ -132,15 +143,12 @@ export function createMcpServer(o: McpServerOptions): McpServer {
     const message = prompt.message as (args: Record<string, string>) => string;
     server.registerPrompt(
       prompt.name,
-      { title: prompt.title, description: prompt.description, argsSchema: prompt.args },
-      (args: Record<string, string>) => ({
-        messages: [{ role: 'user' as const, content: { type: 'text' as const, text: message(args) } }],
+      { title: prompt.title, description: prompt.description, argsSchema: z.object(prompt.args) },
+      (args) => ({
+        messages: [{ role: 'user' as const, content: { type: 'text' as const, text: message(args as Record<string, string>) } }],
       }),
     );
   }
-  // A stateless server (a new one per /mcp request) never tells a client that a list
-  // changed: say so, rather than the SDK's default promise that it will.
-  server.server.registerCapabilities({ resources: { listChanged: false }, prompts: { listChanged: false } });
   return server;
 }
 
@@ -153,6 +161,8 @@ const jsonSchemaValidator = new AjvJsonSchemaValidator();
 interface ServedTool {
   definition: ToolDefinition;
   args: z.ZodObject;
+  /** The output schema tools/list advertises. */
+  outputSchema: Record<string, unknown>;
 }
 
 const idempotencyKeyArg = z
@@ -166,7 +176,12 @@ const idempotencyKeyArg = z
 /** Write tools take an optional idempotency key (docs/decisions/0017-idempotency-keys.md). */
 const inputOf = (t: ToolDefinition): z.ZodRawShape => (t.readOnly ? t.input : { ...t.input, idempotency_key: idempotencyKeyArg });
 
-const byName = new Map<string, ServedTool>(tools.map((t) => [t.name, { definition: t, args: z.strictObject(inputOf(t)) }]));
+const outputSchemaOf = (t: ToolDefinition) =>
+  portableSchema(z.toJSONSchema(z.object(t.output), { io: 'output', target: 'draft-7' })) as Record<string, unknown>;
+
+const byName = new Map<string, ServedTool>(
+  tools.map((t) => [t.name, { definition: t, args: z.strictObject(inputOf(t)), outputSchema: outputSchemaOf(t) }]),
+);
 
 /** Why an anonymous caller may not use a tool. */
 export const needsSignIn = (tool: string) =>
@@ -180,7 +195,7 @@ const allTools: Tool[] = tools.map((t) => ({
   inputSchema: portableSchema(
     z.toJSONSchema(z.strictObject(inputOf(t)), { io: 'input', target: 'draft-7' }),
   ) as Tool['inputSchema'],
-  outputSchema: portableSchema(z.toJSONSchema(z.object(t.output), { io: 'output', target: 'draft-7' })) as Tool['outputSchema'],
+  outputSchema: byName.get(t.name)!.outputSchema as Tool['outputSchema'],
   annotations: { title: t.title, readOnlyHint: t.readOnly, destructiveHint: false, openWorldHint: false },
 }));
 const listing = { all: allTools, anonymous: allTools.filter((t) => !byName.get(t.name)!.definition.needsSignIn) };
@@ -215,17 +230,20 @@ async function callTool(
   }
 }
 
-/** Resource requests fail as JSON-RPC errors (not found: -32002, as the MCP spec has it). */
-async function resourceCall<T>(o: McpServerOptions, name: string, run: () => Promise<T>): Promise<T> {
+/**
+ * Resource requests fail as JSON-RPC errors. A recipe that is not there is the SDK's
+ * resource-not-found error (-32602 with the URI as data, as the 2026-07-28 revision has it;
+ * clients of earlier revisions know it too).
+ */
+async function resourceCall<T>(o: McpServerOptions, name: string, uri: string | undefined, run: () => Promise<T>): Promise<T> {
   try {
     return await guarded(o, name, run);
   } catch (error) {
     const e = ConnectError.from(error);
-    throw new McpError(e.code === Code.NotFound ? resourceNotFound : ErrorCode.InternalError, toolErrorText(e));
+    if (e.code === Code.NotFound && uri !== undefined) throw new ResourceNotFoundError(uri, toolErrorText(e));
+    throw new ProtocolError(ProtocolErrorCode.InternalError, toolErrorText(e));
   }
 }
-
-const resourceNotFound = -32002;
 
 /** A zod issue as field violations in the tool's own argument spelling: ["steps", 2] → "steps[2]". */
 function violations(issue: z.core.$ZodIssue): FieldViolation[] {

@@ -1,5 +1,5 @@
 import type { Transport } from '@connectrpc/connect';
-import { StdioServerTransport } from '@modelcontextprotocol/sdk/server/stdio.js';
+import { serveStdio, StdioServerTransport } from '@modelcontextprotocol/server/stdio';
 import type { RateLimiter, Telemetry } from '@yeet/platform';
 import { createMcpServer } from './server.ts';
 
@@ -15,10 +15,20 @@ export async function serveMcpOverStdio(o: {
   telemetry: Telemetry;
   limiter: RateLimiter;
 }): Promise<void> {
-  // it acts with the token of `yeet login` (or MCP_ACCESS_TOKEN): someone is signed in
-  const server = createMcpServer({ ...o, caller: 'stdio', signedIn: true });
-  const transport = new StdioServerTransport();
-  const closed = new Promise<void>((resolve) => (transport.onclose = resolve));
-  await server.connect(transport);
-  await closed;
+  // It acts with the token of `yeet login` (or MCP_ACCESS_TOKEN): someone is signed in.
+  // The client's opening message picks the protocol era for the connection: a 2025
+  // revision's initialize, or a 2026-07-28 request (server/discover) with its envelope.
+  const wire = new ClosingStdioTransport();
+  serveStdio(() => createMcpServer({ ...o, caller: 'stdio', signedIn: true }), { transport: wire });
+  await wire.closed;
+}
+
+/** Stdio that says when the client has gone (stdin ended): the serving entry owns its onclose. */
+class ClosingStdioTransport extends StdioServerTransport {
+  #resolve: () => void = () => {};
+  readonly closed = new Promise<void>((resolve) => (this.#resolve = resolve));
+  override async close(): Promise<void> {
+    await super.close();
+    this.#resolve();
+  }
 }
