@@ -16,7 +16,7 @@
  * request (from /proc): what the neighbours move much less than req/s, and what throughput
  * on a core of its own follows.
  *
- *   npm run bench:tracing [-- --seconds 3 --rounds 8]
+ *   npm run bench:tracing [-- --seconds 3 --rounds 8] [--profile DIR]
  *
  * Uses DATABASE_URL when set (a database it may fill), else an embedded PostgreSQL kept
  * under .data/bench. Needs the production web build (`npm run build`).
@@ -75,6 +75,8 @@ async function bench(): Promise<void> {
       seconds: { type: 'string', default: '3' },
       connections: { type: 'string', default: '10' },
       rounds: { type: 'string', default: '8' },
+      // A CPU profile of each platform (<dir>/<mode>-*.cpuprofile), to see where a mode's time goes.
+      profile: { type: 'string' },
     },
   });
   const seconds = Number(args.seconds);
@@ -105,7 +107,10 @@ async function bench(): Promise<void> {
   async function start(mode: Mode): Promise<{ url: string; pid: number; stop: () => Promise<void> }> {
     const port = await freePort();
     const url = `http://127.0.0.1:${port}`;
-    const proc = spawn(process.execPath, [path.join(root, 'bench/tracing.ts'), 'start'], {
+    const profile = args.profile
+      ? ['--cpu-prof', `--cpu-prof-dir=${args.profile}`, `--cpu-prof-name=${mode}-\${pid}.cpuprofile`]
+      : [];
+    const proc = spawn(process.execPath, [...profile, path.join(root, 'bench/tracing.ts'), 'start'], {
       env: {
         ...inherited,
         BENCH_TRACING_CHILD: mode,
