@@ -1,5 +1,6 @@
 import { Code } from '@connectrpc/connect';
-import { ShoppingListService, type ShoppingListItem } from '@yeet/contract';
+import { ShoppingListService, UserService, type ShoppingListItem } from '@yeet/contract';
+import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestPlatform, type TestPlatform } from '../support/platform.ts';
 import { expectCode, recipeInput, violatedFields } from '../support/recipes.ts';
@@ -197,5 +198,31 @@ describe('two devices', () => {
     // one removes the line, the other then ticks it: it stays removed, and says so
     await laptop.removeShoppingListItem({ id: item!.id });
     await expectCode(phone.updateShoppingListItem({ id: item!.id, checked: false }), Code.NotFound);
+  });
+});
+
+describe('account deletion', () => {
+  it('takes the whole list with it, recipes it came from staying', async () => {
+    const me = person();
+    const recipe = await recipeWith([{ quantity: 2, unit: '', item: 'limes', note: '' }]);
+    await shopping(me).addRecipeToShoppingList({ recipeId: recipe.id, servings: 4 });
+    await shopping(me).addShoppingListItem({ text: 'tortilla chips' });
+    const { user } = await t.client(UserService, me).getMe({});
+    const db = new pg.Client({ connectionString: t.database.url });
+    await db.connect();
+    try {
+      const count = async () =>
+        (await db.query('select count(*)::int as n from shopping_list_items where user_id = $1', [user!.id])).rows[0].n;
+      expect(await count()).toBe(2);
+      await t.client(UserService, me).deleteMyAccount({});
+      expect(await count()).toBe(0);
+      const { rows } = await db.query('select count(*)::int as n from shopping_list_item_sources where recipe_id = $1', [
+        recipe.id,
+      ]);
+      expect(rows[0].n).toBe(0);
+      await t.recipes().getRecipe({ key: { case: 'id', value: recipe.id } });
+    } finally {
+      await db.end();
+    }
   });
 });

@@ -242,6 +242,7 @@ export class UserController {
       await s.people.deleteIdempotencyKeys(userId);
       await s.people.deleteRateLimits(userId, user.email);
       await s.people.deleteUploads(userId);
+      await s.shoppingLists.deleteAllOf(userId);
       if (user.issuer === localIssuer) await s.people.deleteLocalAccount(user.subject);
       await s.people.pseudonymise(userId);
       // Deleted recipes leave the index; re-rated and kept ones (now by "a former member") are
