@@ -1,5 +1,5 @@
 import { Code } from '@connectrpc/connect';
-import { MealPlanService, MealSlot, WeekStart, type MealPlanEntry } from '@yeet/contract';
+import { MealPlanService, MealSlot, UserService, WeekStart, type MealPlanEntry } from '@yeet/contract';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestPlatform, type TestPlatform } from '../support/platform.ts';
 import { expectCode, recipeInput, violatedFields } from '../support/recipes.ts';
@@ -233,6 +233,41 @@ describe('changing entries', () => {
       case: 'recipe',
       value: expect.objectContaining({ id: soup.id, title: '', slug: '', available: false }),
     });
+  });
+});
+
+describe('AddMealPlanToShoppingList', () => {
+  const grams = (line: { quantity?: number | null; unit: string }) =>
+    (line.quantity ?? 0) * ({ g: 1, kg: 1000 } as Record<string, number>)[line.unit]!;
+
+  it('adds every recipe planned in the week at its servings, merged, and nothing else', async () => {
+    const handle = person('shopper');
+    const me = plans(handle);
+    const { user } = await t.client(UserService, handle, ['user']).getMe({});
+    // 800 g tomatoes for 4 servings
+    const soup = await publishedRecipe({ title: 'Shopping Week Soup', servings: 4 });
+    const gone = await publishedRecipe({ title: 'Shopping Gone Soup', servings: 4 });
+    await me.addMealPlanEntry({ date: '2026-11-30', slot: MealSlot.DINNER, recipeId: soup.id, servings: 2 });
+    await me.addMealPlanEntry({ date: '2026-12-02', slot: MealSlot.LUNCH, recipeId: soup.id, servings: 4 });
+    await me.addMealPlanEntry({ date: '2026-12-06', slot: MealSlot.DINNER, recipeId: gone.id, servings: 4 });
+    await me.addMealPlanEntry({ date: '2026-12-03', slot: MealSlot.DINNER, note: 'Buy nothing for this' });
+    // the next week's recipe stays off the list
+    await me.addMealPlanEntry({ date: '2026-12-07', slot: MealSlot.DINNER, recipeId: soup.id, servings: 8 });
+    await t.recipes('erin', ['editor']).unpublishRecipe({ id: gone.id });
+
+    const added = await me.addMealPlanToShoppingList({ date: '2026-12-03' });
+    expect(added).toMatchObject({ recipesAdded: 2, recipesSkipped: 1 });
+    const lines = await t.platform.api!.data.stores.shoppingLists.lines(user!.id);
+    const tomatoes = lines.filter((l) => /tomato/i.test(l.item));
+    // 400 g (2 servings) + 800 g (4 servings), one line
+    expect(tomatoes).toHaveLength(1);
+    expect(grams(tomatoes[0]!)).toBeCloseTo(1200);
+    expect(lines.flatMap((l) => l.sources.map((s) => s.recipeId))).not.toContain(gone.id);
+    expect(lines.some((l) => /buy nothing/i.test(l.item))).toBe(false);
+
+    // a week without recipes adds nothing
+    expect(await me.addMealPlanToShoppingList({ date: '2027-03-03' })).toMatchObject({ recipesAdded: 0, recipesSkipped: 0 });
+    expect((await t.platform.api!.data.stores.shoppingLists.lines(user!.id)).length).toBe(lines.length);
   });
 });
 

@@ -12,7 +12,6 @@ import {
   type SignInSettings,
   type Telemetry,
 } from '@yeet/platform';
-import { unavailable } from '@yeet/domain';
 import type { FastifyInstance } from 'fastify';
 import { AuditController } from './controllers/audit.controller.ts';
 import { ShoppingListController } from './controllers/shopping-list.controller.ts';
@@ -194,7 +193,11 @@ export async function createApi(deps: ApiDependencies): Promise<Api> {
         shoppingLists: controller('ShoppingListController', new ShoppingListController(data)),
         mealPlans: controller(
           'MealPlanController',
-          new MealPlanController(data, { shopping: shoppingListPending, publicUrl: deps.publicUrl }),
+          new MealPlanController(data, {
+            // the meal plan adds a week's recipes through the shopping list's own rules
+            shopping: controller('ShoppingListController', new ShoppingListController(data)),
+            publicUrl: deps.publicUrl,
+          }),
         ),
       },
       recipeConverter(images.urls),
@@ -265,10 +268,3 @@ export async function createApi(deps: ApiDependencies): Promise<Api> {
     stop: () => limitStore.close(),
   };
 }
-
-/** Until the shopping list's controller is wired here: adding a week to it is unavailable. */
-const shoppingListPending = {
-  addRecipe: async () => {
-    throw unavailable('The shopping list is not available in this version yet.');
-  },
-};

@@ -23,7 +23,7 @@ import type { MealPlanEntry, MealPlanExport } from '../stores/meal-plan.store.ts
 
 /** Adds one recipe's ingredients to the caller's shopping list at some servings, merged by the list's rules. */
 export interface ShoppingListAdder {
-  addRecipe(caller: SignedInCaller, recipeId: string, servings: number): Promise<unknown>;
+  addRecipe(caller: SignedInCaller, input: { recipeId: string; servings: number }): Promise<unknown>;
 }
 
 export interface MealPlanWeek extends Week {
@@ -129,9 +129,9 @@ export class MealPlanController {
     const week = await this.week(caller, day, start);
     const planned = week.entries.filter((e) => e.recipe !== null);
     const available = planned.filter((e) => e.recipe?.available);
-    await this.#data.transaction(async () => {
+    await this.#data.atomically(async () => {
       for (const entry of available) {
-        await this.#shopping.addRecipe(caller, entry.recipe?.id ?? '', entry.servings ?? 0);
+        await this.#shopping.addRecipe(caller, { recipeId: entry.recipe?.id ?? '', servings: entry.servings ?? 0 });
       }
     });
     return { recipesAdded: available.length, recipesSkipped: planned.length - available.length };

@@ -114,6 +114,14 @@ export class DataAccess {
   }
 
   /**
+   * Runs `work` all or nothing: as a savepoint of the unit of work this call runs in, or else as
+   * a unit of work of its own (so that `transaction()` calls inside it join it).
+   */
+  atomically<T>(work: (stores: Stores) => Promise<T>): Promise<T> {
+    return this.#unit.getStore() ? this.transaction(work) : this.unitOfWork(work);
+  }
+
+  /**
    * Work for once the changes made so far are committed: at once outside a unit of work,
    * after its commit inside one (and never when it rolls back).
    */

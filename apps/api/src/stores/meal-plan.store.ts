@@ -157,6 +157,12 @@ export class MealPlanStore {
     return row?.user_id ?? null;
   }
 
+  /** Deletes a person's whole plan and feed (their account is being deleted). */
+  async deleteAllOf(userId: string): Promise<void> {
+    await this.#db.deleteFrom('meal_plan_feeds').where('user_id', '=', userId).execute();
+    await this.#db.deleteFrom('meal_plan_entries').where('user_id', '=', userId).execute();
+  }
+
   /** Everything of one person's plan, for their data export. */
   async forExport(userId: string): Promise<MealPlanExport> {
     const rows = await this.#db
