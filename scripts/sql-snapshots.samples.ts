@@ -4,6 +4,7 @@ import { MemorySearchEngine } from '../apps/api/src/search/memory/memory.engine.
 import { PostgresSearchEngine } from '../apps/api/src/search/postgres.engine.ts';
 import { AccountStore } from '../apps/api/src/stores/account.store.ts';
 import { AuditStore } from '../apps/api/src/stores/audit.store.ts';
+import { CollectionStore } from '../apps/api/src/stores/collection.store.ts';
 import { encodeCursor } from '../apps/api/src/stores/cursor.ts';
 import { RecipeEventStore } from '../apps/api/src/stores/event.store.ts';
 import type { Executor } from '../apps/api/src/stores/executor.ts';
@@ -76,6 +77,9 @@ const at = new Date('2026-03-01T12:00:00.000Z');
 /** A request's SHA-256, as an idempotency key records it. */
 const fingerprint = named('fingerprint', Buffer.alloc(32, 0xab));
 
+/** Bob's collection "Weeknight" (the seed's ids object is others' to grow). */
+const collectionId = '00000000-0000-4000-8000-00000000e001';
+
 /** One published recipe with a cover and a rating, one draft, two people, an upload. */
 export const seedSql = `
   insert into users (id, issuer, subject, display_name, email, roles) values
@@ -96,7 +100,8 @@ export const seedSql = `
   insert into uploads (id, owner_id, expires_at) values ('${ids.upload}', '${ids.author}', '2030-01-01T00:00:00Z');
   insert into images (id, owner_id, format, byte_size, width, height) values
     ('${ids.image}', '${ids.author}', 'png', 1000, 400, 300);
-  insert into recipe_images (recipe_id, kind, position, image_id) values ('${ids.recipe}', 'cover', 0, '${ids.image}');`;
+  insert into recipe_images (recipe_id, kind, position, image_id) values ('${ids.recipe}', 'cover', 0, '${ids.image}');
+  insert into collections (id, owner_id, name) values ('${collectionId}', '${ids.reader}', 'Weeknight');`;
 
 const content: RecipeContent = named('content', {
   title: 'Pea and Mint Soup',
@@ -332,6 +337,23 @@ export const subjects: Subject[] = [
       [auditFilter, 50, encodeCursor(auditFilter, { key: at.toISOString(), id: 'recipe:1' })],
     ],
     sweep: [[730]],
+  }),
+  subject(CollectionStore, 'apps/api/src/stores/collection.store.ts', {
+    ensureFavourites: [[ids.reader]],
+    listOwned: [[ids.reader]],
+    getOwned: [[collectionId, ids.reader]],
+    getByToken: [['A'.repeat(32)]],
+    countOwned: [[ids.reader]],
+    create: [[ids.reader, 'Christmas']],
+    rename: [[collectionId, ids.reader, 'School nights']],
+    addRecipe: [[collectionId, ids.recipe]],
+    entries: [[collectionId]],
+    saved: [[ids.reader]],
+    collectionsForExport: [[ids.reader]],
+    removeRecipe: [[collectionId, ids.recipe]],
+    setShareToken: [[collectionId, ids.reader, 'A'.repeat(32)]],
+    delete: [[collectionId, ids.reader]],
+    deleteAllOf: [[ids.reader]],
   }),
   // Last: it deletes what the samples above read (Bob's account, the draft).
   subject(PeopleStore, 'apps/api/src/stores/people.store.ts', {

@@ -12,6 +12,7 @@ import {
   Role as PbRole,
 } from '@yeet/contract';
 import { ShoppingListService } from '@yeet/contract';
+import { CollectionService } from '@yeet/contract';
 import { hasRole, isOwnerOrAdmin, type Caller, type Role } from '@yeet/domain';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Policy } from '../../apps/api/src/rpc/policy.ts';
@@ -24,6 +25,7 @@ import {
   userPolicies,
 } from '../../apps/api/src/rpc/policies.ts';
 import { shoppingListPolicies } from '../../apps/api/src/rpc/policies.ts';
+import { collectionPolicies } from '../../apps/api/src/rpc/policies.ts';
 import { policyMap } from '../../apps/api/src/rpc/router.ts';
 import { startTestPlatform, type TestPlatform } from '../support/platform.ts';
 import { recipeInput } from '../support/recipes.ts';
@@ -67,6 +69,7 @@ function clients(name: string | null, role: Persona) {
     users: createClient(UserService, transport),
     images: createClient(ImageService, transport),
     audit: createClient(AuditService, transport),
+    collections: createClient(CollectionService, transport),
     shopping: createClient(ShoppingListService, transport),
     plans: createClient(MealPlanService, transport),
   };
@@ -93,7 +96,39 @@ interface Case {
   allowed?: Code;
 }
 
+/** A collection of the caller's, for the collection methods (each case makes its own). */
+const myCollection = async (c: Clients) => (await c.collections.createCollection({ name: `Box ${++seq}` })).collection!.id;
+
 const cases: Record<string, Case> = {
+  'CollectionService/listCollections': { call: (c) => c.collections.listCollections({}) },
+  'CollectionService/getCollection': { call: async (c) => c.collections.getCollection({ id: await myCollection(c) }) },
+  'CollectionService/createCollection': { call: (c) => myCollection(c) },
+  'CollectionService/renameCollection': {
+    call: async (c) => c.collections.renameCollection({ id: await myCollection(c), name: `Renamed ${++seq}` }),
+  },
+  'CollectionService/deleteCollection': { call: async (c) => c.collections.deleteCollection({ id: await myCollection(c) }) },
+  'CollectionService/addRecipeToCollection': {
+    state: 'published',
+    call: async (c, id) => c.collections.addRecipeToCollection({ collectionId: await myCollection(c), recipeId: id }),
+  },
+  'CollectionService/removeRecipeFromCollection': {
+    state: 'published',
+    call: async (c, id) => c.collections.removeRecipeFromCollection({ collectionId: await myCollection(c), recipeId: id }),
+  },
+  'CollectionService/saveRecipe': {
+    state: 'published',
+    call: (c, id) => c.collections.saveRecipe({ recipeId: id, saved: true }),
+  },
+  'CollectionService/listSavedRecipes': { call: (c) => c.collections.listSavedRecipes({}) },
+  'CollectionService/shareCollection': { call: async (c) => c.collections.shareCollection({ id: await myCollection(c) }) },
+  'CollectionService/unshareCollection': { call: async (c) => c.collections.unshareCollection({ id: await myCollection(c) }) },
+  'CollectionService/getSharedCollection': {
+    call: async (c) => {
+      const owner = clients(handle('sharer'), 'user');
+      const { collection } = await owner.collections.shareCollection({ id: await myCollection(owner) });
+      return c.collections.getSharedCollection({ token: collection!.shareToken });
+    },
+  },
   'RecipeService/listRecipes': { call: (c) => c.recipes.listRecipes({}) },
   'RecipeService/getRecipe': { state: 'published', call: (c, id) => c.recipes.getRecipe({ key: { case: 'id', value: id } }) },
   'RecipeService/createRecipe': { call: (c) => c.recipes.createRecipe({ recipe: recipeInput() }) },
@@ -203,6 +238,7 @@ const tables: Record<string, Record<string, Policy<never>>> = {
   UserService: userPolicies as never,
   ImageService: imagePolicies as never,
   AuditService: auditPolicies as never,
+  CollectionService: collectionPolicies as never,
   ShoppingListService: shoppingListPolicies as never,
   MealPlanService: mealPlanPolicies as never,
 };
@@ -252,6 +288,7 @@ describe('the policy table', () => {
       ['UserService', UserService],
       ['ImageService', ImageService],
       ['AuditService', AuditService],
+      ['CollectionService', CollectionService],
       ['ShoppingListService', ShoppingListService],
       ['MealPlanService', MealPlanService],
     ] as const) {

@@ -14,6 +14,7 @@ import {
 } from '@yeet/platform';
 import type { FastifyInstance } from 'fastify';
 import { AuditController } from './controllers/audit.controller.ts';
+import { CollectionController } from './controllers/collection.controller.ts';
 import { ShoppingListController } from './controllers/shopping-list.controller.ts';
 import type { ImageController } from './controllers/image.controller.ts';
 import { ImportController } from './controllers/import.controller.ts';
@@ -189,6 +190,7 @@ export async function createApi(deps: ApiDependencies): Promise<Api> {
         images: images.controller,
         users,
         audit: controller('AuditController', new AuditController(data)),
+        collections: controller('CollectionController', new CollectionController(data)),
         importer,
         shoppingLists: controller('ShoppingListController', new ShoppingListController(data)),
         mealPlans: controller(

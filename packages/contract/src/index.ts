@@ -5,6 +5,7 @@ export * from './gen/yeet/v1/search_pb.js';
 export * from './gen/yeet/v1/user_pb.js';
 export * from './gen/yeet/v1/image_pb.js';
 export * from './gen/yeet/v1/audit_pb.js';
+export * from './gen/yeet/v1/collection_pb.js';
 export * from './gen/yeet/v1/shopping_pb.js';
 export * from './gen/yeet/v1/meal_plan_pb.js';
 // Hand-written: the enums above ⇄ the domain's value names.

@@ -182,6 +182,8 @@ export interface Database {
   recipe_images: RecipeImagesTable;
   idempotency_keys: IdempotencyKeysTable;
   audit_events: AuditEventsTable;
+  collections: CollectionsTable;
+  collection_recipes: CollectionRecipesTable;
   meal_plan_entries: MealPlanEntriesTable;
   meal_plan_feeds: MealPlanFeedsTable;
   shopping_list_items: ShoppingListItemsTable;
@@ -218,6 +220,23 @@ export interface MealPlanFeedsTable {
   user_id: string;
   token: string;
   created_at: Timestamp;
+}
+
+/** A person's saved recipes: Favourites and named collections (migration 0011). */
+export interface CollectionsTable {
+  id: Generated<string>;
+  owner_id: string;
+  name: string;
+  favourites: ColumnType<boolean, boolean | undefined, boolean>;
+  share_token: ColumnType<string | null, string | null | undefined, string | null>;
+  created_at: Timestamp;
+  updated_at: Timestamp;
+}
+
+export interface CollectionRecipesTable {
+  collection_id: string;
+  recipe_id: string;
+  added_at: Timestamp;
 }
 
 export type RecipeRow = Selectable<RecipesTable>;

@@ -13,6 +13,7 @@ export * from './query-understanding.ts';
 export * from './user.ts';
 export * from './account.ts';
 export * from './image.ts';
+export * from './collection.ts';
 export * from './quantity.ts';
 export * from './meal-plan.ts';
 export * from './shopping.ts';

@@ -242,6 +242,7 @@ export class UserController {
       await s.people.deleteIdempotencyKeys(userId);
       await s.people.deleteRateLimits(userId, user.email);
       await s.people.deleteUploads(userId);
+      await s.collections.deleteAllOf(userId);
       await s.shoppingLists.deleteAllOf(userId);
       if (user.issuer === localIssuer) await s.people.deleteLocalAccount(user.subject);
       await s.people.pseudonymise(userId);

@@ -1,5 +1,6 @@
 import type { AuditService, ImageService, MealPlanService, RecipeService, SearchService, UserService } from '@yeet/contract';
 import type { ShoppingListService } from '@yeet/contract';
+import type { CollectionService } from '@yeet/contract';
 import { lifecyclePolicy, ownerOf, publicAccess, role, signedIn, type PolicyTable } from './policy.ts';
 
 /**
@@ -47,6 +48,27 @@ export const imagePolicies: PolicyTable<typeof ImageService> = {
 
 export const auditPolicies: PolicyTable<typeof AuditService> = {
   listEvents: role('admin'),
+};
+
+/**
+ * Owner-only: every method finds the collection by id *and* the caller, so someone else's
+ * collection is not_found, as an unknown id is, for admins too (CollectionController). A
+ * shared collection is read by anyone holding its token, and shows nothing but its name and
+ * published recipes.
+ */
+export const collectionPolicies: PolicyTable<typeof CollectionService> = {
+  listCollections: signedIn,
+  getCollection: signedIn,
+  createCollection: signedIn,
+  renameCollection: signedIn,
+  deleteCollection: signedIn,
+  addRecipeToCollection: signedIn,
+  removeRecipeFromCollection: signedIn,
+  saveRecipe: signedIn,
+  listSavedRecipes: signedIn,
+  shareCollection: signedIn,
+  unshareCollection: signedIn,
+  getSharedCollection: publicAccess,
 };
 
 /**

@@ -1,6 +1,8 @@
 import { AuditService, ImageService, MealPlanService, RecipeService, SearchService, UserService } from '@yeet/contract';
 import { ShoppingListService } from '@yeet/contract';
+import { CollectionService } from '@yeet/contract';
 import type { AuditController } from '../controllers/audit.controller.ts';
+import type { CollectionController } from '../controllers/collection.controller.ts';
 import type { ImageController } from '../controllers/image.controller.ts';
 import type { ImportController } from '../controllers/import.controller.ts';
 import type { MealPlanController } from '../controllers/meal-plan.controller.ts';
@@ -10,6 +12,7 @@ import type { SearchController } from '../controllers/search.controller.ts';
 import type { ShoppingListController } from '../controllers/shopping-list.controller.ts';
 import type { UserController } from '../controllers/user.controller.ts';
 import { auditHandlers } from '../handlers/audit.handler.ts';
+import { collectionHandlers } from '../handlers/collection.handler.ts';
 import { imageHandlers } from '../handlers/image.handler.ts';
 import { mealPlanHandlers } from '../handlers/meal-plan.handler.ts';
 import type { RecipeToProto } from '../handlers/recipe.convert.ts';
@@ -19,6 +22,7 @@ import { shoppingHandlers } from '../handlers/shopping.handler.ts';
 import { userHandlers } from '../handlers/user.handler.ts';
 import { auditPolicies, imagePolicies, mealPlanPolicies, recipePolicies, searchPolicies, userPolicies } from './policies.ts';
 import { shoppingListPolicies } from './policies.ts';
+import { collectionPolicies } from './policies.ts';
 import { reflectionServices } from './reflection.ts';
 import { secured, type SecuredService } from './router.ts';
 
@@ -29,6 +33,7 @@ export interface Controllers {
   images: ImageController;
   users: UserController;
   audit: AuditController;
+  collections: CollectionController;
   importer: ImportController;
   shoppingLists: ShoppingListController;
   mealPlans: MealPlanController;
@@ -42,6 +47,7 @@ export function apiServices(c: Controllers, recipeToProto: RecipeToProto): Secur
     secured(ImageService, imageHandlers(c.images, recipeToProto), imagePolicies),
     secured(UserService, userHandlers(c.users), userPolicies),
     secured(AuditService, auditHandlers(c.audit), auditPolicies),
+    secured(CollectionService, collectionHandlers(c.collections, recipeToProto), collectionPolicies),
     secured(ShoppingListService, shoppingHandlers(c.shoppingLists), shoppingListPolicies),
     secured(MealPlanService, mealPlanHandlers(c.mealPlans), mealPlanPolicies),
   ];

@@ -28,6 +28,9 @@ export const archivedTables = [
   'ended_web_sessions',
   // who changed what (role changes, account deletions): the audit log admins read
   'audit_events',
+  // people's saved recipes: Favourites and named collections (after users and recipes)
+  'collections',
+  'collection_recipes',
   // people's meal plans and the tokens of their calendar feeds (after users and recipes)
   'meal_plan_entries',
   'meal_plan_feeds',
