@@ -123,6 +123,7 @@ describe('MCP over Streamable HTTP', () => {
     expect(tools.map((tool) => tool.name).sort()).toEqual([
       'create_recipe_draft',
       'get_recipe',
+      'import_recipe_from_url',
       'list_audit_events',
       'list_facets',
       'list_my_recipes',

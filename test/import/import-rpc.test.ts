@@ -6,9 +6,11 @@ import { gunzipSync } from 'node:zlib';
 import { Code } from '@connectrpc/connect';
 import type { MessageInitShape } from '@bufbuild/protobuf';
 import { DietaryFlag, MealType, RecipeStatus, type ImportRecipeRequestSchema } from '@yeet/contract';
+import { type CallToolResult, Client, StreamableHTTPClientTransport } from '@modelcontextprotocol/client';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { importCostInWrites } from '../../apps/api/src/limits/rpc.ts';
+import { oidcFlow } from '../support/oidc.ts';
 import { startTestPlatform, type TestPlatform } from '../support/platform.ts';
 import { expectCode } from '../support/recipes.ts';
 
@@ -27,6 +29,7 @@ interface Answer {
   site_name?: string;
 }
 
+const sessionSecret = 'import-test-session-secret-that-is-long-enough-01';
 let t: TestPlatform;
 let server: Server;
 let port: number;
@@ -65,7 +68,7 @@ beforeAll(async () => {
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   port = (server.address() as AddressInfo).port;
-  t = await startTestPlatform({ DATA_DIR: `/tmp/yeet-import-test-${process.pid}` });
+  t = await startTestPlatform({ DATA_DIR: `/tmp/yeet-import-test-${process.pid}`, SESSION_SECRET: sessionSecret });
   // The test server only, by name and by address: every other private address stays refused.
   t.platform.api!.importer.setGuardOptions({
     ports: [port, 80, 443],
@@ -252,5 +255,60 @@ describe('ImportRecipe refuses, in words', () => {
   it('no input at all is invalid_argument', async () => {
     await expectCode(run({}), Code.InvalidArgument);
     await expectCode(run({ input: { case: 'text', value: '   ' } }), Code.InvalidArgument);
+  });
+});
+
+describe('the MCP tool import_recipe_from_url', () => {
+  let client: Client;
+  beforeAll(async () => {
+    // The first account is an admin, so also an author.
+    const { access_token: token } = await oidcFlow(t.baseUrl, t.config, sessionSecret).signUp({
+      email: 'mia@example.com',
+      password: 'a long enough password',
+      displayName: 'Mia Assistant-User',
+    });
+    client = new Client({ name: 'import-tests', version: '1.0.0' }, { versionNegotiation: { mode: 'auto' } });
+    await client.connect(
+      new StreamableHTTPClientTransport(new URL(`${t.baseUrl}/mcp`), {
+        requestInit: { headers: { authorization: `Bearer ${token}` } },
+      }),
+    );
+    await client.listTools(); // the client checks structured results against the output schema from now on
+  });
+  afterAll(() => client?.close());
+
+  const call = async (args: Record<string, unknown>) =>
+    (await client.callTool({ name: 'import_recipe_from_url', arguments: args })) as CallToolResult;
+  const text = (r: CallToolResult) => r.content.map((c) => (c.type === 'text' ? c.text : '')).join('\n');
+
+  it('previews, then saves a draft with a link to it, and says what the page did not give', async () => {
+    const preview = await call({ url: local('/soup'), preview: true });
+    expect(preview.isError, text(preview)).toBeFalsy();
+    expect(preview.structuredContent).toMatchObject({
+      preview: true,
+      id: '',
+      title: 'Leek and potato soup',
+      source_site: 'Local Kitchen',
+    });
+    expect(text(preview)).toContain('nothing saved');
+
+    const saved = await call({ url: local('/soup') });
+    expect(saved.isError, text(saved)).toBeFalsy();
+    const data = saved.structuredContent as { id: string; slug: string; url: string; status: string; missing_fields: string[] };
+    expect(data).toMatchObject({ status: 'draft', missing_fields: ['difficulty'], url: `${t.config.publicUrl}/r/${data.slug}` });
+    expect(text(saved)).toMatch(/^Draft saved: "Leek and potato soup"/);
+    expect(text(saved)).toContain('- 500 g potatoes, peeled');
+    const { recipe } = await t
+      .recipes()
+      .getRecipe({ key: { case: 'id', value: data.id } })
+      .catch(() => ({ recipe: null }));
+    expect(recipe, 'a draft is not public').toBeNull();
+  });
+
+  it('refuses a private address as a tool error in words', async () => {
+    const refused = await call({ url: `http://10.0.0.1:${port}/` });
+    expect(refused.isError).toBe(true);
+    expect(text(refused)).toContain('only pages on the public internet can be imported');
+    expect(text(refused)).not.toContain('10.0.0.1');
   });
 });

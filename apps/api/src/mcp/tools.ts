@@ -320,6 +320,53 @@ export const tools: ToolDefinition[] = [
   }),
 
   define({
+    name: 'import_recipe_from_url',
+    title: 'Import a recipe from a web page',
+    description:
+      'Read the recipe on a web page of any site and save it as a draft owned by the signed-in person (needs an access token), with the ' +
+      "page's photo as its cover and a link back to the page. Set preview to see what would be imported without saving. The answer lists " +
+      'the fields the page did not give: fill them in with update_recipe_draft before submitting. Only public http(s) pages can be read.',
+    input: {
+      url: z.string().min(1).max(2048).describe('The address of the recipe page, starting with https://.'),
+      preview: z.boolean().optional().describe('Only show what would be imported; nothing is saved.'),
+    },
+    output: {
+      ...savedShape,
+      title: z.string(),
+      preview: z.boolean(),
+      missing_fields: z.array(z.string()),
+      source_url: z.string().nullable(),
+      source_site: z.string().nullable(),
+    },
+    readOnly: false,
+    needsSignIn: true,
+    async run(ctx, a) {
+      const preview = a.preview ?? false;
+      const res = await ctx.recipes.importRecipe({ input: { case: 'url', value: a.url }, preview });
+      const recipe = res.recipe!;
+      const full = fullRecipe(recipe, ctx.publicUrl, recipe.servings);
+      const missing = res.missingFields.length ? `Not on the page: ${res.missingFields.join(', ')}.` : 'Everything was found.';
+      const structured = {
+        id: recipe.id,
+        slug: recipe.slug,
+        url: preview ? '' : full.url,
+        status: preview ? null : statusName(recipe),
+        version: recipe.version,
+        title: recipe.title,
+        preview,
+        missing_fields: res.missingFields,
+        source_url: res.source?.url ?? null,
+        source_site: res.source?.siteName ?? null,
+      };
+      const head = preview
+        ? `Preview of "${recipe.title}" from ${structured.source_site ?? 'the page'} (nothing saved). ${missing}`
+        : `Draft saved: "${recipe.title}" (\`${recipe.slug}\`) from ${structured.source_site ?? 'the page'}. ${missing} ${full.url}`;
+      const body = recipeMarkdown(full).replace(/\n\nRecipe page: .*$/, '');
+      return { text: `${head}\n\n${body}`, structured };
+    },
+  }),
+
+  define({
     name: 'update_recipe_draft',
     title: 'Update a recipe draft',
     description:
