@@ -121,8 +121,10 @@ describe('MCP over Streamable HTTP', () => {
   it('lists its tools to a signed-in client, each with a description and an input schema', async () => {
     const { tools } = await (await connect(author.access_token)).listTools();
     expect(tools.map((tool) => tool.name).sort()).toEqual([
+      'add_to_shopping_list',
       'create_recipe_draft',
       'get_recipe',
+      'get_shopping_list',
       'import_recipe_from_url',
       'list_audit_events',
       'list_facets',
@@ -492,5 +494,50 @@ describe('list_audit_events', () => {
     expect(tools.find((tool) => tool.name === 'list_audit_events')?.annotations?.readOnlyHint).toBe(true);
     const refused = await call(await connect(reader.access_token), 'list_audit_events', {});
     expect(refused.isError).toBe(true);
+  });
+});
+
+describe('shopping-list tools', () => {
+  it("puts a recipe on the caller's list at the servings asked, merged, and reads the list back", async () => {
+    const sam = await connect(reader.access_token);
+    // recipeInput: 800 g tomatoes, 1 onion, salt to taste — for 4
+    const added = data<{ servings: number; lines: Array<{ item: string; amount: string; recipes: string[] }> }>(
+      await call(sam, 'add_to_shopping_list', { recipe: 'mushroom-risotto', servings: 2 }),
+    );
+    expect(added.servings).toBe(2);
+    expect(added.lines.map((l) => [l.amount, l.item])).toEqual([
+      ['400 g', 'tomatoes'],
+      ['½', 'onion'],
+      ['', 'salt'],
+    ]);
+    // at the recipe's own servings when none are asked for, merged into the same lines
+    await call(sam, 'add_to_shopping_list', { recipe: 'lemon-chicken-traybake' });
+    const list = await call(sam, 'get_shopping_list', {});
+    const aisles = data<{ aisles: Array<{ aisle: string; lines: Array<{ item: string; amount: string; recipes: string[] }> }> }>(
+      list,
+    ).aisles;
+    const tomatoes = aisles.flatMap((a) => a.lines).find((l) => l.item === 'tomatoes')!;
+    expect(tomatoes.amount).toBe('1.2 kg');
+    expect(tomatoes.recipes).toEqual(['Mushroom Risotto', 'Lemon Chicken Traybake']);
+    expect(aisles.map((a) => a.aisle)).toEqual(['produce', 'spices']);
+    expect(text(list)).toContain('- [ ] 1.2 kg tomatoes (Mushroom Risotto, Lemon Chicken Traybake)');
+    // someone else's list is their own
+    expect(data<{ aisles: unknown[] }>(await call(await connect(author.access_token), 'get_shopping_list', {})).aisles).toEqual(
+      [],
+    );
+  });
+
+  it('names the field when servings are out of range, says not found for an unknown recipe, and needs sign-in', async () => {
+    const sam = await connect(reader.access_token);
+    const range = await call(sam, 'add_to_shopping_list', { recipe: 'mushroom-risotto', servings: 101 });
+    expect(range.isError).toBe(true);
+    expect(text(range)).toMatch(/^Invalid arguments/);
+    expect(text(range)).toContain('- servings:');
+    const unknown = await call(sam, 'add_to_shopping_list', { recipe: 'no-such-recipe' });
+    expect(text(unknown)).toMatch(/^Not found/);
+    await expect(call(await connect(), 'get_shopping_list', {})).rejects.toThrow(/signed-in person/);
+    const tools = (await sam.listTools()).tools;
+    expect(tools.find((tool) => tool.name === 'get_shopping_list')?.annotations?.readOnlyHint).toBe(true);
+    expect(tools.find((tool) => tool.name === 'add_to_shopping_list')?.annotations?.readOnlyHint).toBe(false);
   });
 });

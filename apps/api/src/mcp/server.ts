@@ -12,6 +12,7 @@ import {
 } from '@modelcontextprotocol/server';
 import { AjvJsonSchemaValidator } from '@modelcontextprotocol/server/validators/ajv';
 import { AuditService, RecipeService, RecipeSort, RecipeStatus, SearchService } from '@yeet/contract';
+import { ShoppingListService } from '@yeet/contract';
 import { invalidArgument, joinPath, notFound, resourceExhausted, type FieldViolation } from '@yeet/domain';
 import type { RateLimiter, Telemetry } from '@yeet/platform';
 import { z } from 'zod';
@@ -58,6 +59,7 @@ export function createMcpServer(o: McpServerOptions): McpServer {
     recipes: createClient(RecipeService, transport),
     search: createClient(SearchService, transport),
     audit: createClient(AuditService, transport),
+    shopping: createClient(ShoppingListService, transport),
     publicUrl: o.publicUrl,
   };
 
@@ -279,7 +281,7 @@ function writing(transport: Transport, clients: ToolContext, tool: string, key: 
     },
     stream: transport.stream,
   };
-  return { ...clients, recipes: createClient(RecipeService, keyed) };
+  return { ...clients, recipes: createClient(RecipeService, keyed), shopping: createClient(ShoppingListService, keyed) };
 }
 
 /** The transport, with the caller's credentials on every call (the transport itself stays shared). */

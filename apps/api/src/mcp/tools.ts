@@ -16,10 +16,13 @@ import {
   failedPrecondition,
   limits,
   mealTypes,
+  maxServings,
+  minServings,
   recipeStatuses,
   searchSorts,
   timeBuckets,
 } from '@yeet/domain';
+import type { ShoppingListItem, ShoppingListService } from '@yeet/contract';
 import { z } from 'zod';
 import {
   fullRecipe,
@@ -38,6 +41,7 @@ export interface ToolContext {
   recipes: Client<typeof RecipeService>;
   search: Client<typeof SearchService>;
   audit: Client<typeof AuditService>;
+  shopping: Client<typeof ShoppingListService>;
   publicUrl: string;
 }
 
@@ -203,6 +207,33 @@ const savedShape = {
 };
 
 // --- the tools ----------------------------------------------------------------------------
+
+const shoppingLineShape = z.object({
+  id: z.string(),
+  item: z.string(),
+  amount: z.string().describe('As a person reads it: "700 g", "1½ cups"; empty without an amount.'),
+  quantity: z.number().nullable(),
+  unit: z.string(),
+  note: z.string(),
+  aisle: z.string(),
+  checked: z.boolean(),
+  recipes: z.array(z.string()).describe('Titles of the recipes the line came from.'),
+});
+
+const shoppingLine = (i: ShoppingListItem): z.infer<typeof shoppingLineShape> => ({
+  id: i.id,
+  item: i.item,
+  amount: i.amountText,
+  quantity: i.quantity ?? null,
+  unit: i.unit,
+  note: i.note,
+  aisle: i.aisle,
+  checked: i.checked,
+  recipes: i.sources.map((s) => s.title),
+});
+
+const shoppingText = (l: z.infer<typeof shoppingLineShape>) =>
+  `- [${l.checked ? 'x' : ' '}] ${[l.amount, l.item].filter(Boolean).join(' ')}${l.note ? `, ${l.note}` : ''}${l.recipes.length ? ` (${l.recipes.join(', ')})` : ''}`;
 
 export const tools: ToolDefinition[] = [
   define({
@@ -451,6 +482,142 @@ export const tools: ToolDefinition[] = [
       return {
         text: `Rated "${recipe!.title}" ${a.stars}/5. It now averages ${summary.average.toFixed(1)} from ${summary.count} ${summary.count === 1 ? 'rating' : 'ratings'}.`,
         structured: { stars: res.rating?.stars ?? a.stars, review: res.rating?.review ?? '', ...summary },
+      };
+    },
+  }),
+
+  define({
+    name: 'add_to_shopping_list',
+    title: 'Add a recipe to my shopping list',
+    description:
+      "Put a recipe's ingredients on the signed-in person's shopping list, scaled to `servings` (the recipe's own when left out). " +
+      'The same ingredient in compatible units merges into one line (200 g + 0.5 kg onions → 700 g); lines already ticked off are left alone. ' +
+      'Each line remembers the recipes it came from. Answers with the lines added or changed.',
+    input: {
+      recipe: recipeRef,
+      servings: z.number().int().min(minServings).max(maxServings).optional().describe('How many people to shop for.'),
+    },
+    output: { recipe: z.string(), servings: z.number(), lines: z.array(shoppingLineShape) },
+    readOnly: false,
+    needsSignIn: true,
+    async run(ctx, a) {
+      const { recipe } = await ctx.recipes.getRecipe({ key: recipeKey(a.recipe) });
+      const servings = a.servings ?? recipe!.servings;
+      const { items } = await ctx.shopping.addRecipeToShoppingList({ recipeId: recipe!.id, servings });
+      const lines = items.map(shoppingLine);
+      return {
+        text: `Added "${recipe!.title}" for ${servings} to the shopping list:\n${lines.map(shoppingText).join('\n')}`,
+        structured: { recipe: recipe!.title, servings, lines },
+      };
+    },
+  }),
+
+  define({
+    name: 'get_shopping_list',
+    title: 'Get my shopping list',
+    description:
+      "The signed-in person's shopping list, grouped by aisle in the order of a walk through a shop, ticked lines marked [x], " +
+      'with the recipes each line came from.',
+    input: {},
+    output: {
+      aisles: z.array(z.object({ aisle: z.string(), label: z.string(), lines: z.array(shoppingLineShape) })),
+    },
+    readOnly: true,
+    needsSignIn: true,
+    async run(ctx) {
+      const res = await ctx.shopping.getShoppingList({});
+      const aisles = res.aisles.map((g) => ({ aisle: g.aisle, label: g.label, lines: g.items.map(shoppingLine) }));
+      const text = aisles.map((g) => `## ${g.label}\n${g.lines.map(shoppingText).join('\n')}`).join('\n\n');
+      return { text: text || 'The shopping list is empty.', structured: { aisles } };
+    },
+  }),
+
+  define({
+    name: 'plan_meal',
+    title: 'Plan a meal',
+    description:
+      "Put a recipe (published, or the signed-in person's own draft) or a free-text note in a day's breakfast, lunch, dinner or snack " +
+      "slot of the signed-in person's meal plan, at `servings` (the recipe's own when left out). Several entries may share a slot. " +
+      'get_meal_plan shows the week; add_meal_plan_to_shopping_list puts the week on the shopping list.',
+    input: {
+      date: planDay.describe('The day, YYYY-MM-DD (e.g. "2026-12-07"); get_meal_plan gives the dates of this and next week.'),
+      slot: z.enum(mealSlots).describe('Which meal of the day.'),
+      recipe: recipeRef.optional().describe('The recipe to plan (slug, id or link); leave out for a note.'),
+      note: z
+        .string()
+        .min(1)
+        .max(mealPlanLimits.note.max)
+        .optional()
+        .describe('Instead of a recipe: a note such as "Eating out" or "Leftovers".'),
+      servings: z
+        .number()
+        .int()
+        .min(mealPlanLimits.servings.min)
+        .max(mealPlanLimits.servings.max)
+        .optional()
+        .describe('How many people the recipe is for (recipes only).'),
+    },
+    output: planEntryShape.shape,
+    readOnly: false,
+    needsSignIn: true,
+    async run(ctx, a) {
+      if (!a.recipe === !a.note) throw invalidField('recipe', 'give either a recipe or a note');
+      const recipeId = a.recipe ? (await ctx.recipes.getRecipe({ key: recipeKey(a.recipe) })).recipe!.id : '';
+      const { entry } = await ctx.plans.addMealPlanEntry({
+        date: a.date,
+        slot: mealSlotValues.toProto(a.slot),
+        recipeId,
+        note: a.note ?? '',
+        servings: a.servings ?? 0,
+      });
+      const planned = planEntry(entry!, ctx.publicUrl);
+      return { text: `Planned for ${planned.date}: ${planLine(planned)}`, structured: planned };
+    },
+  }),
+
+  define({
+    name: 'get_meal_plan',
+    title: 'Get my meal plan',
+    description:
+      "The signed-in person's meal plan for a week (Monday first unless week_start says otherwise), day by day in slot order, " +
+      'with the servings of each planned recipe. Today is in the week given by no date; weeks_ahead: 1 is next week.',
+    input: planWeekArgs,
+    output: {
+      start_date: z.string(),
+      end_date: z.string(),
+      days: z.array(z.object({ date: z.string(), entries: z.array(planEntryShape) })),
+    },
+    readOnly: true,
+    needsSignIn: true,
+    async run(ctx, a) {
+      const week = await ctx.plans.getMealPlan(planWeekRequest(a));
+      const days = week.days.map((d) => ({ date: d.date, entries: d.entries.map((e) => planEntry(e, ctx.publicUrl)) }));
+      const text = days
+        .map((d) => `## ${d.date}\n${d.entries.map((e) => `- ${planLine(e)}`).join('\n') || '- (nothing planned)'}`)
+        .join('\n\n');
+      return {
+        text: `Week of ${week.startDate} to ${week.endDate}:\n\n${text}`,
+        structured: { start_date: week.startDate, end_date: week.endDate, days },
+      };
+    },
+  }),
+
+  define({
+    name: 'add_meal_plan_to_shopping_list',
+    title: "Add a week's meal plan to my shopping list",
+    description:
+      "Put the ingredients of every recipe planned in a week of the signed-in person's meal plan on their shopping list, each at its " +
+      'planned servings, merged with what is there as add_to_shopping_list merges. Notes are left out, and so are recipes no longer available.',
+    input: planWeekArgs,
+    output: { recipes_added: z.number(), recipes_skipped: z.number() },
+    readOnly: false,
+    needsSignIn: true,
+    async run(ctx, a) {
+      const res = await ctx.plans.addMealPlanToShoppingList(planWeekRequest(a));
+      const skipped = res.recipesSkipped ? ` (${res.recipesSkipped} no longer available, left out)` : '';
+      return {
+        text: `Added ${res.recipesAdded} planned ${res.recipesAdded === 1 ? 'recipe' : 'recipes'} to the shopping list${skipped}. get_shopping_list shows it.`,
+        structured: { recipes_added: res.recipesAdded, recipes_skipped: res.recipesSkipped },
       };
     },
   }),
