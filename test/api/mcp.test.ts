@@ -121,14 +121,17 @@ describe('MCP over Streamable HTTP', () => {
   it('lists its tools to a signed-in client, each with a description and an input schema', async () => {
     const { tools } = await (await connect(author.access_token)).listTools();
     expect(tools.map((tool) => tool.name).sort()).toEqual([
+      'add_meal_plan_to_shopping_list',
       'add_to_shopping_list',
       'create_recipe_draft',
+      'get_meal_plan',
       'get_recipe',
       'get_shopping_list',
       'import_recipe_from_url',
       'list_audit_events',
       'list_facets',
       'list_my_recipes',
+      'plan_meal',
       'rate_recipe',
       'search_recipes',
       'submit_recipe_for_review',

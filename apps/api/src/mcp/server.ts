@@ -12,6 +12,7 @@ import {
 } from '@modelcontextprotocol/server';
 import { AjvJsonSchemaValidator } from '@modelcontextprotocol/server/validators/ajv';
 import { AuditService, RecipeService, RecipeSort, RecipeStatus, SearchService } from '@yeet/contract';
+import { MealPlanService } from '@yeet/contract';
 import { ShoppingListService } from '@yeet/contract';
 import { invalidArgument, joinPath, notFound, resourceExhausted, type FieldViolation } from '@yeet/domain';
 import type { RateLimiter, Telemetry } from '@yeet/platform';
@@ -59,6 +60,7 @@ export function createMcpServer(o: McpServerOptions): McpServer {
     recipes: createClient(RecipeService, transport),
     search: createClient(SearchService, transport),
     audit: createClient(AuditService, transport),
+    plans: createClient(MealPlanService, transport),
     shopping: createClient(ShoppingListService, transport),
     publicUrl: o.publicUrl,
   };
@@ -281,7 +283,12 @@ function writing(transport: Transport, clients: ToolContext, tool: string, key: 
     },
     stream: transport.stream,
   };
-  return { ...clients, recipes: createClient(RecipeService, keyed), shopping: createClient(ShoppingListService, keyed) };
+  return {
+    ...clients,
+    recipes: createClient(RecipeService, keyed),
+    plans: createClient(MealPlanService, keyed),
+    shopping: createClient(ShoppingListService, keyed),
+  };
 }
 
 /** The transport, with the caller's credentials on every call (the transport itself stays shared). */

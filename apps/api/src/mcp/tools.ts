@@ -23,6 +23,18 @@ import {
   timeBuckets,
 } from '@yeet/domain';
 import type { ShoppingListItem, ShoppingListService } from '@yeet/contract';
+import { mealSlotValues, weekStartValues, type MealPlanEntry, type MealPlanService } from '@yeet/contract';
+import {
+  addDays,
+  invalidField,
+  isDay,
+  mealPlanLimits,
+  mealSlotLabels,
+  mealSlots,
+  today,
+  weekStarts,
+  type WeekStart,
+} from '@yeet/domain';
 import { z } from 'zod';
 import {
   fullRecipe,
@@ -41,6 +53,7 @@ export interface ToolContext {
   recipes: Client<typeof RecipeService>;
   search: Client<typeof SearchService>;
   audit: Client<typeof AuditService>;
+  plans: Client<typeof MealPlanService>;
   shopping: Client<typeof ShoppingListService>;
   publicUrl: string;
 }
@@ -205,6 +218,59 @@ const savedShape = {
   status: z.enum(recipeStatuses).nullable(),
   version: z.number(),
 };
+
+// --- the meal plan's shapes ----------------------------------------------------------------
+
+const planDay = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'a day written YYYY-MM-DD');
+
+const planWeekArgs = {
+  date: planDay.optional().describe('Any day of the week wanted, YYYY-MM-DD; leave out for the current week.'),
+  weeks_ahead: z
+    .number()
+    .int()
+    .min(-52)
+    .max(52)
+    .optional()
+    .describe('Weeks after the week of `date` (or of today): 1 is next week, -1 last week.'),
+  week_start: z.enum(weekStarts).optional().describe('The first day of a week; default monday.'),
+};
+
+const planWeekRequest = (a: { date?: string; weeks_ahead?: number; week_start?: WeekStart }) => {
+  const day = a.date ?? today();
+  if (a.date && !isDay(a.date)) throw invalidField('date', 'must be a real day written YYYY-MM-DD');
+  return {
+    date: a.weeks_ahead ? addDays(day, 7 * a.weeks_ahead) : day,
+    weekStart: weekStartValues.toProto(a.week_start ?? 'monday'),
+  };
+};
+
+const planEntryShape = z.object({
+  id: z.string(),
+  date: z.string(),
+  slot: z.enum(mealSlots),
+  recipe: z.string().nullable().describe('The title; "(no longer available)" for a recipe that was unpublished.'),
+  recipe_slug: z.string().nullable(),
+  url: z.string().nullable(),
+  note: z.string().nullable(),
+  servings: z.number().nullable(),
+});
+
+function planEntry(e: MealPlanEntry, publicUrl: string): z.infer<typeof planEntryShape> {
+  const recipe = e.item.case === 'recipe' ? e.item.value : null;
+  return {
+    id: e.id,
+    date: e.date,
+    slot: mealSlotValues.toDomain(e.slot) ?? 'dinner',
+    recipe: recipe ? (recipe.available ? recipe.title : '(no longer available)') : null,
+    recipe_slug: recipe?.available ? recipe.slug : null,
+    url: recipe?.available ? `${publicUrl}/r/${recipe.slug}` : null,
+    note: e.item.case === 'note' ? e.item.value : null,
+    servings: recipe ? e.servings : null,
+  };
+}
+
+const planLine = (e: z.infer<typeof planEntryShape>) =>
+  `${mealSlotLabels[e.slot]}: ${e.recipe ? `${e.recipe}${e.recipe_slug ? ` (\`${e.recipe_slug}\`)` : ''} for ${e.servings}` : e.note}`;
 
 // --- the tools ----------------------------------------------------------------------------
 
@@ -529,6 +595,96 @@ export const tools: ToolDefinition[] = [
       const aisles = res.aisles.map((g) => ({ aisle: g.aisle, label: g.label, lines: g.items.map(shoppingLine) }));
       const text = aisles.map((g) => `## ${g.label}\n${g.lines.map(shoppingText).join('\n')}`).join('\n\n');
       return { text: text || 'The shopping list is empty.', structured: { aisles } };
+    },
+  }),
+
+  define({
+    name: 'plan_meal',
+    title: 'Plan a meal',
+    description:
+      "Put a recipe (published, or the signed-in person's own draft) or a free-text note in a day's breakfast, lunch, dinner or snack " +
+      "slot of the signed-in person's meal plan, at `servings` (the recipe's own when left out). Several entries may share a slot. " +
+      'get_meal_plan shows the week; add_meal_plan_to_shopping_list puts the week on the shopping list.',
+    input: {
+      date: planDay.describe('The day, YYYY-MM-DD (e.g. "2026-12-07"); get_meal_plan gives the dates of this and next week.'),
+      slot: z.enum(mealSlots).describe('Which meal of the day.'),
+      recipe: recipeRef.optional().describe('The recipe to plan (slug, id or link); leave out for a note.'),
+      note: z
+        .string()
+        .min(1)
+        .max(mealPlanLimits.note.max)
+        .optional()
+        .describe('Instead of a recipe: a note such as "Eating out" or "Leftovers".'),
+      servings: z
+        .number()
+        .int()
+        .min(mealPlanLimits.servings.min)
+        .max(mealPlanLimits.servings.max)
+        .optional()
+        .describe('How many people the recipe is for (recipes only).'),
+    },
+    output: planEntryShape.shape,
+    readOnly: false,
+    needsSignIn: true,
+    async run(ctx, a) {
+      if (!a.recipe === !a.note) throw invalidField('recipe', 'give either a recipe or a note');
+      const recipeId = a.recipe ? (await ctx.recipes.getRecipe({ key: recipeKey(a.recipe) })).recipe!.id : '';
+      const { entry } = await ctx.plans.addMealPlanEntry({
+        date: a.date,
+        slot: mealSlotValues.toProto(a.slot),
+        recipeId,
+        note: a.note ?? '',
+        servings: a.servings ?? 0,
+      });
+      const planned = planEntry(entry!, ctx.publicUrl);
+      return { text: `Planned for ${planned.date}: ${planLine(planned)}`, structured: planned };
+    },
+  }),
+
+  define({
+    name: 'get_meal_plan',
+    title: 'Get my meal plan',
+    description:
+      "The signed-in person's meal plan for a week (Monday first unless week_start says otherwise), day by day in slot order, " +
+      'with the servings of each planned recipe. Today is in the week given by no date; weeks_ahead: 1 is next week.',
+    input: planWeekArgs,
+    output: {
+      start_date: z.string(),
+      end_date: z.string(),
+      days: z.array(z.object({ date: z.string(), entries: z.array(planEntryShape) })),
+    },
+    readOnly: true,
+    needsSignIn: true,
+    async run(ctx, a) {
+      const week = await ctx.plans.getMealPlan(planWeekRequest(a));
+      const days = week.days.map((d) => ({ date: d.date, entries: d.entries.map((e) => planEntry(e, ctx.publicUrl)) }));
+      const text = days
+        .map((d) => `## ${d.date}\n${d.entries.map((e) => `- ${planLine(e)}`).join('\n') || '- (nothing planned)'}`)
+        .join('\n\n');
+      return {
+        text: `Week of ${week.startDate} to ${week.endDate}:\n\n${text}`,
+        structured: { start_date: week.startDate, end_date: week.endDate, days },
+      };
+    },
+  }),
+
+  define({
+    name: 'add_meal_plan_to_shopping_list',
+    title: "Add a week's meal plan to my shopping list",
+    description:
+      "Put the ingredients of every recipe planned in a week of the signed-in person's meal plan on their shopping list, each at its " +
+      'planned servings, merged with what is there as add_to_shopping_list merges. Notes are left out, and so are recipes no longer available.',
+    input: planWeekArgs,
+    output: { recipes_added: z.number(), recipes_skipped: z.number() },
+    readOnly: false,
+    needsSignIn: true,
+    async run(ctx, a) {
+      const res = await ctx.plans.addMealPlanToShoppingList(planWeekRequest(a));
+      const skipped = res.recipesSkipped ? ` (${res.recipesSkipped} no longer available, left out)` : '';
+      return {
+        text: `Added ${res.recipesAdded} planned ${res.recipesAdded === 1 ? 'recipe' : 'recipes'} to the shopping list${skipped}. get_shopping_list shows it.`,
+        structured: { recipes_added: res.recipesAdded, recipes_skipped: res.recipesSkipped },
+      };
     },
   }),
 
