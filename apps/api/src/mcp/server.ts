@@ -14,6 +14,7 @@ import { AjvJsonSchemaValidator } from '@modelcontextprotocol/server/validators/
 import { AuditService, RecipeService, RecipeSort, RecipeStatus, SearchService } from '@yeet/contract';
 import { MealPlanService } from '@yeet/contract';
 import { ShoppingListService } from '@yeet/contract';
+import { CollectionService } from '@yeet/contract';
 import { invalidArgument, joinPath, notFound, resourceExhausted, type FieldViolation } from '@yeet/domain';
 import type { RateLimiter, Telemetry } from '@yeet/platform';
 import { z } from 'zod';
@@ -62,6 +63,7 @@ export function createMcpServer(o: McpServerOptions): McpServer {
     audit: createClient(AuditService, transport),
     plans: createClient(MealPlanService, transport),
     shopping: createClient(ShoppingListService, transport),
+    collections: createClient(CollectionService, transport),
     publicUrl: o.publicUrl,
   };
 
@@ -288,6 +290,7 @@ function writing(transport: Transport, clients: ToolContext, tool: string, key: 
     recipes: createClient(RecipeService, keyed),
     plans: createClient(MealPlanService, keyed),
     shopping: createClient(ShoppingListService, keyed),
+    collections: createClient(CollectionService, keyed),
   };
 }
 

@@ -35,6 +35,8 @@ import {
   weekStarts,
   type WeekStart,
 } from '@yeet/domain';
+import type { Collection, CollectionService } from '@yeet/contract';
+import { maxCollectionNameLength } from '@yeet/domain';
 import { z } from 'zod';
 import {
   fullRecipe,
@@ -53,6 +55,7 @@ export interface ToolContext {
   recipes: Client<typeof RecipeService>;
   search: Client<typeof SearchService>;
   audit: Client<typeof AuditService>;
+  collections: Client<typeof CollectionService>;
   plans: Client<typeof MealPlanService>;
   shopping: Client<typeof ShoppingListService>;
   publicUrl: string;
@@ -548,6 +551,118 @@ export const tools: ToolDefinition[] = [
       return {
         text: `Rated "${recipe!.title}" ${a.stars}/5. It now averages ${summary.average.toFixed(1)} from ${summary.count} ${summary.count === 1 ? 'rating' : 'ratings'}.`,
         structured: { stars: res.rating?.stars ?? a.stars, review: res.rating?.review ?? '', ...summary },
+      };
+    },
+  }),
+
+  define({
+    name: 'save_recipe',
+    title: 'Save a recipe',
+    description:
+      "Save a recipe (published, or the signed-in person's own) to their Favourites, or to one of their collections by name " +
+      '(letter case ignored; a collection of that name is made when there is none). `saved: false` takes it out again. ' +
+      'list_collections shows the collections and what they hold.',
+    input: {
+      recipe: recipeRef,
+      collection: z
+        .string()
+        .min(1)
+        .max(maxCollectionNameLength)
+        .optional()
+        .describe('The collection, e.g. "Weeknight"; Favourites when left out.'),
+      saved: z.boolean().optional().describe('false takes the recipe out of the collection; true (the default) saves it.'),
+    },
+    output: { recipe: z.string(), collection: z.string(), saved: z.boolean(), recipe_count: z.number() },
+    readOnly: false,
+    needsSignIn: true,
+    async run(ctx, a) {
+      const { recipe } = await ctx.recipes.getRecipe({ key: recipeKey(a.recipe) });
+      const save = a.saved ?? true;
+      let target: Collection | undefined;
+      let made = false;
+      if (a.collection === undefined) {
+        target = (await ctx.collections.saveRecipe({ recipeId: recipe!.id, saved: save })).favourites;
+      } else {
+        const wanted = a.collection.trim().toLowerCase();
+        target = (await ctx.collections.listCollections({})).collections.find((c) => c.name.toLowerCase() === wanted);
+        if (!target && save) {
+          target = (await ctx.collections.createCollection({ name: a.collection })).collection;
+          made = true;
+        }
+        if (!target) throw invalidField('collection', `you have no collection called "${a.collection}"`);
+        const call = save ? ctx.collections.addRecipeToCollection : ctx.collections.removeRecipeFromCollection;
+        target = (await call({ collectionId: target.id, recipeId: recipe!.id })).collection;
+      }
+      const name = target!.name;
+      return {
+        text: `${save ? 'Saved' : 'Took'} "${recipe!.title}" ${save ? 'to' : 'out of'} ${made ? 'the new collection ' : ''}"${name}" (${target!.recipeCount} ${target!.recipeCount === 1 ? 'recipe' : 'recipes'}).`,
+        structured: { recipe: recipe!.slug, collection: name, saved: save, recipe_count: target!.recipeCount },
+      };
+    },
+  }),
+
+  define({
+    name: 'list_collections',
+    title: 'List my collections',
+    description:
+      "The signed-in person's collections (Favourites first) with how many recipes each holds and, when shared, its link. " +
+      'With `collection`, the recipes in that one, newest saved first; a recipe no longer published shows as unavailable.',
+    input: {
+      collection: z
+        .string()
+        .min(1)
+        .max(maxCollectionNameLength)
+        .optional()
+        .describe('A collection by name, to list its recipes.'),
+    },
+    output: {
+      collections: z.array(
+        z.object({ name: z.string(), favourites: z.boolean(), recipe_count: z.number(), share_url: z.string().nullable() }),
+      ),
+      recipes: z
+        .array(
+          z.object({
+            slug: z.string().nullable(),
+            title: z.string().nullable(),
+            available: z.boolean(),
+            url: z.string().nullable(),
+          }),
+        )
+        .optional(),
+    },
+    readOnly: true,
+    needsSignIn: true,
+    async run(ctx, a) {
+      const all = (await ctx.collections.listCollections({})).collections;
+      const collections = all.map((c) => ({
+        name: c.name,
+        favourites: c.favourites,
+        recipe_count: c.recipeCount,
+        share_url: c.shareToken ? `${ctx.publicUrl}/c/${c.shareToken}` : null,
+      }));
+      const listing = collections.map((c) => `- ${c.name} (${c.recipe_count})${c.share_url ? ` shared: ${c.share_url}` : ''}`);
+      if (a.collection === undefined) return { text: listing.join('\n'), structured: { collections } };
+      const wanted = a.collection.trim().toLowerCase();
+      const one = all.find((c) => c.name.toLowerCase() === wanted);
+      if (!one) {
+        const yours = all.map((c) => c.name).join(', ');
+        throw invalidField('collection', `you have no collection called "${a.collection}"; yours: ${yours}`);
+      }
+      const { entries } = await ctx.collections.getCollection({ id: one.id });
+      const recipes = entries.map((e) => ({
+        slug: e.recipe?.slug ?? null,
+        title: e.recipe?.title ?? null,
+        available: e.available,
+        url: e.recipe && e.available ? `${ctx.publicUrl}/r/${e.recipe.slug}` : null,
+      }));
+      const lines = recipes.map((r) =>
+        r.available
+          ? `- ${r.title} (\`${r.slug}\`)`
+          : `- (unavailable${r.title ? `: your own "${r.title}", not published` : ''})`,
+      );
+      return {
+        text: `${one.name}, ${recipes.length} ${recipes.length === 1 ? 'recipe' : 'recipes'}:\n${lines.join('\n') || '- (empty)'}`,
+        structured: { collections, recipes },
       };
     },
   }),
