@@ -80,3 +80,87 @@ describe('the page itself', () => {
     expect(read(html).ingredients).toEqual(['2 cups flour', '1 tsp salt', '3 tomatoes']);
   });
 });
+
+describe('the page without labels', () => {
+  it('takes the lists of amounts as the ingredients, across their groups’ headings', () => {
+    const html = page(
+      '<title>Tuna melt</title>',
+      '<h1>Tuna melt</h1><ul><li><a href="/">Home</a></li><li><a href="/r">Recipes</a></li></ul>' +
+        '<h2>Produce</h2><ul><li>1 red onion</li><li>2 celery stalks</li><li>½ cup dill</li><li>1 lemon</li></ul>' +
+        '<h2>Pantry</h2><ul><li>2 cans tuna</li><li>Kosher salt</li><li>3 tbsp mayonnaise</li></ul>' +
+        '<h3>Do some prep</h3><ul><li>Finely chop ½ red onion and the celery.</li><li>Stir in the mayonnaise and the tuna.</li></ul>',
+    );
+    expect(read(html).ingredients).toEqual([
+      '1 red onion',
+      '2 celery stalks',
+      '½ cup dill',
+      '1 lemon',
+      '2 cans tuna',
+      'Kosher salt',
+      '3 tbsp mayonnaise',
+    ]);
+  });
+
+  it('reads the rows of a checklist of ingredients', () => {
+    const row = (amount: string, name: string) =>
+      `<div><input type="checkbox"><div><div>${amount}</div><div class="font-bold">${name}</div></div></div>`;
+    const html = page(
+      '<title>Rice pudding</title>',
+      `<h1>Rice pudding</h1>${row('1 l', 'milk')}${row('200 g', 'rice')}${row('1', 'cinnamon stick')}` +
+        '<h2>Method</h2><p>Simmer the rice in the milk with the cinnamon until soft.</p>',
+    );
+    expect(read(html).ingredients).toEqual(['1 l milk', '200 g rice', '1 cinnamon stick']);
+  });
+
+  it('goes on past a group heading as large as the Ingredients label when amounts follow it', () => {
+    const html = page(
+      '<title>Buns</title>',
+      '<h1>Buns</h1><h2>Ingredients</h2><ul><li>4 cups flour</li><li>2 eggs</li></ul>' +
+        '<h2>Glaze</h2><ul><li>1/3 cup sugar</li><li>½ cup hot water</li></ul>' +
+        '<h2>Related</h2><ul><li>Hot cross buns</li><li>Easter bread</li></ul>' +
+        '<h2>Method</h2><ol><li>Knead the dough until smooth and elastic.</li></ol>',
+    );
+    expect(read(html).ingredients).toEqual(['4 cups flour', '2 eggs', '1/3 cup sugar', '½ cup hot water']);
+  });
+});
+
+describe('steps', () => {
+  it('does not take a lone "Method" label marked as the instructions for the method', () => {
+    const html = page(
+      '<title>Chickpeas</title>',
+      '<div itemscope itemtype="http://schema.org/Recipe"><h1 itemprop="name">Chickpeas</h1>' +
+        '<h2>Ingredients</h2><ul><li itemprop="recipeIngredient">300 g chickpeas</li><li itemprop="recipeIngredient">3 tbsp oil</li></ul>' +
+        '<div itemprop="recipeInstructions"><span>Method</span></div>' +
+        '<ol><li>Preheat the oven to 160°C fan.</li><li>Drain the chickpeas and bake them.</li></ol></div>',
+    );
+    expect(read(html).instructions).toEqual(['Preheat the oven to 160°C fan.', 'Drain the chickpeas and bake them.']);
+  });
+
+  it('drops the page’s own "STEP 1 |" numbering in front of a step', () => {
+    const html = page(
+      ld({
+        '@type': 'Recipe',
+        name: 'Slice',
+        recipeIngredient: ['2 eggs', '1 zucchini'],
+        recipeInstructions: ['STEP 1 | Preheat the oven.', 'Step 2: Bake it.'],
+      }),
+    );
+    expect(read(html).instructions).toEqual(['Preheat the oven.', 'Bake it.']);
+  });
+
+  it('ends a method set as paragraphs at a link, a note or a call-out in bold', () => {
+    const steps = '<p>Preheat the oven to 220 degrees.</p><p>Bake the pie for forty minutes.</p>';
+    const html = (after: string) =>
+      page(
+        '<title>Pie</title>',
+        `<h1>Pie</h1><h2>Ingredients</h2><ul><li>3 eggs</li><li>1 crust</li></ul><h2>Instructions</h2>${steps}${after}<p>More text that is not a step at all.</p>`,
+      );
+    const expected = ['Preheat the oven to 220 degrees.', 'Bake the pie for forty minutes.'];
+    expect(read(html('<p><a href="#">Print Recipe</a></p>')).instructions).toEqual(expected);
+    expect(read(html('<p>NOTE | the vegetables can be swapped for others you like.</p>')).instructions).toEqual(expected);
+    expect(
+      read(html('<p><strong>Did you like this recipe? Did you know that we wrote two cookbooks? Order them here!</strong></p>'))
+        .instructions,
+    ).toEqual(expected);
+  });
+});

@@ -180,10 +180,16 @@ function fill(into: ExtractedRecipe, from: Partial<ExtractedRecipe>, source: 'js
   if (countSteps(into.stepSections) === 0 && from.stepSections && countSteps(from.stepSections) > 0) {
     // "Step 2" alone on a line is the page's numbering, not a step.
     const numbering = /^(step|étape|schritt|paso|stap|passo|krok|trin|steg)\s*\d+[.:)]?$/i;
-    const sections = from.stepSections.map((x) => ({
-      name: x.name,
-      steps: withoutRepeat(x.steps.filter((t) => !numbering.test(t))),
-    }));
+    // "STEP 1 | Preheat…": the numbering in front of the step is the page's too.
+    const prefix = /^(step|étape|schritt|paso|stap|passo|krok|trin|steg)\s*\d+\s*[|:.)–-]\s+(?=\S)/i;
+    // "Method" alone: the section's label marked as the instructions, not a step.
+    const label = (t: string) => t.split(/\s+/).length <= 2 && stepsHeading.test(t.replace(/[:：.]\s*$/, ''));
+    const sections = from.stepSections
+      .map((x) => ({
+        name: x.name,
+        steps: withoutRepeat(x.steps.filter((t) => !numbering.test(t) && !label(t)).map((t) => t.replace(prefix, ''))),
+      }))
+      .filter((x) => x.steps.length > 0);
     into.stepSections = withoutRepeat(sections, (x) => JSON.stringify(x));
     into.sources.instructions = source;
   }
@@ -550,7 +556,10 @@ function fromPage(doc: Document, page: PageIndex, have: ExtractedRecipe): Partia
   const read = () => (lines ??= pageLines(doc));
   if (countLines(have.ingredientSections) === 0) {
     const lines_ =
-      firstMatch(doc, cardIngredients, ingredientsOk) ?? underLabel(read(), ingredientsHeading, stepsHeading, ingredientsOk);
+      firstMatch(doc, cardIngredients, ingredientsOk) ??
+      underLabel(read(), ingredientsHeading, stepsHeading, ingredientsOk, 'ingredients') ??
+      checkboxRows(doc) ??
+      amountLists(read());
     if (lines_?.length) found.ingredientSections = [{ name: '', lines: lines_ }];
   }
   if (countSteps(have.stepSections) === 0) {
@@ -558,7 +567,7 @@ function fromPage(doc: Document, page: PageIndex, have: ExtractedRecipe): Partia
     const stepsOk = (steps: string[]) => steps.filter(steplike).length >= steps.length / 2;
     const steps =
       firstMatch(doc, cardSteps, stepsOk) ??
-      underLabel(read(), stepsHeading, otherHeading, stepsOk) ??
+      underLabel(read(), stepsHeading, otherHeading, stepsOk, 'steps') ??
       afterIngredients(read(), have.ingredientSections[0]?.lines ?? found.ingredientSections?.[0]?.lines ?? [], stepsOk);
     if (steps?.length) found.stepSections = [{ name: '', steps }];
   }
@@ -629,6 +638,8 @@ const ingredientsHeading =
   /^(ingredients?|what you[’']?ll need|you[’']?ll need|you will need|zutaten|ingrédients|ingredientes|ingrediënten|ingredienti|ingredienser|suroviny|składniki)\b/i;
 const stepsHeading =
   /^(instructions?|directions?|method|preparation|steps|(here[’']?s )?how to make( it)?|zubereitung|préparation|preparación|elaboración|modo de preparo|preparazione|bereiding|procedimento|fremgangsmåde|postup|przygotowanie|gör så här|tilberedning)\b/i;
+/** A note after the steps ("NOTE | …", "Tip: …"). */
+const noteLine = /^(notes?|tips?)\s*[|:]/i;
 /** What ends a method: notes, tips, nutrition, serving suggestions. */
 const otherHeading = /^(notes?|tips?|nutrition|serving suggestions?|video|storage|faq|equipment|you may also like|related)\b/i;
 
@@ -639,6 +650,10 @@ interface PageLine {
   heading: number;
   /** The list item the line belongs to, if any. */
   item: Element | null;
+  /** Set in bold throughout, whatever its length. */
+  bold: boolean;
+  /** A link's text throughout ("Print Recipe"). */
+  link: boolean;
 }
 
 /** Tags whose content is never part of a recipe's text. */
@@ -693,14 +708,19 @@ function pageLines(doc: Document): PageLine[] {
   let heading = 0;
   let item: Element | null = null;
   let boldDepth = 0;
+  let linked = 0;
+  let linkDepth = 0;
   const flush = () => {
     const text = cleanText(buffer);
     if (text) {
-      const label = heading || (bold >= text.replace(/\s/g, '').length * 0.9 && text.length <= 60 ? 7 : 0);
-      lines.push({ text, heading: label, item });
+      const size = text.replace(/\s/g, '').length;
+      const strong = bold >= size * 0.9;
+      const label = heading || (strong && text.length <= 60 ? 7 : 0);
+      lines.push({ text, heading: label, item, bold: strong, link: linked >= size * 0.9 });
     }
     buffer = '';
     bold = 0;
+    linked = 0;
   };
   const walk = (node: AnyNode) => {
     for (const child of (node as Element).children ?? []) {
@@ -708,6 +728,7 @@ function pageLines(doc: Document): PageLine[] {
         const data = (child as unknown as { data: string }).data;
         buffer += data;
         if (boldDepth > 0) bold += data.replace(/\s/g, '').length;
+        if (linkDepth > 0) linked += data.replace(/\s/g, '').length;
         continue;
       }
       if (child.type !== 'tag') continue;
@@ -723,8 +744,10 @@ function pageLines(doc: Document): PageLine[] {
       if (!block) {
         const strong = el.name === 'strong' || el.name === 'b' || /font-weight:\s*(bold|[6-9]00)/i.test(el.attribs.style ?? '');
         if (strong) boldDepth++;
+        if (el.name === 'a') linkDepth++;
         walk(el);
         if (strong) boldDepth--;
+        if (el.name === 'a') linkDepth--;
         continue;
       }
       flush();
@@ -761,7 +784,14 @@ const steplike = (text: string) => text.split(/\s+/).length >= 4 && /[a-zà-ÿ]/
  * list items when the section is a list, else its lines of text. Each place the label
  * appears is tried until one gives lines that pass `accept`.
  */
-function underLabel(lines: PageLine[], label: RegExp, stop: RegExp, accept: (found: string[]) => boolean): string[] | null {
+function underLabel(
+  lines: PageLine[],
+  label: RegExp,
+  stop: RegExp,
+  accept: (found: string[]) => boolean,
+  kind: 'ingredients' | 'steps',
+): string[] | null {
+  const amounts = kind === 'ingredients';
   for (let i = 0; i < lines.length; i++) {
     const start = lines[i]!;
     if (!isLabel(start, label)) continue;
@@ -771,7 +801,12 @@ function underLabel(lines: PageLine[], label: RegExp, stop: RegExp, accept: (fou
     for (let j = i + 1; j < lines.length && found.length < 80; j++) {
       const line = lines[j]!;
       if (isLabel(line, stop) || isLabel(line, otherHeading)) break;
-      if (line.heading > 0 && line.heading <= level && line.heading < 7) break;
+      if (line.heading > 0 && line.heading <= level && line.heading < 7) {
+        // A group's heading set as large as the section's ("Ingredients", "Glaze"): the section
+        // goes on when a list of amounts follows it.
+        const next = lines[j + 1];
+        if (!(amounts && listMode && line.text.length <= 40 && next?.item && amountList(listAt(lines, j + 1).texts))) break;
+      }
       if (line.heading > 0 && line.text.length <= 60) {
         // A sub-heading inside the section ("For the sauce").
         continue;
@@ -782,11 +817,68 @@ function underLabel(lines: PageLine[], label: RegExp, stop: RegExp, accept: (fou
         if (found.length > 0) break;
         continue;
       }
+      // A method set as paragraphs ends at a link ("Print Recipe"), a note, or a call-out set
+      // in bold.
+      if (kind === 'steps' && !listMode && found.length > 0 && (line.link || line.bold || noteLine.test(line.text))) break;
       found.push(line.text);
     }
     if (found.length > 0 && accept(found)) return found;
   }
   return null;
+}
+
+/** The items of the list whose first line is lines[start] (an item's lines joined), and where it ends. */
+function listAt(lines: PageLine[], start: number): { texts: string[]; end: number } {
+  const list = lines[start]?.item?.parent;
+  const texts: string[] = [];
+  let last: Element | null = null;
+  let j = start;
+  for (; j < lines.length && lines[j]!.item && lines[j]!.item!.parent === list; j++) {
+    const line = lines[j]!;
+    if (line.item === last) texts[texts.length - 1] += ` ${line.text}`;
+    else texts.push(line.text);
+    last = line.item;
+  }
+  return { texts, end: j };
+}
+
+/** Most lines begin with an amount ("2 cups", "½ tsp", "250g"): a list of ingredients. */
+const amountList = (texts: string[]) =>
+  texts.length > 0 && texts.filter((t) => /^(\d|[½⅓⅔¼¾⅕⅛⅜⅝⅞])/.test(t)).length >= texts.length * 0.6;
+
+/**
+ * Ingredients with no label over them: the first run of lists whose lines begin with amounts,
+ * the lists separated by nothing but their groups' headings ("Produce", "Pantry").
+ */
+function amountLists(lines: PageLine[]): string[] | null {
+  for (let i = 0; i < lines.length; i++) {
+    if (!lines[i]!.item) continue;
+    const run: string[] = [];
+    let j = i;
+    for (;;) {
+      const list = listAt(lines, j);
+      j = Math.max(list.end, j + 1);
+      if (!amountList(list.texts)) break;
+      run.push(...list.texts);
+      let k = j;
+      while (k < lines.length && !lines[k]!.item && lines[k]!.heading > 0 && lines[k]!.text.length <= 60) k++;
+      if (k >= lines.length || !lines[k]!.item) break;
+      j = k;
+    }
+    if (run.length >= 3) return run;
+    i = j - 1;
+  }
+  return null;
+}
+
+/** Rows of a list of ingredients to tick off: each checkbox's row. */
+function checkboxRows(doc: Document): string[] | null {
+  const rows = all('input[type="checkbox"]', doc)
+    .map((input) => input.parent as Element | null)
+    .filter((row): row is Element => row !== null && row.type === 'tag')
+    .map((row) => cleanText(textWithBreaks(row).replace(/\n+/g, ' ')))
+    .filter((text) => text.length > 0 && text.length <= 150);
+  return rows.length >= 3 && amountList(rows) ? rows : null;
 }
 
 function blockText(el: Element): string {
