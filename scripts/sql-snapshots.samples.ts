@@ -7,6 +7,7 @@ import { AuditStore } from '../apps/api/src/stores/audit.store.ts';
 import { CollectionStore } from '../apps/api/src/stores/collection.store.ts';
 import { encodeCursor } from '../apps/api/src/stores/cursor.ts';
 import { RecipeEventStore } from '../apps/api/src/stores/event.store.ts';
+import { ExportStore } from '../apps/api/src/stores/export.store.ts';
 import type { Executor } from '../apps/api/src/stores/executor.ts';
 import { IdempotencyStore } from '../apps/api/src/stores/idempotency.store.ts';
 import { ImageStore } from '../apps/api/src/stores/image.store.ts';
@@ -65,6 +66,7 @@ export const ids = {
   newUpload: '00000000-0000-4000-8000-00000000c002',
   image: '00000000-0000-4000-8000-00000000d001',
   newImage: '00000000-0000-4000-8000-00000000d002',
+  dataExport: '00000000-0000-4000-8000-00000000f001',
 };
 
 /** A sample shown by its name in the snapshot's headers, where its contents would be long. */
@@ -210,7 +212,13 @@ export const subjects: Subject[] = [
   subject(
     JobStore,
     'apps/api/src/stores/job.store.ts',
-    { reindexRecipe: [[ids.recipe]], rebuildLexicon: [[]], processImage: [[ids.image]] },
+    {
+      reindexRecipe: [[ids.recipe]],
+      rebuildLexicon: [[]],
+      processImage: [[ids.image]],
+      buildExport: [[ids.dataExport]],
+      sweepExports: [[]],
+    },
     { compileOnly: true },
   ),
   subject(MetaStore, 'apps/api/src/stores/meta.store.ts', {
@@ -354,6 +362,18 @@ export const subjects: Subject[] = [
     setShareToken: [[collectionId, ids.reader, 'A'.repeat(32)]],
     delete: [[collectionId, ids.reader]],
     deleteAllOf: [[ids.reader]],
+  }),
+  subject(ExportStore, 'apps/api/src/stores/export.store.ts', {
+    create: [[ids.dataExport, ids.author, ids.author]],
+    get: [[ids.dataExport]],
+    ownerOf: [[ids.dataExport]],
+    preparingFor: [[ids.author]],
+    listOf: [[ids.author, 10]],
+    markReady: [[ids.dataExport, 123_456, 'ab'.repeat(32), at]],
+    markFailed: [[ids.dataExport, 'The archive could not be built.']],
+    expireAllOf: [[ids.author]],
+    sweepable: [[200]],
+    delete: [[[ids.dataExport]]],
   }),
   // Last: it deletes what the samples above read (Bob's account, the draft).
   subject(PeopleStore, 'apps/api/src/stores/people.store.ts', {

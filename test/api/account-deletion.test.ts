@@ -96,7 +96,7 @@ describe('DeleteMyAccount', () => {
     const search = t.client(SearchService);
     expect((await search.searchRecipes({ query: 'Quokkaberry' })).hits).toHaveLength(1);
 
-    const { deletion } = await me.users.deleteMyAccount({ keepPublishedRecipes: false });
+    const { deletion } = await me.users.deleteMyAccount({ keepPublishedRecipes: false, password: person.password });
     expect(deletion).toMatchObject({ recipesDeleted: 2, recipesKept: 0, ratingsDeleted: 1 });
     await drained(db);
     await drained(db, 'search.lexicon');
@@ -160,7 +160,10 @@ describe('DeleteMyAccount', () => {
   });
 
   it('refuses the last admin, and anyone but an admin deleting another account', async () => {
-    const err = await expectCode(bearer(admin.access_token).users.deleteMyAccount({}), Code.FailedPrecondition);
+    const err = await expectCode(
+      bearer(admin.access_token).users.deleteMyAccount({ password: 'a long enough password' }),
+      Code.FailedPrecondition,
+    );
     expect(err.rawMessage).toBe('You are the last admin; make someone else an admin before deleting your account.');
     const { user: adminUser } = await bearer(admin.access_token).users.getMe({});
     await expectCode(t.client(UserService, 'nosy', ['editor']).deleteUser({ userId: adminUser!.id }), Code.PermissionDenied);

@@ -91,7 +91,8 @@ const noteOn = (date: string) => ({ date, slot: MealSlot.DINNER, note: 'Pizza ni
 interface Case {
   /** The state the recipe is in, for methods about one recipe. */
   state?: State;
-  call: (c: Clients, recipeId: string) => Promise<unknown>;
+  /** `owner`: clients of the resource's owner (the caller itself when the matrix row says owner). */
+  call: (c: Clients, recipeId: string, owner: Clients) => Promise<unknown>;
   /** What a caller the policy lets through gets, when that is not a success. */
   allowed?: Code;
 }
@@ -170,6 +171,18 @@ const cases: Record<string, Case> = {
     },
   },
   'AuditService/listEvents': { call: (c) => c.audit.listEvents({}) },
+  'UserService/requestDataExport': {
+    call: async (c, _id, owner) => c.users.requestDataExport({ userId: (await owner.users.getMe({})).user!.id }),
+  },
+  'UserService/getDataExport': {
+    call: async (c, _id, owner) => {
+      const { export: e } = await owner.users.requestDataExport({ userId: (await owner.users.getMe({})).user!.id });
+      return c.users.getDataExport({ id: e!.id });
+    },
+  },
+  'UserService/listDataExports': {
+    call: async (c, _id, owner) => c.users.listDataExports({ userId: (await owner.users.getMe({})).user!.id }),
+  },
   'ShoppingListService/getShoppingList': { call: (c) => c.shopping.getShoppingList({}) },
   'ShoppingListService/addRecipeToShoppingList': {
     state: 'published',
@@ -314,7 +327,8 @@ describe('authorization matrix', () => {
     const me = persona === 'anonymous' ? null : handle(persona);
     const recipeOwner = owner && me ? me : handle('someone');
     const recipe = testCase.state ? await recipeOf(recipeOwner, testCase.state) : null;
-    const got = await testCase.call(clients(me, persona), recipe?.id ?? '').then(
+    const owners = clients(recipeOwner, owner && me ? persona : 'user');
+    const got = await testCase.call(clients(me, persona), recipe?.id ?? '', owners).then(
       () => 'ok',
       (e: unknown) => {
         const error = ConnectError.from(e);

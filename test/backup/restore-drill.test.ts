@@ -11,7 +11,7 @@ import pg from 'pg';
 import S3rver from 's3rver';
 import { afterAll, beforeAll, describe, expect, it, inject } from 'vitest';
 import { scheduledBackup } from '../../apps/server/src/backup/index.ts';
-import { readTarGz, writeTarGz } from '../../apps/server/src/backup/tar.ts';
+import { readTarGz, writeTarGz } from '@yeet/media';
 import { fixtures } from '../support/images.ts';
 import { oidcFlow } from '../support/oidc.ts';
 import { startTestPlatform, type TestPlatform } from '../support/platform.ts';

@@ -3,6 +3,7 @@ import type { Transport } from '@connectrpc/connect';
 import type { Database, DatabaseHandle, Kysely } from '@yeet/db';
 import type { ImgproxyKeys, ObjectStorage } from '@yeet/media';
 import {
+  deriveSecret,
   instrument,
   signInSettings,
   webSessionCodec,
@@ -14,6 +15,7 @@ import {
 } from '@yeet/platform';
 import type { FastifyInstance } from 'fastify';
 import { AuditController } from './controllers/audit.controller.ts';
+import { ExportController } from './controllers/export.controller.ts';
 import { CollectionController } from './controllers/collection.controller.ts';
 import { ShoppingListController } from './controllers/shopping-list.controller.ts';
 import type { ImageController } from './controllers/image.controller.ts';
@@ -24,6 +26,8 @@ import { RecipeController } from './controllers/recipe.controller.ts';
 import { SearchController } from './controllers/search.controller.ts';
 import { UserController } from './controllers/user.controller.ts';
 import { recipeConverter } from './handlers/recipe.convert.ts';
+import { exportLinks } from './exports/links.ts';
+import { registerExportRoute } from './exports/route.ts';
 import { createIdentity } from './identity/create-identity.ts';
 import { EndedWebSessions, registerEndedSessionRoute } from './identity/ended-sessions.ts';
 import { oncePerRequest } from './identity/per-request.ts';
@@ -71,6 +75,10 @@ export interface ApiDependencies {
   backup?: ScheduledBackup | null;
   /** Days audit events (role changes, account deletions) are kept; 0: for good. Default 730. */
   auditRetentionDays?: number;
+  /** Hours a data export's download link works (EXPORT_LINK_TTL_HOURS). Default 72. */
+  exportLinkTtlHours?: number;
+  /** How recent an external sign-in must be to delete one's account (REAUTH_MAX_AGE_MINUTES). Default 10. */
+  reauthMaxAgeMinutes?: number;
 }
 
 /** What the platform drives of an in-memory search index. */
@@ -135,7 +143,6 @@ export async function createApi(deps: ApiDependencies): Promise<Api> {
   const recipes = controller('RecipeController', new RecipeController(data));
   const ratings = controller('RatingController', new RatingController(data));
   const search = controller('SearchController', new SearchController(searchCache, data));
-  const users = controller('UserController', new UserController(data, { rolesFromIssuer: oidc.rolesClaim !== null }));
 
   const sessionSecret =
     deps.sessionSecret ?? (await data.stores.meta.getOrCreate('session_secret', () => randomBytes(32).toString('base64url')));
@@ -144,6 +151,14 @@ export async function createApi(deps: ApiDependencies): Promise<Api> {
   const limitStore = createLimitStore(deps.rateLimits, deps.pool, telemetry.logger);
   const limits = new RateLimits(limitStore, { ...deps.rateLimits, mcp: deps.mcpRateLimit }, telemetry.logger);
   const signInGuard = new SignInGuard(limitStore, telemetry.logger);
+  const users = controller(
+    'UserController',
+    new UserController(data, {
+      rolesFromIssuer: oidc.rolesClaim !== null,
+      reauthMaxAgeMs: (deps.reauthMaxAgeMinutes ?? 10) * 60_000,
+      guard: signInGuard,
+    }),
+  );
 
   const endedSessions = new EndedWebSessions(data.stores.webSessions);
   const { issuer, tokens } = await createIdentity({
@@ -177,6 +192,15 @@ export async function createApi(deps: ApiDependencies): Promise<Api> {
       logger: telemetry.logger,
     }),
   );
+  const exports = controller(
+    'ExportController',
+    new ExportController(data, {
+      storage: images.media.storage,
+      links: exportLinks(deriveSecret(sessionSecret, 'export-links'), deps.publicUrl),
+      linkTtlMs: (deps.exportLinkTtlHours ?? 72) * 60 * 60_000,
+      logger: telemetry.logger,
+    }),
+  );
   // Once per page rendered in this process (identity/per-request.ts), not once per RPC.
   const identity = oncePerRequest(
     new IdentityChain([tokens, new DevHeaderIdentity({ enabled: deps.devAuth, users: data.stores.users })]),
@@ -189,6 +213,7 @@ export async function createApi(deps: ApiDependencies): Promise<Api> {
         search,
         images: images.controller,
         users,
+        exports,
         audit: controller('AuditController', new AuditController(data)),
         collections: controller('CollectionController', new CollectionController(data)),
         importer,
@@ -205,7 +230,13 @@ export async function createApi(deps: ApiDependencies): Promise<Api> {
       recipeConverter(images.urls),
     ),
     identity,
-    owners: { ownerOf: (_resource, id) => data.stores.recipes.ownerOf(id) },
+    owners: {
+      ownerOf: async (resource, id) => {
+        if (resource === 'user') return (await data.stores.users.get(id))?.id ?? null;
+        if (resource === 'export') return data.stores.exports.ownerOf(id);
+        return data.stores.recipes.ownerOf(id);
+      },
+    },
     telemetry,
     idempotency: data,
     limits,
@@ -226,6 +257,7 @@ export async function createApi(deps: ApiDependencies): Promise<Api> {
           ? engine
           : instrument('search', 'PostgresSearchEngine', new PostgresSearchEngine(background), telemetry, domainOutcome),
       images: images.controller,
+      exports,
       backup: deps.backup ?? null,
       sweepAudit: async () => {
         const days = deps.auditRetentionDays ?? 730;
@@ -250,6 +282,7 @@ export async function createApi(deps: ApiDependencies): Promise<Api> {
         });
       }
       await images.register(app);
+      registerExportRoute(app, exports);
       await rpc.register(app);
       registerEndedSessionRoute(app, {
         codec: webSessionCodec(signIn.sessionSecret),

@@ -73,6 +73,8 @@ export async function buildPlatform(config: Config, logger: Logger): Promise<Pla
           mcpAllowedOrigins: config.mcp.allowedOrigins,
           backup: scheduledBackup(config, database.handle.db),
           auditRetentionDays: config.auditRetentionDays,
+          exportLinkTtlHours: config.exportLinkTtlHours,
+          reauthMaxAgeMinutes: config.reauthMaxAgeMinutes,
         })
       : null;
     // Stopped after the HTTP server (registered before it): no request counts against a closed store.

@@ -162,8 +162,11 @@ export async function registerWebSessions(
     routes(scope);
   });
 
+  /** `reauth`: sign in again even when the provider still has a session (before deleting an account). */
+  type LoginQuery = { returnTo?: string; signup?: string; reauth?: string };
+
   function routes(app: FastifyInstance) {
-    app.get('/auth/login', async (req: FastifyRequest<{ Querystring: { returnTo?: string; signup?: string } }>, reply) => {
+    app.get('/auth/login', async (req: FastifyRequest<{ Querystring: LoginQuery }>, reply) => {
       const verifier = oidc.randomPKCECodeVerifier();
       const state = oidc.randomState();
       const returnTo = safeReturnTo(req.query.returnTo, options.publicUrl);
@@ -181,6 +184,8 @@ export async function registerWebSessions(
         code_challenge_method: 'S256',
         state,
         ...(req.query.signup ? { screen_hint: 'signup' } : {}),
+        // Before deleting an account: the provider authenticates the person afresh (a new auth_time).
+        ...(req.query.reauth ? { prompt: 'login', max_age: '0' } : {}),
       });
       return reply.redirect(url.href, 302);
     });

@@ -182,6 +182,7 @@ export interface Database {
   recipe_images: RecipeImagesTable;
   idempotency_keys: IdempotencyKeysTable;
   audit_events: AuditEventsTable;
+  data_exports: DataExportsTable;
   collections: CollectionsTable;
   collection_recipes: CollectionRecipesTable;
   meal_plan_entries: MealPlanEntriesTable;
@@ -237,6 +238,20 @@ export interface CollectionRecipesTable {
   collection_id: string;
   recipe_id: string;
   added_at: Timestamp;
+}
+
+/** An archive of a person's data (migration 0010): built by a job, downloadable until it expires. */
+export interface DataExportsTable {
+  id: string;
+  user_id: string;
+  requested_by: string | null;
+  status: ColumnType<'preparing' | 'ready' | 'failed', 'preparing' | undefined, 'ready' | 'failed'>;
+  byte_size: ColumnType<string | null, never, number>;
+  sha256: ColumnType<string | null, never, string>;
+  error: ColumnType<string | null, never, string>;
+  created_at: Timestamp;
+  ready_at: ColumnType<Date | null, never, Date>;
+  expires_at: ColumnType<Date | null, never, Date>;
 }
 
 export type RecipeRow = Selectable<RecipesTable>;

@@ -11,7 +11,13 @@ export interface UserRef {
  */
 export type Caller =
   | { readonly kind: 'anonymous' }
-  | { readonly kind: 'user'; readonly user: UserRef; readonly roles: readonly Role[] };
+  | {
+      readonly kind: 'user';
+      readonly user: UserRef;
+      readonly roles: readonly Role[];
+      /** When the person last proved who they are to the identity provider (`auth_time`), if known. */
+      readonly signedInAt?: Date;
+    };
 
 export type SignedInCaller = Extract<Caller, { kind: 'user' }>;
 

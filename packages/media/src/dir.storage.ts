@@ -1,5 +1,7 @@
 import { randomUUID } from 'node:crypto';
-import { mkdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
+import { createReadStream } from 'node:fs';
+import { copyFile, mkdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
+import type { Readable } from 'node:stream';
 import path from 'node:path';
 import { assertSafeKey, type ObjectStorage } from './storage.ts';
 
@@ -30,6 +32,30 @@ export class DirectoryStorage implements ObjectStorage {
       await rename(temp, file);
     } catch (e) {
       await rm(temp, { force: true });
+      throw e;
+    }
+  }
+
+  async putFile(key: string, source: string, _contentType?: string): Promise<void> {
+    const file = this.#file(key);
+    await mkdir(path.dirname(file), { recursive: true });
+    const temp = `${file}.${randomUUID()}.part`;
+    try {
+      await copyFile(source, temp);
+      await rename(temp, file);
+    } catch (e) {
+      await rm(temp, { force: true });
+      throw e;
+    }
+  }
+
+  async stream(key: string): Promise<{ body: Readable; size: number } | null> {
+    const file = this.#file(key);
+    try {
+      const { size } = await stat(file);
+      return { body: createReadStream(file), size };
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code === 'ENOENT') return null;
       throw e;
     }
   }

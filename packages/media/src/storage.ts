@@ -1,9 +1,16 @@
+import type { Readable } from 'node:stream';
+
 /**
  * Where image bytes live: originals under `originals/<id>`, uploads in progress under
- * `uploads/<id>`. Two implementations: a directory (the embedded default) and S3.
+ * `uploads/<id>`; data export archives under `exports/<id>`. Two implementations: a directory
+ * (the embedded default) and S3.
  */
 export interface ObjectStorage {
   put(key: string, body: Buffer, contentType: string): Promise<void>;
+  /** Stores the local file `file` under `key`, streamed (archives may be larger than memory should hold). */
+  putFile(key: string, file: string, contentType: string): Promise<void>;
+  /** The object's bytes as a stream and their size, or null when there is no such object. */
+  stream(key: string): Promise<{ body: Readable; size: number } | null>;
   /** null when there is no such object. */
   get(key: string): Promise<Buffer | null>;
   /** Byte size, or null when there is no such object. */
@@ -27,8 +34,9 @@ export interface ObjectStorage {
 export const storageKeys = {
   upload: (id: string) => `uploads/${id}`,
   original: (id: string) => `originals/${id}`,
+  export: (id: string) => `exports/${id}`,
 };
 
 export function assertSafeKey(key: string): void {
-  if (!/^(uploads|originals)\/[0-9a-f-]{36}$/.test(key)) throw new Error(`not a storage key: ${key}`);
+  if (!/^(uploads|originals|exports)\/[0-9a-f-]{36}$/.test(key)) throw new Error(`not a storage key: ${key}`);
 }

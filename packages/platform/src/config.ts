@@ -156,6 +156,8 @@ const schema = z.object({
   BACKUP_S3_BUCKET: z.string().min(3).optional(),
   BACKUP_S3_PREFIX: z.string().default('backups'),
   AUDIT_RETENTION_DAYS: z.coerce.number().int().min(0).max(36_500).default(730),
+  EXPORT_LINK_TTL_HOURS: z.coerce.number().int().min(1).max(720).default(72),
+  REAUTH_MAX_AGE_MINUTES: z.coerce.number().int().min(1).max(1440).default(10),
 });
 
 export type Env = z.infer<typeof schema>;
@@ -208,6 +210,10 @@ export interface Config {
   backup: BackupConfig;
   /** Days audit events (role changes, account deletions) are kept; 0: for good. */
   auditRetentionDays: number;
+  /** Hours a data export's download link works; the archive is deleted afterwards. */
+  exportLinkTtlHours: number;
+  /** How recent an external provider's sign-in must be for a person to delete their account. */
+  reauthMaxAgeMinutes: number;
 }
 
 /** Shared rate limits (docs/decisions/0019-rate-limits.md). A limit of 0 turns that class's limit off. */
@@ -390,6 +396,8 @@ export function loadConfig(
     },
     shutdownTimeoutMs: e.SHUTDOWN_TIMEOUT_MS,
     auditRetentionDays: e.AUDIT_RETENTION_DAYS,
+    exportLinkTtlHours: e.EXPORT_LINK_TTL_HOURS,
+    reauthMaxAgeMinutes: e.REAUTH_MAX_AGE_MINUTES,
     backup: {
       schedule: e.BACKUP_SCHEDULE ?? null,
       keep: e.BACKUP_KEEP,

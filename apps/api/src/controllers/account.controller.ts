@@ -83,12 +83,40 @@ export class AccountController {
     const account = email ? await this.#data.stores.accounts.findByEmail(email) : null;
     const ok = await verifyPassword(account?.passwordHash ?? decoyHash, password);
     if (!account || !ok) {
-      await this.#guard.failed(email, ip);
+      const counts = await this.#guard.failed(email, ip);
+      if (counts) await this.#recordBurst(counts, account, ip);
       throw incorrect();
     }
     await this.#guard.succeeded(email, ip);
     await this.#data.stores.accounts.touchSignIn(account.id);
     return account;
+  }
+
+  /**
+   * One audit event when failed sign-ins reach a burst (docs/operations.md, Audit log): for an
+   * account from one address, from one address over all accounts, or to one account over all
+   * addresses, once per window each. The account, when the email has one, is the subject; an
+   * email without an account is never recorded (it may be someone's typo of their own).
+   */
+  async #recordBurst(counts: Record<Wait['reason'], number>, account: Account | null, ip: string): Promise<void> {
+    const burstAt = this.#guard.burstAt;
+    const reasons = (Object.keys(counts) as Wait['reason'][]).filter((r) => counts[r] === burstAt[r]);
+    if (!reasons.length) return;
+    const user = account ? await this.#data.stores.users.findByIdentity(localIssuer, account.id) : null;
+    for (const reason of reasons) {
+      if (reason !== 'address' && !user) continue;
+      await this.#data.stores.audit.record({
+        kind: 'user.sign_in_failures',
+        actorId: null,
+        subjectId: reason === 'address' ? null : (user?.id ?? null),
+        detail: {
+          scope: reason,
+          failures: counts[reason],
+          windowMinutes: Math.round(this.#guard.windowSeconds / 60),
+          address: ip,
+        },
+      });
+    }
   }
 
   /** Name and email for tokens and for a user seen for the first time. */

@@ -14,6 +14,8 @@ export const auditKinds = [
   'recipe.archive',
   'user.roles_changed',
   'user.deleted',
+  'user.sign_in_failures',
+  'user.data_exported',
 ] as const;
 
 /** The audit log, for admins (the policy table lets only them through). */

@@ -5,14 +5,18 @@ import {
   normalizeRoles,
   notFound,
   parseDisplayName,
+  permissionDenied,
   unauthenticated,
   type Caller,
   type Role,
   type SignedInCaller,
 } from '@yeet/domain';
+import { buildExportDocument, exportReadme } from '../exports/document.ts';
+import { verifyPassword } from '../issuer/passwords.ts';
+import { waitInWords, type SignInGuard } from '../limits/sign-in.ts';
 import type { DataAccess } from '../stores/database.ts';
 import { syntheticIssuers, type User } from '../stores/user.store.ts';
-import { localIssuer } from './account.controller.ts';
+import { localIssuer, TryAgainLater } from './account.controller.ts';
 
 /**
  * How long a deleted account's identity is refused: longer than any access token lives (the
@@ -38,13 +42,34 @@ export interface VerifiedIdentity {
   profile: () => Promise<{ displayName: string; email: string | null }>;
 }
 
+/** How a person proves it is them before their account is deleted (docs/decisions/0024-account-deletion.md). */
+export interface Reauthentication {
+  /** The account's password, for accounts of the built-in issuer. */
+  password: string;
+}
+
+/** Failed passwords on the account page count against this "address", one per account (never shared between people). */
+const reauthAddress = (userId: string) => `reauthentication:${userId}`;
+
+export interface UserControllerOptions {
+  rolesFromIssuer: boolean;
+  /** How recent an external provider's sign-in (`auth_time`) must be to delete the account. Default 10 minutes. */
+  reauthMaxAgeMs?: number;
+  /** Slows guessing at the password asked again (as at sign-in); absent: no back-off. */
+  guard?: SignInGuard;
+}
+
 export class UserController {
   readonly #data: DataAccess;
   readonly #rolesFromIssuer: boolean;
+  readonly #reauthMaxAgeMs: number;
+  readonly #guard: SignInGuard | null;
 
-  constructor(data: DataAccess, options: { rolesFromIssuer: boolean }) {
+  constructor(data: DataAccess, options: UserControllerOptions) {
     this.#data = data;
     this.#rolesFromIssuer = options.rolesFromIssuer;
+    this.#reauthMaxAgeMs = options.reauthMaxAgeMs ?? 10 * 60_000;
+    this.#guard = options.guard ?? null;
   }
 
   get rolesFromIssuer(): boolean {
@@ -103,6 +128,37 @@ export class UserController {
     return this.#data.stores.users.list(query.trim().slice(0, 100), pageSize, pageToken);
   }
 
+  /**
+   * The person deleting their own account proves it is them: the password again for an
+   * account of this site; a sign-in at the external provider no older than the configured
+   * age otherwise (the web's "sign in again" link asks the provider to authenticate afresh).
+   */
+  async #reauthenticate(caller: SignedInCaller, user: User, reauth: Reauthentication | null): Promise<void> {
+    if (user.issuer === localIssuer) {
+      const password = reauth?.password ?? '';
+      if (!password) throw failedPrecondition('Enter your password to confirm that you want to delete your account.');
+      const account = await this.#data.stores.accounts.get(user.subject);
+      const email = account?.email ?? user.subject;
+      const wait = await this.#guard?.wait(email, reauthAddress(user.id));
+      if (wait) {
+        throw new TryAgainLater(`Too many wrong passwords. Wait ${waitInWords(wait.ms)}, then try again.`, wait.ms);
+      }
+      if (!account || !(await verifyPassword(account.passwordHash, password))) {
+        await this.#guard?.failed(email, reauthAddress(user.id));
+        throw unauthenticated('That is not your password. Enter the password you sign in with to delete your account.');
+      }
+      await this.#guard?.succeeded(email, reauthAddress(user.id));
+      return;
+    }
+    const minutes = Math.round(this.#reauthMaxAgeMs / 60_000);
+    const at = caller.signedInAt;
+    if (!at || Date.now() - at.getTime() > this.#reauthMaxAgeMs) {
+      throw failedPrecondition(
+        `To delete your account, sign in again first (your last sign-in must be less than ${minutes} minutes old), then delete it.`,
+      );
+    }
+  }
+
   async setRoles(caller: SignedInCaller, userId: string, roles: Role[]): Promise<User> {
     if (this.#rolesFromIssuer) {
       throw failedPrecondition('Roles come from the identity provider here; change them there.');
@@ -129,84 +185,17 @@ export class UserController {
   }
 
   /**
-   * Everything stored about the caller, as one JSON document and a README (GDPR art. 15, 20).
-   * Built while the caller waits: fine for accounts of a few hundred recipes; large ones and
-   * original images want a background job and an archive (not built yet).
+   * Everything stored about the caller, as one JSON document and a README (GDPR art. 15, 20),
+   * built while the caller waits: the quick way for small accounts. The archive with the
+   * original images is built by a job (ExportController, RequestDataExport).
    */
   async exportData(caller: SignedInCaller, now = new Date()): Promise<{ document: string; readme: string; fileName: string }> {
     const user = await this.#data.stores.users.get(caller.user.id);
     if (!user) throw notFound('Your account');
-    const rows = await this.#data.stores.people.exportRows(user.id, user.issuer === localIssuer ? user.subject : null);
-    const eventsOf = (id: string) => rows.events.filter((e) => e.recipe_id === id);
-    const document = {
-      format: 'eat-or-yeet/personal-data',
-      version: 1,
-      exportedAt: now.toISOString(),
-      profile: {
-        id: user.id,
-        displayName: user.displayName,
-        email: user.email,
-        roles: user.roles,
-        createdAt: user.createdAt.toISOString(),
-        signIn: user.issuer === localIssuer ? 'this site' : 'an external identity provider',
-      },
-      signInHistory: rows.account
-        ? {
-            accountCreatedAt: rows.account.created_at.toISOString(),
-            lastSignInAt: rows.account.last_sign_in_at?.toISOString() ?? null,
-          }
-        : null,
-      recipes: rows.recipes.map((r) => ({
-        id: r.id,
-        slug: r.slug,
-        status: r.status,
-        title: r.title,
-        summary: r.summary,
-        servings: r.servings,
-        prepMinutes: r.prep_minutes,
-        cookMinutes: r.cook_minutes,
-        totalMinutes: r.total_minutes,
-        difficulty: r.difficulty,
-        cuisines: r.cuisines,
-        mealTypes: r.meal_types,
-        tags: r.tags,
-        dietaryFlags: r.dietary_flags,
-        ingredientSections: r.ingredient_sections,
-        steps: r.steps,
-        rejectionReason: r.rejection_reason,
-        createdAt: r.created_at.toISOString(),
-        updatedAt: r.updated_at.toISOString(),
-        publishedAt: r.published_at?.toISOString() ?? null,
-        events: eventsOf(r.id).map((e) => ({
-          action: e.action,
-          fromStatus: e.from_status,
-          toStatus: e.to_status,
-          reason: e.reason,
-          at: e.created_at.toISOString(),
-        })),
-      })),
-      ratings: rows.ratings.map((r) => ({
-        recipeId: r.recipe_id,
-        recipeTitle: r.title,
-        recipeSlug: r.slug,
-        stars: r.stars,
-        review: r.review,
-        createdAt: r.created_at.toISOString(),
-        updatedAt: r.updated_at.toISOString(),
-      })),
-      images: rows.images.map((i) => ({
-        id: i.id,
-        format: i.format,
-        byteSize: i.byte_size,
-        width: i.width,
-        height: i.height,
-        createdAt: i.created_at.toISOString(),
-      })),
-      accountEvents: rows.audit.map((a) => ({ kind: a.kind, detail: a.detail, at: a.created_at.toISOString() })),
-    };
+    const document = await buildExportDocument(this.#data.stores, user, user.issuer === localIssuer ? user.subject : null, now);
     return {
       document: JSON.stringify(document, null, 2),
-      readme: exportReadme,
+      readme: exportReadme(false),
       fileName: `eat-or-yeet-data-${now.toISOString().slice(0, 10)}.json`,
     };
   }
@@ -215,8 +204,21 @@ export class UserController {
    * Deletes an account (the caller's, or anyone's for an admin: the policy table decides who
    * gets here). One transaction: either everything below happens or nothing does.
    */
-  async deleteAccount(caller: SignedInCaller, userId: string, keepPublished: boolean): Promise<AccountDeletion> {
+  async deleteAccount(
+    caller: SignedInCaller,
+    userId: string,
+    keepPublished: boolean,
+    reauth: Reauthentication | null = null,
+  ): Promise<AccountDeletion> {
     const self = caller.user.id === userId;
+    if (self) {
+      const user = await this.#data.stores.users.get(userId);
+      if (!user) throw notFound('Your account');
+      // Before any lock: a password check takes a while on purpose.
+      await this.#reauthenticate(caller, user, reauth);
+    } else if (!caller.roles.includes('admin')) {
+      throw permissionDenied('Only an admin can delete another person’s account.');
+    }
     return this.#data.transaction(async (s) => {
       await s.users.lockRoleDecisions();
       const user = await s.users.get(userId);
@@ -244,6 +246,8 @@ export class UserController {
       await s.people.deleteUploads(userId);
       await s.collections.deleteAllOf(userId);
       await s.shoppingLists.deleteAllOf(userId);
+      // Exports of the account expire now; the sweep job removes their archives.
+      if (await s.exports.expireAllOf(userId)) await s.jobs.sweepExports();
       if (user.issuer === localIssuer) await s.people.deleteLocalAccount(user.subject);
       await s.people.pseudonymise(userId);
       // Deleted recipes leave the index; re-rated and kept ones (now by "a former member") are
@@ -270,27 +274,3 @@ function sameRoles(a: readonly Role[], b: readonly Role[]): boolean {
   const y = normalizeRoles(b);
   return x.length === y.length && x.every((r, i) => r === y[i]);
 }
-
-const exportReadme = `Your data from Eat or Yeet
-==========================
-
-The JSON document next to this text holds everything this site stores about you.
-
-format, version   What the document is; the version changes if its fields do.
-exportedAt        When it was made (UTC, ISO 8601, like every time in it).
-profile           Your id, the name shown with your recipes and reviews, your email,
-                  your roles (user, author, editor, admin) and when the account began;
-                  signIn says whether you sign in here or through another provider.
-signInHistory     For accounts of this site: when it was created and your last sign-in
-                  (no other sign-in history is kept). null for other providers.
-recipes           Every recipe you wrote, in any state (draft, in_review, published,
-                  archived), with its full content and its events: who moved it from
-                  which state to which, when, and an editor's reason if one was given.
-ratings           Your ratings (1-5 stars) and reviews, with the recipe they are about.
-images            The images you uploaded (sizes and formats; the files themselves are
-                  not in this document yet: download them from the recipe pages).
-accountEvents     Changes to your account: role changes (from, to).
-
-Deleting your account (on the account page) removes all of this except what the
-confirmation there says is kept.
-`;

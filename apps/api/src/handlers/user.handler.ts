@@ -1,8 +1,10 @@
 import type { MessageInitShape } from '@bufbuild/protobuf';
 import { timestampFromDate } from '@bufbuild/protobuf/wkt';
 import type { ServiceImpl } from '@connectrpc/connect';
-import { roleValues, type UserSchema, type UserService } from '@yeet/contract';
+import { DataExport_State, type DataExportSchema, roleValues, type UserSchema, type UserService } from '@yeet/contract';
 import { invalidField } from '@yeet/domain';
+import { localIssuer } from '../controllers/account.controller.ts';
+import type { DataExport, ExportController } from '../controllers/export.controller.ts';
 import type { UserController } from '../controllers/user.controller.ts';
 import { callerOf, signedInCallerOf } from '../rpc/context.ts';
 import type { User } from '../stores/user.store.ts';
@@ -11,7 +13,26 @@ import { filterEnums } from './enums.ts';
 const defaultPageSize = 50;
 const maxPageSize = 100;
 
-export function userHandlers(users: UserController): ServiceImpl<typeof UserService> {
+const exportStates = {
+  preparing: DataExport_State.PREPARING,
+  ready: DataExport_State.READY,
+  failed: DataExport_State.FAILED,
+} as const;
+
+const exportToProto = (e: DataExport): MessageInitShape<typeof DataExportSchema> => ({
+  id: e.id,
+  userId: e.userId,
+  state: exportStates[e.status],
+  createTime: timestampFromDate(e.createdAt),
+  ...(e.readyAt ? { readyTime: timestampFromDate(e.readyAt) } : {}),
+  ...(e.expiresAt ? { expireTime: timestampFromDate(e.expiresAt) } : {}),
+  byteSize: BigInt(e.byteSize ?? 0),
+  sha256: e.sha256 ?? '',
+  downloadUrl: e.downloadUrl ?? '',
+  error: e.error ?? '',
+});
+
+export function userHandlers(users: UserController, exports: ExportController): ServiceImpl<typeof UserService> {
   const toProto = (u: User): MessageInitShape<typeof UserSchema> => ({
     id: u.id,
     displayName: u.displayName,
@@ -19,6 +40,7 @@ export function userHandlers(users: UserController): ServiceImpl<typeof UserServ
     roles: u.roles.map(roleValues.toProto),
     createTime: timestampFromDate(u.createdAt),
     rolesFromIssuer: users.rolesFromIssuer,
+    passwordSignIn: u.issuer === localIssuer,
   });
   return {
     async getMe(_req, ctx) {
@@ -39,11 +61,22 @@ export function userHandlers(users: UserController): ServiceImpl<typeof UserServ
     },
     async deleteMyAccount(req, ctx) {
       const caller = signedInCallerOf(ctx);
-      return { deletion: await users.deleteAccount(caller, caller.user.id, req.keepPublishedRecipes) };
+      return {
+        deletion: await users.deleteAccount(caller, caller.user.id, req.keepPublishedRecipes, { password: req.password }),
+      };
     },
     async exportMyData(_req, ctx) {
       const data = await users.exportData(signedInCallerOf(ctx));
       return { documentJson: data.document, readme: data.readme, fileName: data.fileName };
+    },
+    async requestDataExport(req, ctx) {
+      return { export: exportToProto(await exports.request(signedInCallerOf(ctx), req.userId)) };
+    },
+    async getDataExport(req, ctx) {
+      return { export: exportToProto(await exports.get(signedInCallerOf(ctx), req.id)) };
+    },
+    async listDataExports(req, ctx) {
+      return { exports: (await exports.list(signedInCallerOf(ctx), req.userId)).map(exportToProto) };
     },
     async deleteUser(req, ctx) {
       return { deletion: await users.deleteAccount(signedInCallerOf(ctx), req.userId, req.keepPublishedRecipes) };

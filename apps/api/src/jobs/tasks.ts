@@ -1,5 +1,6 @@
 import { isUuid } from '@yeet/domain';
 import type { Logger } from '@yeet/platform';
+import type { ExportController } from '../controllers/export.controller.ts';
 import type { ImageController } from '../controllers/image.controller.ts';
 import type { RatingController } from '../controllers/rating.controller.ts';
 import type { SearchEngine } from '../search/engine.ts';
@@ -60,6 +61,7 @@ export function createJobCatalogue(deps: {
   ratings: RatingController;
   search: SearchEngine;
   images: ImageController;
+  exports: ExportController;
   /**
    * Deletes the built-in issuer's expired sessions, codes and tokens, the records of signed-out
    * web sessions, and idempotency keys older than 24 hours.
@@ -117,6 +119,19 @@ export function createJobCatalogue(deps: {
           if (removed) logger.info({ removed }, 'removed audit events past AUDIT_RETENTION_DAYS');
         },
       },
+      'exports.build': {
+        assertPayload: hasId('exportId'),
+        run: async ({ exportId }) => {
+          await deps.exports.build(exportId);
+        },
+      },
+      'exports.sweep': {
+        assertPayload: isScheduledRun,
+        run: async (_payload, { logger }) => {
+          const removed = await deps.exports.sweep();
+          if (removed) logger.info({ removed }, 'removed data exports past their link’s expiry (EXPORT_LINK_TTL_HOURS)');
+        },
+      },
       'ratings.reconcile': {
         assertPayload: isScheduledRun,
         run: async (_payload, { logger }) => {
@@ -139,6 +154,7 @@ export function createJobCatalogue(deps: {
       { task: 'ratings.reconcile', cron: '17 * * * *' },
       { task: 'issuer.sweep', cron: '23 * * * *' },
       { task: 'images.sweep', cron: '37 * * * *' },
+      { task: 'exports.sweep', cron: '29 * * * *' },
       { task: 'audit.sweep', cron: '47 3 * * *' },
       ...(deps.backup ? [{ task: 'backup.create', cron: deps.backup.cron } as const] : []),
     ],

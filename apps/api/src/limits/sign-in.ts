@@ -73,8 +73,12 @@ export class SignInGuard {
     return longest && longest.ms > 0 ? longest : null;
   }
 
-  /** Counts a failure against the pair, the address and the account, and sets what they must wait. */
-  async failed(email: string, address: string): Promise<void> {
+  /**
+   * Counts a failure against the pair, the address and the account, and sets what they must
+   * wait. Returns the counts in the current window (null when the store failed), so the
+   * caller can tell when a burst begins: the count reaching `burstAt` (docs/operations.md, Audit).
+   */
+  async failed(email: string, address: string): Promise<Record<Wait['reason'], number> | null> {
     const { baseSeconds, free, pairCapSeconds, addressCeiling, accountCeiling, slowCapSeconds } = this.#o;
     const keys = this.#keys(email, address);
     const rules: Record<Wait['reason'], { after: number; cap: number }> = {
@@ -82,13 +86,25 @@ export class SignInGuard {
       address: { after: addressCeiling, cap: slowCapSeconds },
       account: { after: accountCeiling, cap: slowCapSeconds },
     };
-    await this.#safely(async () => {
+    return this.#safely(async () => {
+      const counts = { pair: 0, address: 0, account: 0 };
       for (const reason of Object.keys(rules) as Wait['reason'][]) {
         const { used } = await this.#failures.add(keys[reason], 1);
+        counts[reason] = used;
         const { after, cap } = rules[reason];
         if (used >= after) await this.#waits.hold(keys[reason], Math.min(cap, baseSeconds * 2 ** (used - after)));
       }
-    }, undefined);
+      return counts;
+    }, null);
+  }
+
+  /** The failure counts at which a burst is recorded in the audit log: once per window each. */
+  get burstAt(): Record<Wait['reason'], number> {
+    return { pair: this.#o.free, address: this.#o.addressCeiling, account: this.#o.accountCeiling };
+  }
+
+  get windowSeconds(): number {
+    return this.#o.windowSeconds;
   }
 
   /** The right password: this pair starts afresh (the address's and account's counts stay). */

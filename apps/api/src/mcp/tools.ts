@@ -941,7 +941,7 @@ export const tools: ToolDefinition[] = [
     name: 'list_audit_events',
     title: 'List audit events (admins)',
     description:
-      'Admins only: the audit log, newest first — recipe lifecycle events (kind "recipe.create", "recipe.submit", "recipe.approve", …), role changes ("user.roles_changed") and account deletions ("user.deleted"), optionally filtered. Read-only.',
+      'Admins only: the audit log, newest first — recipe lifecycle events (kind "recipe.create", "recipe.submit", "recipe.approve", …), role changes ("user.roles_changed"), account deletions ("user.deleted"), bursts of failed sign-ins ("user.sign_in_failures") and data exports ("user.data_exported"), optionally filtered. Read-only.',
     input: {
       actor_id: z.string().uuid().optional().describe('Only events caused by this user id.'),
       subject_id: z.string().uuid().optional().describe('Only events about this recipe or user id.'),

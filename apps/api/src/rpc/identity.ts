@@ -51,7 +51,8 @@ export class DevHeaderIdentity implements IdentityResolver {
       { issuer: devIssuer, subject: handle.toLowerCase(), displayName: handle, email: null },
       roles,
     );
-    return { kind: 'user', user: { id: user.id, displayName: user.displayName }, roles: user.roles };
+    // No credential to present again: every request names the handle afresh (development only).
+    return { kind: 'user', user: { id: user.id, displayName: user.displayName }, roles: user.roles, signedInAt: new Date() };
   }
 }
 
@@ -103,12 +104,16 @@ export class TokenIdentity implements IdentityResolver {
       return anonymous;
     }
     const subject = result.claims.sub!;
-    return o.users.identify({
+    const caller = await o.users.identify({
       issuer: o.issuerKey,
       subject,
       roles: o.rolesClaim ? rolesIn(claimAt(result.claims, o.rolesClaim)) : null,
       profile: () => o.profile(subject, token),
     });
+    // When the person last authenticated at the issuer: re-authentication before an account's
+    // deletion reads it (docs/decisions/0024-account-deletion.md).
+    const authTime = result.claims.auth_time;
+    return caller.kind === 'user' && typeof authTime === 'number' ? { ...caller, signedInAt: new Date(authTime * 1000) } : caller;
   }
 
   /** The access token in the session cookie, unless that session was signed out. */

@@ -38,6 +38,10 @@ export const userPolicies: PolicyTable<typeof UserService> = {
   deleteMyAccount: signedIn,
   exportMyData: signedIn,
   deleteUser: role('admin'),
+  // The person whose data it is, or an admin.
+  requestDataExport: ownerOf('user', (r) => r.userId),
+  getDataExport: ownerOf('export', (r) => r.id),
+  listDataExports: ownerOf('user', (r) => r.userId),
 };
 
 export const imagePolicies: PolicyTable<typeof ImageService> = {

@@ -17,7 +17,8 @@ export type Policy<Req = unknown> =
   | { readonly kind: 'role'; readonly role: Role }
   | { readonly kind: 'owner'; readonly resource: OwnedResource; readonly id: (req: Req) => string; readonly orRole?: Role };
 
-export type OwnedResource = 'recipe';
+/** A user "owns" their own account; an export belongs to the person whose data it holds. */
+export type OwnedResource = 'recipe' | 'user' | 'export';
 
 /** Finds who owns a resource; null when it does not exist. */
 export interface OwnerResolver {

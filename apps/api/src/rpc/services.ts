@@ -3,6 +3,7 @@ import { ShoppingListService } from '@yeet/contract';
 import { CollectionService } from '@yeet/contract';
 import type { AuditController } from '../controllers/audit.controller.ts';
 import type { CollectionController } from '../controllers/collection.controller.ts';
+import type { ExportController } from '../controllers/export.controller.ts';
 import type { ImageController } from '../controllers/image.controller.ts';
 import type { ImportController } from '../controllers/import.controller.ts';
 import type { MealPlanController } from '../controllers/meal-plan.controller.ts';
@@ -32,6 +33,7 @@ export interface Controllers {
   search: SearchController;
   images: ImageController;
   users: UserController;
+  exports: ExportController;
   audit: AuditController;
   collections: CollectionController;
   importer: ImportController;
@@ -45,7 +47,7 @@ export function apiServices(c: Controllers, recipeToProto: RecipeToProto): Secur
     secured(RecipeService, recipeHandlers(c.recipes, c.ratings, recipeToProto, c.importer), recipePolicies),
     secured(SearchService, searchHandlers(c.search, recipeToProto), searchPolicies),
     secured(ImageService, imageHandlers(c.images, recipeToProto), imagePolicies),
-    secured(UserService, userHandlers(c.users), userPolicies),
+    secured(UserService, userHandlers(c.users, c.exports), userPolicies),
     secured(AuditService, auditHandlers(c.audit), auditPolicies),
     secured(CollectionService, collectionHandlers(c.collections, recipeToProto), collectionPolicies),
     secured(ShoppingListService, shoppingHandlers(c.shoppingLists), shoppingListPolicies),

@@ -3,7 +3,7 @@ import type { UserRef } from '@yeet/domain';
 import { decodeCursor, encodeCursor, invalidPageToken } from './cursor.ts';
 import type { Executor } from './executor.ts';
 
-export type AuditKind = 'user.roles_changed' | 'user.deleted';
+export type AuditKind = 'user.roles_changed' | 'user.deleted' | 'user.sign_in_failures' | 'user.data_exported';
 
 export interface NewAuditEvent {
   kind: AuditKind;

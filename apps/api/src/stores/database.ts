@@ -4,6 +4,7 @@ import { instrument, type Telemetry } from '@yeet/platform';
 import { domainOutcome } from '../observation.ts';
 import { AccountStore } from './account.store.ts';
 import { AuditStore } from './audit.store.ts';
+import { ExportStore } from './export.store.ts';
 import { CollectionStore } from './collection.store.ts';
 import { RecipeEventStore } from './event.store.ts';
 import { IdempotencyStore } from './idempotency.store.ts';
@@ -33,6 +34,7 @@ export interface Stores {
   idempotency: IdempotencyStore;
   people: PeopleStore;
   audit: AuditStore;
+  exports: ExportStore;
   collections: CollectionStore;
   mealPlans: MealPlanStore;
   shoppingLists: ShoppingListStore;
@@ -53,6 +55,7 @@ function createStores(db: Executor, telemetry: Telemetry): Stores {
     idempotency: wrap('IdempotencyStore', new IdempotencyStore(db)),
     people: wrap('PeopleStore', new PeopleStore(db)),
     audit: wrap('AuditStore', new AuditStore(db)),
+    exports: wrap('ExportStore', new ExportStore(db)),
     collections: wrap('CollectionStore', new CollectionStore(db)),
     mealPlans: wrap('MealPlanStore', new MealPlanStore(db)),
     shoppingLists: wrap('ShoppingListStore', new ShoppingListStore(db)),

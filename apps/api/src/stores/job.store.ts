@@ -21,6 +21,8 @@ declare global {
       'audit.sweep': ScheduledRun;
       'ratings.reconcile': ScheduledRun;
       'backup.create': ScheduledRun;
+      'exports.build': { exportId: string };
+      'exports.sweep': ScheduledRun;
     }
   }
 }
@@ -69,6 +71,16 @@ export class JobStore {
   /** Rebuilds the spelling vocabulary now (it is hourly otherwise): e.g. after a deleted account's recipes left the index. */
   async rebuildLexicon(): Promise<void> {
     await this.#enqueue('search.lexicon', {}, 'search.lexicon');
+  }
+
+  /** Builds a data export's archive (its row says whose). */
+  async buildExport(exportId: string): Promise<void> {
+    await this.#enqueue('exports.build', { exportId }, null);
+  }
+
+  /** Removes expired exports' archives now rather than at the next hourly sweep (an account was deleted). */
+  async sweepExports(): Promise<void> {
+    await this.#enqueue('exports.sweep', {}, null);
   }
 
   async processImage(imageId: string): Promise<void> {

@@ -4,7 +4,7 @@ import { createRequire } from 'node:module';
 import os from 'node:os';
 import path from 'node:path';
 import { sql } from '@yeet/db';
-import { type ArchiveStore, type ObjectStorage, storageKeys } from '@yeet/media';
+import { type ArchiveStore, type ObjectStorage, storageKeys, writeTarGz } from '@yeet/media';
 import {
   archiveName,
   BackupError,
@@ -17,7 +17,6 @@ import {
   tableEntry,
 } from './format.ts';
 import { type AnyDb, appliedSchemaVersion, assertTablesKnown, existingArchivedTables, primaryKey } from './tables.ts';
-import { writeTarGz } from './tar.ts';
 
 export interface BackupResult {
   /** Where the archive is now (a file path or s3:// URL). */

@@ -55,6 +55,8 @@ export const derivedTables = [
   'kysely_migration_lock',
   'idempotency_keys',
   'rate_limits',
+  // data exports: their archives live in the object storage, outside a backup; a person asks again
+  'data_exports',
 ] as const;
 
 export interface Manifest {

@@ -8,7 +8,7 @@ import { Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { reindexSearch } from '@yeet/api';
 import { migrateTo, migrateToLatest, migrationNames, sql } from '@yeet/db';
-import { type ObjectStorage, storageKeys } from '@yeet/media';
+import { type ObjectStorage, readTarGz, storageKeys } from '@yeet/media';
 import {
   archivedTables,
   BackupError,
@@ -21,7 +21,6 @@ import {
   tableEntry,
 } from './format.ts';
 import { type AnyDb, appliedSchemaVersion, existingArchivedTables, rowCount, writableColumns } from './tables.ts';
-import { readTarGz } from './tar.ts';
 
 export interface RestoreOptions {
   /** Restore over a database and storage that already hold data: their archived tables are emptied first. */

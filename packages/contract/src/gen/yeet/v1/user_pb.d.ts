@@ -48,6 +48,13 @@ export declare type User = Message<"yeet.v1.User"> & {
    * @generated from field: bool roles_from_issuer = 6;
    */
   rolesFromIssuer: boolean;
+
+  /**
+   * Signs in with a password on this site (the built-in issuer); false: through another provider.
+   *
+   * @generated from field: bool password_sign_in = 7;
+   */
+  passwordSignIn: boolean;
 };
 
 /**
@@ -217,6 +224,15 @@ export declare type DeleteMyAccountRequest = Message<"yeet.v1.DeleteMyAccountReq
    * @generated from field: bool keep_published_recipes = 1;
    */
   keepPublishedRecipes: boolean;
+
+  /**
+   * Accounts of this site: the account's password, asked again (re-authentication). People
+   * signed in through another provider leave it empty and must have signed in within the
+   * last REAUTH_MAX_AGE_MINUTES instead (docs/decisions/0024-account-deletion.md).
+   *
+   * @generated from field: string password = 2;
+   */
+  password: string;
 };
 
 /**
@@ -352,6 +368,207 @@ export declare type ExportMyDataResponse = Message<"yeet.v1.ExportMyDataResponse
 export declare const ExportMyDataResponseSchema: GenMessage<ExportMyDataResponse>;
 
 /**
+ * @generated from message yeet.v1.RequestDataExportRequest
+ */
+export declare type RequestDataExportRequest = Message<"yeet.v1.RequestDataExportRequest"> & {
+  /**
+   * Whose data: the caller's own id (GetMe), or anyone's for an admin.
+   *
+   * @generated from field: string user_id = 1;
+   */
+  userId: string;
+};
+
+/**
+ * Describes the message yeet.v1.RequestDataExportRequest.
+ * Use `create(RequestDataExportRequestSchema)` to create a new message.
+ */
+export declare const RequestDataExportRequestSchema: GenMessage<RequestDataExportRequest>;
+
+/**
+ * @generated from message yeet.v1.RequestDataExportResponse
+ */
+export declare type RequestDataExportResponse = Message<"yeet.v1.RequestDataExportResponse"> & {
+  /**
+   * @generated from field: yeet.v1.DataExport export = 1;
+   */
+  export?: DataExport | undefined;
+};
+
+/**
+ * Describes the message yeet.v1.RequestDataExportResponse.
+ * Use `create(RequestDataExportResponseSchema)` to create a new message.
+ */
+export declare const RequestDataExportResponseSchema: GenMessage<RequestDataExportResponse>;
+
+/**
+ * @generated from message yeet.v1.GetDataExportRequest
+ */
+export declare type GetDataExportRequest = Message<"yeet.v1.GetDataExportRequest"> & {
+  /**
+   * @generated from field: string id = 1;
+   */
+  id: string;
+};
+
+/**
+ * Describes the message yeet.v1.GetDataExportRequest.
+ * Use `create(GetDataExportRequestSchema)` to create a new message.
+ */
+export declare const GetDataExportRequestSchema: GenMessage<GetDataExportRequest>;
+
+/**
+ * @generated from message yeet.v1.GetDataExportResponse
+ */
+export declare type GetDataExportResponse = Message<"yeet.v1.GetDataExportResponse"> & {
+  /**
+   * @generated from field: yeet.v1.DataExport export = 1;
+   */
+  export?: DataExport | undefined;
+};
+
+/**
+ * Describes the message yeet.v1.GetDataExportResponse.
+ * Use `create(GetDataExportResponseSchema)` to create a new message.
+ */
+export declare const GetDataExportResponseSchema: GenMessage<GetDataExportResponse>;
+
+/**
+ * @generated from message yeet.v1.ListDataExportsRequest
+ */
+export declare type ListDataExportsRequest = Message<"yeet.v1.ListDataExportsRequest"> & {
+  /**
+   * @generated from field: string user_id = 1;
+   */
+  userId: string;
+};
+
+/**
+ * Describes the message yeet.v1.ListDataExportsRequest.
+ * Use `create(ListDataExportsRequestSchema)` to create a new message.
+ */
+export declare const ListDataExportsRequestSchema: GenMessage<ListDataExportsRequest>;
+
+/**
+ * @generated from message yeet.v1.ListDataExportsResponse
+ */
+export declare type ListDataExportsResponse = Message<"yeet.v1.ListDataExportsResponse"> & {
+  /**
+   * @generated from field: repeated yeet.v1.DataExport exports = 1;
+   */
+  exports: DataExport[];
+};
+
+/**
+ * Describes the message yeet.v1.ListDataExportsResponse.
+ * Use `create(ListDataExportsResponseSchema)` to create a new message.
+ */
+export declare const ListDataExportsResponseSchema: GenMessage<ListDataExportsResponse>;
+
+/**
+ * An archive (tar.gz) of a person's data: data.json, images/ (the originals) and README.txt.
+ *
+ * @generated from message yeet.v1.DataExport
+ */
+export declare type DataExport = Message<"yeet.v1.DataExport"> & {
+  /**
+   * @generated from field: string id = 1;
+   */
+  id: string;
+
+  /**
+   * @generated from field: string user_id = 2;
+   */
+  userId: string;
+
+  /**
+   * @generated from field: yeet.v1.DataExport.State state = 3;
+   */
+  state: DataExport_State;
+
+  /**
+   * @generated from field: google.protobuf.Timestamp create_time = 4;
+   */
+  createTime?: Timestamp | undefined;
+
+  /**
+   * @generated from field: google.protobuf.Timestamp ready_time = 5;
+   */
+  readyTime?: Timestamp | undefined;
+
+  /**
+   * @generated from field: google.protobuf.Timestamp expire_time = 6;
+   */
+  expireTime?: Timestamp | undefined;
+
+  /**
+   * The archive's size and SHA-256 (hex), once ready.
+   *
+   * @generated from field: int64 byte_size = 7;
+   */
+  byteSize: bigint;
+
+  /**
+   * @generated from field: string sha256 = 8;
+   */
+  sha256: string;
+
+  /**
+   * A signed link, valid until expire_time; empty unless ready.
+   *
+   * @generated from field: string download_url = 9;
+   */
+  downloadUrl: string;
+
+  /**
+   * @generated from field: string error = 10;
+   */
+  error: string;
+};
+
+/**
+ * Describes the message yeet.v1.DataExport.
+ * Use `create(DataExportSchema)` to create a new message.
+ */
+export declare const DataExportSchema: GenMessage<DataExport>;
+
+/**
+ * @generated from enum yeet.v1.DataExport.State
+ */
+export enum DataExport_State {
+  /**
+   * @generated from enum value: STATE_UNSPECIFIED = 0;
+   */
+  UNSPECIFIED = 0,
+
+  /**
+   * The worker is building it.
+   *
+   * @generated from enum value: STATE_PREPARING = 1;
+   */
+  PREPARING = 1,
+
+  /**
+   * download_url works until expire_time.
+   *
+   * @generated from enum value: STATE_READY = 2;
+   */
+  READY = 2,
+
+  /**
+   * The build failed; error says why. Ask for a new one.
+   *
+   * @generated from enum value: STATE_FAILED = 3;
+   */
+  FAILED = 3,
+}
+
+/**
+ * Describes the enum yeet.v1.DataExport.State.
+ */
+export declare const DataExport_StateSchema: GenEnum<DataExport_State>;
+
+/**
  * @generated from enum yeet.v1.Role
  */
 export enum Role {
@@ -471,6 +688,39 @@ export declare const UserService: GenService<{
     methodKind: "unary";
     input: typeof ExportMyDataRequestSchema;
     output: typeof ExportMyDataResponseSchema;
+  },
+  /**
+   * Starts building an archive of everything held about a person (the caller, or anyone for
+   * an admin): the JSON document, their original images and a README. A background job builds
+   * it; GetDataExport or ListDataExports tell when it is ready and give its download link,
+   * which expires. While one is being prepared, asking again returns that one.
+   *
+   * @generated from rpc yeet.v1.UserService.RequestDataExport
+   */
+  requestDataExport: {
+    methodKind: "unary";
+    input: typeof RequestDataExportRequestSchema;
+    output: typeof RequestDataExportResponseSchema;
+  },
+  /**
+   * One export: its state and, once ready, its download link.
+   *
+   * @generated from rpc yeet.v1.UserService.GetDataExport
+   */
+  getDataExport: {
+    methodKind: "unary";
+    input: typeof GetDataExportRequestSchema;
+    output: typeof GetDataExportResponseSchema;
+  },
+  /**
+   * A person's exports that have not expired, newest first.
+   *
+   * @generated from rpc yeet.v1.UserService.ListDataExports
+   */
+  listDataExports: {
+    methodKind: "unary";
+    input: typeof ListDataExportsRequestSchema;
+    output: typeof ListDataExportsResponseSchema;
   },
 }>;
 

@@ -5,8 +5,9 @@ import { pipeline } from 'node:stream/promises';
 import { createGunzip, createGzip } from 'node:zlib';
 
 /**
- * The archive container: a gzip-compressed POSIX (ustar) tar, so `tar -xzf` opens it with no
- * help from us. Only what the backup writes is supported: regular files with short names.
+ * The archive container of backups and data exports: a gzip-compressed POSIX (ustar) tar, so
+ * `tar -xzf` opens it with no help from us. Only what they write is supported: regular files
+ * with short names.
  */
 const block = 512;
 
