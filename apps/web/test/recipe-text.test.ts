@@ -51,6 +51,20 @@ describe('schema.org Recipe', () => {
   });
 });
 
+describe('an imported recipe', () => {
+  it('names the page it was adapted from as isBasedOn', () => {
+    const imported = create(RecipeSchema, {
+      slug: 'leek-soup',
+      title: 'Leek soup',
+      source: { url: 'https://kitchen.example/leek-soup', siteName: 'Kitchen Example' },
+    });
+    expect(recipeJsonLd(imported, 'https://recipes.example')).toMatchObject({ isBasedOn: 'https://kitchen.example/leek-soup' });
+    expect(recipeJsonLd(create(RecipeSchema, { slug: 'own', title: 'Own' }), 'https://recipes.example')).not.toHaveProperty(
+      'isBasedOn',
+    );
+  });
+});
+
 describe('API messages', () => {
   it('turns violation fragments into sentences', () => {
     expect(sentence('give 1 to 5 stars')).toBe('Give 1 to 5 stars.');

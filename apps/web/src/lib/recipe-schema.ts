@@ -42,6 +42,8 @@ export function recipeJsonLd(recipe: Recipe, origin: string): Record<string, unk
     recipeCategory: recipe.mealTypes.map(mealTypeLabel),
     ...(recipe.tags.length ? { keywords: recipe.tags.join(', ') } : {}),
     ...(suitableForDiet.length ? { suitableForDiet } : {}),
+    // An imported recipe names the page it was adapted from.
+    ...(recipe.source ? { isBasedOn: recipe.source.url } : {}),
     recipeIngredient: recipe.ingredientSections.flatMap((s) => s.ingredients.map((i) => ingredientText(i, 1))),
     recipeInstructions: recipe.steps.map((step, i) => ({
       '@type': 'HowToStep',

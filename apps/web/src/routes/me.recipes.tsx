@@ -26,6 +26,9 @@ function MyRecipes() {
         <Link to="/new" className="button button--small">
           New recipe
         </Link>
+        <Link to="/import" className="button button--small button--quiet">
+          Import from a link
+        </Link>
       </div>
       {recipes.length === 0 ? (
         <p className="empty">

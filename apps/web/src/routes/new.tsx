@@ -1,6 +1,6 @@
 import { createClient } from '@connectrpc/connect';
 import { useMutation, useQueryClient } from '@tanstack/react-query';
-import { createFileRoute, useNavigate } from '@tanstack/react-router';
+import { createFileRoute, Link, useNavigate } from '@tanstack/react-router';
 import { RecipeService } from '@yeet/contract';
 import { ErrorPage, NotFoundPage } from '../components/pages';
 import { RecipeForm } from '../components/recipe-form';
@@ -37,7 +37,8 @@ function NewRecipe() {
     <section className="narrow" aria-labelledby="new-title">
       <h1 id="new-title">New recipe</h1>
       <p className="lead">
-        Save it as a draft; submit it for review when it is ready. Editors check every recipe before it is published.
+        Save it as a draft; submit it for review when it is ready. Editors check every recipe before it is published. Found it on
+        another site? <Link to="/import">Import it from the link</Link>.
       </p>
       <RecipeForm
         submitLabel="Save draft"

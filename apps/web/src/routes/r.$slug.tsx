@@ -95,6 +95,14 @@ function RecipePage() {
               <Stars average={recipe.rating?.average ?? 0} count={recipe.rating?.count ?? 0} />
             </a>
           </p>
+          {recipe.source ? (
+            <p className="recipe__source">
+              Adapted from{' '}
+              <a href={recipe.source.url} rel="noopener noreferrer nofollow">
+                {recipe.source.siteName}
+              </a>
+            </p>
+          ) : null}
         </div>
         <RecipeCover
           recipe={recipe}

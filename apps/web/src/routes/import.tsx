@@ -1,0 +1,261 @@
+import type { MessageInitShape } from '@bufbuild/protobuf';
+import { ConnectError, createClient, type Transport } from '@connectrpc/connect';
+import { queryOptions, useMutation, useQueryClient, useSuspenseQuery } from '@tanstack/react-query';
+import { createFileRoute, Link, useNavigate } from '@tanstack/react-router';
+import { type ImportRecipeRequestSchema, type ImportRecipeResponse, RecipeService } from '@yeet/contract';
+import { formatIngredients } from '@yeet/domain/quantity';
+import { ErrorPage, NotFoundPage } from '../components/pages';
+import { requireUser } from '../lib/auth';
+import { describeError } from '../lib/errors';
+import { formatMinutes, titleCase } from '../lib/format';
+import { useIdempotencyKeys } from '../lib/idempotency';
+import { dietaryFlagLabel, mealTypeLabel } from '../lib/labels';
+import { onLoadError } from '../lib/status';
+
+/**
+ * Importing a recipe from another site (RecipeService.ImportRecipe): a link, or the recipe
+ * pasted as text (or as the page's HTML). Reading is a plain GET form whose preview the server
+ * renders, so it works without scripts; "Create draft" saves it and goes on to the editor.
+ */
+interface ImportSearch {
+  url?: string;
+  text?: string;
+}
+
+const field = (v: unknown, max: number) => (typeof v === 'string' && v.trim() ? v.slice(0, max) : undefined);
+
+/** What the page did not give, in words (the API names RecipeInput fields). */
+const missingLabels: Record<string, string> = {
+  title: 'a title',
+  summary: 'a summary',
+  ingredient_sections: 'ingredients',
+  steps: 'a method',
+  servings: 'servings (4 assumed)',
+  prep_minutes: 'prep time',
+  cook_minutes: 'cook time',
+  total_minutes: 'total time',
+  cuisines: 'cuisine',
+  meal_types: 'meal type',
+  dietary_flags: 'dietary labels',
+  tags: 'tags',
+  difficulty: 'difficulty',
+  cover_image: 'a photo',
+};
+
+type ImportInput = MessageInitShape<typeof ImportRecipeRequestSchema>['input'];
+
+/** Pasted text that reads as a page's HTML is sent as a page, the rest as text. */
+function inputOf(s: ImportSearch): ImportInput | null {
+  if (s.url) return { case: 'url', value: s.url.trim() };
+  if (!s.text) return null;
+  return /^\s*</.test(s.text) ? { case: 'page', value: { html: s.text, url: '' } } : { case: 'text', value: s.text };
+}
+
+type Preview = { found: ImportRecipeResponse; error: null } | { found: null; error: ReturnType<typeof describeError> };
+
+const importPreview = (transport: Transport, s: ImportSearch) =>
+  queryOptions({
+    queryKey: ['import-preview', s],
+    // A page is fetched once per address read, not again on every render.
+    staleTime: Number.POSITIVE_INFINITY,
+    retry: false,
+    queryFn: async ({ signal }): Promise<Preview | null> => {
+      const input = inputOf(s);
+      if (!input) return null;
+      try {
+        // Another site may take up to the guard's 10 s to answer.
+        const found = await createClient(RecipeService, transport).importRecipe(
+          { input, preview: true },
+          { signal, timeoutMs: 20_000 },
+        );
+        return { found, error: null };
+      } catch (error) {
+        if (!(error instanceof ConnectError)) throw error;
+        return { found: null, error: describeError(error) };
+      }
+    },
+  });
+
+export const Route = createFileRoute('/import')({
+  validateSearch: (raw: Record<string, unknown>): ImportSearch => ({
+    url: field(raw.url, 2048),
+    text: field(raw.text, 100_000),
+  }),
+  beforeLoad: ({ context, location }) => requireUser(context, location, 'author'),
+  loaderDeps: ({ search }) => search,
+  loader: async ({ context: { queryClient, transport }, deps }) => {
+    await queryClient.ensureQueryData(importPreview(transport, deps));
+  },
+  onError: onLoadError,
+  errorComponent: ErrorPage,
+  notFoundComponent: NotFoundPage,
+  head: () => ({ meta: [{ title: 'Import a recipe — Eat or Yeet' }, { name: 'robots', content: 'noindex' }] }),
+  component: ImportPage,
+});
+
+function ImportPage() {
+  const search = Route.useSearch();
+  const { transport } = Route.useRouteContext();
+  const preview = useSuspenseQuery(importPreview(transport, search)).data;
+  const urlError = search.url && preview?.error ? preview.error : null;
+  const textError = !search.url && search.text && preview?.error ? preview.error : null;
+  return (
+    <section className="narrow" aria-labelledby="import-title">
+      <h1 id="import-title">Import a recipe</h1>
+      <p className="lead">
+        Give the link to a recipe on another site, or paste the recipe. You see what was found before anything is saved; the draft
+        is yours to finish and submit. <Link to="/new">Write one from scratch</Link> instead.
+      </p>
+
+      <form method="get" action="/import" className="import-form" aria-labelledby="import-url-title">
+        <h2 id="import-url-title">From a link</h2>
+        <div className="field">
+          <label htmlFor="import-url">
+            Address of the recipe page
+            <span className="hint" id="import-url-hint">
+              The whole address, starting with https://
+            </span>
+          </label>
+          <input
+            id="import-url"
+            name="url"
+            type="url"
+            inputMode="url"
+            required
+            defaultValue={search.url ?? ''}
+            aria-invalid={Boolean(urlError)}
+            aria-describedby={urlError ? 'import-url-hint import-url-error' : 'import-url-hint'}
+          />
+          {urlError ? (
+            <p className="field-error" id="import-url-error" role="alert">
+              {urlError.message}
+            </p>
+          ) : null}
+        </div>
+        <button type="submit" className="button">
+          Read the page
+        </button>
+      </form>
+
+      <form method="get" action="/import" className="import-form" aria-labelledby="import-text-title">
+        <h2 id="import-text-title">Or paste it</h2>
+        <div className="field">
+          <label htmlFor="import-text">
+            The recipe
+            <span className="hint" id="import-text-hint">
+              Its title on the first line, then the ingredients under “Ingredients” and the steps under “Method”, one per line. A
+              page’s HTML works too.
+            </span>
+          </label>
+          <textarea
+            id="import-text"
+            name="text"
+            rows={8}
+            required
+            defaultValue={search.url ? '' : (search.text ?? '')}
+            aria-invalid={Boolean(textError)}
+            aria-describedby={textError ? 'import-text-hint import-text-error' : 'import-text-hint'}
+          />
+          {textError ? (
+            <p className="field-error" id="import-text-error" role="alert">
+              {textError.message}
+            </p>
+          ) : null}
+        </div>
+        <button type="submit" className="button button--quiet">
+          Read the text
+        </button>
+      </form>
+
+      {preview?.found ? <Found response={preview.found} input={inputOf(search)!} /> : null}
+    </section>
+  );
+}
+
+function Found({ response, input }: { response: ImportRecipeResponse; input: NonNullable<ImportInput> }) {
+  const { transport } = Route.useRouteContext();
+  const navigate = useNavigate();
+  const queryClient = useQueryClient();
+  const keys = useIdempotencyKeys();
+  const create = useMutation({
+    mutationFn: () =>
+      createClient(RecipeService, transport).importRecipe(
+        { input, preview: false },
+        { ...keys.options('import', input), timeoutMs: 30_000 },
+      ),
+    onSuccess: async ({ recipe: saved }) => {
+      keys.done();
+      await queryClient.invalidateQueries();
+      if (saved) await navigate({ to: '/r/$slug/edit', params: { slug: saved.slug }, search: { created: 1 } });
+    },
+  });
+  const r = response.recipe;
+  if (!r) return null;
+  const missing = response.missingFields.map((f) => missingLabels[f] ?? f.replace(/_/g, ' '));
+  const error = create.error ? describeError(create.error) : null;
+  const facts = [
+    r.totalMinutes ? `Total ${formatMinutes(r.totalMinutes)}` : '',
+    `Serves ${r.servings}`,
+    r.cuisines.map(titleCase).join(', '),
+    r.mealTypes.map(mealTypeLabel).join(', '),
+    r.dietaryFlags.map(dietaryFlagLabel).join(', '),
+  ].filter(Boolean);
+  return (
+    <section className="import-preview" aria-labelledby="import-found-title">
+      <h2 id="import-found-title">Found: {r.title}</h2>
+      {response.source ? (
+        <p className="import-preview__source">
+          From{' '}
+          <a href={response.source.url} rel="noopener noreferrer nofollow">
+            {response.source.siteName}
+          </a>
+        </p>
+      ) : null}
+      {r.summary ? <p>{r.summary}</p> : null}
+      <p>{facts.join(' · ')}</p>
+      {r.tags.length ? <p>Tags: {r.tags.join(', ')}</p> : null}
+      <p>{response.imageUrl ? 'The page’s photo becomes the cover.' : 'The page has no photo; add one in the editor.'}</p>
+      <h3>Ingredients</h3>
+      <pre className="import-preview__text">{formatIngredients(r.ingredientSections) || '—'}</pre>
+      <h3>Method</h3>
+      {r.steps.length ? (
+        <ol>
+          {r.steps.map((s, i) => (
+            // Steps have no identity of their own; their order is what they are.
+            // biome-ignore lint/suspicious/noArrayIndexKey: the position is the key
+            <li key={i}>{s.text}</li>
+          ))}
+        </ol>
+      ) : (
+        <p>—</p>
+      )}
+      <div className="import-preview__missing">
+        <h3 id="import-missing-title">Not on the page</h3>
+        <p>
+          {missing.length
+            ? `${missing.join(', ')}. Fill these in on the draft before submitting it.`
+            : 'Nothing: everything was found.'}
+        </p>
+      </div>
+      {error ? (
+        <div className="alert" role="alert">
+          <p>
+            <strong>The draft could not be created.</strong> {error.message}
+          </p>
+        </div>
+      ) : null}
+      <noscript>
+        <p>Creating the draft needs JavaScript; the preview above works without it.</p>
+      </noscript>
+      <button
+        type="button"
+        className="button"
+        onClick={() => create.mutate()}
+        disabled={create.isPending}
+        aria-busy={create.isPending}
+      >
+        {create.isPending ? 'Creating the draft…' : 'Create draft'}
+      </button>
+    </section>
+  );
+}
