@@ -127,8 +127,40 @@ describe('the memory search engine', () => {
     expect(await sameAnswers(memory, allQueries)).toEqual([]);
   }, 120_000);
 
+  it('answers as the PostgreSQL engine when browsing with one filter (counted from the totals) or a few', async () => {
+    const few: SearchFilter[] = [
+      { ...none, dietaryFlags: ['vegetarian', 'nut-free'] },
+      { ...none, timeBuckets: ['up-to-15', '15-to-30'], maxTotalMinutes: 20 },
+      { ...none, maxTotalMinutes: 25 },
+      { ...none, tags: ['weeknight', 'family'] },
+      { ...none, tags: ['weeknight'], difficulties: ['hard'], maxTotalMinutes: 40 },
+      { ...none, cuisines: ['nowhere'] },
+    ];
+    const queries = ['', 'chicken ', 'chick'].flatMap((text) =>
+      few.flatMap((filter) =>
+        sorts.flatMap((sort) =>
+          [0, 20].map((offset) => ({ text: parseSearchText(text), filter, sort, limit: 20, offset, facets: true })),
+        ),
+      ),
+    );
+    expect(await sameAnswers(memory, queries)).toEqual([]);
+  }, 120_000);
+
   it('suggests as the PostgreSQL engine', async () => {
-    for (const typed of ['ch', 'chi', 'chicken c', 'go', 'lasag', 'we', 'crispy po', 'zz']) {
+    for (const typed of [
+      'ch',
+      'chi',
+      'chicken c',
+      'go',
+      'lasag',
+      'we',
+      'crispy po',
+      'zz',
+      'chicken lasag',
+      'c',
+      'no',
+      'pasta ch',
+    ]) {
       const text = parseSearchText(typed, 'prefix');
       expect(await memory.suggest(text, 8), typed).toEqual(await postgres.suggest(text, 8));
     }

@@ -1,5 +1,5 @@
 import { facetNames, type FacetName } from '@yeet/domain';
-import { inlinePosition, orWeight, rankAnd, rankOr, reserveOperands } from './rank.ts';
+import { addOr, inlinePosition, orRank, orWeight, rankAnd, reserveOperands } from './rank.ts';
 import { readTsvector } from './tsvector.ts';
 
 /** One row of search_documents, as the memory index keeps it (no text: highlights come from PostgreSQL). */
@@ -44,6 +44,15 @@ export interface IndexResult {
   /** facet → value → count, values with a count only */
   facets: Map<string, Map<string, number>>;
 }
+
+/** How the candidates of a text are ranked (ts_rank), per the shape of the query. */
+type Ranking =
+  /** one lexeme: by its posting's weight, a candidate's index being its posting's */
+  | { kind: 'posting'; weights: Float32Array; operands: number }
+  /** one term of several lexemes: calc_rank_or's sum per ordinal, summed beforehand */
+  | { kind: 'sum'; sums: Float64Array; operands: number }
+  /** several terms: calc_rank_and, document by document */
+  | { kind: 'fn'; rank: (ord: number) => number; operands: number };
 
 const facetIndex = new Map<string, number>(facetNames.map((f, i) => [f, i]));
 const diet = facetNames.indexOf('dietary_flags');
@@ -189,6 +198,29 @@ function intersect(small: Uint32Array, big: Uint32Array): Uint32Array {
   return out.subarray(0, n);
 }
 
+/** The union of sorted lists: merged pairwise, smallest first; many large ones through a mark per ordinal. */
+function unionAll(parts: Uint32Array[]): Uint32Array {
+  if (parts.length === 1) return parts[0]!;
+  let sum = 0;
+  let max = 0;
+  for (const p of parts) {
+    sum += p.length;
+    if (p.length > 0) max = Math.max(max, p[p.length - 1]!);
+  }
+  if (parts.length > 4 && sum > max / 16) {
+    const mark = new Uint8Array(max + 1);
+    for (const p of parts) for (let i = 0; i < p.length; i++) mark[p[i]!] = 1;
+    const out = new Uint32Array(sum);
+    let n = 0;
+    for (let ord = 0; ord <= max; ord++) if (mark[ord] === 1) out[n++] = ord;
+    return out.subarray(0, n);
+  }
+  parts.sort((a, b) => a.length - b.length);
+  let merged = parts[0]!;
+  for (let i = 1; i < parts.length; i++) merged = union(merged, parts[i]!);
+  return merged;
+}
+
 /** Lexeme strings kept sorted for prefix ranges, re-sorted only after new ones arrived. */
 class Lexicon<P extends Ordinals> {
   readonly ids = new Map<string, number>();
@@ -272,6 +304,12 @@ export class MemoryIndex {
   readonly #positions = new Grow((n) => new Uint16Array(n), 1024);
   readonly #lexemes = new Lexicon(() => new Postings());
   readonly #titles = new Lexicon(() => new Ordinals());
+  /** per facet value code, the documents with it (for browsing with filters) */
+  readonly #valuePostings: Ordinals[] = [];
+  /** calc_rank_or's sums per ordinal during a search, zero between searches */
+  #sumScratch = new Float64Array(0);
+  /** per title word, which of a suggestion's words it is (bits), zero between suggestions */
+  #wordMask = new Uint32Array(0);
   /** facet value code ↔ "facet:value" */
   readonly #codeOf = new Map<string, number>();
   readonly #codeKey: string[] = [];
@@ -320,6 +358,7 @@ export class MemoryIndex {
       const code = this.#code(key);
       this.#facetCodes.push(code);
       this.#codeCount[code]!++;
+      this.#valuePostings[code]!.push(ord);
     }
     this.#facetStart.push(this.#facetCodes.length);
     readTsvector(doc.document, (lexeme, weps, count) => {
@@ -372,6 +411,7 @@ export class MemoryIndex {
       g.trim();
     for (const p of this.#lexemes.postings) p.trim();
     for (const p of this.#titles.postings) p.trim();
+    for (const p of this.#valuePostings) p.trim();
     const alive: number[] = [];
     for (let ord = 0; ord < this.#ids.length; ord++) if (this.#alive.data[ord] === 1) alive.push(ord);
     for (const order of Object.values(this.#orders)) order.build(alive);
@@ -387,6 +427,7 @@ export class MemoryIndex {
       if (code >= 0xffff) throw new Error('too many distinct facet values for the memory index');
       this.#codeOf.set(key, code);
       this.#codeKey.push(key);
+      this.#valuePostings.push(new Ordinals());
       if (code >= this.#codeFacet.length) {
         const facet = new Uint8Array(this.#codeFacet.length * 2);
         facet.set(this.#codeFacet);
@@ -425,11 +466,16 @@ export class MemoryIndex {
     // --- filters: which facet value codes each active facet accepts
     // a selected value's code → its facet's bit
     const selected = new Int32Array(this.#codeKey.length);
+    /** per active facet: the codes of its selected values that exist */
+    const chosen: number[][] = facetNames.map(() => []);
     const activeMask = facetNames.reduce((mask, f, i) => {
       const values = filter[filterKeys[f]] as string[];
       for (const v of values) {
         const code = this.#codeOf.get(`${f}:${v}`);
-        if (code !== undefined) selected[code] = 1 << i;
+        if (code !== undefined) {
+          if (selected[code] === 0) chosen[i]!.push(code);
+          selected[code] = 1 << i;
+        }
       }
       const active = f === 'time_buckets' ? values.length > 0 || filter.maxTotalMinutes !== null : values.length > 0;
       return active ? mask | (1 << i) : mask;
@@ -442,12 +488,12 @@ export class MemoryIndex {
 
     // --- candidates
     let candidates: Uint32Array | null = null;
-    let rank: ((ord: number, candidate: number) => number) | null = null;
+    let ranking: Ranking | null = null;
     if (text) {
-      const compiled = this.#compile(text);
+      const compiled = this.#compile(text, sort === 'relevance');
       if (!compiled) return { ids: [], total: 0, facets: new Map() };
       candidates = compiled.candidates;
-      if (sort === 'relevance') rank = compiled.rank;
+      ranking = compiled.ranking;
     }
     const order = sort === 'relevance' && !text ? 'newest' : sort;
     if (!text && activeMask === 0 && order !== 'relevance') {
@@ -460,10 +506,29 @@ export class MemoryIndex {
         });
       return { ids: page.slice(offset).map((ord) => this.#ids[ord]!), total: this.#live, facets: this.#totals(facets) };
     }
+    /** browsing with one filter: the counts of its own facet are the totals (every document passes the other filters) */
+    let ownTotals = -1;
+    if (!text) {
+      // browsing with filters: only a document that passes all filters but one counts for
+      // anything, and such a document has the values of at least one of any two filters
+      const lists: Uint32Array[] = [];
+      let listless = 0;
+      for (let i = 0; i < facetNames.length; i++) {
+        if ((activeMask & (1 << i)) === 0) continue;
+        if (i === timeFacet && !bucketsWanted) listless++;
+        else lists.push(this.#valueList(chosen[i]!, i === diet ? dietsWanted : 0));
+      }
+      lists.sort((a, b) => a.length - b.length);
+      if (lists.length === 1 && listless === 0) {
+        candidates = lists[0]!;
+        // (diets are not disjunctive: their counts are of the documents that have them all)
+        if (activeMask !== dietBit) ownTotals = 31 - Math.clz32(activeMask);
+      } else if (lists.length >= 2) candidates = union(lists[0]!, lists[1]!);
+    }
 
     // --- one pass: filters, counts, total, top k
     const k = limit + offset;
-    const heap = new TopK(k, this.#better(order));
+    const heap = new TopK(k, order, this.#ids, this.#rating.data, this.#published.data, this.#minutes.data);
     const counts = new Int32Array(this.#codeKey.length);
     const countFacets = facets && !(activeMask === 0 && !text);
     const alive = this.#alive.data;
@@ -471,6 +536,11 @@ export class MemoryIndex {
     const codes = this.#facetCodes.data;
     const codeFacet = this.#codeFacet;
     const minutes = this.#minutes.data;
+    const kind = order === 'relevance' && ranking ? ranking.kind : 'none';
+    const postingWeights = ranking?.kind === 'posting' ? ranking.weights : null;
+    const sums = ranking?.kind === 'sum' ? ranking.sums : null;
+    const rankOf = ranking?.kind === 'fn' ? ranking.rank : null;
+    const operands = ranking?.operands ?? 1;
     let total = 0;
     const n = candidates ? candidates.length : this.#ids.length;
     for (let c = 0; c < n; c++) {
@@ -506,8 +576,21 @@ export class MemoryIndex {
       }
       if (fail !== 0) continue;
       total++;
-      heap.offer(ord, rank ? rank(ord, c) : 0);
+      if (k === 0) continue;
+      const rank =
+        kind === 'none'
+          ? 0
+          : postingWeights
+            ? orRank(addOr(0, postingWeights[c]!), operands)
+            : sums
+              ? orRank(sums[ord]!, operands)
+              : rankOf!(ord);
+      heap.offer(ord, rank);
     }
+    if (sums) for (let c = 0; c < n; c++) sums[candidates![c]!] = 0;
+    if (countFacets && ownTotals >= 0)
+      for (let code = 0; code < this.#codeKey.length; code++)
+        if (codeFacet[code] === ownTotals) counts[code] = this.#codeCount[code]!;
 
     const page = heap.sorted().slice(offset);
     return {
@@ -515,6 +598,17 @@ export class MemoryIndex {
       total,
       facets: countFacets ? this.#facetMap(counts) : this.#totals(facets),
     };
+  }
+
+  /** The documents with any of these facet values (`all`: with `all` of them), ascending, dead ones included. */
+  #valueList(codes: readonly number[], all: number): Uint32Array {
+    if (all > 0 && codes.length < all) return new Uint32Array(0);
+    const lists = codes.map((code) => this.#valuePostings[code]!).map((p) => p.ords.subarray(0, p.length));
+    if (lists.length === 0) return new Uint32Array(0);
+    lists.sort((a, b) => a.length - b.length);
+    let out: Uint32Array = lists[0]!;
+    for (let i = 1; i < lists.length; i++) out = all > 0 ? intersect(out, lists[i]!) : union(out, lists[i]!);
+    return out;
   }
 
   #totals(facets: boolean): Map<string, Map<string, number>> {
@@ -564,8 +658,8 @@ export class MemoryIndex {
     }
   }
 
-  /** Candidates of a text (sorted ordinals, dead ones included) and the rank of one of them. */
-  #compile(text: CompiledText): { candidates: Uint32Array; rank: (ord: number, candidate: number) => number } | null {
+  /** Candidates of a text (sorted ordinals, dead ones included) and, for `relevance`, how to rank them. */
+  #compile(text: CompiledText, relevance: boolean): { candidates: Uint32Array; ranking: Ranking | null } | null {
     const lex = this.#lexemes;
     const lists: Uint32Array[] = [];
     let onlyLexeme = -1;
@@ -579,14 +673,12 @@ export class MemoryIndex {
       const parts = [...ids].map((id) => lex.postings[id]!).map((p) => p.ords.subarray(0, p.length));
       if (parts.length === 0) return null;
       if (text.terms.length === 1 && ids.size === 1) onlyLexeme = [...ids][0]!;
-      parts.sort((a, b) => a.length - b.length);
-      let merged: Uint32Array = parts[0]!;
-      for (let i = 1; i < parts.length; i++) merged = union(merged, parts[i]!);
-      lists.push(merged);
+      lists.push(unionAll(parts));
     }
     lists.sort((a, b) => a.length - b.length);
     let candidates: Uint32Array = lists[0]!;
     for (let i = 1; i < lists.length && candidates.length > 0; i++) candidates = intersect(candidates, lists[i]!);
+    if (!relevance) return { candidates, ranking: null };
 
     // ts_rank: for each unique operand, its lexemes in the order a tsvector keeps them
     const entryOperand: number[] = [];
@@ -598,24 +690,28 @@ export class MemoryIndex {
         entryPostings.push(lex.postings[id]!);
       }
     });
-    reserveOperands(text.operands.length);
+    const operands = text.operands.length;
+    if (entryPostings.length === 1 && entryPostings[0] === lex.postings[onlyLexeme]) {
+      // one lexeme matched: the candidates are its postings, so a candidate's index is its posting's
+      return { candidates, ranking: { kind: 'posting', weights: entryPostings[0]!.weights, operands } };
+    }
+    if (!text.and) {
+      // one term of several lexemes (a prefix, synonyms): calc_rank_or's sum, added up posting
+      // list by posting list in operand order (each document's sum in the same order as its own)
+      const sums = this.#sums();
+      for (const p of entryPostings) {
+        const ords = p.ords;
+        const weights = p.weights;
+        for (let j = 0; j < p.length; j++) sums[ords[j]!] = addOr(sums[ords[j]!]!, weights[j]!);
+      }
+      return { candidates, ranking: { kind: 'sum', sums, operands } };
+    }
+    reserveOperands(operands);
     const cursors = new Int32Array(entryPostings.length);
     const operandOf: number[] = [];
     const refs: number[] = [];
     const weights = new Float64Array(entryPostings.length);
-    const store = () => this.#positions.data;
-    const operands = text.operands.length;
-    const only = entryPostings.length === 1 && entryPostings[0] === lex.postings[onlyLexeme] ? entryPostings[0] : null;
-    if (only) {
-      // one lexeme matched: the candidates are its postings, so a candidate's index is its posting's
-      return {
-        candidates,
-        rank: (_ord, c) => {
-          weights[0] = only.weights[c]!;
-          return rankOr(weights, 1, operands);
-        },
-      };
-    }
+    const store = this.#positions.data;
     const rank = (ord: number): number => {
       let count = 0;
       for (let e = 0; e < entryPostings.length; e++) {
@@ -628,9 +724,15 @@ export class MemoryIndex {
           refs[count++] = p.refs[at]!;
         }
       }
-      return text.and ? rankAnd(store(), operandOf, refs, weights, count, operands) : rankOr(weights, count, operands);
+      return rankAnd(store, operandOf, refs, weights, count, operands);
     };
-    return { candidates, rank };
+    return { candidates, ranking: { kind: 'fn', rank, operands } };
+  }
+
+  /** Per-ordinal sums of calc_rank_or, all 0 between searches (a search zeroes what it used). */
+  #sums(): Float64Array {
+    if (this.#sumScratch.length < this.#ids.length) this.#sumScratch = new Float64Array(this.#ids.length * 2);
+    return this.#sumScratch;
   }
 
   /**
@@ -644,38 +746,51 @@ export class MemoryIndex {
       const id = titles.ids.get(w);
       return id === undefined ? [] : [id];
     });
-    if (wanted.some((ids) => ids.length === 0)) return [];
+    if (limit <= 0 || words.length > 31 || wanted.some((ids) => ids.length === 0)) return [];
     const sizes = wanted.map((ids) => ids.reduce((s, id) => s + titles.postings[id]!.length, 0));
     const smallest = sizes.indexOf(Math.min(...sizes));
-    const wantedSets = wanted.map((ids) => new Set(ids));
-    const start = this.#titleStart.data;
-    const words32 = this.#titleWords.data;
-    const hasAll = (ord: number) => {
-      for (let w = 0; w < wantedSets.length; w++) {
-        if (w === smallest && sizes[smallest]! <= rareWord) continue;
-        let found = false;
-        for (let i = start[ord]!; i < start[ord + 1]! && !found; i++) found = wantedSets[w]!.has(words32[i]!);
-        if (!found) return false;
-      }
-      return true;
-    };
-    const better = this.#better('top_rated');
-    const alive = this.#alive.data;
-    if (sizes[smallest]! <= rareWord) {
-      // a rare word: its few documents, best rated first
-      const heap = new TopK(limit, better);
-      let ords: Uint32Array = new Uint32Array(0);
-      for (const id of wanted[smallest]!) ords = union(ords, titles.postings[id]!.ords.subarray(0, titles.postings[id]!.length));
-      for (const ord of ords) if (alive[ord] === 1 && hasAll(ord)) heap.offer(ord, 0);
-      return heap.sorted().map((ord) => this.#ids[ord]!);
-    }
-    // common words: walk the documents best rated first until enough have them all
-    const out: string[] = [];
-    this.#ordered('top_rated', (ord) => {
-      if (hasAll(ord)) out.push(this.#ids[ord]!);
-      return out.length < limit;
+    // each title word: which of the typed words it is, as bits
+    if (this.#wordMask.length < titles.strings.length) this.#wordMask = new Uint32Array(titles.strings.length * 2);
+    const mask = this.#wordMask;
+    wanted.forEach((ids, w) => {
+      for (const id of ids) mask[id]! |= 1 << w;
     });
-    return out;
+    const every = words.length === 31 ? 0x7fffffff : (1 << words.length) - 1;
+    const start = this.#titleStart.data;
+    const titleWords = this.#titleWords.data;
+    const hasAll = (ord: number) => {
+      let bits = 0;
+      for (let i = start[ord]!; i < start[ord + 1]!; i++) bits |= mask[titleWords[i]!]!;
+      return (bits & every) === every;
+    };
+    try {
+      // The best rated documents, walked until `limit` have every word, take about
+      // limit × documents ÷ (documents with the rarest word) steps; the rarest word's own
+      // documents, through a heap, take as many steps as there are. The walk gives up past that.
+      const rarest = sizes[smallest]!;
+      if (rarest * rarest > limit * this.#live) {
+        const out: string[] = [];
+        let steps = 0;
+        let complete = true;
+        this.#ordered('top_rated', (ord) => {
+          if (hasAll(ord)) out.push(this.#ids[ord]!);
+          if (out.length >= limit) return false;
+          if (++steps > rarest) complete = false;
+          return complete;
+        });
+        if (complete) return out;
+      }
+      const heap = new TopK(limit, 'top_rated', this.#ids, this.#rating.data, this.#published.data, this.#minutes.data);
+      const ords = unionAll(wanted[smallest]!.map((id) => titles.postings[id]!.ords.subarray(0, titles.postings[id]!.length)));
+      const alive = this.#alive.data;
+      for (let i = 0; i < ords.length; i++) {
+        const ord = ords[i]!;
+        if (alive[ord] === 1 && hasAll(ord)) heap.offer(ord, 0);
+      }
+      return heap.sorted().map((ord) => this.#ids[ord]!);
+    } finally {
+      for (const ids of wanted) for (const id of ids) mask[id] = 0;
+    }
   }
 }
 
@@ -741,62 +856,104 @@ class SortedOrder {
   }
 }
 
-/** Below this many documents, a suggestion's rarest word is read through its postings. */
-const rareWord = 20_000;
-
-/** The best k of a stream, kept in a heap whose root is the worst kept. */
+/**
+ * The best k of a stream, kept in a heap whose root is the worst kept. The order is the sort's,
+ * compared as two numbers and the recipe id (as the SQL: relevance → rank, rating, id
+ * descending; newest → published, id descending; top rated → rating, id descending; quickest
+ * → minutes, id ascending), without a comparison function per sort.
+ */
 class TopK {
   readonly #k: number;
-  readonly #better: (a: number, ra: number, b: number, rb: number) => boolean;
+  readonly #ids: readonly string[];
+  readonly #idsAscending: boolean;
+  readonly #mode: number;
+  readonly #rating: Float64Array;
+  readonly #published: Float64Array;
+  readonly #minutes: Int32Array;
   readonly #ords: Int32Array;
-  readonly #ranks: Float64Array;
+  readonly #first: Float64Array;
+  readonly #second: Float64Array;
   #n = 0;
 
-  constructor(k: number, better: (a: number, ra: number, b: number, rb: number) => boolean) {
+  constructor(
+    k: number,
+    order: IndexSort,
+    ids: readonly string[],
+    rating: Float64Array,
+    published: Float64Array,
+    minutes: Int32Array,
+  ) {
     this.#k = k;
-    this.#better = better;
+    this.#ids = ids;
+    this.#mode = ['relevance', 'newest', 'top_rated', 'quickest'].indexOf(order);
+    this.#idsAscending = order === 'quickest';
+    this.#rating = rating;
+    this.#published = published;
+    this.#minutes = minutes;
     this.#ords = new Int32Array(Math.max(k, 1));
-    this.#ranks = new Float64Array(Math.max(k, 1));
+    this.#first = new Float64Array(Math.max(k, 1));
+    this.#second = new Float64Array(Math.max(k, 1));
   }
 
+  /** `a` comes before `b` */
+  #before(a: number, a1: number, a2: number, b: number, b1: number, b2: number): boolean {
+    if (a1 !== b1) return a1 > b1;
+    if (a2 !== b2) return a2 > b2;
+    return this.#idsAscending ? this.#ids[a]! < this.#ids[b]! : this.#ids[a]! > this.#ids[b]!;
+  }
+
+  /** Offers a document (`rank`: its rank for relevance, else unused). */
   offer(ord: number, rank: number): void {
-    if (this.#k === 0) return;
+    const k = this.#k;
+    if (k === 0) return;
+    const mode = this.#mode;
+    const first = mode === 0 ? rank : mode === 1 ? this.#published[ord]! : mode === 2 ? this.#rating[ord]! : -this.#minutes[ord]!;
+    const second = mode === 0 ? this.#rating[ord]! : 0;
     const ords = this.#ords;
-    const ranks = this.#ranks;
-    if (this.#n < this.#k) {
+    const firsts = this.#first;
+    const seconds = this.#second;
+    if (this.#n < k) {
       let i = this.#n++;
       while (i > 0) {
         const parent = (i - 1) >> 1;
-        if (!this.#better(ords[parent]!, ranks[parent]!, ord, rank)) break;
+        if (!this.#before(ords[parent]!, firsts[parent]!, seconds[parent]!, ord, first, second)) break;
         ords[i] = ords[parent]!;
-        ranks[i] = ranks[parent]!;
+        firsts[i] = firsts[parent]!;
+        seconds[i] = seconds[parent]!;
         i = parent;
       }
       ords[i] = ord;
-      ranks[i] = rank;
+      firsts[i] = first;
+      seconds[i] = second;
       return;
     }
-    if (!this.#better(ord, rank, ords[0]!, ranks[0]!)) return;
+    // most documents lose to the worst kept on the first number alone
+    if (first < firsts[0]! || !this.#before(ord, first, second, ords[0]!, firsts[0]!, seconds[0]!)) return;
     let i = 0;
     const n = this.#n;
     for (;;) {
       const l = 2 * i + 1;
       if (l >= n) break;
       const r = l + 1;
-      const worse = r < n && this.#better(ords[l]!, ranks[l]!, ords[r]!, ranks[r]!) ? r : l;
-      if (!this.#better(ord, rank, ords[worse]!, ranks[worse]!)) break;
+      const worse = r < n && this.#before(ords[l]!, firsts[l]!, seconds[l]!, ords[r]!, firsts[r]!, seconds[r]!) ? r : l;
+      if (!this.#before(ord, first, second, ords[worse]!, firsts[worse]!, seconds[worse]!)) break;
       ords[i] = ords[worse]!;
-      ranks[i] = ranks[worse]!;
+      firsts[i] = firsts[worse]!;
+      seconds[i] = seconds[worse]!;
       i = worse;
     }
     ords[i] = ord;
-    ranks[i] = rank;
+    firsts[i] = first;
+    seconds[i] = second;
   }
 
   /** The kept ordinals, best first. */
   sorted(): number[] {
     const items = Array.from({ length: this.#n }, (_, i) => i);
-    items.sort((a, b) => (this.#better(this.#ords[a]!, this.#ranks[a]!, this.#ords[b]!, this.#ranks[b]!) ? -1 : 1));
-    return items.map((i) => this.#ords[i]!);
+    const o = this.#ords;
+    const f = this.#first;
+    const s = this.#second;
+    items.sort((a, b) => (this.#before(o[a]!, f[a]!, s[a]!, o[b]!, f[b]!, s[b]!) ? -1 : 1));
+    return items.map((i) => o[i]!);
   }
 }

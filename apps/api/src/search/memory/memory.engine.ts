@@ -4,7 +4,14 @@ import type { EngineQuery, EngineResult, EngineSuggestions, SearchEngine } from 
 import { fragments } from '../highlight.ts';
 import { PostgresSearchEngine, toSqlParams } from '../postgres.engine.ts';
 import { markEnd, markStart, type SearchSqlParams } from '../search-sql.ts';
-import { MemoryIndex, type CompiledText, type IndexedDocument, type IndexResult } from './memory-index.ts';
+import {
+  MemoryIndex,
+  type CompiledText,
+  type IndexedDocument,
+  type IndexFilter,
+  type IndexResult,
+  type IndexSort,
+} from './memory-index.ts';
 import { uniqueOperands } from './rank.ts';
 import { lexemesOf } from './tsvector.ts';
 
@@ -17,6 +24,16 @@ export interface MemoryEngineOptions {
   pollMs?: number;
   /** More changed documents than this at once (a reindex) reload everything; default max(20k, a tenth of the index). */
   reloadAbove?: number;
+}
+
+/** The arguments of MemoryIndex.search for one query. */
+export interface IndexQuery {
+  text: CompiledText | null;
+  filter: IndexFilter;
+  sort: IndexSort;
+  limit: number;
+  offset: number;
+  facets: boolean;
 }
 
 /** What a surface word becomes in to_tsquery('yeet', …): a lexeme, nothing (a stop word), or several. */
@@ -208,14 +225,31 @@ export class MemorySearchEngine implements SearchEngine {
 
   /** One search over the index, for the planned SQL parameters; null: PostgreSQL must answer it. */
   async #run(index: MemoryIndex, p: SearchSqlParams): Promise<{ result: IndexResult; expression: string | null } | null> {
+    const q = await this.#indexQuery(p);
+    if (!q) return null;
+    if (q.nothing) return { result: { ids: [], total: 0, facets: new Map() }, expression: q.expression };
+    return { result: index.search(q.text, q.filter, q.sort, q.limit, q.offset, q.facets), expression: q.expression };
+  }
+
+  /**
+   * What MemoryIndex.search is asked for a query, after the planning every search does (for
+   * benchmarks of the index alone); null: PostgreSQL answers it (a phrase), or nothing can match.
+   */
+  async indexQuery(query: EngineQuery): Promise<IndexQuery | null> {
+    const q = await this.#indexQuery((await this.#pg.plan(query)).params);
+    return q && !q.nothing ? q : null;
+  }
+
+  async #indexQuery(p: SearchSqlParams): Promise<(IndexQuery & { expression: string | null; nothing: boolean }) | null> {
     let text: CompiledText | null = null;
     let expression: string | null = null;
+    let nothing = false;
     if (p.words.length > 0) {
       const compiled = await this.#compile(p.words, p.prefix);
       if (!compiled) return null;
       expression = compiled.expression;
-      if (!compiled.text) return { result: { ids: [], total: 0, facets: new Map() }, expression };
       text = compiled.text;
+      nothing = !text;
     }
     const filter = {
       cuisines: p.cuisines,
@@ -226,7 +260,7 @@ export class MemorySearchEngine implements SearchEngine {
       tags: p.tags,
       dietaryFlags: p.dietaryFlags,
     };
-    return { result: index.search(text, filter, p.sort, p.limit, p.offset, p.facets), expression };
+    return { text, filter, sort: p.sort, limit: p.limit, offset: p.offset, facets: p.facets, expression, nothing };
   }
 
   /**
@@ -458,7 +492,7 @@ export class MemorySearchEngine implements SearchEngine {
   }
 }
 
-interface DocumentRow {
+export interface DocumentRow {
   id: string;
   document: string;
   title_vector: string;
@@ -470,7 +504,7 @@ interface DocumentRow {
 }
 
 // facet values as one string: splitting it is much cheaper than parsing a text[] in JavaScript
-const documentColumns = sql`recipe_id as id, document::text as document, title_vector::text as title_vector,
+export const documentColumns = sql`recipe_id as id, document::text as document, title_vector::text as title_vector,
   array_to_string(facet_values, chr(31)) as facet_values,
   rating_score, (extract(epoch from published_at) * 1000)::float8 as published, total_minutes`;
 
@@ -479,7 +513,7 @@ const changedDocumentColumns = sql`d.recipe_id as id, d.document::text as docume
   array_to_string(d.facet_values, chr(31)) as facet_values,
   d.rating_score, (extract(epoch from d.published_at) * 1000)::float8 as published, d.total_minutes`;
 
-function toDocument(r: DocumentRow): IndexedDocument {
+export function toDocument(r: DocumentRow): IndexedDocument {
   return {
     id: r.id,
     document: r.document,

@@ -49,9 +49,16 @@ export function orWeight(weps: Uint16Array, n: number): number {
  */
 export function rankOr(orWeights: ArrayLike<number>, count: number, operands: number): number {
   let res = 0;
-  for (let i = 0; i < count; i++) res = f32(res + orWeights[i]! / 1.64493406685);
-  return finish(f32(res / operands));
+  for (let i = 0; i < count; i++) res = addOr(res, orWeights[i]!);
+  return orRank(res, operands);
 }
+
+/**
+ * calc_rank_or in two steps, for a caller that sums the matched lexemes of many documents at
+ * once: `addOr` adds one matched lexeme (in operand order, from 0), `orRank` ends the sum.
+ */
+export const addOr = (res: number, orWeight: number): number => f32(res + orWeight / 1.64493406685);
+export const orRank = (res: number, operands: number): number => finish(f32(res / operands));
 
 function wordDistance(w: number): number {
   if (w > 100) return farApart;
