@@ -55,6 +55,12 @@ describe('/admin/audit', () => {
     expect(html).toContain('Audit Page Soup');
   });
 
+  it('names the kinds added with exports and sign-in bursts in its kind filter', async () => {
+    const html = await (await page('/admin/audit', 'admin')).text();
+    expect(html).toContain('<option value="user.sign_in_failures">Sign-in failures</option>');
+    expect(html).toContain('<option value="user.data_exported">Data exported</option>');
+  });
+
   it('filters by kind from the URL (a plain GET form)', async () => {
     const html = (await (await page('/admin/audit?kind=user.deleted', 'admin')).text()).split('<tbody>')[1] ?? '';
     expect(html).toContain('Account deleted');
@@ -74,6 +80,8 @@ describe('/account', () => {
     expect(html).toContain('Delete my account');
     expect(html).toContain('your ratings and reviews');
     expect(html).toContain('Type DELETE to confirm');
+    // An account of this site gives its password again before it is deleted.
+    expect(html).toContain('Your password, to confirm it is you');
   });
 });
 

@@ -1,13 +1,15 @@
 import { createClient } from '@connectrpc/connect';
-import { useMutation, useQueryClient, useSuspenseQuery } from '@tanstack/react-query';
+import { timestampDate } from '@bufbuild/protobuf/wkt';
+import { useMutation, useQuery, useQueryClient, useSuspenseQuery } from '@tanstack/react-query';
 import { createFileRoute } from '@tanstack/react-router';
-import { UserService } from '@yeet/contract';
+import { DataExport_State, type User, UserService } from '@yeet/contract';
 import { highestRole, roleLabels } from '@yeet/domain/values';
 import { useId, useRef, useState } from 'react';
 import { ErrorPage, NotFoundPage } from '../components/pages';
 import { meQuery, publicOrigin } from '../lib/api';
 import { requireUser } from '../lib/auth';
 import { describeError } from '../lib/errors';
+import { formatMoment } from '../lib/format';
 import { rolesOf } from '../lib/roles';
 import { onLoadError } from '../lib/status';
 import { useIdempotencyKeys } from '../lib/idempotency';
@@ -83,7 +85,7 @@ function Account() {
         ) : null}
       </form>
 
-      <YourData />
+      <YourData me={me} />
 
       <section className="assistants" aria-labelledby={`${id}-assistants`}>
         <h2 id={`${id}-assistants`}>AI assistants</h2>
@@ -106,14 +108,34 @@ function Account() {
   );
 }
 
+/** An archive's size as people read it: "840 KB", "12.5 MB". */
+const archiveSize = (bytes: number) =>
+  bytes < 1_000_000 ? `${Math.max(1, Math.round(bytes / 1000))} KB` : `${(bytes / 1_000_000).toFixed(1)} MB`;
+
 /** Taking one's data away, and deleting the account (docs/decisions/0024-account-deletion.md). */
-function YourData() {
+function YourData({ me }: { me: User }) {
   const { transport } = Route.useRouteContext();
   const id = useId();
   const keys = useIdempotencyKeys();
+  const queryClient = useQueryClient();
   const signOut = useRef<HTMLFormElement>(null);
   const [confirmation, setConfirmation] = useState('');
-  const download = useMutation({
+  const [password, setPassword] = useState('');
+  // The person's exports: while one is being prepared, asked again every 2 seconds.
+  const exports = useQuery({
+    queryKey: ['data-exports', me.id],
+    queryFn: async () => (await createClient(UserService, transport).listDataExports({ userId: me.id })).exports,
+    refetchInterval: (query) => (query.state.data?.some((e) => e.state === DataExport_State.PREPARING) ? 2000 : false),
+  });
+  const request = useMutation({
+    mutationFn: () =>
+      createClient(UserService, transport).requestDataExport({ userId: me.id }, keys.options('data-export', me.id)),
+    onSuccess: () => {
+      keys.done();
+      return queryClient.invalidateQueries({ queryKey: ['data-exports', me.id] });
+    },
+  });
+  const json = useMutation({
     mutationFn: () => createClient(UserService, transport).exportMyData({}),
     onSuccess: (res) => {
       // The document is built by the API while the person waits; the browser saves it as a file.
@@ -128,33 +150,56 @@ function YourData() {
   const remove = useMutation({
     mutationFn: (keepPublishedRecipes: boolean) =>
       createClient(UserService, transport).deleteMyAccount(
-        { keepPublishedRecipes },
+        { keepPublishedRecipes, password },
         keys.options('delete-account', String(keepPublishedRecipes)),
       ),
     // The account is gone: end this browser's session too.
     onSuccess: () => signOut.current?.submit(),
   });
-  const downloadError = download.error ? describeError(download.error).message : null;
+  const latest = exports.data?.[0];
+  const exportError = request.error ?? json.error;
+  const downloadError = exportError ? describeError(exportError).message : null;
   const removeError = remove.error ? describeError(remove.error).message : null;
   return (
     <section aria-labelledby={`${id}-data`}>
       <h2 id={`${id}-data`}>Your data</h2>
-      <p>One JSON file with your profile, roles, sign-in, recipes (with their history), ratings and reviews.</p>
-      <button type="button" className="button" disabled={download.isPending} onClick={() => download.mutate()}>
-        Download my data
+      <p>
+        One archive with your profile, roles, sign-in, recipes (with their history), ratings and reviews as a JSON file, the
+        original of every image you uploaded, and a README explaining the fields. It is prepared in the background; the link to
+        download it works for a limited time.
+      </p>
+      <p role="status" aria-live="polite">
+        {latest?.state === DataExport_State.PREPARING ? 'Preparing your archive…' : null}
+        {latest?.state === DataExport_State.READY && latest.expireTime ? (
+          <>
+            Ready — <a href={latest.downloadUrl}>download your data</a> ({archiveSize(Number(latest.byteSize))}; the link expires{' '}
+            {formatMoment(timestampDate(latest.expireTime))}).
+          </>
+        ) : null}
+        {latest?.state === DataExport_State.FAILED ? latest.error : null}
+      </p>
+      <button
+        type="button"
+        className="button"
+        disabled={request.isPending || latest?.state === DataExport_State.PREPARING}
+        onClick={() => request.mutate()}
+      >
+        {latest ? 'Prepare a new archive' : 'Download my data'}
+      </button>{' '}
+      <button type="button" className="button button--quiet" disabled={json.isPending} onClick={() => json.mutate()}>
+        Just the JSON, now
       </button>
       {downloadError ? (
         <p className="alert" role="alert">
           {downloadError}
         </p>
       ) : null}
-
       <h3 id={`${id}-delete`}>Delete my account</h3>
       <p>Deleting your account cannot be undone. It removes at once:</p>
       <ul>
         <li>your name, email and sign-in, and every session and app you connected;</li>
         <li>your drafts and recipes waiting for review;</li>
-        <li>your ratings and reviews;</li>
+        <li>your ratings and reviews, and the archives of your data;</li>
         <li>your published recipes, unless you keep them below.</li>
       </ul>
       <p>
@@ -173,6 +218,23 @@ function YourData() {
             <input type="checkbox" name="keep" /> Keep my published recipes, shown as by “a former member”
           </label>
         </div>
+        {me.passwordSignIn ? (
+          <div className="field">
+            <label htmlFor={`${id}-password`}>Your password, to confirm it is you</label>
+            <input
+              id={`${id}-password`}
+              type="password"
+              value={password}
+              onChange={(e) => setPassword(e.target.value)}
+              autoComplete="current-password"
+            />
+          </div>
+        ) : (
+          <p>
+            You sign in through another provider: <a href="/auth/login?reauth=1&amp;returnTo=%2Faccount">sign in again</a> to
+            confirm it is you, then delete your account within a few minutes.
+          </p>
+        )}
         <div className="field">
           <label htmlFor={`${id}-confirm`}>Type DELETE to confirm</label>
           <input
@@ -183,7 +245,11 @@ function YourData() {
             aria-describedby={removeError ? `${id}-delete-error` : undefined}
           />
         </div>
-        <button type="submit" className="button button--danger" disabled={confirmation !== 'DELETE' || remove.isPending}>
+        <button
+          type="submit"
+          className="button button--danger"
+          disabled={confirmation !== 'DELETE' || (me.passwordSignIn && !password) || remove.isPending}
+        >
           Delete my account
         </button>
         {removeError ? (

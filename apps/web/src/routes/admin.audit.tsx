@@ -30,6 +30,8 @@ const kinds: Array<[string, string]> = [
   ['recipe.archive', 'Archived'],
   ['user.roles_changed', 'Roles changed'],
   ['user.deleted', 'Account deleted'],
+  ['user.sign_in_failures', 'Sign-in failures'],
+  ['user.data_exported', 'Data exported'],
 ];
 const kindLabels = Object.fromEntries(kinds) as Partial<Record<string, string>>;
 
