@@ -121,6 +121,7 @@ export async function registerMcpRoute(app: FastifyInstance, o: McpRouteOptions)
     }
     // The 2026-07-28 revision: no handshake, each request carries its protocol version and
     // the client's capabilities (server/discover tells a client what this server offers).
+    // (2025 revisions are negotiated with initialize, above; server/discover names the modern ones.)
     const handler = createMcpHandler(() => createMcpServer(options), { legacy: 'reject' });
     reply.raw.on('close', () => void handler.close());
     await toNodeHandler(handler)(req.raw, reply.raw, req.body);

@@ -312,13 +312,17 @@ function withCredentials(transport: Transport, credentials: () => Promise<Record
 /**
  * The schema with every `type: [T, "null"]` written as `anyOf: [{type: T}, {type: "null"}]`:
  * the same meaning, in the form every client's validator reads (the MCP Inspector's strict
- * mode flags type arrays as not portable).
+ * mode flags type arrays as not portable), and an empty `additionalProperties: {}` as
+ * `true`, which says the same without looking like a forgotten constraint.
  */
 export function portableSchema(schema: unknown): unknown {
   if (Array.isArray(schema)) return schema.map(portableSchema);
   if (schema === null || typeof schema !== 'object') return schema;
   const out: Record<string, unknown> = {};
   for (const [key, value] of Object.entries(schema)) out[key] = portableSchema(value);
+  // `{}` (any value, e.g. a record of unknowns) said as such: `true`
+  const extra = out.additionalProperties;
+  if (extra !== null && typeof extra === 'object' && Object.keys(extra).length === 0) out.additionalProperties = true;
   if (Array.isArray(out.type)) {
     const { type, ...rest } = out as { type: string[] } & Record<string, unknown>;
     const keywords = Object.keys(rest).filter((k) => k !== 'description' && k !== 'title' && k !== 'default');
