@@ -12,6 +12,7 @@ import { Route as rootRouteImport } from './routes/__root'
 import { Route as IndexRouteImport } from './routes/index'
 import { Route as AccountRouteImport } from './routes/account'
 import { Route as ImportRouteImport } from './routes/import'
+import { Route as MealPlanRouteImport } from './routes/meal-plan'
 import { Route as NewRouteImport } from './routes/new'
 import { Route as ReviewRouteImport } from './routes/review'
 import { Route as RobotsDottxtRouteImport } from './routes/robots[.]txt'
@@ -20,6 +21,7 @@ import { Route as SitemapDotxmlRouteImport } from './routes/sitemap[.]xml'
 import { Route as AdminAuditRouteImport } from './routes/admin.audit'
 import { Route as AdminUsersRouteImport } from './routes/admin.users'
 import { Route as MeRecipesRouteImport } from './routes/me.recipes'
+import { Route as PlanChar123tokenChar125DoticsRouteImport } from './routes/plan.{$token}[.]ics'
 import { Route as RSlugRouteImport } from './routes/r.$slug'
 import { Route as RSlugEditRouteImport } from './routes/r.$slug_.edit'
 import { Route as RSlugHistoryRouteImport } from './routes/r.$slug_.history'
@@ -37,6 +39,11 @@ const AccountRoute = AccountRouteImport.update({
 const ImportRoute = ImportRouteImport.update({
   id: '/import',
   path: '/import',
+  getParentRoute: () => rootRouteImport,
+} as any)
+const MealPlanRoute = MealPlanRouteImport.update({
+  id: '/meal-plan',
+  path: '/meal-plan',
   getParentRoute: () => rootRouteImport,
 } as any)
 const NewRoute = NewRouteImport.update({
@@ -79,6 +86,12 @@ const MeRecipesRoute = MeRecipesRouteImport.update({
   path: '/me/recipes',
   getParentRoute: () => rootRouteImport,
 } as any)
+const PlanChar123tokenChar125DoticsRoute =
+  PlanChar123tokenChar125DoticsRouteImport.update({
+    id: '/plan/{$token}.ics',
+    path: '/plan/{$token}.ics',
+    getParentRoute: () => rootRouteImport,
+  } as any)
 const RSlugRoute = RSlugRouteImport.update({
   id: '/r/$slug',
   path: '/r/$slug',
@@ -99,6 +112,7 @@ export interface FileRoutesByFullPath {
   '/': typeof IndexRoute
   '/account': typeof AccountRoute
   '/import': typeof ImportRoute
+  '/meal-plan': typeof MealPlanRoute
   '/new': typeof NewRoute
   '/review': typeof ReviewRoute
   '/robots.txt': typeof RobotsDottxtRoute
@@ -107,6 +121,7 @@ export interface FileRoutesByFullPath {
   '/admin/audit': typeof AdminAuditRoute
   '/admin/users': typeof AdminUsersRoute
   '/me/recipes': typeof MeRecipesRoute
+  '/plan/{$token}.ics': typeof PlanChar123tokenChar125DoticsRoute
   '/r/$slug': typeof RSlugRoute
   '/r/$slug/edit': typeof RSlugEditRoute
   '/r/$slug/history': typeof RSlugHistoryRoute
@@ -115,6 +130,7 @@ export interface FileRoutesByTo {
   '/': typeof IndexRoute
   '/account': typeof AccountRoute
   '/import': typeof ImportRoute
+  '/meal-plan': typeof MealPlanRoute
   '/new': typeof NewRoute
   '/review': typeof ReviewRoute
   '/robots.txt': typeof RobotsDottxtRoute
@@ -123,6 +139,7 @@ export interface FileRoutesByTo {
   '/admin/audit': typeof AdminAuditRoute
   '/admin/users': typeof AdminUsersRoute
   '/me/recipes': typeof MeRecipesRoute
+  '/plan/{$token}.ics': typeof PlanChar123tokenChar125DoticsRoute
   '/r/$slug': typeof RSlugRoute
   '/r/$slug/edit': typeof RSlugEditRoute
   '/r/$slug/history': typeof RSlugHistoryRoute
@@ -132,6 +149,7 @@ export interface FileRoutesById {
   '/': typeof IndexRoute
   '/account': typeof AccountRoute
   '/import': typeof ImportRoute
+  '/meal-plan': typeof MealPlanRoute
   '/new': typeof NewRoute
   '/review': typeof ReviewRoute
   '/robots.txt': typeof RobotsDottxtRoute
@@ -140,6 +158,7 @@ export interface FileRoutesById {
   '/admin/audit': typeof AdminAuditRoute
   '/admin/users': typeof AdminUsersRoute
   '/me/recipes': typeof MeRecipesRoute
+  '/plan/{$token}.ics': typeof PlanChar123tokenChar125DoticsRoute
   '/r/$slug': typeof RSlugRoute
   '/r/$slug_/edit': typeof RSlugEditRoute
   '/r/$slug_/history': typeof RSlugHistoryRoute
@@ -150,6 +169,7 @@ export interface FileRouteTypes {
     | '/'
     | '/account'
     | '/import'
+    | '/meal-plan'
     | '/new'
     | '/review'
     | '/robots.txt'
@@ -158,6 +178,7 @@ export interface FileRouteTypes {
     | '/admin/audit'
     | '/admin/users'
     | '/me/recipes'
+    | '/plan/{$token}.ics'
     | '/r/$slug'
     | '/r/$slug/edit'
     | '/r/$slug/history'
@@ -166,6 +187,7 @@ export interface FileRouteTypes {
     | '/'
     | '/account'
     | '/import'
+    | '/meal-plan'
     | '/new'
     | '/review'
     | '/robots.txt'
@@ -174,6 +196,7 @@ export interface FileRouteTypes {
     | '/admin/audit'
     | '/admin/users'
     | '/me/recipes'
+    | '/plan/{$token}.ics'
     | '/r/$slug'
     | '/r/$slug/edit'
     | '/r/$slug/history'
@@ -182,6 +205,7 @@ export interface FileRouteTypes {
     | '/'
     | '/account'
     | '/import'
+    | '/meal-plan'
     | '/new'
     | '/review'
     | '/robots.txt'
@@ -190,6 +214,7 @@ export interface FileRouteTypes {
     | '/admin/audit'
     | '/admin/users'
     | '/me/recipes'
+    | '/plan/{$token}.ics'
     | '/r/$slug'
     | '/r/$slug_/edit'
     | '/r/$slug_/history'
@@ -199,6 +224,7 @@ export interface RootRouteChildren {
   IndexRoute: typeof IndexRoute
   AccountRoute: typeof AccountRoute
   ImportRoute: typeof ImportRoute
+  MealPlanRoute: typeof MealPlanRoute
   NewRoute: typeof NewRoute
   ReviewRoute: typeof ReviewRoute
   RobotsDottxtRoute: typeof RobotsDottxtRoute
@@ -207,6 +233,7 @@ export interface RootRouteChildren {
   AdminAuditRoute: typeof AdminAuditRoute
   AdminUsersRoute: typeof AdminUsersRoute
   MeRecipesRoute: typeof MeRecipesRoute
+  PlanChar123tokenChar125DoticsRoute: typeof PlanChar123tokenChar125DoticsRoute
   RSlugRoute: typeof RSlugRoute
   RSlugEditRoute: typeof RSlugEditRoute
   RSlugHistoryRoute: typeof RSlugHistoryRoute
@@ -233,6 +260,13 @@ declare module '@tanstack/react-router' {
       path: '/import'
       fullPath: '/import'
       preLoaderRoute: typeof ImportRouteImport
+      parentRoute: typeof rootRouteImport
+    }
+    '/meal-plan': {
+      id: '/meal-plan'
+      path: '/meal-plan'
+      fullPath: '/meal-plan'
+      preLoaderRoute: typeof MealPlanRouteImport
       parentRoute: typeof rootRouteImport
     }
     '/new': {
@@ -291,6 +325,13 @@ declare module '@tanstack/react-router' {
       preLoaderRoute: typeof MeRecipesRouteImport
       parentRoute: typeof rootRouteImport
     }
+    '/plan/{$token}.ics': {
+      id: '/plan/{$token}.ics'
+      path: '/plan/{$token}.ics'
+      fullPath: '/plan/{$token}.ics'
+      preLoaderRoute: typeof PlanChar123tokenChar125DoticsRouteImport
+      parentRoute: typeof rootRouteImport
+    }
     '/r/$slug': {
       id: '/r/$slug'
       path: '/r/$slug'
@@ -319,6 +360,7 @@ const rootRouteChildren: RootRouteChildren = {
   IndexRoute: IndexRoute,
   AccountRoute: AccountRoute,
   ImportRoute: ImportRoute,
+  MealPlanRoute: MealPlanRoute,
   NewRoute: NewRoute,
   ReviewRoute: ReviewRoute,
   RobotsDottxtRoute: RobotsDottxtRoute,
@@ -327,6 +369,7 @@ const rootRouteChildren: RootRouteChildren = {
   AdminAuditRoute: AdminAuditRoute,
   AdminUsersRoute: AdminUsersRoute,
   MeRecipesRoute: MeRecipesRoute,
+  PlanChar123tokenChar125DoticsRoute: PlanChar123tokenChar125DoticsRoute,
   RSlugRoute: RSlugRoute,
   RSlugEditRoute: RSlugEditRoute,
   RSlugHistoryRoute: RSlugHistoryRoute,

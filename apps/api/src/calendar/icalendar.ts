@@ -1,6 +1,6 @@
 /**
  * iCalendar text (RFC 5545) for a meal plan's feed. Each entry is an all-day event on its day
- * (docs/decisions/0027-meal-plan-calendar-events.md): a plan says which day, not which hour,
+ * (docs/decisions/0028-meal-plan-calendar-feed.md): a plan says which day, not which hour,
  * so nothing is placed at a time the person did not choose, and the events are transparent
  * (they never make the person look busy).
  */

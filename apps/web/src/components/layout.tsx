@@ -94,6 +94,11 @@ export function SiteHeader({ me }: { me: User | null | undefined }) {
                     </li>
                   ) : null}
                   <li>
+                    <Link to="/meal-plan" activeProps={{ 'aria-current': 'page' }}>
+                      Meal plan
+                    </Link>
+                  </li>
+                  <li>
                     <Link to="/account" activeProps={{ 'aria-current': 'page' }}>
                       <span className="visually-hidden">Account: </span>
                       {me.displayName}

@@ -3,6 +3,7 @@ import { createFileRoute, useNavigate, useRouterState } from '@tanstack/react-ro
 import { RecipeStatus, type Recipe } from '@yeet/contract';
 import { RecipeCover, RecipeImage } from '../components/cover';
 import { ErrorPage, NotFoundPage } from '../components/pages';
+import { PlanThis } from '../components/plan-this';
 import { Stars } from '../components/rating';
 import { RecipeActions } from '../components/recipe-actions';
 import { Reviews } from '../components/reviews';
@@ -84,6 +85,7 @@ function RecipePage() {
     <article className="recipe">
       <StatusBanner recipe={recipe} />
       <RecipeActions recipe={recipe} me={me} />
+      <PlanThis recipe={recipe} servings={servings} me={me} />
       <header className="recipe__header">
         <div className="recipe__intro">
           <p className="eyebrow">{recipe.cuisines.map(titleCase).join(' · ')}</p>

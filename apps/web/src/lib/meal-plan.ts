@@ -1,0 +1,47 @@
+import { createClient, type Transport } from '@connectrpc/connect';
+import { queryOptions } from '@tanstack/react-query';
+import { MealPlanService, weekStartValues, type GetMealPlanResponse } from '@yeet/contract';
+import { isDay } from '@yeet/domain/meal-plan';
+import { weekStarts, type WeekStart } from '@yeet/domain/values';
+
+export const mealPlanClient = (transport: Transport) => createClient(MealPlanService, transport);
+
+/** The page's URL state: which week (any day of it; none: this week) and the day it starts on. */
+export interface PlanSearch {
+  week?: string;
+  start?: WeekStart;
+}
+
+export function validatePlanSearch(raw: Record<string, unknown>): PlanSearch {
+  const week = typeof raw.week === 'string' && isDay(raw.week) ? raw.week : undefined;
+  const start = (weekStarts as readonly unknown[]).includes(raw.start) ? (raw.start as WeekStart) : undefined;
+  return { ...(week ? { week } : {}), ...(start && start !== 'monday' ? { start } : {}) };
+}
+
+export const mealPlanKey = ['meal-plan'] as const;
+
+export const mealPlanQuery = (transport: Transport, search: PlanSearch) =>
+  queryOptions({
+    queryKey: [...mealPlanKey, search.week ?? '', search.start ?? 'monday'],
+    queryFn: ({ signal }): Promise<GetMealPlanResponse> =>
+      mealPlanClient(transport).getMealPlan(
+        { date: search.week ?? '', weekStart: weekStartValues.toProto(search.start ?? 'monday') },
+        { signal },
+      ),
+  });
+
+export const mealPlanFeedQuery = (transport: Transport) =>
+  queryOptions({
+    queryKey: [...mealPlanKey, 'feed'],
+    queryFn: async ({ signal }): Promise<string> => (await mealPlanClient(transport).getMealPlanFeed({}, { signal })).url,
+  });
+
+const dayFormat = new Intl.DateTimeFormat('en-GB', { weekday: 'long', day: 'numeric', month: 'long', timeZone: 'UTC' });
+const shortFormat = new Intl.DateTimeFormat('en-GB', { day: 'numeric', month: 'short', timeZone: 'UTC' });
+const yearFormat = new Intl.DateTimeFormat('en-GB', { day: 'numeric', month: 'short', year: 'numeric', timeZone: 'UTC' });
+
+const utc = (day: string) => new Date(`${day}T00:00:00Z`);
+/** "Monday 30 November" (the same on the server and in the browser: UTC, one locale). */
+export const dayLabel = (day: string) => dayFormat.format(utc(day));
+/** "30 Nov – 6 Dec 2026". */
+export const weekLabel = (start: string, end: string) => `${shortFormat.format(utc(start))} – ${yearFormat.format(utc(end))}`;
