@@ -17,6 +17,7 @@ import { Route as NewRouteImport } from './routes/new'
 import { Route as ReviewRouteImport } from './routes/review'
 import { Route as RobotsDottxtRouteImport } from './routes/robots[.]txt'
 import { Route as SearchRouteImport } from './routes/search'
+import { Route as ShoppingListRouteImport } from './routes/shopping-list'
 import { Route as SitemapDotxmlRouteImport } from './routes/sitemap[.]xml'
 import { Route as AdminAuditRouteImport } from './routes/admin.audit'
 import { Route as AdminUsersRouteImport } from './routes/admin.users'
@@ -64,6 +65,11 @@ const RobotsDottxtRoute = RobotsDottxtRouteImport.update({
 const SearchRoute = SearchRouteImport.update({
   id: '/search',
   path: '/search',
+  getParentRoute: () => rootRouteImport,
+} as any)
+const ShoppingListRoute = ShoppingListRouteImport.update({
+  id: '/shopping-list',
+  path: '/shopping-list',
   getParentRoute: () => rootRouteImport,
 } as any)
 const SitemapDotxmlRoute = SitemapDotxmlRouteImport.update({
@@ -117,12 +123,14 @@ export interface FileRoutesByFullPath {
   '/review': typeof ReviewRoute
   '/robots.txt': typeof RobotsDottxtRoute
   '/search': typeof SearchRoute
+  '/shopping-list': typeof ShoppingListRoute
   '/sitemap.xml': typeof SitemapDotxmlRoute
   '/admin/audit': typeof AdminAuditRoute
   '/admin/users': typeof AdminUsersRoute
   '/me/recipes': typeof MeRecipesRoute
   '/plan/{$token}.ics': typeof PlanChar123tokenChar125DoticsRoute
   '/r/$slug': typeof RSlugRoute
+  '/me/collections/$id': typeof MeCollectionsIdRoute
   '/r/$slug/edit': typeof RSlugEditRoute
   '/r/$slug/history': typeof RSlugHistoryRoute
 }
@@ -135,12 +143,14 @@ export interface FileRoutesByTo {
   '/review': typeof ReviewRoute
   '/robots.txt': typeof RobotsDottxtRoute
   '/search': typeof SearchRoute
+  '/shopping-list': typeof ShoppingListRoute
   '/sitemap.xml': typeof SitemapDotxmlRoute
   '/admin/audit': typeof AdminAuditRoute
   '/admin/users': typeof AdminUsersRoute
   '/me/recipes': typeof MeRecipesRoute
   '/plan/{$token}.ics': typeof PlanChar123tokenChar125DoticsRoute
   '/r/$slug': typeof RSlugRoute
+  '/me/collections/$id': typeof MeCollectionsIdRoute
   '/r/$slug/edit': typeof RSlugEditRoute
   '/r/$slug/history': typeof RSlugHistoryRoute
 }
@@ -154,6 +164,7 @@ export interface FileRoutesById {
   '/review': typeof ReviewRoute
   '/robots.txt': typeof RobotsDottxtRoute
   '/search': typeof SearchRoute
+  '/shopping-list': typeof ShoppingListRoute
   '/sitemap.xml': typeof SitemapDotxmlRoute
   '/admin/audit': typeof AdminAuditRoute
   '/admin/users': typeof AdminUsersRoute
@@ -174,12 +185,14 @@ export interface FileRouteTypes {
     | '/review'
     | '/robots.txt'
     | '/search'
+    | '/shopping-list'
     | '/sitemap.xml'
     | '/admin/audit'
     | '/admin/users'
     | '/me/recipes'
     | '/plan/{$token}.ics'
     | '/r/$slug'
+    | '/me/collections/$id'
     | '/r/$slug/edit'
     | '/r/$slug/history'
   fileRoutesByTo: FileRoutesByTo
@@ -192,12 +205,14 @@ export interface FileRouteTypes {
     | '/review'
     | '/robots.txt'
     | '/search'
+    | '/shopping-list'
     | '/sitemap.xml'
     | '/admin/audit'
     | '/admin/users'
     | '/me/recipes'
     | '/plan/{$token}.ics'
     | '/r/$slug'
+    | '/me/collections/$id'
     | '/r/$slug/edit'
     | '/r/$slug/history'
   id:
@@ -210,6 +225,7 @@ export interface FileRouteTypes {
     | '/review'
     | '/robots.txt'
     | '/search'
+    | '/shopping-list'
     | '/sitemap.xml'
     | '/admin/audit'
     | '/admin/users'
@@ -229,6 +245,7 @@ export interface RootRouteChildren {
   ReviewRoute: typeof ReviewRoute
   RobotsDottxtRoute: typeof RobotsDottxtRoute
   SearchRoute: typeof SearchRoute
+  ShoppingListRoute: typeof ShoppingListRoute
   SitemapDotxmlRoute: typeof SitemapDotxmlRoute
   AdminAuditRoute: typeof AdminAuditRoute
   AdminUsersRoute: typeof AdminUsersRoute
@@ -295,6 +312,13 @@ declare module '@tanstack/react-router' {
       path: '/search'
       fullPath: '/search'
       preLoaderRoute: typeof SearchRouteImport
+      parentRoute: typeof rootRouteImport
+    }
+    '/shopping-list': {
+      id: '/shopping-list'
+      path: '/shopping-list'
+      fullPath: '/shopping-list'
+      preLoaderRoute: typeof ShoppingListRouteImport
       parentRoute: typeof rootRouteImport
     }
     '/sitemap.xml': {
@@ -365,6 +389,7 @@ const rootRouteChildren: RootRouteChildren = {
   ReviewRoute: ReviewRoute,
   RobotsDottxtRoute: RobotsDottxtRoute,
   SearchRoute: SearchRoute,
+  ShoppingListRoute: ShoppingListRoute,
   SitemapDotxmlRoute: SitemapDotxmlRoute,
   AdminAuditRoute: AdminAuditRoute,
   AdminUsersRoute: AdminUsersRoute,

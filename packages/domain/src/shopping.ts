@@ -200,11 +200,11 @@ const aisleWords: Record<Exclude<Aisle, 'other'>, string> = {
   'meat-fish':
     'chicken|beef|pork|lamb|mince|bacon|ham|sausage|turkey|duck|steak|salmon|tuna|cod|fish|prawn|shrimp|mussel|anchovy|chorizo|pancetta|haddock|mackerel',
   'dairy-eggs':
-    'milk|butter|cream|cheese|yogurt|yoghurt|egg|parmesan|mozzarella|feta|cheddar|ricotta|mascarpone|crème fraîche|creme fraiche|buttermilk',
+    'milk|butter|cream|cheese|yogurt|yoghurt|egg|parmesan|mozzarella|feta|cheddar|ricotta|mascarpone|crème fraîche|creme fraiche|buttermilk|pecorino|parmigiano|gruyère|gruyere|halloumi|paneer|kefir',
   pantry:
-    'flour|sugar|rice|pasta|spaghetti|noodle|oil|vinegar|stock|broth|lentil|chickpea|bean|oat|honey|syrup|sauce|tin|can|passata|paste|couscous|quinoa|nut|almond|walnut|chocolate|cocoa|yeast|baking powder|baking soda|bicarbonate|mustard|mayonnaise|ketchup|jam|cornflour|cornstarch|breadcrumb|coconut milk|soy sauce|tahini|polenta|seed',
+    'flour|sugar|rice|pasta|spaghetti|linguine|penne|fusilli|rigatoni|lasagne|lasagna|tagliatelle|macaroni|noodle|oil|vinegar|stock|broth|lentil|chickpea|bean|oat|honey|syrup|sauce|tin|can|passata|paste|couscous|quinoa|nut|almond|walnut|chocolate|cocoa|yeast|baking powder|baking soda|bicarbonate|mustard|mayonnaise|ketchup|jam|cornflour|cornstarch|breadcrumb|coconut milk|soy sauce|tahini|polenta|seed',
   spices:
-    'salt|pepper|cumin|paprika|cinnamon|turmeric|nutmeg|oregano|thyme|rosemary|bay leaf|chilli flake|chili flake|cayenne|clove|cardamom|coriander seed|garam masala|curry powder|saffron|vanilla|spice|allspice|star anise|fenugreek|mustard seed',
+    'salt|peppercorn|cumin|paprika|cinnamon|turmeric|nutmeg|oregano|thyme|rosemary|bay leaf|chilli flake|chili flake|cayenne|clove|cardamom|coriander seed|garam masala|curry powder|saffron|vanilla|spice|allspice|star anise|fenugreek|mustard seed',
   frozen: 'frozen|ice cream|ice',
   drinks: 'wine|beer|juice|water|coffee|tea|cider|rum|brandy|vodka|sherry',
 };
@@ -213,7 +213,7 @@ const aisleWords: Record<Exclude<Aisle, 'other'>, string> = {
 const aislePhrases = (Object.entries(aisleWords) as [Aisle, string][])
   .flatMap(([aisle, words]) => words.split('|').map((w) => [w, aisle] as const))
   .sort((a, b) => b[0].length - a[0].length);
-const spiceFirst = new Set(['black pepper', 'white pepper', 'ground', 'dried']);
+const spiceFirst = new Set(['black pepper', 'white pepper']);
 
 /**
  * The built-in aisle for an ingredient, from the words of its name (a small table, not a

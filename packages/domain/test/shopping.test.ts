@@ -157,6 +157,11 @@ describe('aisles', () => {
     ['spaghetti', 'pantry'],
     ['rice', 'pantry'],
     ['frozen peas', 'frozen'],
+    ['ground beef', 'meat-fish'],
+    ['ground cumin', 'spices'],
+    ['black peppercorns', 'spices'],
+    ['Pecorino Romano', 'dairy-eggs'],
+    ['linguine', 'pantry'],
     ['dragon fruit', 'other'],
   ])('%s → %s', (item, aisle) => expect(aisleFor(item)).toBe(aisle));
 });

@@ -99,6 +99,11 @@ export function SiteHeader({ me }: { me: User | null | undefined }) {
                     </Link>
                   </li>
                   <li>
+                    <Link to="/shopping-list" activeProps={{ 'aria-current': 'page' }}>
+                      Shopping list
+                    </Link>
+                  </li>
+                  <li>
                     <Link to="/account" activeProps={{ 'aria-current': 'page' }}>
                       <span className="visually-hidden">Account: </span>
                       {me.displayName}

@@ -1,6 +1,7 @@
 import { useQuery, useSuspenseQuery } from '@tanstack/react-query';
 import { createFileRoute, useNavigate, useRouterState } from '@tanstack/react-router';
 import { RecipeStatus, type Recipe } from '@yeet/contract';
+import { AddToShoppingList } from '../components/add-to-shopping-list';
 import { RecipeCover, RecipeImage } from '../components/cover';
 import { ErrorPage, NotFoundPage } from '../components/pages';
 import { PlanThis } from '../components/plan-this';
@@ -132,6 +133,7 @@ function RecipePage() {
               Quantities scaled from {recipe.servings} to {servings} servings.
             </p>
           ) : null}
+          <AddToShoppingList recipe={recipe} servings={servings} me={me} />
           {recipe.ingredientSections.map((section, i) => (
             // biome-ignore lint/suspicious/noArrayIndexKey: sections have no id; the page shows them in their order and never reorders them
             <div key={i} className="ingredients__section">

@@ -1,0 +1,77 @@
+import { useMutation, useQueryClient } from '@tanstack/react-query';
+import { Link } from '@tanstack/react-router';
+import type { Recipe, User } from '@yeet/contract';
+import { maxServings, minServings } from '@yeet/domain/quantity';
+import { useId, useState } from 'react';
+import { describeError } from '../lib/errors';
+import { useIdempotencyKeys } from '../lib/idempotency';
+import { shoppingClient, shoppingListKey } from '../lib/shopping';
+import { useTransport } from '../lib/transport';
+
+/**
+ * "Add to shopping list" at a number of servings, for signed-in people only: visitors' pages
+ * (the ones the page cache keeps, docs/decisions/0007) render nothing here.
+ */
+export function AddToShoppingList({ recipe, servings, me }: { recipe: Recipe; servings: number; me: User | null | undefined }) {
+  const transport = useTransport();
+  const queryClient = useQueryClient();
+  const keys = useIdempotencyKeys();
+  const id = useId();
+  const [count, setCount] = useState<string>('');
+  const add = useMutation({
+    mutationFn: (n: number) =>
+      shoppingClient(transport).addRecipeToShoppingList(
+        { recipeId: recipe.id, servings: n },
+        keys.options('add-recipe', { recipe: recipe.id, n }),
+      ),
+    onSuccess: () => {
+      keys.done();
+      return queryClient.invalidateQueries({ queryKey: shoppingListKey });
+    },
+  });
+  if (!me) return null;
+  const value = count || String(servings);
+  const error = add.error ? describeError(add.error) : null;
+  return (
+    <form
+      className="add-to-list"
+      aria-label="Add to shopping list"
+      // the API's message names the field and the range; the browser's bubble would only say "too large"
+      noValidate
+      onSubmit={(e) => {
+        e.preventDefault();
+        add.mutate(Number(value));
+      }}
+    >
+      <div className="add-to-list__row">
+        <label htmlFor={`${id}-servings`}>Servings to shop for</label>
+        <input
+          id={`${id}-servings`}
+          name="servings"
+          type="number"
+          inputMode="numeric"
+          min={minServings}
+          max={maxServings}
+          value={value}
+          onChange={(e) => setCount(e.target.value)}
+          aria-invalid={Boolean(error?.fields.servings)}
+          aria-describedby={error ? `${id}-error` : undefined}
+        />
+        <button type="submit" className="button" disabled={add.isPending}>
+          Add to shopping list
+        </button>
+      </div>
+      {error ? (
+        <p className="field-error" id={`${id}-error`}>
+          {error.fields.servings ? `Servings: ${error.fields.servings}` : error.message}
+        </p>
+      ) : null}
+      {add.isSuccess ? (
+        <p className="notice" role="status">
+          Added for {add.variables} — {add.data.items.length} {add.data.items.length === 1 ? 'line' : 'lines'} on your{' '}
+          <Link to="/shopping-list">shopping list</Link>.
+        </p>
+      ) : null}
+    </form>
+  );
+}

@@ -1,0 +1,239 @@
+import { useMutation, useQueryClient, useSuspenseQuery } from '@tanstack/react-query';
+import { createFileRoute, Link } from '@tanstack/react-router';
+import type { ShoppingListAisle, ShoppingListItem } from '@yeet/contract';
+import { parseQuantity } from '@yeet/domain/quantity';
+import { aisleLabels, aisles } from '@yeet/domain/shopping';
+import { useId, useState } from 'react';
+import { ErrorPage, NotFoundPage } from '../components/pages';
+import { requireUser } from '../lib/auth';
+import { describeError } from '../lib/errors';
+import { useIdempotencyKeys } from '../lib/idempotency';
+import { shoppingClient, shoppingListKey, shoppingListQuery } from '../lib/shopping';
+import { onLoadError } from '../lib/status';
+
+export const Route = createFileRoute('/shopping-list')({
+  beforeLoad: ({ context, location }) => requireUser(context, location),
+  loader: ({ context: { queryClient, transport } }) => queryClient.ensureQueryData(shoppingListQuery(transport)),
+  onError: onLoadError,
+  errorComponent: ErrorPage,
+  notFoundComponent: NotFoundPage,
+  head: () => ({ meta: [{ title: 'Shopping list — Eat or Yeet' }, { name: 'robots', content: 'noindex' }] }),
+  component: ShoppingList,
+});
+
+type Edit = Parameters<ReturnType<typeof shoppingClient>['updateShoppingListItem']>[0];
+
+/** Applies a change to the cached list at once (the tap shows before the answer comes). */
+function patchList(groups: ShoppingListAisle[] | undefined, id: string, change: Partial<ShoppingListItem>) {
+  return groups?.map((g) => ({ ...g, items: g.items.map((i) => (i.id === id ? { ...i, ...change } : i)) }));
+}
+
+function ShoppingList() {
+  const { transport } = Route.useRouteContext();
+  const groups = useSuspenseQuery(shoppingListQuery(transport)).data;
+  const queryClient = useQueryClient();
+  const client = shoppingClient(transport);
+  const refresh = () => queryClient.invalidateQueries({ queryKey: shoppingListKey });
+  const id = useId();
+  const keys = useIdempotencyKeys();
+  const [text, setText] = useState('');
+
+  const add = useMutation({
+    mutationFn: (value: string) => client.addShoppingListItem({ text: value }, keys.options('add', value)),
+    onSuccess: () => {
+      keys.done();
+      setText('');
+      return refresh();
+    },
+  });
+  const update = useMutation({
+    mutationFn: (edit: Edit) => client.updateShoppingListItem(edit),
+    onMutate: async (edit) => {
+      await queryClient.cancelQueries({ queryKey: shoppingListKey });
+      if (edit.checked !== undefined) {
+        queryClient.setQueryData(shoppingListKey, (old: ShoppingListAisle[] | undefined) =>
+          patchList(old, edit.id ?? '', { checked: edit.checked }),
+        );
+      }
+    },
+    onSettled: refresh,
+  });
+  const clear = useMutation({ mutationFn: () => client.clearCheckedShoppingListItems({}), onSuccess: refresh });
+
+  const lines = groups.flatMap((g) => g.items);
+  const ticked = lines.filter((l) => l.checked).length;
+  const addError = add.error ? describeError(add.error) : null;
+  const updateError = update.error ? describeError(update.error) : null;
+
+  return (
+    <section className="shopping" aria-labelledby={`${id}-title`}>
+      <h1 id={`${id}-title`}>Shopping list</h1>
+      <form
+        className="shopping__add"
+        onSubmit={(e) => {
+          e.preventDefault();
+          if (text.trim()) add.mutate(text);
+        }}
+      >
+        <label htmlFor={`${id}-add`}>Add an item</label>
+        <div className="shopping__add-row">
+          <input
+            id={`${id}-add`}
+            name="text"
+            value={text}
+            onChange={(e) => setText(e.target.value)}
+            placeholder="e.g. 2 lemons"
+            maxLength={120}
+            autoComplete="off"
+            enterKeyHint="done"
+            aria-invalid={Boolean(addError)}
+            aria-describedby={addError ? `${id}-add-error` : undefined}
+          />
+          <button type="submit" className="button" disabled={add.isPending}>
+            Add
+          </button>
+        </div>
+        {addError ? (
+          <p className="field-error" id={`${id}-add-error`}>
+            {addError.fields.text ?? addError.message}
+          </p>
+        ) : null}
+      </form>
+
+      {lines.length === 0 ? (
+        <p className="notice">
+          Your list is empty. Add items above, or open a recipe and choose <strong>Add to shopping list</strong>. Or{' '}
+          <Link to="/search">find a recipe</Link>.
+        </p>
+      ) : (
+        <>
+          <p className="shopping__count" role="status">
+            {lines.length - ticked} to get{ticked ? `, ${ticked} ticked` : ''}
+          </p>
+          {updateError ? (
+            <p className="field-error" role="alert">
+              {updateError.message}
+            </p>
+          ) : null}
+          {groups.map((group) => (
+            <section key={group.aisle} className="shopping__aisle" aria-labelledby={`${id}-${group.aisle}`}>
+              <h2 id={`${id}-${group.aisle}`}>{group.label}</h2>
+              <ul className="shopping__lines">
+                {group.items.map((line) => (
+                  <Line key={line.id} line={line} onChange={(edit) => update.mutate({ id: line.id, ...edit })} />
+                ))}
+              </ul>
+            </section>
+          ))}
+          <button
+            type="button"
+            className="button button--quiet shopping__clear"
+            disabled={!ticked || clear.isPending}
+            onClick={() => clear.mutate()}
+          >
+            Clear ticked items{ticked ? ` (${ticked})` : ''}
+          </button>
+        </>
+      )}
+    </section>
+  );
+}
+
+function Line({ line, onChange }: { line: ShoppingListItem; onChange: (edit: Omit<Edit, 'id'>) => void }) {
+  const id = useId();
+  const { transport } = Route.useRouteContext();
+  const queryClient = useQueryClient();
+  const remove = useMutation({
+    mutationFn: () => shoppingClient(transport).removeShoppingListItem({ id: line.id }),
+    onSettled: () => queryClient.invalidateQueries({ queryKey: shoppingListKey }),
+  });
+  const from = line.sources.map((s) => s.title).join(', ');
+  return (
+    <li className={`shopping__line${line.checked ? ' shopping__line--checked' : ''}`}>
+      <input
+        type="checkbox"
+        id={`${id}-tick`}
+        className="shopping__tick"
+        checked={line.checked}
+        onChange={(e) => onChange({ checked: e.target.checked })}
+      />
+      <label htmlFor={`${id}-tick`} className="shopping__label">
+        <span className="shopping__what">
+          {line.amountText ? <strong>{line.amountText}</strong> : null} {line.item}
+          {line.note ? <span className="shopping__note">, {line.note}</span> : null}
+        </span>
+        {from ? <span className="shopping__from">for {from}</span> : null}
+      </label>
+      <details className="shopping__edit">
+        <summary className="shopping__edit-toggle">
+          <span className="visually-hidden">Edit {line.item}</span>
+          <span aria-hidden="true">Edit</span>
+        </summary>
+        <form
+          className="shopping__edit-form"
+          onSubmit={(e) => {
+            e.preventDefault();
+            const form = new FormData(e.currentTarget);
+            const amount = String(form.get('quantity') ?? '');
+            onChange({
+              item: String(form.get('item') ?? ''),
+              // "1½", "1/2" and "0,5" as a recipe takes them; empty takes the amount away (0); anything else the API refuses
+              quantity: parseQuantity(amount) ?? (amount.trim() ? Number.NaN : 0),
+              unit: String(form.get('unit') ?? ''),
+              note: String(form.get('note') ?? ''),
+              aisle: String(form.get('aisle') ?? ''),
+            });
+            e.currentTarget.closest('details')?.removeAttribute('open');
+          }}
+        >
+          <div className="field">
+            <label htmlFor={`${id}-item`}>Item</label>
+            <input id={`${id}-item`} name="item" defaultValue={line.item} maxLength={120} required />
+          </div>
+          <div className="field-row">
+            <div className="field">
+              <label htmlFor={`${id}-quantity`}>Amount</label>
+              <input
+                id={`${id}-quantity`}
+                name="quantity"
+                inputMode="decimal"
+                defaultValue={line.quantity === undefined ? '' : String(line.quantity)}
+              />
+            </div>
+            <div className="field">
+              <label htmlFor={`${id}-unit`}>Unit</label>
+              <input id={`${id}-unit`} name="unit" defaultValue={line.unit} maxLength={20} />
+            </div>
+          </div>
+          <div className="field">
+            <label htmlFor={`${id}-note`}>Note</label>
+            <input id={`${id}-note`} name="note" defaultValue={line.note} maxLength={200} />
+          </div>
+          <div className="field">
+            <label htmlFor={`${id}-aisle`}>Aisle</label>
+            <select id={`${id}-aisle`} name="aisle" defaultValue={line.aisle}>
+              {aisles.map((a) => (
+                <option key={a} value={a}>
+                  {aisleLabels[a]}
+                </option>
+              ))}
+            </select>
+          </div>
+          <div className="shopping__edit-actions">
+            <button type="submit" className="button button--small">
+              Save
+            </button>
+            <button
+              type="button"
+              className="button button--small button--quiet"
+              disabled={remove.isPending}
+              onClick={() => remove.mutate()}
+            >
+              Remove
+            </button>
+          </div>
+        </form>
+      </details>
+    </li>
+  );
+}

@@ -1,0 +1,133 @@
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { audit, chromiumPath, launchBrowser, signUp, viewports } from '../support/browser.ts';
+import { watchContentSecurityPolicy } from '../support/csp.ts';
+import { startTestPlatform, type TestPlatform } from '../support/platform.ts';
+
+/**
+ * The shopping list in a real browser on a phone (390×844) against the whole stack with the
+ * demo recipes: add a recipe at chosen servings, read the list by aisle, tick, add by hand,
+ * clear what is ticked — with axe on each page.
+ */
+let t: TestPlatform;
+let browser: Browser;
+const contexts: BrowserContext[] = [];
+const cspViolations: string[] = [];
+
+beforeAll(async () => {
+  if (!chromiumPath) return;
+  t = await startTestPlatform({
+    ROLE: 'all',
+    SEED_DEMO: 'always',
+    SESSION_SECRET: 'shopping-test-session-secret-0123456789abcdef',
+    DEV_AUTH: 'false',
+  });
+  browser = await launchBrowser();
+}, 180_000);
+afterAll(async () => {
+  for (const c of contexts) await c.close();
+  await browser?.close();
+  await t?.stop();
+});
+
+async function newPage(): Promise<Page> {
+  const context = await browser.newContext({ viewport: viewports.mobile, hasTouch: true, isMobile: true });
+  contexts.push(context);
+  await watchContentSecurityPolicy(context, cspViolations);
+  const page = await context.newPage();
+  page.setDefaultTimeout(15_000);
+  return page;
+}
+
+/** Resolves once React has hydrated the page (polled: the page's policy refuses evaluated strings). */
+async function hydrated(page: Page): Promise<void> {
+  const probe = `Object.keys(document.querySelector('main') ?? {}).some((k) => k.startsWith('__reactFiber'))`;
+  for (let i = 0; i < 150; i++) {
+    if (await page.evaluate(probe)) return;
+    await page.waitForTimeout(100);
+  }
+  throw new Error(`${page.url()} did not hydrate within 15 s`);
+}
+
+const lineTexts = (page: Page) => page.locator('.shopping__line .shopping__what').allInnerTexts();
+
+describe.skipIf(!chromiumPath)('the shopping list on a phone', () => {
+  it('a visitor sees no shopping-list form on a recipe page', async () => {
+    const page = await newPage();
+    await page.goto(`${t.baseUrl}/r/cacio-e-pepe`);
+    await page.getByRole('heading', { name: 'Cacio e Pepe', level: 1 }).waitFor();
+    expect(await page.getByRole('button', { name: 'Add to shopping list' }).count()).toBe(0);
+  });
+
+  it('adds a recipe at the servings chosen, groups by aisle, ticks, adds by hand and clears the ticked', async () => {
+    const page = await newPage();
+    await page.setViewportSize(viewports.desktop); // the header's links unfolded
+    await page.goto(`${t.baseUrl}/r/cacio-e-pepe`);
+    await signUp(page, { name: 'Sam Shopper', email: 'sam@example.com', password: 'a long enough password' });
+    await page.setViewportSize(viewports.mobile);
+    await hydrated(page);
+
+    // Cacio e Pepe serves 2: shop for 4
+    const form = page.getByRole('form', { name: 'Add to shopping list' });
+    await form.getByLabel('Servings to shop for').fill('4');
+    await form.getByRole('button', { name: 'Add to shopping list' }).click();
+    await form.getByRole('status').filter({ hasText: 'Added for 4' }).waitFor();
+    expect(await audit(page, 'recipe-signed-in')).toEqual([]);
+    await page.setViewportSize(viewports.mobile);
+
+    // out of range: the field says why
+    await form.getByLabel('Servings to shop for').fill('500');
+    await form.getByRole('button', { name: 'Add to shopping list' }).click();
+    await form.getByText(/Servings: .*between 1 and 100/).waitFor();
+
+    await page.goto(`${t.baseUrl}/shopping-list`);
+    await hydrated(page);
+    await page.getByRole('heading', { name: 'Shopping list', level: 1 }).waitFor();
+    const aisles = await page.locator('.shopping__aisle h2').allInnerTexts();
+    expect(aisles).toEqual(expect.arrayContaining(['Dairy & eggs', 'Pantry', 'Herbs & spices']));
+    expect(await lineTexts(page)).toEqual(expect.arrayContaining(['400 g spaghetti or tonnarelli', '160 g Pecorino Romano']));
+    expect(await page.getByText('for Cacio e Pepe').count()).toBeGreaterThan(0);
+
+    // lines are big enough to hit with a thumb
+    const box = await page.locator('.shopping__line').first().boundingBox();
+    expect(box!.height).toBeGreaterThanOrEqual(44);
+    expect(box!.width).toBeGreaterThan(300);
+    const tick = await page.locator('.shopping__tick').first().boundingBox();
+    expect(tick!.width).toBeGreaterThanOrEqual(24);
+
+    // tick by tapping the words, not only the box
+    await page.getByText('160 g Pecorino Romano').tap();
+    const pecorino = page.getByRole('checkbox', { name: /Pecorino Romano/ });
+    await expect.poll(() => pecorino.isChecked()).toBe(true);
+    await page.getByRole('status').filter({ hasText: '1 ticked' }).waitFor();
+
+    // add by hand; it merges with nothing and lands in its aisle
+    await page.getByLabel('Add an item').fill('2 lemons');
+    await page.getByRole('button', { name: 'Add', exact: true }).click();
+    await page.getByRole('heading', { name: 'Fruit & vegetables' }).waitFor();
+    expect(await audit(page, 'shopping-list')).toEqual([]);
+    await page.setViewportSize(viewports.mobile);
+
+    // the tick was saved: another load shows it
+    await page.reload();
+    await hydrated(page);
+    await expect.poll(() => page.getByRole('checkbox', { name: /Pecorino Romano/ }).isChecked()).toBe(true);
+
+    await page.getByRole('button', { name: /Clear ticked items/ }).click();
+    await expect.poll(() => lineTexts(page)).not.toContain('160 g Pecorino Romano');
+    expect(await lineTexts(page)).toContain('2 lemons');
+  }, 120_000);
+
+  it('is for signed-in people: a visitor is sent to sign in', async () => {
+    const page = await newPage();
+    const visited: string[] = [];
+    page.on('request', (r) => visited.push(r.url()));
+    await page.goto(`${t.baseUrl}/shopping-list`);
+    await page.getByRole('heading', { name: 'Sign in' }).waitFor();
+    expect(visited.some((url) => url.includes('/auth/login?returnTo=%2Fshopping-list'))).toBe(true);
+  }, 60_000);
+
+  it('no page broke the Content-Security-Policy', () => {
+    expect(cspViolations).toEqual([]);
+  });
+});
