@@ -1,4 +1,4 @@
--- Every person's shopping list (issue 20; merging rules in docs/decisions/0027-shopping-list-merging.md).
+-- Every person's shopping list (issue 20; merging rules in docs/decisions/0029-shopping-list-merging.md).
 
 -- One row per line. `item_key` is the ingredient's name as merging compares it (case and a
 -- plural last word ignored; packages/domain/src/shopping.ts writes it); `quantity` null is a

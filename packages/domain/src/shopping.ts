@@ -2,7 +2,7 @@ import { invalidField } from './errors.ts';
 import { formatQuantity, maxServings, minServings, unitFor } from './quantity.ts';
 
 /**
- * The shopping list's rules (docs/decisions/0027-shopping-list-merging.md): which amounts of
+ * The shopping list's rules (docs/decisions/0029-shopping-list-merging.md): which amounts of
  * one ingredient add up, in which unit the sum reads, which names are the same ingredient,
  * and which aisle a line goes in. Pure: the store and the clients call these.
  */

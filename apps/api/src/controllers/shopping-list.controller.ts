@@ -42,7 +42,7 @@ export interface LineEdit {
 }
 
 /**
- * Each person's shopping list (docs/decisions/0027-shopping-list-merging.md). Everything acts on
+ * Each person's shopping list (docs/decisions/0029-shopping-list-merging.md). Everything acts on
  * the caller's own list: the policy table lets any signed-in person in, and the store only
  * ever sees the caller's lines.
  */

@@ -34,7 +34,7 @@ export const archivedTables = [
   // people's meal plans and the tokens of their calendar feeds (after users and recipes)
   'meal_plan_entries',
   'meal_plan_feeds',
-  // people's shopping lists (after users and recipes), each line before the recipes it came from
+  // people's shopping lists (after users and recipes): the lines, then the recipes each came from
   'shopping_list_items',
   'shopping_list_item_sources',
 ] as const;

@@ -120,7 +120,7 @@ export const ClearCheckedShoppingListItemsResponseSchema = /*@__PURE__*/
  * Each signed-in person's shopping list. Every method acts on the caller's own list: someone
  * else's item id is not_found, as an unknown one is. Adding a recipe merges its ingredients
  * into the lines already there (the same ingredient in compatible units adds up: 200 g and
- * 0.5 kg onions make 700 g; docs/decisions/0027-shopping-list-merging.md). Two devices may
+ * 0.5 kg onions make 700 g; docs/decisions/0029-shopping-list-merging.md). Two devices may
  * edit at once: additions are never lost, and the last write to a line wins.
  *
  * @generated from service yeet.v1.ShoppingListService
