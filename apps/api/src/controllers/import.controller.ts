@@ -8,7 +8,7 @@ import {
   type SignedInCaller,
 } from '@yeet/domain';
 import type { Logger } from '@yeet/platform';
-import { draftFromExtracted, fit, looksLikeRecipe, textToHtml } from '../import/draft.ts';
+import { draftFromExtracted, fitText, looksLikeRecipe, textToHtml } from '../import/draft.ts';
 import { extractRecipe, type ExtractedRecipe } from '../import/extract.ts';
 import { checkUrl, fetchGuardDefaults, fetchImage, fetchPage, type FetchGuardOptions } from '../import/fetch-guard.ts';
 import type { ImageController } from './image.controller.ts';
@@ -172,7 +172,7 @@ function sourceOf(r: ExtractedRecipe, pageUrl: string | null): RecipeSource | nu
   const canonical = httpUrl(r.canonicalUrl);
   const url = canonical && (!page || sameSite(canonical, page)) ? canonical : page;
   if (!url) return null;
-  const siteName = fit(r.siteName ?? '', 200) || new URL(url).hostname.replace(/^www\./, '');
+  const siteName = fitText(r.siteName ?? '', 200) || new URL(url).hostname.replace(/^www\./, '');
   return { url, siteName };
 }
 

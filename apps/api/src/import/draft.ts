@@ -30,13 +30,13 @@ export function draftFromExtracted(r: ExtractedRecipe, fallbackTitle: string): I
     if (!found) missing.push(field);
   };
 
-  const title = fit(r.title, limits.title.max);
+  const title = fitText(r.title, limits.title.max);
   note(title.length >= limits.title.min, 'title');
-  const summary = fit(r.description, limits.summary);
+  const summary = fitText(r.description, limits.summary);
   note(summary !== '', 'summary');
 
   const ingredientSections = r.ingredientSections
-    .map((s) => ({ name: fit(s.name, limits.sectionName), ingredients: s.lines.filter((l) => l.trim()).map(ingredientOf) }))
+    .map((s) => ({ name: fitText(s.name, limits.sectionName), ingredients: s.lines.filter((l) => l.trim()).map(ingredientOf) }))
     .filter((s) => s.ingredients.length > 0);
   const sections = capSections(ingredientSections);
   note(sections.length > 0, 'ingredient_sections');
@@ -83,7 +83,7 @@ export function draftFromExtracted(r: ExtractedRecipe, fallbackTitle: string): I
 
   return {
     content: {
-      title: title.length >= limits.title.min ? title : fit(fallbackTitle, limits.title.max),
+      title: title.length >= limits.title.min ? title : fitText(fallbackTitle, limits.title.max),
       summary,
       ingredientSections: sections,
       steps: steps.map((text) => ({ text })),
@@ -125,12 +125,12 @@ export function ingredientOf(line: string): Ingredient {
     parsed.unit.length <= limits.unit &&
     (parsed.quantity === undefined || parsed.quantity <= limits.quantity);
   if (sure) return { quantity: parsed.quantity ?? null, unit: parsed.unit, item: parsed.item, note: parsed.note };
-  const item = fit(text, limits.item);
-  return { quantity: null, unit: '', item, note: fit(text.slice(item.length).replace(/^[\s,;]+/, ''), limits.note) };
+  const item = fitText(text, limits.item);
+  return { quantity: null, unit: '', item, note: fitText(text.slice(item.length).replace(/^[\s,;]+/, ''), limits.note) };
 }
 
 /** Text cut to `max` characters at a word boundary where there is one near. */
-export function fit(text: string, max: number): string {
+export function fitText(text: string, max: number): string {
   const t = text.replace(/\s+/g, ' ').trim();
   if (t.length <= max) return t;
   const cut = t.slice(0, max);
@@ -155,7 +155,7 @@ function capSections(sections: Array<{ name: string; ingredients: Ingredient[] }
 function capSteps(steps: string[]): string[] {
   const kept = steps.slice(0, limits.steps);
   if (steps.length > limits.steps) kept[kept.length - 1] = steps.slice(limits.steps - 1).join(' ');
-  return kept.map((s) => fit(s, limits.stepText));
+  return kept.map((s) => fitText(s, limits.stepText));
 }
 
 /** Normalised labels (the form recipe tags and cuisines take), deduplicated, within bounds. */
