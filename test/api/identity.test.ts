@@ -393,4 +393,24 @@ describe('an external issuer (OIDC_ISSUER)', () => {
     expect((await fetch(`${ext.baseUrl}/`, { headers: cookie })).status).toBe(200);
     expect((await fetch(`${ext.baseUrl}/auth/refresh`, { method: 'POST', headers: cookie })).status).toBe(401);
   });
+
+  it('deleting one’s account needs a fresh sign-in at the provider: the ID token’s auth_time, kept in the session', async () => {
+    const ada: ExternalAccount = { sub: 'external|ada-000002', name: 'Ada Leaving', email: 'ada.leaving@example.com' };
+    const users = (jar: CookieJar) => clients({ cookie: jar.header() }, ext.baseUrl).users;
+    // An ordinary sign-in: the provider does not say when the person authenticated.
+    const stale = await webSignIn(ada);
+    const refused = await expectCode(users(stale).deleteMyAccount({}), Code.FailedPrecondition);
+    expect(refused.rawMessage).toContain('sign in again first');
+    // "Sign in again" on the account page asks the provider for a new authentication (max_age=0).
+    issuer.signInAs(ada);
+    const jar = new CookieJar();
+    const toCallback = await follow(jar, ext.baseUrl, await browse(jar, `${ext.baseUrl}/auth/login?reauth=1&returnTo=/account`));
+    expect(toCallback.headers.get('location')).toContain('/auth/callback');
+    const back = await browse(jar, new URL(toCallback.headers.get('location')!, ext.baseUrl).href);
+    expect(back.headers.get('location')).toBe('/account');
+    expect((await users(jar).getMe({})).user?.displayName).toBe('Ada Leaving');
+    await users(jar).deleteMyAccount({});
+    // Gone: the same session is refused now.
+    await expectCode(users(jar).getMe({}), Code.Unauthenticated);
+  });
 });

@@ -54,12 +54,13 @@ export async function registerWebSessions(
   const issuer = new OidcClient(settings, { id: settings.clientId, secret: settings.clientSecret });
 
   /** Writes the session cookie; a refresh keeps the session's id, a sign-in starts a new one. */
-  const writeSession = (reply: FastifyReply, tokens: HeldTokens, id: string = randomUUID()) => {
+  const writeSession = (reply: FastifyReply, tokens: HeldTokens, id: string = randomUUID(), signedInAt?: number) => {
     const session: WebSession = {
       id,
       accessToken: tokens.accessToken,
       refreshToken: tokens.refreshToken,
       expiresAt: tokens.expiresAt,
+      ...(signedInAt ? { signedInAt } : {}),
     };
     reply.setCookie(sessionCookieName, sessions.seal(session, webSessionTtlSeconds), {
       path: '/',
@@ -78,7 +79,8 @@ export async function registerWebSessions(
     if (!session.refreshToken) return null;
     try {
       const tokens = await issuer.refresh(session.refreshToken);
-      if (tokens) return writeSession(reply, tokens, session.id);
+      // A refresh is no new authentication: the sign-in time stays the one of the sign-in.
+      if (tokens) return writeSession(reply, tokens, session.id, session.signedInAt);
       options.logger.info('the issuer refused to refresh a web session; signing it out');
     } catch (err) {
       options.logger.info({ err }, 'could not refresh a web session; signing it out');
@@ -199,7 +201,9 @@ export async function registerWebSessions(
       if (url.searchParams.get('error') === 'access_denied') return reply.redirect(returnTo, 303);
       if (!saved) return signInFailed(reply, 'This sign-in took too long or was started in another browser.');
       try {
-        writeSession(reply, await issuer.exchangeCode(url, { pkceCodeVerifier: saved.verifier, expectedState: saved.state }));
+        const tokens = await issuer.exchangeCode(url, { pkceCodeVerifier: saved.verifier, expectedState: saved.state });
+        const authTime = tokens.idClaims?.auth_time;
+        writeSession(reply, tokens, undefined, typeof authTime === 'number' ? authTime : undefined);
         return reply.redirect(returnTo, 303);
       } catch (err) {
         options.logger.warn({ err }, 'sign-in callback failed');

@@ -25,6 +25,11 @@ export interface WebSession extends HeldTokens {
    * refuses the tokens of any copy of the cookie. It stays the same across refreshes.
    */
   id: string;
+  /**
+   * When the person last authenticated at the issuer (the ID token's `auth_time`, Unix seconds),
+   * kept across refreshes; absent when the issuer did not say. Deleting an account needs a recent one.
+   */
+  signedInAt?: number;
 }
 
 export interface WebSessionCodec {

@@ -1,5 +1,5 @@
 import { anonymous, isRole, unauthenticated, type Caller, type Role } from '@yeet/domain';
-import type { Logger, WebSessionCodec } from '@yeet/platform';
+import type { Logger, WebSession, WebSessionCodec } from '@yeet/platform';
 import type { VerifiedIdentity } from '../controllers/user.controller.ts';
 import { claimAt, type TokenVerifier } from '../identity/token-verifier.ts';
 
@@ -96,7 +96,9 @@ export class TokenIdentity implements IdentityResolver {
 
   async resolve(headers: Headers): Promise<Caller> {
     const o = this.#options;
-    const token = bearerToken(headers) ?? (await this.#cookieToken(headers));
+    const bearer = bearerToken(headers);
+    const session = bearer ? null : await this.#cookieSession(headers);
+    const token = bearer ?? session?.accessToken;
     if (!token) return anonymous;
     const result = await o.verifier.verify(token);
     if (!result.ok) {
@@ -111,13 +113,14 @@ export class TokenIdentity implements IdentityResolver {
       profile: () => o.profile(subject, token),
     });
     // When the person last authenticated at the issuer: re-authentication before an account's
-    // deletion reads it (docs/decisions/0024-account-deletion.md).
-    const authTime = result.claims.auth_time;
+    // deletion reads it (docs/decisions/0024-account-deletion.md). Access tokens rarely carry
+    // it; the web session keeps the ID token's.
+    const authTime = typeof result.claims.auth_time === 'number' ? result.claims.auth_time : session?.signedInAt;
     return caller.kind === 'user' && typeof authTime === 'number' ? { ...caller, signedInAt: new Date(authTime * 1000) } : caller;
   }
 
-  /** The access token in the session cookie, unless that session was signed out. */
-  async #cookieToken(headers: Headers): Promise<string | null> {
+  /** The session cookie's session, unless that session was signed out. */
+  async #cookieSession(headers: Headers): Promise<WebSession | null> {
     const sessions = this.#options.sessions;
     const session = sessions?.codec.read(headers.get('cookie'));
     if (!session || !sessions) return null;
@@ -125,7 +128,7 @@ export class TokenIdentity implements IdentityResolver {
       this.#options.logger.debug('the session cookie belongs to a signed-out session; treating the caller as anonymous');
       return null;
     }
-    return session.accessToken;
+    return session;
   }
 }
 
