@@ -8,7 +8,6 @@ import { ErrorPage, NotFoundPage } from '../components/pages';
 import { requireUser } from '../lib/auth';
 import { describeError } from '../lib/errors';
 import { formatMinutes, titleCase } from '../lib/format';
-import { useIdempotencyKeys } from '../lib/idempotency';
 import { dietaryFlagLabel, mealTypeLabel } from '../lib/labels';
 import { onLoadError } from '../lib/status';
 
@@ -176,15 +175,11 @@ function Found({ response, input }: { response: ImportRecipeResponse; input: Non
   const { transport } = Route.useRouteContext();
   const navigate = useNavigate();
   const queryClient = useQueryClient();
-  const keys = useIdempotencyKeys();
+  // No Idempotency-Key: a keyed write runs in one transaction, which would stay open while the
+  // other site answers (decision 0023). The button is disabled while the import runs.
   const create = useMutation({
-    mutationFn: () =>
-      createClient(RecipeService, transport).importRecipe(
-        { input, preview: false },
-        { ...keys.options('import', input), timeoutMs: 30_000 },
-      ),
+    mutationFn: () => createClient(RecipeService, transport).importRecipe({ input, preview: false }, { timeoutMs: 30_000 }),
     onSuccess: async ({ recipe: saved }) => {
-      keys.done();
       await queryClient.invalidateQueries();
       if (saved) await navigate({ to: '/r/$slug/edit', params: { slug: saved.slug }, search: { created: 1 } });
     },
