@@ -85,7 +85,7 @@ describe('GetMealPlan', () => {
 
   it('refuses a day that is not a calendar day, naming the field', async () => {
     const me = plans(person());
-    for (const date of ['2026-02-30', '30.11.2026', '2026-1-5', '19999-01-01', '1999-12-31']) {
+    for (const date of ['2026-02-30', '2026-13-01', '30.11.2026', '2026-1-5', '19999-01-01', '1999-12-31']) {
       const error = await expectCode(me.getMealPlan({ date }), Code.InvalidArgument);
       expect(violatedFields(error)).toEqual(['date']);
     }

@@ -29,7 +29,9 @@ export function isDay(text: string): boolean {
   if (!m) return false;
   const year = Number(m[1]);
   if (year < mealPlanLimits.years.min || year > mealPlanLimits.years.max) return false;
-  return toDay(toDate(text)) === text;
+  const date = toDate(text);
+  // "2026-13-01" is no date at all; "2026-02-30" rolls over into March
+  return !Number.isNaN(date.getTime()) && toDay(date) === text;
 }
 
 /** `text` as a day, or invalid_argument naming `field`. */
