@@ -164,3 +164,28 @@ describe('steps', () => {
     ).toEqual(expected);
   });
 });
+
+describe('recipe-card lists and labels', () => {
+  it('reads the items of a group nested in the list, without the group’s name', () => {
+    const html = page(
+      '<title>Chili</title>',
+      '<h1>Chili</h1><div class="recipe-ingredients"><ul><li>1 tbsp oil</li><li><strong>Seasonings</strong>' +
+        '<ul><li>1 tbsp chili powder</li><li>2 tsp cumin</li></ul></li><li>2 cups stock</li></ul></div>' +
+        '<div class="recipe-instructions"><ol><li>Brown the beef in the oil.</li><li>Add the rest and simmer.</li></ol></div>',
+    );
+    expect(read(html).ingredients).toEqual(['1 tbsp oil', '1 tbsp chili powder', '2 tsp cumin', '2 cups stock']);
+  });
+
+  it('takes "Cooking Instructions" as the method’s label and "Preparation Time" as none', () => {
+    const html = page(
+      '<title>Smoothie</title>',
+      '<h1>Smoothie</h1><ul><li><b>5 min</b><p>Preparation Time</p></li><li>(open in a new tab)</li><li>(open in a new tab)</li>' +
+        '<li>(open in a new tab)</li></ul>' +
+        '<h2>Ingredients</h2><ul><li>1 banana</li><li>1 cup milk</li></ul>' +
+        '<h3>Cooking Instructions</h3><ul><li>Blend the banana with the milk.</li><li>Pour into a tall glass.</li></ul>',
+    );
+    const r = read(html);
+    expect(r.ingredients).toEqual(['1 banana', '1 cup milk']);
+    expect(r.instructions).toEqual(['Blend the banana with the milk.', 'Pour into a tall glass.']);
+  });
+});

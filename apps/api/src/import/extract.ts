@@ -564,7 +564,7 @@ function fromPage(doc: Document, page: PageIndex, have: ExtractedRecipe): Partia
   }
   if (countSteps(have.stepSections) === 0) {
     // Steps must read as sentences: menus and share buttons also sit in lists near a recipe.
-    const stepsOk = (steps: string[]) => steps.filter(steplike).length >= steps.length / 2;
+    const stepsOk = (steps: string[]) => distinct(steps) && steps.filter(steplike).length >= steps.length / 2;
     const steps =
       firstMatch(doc, cardSteps, stepsOk) ??
       underLabel(read(), stepsHeading, otherHeading, stepsOk, 'steps') ??
@@ -627,6 +627,8 @@ function linesOf(doc: Document, selector: string): string[] {
   return all(selector, doc).flatMap((el) => {
     const lines = textLines(textWithBreaks(el));
     if (el.name !== 'li') return lines;
+    // An item holding a list of its own is a group ("Seasonings"): its items are read one by one.
+    if (hasNestedItem(el)) return [];
     // A list item is one ingredient or step, though cards set its parts in blocks ("Info",
     // "6 oz. Linguine"); a number set apart is the list's own numbering.
     const text = lines.filter((l) => !/^(step\s*)?\d+[.)]?$/i.test(l)).join(' ');
@@ -634,10 +636,14 @@ function linesOf(doc: Document, selector: string): string[] {
   });
 }
 
+function hasNestedItem(el: Element): boolean {
+  return (el.children ?? []).some((c) => c.type === 'tag' && ((c as Element).name === 'li' || hasNestedItem(c as Element)));
+}
+
 const ingredientsHeading =
   /^(ingredients?|what you[’']?ll need|you[’']?ll need|you will need|zutaten|ingrédients|ingredientes|ingrediënten|ingredienti|ingredienser|suroviny|składniki)\b/i;
 const stepsHeading =
-  /^(instructions?|directions?|method|preparation|steps|(here[’']?s )?how to make( it)?|zubereitung|préparation|preparación|elaboración|modo de preparo|preparazione|bereiding|procedimento|fremgangsmåde|postup|przygotowanie|gör så här|tilberedning)\b/i;
+  /^((cooking|recipe|baking) )?(instructions?|directions?|method|preparation|steps|(here[’']?s )?how to make( it)?|zubereitung|préparation|preparación|elaboración|modo de preparo|preparazione|bereiding|procedimento|fremgangsmåde|postup|przygotowanie|gör så här|tilberedning)\b(?![\s-]*(time|tijd|zeit|tid|temps|tiempo)\b)/i;
 /** A note after the steps ("NOTE | …", "Tip: …"). */
 const noteLine = /^(notes?|tips?)\s*[|:]/i;
 /** What ends a method: notes, tips, nutrition, serving suggestions. */
@@ -774,7 +780,10 @@ const isLabel = (line: PageLine, pattern: RegExp) => line.text.length <= 50 && p
 
 /** Ingredient lines say an amount or name a thing in words, unlike toggles ("US", "Metric"). */
 const ingredientsOk = (lines: string[]) =>
-  lines.filter((l) => /\d|[½¼¾⅓⅔]/.test(l) || l.split(/\s+/).length >= 2).length >= lines.length / 2;
+  distinct(lines) && lines.filter((l) => /\d|[½¼¾⅓⅔]/.test(l) || l.split(/\s+/).length >= 2).length >= lines.length / 2;
+
+/** Lines that mostly differ: a list of the same words over and over ("(opens in a new tab)") is chrome. */
+const distinct = (lines: string[]) => new Set(lines).size >= lines.length * 0.6;
 
 /** A line that reads like a step: a sentence, not a menu entry. */
 const steplike = (text: string) => text.split(/\s+/).length >= 4 && /[a-zà-ÿ]/i.test(text);
