@@ -16,6 +16,7 @@ import { MetaStore } from '../apps/api/src/stores/meta.store.ts';
 import { PeopleStore } from '../apps/api/src/stores/people.store.ts';
 import { RatingStore } from '../apps/api/src/stores/rating.store.ts';
 import { RecipeStore } from '../apps/api/src/stores/recipe.store.ts';
+import { ShoppingListStore } from '../apps/api/src/stores/shopping-list.store.ts';
 import { UserStore } from '../apps/api/src/stores/user.store.ts';
 import { WebSessionStore } from '../apps/api/src/stores/web-session.store.ts';
 
@@ -82,6 +83,9 @@ const fingerprint = named('fingerprint', Buffer.alloc(32, 0xab));
 /** Bob's collection "Weeknight" (the seed's ids object is others' to grow). */
 const collectionId = '00000000-0000-4000-8000-00000000e001';
 
+/** A line of Bob's shopping list, from the soup. */
+const shoppingLineId = '00000000-0000-4000-8000-00000000e101';
+
 /** One published recipe with a cover and a rating, one draft, two people, an upload. */
 export const seedSql = `
   insert into users (id, issuer, subject, display_name, email, roles) values
@@ -103,7 +107,10 @@ export const seedSql = `
   insert into images (id, owner_id, format, byte_size, width, height) values
     ('${ids.image}', '${ids.author}', 'png', 1000, 400, 300);
   insert into recipe_images (recipe_id, kind, position, image_id) values ('${ids.recipe}', 'cover', 0, '${ids.image}');
-  insert into collections (id, owner_id, name) values ('${collectionId}', '${ids.reader}', 'Weeknight');`;
+  insert into collections (id, owner_id, name) values ('${collectionId}', '${ids.reader}', 'Weeknight');
+  insert into shopping_list_items (id, user_id, item, item_key, quantity, unit, aisle) values
+    ('${shoppingLineId}', '${ids.reader}', 'tomatoes', 'tomato', 800, 'g', 'produce');
+  insert into shopping_list_item_sources (item_id, recipe_id, servings) values ('${shoppingLineId}', '${ids.recipe}', 4);`;
 
 const content: RecipeContent = named('content', {
   title: 'Pea and Mint Soup',
@@ -374,6 +381,19 @@ export const subjects: Subject[] = [
     expireAllOf: [[ids.author]],
     sweepable: [[200]],
     delete: [[[ids.dataExport]]],
+  }),
+  subject(ShoppingListStore, 'apps/api/src/stores/shopping-list.store.ts', {
+    lock: [[ids.reader]],
+    lines: [[ids.reader]],
+    line: [[ids.reader, shoppingLineId]],
+    count: [[ids.reader]],
+    insert: [[ids.reader, { item: 'lemons', quantity: 2, unit: '', note: '', aisle: 'produce' }]],
+    update: [[ids.reader, shoppingLineId, { quantity: 1.2, unit: 'kg', checked: true }]],
+    addSource: [[shoppingLineId, ids.recipe, 6]],
+    shoppingListForExport: [[ids.reader]],
+    clearChecked: [[ids.reader]],
+    remove: [[ids.reader, shoppingLineId]],
+    deleteAllOf: [[ids.reader]],
   }),
   // Last: it deletes what the samples above read (Bob's account, the draft).
   subject(PeopleStore, 'apps/api/src/stores/people.store.ts', {

@@ -278,6 +278,8 @@ export interface ShoppingListItemsTable {
   updated_at: Timestamp;
 }
 
+export type ShoppingListItemRow = Selectable<ShoppingListItemsTable>;
+
 /** A recipe a shopping-list line came from, at the servings last added. */
 export interface ShoppingListItemSourcesTable {
   item_id: string;

@@ -1,4 +1,4 @@
-import { sql } from '@yeet/db';
+import { sql, type ShoppingListItemRow } from '@yeet/db';
 import { isAisle, itemKey, type ShoppingAddition, type ShoppingLine } from '@yeet/domain';
 import { isUuid } from './cursor.ts';
 import type { Executor } from './executor.ts';
@@ -53,6 +53,21 @@ export class ShoppingListStore {
       .orderBy('created_at')
       .orderBy('id')
       .execute();
+    return this.#withSources(rows);
+  }
+
+  async line(userId: string, id: string): Promise<ShoppingLine | null> {
+    if (!isUuid(id)) return null;
+    const rows = await this.#db
+      .selectFrom('shopping_list_items')
+      .selectAll()
+      .where('user_id', '=', userId)
+      .where('id', '=', id)
+      .execute();
+    return (await this.#withSources(rows))[0] ?? null;
+  }
+
+  async #withSources(rows: ShoppingListItemRow[]): Promise<ShoppingLine[]> {
     const sources = rows.length
       ? await this.#db
           .selectFrom('shopping_list_item_sources as s')
@@ -81,11 +96,6 @@ export class ShoppingListStore {
         .filter((s) => s.item_id === row.id)
         .map((s) => ({ recipeId: s.recipe_id, title: s.title, slug: s.slug, servings: s.servings })),
     }));
-  }
-
-  async line(userId: string, id: string): Promise<ShoppingLine | null> {
-    if (!isUuid(id)) return null;
-    return (await this.lines(userId)).find((l) => l.id === id) ?? null;
   }
 
   async count(userId: string): Promise<number> {
