@@ -48,9 +48,10 @@ const env = () => ({
 function yeet(
   args: string[],
   onLine: (line: string) => void = () => {},
+  settings: Record<string, string | undefined> = {},
 ): Promise<{ code: number | null; out: string; err: string }> {
   return new Promise((resolve) => {
-    const child = spawn(process.execPath, [main, ...args], { cwd: root, env: env() });
+    const child = spawn(process.execPath, [main, ...args], { cwd: root, env: { ...env(), ...settings } });
     let out = '';
     let err = '';
     child.stdout.on('data', (d: Buffer) => {
@@ -89,6 +90,7 @@ describe('yeet login (device authorization grant)', () => {
     expect(await browserDone).toContain('<h1>Connected</h1>');
     expect(result.code).toBe(0);
     expect(result.out).toContain('Signed in as Ada Author');
+    expect(result.err).toBe(`yeet: talking to ${t.baseUrl} (PUBLIC_URL)\n`);
 
     const stored = JSON.parse(await readFile(file, 'utf8'));
     expect(stored.logins[`${t.baseUrl}/oidc`]).toMatchObject({ clientId: 'eat-or-yeet-cli', name: 'Ada Author' });
@@ -99,6 +101,9 @@ describe('yeet login (device authorization grant)', () => {
     const first = await yeet(['token']);
     expect(first.code).toBe(0);
     const token = first.out.trim();
+    // stdout is the token alone, for $(yeet token); which platform goes to stderr
+    expect(first.out).toBe(`${token}\n`);
+    expect(first.err).toBe(`yeet: talking to ${t.baseUrl} (PUBLIC_URL)\n`);
     const me = async (bearer: string) => {
       const transport = createConnectTransport({
         baseUrl: `${t.baseUrl}/api`,
@@ -145,15 +150,18 @@ describe('yeet login (device authorization grant)', () => {
 
   it('lets a desktop assistant act as the signed-in person over stdio', async () => {
     const client = new Client({ name: 'desktop', version: '1.0.0' });
-    await client.connect(
-      new StdioClientTransport({
-        command: process.execPath,
-        args: [main, 'mcp', '--stdio'],
-        cwd: root,
-        env: env(),
-        stderr: 'pipe',
-      }),
-    );
+    // PUBLIC_URL alone names the platform (API_URL is for an API elsewhere)
+    const { API_URL: _api, ...settings } = env();
+    const transport = new StdioClientTransport({
+      command: process.execPath,
+      args: [main, 'mcp', '--stdio'],
+      cwd: root,
+      env: settings,
+      stderr: 'pipe',
+    });
+    let said = '';
+    transport.stderr?.on('data', (d: Buffer) => (said += d));
+    await client.connect(transport);
     try {
       const created = (await client.callTool({
         name: 'create_recipe_draft',
@@ -164,14 +172,27 @@ describe('yeet login (device authorization grant)', () => {
       expect((mine.structuredContent as { recipes: Array<{ slug: string }> }).recipes.map((r) => r.slug)).toEqual([
         'terminal-toast',
       ]);
+      expect(said.split('\n')[0]).toBe(`yeet: talking to ${t.baseUrl} (PUBLIC_URL), signed in at ${t.baseUrl}/oidc`);
     } finally {
       await client.close();
     }
   }, 30_000);
 
+  it('says which platform it talks to when PUBLIC_URL is not set, and what to run', async () => {
+    const elsewhere = await yeet(['token'], undefined, { PUBLIC_URL: undefined, API_URL: undefined, PORT: '4321' });
+    expect(elsewhere.code).toBe(1);
+    expect(elsewhere.out).toBe('');
+    expect(elsewhere.err).toBe(
+      'yeet: talking to http://localhost:4321 (PUBLIC_URL is not set: the default for PORT=4321)\n' +
+        'Not signed in at http://localhost:4321/oidc (or the sign-in has expired): run "yeet login" with the same PUBLIC_URL.\n',
+    );
+  }, 30_000);
+
   it('signs out: the sign-in is forgotten and revoked', async () => {
     const refreshToken = JSON.parse(await readFile(file, 'utf8')).logins[`${t.baseUrl}/oidc`].refreshToken as string;
-    expect((await yeet(['logout'])).out).toContain('Signed out');
+    const logout = await yeet(['logout']);
+    expect(logout.out).toContain(`Signed out of ${t.baseUrl}/oidc`);
+    expect(logout.err).toBe(`yeet: talking to ${t.baseUrl} (PUBLIC_URL)\n`);
     expect(JSON.parse(await readFile(file, 'utf8')).logins).toEqual({});
     const reuse = await fetch(`${t.baseUrl}/oidc/token`, {
       method: 'POST',

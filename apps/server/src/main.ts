@@ -14,7 +14,8 @@ Usage:
   yeet migrate                               apply database migrations to DATABASE_URL and exit
   yeet login                                 sign this computer in (a code to confirm in the browser), for:
   yeet mcp --stdio                           MCP server on stdin/stdout for a desktop assistant, using the
-                                             platform at API_URL as the signed-in person (or MCP_ACCESS_TOKEN)
+                                             platform at PUBLIC_URL (or API_URL) as the signed-in person (or
+                                             MCP_ACCESS_TOKEN)
   yeet token                                 print a fresh access token of that sign-in (Authorization: Bearer …)
   yeet logout                                forget and revoke this computer's sign-in
   yeet backup [--to <dir|s3://bucket/prefix>] write one archive of everything (database and images) to BACKUP_DIR,
@@ -25,7 +26,8 @@ Usage:
                                              print it as JSON; the URL resolves the page's relative links
   yeet help
 
-Settings come from environment variables; see the README's configuration table.`;
+Settings come from environment variables; see the README's configuration table. login, token, logout and
+mcp talk to the platform at PUBLIC_URL (mcp: API_URL when set) and name it on stderr.`;
 
 async function main(): Promise<number> {
   // React, loaded when the web app first renders, picks its production build by NODE_ENV:
@@ -112,13 +114,19 @@ async function mcp(config: Config, stdio: boolean): Promise<number> {
   const { serveMcpOverStdio } = await import('@yeet/api');
   const { createConnectTransport } = await import('@connectrpc/connect-node');
   const { CliAuth } = await import('./cli-auth.ts');
+  const { apiPlatform, sayPlatform } = await import('./cli-platform.ts');
   const logger = createLogger({ level: config.logLevel, destination: process.stderr });
   const fixed = config.mcp.accessToken;
   const auth = new CliAuth(config);
   const signedIn = fixed !== null || (await auth.accessToken().catch(() => null)) !== null;
+  const platform = apiPlatform(config);
+  sayPlatform(
+    platform,
+    fixed !== null ? ', as MCP_ACCESS_TOKEN' : signedIn ? `, signed in at ${auth.issuer}` : ', not signed in',
+  );
   if (!signedIn) logger.warn('not signed in ("yeet login", or MCP_ACCESS_TOKEN): only the public tools (search, read) will work');
   await serveMcpOverStdio({
-    transport: createConnectTransport({ baseUrl: `${config.apiUrl}/api`, httpVersion: '1.1', useBinaryFormat: true }),
+    transport: createConnectTransport({ baseUrl: `${platform.url}/api`, httpVersion: '1.1', useBinaryFormat: true }),
     credentials: async (): Promise<Record<string, string>> => {
       const bearer = fixed ?? (await auth.accessToken());
       return bearer ? { authorization: `Bearer ${bearer}` } : {};
@@ -134,6 +142,7 @@ async function login(config: Config): Promise<number> {
   const { CliAuth } = await import('./cli-auth.ts');
   const { credentialsPath } = await import('./credential-store.ts');
   const auth = new CliAuth(config);
+  await sayIssuer(config, auth);
   const abort = new AbortController();
   process.once('SIGINT', () => abort.abort());
   try {
@@ -150,9 +159,11 @@ async function login(config: Config): Promise<number> {
 
 async function token(config: Config): Promise<number> {
   const { CliAuth } = await import('./cli-auth.ts');
-  const value = await new CliAuth(config).accessToken();
+  const auth = new CliAuth(config);
+  await sayIssuer(config, auth);
+  const value = await auth.accessToken();
   if (!value) {
-    console.error('Not signed in (or the sign-in has expired): run "yeet login".');
+    console.error(`Not signed in at ${auth.issuer} (or the sign-in has expired): run "yeet login" with the same PUBLIC_URL.`);
     return 1;
   }
   console.log(value);
@@ -162,8 +173,15 @@ async function token(config: Config): Promise<number> {
 async function logout(config: Config): Promise<number> {
   const { CliAuth } = await import('./cli-auth.ts');
   const auth = new CliAuth(config);
+  await sayIssuer(config, auth);
   console.log((await auth.logout()) ? `Signed out of ${auth.issuer}.` : 'This computer was not signed in.');
   return 0;
+}
+
+/** login, token, logout: the site they talk to, and its issuer when that is elsewhere (OIDC_ISSUER). */
+async function sayIssuer(config: Config, auth: { issuer: string }): Promise<void> {
+  const { sayPlatform, sitePlatform } = await import('./cli-platform.ts');
+  sayPlatform(sitePlatform(config), config.oidc.issuer ? `, signing in at ${auth.issuer} (OIDC_ISSUER)` : '');
 }
 
 async function migrate(config: Config, logger: Logger): Promise<number> {
