@@ -246,6 +246,7 @@ export class UserController {
       await s.people.deleteUploads(userId);
       await s.collections.deleteAllOf(userId);
       await s.shoppingLists.deleteAllOf(userId);
+      await s.mealPlans.deleteAllOf(userId);
       // Exports of the account expire now; the sweep job removes their archives.
       if (await s.exports.expireAllOf(userId)) await s.jobs.sweepExports();
       if (user.issuer === localIssuer) await s.people.deleteLocalAccount(user.subject);
