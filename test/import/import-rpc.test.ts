@@ -12,7 +12,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { importCostInWrites } from '../../apps/api/src/limits/rpc.ts';
 import { oidcFlow } from '../support/oidc.ts';
 import { startTestPlatform, type TestPlatform } from '../support/platform.ts';
-import { expectCode } from '../support/recipes.ts';
+import { expectCode, violatedFields } from '../support/recipes.ts';
 
 /**
  * ImportRecipe end to end: real pages of the corpus (read from ../shared, never copied here)
@@ -193,6 +193,14 @@ describe('ImportRecipe from pasted HTML or text', () => {
       url: 'https://www.101cookbooks.com/broccoli-soup-with-coconut-milk/',
       siteName: '101 Cookbooks',
     });
+  });
+
+  it('refuses a pasted page whose address is not http(s), naming the field', async () => {
+    const error = await expectCode(
+      run({ input: { case: 'page', value: { html: '<h1>Toast</h1>', url: 'file:///etc/passwd' } }, preview: true }),
+      Code.InvalidArgument,
+    );
+    expect(violatedFields(error)).toEqual(['page.url']);
   });
 
   it('reads pasted text through the same parser', async () => {

@@ -133,11 +133,10 @@ export class ImportController {
           );
         }
         if (!input.url.trim()) return { html: input.html, url: null };
-        try {
-          return { html: input.html, url: checkUrl(input.url, [80, 443, ...(this.#guard.ports ?? [])]).href };
-        } catch (error) {
-          throw isDomainError(error) ? invalidField('page.url', error.message) : error;
-        }
+        // Never fetched: it only resolves the page's links and names the source.
+        const url = httpUrl(input.url.trim());
+        if (!url) throw invalidField('page.url', 'give the http(s) address the page came from, or leave it empty');
+        return { html: input.html, url };
       }
       case 'text': {
         if (!input.text.trim()) throw invalidField('text', 'paste the recipe: a title, then its ingredients and method');
