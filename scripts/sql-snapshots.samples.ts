@@ -12,6 +12,7 @@ import type { Executor } from '../apps/api/src/stores/executor.ts';
 import { IdempotencyStore } from '../apps/api/src/stores/idempotency.store.ts';
 import { ImageStore } from '../apps/api/src/stores/image.store.ts';
 import { JobStore } from '../apps/api/src/stores/job.store.ts';
+import { MealPlanStore } from '../apps/api/src/stores/meal-plan.store.ts';
 import { MetaStore } from '../apps/api/src/stores/meta.store.ts';
 import { PeopleStore } from '../apps/api/src/stores/people.store.ts';
 import { RatingStore } from '../apps/api/src/stores/rating.store.ts';
@@ -85,6 +86,9 @@ const collectionId = '00000000-0000-4000-8000-00000000e001';
 
 /** A line of Bob's shopping list, from the soup. */
 const shoppingLineId = '00000000-0000-4000-8000-00000000e101';
+
+/** An entry of Bob's meal plan (none is seeded: the samples add one and act on this id). */
+const mealPlanEntryId = '00000000-0000-4000-8000-00000000e201';
 
 /** One published recipe with a cover and a rating, one draft, two people, an upload. */
 export const seedSql = `
@@ -393,6 +397,21 @@ export const subjects: Subject[] = [
     shoppingListForExport: [[ids.reader]],
     clearChecked: [[ids.reader]],
     remove: [[ids.reader, shoppingLineId]],
+    deleteAllOf: [[ids.reader]],
+  }),
+  subject(MealPlanStore, 'apps/api/src/stores/meal-plan.store.ts', {
+    range: [[ids.reader, '2026-11-30', '2026-12-06']],
+    get: [[ids.reader, mealPlanEntryId]],
+    add: [[ids.reader, '2026-11-30', 'dinner', { kind: 'recipe', recipeId: ids.recipe, servings: 4 }]],
+    move: [[ids.reader, mealPlanEntryId, '2026-12-01', 'lunch']],
+    setServings: [[ids.reader, mealPlanEntryId, 6]],
+    setNote: [[ids.reader, mealPlanEntryId, 'Leftovers']],
+    feedToken: [[ids.reader]],
+    setFeedToken: [[ids.reader, 'A'.repeat(43)]],
+    feedOwner: [['A'.repeat(43)]],
+    mealPlanForExport: [[ids.reader]],
+    revokeFeed: [[ids.reader]],
+    remove: [[ids.reader, mealPlanEntryId]],
     deleteAllOf: [[ids.reader]],
   }),
   // Last: it deletes what the samples above read (Bob's account, the draft).

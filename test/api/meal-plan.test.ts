@@ -271,6 +271,33 @@ describe('AddMealPlanToShoppingList', () => {
   });
 });
 
+describe('the data export', () => {
+  it("holds the person's own entries as plain JSON, without the content of recipes they may no longer read", async () => {
+    const handle = person('exporter');
+    const me = plans(handle);
+    const { user } = await t.client(UserService, handle, ['user']).getMe({});
+    const soup = await publishedRecipe({ title: 'Exported Soup' });
+    const gone = await publishedRecipe({ title: 'Withdrawn Soup' });
+    await me.addMealPlanEntry({ date: '2026-12-01', slot: MealSlot.DINNER, recipeId: soup.id, servings: 3 });
+    await me.addMealPlanEntry({ date: '2026-12-02', slot: MealSlot.LUNCH, recipeId: gone.id });
+    await me.addMealPlanEntry({ date: '2026-12-03', slot: MealSlot.SNACK, note: 'Fruit' });
+    await plans(person('someone-else')).addMealPlanEntry({ date: '2026-12-01', slot: MealSlot.DINNER, note: 'Not theirs' });
+    await t.recipes('erin', ['editor']).unpublishRecipe({ id: gone.id });
+    await me.createMealPlanFeed({});
+
+    const exported = await t.platform.api!.data.stores.mealPlans.mealPlanForExport(user!.id);
+    expect(JSON.parse(JSON.stringify(exported))).toEqual(exported);
+    expect(exported.entries.map((e) => [e.day, e.slot, e.recipeTitle ?? e.note, e.servings])).toEqual([
+      ['2026-12-01', 'dinner', 'Exported Soup', 3],
+      ['2026-12-02', 'lunch', null, 4],
+      ['2026-12-03', 'snack', 'Fruit', null],
+    ]);
+    expect(exported.entries[1]?.recipeId).toBe(gone.id);
+    expect(exported.calendarFeed).toEqual({ createdAt: expect.any(String) });
+    expect(JSON.stringify(exported)).not.toMatch(/Withdrawn|Not theirs|token/);
+  });
+});
+
 /** The lines of iCalendar text, unfolded (RFC 5545 3.1). */
 const unfold = (text: string) => text.replace(/\r\n[ \t]/g, '').split('\r\n');
 const tokenOf = (url: string) => /\/plan\/([A-Za-z0-9_-]+)\.ics$/.exec(url)?.[1] ?? '';

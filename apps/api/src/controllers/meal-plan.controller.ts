@@ -178,8 +178,8 @@ export class MealPlanController {
   }
 
   /** The person's whole plan as plain JSON, for their data export. */
-  forExport(userId: string): Promise<MealPlanExport> {
-    return this.#data.stores.mealPlans.forExport(userId);
+  mealPlanForExport(userId: string): Promise<MealPlanExport> {
+    return this.#data.stores.mealPlans.mealPlanForExport(userId);
   }
 
   async #entry(caller: SignedInCaller, id: string): Promise<MealPlanEntry> {

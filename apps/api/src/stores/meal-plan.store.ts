@@ -164,7 +164,7 @@ export class MealPlanStore {
   }
 
   /** Everything of one person's plan, for their data export. */
-  async forExport(userId: string): Promise<MealPlanExport> {
+  async mealPlanForExport(userId: string): Promise<MealPlanExport> {
     const rows = await this.#db
       .selectFrom('meal_plan_entries')
       .leftJoin('recipes', 'recipes.id', 'meal_plan_entries.recipe_id')
