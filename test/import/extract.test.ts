@@ -189,3 +189,30 @@ describe('recipe-card lists and labels', () => {
     expect(r.instructions).toEqual(['Blend the banana with the milk.', 'Pour into a tall glass.']);
   });
 });
+
+describe('yield from the page', () => {
+  const withYield = (markup: string) =>
+    read(
+      page(
+        ld({
+          '@type': 'Recipe',
+          name: 'Stew',
+          recipeIngredient: ['1 kg beef', '2 onions'],
+          recipeInstructions: ['Brown the beef.'],
+        }),
+        `<h1>Stew</h1>${markup}<p>Calories 450</p>`,
+      ),
+    ).yields;
+
+  it('reads "Serves: 4", a label over its number, and "4 servings" when the data has no yield', () => {
+    expect(withYield('<p><strong>Serves:</strong> 6-8<br><strong>Prep time:</strong> 20 minutes</p>')).toBe('Serves: 6-8');
+    expect(withYield('<div><div>Servings</div><div>6</div></div>')).toBe('Servings 6');
+    expect(withYield('<div>Makes <span>12</span> servings</div>')).toBe('Makes 12 servings');
+    expect(withYield('<span>4 servings</span>')).toBe('4 servings');
+  });
+
+  it('takes no yield from prose or from numbers that are not one', () => {
+    expect(withYield('<p>Makes a great gift for your 4 friends.</p>')).toBeNull();
+    expect(withYield('<div>Servings</div><div>450</div>')).toBeNull();
+  });
+});

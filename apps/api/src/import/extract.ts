@@ -87,7 +87,7 @@ export function extractRecipe(html: string, pageUrl: string): ExtractedRecipe {
   }
   // The page's markup is searched only for what the structured data left out: those
   // searches walk the whole document several times, most of the parse cost on big pages.
-  if (!complete(out)) fill(out, fromPage(doc, page, out), 'page');
+  if (!complete(out) || out.yields === null) fill(out, fromPage(doc, page, out), 'page');
   return out;
 }
 
@@ -554,6 +554,7 @@ function fromPage(doc: Document, page: PageIndex, have: ExtractedRecipe): Partia
   if (!have.description) found.description = cleanText(meta(page, 'og:description') ?? meta(page, 'description'));
   let lines: PageLine[] | null = null;
   const read = () => (lines ??= pageLines(doc));
+  if (have.yields === null) found.yields = pageYield(read());
   if (countLines(have.ingredientSections) === 0) {
     const lines_ =
       firstMatch(doc, cardIngredients, ingredientsOk) ??
@@ -597,6 +598,34 @@ function afterIngredients(lines: PageLine[], ingredients: string[], accept: (fou
       found.push(line.text);
     }
     return found.length > 0 && accept(found) ? found : null;
+  }
+  return null;
+}
+
+const yieldLabel =
+  /^(serves|servings?|yields?|makes|portions?|porties|personen|personnes|portionen|porciones|porções|rendimento|antal|porcje|porce|adag|for)\b\s*[:：]?\s*/i;
+
+/**
+ * The yield as the page prints it: "Serves: 4", "Makes 12", "Servings" over "6", "4 servings".
+ * Numbers over 100 are something else (a calorie count, a year).
+ */
+function pageYield(lines: PageLine[]): string | null {
+  const ok = (text: string) => /\d/.test(text) && text.length <= 40 && Number(/\d+/.exec(text)![0]) <= 100;
+  for (let i = 0; i < lines.length; i++) {
+    const text = lines[i]!.text.replace(/^[^\p{L}\d]+/u, '');
+    const label = yieldLabel.exec(text);
+    if (label) {
+      const rest = text.slice(label[0].length);
+      // "Serves 4", "Servings: 4-6" (not "Makes a great gift for 4 friends").
+      if (/^\d/.test(rest) && ok(rest)) return text;
+      const next = lines[i + 1]?.text ?? '';
+      if (!rest && /^\d[\d\s–-]*$/.test(next) && ok(next)) return `${text.replace(/[:：]\s*$/, '')} ${next}`;
+    } else if (
+      /^\d+(\s*[-–]\s*\d+)?\s+(servings?|portions?|people|personnes|personen|porties|porciones)$/i.test(text) &&
+      ok(text)
+    ) {
+      return text;
+    }
   }
   return null;
 }
