@@ -159,6 +159,24 @@ describe('RequestDataExport', () => {
   });
 });
 
+describe('an export of a deleted account', () => {
+  it('goes with the account: the link answers 410 and the sweep removes the archive at once', async () => {
+    const users = t.client(UserService, 'export-leaver');
+    const { user } = await users.getMe({});
+    const { export: requested } = await users.requestDataExport({ userId: user!.id });
+    const done = await ready(users, requested!.id);
+    const stored = path.join(dir, 'images', 'exports', done.id);
+    expect((await stat(stored)).size).toBe(Number(done.byteSize));
+
+    await users.deleteMyAccount({});
+    expect((await fetch(done.downloadUrl)).status).toBe(410);
+    // The deletion queued the sweep: no hourly wait.
+    await drained(db, 'exports.sweep');
+    await expect(stat(stored)).rejects.toThrow('ENOENT');
+    expect((await db.query('select count(*)::int as n from data_exports where user_id = $1', [user!.id])).rows[0].n).toBe(0);
+  });
+});
+
 describe('DeleteMyAccount re-authentication', () => {
   const bearer = (token: string) =>
     createClient(
