@@ -150,7 +150,11 @@ export async function registerWeb(
                   body: Buffer.from(await response.arrayBuffer()),
                 };
               }),
-            (page) => page.status === 200 && !page.headers.some(([name]) => name === 'set-cookie'),
+            // a page that says no-store (a shared collection: its link can be revoked) is never kept
+            (page) =>
+              page.status === 200 &&
+              !page.headers.some(([name]) => name === 'set-cookie') &&
+              !/no-store/.test(header(page.headers, 'cache-control') ?? ''),
           ));
         } catch (error) {
           if (error instanceof OverloadedError) return refuse(req, reply);

@@ -21,9 +21,12 @@ import { Route as ShoppingListRouteImport } from './routes/shopping-list'
 import { Route as SitemapDotxmlRouteImport } from './routes/sitemap[.]xml'
 import { Route as AdminAuditRouteImport } from './routes/admin.audit'
 import { Route as AdminUsersRouteImport } from './routes/admin.users'
+import { Route as CTokenRouteImport } from './routes/c.$token'
+import { Route as MeCollectionsRouteImport } from './routes/me.collections'
 import { Route as MeRecipesRouteImport } from './routes/me.recipes'
 import { Route as PlanChar123tokenChar125DoticsRouteImport } from './routes/plan.{$token}[.]ics'
 import { Route as RSlugRouteImport } from './routes/r.$slug'
+import { Route as MeCollectionsIdRouteImport } from './routes/me.collections_.$id'
 import { Route as RSlugEditRouteImport } from './routes/r.$slug_.edit'
 import { Route as RSlugHistoryRouteImport } from './routes/r.$slug_.history'
 
@@ -87,6 +90,16 @@ const AdminUsersRoute = AdminUsersRouteImport.update({
   path: '/admin/users',
   getParentRoute: () => rootRouteImport,
 } as any)
+const CTokenRoute = CTokenRouteImport.update({
+  id: '/c/$token',
+  path: '/c/$token',
+  getParentRoute: () => rootRouteImport,
+} as any)
+const MeCollectionsRoute = MeCollectionsRouteImport.update({
+  id: '/me/collections',
+  path: '/me/collections',
+  getParentRoute: () => rootRouteImport,
+} as any)
 const MeRecipesRoute = MeRecipesRouteImport.update({
   id: '/me/recipes',
   path: '/me/recipes',
@@ -101,6 +114,11 @@ const PlanChar123tokenChar125DoticsRoute =
 const RSlugRoute = RSlugRouteImport.update({
   id: '/r/$slug',
   path: '/r/$slug',
+  getParentRoute: () => rootRouteImport,
+} as any)
+const MeCollectionsIdRoute = MeCollectionsIdRouteImport.update({
+  id: '/me/collections_/$id',
+  path: '/me/collections/$id',
   getParentRoute: () => rootRouteImport,
 } as any)
 const RSlugEditRoute = RSlugEditRouteImport.update({
@@ -127,6 +145,8 @@ export interface FileRoutesByFullPath {
   '/sitemap.xml': typeof SitemapDotxmlRoute
   '/admin/audit': typeof AdminAuditRoute
   '/admin/users': typeof AdminUsersRoute
+  '/c/$token': typeof CTokenRoute
+  '/me/collections': typeof MeCollectionsRoute
   '/me/recipes': typeof MeRecipesRoute
   '/plan/{$token}.ics': typeof PlanChar123tokenChar125DoticsRoute
   '/r/$slug': typeof RSlugRoute
@@ -147,6 +167,8 @@ export interface FileRoutesByTo {
   '/sitemap.xml': typeof SitemapDotxmlRoute
   '/admin/audit': typeof AdminAuditRoute
   '/admin/users': typeof AdminUsersRoute
+  '/c/$token': typeof CTokenRoute
+  '/me/collections': typeof MeCollectionsRoute
   '/me/recipes': typeof MeRecipesRoute
   '/plan/{$token}.ics': typeof PlanChar123tokenChar125DoticsRoute
   '/r/$slug': typeof RSlugRoute
@@ -168,9 +190,12 @@ export interface FileRoutesById {
   '/sitemap.xml': typeof SitemapDotxmlRoute
   '/admin/audit': typeof AdminAuditRoute
   '/admin/users': typeof AdminUsersRoute
+  '/c/$token': typeof CTokenRoute
+  '/me/collections': typeof MeCollectionsRoute
   '/me/recipes': typeof MeRecipesRoute
   '/plan/{$token}.ics': typeof PlanChar123tokenChar125DoticsRoute
   '/r/$slug': typeof RSlugRoute
+  '/me/collections_/$id': typeof MeCollectionsIdRoute
   '/r/$slug_/edit': typeof RSlugEditRoute
   '/r/$slug_/history': typeof RSlugHistoryRoute
 }
@@ -189,6 +214,8 @@ export interface FileRouteTypes {
     | '/sitemap.xml'
     | '/admin/audit'
     | '/admin/users'
+    | '/c/$token'
+    | '/me/collections'
     | '/me/recipes'
     | '/plan/{$token}.ics'
     | '/r/$slug'
@@ -209,6 +236,8 @@ export interface FileRouteTypes {
     | '/sitemap.xml'
     | '/admin/audit'
     | '/admin/users'
+    | '/c/$token'
+    | '/me/collections'
     | '/me/recipes'
     | '/plan/{$token}.ics'
     | '/r/$slug'
@@ -229,9 +258,12 @@ export interface FileRouteTypes {
     | '/sitemap.xml'
     | '/admin/audit'
     | '/admin/users'
+    | '/c/$token'
+    | '/me/collections'
     | '/me/recipes'
     | '/plan/{$token}.ics'
     | '/r/$slug'
+    | '/me/collections_/$id'
     | '/r/$slug_/edit'
     | '/r/$slug_/history'
   fileRoutesById: FileRoutesById
@@ -249,9 +281,12 @@ export interface RootRouteChildren {
   SitemapDotxmlRoute: typeof SitemapDotxmlRoute
   AdminAuditRoute: typeof AdminAuditRoute
   AdminUsersRoute: typeof AdminUsersRoute
+  CTokenRoute: typeof CTokenRoute
+  MeCollectionsRoute: typeof MeCollectionsRoute
   MeRecipesRoute: typeof MeRecipesRoute
   PlanChar123tokenChar125DoticsRoute: typeof PlanChar123tokenChar125DoticsRoute
   RSlugRoute: typeof RSlugRoute
+  MeCollectionsIdRoute: typeof MeCollectionsIdRoute
   RSlugEditRoute: typeof RSlugEditRoute
   RSlugHistoryRoute: typeof RSlugHistoryRoute
 }
@@ -342,6 +377,20 @@ declare module '@tanstack/react-router' {
       preLoaderRoute: typeof AdminUsersRouteImport
       parentRoute: typeof rootRouteImport
     }
+    '/c/$token': {
+      id: '/c/$token'
+      path: '/c/$token'
+      fullPath: '/c/$token'
+      preLoaderRoute: typeof CTokenRouteImport
+      parentRoute: typeof rootRouteImport
+    }
+    '/me/collections': {
+      id: '/me/collections'
+      path: '/me/collections'
+      fullPath: '/me/collections'
+      preLoaderRoute: typeof MeCollectionsRouteImport
+      parentRoute: typeof rootRouteImport
+    }
     '/me/recipes': {
       id: '/me/recipes'
       path: '/me/recipes'
@@ -361,6 +410,13 @@ declare module '@tanstack/react-router' {
       path: '/r/$slug'
       fullPath: '/r/$slug'
       preLoaderRoute: typeof RSlugRouteImport
+      parentRoute: typeof rootRouteImport
+    }
+    '/me/collections_/$id': {
+      id: '/me/collections_/$id'
+      path: '/me/collections/$id'
+      fullPath: '/me/collections/$id'
+      preLoaderRoute: typeof MeCollectionsIdRouteImport
       parentRoute: typeof rootRouteImport
     }
     '/r/$slug_/edit': {
@@ -393,9 +449,12 @@ const rootRouteChildren: RootRouteChildren = {
   SitemapDotxmlRoute: SitemapDotxmlRoute,
   AdminAuditRoute: AdminAuditRoute,
   AdminUsersRoute: AdminUsersRoute,
+  CTokenRoute: CTokenRoute,
+  MeCollectionsRoute: MeCollectionsRoute,
   MeRecipesRoute: MeRecipesRoute,
   PlanChar123tokenChar125DoticsRoute: PlanChar123tokenChar125DoticsRoute,
   RSlugRoute: RSlugRoute,
+  MeCollectionsIdRoute: MeCollectionsIdRoute,
   RSlugEditRoute: RSlugEditRoute,
   RSlugHistoryRoute: RSlugHistoryRoute,
 }

@@ -99,6 +99,11 @@ export function SiteHeader({ me }: { me: User | null | undefined }) {
                     </Link>
                   </li>
                   <li>
+                    <Link to="/me/collections" activeProps={{ 'aria-current': 'page' }}>
+                      Collections
+                    </Link>
+                  </li>
+                  <li>
                     <Link to="/shopping-list" activeProps={{ 'aria-current': 'page' }}>
                       Shopping list
                     </Link>

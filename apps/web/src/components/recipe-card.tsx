@@ -1,11 +1,13 @@
 import { Link } from '@tanstack/react-router';
+import { useSavedSlugs } from '../lib/collections';
 import { formatMinutes } from '../lib/format';
 import { difficultyLabel } from '../lib/labels';
 import type { RecipeSummary } from '../lib/recipe-lists';
 import { RecipeCover } from './cover';
 import { Stars } from './rating';
 
-export function RecipeCard({ recipe }: { recipe: RecipeSummary }) {
+/** `saved`: in one of the signed-in person's collections (never set on visitors' pages). */
+export function RecipeCard({ recipe, saved = false }: { recipe: RecipeSummary; saved?: boolean }) {
   return (
     <article className="card">
       <RecipeCover recipe={recipe} alt="" className="card__cover" />
@@ -28,6 +30,11 @@ export function RecipeCard({ recipe }: { recipe: RecipeSummary }) {
           <li>
             <Stars average={recipe.rating.average} count={recipe.rating.count} size="sm" />
           </li>
+          {saved ? (
+            <li className="card__saved">
+              <span aria-hidden="true">♥</span> Saved
+            </li>
+          ) : null}
         </ul>
       </div>
     </article>
@@ -50,12 +57,13 @@ export function IconSprites() {
 }
 
 export function RecipeGrid({ recipes, label }: { recipes: RecipeSummary[]; label: string }) {
+  const saved = useSavedSlugs();
   if (recipes.length === 0) return <p className="empty">No recipes here yet.</p>;
   return (
     <ul className="grid" aria-label={label}>
       {recipes.map((r) => (
         <li key={r.slug}>
-          <RecipeCard recipe={r} />
+          <RecipeCard recipe={r} saved={saved.has(r.slug)} />
         </li>
       ))}
     </ul>

@@ -7,6 +7,7 @@ import { ErrorPage, NotFoundPage } from '../components/pages';
 import { PlanThis } from '../components/plan-this';
 import { Stars } from '../components/rating';
 import { RecipeActions } from '../components/recipe-actions';
+import { SaveRecipe } from '../components/save-recipe';
 import { Reviews } from '../components/reviews';
 import { ServingsControl } from '../components/servings';
 import { StatusBanner } from '../components/status-banner';
@@ -86,6 +87,7 @@ function RecipePage() {
     <article className="recipe">
       <StatusBanner recipe={recipe} />
       <RecipeActions recipe={recipe} me={me} />
+      <SaveRecipe recipe={recipe} me={me} />
       <PlanThis recipe={recipe} servings={servings} me={me} />
       <header className="recipe__header">
         <div className="recipe__intro">

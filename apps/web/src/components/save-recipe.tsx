@@ -1,0 +1,132 @@
+import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { Link } from '@tanstack/react-router';
+import { recipeStatusValues, type Recipe, type User } from '@yeet/contract';
+import { canSave, maxCollectionNameLength } from '@yeet/domain/collection';
+import { useId, useState } from 'react';
+import { collectionsClient, collectionsKey, myCollections, savedRecipes } from '../lib/collections';
+import { describeError } from '../lib/errors';
+import { useTransport } from '../lib/transport';
+
+type Change =
+  | { kind: 'favourite'; saved: boolean }
+  | { kind: 'collection'; id: string; name: string; saved: boolean }
+  | { kind: 'new'; name: string };
+
+/**
+ * Save to Favourites with one tap, or to any of one's collections, for signed-in people who
+ * may save this recipe (published, or their own). Visitors' pages — the ones the page cache
+ * keeps (docs/decisions/0007) — render nothing here.
+ */
+export function SaveRecipe({ recipe, me }: { recipe: Recipe; me: User | null | undefined }) {
+  const transport = useTransport();
+  const queryClient = useQueryClient();
+  const id = useId();
+  const [name, setName] = useState('');
+  const [done, setDone] = useState<string | null>(null);
+  const status = recipeStatusValues.toDomain(recipe.status);
+  const allowed = Boolean(me && status && canSave({ status, author: { id: recipe.author?.id ?? '', displayName: '' } }, me.id));
+  const saved = useQuery({ ...savedRecipes(transport), enabled: allowed }).data;
+  const collections = useQuery({ ...myCollections(transport), enabled: allowed }).data;
+  const change = useMutation({
+    mutationFn: async (c: Change): Promise<string> => {
+      const client = collectionsClient(transport);
+      switch (c.kind) {
+        case 'favourite':
+          await client.saveRecipe({ recipeId: recipe.id, saved: c.saved });
+          return c.saved ? 'Saved to Favourites.' : 'Taken out of Favourites.';
+        case 'collection':
+          if (c.saved) await client.addRecipeToCollection({ collectionId: c.id, recipeId: recipe.id });
+          else await client.removeRecipeFromCollection({ collectionId: c.id, recipeId: recipe.id });
+          return c.saved ? `Added to ${c.name}.` : `Taken out of ${c.name}.`;
+        case 'new': {
+          const { collection } = await client.createCollection({ name: c.name });
+          await client.addRecipeToCollection({ collectionId: collection!.id, recipeId: recipe.id });
+          return `Added to the new collection ${collection!.name}.`;
+        }
+      }
+    },
+    onSuccess: async (message, c) => {
+      setDone(message);
+      if (c.kind === 'new') setName('');
+      await queryClient.invalidateQueries({ queryKey: collectionsKey });
+    },
+  });
+  if (!allowed) return null;
+  const mine = saved?.find((s) => s.recipeId === recipe.id);
+  const inCollections = new Set(mine?.collectionIds ?? []);
+  const favourite = Boolean(mine?.favourite);
+  const named = (collections ?? []).filter((c) => !c.favourites);
+  const error = change.error ? describeError(change.error) : null;
+  const apply = (c: Change) => {
+    setDone(null);
+    change.mutate(c);
+  };
+  return (
+    <section className="save-recipe" aria-label="Save this recipe">
+      <button
+        type="button"
+        className={
+          favourite ? 'button button--small save-recipe__favourite' : 'button button--small button--quiet save-recipe__favourite'
+        }
+        aria-pressed={favourite}
+        disabled={change.isPending || saved === undefined}
+        onClick={() => apply({ kind: 'favourite', saved: !favourite })}
+      >
+        <span aria-hidden="true">{favourite ? '♥' : '♡'}</span> Save to Favourites
+      </button>
+      <details className="save-recipe__more">
+        <summary>Add to a collection</summary>
+        {named.length ? (
+          <fieldset className="save-recipe__collections">
+            <legend>Your collections</legend>
+            {named.map((c) => (
+              <label key={c.id} className="save-recipe__choice">
+                <input
+                  type="checkbox"
+                  checked={inCollections.has(c.id)}
+                  disabled={change.isPending}
+                  onChange={(e) => apply({ kind: 'collection', id: c.id, name: c.name, saved: e.target.checked })}
+                />{' '}
+                {c.name}
+              </label>
+            ))}
+          </fieldset>
+        ) : null}
+        <form
+          className="save-recipe__new"
+          onSubmit={(e) => {
+            e.preventDefault();
+            apply({ kind: 'new', name });
+          }}
+        >
+          <label htmlFor={`${id}-name`}>New collection</label>
+          <input
+            id={`${id}-name`}
+            value={name}
+            maxLength={maxCollectionNameLength}
+            onChange={(e) => setName(e.target.value)}
+            placeholder="e.g. Weeknight"
+            aria-invalid={Boolean(error?.fields.name)}
+            aria-describedby={error?.fields.name ? `${id}-error` : undefined}
+          />
+          <button type="submit" className="button button--small" disabled={change.isPending}>
+            Create and add
+          </button>
+        </form>
+        <p className="save-recipe__manage">
+          <Link to="/me/collections">Your collections</Link>
+        </p>
+      </details>
+      {error ? (
+        <p className="field-error" id={`${id}-error`} role="alert">
+          {error.fields.name ? `Name: ${error.fields.name}` : error.message}
+        </p>
+      ) : null}
+      {done ? (
+        <p className="notice save-recipe__done" role="status">
+          {done}
+        </p>
+      ) : null}
+    </section>
+  );
+}
