@@ -92,7 +92,7 @@ describe.skipIf(!chromiumPath)('importing a recipe in a real browser', () => {
     const found = author.getByRole('region', { name: 'Found: Leek and potato soup' });
     await expect(found.getByRole('link', { name: 'Local Kitchen' }).getAttribute('href')).resolves.toBe(page('/soup'));
     expect(await found.textContent()).toContain('500 g potatoes, peeled');
-    expect(await found.textContent()).toContain('Not on the pageprep time, cook time, dietary labels, tags, difficulty.');
+    expect(await found.textContent()).toContain('Not on the pagePrep time, cook time, dietary labels, tags, difficulty.');
     await check(author, 'import-preview');
 
     await author.getByRole('button', { name: 'Create draft' }).click();

@@ -6,7 +6,7 @@ import { type ImportRecipeRequestSchema, type ImportRecipeResponse, RecipeServic
 import { formatIngredients } from '@yeet/domain/quantity';
 import { ErrorPage, NotFoundPage } from '../components/pages';
 import { requireUser } from '../lib/auth';
-import { describeError } from '../lib/errors';
+import { describeError, sentence } from '../lib/errors';
 import { formatMinutes, titleCase } from '../lib/format';
 import { dietaryFlagLabel, mealTypeLabel } from '../lib/labels';
 import { onLoadError } from '../lib/status';
@@ -136,6 +136,9 @@ function ImportPage() {
         </button>
       </form>
 
+      {/* What was found comes right after the link form, where the eye is once the page is read. */}
+      {preview?.found ? <Found response={preview.found} input={inputOf(search)!} /> : null}
+
       <form method="get" action="/import" className="import-form" aria-labelledby="import-text-title">
         <h2 id="import-text-title">Or paste it</h2>
         <div className="field">
@@ -165,8 +168,6 @@ function ImportPage() {
           Read the text
         </button>
       </form>
-
-      {preview?.found ? <Found response={preview.found} input={inputOf(search)!} /> : null}
     </section>
   );
 }
@@ -228,7 +229,7 @@ function Found({ response, input }: { response: ImportRecipeResponse; input: Non
         <h3 id="import-missing-title">Not on the page</h3>
         <p>
           {missing.length
-            ? `${missing.join(', ')}. Fill these in on the draft before submitting it.`
+            ? `${sentence(missing.join(', '))} Fill these in on the draft before submitting it.`
             : 'Nothing: everything was found.'}
         </p>
       </div>
