@@ -37,6 +37,7 @@ const { values: args } = parseArgs({
     base: { type: 'string', default: 'HEAD' },
     profile: { type: 'string' },
     detail: { type: 'boolean', default: false },
+    only: { type: 'string' },
   },
 });
 
@@ -184,6 +185,10 @@ const cases2 = [
   ...cases.map((c) => ({ kind: c.kind, label: c.label, of: (index: Index) => () => run(index, c.query) })),
   ...typed.map((x) => ({ kind: 'suggest', label: JSON.stringify(x), of: (index: Index) => () => suggest(index, x) })),
 ];
+if (args.only) {
+  const wanted = args.only;
+  for (let i = cases2.length - 1; i >= 0; i--) if (!cases2[i]!.label.includes(wanted)) cases2.splice(i, 1);
+}
 const measured = cases2.map(() => ({ old: { best: Infinity, cpu: 0 }, new: { best: Infinity, cpu: 0 } }));
 const time = (fn: () => unknown, into: Sample) => {
   const cpu = process.threadCpuUsage();

@@ -221,6 +221,58 @@ function unionAll(parts: Uint32Array[]): Uint32Array {
   return merged;
 }
 
+/** Indexes in `list` of its ordinals that `other` has too, ascending (both sorted). */
+function intersectPositions(other: Uint32Array, list: Uint32Array): Uint32Array {
+  const out = new Uint32Array(Math.min(other.length, list.length));
+  let n = 0;
+  let j = 0;
+  if (other.length < list.length) {
+    for (let i = 0; i < other.length; i++) {
+      j = seek(list, list.length, j, other[i]!);
+      if (j >= list.length) break;
+      if (list[j] === other[i]) out[n++] = j;
+    }
+  } else {
+    for (let i = 0; i < list.length; i++) {
+      j = seek(other, other.length, j, list[i]!);
+      if (j >= other.length) break;
+      if (other[j] === list[i]) out[n++] = i;
+    }
+  }
+  return out.subarray(0, n);
+}
+
+/** `bits` with bit `ord` set: the same array, or a larger copy when it is too short. */
+function setBit(bits: Uint32Array, ord: number): Uint32Array {
+  const word = ord >>> 5;
+  if (word >= bits.length) {
+    const grown = new Uint32Array(Math.max(word + 1, bits.length * 2));
+    grown.set(bits);
+    bits = grown;
+  }
+  bits[word]! |= 1 << (ord & 31);
+  return bits;
+}
+
+/** A lexeme keeps a tally once it has this many documents (and at least 1% of them). */
+const tallyAbove = 1000;
+
+/** How many documents have each facet value code. */
+class Tally {
+  counts = new Int32Array(64);
+  add(codes: Uint16Array, from: number, to: number, by: number): void {
+    for (let i = from; i < to; i++) {
+      const code = codes[i]!;
+      if (code >= this.counts.length) {
+        const counts = new Int32Array(Math.max(code + 1, this.counts.length * 2));
+        counts.set(this.counts);
+        this.counts = counts;
+      }
+      this.counts[code]! += by;
+    }
+  }
+}
+
 /** Lexeme strings kept sorted for prefix ranges, re-sorted only after new ones arrived. */
 class Lexicon<P extends Ordinals> {
   readonly ids = new Map<string, number>();
@@ -306,6 +358,15 @@ export class MemoryIndex {
   readonly #titles = new Lexicon(() => new Ordinals());
   /** per facet value code, the documents with it (for browsing with filters) */
   readonly #valuePostings: Ordinals[] = [];
+  /**
+   * Per lexeme with many documents, once a search asked for it: how many of its alive documents
+   * have each facet value, kept up to date by put and remove (a common word's facet counts
+   * without a pass over its documents).
+   */
+  readonly #tallies = new Map<number, Tally>();
+  #tallied = new Uint8Array(0);
+  /** per facet value code, once a filter used it: a bit per ordinal that has it (kept up to date by put) */
+  readonly #valueBits: Array<Uint32Array | undefined> = [];
   /** calc_rank_or's sums per ordinal during a search, zero between searches */
   #sumScratch = new Float64Array(0);
   /** per title word, which of a suggestion's words it is (bits), zero between suggestions */
@@ -359,8 +420,11 @@ export class MemoryIndex {
       this.#facetCodes.push(code);
       this.#codeCount[code]!++;
       this.#valuePostings[code]!.push(ord);
+      if (this.#valueBits[code]) this.#valueBits[code] = setBit(this.#valueBits[code]!, ord);
     }
-    this.#facetStart.push(this.#facetCodes.length);
+    const from = this.#facetStart.data[ord]!;
+    const to = this.#facetCodes.length;
+    this.#facetStart.push(to);
     readTsvector(doc.document, (lexeme, weps, count) => {
       let ref: number;
       if (count === 1) ref = inlinePosition + weps[0]!;
@@ -372,7 +436,9 @@ export class MemoryIndex {
         positions.data.set(weps.subarray(0, count), ref + 1);
         positions.length = ref + 1 + count;
       }
-      this.#lexemes.postings[this.#lexemes.idOf(lexeme)]!.add(ord, ref, orWeight(weps, count));
+      const id = this.#lexemes.idOf(lexeme);
+      this.#lexemes.postings[id]!.add(ord, ref, orWeight(weps, count));
+      if (id < this.#tallied.length && this.#tallied[id] === 1) this.#tallies.get(id)!.add(this.#facetCodes.data, from, to, 1);
     });
     readTsvector(doc.titleVector, (word) => {
       const id = this.#titles.idOf(word);
@@ -390,7 +456,14 @@ export class MemoryIndex {
     this.#ordOf.delete(id);
     this.#alive.data[ord] = 0;
     const store = this.#facetCodes.data;
-    for (let i = this.#facetStart.data[ord]!; i < this.#facetStart.data[ord + 1]!; i++) this.#codeCount[store[i]!]!--;
+    const from = this.#facetStart.data[ord]!;
+    const to = this.#facetStart.data[ord + 1]!;
+    for (let i = from; i < to; i++) this.#codeCount[store[i]!]!--;
+    for (const [lexeme, tally] of this.#tallies) {
+      const p = this.#lexemes.postings[lexeme]!;
+      const at = seek(p.ords, p.length, 0, ord);
+      if (at < p.length && p.ords[at] === ord) tally.add(store, from, to, -1);
+    }
     this.#live--;
     return true;
   }
@@ -489,11 +562,21 @@ export class MemoryIndex {
     // --- candidates
     let candidates: Uint32Array | null = null;
     let ranking: Ranking | null = null;
+    let tally: Tally | null = null;
+    /** the candidates are the tallied lexeme's postings, no more */
+    let onlyTallied = false;
+    let talliedOrds: Uint32Array | null = null;
     if (text) {
       const compiled = this.#compile(text, sort === 'relevance');
       if (!compiled) return { ids: [], total: 0, facets: new Map() };
       candidates = compiled.candidates;
       ranking = compiled.ranking;
+      if (compiled.lexeme >= 0 && facets) tally = this.#tallyOf(compiled.lexeme);
+      if (tally) {
+        onlyTallied = compiled.only;
+        const p = this.#lexemes.postings[compiled.lexeme]!;
+        talliedOrds = p.ords.subarray(0, p.length);
+      }
     }
     const order = sort === 'relevance' && !text ? 'newest' : sort;
     if (!text && activeMask === 0 && order !== 'relevance') {
@@ -506,8 +589,25 @@ export class MemoryIndex {
         });
       return { ids: page.slice(offset).map((ord) => this.#ids[ord]!), total: this.#live, facets: this.#totals(facets) };
     }
-    /** browsing with one filter: the counts of its own facet are the totals (every document passes the other filters) */
-    let ownTotals = -1;
+    /**
+     * With one filter, the counts of its own facet are of every candidate (every one passes the
+     * other filters): the totals when browsing, a common word's tally; the pass then visits only
+     * the candidates that pass the filter (`picked`: their indexes among the candidates).
+     */
+    let ownFacet = -1;
+    let ownCounts: Int32Array | null = null;
+    let picked: Uint32Array | null = null;
+    const single = 31 - Math.clz32(activeMask);
+    const oneListed =
+      activeMask !== 0 &&
+      (activeMask & (activeMask - 1)) === 0 &&
+      activeMask !== dietBit &&
+      (single !== timeFacet || bucketsWanted);
+    if (tally && onlyTallied && oneListed) {
+      ownFacet = single;
+      ownCounts = tally.counts;
+      picked = intersectPositions(this.#valueList(chosen[single]!, 0), candidates!);
+    }
     if (!text) {
       // browsing with filters: only a document that passes all filters but one counts for
       // anything, and such a document has the values of at least one of any two filters
@@ -522,7 +622,10 @@ export class MemoryIndex {
       if (lists.length === 1 && listless === 0) {
         candidates = lists[0]!;
         // (diets are not disjunctive: their counts are of the documents that have them all)
-        if (activeMask !== dietBit) ownTotals = 31 - Math.clz32(activeMask);
+        if (oneListed) {
+          ownFacet = single;
+          ownCounts = this.#codeCount;
+        }
       } else if (lists.length >= 2) candidates = union(lists[0]!, lists[1]!);
     }
 
@@ -531,6 +634,11 @@ export class MemoryIndex {
     const heap = new TopK(k, order, this.#ids, this.#rating.data, this.#published.data, this.#minutes.data);
     const counts = new Int32Array(this.#codeKey.length);
     const countFacets = facets && !(activeMask === 0 && !text);
+    // a common word without filters: its counts are its tally's, plus those of the candidates
+    // without it (another lexeme of the same term: a prefix's other words, a synonym)
+    const tallied = countFacets && activeMask === 0 && tally !== null;
+    const countRest = tallied && !onlyTallied;
+    let cursor = 0;
     const alive = this.#alive.data;
     const start = this.#facetStart.data;
     const codes = this.#facetCodes.data;
@@ -542,14 +650,39 @@ export class MemoryIndex {
     const rankOf = ranking?.kind === 'fn' ? ranking.rank : null;
     const operands = ranking?.operands ?? 1;
     let total = 0;
-    const n = candidates ? candidates.length : this.#ids.length;
-    for (let c = 0; c < n; c++) {
+    const n = picked ? picked.length : candidates ? candidates.length : this.#ids.length;
+    // The filters as one bitset per active facet, when building them costs less than reading
+    // every candidate's codes: a bit test per active facet instead.
+    const bitFacets: number[] = [];
+    const bitSets: Uint32Array[] = [];
+    let useBits = false;
+    if (activeMask !== 0) {
+      const words = (this.#ids.length >>> 5) + 1;
+      let chosenCount = 0;
+      for (let i = 0; i < facetNames.length; i++) if ((activeMask & (1 << i)) !== 0) chosenCount += chosen[i]!.length;
+      if (words * chosenCount < n * 2) {
+        useBits = true;
+        for (let i = 0; i < facetNames.length; i++) {
+          if ((activeMask & (1 << i)) === 0 || (i === timeFacet && !bucketsWanted)) continue;
+          bitFacets.push(1 << i);
+          bitSets.push(this.#filterBits(chosen[i]!, i === diet ? dietsWanted : 0, words));
+        }
+      }
+    }
+    const timeMax = (activeMask & timeBit) !== 0 && filter.maxTotalMinutes !== null;
+    for (let j = 0; j < n; j++) {
+      const c = picked ? picked[j]! : j;
       const ord = candidates ? candidates[c]! : c;
       if (alive[ord] === 0) continue;
       let fail = 0;
       const from = start[ord]!;
       const to = start[ord + 1]!;
-      if (activeMask !== 0) {
+      if (useBits) {
+        const word = ord >>> 5;
+        const bit = 1 << (ord & 31);
+        for (let a = 0; a < bitSets.length; a++) if ((bitSets[a]![word]! & bit) === 0) fail |= bitFacets[a]!;
+        if (timeMax && minutes[ord]! > maxMinutes) fail |= timeBit;
+      } else if (activeMask !== 0) {
         // which active facets have a selected value here (diets: how many of them)
         let hit = 0;
         let diets = 0;
@@ -565,7 +698,11 @@ export class MemoryIndex {
         if ((activeMask & timeBit) !== 0)
           fail = (!bucketsWanted || (hit & timeBit) !== 0) && minutes[ord]! <= maxMinutes ? fail & ~timeBit : fail | timeBit;
       }
-      if (countFacets) {
+      if (countRest) {
+        const ords = talliedOrds!;
+        while (cursor < ords.length && ords[cursor]! < ord) cursor++;
+        if (cursor >= ords.length || ords[cursor] !== ord) for (let i = from; i < to; i++) counts[codes[i]!]!++;
+      } else if (countFacets && !tallied) {
         if (fail === 0) {
           for (let i = from; i < to; i++) counts[codes[i]!]!++;
         } else if ((fail & (fail - 1)) === 0 && fail !== 1 << diet) {
@@ -587,10 +724,14 @@ export class MemoryIndex {
               : rankOf!(ord);
       heap.offer(ord, rank);
     }
-    if (sums) for (let c = 0; c < n; c++) sums[candidates![c]!] = 0;
-    if (countFacets && ownTotals >= 0)
+    if (sums) for (let c = 0; c < candidates!.length; c++) sums[candidates![c]!] = 0;
+    if (countFacets && ownCounts)
       for (let code = 0; code < this.#codeKey.length; code++)
-        if (codeFacet[code] === ownTotals) counts[code] = this.#codeCount[code]!;
+        if (codeFacet[code] === ownFacet) counts[code] = ownCounts[code] ?? 0;
+    if (tallied) {
+      const add = tally!.counts;
+      for (let code = 0; code < counts.length && code < add.length; code++) counts[code]! += add[code]!;
+    }
 
     const page = heap.sorted().slice(offset);
     return {
@@ -598,6 +739,51 @@ export class MemoryIndex {
       total,
       facets: countFacets ? this.#facetMap(counts) : this.#totals(facets),
     };
+  }
+
+  /** A bit per ordinal with any of these facet values (`all`: with all of them), `words` long. */
+  #filterBits(codes: readonly number[], all: number, words: number): Uint32Array {
+    const out = new Uint32Array(words);
+    if (all > 0 && codes.length < all) return out;
+    codes.forEach((code, i) => {
+      let bits = this.#valueBits[code];
+      if (!bits) {
+        bits = new Uint32Array(words);
+        const p = this.#valuePostings[code]!;
+        for (let j = 0; j < p.length; j++) bits = setBit(bits, p.ords[j]!);
+        this.#valueBits[code] = bits;
+      }
+      const m = Math.min(words, bits.length);
+      if (all > 0 && i > 0) {
+        for (let w = 0; w < m; w++) out[w]! &= bits[w]!;
+        out.fill(0, m);
+      } else for (let w = 0; w < m; w++) out[w]! |= bits[w]!;
+    });
+    return out;
+  }
+
+  /** The facet counts of a lexeme's alive documents, when it has enough of them to be worth keeping. */
+  #tallyOf(lexeme: number): Tally | null {
+    const have = this.#tallies.get(lexeme);
+    if (have) return have;
+    const p = this.#lexemes.postings[lexeme]!;
+    if (p.length < Math.max(tallyAbove, this.#live / 100)) return null;
+    const tally = new Tally();
+    const alive = this.#alive.data;
+    const start = this.#facetStart.data;
+    const codes = this.#facetCodes.data;
+    for (let j = 0; j < p.length; j++) {
+      const ord = p.ords[j]!;
+      if (alive[ord] === 1) tally.add(codes, start[ord]!, start[ord + 1]!, 1);
+    }
+    if (this.#tallied.length <= lexeme) {
+      const flags = new Uint8Array(Math.max(lexeme + 1, this.#tallied.length * 2));
+      flags.set(this.#tallied);
+      this.#tallied = flags;
+    }
+    this.#tallied[lexeme] = 1;
+    this.#tallies.set(lexeme, tally);
+    return tally;
   }
 
   /** The documents with any of these facet values (`all`: with `all` of them), ascending, dead ones included. */
@@ -659,10 +845,14 @@ export class MemoryIndex {
   }
 
   /** Candidates of a text (sorted ordinals, dead ones included) and, for `relevance`, how to rank them. */
-  #compile(text: CompiledText, relevance: boolean): { candidates: Uint32Array; ranking: Ranking | null } | null {
+  #compile(
+    text: CompiledText,
+    relevance: boolean,
+  ): { candidates: Uint32Array; ranking: Ranking | null; lexeme: number; only: boolean } | null {
     const lex = this.#lexemes;
     const lists: Uint32Array[] = [];
     let onlyLexeme = -1;
+    let largest = -1;
     for (const term of text.terms) {
       const ids = new Set<number>();
       for (const e of term.exact) {
@@ -672,13 +862,19 @@ export class MemoryIndex {
       for (const p of term.prefixes) for (const id of lex.withPrefix(p)) ids.add(id);
       const parts = [...ids].map((id) => lex.postings[id]!).map((p) => p.ords.subarray(0, p.length));
       if (parts.length === 0) return null;
-      if (text.terms.length === 1 && ids.size === 1) onlyLexeme = [...ids][0]!;
+      if (text.terms.length === 1) {
+        if (ids.size === 1) onlyLexeme = [...ids][0]!;
+        for (const id of ids) if (largest < 0 || lex.postings[id]!.length > lex.postings[largest]!.length) largest = id;
+      }
       lists.push(unionAll(parts));
     }
     lists.sort((a, b) => a.length - b.length);
     let candidates: Uint32Array = lists[0]!;
     for (let i = 1; i < lists.length && candidates.length > 0; i++) candidates = intersect(candidates, lists[i]!);
-    if (!relevance) return { candidates, ranking: null };
+    // one term: its commonest lexeme, and whether the candidates are its postings
+    const lexeme = largest;
+    const only = onlyLexeme >= 0;
+    if (!relevance) return { candidates, ranking: null, lexeme, only };
 
     // ts_rank: for each unique operand, its lexemes in the order a tsvector keeps them
     const entryOperand: number[] = [];
@@ -693,7 +889,7 @@ export class MemoryIndex {
     const operands = text.operands.length;
     if (entryPostings.length === 1 && entryPostings[0] === lex.postings[onlyLexeme]) {
       // one lexeme matched: the candidates are its postings, so a candidate's index is its posting's
-      return { candidates, ranking: { kind: 'posting', weights: entryPostings[0]!.weights, operands } };
+      return { candidates, ranking: { kind: 'posting', weights: entryPostings[0]!.weights, operands }, lexeme, only };
     }
     if (!text.and) {
       // one term of several lexemes (a prefix, synonyms): calc_rank_or's sum, added up posting
@@ -704,7 +900,7 @@ export class MemoryIndex {
         const weights = p.weights;
         for (let j = 0; j < p.length; j++) sums[ords[j]!] = addOr(sums[ords[j]!]!, weights[j]!);
       }
-      return { candidates, ranking: { kind: 'sum', sums, operands } };
+      return { candidates, ranking: { kind: 'sum', sums, operands }, lexeme, only };
     }
     reserveOperands(operands);
     const cursors = new Int32Array(entryPostings.length);
@@ -726,7 +922,7 @@ export class MemoryIndex {
       }
       return rankAnd(store, operandOf, refs, weights, count, operands);
     };
-    return { candidates, ranking: { kind: 'fn', rank, operands } };
+    return { candidates, ranking: { kind: 'fn', rank, operands }, lexeme, only };
   }
 
   /** Per-ordinal sums of calc_rank_or, all 0 between searches (a search zeroes what it used). */

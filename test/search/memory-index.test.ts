@@ -1,0 +1,173 @@
+import { seededRandom } from '@yeet/domain/random';
+import { describe, expect, it } from 'vitest';
+import {
+  type CompiledText,
+  type IndexedDocument,
+  type IndexFilter,
+  type IndexResult,
+  type IndexSort,
+  MemoryIndex,
+} from '../../apps/api/src/search/memory/memory-index.ts';
+
+// The memory index keeps structures up to date as documents come and go (a common word's facet
+// tally, per-value bitsets, value postings, sorted orders): after any mix of writes it must answer
+// exactly as an index loaded afresh from the same documents. Enough documents that "common" is
+// common (a tally is kept from 1,000 documents and 1% of the index).
+
+const cuisines = ['italian', 'thai', 'greek', 'mexican'];
+const meals = ['breakfast', 'lunch', 'dinner'];
+const levels = ['easy', 'medium', 'hard'];
+const tags = ['weeknight', 'family', 'party', 'budget'];
+const diets = ['vegetarian', 'vegan', 'nut-free'];
+const words = ['common', 'curry', 'curried', 'pasta', 'salad'];
+
+function documentOf(rand: () => number, i: number, version: number): IndexedDocument {
+  const some = (list: string[], p: number) => list.filter(() => rand() < p);
+  const pick = (list: string[]) => list[Math.floor(rand() * list.length)]!;
+  const lexemes = ['common', ...some(words.slice(1), 0.4)].sort();
+  const minutes = 5 + Math.floor(rand() * 60);
+  return {
+    id: `00000000-0000-4000-8000-${String(i).padStart(12, '0')}`,
+    document: lexemes
+      .map(
+        (w) =>
+          `'${w}':${Array.from({ length: 1 + Math.floor(rand() * 3) }, (_, k) => `${k * 3 + 1}${pick(['A', 'B', 'C', ''])}`).join(',')}`,
+      )
+      .join(' '),
+    titleVector: `'${pick(words)}':1 '${pick(['no', 'one', version % 2 ? 'two' : 'three'])}':2`,
+    facetValues: [
+      `cuisines:${pick(cuisines)}`,
+      ...some(meals, 0.5).map((m) => `meal_types:${m}`),
+      `difficulty:${pick(levels)}`,
+      `time_buckets:${minutes <= 15 ? 'up-to-15' : minutes <= 30 ? '15-to-30' : '30-to-60'}`,
+      ...some(tags, 0.3).map((t) => `tags:${t}`),
+      ...some(diets, 0.4).map((d) => `dietary_flags:${d}`),
+    ],
+    ratingScore: Math.floor(rand() * 5),
+    publishedAt: 1_700_000_000_000 + Math.floor(rand() * 1000) * 60_000,
+    totalMinutes: minutes,
+  };
+}
+
+const none: IndexFilter = {
+  cuisines: [],
+  mealTypes: [],
+  difficulties: [],
+  timeBuckets: [],
+  maxTotalMinutes: null,
+  tags: [],
+  dietaryFlags: [],
+};
+const filters: IndexFilter[] = [
+  none,
+  { ...none, cuisines: ['italian'] },
+  { ...none, cuisines: ['italian', 'thai'], mealTypes: ['dinner'] },
+  { ...none, dietaryFlags: ['vegetarian', 'nut-free'] },
+  { ...none, timeBuckets: ['up-to-15', '15-to-30'], maxTotalMinutes: 20 },
+  { ...none, maxTotalMinutes: 25, tags: ['weeknight'] },
+  { ...none, tags: ['family'], difficulties: ['easy'], dietaryFlags: ['vegan'] },
+];
+const texts: Array<CompiledText | null> = [
+  null,
+  { terms: [{ exact: ['common'], prefixes: [] }], operands: [{ lexeme: 'common', prefix: false }], and: false },
+  {
+    terms: [{ exact: ['curry'], prefixes: ['cur'] }],
+    operands: [
+      { lexeme: 'cur', prefix: true },
+      { lexeme: 'curry', prefix: false },
+    ],
+    and: false,
+  },
+  {
+    terms: [{ exact: ['common', 'pasta'], prefixes: [] }],
+    operands: [
+      { lexeme: 'common', prefix: false },
+      { lexeme: 'pasta', prefix: false },
+    ],
+    and: false,
+  },
+  {
+    terms: [
+      { exact: ['common'], prefixes: [] },
+      { exact: ['salad'], prefixes: [] },
+    ],
+    operands: [
+      { lexeme: 'common', prefix: false },
+      { lexeme: 'salad', prefix: false },
+    ],
+    and: true,
+  },
+];
+const sorts: IndexSort[] = ['relevance', 'newest', 'top_rated', 'quickest'];
+
+const comparable = (r: IndexResult) => ({
+  ids: r.ids,
+  total: r.total,
+  facets: [...r.facets].map(([f, v]) => [f, [...v].sort()] as const).sort(),
+});
+
+function answers(index: MemoryIndex) {
+  const out: unknown[] = [];
+  for (const text of texts)
+    for (const filter of filters)
+      for (const sort of sorts) out.push(comparable(index.search(text, filter, sort, 10, sort === 'newest' ? 10 : 0, true)));
+  for (const [typed, prefix] of [
+    [['common'], false],
+    [['co'], true],
+    [['pasta', 't'], true],
+    [['curry', 'no'], false],
+  ] as const)
+    out.push(index.suggest(typed, prefix, 6));
+  return out;
+}
+
+describe('the memory index', () => {
+  it('answers after writes exactly as an index loaded afresh with the same documents', () => {
+    const rand = seededRandom(7);
+    const docs = new Map<number, IndexedDocument>();
+    for (let i = 0; i < 3000; i++) docs.set(i, documentOf(rand, i, 0));
+    const live = new MemoryIndex();
+    for (const d of docs.values()) live.put(d, true);
+    live.trim();
+    // every search once: tallies, bitsets and orders made before the writes
+    answers(live);
+
+    for (let round = 1; round <= 3; round++) {
+      for (let n = 0; n < 300; n++) {
+        const i = Math.floor(rand() * 3400);
+        if (rand() < 0.25 && docs.has(i)) {
+          docs.delete(i);
+          live.remove(documentOf(rand, i, round).id);
+        } else {
+          const d = documentOf(rand, i, round);
+          docs.set(i, d);
+          live.put(d);
+        }
+      }
+      const fresh = new MemoryIndex();
+      for (const d of docs.values()) fresh.put(d, true);
+      fresh.trim();
+      expect(live.size).toBe(docs.size);
+      const got = answers(live);
+      const expected = answers(fresh);
+      const different = got.flatMap((g, i) => (JSON.stringify(g) === JSON.stringify(expected[i]) ? [] : [i]));
+      expect(different, `round ${round}`).toEqual([]);
+    }
+  });
+
+  it('counts a common word under no filter as the sum of its documents', () => {
+    const rand = seededRandom(11);
+    const index = new MemoryIndex();
+    const docs = Array.from({ length: 2000 }, (_, i) => documentOf(rand, i, 0));
+    for (const d of docs) index.put(d, true);
+    index.trim();
+    const r = index.search(texts[1]!, none, 'relevance', 5, 0, true);
+    expect(r.total).toBe(2000);
+    expect(r.facets.get('cuisines')?.get('italian')).toBe(docs.filter((d) => d.facetValues.includes('cuisines:italian')).length);
+    index.remove(docs[0]!.id);
+    const after = index.search(texts[1]!, none, 'relevance', 5, 0, true);
+    expect(after.total).toBe(1999);
+    const italian = docs.slice(1).filter((d) => d.facetValues.includes('cuisines:italian')).length;
+    expect(after.facets.get('cuisines')?.get('italian')).toBe(italian);
+  });
+});
