@@ -34,7 +34,8 @@ afterAll(async () => {
 });
 
 async function newPage(): Promise<Page> {
-  const context = await browser.newContext({ viewport: viewports.mobile });
+  // en-US: weeks start on Sunday there, which the plan page follows unless told otherwise
+  const context = await browser.newContext({ viewport: viewports.mobile, locale: 'en-US' });
   contexts.push(context);
   await watchContentSecurityPolicy(context, cspViolations);
   const page = await context.newPage();
@@ -90,6 +91,7 @@ describe.skipIf(!chromiumPath)('planning a week on a phone', () => {
     await page.getByRole('button', { name: 'Provençal Ratatouille' }).click();
     const add = page.locator('.plan__add-form');
     const firstDay = await add.getByLabel('Day').locator('option').first().textContent();
+    expect(firstDay).toMatch(/^Sunday /);
     await add.getByLabel('Meal').selectOption('lunch');
     await add.getByLabel('Servings').fill('3');
     await add.getByRole('button', { name: 'Add to plan' }).click();

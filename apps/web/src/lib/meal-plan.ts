@@ -1,7 +1,9 @@
 import { createClient, type Transport } from '@connectrpc/connect';
 import { queryOptions } from '@tanstack/react-query';
+import { createIsomorphicFn } from '@tanstack/react-start';
+import { getRequestHeader } from '@tanstack/react-start/server';
 import { MealPlanService, weekStartValues, type GetMealPlanResponse } from '@yeet/contract';
-import { isDay } from '@yeet/domain/meal-plan';
+import { isDay, weekStartForLocale } from '@yeet/domain/meal-plan';
 import { weekStarts, type WeekStart } from '@yeet/domain/values';
 
 export const mealPlanClient = (transport: Transport) => createClient(MealPlanService, transport);
@@ -15,17 +17,29 @@ export interface PlanSearch {
 export function validatePlanSearch(raw: Record<string, unknown>): PlanSearch {
   const week = typeof raw.week === 'string' && isDay(raw.week) ? raw.week : undefined;
   const start = (weekStarts as readonly unknown[]).includes(raw.start) ? (raw.start as WeekStart) : undefined;
-  return { ...(week ? { week } : {}), ...(start && start !== 'monday' ? { start } : {}) };
+  return { ...(week ? { week } : {}), ...(start ? { start } : {}) };
 }
+
+/**
+ * The day weeks start on when the URL does not say: the person's locale's (Sunday in the US,
+ * Monday in most of Europe), from the language the browser asks for — on the server its
+ * Accept-Language, in the browser the same preference — else Monday.
+ */
+export const localeWeekStart = createIsomorphicFn()
+  .server((): WeekStart => weekStartForLocale(getRequestHeader('accept-language')?.split(',')[0]?.split(';')[0]?.trim()))
+  .client((): WeekStart => weekStartForLocale(navigator.languages?.[0] ?? navigator.language));
+
+/** The week start the page shows: the URL's, else the locale's. */
+export const weekStartOf = (search: PlanSearch): WeekStart => search.start ?? localeWeekStart();
 
 export const mealPlanKey = ['meal-plan'] as const;
 
 export const mealPlanQuery = (transport: Transport, search: PlanSearch) =>
   queryOptions({
-    queryKey: [...mealPlanKey, search.week ?? '', search.start ?? 'monday'],
+    queryKey: [...mealPlanKey, search.week ?? '', weekStartOf(search)],
     queryFn: ({ signal }): Promise<GetMealPlanResponse> =>
       mealPlanClient(transport).getMealPlan(
-        { date: search.week ?? '', weekStart: weekStartValues.toProto(search.start ?? 'monday') },
+        { date: search.week ?? '', weekStart: weekStartValues.toProto(weekStartOf(search)) },
         { signal },
       ),
   });

@@ -17,6 +17,7 @@ import {
   mealPlanQuery,
   validatePlanSearch,
   weekLabel,
+  weekStartOf,
   type PlanSearch,
 } from '../lib/meal-plan';
 import { onLoadError } from '../lib/status';
@@ -104,7 +105,7 @@ function MealPlan() {
 
 function WeekStartLinks() {
   const { search } = usePlan();
-  const current = search.start ?? 'monday';
+  const current = weekStartOf(search);
   return (
     <span className="plan__start">
       Weeks start on{' '}
@@ -114,7 +115,7 @@ function WeekStartLinks() {
           {start === current ? (
             <strong>{start === 'monday' ? 'Monday' : 'Sunday'}</strong>
           ) : (
-            <Link to="/meal-plan" search={{ ...search, start: start === 'monday' ? undefined : start }}>
+            <Link to="/meal-plan" search={{ ...search, start }}>
               {start === 'monday' ? 'Monday' : 'Sunday'}
             </Link>
           )}
@@ -376,7 +377,7 @@ function AddWeekToList({ planned, weekStart }: { planned: number; weekStart: str
   const keys = useIdempotencyKeys();
   const add = useMutation({
     mutationFn: () => {
-      const req = { date: weekStart, weekStart: weekStartValues.toProto(search.start ?? 'monday') };
+      const req = { date: weekStart, weekStart: weekStartValues.toProto(weekStartOf(search)) };
       return client.addMealPlanToShoppingList(req, keys.options('add-week', req));
     },
     onSuccess: () => {
