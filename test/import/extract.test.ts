@@ -216,3 +216,13 @@ describe('yield from the page', () => {
     expect(withYield('<div>Servings</div><div>450</div>')).toBeNull();
   });
 });
+
+describe('JSON-LD as pages write it', () => {
+  it('reads an object followed by a semicolon', () => {
+    const html = page(
+      `<script type="application/ld+json">${JSON.stringify({ '@type': 'Recipe', name: 'Casserole', recipeYield: '6', totalTime: 'PT40M' })};</script>`,
+    );
+    const r = extractRecipe(html, 'https://example.com/r');
+    expect([r.title, r.yields, r.totalMinutes]).toEqual(['Casserole', '6', 40]);
+  });
+});

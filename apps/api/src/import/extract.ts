@@ -419,14 +419,16 @@ function collectRecipes(v: Json, out: JsonObject[], depth: number) {
 // Raw control characters (newlines, tabs) that pages leave inside JSON strings.
 const controlCharacters = new RegExp(`[${String.fromCharCode(0)}-${String.fromCharCode(31)}]+`, 'g');
 
-/** JSON as pages write it: with comments or CDATA around it, raw newlines in strings, trailing commas. */
+/** JSON as pages write it: with comments, CDATA or a semicolon around it, raw newlines in strings, trailing commas. */
 function lenientJson(text: string): Json | undefined {
   const trimmed = text
     .trim()
     .replace(/^<!--|-->$/g, '')
     .replace(/^\/\*<!\[CDATA\[\*\/|\/\*\]\]>\*\/$/g, '')
     .replace(/^<!\[CDATA\[|\]\]>$/g, '')
-    .trim();
+    .trim()
+    // A statement's semicolon after the object, as if it were script.
+    .replace(/;+$/, '');
   try {
     return JSON.parse(trimmed) as Json;
   } catch {
