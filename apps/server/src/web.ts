@@ -6,7 +6,8 @@ import type { Transport } from '@connectrpc/connect';
 import fastifyStatic from '@fastify/static';
 import { oneRequest } from '@yeet/api';
 import { sessionCookieName, type RecentCache } from '@yeet/platform';
-import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { compress, compressible, type Encoding, negotiate } from './compression.ts';
 import { type Admission, OverloadedError, refuse } from './overload.ts';
 import { redirectToPublicUrl } from './security-headers.ts';
 import { callerTransport } from './web-transport.ts';
@@ -26,6 +27,8 @@ export interface CachedPage {
   nonce: string;
   headers: Array<[string, string]>;
   body: Buffer;
+  /** The body compressed, made once for the page's life in the cache (null: not worth it). */
+  encoded?: Partial<Record<Encoding, Promise<Buffer | null>>>;
 }
 
 export type PageCache = RecentCache<CachedPage>;
@@ -82,6 +85,8 @@ export async function registerWeb(
   await app.register(fastifyStatic, {
     root: `${webDist}client`,
     wildcard: false,
+    // The .br and .gz variants scripts/build-web.ts wrote beside each text file.
+    preCompressed: true,
     setHeaders: (reply, path) => {
       if (path.includes('/assets/')) reply.header('cache-control', 'public, max-age=31536000, immutable');
     },
@@ -164,7 +169,11 @@ export async function registerWeb(
         for (const [name, value] of page.headers) reply.header(name, value);
         reply.header('content-security-policy', options.policy(page.nonce));
         reply.header('x-page-cache', hit ? 'hit' : 'miss');
-        return reply.send(page.body);
+        const encoding = encodingFor(req, reply, header(page.headers, 'content-type'));
+        if (!encoding) return reply.send(page.body);
+        page.encoded ??= {};
+        page.encoded[encoding] ??= compress(page.body, encoding);
+        return sendEncoded(reply, page.body, encoding, await page.encoded[encoding]);
       }
 
       const abort = new AbortController();
@@ -185,11 +194,42 @@ export async function registerWeb(
         reply.header('cache-control', 'private, no-store');
       const cookies = [...toArray(reply.getHeader('set-cookie')), ...response.headers.getSetCookie()];
       if (cookies.length) reply.header('set-cookie', cookies);
+      const encoding =
+        response.body && !response.headers.has('content-encoding')
+          ? encodingFor(req, reply, response.headers.get('content-type'))
+          : null;
+      if (encoding) {
+        // Whole, not streamed: the page is ready by the time its first bytes are (the loaders
+        // run before rendering), and one write costs less than a write per rendered chunk.
+        const body = Buffer.from(await response.arrayBuffer());
+        return sendEncoded(reply, body, encoding, await compress(body, encoding));
+      }
       return reply.send(response.body ? Readable.fromWeb(response.body as import('node:stream/web').ReadableStream) : null);
     });
   });
 }
 
 const newNonce = () => randomBytes(16).toString('base64');
+
+const header = (headers: Array<[string, string]>, name: string) => headers.find(([n]) => n === name)?.[1];
+
+/**
+ * The encoding to send a response of this type in, if any; a compressible one varies with
+ * Accept-Encoding whatever this client asked, which caches in between must know.
+ */
+function encodingFor(req: FastifyRequest, reply: FastifyReply, contentType: string | null | undefined): Encoding | null {
+  if (!compressible(contentType)) return null;
+  const vary = reply.getHeader('vary');
+  reply.header('vary', vary ? `${vary}, accept-encoding` : 'accept-encoding');
+  return negotiate(req.headers['accept-encoding']);
+}
+
+/** `encoded` (the body in `encoding`) when compressing was worth it, else the body as it is. */
+function sendEncoded(reply: FastifyReply, body: Buffer, encoding: Encoding, encoded: Buffer | null) {
+  if (!encoded) return reply.send(body);
+  reply.header('content-encoding', encoding);
+  reply.removeHeader('content-length');
+  return reply.send(encoded);
+}
 
 const toArray = (value: unknown): string[] => (Array.isArray(value) ? value.map(String) : value ? [String(value)] : []);
