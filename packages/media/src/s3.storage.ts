@@ -37,6 +37,9 @@ export class S3Storage implements ObjectStorage {
       region: options.region,
       ...(options.endpoint ? { endpoint: options.endpoint } : {}),
       forcePathStyle: options.forcePathStyle ?? false,
+      // A streamed body (putFile) with a computed checksum goes out aws-chunked with a trailer, which
+      // some S3-compatible services store verbatim (as archive-store.ts found for backups).
+      requestChecksumCalculation: 'WHEN_REQUIRED',
       ...(options.credentials ? { credentials: options.credentials } : {}),
     });
   }

@@ -1,9 +1,10 @@
 import { createHash, createHmac } from 'node:crypto';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import S3rver from 's3rver';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DirectoryStorage } from '../src/dir.storage.ts';
 import { S3Storage } from '../src/s3.storage.ts';
 
 /**
@@ -95,5 +96,24 @@ describe('S3Storage', () => {
     expect(storage.keyOf(`s3://other-bucket/${original}`)).toBeNull();
     expect(storage.keyOf('s3://recipes/../../etc/passwd')).toBeNull();
     expect(() => storage.sourceUrl('secrets/keys')).toThrow();
+  });
+
+  it('stores a file streamed and streams it back whole (data export archives), as the directory does', async () => {
+    const key = 'exports/0b5c0e8e-1111-4a2b-9c3d-000000000002';
+    const file = path.join(dir, 'archive.tar.gz');
+    // Larger than one stream chunk: the bytes must arrive as they were, not framed (aws-chunked).
+    const bytes = Buffer.alloc(200_000, 7);
+    bytes.write('head', 0);
+    await writeFile(file, bytes);
+    for (const store of [storage, new DirectoryStorage(path.join(dir, 'objects'))]) {
+      await store.putFile(key, file, 'application/gzip');
+      const object = await store.stream(key);
+      expect(object?.size).toBe(bytes.length);
+      const chunks: Buffer[] = [];
+      for await (const chunk of object!.body) chunks.push(chunk as Buffer);
+      expect(Buffer.concat(chunks).equals(bytes)).toBe(true);
+      await store.delete(key);
+      expect(await store.stream(key)).toBeNull();
+    }
   });
 });
