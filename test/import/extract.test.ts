@@ -226,3 +226,29 @@ describe('JSON-LD as pages write it', () => {
     expect([r.title, r.yields, r.totalMinutes]).toEqual(['Casserole', '6', 40]);
   });
 });
+
+describe('times from the page', () => {
+  const minutes = (markup: string) =>
+    extractRecipe(
+      page(
+        ld({
+          '@type': 'Recipe',
+          name: 'Stew',
+          recipeIngredient: ['1 kg beef', '2 onions'],
+          recipeInstructions: ['Brown the beef.'],
+        }),
+        `<h1>Stew</h1>${markup}<p>Cook for a long time, at least 3 hours, stirring.</p>`,
+      ),
+      'https://example.com/r',
+    ).totalMinutes;
+
+  it('reads the total the page prints, else preparation and cooking added up', () => {
+    expect(minutes('<p>Prep Time: 5 minutes</p><p>Cook Time: 15 minutes</p><p>Total Time: 20 minutes</p>')).toBe(20);
+    expect(minutes('<div><span>TOTAL TIME:</span></div><div>1 Hr</div>')).toBe(60);
+    expect(minutes('<p>Prep time = 10 mins</p><p>Cooking time = 35 mins</p>')).toBe(45);
+  });
+
+  it('takes no time from prose', () => {
+    expect(minutes('<p>Serves 4</p>')).toBeNull();
+  });
+});

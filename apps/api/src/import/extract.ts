@@ -87,7 +87,7 @@ export function extractRecipe(html: string, pageUrl: string): ExtractedRecipe {
   }
   // The page's markup is searched only for what the structured data left out: those
   // searches walk the whole document several times, most of the parse cost on big pages.
-  if (!complete(out) || out.yields === null) fill(out, fromPage(doc, page, out), 'page');
+  if (!complete(out) || out.yields === null || out.totalMinutes === null) fill(out, fromPage(doc, page, out), 'page');
   return out;
 }
 
@@ -557,6 +557,7 @@ function fromPage(doc: Document, page: PageIndex, have: ExtractedRecipe): Partia
   let lines: PageLine[] | null = null;
   const read = () => (lines ??= pageLines(doc));
   if (have.yields === null) found.yields = pageYield(read());
+  if (have.totalMinutes === null) Object.assign(found, pageTimes(read()));
   if (countLines(have.ingredientSections) === 0) {
     const lines_ =
       firstMatch(doc, cardIngredients, ingredientsOk) ??
@@ -630,6 +631,39 @@ function pageYield(lines: PageLine[]): string | null {
     }
   }
   return null;
+}
+
+const timeLabels = {
+  total:
+    /^(total( time)?|ready in|time|gesamtzeit|temps total|tiempo total|tempo total|totale tijd|tempo de preparo|tid i alt|total tid|czas całkowity)\s*[:=|]?\s*/i,
+  prep: /^(prep(aration)?( time)?|vorbereitung(szeit)?|temps de préparation|tiempo de preparación|voorbereidingstijd|forberedelse)\s*[:=|]?\s*/i,
+  cook: /^(cook(ing)? time|bak(e|ing) time|kochzeit|backzeit|garzeit|temps de cuisson|tiempo de cocción|kooktijd|baktijd|tilberedningstid)\s*[:=|]?\s*/i,
+};
+
+/**
+ * Times as the page prints them ("Total Time: 20 minutes", "Prep time = 10 mins", a label over
+ * its value): the total, else preparation and cooking added up.
+ */
+function pageTimes(lines: PageLine[]): Pick<ExtractedRecipe, 'totalMinutes' | 'prepMinutes' | 'cookMinutes'> | null {
+  const found: Partial<Record<keyof typeof timeLabels, number>> = {};
+  const value = (text: string | undefined) => (text && text.length <= 30 && /\d/.test(text) ? durationMinutes(text) : null);
+  for (let i = 0; i < lines.length; i++) {
+    const text = lines[i]!.text.replace(/^[^\p{L}\d]+/u, '');
+    if (text.length > 60) continue;
+    for (const key of ['total', 'prep', 'cook'] as const) {
+      const label = timeLabels[key].exec(text);
+      if (!label || found[key] !== undefined) continue;
+      const rest = text.slice(label[0].length);
+      const minutes = rest ? (/^\d/.test(rest) ? value(rest) : null) : value(lines[i + 1]?.text);
+      if (minutes !== null) found[key] = minutes;
+      break;
+    }
+    if (found.total !== undefined) break;
+  }
+  const prep = found.prep ?? null;
+  const cook = found.cook ?? null;
+  const total = found.total ?? (prep !== null || cook !== null ? (prep ?? 0) + (cook ?? 0) : null);
+  return total === null ? null : { totalMinutes: total, prepMinutes: prep, cookMinutes: cook };
 }
 
 /** The lines of the first selector that matches anything. */
