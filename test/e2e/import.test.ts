@@ -1,5 +1,8 @@
+import { readFile } from 'node:fs/promises';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import path from 'node:path';
+import { gunzipSync } from 'node:zlib';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -121,6 +124,19 @@ describe.skipIf(!chromiumPath)('importing a recipe in a real browser', () => {
     await author.getByRole('button', { name: 'Read the page' }).click();
     await author.getByText(/^No recipe was found on that page/).waitFor();
     await check(author, 'import-error');
+  }, 60_000);
+
+  it('reads a whole page pasted as HTML (too long for an address: sent by POST)', async () => {
+    // A real page of the corpus (read from ../shared, never copied here), ~140 kB.
+    const corpus = path.resolve(import.meta.dirname, '../../../shared/import-corpus/pages/101cookbooks.com.html.gz');
+    const html = gunzipSync(await readFile(corpus)).toString('utf8');
+    await author.goto(`${t.baseUrl}/import`);
+    await author.getByLabel(/^The recipe/).fill(html);
+    await author.getByRole('button', { name: 'Read the text' }).click();
+    const found = author.getByRole('region', { name: 'Found: Broccoli Soup with Coconut Milk' });
+    await found.waitFor();
+    expect(await found.textContent()).toContain('3 cloves garlic, smashed');
+    expect(author.url()).toBe(`${t.baseUrl}/import`);
   }, 60_000);
 
   it('renders the preview without JavaScript', async () => {

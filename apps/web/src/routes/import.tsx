@@ -2,6 +2,7 @@ import type { MessageInitShape } from '@bufbuild/protobuf';
 import { ConnectError, createClient, type Transport } from '@connectrpc/connect';
 import { queryOptions, useMutation, useQueryClient, useSuspenseQuery } from '@tanstack/react-query';
 import { createFileRoute, Link, useNavigate } from '@tanstack/react-router';
+import type { FormEvent } from 'react';
 import { type ImportRecipeRequestSchema, type ImportRecipeResponse, RecipeService } from '@yeet/contract';
 import { formatIngredients } from '@yeet/domain/quantity';
 import { ErrorPage, NotFoundPage } from '../components/pages';
@@ -96,8 +97,29 @@ function ImportPage() {
   const search = Route.useSearch();
   const { transport } = Route.useRouteContext();
   const preview = useSuspenseQuery(importPreview(transport, search)).data;
-  const urlError = search.url && preview?.error ? preview.error : null;
-  const textError = !search.url && search.text && preview?.error ? preview.error : null;
+  // With scripts, pasted text is read by a POST: a page's HTML is far too long for an address.
+  // Without them the form is a GET, which carries a pasted recipe of ordinary length.
+  const pasted = useMutation({
+    mutationFn: async (text: string) => {
+      const input = inputOf({ text })!;
+      return {
+        input,
+        found: await createClient(RecipeService, transport).importRecipe({ input, preview: true }, { timeoutMs: 20_000 }),
+      };
+    },
+  });
+  const shown = pasted.data ?? (preview?.found ? { input: inputOf(search)!, found: preview.found } : null);
+  const urlError = search.url && preview?.error && !pasted.data ? preview.error : null;
+  const textError = pasted.error
+    ? describeError(pasted.error)
+    : !search.url && search.text && preview?.error && !pasted.data
+      ? preview.error
+      : null;
+  const readPasted = (event: FormEvent<HTMLFormElement>) => {
+    event.preventDefault();
+    const text = String(new FormData(event.currentTarget).get('text') ?? '');
+    if (text.trim()) pasted.mutate(text);
+  };
   return (
     <section className="narrow" aria-labelledby="import-title">
       <h1 id="import-title">Import a recipe</h1>
@@ -137,9 +159,16 @@ function ImportPage() {
       </form>
 
       {/* What was found comes right after the link form, where the eye is once the page is read. */}
-      {preview?.found ? <Found response={preview.found} input={inputOf(search)!} /> : null}
+      {shown ? <Found key={JSON.stringify(shown.input)} response={shown.found} input={shown.input} /> : null}
 
-      <form method="get" action="/import" className="import-form" aria-labelledby="import-text-title">
+      <form
+        method="get"
+        action="/import"
+        className="import-form"
+        aria-labelledby="import-text-title"
+        onSubmit={readPasted}
+        aria-busy={pasted.isPending}
+      >
         <h2 id="import-text-title">Or paste it</h2>
         <div className="field">
           <label htmlFor="import-text">
@@ -164,8 +193,8 @@ function ImportPage() {
             </p>
           ) : null}
         </div>
-        <button type="submit" className="button button--quiet">
-          Read the text
+        <button type="submit" className="button button--quiet" disabled={pasted.isPending}>
+          {pasted.isPending ? 'Reading…' : 'Read the text'}
         </button>
       </form>
     </section>
