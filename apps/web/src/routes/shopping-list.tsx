@@ -1,10 +1,12 @@
+import { Code, ConnectError, createClient } from '@connectrpc/connect';
 import { useMutation, useQueryClient, useSuspenseQuery } from '@tanstack/react-query';
 import { createFileRoute, Link } from '@tanstack/react-router';
-import type { ShoppingListAisle, ShoppingListItem } from '@yeet/contract';
+import { ShoppingListService, type ShoppingListAisle, type ShoppingListItem } from '@yeet/contract';
 import { parseQuantity } from '@yeet/domain/quantity';
 import { aisleLabels, aisles } from '@yeet/domain/shopping';
 import { useId, useState } from 'react';
 import { ErrorPage, NotFoundPage } from '../components/pages';
+import { createApiTransport, publicOrigin } from '../lib/api';
 import { requireUser } from '../lib/auth';
 import { describeError } from '../lib/errors';
 import { useIdempotencyKeys } from '../lib/idempotency';
@@ -12,6 +14,10 @@ import { shoppingClient, shoppingListKey, shoppingListQuery } from '../lib/shopp
 import { onLoadError } from '../lib/status';
 
 export const Route = createFileRoute('/shopping-list')({
+  validateSearch: (search: Record<string, unknown>): { error?: string } =>
+    typeof search.error === 'string' && search.error ? { error: search.error.slice(0, 300) } : {},
+  // Without JavaScript the page's forms post here, and the answer sends the browser back to the list.
+  server: { handlers: { POST: ({ request }) => postWithoutScript(request) } },
   beforeLoad: ({ context, location }) => requireUser(context, location),
   loader: ({ context: { queryClient, transport } }) => queryClient.ensureQueryData(shoppingListQuery(transport)),
   onError: onLoadError,
@@ -20,6 +26,48 @@ export const Route = createFileRoute('/shopping-list')({
   head: () => ({ meta: [{ title: 'Shopping list — Eat or Yeet' }, { name: 'robots', content: 'noindex' }] }),
   component: ShoppingList,
 });
+
+/**
+ * A form of the page posted without JavaScript: tick or untick a line, add a typed one, clear the
+ * ticked ones, then back to the list (303). Only from this site's own pages: the session cookie
+ * is SameSite=Lax, and a post another site makes (Origin, Sec-Fetch-Site) is refused.
+ */
+async function postWithoutScript(request: Request): Promise<Response> {
+  const site = request.headers.get('sec-fetch-site');
+  const origin = request.headers.get('origin');
+  if ((site && site !== 'same-origin') || (origin && origin !== publicOrigin())) {
+    return new Response('Only this site’s own pages can change your shopping list.', { status: 403 });
+  }
+  const back = (query = '') => new Response(null, { status: 303, headers: { location: `/shopping-list${query}` } });
+  const form = await request.formData();
+  const field = (name: string) => String(form.get(name) ?? '');
+  const client = createClient(ShoppingListService, createApiTransport());
+  try {
+    switch (field('action')) {
+      case 'tick':
+        await client.updateShoppingListItem({ id: field('id'), checked: field('checked') === 'true' });
+        break;
+      case 'add':
+        await client.addShoppingListItem({ text: field('text') });
+        break;
+      case 'clear':
+        await client.clearCheckedShoppingListItems({});
+        break;
+      default:
+        return new Response('Unknown action: use tick, add or clear.', { status: 400 });
+    }
+  } catch (error) {
+    if (!(error instanceof ConnectError)) throw error;
+    if (error.code === Code.Unauthenticated) {
+      return new Response(null, { status: 303, headers: { location: '/auth/login?returnTo=%2Fshopping-list' } });
+    }
+    // a line removed on another device meanwhile: the list as it is now says enough
+    if (error.code === Code.NotFound) return back();
+    if (error.code === Code.InvalidArgument) return back(`?error=${encodeURIComponent(describeError(error).message)}`);
+    throw error;
+  }
+  return back();
+}
 
 type Edit = Parameters<ReturnType<typeof shoppingClient>['updateShoppingListItem']>[0];
 
@@ -63,18 +111,22 @@ function ShoppingList() {
   const lines = groups.flatMap((g) => g.items);
   const ticked = lines.filter((l) => l.checked).length;
   const addError = add.error ? describeError(add.error) : null;
+  // what a form posted without JavaScript was refused for
+  const posted = Route.useSearch().error;
   const updateError = update.error ? describeError(update.error) : null;
 
   return (
     <section className="shopping" aria-labelledby={`${id}-title`}>
       <h1 id={`${id}-title`}>Shopping list</h1>
       <form
+        method="post"
         className="shopping__add"
         onSubmit={(e) => {
           e.preventDefault();
           if (text.trim()) add.mutate(text);
         }}
       >
+        <input type="hidden" name="action" value="add" />
         <label htmlFor={`${id}-add`}>Add an item</label>
         <div className="shopping__add-row">
           <input
@@ -93,9 +145,9 @@ function ShoppingList() {
             Add
           </button>
         </div>
-        {addError ? (
+        {addError || posted ? (
           <p className="field-error" id={`${id}-add-error`}>
-            {addError.fields.text ?? addError.message}
+            {addError ? (addError.fields.text ?? addError.message) : posted}
           </p>
         ) : null}
       </form>
@@ -125,14 +177,20 @@ function ShoppingList() {
               </ul>
             </section>
           ))}
-          <button
-            type="button"
-            className="button button--quiet shopping__clear"
-            disabled={!ticked || clear.isPending}
-            onClick={() => clear.mutate()}
-          >
-            Clear ticked items{ticked ? ` (${ticked})` : ''}
-          </button>
+          <form method="post">
+            <input type="hidden" name="action" value="clear" />
+            <button
+              type="submit"
+              className="button button--quiet shopping__clear"
+              disabled={!ticked || clear.isPending}
+              onClick={(e) => {
+                e.preventDefault();
+                clear.mutate();
+              }}
+            >
+              Clear ticked items{ticked ? ` (${ticked})` : ''}
+            </button>
+          </form>
         </>
       )}
     </section>
@@ -150,20 +208,32 @@ function Line({ line, onChange }: { line: ShoppingListItem; onChange: (edit: Omi
   const from = line.sources.map((s) => s.title).join(', ');
   return (
     <li className={`shopping__line${line.checked ? ' shopping__line--checked' : ''}`}>
-      <input
-        type="checkbox"
-        id={`${id}-tick`}
-        className="shopping__tick"
-        checked={line.checked}
-        onChange={(e) => onChange({ checked: e.target.checked })}
-      />
-      <label htmlFor={`${id}-tick`} className="shopping__label">
-        <span className="shopping__what">
-          {line.amountText ? <strong>{line.amountText}</strong> : null} {line.item}
-          {line.note ? <span className="shopping__note">, {line.note}</span> : null}
-        </span>
-        {from ? <span className="shopping__from">for {from}</span> : null}
-      </label>
+      {/* without JavaScript, the Tick button posts the form */}
+      <form method="post" className="shopping__tick-form">
+        <input type="hidden" name="action" value="tick" />
+        <input type="hidden" name="id" value={line.id} />
+        <input type="hidden" name="checked" value={String(!line.checked)} />
+        <input
+          type="checkbox"
+          id={`${id}-tick`}
+          className="shopping__tick"
+          checked={line.checked}
+          onChange={(e) => onChange({ checked: e.target.checked })}
+        />
+        <label htmlFor={`${id}-tick`} className="shopping__label">
+          <span className="shopping__what">
+            {line.amountText ? <strong>{line.amountText}</strong> : null} {line.item}
+            {line.note ? <span className="shopping__note">, {line.note}</span> : null}
+          </span>
+          {from ? <span className="shopping__from">for {from}</span> : null}
+        </label>
+        <noscript>
+          <button type="submit" className="button button--small">
+            {line.checked ? 'Untick' : 'Tick'}
+            <span className="visually-hidden"> {line.item}</span>
+          </button>
+        </noscript>
+      </form>
       <details className="shopping__edit">
         <summary className="shopping__edit-toggle">
           <span className="visually-hidden">Edit {line.item}</span>
