@@ -66,8 +66,6 @@ const eras = ['modern', 'legacy'] as const;
 const http = () => [`${t.baseUrl}/mcp`, '--header', `Authorization: Bearer ${token}`];
 const stdio = () => [
   '-e',
-  `API_URL=${t.baseUrl}`,
-  '-e',
   `PUBLIC_URL=${t.baseUrl}`,
   '-e',
   `MCP_ACCESS_TOKEN=${token}`,
@@ -142,7 +140,10 @@ async function session(target: string[], era: (typeof eras)[number]) {
   );
   expect(JSON.stringify(prompt.result.messages)).toContain('Fetch my draft \\"inspected-stew-1\\" with get_recipe');
 
-  for (const run of [opened, called, resources, read, prompts, prompt]) expect(run.stderr).toBe('');
+  // nothing else on stderr but, from the stdio server, which platform it talks to
+  const platform = `yeet: talking to ${t.baseUrl} (PUBLIC_URL), as MCP_ACCESS_TOKEN\n`;
+  expect(opened.stderr).toBe(target.includes('--stdio') ? platform : '');
+  for (const run of [opened, called, resources, read, prompts, prompt]) expect(run.stderr.replace(platform, '')).toBe('');
 }
 
 describe('the MCP Inspector CLI', () => {
