@@ -160,8 +160,8 @@ function seek(ords: Uint32Array, length: number, from: number, target: number): 
   return lo;
 }
 
-function union(a: Uint32Array, b: Uint32Array): Uint32Array {
-  const out = new Uint32Array(a.length + b.length);
+function union(a: Uint32Array, b: Uint32Array, into?: Uint32Array): Uint32Array {
+  const out = into && into.length >= a.length + b.length ? into : new Uint32Array(a.length + b.length);
   let i = 0;
   let j = 0;
   let n = 0;
@@ -199,6 +199,9 @@ function intersect(small: Uint32Array, big: Uint32Array): Uint32Array {
 }
 
 /** The union of sorted lists: merged pairwise, smallest first; many large ones through a mark per ordinal. */
+/** unionAll's marks, all 0 between calls */
+let marks = new Uint8Array(0);
+
 function unionAll(parts: Uint32Array[]): Uint32Array {
   if (parts.length === 1) return parts[0]!;
   let sum = 0;
@@ -208,11 +211,16 @@ function unionAll(parts: Uint32Array[]): Uint32Array {
     if (p.length > 0) max = Math.max(max, p[p.length - 1]!);
   }
   if (parts.length > 4 && sum > max / 16) {
-    const mark = new Uint8Array(max + 1);
+    if (marks.length <= max) marks = new Uint8Array(Math.max(max + 1, marks.length * 2));
+    const mark = marks;
     for (const p of parts) for (let i = 0; i < p.length; i++) mark[p[i]!] = 1;
     const out = new Uint32Array(sum);
     let n = 0;
-    for (let ord = 0; ord <= max; ord++) if (mark[ord] === 1) out[n++] = ord;
+    for (let ord = 0; ord <= max; ord++)
+      if (mark[ord] === 1) {
+        out[n++] = ord;
+        mark[ord] = 0;
+      }
     return out.subarray(0, n);
   }
   parts.sort((a, b) => a.length - b.length);
@@ -367,6 +375,8 @@ export class MemoryIndex {
   #tallied = new Uint8Array(0);
   /** per facet value code, once a filter used it: a bit per ordinal that has it (kept up to date by put) */
   readonly #valueBits: Array<Uint32Array | undefined> = [];
+  /** room for the candidates of a browse with several filters */
+  #unionScratch = new Uint32Array(0);
   /** calc_rank_or's sums per ordinal during a search, zero between searches */
   #sumScratch = new Float64Array(0);
   /** per title word, which of a suggestion's words it is (bits), zero between suggestions */
@@ -626,7 +636,12 @@ export class MemoryIndex {
           ownFacet = single;
           ownCounts = this.#codeCount;
         }
-      } else if (lists.length >= 2) candidates = union(lists[0]!, lists[1]!);
+      } else if (lists.length >= 2) {
+        // into a buffer kept for this: the union lives only as long as this search
+        if (this.#unionScratch.length < lists[0]!.length + lists[1]!.length)
+          this.#unionScratch = new Uint32Array((lists[0]!.length + lists[1]!.length) * 2);
+        candidates = union(lists[0]!, lists[1]!, this.#unionScratch);
+      }
     }
 
     // --- one pass: filters, counts, total, top k
