@@ -197,6 +197,22 @@ describe('the protocol revisions on the wire', () => {
     expect(result.structuredContent.title).toBe('Inspected Stew 2');
   });
 
+  it('challenges a 2026-07-28 call that needs someone signed in, as it does a 2025 one (decision 0015)', async () => {
+    const call = (name: string, headers: Record<string, string> = {}) =>
+      post(
+        { jsonrpc: '2.0', id: 3, method: 'tools/call', params: { name, arguments: {}, _meta: envelope } },
+        { 'mcp-protocol-version': '2026-07-28', 'mcp-method': 'tools/call', 'mcp-name': name, ...headers },
+      );
+    const anonymous = await call('list_my_recipes');
+    expect(anonymous.status).toBe(401);
+    expect(anonymous.headers.get('www-authenticate')).toMatch(/^Bearer resource_metadata="[^"]+\/mcp"/);
+    const forged = await call('search_recipes', { authorization: 'Bearer not-a-token' });
+    expect(forged.status).toBe(401);
+    expect(forged.headers.get('www-authenticate')).toContain('error="invalid_token"');
+    const signedIn = await call('list_my_recipes', { authorization: `Bearer ${token}` });
+    expect(((await signedIn.json()) as { result: { isError?: boolean } }).result.isError).toBeFalsy();
+  });
+
   for (const version of ['2025-06-18', '2025-11-25']) {
     it(`answers a ${version} initialize with that version`, async () => {
       const res = await post({
