@@ -109,6 +109,8 @@ interface PageIndex {
   ingredientProps: Element[];
   /** Instruction properties, wherever they are. */
   instructionProps: Element[];
+  /** Every class name on the page, so that a card's selector is run only where it can match. */
+  classes: Set<string>;
 }
 
 function indexPage(doc: Document): PageIndex {
@@ -122,6 +124,7 @@ function indexPage(doc: Document): PageIndex {
     scopes: [],
     ingredientProps: [],
     instructionProps: [],
+    classes: new Set(),
   };
   const walk = (node: AnyNode) => {
     for (const child of (node as Element).children ?? []) {
@@ -153,6 +156,7 @@ function indexPage(doc: Document): PageIndex {
         case 'style':
           continue;
       }
+      if (a.class) for (const name of a.class.split(/\s+/)) page.classes.add(name);
       if (a.itemtype !== undefined || a.typeof !== undefined || a.vocab !== undefined) page.scopes.push(el);
       if (a.itemprop && /(^|\s)(recipeIngredient|ingredients)(\s|$)/.test(a.itemprop)) page.ingredientProps.push(el);
       if (a.itemprop && /(^|\s)recipeInstructions(\s|$)/.test(a.itemprop)) page.instructionProps.push(el);
@@ -560,7 +564,7 @@ function fromPage(doc: Document, page: PageIndex, have: ExtractedRecipe): Partia
   if (have.totalMinutes === null) Object.assign(found, pageTimes(read()));
   if (countLines(have.ingredientSections) === 0) {
     const lines_ =
-      firstMatch(doc, cardIngredients, ingredientsOk) ??
+      firstMatch(doc, page, cardIngredients, ingredientsOk) ??
       underLabel(read(), ingredientsHeading, stepsHeading, ingredientsOk, 'ingredients') ??
       checkboxRows(doc) ??
       amountLists(read());
@@ -570,7 +574,7 @@ function fromPage(doc: Document, page: PageIndex, have: ExtractedRecipe): Partia
     // Steps must read as sentences: menus and share buttons also sit in lists near a recipe.
     const stepsOk = (steps: string[]) => distinct(steps) && steps.filter(steplike).length >= steps.length / 2;
     const steps =
-      firstMatch(doc, cardSteps, stepsOk) ??
+      firstMatch(doc, page, cardSteps, stepsOk) ??
       underLabel(read(), stepsHeading, otherHeading, stepsOk, 'steps') ??
       afterIngredients(read(), have.ingredientSections[0]?.lines ?? found.ingredientSections?.[0]?.lines ?? [], stepsOk);
     if (steps?.length) found.stepSections = [{ name: '', steps }];
@@ -667,12 +671,25 @@ function pageTimes(lines: PageLine[]): Pick<ExtractedRecipe, 'totalMinutes' | 'p
 }
 
 /** The lines of the first selector that matches anything. */
-function firstMatch(doc: Document, selectors: string[], accept: (found: string[]) => boolean): string[] | null {
+function firstMatch(doc: Document, page: PageIndex, selectors: string[], accept: (found: string[]) => boolean): string[] | null {
   for (const selector of selectors) {
+    if (!mayMatch(page, selector)) continue;
     const lines = linesOf(doc, selector);
     if (lines.length > 0 && accept(lines)) return lines;
   }
   return null;
+}
+
+/** Whether the class a selector starts with (".x li", "[class*=x] li") is on the page at all. */
+function mayMatch(page: PageIndex, selector: string): boolean {
+  const exact = /^\.([\w-]+)/.exec(selector);
+  if (exact) return page.classes.has(exact[1]!);
+  const part = /^\[class\*="([^"]+)"\]/.exec(selector);
+  if (part) {
+    for (const name of page.classes) if (name.includes(part[1]!)) return true;
+    return false;
+  }
+  return true;
 }
 
 /**
