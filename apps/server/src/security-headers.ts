@@ -49,7 +49,8 @@ const isPageRequest = (req: FastifyRequest) =>
  * only with the nonce the server rendered into their tags (and what those load:
  * 'strict-dynamic'); stylesheets come from this site, style attributes (a cover's colours,
  * a rating's width) are allowed. Images may also come from IMAGE_BASE_URL, uploads go to the
- * object storage's presigned URLs, and signing out may post on to an external issuer.
+ * object storage's presigned URLs, signing out may post on to an external issuer, and the
+ * service worker comes from this site.
  */
 export function pagePolicy(config: Pick<Config, 'publicUrl' | 'images' | 'oidc'>): (nonce: string) => string {
   const self = new URL(config.publicUrl).origin;
@@ -66,6 +67,8 @@ export function pagePolicy(config: Pick<Config, 'publicUrl' | 'images' | 'oidc'>
       "style-src-attr 'unsafe-inline'",
       `img-src ${images}`,
       `connect-src ${connect}`,
+      // the service worker (/sw.js): without this, worker-src would fall back to script-src's nonces
+      "worker-src 'self'",
       "object-src 'none'",
       "base-uri 'none'",
       `form-action ${forms}`,

@@ -89,6 +89,12 @@ export async function registerWeb(
     preCompressed: true,
     setHeaders: (reply, path) => {
       if (path.includes('/assets/')) reply.header('cache-control', 'public, max-age=31536000, immutable');
+      // The service worker (apps/web/public/sw.js) fetches this site's pages and build files:
+      // its own policy (the default lets nothing load), and checked afresh on every visit.
+      if (/\/sw\.js(\.br|\.gz)?$/.test(path)) {
+        reply.header('content-security-policy', "default-src 'self'; object-src 'none'; base-uri 'none'");
+        reply.header('cache-control', 'no-cache');
+      }
     },
   });
   // A stale hashed asset (after a deploy) is a plain 404, not an HTML page.
