@@ -1,0 +1,309 @@
+/**
+ * Lighthouse on a phone: every page type of the production build, Lighthouse's mobile profile
+ * (a mid-range phone on a slow 4G connection, simulated), each page run `--runs` times in a
+ * fresh Chromium load, the median reported beside the targets of the web issue.
+ *
+ *   npm run bench:lighthouse [-- --runs 3 --pages home,search,recipe]
+ *
+ * The platform runs as `yeet start --role all` in a child process (so Lighthouse's own work
+ * in this process does not slow the server), on DATABASE_URL when set (a database it may
+ * fill), else on an embedded PostgreSQL under .data/bench. Signed-in pages are loaded with
+ * the session cookie of an author, editor and admin. Needs the production web build
+ * (`npm run build`) and Chromium (/usr/bin/chromium or CHROMIUM_PATH).
+ */
+import { type ChildProcess, spawn } from 'node:child_process';
+import { existsSync, readFileSync } from 'node:fs';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+import { freePort } from '@yeet/db';
+import { loadConfig, sessionCookieName, webSessionCodec } from '@yeet/platform';
+import lighthouse from 'lighthouse';
+import pg from 'pg';
+import { chromiumPath } from '../test/support/browser.ts';
+import { oidcFlow } from '../test/support/oidc.ts';
+import { benchDatabase } from './database.ts';
+import { table } from './stats.ts';
+
+const pageTypes = ['home', 'search', 'recipe', 'account', 'my-recipes', 'edit', 'review'] as const;
+type PageType = (typeof pageTypes)[number];
+
+const { values: args } = parseArgs({
+  options: {
+    runs: { type: 'string', default: '3' },
+    pages: { type: 'string', default: pageTypes.join(',') },
+  },
+});
+const runs = Number(args.runs);
+const pages = args.pages.split(',').map((p) => p.trim()) as PageType[];
+for (const p of pages) if (!pageTypes.includes(p)) throw new Error(`unknown page "${p}"; pages: ${pageTypes.join(', ')}`);
+
+const root = path.resolve(import.meta.dirname, '..');
+if (!existsSync(path.join(root, 'apps/web/dist/server/server.js'))) throw new Error('Build the web app first: npm run build');
+if (!chromiumPath) throw new Error('Chromium is needed: apt-get install -y chromium');
+const sessionSecret = 'bench-lighthouse-session-secret-0123456789abcdef';
+
+const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
+const mark = (value: number, ok: (v: number) => boolean, digits = 0) => `${value.toFixed(digits)} ${ok(value) ? '✓' : '✗'}`;
+
+const database = await benchDatabase('yeet_bench_lighthouse');
+const server = await startServer(database.fresh);
+const browser = await startChromium();
+try {
+  const cookie = await signedInCookie();
+  const draft = await createDraft(cookie.accessToken);
+  const urls: Record<PageType, { path: string; signedIn: boolean }> = {
+    home: { path: '/', signedIn: false },
+    search: { path: '/search?q=chicken', signedIn: false },
+    recipe: { path: '/r/cacio-e-pepe', signedIn: false },
+    account: { path: '/account', signedIn: true },
+    'my-recipes': { path: '/me/recipes', signedIn: true },
+    edit: { path: `/r/${draft}/edit`, signedIn: true },
+    review: { path: '/review', signedIn: true },
+  };
+
+  const rows: Array<Array<string | number>> = [];
+  for (const type of pages) {
+    const { path: pagePath, signedIn } = urls[type];
+    const results: Measured[] = [];
+    for (let i = 0; i < runs; i++) {
+      results.push(await measure(`${server.url}${pagePath}`, signedIn ? cookie.header : undefined));
+      process.stderr.write('.');
+    }
+    const m = (pick: (r: Measured) => number) => median(results.map(pick));
+    rows.push([
+      `${type} ${signedIn ? '(signed in)' : ''}`.trim(),
+      mark(
+        m((r) => r.performance),
+        (v) => v >= 95,
+      ),
+      results.map((r) => r.performance).join(' '),
+      `${(m((r) => r.lcp) / 1000).toFixed(1)} s`,
+      mark(
+        m((r) => r.cls),
+        (v) => v < 0.05,
+        3,
+      ),
+      `${Math.round(m((r) => r.tbt))} ms`,
+      mark(
+        m((r) => r.accessibility),
+        (v) => v === 100,
+      ),
+      mark(
+        m((r) => r.bestPractices),
+        (v) => v === 100,
+      ),
+      mark(
+        m((r) => r.seo),
+        (v) => v === 100,
+      ),
+      `${Math.round(m((r) => r.transfer) / 1024)} KiB`,
+      `${Math.round(m((r) => r.scriptTransfer) / 1024)} KiB`,
+    ]);
+  }
+  process.stderr.write('\n');
+  console.log(
+    `\nLighthouse ${lighthouseVersion()} mobile profile (simulated slow 4G, 4× CPU slowdown), median of ${runs} runs per page\n`,
+  );
+  console.log(
+    table(
+      ['page', 'performance', 'runs', 'LCP', 'CLS', 'TBT', 'accessibility', 'best practices', 'SEO', 'transfer', 'of it scripts'],
+      rows,
+    ),
+  );
+  console.log('\nTargets: performance ≥ 95, CLS < 0.05, accessibility / best practices / SEO 100 (✓ met, ✗ not).');
+  console.log('The machine may be shared: scores move with its load; compare runs made at the same time.');
+} finally {
+  await browser.stop();
+  await server.stop();
+  await database.stop();
+}
+
+interface Measured {
+  performance: number;
+  accessibility: number;
+  bestPractices: number;
+  seo: number;
+  lcp: number;
+  cls: number;
+  tbt: number;
+  transfer: number;
+  scriptTransfer: number;
+}
+
+/** One Lighthouse run in a fresh page of the shared Chromium (its storage reset first). */
+async function measure(url: string, cookie: string | undefined): Promise<Measured> {
+  const result = await lighthouse(url, {
+    port: browser.port,
+    output: 'json',
+    logLevel: 'error',
+    onlyCategories: ['performance', 'accessibility', 'best-practices', 'seo'],
+    ...(cookie ? { extraHeaders: { cookie } } : {}),
+  });
+  if (!result) throw new Error(`Lighthouse gave no result for ${url}`);
+  const { categories, audits } = result.lhr;
+  if (result.lhr.runtimeError) throw new Error(`${url}: ${result.lhr.runtimeError.message}`);
+  const score = (id: string) => Math.round((categories[id]?.score ?? 0) * 100);
+  const numeric = (id: string) => audits[id]?.numericValue ?? Number.NaN;
+  const items =
+    (audits['resource-summary']?.details as { items?: Array<{ resourceType: string; transferSize: number }> })?.items ?? [];
+  const transferOf = (type: string) => items.find((i) => i.resourceType === type)?.transferSize ?? 0;
+  return {
+    performance: score('performance'),
+    accessibility: score('accessibility'),
+    bestPractices: score('best-practices'),
+    seo: score('seo'),
+    lcp: numeric('largest-contentful-paint'),
+    cls: numeric('cumulative-layout-shift'),
+    tbt: numeric('total-blocking-time'),
+    transfer: transferOf('total'),
+    scriptTransfer: transferOf('script'),
+  };
+}
+
+function lighthouseVersion(): string {
+  return (JSON.parse(readFileSync(path.join(root, 'node_modules/lighthouse/package.json'), 'utf8')) as { version: string })
+    .version;
+}
+
+/** Chromium with its DevTools port open, as Lighthouse drives it; a profile of its own, removed after. */
+async function startChromium(): Promise<{ port: number; stop: () => Promise<void> }> {
+  const port = await freePort();
+  const profile = await mkdtemp(path.join(tmpdir(), 'yeet-lighthouse-'));
+  const child = spawn(
+    chromiumPath!,
+    [
+      '--headless=new',
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+      '--no-first-run',
+      `--user-data-dir=${profile}`,
+      `--remote-debugging-port=${port}`,
+      'about:blank',
+    ],
+    { stdio: 'ignore' },
+  );
+  for (let i = 0; ; i++) {
+    const up = await fetch(`http://127.0.0.1:${port}/json/version`).then(
+      (r) => r.ok,
+      () => false,
+    );
+    if (up) break;
+    if (i > 300) throw new Error('Chromium did not open its DevTools port in 30 s');
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  return {
+    port,
+    stop: async () => {
+      const exited = new Promise((r) => child.once('exit', r));
+      child.kill('SIGTERM');
+      await exited;
+      await rm(profile, { recursive: true, force: true });
+    },
+  };
+}
+
+/** `yeet start --role all` as `npm start` runs it, with the demo recipes the first time. */
+async function startServer(seed: boolean): Promise<{ url: string; child: ChildProcess; stop: () => Promise<void> }> {
+  const port = await freePort();
+  const url = `http://127.0.0.1:${port}`;
+  const child = spawn(
+    process.execPath,
+    ['--max-semi-space-size=8', path.join(root, 'apps/server/src/main.ts'), 'start', '--role', 'all'],
+    {
+      env: {
+        ...process.env,
+        NODE_ENV: 'production',
+        MALLOC_ARENA_MAX: '2',
+        PORT: String(port),
+        PUBLIC_URL: url,
+        DATABASE_URL: database.url,
+        SEED_DEMO: seed ? 'always' : 'never',
+        SESSION_SECRET: sessionSecret,
+        LOG_LEVEL: 'warn',
+      },
+      stdio: ['ignore', 'inherit', 'inherit'],
+    },
+  );
+  const exited = new Promise<void>((r) => child.once('exit', () => r()));
+  for (let i = 0; ; i++) {
+    if (child.exitCode !== null) throw new Error(`the server exited with ${child.exitCode}`);
+    const ready = await fetch(`${url}/readyz`).then(
+      (r) => r.ok,
+      () => false,
+    );
+    if (ready) break;
+    if (i > 1200) throw new Error('the server did not become ready in 120 s');
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  return {
+    url,
+    child,
+    stop: async () => {
+      child.kill('SIGTERM');
+      await exited;
+    },
+  };
+}
+
+/** A person signed up at the built-in issuer, given every role, in a session sealed as the web role seals it. */
+async function signedInCookie(): Promise<{ header: string; accessToken: string }> {
+  const config = loadConfig({ ROLE: 'all', PUBLIC_URL: server.url, SESSION_SECRET: sessionSecret, DATABASE_URL: database.url });
+  const db = new pg.Client({ connectionString: database.url });
+  await db.connect();
+  try {
+    // Sign-ups from one address are limited per hour, and earlier runs count: this is the bench's own database.
+    await db.query(`delete from rate_limits`).catch(() => undefined);
+    const email = `lighthouse-${Date.now().toString(36)}@example.com`;
+    const tokens = await oidcFlow(server.url, config, sessionSecret).signUp({
+      email,
+      password: 'a long enough password',
+      displayName: 'Lighthouse Reader',
+    });
+    await db.query(`update users set roles = '{user,author,editor,admin}' where email = $1`, [email]);
+    const session = {
+      id: `lighthouse-${Date.now()}`,
+      accessToken: tokens.access_token,
+      refreshToken: null,
+      expiresAt: Math.floor(Date.now() / 1000) + 3600,
+    };
+    return {
+      header: `${sessionCookieName}=${webSessionCodec(sessionSecret).seal(session, 3600)}`,
+      accessToken: tokens.access_token,
+    };
+  } finally {
+    await db.end();
+  }
+}
+
+/** A draft of the signed-in person's, for the edit page; its slug. */
+async function createDraft(accessToken: string): Promise<string> {
+  const res = await fetch(`${server.url}/api/yeet.v1.RecipeService/CreateRecipe`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', authorization: `Bearer ${accessToken}` },
+    body: JSON.stringify({
+      recipe: {
+        title: 'Lighthouse lemon tart',
+        summary: 'A draft to measure the edit page with.',
+        servings: 8,
+        prepMinutes: 30,
+        cookMinutes: 40,
+        ingredientSections: [
+          {
+            ingredients: [
+              { quantity: 200, unit: 'g', item: 'flour' },
+              { quantity: 3, item: 'lemons' },
+            ],
+          },
+        ],
+        steps: [{ text: 'Bake the tart.' }],
+      },
+    }),
+  });
+  if (!res.ok) throw new Error(`CreateRecipe: ${res.status} ${await res.text()}`);
+  return ((await res.json()) as { recipe: { slug: string } }).recipe.slug;
+}
