@@ -4,7 +4,17 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { Code, createClient } from '@connectrpc/connect';
 import { createConnectTransport } from '@connectrpc/connect-node';
-import { AuditService, DataExport_State, ImageService, ImageSlot, UserService } from '@yeet/contract';
+import {
+  AuditService,
+  CollectionService,
+  DataExport_State,
+  ImageService,
+  ImageSlot,
+  MealPlanService,
+  MealSlot,
+  ShoppingListService,
+  UserService,
+} from '@yeet/contract';
 import { readTarGz } from '@yeet/media';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -133,6 +143,36 @@ describe('RequestDataExport', () => {
     expect((await db.query('select count(*)::int as n from data_exports')).rows[0].n).toBe(0);
     await expect(stat(stored)).rejects.toThrow('ENOENT');
     expect((await fetch(done.downloadUrl)).status).toBe(410);
+  });
+
+  it('holds the person’s collections, shopping list and meal plan, and nobody else’s', async () => {
+    const handle = 'planner';
+    const author = t.recipes(handle, ['author']);
+    const { recipe } = await author.createRecipe({ recipe: recipeInput({ title: 'Planned shakshuka' }) });
+    await t.client(CollectionService, handle, ['author']).saveRecipe({ recipeId: recipe!.id, saved: true });
+    await t.client(ShoppingListService, handle, ['author']).addShoppingListItem({ text: '2 lemons' });
+    const plan = t.client(MealPlanService, handle, ['author']);
+    await plan.addMealPlanEntry({ date: '2026-12-07', slot: MealSlot.DINNER, recipeId: recipe!.id, servings: 3 });
+    await plan.addMealPlanEntry({ date: '2026-12-08', slot: MealSlot.LUNCH, note: 'Leftovers' });
+    // someone else's list, which must not come along
+    await t.client(ShoppingListService, 'not-the-planner').addShoppingListItem({ text: 'kitchen roll' });
+
+    const res = await t.client(UserService, handle, ['author']).exportMyData({});
+    const doc = JSON.parse(res.documentJson);
+    expect(doc.collections).toEqual([
+      expect.objectContaining({
+        favourites: true,
+        shared: false,
+        recipes: [expect.objectContaining({ recipeId: recipe!.id, title: 'Planned shakshuka' })],
+      }),
+    ]);
+    expect(doc.shoppingList).toEqual([expect.objectContaining({ item: 'lemons', quantity: 2, checked: false })]);
+    expect(doc.mealPlan.entries).toEqual([
+      expect.objectContaining({ day: '2026-12-07', slot: 'dinner', recipeId: recipe!.id, servings: 3 }),
+      expect.objectContaining({ day: '2026-12-08', slot: 'lunch', note: 'Leftovers', recipeId: null }),
+    ]);
+    for (const section of ['collections', 'shoppingList', 'mealPlan']) expect(res.readme).toContain(section);
+    expect(res.documentJson).not.toContain('kitchen roll');
   });
 
   it('refuses another person’s export without the admin role; an admin’s is audited', async () => {

@@ -137,6 +137,27 @@ and sha256 is that file's SHA-256; both are null in the plain JSON document.`,
       })),
   },
   {
+    key: 'collections',
+    readme: `Your collections, Favourites among them: each one's name, whether it is
+shared by a link (the link itself is not included) and the recipes in it
+(id, slug, title, when added; the title is null for a recipe no longer
+published that is not yours).`,
+    build: ({ user, stores }) => stores.collections.collectionsForExport(user.id),
+  },
+  {
+    key: 'shoppingList',
+    readme: `Your shopping list: each line's item, quantity, unit, note, aisle, whether it
+is ticked, and the recipes (with servings) it came from.`,
+    build: ({ user, stores }) => stores.shoppingLists.shoppingListForExport(user.id),
+  },
+  {
+    key: 'mealPlan',
+    readme: `Your meal plan: each entry's day (YYYY-MM-DD), slot (breakfast, lunch,
+dinner, snack), recipe or note and servings; calendarFeed says whether a
+calendar link exists (the link itself is not included).`,
+    build: ({ user, stores }) => stores.mealPlans.mealPlanForExport(user.id),
+  },
+  {
     key: 'accountEvents',
     readme: `Changes to your account and access to it: role changes (from, to), bursts
 of failed sign-ins, data exports (who asked: you or an admin).`,
