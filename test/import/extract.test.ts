@@ -252,3 +252,28 @@ describe('times from the page', () => {
     expect(minutes('<p>Serves 4</p>')).toBeNull();
   });
 });
+
+describe('tables', () => {
+  it('reads a table’s rows as ingredient lines when the data gives one line only', () => {
+    const row = (a: string, b: string) => `<tr><td>${a}</td><td>${b}</td></tr>`;
+    const html = page(
+      ld({ '@type': 'Recipe', name: 'Roast chicken', recipeIngredient: 'Chicken', recipeInstructions: ['Roast the chicken.'] }),
+      `<h1>Roast chicken</h1><h2>Ingredients</h2><table>${row('150ml', 'red wine')}${row('100g', 'tomato paste')}${row('1', 'chicken')}</table>`,
+    );
+    expect(read(html).ingredients).toEqual(['150ml red wine', '100g tomato paste', '1 chicken']);
+  });
+
+  it('reads a table of labels over values as labelled values; a step list’s bare numbers and its note are not steps', () => {
+    const html = page(
+      '<title>Fruit skewers</title>',
+      '<h1>Fruit skewers</h1><table><tr><th>Prep time</th><th>Yields</th></tr><tr><td>15 minutes</td><td>4 servings</td></tr></table>' +
+        '<h2>Ingredients</h2><ul><li>1 cup strawberries</li><li>1/4 cup yogurt</li></ul>' +
+        '<h2>Directions</h2><ol><li><table><tr><td>1</td><td><div>Thread the fruit on the skewers.</div></td></tr></table></li>' +
+        '<li><table><tr><td>2</td><td><div>Serve with the yogurt on the side.</div></td></tr></table></li>' +
+        '<li>Note: skewers are sharp, so watch young children.</li></ol>',
+    );
+    const r = extractRecipe(html, 'https://example.com/r');
+    expect([r.totalMinutes, r.yields]).toEqual([15, 'Yields 4 servings']);
+    expect(flatRecipe(r).instructions).toEqual(['Thread the fruit on the skewers.', 'Serve with the yogurt on the side.']);
+  });
+});

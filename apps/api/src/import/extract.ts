@@ -87,7 +87,8 @@ export function extractRecipe(html: string, pageUrl: string): ExtractedRecipe {
   }
   // The page's markup is searched only for what the structured data left out: those
   // searches walk the whole document several times, most of the parse cost on big pages.
-  if (!complete(out) || out.yields === null || out.totalMinutes === null) fill(out, fromPage(doc, page, out), 'page');
+  if (!complete(out) || countLines(out.ingredientSections) <= 1 || out.yields === null || out.totalMinutes === null)
+    fill(out, fromPage(doc, page, out), 'page');
   return out;
 }
 
@@ -182,8 +183,8 @@ function fill(into: ExtractedRecipe, from: Partial<ExtractedRecipe>, source: 'js
     into.sources.ingredients = source;
   }
   if (countSteps(into.stepSections) === 0 && from.stepSections && countSteps(from.stepSections) > 0) {
-    // "Step 2" alone on a line is the page's numbering, not a step.
-    const numbering = /^(step|étape|schritt|paso|stap|passo|krok|trin|steg)\s*\d+[.:)]?$/i;
+    // "Step 2" or "2" alone on a line is the page's numbering, not a step.
+    const numbering = /^((step|étape|schritt|paso|stap|passo|krok|trin|steg)\s*)?\d+[.:)]?$/i;
     // "STEP 1 | Preheat…": the numbering in front of the step is the page's too.
     const prefix = /^(step|étape|schritt|paso|stap|passo|krok|trin|steg)\s*\d+\s*[|:.)–-]\s+(?=\S)/i;
     // "Method" alone: the section's label marked as the instructions, not a step.
@@ -562,7 +563,8 @@ function fromPage(doc: Document, page: PageIndex, have: ExtractedRecipe): Partia
   const read = () => (lines ??= pageLines(doc));
   if (have.yields === null) found.yields = pageYield(read());
   if (have.totalMinutes === null) Object.assign(found, pageTimes(read()));
-  if (countLines(have.ingredientSections) === 0) {
+  // One line of ingredients is a list packed into a string, or a teaser: the page may list them.
+  if (countLines(have.ingredientSections) <= 1) {
     const lines_ =
       firstMatch(doc, page, cardIngredients, ingredientsOk) ??
       underLabel(read(), ingredientsHeading, stepsHeading, ingredientsOk, 'ingredients') ??
@@ -765,8 +767,6 @@ const lineBlockTags = new Set([
   'div',
   'li',
   'tr',
-  'td',
-  'th',
   'dt',
   'dd',
   'section',
@@ -830,6 +830,8 @@ function pageLines(doc: Document): PageLine[] {
       }
       const block = lineBlockTags.has(el.name);
       if (!block) {
+        // A table's row is one line ("150ml | red wine"), its cells apart.
+        if (el.name === 'td' || el.name === 'th') buffer += ' ';
         const strong = el.name === 'strong' || el.name === 'b' || /font-weight:\s*(bold|[6-9]00)/i.test(el.attribs.style ?? '');
         if (strong) boldDepth++;
         if (el.name === 'a') linkDepth++;
@@ -839,9 +841,16 @@ function pageLines(doc: Document): PageLine[] {
         continue;
       }
       flush();
+      if (el.name === 'table') {
+        const pairs = headedTable(el);
+        if (pairs) {
+          for (const text of pairs) lines.push({ text, heading: 0, item: null, bold: false, link: false });
+          continue;
+        }
+      }
       const saved = { heading, item };
       if (/^h[1-6]$/.test(el.name)) heading = Number(el.name[1]);
-      if (el.name === 'li') item = el;
+      if (el.name === 'li' || el.name === 'tr') item = el;
       walk(el);
       flush();
       heading = saved.heading;
@@ -850,6 +859,30 @@ function pageLines(doc: Document): PageLine[] {
   };
   walk(doc);
   return lines;
+}
+
+/**
+ * A table of labels over values ("Prep time | Yields" over "15 minutes | 4 servings") read as
+ * "Prep time 15 minutes", "Yields 4 servings"; null for any other table.
+ */
+function headedTable(table: Element): string[] | null {
+  const rows: Element[] = [];
+  const collect = (n: Element) => {
+    for (const c of n.children ?? []) {
+      if (c.type !== 'tag') continue;
+      const el = c as Element;
+      if (el.name === 'tr') rows.push(el);
+      else if (el.name === 'thead' || el.name === 'tbody') collect(el);
+    }
+  };
+  collect(table);
+  if (rows.length !== 2) return null;
+  const cells = (row: Element) =>
+    (row.children ?? []).filter((c): c is Element => c.type === 'tag' && (c.name === 'td' || c.name === 'th'));
+  const head = cells(rows[0]!);
+  const body = cells(rows[1]!);
+  if (head.length < 2 || head.length !== body.length || head.some((c) => c.name !== 'th')) return null;
+  return head.map((h, i) => cleanText(`${textContent(h)} ${textContent(body[i]!)}`));
 }
 
 // Labels may carry an emoji or a number in front ("🛒 What You'll Need", "2. Method").
@@ -910,7 +943,7 @@ function underLabel(
       }
       // A method set as paragraphs ends at a link ("Print Recipe"), a note, or a call-out set
       // in bold.
-      if (kind === 'steps' && !listMode && found.length > 0 && (line.link || line.bold || noteLine.test(line.text))) break;
+      if (kind === 'steps' && found.length > 0 && (noteLine.test(line.text) || (!listMode && (line.link || line.bold)))) break;
       found.push(line.text);
     }
     if (found.length > 0 && accept(found)) return found;
