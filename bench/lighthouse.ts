@@ -64,6 +64,7 @@ try {
   };
 
   const rows: Array<Array<string | number>> = [];
+  const failures = new Map<string, Set<string>>();
   for (const type of pages) {
     const { path: pagePath, signedIn } = urls[type];
     const results: Measured[] = [];
@@ -71,6 +72,7 @@ try {
       results.push(await measure(`${server.url}${pagePath}`, signedIn ? cookie.header : undefined));
       process.stderr.write('.');
     }
+    failures.set(type, new Set(results.flatMap((r) => r.failed)));
     const m = (pick: (r: Measured) => number) => median(results.map(pick));
     rows.push([
       `${type} ${signedIn ? '(signed in)' : ''}`.trim(),
@@ -103,6 +105,7 @@ try {
     ]);
   }
   process.stderr.write('\n');
+  for (const [type, failed] of failures) if (failed.size) console.log(`${type}: failed ${[...failed].join(', ')}`);
   console.log(
     `\nLighthouse ${lighthouseVersion()} mobile profile (simulated slow 4G, 4× CPU slowdown), median of ${runs} runs per page\n`,
   );
@@ -130,6 +133,8 @@ interface Measured {
   tbt: number;
   transfer: number;
   scriptTransfer: number;
+  /** The accessibility, best-practices and SEO audits that failed, by id. */
+  failed: string[];
 }
 
 /** One Lighthouse run in a fresh page of the shared Chromium (its storage reset first). */
@@ -149,7 +154,13 @@ async function measure(url: string, cookie: string | undefined): Promise<Measure
   const items =
     (audits['resource-summary']?.details as { items?: Array<{ resourceType: string; transferSize: number }> })?.items ?? [];
   const transferOf = (type: string) => items.find((i) => i.resourceType === type)?.transferSize ?? 0;
+  const failed = ['accessibility', 'best-practices', 'seo'].flatMap((id) =>
+    (categories[id]?.auditRefs ?? [])
+      .filter((ref) => ref.weight > 0 && audits[ref.id]?.score !== null && (audits[ref.id]?.score ?? 1) < 1)
+      .map((ref) => `${id}/${ref.id}`),
+  );
   return {
+    failed,
     performance: score('performance'),
     accessibility: score('accessibility'),
     bestPractices: score('best-practices'),
