@@ -8,6 +8,7 @@ import { ErrorPage, NotFoundPage } from '../components/pages';
 import { IconSprites } from '../components/recipe-card';
 import { meQuery } from '../lib/api';
 import appCss from '../styles/app.css?url';
+import darkCss from '../styles/dark.css?url';
 
 export interface RouterContext {
   queryClient: QueryClient;
@@ -22,11 +23,15 @@ export const Route = createRootRouteWithContext<RouterContext>()({
       { charSet: 'utf-8' },
       { name: 'viewport', content: 'width=device-width, initial-scale=1' },
       { name: 'theme-color', content: '#b4380f' },
+      // form controls and scrollbars follow the scheme (styles/dark.css)
+      { name: 'color-scheme', content: 'light dark' },
       { title: 'Eat or Yeet — recipes worth cooking' },
       { name: 'description', content: 'Find, cook and rate recipes reviewed by people who cook.' },
     ],
     links: [
       { rel: 'stylesheet', href: appCss },
+      // not waited for by a light-mode browser, and never printed
+      { rel: 'stylesheet', href: darkCss, media: 'screen and (prefers-color-scheme: dark)' },
       // drawn by scripts/icons.ts, served from apps/web/public
       { rel: 'icon', href: '/favicon.ico', sizes: '48x48' },
       { rel: 'icon', href: '/icon.svg', type: 'image/svg+xml' },
