@@ -30,14 +30,22 @@ afterAll(() => t?.stop());
 const get = (path: string) => fetch(`${t.baseUrl}${path}`);
 
 describe('files for search engines', () => {
-  it('robots.txt keeps crawlers out of personal pages and names the sitemap at PUBLIC_URL', async () => {
+  it('robots.txt keeps crawlers out of the sign-in and API endpoints and names the sitemap at PUBLIC_URL', async () => {
     const res = await get('/robots.txt');
     expect(res.status).toBe(200);
     expect(res.headers.get('content-type')).toMatch(/^text\/plain/);
     const text = await res.text();
     expect(text).toMatch(/^User-agent: \*$/m);
-    expect(text).toMatch(/^Disallow: \/account$/m);
+    for (const path of ['/auth/', '/oidc/', '/api/']) expect(text).toContain(`Disallow: ${path}\n`);
     expect(text).toContain(`Sitemap: ${origin}/sitemap.xml`);
+  });
+
+  it('a personal page shows a crawler nothing of anyone: it is sent to the sign-in page, which is noindex', async () => {
+    for (const path of ['/account', '/me/recipes', '/review', '/shopping-list', '/meal-plan']) {
+      const res = await fetch(`${t.baseUrl}${path}`, { redirect: 'manual' });
+      expect([302, 303, 307], path).toContain(res.status);
+      expect(res.headers.get('location'), path).toMatch(/\/auth\/login/);
+    }
   });
 
   it('sitemap.xml lists the published recipes with when they last changed, and no drafts', async () => {

@@ -26,13 +26,10 @@ export function sitemapXml(entries: SitemapEntry[]): string {
 export function robotsTxt(origin: string): string {
   return [
     'User-agent: *',
-    // drafts, editing, the review queue and accounts answer nothing useful to a crawler
+    // Endpoints, not pages. Pages that need a sign-in send a crawler on to the sign-in page
+    // (which says noindex), so they need no rule: a rule would only mark them uncrawlable.
     'Disallow: /auth/',
-    'Disallow: /account',
-    'Disallow: /me/',
-    'Disallow: /new',
-    'Disallow: /review',
-    'Disallow: /admin/',
+    'Disallow: /oidc/',
     'Disallow: /api/',
     '',
     `Sitemap: ${origin}/sitemap.xml`,

@@ -77,7 +77,7 @@ export const Route = createFileRoute('/admin/audit')({
   onError: onLoadError,
   errorComponent: ErrorPage,
   notFoundComponent: NotFoundPage,
-  head: () => ({ meta: [{ title: 'Audit log — Eat or Yeet' }, { name: 'robots', content: 'noindex' }] }),
+  head: () => ({ meta: [{ title: 'Audit log — Eat or Yeet' }] }),
   component: Audit,
 });
 

@@ -89,7 +89,7 @@ export const Route = createFileRoute('/import')({
   onError: onLoadError,
   errorComponent: ErrorPage,
   notFoundComponent: NotFoundPage,
-  head: () => ({ meta: [{ title: 'Import a recipe — Eat or Yeet' }, { name: 'robots', content: 'noindex' }] }),
+  head: () => ({ meta: [{ title: 'Import a recipe — Eat or Yeet' }] }),
   component: ImportPage,
 });
 

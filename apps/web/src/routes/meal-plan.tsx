@@ -34,7 +34,7 @@ export const Route = createFileRoute('/meal-plan')({
   onError: onLoadError,
   errorComponent: ErrorPage,
   notFoundComponent: NotFoundPage,
-  head: () => ({ meta: [{ title: 'Meal plan — Eat or Yeet' }, { name: 'robots', content: 'noindex' }] }),
+  head: () => ({ meta: [{ title: 'Meal plan — Eat or Yeet' }] }),
   component: MealPlan,
 });
 

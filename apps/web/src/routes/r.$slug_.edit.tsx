@@ -23,7 +23,7 @@ export const Route = createFileRoute('/r/$slug_/edit')({
   onError: onLoadError,
   errorComponent: ErrorPage,
   notFoundComponent: NotFoundPage,
-  head: () => ({ meta: [{ title: 'Edit recipe — Eat or Yeet' }, { name: 'robots', content: 'noindex' }] }),
+  head: () => ({ meta: [{ title: 'Edit recipe — Eat or Yeet' }] }),
   component: EditRecipe,
 });
 

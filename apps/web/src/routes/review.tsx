@@ -13,7 +13,7 @@ export const Route = createFileRoute('/review')({
   onError: onLoadError,
   errorComponent: ErrorPage,
   notFoundComponent: NotFoundPage,
-  head: () => ({ meta: [{ title: 'Review queue — Eat or Yeet' }, { name: 'robots', content: 'noindex' }] }),
+  head: () => ({ meta: [{ title: 'Review queue — Eat or Yeet' }] }),
   component: ReviewQueue,
 });
 

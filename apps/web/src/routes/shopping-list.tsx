@@ -23,7 +23,7 @@ export const Route = createFileRoute('/shopping-list')({
   onError: onLoadError,
   errorComponent: ErrorPage,
   notFoundComponent: NotFoundPage,
-  head: () => ({ meta: [{ title: 'Shopping list — Eat or Yeet' }, { name: 'robots', content: 'noindex' }] }),
+  head: () => ({ meta: [{ title: 'Shopping list — Eat or Yeet' }] }),
   component: ShoppingList,
 });
 
