@@ -11,7 +11,7 @@ select graphile_worker.add_job($1, $2::json, job_key := $3);
 -- JobStore.processImage('00000000-0000-4000-8000-00000000d001')
 select graphile_worker.add_job($1, $2::json, job_key := $3);
 
--- JobStore.buildExport('00000000-0000-4000-8000-00000000e001')
+-- JobStore.buildExport('00000000-0000-4000-8000-00000000f001')
 select graphile_worker.add_job($1, $2::json, job_key := $3);
 
 -- JobStore.sweepExports()

@@ -39,6 +39,12 @@ select d.recipe_id as id, r.slug, d.title, ts_headline('yeet_simple', d.title, q
 from search_documents d join recipes r on r.id = d.recipe_id, to_tsquery('yeet_simple', $2) as q(query)
 where d.recipe_id = any($3::uuid[]);
 
+-- MemorySearchEngine.indexQuery({ text: typing, filter: someSearchFilter, sort: 'relevance', limit: 20, offset: 0, facets: true })
+select c.word, to_tsvector('yeet', c.word)::text as lexemes from (
+  select l.word from search_lexicon l where l.word like $1 || '%' and l.word <> $2
+  order by l.doc_count desc limit 8
+) c;
+
 -- MemorySearchEngine.index([ '00000000-0000-4000-8000-00000000b001' ])
 begin;
 insert into search_documents as d (

@@ -341,6 +341,7 @@ export const subjects: Subject[] = [
       [{ text: typing, filter: someSearchFilter, sort: 'relevance', limit: 20, offset: 0, facets: true }],
     ],
     suggest: [[typing, 5]],
+    indexQuery: [[{ text: typing, filter: someSearchFilter, sort: 'relevance', limit: 20, offset: 0, facets: true }]],
     index: [[[ids.recipe]]],
     changed: [[]],
     reconcile: [[100]],
