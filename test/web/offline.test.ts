@@ -54,6 +54,16 @@ async function kept(page: Page, path: string): Promise<void> {
   throw new Error(`the service worker did not keep ${path} within 15 s`);
 }
 
+/** Resolves once React has hydrated the page (polled: the page's policy refuses evaluated strings). */
+async function hydrated(page: Page): Promise<void> {
+  const probe = `Object.keys(document.querySelector('main') ?? {}).some((k) => k.startsWith('__reactFiber'))`;
+  for (let i = 0; i < 150; i++) {
+    if (await page.evaluate(probe)) return;
+    await page.waitForTimeout(100);
+  }
+  throw new Error(`${page.url()} did not hydrate within 15 s`);
+}
+
 const cacheNames = (page: Page): Promise<string[]> => page.evaluate('caches.keys()');
 
 describe.skipIf(!chromiumPath)('offline reading', () => {
@@ -82,6 +92,11 @@ describe.skipIf(!chromiumPath)('offline reading', () => {
     // the ingredients are there to cook from, styled (the stylesheet came from the cache)
     expect(await page.getByText('Pecorino Romano').count()).toBeGreaterThan(0);
     expect(await page.evaluate('getComputedStyle(document.body).display')).toBe('flex');
+    // the kept build files hydrate it, and the calls that fail offline do not replace it with an error
+    await hydrated(page);
+    await page.waitForTimeout(2_000);
+    expect(await page.getByRole('heading', { name: 'Cacio e Pepe', level: 1 }).count()).toBe(1);
+    expect(await page.getByText('Pecorino Romano').count()).toBeGreaterThan(0);
     // the same recipe at other servings is the same kept page
     await page.goto(`${t.baseUrl}/r/cacio-e-pepe?servings=4`);
     await page.getByRole('heading', { name: 'Cacio e Pepe', level: 1 }).waitFor();
@@ -115,6 +130,8 @@ describe.skipIf(!chromiumPath)('offline reading', () => {
     await page.context().setOffline(true);
     await page.reload();
     await page.getByRole('heading', { name: 'Shopping list', level: 1 }).waitFor();
+    await hydrated(page);
+    await page.waitForTimeout(2_000);
     expect(await page.getByText(/Pecorino Romano/).count()).toBeGreaterThan(0);
     await page.context().setOffline(false);
 
