@@ -106,6 +106,8 @@ describe.skipIf(!chromiumPath)('dark mode', () => {
       ['shopping-list', '/shopping-list', 'Shopping list'],
       ['account', '/account', 'Your account'],
       ['new-recipe', '/new', 'New recipe'],
+      ['meal-plan', '/meal-plan', 'Meal plan'],
+      ['collections', '/me/collections', 'Your collections'],
     ] as const) {
       await page.goto(`${t.baseUrl}${path}`);
       await page
