@@ -30,7 +30,8 @@ export function cleanText(value: unknown): string {
   if (value === null || value === undefined) return '';
   let text = typeof value === 'string' ? value : typeof value === 'number' ? String(value) : '';
   // Entities encoded twice ("&amp;amp;", "&amp;#39;") decode over a few rounds.
-  for (let round = 0; round < 3 && /[<&]/.test(text); round++) {
+  // Only text that holds a tag or an entity is parsed ("Salt & pepper" is text already).
+  for (let round = 0; round < 3 && /<[a-z/!]|&(#\d+|#x[\da-f]+|[a-z][a-z\d]*);?/i.test(text); round++) {
     const decoded = textContent(parseDocument(text.replace(/<br\s*\/?>/gi, ' '), { decodeEntities: true }));
     if (decoded === text) break;
     text = decoded;
