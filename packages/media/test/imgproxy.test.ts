@@ -3,12 +3,23 @@ import { buildPath, buildUrl, keysFromHex, parsePath, sign, verify } from '../sr
 
 describe('imgproxy signatures', () => {
   // The worked example of docs.imgproxy.net, "Signing a URL": key "secret", salt "hello".
-  const docs = keysFromHex('736563726574', '68656C6C6F');
+  const docs = keysFromHex('736563726574', '68656C6C6F', 32);
   const docsPath = '/rs:fill:300:400:0/g:sm/aHR0cDovL2V4YW1w/bGUuY29tL2ltYWdl/cy9jdXJpb3NpdHku/anBn.png';
 
   it("matches imgproxy's documented example", () => {
     expect(sign(docsPath, docs)).toBe('oKfUtW34Dvo2BGQehJFR4Nr0_rIjOtdtzJ3QFsUcXH8');
     expect(verify('oKfUtW34Dvo2BGQehJFR4Nr0_rIjOtdtzJ3QFsUcXH8', docsPath, docs)).toBe(true);
+  });
+
+  it('writes signatures of 16 bytes by default (IMGPROXY_SIGNATURE_SIZE=16), the documented HMAC cut short', () => {
+    const short = keysFromHex('736563726574', '68656C6C6F');
+    const full = Buffer.from('oKfUtW34Dvo2BGQehJFR4Nr0_rIjOtdtzJ3QFsUcXH8', 'base64url');
+    expect(sign(docsPath, short)).toBe(full.subarray(0, 16).toString('base64url'));
+    expect(sign(docsPath, short)).toHaveLength(22);
+    expect(verify(sign(docsPath, short), docsPath, short)).toBe(true);
+    // a full-length signature is not this server's URL, nor a shorter cut
+    expect(verify('oKfUtW34Dvo2BGQehJFR4Nr0_rIjOtdtzJ3QFsUcXH8', docsPath, short)).toBe(false);
+    expect(verify(sign(docsPath, short).slice(0, 11), docsPath, short)).toBe(false);
   });
 
   it('refuses a changed path, a changed signature and another key', () => {
