@@ -1,8 +1,7 @@
-import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { audit, chromiumPath, launchBrowser, signUp, viewports } from '../support/browser.ts';
-import { watchContentSecurityPolicy } from '../support/csp.ts';
-import { startTestPlatform, type TestPlatform } from '../support/platform.ts';
+import type { Page } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
+import { browserStack, hydrated } from '../support/browser-stack.ts';
+import { audit, chromiumPath, signUp, viewports } from '../support/browser.ts';
 import { eventually } from '../support/queue.ts';
 
 /**
@@ -11,47 +10,13 @@ import { eventually } from '../support/queue.ts';
  * removing, the week onto the shopping list, and the calendar link made and turned off.
  * axe-core checks the plan page; the recipe page a visitor gets has no trace of the plan.
  */
-let t: TestPlatform;
-let browser: Browser;
-const contexts: BrowserContext[] = [];
-const cspViolations: string[] = [];
-
-beforeAll(async () => {
-  if (!chromiumPath) return;
-  t = await startTestPlatform({
-    ROLE: 'all',
-    SEED_DEMO: 'always',
-    SESSION_SECRET: 'e2e-meal-plan-session-secret-0123456789abcdef',
-    DEV_AUTH: 'false',
-    DATA_DIR: `/tmp/yeet-e2e-meal-plan-${process.pid}`,
-  });
-  browser = await launchBrowser();
-}, 180_000);
-afterAll(async () => {
-  for (const c of contexts) await c.close();
-  await browser?.close();
-  await t?.stop();
+const stack = browserStack('e2e-meal-plan', {
+  env: { DATA_DIR: `/tmp/yeet-e2e-meal-plan-${process.pid}` },
+  context: { locale: 'en-US' },
+  timeoutMs: 20_000,
 });
-
-async function newPage(): Promise<Page> {
-  // en-US: weeks start on Sunday there, which the plan page follows unless told otherwise
-  const context = await browser.newContext({ viewport: viewports.mobile, locale: 'en-US' });
-  contexts.push(context);
-  await watchContentSecurityPolicy(context, cspViolations);
-  const page = await context.newPage();
-  page.setDefaultTimeout(20_000);
-  return page;
-}
-
-/** Resolves once React has hydrated the page (buttons work from then on). */
-async function hydrated(page: Page): Promise<void> {
-  const probe = `Object.keys(document.querySelector('main') ?? {}).some((k) => k.startsWith('__reactFiber'))`;
-  for (let i = 0; i < 150; i++) {
-    if (await page.evaluate(probe)) return;
-    await page.waitForTimeout(100);
-  }
-  throw new Error(`${page.url()} did not hydrate within 15 s`);
-}
+const { cspViolations } = stack;
+const newPage = stack.newPage;
 
 const overflow = (page: Page) => page.evaluate('document.documentElement.scrollWidth - document.documentElement.clientWidth');
 const day = (page: Page, name: RegExp) => page.getByRole('region', { name });
@@ -59,19 +24,19 @@ const day = (page: Page, name: RegExp) => page.getByRole('region', { name });
 describe.skipIf(!chromiumPath)('planning a week on a phone', () => {
   it('plans, changes and shops a week, and shares it with a calendar app', async () => {
     const visitor = await newPage();
-    await visitor.goto(`${t.baseUrl}/r/cacio-e-pepe`);
+    await visitor.goto(`${stack.t.baseUrl}/r/cacio-e-pepe`);
     await visitor.getByRole('heading', { name: 'Cacio e Pepe' }).waitFor();
     expect(await visitor.getByText('Plan this').count()).toBe(0);
 
     const page = await newPage();
     // the header's links sit in a menu on a phone: sign up on a wide screen, then plan on the phone
     await page.setViewportSize(viewports.desktop);
-    await page.goto(`${t.baseUrl}/`);
+    await page.goto(`${stack.t.baseUrl}/`);
     await signUp(page, { name: 'Pat Planner', email: 'pat@example.com', password: 'a long enough passphrase' });
     await page.setViewportSize(viewports.mobile);
 
     // "Plan this" from a recipe: today, dinner, at the recipe's servings
-    await page.goto(`${t.baseUrl}/r/cacio-e-pepe`);
+    await page.goto(`${stack.t.baseUrl}/r/cacio-e-pepe`);
     await hydrated(page);
     await page.getByText('Plan this').click();
     await page.getByRole('form', { name: 'Plan this recipe' }).getByLabel('Meal').selectOption('dinner');
@@ -144,9 +109,8 @@ describe.skipIf(!chromiumPath)('planning a week on a phone', () => {
     const url = await page.getByLabel('Calendar link').inputValue();
     expect(url).toMatch(/\/plan\/[A-Za-z0-9_-]+\.ics$/);
     const feedPath = new URL(url).pathname;
-    const anonymous = await browser.newContext();
-    contexts.push(anonymous);
-    const feed = await anonymous.request.get(`${t.baseUrl}${feedPath}`);
+    const anonymous = (await newPage()).context();
+    const feed = await anonymous.request.get(`${stack.t.baseUrl}${feedPath}`);
     expect(feed.status()).toBe(200);
     expect(feed.headers()['content-type']).toBe('text/calendar; charset=utf-8');
     const ics = await feed.text();
@@ -156,9 +120,9 @@ describe.skipIf(!chromiumPath)('planning a week on a phone', () => {
     await page.getByRole('button', { name: 'Turn the link off' }).click();
     await page.getByRole('button', { name: 'Create a calendar link' }).waitFor();
     // a visitor's page cache may serve the feed for up to PAGE_CACHE_TTL_MS more
-    expect(await eventually(async () => (await anonymous.request.get(`${t.baseUrl}${feedPath}`)).status() === 404, 10_000)).toBe(
-      true,
-    );
+    expect(
+      await eventually(async () => (await anonymous.request.get(`${stack.t.baseUrl}${feedPath}`)).status() === 404, 10_000),
+    ).toBe(true);
     expect(cspViolations).toEqual([]);
   }, 120_000);
 });

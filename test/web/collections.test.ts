@@ -1,8 +1,6 @@
-import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { audit, chromiumPath, launchBrowser, signUp, viewports } from '../support/browser.ts';
-import { watchContentSecurityPolicy } from '../support/csp.ts';
-import { startTestPlatform, type TestPlatform } from '../support/platform.ts';
+import { describe, expect, it } from 'vitest';
+import { browserStack, hydrated } from '../support/browser-stack.ts';
+import { audit, chromiumPath, signUp, viewports } from '../support/browser.ts';
 
 /**
  * Favourites and collections in a real browser on a phone (390×844) against the whole stack
@@ -10,45 +8,9 @@ import { startTestPlatform, type TestPlatform } from '../support/platform.ts';
  * on the home page's cards, share the collection, open the link as a visitor, stop sharing —
  * with axe on each new page.
  */
-let t: TestPlatform;
-let browser: Browser;
-const contexts: BrowserContext[] = [];
-const cspViolations: string[] = [];
-
-beforeAll(async () => {
-  if (!chromiumPath) return;
-  t = await startTestPlatform({
-    ROLE: 'all',
-    SEED_DEMO: 'always',
-    SESSION_SECRET: 'collections-test-session-secret-0123456789abcd',
-    DEV_AUTH: 'false',
-  });
-  browser = await launchBrowser();
-}, 180_000);
-afterAll(async () => {
-  for (const c of contexts) await c.close();
-  await browser?.close();
-  await t?.stop();
-});
-
-async function newPage(): Promise<Page> {
-  const context = await browser.newContext({ viewport: viewports.mobile, hasTouch: true, isMobile: true });
-  contexts.push(context);
-  await watchContentSecurityPolicy(context, cspViolations);
-  const page = await context.newPage();
-  page.setDefaultTimeout(30_000);
-  return page;
-}
-
-/** Resolves once React has hydrated the page (polled: the page's policy refuses evaluated strings). */
-async function hydrated(page: Page): Promise<void> {
-  const probe = `Object.keys(document.querySelector('main') ?? {}).some((k) => k.startsWith('__reactFiber'))`;
-  for (let i = 0; i < 150; i++) {
-    if (await page.evaluate(probe)) return;
-    await page.waitForTimeout(100);
-  }
-  throw new Error(`${page.url()} did not hydrate within 15 s`);
-}
+const stack = browserStack('collections', { context: { hasTouch: true, isMobile: true }, timeoutMs: 30_000 });
+const { cspViolations } = stack;
+const newPage = stack.newPage;
 
 describe.skipIf(!chromiumPath)('favourites and collections on a phone', () => {
   it('a visitor’s recipe page has no save control, and stays the page the cache keeps', async () => {
@@ -57,7 +19,7 @@ describe.skipIf(!chromiumPath)('favourites and collections on a phone', () => {
     await expect
       .poll(
         async () => {
-          const res = await fetch(`${t.baseUrl}/r/cacio-e-pepe`);
+          const res = await fetch(`${stack.t.baseUrl}/r/cacio-e-pepe`);
           html = await res.text();
           return res.headers.get('x-page-cache');
         },
@@ -67,7 +29,7 @@ describe.skipIf(!chromiumPath)('favourites and collections on a phone', () => {
     expect(html).not.toContain('save-recipe');
     expect(html).not.toContain('Save to Favourites');
     const page = await newPage();
-    await page.goto(`${t.baseUrl}/r/cacio-e-pepe`);
+    await page.goto(`${stack.t.baseUrl}/r/cacio-e-pepe`);
     await hydrated(page);
     await page.getByRole('heading', { name: 'Cacio e Pepe', level: 1 }).waitFor();
     expect(await page.getByRole('button', { name: 'Save to Favourites' }).count()).toBe(0);
@@ -76,7 +38,7 @@ describe.skipIf(!chromiumPath)('favourites and collections on a phone', () => {
   it('saves with one tap, adds to a new collection, marks the card, shares the collection and stops sharing', async () => {
     const page = await newPage();
     await page.setViewportSize(viewports.desktop); // the header's links unfolded
-    await page.goto(`${t.baseUrl}/`);
+    await page.goto(`${stack.t.baseUrl}/`);
     await signUp(page, { name: 'Cora Collector', email: 'cora@example.com', password: 'a long enough password' });
     await page.setViewportSize(viewports.mobile);
     await hydrated(page);
@@ -106,13 +68,13 @@ describe.skipIf(!chromiumPath)('favourites and collections on a phone', () => {
     await page.setViewportSize(viewports.mobile);
 
     // the home page's card says so
-    await page.goto(`${t.baseUrl}/`);
+    await page.goto(`${stack.t.baseUrl}/`);
     await hydrated(page);
     const card = page.locator('.grid .card').filter({ hasText: title }).first();
     await card.getByText('Saved').waitFor();
 
     // the account area lists the collections
-    await page.goto(`${t.baseUrl}/me/collections`);
+    await page.goto(`${stack.t.baseUrl}/me/collections`);
     await hydrated(page);
     await page.getByRole('heading', { name: 'Your collections', level: 1 }).waitFor();
     const list = page.getByRole('list', { name: 'Your collections' });
@@ -131,7 +93,7 @@ describe.skipIf(!chromiumPath)('favourites and collections on a phone', () => {
     const linkBox = page.getByLabel('Link to share');
     await linkBox.waitFor();
     const link = await linkBox.inputValue();
-    expect(link).toMatch(new RegExp(`^${t.baseUrl}/c/[A-Za-z0-9_-]{32}$`));
+    expect(link).toMatch(new RegExp(`^${stack.t.baseUrl}/c/[A-Za-z0-9_-]{32}$`));
     expect(await audit(page, 'collection')).toEqual([]);
     await page.setViewportSize(viewports.mobile);
 
@@ -157,7 +119,7 @@ describe.skipIf(!chromiumPath)('favourites and collections on a phone', () => {
     const page = await newPage();
     const visited: string[] = [];
     page.on('request', (r) => visited.push(r.url()));
-    await page.goto(`${t.baseUrl}/me/collections`);
+    await page.goto(`${stack.t.baseUrl}/me/collections`);
     await page.getByRole('heading', { name: 'Sign in' }).waitFor();
     expect(visited.some((url) => url.includes('/auth/login?returnTo=%2Fme%2Fcollections'))).toBe(true);
   }, 60_000);

@@ -1,8 +1,7 @@
-import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { audit, chromiumPath, launchBrowser, signUp, viewports } from '../support/browser.ts';
-import { watchContentSecurityPolicy } from '../support/csp.ts';
-import { startTestPlatform, type TestPlatform } from '../support/platform.ts';
+import type { Page } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
+import { browserStack } from '../support/browser-stack.ts';
+import { audit, chromiumPath, signUp, viewports } from '../support/browser.ts';
 
 /**
  * Light and dark (prefers-color-scheme, styles/dark.css) in a real browser against the whole
@@ -10,36 +9,9 @@ import { startTestPlatform, type TestPlatform } from '../support/platform.ts';
  * rule (with the rest of WCAG 2.1 A/AA reported), the dark one is dark, form controls follow
  * it, and screenshots of each land in test-results/screenshots.
  */
-let t: TestPlatform;
-let browser: Browser;
-const contexts: BrowserContext[] = [];
-const cspViolations: string[] = [];
-
-beforeAll(async () => {
-  if (!chromiumPath) return;
-  t = await startTestPlatform({
-    ROLE: 'all',
-    SEED_DEMO: 'always',
-    SESSION_SECRET: 'dark-mode-test-session-secret-0123456789abcdef',
-    DEV_AUTH: 'false',
-  });
-  browser = await launchBrowser();
-}, 180_000);
-afterAll(async () => {
-  for (const c of contexts) await c.close();
-  await browser?.close();
-  await t?.stop();
-});
-
-async function newPage(): Promise<Page> {
-  // No service worker: every page here comes from the server as it renders now.
-  const context = await browser.newContext({ viewport: viewports.desktop, serviceWorkers: 'block' });
-  contexts.push(context);
-  await watchContentSecurityPolicy(context, cspViolations);
-  const page = await context.newPage();
-  page.setDefaultTimeout(15_000);
-  return page;
-}
+const stack = browserStack('dark-mode', { context: { viewport: viewports.desktop, serviceWorkers: 'block' } });
+const { cspViolations } = stack;
+const newPage = stack.newPage;
 
 /** Relative luminance of a computed `rgb(r, g, b)` colour (WCAG 2.1). */
 function luminance(css: string): number {
@@ -82,7 +54,7 @@ describe.skipIf(!chromiumPath)('dark mode', () => {
     ];
     const violations: string[] = [];
     for (const [name, path, heading] of pages) {
-      await page.goto(`${t.baseUrl}${path}`);
+      await page.goto(`${stack.t.baseUrl}${path}`);
       await page
         .getByRole('heading', { name: new RegExp(heading), level: 1 })
         .first()
@@ -95,7 +67,7 @@ describe.skipIf(!chromiumPath)('dark mode', () => {
 
   it("a signed-in person's pages too, and form controls follow the scheme", async () => {
     const page = await newPage();
-    await page.goto(`${t.baseUrl}/r/cacio-e-pepe`);
+    await page.goto(`${stack.t.baseUrl}/r/cacio-e-pepe`);
     await signUp(page, { name: 'Dana Dark', email: 'dana@example.com', password: 'a long enough password' });
     const form = page.getByRole('form', { name: 'Add to shopping list' });
     await form.getByRole('button', { name: 'Add to shopping list' }).click();
@@ -109,7 +81,7 @@ describe.skipIf(!chromiumPath)('dark mode', () => {
       ['meal-plan', '/meal-plan', 'Meal plan'],
       ['collections', '/me/collections', 'Your collections'],
     ] as const) {
-      await page.goto(`${t.baseUrl}${path}`);
+      await page.goto(`${stack.t.baseUrl}${path}`);
       await page
         .getByRole('heading', { name: new RegExp(heading), level: 1 })
         .first()

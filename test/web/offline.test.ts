@@ -1,43 +1,16 @@
-import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { chromiumPath, launchBrowser, signUp, viewports } from '../support/browser.ts';
-import { watchContentSecurityPolicy } from '../support/csp.ts';
-import { startTestPlatform, type TestPlatform } from '../support/platform.ts';
+import type { Page } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
+import { browserStack, hydrated } from '../support/browser-stack.ts';
+import { chromiumPath, signUp, viewports } from '../support/browser.ts';
 
 /**
  * The service worker (apps/web/public/sw.js) in a real browser against the whole stack with
  * the demo recipes: a recipe opened once reads offline, one never opened gives the honest
  * offline page, and after signing out the shopping list is not served from what was kept.
  */
-let t: TestPlatform;
-let browser: Browser;
-const contexts: BrowserContext[] = [];
-const cspViolations: string[] = [];
-
-beforeAll(async () => {
-  if (!chromiumPath) return;
-  t = await startTestPlatform({
-    ROLE: 'all',
-    SEED_DEMO: 'always',
-    SESSION_SECRET: 'offline-test-session-secret-0123456789abcdef',
-    DEV_AUTH: 'false',
-  });
-  browser = await launchBrowser();
-}, 180_000);
-afterAll(async () => {
-  for (const c of contexts) await c.close();
-  await browser?.close();
-  await t?.stop();
-});
-
-async function newPage(): Promise<Page> {
-  const context = await browser.newContext({ viewport: viewports.mobile });
-  contexts.push(context);
-  await watchContentSecurityPolicy(context, cspViolations);
-  const page = await context.newPage();
-  page.setDefaultTimeout(15_000);
-  return page;
-}
+const stack = browserStack('offline');
+const { cspViolations } = stack;
+const newPage = stack.newPage;
 
 /** Resolves once the service worker controls the page and has kept `path` (the first page loads before it exists). */
 async function kept(page: Page, path: string): Promise<void> {
@@ -54,32 +27,22 @@ async function kept(page: Page, path: string): Promise<void> {
   throw new Error(`the service worker did not keep ${path} within 15 s`);
 }
 
-/** Resolves once React has hydrated the page (polled: the page's policy refuses evaluated strings). */
-async function hydrated(page: Page): Promise<void> {
-  const probe = `Object.keys(document.querySelector('main') ?? {}).some((k) => k.startsWith('__reactFiber'))`;
-  for (let i = 0; i < 150; i++) {
-    if (await page.evaluate(probe)) return;
-    await page.waitForTimeout(100);
-  }
-  throw new Error(`${page.url()} did not hydrate within 15 s`);
-}
-
 const cacheNames = (page: Page): Promise<string[]> => page.evaluate('caches.keys()');
 
 describe.skipIf(!chromiumPath)('offline reading', () => {
   it('serves the worker with a policy that lets it fetch this site, and pages allow it', async () => {
-    const worker = await fetch(`${t.baseUrl}/sw.js`);
+    const worker = await fetch(`${stack.t.baseUrl}/sw.js`);
     expect(worker.status).toBe(200);
     expect(worker.headers.get('content-type')).toMatch(/javascript/);
     expect(worker.headers.get('content-security-policy')).toMatch(/default-src 'self'/);
     expect(worker.headers.get('cache-control')).toBe('no-cache');
-    const page = await fetch(`${t.baseUrl}/r/cacio-e-pepe`);
+    const page = await fetch(`${stack.t.baseUrl}/r/cacio-e-pepe`);
     expect(page.headers.get('content-security-policy')).toMatch(/worker-src 'self'/);
   });
 
   it('keeps a recipe the person opened; a recipe never opened is the offline page', async () => {
     const page = await newPage();
-    await page.goto(`${t.baseUrl}/r/cacio-e-pepe`);
+    await page.goto(`${stack.t.baseUrl}/r/cacio-e-pepe`);
     await page.getByRole('heading', { name: 'Cacio e Pepe', level: 1 }).waitFor();
     await kept(page, '/r/cacio-e-pepe');
     // the page's build files too: the worker kept what the first page loaded before it existed
@@ -98,16 +61,16 @@ describe.skipIf(!chromiumPath)('offline reading', () => {
     expect(await page.getByRole('heading', { name: 'Cacio e Pepe', level: 1 }).count()).toBe(1);
     expect(await page.getByText('Pecorino Romano').count()).toBeGreaterThan(0);
     // the same recipe at other servings is the same kept page
-    await page.goto(`${t.baseUrl}/r/cacio-e-pepe?servings=4`);
+    await page.goto(`${stack.t.baseUrl}/r/cacio-e-pepe?servings=4`);
     await page.getByRole('heading', { name: 'Cacio e Pepe', level: 1 }).waitFor();
 
-    await page.goto(`${t.baseUrl}/r/pina-colada`);
+    await page.goto(`${stack.t.baseUrl}/r/pina-colada`);
     await page.getByRole('heading', { name: 'You are offline' }).waitFor();
     expect(await page.title()).toBe('Offline — Eat or Yeet');
     await page.context().setOffline(false);
 
     // back online, pages come from the network again
-    await page.goto(`${t.baseUrl}/r/pina-colada`);
+    await page.goto(`${stack.t.baseUrl}/r/pina-colada`);
     await page.getByRole('heading', { name: /Piña Colada|Pina Colada/i, level: 1 }).waitFor();
     expect(cspViolations).toEqual([]);
   }, 120_000);
@@ -115,13 +78,13 @@ describe.skipIf(!chromiumPath)('offline reading', () => {
   it("keeps the person's shopping list offline, and not after they sign out", async () => {
     const page = await newPage();
     await page.setViewportSize(viewports.desktop); // the header's links unfolded
-    await page.goto(`${t.baseUrl}/r/cacio-e-pepe`);
+    await page.goto(`${stack.t.baseUrl}/r/cacio-e-pepe`);
     await signUp(page, { name: 'Olive Offline', email: 'olive@example.com', password: 'a long enough password' });
     const form = page.getByRole('form', { name: 'Add to shopping list' });
     await form.getByRole('button', { name: 'Add to shopping list' }).click();
     await form.getByRole('status').waitFor();
 
-    await page.goto(`${t.baseUrl}/shopping-list`);
+    await page.goto(`${stack.t.baseUrl}/shopping-list`);
     await page.getByRole('heading', { name: 'Shopping list', level: 1 }).waitFor();
     await kept(page, '/shopping-list');
     // a signed-in page is kept apart from the anonymous ones
@@ -147,7 +110,7 @@ describe.skipIf(!chromiumPath)('offline reading', () => {
     expect(await cacheNames(page)).not.toContain('eoy-private-v1');
 
     await page.context().setOffline(true);
-    await page.goto(`${t.baseUrl}/shopping-list`);
+    await page.goto(`${stack.t.baseUrl}/shopping-list`);
     await page.getByRole('heading', { name: 'You are offline' }).waitFor();
     expect(await page.getByText(/Pecorino Romano/).count()).toBe(0);
     await page.context().setOffline(false);

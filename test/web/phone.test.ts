@@ -1,55 +1,15 @@
-import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { audit, chromiumPath, launchBrowser, signUp, viewports } from '../support/browser.ts';
-import { watchContentSecurityPolicy } from '../support/csp.ts';
-import { startTestPlatform, type TestPlatform } from '../support/platform.ts';
+import type { Page } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
+import { browserStack, hydrated } from '../support/browser-stack.ts';
+import { audit, chromiumPath, signUp, viewports } from '../support/browser.ts';
 
 /**
  * The web app on a phone (390×844), in a real browser against the whole stack with the demo
  * recipes: pages as the server renders them are the pages after hydration.
  */
-let t: TestPlatform;
-let browser: Browser;
-const contexts: BrowserContext[] = [];
-const cspViolations: string[] = [];
-
-beforeAll(async () => {
-  if (!chromiumPath) return;
-  t = await startTestPlatform({
-    ROLE: 'all',
-    SEED_DEMO: 'always',
-    SESSION_SECRET: 'phone-test-session-secret-0123456789abcdef',
-    DEV_AUTH: 'false',
-  });
-  browser = await launchBrowser();
-}, 180_000);
-afterAll(async () => {
-  for (const c of contexts) await c.close();
-  await browser?.close();
-  await t?.stop();
-});
-
-async function newPage(options: { javaScriptEnabled?: boolean; viewport?: { width: number; height: number } } = {}) {
-  const context = await browser.newContext({ viewport: viewports.mobile, ...options });
-  contexts.push(context);
-  await watchContentSecurityPolicy(context, cspViolations);
-  const page = await context.newPage();
-  page.setDefaultTimeout(15_000);
-  return page;
-}
-
-/**
- * Resolves once React has hydrated the page (it marks the DOM nodes it owns). Polled from
- * here: waitForFunction would evaluate a string in the page, which its policy refuses.
- */
-async function hydrated(page: Page): Promise<void> {
-  const probe = `Object.keys(document.querySelector('main') ?? {}).some((k) => k.startsWith('__reactFiber'))`;
-  for (let i = 0; i < 150; i++) {
-    if (await page.evaluate(probe)) return;
-    await page.waitForTimeout(100);
-  }
-  throw new Error(`${page.url()} did not hydrate within 15 s`);
-}
+const stack = browserStack('phone');
+const { cspViolations } = stack;
+const newPage = stack.newPage;
 
 /** The sum of the layout shifts the page has seen so far (not those caused by input), as CLS counts them. */
 const layoutShift = (page: Page): Promise<number> =>
@@ -69,15 +29,15 @@ describe.skipIf(!chromiumPath)('the web app on a phone', () => {
     // The server's HTML as the browser shows it before the app's scripts run: they never arrive.
     const serverOnly = await newPage();
     await serverOnly.route(/\/assets\/.*\.js$/, (route) => route.abort());
-    await serverOnly.goto(`${t.baseUrl}${path}`);
+    await serverOnly.goto(`${stack.t.baseUrl}${path}`);
     const before = await top(serverOnly, '.hits > li');
     // Without JavaScript at all (the noscript Sort button takes a row of its own), results come first too.
     const noScript = await newPage({ javaScriptEnabled: false });
-    await noScript.goto(`${t.baseUrl}${path}`);
+    await noScript.goto(`${stack.t.baseUrl}${path}`);
     expect(await top(noScript, '.hits > li')).toBeLessThan(viewports.mobile.height);
 
     const page = await newPage();
-    await page.goto(`${t.baseUrl}${path}`);
+    await page.goto(`${stack.t.baseUrl}${path}`);
     await hydrated(page);
     await page.waitForLoadState('networkidle');
     const after = await top(page, '.hits > li');
@@ -99,7 +59,7 @@ describe.skipIf(!chromiumPath)('the web app on a phone', () => {
 
   it('on a wide screen the filters stand unfolded beside the results, without a toggle', async () => {
     const page = await newPage({ viewport: viewports.desktop });
-    await page.goto(`${t.baseUrl}/search?q=chicken`);
+    await page.goto(`${stack.t.baseUrl}/search?q=chicken`);
     await hydrated(page);
     await expect(page.locator('.facet').first().isVisible()).resolves.toBe(true);
     await expect(page.locator('.filters__toggle').isVisible()).resolves.toBe(false);
@@ -110,7 +70,7 @@ describe.skipIf(!chromiumPath)('the web app on a phone', () => {
     const slug = 'pina-colada';
     const page = await newPage();
     const ingredients = async () => ((await page.locator('.ingredients').textContent()) ?? '').replace(/\s+/g, ' ');
-    await page.goto(`${t.baseUrl}/r/${slug}`);
+    await page.goto(`${stack.t.baseUrl}/r/${slug}`);
     await hydrated(page);
     const base = Number(await page.locator('.servings__value').textContent());
     const asWritten = await ingredients();
@@ -118,20 +78,20 @@ describe.skipIf(!chromiumPath)('the web app on a phone', () => {
 
     for (const bad of ['abc', '-2', '0', '1e3', '101', '2.5', '']) {
       const path = `/r/${slug}?servings=${encodeURIComponent(bad)}`;
-      const html = await (await fetch(`${t.baseUrl}${path}`)).text();
+      const html = await (await fetch(`${stack.t.baseUrl}${path}`)).text();
       expect(html, bad).not.toMatch(/NaN|scaled from/);
-      await page.goto(`${t.baseUrl}${path}`);
+      await page.goto(`${stack.t.baseUrl}${path}`);
       await hydrated(page);
       expect(await page.locator('.servings__value').textContent(), bad).toBe(String(base));
       expect(await ingredients(), bad).toBe(asWritten);
     }
 
     // in range, it scales; the stepper's buttons stay within the range
-    await page.goto(`${t.baseUrl}/r/${slug}?servings=100`);
+    await page.goto(`${stack.t.baseUrl}/r/${slug}?servings=100`);
     await hydrated(page);
     expect(await page.locator('.servings__value').textContent()).toBe('100');
     await expect(page.getByRole('button', { name: /More servings/ }).isDisabled()).resolves.toBe(true);
-    await page.goto(`${t.baseUrl}/r/${slug}?servings=1`);
+    await page.goto(`${stack.t.baseUrl}/r/${slug}?servings=1`);
     await hydrated(page);
     await expect(page.getByRole('button', { name: /Fewer servings/ }).isDisabled()).resolves.toBe(true);
   });
@@ -143,7 +103,7 @@ describe.skipIf(!chromiumPath)('the web app on a phone', () => {
     const searchLink = page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Search' });
     const headerHeight = async () => (await header.boundingBox())!.height;
 
-    await page.goto(`${t.baseUrl}/`);
+    await page.goto(`${stack.t.baseUrl}/`);
     await hydrated(page);
     console.info(`header at 390 px: ${await headerHeight()} px`);
     expect(await headerHeight()).toBeLessThanOrEqual(64);
@@ -174,7 +134,7 @@ describe.skipIf(!chromiumPath)('the web app on a phone', () => {
 
   it('a signed-in person with every role still gets a one-row header on a phone, and the links on a wide screen', async () => {
     const page = await newPage({ viewport: viewports.desktop });
-    await page.goto(`${t.baseUrl}/`);
+    await page.goto(`${stack.t.baseUrl}/`);
     // the first person to sign up is an admin: the most links a header carries
     await signUp(page, { name: 'Ada Admin', email: 'ada@example.com', password: 'a long enough password' });
     const nav = page.getByRole('navigation', { name: 'Main' });

@@ -1,62 +1,24 @@
-import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { audit, chromiumPath, launchBrowser, signUp, viewports } from '../support/browser.ts';
-import { watchContentSecurityPolicy } from '../support/csp.ts';
-import { startTestPlatform, type TestPlatform } from '../support/platform.ts';
+import type { BrowserContext, Page } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
+import { browserStack, hydrated } from '../support/browser-stack.ts';
+import { audit, chromiumPath, signUp, viewports } from '../support/browser.ts';
 
 /**
  * The shopping list in a real browser on a phone (390×844) against the whole stack with the
  * demo recipes: add a recipe at chosen servings, read the list by aisle, tick, add by hand,
  * clear what is ticked — with axe on each page.
  */
-let t: TestPlatform;
-let browser: Browser;
-const contexts: BrowserContext[] = [];
-/** Sam's signed-in session, for the page without JavaScript. */
+const stack = browserStack('shopping', { context: { hasTouch: true, isMobile: true } });
+const { cspViolations } = stack;
+const newPage = stack.newPage;
 let signedIn: Awaited<ReturnType<BrowserContext['storageState']>> | undefined;
-const cspViolations: string[] = [];
-
-beforeAll(async () => {
-  if (!chromiumPath) return;
-  t = await startTestPlatform({
-    ROLE: 'all',
-    SEED_DEMO: 'always',
-    SESSION_SECRET: 'shopping-test-session-secret-0123456789abcdef',
-    DEV_AUTH: 'false',
-  });
-  browser = await launchBrowser();
-}, 180_000);
-afterAll(async () => {
-  for (const c of contexts) await c.close();
-  await browser?.close();
-  await t?.stop();
-});
-
-async function newPage(options: Parameters<Browser['newContext']>[0] = {}): Promise<Page> {
-  const context = await browser.newContext({ viewport: viewports.mobile, hasTouch: true, isMobile: true, ...options });
-  contexts.push(context);
-  await watchContentSecurityPolicy(context, cspViolations);
-  const page = await context.newPage();
-  page.setDefaultTimeout(15_000);
-  return page;
-}
-
-/** Resolves once React has hydrated the page (polled: the page's policy refuses evaluated strings). */
-async function hydrated(page: Page): Promise<void> {
-  const probe = `Object.keys(document.querySelector('main') ?? {}).some((k) => k.startsWith('__reactFiber'))`;
-  for (let i = 0; i < 150; i++) {
-    if (await page.evaluate(probe)) return;
-    await page.waitForTimeout(100);
-  }
-  throw new Error(`${page.url()} did not hydrate within 15 s`);
-}
 
 const lineTexts = (page: Page) => page.locator('.shopping__line .shopping__what').allInnerTexts();
 
 describe.skipIf(!chromiumPath)('the shopping list on a phone', () => {
   it('a visitor sees no shopping-list form on a recipe page', async () => {
     const page = await newPage();
-    await page.goto(`${t.baseUrl}/r/cacio-e-pepe`);
+    await page.goto(`${stack.t.baseUrl}/r/cacio-e-pepe`);
     await page.getByRole('heading', { name: 'Cacio e Pepe', level: 1 }).waitFor();
     expect(await page.getByRole('button', { name: 'Add to shopping list' }).count()).toBe(0);
   });
@@ -64,7 +26,7 @@ describe.skipIf(!chromiumPath)('the shopping list on a phone', () => {
   it('adds a recipe at the servings chosen, groups by aisle, ticks, adds by hand and clears the ticked', async () => {
     const page = await newPage();
     await page.setViewportSize(viewports.desktop); // the header's links unfolded
-    await page.goto(`${t.baseUrl}/r/cacio-e-pepe`);
+    await page.goto(`${stack.t.baseUrl}/r/cacio-e-pepe`);
     await signUp(page, { name: 'Sam Shopper', email: 'sam@example.com', password: 'a long enough password' });
     await page.setViewportSize(viewports.mobile);
     await hydrated(page);
@@ -82,7 +44,7 @@ describe.skipIf(!chromiumPath)('the shopping list on a phone', () => {
     await form.getByRole('button', { name: 'Add to shopping list' }).click();
     await form.getByText(/Servings: .*between 1 and 100/).waitFor();
 
-    await page.goto(`${t.baseUrl}/shopping-list`);
+    await page.goto(`${stack.t.baseUrl}/shopping-list`);
     await hydrated(page);
     await page.getByRole('heading', { name: 'Shopping list', level: 1 }).waitFor();
     // polled: once, on a loaded machine, the page was reloaded right after it opened
@@ -132,7 +94,7 @@ describe.skipIf(!chromiumPath)('the shopping list on a phone', () => {
   it('works without JavaScript: add, tick and clear post forms, and other sites cannot post them', async () => {
     expect(signedIn).toBeDefined();
     const page = await newPage({ javaScriptEnabled: false, storageState: signedIn });
-    await page.goto(`${t.baseUrl}/shopping-list`);
+    await page.goto(`${stack.t.baseUrl}/shopping-list`);
     await page.getByLabel('Add an item').fill('kitchen roll');
     await page.getByRole('button', { name: 'Add', exact: true }).click();
     await page.waitForURL(/\/shopping-list$/);
@@ -153,7 +115,7 @@ describe.skipIf(!chromiumPath)('the shopping list on a phone', () => {
     await page.getByText(/cannot be empty/).waitFor();
 
     // a form on another site, with Sam's cookie, changes nothing
-    const forged = await page.request.post(`${t.baseUrl}/shopping-list`, {
+    const forged = await page.request.post(`${stack.t.baseUrl}/shopping-list`, {
       form: { action: 'add', text: 'forged item' },
       headers: { origin: 'https://evil.example' },
       maxRedirects: 0,
@@ -167,7 +129,7 @@ describe.skipIf(!chromiumPath)('the shopping list on a phone', () => {
     const page = await newPage();
     const visited: string[] = [];
     page.on('request', (r) => visited.push(r.url()));
-    await page.goto(`${t.baseUrl}/shopping-list`);
+    await page.goto(`${stack.t.baseUrl}/shopping-list`);
     await page.getByRole('heading', { name: 'Sign in' }).waitFor();
     expect(visited.some((url) => url.includes('/auth/login?returnTo=%2Fshopping-list'))).toBe(true);
   }, 60_000);

@@ -1,0 +1,74 @@
+import type { Browser, BrowserContext, BrowserContextOptions, Page } from 'playwright-core';
+import { afterAll, beforeAll } from 'vitest';
+import { chromiumPath, launchBrowser, viewports } from './browser.ts';
+import { watchContentSecurityPolicy } from './csp.ts';
+import { startTestPlatform, type TestPlatform } from './platform.ts';
+
+export interface BrowserStack {
+  /** The platform; there once the file's beforeAll ran (never without Chromium). */
+  readonly t: TestPlatform;
+  /** Content-Security-Policy violations any page of the file reported. */
+  readonly cspViolations: string[];
+  /** A page in a browser context of its own: a phone's viewport unless the options say otherwise. */
+  newPage(options?: BrowserContextOptions): Promise<Page>;
+}
+
+/**
+ * One test file's whole stack for a real browser: the platform (`--role all`, the demo
+ * recipes, no development sign-in) started before the file's tests and stopped after, and
+ * Chromium. Without Chromium nothing starts (the file's `describe.skipIf(!chromiumPath)` skips).
+ */
+export function browserStack(
+  name: string,
+  options: { env?: Record<string, string>; context?: BrowserContextOptions; timeoutMs?: number } = {},
+): BrowserStack {
+  let platform: TestPlatform | undefined;
+  let browser: Browser | undefined;
+  const contexts: BrowserContext[] = [];
+  const cspViolations: string[] = [];
+  beforeAll(async () => {
+    if (!chromiumPath) return;
+    platform = await startTestPlatform({
+      ROLE: 'all',
+      SEED_DEMO: 'always',
+      SESSION_SECRET: `${name}-test-session-secret-0123456789abcdef`,
+      DEV_AUTH: 'false',
+      ...options.env,
+    });
+    browser = await launchBrowser();
+  }, 180_000);
+  afterAll(async () => {
+    for (const c of contexts) await c.close();
+    await browser?.close();
+    await platform?.stop();
+  });
+  return {
+    get t() {
+      if (!platform) throw new Error('the platform is not started: use it inside a test');
+      return platform;
+    },
+    cspViolations,
+    async newPage(extra = {}) {
+      if (!browser) throw new Error('the browser is not started: use it inside a test');
+      const context = await browser.newContext({ viewport: viewports.mobile, ...options.context, ...extra });
+      contexts.push(context);
+      await watchContentSecurityPolicy(context, cspViolations);
+      const page = await context.newPage();
+      page.setDefaultTimeout(options.timeoutMs ?? 15_000);
+      return page;
+    },
+  };
+}
+
+/**
+ * Resolves once React has hydrated the page (it marks the DOM nodes it owns). Polled from
+ * here: waitForFunction would evaluate a string in the page, which its policy refuses.
+ */
+export async function hydrated(page: Page): Promise<void> {
+  const probe = `Object.keys(document.querySelector('main') ?? {}).some((k) => k.startsWith('__reactFiber'))`;
+  for (let i = 0; i < 150; i++) {
+    if (await page.evaluate(probe)) return;
+    await page.waitForTimeout(100);
+  }
+  throw new Error(`${page.url()} did not hydrate within 15 s`);
+}
