@@ -140,7 +140,7 @@ describe('pages without structured data', () => {
 // results parsed here in-process (so the rules are exactly score.py's).
 const corpus = path.resolve(import.meta.dirname, '../../../shared/import-corpus');
 describe.runIf(existsSync(path.join(corpus, 'score.py')))('the import corpus', () => {
-  it('reads at least 87% of the pages completely (title, ingredients and instructions right)', () => {
+  it('reads at least 90% of the pages completely (title, ingredients and instructions right), every field above recipe-scrapers', () => {
     const dir = path.join(corpus, 'pages');
     const lines: string[] = [];
     for (const file of readdirSync(dir).filter((f) => f.endsWith('.html.gz'))) {
@@ -155,6 +155,9 @@ describe.runIf(existsSync(path.join(corpus, 'score.py')))('the import corpus', (
     const summary = JSON.parse(
       execFileSync('python3', [path.join(corpus, 'score.py'), dir, '--results', results, '--json'], { encoding: 'utf8' }),
     ) as { fields: Record<string, { share: number }> };
-    expect(summary.fields.complete!.share).toBeGreaterThanOrEqual(0.87);
+    expect(summary.fields.complete!.share).toBeGreaterThanOrEqual(0.9);
+    // recipe-scrapers 14.32.1 on the same pages (issue 19)
+    const theirs = { title: 0.879, ingredients: 0.798, instructions: 0.832, total_time: 0.892, yields: 0.87, image: 0.525 };
+    for (const [field, share] of Object.entries(theirs)) expect(summary.fields[field]?.share, field).toBeGreaterThanOrEqual(share);
   }, 120_000);
 });
