@@ -158,6 +158,7 @@ describe.runIf(existsSync(path.join(corpus, 'score.py')))('the import corpus', (
     expect(summary.fields.complete!.share).toBeGreaterThanOrEqual(0.9);
     // recipe-scrapers 14.32.1 on the same pages (issue 19)
     const theirs = { title: 0.879, ingredients: 0.798, instructions: 0.832, total_time: 0.892, yields: 0.87, image: 0.525 };
-    for (const [field, share] of Object.entries(theirs)) expect(summary.fields[field]?.share, field).toBeGreaterThanOrEqual(share);
+    for (const [field, share] of Object.entries(theirs))
+      expect(summary.fields[field]?.share, field).toBeGreaterThanOrEqual(share);
   }, 120_000);
 });
