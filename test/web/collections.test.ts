@@ -72,6 +72,10 @@ describe.skipIf(!chromiumPath)('favourites and collections on a phone', () => {
     await hydrated(page);
     const card = page.locator('.grid .card').filter({ hasText: title }).first();
     await card.getByText('Saved').waitFor();
+    // and so does its search result
+    await page.goto(`${stack.t.baseUrl}/search?q=${encodeURIComponent(title)}`);
+    await hydrated(page);
+    await page.locator('.hit').filter({ hasText: title }).first().getByText('Saved').waitFor();
 
     // the account area lists the collections
     await page.goto(`${stack.t.baseUrl}/me/collections`);

@@ -7,6 +7,7 @@ import { Highlighted } from '../components/highlighted';
 import { ErrorPage, NotFoundPage } from '../components/pages';
 import { Stars } from '../components/rating';
 import { SearchBox } from '../components/search-box';
+import { useSavedSlugs } from '../lib/collections';
 import { formatMinutes } from '../lib/format';
 import { difficultyLabel } from '../lib/labels';
 import {
@@ -57,6 +58,7 @@ function SearchPage() {
   const { transport } = Route.useRouteContext();
   const navigate = useNavigate({ from: '/search' });
   const result = useSuspenseQuery(searchQuery(transport, state)).data;
+  const saved = useSavedSlugs();
   const resultsHeading = useRef<HTMLHeadingElement>(null);
   const page = state.page ?? 1;
   const pages = Math.max(1, Math.ceil(result.totalSize / pageSize));
@@ -180,7 +182,7 @@ function SearchPage() {
           ) : (
             <ul className="hits" aria-labelledby="results-title">
               {result.hits.map((hit) => (
-                <Hit key={hit.recipe.slug} hit={hit} />
+                <Hit key={hit.recipe.slug} hit={hit} saved={saved.has(hit.recipe.slug)} />
               ))}
             </ul>
           )}
@@ -259,7 +261,8 @@ function FacetGroup({ facet, state }: { facet: SearchResult['facets'][number]; s
   );
 }
 
-function Hit({ hit }: { hit: SearchResult['hits'][number] }) {
+/** `saved`: in one of the signed-in person's collections (never on a visitor's page). */
+function Hit({ hit, saved }: { hit: SearchResult['hits'][number]; saved: boolean }) {
   const r = hit.recipe;
   return (
     <li>
@@ -278,6 +281,11 @@ function Hit({ hit }: { hit: SearchResult['hits'][number] }) {
             <span>{formatMinutes(r.totalMinutes)}</span>
             <span>{difficultyLabel(r.difficulty)}</span>
             <Stars average={r.rating.average} count={r.rating.count} size="sm" />
+            {saved ? (
+              <span className="card__saved">
+                <span aria-hidden="true">♥</span> Saved
+              </span>
+            ) : null}
           </p>
         </div>
       </article>
