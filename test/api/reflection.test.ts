@@ -26,9 +26,12 @@ const bufCurl = (...args: string[]) => run('npx', ['buf', 'curl', ...args], { ti
 
 const ourServices = [
   'yeet.v1.AuditService',
+  'yeet.v1.CollectionService',
   'yeet.v1.ImageService',
+  'yeet.v1.MealPlanService',
   'yeet.v1.RecipeService',
   'yeet.v1.SearchService',
+  'yeet.v1.ShoppingListService',
   'yeet.v1.UserService',
 ];
 
@@ -108,6 +111,9 @@ describe('a Connect client of the reflection service', () => {
       'yeet.v1.ImageService',
       'yeet.v1.UserService',
       'yeet.v1.AuditService',
+      'yeet.v1.CollectionService',
+      'yeet.v1.ShoppingListService',
+      'yeet.v1.MealPlanService',
       'grpc.reflection.v1.ServerReflection',
       'grpc.reflection.v1alpha.ServerReflection',
     ]);
