@@ -7,7 +7,7 @@
  *
  * The platform runs as `yeet start --role all` in a child process (so Lighthouse's own work
  * in this process does not slow the server), on DATABASE_URL when set (a database it may
- * fill), else on an embedded PostgreSQL under .data/bench. Signed-in pages are loaded with
+ * fill; its database is made afresh each run), else on an embedded PostgreSQL under .data/bench. Signed-in pages are loaded with
  * the session cookie of an author, editor and admin. Needs the production web build
  * (`npm run build`) and Chromium (/usr/bin/chromium or CHROMIUM_PATH).
  */
@@ -47,7 +47,12 @@ const sessionSecret = 'bench-lighthouse-session-secret-0123456789abcdef';
 const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
 const mark = (value: number, ok: (v: number) => boolean, digits = 0) => `${value.toFixed(digits)} ${ok(value) ? '✓' : '✗'}`;
 
+// The demo's images live in the data directory, beside this checkout; a database kept on
+// DATABASE_URL's server from a run in another checkout would name images this one lacks, so
+// there it is made afresh each run.
+await dropDatabase('yeet_bench_lighthouse');
 const database = await benchDatabase('yeet_bench_lighthouse');
+const dataDir = path.join(root, '.data/bench-lighthouse');
 const server = await startServer(database.fresh);
 const browser = await startChromium();
 try {
@@ -121,6 +126,14 @@ try {
   await browser.stop();
   await server.stop();
   await database.stop();
+}
+
+async function dropDatabase(name: string): Promise<void> {
+  if (!process.env.DATABASE_URL) return; // the embedded server's own data lives under .data/bench
+  const admin = new pg.Client({ connectionString: process.env.DATABASE_URL });
+  await admin.connect();
+  await admin.query(`drop database if exists ${name} with (force)`);
+  await admin.end();
 }
 
 interface Measured {
@@ -233,6 +246,7 @@ async function startServer(seed: boolean): Promise<{ url: string; child: ChildPr
         PORT: String(port),
         PUBLIC_URL: url,
         DATABASE_URL: database.url,
+        DATA_DIR: dataDir,
         SEED_DEMO: seed ? 'always' : 'never',
         SESSION_SECRET: sessionSecret,
         LOG_LEVEL: 'warn',
