@@ -1,6 +1,6 @@
-import { type CallToolResult, Client, StreamableHTTPClientTransport } from '@modelcontextprotocol/client';
 import { CollectionService } from '@yeet/contract';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { call, data, mcpClients, text } from '../support/mcp.ts';
 import { oidcFlow, type Tokens } from '../support/oidc.ts';
 import { startTestPlatform, type TestPlatform } from '../support/platform.ts';
 import { recipeInput } from '../support/recipes.ts';
@@ -10,7 +10,7 @@ const sessionSecret = 'mcp-collections-test-session-secret-long-enough-0';
 let t: TestPlatform;
 let cook: Tokens;
 let other: Tokens;
-const clients: Client[] = [];
+const { connect, closeAll } = mcpClients(() => t.baseUrl);
 
 beforeAll(async () => {
   t = await startTestPlatform({ ROLE: 'api', SESSION_SECRET: sessionSecret, MCP_RATE_LIMIT: '1000' });
@@ -27,26 +27,9 @@ beforeAll(async () => {
   await writer.createRecipe({ recipe: recipeInput({ title: 'Secret Draft' }) });
 }, 120_000);
 afterAll(async () => {
-  for (const c of clients) await c.close();
+  await closeAll();
   await t?.stop();
 });
-
-async function connect(token?: string): Promise<Client> {
-  const client = new Client({ name: 'eat-or-yeet-tests', version: '1.0.0' }, { versionNegotiation: { mode: 'auto' } });
-  const headers: Record<string, string> = token ? { authorization: `Bearer ${token}` } : {};
-  await client.connect(new StreamableHTTPClientTransport(new URL(`${t.baseUrl}/mcp`), { requestInit: { headers } }));
-  clients.push(client);
-  await client.listTools(); // from now on the client checks structured results against each tool's output schema
-  return client;
-}
-
-const call = async (client: Client, name: string, args: Record<string, unknown>) =>
-  (await client.callTool({ name, arguments: args })) as CallToolResult;
-const text = (r: CallToolResult) => r.content.map((c) => (c.type === 'text' ? c.text : '')).join('\n');
-const data = <T = Record<string, unknown>>(r: CallToolResult) => {
-  if (r.isError) throw new Error(`tool error: ${text(r)}`);
-  return r.structuredContent as T;
-};
 
 interface Listing {
   collections: Array<{ name: string; favourites: boolean; recipe_count: number; share_url: string | null }>;

@@ -1,8 +1,8 @@
-import { type CallToolResult, Client, StreamableHTTPClientTransport } from '@modelcontextprotocol/client';
 import { DietaryFlag, MealType } from '@yeet/contract';
 import { addDays, today, weekOf } from '@yeet/domain';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { call, data, mcpClients, text } from '../support/mcp.ts';
 import { oidcFlow, type Tokens } from '../support/oidc.ts';
 import { startTestPlatform, type TestPlatform } from '../support/platform.ts';
 import { drained } from '../support/queue.ts';
@@ -17,7 +17,7 @@ let t: TestPlatform;
 let db: pg.Client;
 let cook: Tokens;
 let other: Tokens;
-const clients: Client[] = [];
+const { connect, closeAll } = mcpClients(() => t.baseUrl);
 
 beforeAll(async () => {
   // role all: the worker indexes what the editor approves, so search sees it
@@ -45,27 +45,10 @@ beforeAll(async () => {
   await drained(db);
 }, 120_000);
 afterAll(async () => {
-  for (const c of clients) await c.close();
+  await closeAll();
   await db?.end();
   await t?.stop();
 });
-
-async function connect(token?: string): Promise<Client> {
-  const client = new Client({ name: 'eat-or-yeet-tests', version: '1.0.0' }, { versionNegotiation: { mode: 'auto' } });
-  const headers: Record<string, string> = token ? { authorization: `Bearer ${token}` } : {};
-  await client.connect(new StreamableHTTPClientTransport(new URL(`${t.baseUrl}/mcp`), { requestInit: { headers } }));
-  clients.push(client);
-  await client.listTools(); // from now on the client checks structured results against each tool's output schema
-  return client;
-}
-
-const call = async (client: Client, name: string, args: Record<string, unknown>) =>
-  (await client.callTool({ name, arguments: args })) as CallToolResult;
-const text = (r: CallToolResult) => r.content.map((c) => (c.type === 'text' ? c.text : '')).join('\n');
-const data = <T = Record<string, unknown>>(r: CallToolResult) => {
-  if (r.isError) throw new Error(`tool error: ${text(r)}`);
-  return r.structuredContent as T;
-};
 
 interface Week {
   start_date: string;

@@ -1,8 +1,9 @@
 import path from 'node:path';
-import { type CallToolResult, Client, StreamableHTTPClientTransport } from '@modelcontextprotocol/client';
+import { Client, StreamableHTTPClientTransport } from '@modelcontextprotocol/client';
 import { StdioClientTransport } from '@modelcontextprotocol/client/stdio';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { call, currentRevision, data, mcpClients, text } from '../support/mcp.ts';
 import { oidcFlow, type Tokens } from '../support/oidc.ts';
 import { startTestPlatform, type TestPlatform } from '../support/platform.ts';
 import { drained } from '../support/queue.ts';
@@ -21,7 +22,7 @@ let db: pg.Client;
 let editor: Tokens; // the first account: admin, so also an editor
 let author: Tokens;
 let reader: Tokens; // signed in, no editorial role
-const clients: Client[] = [];
+const { connect, clients } = mcpClients(() => t.baseUrl);
 
 beforeAll(async () => {
   // role all: the worker indexes what the editor approves, so search sees it
@@ -48,26 +49,6 @@ afterAll(async () => {
   await db?.end();
   await t?.stop();
 });
-
-/** The current revision, negotiated as a client of it does: server/discover first. */
-const current = { versionNegotiation: { mode: 'auto' } } as const;
-
-async function connect(token?: string, options: ConstructorParameters<typeof Client>[1] = current): Promise<Client> {
-  const client = new Client({ name: 'eat-or-yeet-tests', version: '1.0.0' }, options);
-  const headers: Record<string, string> = token ? { authorization: `Bearer ${token}` } : {};
-  await client.connect(new StreamableHTTPClientTransport(new URL(`${t.baseUrl}/mcp`), { requestInit: { headers } }));
-  clients.push(client);
-  await client.listTools(); // from now on the client checks structured results against each tool's output schema
-  return client;
-}
-
-const call = async (client: Client, name: string, args: Record<string, unknown>) =>
-  (await client.callTool({ name, arguments: args })) as CallToolResult;
-const text = (r: CallToolResult) => r.content.map((c) => (c.type === 'text' ? c.text : '')).join('\n');
-const data = <T = Record<string, unknown>>(r: CallToolResult) => {
-  if (r.isError) throw new Error(`tool error: ${text(r)}`);
-  return r.structuredContent as T;
-};
 
 const draft = {
   title: 'Midnight Miso Ramen',
@@ -437,7 +418,7 @@ describe('MCP rate limit', () => {
 
   it('stops a runaway caller with a clear error, per caller', async () => {
     const connectTo = async (handle: string) => {
-      const client = new Client({ name: 'runaway', version: '1.0.0' }, current);
+      const client = new Client({ name: 'runaway', version: '1.0.0' }, currentRevision);
       await client.connect(
         new StreamableHTTPClientTransport(new URL(`${limited.baseUrl}/mcp`), {
           requestInit: { headers: { 'x-yeet-dev-user': handle } },
@@ -458,7 +439,7 @@ describe('MCP rate limit', () => {
 
 describe('MCP over stdio', () => {
   it('starts, lists its tools and acts with the configured token', async () => {
-    const client = new Client({ name: 'desktop', version: '1.0.0' }, current);
+    const client = new Client({ name: 'desktop', version: '1.0.0' }, currentRevision);
     const transport = new StdioClientTransport({
       command: process.execPath,
       args: [path.join(root, 'apps/server/src/main.ts'), 'mcp', '--stdio'],
