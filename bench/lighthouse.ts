@@ -11,7 +11,7 @@
  * the session cookie of an author, editor and admin. Needs the production web build
  * (`npm run build`) and Chromium (/usr/bin/chromium or CHROMIUM_PATH).
  */
-import { type ChildProcess, spawn } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -24,6 +24,7 @@ import pg from 'pg';
 import { chromiumPath } from '../test/support/browser.ts';
 import { oidcFlow } from '../test/support/oidc.ts';
 import { benchDatabase } from './database.ts';
+import { startProcess } from './load/platform.ts';
 import { table } from './stats.ts';
 
 const pageTypes = ['home', 'search', 'recipe', 'account', 'my-recipes', 'edit', 'review'] as const;
@@ -53,7 +54,16 @@ const mark = (value: number, ok: (v: number) => boolean, digits = 0) => `${value
 await dropDatabase('yeet_bench_lighthouse');
 const database = await benchDatabase('yeet_bench_lighthouse');
 const dataDir = path.join(root, '.data/bench-lighthouse');
-const server = await startServer(database.fresh);
+const port = await freePort();
+// `yeet start --role all` as `npm start` runs it (the memory settings too), with the demo recipes the first time.
+const server = await startProcess('all', {
+  PORT: String(port),
+  PUBLIC_URL: `http://127.0.0.1:${port}`,
+  DATABASE_URL: database.url,
+  DATA_DIR: dataDir,
+  SEED_DEMO: database.fresh ? 'always' : 'never',
+  SESSION_SECRET: sessionSecret,
+});
 const browser = await startChromium();
 try {
   const cookie = await signedInCookie();
@@ -227,50 +237,6 @@ async function startChromium(): Promise<{ port: number; stop: () => Promise<void
       child.kill('SIGTERM');
       await exited;
       await rm(profile, { recursive: true, force: true });
-    },
-  };
-}
-
-/** `yeet start --role all` as `npm start` runs it, with the demo recipes the first time. */
-async function startServer(seed: boolean): Promise<{ url: string; child: ChildProcess; stop: () => Promise<void> }> {
-  const port = await freePort();
-  const url = `http://127.0.0.1:${port}`;
-  const child = spawn(
-    process.execPath,
-    ['--max-semi-space-size=8', path.join(root, 'apps/server/src/main.ts'), 'start', '--role', 'all'],
-    {
-      env: {
-        ...process.env,
-        NODE_ENV: 'production',
-        MALLOC_ARENA_MAX: '2',
-        PORT: String(port),
-        PUBLIC_URL: url,
-        DATABASE_URL: database.url,
-        DATA_DIR: dataDir,
-        SEED_DEMO: seed ? 'always' : 'never',
-        SESSION_SECRET: sessionSecret,
-        LOG_LEVEL: 'warn',
-      },
-      stdio: ['ignore', 'inherit', 'inherit'],
-    },
-  );
-  const exited = new Promise<void>((r) => child.once('exit', () => r()));
-  for (let i = 0; ; i++) {
-    if (child.exitCode !== null) throw new Error(`the server exited with ${child.exitCode}`);
-    const ready = await fetch(`${url}/readyz`).then(
-      (r) => r.ok,
-      () => false,
-    );
-    if (ready) break;
-    if (i > 1200) throw new Error('the server did not become ready in 120 s');
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  return {
-    url,
-    child,
-    stop: async () => {
-      child.kill('SIGTERM');
-      await exited;
     },
   };
 }
