@@ -176,7 +176,16 @@ describe.skipIf(!nginxPath)("the chart's topology: one process per pod, behind n
       { prefix: '/oidc', role: 'api' },
       { prefix: '/uploads', role: 'api' },
       // the RPCs at the standard gRPC path too, one prefix per service (docs/api.md)
-      ...['yeet.v1.RecipeService', 'yeet.v1.SearchService', 'yeet.v1.ImageService', 'yeet.v1.UserService', 'yeet.v1.AuditService']
+      ...[
+        'yeet.v1.RecipeService',
+        'yeet.v1.SearchService',
+        'yeet.v1.ImageService',
+        'yeet.v1.UserService',
+        'yeet.v1.AuditService',
+        'yeet.v1.CollectionService',
+        'yeet.v1.ShoppingListService',
+        'yeet.v1.MealPlanService',
+      ]
         .concat(['grpc.reflection.v1.ServerReflection', 'grpc.reflection.v1alpha.ServerReflection'])
         .map((service) => ({ prefix: `/${service}`, role: 'api' })),
       { prefix: '/_img', role: 'img' },
