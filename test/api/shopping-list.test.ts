@@ -143,6 +143,8 @@ describe('editing the list', () => {
       [() => shopping(me).addShoppingListItem({ text: '   ' }), 'text'],
       [() => shopping(me).addShoppingListItem({ text: 'x'.repeat(121) }), 'text'],
       [() => shopping(me).addShoppingListItem({ text: 'milk', aisle: 'garden' }), 'aisle'],
+      // a minus is refused, not dropped: "-5 g salt" is not 5 g
+      [() => shopping(me).addShoppingListItem({ text: '-5 g salt' }), 'text'],
     ];
     for (const [call, field] of cases) expect(violatedFields(await expectCode(call(), Code.InvalidArgument))).toEqual([field]);
     const { item } = await shopping(me).addShoppingListItem({ text: 'milk' });

@@ -22,6 +22,9 @@ describe('a page into a draft', () => {
       item: '1 (14 oz) can tomatoes',
       note: '',
     });
+    // A minus is no amount a page means: the line is kept whole, never refused.
+    expect(ingredientOf('-5 g salt')).toEqual({ quantity: null, unit: '', item: '-5 g salt', note: '' });
+    expect(ingredientOf('two onions, sliced')).toEqual({ quantity: 2, unit: '', item: 'onions', note: 'sliced' });
     const long = `1 cup ${'very '.repeat(40)}long flour`;
     const kept = ingredientOf(long);
     expect(kept.item.length).toBeLessThanOrEqual(120);

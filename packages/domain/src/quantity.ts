@@ -132,12 +132,45 @@ export function parseQuantity(text: string): number | undefined {
   return Number.isFinite(n) && n > 0 ? n : undefined;
 }
 
-/** "200 g plain flour, sifted" → 200, "g", "plain flour", "sifted". A unit is only read after an amount. */
+// Amounts people write as words: "two onions", "a dozen eggs", "half a lemon".
+const numberWords = new Map(
+  Object.entries({
+    half: 0.5,
+    one: 1,
+    two: 2,
+    three: 3,
+    four: 4,
+    five: 5,
+    six: 6,
+    seven: 7,
+    eight: 8,
+    nine: 9,
+    ten: 10,
+    eleven: 11,
+    twelve: 12,
+    dozen: 12,
+  }),
+);
+const leadingWord = /^\s*(?:an?\s+(?=dozen\b))?([a-z]+)(?:\s+an?\b)?\s+(.*)$/i;
+// A minus straight before a digit is a sign ("-5 g"), not a list bullet ("- 5 g").
+const leadingSign = new RegExp(`^\\s*-(?=\\d|${glyphClass})`);
+
+/**
+ * "200 g plain flour, sifted" → 200, "g", "plain flour", "sifted"; "two onions" → 2, "onions".
+ * A unit is only read after an amount. A negative amount ("-5 g salt") is kept negative, so
+ * the recipe's checks refuse it instead of the line silently turning into 5 g.
+ */
 export function parseIngredientLine(line: string): IngredientLine {
   const [main = '', ...notes] = line.split(',');
   const note = notes.join(',').trim();
-  const [, amount, words = ''] = leadingQuantity.exec(main) ?? [];
-  const quantity = amount ? parseQuantity(amount) : undefined;
+  const sign = leadingSign.test(main) ? -1 : 1;
+  const unsigned = sign < 0 ? main.replace(leadingSign, '') : main;
+  const [, word = '', afterWord = ''] = leadingWord.exec(unsigned) ?? [];
+  const wordValue = numberWords.get(word.toLowerCase());
+  const [, amount, words = ''] =
+    wordValue !== undefined ? [unsigned, String(wordValue), afterWord] : (leadingQuantity.exec(unsigned) ?? []);
+  const parsed = amount ? parseQuantity(amount) : undefined;
+  const quantity = parsed === undefined ? undefined : sign * parsed;
   let remainder = words.trim();
   let unit = '';
   const firstWord = remainder.split(/\s+/)[0]?.toLowerCase().replace(/\.$/, '') ?? '';
@@ -149,7 +182,8 @@ export function parseIngredientLine(line: string): IngredientLine {
 }
 
 /**
- * Ingredients as people write them, one per line ("- 2 eggs" and "• 2 eggs" too); a line
+ * Ingredients as people write them, one per line ("- 2 eggs" and "• 2 eggs" too, but "-2 eggs"
+ * is an amount below zero, refused when saved); a line
  * ending with ":" starts a section ("Dough:").
  */
 export function parseIngredients(text: string): IngredientLineSection[] {
@@ -163,7 +197,7 @@ export function parseIngredients(text: string): IngredientLineSection[] {
       current = { name: line.slice(0, -1).trim(), ingredients: [] };
       continue;
     }
-    current.ingredients.push(parseIngredientLine(line.replace(/^[-•*]\s*/, '')));
+    current.ingredients.push(parseIngredientLine(leadingSign.test(line) ? line : line.replace(/^[-•*]\s*/, '')));
   }
   if (current.ingredients.length || current.name) sections.push(current);
   return sections;

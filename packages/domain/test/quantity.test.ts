@@ -4,11 +4,29 @@ import {
   formatQuantity,
   ingredientText,
   isUnit,
+  parseIngredientLine,
   parseIngredients,
   parseQuantity,
   parseServings,
   unitFor,
 } from '../src/quantity.ts';
+import { parseRecipeContent } from '../src/recipe-content.ts';
+
+const draft = {
+  title: 'Salted nothing',
+  summary: '',
+  ingredientSections: [],
+  steps: [],
+  servings: 2,
+  prepMinutes: 0,
+  cookMinutes: 0,
+  totalMinutes: 0,
+  difficulty: null,
+  cuisines: [],
+  mealTypes: [],
+  tags: [],
+  dietaryFlags: [],
+};
 
 describe('quantities', () => {
   it.each([
@@ -72,6 +90,34 @@ describe('ingredients as text', () => {
     ]);
     expect(parseIngredients(formatIngredients(sections))).toEqual(sections);
   });
+
+  it('keeps a minus before an amount, so the recipe checks refuse "-5 g salt" instead of saving 5 g', () => {
+    expect(parseIngredients('-5 g salt\n- 2 eggs\n-½ tsp pepper')).toEqual([
+      {
+        name: '',
+        ingredients: [
+          { quantity: -5, unit: 'g', item: 'salt', note: '' },
+          { quantity: 2, unit: '', item: 'eggs', note: '' },
+          { quantity: -0.5, unit: 'tsp', item: 'pepper', note: '' },
+        ],
+      },
+    ]);
+    const ingredients = [{ quantity: -5, unit: 'g', item: 'salt', note: '' }];
+    expect(() => parseRecipeContent({ ...draft, ingredientSections: [{ name: '', ingredients }] })).toThrow(
+      /quantity must be more than 0/,
+    );
+  });
+
+  it.each([
+    ['two onions', { quantity: 2, unit: '', item: 'onions', note: '' }],
+    ['Three cups flour, sifted', { quantity: 3, unit: 'cups', item: 'flour', note: 'sifted' }],
+    ['a dozen eggs', { quantity: 12, unit: '', item: 'eggs', note: '' }],
+    ['half a lemon, juiced', { quantity: 0.5, unit: '', item: 'lemon', note: 'juiced' }],
+    ['one apple', { quantity: 1, unit: '', item: 'apple', note: '' }],
+    ['onions', { unit: '', item: 'onions', note: '' }],
+    ['salt, to taste', { unit: '', item: 'salt', note: 'to taste' }],
+    ['tenderstem broccoli', { unit: '', item: 'tenderstem broccoli', note: '' }],
+  ])('reads the number word in "%s"', (line, ingredient) => expect(parseIngredientLine(line)).toEqual(ingredient));
 
   it.each([
     ['1 1/2', 1.5],

@@ -85,7 +85,7 @@ export class ShoppingListController {
     const parsed = parseIngredientLine(typed);
     const addition: ShoppingAddition & { aisle?: Aisle; note: string } = {
       item: assertLineText(parsed.item || typed, 'text', shoppingLimits.item, true),
-      quantity: parsed.quantity ?? null,
+      quantity: assertQuantity(parsed.quantity ?? null, 'text'),
       unit: parsed.unit,
       note: assertLineText(parsed.note, 'text', shoppingLimits.note, false),
       ...(aisle ? { aisle: checkAisle(aisle) } : {}),

@@ -112,7 +112,7 @@ type Ingredient = RecipeContentInput['ingredientSections'][number]['ingredients'
 
 /**
  * One line through our ingredient parser; when the parse is doubtful (nothing after the amount,
- * the name starting with a stray range or bracket, a part too long) the line is kept whole as the
+ * the name starting with a stray range or bracket, a part too long, an amount below zero) the line is kept whole as the
  * ingredient's name, so nothing the page said is lost or mangled.
  */
 export function ingredientOf(line: string): Ingredient {
@@ -123,7 +123,7 @@ export function ingredientOf(line: string): Ingredient {
     parsed.item.length <= limits.item &&
     parsed.note.length <= limits.note &&
     parsed.unit.length <= limits.unit &&
-    (parsed.quantity === undefined || parsed.quantity <= limits.quantity);
+    (parsed.quantity === undefined || (parsed.quantity > 0 && parsed.quantity <= limits.quantity));
   if (sure) return { quantity: parsed.quantity ?? null, unit: parsed.unit, item: parsed.item, note: parsed.note };
   const item = fitText(text, limits.item);
   return { quantity: null, unit: '', item, note: fitText(text.slice(item.length).replace(/^[\s,;]+/, ''), limits.note) };
