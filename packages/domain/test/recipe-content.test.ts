@@ -47,7 +47,7 @@ describe('parseRecipeContent', () => {
     expect(c.dietaryFlags).toEqual(['vegetarian', 'vegan', 'dairy-free']);
   });
 
-  it('names every bad field with a path a client can map to its input', () => {
+  it('names every bad field at once, the total time among them (it used to wait for the next save)', () => {
     const input = valid();
     input.title = 'ab';
     input.servings = 0;
@@ -64,6 +64,7 @@ describe('parseRecipeContent', () => {
         'mealTypes[1]',
         'servings',
         'title',
+        'totalMinutes',
       ].sort(),
     );
     expect(v.difficulty).toBe('choose one of: easy, medium, hard');
@@ -73,6 +74,8 @@ describe('parseRecipeContent', () => {
   it('refuses a total time shorter than prep + cook', () => {
     const input = { ...valid(), totalMinutes: 20 };
     expect(violations(input)).toEqual({ totalMinutes: expect.stringContaining('at least prep + cook (35 minutes)') });
+    // one message per field: a total that is itself bad is not compared too
+    expect(Object.values(violations({ ...valid(), totalMinutes: -1 }))).toEqual(['total time cannot be negative']);
   });
 
   it('bounds sizes: a 10 KB title is refused, not stored', () => {
