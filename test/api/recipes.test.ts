@@ -60,12 +60,23 @@ describe('CreateRecipe', () => {
       servings: 0,
       ingredientSections: [{ name: '', ingredients: [{ quantity: 1, unit: 'g', item: '', note: '' }] }],
       difficulty: 42,
+      cuisines: ['Middle Eastern', 'klingon'],
+      totalMinutes: 1,
     });
     const error = await expectCode(author().createRecipe({ recipe: bad }), Code.InvalidArgument);
+    // every field at once, the total time (checked across fields) among them
     expect(violatedFields(error).sort()).toEqual(
-      ['recipe.difficulty', 'recipe.ingredientSections[0].ingredients[0].item', 'recipe.servings', 'recipe.title'].sort(),
+      [
+        'recipe.cuisines[1]',
+        'recipe.difficulty',
+        'recipe.ingredientSections[0].ingredients[0].item',
+        'recipe.servings',
+        'recipe.title',
+        'recipe.totalMinutes',
+      ].sort(),
     );
     expect(error.rawMessage).toContain('recipe.title:');
+    expect(error.rawMessage).toMatch(/recipe\.cuisines\[1\]: choose one of: african, .*middle-eastern/);
   });
 
   it('needs a signed-in author', async () => {

@@ -69,6 +69,19 @@ describe('a page into a draft', () => {
     expect(missing).toEqual(['summary', 'cook_minutes', 'tags', 'difficulty']);
   });
 
+  it('keeps the cuisines on our list, and the others as tags', () => {
+    const html = `<script type="application/ld+json">${JSON.stringify({
+      '@type': 'Recipe',
+      name: 'Queso',
+      recipeIngredient: ['200 g cheese'],
+      recipeCuisine: ['Tex-Mex', 'Middle Eastern', 'Klingon'],
+      keywords: 'dip',
+    })}</script>`;
+    const { content } = draftFromExtracted(extractRecipe(html, 'https://example.com/x'), 'Fallback');
+    expect(content.cuisines).toEqual(['middle-eastern']);
+    expect(content.tags).toEqual(['tex-mex', 'klingon', 'dip']);
+  });
+
   it('turns pasted text into a page the parser reads, escaping what looks like markup', () => {
     const html = textToHtml('Toast <b>\nIngredients:\n2 slices bread\nMethod\nToast the bread & butter it.');
     expect(html).toContain('<h1>Toast &lt;b&gt;</h1>');

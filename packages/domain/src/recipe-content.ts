@@ -2,12 +2,12 @@ import { z } from 'zod';
 import { failedPrecondition, invalidArgument, type FieldViolation } from './errors.ts';
 import type { RecipeContent } from './recipe.ts';
 import { hasControlCharacters, kebab } from './text.ts';
-import { dietaryFlags, difficulties, mealTypes } from './values.ts';
+import { cuisines, dietaryFlags, difficulties, mealTypes } from './values.ts';
 
 /**
  * Validation of what authors write. Two levels:
- * - `parseRecipeContent`: every save. Shapes, lengths and ranges; normalises tags, cuisines
- *   and flags. A draft may still be incomplete.
+ * - `parseRecipeContent`: every save. Shapes, lengths and ranges; cuisines from the known
+ *   list; normalises tags, cuisines and flags. A draft may still be incomplete.
  * - `assertReadyForReview`: on submit. Everything a reader needs is there.
  */
 
@@ -107,7 +107,16 @@ const contentSchema = z
     cookMinutes: minutes('cook time'),
     totalMinutes: minutes('total time'),
     difficulty: z.enum(difficulties, { error: oneOf(difficulties) }).nullable(),
-    cuisines: labels(limits.cuisines, limits.cuisine, 'cuisine'),
+    // Written any way ("Middle Eastern"), kept as the list names them ("middle-eastern").
+    cuisines: z
+      .array(
+        z
+          .string()
+          .transform(kebab)
+          .pipe(z.enum(cuisines, { error: oneOf(cuisines) })),
+      )
+      .transform((values) => [...new Set(values)])
+      .pipe(z.array(z.enum(cuisines)).max(limits.cuisines, { error: `at most ${limits.cuisines} cuisines` })),
     mealTypes: z.array(z.enum(mealTypes, { error: oneOf(mealTypes) })).transform((values) => [...new Set(values)]),
     tags: labels(limits.tags, limits.tag, 'tag'),
     dietaryFlags: z.array(z.enum(dietaryFlags, { error: oneOf(dietaryFlags) })).transform((flags) => {

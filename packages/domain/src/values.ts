@@ -33,6 +33,88 @@ export const dietaryFlagLabels: Record<DietaryFlag, string> = {
   'nut-free': 'Nut-free',
 };
 
+/**
+ * The cuisines a recipe may name, as the API writes them (kebab-case); a recipe names up to
+ * five. A known list rather than free text, so "klingon" is refused and every cuisine has a
+ * label and a place in the browse and filter lists. Older recipes may carry others: those are
+ * kept until their recipe is next saved.
+ */
+export const cuisines = [
+  'african',
+  'american',
+  'brazilian',
+  'british',
+  'cajun',
+  'caribbean',
+  'chinese',
+  'ethiopian',
+  'filipino',
+  'french',
+  'german',
+  'greek',
+  'indian',
+  'indonesian',
+  'irish',
+  'italian',
+  'japanese',
+  'korean',
+  'lebanese',
+  'malaysian',
+  'mediterranean',
+  'mexican',
+  'middle-eastern',
+  'moroccan',
+  'nordic',
+  'persian',
+  'peruvian',
+  'polish',
+  'portuguese',
+  'spanish',
+  'thai',
+  'turkish',
+  'vietnamese',
+] as const;
+export type Cuisine = (typeof cuisines)[number];
+export const cuisineLabels: Record<Cuisine, string> = {
+  african: 'African',
+  american: 'American',
+  brazilian: 'Brazilian',
+  british: 'British',
+  cajun: 'Cajun',
+  caribbean: 'Caribbean',
+  chinese: 'Chinese',
+  ethiopian: 'Ethiopian',
+  filipino: 'Filipino',
+  french: 'French',
+  german: 'German',
+  greek: 'Greek',
+  indian: 'Indian',
+  indonesian: 'Indonesian',
+  irish: 'Irish',
+  italian: 'Italian',
+  japanese: 'Japanese',
+  korean: 'Korean',
+  lebanese: 'Lebanese',
+  malaysian: 'Malaysian',
+  mediterranean: 'Mediterranean',
+  mexican: 'Mexican',
+  'middle-eastern': 'Middle Eastern',
+  moroccan: 'Moroccan',
+  nordic: 'Nordic',
+  persian: 'Persian',
+  peruvian: 'Peruvian',
+  polish: 'Polish',
+  portuguese: 'Portuguese',
+  spanish: 'Spanish',
+  thai: 'Thai',
+  turkish: 'Turkish',
+  vietnamese: 'Vietnamese',
+};
+
+export function isCuisine(value: string): value is Cuisine {
+  return (cuisines as readonly string[]).includes(value);
+}
+
 /** Total-time ranges people filter by; disjoint, so several can be combined with OR. */
 export const timeBuckets = ['up-to-15', '15-to-30', '30-to-60', '1-to-2-hours', 'over-2-hours'] as const;
 export type TimeBucket = (typeof timeBuckets)[number];

@@ -19,7 +19,7 @@ const valid = (): RecipeContentInput => ({
   cookMinutes: 25,
   totalMinutes: 0,
   difficulty: 'easy',
-  cuisines: ['Indian', 'indian', 'South  Asian'],
+  cuisines: ['Indian', 'indian', 'Middle  Eastern'],
   mealTypes: ['dinner', 'dinner', 'lunch'],
   tags: ['One Pot', 'one-pot', 'Crème Fraîche'],
   dietaryFlags: ['vegan'],
@@ -39,7 +39,7 @@ describe('parseRecipeContent', () => {
   it('normalises what authors type', () => {
     const c = parseRecipeContent(valid());
     expect(c.title).toBe('Weeknight Dal');
-    expect(c.cuisines).toEqual(['indian', 'south-asian']);
+    expect(c.cuisines).toEqual(['indian', 'middle-eastern']);
     expect(c.mealTypes).toEqual(['dinner', 'lunch']);
     expect(c.tags).toEqual(['one-pot', 'creme-fraiche']);
     expect(c.totalMinutes).toBe(35);
@@ -76,6 +76,12 @@ describe('parseRecipeContent', () => {
     expect(violations(input)).toEqual({ totalMinutes: expect.stringContaining('at least prep + cook (35 minutes)') });
     // one message per field: a total that is itself bad is not compared too
     expect(Object.values(violations({ ...valid(), totalMinutes: -1 }))).toEqual(['total time cannot be negative']);
+  });
+
+  it('takes cuisines from the known list only, naming the field and the values allowed', () => {
+    const v = violations({ ...valid(), cuisines: ['italian', 'klingon'] });
+    expect(Object.keys(v)).toEqual(['cuisines[1]']);
+    expect(v['cuisines[1]']).toMatch(/^choose one of: african, american, .*middle-eastern.*vietnamese$/);
   });
 
   it('bounds sizes: a 10 KB title is refused, not stored', () => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { facetLabel, highestRole, includesRole, roles } from '../src/index.ts';
+import { cuisineLabels, cuisines, facetLabel, highestRole, includesRole, kebab, roles } from '../src/index.ts';
 
 describe('roles add up', () => {
   it('each role includes the ones before it, and no more', () => {
@@ -24,4 +24,13 @@ describe('facet labels', () => {
     ['cuisines', 'middle-eastern', 'Middle Eastern'],
     ['tags', 'one-pot', 'One pot'],
   ] as const)('%s %s reads as %s', (facet, value, label) => expect(facetLabel(facet, value)).toBe(label));
+});
+
+describe('cuisines', () => {
+  it('each reads the same in the form and in the filters, and is the kebab form of its label', () => {
+    for (const c of cuisines) {
+      expect(facetLabel('cuisines', c)).toBe(cuisineLabels[c]);
+      expect(kebab(cuisineLabels[c])).toBe(c);
+    }
+  });
 });

@@ -1,5 +1,6 @@
 import {
   dietaryFlags,
+  isCuisine,
   kebab,
   limits,
   mealTypes,
@@ -63,18 +64,21 @@ export function draftFromExtracted(r: ExtractedRecipe, fallbackTitle: string): I
   note(totalMinutes > 0 || prepMinutes + cookMinutes > 0, 'total_minutes');
 
   // Sites put diets and courses among cuisines too ("Vegan", "Dessert"): those go where they belong.
-  const cuisines = labels(
+  // A cuisine not on our list ("Tex-Mex") becomes a tag rather than being lost.
+  const named = labels(
     r.cuisines.filter((c) => dietsOf([c]).length === 0 && mealTypesOf([c]).length === 0),
     limits.cuisine,
-    limits.cuisines,
+    Number.POSITIVE_INFINITY,
   );
+  const cuisines = named.filter(isCuisine).slice(0, limits.cuisines);
   note(cuisines.length > 0, 'cuisines');
   const meals = mealTypesOf([...r.categories, ...r.cuisines]);
   note(meals.length > 0, 'meal_types');
   const diets = dietsOf([...r.diets, ...r.keywords, ...r.categories, ...r.cuisines]);
   note(diets.length > 0, 'dietary_flags');
   const taken = new Set<string>([...cuisines, ...meals, ...diets]);
-  const tags = labels(r.keywords, limits.tag, limits.tags + taken.size)
+  const otherCuisines = named.filter((c) => !isCuisine(c));
+  const tags = labels([...otherCuisines, ...r.keywords], limits.tag, limits.tags + taken.size)
     .filter((t) => !taken.has(t) && t !== kebab(title))
     .slice(0, limits.tags);
   note(tags.length > 0, 'tags');

@@ -1,4 +1,4 @@
-import { dietaryFlags, difficulties, mealTypes } from '@yeet/domain';
+import { cuisines, dietaryFlags, difficulties, mealTypes } from '@yeet/domain';
 import { z } from 'zod';
 
 /** Prompts an assistant can offer its user: they turn into messages that use the tools well. */
@@ -19,7 +19,7 @@ export const prompts = [
         '- steps: one action per step, in order, without numbers.',
         '- servings, prep_minutes, cook_minutes (and total_minutes when there is resting or marinating). Estimate from the method if the text does not say, and tell me you did.',
         `- difficulty: one of ${difficulties.join(', ')}; meal_types from ${mealTypes.join(', ')}; dietary_flags only when certain (${dietaryFlags.join(', ')}).`,
-        '- cuisines and a few tags, lower case.',
+        `- cuisines from ${cuisines.join(', ')} (none when no one fits), and a few tags, lower case.`,
         'If the tool answers with invalid fields, fix exactly those and try again. Do not submit for review: show me the draft first.',
         '',
         'The recipe:',

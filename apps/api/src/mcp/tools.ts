@@ -11,6 +11,7 @@ import {
   type SearchService,
 } from '@yeet/contract';
 import {
+  cuisines,
   dietaryFlags,
   difficulties,
   failedPrecondition,
@@ -183,7 +184,7 @@ const recipeFields = {
     .array(z.string().min(limits.cuisine.min).max(limits.cuisine.max))
     .max(limits.cuisines)
     .optional()
-    .describe('e.g. ["italian"].'),
+    .describe(`From this list: ${cuisines.join(', ')}.`),
   meal_types: z.array(z.enum(mealTypes)).max(mealTypes.length).optional(),
   tags: z
     .array(z.string().min(limits.tag.min).max(limits.tag.max))
