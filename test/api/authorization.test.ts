@@ -161,6 +161,7 @@ const cases: Record<string, Case> = {
   },
   'ImageService/detachImage': { state: 'draft', call: (c, id) => c.images.detachImage({ recipeId: id, slot: ImageSlot.COVER }) },
   'UserService/getMe': { call: (c) => c.users.getMe({}) },
+  'UserService/getViewer': { call: (c, id) => c.users.getViewer({ recipeId: id }) },
   'UserService/updateProfile': { call: (c) => c.users.updateProfile({ displayName: 'New Name' }) },
   'UserService/listUsers': { call: (c) => c.users.listUsers({}) },
   'UserService/setUserRoles': {

@@ -169,6 +169,12 @@ describe('a Connect client of the reflection service', () => {
       if (answer.messageResponse.case === 'fileDescriptorResponse')
         names.push(...answer.messageResponse.value.fileDescriptorProto.map((b) => fromBinary(FileDescriptorProtoSchema, b).name));
     }
-    expect(names).toEqual(['yeet/v1/user.proto', 'google/protobuf/timestamp.proto']);
+    // the file and every file it imports, directly or not
+    expect(names).toEqual([
+      'yeet/v1/user.proto',
+      'google/protobuf/timestamp.proto',
+      'yeet/v1/recipe.proto',
+      'yeet/v1/common.proto',
+    ]);
   });
 });

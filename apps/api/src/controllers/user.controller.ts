@@ -2,12 +2,15 @@ import {
   defaultRoles,
   failedPrecondition,
   firstPersonRoles,
+  invalidField,
+  isUuid,
   normalizeRoles,
   notFound,
   parseDisplayName,
   permissionDenied,
   unauthenticated,
   type Caller,
+  type Rating,
   type Role,
   type SignedInCaller,
 } from '@yeet/domain';
@@ -118,6 +121,19 @@ export class UserController {
     const user = await this.#data.stores.users.get(caller.user.id);
     if (!user) throw notFound('Your account');
     return user;
+  }
+
+  /**
+   * The caller and their own rating of `recipeId` (none: null), for the person's parts of a
+   * page shared by every reader. Their own rating whatever the recipe's state: it is theirs.
+   */
+  async viewer(caller: SignedInCaller, recipeId: string): Promise<{ user: User; myRating: Rating | null }> {
+    if (recipeId && !isUuid(recipeId)) throw invalidField('recipeId', 'must be a recipe id (a UUID), or empty');
+    const [user, myRating] = await Promise.all([
+      this.me(caller),
+      recipeId ? this.#data.stores.ratings.get(recipeId, caller.user.id) : null,
+    ]);
+    return { user, myRating };
   }
 
   async updateProfile(caller: SignedInCaller, displayName: string): Promise<User> {

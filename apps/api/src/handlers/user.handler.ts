@@ -9,6 +9,7 @@ import type { UserController } from '../controllers/user.controller.ts';
 import { callerOf, signedInCallerOf } from '../rpc/context.ts';
 import type { User } from '../stores/user.store.ts';
 import { filterEnums } from './enums.ts';
+import { ratingToProto } from './recipe.convert.ts';
 
 const defaultPageSize = 50;
 const maxPageSize = 100;
@@ -45,6 +46,10 @@ export function userHandlers(users: UserController, exports: ExportController): 
   return {
     async getMe(_req, ctx) {
       return { user: toProto(await users.me(signedInCallerOf(ctx))) };
+    },
+    async getViewer(req, ctx) {
+      const { user, myRating } = await users.viewer(signedInCallerOf(ctx), req.recipeId);
+      return { user: toProto(user), myRating: myRating ? ratingToProto(myRating) : undefined };
     },
     async updateProfile(req, ctx) {
       return { user: toProto(await users.updateProfile(signedInCallerOf(ctx), req.displayName)) };

@@ -32,6 +32,7 @@ export const searchPolicies: PolicyTable<typeof SearchService> = {
 
 export const userPolicies: PolicyTable<typeof UserService> = {
   getMe: signedIn,
+  getViewer: signedIn,
   updateProfile: signedIn,
   listUsers: role('admin'),
   setUserRoles: role('admin'),

@@ -5,6 +5,7 @@
 import type { GenEnum, GenFile, GenMessage, GenService } from "@bufbuild/protobuf/codegenv2";
 import type { Message } from "@bufbuild/protobuf";
 import type { Timestamp } from "@bufbuild/protobuf/wkt";
+import type { Rating } from "./recipe_pb.js";
 
 /**
  * Describes the file yeet/v1/user.proto.
@@ -90,6 +91,47 @@ export declare type GetMeResponse = Message<"yeet.v1.GetMeResponse"> & {
  * Use `create(GetMeResponseSchema)` to create a new message.
  */
 export declare const GetMeResponseSchema: GenMessage<GetMeResponse>;
+
+/**
+ * @generated from message yeet.v1.GetViewerRequest
+ */
+export declare type GetViewerRequest = Message<"yeet.v1.GetViewerRequest"> & {
+  /**
+   * Optional: the recipe on the page; its caller's rating comes back as `my_rating`.
+   *
+   * @generated from field: string recipe_id = 1;
+   */
+  recipeId: string;
+};
+
+/**
+ * Describes the message yeet.v1.GetViewerRequest.
+ * Use `create(GetViewerRequestSchema)` to create a new message.
+ */
+export declare const GetViewerRequestSchema: GenMessage<GetViewerRequest>;
+
+/**
+ * @generated from message yeet.v1.GetViewerResponse
+ */
+export declare type GetViewerResponse = Message<"yeet.v1.GetViewerResponse"> & {
+  /**
+   * @generated from field: yeet.v1.User user = 1;
+   */
+  user?: User | undefined;
+
+  /**
+   * The caller's rating of `recipe_id`; unset when there is none or no recipe was given.
+   *
+   * @generated from field: yeet.v1.Rating my_rating = 2;
+   */
+  myRating?: Rating | undefined;
+};
+
+/**
+ * Describes the message yeet.v1.GetViewerResponse.
+ * Use `create(GetViewerResponseSchema)` to create a new message.
+ */
+export declare const GetViewerResponseSchema: GenMessage<GetViewerResponse>;
 
 /**
  * @generated from message yeet.v1.UpdateProfileRequest
@@ -626,6 +668,18 @@ export declare const UserService: GenService<{
     methodKind: "unary";
     input: typeof GetMeRequestSchema;
     output: typeof GetMeResponseSchema;
+  },
+  /**
+   * The signed-in caller and their part of a page everyone else sees too (their own rating of
+   * `recipe_id`): what a browser asks for once a page shared by all readers has loaded
+   * (docs/decisions/0033-signed-in-pages-from-the-visitor-cache.md).
+   *
+   * @generated from rpc yeet.v1.UserService.GetViewer
+   */
+  getViewer: {
+    methodKind: "unary";
+    input: typeof GetViewerRequestSchema;
+    output: typeof GetViewerResponseSchema;
   },
   /**
    * Changes the caller's display name.

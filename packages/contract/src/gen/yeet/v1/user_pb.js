@@ -4,12 +4,13 @@
 
 import { enumDesc, fileDesc, messageDesc, serviceDesc, tsEnum } from "@bufbuild/protobuf/codegenv2";
 import { file_google_protobuf_timestamp } from "@bufbuild/protobuf/wkt";
+import { file_yeet_v1_recipe } from "./recipe_pb.js";
 
 /**
  * Describes the file yeet/v1/user.proto.
  */
 export const file_yeet_v1_user = /*@__PURE__*/
-  fileDesc("ChJ5ZWV0L3YxL3VzZXIucHJvdG8SB3llZXQudjEiuwEKBFVzZXISCgoCaWQYASABKAkSFAoMZGlzcGxheV9uYW1lGAIgASgJEg0KBWVtYWlsGAMgASgJEhwKBXJvbGVzGAQgAygOMg0ueWVldC52MS5Sb2xlEi8KC2NyZWF0ZV90aW1lGAUgASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcBIZChFyb2xlc19mcm9tX2lzc3VlchgGIAEoCBIYChBwYXNzd29yZF9zaWduX2luGAcgASgIIg4KDEdldE1lUmVxdWVzdCIsCg1HZXRNZVJlc3BvbnNlEhsKBHVzZXIYASABKAsyDS55ZWV0LnYxLlVzZXIiLAoUVXBkYXRlUHJvZmlsZVJlcXVlc3QSFAoMZGlzcGxheV9uYW1lGAEgASgJIjQKFVVwZGF0ZVByb2ZpbGVSZXNwb25zZRIbCgR1c2VyGAEgASgLMg0ueWVldC52MS5Vc2VyIkgKEExpc3RVc2Vyc1JlcXVlc3QSDQoFcXVlcnkYASABKAkSEQoJcGFnZV9zaXplGAIgASgFEhIKCnBhZ2VfdG9rZW4YAyABKAkiSgoRTGlzdFVzZXJzUmVzcG9uc2USHAoFdXNlcnMYASADKAsyDS55ZWV0LnYxLlVzZXISFwoPbmV4dF9wYWdlX3Rva2VuGAIgASgJIkQKE1NldFVzZXJSb2xlc1JlcXVlc3QSDwoHdXNlcl9pZBgBIAEoCRIcCgVyb2xlcxgCIAMoDjINLnllZXQudjEuUm9sZSIzChRTZXRVc2VyUm9sZXNSZXNwb25zZRIbCgR1c2VyGAEgASgLMg0ueWVldC52MS5Vc2VyIkoKFkRlbGV0ZU15QWNjb3VudFJlcXVlc3QSHgoWa2VlcF9wdWJsaXNoZWRfcmVjaXBlcxgBIAEoCBIQCghwYXNzd29yZBgCIAEoCSJFChdEZWxldGVNeUFjY291bnRSZXNwb25zZRIqCghkZWxldGlvbhgBIAEoCzIYLnllZXQudjEuQWNjb3VudERlbGV0aW9uIkQKEURlbGV0ZVVzZXJSZXF1ZXN0Eg8KB3VzZXJfaWQYASABKAkSHgoWa2VlcF9wdWJsaXNoZWRfcmVjaXBlcxgCIAEoCCJAChJEZWxldGVVc2VyUmVzcG9uc2USKgoIZGVsZXRpb24YASABKAsyGC55ZWV0LnYxLkFjY291bnREZWxldGlvbiJZCg9BY2NvdW50RGVsZXRpb24SFwoPcmVjaXBlc19kZWxldGVkGAEgASgFEhQKDHJlY2lwZXNfa2VwdBgCIAEoBRIXCg9yYXRpbmdzX2RlbGV0ZWQYAyABKAUiFQoTRXhwb3J0TXlEYXRhUmVxdWVzdCJQChRFeHBvcnRNeURhdGFSZXNwb25zZRIVCg1kb2N1bWVudF9qc29uGAEgASgJEg4KBnJlYWRtZRgCIAEoCRIRCglmaWxlX25hbWUYAyABKAkiKwoYUmVxdWVzdERhdGFFeHBvcnRSZXF1ZXN0Eg8KB3VzZXJfaWQYASABKAkiQAoZUmVxdWVzdERhdGFFeHBvcnRSZXNwb25zZRIjCgZleHBvcnQYASABKAsyEy55ZWV0LnYxLkRhdGFFeHBvcnQiIgoUR2V0RGF0YUV4cG9ydFJlcXVlc3QSCgoCaWQYASABKAkiPAoVR2V0RGF0YUV4cG9ydFJlc3BvbnNlEiMKBmV4cG9ydBgBIAEoCzITLnllZXQudjEuRGF0YUV4cG9ydCIpChZMaXN0RGF0YUV4cG9ydHNSZXF1ZXN0Eg8KB3VzZXJfaWQYASABKAkiPwoXTGlzdERhdGFFeHBvcnRzUmVzcG9uc2USJAoHZXhwb3J0cxgBIAMoCzITLnllZXQudjEuRGF0YUV4cG9ydCKFAwoKRGF0YUV4cG9ydBIKCgJpZBgBIAEoCRIPCgd1c2VyX2lkGAIgASgJEigKBXN0YXRlGAMgASgOMhkueWVldC52MS5EYXRhRXhwb3J0LlN0YXRlEi8KC2NyZWF0ZV90aW1lGAQgASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcBIuCgpyZWFkeV90aW1lGAUgASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcBIvCgtleHBpcmVfdGltZRgGIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXASEQoJYnl0ZV9zaXplGAcgASgDEg4KBnNoYTI1NhgIIAEoCRIUCgxkb3dubG9hZF91cmwYCSABKAkSDQoFZXJyb3IYCiABKAkiVgoFU3RhdGUSFQoRU1RBVEVfVU5TUEVDSUZJRUQQABITCg9TVEFURV9QUkVQQVJJTkcQARIPCgtTVEFURV9SRUFEWRACEhAKDFNUQVRFX0ZBSUxFRBADKl0KBFJvbGUSFAoQUk9MRV9VTlNQRUNJRklFRBAAEg0KCVJPTEVfVVNFUhABEg8KC1JPTEVfQVVUSE9SEAISDwoLUk9MRV9FRElUT1IQAxIOCgpST0xFX0FETUlOEAQyqwYKC1VzZXJTZXJ2aWNlEjsKBUdldE1lEhUueWVldC52MS5HZXRNZVJlcXVlc3QaFi55ZWV0LnYxLkdldE1lUmVzcG9uc2UiA5ACARJOCg1VcGRhdGVQcm9maWxlEh0ueWVldC52MS5VcGRhdGVQcm9maWxlUmVxdWVzdBoeLnllZXQudjEuVXBkYXRlUHJvZmlsZVJlc3BvbnNlEkcKCUxpc3RVc2VycxIZLnllZXQudjEuTGlzdFVzZXJzUmVxdWVzdBoaLnllZXQudjEuTGlzdFVzZXJzUmVzcG9uc2UiA5ACARJLCgxTZXRVc2VyUm9sZXMSHC55ZWV0LnYxLlNldFVzZXJSb2xlc1JlcXVlc3QaHS55ZWV0LnYxLlNldFVzZXJSb2xlc1Jlc3BvbnNlElQKD0RlbGV0ZU15QWNjb3VudBIfLnllZXQudjEuRGVsZXRlTXlBY2NvdW50UmVxdWVzdBogLnllZXQudjEuRGVsZXRlTXlBY2NvdW50UmVzcG9uc2USRQoKRGVsZXRlVXNlchIaLnllZXQudjEuRGVsZXRlVXNlclJlcXVlc3QaGy55ZWV0LnYxLkRlbGV0ZVVzZXJSZXNwb25zZRJQCgxFeHBvcnRNeURhdGESHC55ZWV0LnYxLkV4cG9ydE15RGF0YVJlcXVlc3QaHS55ZWV0LnYxLkV4cG9ydE15RGF0YVJlc3BvbnNlIgOQAgESWgoRUmVxdWVzdERhdGFFeHBvcnQSIS55ZWV0LnYxLlJlcXVlc3REYXRhRXhwb3J0UmVxdWVzdBoiLnllZXQudjEuUmVxdWVzdERhdGFFeHBvcnRSZXNwb25zZRJTCg1HZXREYXRhRXhwb3J0Eh0ueWVldC52MS5HZXREYXRhRXhwb3J0UmVxdWVzdBoeLnllZXQudjEuR2V0RGF0YUV4cG9ydFJlc3BvbnNlIgOQAgESWQoPTGlzdERhdGFFeHBvcnRzEh8ueWVldC52MS5MaXN0RGF0YUV4cG9ydHNSZXF1ZXN0GiAueWVldC52MS5MaXN0RGF0YUV4cG9ydHNSZXNwb25zZSIDkAIBYgZwcm90bzM", [file_google_protobuf_timestamp]);
+  fileDesc("ChJ5ZWV0L3YxL3VzZXIucHJvdG8SB3llZXQudjEiuwEKBFVzZXISCgoCaWQYASABKAkSFAoMZGlzcGxheV9uYW1lGAIgASgJEg0KBWVtYWlsGAMgASgJEhwKBXJvbGVzGAQgAygOMg0ueWVldC52MS5Sb2xlEi8KC2NyZWF0ZV90aW1lGAUgASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcBIZChFyb2xlc19mcm9tX2lzc3VlchgGIAEoCBIYChBwYXNzd29yZF9zaWduX2luGAcgASgIIg4KDEdldE1lUmVxdWVzdCIsCg1HZXRNZVJlc3BvbnNlEhsKBHVzZXIYASABKAsyDS55ZWV0LnYxLlVzZXIiJQoQR2V0Vmlld2VyUmVxdWVzdBIRCglyZWNpcGVfaWQYASABKAkiVAoRR2V0Vmlld2VyUmVzcG9uc2USGwoEdXNlchgBIAEoCzINLnllZXQudjEuVXNlchIiCglteV9yYXRpbmcYAiABKAsyDy55ZWV0LnYxLlJhdGluZyIsChRVcGRhdGVQcm9maWxlUmVxdWVzdBIUCgxkaXNwbGF5X25hbWUYASABKAkiNAoVVXBkYXRlUHJvZmlsZVJlc3BvbnNlEhsKBHVzZXIYASABKAsyDS55ZWV0LnYxLlVzZXIiSAoQTGlzdFVzZXJzUmVxdWVzdBINCgVxdWVyeRgBIAEoCRIRCglwYWdlX3NpemUYAiABKAUSEgoKcGFnZV90b2tlbhgDIAEoCSJKChFMaXN0VXNlcnNSZXNwb25zZRIcCgV1c2VycxgBIAMoCzINLnllZXQudjEuVXNlchIXCg9uZXh0X3BhZ2VfdG9rZW4YAiABKAkiRAoTU2V0VXNlclJvbGVzUmVxdWVzdBIPCgd1c2VyX2lkGAEgASgJEhwKBXJvbGVzGAIgAygOMg0ueWVldC52MS5Sb2xlIjMKFFNldFVzZXJSb2xlc1Jlc3BvbnNlEhsKBHVzZXIYASABKAsyDS55ZWV0LnYxLlVzZXIiSgoWRGVsZXRlTXlBY2NvdW50UmVxdWVzdBIeChZrZWVwX3B1Ymxpc2hlZF9yZWNpcGVzGAEgASgIEhAKCHBhc3N3b3JkGAIgASgJIkUKF0RlbGV0ZU15QWNjb3VudFJlc3BvbnNlEioKCGRlbGV0aW9uGAEgASgLMhgueWVldC52MS5BY2NvdW50RGVsZXRpb24iRAoRRGVsZXRlVXNlclJlcXVlc3QSDwoHdXNlcl9pZBgBIAEoCRIeChZrZWVwX3B1Ymxpc2hlZF9yZWNpcGVzGAIgASgIIkAKEkRlbGV0ZVVzZXJSZXNwb25zZRIqCghkZWxldGlvbhgBIAEoCzIYLnllZXQudjEuQWNjb3VudERlbGV0aW9uIlkKD0FjY291bnREZWxldGlvbhIXCg9yZWNpcGVzX2RlbGV0ZWQYASABKAUSFAoMcmVjaXBlc19rZXB0GAIgASgFEhcKD3JhdGluZ3NfZGVsZXRlZBgDIAEoBSIVChNFeHBvcnRNeURhdGFSZXF1ZXN0IlAKFEV4cG9ydE15RGF0YVJlc3BvbnNlEhUKDWRvY3VtZW50X2pzb24YASABKAkSDgoGcmVhZG1lGAIgASgJEhEKCWZpbGVfbmFtZRgDIAEoCSIrChhSZXF1ZXN0RGF0YUV4cG9ydFJlcXVlc3QSDwoHdXNlcl9pZBgBIAEoCSJAChlSZXF1ZXN0RGF0YUV4cG9ydFJlc3BvbnNlEiMKBmV4cG9ydBgBIAEoCzITLnllZXQudjEuRGF0YUV4cG9ydCIiChRHZXREYXRhRXhwb3J0UmVxdWVzdBIKCgJpZBgBIAEoCSI8ChVHZXREYXRhRXhwb3J0UmVzcG9uc2USIwoGZXhwb3J0GAEgASgLMhMueWVldC52MS5EYXRhRXhwb3J0IikKFkxpc3REYXRhRXhwb3J0c1JlcXVlc3QSDwoHdXNlcl9pZBgBIAEoCSI/ChdMaXN0RGF0YUV4cG9ydHNSZXNwb25zZRIkCgdleHBvcnRzGAEgAygLMhMueWVldC52MS5EYXRhRXhwb3J0IoUDCgpEYXRhRXhwb3J0EgoKAmlkGAEgASgJEg8KB3VzZXJfaWQYAiABKAkSKAoFc3RhdGUYAyABKA4yGS55ZWV0LnYxLkRhdGFFeHBvcnQuU3RhdGUSLwoLY3JlYXRlX3RpbWUYBCABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wEi4KCnJlYWR5X3RpbWUYBSABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wEi8KC2V4cGlyZV90aW1lGAYgASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcBIRCglieXRlX3NpemUYByABKAMSDgoGc2hhMjU2GAggASgJEhQKDGRvd25sb2FkX3VybBgJIAEoCRINCgVlcnJvchgKIAEoCSJWCgVTdGF0ZRIVChFTVEFURV9VTlNQRUNJRklFRBAAEhMKD1NUQVRFX1BSRVBBUklORxABEg8KC1NUQVRFX1JFQURZEAISEAoMU1RBVEVfRkFJTEVEEAMqXQoEUm9sZRIUChBST0xFX1VOU1BFQ0lGSUVEEAASDQoJUk9MRV9VU0VSEAESDwoLUk9MRV9BVVRIT1IQAhIPCgtST0xFX0VESVRPUhADEg4KClJPTEVfQURNSU4QBDL0BgoLVXNlclNlcnZpY2USOwoFR2V0TWUSFS55ZWV0LnYxLkdldE1lUmVxdWVzdBoWLnllZXQudjEuR2V0TWVSZXNwb25zZSIDkAIBEkcKCUdldFZpZXdlchIZLnllZXQudjEuR2V0Vmlld2VyUmVxdWVzdBoaLnllZXQudjEuR2V0Vmlld2VyUmVzcG9uc2UiA5ACARJOCg1VcGRhdGVQcm9maWxlEh0ueWVldC52MS5VcGRhdGVQcm9maWxlUmVxdWVzdBoeLnllZXQudjEuVXBkYXRlUHJvZmlsZVJlc3BvbnNlEkcKCUxpc3RVc2VycxIZLnllZXQudjEuTGlzdFVzZXJzUmVxdWVzdBoaLnllZXQudjEuTGlzdFVzZXJzUmVzcG9uc2UiA5ACARJLCgxTZXRVc2VyUm9sZXMSHC55ZWV0LnYxLlNldFVzZXJSb2xlc1JlcXVlc3QaHS55ZWV0LnYxLlNldFVzZXJSb2xlc1Jlc3BvbnNlElQKD0RlbGV0ZU15QWNjb3VudBIfLnllZXQudjEuRGVsZXRlTXlBY2NvdW50UmVxdWVzdBogLnllZXQudjEuRGVsZXRlTXlBY2NvdW50UmVzcG9uc2USRQoKRGVsZXRlVXNlchIaLnllZXQudjEuRGVsZXRlVXNlclJlcXVlc3QaGy55ZWV0LnYxLkRlbGV0ZVVzZXJSZXNwb25zZRJQCgxFeHBvcnRNeURhdGESHC55ZWV0LnYxLkV4cG9ydE15RGF0YVJlcXVlc3QaHS55ZWV0LnYxLkV4cG9ydE15RGF0YVJlc3BvbnNlIgOQAgESWgoRUmVxdWVzdERhdGFFeHBvcnQSIS55ZWV0LnYxLlJlcXVlc3REYXRhRXhwb3J0UmVxdWVzdBoiLnllZXQudjEuUmVxdWVzdERhdGFFeHBvcnRSZXNwb25zZRJTCg1HZXREYXRhRXhwb3J0Eh0ueWVldC52MS5HZXREYXRhRXhwb3J0UmVxdWVzdBoeLnllZXQudjEuR2V0RGF0YUV4cG9ydFJlc3BvbnNlIgOQAgESWQoPTGlzdERhdGFFeHBvcnRzEh8ueWVldC52MS5MaXN0RGF0YUV4cG9ydHNSZXF1ZXN0GiAueWVldC52MS5MaXN0RGF0YUV4cG9ydHNSZXNwb25zZSIDkAIBYgZwcm90bzM", [file_google_protobuf_timestamp, file_yeet_v1_recipe]);
 
 /**
  * Describes the message yeet.v1.User.
@@ -33,150 +34,164 @@ export const GetMeResponseSchema = /*@__PURE__*/
   messageDesc(file_yeet_v1_user, 2);
 
 /**
+ * Describes the message yeet.v1.GetViewerRequest.
+ * Use `create(GetViewerRequestSchema)` to create a new message.
+ */
+export const GetViewerRequestSchema = /*@__PURE__*/
+  messageDesc(file_yeet_v1_user, 3);
+
+/**
+ * Describes the message yeet.v1.GetViewerResponse.
+ * Use `create(GetViewerResponseSchema)` to create a new message.
+ */
+export const GetViewerResponseSchema = /*@__PURE__*/
+  messageDesc(file_yeet_v1_user, 4);
+
+/**
  * Describes the message yeet.v1.UpdateProfileRequest.
  * Use `create(UpdateProfileRequestSchema)` to create a new message.
  */
 export const UpdateProfileRequestSchema = /*@__PURE__*/
-  messageDesc(file_yeet_v1_user, 3);
+  messageDesc(file_yeet_v1_user, 5);
 
 /**
  * Describes the message yeet.v1.UpdateProfileResponse.
  * Use `create(UpdateProfileResponseSchema)` to create a new message.
  */
 export const UpdateProfileResponseSchema = /*@__PURE__*/
-  messageDesc(file_yeet_v1_user, 4);
+  messageDesc(file_yeet_v1_user, 6);
 
 /**
  * Describes the message yeet.v1.ListUsersRequest.
  * Use `create(ListUsersRequestSchema)` to create a new message.
  */
 export const ListUsersRequestSchema = /*@__PURE__*/
-  messageDesc(file_yeet_v1_user, 5);
+  messageDesc(file_yeet_v1_user, 7);
 
 /**
  * Describes the message yeet.v1.ListUsersResponse.
  * Use `create(ListUsersResponseSchema)` to create a new message.
  */
 export const ListUsersResponseSchema = /*@__PURE__*/
-  messageDesc(file_yeet_v1_user, 6);
+  messageDesc(file_yeet_v1_user, 8);
 
 /**
  * Describes the message yeet.v1.SetUserRolesRequest.
  * Use `create(SetUserRolesRequestSchema)` to create a new message.
  */
 export const SetUserRolesRequestSchema = /*@__PURE__*/
-  messageDesc(file_yeet_v1_user, 7);
+  messageDesc(file_yeet_v1_user, 9);
 
 /**
  * Describes the message yeet.v1.SetUserRolesResponse.
  * Use `create(SetUserRolesResponseSchema)` to create a new message.
  */
 export const SetUserRolesResponseSchema = /*@__PURE__*/
-  messageDesc(file_yeet_v1_user, 8);
+  messageDesc(file_yeet_v1_user, 10);
 
 /**
  * Describes the message yeet.v1.DeleteMyAccountRequest.
  * Use `create(DeleteMyAccountRequestSchema)` to create a new message.
  */
 export const DeleteMyAccountRequestSchema = /*@__PURE__*/
-  messageDesc(file_yeet_v1_user, 9);
+  messageDesc(file_yeet_v1_user, 11);
 
 /**
  * Describes the message yeet.v1.DeleteMyAccountResponse.
  * Use `create(DeleteMyAccountResponseSchema)` to create a new message.
  */
 export const DeleteMyAccountResponseSchema = /*@__PURE__*/
-  messageDesc(file_yeet_v1_user, 10);
+  messageDesc(file_yeet_v1_user, 12);
 
 /**
  * Describes the message yeet.v1.DeleteUserRequest.
  * Use `create(DeleteUserRequestSchema)` to create a new message.
  */
 export const DeleteUserRequestSchema = /*@__PURE__*/
-  messageDesc(file_yeet_v1_user, 11);
+  messageDesc(file_yeet_v1_user, 13);
 
 /**
  * Describes the message yeet.v1.DeleteUserResponse.
  * Use `create(DeleteUserResponseSchema)` to create a new message.
  */
 export const DeleteUserResponseSchema = /*@__PURE__*/
-  messageDesc(file_yeet_v1_user, 12);
+  messageDesc(file_yeet_v1_user, 14);
 
 /**
  * Describes the message yeet.v1.AccountDeletion.
  * Use `create(AccountDeletionSchema)` to create a new message.
  */
 export const AccountDeletionSchema = /*@__PURE__*/
-  messageDesc(file_yeet_v1_user, 13);
+  messageDesc(file_yeet_v1_user, 15);
 
 /**
  * Describes the message yeet.v1.ExportMyDataRequest.
  * Use `create(ExportMyDataRequestSchema)` to create a new message.
  */
 export const ExportMyDataRequestSchema = /*@__PURE__*/
-  messageDesc(file_yeet_v1_user, 14);
+  messageDesc(file_yeet_v1_user, 16);
 
 /**
  * Describes the message yeet.v1.ExportMyDataResponse.
  * Use `create(ExportMyDataResponseSchema)` to create a new message.
  */
 export const ExportMyDataResponseSchema = /*@__PURE__*/
-  messageDesc(file_yeet_v1_user, 15);
+  messageDesc(file_yeet_v1_user, 17);
 
 /**
  * Describes the message yeet.v1.RequestDataExportRequest.
  * Use `create(RequestDataExportRequestSchema)` to create a new message.
  */
 export const RequestDataExportRequestSchema = /*@__PURE__*/
-  messageDesc(file_yeet_v1_user, 16);
+  messageDesc(file_yeet_v1_user, 18);
 
 /**
  * Describes the message yeet.v1.RequestDataExportResponse.
  * Use `create(RequestDataExportResponseSchema)` to create a new message.
  */
 export const RequestDataExportResponseSchema = /*@__PURE__*/
-  messageDesc(file_yeet_v1_user, 17);
+  messageDesc(file_yeet_v1_user, 19);
 
 /**
  * Describes the message yeet.v1.GetDataExportRequest.
  * Use `create(GetDataExportRequestSchema)` to create a new message.
  */
 export const GetDataExportRequestSchema = /*@__PURE__*/
-  messageDesc(file_yeet_v1_user, 18);
+  messageDesc(file_yeet_v1_user, 20);
 
 /**
  * Describes the message yeet.v1.GetDataExportResponse.
  * Use `create(GetDataExportResponseSchema)` to create a new message.
  */
 export const GetDataExportResponseSchema = /*@__PURE__*/
-  messageDesc(file_yeet_v1_user, 19);
+  messageDesc(file_yeet_v1_user, 21);
 
 /**
  * Describes the message yeet.v1.ListDataExportsRequest.
  * Use `create(ListDataExportsRequestSchema)` to create a new message.
  */
 export const ListDataExportsRequestSchema = /*@__PURE__*/
-  messageDesc(file_yeet_v1_user, 20);
+  messageDesc(file_yeet_v1_user, 22);
 
 /**
  * Describes the message yeet.v1.ListDataExportsResponse.
  * Use `create(ListDataExportsResponseSchema)` to create a new message.
  */
 export const ListDataExportsResponseSchema = /*@__PURE__*/
-  messageDesc(file_yeet_v1_user, 21);
+  messageDesc(file_yeet_v1_user, 23);
 
 /**
  * Describes the message yeet.v1.DataExport.
  * Use `create(DataExportSchema)` to create a new message.
  */
 export const DataExportSchema = /*@__PURE__*/
-  messageDesc(file_yeet_v1_user, 22);
+  messageDesc(file_yeet_v1_user, 24);
 
 /**
  * Describes the enum yeet.v1.DataExport.State.
  */
 export const DataExport_StateSchema = /*@__PURE__*/
-  enumDesc(file_yeet_v1_user, 22, 0);
+  enumDesc(file_yeet_v1_user, 24, 0);
 
 /**
  * @generated from enum yeet.v1.DataExport.State
