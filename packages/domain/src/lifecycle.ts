@@ -124,6 +124,13 @@ export function assertEditable(status: RecipeStatus, as: Performer): void {
 }
 
 /** Only drafts can be deleted; published recipes are archived instead. */
+/**
+ * The fields a draft must fill before it can go to review (by their RecipeInput names); the
+ * rule itself is `missingForReview`, and forms mark these fields from this list.
+ */
+export const neededForReview = ['summary', 'ingredientSections', 'steps', 'totalMinutes', 'difficulty', 'mealTypes'] as const;
+export type NeededForReview = (typeof neededForReview)[number];
+
 export const isDeletable = (status: RecipeStatus): boolean => status === 'draft';
 
 export function assertDeletable(status: RecipeStatus): void {

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { failedPrecondition, invalidArgument, type FieldViolation } from './errors.ts';
+import type { NeededForReview } from './lifecycle.ts';
 import type { RecipeContent } from './recipe.ts';
 import { hasControlCharacters, kebab } from './text.ts';
 import { cuisines, dietaryFlags, difficulties, mealTypes } from './values.ts';
@@ -154,9 +155,9 @@ export function parseRecipeContent(input: RecipeContentInput): RecipeContent {
   throw invalidArgument([...(result.success ? [] : toViolations(result.error)), ...(time ? [time] : [])]);
 }
 
-/** What is missing before a draft can go to review (empty when it is ready). */
-export function missingForReview(c: RecipeContent): FieldViolation[] {
-  const missing: FieldViolation[] = [];
+/** What is missing before a draft can go to review (empty when it is ready); fields from `neededForReview`. */
+export function missingForReview(c: RecipeContent): Array<FieldViolation & { field: NeededForReview }> {
+  const missing: Array<FieldViolation & { field: NeededForReview }> = [];
   if (!c.summary) missing.push({ field: 'summary', description: 'write a short summary' });
   if (!c.ingredientSections.some((s) => s.ingredients.length > 0)) {
     missing.push({ field: 'ingredientSections', description: 'add at least one ingredient' });

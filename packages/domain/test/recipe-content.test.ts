@@ -6,6 +6,8 @@ import {
   slugify,
   kebab,
   hasRole,
+  missingForReview,
+  neededForReview,
   type RecipeContentInput,
 } from '../src/index.ts';
 
@@ -86,6 +88,24 @@ describe('parseRecipeContent', () => {
 
   it('bounds sizes: a 10 KB title is refused, not stored', () => {
     expect(Object.keys(violations({ ...valid(), title: 'x'.repeat(10_000) }))).toEqual(['title']);
+  });
+
+  it('needs for review exactly the fields forms mark as needed', () => {
+    const empty = parseRecipeContent({
+      ...valid(),
+      summary: '',
+      ingredientSections: [],
+      steps: [],
+      prepMinutes: 0,
+      cookMinutes: 0,
+      difficulty: null,
+      mealTypes: [],
+    });
+    expect(
+      missingForReview(empty)
+        .map((m) => m.field)
+        .sort(),
+    ).toEqual([...neededForReview].sort());
   });
 
   it('lets a draft be incomplete, but not go to review that way', () => {

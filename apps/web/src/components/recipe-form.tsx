@@ -8,9 +8,27 @@ import {
   type RecipeInputSchema,
   type ValueMap,
 } from '@yeet/contract';
-import { formatIngredients, maxServings, minServings, parseIngredients } from '@yeet/domain/quantity';
-import { dietaryFlagLabels, dietaryFlags, difficulties, difficultyLabels, mealTypeLabels, mealTypes } from '@yeet/domain/values';
-import { useId, type FormEvent, type ReactNode } from 'react';
+import { type NeededForReview, neededForReview } from '@yeet/domain/lifecycle';
+import {
+  formatIngredients,
+  type IngredientLineSection,
+  ingredientText,
+  maxServings,
+  minServings,
+  parseIngredients,
+} from '@yeet/domain/quantity';
+import {
+  cuisineLabels,
+  cuisines,
+  dietaryFlagLabels,
+  dietaryFlags,
+  difficulties,
+  difficultyLabels,
+  isCuisine,
+  mealTypeLabels,
+  mealTypes,
+} from '@yeet/domain/values';
+import { useId, useRef, type FormEvent, type ReactNode } from 'react';
 
 export type RecipeInputInit = MessageInitShape<typeof RecipeInputSchema>;
 
@@ -23,6 +41,28 @@ const list = (text: string) =>
     .map((t) => t.trim())
     .filter(Boolean);
 
+/** A recipe names up to this many cuisines in the form (more only through the API, and kept). */
+const cuisineChoices = 2;
+
+/** "Needed for review" after the label of a field a draft may leave empty but review may not. */
+function Needed({ field }: { field: NeededForReview }) {
+  return neededForReview.includes(field) ? <span className="needed">Needed for review</span> : null;
+}
+
+/**
+ * An ingredient's message with its line: the API names "ingredientSections[0].ingredients[2]",
+ * which means nothing to someone looking at a box of text.
+ */
+function ingredientMessage(fields: Record<string, string>, sections: IngredientLineSection[]): string | undefined {
+  for (const [key, message] of Object.entries(fields)) {
+    const at = /^recipe\.ingredientSections\[(\d+)\]\.ingredients\[(\d+)\]/.exec(key);
+    const line = at ? sections[Number(at[1])]?.ingredients[Number(at[2])] : undefined;
+    if (line) return `“${ingredientText(line, 1)}”: ${message}`;
+    if (key.startsWith('recipe.ingredientSections')) return message;
+  }
+  return undefined;
+}
+
 /** The API's message about a field, under it (the field points here with aria-describedby). */
 function FieldError({ id, message }: { id: string; message: string | undefined }) {
   return message ? (
@@ -34,7 +74,7 @@ function FieldError({ id, message }: { id: string; message: string | undefined }
 
 /** A checkbox for each value of one of the domain's value sets; the form reads them back by `name`. */
 function ValueChecks<D extends string>(props: {
-  legend: string;
+  legend: ReactNode;
   name: string;
   values: readonly D[];
   labels: Record<D, string>;
@@ -70,6 +110,8 @@ export function RecipeForm(props: {
 }) {
   const r = props.initial;
   const id = useId();
+  // what was last sent, to quote an ingredient line the API refused
+  const sent = useRef<IngredientLineSection[]>([]);
   const fieldError = (...names: string[]) => names.map((n) => props.error?.fields[`recipe.${n}`]).find(Boolean);
   const prefixedError = (prefix: string) =>
     Object.entries(props.error?.fields ?? {}).find(([k]) => k.startsWith(`recipe.${prefix}`))?.[1];
@@ -81,10 +123,11 @@ export function RecipeForm(props: {
     const number = (name: string) => Number(text(name) || 0);
     const difficulty = difficulties.find((d) => d === text('difficulty'));
     const checked = <D extends string>(name: string, values: readonly D[]) => values.filter((v) => form.getAll(name).includes(v));
+    sent.current = parseIngredients(text('ingredients'));
     props.onSubmit({
       title: text('title'),
       summary: text('summary'),
-      ingredientSections: parseIngredients(text('ingredients')),
+      ingredientSections: sent.current,
       steps: text('steps')
         .split('\n')
         .map((s) => s.trim())
@@ -95,7 +138,7 @@ export function RecipeForm(props: {
       cookMinutes: number('cookMinutes'),
       totalMinutes: number('totalMinutes'),
       difficulty: difficulty ? difficultyValues.toProto(difficulty) : PbDifficulty.UNSPECIFIED,
-      cuisines: list(text('cuisines')),
+      cuisines: form.getAll('cuisines').map(String).filter(Boolean),
       tags: list(text('tags')),
       mealTypes: checked('mealTypes', mealTypes).map(mealTypeValues.toProto),
       dietaryFlags: checked('dietaryFlags', dietaryFlags).map(dietaryFlagValues.toProto),
@@ -107,12 +150,18 @@ export function RecipeForm(props: {
 
   const titleError = fieldError('title');
   const summaryError = fieldError('summary');
-  const ingredientsError = prefixedError('ingredientSections');
+  const ingredientsError = props.error ? ingredientMessage(props.error.fields, sent.current) : undefined;
   const stepsError = prefixedError('steps');
   const servingsError = fieldError('servings');
   const timeError = fieldError('prepMinutes', 'cookMinutes', 'totalMinutes');
   const difficultyError = fieldError('difficulty');
   const mealError = prefixedError('mealTypes');
+  const cuisineError = prefixedError('cuisines');
+  const chosenCuisines = (r?.cuisines ?? []).filter(isCuisine);
+  const cuisineSlots = Array.from({ length: Math.max(cuisineChoices, chosenCuisines.length) }, (_, n) => ({
+    slot: `cuisine-${n}`,
+    chosen: chosenCuisines[n] ?? '',
+  }));
 
   return (
     <form className="recipe-form" onSubmit={submit} noValidate aria-busy={props.busy}>
@@ -140,7 +189,9 @@ export function RecipeForm(props: {
       </div>
 
       <div className="field">
-        <label htmlFor={`${id}-summary`}>Summary</label>
+        <label htmlFor={`${id}-summary`}>
+          Summary <Needed field="summary" />
+        </label>
         <textarea
           id={`${id}-summary`}
           name="summary"
@@ -155,7 +206,7 @@ export function RecipeForm(props: {
 
       <div className="field">
         <label htmlFor={`${id}-ingredients`}>
-          Ingredients
+          Ingredients <Needed field="ingredientSections" />
           <span className="hint" id={`${id}-ingredients-hint`}>
             One per line, like “200 g plain flour, sifted”. A line ending in a colon starts a section (“Dough:”).
           </span>
@@ -173,7 +224,7 @@ export function RecipeForm(props: {
 
       <div className="field">
         <label htmlFor={`${id}-steps`}>
-          Method
+          Method <Needed field="steps" />
           <span className="hint" id={`${id}-steps-hint`}>
             One step per line. **Bold** and _italic_ work.
           </span>
@@ -229,7 +280,8 @@ export function RecipeForm(props: {
         </div>
         <div className="field">
           <label htmlFor={`${id}-total`}>
-            Total (min)<span className="hint">Blank: prep + cook</span>
+            Total (min) <Needed field="totalMinutes" />
+            <span className="hint">Blank: prep + cook</span>
           </label>
           <input
             id={`${id}-total`}
@@ -246,7 +298,9 @@ export function RecipeForm(props: {
       <FieldError id={`${id}-time-error`} message={timeError} />
 
       <div className="field">
-        <label htmlFor={`${id}-difficulty`}>Difficulty</label>
+        <label htmlFor={`${id}-difficulty`}>
+          Difficulty <Needed field="difficulty" />
+        </label>
         <select
           id={`${id}-difficulty`}
           name="difficulty"
@@ -265,7 +319,11 @@ export function RecipeForm(props: {
       </div>
 
       <ValueChecks
-        legend="Meal types"
+        legend={
+          <>
+            Meal types <Needed field="mealTypes" />
+          </>
+        }
         name="mealTypes"
         values={mealTypes}
         labels={mealTypeLabels}
@@ -284,12 +342,29 @@ export function RecipeForm(props: {
       />
 
       <div className="field-row">
-        <div className="field">
-          <label htmlFor={`${id}-cuisines`}>
-            Cuisines<span className="hint">Comma-separated: Italian, Middle Eastern</span>
-          </label>
-          <input id={`${id}-cuisines`} name="cuisines" defaultValue={r?.cuisines.join(', ')} />
-        </div>
+        {cuisineSlots.map(({ slot, chosen }) => (
+          <div className="field" key={slot}>
+            <label htmlFor={`${id}-${slot}`}>{slot === 'cuisine-0' ? 'Cuisine' : 'Also (optional)'}</label>
+            <select
+              id={`${id}-${slot}`}
+              name="cuisines"
+              defaultValue={chosen}
+              aria-invalid={Boolean(cuisineError)}
+              aria-describedby={described('cuisines', cuisineError)}
+            >
+              <option value="">None</option>
+              {cuisines.map((c) => (
+                <option key={c} value={c}>
+                  {cuisineLabels[c]}
+                </option>
+              ))}
+            </select>
+          </div>
+        ))}
+      </div>
+      <FieldError id={`${id}-cuisines-error`} message={cuisineError} />
+
+      <div className="field-row">
         <div className="field">
           <label htmlFor={`${id}-tags`}>
             Tags<span className="hint">Comma-separated: weeknight, one-pot</span>
