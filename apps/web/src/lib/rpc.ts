@@ -1,0 +1,54 @@
+import type { DescService } from '@bufbuild/protobuf';
+import type { Client, Transport } from '@connectrpc/connect';
+
+/*
+ * The API's clients, their code fetched on first use rather than with the page. A service's
+ * descriptors, the protobuf runtime and Connect are ~45 KB of gzip, and a page rendered on the
+ * server hydrates from the data it carries: most visits call nothing at load, and a call
+ * waits for its service's chunk once (docs/decisions/0037-api-code-on-first-call.md).
+ * Nothing here may import a value from '@yeet/contract' or '@connectrpc/*': only types.
+ */
+
+/**
+ * A client of one service whose code is imported by its first call. Every method of our
+ * services is unary, answering a promise: waiting for the code first changes nothing for
+ * the caller.
+ */
+function lazyClient<S extends DescService>(load: () => Promise<{ service: S }>): (transport: Transport) => Client<S> {
+  return (transport) =>
+    new Proxy({} as Client<S>, {
+      get: (_, method) => {
+        if (typeof method !== 'string' || method === 'then') return undefined; // not a thenable
+        return async (...args: unknown[]) => {
+          const [{ service }, { createClient }] = await Promise.all([load(), import('@connectrpc/connect')]);
+          const client = createClient(service, transport) as unknown as Record<string, (...a: unknown[]) => unknown>;
+          if (!client[method]) throw new TypeError(`${service.typeName} has no method ${method}`);
+          return client[method](...args);
+        };
+      },
+    });
+}
+
+export const recipeClient = lazyClient(() => import('./services/recipe'));
+export const userClient = lazyClient(() => import('./services/user'));
+export const searchClient = lazyClient(() => import('./services/search'));
+export const collectionsClient = lazyClient(() => import('./services/collection'));
+export const shoppingClient = lazyClient(() => import('./services/shopping'));
+export const mealPlanClient = lazyClient(() => import('./services/meal-plan'));
+export const imageClient = lazyClient(() => import('./services/image'));
+export const auditClient = lazyClient(() => import('./services/audit'));
+
+/** A transport made on its first call (in the browser: Connect's fetch transport, itself a chunk). */
+export function lazyTransport(make: () => Promise<Transport>): Transport {
+  let made: Promise<Transport> | undefined;
+  const transport = () => {
+    made ??= make();
+    return made;
+  };
+  return {
+    unary: async (method, signal, timeoutMs, header, input, contextValues) =>
+      (await transport()).unary(method, signal, timeoutMs, header, input, contextValues),
+    stream: async (method, signal, timeoutMs, header, input, contextValues) =>
+      (await transport()).stream(method, signal, timeoutMs, header, input, contextValues),
+  };
+}

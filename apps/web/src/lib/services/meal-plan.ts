@@ -1,0 +1,2 @@
+// One service's descriptors, loaded on its client's first call (lib/rpc.ts).
+export { MealPlanService as service } from '@yeet/contract';
