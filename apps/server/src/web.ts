@@ -47,8 +47,11 @@ export class WebBuildMissingError extends Error {
  *
  * Pages for visitors who are not signed in are the same for all of them: with `pageCache`,
  * a GET without a session cookie is answered from a page rendered moments ago (rendered
- * once however many ask at the same time). Signed-in people always get a fresh render,
- * which no cache may keep.
+ * once however many ask at the same time). So are the public pages of signed-in people
+ * whose browser runs the app's scripts (the `yeet_js` cookie they set): they get a page
+ * rendered for no one in particular, whose person's parts the browser asks for once it has
+ * loaded (UserService.GetViewer; docs/decisions/0033). Any other request of a signed-in
+ * person gets a fresh render, which no cache may keep.
  *
  * Every page carries a Content-Security-Policy (`policy`) with a nonce of its own, which the
  * app renders into its script tags (see apps/web/src/router.tsx). A cached page keeps the
@@ -58,8 +61,8 @@ export class WebBuildMissingError extends Error {
  * With `apiTransport` (the API runs in this process, `--role all`) rendering calls the API's
  * services in memory instead of over HTTP: the same interceptors, no socket, no HTTP parsing.
  *
- * Rendering takes a slot of `admission` (overload.ts): signed-in pages before the handler
- * runs, anonymous ones only when there is no fresh cached page, so a cached page is served
+ * Rendering takes a slot of `admission` (overload.ts): personal pages before the handler
+ * runs, shared ones only when there is no fresh cached page, so a cached page is served
  * whatever the load.
  */
 export async function registerWeb(
@@ -106,20 +109,35 @@ export async function registerWeb(
     scope.removeAllContentTypeParsers();
     scope.addContentTypeParser('*', (_req, _payload, done) => done(null));
 
-    const context = (accessToken: string | null, nonce: string) => ({
+    /** `viewer: 'browser'`: a page for any signed-in reader, their parts left to the browser. */
+    const context = (accessToken: string | null, nonce: string, viewer?: 'browser') => ({
       context: {
         apiUrl: options.apiUrl,
         publicUrl: options.publicUrl,
         accessToken,
         nonce,
+        viewer,
         transport: options.apiTransport ? callerTransport(options.apiTransport, accessToken) : undefined,
       },
     });
     const admitted = <T>(work: () => Promise<T>) => (options.admission ? options.admission.run(work) : work());
-    // Anonymous GETs take their slot only to render (below); everything else before the handler.
+    // Shared pages take their slot only to render (below); everything else before the handler.
     // Read from the header: admission is decided in onRequest, before the cookie plugin has parsed it.
     const sessionCookie = new RegExp(`(?:^|;)\\s*${sessionCookieName}=`);
     const anonymousGet = (req: FastifyRequest) => req.method === 'GET' && !sessionCookie.test(req.headers.cookie ?? '');
+    /**
+     * A signed-in reader's GET of a public page, from a browser that runs the app's scripts:
+     * answered with the page as rendered for no one, the person's parts loaded by the browser.
+     * Without the cookie (no JavaScript, or not yet) the page is rendered for the person.
+     */
+    const sharedSignedInGet = (req: FastifyRequest) =>
+      req.method === 'GET' && scriptsCookie.test(req.headers.cookie ?? '') && publicPage.test(req.url);
+    const shared = (req: FastifyRequest): string | null => {
+      if (!options.pageCache) return null;
+      if (anonymousGet(req)) return req.url;
+      // Its own entry: the visitor's page says "Sign in" where this one keeps the person's place.
+      return sharedSignedInGet(req) ? `signed-in ${req.url}` : null;
+    };
     const toRequest = (req: FastifyRequest, signal?: AbortSignal) => {
       const headers = new Headers();
       for (const [name, value] of Object.entries(req.headers)) {
@@ -139,21 +157,25 @@ export async function registerWeb(
     };
 
     const config = {
-      admission: (req: FastifyRequest) => (options.pageCache && anonymousGet(req) ? 'exempt' : 'limited'),
+      admission: (req: FastifyRequest) => (shared(req) !== null ? 'exempt' : 'limited'),
     } as const;
     scope.all('/*', { config }, async (req, reply) => {
       const cache = options.pageCache;
-      if (cache && anonymousGet(req)) {
+      const key = shared(req);
+      const signedIn = key !== null && !anonymousGet(req);
+      let page: CachedPage | null = null;
+      let hit = false;
+      if (cache && key !== null) {
         // Not tied to this client's connection: others may be waiting for the same render.
-        let page: CachedPage;
-        let hit: boolean;
         try {
           ({ value: page, hit } = await cache.get(
-            req.url,
+            key,
             () =>
               admitted(async () => {
                 const nonce = newNonce();
-                const response = await oneRequest(() => start.fetch(toRequest(req), context(null, nonce)));
+                const response = await oneRequest(() =>
+                  start.fetch(toRequest(req), context(null, nonce, signedIn ? 'browser' : undefined)),
+                );
                 return {
                   status: response.status,
                   nonce,
@@ -161,20 +183,23 @@ export async function registerWeb(
                   body: Buffer.from(await response.arrayBuffer()),
                 };
               }),
-            // a page that says no-store (a shared collection: its link can be revoked) is never kept
-            (page) =>
-              page.status === 200 &&
-              !page.headers.some(([name]) => name === 'set-cookie') &&
-              !/no-store/.test(header(page.headers, 'cache-control') ?? ''),
+            keepable,
           ));
         } catch (error) {
           if (error instanceof OverloadedError) return refuse(req, reply);
           throw error;
         }
+        // What a visitor does not see (a draft, an error, a redirect) its author may: not a
+        // shared page, so rendered for the person below.
+        if (signedIn && !keepable(page)) page = null;
+      }
+      if (page) {
         reply.code(page.status);
         for (const [name, value] of page.headers) reply.header(name, value);
         reply.header('content-security-policy', options.policy(page.nonce));
         reply.header('x-page-cache', hit ? 'hit' : 'miss');
+        // As every signed-in page: not kept by the browser (its back button) or anything between.
+        if (signedIn) reply.header('cache-control', 'private, no-store');
         const encoding = encodingFor(req, reply, header(page.headers, 'content-type'));
         if (!encoding) return reply.send(page.body);
         page.encoded ??= {};
@@ -186,11 +211,23 @@ export async function registerWeb(
       reply.raw.on('close', () => {
         if (!reply.raw.writableFinished) abort.abort();
       });
-      // Refreshes the session first if it is about to expire (rewriting its cookie).
-      const accessToken = await options.sessions.accessTokenFor(req, reply);
-      const nonce = newNonce();
-      // One request for the API in this process: the page's RPCs resolve the caller once.
-      const response = await oneRequest(() => start.fetch(toRequest(req, abort.signal), context(accessToken, nonce)));
+      const render = async () => {
+        // Refreshes the session first if it is about to expire (rewriting its cookie).
+        const accessToken = await options.sessions.accessTokenFor(req, reply);
+        const nonce = newNonce();
+        // One request for the API in this process: the page's RPCs resolve the caller once.
+        const response = await oneRequest(() => start.fetch(toRequest(req, abort.signal), context(accessToken, nonce)));
+        return { accessToken, nonce, response };
+      };
+      let rendered: Awaited<ReturnType<typeof render>>;
+      try {
+        // A shared request that turned out personal (above) was let in without a slot: it takes one now.
+        rendered = signedIn ? await admitted(render) : await render();
+      } catch (error) {
+        if (error instanceof OverloadedError) return refuse(req, reply);
+        throw error;
+      }
+      const { accessToken, nonce, response } = rendered;
       reply.code(response.status);
       for (const [name, value] of response.headers) {
         if (name !== 'set-cookie') reply.header(name, value);
@@ -216,6 +253,22 @@ export async function registerWeb(
 }
 
 const newNonce = () => randomBytes(16).toString('base64');
+
+/** Set by the app's script in the browser (apps/web/src/client.tsx): this browser runs it. */
+export const scriptsCookieName = 'yeet_js';
+const scriptsCookie = new RegExp(`(?:^|;)\\s*${scriptsCookieName}=1(?:;|$)`);
+
+/**
+ * Pages whose content is the same for every reader but the person's parts: home, search and
+ * a recipe (not its edit or history page). Anything else of a signed-in person is personal.
+ */
+const publicPage = /^\/(?:search)?(?:\?|$)|^\/r\/[^/?]+(?:\?|$)/;
+
+/** A page fit to share: a 200 without cookies; one that says no-store (a shared collection: its link can be revoked) is never kept. */
+const keepable = (page: CachedPage) =>
+  page.status === 200 &&
+  !page.headers.some(([name]) => name === 'set-cookie') &&
+  !/no-store/.test(header(page.headers, 'cache-control') ?? '');
 
 const header = (headers: Array<[string, string]>, name: string) => headers.find(([n]) => n === name)?.[1];
 

@@ -13,3 +13,8 @@ startTransition(() => {
   );
 });
 registerServiceWorker();
+// Tells the server this browser runs the app: a signed-in person's public pages may then be
+// the ones shared by every reader, their own parts asked for here (apps/server/src/web.ts).
+// Without it (no JavaScript) the server renders those parts into the page.
+// biome-ignore lint/suspicious/noDocumentCookie: one constant value; the Cookie Store API is not in every browser served
+document.cookie = `yeet_js=1; path=/; max-age=31536000; samesite=lax${location.protocol === 'https:' ? '; secure' : ''}`;

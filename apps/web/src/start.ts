@@ -16,6 +16,11 @@ export interface RequestContext {
    * carrying the caller's token; absent, the API is reached over HTTP at `apiUrl`.
    */
   transport?: Transport;
+  /**
+   * 'browser': the page shared by every signed-in reader (no token): their parts are left to
+   * the browser, which asks for them once it has loaded (docs/decisions/0033).
+   */
+  viewer?: 'browser';
 }
 
 declare module '@tanstack/react-start' {

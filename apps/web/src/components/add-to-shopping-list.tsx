@@ -29,7 +29,8 @@ export function AddToShoppingList({ recipe, servings, me }: { recipe: Recipe; se
       return queryClient.invalidateQueries({ queryKey: shoppingListKey });
     },
   });
-  if (!me) return null;
+  // undefined: a signed-in person not known yet (a page shared by every reader): in its place already
+  if (me === null) return null;
   const value = count || String(servings);
   const error = add.error ? describeError(add.error) : null;
   return (

@@ -3,6 +3,11 @@ import type { User } from '@yeet/contract';
 import { type KeyboardEvent, type ReactNode, useEffect, useRef } from 'react';
 import { can } from '../lib/roles';
 
+/**
+ * `me` undefined: a signed-in person not known yet (a page shared by every signed-in reader,
+ * apps/server/src/web.ts): the links every signed-in person has hold their place, with no
+ * "Sign in" shown to someone who is.
+ */
 export function SiteHeader({ me }: { me: User | null | undefined }) {
   const here = useRouterState({ select: (s) => s.location.href });
   const returnTo = encodeURIComponent(here);
@@ -56,9 +61,9 @@ export function SiteHeader({ me }: { me: User | null | undefined }) {
                   Search
                 </Link>
               </li>
-              {me ? (
+              {me !== null ? (
                 <>
-                  {can(me, 'author') ? (
+                  {me && can(me, 'author') ? (
                     <>
                       <li>
                         <Link to="/new" activeProps={{ 'aria-current': 'page' }}>
@@ -72,21 +77,21 @@ export function SiteHeader({ me }: { me: User | null | undefined }) {
                       </li>
                     </>
                   ) : null}
-                  {can(me, 'editor') ? (
+                  {me && can(me, 'editor') ? (
                     <li>
                       <Link to="/review" activeProps={{ 'aria-current': 'page' }}>
                         Review
                       </Link>
                     </li>
                   ) : null}
-                  {can(me, 'admin') ? (
+                  {me && can(me, 'admin') ? (
                     <li>
                       <Link to="/admin/users" activeProps={{ 'aria-current': 'page' }}>
                         Users
                       </Link>
                     </li>
                   ) : null}
-                  {can(me, 'admin') ? (
+                  {me && can(me, 'admin') ? (
                     <li>
                       <Link to="/admin/audit" activeProps={{ 'aria-current': 'page' }}>
                         Audit log
@@ -110,8 +115,14 @@ export function SiteHeader({ me }: { me: User | null | undefined }) {
                   </li>
                   <li>
                     <Link to="/account" activeProps={{ 'aria-current': 'page' }}>
-                      <span className="visually-hidden">Account: </span>
-                      {me.displayName}
+                      {me ? (
+                        <>
+                          <span className="visually-hidden">Account: </span>
+                          {me.displayName}
+                        </>
+                      ) : (
+                        'Account'
+                      )}
                     </Link>
                   </li>
                   <li>

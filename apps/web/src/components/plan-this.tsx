@@ -30,7 +30,8 @@ export function PlanThis({ recipe, servings, me }: { recipe: Recipe; servings: n
       return queryClient.invalidateQueries({ queryKey: mealPlanKey });
     },
   });
-  if (!me) return null;
+  // undefined: a signed-in person not known yet (a page shared by every reader): in its place already
+  if (me === null) return null;
   const error = plan.error ? describeError(plan.error) : null;
   return (
     <details className="plan-this">

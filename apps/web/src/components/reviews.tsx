@@ -29,7 +29,12 @@ export function Reviews({ recipe, me, returnTo }: { recipe: Recipe; me: User | n
         {count === 0 ? <span className="muted">No ratings yet — be the first.</span> : null}
       </p>
 
-      {recipe.status !== RecipeStatus.PUBLISHED ? null : !me ? (
+      {recipe.status !== RecipeStatus.PUBLISHED ? null : me === undefined ? (
+        // a signed-in person not known yet (a page shared by every reader): the form comes in a moment
+        <p className="muted" aria-busy="true">
+          Loading your rating…
+        </p>
+      ) : !me ? (
         <p>
           <a href={`/auth/login?returnTo=${encodeURIComponent(returnTo)}`}>Sign in to rate this recipe</a>.
         </p>

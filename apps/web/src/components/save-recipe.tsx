@@ -15,7 +15,9 @@ type Change =
 /**
  * Save to Favourites with one tap, or to any of one's collections, for signed-in people who
  * may save this recipe (published, or their own). Visitors' pages — the ones the page cache
- * keeps (docs/decisions/0007) — render nothing here.
+ * keeps (docs/decisions/0007) — render nothing here. On the page shared by every signed-in
+ * reader (`me` undefined until the browser knows who) a published recipe's controls hold
+ * their place, disabled.
  */
 export function SaveRecipe({ recipe, me }: { recipe: Recipe; me: User | null | undefined }) {
   const transport = useTransport();
@@ -24,9 +26,12 @@ export function SaveRecipe({ recipe, me }: { recipe: Recipe; me: User | null | u
   const [name, setName] = useState('');
   const [done, setDone] = useState<string | null>(null);
   const status = recipeStatusValues.toDomain(recipe.status);
-  const allowed = Boolean(me && status && canSave({ status, author: { id: recipe.author?.id ?? '', displayName: '' } }, me.id));
-  const saved = useQuery({ ...savedRecipes(transport), enabled: allowed }).data;
-  const collections = useQuery({ ...myCollections(transport), enabled: allowed }).data;
+  const pending = me === undefined;
+  const allowed = pending
+    ? status === 'published'
+    : Boolean(me && status && canSave({ status, author: { id: recipe.author?.id ?? '', displayName: '' } }, me.id));
+  const saved = useQuery({ ...savedRecipes(transport), enabled: allowed && !pending }).data;
+  const collections = useQuery({ ...myCollections(transport), enabled: allowed && !pending }).data;
   const change = useMutation({
     mutationFn: async (c: Change): Promise<string> => {
       const client = collectionsClient(transport);

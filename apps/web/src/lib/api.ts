@@ -1,8 +1,8 @@
 import { Code, ConnectError, createClient, type Interceptor, type Transport } from '@connectrpc/connect';
 import { addStaticKeyToTransport, createQueryOptions } from '@connectrpc/connect-query';
 import { createConnectTransport } from '@connectrpc/connect-web';
-import { queryOptions } from '@tanstack/react-query';
-import { notFound } from '@tanstack/react-router';
+import { type QueryClient, queryOptions, useQuery } from '@tanstack/react-query';
+import { notFound, useRouteContext } from '@tanstack/react-router';
 import { createIsomorphicFn, getGlobalStartContext } from '@tanstack/react-start';
 import { RecipeService, RecipeSort, RecipeStatus, UserService, type Recipe, type RecipeEvent, type User } from '@yeet/contract';
 
@@ -48,6 +48,14 @@ export const publicOrigin = createIsomorphicFn()
 export const hasSession = createIsomorphicFn()
   .server(() => Boolean(getGlobalStartContext()?.accessToken))
   .client(() => true);
+
+/**
+ * Whether this render is the page shared by every signed-in reader (apps/server/src/web.ts):
+ * who they are is left to the browser, which asks once the page has loaded (meQuery).
+ */
+export const viewerInBrowser = createIsomorphicFn()
+  .server(() => getGlobalStartContext()?.viewer === 'browser')
+  .client(() => false);
 
 // Same cache key on both sides, so data rendered on the server is reused after hydration.
 const keyed = (t: Transport) => addStaticKeyToTransport(t, 'yeet-api');
@@ -113,21 +121,50 @@ export const recipeRatings = (transport: Transport, recipeId: string) =>
 export const myRecipes = (transport: Transport) =>
   createQueryOptions(RecipeService.method.listRecipes, { pageSize: 100, filter: { mine: true } }, { transport });
 
-/** The signed-in person, or null for visitors. */
+/**
+ * The signed-in person, or null for visitors. In the browser, one GetViewer call also brings
+ * the person's rating of the recipe on the page into its ratings: on a page shared by every
+ * reader (viewerInBrowser) that is all of the person the page lacked.
+ */
 export const meQuery = (transport: Transport) =>
   queryOptions({
     queryKey: ['me'],
     staleTime: 60_000,
-    queryFn: async (): Promise<User | null> => {
+    queryFn: async ({ client }): Promise<User | null> => {
       if (!hasSession()) return null;
       try {
-        return (await createClient(UserService, transport).getMe({})).user ?? null;
+        if (typeof window === 'undefined') return (await createClient(UserService, transport).getMe({})).user ?? null;
+        const recipe = recipeOnPage(client);
+        const viewer = await createClient(UserService, transport).getViewer({ recipeId: recipe?.id ?? '' });
+        if (recipe) {
+          client.setQueryData(recipeRatings(transport, recipe.id).queryKey, (ratings) =>
+            ratings ? { ...ratings, myRating: viewer.myRating } : ratings,
+          );
+        }
+        return viewer.user ?? null;
       } catch (error) {
         if (error instanceof ConnectError && error.code === Code.Unauthenticated) return null;
         throw error;
       }
     },
   });
+
+/** The recipe of the recipe page the browser shows, if it shows one (and has it). */
+function recipeOnPage(client: QueryClient): Recipe | undefined {
+  const slug = /^\/r\/([^/]+)$/.exec(window.location.pathname)?.[1];
+  return slug ? client.getQueryData<Recipe>(['recipe', decodeURIComponent(slug)]) : undefined;
+}
+
+/**
+ * The signed-in person (null: a visitor, or a session the API no longer takes); undefined
+ * while the browser is still asking, on a page shared by every reader: the person's parts
+ * keep their place until then.
+ */
+export function useMe(): User | null | undefined {
+  const { transport } = useRouteContext({ from: '__root__' });
+  const me = useQuery({ ...meQuery(transport), retry: false });
+  return me.isError ? null : me.data;
+}
 
 /** Errors that mean "we could not get an answer", shown as a 503 page that keeps navigation. */
 export function isUnavailable(error: unknown): boolean {

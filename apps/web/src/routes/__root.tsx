@@ -1,12 +1,12 @@
 /// <reference types="vite/client" />
 import type { Transport } from '@connectrpc/connect';
-import { useQuery, type QueryClient } from '@tanstack/react-query';
-import { createRootRouteWithContext, HeadContent, Outlet, Scripts, useRouteContext } from '@tanstack/react-router';
+import type { QueryClient } from '@tanstack/react-query';
+import { createRootRouteWithContext, HeadContent, Outlet, Scripts } from '@tanstack/react-router';
 import type { ReactNode } from 'react';
 import { Page, SiteFooter, SiteHeader } from '../components/layout';
 import { ErrorPage, NotFoundPage } from '../components/pages';
 import { IconSprites } from '../components/recipe-card';
-import { meQuery } from '../lib/api';
+import { meQuery, useMe, viewerInBrowser } from '../lib/api';
 import appCss from '../styles/app.css?url';
 import darkCss from '../styles/dark.css?url';
 
@@ -16,8 +16,10 @@ export interface RouterContext {
 }
 
 export const Route = createRootRouteWithContext<RouterContext>()({
-  // Who is signed in, for the header; a failure here must not take the page down.
-  loader: ({ context: { queryClient, transport } }) => queryClient.ensureQueryData(meQuery(transport)).catch(() => null),
+  // Who is signed in, for the header; a failure here must not take the page down. On the page
+  // shared by every signed-in reader the browser asks instead (useMe: undefined until then).
+  loader: ({ context: { queryClient, transport } }) =>
+    viewerInBrowser() ? null : queryClient.ensureQueryData(meQuery(transport)).catch(() => null),
   head: () => ({
     meta: [
       { charSet: 'utf-8' },
@@ -52,8 +54,7 @@ export const Route = createRootRouteWithContext<RouterContext>()({
 });
 
 function Shell({ children }: { children: ReactNode }) {
-  const { transport } = useRouteContext({ from: '__root__' });
-  const me = useQuery({ ...meQuery(transport), retry: false }).data;
+  const me = useMe();
   return (
     <html lang="en">
       <head>

@@ -1,4 +1,4 @@
-import { useQuery, useSuspenseQuery } from '@tanstack/react-query';
+import { useSuspenseQuery } from '@tanstack/react-query';
 import { createFileRoute, useNavigate, useRouterState } from '@tanstack/react-router';
 import { RecipeStatus, type Recipe } from '@yeet/contract';
 import { AddToShoppingList } from '../components/add-to-shopping-list';
@@ -11,7 +11,7 @@ import { SaveRecipe } from '../components/save-recipe';
 import { Reviews } from '../components/reviews';
 import { ServingsControl } from '../components/servings';
 import { StatusBanner } from '../components/status-banner';
-import { meQuery, publicOrigin, recipeBySlug, recipeRatings } from '../lib/api';
+import { publicOrigin, recipeBySlug, recipeRatings, useMe } from '../lib/api';
 import { formatMinutes, isoDuration, titleCase } from '../lib/format';
 import { dietaryFlagLabel, difficultyLabel, mealTypeLabel } from '../lib/labels';
 import { recipeJsonLd } from '../lib/recipe-schema';
@@ -79,7 +79,7 @@ function RecipePage() {
   const navigate = useNavigate({ from: '/r/$slug' });
   const { transport } = Route.useRouteContext();
   const here = useRouterState({ select: (s) => s.location.href });
-  const me = useQuery({ ...meQuery(transport), retry: false }).data;
+  const me = useMe();
   const recipe = useSuspenseQuery(recipeBySlug(transport, slug)).data;
   const servings = search.servings ?? recipe.servings;
   const factor = servings / recipe.servings;
