@@ -1,10 +1,11 @@
-import { ConnectError, createClient } from '@connectrpc/connect';
+import { ConnectError } from '@connectrpc/connect';
 import { useQueryClient } from '@tanstack/react-query';
-import { ImageService, ImageSlot, type Recipe } from '@yeet/contract';
+import { ImageSlot, type Recipe } from '@yeet/contract';
 import { useId, useRef, useState } from 'react';
 import { describeError } from '../lib/errors';
 import { useTransport } from '../lib/transport';
 import { RecipeImage } from './cover';
+import { imageClient } from '../lib/rpc';
 
 const accepted = ['image/jpeg', 'image/png', 'image/webp', 'image/avif', 'image/heic'];
 
@@ -25,7 +26,7 @@ export function CoverUpload({ recipe }: { recipe: Recipe }) {
   const id = useId();
   const input = useRef<HTMLInputElement>(null);
   const [state, setState] = useState<State>({ step: 'idle' });
-  const images = createClient(ImageService, transport);
+  const images = imageClient(transport);
 
   const upload = async (file: File) => {
     try {

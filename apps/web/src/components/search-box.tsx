@@ -1,9 +1,9 @@
-import { createClient } from '@connectrpc/connect';
 import { useNavigate } from '@tanstack/react-router';
-import { SearchService, type SuggestRecipesResponse } from '@yeet/contract';
+import type { SuggestRecipesResponse } from '@yeet/contract';
 import { useEffect, useId, useRef, useState, type KeyboardEvent } from 'react';
 import { useTransport } from '../lib/transport';
 import { Highlighted } from './highlighted';
+import { searchClient } from '../lib/rpc';
 
 type Option =
   | { kind: 'recipe'; slug: string; label: SuggestRecipesResponse['recipes'][number] }
@@ -48,7 +48,7 @@ export function SearchBox({
         return;
       }
       try {
-        const res = await createClient(SearchService, transport).suggestRecipes({ prefix: value, limit: 6 });
+        const res = await searchClient(transport).suggestRecipes({ prefix: value, limit: 6 });
         if (latest.current !== value) return; // an older answer arriving late
         setOptions([
           ...res.recipes.map((r) => ({ kind: 'recipe' as const, slug: r.slug, label: r })),

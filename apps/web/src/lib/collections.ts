@@ -1,11 +1,12 @@
-import { Code, ConnectError, createClient, type Transport } from '@connectrpc/connect';
+import { Code, ConnectError, type Transport } from '@connectrpc/connect';
 import { queryOptions, useQuery } from '@tanstack/react-query';
 import { notFound } from '@tanstack/react-router';
-import { CollectionService, type Collection, type CollectionEntry, type SavedRecipe } from '@yeet/contract';
+import type { Collection, CollectionEntry, SavedRecipe } from '@yeet/contract';
 import { meQuery, publicOrigin } from './api';
 import { useTransport } from './transport';
+import { collectionsClient } from './rpc';
 
-export const collectionsClient = (transport: Transport) => createClient(CollectionService, transport);
+export { collectionsClient };
 
 /** Every query about the signed-in person's collections starts with this key: one invalidation refreshes them all. */
 export const collectionsKey = ['collections'] as const;

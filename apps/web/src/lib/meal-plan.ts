@@ -1,12 +1,13 @@
-import { createClient, type Transport } from '@connectrpc/connect';
+import type { Transport } from '@connectrpc/connect';
 import { queryOptions } from '@tanstack/react-query';
 import { createIsomorphicFn } from '@tanstack/react-start';
 import { getRequestHeader } from '@tanstack/react-start/server';
-import { MealPlanService, weekStartValues, type GetMealPlanResponse } from '@yeet/contract';
+import { weekStartValues, type GetMealPlanResponse } from '@yeet/contract';
 import { isDay, weekStartForLocale } from '@yeet/domain/meal-plan';
 import { weekStarts, type WeekStart } from '@yeet/domain/values';
+import { mealPlanClient } from './rpc';
 
-export const mealPlanClient = (transport: Transport) => createClient(MealPlanService, transport);
+export { mealPlanClient };
 
 /** The page's URL state: which week (any day of it; none: this week) and the day it starts on. */
 export interface PlanSearch {

@@ -1,10 +1,11 @@
-import { createClient, type CallOptions, type Client } from '@connectrpc/connect';
+import type { CallOptions, Client } from '@connectrpc/connect';
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { useNavigate } from '@tanstack/react-router';
-import { RecipeService, type Recipe } from '@yeet/contract';
+import type { Recipe, RecipeService } from '@yeet/contract';
 import type { LifecycleAction } from '@yeet/domain/lifecycle';
 import { useIdempotencyKeys } from './idempotency';
 import { useTransport } from './transport';
+import { recipeClient } from './rpc';
 
 /** What the recipe page can do to a recipe: the lifecycle's actions, and deleting a draft. */
 export type RecipeAction = LifecycleAction | 'delete';
@@ -42,7 +43,7 @@ export function useRecipeAction(recipe: Recipe, onDone: (message: string) => voi
   return useMutation({
     mutationFn: ({ action, reason = '' }: { action: RecipeAction; reason?: string }) =>
       actions[action].call(
-        createClient(RecipeService, transport),
+        recipeClient(transport),
         recipe.id,
         reason.trim(),
         keys.options(action, { id: recipe.id, reason: reason.trim() }),

@@ -1,7 +1,8 @@
-import { createClient, type Transport } from '@connectrpc/connect';
+import type { Transport } from '@connectrpc/connect';
 import { queryOptions } from '@tanstack/react-query';
-import { RecipeService, RecipeSort, RecipeStatus, type Image, type Recipe } from '@yeet/contract';
+import { RecipeSort, RecipeStatus, type Image, type Recipe } from '@yeet/contract';
 import { publicOrigin } from './api';
+import { recipeClient } from './rpc';
 
 /**
  * What a recipe card shows, and all a list of cards keeps. The API answers lists with whole
@@ -71,7 +72,7 @@ export const homeShelves = (transport: Transport, size: number) =>
   queryOptions({
     queryKey: ['home-shelves', size],
     queryFn: async ({ signal }): Promise<HomeShelves> => {
-      const client = createClient(RecipeService, transport);
+      const client = recipeClient(transport);
       const list = async (sort: RecipeSort, maxTotalMinutes = 0) =>
         (
           await client.listRecipes(

@@ -1,11 +1,10 @@
-import { createClient, type Transport } from '@connectrpc/connect';
+import type { Transport } from '@connectrpc/connect';
 import type { MessageInitShape } from '@bufbuild/protobuf';
 import { queryOptions } from '@tanstack/react-query';
 import {
   dietaryFlagValues,
   difficultyValues,
   mealTypeValues,
-  SearchService,
   SearchSort,
   searchSortValues,
   timeBucketValues,
@@ -26,6 +25,7 @@ import {
 } from '@yeet/domain/values';
 import { list } from './query-string';
 import { toSummary, type RecipeSummary } from './recipe-lists';
+import { searchClient } from './rpc';
 
 /** The whole state of a search page, as it appears in the URL (values by the domain's names). */
 export interface SearchState {
@@ -161,8 +161,7 @@ function toResult(res: SearchRecipesResponse): SearchResult {
 export const searchQuery = (transport: Transport, state: SearchState) =>
   queryOptions({
     queryKey: ['search', compact(state)],
-    queryFn: async ({ signal }) =>
-      toResult(await createClient(SearchService, transport).searchRecipes(searchRequest(state), { signal })),
+    queryFn: async ({ signal }) => toResult(await searchClient(transport).searchRecipes(searchRequest(state), { signal })),
   });
 
 /** The facets of every published recipe, for browsing by `names` (the home page): counts, no hits. */
@@ -170,7 +169,7 @@ export const browseFacets = (transport: Transport, names: ReadonlyArray<keyof ty
   queryOptions({
     queryKey: ['browse-facets', names],
     queryFn: async ({ signal }) => {
-      const res = await createClient(SearchService, transport).searchRecipes({ ...searchRequest({}), pageSize: 1 }, { signal });
+      const res = await searchClient(transport).searchRecipes({ ...searchRequest({}), pageSize: 1 }, { signal });
       return facetsOf(res).filter((f) => (names as readonly string[]).includes(f.name));
     },
   });

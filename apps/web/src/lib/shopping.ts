@@ -1,6 +1,7 @@
-import { createClient, type Transport } from '@connectrpc/connect';
+import type { Transport } from '@connectrpc/connect';
 import { queryOptions } from '@tanstack/react-query';
-import { ShoppingListService, type ShoppingListAisle } from '@yeet/contract';
+import type { ShoppingListAisle } from '@yeet/contract';
+import { shoppingClient } from './rpc';
 
 export const shoppingListKey = ['shopping-list'] as const;
 
@@ -15,7 +16,7 @@ export const shoppingListQuery = (transport: Transport) =>
     refetchOnWindowFocus: true,
     staleTime: 5_000,
     queryFn: async ({ signal }): Promise<ShoppingListAisle[]> =>
-      (await createClient(ShoppingListService, transport).getShoppingList({}, { signal })).aisles,
+      (await shoppingClient(transport).getShoppingList({}, { signal })).aisles,
   });
 
-export const shoppingClient = (transport: Transport) => createClient(ShoppingListService, transport);
+export { shoppingClient };

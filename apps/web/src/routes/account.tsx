@@ -1,8 +1,7 @@
-import { createClient } from '@connectrpc/connect';
 import { timestampDate } from '@bufbuild/protobuf/wkt';
 import { useMutation, useQuery, useQueryClient, useSuspenseQuery } from '@tanstack/react-query';
 import { createFileRoute } from '@tanstack/react-router';
-import { DataExport_State, type User, UserService } from '@yeet/contract';
+import { DataExport_State, type User } from '@yeet/contract';
 import { highestRole, roleLabels } from '@yeet/domain/values';
 import { useId, useRef, useState } from 'react';
 import { ErrorPage, NotFoundPage } from '../components/pages';
@@ -13,6 +12,7 @@ import { formatMoment } from '../lib/format';
 import { rolesOf } from '../lib/roles';
 import { onLoadError } from '../lib/status';
 import { useIdempotencyKeys } from '../lib/idempotency';
+import { userClient } from '../lib/rpc';
 
 export const Route = createFileRoute('/account')({
   beforeLoad: ({ context, location }) => requireUser(context, location),
@@ -31,7 +31,7 @@ function Account() {
   const keys = useIdempotencyKeys();
   const save = useMutation({
     mutationFn: (displayName: string) =>
-      createClient(UserService, transport).updateProfile({ displayName }, keys.options('profile', displayName)),
+      userClient(transport).updateProfile({ displayName }, keys.options('profile', displayName)),
     onSuccess: () => {
       keys.done();
       return queryClient.invalidateQueries({ queryKey: ['me'] });
@@ -124,19 +124,18 @@ function YourData({ me }: { me: User }) {
   // The person's exports: while one is being prepared, asked again every 2 seconds.
   const exports = useQuery({
     queryKey: ['data-exports', me.id],
-    queryFn: async () => (await createClient(UserService, transport).listDataExports({ userId: me.id })).exports,
+    queryFn: async () => (await userClient(transport).listDataExports({ userId: me.id })).exports,
     refetchInterval: (query) => (query.state.data?.some((e) => e.state === DataExport_State.PREPARING) ? 2000 : false),
   });
   const request = useMutation({
-    mutationFn: () =>
-      createClient(UserService, transport).requestDataExport({ userId: me.id }, keys.options('data-export', me.id)),
+    mutationFn: () => userClient(transport).requestDataExport({ userId: me.id }, keys.options('data-export', me.id)),
     onSuccess: () => {
       keys.done();
       return queryClient.invalidateQueries({ queryKey: ['data-exports', me.id] });
     },
   });
   const json = useMutation({
-    mutationFn: () => createClient(UserService, transport).exportMyData({}),
+    mutationFn: () => userClient(transport).exportMyData({}),
     onSuccess: (res) => {
       // The document is built by the API while the person waits; the browser saves it as a file.
       const url = URL.createObjectURL(new Blob([res.documentJson], { type: 'application/json' }));
@@ -149,7 +148,7 @@ function YourData({ me }: { me: User }) {
   });
   const remove = useMutation({
     mutationFn: (keepPublishedRecipes: boolean) =>
-      createClient(UserService, transport).deleteMyAccount(
+      userClient(transport).deleteMyAccount(
         { keepPublishedRecipes, password },
         keys.options('delete-account', String(keepPublishedRecipes)),
       ),

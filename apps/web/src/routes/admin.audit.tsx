@@ -1,12 +1,12 @@
 import { timestampDate, timestampFromDate } from '@bufbuild/protobuf/wkt';
-import { createClient, type Transport } from '@connectrpc/connect';
+import type { Transport } from '@connectrpc/connect';
 import { queryOptions, useSuspenseQuery } from '@tanstack/react-query';
 import { createFileRoute, Link } from '@tanstack/react-router';
-import { AuditService } from '@yeet/contract';
 import { ErrorPage, NotFoundPage } from '../components/pages';
 import { requireUser } from '../lib/auth';
 import { formatMoment } from '../lib/format';
 import { onLoadError } from '../lib/status';
+import { auditClient } from '../lib/rpc';
 
 /** The filters of the audit page, as they appear in its URL (a plain GET form, so it works without scripts). */
 interface AuditSearch {
@@ -53,7 +53,7 @@ const auditEvents = (transport: Transport, s: AuditSearch) =>
   queryOptions({
     queryKey: ['audit-events', s],
     queryFn: ({ signal }) =>
-      createClient(AuditService, transport).listEvents(
+      auditClient(transport).listEvents(
         {
           actorId: s.actor ?? '',
           subjectId: s.subject ?? '',

@@ -1,7 +1,6 @@
-import { createClient } from '@connectrpc/connect';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { createFileRoute } from '@tanstack/react-router';
-import { roleValues, UserService, type User } from '@yeet/contract';
+import { roleValues, type User } from '@yeet/contract';
 import { highestRole, roleDuties, roleLabels, roles, type Role } from '@yeet/domain/values';
 import { useState } from 'react';
 import { ErrorPage, NotFoundPage } from '../components/pages';
@@ -10,6 +9,7 @@ import { describeError } from '../lib/errors';
 import { rolesOf } from '../lib/roles';
 import { onLoadError } from '../lib/status';
 import { useIdempotencyKeys } from '../lib/idempotency';
+import { userClient } from '../lib/rpc';
 
 export const Route = createFileRoute('/admin/users')({
   beforeLoad: ({ context, location }) => requireUser(context, location, 'admin'),
@@ -23,7 +23,7 @@ export const Route = createFileRoute('/admin/users')({
 function Users() {
   const { transport } = Route.useRouteContext();
   const [query, setQuery] = useState('');
-  const client = createClient(UserService, transport);
+  const client = userClient(transport);
   const users = useQuery({ queryKey: ['users', query], queryFn: () => client.listUsers({ query, pageSize: 100 }) });
   return (
     <section aria-labelledby="users-title">
@@ -66,10 +66,7 @@ function UserRow({ user }: { user: User }) {
   const keys = useIdempotencyKeys();
   const set = useMutation({
     mutationFn: (role: Role) =>
-      createClient(UserService, transport).setUserRoles(
-        { userId: user.id, roles: [roleValues.toProto(role)] },
-        keys.options('roles', role),
-      ),
+      userClient(transport).setUserRoles({ userId: user.id, roles: [roleValues.toProto(role)] }, keys.options('roles', role)),
     onSuccess: () => {
       keys.done();
       return queryClient.invalidateQueries({ queryKey: ['users'] });
@@ -77,10 +74,7 @@ function UserRow({ user }: { user: User }) {
   });
   const remove = useMutation({
     mutationFn: () =>
-      createClient(UserService, transport).deleteUser(
-        { userId: user.id, keepPublishedRecipes: true },
-        keys.options('delete-user', user.id),
-      ),
+      userClient(transport).deleteUser({ userId: user.id, keepPublishedRecipes: true }, keys.options('delete-user', user.id)),
     onSuccess: () => {
       keys.done();
       return queryClient.invalidateQueries({ queryKey: ['users'] });

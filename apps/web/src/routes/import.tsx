@@ -1,9 +1,9 @@
 import type { MessageInitShape } from '@bufbuild/protobuf';
-import { ConnectError, createClient, type Transport } from '@connectrpc/connect';
+import { ConnectError, type Transport } from '@connectrpc/connect';
 import { queryOptions, useMutation, useQueryClient, useSuspenseQuery } from '@tanstack/react-query';
 import { createFileRoute, Link, useNavigate } from '@tanstack/react-router';
 import type { FormEvent } from 'react';
-import { type ImportRecipeRequestSchema, type ImportRecipeResponse, RecipeService } from '@yeet/contract';
+import type { ImportRecipeRequestSchema, ImportRecipeResponse } from '@yeet/contract';
 import { formatIngredients } from '@yeet/domain/quantity';
 import { ErrorPage, NotFoundPage } from '../components/pages';
 import { requireUser } from '../lib/auth';
@@ -11,6 +11,7 @@ import { describeError, sentence } from '../lib/errors';
 import { formatMinutes, titleCase } from '../lib/format';
 import { dietaryFlagLabel, mealTypeLabel } from '../lib/labels';
 import { onLoadError } from '../lib/status';
+import { recipeClient } from '../lib/rpc';
 
 /**
  * Importing a recipe from another site (RecipeService.ImportRecipe): a link, or the recipe
@@ -64,10 +65,7 @@ const importPreview = (transport: Transport, s: ImportSearch) =>
       if (!input) return null;
       try {
         // Another site may take up to the guard's 10 s to answer.
-        const found = await createClient(RecipeService, transport).importRecipe(
-          { input, preview: true },
-          { signal, timeoutMs: 20_000 },
-        );
+        const found = await recipeClient(transport).importRecipe({ input, preview: true }, { signal, timeoutMs: 20_000 });
         return { found, error: null };
       } catch (error) {
         if (!(error instanceof ConnectError)) throw error;
@@ -104,7 +102,7 @@ function ImportPage() {
       const input = inputOf({ text })!;
       return {
         input,
-        found: await createClient(RecipeService, transport).importRecipe({ input, preview: true }, { timeoutMs: 20_000 }),
+        found: await recipeClient(transport).importRecipe({ input, preview: true }, { timeoutMs: 20_000 }),
       };
     },
   });
@@ -208,7 +206,7 @@ function Found({ response, input }: { response: ImportRecipeResponse; input: Non
   // No Idempotency-Key: a keyed write runs in one transaction, which would stay open while the
   // other site answers (decision 0023). The button is disabled while the import runs.
   const create = useMutation({
-    mutationFn: () => createClient(RecipeService, transport).importRecipe({ input, preview: false }, { timeoutMs: 30_000 }),
+    mutationFn: () => recipeClient(transport).importRecipe({ input, preview: false }, { timeoutMs: 30_000 }),
     onSuccess: async ({ recipe: saved }) => {
       await queryClient.invalidateQueries();
       if (saved) await navigate({ to: '/r/$slug/edit', params: { slug: saved.slug }, search: { created: 1 } });

@@ -1,7 +1,6 @@
-import { createClient } from '@connectrpc/connect';
 import { useMutation, useQuery, useQueryClient, useSuspenseQuery } from '@tanstack/react-query';
 import { createFileRoute, Link } from '@tanstack/react-router';
-import { mealSlotValues, SearchService, weekStartValues, type MealPlanEntry } from '@yeet/contract';
+import { mealSlotValues, weekStartValues, type MealPlanEntry } from '@yeet/contract';
 import { addDays, mealPlanLimits } from '@yeet/domain/meal-plan';
 import { mealSlotLabels, mealSlots, type MealSlot } from '@yeet/domain/values';
 import { useId, useState } from 'react';
@@ -21,6 +20,7 @@ import {
   type PlanSearch,
 } from '../lib/meal-plan';
 import { onLoadError } from '../lib/status';
+import { searchClient } from '../lib/rpc';
 
 export const Route = createFileRoute('/meal-plan')({
   validateSearch: validatePlanSearch,
@@ -166,7 +166,7 @@ function AddToPlan({ days }: { days: string[] }) {
   const results = useQuery({
     queryKey: ['plan-search', asked],
     enabled: asked.length > 0,
-    queryFn: async () => (await createClient(SearchService, transport).searchRecipes({ query: asked, pageSize: 6 })).hits,
+    queryFn: async () => (await searchClient(transport).searchRecipes({ query: asked, pageSize: 6 })).hits,
   });
   const add = useMutation({
     mutationFn: (req: Parameters<typeof client.addMealPlanEntry>[0]) => client.addMealPlanEntry(req, keys.options('add', req)),

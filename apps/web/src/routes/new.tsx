@@ -1,13 +1,12 @@
-import { createClient } from '@connectrpc/connect';
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { createFileRoute, Link, useNavigate } from '@tanstack/react-router';
-import { RecipeService } from '@yeet/contract';
 import { ErrorPage, NotFoundPage } from '../components/pages';
 import { RecipeForm } from '../components/recipe-form';
 import { requireUser } from '../lib/auth';
 import { describeError } from '../lib/errors';
 import { useIdempotencyKeys } from '../lib/idempotency';
 import { onLoadError } from '../lib/status';
+import { recipeClient } from '../lib/rpc';
 
 export const Route = createFileRoute('/new')({
   beforeLoad: ({ context, location }) => requireUser(context, location, 'author'),
@@ -24,8 +23,8 @@ function NewRecipe() {
   const queryClient = useQueryClient();
   const keys = useIdempotencyKeys();
   const create = useMutation({
-    mutationFn: (recipe: Parameters<ReturnType<typeof createClient<typeof RecipeService>>['createRecipe']>[0]['recipe']) =>
-      createClient(RecipeService, transport).createRecipe({ recipe }, keys.options('create', recipe)),
+    mutationFn: (recipe: Parameters<ReturnType<typeof recipeClient>['createRecipe']>[0]['recipe']) =>
+      recipeClient(transport).createRecipe({ recipe }, keys.options('create', recipe)),
     onSuccess: async ({ recipe }) => {
       keys.done();
       await queryClient.invalidateQueries();

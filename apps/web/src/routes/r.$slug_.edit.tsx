@@ -1,7 +1,6 @@
-import { createClient } from '@connectrpc/connect';
 import { useMutation, useQueryClient, useSuspenseQuery } from '@tanstack/react-query';
 import { createFileRoute, Link, useNavigate } from '@tanstack/react-router';
-import { RecipeService, recipeStatusValues } from '@yeet/contract';
+import { recipeStatusValues } from '@yeet/contract';
 import { actorFor, canEdit } from '@yeet/domain/lifecycle';
 import { CoverUpload } from '../components/cover-upload';
 import { ErrorPage, NotFoundPage } from '../components/pages';
@@ -13,6 +12,7 @@ import { describeError } from '../lib/errors';
 import { callerOf } from '../lib/roles';
 import { onLoadError } from '../lib/status';
 import { useIdempotencyKeys } from '../lib/idempotency';
+import { recipeClient } from '../lib/rpc';
 
 export const Route = createFileRoute('/r/$slug_/edit')({
   validateSearch: (search: Record<string, unknown>): { created?: number } => (search.created ? { created: 1 } : {}),
@@ -38,7 +38,7 @@ function EditRecipe() {
   const save = useMutation({
     mutationFn: (input: RecipeInputInit) => {
       const request = { id: recipe.id, recipe: input, expectedVersion: recipe.version };
-      return createClient(RecipeService, transport).updateRecipe(request, keys.options('update', request));
+      return recipeClient(transport).updateRecipe(request, keys.options('update', request));
     },
     onSuccess: async () => {
       keys.done();

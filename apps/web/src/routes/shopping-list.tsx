@@ -1,7 +1,7 @@
-import { Code, ConnectError, createClient } from '@connectrpc/connect';
+import { Code, ConnectError } from '@connectrpc/connect';
 import { useMutation, useQueryClient, useSuspenseQuery } from '@tanstack/react-query';
 import { createFileRoute, Link } from '@tanstack/react-router';
-import { ShoppingListService, type ShoppingListAisle, type ShoppingListItem } from '@yeet/contract';
+import type { ShoppingListAisle, ShoppingListItem } from '@yeet/contract';
 import { parseQuantity } from '@yeet/domain/quantity';
 import { aisleLabels, aisles } from '@yeet/domain/shopping';
 import { useId, useState } from 'react';
@@ -41,7 +41,7 @@ async function postWithoutScript(request: Request): Promise<Response> {
   const back = (query = '') => new Response(null, { status: 303, headers: { location: `/shopping-list${query}` } });
   const form = await request.formData();
   const field = (name: string) => String(form.get(name) ?? '');
-  const client = createClient(ShoppingListService, createApiTransport());
+  const client = shoppingClient(createApiTransport());
   try {
     switch (field('action')) {
       case 'tick':
