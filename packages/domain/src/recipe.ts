@@ -61,6 +61,31 @@ export interface Recipe extends RecipeContent {
   source: RecipeSource | null;
 }
 
+/**
+ * What a list of results shows of a published recipe (a search hit): enough for its card and
+ * its link, not its ingredients, steps or history (GetRecipe has those).
+ */
+export type RecipeCard = Pick<
+  Recipe,
+  | 'id'
+  | 'slug'
+  | 'status'
+  | 'title'
+  | 'summary'
+  | 'servings'
+  | 'prepMinutes'
+  | 'cookMinutes'
+  | 'totalMinutes'
+  | 'difficulty'
+  | 'cuisines'
+  | 'mealTypes'
+  | 'tags'
+  | 'dietaryFlags'
+  | 'rating'
+  | 'publishedAt'
+  | 'cover'
+>;
+
 /** Where an imported recipe came from: shown as "Adapted from <site>" and in JSON-LD isBasedOn. */
 export interface RecipeSource {
   url: string;
