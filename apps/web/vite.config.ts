@@ -1,3 +1,4 @@
+import { readFile } from 'node:fs/promises';
 import { pathToFileURL } from 'node:url';
 import { tanstackStart } from '@tanstack/react-start/plugin/vite';
 import viteReact from '@vitejs/plugin-react';
@@ -19,24 +20,35 @@ export default defineConfig(({ command }) => {
 });
 
 /**
- * The contract's enums as plain objects. protoc-gen-es (target js) builds each enum from its
- * file's descriptor at load time (`tsEnum(XSchema)`), so reading `RecipeStatus.PUBLISHED`
- * would bring the descriptor and the whole protobuf runtime into every page's first load;
- * the same object written out at build time needs neither. The API's code (descriptors,
- * runtime, Connect) then loads on a page's first call (lib/rpc.ts). Decision 0037.
+ * The contract's enums as plain objects, in modules of their own. protoc-gen-es (target js)
+ * builds each enum from its file's descriptor at load time (`tsEnum(XSchema)`), so reading
+ * `RecipeStatus.PUBLISHED` would bring the descriptors and the protobuf runtime into every
+ * page's first load. Here each generated file re-exports its enums from a module written at
+ * build time (the same objects, made by running the generated file), which needs neither:
+ * the descriptors stay with the API clients, loaded on first call (lib/rpc.ts). Decision 0037.
  */
 function inlineProtoEnums(): Plugin {
+  const prefix = '\0yeet-proto-enums:';
+  const enumsOf = async (file: string) => {
+    const generated = (await import(pathToFileURL(file).href)) as Record<string, object>;
+    const code = await readFile(file, 'utf8');
+    const names = [...code.matchAll(/export const (\w+) = \/\*@__PURE__\*\/\s*tsEnum\(\w+\);/g)].map((m) => m[1]!);
+    return names.map((name) => `export const ${name} = ${JSON.stringify(generated[name])};`).join('\n');
+  };
   return {
-    name: 'yeet:inline-proto-enums',
+    name: 'yeet:proto-enums',
+    resolveId: { filter: { id: /^\0yeet-proto-enums:/ }, handler: (id) => id },
+    load: { filter: { id: /^\0yeet-proto-enums:/ }, handler: (id) => enumsOf(id.slice(prefix.length)) },
     transform: {
       filter: { id: /\/contract\/src\/gen\/.*_pb\.js$/, code: 'tsEnum(' },
-      async handler(code, id) {
-        // the generated module itself, run here: its enums as the runtime builds them
-        const generated = (await import(pathToFileURL(id.split('?')[0]!).href)) as Record<string, object>;
-        return code.replace(
-          /(export const (\w+) = )\/\*@__PURE__\*\/\s*tsEnum\(\w+\);/g,
-          (_, head: string, name: string) => `${head}${JSON.stringify(generated[name])};`,
-        );
+      handler(code, id) {
+        const file = id.split('?')[0]!;
+        const names: string[] = [];
+        const rest = code.replace(/export const (\w+) = \/\*@__PURE__\*\/\s*tsEnum\(\w+\);/g, (_, name: string) => {
+          names.push(name);
+          return '';
+        });
+        return `${rest}\nexport { ${names.join(', ')} } from ${JSON.stringify(prefix + file)};\n`;
       },
     },
   };

@@ -1,11 +1,10 @@
-import { ConnectError } from '@connectrpc/connect';
 import { useQueryClient } from '@tanstack/react-query';
 import { ImageSlot, type Recipe } from '@yeet/contract';
 import { useId, useRef, useState } from 'react';
 import { describeError } from '../lib/errors';
 import { useTransport } from '../lib/transport';
 import { RecipeImage } from './cover';
-import { imageClient } from '../lib/rpc';
+import { imageClient, isConnectError } from '../lib/rpc';
 
 const accepted = ['image/jpeg', 'image/png', 'image/webp', 'image/avif', 'image/heic'];
 
@@ -130,7 +129,7 @@ export function CoverUpload({ recipe }: { recipe: Recipe }) {
 }
 
 const messageOf = (error: unknown) =>
-  error instanceof ConnectError || !(error instanceof Error) ? describeError(error).message : error.message;
+  isConnectError(error) || !(error instanceof Error) ? describeError(error).message : error.message;
 
 /** PUT with XMLHttpRequest, because fetch cannot report upload progress. */
 function put(url: string, headers: Record<string, string>, file: File, onProgress: (loaded: number) => void): Promise<void> {

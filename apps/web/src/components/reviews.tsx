@@ -1,7 +1,6 @@
 import { timestampDate } from '@bufbuild/protobuf/wkt';
-import { createClient } from '@connectrpc/connect';
 import { useMutation, useQueryClient, useSuspenseQuery } from '@tanstack/react-query';
-import { RecipeService, RecipeStatus, type Rating, type Recipe, type User } from '@yeet/contract';
+import { RecipeStatus, type Rating, type Recipe, type User } from '@yeet/contract';
 import { useId, useState } from 'react';
 import { recipeRatings } from '../lib/api';
 import { describeError } from '../lib/errors';
@@ -9,6 +8,7 @@ import { useTransport } from '../lib/transport';
 import { Stars } from './rating';
 import { formatDay } from '../lib/format';
 import { useIdempotencyKeys } from '../lib/idempotency';
+import { recipeClient } from '../lib/rpc';
 
 const starWords = ['', 'Yeet it', 'Not for me', 'Good', 'Very good', 'Eat it — excellent'];
 
@@ -85,7 +85,7 @@ function RatingForm({ recipeId, mine }: { recipeId: string; mine: Rating | undef
   const save = useMutation({
     mutationFn: () => {
       const request = { recipeId, stars, review: review.trim() };
-      return createClient(RecipeService, transport).rateRecipe(request, keys.options('rate', request));
+      return recipeClient(transport).rateRecipe(request, keys.options('rate', request));
     },
     onSuccess: async () => {
       keys.done();

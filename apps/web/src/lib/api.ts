@@ -1,10 +1,10 @@
-import { Code, ConnectError, createClient, type Interceptor, type Transport } from '@connectrpc/connect';
-import { addStaticKeyToTransport, createQueryOptions } from '@connectrpc/connect-query';
+import { Code, type Interceptor, type Transport } from '@connectrpc/connect';
 import { createConnectTransport } from '@connectrpc/connect-web';
 import { type QueryClient, queryOptions, useQuery } from '@tanstack/react-query';
 import { notFound, useRouteContext } from '@tanstack/react-router';
 import { createIsomorphicFn, getGlobalStartContext } from '@tanstack/react-start';
-import { RecipeService, RecipeSort, RecipeStatus, UserService, type Recipe, type RecipeEvent, type User } from '@yeet/contract';
+import { RecipeSort, RecipeStatus, type Recipe, type RecipeEvent, type User } from '@yeet/contract';
+import { isConnectError, lazyTransport, recipeClient, userClient } from './rpc';
 
 /**
  * The API over Connect. On the server the base URL and the caller's access token come from
@@ -15,7 +15,7 @@ import { RecipeService, RecipeSort, RecipeStatus, UserService, type Recipe, type
 export const createApiTransport = createIsomorphicFn()
   .server((): Transport => {
     const context = getGlobalStartContext();
-    if (context?.transport) return keyed(context.transport);
+    if (context?.transport) return context.transport;
     const apiUrl = context?.apiUrl ?? process.env.API_URL ?? 'http://127.0.0.1:3000';
     const token = context?.accessToken ?? null;
     const authorize: Interceptor = (next) => (req) => {
@@ -25,19 +25,24 @@ export const createApiTransport = createIsomorphicFn()
       return next(req);
     };
     // Binary protobuf between servers: cheaper to write and read than JSON.
-    return keyed(
-      createConnectTransport({
-        baseUrl: `${apiUrl}/api`,
-        defaultTimeoutMs: 5_000,
-        useBinaryFormat: true,
-        // Reads the contract marks free of side effects go as GET: a proxy may retry them on
-        // another replica when one dies mid-request (it never replays a POST).
-        useHttpGet: true,
-        interceptors: [authorize],
-      }),
-    );
+    return createConnectTransport({
+      baseUrl: `${apiUrl}/api`,
+      defaultTimeoutMs: 5_000,
+      useBinaryFormat: true,
+      // Reads the contract marks free of side effects go as GET: a proxy may retry them on
+      // another replica when one dies mid-request (it never replays a POST).
+      useHttpGet: true,
+      interceptors: [authorize],
+    });
   })
-  .client((): Transport => keyed(createConnectTransport({ baseUrl: '/api', useHttpGet: true, interceptors: [refreshOnce] })));
+  // Connect's fetch transport comes with the page's first call, not with the page (lib/rpc.ts).
+  .client(
+    (): Transport =>
+      lazyTransport(async () => {
+        const { createConnectTransport } = await import('@connectrpc/connect-web');
+        return createConnectTransport({ baseUrl: '/api', useHttpGet: true, interceptors: [refreshOnce] });
+      }),
+  );
 
 /** The site's public origin, for absolute links in shared metadata (OpenGraph, JSON-LD). */
 export const publicOrigin = createIsomorphicFn()
@@ -57,9 +62,6 @@ export const viewerInBrowser = createIsomorphicFn()
   .server(() => getGlobalStartContext()?.viewer === 'browser')
   .client(() => false);
 
-// Same cache key on both sides, so data rendered on the server is reused after hydration.
-const keyed = (t: Transport) => addStaticKeyToTransport(t, 'yeet-api');
-
 /**
  * Access tokens are short-lived: when the API answers "unauthenticated", ask the web
  * server to refresh the session cookie once and repeat the call.
@@ -69,7 +71,7 @@ const refreshOnce: Interceptor = (next) => async (req) => {
   try {
     return await next(req);
   } catch (error) {
-    if (!(error instanceof ConnectError) || error.code !== Code.Unauthenticated) throw error;
+    if (!isConnectError(error) || error.code !== Code.Unauthenticated) throw error;
     refreshing ??= fetch('/auth/refresh', { method: 'POST', credentials: 'same-origin' })
       .then((r) => r.ok)
       .finally(() => setTimeout(() => (refreshing = null), 1_000));
@@ -83,7 +85,7 @@ async function orNotFound<T>(call: Promise<T>): Promise<T> {
   try {
     return await call;
   } catch (error) {
-    if (error instanceof ConnectError && error.code === Code.NotFound) throw notFound();
+    if (isConnectError(error) && error.code === Code.NotFound) throw notFound();
     throw error;
   }
 }
@@ -93,7 +95,7 @@ export const recipeBySlug = (transport: Transport, slug: string) =>
   queryOptions({
     queryKey: ['recipe', slug],
     queryFn: async ({ signal }): Promise<Recipe> => {
-      const client = createClient(RecipeService, transport);
+      const client = recipeClient(transport);
       const { recipe } = await orNotFound(client.getRecipe({ key: { case: 'slug', value: slug } }, { signal }));
       if (!recipe) throw notFound();
       return recipe;
@@ -101,25 +103,34 @@ export const recipeBySlug = (transport: Transport, slug: string) =>
   });
 
 export const reviewQueue = (transport: Transport) =>
-  createQueryOptions(
-    RecipeService.method.listRecipes,
-    { sort: RecipeSort.OLDEST, pageSize: 100, filter: { status: RecipeStatus.IN_REVIEW } },
-    { transport },
-  );
+  queryOptions({
+    queryKey: ['review-queue'],
+    queryFn: ({ signal }) =>
+      recipeClient(transport).listRecipes(
+        { sort: RecipeSort.OLDEST, pageSize: 100, filter: { status: RecipeStatus.IN_REVIEW } },
+        { signal },
+      ),
+  });
 
 /** A recipe's events, oldest first; throws notFound() like the recipe. */
 export const recipeHistory = (transport: Transport, id: string) =>
   queryOptions({
     queryKey: ['recipe-history', id],
     queryFn: async ({ signal }): Promise<RecipeEvent[]> =>
-      (await orNotFound(createClient(RecipeService, transport).getRecipeHistory({ id }, { signal }))).events,
+      (await orNotFound(recipeClient(transport).getRecipeHistory({ id }, { signal }))).events,
   });
 
 export const recipeRatings = (transport: Transport, recipeId: string) =>
-  createQueryOptions(RecipeService.method.listRatings, { recipeId, pageSize: 20 }, { transport });
+  queryOptions({
+    queryKey: ['recipe-ratings', recipeId],
+    queryFn: ({ signal }) => recipeClient(transport).listRatings({ recipeId, pageSize: 20 }, { signal }),
+  });
 
 export const myRecipes = (transport: Transport) =>
-  createQueryOptions(RecipeService.method.listRecipes, { pageSize: 100, filter: { mine: true } }, { transport });
+  queryOptions({
+    queryKey: ['my-recipes'],
+    queryFn: ({ signal }) => recipeClient(transport).listRecipes({ pageSize: 100, filter: { mine: true } }, { signal }),
+  });
 
 /**
  * The signed-in person, or null for visitors. In the browser, one GetViewer call also brings
@@ -133,9 +144,9 @@ export const meQuery = (transport: Transport) =>
     queryFn: async ({ client }): Promise<User | null> => {
       if (!hasSession()) return null;
       try {
-        if (typeof window === 'undefined') return (await createClient(UserService, transport).getMe({})).user ?? null;
+        if (typeof window === 'undefined') return (await userClient(transport).getMe({})).user ?? null;
         const recipe = recipeOnPage(client);
-        const viewer = await createClient(UserService, transport).getViewer({ recipeId: recipe?.id ?? '' });
+        const viewer = await userClient(transport).getViewer({ recipeId: recipe?.id ?? '' });
         if (recipe) {
           client.setQueryData(recipeRatings(transport, recipe.id).queryKey, (ratings) =>
             ratings ? { ...ratings, myRating: viewer.myRating } : ratings,
@@ -143,7 +154,7 @@ export const meQuery = (transport: Transport) =>
         }
         return viewer.user ?? null;
       } catch (error) {
-        if (error instanceof ConnectError && error.code === Code.Unauthenticated) return null;
+        if (isConnectError(error) && error.code === Code.Unauthenticated) return null;
         throw error;
       }
     },
@@ -168,6 +179,6 @@ export function useMe(): User | null | undefined {
 
 /** Errors that mean "we could not get an answer", shown as a 503 page that keeps navigation. */
 export function isUnavailable(error: unknown): boolean {
-  if (!(error instanceof ConnectError)) return error instanceof TypeError; // fetch failed
+  if (!isConnectError(error)) return error instanceof TypeError; // fetch failed
   return [Code.Unavailable, Code.Unknown, Code.DeadlineExceeded, Code.Internal, Code.Canceled, Code.Aborted].includes(error.code);
 }

@@ -1,10 +1,10 @@
-import { Code, ConnectError, type Transport } from '@connectrpc/connect';
+import { Code, type Transport } from '@connectrpc/connect';
 import { queryOptions, useQuery } from '@tanstack/react-query';
 import { notFound } from '@tanstack/react-router';
 import type { Collection, CollectionEntry, SavedRecipe } from '@yeet/contract';
 import { meQuery, publicOrigin } from './api';
 import { useTransport } from './transport';
-import { collectionsClient } from './rpc';
+import { collectionsClient, isConnectError } from './rpc';
 
 export { collectionsClient };
 
@@ -64,7 +64,7 @@ async function orNotFound<T>(call: Promise<T>): Promise<T> {
   try {
     return await call;
   } catch (error) {
-    if (error instanceof ConnectError && error.code === Code.NotFound) throw notFound();
+    if (isConnectError(error) && error.code === Code.NotFound) throw notFound();
     throw error;
   }
 }

@@ -1,13 +1,10 @@
-import { ConnectError } from '@connectrpc/connect';
-import { BadRequestSchema } from '@yeet/contract';
+import { fieldViolationsOf, isConnectError } from './rpc';
 
 /** The API's field violations by field path ("recipe.title" → message), and the overall message. */
 export function describeError(error: unknown): { message: string; fields: Record<string, string> } {
-  if (!(error instanceof ConnectError)) return { message: 'Something went wrong. Try again.', fields: {} };
+  if (!isConnectError(error)) return { message: 'Something went wrong. Try again.', fields: {} };
   const fields: Record<string, string> = {};
-  for (const detail of error.findDetails(BadRequestSchema)) {
-    for (const v of detail.fieldViolations) fields[v.field] ??= sentence(v.description);
-  }
+  for (const v of fieldViolationsOf(error)) fields[v.field] ??= sentence(v.description);
   return { message: sentence(error.rawMessage), fields };
 }
 

@@ -1,5 +1,5 @@
 import type { DescService } from '@bufbuild/protobuf';
-import type { Client, Transport } from '@connectrpc/connect';
+import type { Client, ConnectError, Transport } from '@connectrpc/connect';
 
 /*
  * The API's clients, their code fetched on first use rather than with the page. A service's
@@ -12,7 +12,7 @@ import type { Client, Transport } from '@connectrpc/connect';
 /**
  * A client of one service whose code is imported by its first call. Every method of our
  * services is unary, answering a promise: waiting for the code first changes nothing for
- * the caller.
+ * the caller. A failed call's field violations are decoded on the way (describeError).
  */
 function lazyClient<S extends DescService>(load: () => Promise<{ service: S }>): (transport: Transport) => Client<S> {
   return (transport) =>
@@ -20,13 +20,38 @@ function lazyClient<S extends DescService>(load: () => Promise<{ service: S }>):
       get: (_, method) => {
         if (typeof method !== 'string' || method === 'then') return undefined; // not a thenable
         return async (...args: unknown[]) => {
-          const [{ service }, { createClient }] = await Promise.all([load(), import('@connectrpc/connect')]);
-          const client = createClient(service, transport) as unknown as Record<string, (...a: unknown[]) => unknown>;
+          const [{ service }, connect] = await Promise.all([load(), import('./services/connect')]);
+          const client = connect.createClient(service, transport) as unknown as Record<
+            string,
+            (...a: unknown[]) => Promise<unknown>
+          >;
           if (!client[method]) throw new TypeError(`${service.typeName} has no method ${method}`);
-          return client[method](...args);
+          try {
+            return await client[method](...args);
+          } catch (error) {
+            if (error instanceof Error) violations.set(error, connect.fieldViolations(error));
+            throw error;
+          }
         };
       },
     });
+}
+
+const violations = new WeakMap<Error, Array<{ field: string; description: string }>>();
+
+/** The field violations the API gave with `error` (decoded when the call failed), by field path. */
+export function fieldViolationsOf(error: Error): ReadonlyArray<{ field: string; description: string }> {
+  return violations.get(error) ?? [];
+}
+
+/**
+ * Whether `error` is a ConnectError, tested as the class tests itself (its Symbol.hasInstance)
+ * without importing the class, which would bring the protobuf runtime into the first load.
+ */
+export function isConnectError(error: unknown): error is ConnectError {
+  if (!(error instanceof Error) || error.name !== 'ConnectError') return false;
+  const e = error as Partial<Record<'code' | 'details' | 'rawMessage', unknown>>;
+  return typeof e.code === 'number' && Array.isArray(e.details) && typeof e.rawMessage === 'string';
 }
 
 export const recipeClient = lazyClient(() => import('./services/recipe'));

@@ -1,4 +1,4 @@
-import { timestampDate, timestampFromDate } from '@bufbuild/protobuf/wkt';
+import { timestampDate } from '@bufbuild/protobuf/wkt';
 import type { Transport } from '@connectrpc/connect';
 import { queryOptions, useSuspenseQuery } from '@tanstack/react-query';
 import { createFileRoute, Link } from '@tanstack/react-router';
@@ -49,6 +49,12 @@ function validateAuditSearch(raw: Record<string, unknown>): AuditSearch {
   };
 }
 
+/**
+ * A Timestamp at 00:00 UTC of `day` (+ `days`), as a plain init: timestampFromDate would bring
+ * the protobuf runtime into every page's first load, as this code is in the route tree.
+ */
+const midnight = (day: string, days = 0) => ({ seconds: BigInt(Date.parse(`${day}T00:00:00Z`) / 1000 + days * 86_400) });
+
 const auditEvents = (transport: Transport, s: AuditSearch) =>
   queryOptions({
     queryKey: ['audit-events', s],
@@ -58,8 +64,8 @@ const auditEvents = (transport: Transport, s: AuditSearch) =>
           actorId: s.actor ?? '',
           subjectId: s.subject ?? '',
           kinds: s.kind ? [s.kind] : [],
-          since: s.since ? timestampFromDate(new Date(`${s.since}T00:00:00Z`)) : undefined,
-          until: s.until ? timestampFromDate(new Date(Date.parse(`${s.until}T00:00:00Z`) + 86_400_000)) : undefined,
+          since: s.since ? midnight(s.since) : undefined,
+          until: s.until ? midnight(s.until, 1) : undefined,
           pageSize: 50,
           pageToken: s.page ?? '',
         },

@@ -1,5 +1,5 @@
 import type { MessageInitShape } from '@bufbuild/protobuf';
-import { ConnectError, type Transport } from '@connectrpc/connect';
+import type { Transport } from '@connectrpc/connect';
 import { queryOptions, useMutation, useQueryClient, useSuspenseQuery } from '@tanstack/react-query';
 import { createFileRoute, Link, useNavigate } from '@tanstack/react-router';
 import type { FormEvent } from 'react';
@@ -11,7 +11,7 @@ import { describeError, sentence } from '../lib/errors';
 import { formatMinutes, titleCase } from '../lib/format';
 import { dietaryFlagLabel, mealTypeLabel } from '../lib/labels';
 import { onLoadError } from '../lib/status';
-import { recipeClient } from '../lib/rpc';
+import { isConnectError, recipeClient } from '../lib/rpc';
 
 /**
  * Importing a recipe from another site (RecipeService.ImportRecipe): a link, or the recipe
@@ -68,7 +68,7 @@ const importPreview = (transport: Transport, s: ImportSearch) =>
         const found = await recipeClient(transport).importRecipe({ input, preview: true }, { signal, timeoutMs: 20_000 });
         return { found, error: null };
       } catch (error) {
-        if (!(error instanceof ConnectError)) throw error;
+        if (!isConnectError(error)) throw error;
         return { found: null, error: describeError(error) };
       }
     },

@@ -1,4 +1,4 @@
-import { Code, ConnectError } from '@connectrpc/connect';
+import { Code } from '@connectrpc/connect';
 import { useMutation, useQueryClient, useSuspenseQuery } from '@tanstack/react-query';
 import { createFileRoute, Link } from '@tanstack/react-router';
 import type { ShoppingListAisle, ShoppingListItem } from '@yeet/contract';
@@ -12,6 +12,7 @@ import { describeError } from '../lib/errors';
 import { useIdempotencyKeys } from '../lib/idempotency';
 import { shoppingClient, shoppingListKey, shoppingListQuery } from '../lib/shopping';
 import { onLoadError } from '../lib/status';
+import { isConnectError } from '../lib/rpc';
 
 export const Route = createFileRoute('/shopping-list')({
   validateSearch: (search: Record<string, unknown>): { error?: string } =>
@@ -57,7 +58,7 @@ async function postWithoutScript(request: Request): Promise<Response> {
         return new Response('Unknown action: use tick, add or clear.', { status: 400 });
     }
   } catch (error) {
-    if (!(error instanceof ConnectError)) throw error;
+    if (!isConnectError(error)) throw error;
     if (error.code === Code.Unauthenticated) {
       return new Response(null, { status: 303, headers: { location: '/auth/login?returnTo=%2Fshopping-list' } });
     }
