@@ -15,5 +15,6 @@ export * from './account.ts';
 export * from './image.ts';
 export * from './collection.ts';
 export * from './quantity.ts';
+export * from './units.ts';
 export * from './meal-plan.ts';
 export * from './shopping.ts';

@@ -1,5 +1,6 @@
 import { invalidField } from './errors.ts';
 import { formatQuantity, maxServings, minServings, unitFor } from './quantity.ts';
+import { type Measure, measures, unitSpellings } from './units.ts';
 
 /**
  * The shopping list's rules (docs/decisions/0029-shopping-list-merging.md): which amounts of
@@ -32,51 +33,6 @@ export const shoppingLimits = {
   note: 200,
   quantity: 1_000_000,
 } as const;
-
-/** A unit measured on a scale: mass in grams, volume in millilitres. */
-interface Measure {
-  dimension: 'mass' | 'volume';
-  /** How many grams or millilitres one of it is. */
-  base: number;
-}
-
-const measures: Record<string, Measure> = {
-  mg: { dimension: 'mass', base: 0.001 },
-  g: { dimension: 'mass', base: 1 },
-  kg: { dimension: 'mass', base: 1000 },
-  oz: { dimension: 'mass', base: 28.349523125 },
-  lb: { dimension: 'mass', base: 453.59237 },
-  ml: { dimension: 'volume', base: 1 },
-  cl: { dimension: 'volume', base: 10 },
-  dl: { dimension: 'volume', base: 100 },
-  l: { dimension: 'volume', base: 1000 },
-  tsp: { dimension: 'volume', base: 5 },
-  tbsp: { dimension: 'volume', base: 15 },
-  cup: { dimension: 'volume', base: 240 },
-};
-
-const unitSpellings: Record<string, string> = {
-  gram: 'g',
-  grams: 'g',
-  kilogram: 'kg',
-  kilograms: 'kg',
-  lbs: 'lb',
-  pound: 'lb',
-  pounds: 'lb',
-  ounce: 'oz',
-  ounces: 'oz',
-  litre: 'l',
-  litres: 'l',
-  liter: 'l',
-  liters: 'l',
-  millilitre: 'ml',
-  millilitres: 'ml',
-  teaspoon: 'tsp',
-  teaspoons: 'tsp',
-  tablespoon: 'tbsp',
-  tablespoons: 'tbsp',
-  cups: 'cup',
-};
 
 /** "Tbsp", "tablespoons", "cloves" → "tbsp", "tbsp", "clove": one spelling per unit, singular. */
 export function canonicalUnit(unit: string): string {
