@@ -1,14 +1,23 @@
 import { useSuspenseQuery } from '@tanstack/react-query';
 import { createFileRoute, Link } from '@tanstack/react-router';
+import { recipeStatusValues } from '@yeet/contract';
 import { ErrorPage, NotFoundPage } from '../components/pages';
-import { StatusBadge } from '../components/status-badge';
+import { RecipeRow, When } from '../components/recipe-row';
+import { RoleNeeded } from '../components/role-needed';
 import { myRecipes } from '../lib/api';
 import { requireUser } from '../lib/auth';
-import { onLoadError } from '../lib/status';
+import { can } from '../lib/roles';
+import { onLoadError, setSsrStatus } from '../lib/status';
 
 export const Route = createFileRoute('/me/recipes')({
-  beforeLoad: ({ context, location }) => requireUser(context, location, 'author'),
-  loader: ({ context: { queryClient, transport } }) => queryClient.ensureQueryData(myRecipes(transport)),
+  beforeLoad: async ({ context, location }) => {
+    const me = await requireUser(context, location);
+    return { me, allowed: can(me, 'author') };
+  },
+  loader: async ({ context: { queryClient, transport, allowed } }) => {
+    if (allowed) await queryClient.ensureQueryData(myRecipes(transport));
+    else setSsrStatus(403);
+  },
   onError: onLoadError,
   errorComponent: ErrorPage,
   notFoundComponent: NotFoundPage,
@@ -17,6 +26,11 @@ export const Route = createFileRoute('/me/recipes')({
 });
 
 function MyRecipes() {
+  const { me, allowed } = Route.useRouteContext();
+  return allowed ? <Mine /> : <RoleNeeded me={me} needs="author" page="Writing recipes" />;
+}
+
+function Mine() {
   const { transport } = Route.useRouteContext();
   const { recipes } = useSuspenseQuery(myRecipes(transport)).data;
   return (
@@ -35,14 +49,21 @@ function MyRecipes() {
           You have not written any recipes yet. <Link to="/new">Write your first one</Link>.
         </p>
       ) : (
-        <ul className="list" aria-label="My recipes">
+        <ul className="rows" aria-label="My recipes">
           {recipes.map((r) => (
-            <li key={r.id} className="list__item">
-              <Link to="/r/$slug" params={{ slug: r.slug }}>
-                {r.title}
-              </Link>
-              <StatusBadge status={r.status} />
-              {r.rejectionReason ? <p className="list__note">Editor’s note: {r.rejectionReason}</p> : null}
+            <li key={r.id}>
+              <RecipeRow
+                recipe={r}
+                meta={
+                  r.publishTime && recipeStatusValues.toDomain(r.status) === 'published' ? (
+                    <When label="Published" time={r.publishTime} />
+                  ) : (
+                    <When label="Changed" time={r.updateTime} />
+                  )
+                }
+              >
+                {r.rejectionReason ? <p className="row__note">Editor’s note: {r.rejectionReason}</p> : null}
+              </RecipeRow>
             </li>
           ))}
         </ul>

@@ -2,14 +2,22 @@ import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { createFileRoute, Link, useNavigate } from '@tanstack/react-router';
 import { ErrorPage, NotFoundPage } from '../components/pages';
 import { RecipeForm } from '../components/recipe-form';
+import { RoleNeeded } from '../components/role-needed';
 import { requireUser } from '../lib/auth';
 import { describeError } from '../lib/errors';
 import { useIdempotencyKeys } from '../lib/idempotency';
-import { onLoadError } from '../lib/status';
+import { can } from '../lib/roles';
+import { onLoadError, setSsrStatus } from '../lib/status';
 import { recipeClient } from '../lib/rpc';
 
 export const Route = createFileRoute('/new')({
-  beforeLoad: ({ context, location }) => requireUser(context, location, 'author'),
+  beforeLoad: async ({ context, location }) => {
+    const me = await requireUser(context, location);
+    return { me, allowed: can(me, 'author') };
+  },
+  loader: ({ context: { allowed } }) => {
+    if (!allowed) setSsrStatus(403);
+  },
   onError: onLoadError,
   errorComponent: ErrorPage,
   notFoundComponent: NotFoundPage,
@@ -18,6 +26,11 @@ export const Route = createFileRoute('/new')({
 });
 
 function NewRecipe() {
+  const { me, allowed } = Route.useRouteContext();
+  return allowed ? <Draft /> : <RoleNeeded me={me} needs="author" page="Writing recipes" />;
+}
+
+function Draft() {
   const { transport } = Route.useRouteContext();
   const navigate = useNavigate();
   const queryClient = useQueryClient();

@@ -4,6 +4,7 @@ import { createFileRoute, Link } from '@tanstack/react-router';
 import { RecipeStatus } from '@yeet/contract';
 import { recipeEventLabels } from '@yeet/domain/lifecycle';
 import { ErrorPage, NotFoundPage } from '../components/pages';
+import { RecipeRow, When } from '../components/recipe-row';
 import { StatusBadge } from '../components/status-badge';
 import { recipeBySlug, recipeHistory } from '../lib/api';
 import { requireUser } from '../lib/auth';
@@ -39,6 +40,7 @@ function History() {
         </Link>
       </p>
       <h1 id="history-title">History of “{recipe.title}”</h1>
+      <RecipeRow recipe={recipe} meta={<When label="Written" time={recipe.createTime} />} />
       <ol className="timeline">
         {events.map((e) => {
           const when = e.createTime ? timestampDate(e.createTime) : null;

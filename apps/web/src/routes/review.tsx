@@ -1,15 +1,22 @@
-import { timestampDate } from '@bufbuild/protobuf/wkt';
 import { useSuspenseQuery } from '@tanstack/react-query';
-import { createFileRoute, Link } from '@tanstack/react-router';
+import { createFileRoute } from '@tanstack/react-router';
 import { ErrorPage, NotFoundPage } from '../components/pages';
+import { RecipeRow, When } from '../components/recipe-row';
+import { RoleNeeded } from '../components/role-needed';
 import { reviewQueue } from '../lib/api';
 import { requireUser } from '../lib/auth';
-import { formatMoment } from '../lib/format';
-import { onLoadError } from '../lib/status';
+import { can } from '../lib/roles';
+import { onLoadError, setSsrStatus } from '../lib/status';
 
 export const Route = createFileRoute('/review')({
-  beforeLoad: ({ context, location }) => requireUser(context, location, 'editor'),
-  loader: ({ context: { queryClient, transport } }) => queryClient.ensureQueryData(reviewQueue(transport)),
+  beforeLoad: async ({ context, location }) => {
+    const me = await requireUser(context, location);
+    return { me, allowed: can(me, 'editor') };
+  },
+  loader: async ({ context: { queryClient, transport, allowed } }) => {
+    if (allowed) await queryClient.ensureQueryData(reviewQueue(transport));
+    else setSsrStatus(403);
+  },
   onError: onLoadError,
   errorComponent: ErrorPage,
   notFoundComponent: NotFoundPage,
@@ -18,6 +25,11 @@ export const Route = createFileRoute('/review')({
 });
 
 function ReviewQueue() {
+  const { me, allowed } = Route.useRouteContext();
+  return allowed ? <Queue /> : <RoleNeeded me={me} needs="editor" page="The review queue" />;
+}
+
+function Queue() {
   const { transport } = Route.useRouteContext();
   const { recipes } = useSuspenseQuery(reviewQueue(transport)).data;
   return (
@@ -27,24 +39,22 @@ function ReviewQueue() {
       {recipes.length === 0 ? (
         <p className="empty">Nothing is waiting for review. Nice work.</p>
       ) : (
-        <ol className="list" aria-label="Recipes waiting for review">
-          {recipes.map((r) => {
-            const since = r.updateTime ? timestampDate(r.updateTime) : null;
-            return (
-              <li key={r.id} className="list__item">
-                <Link to="/r/$slug" params={{ slug: r.slug }}>
-                  {r.title}
-                </Link>
-                <span className="muted">by {r.author?.displayName}</span>
-                {since ? (
-                  <time className="muted" dateTime={since.toISOString()}>
-                    waiting since {formatMoment(since)}
-                  </time>
-                ) : null}
-                <p className="list__note">{r.summary}</p>
-              </li>
-            );
-          })}
+        <ol className="rows" aria-label="Recipes waiting for review">
+          {recipes.map((r) => (
+            <li key={r.id}>
+              <RecipeRow
+                recipe={r}
+                meta={
+                  <>
+                    <span className="muted">by {r.author?.displayName}</span>
+                    <When label="waiting since" time={r.updateTime} />
+                  </>
+                }
+              >
+                <p className="row__note">{r.summary}</p>
+              </RecipeRow>
+            </li>
+          ))}
         </ol>
       )}
     </section>
