@@ -3,6 +3,7 @@ import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { useNavigate } from '@tanstack/react-router';
 import type { Recipe, RecipeService } from '@yeet/contract';
 import type { LifecycleAction } from '@yeet/domain/lifecycle';
+import { myRecipes } from './api';
 import { useIdempotencyKeys } from './idempotency';
 import { useTransport } from './transport';
 import { recipeClient } from './rpc';
@@ -51,8 +52,13 @@ export function useRecipeAction(recipe: Recipe, onDone: (message: string) => voi
     onSuccess: async (_result, { action }) => {
       keys.done();
       onDone(actions[action].done);
-      await queryClient.invalidateQueries();
-      if (action === 'delete') await navigate({ to: '/me/recipes' });
+      if (action !== 'delete') return queryClient.invalidateQueries();
+      // Leave at once, refetching nothing on the way: refetching the page's queries showed
+      // the deleted draft with its buttons for a second and asked the API for it (404s).
+      // "My recipes" is fetched afresh, without the draft.
+      await queryClient.invalidateQueries({ refetchType: 'none' });
+      queryClient.removeQueries({ queryKey: myRecipes(transport).queryKey });
+      await navigate({ to: '/me/recipes' });
     },
   });
 }
