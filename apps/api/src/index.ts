@@ -8,3 +8,4 @@ export type { TaskName, TracedPayload } from './stores/job.store.ts';
 export { reindexAll as reindexSearch, searchChangedChannel } from './search/postgres.engine.ts';
 export { serveMcpOverStdio } from './mcp/stdio.ts';
 export { rpcUrl } from './rpc/root-path.ts';
+export { errorPage, issuerPagePolicy } from './issuer/pages.ts';

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import fastifyCookie from '@fastify/cookie';
+import { errorPage, issuerPagePolicy } from '@yeet/api';
 import {
   createSealer,
   currentWebSessionPath,
@@ -248,14 +249,11 @@ function refuseCrossOrigin(reply: FastifyReply) {
   return reply.code(403).send({ error: 'This request came from another site; it was refused.' });
 }
 
+/** In the look of the sign-in pages (the issuer's layout and its policy), not bare HTML. */
 function signInFailed(reply: FastifyReply, why: string) {
   return reply
     .code(400)
+    .header('content-security-policy', issuerPagePolicy)
     .type('text/html; charset=utf-8')
-    .send(
-      `<!doctype html><html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1"><title>Sign-in did not complete — Eat or Yeet</title></head>
-<body style="font-family:system-ui,sans-serif;max-width:32rem;margin:3rem auto;padding:0 1rem;line-height:1.6">
-<h1>Sign-in did not complete</h1><p>${why} Nothing was changed.</p>
-<p><a href="/auth/login">Try again</a> · <a href="/">Back to the recipes</a></p></body></html>`,
-    );
+    .send(errorPage('Sign-in did not complete', `${why} Nothing was changed.`));
 }
