@@ -4,6 +4,7 @@ import { searchSortLabels, searchSorts, type SearchSort } from '@yeet/domain/val
 import { useRef } from 'react';
 import { RecipeCover } from '../components/cover';
 import { Highlighted } from '../components/highlighted';
+import { NoResults } from '../components/no-results';
 import { ErrorPage, NotFoundPage } from '../components/pages';
 import { Stars } from '../components/rating';
 import { SearchBox } from '../components/search-box';
@@ -165,20 +166,7 @@ function SearchPage() {
           ) : null}
 
           {result.hits.length === 0 ? (
-            <div className="empty-state">
-              <h3>No recipes match{state.q ? <> “{state.q}”</> : null}.</h3>
-              <p>Try fewer words, another spelling, or fewer filters.</p>
-              <p className="notice__actions">
-                {filtered ? (
-                  <Link to="/search" search={compact({ q: state.q })} className="button">
-                    Clear filters
-                  </Link>
-                ) : null}
-                <Link to="/search" className="button button--quiet">
-                  See all recipes
-                </Link>
-              </p>
-            </div>
+            <NoResults state={state} />
           ) : (
             <ul className="hits" aria-labelledby="results-title">
               {result.hits.map((hit) => (
