@@ -158,8 +158,10 @@ describe('npm start: --role all on the embedded database', () => {
   it(
     'serves server-rendered pages with the demo recipes',
     async () => {
-      running = await startProcess({ DATA_DIR: dataDir });
+      // As `npm start` runs it: --build finds this run's build current and leaves it.
+      running = await startProcess({ DATA_DIR: dataDir }, ['--build']);
       expect(running.output()).toContain('seeded demo data');
+      expect(running.output()).toContain('web app: the build in apps/web/dist is current');
 
       const home = await fetch(`${running.url}/`);
       expect(home.status).toBe(200);

@@ -1,17 +1,21 @@
-import { open, rm, stat } from 'node:fs/promises';
+import { open, readFile, rm, stat } from 'node:fs/promises';
 import { setTimeout as sleep } from 'node:timers/promises';
 
 /**
  * Runs `run` while holding a lock file that other processes on this computer respect: the
- * file is created exclusively and removed afterwards. A lock older than `staleMs` was left
- * by a crashed process and is taken over; one held by a live process for longer than that
- * (plus a grace period) is reported rather than waited on forever.
+ * file is created exclusively, holds the holder's pid, and is removed afterwards. A lock
+ * whose process has ended (killed by Ctrl-C or kill -9 before it could remove the file) is
+ * taken over at once; one older than `staleMs` was left by a crashed process and is taken
+ * over too; one held by a live process for longer than that (plus a grace period) is
+ * reported rather than waited on forever.
  */
 export async function withFileLock<T>(lock: string, options: { staleMs: number }, run: () => Promise<T>): Promise<T> {
   const deadline = Date.now() + options.staleMs + 5_000;
   for (;;) {
     try {
-      await (await open(lock, 'wx', 0o600)).close();
+      const file = await open(lock, 'wx', 0o600);
+      await file.writeFile(String(process.pid));
+      await file.close();
       break;
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
@@ -19,7 +23,7 @@ export async function withFileLock<T>(lock: string, options: { staleMs: number }
         (s) => s.mtimeMs,
         () => Date.now(),
       );
-      if (Date.now() - since > options.staleMs) await rm(lock, { force: true });
+      if (Date.now() - since > options.staleMs || (await holderEnded(lock))) await rm(lock, { force: true });
       else if (Date.now() > deadline) throw new Error(`${lock} is held by another process; if none is running, delete it.`);
       else await sleep(25);
     }
@@ -28,5 +32,17 @@ export async function withFileLock<T>(lock: string, options: { staleMs: number }
     return await run();
   } finally {
     await rm(lock, { force: true });
+  }
+}
+
+/** True when the lock names a process that no longer exists. An empty file is a holder still writing its pid. */
+async function holderEnded(lock: string): Promise<boolean> {
+  const pid = Number.parseInt(await readFile(lock, 'utf8').catch(() => ''), 10);
+  if (!(pid > 0)) return false;
+  try {
+    process.kill(pid, 0);
+    return false;
+  } catch (e) {
+    return (e as NodeJS.ErrnoException).code === 'ESRCH';
   }
 }

@@ -59,7 +59,9 @@ function onStopSignal(handler: (signal: NodeJS.Signals) => void): () => void {
 /**
  * Runs what `start` starts until SIGINT (Ctrl-C), SIGTERM (Kubernetes, systemd) or SIGHUP
  * (the terminal closed), then stops it; a signal during start-up stops it as soon as it has
- * started. The process owns these signals: nothing else exits it half-way through (the
+ * started, and `stopRequested` (given to `start`) tells the parts that can end early (the
+ * web app's build). A start that fails after the signal (such a part ended) is a stop, not
+ * a failure. The process owns these signals: nothing else exits it half-way through (the
  * embedded PostgreSQL, in its own process group, does not even receive a terminal's
  * Ctrl-C). A second signal, or `timeoutMs` after the first, exits at once with status 1;
  * the embedded PostgreSQL is then told to stop as the process exits.
@@ -68,7 +70,7 @@ function onStopSignal(handler: (signal: NodeJS.Signals) => void): () => void {
  * code to use is 1 instead of 0.
  */
 export async function runUntilSignal(
-  start: () => Promise<{ stop(): Promise<void>; failed: Promise<Error> }>,
+  start: (stopRequested: AbortSignal) => Promise<{ stop(): Promise<void>; failed: Promise<Error> }>,
   options: { logger: Logger; timeoutMs: number },
 ): Promise<number> {
   const { logger, timeoutMs } = options;
@@ -78,17 +80,24 @@ export async function runUntilSignal(
   };
   let offAgain = () => {};
   let deadline: NodeJS.Timeout | undefined;
-  let signalled = () => {};
-  const stopRequested = new Promise<void>((resolve) => (signalled = resolve));
+  const signalled = new AbortController();
+  const stopRequested = new Promise<void>((resolve) => signalled.signal.addEventListener('abort', () => resolve()));
   const offFirst = onStopSignal((signal) => {
     offFirst();
     logger.info({ signal }, 'shutting down');
     offAgain = onStopSignal((s) => exitNow(`${s} while shutting down`));
     deadline = setTimeout(() => exitNow('the shutdown took too long'), timeoutMs);
-    signalled();
+    signalled.abort();
   });
   try {
-    const running = await start();
+    let running: Awaited<ReturnType<typeof start>>;
+    try {
+      running = await start(signalled.signal);
+    } catch (error) {
+      if (!signalled.signal.aborted) throw error;
+      logger.info({ reason: error instanceof Error ? error.message : String(error) }, 'stopped during start-up');
+      return 0;
+    }
     const failure = await Promise.race([stopRequested.then(() => null), running.failed]);
     if (failure) {
       logger.fatal(

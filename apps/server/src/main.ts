@@ -9,8 +9,9 @@ import type { Config, Logger } from '@yeet/platform';
 const usage = `Eat or Yeet
 
 Usage:
-  yeet [start] [--role <role>]               run the platform: all (the default: everything, embedded database),
-                                             api, web, worker or img
+  yeet [start] [--role <role>] [--build]     run the platform: all (the default: everything, embedded database),
+                                             api, web, worker or img; --build builds the web app first when its
+                                             sources changed (npm start), while the database starts
   yeet migrate                               apply database migrations to DATABASE_URL and exit
   yeet login                                 sign this computer in (a code to confirm in the browser), for:
   yeet mcp --stdio                           MCP server on stdin/stdout for a desktop assistant, using the
@@ -37,6 +38,7 @@ async function main(): Promise<number> {
     args: process.argv.slice(2),
     options: {
       role: { type: 'string' },
+      build: { type: 'boolean' },
       stdio: { type: 'boolean' },
       to: { type: 'string' },
       replace: { type: 'boolean' },
@@ -68,7 +70,7 @@ async function main(): Promise<number> {
 
   switch (command) {
     case 'start':
-      return start(config, logger);
+      return start(config, logger, Boolean(values.build));
     case 'migrate':
       return migrate(config, logger);
     case 'mcp':
@@ -93,10 +95,23 @@ async function main(): Promise<number> {
   }
 }
 
-async function start(config: Config, logger: Logger): Promise<number> {
+async function start(config: Config, logger: Logger, build: boolean): Promise<number> {
   const { runUntilSignal } = await import('./lifecycle.ts');
   const { startPlatform } = await import('./platform.ts');
-  const code = await runUntilSignal(() => startPlatform(config, logger), { logger, timeoutMs: config.shutdownTimeoutMs });
+  const webBuild = build ? (await import('./web-build.ts')).startWebBuild(logger) : null;
+  let code: number;
+  try {
+    code = await runUntilSignal(
+      (stopRequested) => {
+        stopRequested.addEventListener('abort', () => void webBuild?.stop());
+        return startPlatform(config, logger, webBuild ? { webBuild: webBuild.done } : {});
+      },
+      { logger, timeoutMs: config.shutdownTimeoutMs },
+    );
+  } finally {
+    // A start that failed elsewhere leaves no build running behind it.
+    await webBuild?.stop();
+  }
   await stopTracing();
   logger.info('stopped');
   return code;

@@ -41,12 +41,17 @@ export interface RunningPlatform extends Platform {
   metricsUrl: string;
 }
 
+export interface PlatformOptions {
+  /** The web app's build under way (`yeet start --build`): awaited before the pages are served, the database started meanwhile. */
+  webBuild?: Promise<void>;
+}
+
 /**
  * Builds the parts of the platform that `config.role` asks for on one Fastify instance,
  * without listening: the database (migrated), the API, the worker, the image resizer and
  * the web app. `all` runs everything (the embedded default), the others one part each.
  */
-export async function buildPlatform(config: Config, logger: Logger): Promise<Platform> {
+export async function buildPlatform(config: Config, logger: Logger, options: PlatformOptions = {}): Promise<Platform> {
   const telemetry: Telemetry = { logger, metrics: createMetrics() };
   const lifecycle = new Lifecycle(logger);
   // Before anything renders: uploads, the demo's covers and /_img share libvips in this process.
@@ -127,6 +132,7 @@ export async function buildPlatform(config: Config, logger: Logger): Promise<Pla
     if (api && runs.api(config.role)) await api.register(app);
     if (runs.img(config.role)) await registerImages(app, config, api, telemetry);
     if (runs.web(config.role)) {
+      await options.webBuild;
       // The web role alone has no database: its settings come from the configuration.
       const settings = api?.signIn ?? signInSettings(config, configured(config.sessionSecret, 'SESSION_SECRET'));
       // With the API in this process, pages reach it in memory rather than over a socket.
@@ -157,8 +163,8 @@ export async function buildPlatform(config: Config, logger: Logger): Promise<Pla
 }
 
 /** The platform of `buildPlatform`, listening on `config.port`. */
-export async function startPlatform(config: Config, logger: Logger): Promise<RunningPlatform> {
-  const platform = await buildPlatform(config, logger);
+export async function startPlatform(config: Config, logger: Logger, options: PlatformOptions = {}): Promise<RunningPlatform> {
+  const platform = await buildPlatform(config, logger, options);
   try {
     await platform.app.listen({ port: config.port, host: config.host });
     if (config.metricsPort !== null) await platform.metricsApp.listen({ port: config.metricsPort, host: config.host });
