@@ -24,6 +24,7 @@ import pg from 'pg';
 import { chromiumPath } from '../test/support/browser.ts';
 import { oidcFlow } from '../test/support/oidc.ts';
 import { benchDatabase } from './database.ts';
+import { firstLoadJs, firstLoadTarget } from './first-load-js.ts';
 import { startProcess } from './load/platform.ts';
 import { table } from './stats.ts';
 
@@ -88,6 +89,8 @@ try {
       process.stderr.write('.');
     }
     failures.set(type, new Set(results.flatMap((r) => r.failed)));
+    const html = await (await fetch(`${server.url}${pagePath}`, signedIn ? { headers: { cookie: cookie.header } } : {})).text();
+    const firstLoad = (await firstLoadJs(html, path.join(root, 'apps/web/dist/client'))).gzip;
     const m = (pick: (r: Measured) => number) => median(results.map(pick));
     rows.push([
       `${type} ${signedIn ? '(signed in)' : ''}`.trim(),
@@ -117,6 +120,7 @@ try {
       ),
       `${Math.round(m((r) => r.transfer) / 1024)} KiB`,
       `${Math.round(m((r) => r.scriptTransfer) / 1024)} KiB`,
+      mark(firstLoad / 1000, (v) => v <= firstLoadTarget / 1000, 1),
     ]);
   }
   process.stderr.write('\n');
@@ -126,11 +130,29 @@ try {
   );
   console.log(
     table(
-      ['page', 'performance', 'runs', 'LCP', 'CLS', 'TBT', 'accessibility', 'best practices', 'SEO', 'transfer', 'of it scripts'],
+      [
+        'page',
+        'performance',
+        'runs',
+        'LCP',
+        'CLS',
+        'TBT',
+        'accessibility',
+        'best practices',
+        'SEO',
+        'transfer',
+        'of it scripts',
+        'first-load JS (KB gzip)',
+      ],
       rows,
     ),
   );
-  console.log('\nTargets: performance ≥ 95, CLS < 0.05, accessibility / best practices / SEO 100 (✓ met, ✗ not).');
+  console.log(
+    `\nTargets: performance ≥ 95, CLS < 0.05, accessibility / best practices / SEO 100, first-load JS ≤ ${firstLoadTarget / 1000} KB gzip (✓ met, ✗ not).`,
+  );
+  console.log(
+    "First-load JS: the page's module scripts, modulepreloads and their static imports, gzip -9 (bench/first-load-js.ts).",
+  );
   console.log('The machine may be shared: scores move with its load; compare runs made at the same time.');
 } finally {
   await browser.stop();
