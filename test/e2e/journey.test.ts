@@ -181,7 +181,8 @@ describe.skipIf(!chromiumPath)('a recipe from search to plate, in a real browser
     // On to the photo: it uploads with progress and is checked by the server.
     await author.waitForURL(/\/r\/midnight-miso-ramen\/edit\?created=1/);
     await main(author).getByText('Draft saved.').waitFor();
-    await author
+    await main(author)
+      .getByRole('region', { name: 'Cover photo' })
       .getByLabel(/^Choose a photo/)
       .setInputFiles({ name: 'ramen.jpg', mimeType: 'image/jpeg', buffer: await fixtures.jpeg() });
     await main(author).getByText('Photo saved.').waitFor();

@@ -1,3 +1,4 @@
+import type { Transport } from '@connectrpc/connect';
 import { useQueryClient } from '@tanstack/react-query';
 import { ImageSlot, type Recipe } from '@yeet/contract';
 import { useId, useRef, useState } from 'react';
@@ -6,7 +7,7 @@ import { useTransport } from '../lib/transport';
 import { RecipeImage } from './cover';
 import { imageClient, isConnectError } from '../lib/rpc';
 
-const accepted = ['image/jpeg', 'image/png', 'image/webp', 'image/avif', 'image/heic'];
+export const acceptedPhotos = ['image/jpeg', 'image/png', 'image/webp', 'image/avif', 'image/heic'];
 
 type State =
   | { step: 'idle' }
@@ -15,28 +16,115 @@ type State =
   | { step: 'failed'; message: string; file: File | null }
   | { step: 'done' };
 
+/** Where a photo goes: a recipe's cover, or one of its steps (from 0). */
+export interface PhotoTarget {
+  recipeId: string;
+  slot: ImageSlot;
+  stepIndex?: number;
+}
+
+/**
+ * The three steps of an upload (a target, the bytes, the server's check and attachment),
+ * reporting the bytes sent. Throws with a message for people when any step fails.
+ */
+export async function sendPhoto(
+  transport: Transport,
+  file: File,
+  target: PhotoTarget,
+  onProgress: (loaded: number, total: number) => void,
+  onChecking: () => void,
+): Promise<void> {
+  if (file.type && !acceptedPhotos.includes(file.type)) {
+    throw new Error('This file is not a photo we can use. Choose a JPEG, PNG, WebP, AVIF or HEIC image.');
+  }
+  const images = imageClient(transport);
+  onProgress(0, file.size);
+  const upload = await images.createUpload({ byteSize: BigInt(file.size), contentType: file.type || 'image/jpeg' });
+  await put(upload.url, upload.headers, file, (loaded) => onProgress(loaded, file.size));
+  onChecking();
+  await images.attachImage({ uploadId: upload.uploadId, ...target });
+}
+
 /**
  * The cover photo of a recipe: pick a file, watch it upload, and it is attached once the
  * server has checked it. A failed upload can be retried with the same file.
  */
 export function CoverUpload({ recipe }: { recipe: Recipe }) {
+  const id = useId();
+  return (
+    <section className="cover-upload" aria-labelledby={`${id}-title`}>
+      <h2 id={`${id}-title`}>Cover photo</h2>
+      <PhotoUpload
+        target={{ recipeId: recipe.id, slot: ImageSlot.COVER }}
+        image={recipe.coverImage}
+        alt={`Current cover photo of ${recipe.title}`}
+        empty="No photo yet. Recipes with a photo get more cooks."
+      />
+    </section>
+  );
+}
+
+/** A photo for each step of the method, where showing beats telling (the fold, the colour). */
+export function StepPhotos({ recipe }: { recipe: Recipe }) {
+  const id = useId();
+  if (recipe.steps.length === 0) return null;
+  return (
+    <section className="cover-upload" aria-labelledby={`${id}-title`}>
+      <h2 id={`${id}-title`}>Step photos</h2>
+      <p className="muted">
+        Optional: a photo under any step of the method as last saved, where it shows readers what to look for.
+      </p>
+      <ol className="step-photos">
+        {recipe.steps.map((step, index) => (
+          // a step is known by its place: photos follow the step at that index
+          // biome-ignore lint/suspicious/noArrayIndexKey: the index is the step's identity here
+          <li key={index} className="step-photos__step">
+            <p className="step-photos__text">
+              <strong>Step {index + 1}.</strong> {step.text}
+            </p>
+            <PhotoUpload
+              target={{ recipeId: recipe.id, slot: ImageSlot.STEP, stepIndex: index }}
+              image={step.image}
+              alt={`Current photo of step ${index + 1}`}
+              empty="No photo."
+              label={`a photo for step ${index + 1}`}
+            />
+          </li>
+        ))}
+      </ol>
+    </section>
+  );
+}
+
+function PhotoUpload({
+  target,
+  image,
+  alt,
+  empty,
+  label = 'a photo',
+}: {
+  target: PhotoTarget;
+  image: Recipe['coverImage'];
+  alt: string;
+  empty: string;
+  /** What is chosen, in "Choose …" and "Replace …". */
+  label?: string;
+}) {
   const transport = useTransport();
   const queryClient = useQueryClient();
   const id = useId();
   const input = useRef<HTMLInputElement>(null);
   const [state, setState] = useState<State>({ step: 'idle' });
-  const images = imageClient(transport);
 
   const upload = async (file: File) => {
     try {
-      if (file.type && !accepted.includes(file.type)) {
-        throw new Error('This file is not a photo we can use. Choose a JPEG, PNG, WebP, AVIF or HEIC image.');
-      }
-      setState({ step: 'uploading', loaded: 0, total: file.size });
-      const target = await images.createUpload({ byteSize: BigInt(file.size), contentType: file.type || 'image/jpeg' });
-      await put(target.url, target.headers, file, (loaded) => setState({ step: 'uploading', loaded, total: file.size }));
-      setState({ step: 'checking' });
-      await images.attachImage({ uploadId: target.uploadId, recipeId: recipe.id, slot: ImageSlot.COVER });
+      await sendPhoto(
+        transport,
+        file,
+        target,
+        (loaded, total) => setState({ step: 'uploading', loaded, total }),
+        () => setState({ step: 'checking' }),
+      );
       await queryClient.invalidateQueries();
       setState({ step: 'done' });
       if (input.current) input.current.value = '';
@@ -47,7 +135,7 @@ export function CoverUpload({ recipe }: { recipe: Recipe }) {
 
   const remove = async () => {
     try {
-      await images.detachImage({ recipeId: recipe.id, slot: ImageSlot.COVER });
+      await imageClient(transport).detachImage(target);
       await queryClient.invalidateQueries();
       setState({ step: 'idle' });
     } catch (error) {
@@ -57,78 +145,75 @@ export function CoverUpload({ recipe }: { recipe: Recipe }) {
 
   const busy = state.step === 'uploading' || state.step === 'checking';
   return (
-    <section className="cover-upload" aria-labelledby={`${id}-title`}>
-      <h2 id={`${id}-title`}>Cover photo</h2>
-      <div className="cover-upload__body">
-        <div className="cover-upload__preview">
-          {recipe.coverImage ? (
-            <RecipeImage
-              image={recipe.coverImage}
-              alt={`Current cover photo of ${recipe.title}`}
-              sizes="16rem"
-              className="cover-upload__image"
-            />
-          ) : (
-            <p className="muted">No photo yet. Recipes with a photo get more cooks.</p>
-          )}
+    <div className="cover-upload__body">
+      <div className="cover-upload__preview">
+        {image ? (
+          <RecipeImage image={image} alt={alt} sizes="16rem" className="cover-upload__image" />
+        ) : (
+          <p className="muted">{empty}</p>
+        )}
+      </div>
+      <div className="cover-upload__controls">
+        <div className="field">
+          <label htmlFor={`${id}-file`}>
+            {image ? `Replace ${label.replace(/^a /, 'the ')}` : `Choose ${label}`}
+            <span className="hint" id={`${id}-hint`}>
+              JPEG, PNG, WebP, AVIF or HEIC, landscape works best. Location data is removed.
+            </span>
+          </label>
+          <input
+            ref={input}
+            id={`${id}-file`}
+            type="file"
+            accept={acceptedPhotos.join(',')}
+            disabled={busy}
+            aria-describedby={`${id}-hint ${id}-status`}
+            onChange={(e) => {
+              const file = e.target.files?.[0];
+              if (file) void upload(file);
+            }}
+          />
         </div>
-        <div className="cover-upload__controls">
-          <div className="field">
-            <label htmlFor={`${id}-file`}>
-              {recipe.coverImage ? 'Replace the photo' : 'Choose a photo'}
-              <span className="hint" id={`${id}-hint`}>
-                JPEG, PNG, WebP, AVIF or HEIC, landscape works best. Location data is removed.
-              </span>
-            </label>
-            <input
-              ref={input}
-              id={`${id}-file`}
-              type="file"
-              accept={accepted.join(',')}
-              disabled={busy}
-              aria-describedby={`${id}-hint ${id}-status`}
-              onChange={(e) => {
-                const file = e.target.files?.[0];
-                if (file) void upload(file);
-              }}
-            />
-          </div>
-          <div id={`${id}-status`} role="status" className="cover-upload__status">
-            {state.step === 'uploading' ? (
-              <>
-                <label htmlFor={`${id}-progress`}>
-                  Uploading… {Math.round((state.loaded / Math.max(1, state.total)) * 100)}%
-                </label>
-                <progress id={`${id}-progress`} max={state.total} value={state.loaded} />
-              </>
-            ) : state.step === 'checking' ? (
-              'Checking the photo…'
-            ) : state.step === 'done' ? (
-              'Photo saved.'
+        <div id={`${id}-status`} role="status" className="cover-upload__status">
+          <UploadStatus state={state} id={id} />
+        </div>
+        {state.step === 'failed' ? (
+          <div className="field-error" role="alert">
+            <p>{state.message}</p>
+            {state.file ? (
+              <button type="button" className="button button--small" onClick={() => state.file && void upload(state.file)}>
+                Try again
+              </button>
             ) : null}
           </div>
-          {state.step === 'failed' ? (
-            <div className="field-error" role="alert">
-              <p>{state.message}</p>
-              {state.file ? (
-                <button type="button" className="button button--small" onClick={() => state.file && void upload(state.file)}>
-                  Try again
-                </button>
-              ) : null}
-            </div>
-          ) : null}
-          {recipe.coverImage && !busy ? (
-            <button type="button" className="link-button" onClick={() => void remove()}>
-              Remove the photo
-            </button>
-          ) : null}
-        </div>
+        ) : null}
+        {image && !busy ? (
+          <button type="button" className="link-button" onClick={() => void remove()}>
+            Remove {label.replace(/^a /, 'the ')}
+          </button>
+        ) : null}
       </div>
-    </section>
+    </div>
   );
 }
 
-const messageOf = (error: unknown) =>
+/** How an upload is going: its progress bar, the check, or done. */
+export function UploadStatus({ state, id }: { state: State; id: string }) {
+  return state.step === 'uploading' ? (
+    <>
+      <label htmlFor={`${id}-progress`}>Uploading… {Math.round((state.loaded / Math.max(1, state.total)) * 100)}%</label>
+      <progress id={`${id}-progress`} max={state.total} value={state.loaded} />
+    </>
+  ) : state.step === 'checking' ? (
+    'Checking the photo…'
+  ) : state.step === 'done' ? (
+    'Photo saved.'
+  ) : null;
+}
+
+export type { State as UploadState };
+
+export const messageOf = (error: unknown) =>
   isConnectError(error) || !(error instanceof Error) ? describeError(error).message : error.message;
 
 /** PUT with XMLHttpRequest, because fetch cannot report upload progress. */

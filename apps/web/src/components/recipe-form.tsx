@@ -107,6 +107,8 @@ export function RecipeForm(props: {
   busy: boolean;
   error: { message: string; fields: Record<string, string> } | null;
   onSubmit: (input: RecipeInputInit) => void;
+  /** Fields a page adds before the save button (the cover photo of a new recipe). */
+  children?: ReactNode;
 }) {
   const r = props.initial;
   const id = useId();
@@ -372,6 +374,8 @@ export function RecipeForm(props: {
           <input id={`${id}-tags`} name="tags" defaultValue={r?.tags.join(', ')} />
         </div>
       </div>
+
+      {props.children}
 
       <button type="submit" className="button" disabled={props.busy}>
         {props.busy ? 'Saving…' : props.submitLabel}

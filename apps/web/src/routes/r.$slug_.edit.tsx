@@ -2,7 +2,7 @@ import { useMutation, useQueryClient, useSuspenseQuery } from '@tanstack/react-q
 import { createFileRoute, Link, useNavigate } from '@tanstack/react-router';
 import { recipeStatusValues } from '@yeet/contract';
 import { actorFor, canEdit } from '@yeet/domain/lifecycle';
-import { CoverUpload } from '../components/cover-upload';
+import { CoverUpload, StepPhotos } from '../components/cover-upload';
 import { ErrorPage, NotFoundPage } from '../components/pages';
 import { RecipeForm, type RecipeInputInit } from '../components/recipe-form';
 import { StatusBadge } from '../components/status-badge';
@@ -15,7 +15,11 @@ import { useIdempotencyKeys } from '../lib/idempotency';
 import { recipeClient } from '../lib/rpc';
 
 export const Route = createFileRoute('/r/$slug_/edit')({
-  validateSearch: (search: Record<string, unknown>): { created?: number } => (search.created ? { created: 1 } : {}),
+  // created: the draft was just made on /new; photo=failed: its cover photo did not upload there
+  validateSearch: (search: Record<string, unknown>): { created?: number; photo?: 'failed' } => ({
+    ...(search.created ? { created: 1 } : {}),
+    ...(search.photo === 'failed' ? { photo: 'failed' as const } : {}),
+  }),
   beforeLoad: async ({ context, location }) => ({ me: await requireUser(context, location, 'author') }),
   loader: async ({ context: { queryClient, transport }, params: { slug } }) => {
     await queryClient.ensureQueryData(recipeBySlug(transport, slug));
@@ -29,7 +33,7 @@ export const Route = createFileRoute('/r/$slug_/edit')({
 
 function EditRecipe() {
   const { slug } = Route.useParams();
-  const { created } = Route.useSearch();
+  const { created, photo } = Route.useSearch();
   const { transport, me } = Route.useRouteContext();
   const navigate = useNavigate();
   const queryClient = useQueryClient();
@@ -61,7 +65,11 @@ function EditRecipe() {
       </h1>
       {created ? (
         <p className="notice" role="status">
-          Draft saved. Add a cover photo if you have one, then open the recipe and submit it for review.
+          {photo === 'failed'
+            ? 'Draft saved, but its cover photo did not upload. Choose the photo again below, then open the recipe and submit it for review.'
+            : recipe.coverImage
+              ? 'Draft saved with its cover photo. Add step photos if you like, then open the recipe and submit it for review.'
+              : 'Draft saved. Add a cover photo if you have one, then open the recipe and submit it for review.'}
         </p>
       ) : null}
       {recipe.rejectionReason && status === 'draft' ? (
@@ -89,6 +97,7 @@ function EditRecipe() {
             error={save.error ? describeError(save.error) : null}
             onSubmit={(input) => save.mutate(input)}
           />
+          <StepPhotos recipe={recipe} />
         </>
       )}
     </section>
