@@ -22,6 +22,7 @@ import {
   type ImageRef,
   type Rating,
   type Recipe,
+  type RecipeCard,
   type RecipeContentInput,
   type RecipeEvent,
 } from '@yeet/domain';
@@ -82,7 +83,8 @@ export const maxPageSize = 100;
 
 const ts = (d: Date) => timestampFromDate(d);
 
-export type RecipeToProto = (r: Recipe) => MessageInitShape<typeof RecipeSchema>;
+/** A recipe, or a search hit's card of one (its message then carries the card's fields only). */
+export type RecipeToProto = (r: Recipe | RecipeCard) => MessageInitShape<typeof RecipeSchema>;
 
 /** Recipes as messages, with signed URLs minted for their images. */
 export function recipeConverter(urls: ImageUrls): RecipeToProto {
@@ -93,12 +95,29 @@ function imageToProto(ref: ImageRef, variants: ImageVariant[]): MessageInitShape
   return { id: ref.id, width: ref.width, height: ref.height, placeholder: ref.placeholder ?? '', variants };
 }
 
-function recipeToProto(r: Recipe, urls: ImageUrls): MessageInitShape<typeof RecipeSchema> {
-  return {
+function recipeToProto(r: Recipe | RecipeCard, urls: ImageUrls): MessageInitShape<typeof RecipeSchema> {
+  const card = {
     id: r.id,
     slug: r.slug,
     title: r.title,
     summary: r.summary,
+    ...(r.cover ? { coverImage: imageToProto(r.cover, urls.cover(r.cover)) } : {}),
+    servings: r.servings,
+    prepMinutes: r.prepMinutes,
+    cookMinutes: r.cookMinutes,
+    totalMinutes: r.totalMinutes,
+    difficulty: r.difficulty ? difficultyValues.toProto(r.difficulty) : PbDifficulty.UNSPECIFIED,
+    cuisines: r.cuisines,
+    mealTypes: r.mealTypes.map(mealTypeValues.toProto),
+    tags: r.tags,
+    dietaryFlags: r.dietaryFlags.map(dietaryFlagValues.toProto),
+    status: recipeStatusValues.toProto(r.status),
+    rating: { average: r.rating.average, count: r.rating.count },
+    ...(r.publishedAt ? { publishTime: ts(r.publishedAt) } : {}),
+  };
+  if (!('ingredientSections' in r)) return card;
+  return {
+    ...card,
     ingredientSections: r.ingredientSections.map((s) => ({
       name: s.name,
       ingredients: s.ingredients.map((i) => ({
@@ -112,22 +131,9 @@ function recipeToProto(r: Recipe, urls: ImageUrls): MessageInitShape<typeof Reci
       const photo = r.stepImages[i];
       return photo ? { text: s.text, image: imageToProto(photo, urls.step(photo)) } : { text: s.text };
     }),
-    ...(r.cover ? { coverImage: imageToProto(r.cover, urls.cover(r.cover)) } : {}),
-    servings: r.servings,
-    prepMinutes: r.prepMinutes,
-    cookMinutes: r.cookMinutes,
-    totalMinutes: r.totalMinutes,
-    difficulty: r.difficulty ? difficultyValues.toProto(r.difficulty) : PbDifficulty.UNSPECIFIED,
-    cuisines: r.cuisines,
-    mealTypes: r.mealTypes.map(mealTypeValues.toProto),
-    tags: r.tags,
-    dietaryFlags: r.dietaryFlags.map(dietaryFlagValues.toProto),
-    status: recipeStatusValues.toProto(r.status),
     author: { id: r.author.id, displayName: r.author.displayName },
-    rating: { average: r.rating.average, count: r.rating.count },
     createTime: ts(r.createdAt),
     updateTime: ts(r.updatedAt),
-    ...(r.publishedAt ? { publishTime: ts(r.publishedAt) } : {}),
     version: r.version,
     rejectionReason: r.rejectionReason ?? '',
     ...(r.source ? { source: { url: r.source.url, siteName: r.source.siteName } } : {}),
