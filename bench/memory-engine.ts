@@ -21,6 +21,7 @@ import type { EngineQuery } from '../apps/api/src/search/engine.ts';
 import {
   type DocumentRow,
   documentColumns,
+  documentSource,
   type IndexQuery,
   MemorySearchEngine,
   toDocument,
@@ -64,7 +65,7 @@ let t = performance.now();
 const docs: IndexedDocument[] = [];
 for (let after = '00000000-0000-0000-0000-000000000000'; ; ) {
   const { rows } = await sql<DocumentRow>`
-    select ${documentColumns} from search_documents where recipe_id > ${after}::uuid order by recipe_id limit 20000`.execute(
+    select ${documentColumns} from ${documentSource} where d.recipe_id > ${after}::uuid order by d.recipe_id limit 20000`.execute(
     conn.db,
   );
   for (const r of rows) docs.push(toDocument(r));

@@ -6,6 +6,7 @@ import { afterAll, beforeAll, describe, expect, it, inject } from 'vitest';
 import { searchChangedChannel } from '../../apps/api/src/search/postgres.engine.ts';
 import { MemorySearchEngine } from '../../apps/api/src/search/memory/memory.engine.ts';
 import { PostgresSearchEngine } from '../../apps/api/src/search/postgres.engine.ts';
+import { RecipeStore } from '../../apps/api/src/stores/recipe.store.ts';
 import type { EngineQuery, EngineResult } from '../../apps/api/src/search/engine.ts';
 import { generateRecipes } from '../../bench/generate.ts';
 
@@ -86,7 +87,8 @@ const sorts: SearchSort[] = ['relevance', 'newest', 'top_rated', 'quickest'];
 
 function comparable(r: EngineResult) {
   return {
-    hits: r.hits,
+    // the cards are compared in a test of their own
+    hits: r.hits.map(({ recipe: _, ...h }) => h),
     total: r.total,
     facets: [...r.facets].map(([facet, values]) => [facet, [...values].sort()] as const).sort(),
     correctedQuery: r.correctedQuery,
@@ -161,6 +163,76 @@ describe('the memory search engine', () => {
       'no',
       'pasta ch',
     ]) {
+      const text = parseSearchText(typed, 'prefix');
+      expect(await memory.suggest(text, 8), typed).toEqual(await postgres.suggest(text, 8));
+    }
+  });
+
+  it('shows each hit as the recipe reads: its card (cover included) from memory, equal to a read of the recipe', async () => {
+    const { rows } = await sql<{ id: string; author_id: string }>`
+      update recipes set title = 'Chicken Zqcard Soup', version = version + 1
+      where id = (select id from recipes where status = 'published' and difficulty is not null order by slug offset 5 limit 1)
+      returning id, author_id`.execute(handle.db);
+    const { id, author_id } = rows[0]!;
+    const image = '00000000-0000-4000-8000-00000000c0de';
+    await sql`insert into images (id, owner_id, format, byte_size, width, height, placeholder)
+      values (${image}, ${author_id}, 'jpeg', 1000, 1200, 800, '#a0b0c0')`.execute(handle.db);
+    await sql`insert into recipe_images (recipe_id, kind, position, image_id) values (${id}, 'cover', 0, ${image})`.execute(
+      handle.db,
+    );
+    await memory.index([id]); // as the image controller does when a cover changes
+    const search = (text: string) =>
+      memory.search({ text: parseSearchText(text), filter: none, sort: 'relevance', limit: 50, offset: 0, facets: false });
+    const found = { hits: [...(await search('zqcard ')).hits, ...(await search('chicken ')).hits] };
+    expect(found.hits.map((h) => h.id)).toContain(id);
+    const read = await new RecipeStore(handle.db).getPublished(found.hits.map((h) => h.id));
+    for (const hit of found.hits) {
+      const r = read.get(hit.id)!;
+      expect(hit.recipe).toEqual({
+        id: r.id,
+        slug: r.slug,
+        status: r.status,
+        title: r.title,
+        summary: r.summary,
+        servings: r.servings,
+        prepMinutes: r.prepMinutes,
+        cookMinutes: r.cookMinutes,
+        totalMinutes: r.totalMinutes,
+        difficulty: r.difficulty,
+        cuisines: r.cuisines,
+        mealTypes: r.mealTypes,
+        tags: r.tags,
+        dietaryFlags: r.dietaryFlags,
+        rating: r.rating,
+        publishedAt: r.publishedAt,
+        cover: r.cover,
+      });
+    }
+    expect(found.hits.find((h) => h.id === id)?.recipe?.cover).toEqual({
+      id: image,
+      width: 1200,
+      height: 800,
+      placeholder: '#a0b0c0',
+    });
+  });
+
+  it('asks PostgreSQL to mark only the texts its own parser must split, and marks them as the PostgreSQL engine does', async () => {
+    const { rows } = await sql<{ id: string }>`
+      update recipes set title = 'Zqsplit Chicken x2', summary = 'Serves 3-4, e.g. with zqsplit rice.', version = version + 1
+      where id = (select id from recipes where status = 'published' and difficulty is not null order by slug offset 3 limit 1)
+      returning id`.execute(handle.db);
+    await memory.index([rows[0]!.id]);
+    const queries = ['zqsplit ', 'zqsplit chicken ', 'zqspl'].map((text) => ({
+      text: parseSearchText(text),
+      filter: none,
+      sort: 'relevance' as const,
+      limit: 5,
+      offset: 0,
+      facets: true,
+    }));
+    expect(await sameAnswers(memory, queries)).toEqual([]);
+    expect((await memory.search(queries[0]!)).hits[0]?.summary.some((f) => f.matched && f.text === 'zqsplit')).toBe(true);
+    for (const typed of ['zqsp', 'zqsplit chicken x']) {
       const text = parseSearchText(typed, 'prefix');
       expect(await memory.suggest(text, 8), typed).toEqual(await postgres.suggest(text, 8));
     }

@@ -46,6 +46,17 @@ function documentOf(rand: () => number, i: number, version: number): IndexedDocu
     ratingScore: Math.floor(rand() * 5),
     publishedAt: 1_700_000_000_000 + Math.floor(rand() * 1000) * 60_000,
     totalMinutes: minutes,
+    card: {
+      slug: `r-${i}`,
+      title: `Recipe ${i}`,
+      summary: '',
+      servings: 2,
+      prepMinutes: 5,
+      cookMinutes: minutes - 5,
+      ratingCount: 0,
+      ratingSum: 0,
+      cover: null,
+    },
   };
 }
 

@@ -10,6 +10,7 @@ import {
   type FacetName,
   type InterpretedFilter,
   type Recipe,
+  type RecipeCard,
   type SearchFilter,
   type SearchSort,
 } from '@yeet/domain';
@@ -37,7 +38,7 @@ export interface FacetValueCount {
 }
 
 export interface SearchResponse {
-  hits: Array<Omit<EngineHit, 'id'> & { recipe: Recipe }>;
+  hits: Array<Omit<EngineHit, 'id' | 'recipe'> & { recipe: RecipeCard }>;
   total: number;
   nextPageToken: string;
   facets: Array<{ name: FacetName; values: FacetValueCount[] }>;
@@ -77,11 +78,14 @@ export class SearchController {
       offset,
       facets: request.facets,
     });
-    // Hits come back as ids; the recipes themselves are read from the source of truth.
-    const recipes = await this.#data.stores.recipes.getPublished(result.hits.map((h) => h.id));
-    const hits = result.hits.flatMap(({ id, ...highlights }) => {
-      const recipe = recipes.get(id);
-      return recipe ? [{ recipe, ...highlights }] : [];
+    // Hits come with their cards from an engine that keeps them (memory); else the recipes are
+    // read from the source of truth, and show the same card either way.
+    const unread = result.hits.filter((h) => !h.recipe).map((h) => h.id);
+    const recipes = unread.length > 0 ? await this.#data.stores.recipes.getPublished(unread) : new Map<string, Recipe>();
+    const hits = result.hits.flatMap(({ id, recipe, ...highlights }) => {
+      const read = recipes.get(id);
+      const card = recipe ?? (read && cardOf(read));
+      return card ? [{ recipe: card, ...highlights }] : [];
     });
     const next = offset + request.pageSize;
     return {
@@ -98,6 +102,29 @@ export class SearchController {
     if (limit < 1 || limit > 10) throw invalidField('limit', 'must be between 1 and 10');
     return this.#engine.suggest(parseSearchText(prefix, 'prefix', searchLimits.suggestLength), limit);
   }
+}
+
+/** What a search hit shows of a recipe read whole (docs/decisions/0036-search-hits-from-memory.md). */
+function cardOf(r: Recipe): RecipeCard {
+  return {
+    id: r.id,
+    slug: r.slug,
+    status: r.status,
+    title: r.title,
+    summary: r.summary,
+    servings: r.servings,
+    prepMinutes: r.prepMinutes,
+    cookMinutes: r.cookMinutes,
+    totalMinutes: r.totalMinutes,
+    difficulty: r.difficulty,
+    cuisines: r.cuisines,
+    mealTypes: r.mealTypes,
+    tags: r.tags,
+    dietaryFlags: r.dietaryFlags,
+    rating: r.rating,
+    publishedAt: r.publishedAt,
+    cover: r.cover,
+  };
 }
 
 const selectedIn = (filter: SearchFilter): Record<FacetName, readonly string[]> => ({

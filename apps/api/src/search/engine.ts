@@ -1,9 +1,10 @@
-import type { InterpretedFilter, SearchFilter, SearchSort, SearchText } from '@yeet/domain';
+import type { InterpretedFilter, RecipeCard, SearchFilter, SearchSort, SearchText } from '@yeet/domain';
 
 /**
  * What the platform needs from a search engine. The PostgreSQL engine ships; another
- * (e.g. Typesense) can be added behind the same interface. Engines return ids: the caller
- * reads the recipes themselves from the source of truth.
+ * (e.g. Typesense) can be added behind the same interface. Engines return ids, and the
+ * recipe's card when they keep it (the memory engine); else the caller reads the recipes
+ * from the source of truth.
  */
 export interface SearchEngine {
   /** (Re)indexes these recipes from their rows; those no longer published are removed. */
@@ -34,6 +35,8 @@ export interface EngineHit {
   id: string;
   title: Highlighted;
   summary: Highlighted;
+  /** What the hit shows of the recipe, when the engine keeps it (as of the index, not a read of `recipes`). */
+  recipe?: RecipeCard;
 }
 
 export interface EngineResult {

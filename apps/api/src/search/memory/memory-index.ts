@@ -1,8 +1,10 @@
-import { facetNames, type FacetName } from '@yeet/domain';
+import { facetNames, type FacetName, type ImageRef } from '@yeet/domain';
+import type { Highlighted } from '../engine.ts';
+import { headline, wordsOf } from './headline.ts';
 import { addOr, inlinePosition, orRank, orWeight, rankAnd, reserveOperands } from './rank.ts';
 import { readTsvector } from './tsvector.ts';
 
-/** One row of search_documents, as the memory index keeps it (no text: highlights come from PostgreSQL). */
+/** One row of search_documents, as the memory index keeps it, with what a hit shows of its recipe. */
 export interface IndexedDocument {
   id: string;
   /** search_documents.document as text (weighted, stemmed lexemes with positions) */
@@ -14,6 +16,30 @@ export interface IndexedDocument {
   ratingScore: number;
   publishedAt: number;
   totalMinutes: number;
+  card: CardSource;
+}
+
+/** What a hit shows of the recipe beyond the index's own fields (decision 0036). */
+export interface CardSource {
+  slug: string;
+  title: string;
+  summary: string;
+  servings: number;
+  prepMinutes: number;
+  cookMinutes: number;
+  ratingCount: number;
+  ratingSum: number;
+  cover: ImageRef | null;
+}
+
+/** A hit as the index keeps it: the card's fields and the title and summary marked as ts_headline marks them. */
+export interface StoredHit extends CardSource {
+  id: string;
+  totalMinutes: number;
+  publishedAt: number;
+  facetValues: string[];
+  /** null: the text holds something only PostgreSQL's parser can split (see headline.ts) */
+  highlighted: { title: Highlighted; summary: Highlighted } | null;
 }
 
 /** What to match: terms ANDed, each the union of its lexemes; and the operands ts_rank sees. */
@@ -55,6 +81,11 @@ type Ranking =
   | { kind: 'fn'; rank: (ord: number) => number; operands: number };
 
 const facetIndex = new Map<string, number>(facetNames.map((f, i) => [f, i]));
+const cardFields = 7;
+const unsureOffset = 0xffff;
+/** the last position a tsvector keeps (PostgreSQL's MAXENTRYPOS - 1): later words share it */
+const lastPosition = 0x3fff;
+const weightA = 3 << 14;
 const diet = facetNames.indexOf('dietary_flags');
 const timeFacet = facetNames.indexOf('time_buckets');
 const filterKeys: Record<FacetName, keyof IndexFilter> = {
@@ -362,6 +393,12 @@ export class MemoryIndex {
   readonly #titleStart = new Grow((n) => new Uint32Array(n));
   readonly #titleWords = new Grow((n) => new Uint32Array(n));
   readonly #positions = new Grow((n) => new Uint16Array(n), 1024);
+  /** per ordinal: slug, title, summary, cover id and placeholder, separated by U+001F */
+  readonly #texts: string[] = [];
+  /** per ordinal, `cardFields` numbers: servings, prep, cook, rating count and sum, cover width and height */
+  readonly #cardNumbers = new Grow((n) => new Int32Array(n), 1024);
+  /** per ordinal: where the summary's positions start in the document (the highest A–C position), or `unsureOffset` */
+  readonly #summaryOffset = new Grow((n) => new Uint16Array(n));
   readonly #lexemes = new Lexicon(() => new Postings());
   readonly #titles = new Lexicon(() => new Ordinals());
   /** per facet value code, the documents with it (for browsing with filters) */
@@ -435,7 +472,13 @@ export class MemoryIndex {
     const from = this.#facetStart.data[ord]!;
     const to = this.#facetCodes.length;
     this.#facetStart.push(to);
+    let beforeSummary = 0;
+    let crowded = false;
     readTsvector(doc.document, (lexeme, weps, count) => {
+      // tsvector concatenation shifts the summary (weight D, last) past the highest position before it
+      for (let i = 0; i < count; i++) if (weps[i]! >> 14 !== 0) beforeSummary = Math.max(beforeSummary, weps[i]! & 0x3fff);
+      // a lexeme keeps at most 256 positions: later ones (in the summary) may be missing
+      if (count >= 256) crowded = true;
       let ref: number;
       if (count === 1) ref = inlinePosition + weps[0]!;
       else {
@@ -456,6 +499,19 @@ export class MemoryIndex {
       this.#titles.postings[id]!.push(ord);
     });
     this.#titleStart.push(this.#titleWords.length);
+    const c = doc.card;
+    this.#texts.push([c.slug, c.title, c.summary, c.cover?.id ?? '', c.cover?.placeholder ?? ''].join('\u001f'));
+    for (const v of [
+      c.servings,
+      c.prepMinutes,
+      c.cookMinutes,
+      c.ratingCount,
+      c.ratingSum,
+      c.cover?.width ?? 0,
+      c.cover?.height ?? 0,
+    ])
+      this.#cardNumbers.push(v);
+    this.#summaryOffset.push(crowded ? unsureOffset : beforeSummary);
     this.#live++;
     for (const order of Object.values(this.#orders)) order.add(ord, this.#alive.data);
   }
@@ -490,6 +546,8 @@ export class MemoryIndex {
       this.#titleStart,
       this.#titleWords,
       this.#positions,
+      this.#cardNumbers,
+      this.#summaryOffset,
     ])
       g.trim();
     for (const p of this.#lexemes.postings) p.trim();
@@ -938,6 +996,84 @@ export class MemoryIndex {
       return rankAnd(store, operandOf, refs, weights, count, operands);
     };
     return { candidates, ranking: { kind: 'fn', rank, operands }, lexeme, only };
+  }
+
+  /**
+   * The hits of these ids (null: no longer in the index), with their title and summary marked
+   * where the words of `text` matched, as ts_headline marks them: a word is marked when one of
+   * the query's lexemes is at its position in the document (title: weight A; summary: weight D,
+   * after the highest position before it).
+   */
+  hits(ids: readonly string[], text: CompiledText | null): Array<StoredHit | null> {
+    const lexemes: Postings[] = [];
+    if (text) {
+      const seen = new Set<number>();
+      for (const term of text.terms) {
+        for (const e of term.exact) {
+          const id = this.#lexemes.ids.get(e);
+          if (id !== undefined) seen.add(id);
+        }
+        for (const p of term.prefixes) for (const id of this.#lexemes.withPrefix(p)) seen.add(id);
+      }
+      for (const id of seen) lexemes.push(this.#lexemes.postings[id]!);
+    }
+    const store = this.#positions.data;
+    return ids.map((id) => {
+      const ord = this.#ordOf.get(id);
+      if (ord === undefined) return null;
+      const [slug, title, summary, coverId, placeholder] = this.#texts[ord]!.split('\u001f') as [
+        string,
+        string,
+        string,
+        string,
+        string,
+      ];
+      const n = this.#cardNumbers.data.subarray(ord * cardFields, (ord + 1) * cardFields);
+      const facetValues: string[] = [];
+      for (let i = this.#facetStart.data[ord]!; i < this.#facetStart.data[ord + 1]!; i++)
+        facetValues.push(this.#codeKey[this.#facetCodes.data[i]!]!);
+      // the query's lexemes' positions in this document, with their weights
+      const matched = new Set<number>();
+      for (const p of lexemes) {
+        const at = seek(p.ords, p.length, 0, ord);
+        if (at >= p.length || p.ords[at] !== ord) continue;
+        const ref = p.refs[at]!;
+        if (ref >= inlinePosition) matched.add(ref - inlinePosition);
+        else for (let i = 1; i <= store[ref]!; i++) matched.add(store[ref + i]!);
+      }
+      const offset = this.#summaryOffset.data[ord]!;
+      const titleWords = text ? wordsOf(title) : [];
+      const summaryWords = text ? wordsOf(summary) : [];
+      const sure =
+        offset !== unsureOffset &&
+        titleWords !== null &&
+        summaryWords !== null &&
+        titleWords.length <= lastPosition &&
+        offset + summaryWords.length <= lastPosition;
+      return {
+        id,
+        slug,
+        title,
+        summary,
+        servings: n[0]!,
+        prepMinutes: n[1]!,
+        cookMinutes: n[2]!,
+        ratingCount: n[3]!,
+        ratingSum: n[4]!,
+        cover: coverId ? { id: coverId, width: n[5]!, height: n[6]!, placeholder: placeholder || null } : null,
+        totalMinutes: this.#minutes.data[ord]!,
+        publishedAt: this.#published.data[ord]!,
+        facetValues,
+        highlighted: !text
+          ? { title: headline(title, [], 0, () => false), summary: headline(summary, [], 0, () => false) }
+          : sure
+            ? {
+                title: headline(title, titleWords, 0, (pos) => matched.has(weightA | pos)),
+                summary: headline(summary, summaryWords, offset, (pos) => matched.has(pos)),
+              }
+            : null,
+      };
+    });
   }
 
   /** Per-ordinal sums of calc_rank_or, all 0 between searches (a search zeroes what it used). */

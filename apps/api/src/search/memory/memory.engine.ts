@@ -1,6 +1,7 @@
 import { sql, type Database, type Kysely } from '@yeet/db';
-import type { SearchText } from '@yeet/domain';
-import type { EngineQuery, EngineResult, EngineSuggestions, SearchEngine } from '../engine.ts';
+import type { DietaryFlag, Difficulty, MealType, RecipeCard, SearchText } from '@yeet/domain';
+import { ratingSummary } from '../../stores/recipe.store.ts';
+import type { EngineHit, EngineQuery, EngineResult, EngineSuggestions, SearchEngine } from '../engine.ts';
 import { fragments } from '../highlight.ts';
 import { PostgresSearchEngine, toSqlParams } from '../postgres.engine.ts';
 import { markEnd, markStart, type SearchSqlParams } from '../search-sql.ts';
@@ -11,7 +12,9 @@ import {
   type IndexFilter,
   type IndexResult,
   type IndexSort,
+  type StoredHit,
 } from './memory-index.ts';
+import { decomposes, simpleHeadline, wordsOf } from './headline.ts';
 import { uniqueOperands } from './rank.ts';
 import { lexemesOf } from './tsvector.ts';
 
@@ -188,7 +191,7 @@ export class MemorySearchEngine implements SearchEngine {
       interpreted = [];
     }
     return {
-      hits: await this.#highlight(run.result.ids, run.expression),
+      hits: await this.#hits(state.index, run),
       total: run.result.total,
       facets: run.result.facets,
       correctedQuery: plan.corrected,
@@ -210,25 +213,40 @@ export class MemorySearchEngine implements SearchEngine {
       .slice(0, 5)
       .map((t) => ({ tag: t.value, count: t.count }));
     if (ids.length === 0) return { recipes: [], tags };
-    const expression = text.words.map((w, i) => (i === text.words.length - 1 && text.prefix ? `${w}:*` : w)).join(' & ');
-    const { rows } = await sql<{ id: string; slug: string; title: string; highlighted: string }>`
-      select d.recipe_id as id, r.slug, d.title, ts_headline('yeet_simple', d.title, q.query, ${headlineOptions}) as highlighted
-      from search_documents d join recipes r on r.id = d.recipe_id, to_tsquery('yeet_simple', ${expression}) as q(query)
-      where d.recipe_id = any(${ids}::uuid[])`.execute(this.#db);
-    const byId = new Map(rows.map((r) => [r.id, r]));
-    const recipes = ids.flatMap((id) => {
-      const r = byId.get(id);
-      return r ? [{ id: r.id, slug: r.slug, title: r.title, highlighted: fragments(r.highlighted, markStart, markEnd) }] : [];
+    // the titles marked as ts_headline('yeet_simple', …) marks them: a word whose lexeme is a
+    // typed word, or starts with the last one while it is being typed
+    const last = text.words.length - 1;
+    const matches = (lexeme: string) =>
+      text.words.some((w, i) => (i === last && text.prefix ? lexeme.startsWith(w) : lexeme === w));
+    const found = state.index.hits(ids, null).filter((h) => h !== null);
+    const recipes = found.map((h) => {
+      const words = decomposes(h.title) && !text.words.some(mixed) ? wordsOf(h.title) : null;
+      return { id: h.id, slug: h.slug, title: h.title, highlighted: words && simpleHeadline(h.title, words, matches) };
     });
-    return { recipes, tags };
+    const unsure = recipes.filter((r) => r.highlighted === null).map((r) => r.id);
+    if (unsure.length > 0) {
+      // titles only PostgreSQL's parser can split
+      const expression = text.words.map((w, i) => (i === last && text.prefix ? `${w}:*` : w)).join(' & ');
+      const { rows } = await sql<{ id: string; highlighted: string }>`
+        select d.recipe_id as id, ts_headline('yeet_simple', d.title, q.query, ${headlineOptions}) as highlighted
+        from search_documents d, to_tsquery('yeet_simple', ${expression}) as q(query)
+        where d.recipe_id = any(${unsure}::uuid[])`.execute(this.#db);
+      const marked = new Map(rows.map((r) => [r.id, fragments(r.highlighted, markStart, markEnd)]));
+      for (const r of recipes) r.highlighted ??= marked.get(r.id) ?? [{ text: r.title, matched: false }];
+    }
+    return { recipes: recipes.map((r) => ({ ...r, highlighted: r.highlighted ?? [] })), tags };
   }
 
   /** One search over the index, for the planned SQL parameters; null: PostgreSQL must answer it. */
-  async #run(index: MemoryIndex, p: SearchSqlParams): Promise<{ result: IndexResult; expression: string | null } | null> {
+  async #run(index: MemoryIndex, p: SearchSqlParams): Promise<Run | null> {
     const q = await this.#indexQuery(p);
     if (!q) return null;
-    if (q.nothing) return { result: { ids: [], total: 0, facets: new Map() }, expression: q.expression };
-    return { result: index.search(q.text, q.filter, q.sort, q.limit, q.offset, q.facets), expression: q.expression };
+    if (q.nothing) return { result: { ids: [], total: 0, facets: new Map() }, text: null, expression: q.expression };
+    return {
+      result: index.search(q.text, q.filter, q.sort, q.limit, q.offset, q.facets),
+      text: q.text,
+      expression: q.expression,
+    };
   }
 
   /**
@@ -320,21 +338,27 @@ export class MemorySearchEngine implements SearchEngine {
     return new Map(words.map((w) => [w, this.#stems.get(w)!]));
   }
 
-  async #highlight(ids: string[], expression: string | null): Promise<EngineResult['hits']> {
-    if (ids.length === 0) return [];
-    const { rows } = expression
-      ? await sql<{ id: string; title: string; summary: string }>`
-          select d.recipe_id as id, ts_headline('yeet', d.title, q.query, ${headlineOptions}) as title,
-            ts_headline('yeet', d.summary, q.query, ${headlineOptions}) as summary
-          from search_documents d, to_tsquery('yeet', ${expression}) as q(query)
-          where d.recipe_id = any(${ids}::uuid[])`.execute(this.#db)
-      : await sql<{ id: string; title: string; summary: string }>`
-          select recipe_id as id, title, summary from search_documents where recipe_id = any(${ids}::uuid[])`.execute(this.#db);
-    const byId = new Map(rows.map((r) => [r.id, r]));
-    // a document deleted since the index was read is left out
-    return ids.flatMap((id) => {
-      const r = byId.get(id);
-      return r ? [{ id, title: fragments(r.title, markStart, markEnd), summary: fragments(r.summary, markStart, markEnd) }] : [];
+  /**
+   * The page's hits from memory: the recipes' cards and their highlights, marked in JavaScript
+   * as ts_headline marks them; PostgreSQL marks only the texts headline.ts is not sure how to split.
+   */
+  async #hits(index: MemoryIndex, run: Run): Promise<EngineHit[]> {
+    const stored = index.hits(run.result.ids, run.text).filter((h) => h !== null);
+    const unsure = stored.filter((h) => h.highlighted === null).map((h) => h.id);
+    const marked = new Map<string, { title: EngineHit['title']; summary: EngineHit['summary'] }>();
+    if (unsure.length > 0 && run.expression) {
+      const { rows } = await sql<{ id: string; title: string; summary: string }>`
+        select d.recipe_id as id, ts_headline('yeet', d.title, q.query, ${headlineOptions}) as title,
+          ts_headline('yeet', d.summary, q.query, ${headlineOptions}) as summary
+        from search_documents d, to_tsquery('yeet', ${run.expression}) as q(query)
+        where d.recipe_id = any(${unsure}::uuid[])`.execute(this.#db);
+      for (const r of rows)
+        marked.set(r.id, { title: fragments(r.title, markStart, markEnd), summary: fragments(r.summary, markStart, markEnd) });
+    }
+    // a document deleted since (by another process, before this one caught up) is left out
+    return stored.flatMap((h) => {
+      const text = h.highlighted ?? marked.get(h.id);
+      return text ? [{ id: h.id, ...text, recipe: cardOf(h) }] : [];
     });
   }
 
@@ -352,8 +376,8 @@ export class MemorySearchEngine implements SearchEngine {
         const { rows } = await sql<{ xmin: string }>`select pg_snapshot_xmin(pg_current_snapshot())::text as xmin`.execute(tx);
         const read = (after: string) => {
           const reading = sql<DocumentRow>`
-            select ${documentColumns} from search_documents
-            where recipe_id > ${after}::uuid order by recipe_id limit ${batch}`.execute(tx);
+            select ${documentColumns} from ${documentSource}
+            where d.recipe_id > ${after}::uuid order by d.recipe_id limit ${batch}`.execute(tx);
           reading.catch(() => {}); // awaited below; a load that failed half-way leaves none unhandled
           return reading;
         };
@@ -419,8 +443,8 @@ export class MemorySearchEngine implements SearchEngine {
         where xid >= ${state.xmin}::xid8 and seq <> all(${[...state.applied.keys()]}::bigint[])
         order by seq limit ${Math.floor(most) + 1}
       )
-      select s.xmin::text as xmin, c.seq::text as seq, c.xid::text as xid, c.recipe_id, ${changedDocumentColumns}
-      from s left join c on true left join search_documents d on d.recipe_id = c.recipe_id
+      select s.xmin::text as xmin, c.seq::text as seq, c.xid::text as xid, c.recipe_id, ${documentColumns}
+      from s left join c on true left join (${documentSource}) on d.recipe_id = c.recipe_id
       order by c.seq`.execute(this.#db);
     const xmin = rows[0]!.xmin;
     const fresh = rows.filter((r) => r.seq !== null);
@@ -492,6 +516,40 @@ export class MemorySearchEngine implements SearchEngine {
   }
 }
 
+interface Run {
+  result: IndexResult;
+  /** what was matched (null: browsing, or nothing can match) and the same as to_tsquery's text */
+  text: CompiledText | null;
+  expression: string | null;
+}
+
+/** A word the default parser may not read as one token in to_tsquery (letters and digits mixed). */
+const mixed = (word: string) => /[a-z]/.test(word) && /\d/.test(word);
+
+/** The recipe a hit shows, from the index's fields; only published recipes are indexed. */
+function cardOf(h: StoredHit): RecipeCard {
+  const values = (facet: string) => h.facetValues.filter((v) => v.startsWith(`${facet}:`)).map((v) => v.slice(facet.length + 1));
+  return {
+    id: h.id,
+    slug: h.slug,
+    status: 'published',
+    title: h.title,
+    summary: h.summary,
+    servings: h.servings,
+    prepMinutes: h.prepMinutes,
+    cookMinutes: h.cookMinutes,
+    totalMinutes: h.totalMinutes,
+    difficulty: (values('difficulty')[0] ?? null) as Difficulty | null,
+    cuisines: values('cuisines'),
+    mealTypes: values('meal_types') as MealType[],
+    tags: values('tags'),
+    dietaryFlags: values('dietary_flags') as DietaryFlag[],
+    rating: ratingSummary(h.ratingCount, h.ratingSum),
+    publishedAt: new Date(h.publishedAt),
+    cover: h.cover,
+  };
+}
+
 export interface DocumentRow {
   id: string;
   document: string;
@@ -501,27 +559,52 @@ export interface DocumentRow {
   rating_score: number;
   published: number;
   total_minutes: number;
+  /** slug, title, summary, cover id, cover placeholder, separated by U+001F */
+  card_text: string;
+  servings: number;
+  prep_minutes: number;
+  cook_minutes: number;
+  rating_count: number;
+  rating_sum: number;
+  cover_width: number | null;
+  cover_height: number | null;
 }
 
-// facet values as one string: splitting it is much cheaper than parsing a text[] in JavaScript
-export const documentColumns = sql`recipe_id as id, document::text as document, title_vector::text as title_vector,
-  array_to_string(facet_values, chr(31)) as facet_values,
-  rating_score, (extract(epoch from published_at) * 1000)::float8 as published, total_minutes`;
+/** A document with its recipe and cover, for what a hit shows (`d` may be missing in a left join: all null). */
+export const documentSource = sql`search_documents d join recipes r on r.id = d.recipe_id
+  left join recipe_images ri on ri.recipe_id = d.recipe_id and ri.kind = 'cover'
+  left join images i on i.id = ri.image_id`;
 
-/** The same columns of `d`, a document that may be missing (all null). */
-const changedDocumentColumns = sql`d.recipe_id as id, d.document::text as document, d.title_vector::text as title_vector,
+// facet values and the card's texts as one string each: splitting it is much cheaper than parsing a text[] in JavaScript
+export const documentColumns = sql`d.recipe_id as id, d.document::text as document, d.title_vector::text as title_vector,
   array_to_string(d.facet_values, chr(31)) as facet_values,
-  d.rating_score, (extract(epoch from d.published_at) * 1000)::float8 as published, d.total_minutes`;
+  d.rating_score, (extract(epoch from d.published_at) * 1000)::float8 as published, d.total_minutes,
+  concat_ws(chr(31), r.slug, d.title, d.summary, coalesce(i.id::text, ''), coalesce(i.placeholder, '')) as card_text,
+  r.servings, r.prep_minutes, r.cook_minutes, d.rating_count, d.rating_sum, i.width as cover_width, i.height as cover_height`;
 
 export function toDocument(r: DocumentRow): IndexedDocument {
+  const [slug, title, summary, coverId, placeholder] = r.card_text.split('\u001f') as [string, string, string, string, string];
   return {
     id: r.id,
     document: r.document,
     titleVector: r.title_vector,
     facetValues: r.facet_values === '' ? [] : r.facet_values.split('\u001f'),
     ratingScore: r.rating_score,
-    publishedAt: r.published,
+    publishedAt: Math.round(r.published),
     totalMinutes: r.total_minutes,
+    card: {
+      slug,
+      title,
+      summary,
+      servings: r.servings,
+      prepMinutes: r.prep_minutes,
+      cookMinutes: r.cook_minutes,
+      ratingCount: r.rating_count,
+      ratingSum: r.rating_sum,
+      cover: coverId
+        ? { id: coverId, width: r.cover_width ?? 0, height: r.cover_height ?? 0, placeholder: placeholder || null }
+        : null,
+    },
   };
 }
 
