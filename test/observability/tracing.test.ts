@@ -6,7 +6,9 @@ import path from 'node:path';
 import { freePort } from '@yeet/db';
 import { createTestDatabase, type TestDatabase } from '@yeet/db/testing';
 import pg from 'pg';
+import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { chromiumPath, launchBrowser, signUp } from '../support/browser.ts';
 import { recipeInput } from '../support/recipes.ts';
 import { eventually } from '../support/queue.ts';
 
@@ -45,9 +47,56 @@ const attribute = (span: Span, key: string) => {
 let receiver: Server;
 const spans: Span[] = [];
 let database: TestDatabase;
-let child: ChildProcess;
-let output = '';
+let platform: TracedPlatform;
 let url: string;
+let collector: string;
+
+interface TracedPlatform {
+  url: string;
+  output: () => string;
+  /** Stops it; the SDK sends the spans it still holds on the way out. */
+  stop: () => Promise<void>;
+}
+
+/** `yeet start --role <role>` on the test's database, exporting OTLP/HTTP JSON to the receiver here. */
+async function startTraced(role: string, env: Record<string, string> = {}): Promise<TracedPlatform> {
+  const port = await freePort();
+  const base = `http://127.0.0.1:${port}`;
+  const inherited = Object.fromEntries(Object.entries(process.env).filter(([key]) => !key.startsWith('OTEL_')));
+  const child: ChildProcess = spawn(process.execPath, [main, 'start', '--role', role], {
+    cwd: root,
+    env: {
+      ...inherited,
+      DATABASE_URL: database.url,
+      PORT: String(port),
+      HOST: '127.0.0.1',
+      PUBLIC_URL: base,
+      DEV_AUTH: 'true',
+      SEED_DEMO: 'never',
+      LOG_LEVEL: 'info',
+      OTEL_EXPORTER_OTLP_ENDPOINT: collector,
+      OTEL_EXPORTER_OTLP_PROTOCOL: 'http/json',
+      OTEL_BSP_SCHEDULE_DELAY: '100',
+      ...env,
+    },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let logged = '';
+  child.stdout?.on('data', (d) => (logged += d));
+  child.stderr?.on('data', (d) => (logged += d));
+  const ready = await eventually(async () => logged.includes('Eat or Yeet is ready') || child.exitCode !== null, 60_000, 100);
+  if (!ready || child.exitCode !== null) throw new Error(`the platform did not start:\n${logged}`);
+  return {
+    url: base,
+    output: () => logged,
+    async stop() {
+      if (child.exitCode !== null) return;
+      const exited = new Promise((resolve) => child.once('exit', resolve));
+      child.kill('SIGTERM');
+      await exited;
+    },
+  };
+}
 
 beforeAll(async () => {
   receiver = createServer((req, res) => {
@@ -72,41 +121,14 @@ beforeAll(async () => {
     });
   });
   await new Promise<void>((resolve) => receiver.listen(0, '127.0.0.1', resolve));
-  const collector = `http://127.0.0.1:${(receiver.address() as AddressInfo).port}`;
-
+  collector = `http://127.0.0.1:${(receiver.address() as AddressInfo).port}`;
   database = await createTestDatabase(inject('testDatabaseServer'));
-  const port = await freePort();
-  url = `http://127.0.0.1:${port}`;
-  const inherited = Object.fromEntries(Object.entries(process.env).filter(([key]) => !key.startsWith('OTEL_')));
-  child = spawn(process.execPath, [main, 'start', '--role', 'all'], {
-    cwd: root,
-    env: {
-      ...inherited,
-      DATABASE_URL: database.url,
-      PORT: String(port),
-      HOST: '127.0.0.1',
-      PUBLIC_URL: url,
-      DEV_AUTH: 'true',
-      SEED_DEMO: 'never',
-      LOG_LEVEL: 'info',
-      OTEL_EXPORTER_OTLP_ENDPOINT: collector,
-      OTEL_EXPORTER_OTLP_PROTOCOL: 'http/json',
-      OTEL_BSP_SCHEDULE_DELAY: '100',
-    },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  child.stdout?.on('data', (d) => (output += d));
-  child.stderr?.on('data', (d) => (output += d));
-  const ready = await eventually(async () => output.includes('Eat or Yeet is ready') || child.exitCode !== null, 60_000, 100);
-  if (!ready || child.exitCode !== null) throw new Error(`the platform did not start:\n${output}`);
+  platform = await startTraced('all');
+  url = platform.url;
 });
 
 afterAll(async () => {
-  if (child && child.exitCode === null) {
-    const exited = new Promise((resolve) => child.once('exit', resolve));
-    child.kill('SIGTERM');
-    await exited;
-  }
+  await platform?.stop();
   await new Promise((resolve) => receiver?.close(resolve));
   await database?.drop();
 });
@@ -121,13 +143,17 @@ function newTrace() {
 async function rpc<T>(
   method: string,
   message: unknown,
-  options: { user?: string; roles?: string[]; traceparent?: string } = {},
+  options: { user?: string; roles?: string[]; traceparent?: string; base?: string } = {},
 ): Promise<{ status: number; body: T }> {
   const headers: Record<string, string> = { 'content-type': 'application/json' };
   if (options.user) headers['x-yeet-dev-user'] = options.user;
   if (options.roles) headers['x-yeet-dev-roles'] = options.roles.join(',');
   if (options.traceparent) headers.traceparent = options.traceparent;
-  const res = await fetch(`${url}/api/yeet.v1.${method}`, { method: 'POST', headers, body: JSON.stringify(message) });
+  const res = await fetch(`${options.base ?? url}/api/yeet.v1.${method}`, {
+    method: 'POST',
+    headers,
+    body: JSON.stringify(message),
+  });
   return { status: res.status, body: (await res.json()) as T };
 }
 
@@ -158,6 +184,9 @@ async function spanOf(traceId: string, description: string, match: (s: Span) => 
 const isHttpServer = (s: Span) => s.kind === SERVER && attribute(s, 'http.request.method') !== undefined;
 const statement = (s: Span) => String(attribute(s, 'db.query.text') ?? attribute(s, 'db.statement') ?? '');
 const isPg = (s: Span) => s.scope.includes('instrumentation-pg') && statement(s) !== '';
+/** The search index's SQL, run by the index job. */
+const isIndexSql = (s: Span) =>
+  isPg(s) && statement(s).includes('search_documents') && ancestors(s).some((a) => a.name === 'search.index');
 
 describe('traces', () => {
   let slug = '';
@@ -183,11 +212,7 @@ describe('traces', () => {
     slug = approved.body.recipe.slug;
 
     // The worker's index SQL, in the same trace as the approval.
-    const indexSql = await spanOf(
-      traceId,
-      'search index SQL in the job',
-      (s) => isPg(s) && statement(s).includes('search_documents') && ancestors(s).some((a) => a.name === 'search.index'),
-    );
+    const indexSql = await spanOf(traceId, 'search index SQL in the job', isIndexSql);
     const chain = ancestors(indexSql);
     const job = chain.find((s) => s.name === 'search.index');
     expect(job?.kind).toBe(CONSUMER);
@@ -221,6 +246,9 @@ describe('traces', () => {
     const page = await fetch(`${url}/r/${slug}`, { headers: { traceparent, accept: 'text/html' } });
     expect(page.status).toBe(200);
     expect(await page.text()).toContain('Traced Tomato Soup');
+    // The page names its trace and span where devtools show it (Server-Timing).
+    const timing = /traceparent;desc="00-([0-9a-f]{32})-([0-9a-f]{16})-01"/.exec(page.headers.get('server-timing') ?? '');
+    expect(timing?.[1]).toBe(traceId);
 
     const getRecipe = await spanOf(traceId, 'GetRecipe RPC', (s) => s.name === 'yeet.v1.RecipeService/GetRecipe');
     // The page's request span ends once its response is written (compressed after rendering),
@@ -236,6 +264,7 @@ describe('traces', () => {
     expect(chain).toContain(pageSpan);
     expect(pageSpan.parentSpanId).toBe(parentId);
     expect(pageSpan.name).toBe('GET /*');
+    expect(pageSpan.spanId).toBe(timing?.[2]);
   });
 
   it('put the trace and span id on every log line written inside a request', async () => {
@@ -243,7 +272,8 @@ describe('traces', () => {
     const missing = await rpc('RecipeService/GetRecipe', { slug: 'no-such-recipe' }, { traceparent });
     expect(missing.status).toBe(404);
     const lines = () =>
-      output
+      platform
+        .output()
         .split('\n')
         .filter((l) => l.startsWith('{'))
         .map((l) => JSON.parse(l) as Record<string, unknown>)
@@ -274,12 +304,93 @@ describe('traces', () => {
       );
       expect(failed.body.code).toBe('internal');
       expect(failed.body.message).toContain(`report trace id ${traceId}`);
-      await eventually(async () => output.includes(`"trace_id":"${traceId}"`), 5_000);
-      const logged = output.split('\n').find((l) => l.includes(`"trace_id":"${traceId}"`) && l.includes('"level":"error"'));
+      await eventually(async () => platform.output().includes(`"trace_id":"${traceId}"`), 5_000);
+      const logged = platform
+        .output()
+        .split('\n')
+        .find((l) => l.includes(`"trace_id":"${traceId}"`) && l.includes('"level":"error"'));
       expect(logged).toContain('recipe_events');
     } finally {
       await admin.query('alter table recipe_events_gone rename to recipe_events');
       await admin.end();
     }
   });
+});
+
+describe.skipIf(!chromiumPath)('traces from a browser', () => {
+  let browser: Browser | undefined;
+  afterAll(async () => browser?.close());
+
+  it('make one trace of a click on Approve, from the id the browser sent to the search index SQL', async () => {
+    browser = await launchBrowser();
+    const editor = await (await browser.newContext({ viewport: { width: 1280, height: 900 } })).newPage();
+    editor.setDefaultTimeout(15_000);
+    await editor.goto(`${url}/`);
+    // The first person to sign up is the admin, and so an editor (the dev-header users are not people).
+    await signUp(editor, { name: 'Bea Browser', email: 'bea@example.com', password: 'a long and careful passphrase' });
+    const title = 'Clicked Carrot Soup';
+    const author = { user: 'alice', roles: ['author'] };
+    const created = await rpc<{ recipe: { id: string } }>(
+      'RecipeService/CreateRecipe',
+      { recipe: recipeInput({ title }) },
+      author,
+    );
+    expect((await rpc('RecipeService/SubmitRecipe', { id: created.body.recipe.id }, author)).status).toBe(200);
+
+    await editor.goto(`${url}/review`);
+    // The page's own trace, where devtools show it (Network → Timing: Server-Timing).
+    const pageTrace = await editor.evaluate<string | undefined>(
+      "performance.getEntriesByType('navigation')[0]?.serverTiming.find((e) => e.name === 'traceparent')?.description",
+    );
+    const [, pageTraceId, pageSpanId] = /^00-([0-9a-f]{32})-([0-9a-f]{16})-01$/.exec(pageTrace ?? '') ?? [];
+    const pageSpan = await spanOf(pageTraceId ?? '', 'the review page', (s) => s.spanId === pageSpanId);
+    expect(attribute(pageSpan, 'url.path')).toBe('/review');
+
+    await editor.getByRole('main').getByRole('link', { name: title }).click();
+    const approval = editor.waitForRequest((r) => r.url().endsWith('/yeet.v1.RecipeService/ApproveRecipe'));
+    await editor.getByRole('main').getByRole('button', { name: 'Approve and publish' }).click();
+    const sent = (await (await approval).allHeaders()).traceparent;
+    await editor.getByRole('main').getByText('Approved: the recipe is published.').waitFor();
+
+    // A trace of its own, and no sampling asked of the server: the browser records nothing itself.
+    const [, traceId, browserSpanId] = /^00-([0-9a-f]{32})-([0-9a-f]{16})-00$/.exec(sent ?? '') ?? [];
+    expect(traceId, `traceparent sent: ${sent}`).toBeDefined();
+    expect(traceId).not.toBe(pageTraceId);
+    const chain = ancestors(await spanOf(traceId!, 'search index SQL in the job', isIndexSql));
+    const rpcSpan = chain.find((s) => s.name === 'yeet.v1.RecipeService/ApproveRecipe');
+    expect(rpcSpan?.parentSpanId).toBe(browserSpanId);
+    expect(chain.find((s) => s.name === 'search.index')?.kind).toBe(CONSUMER);
+    expect(chain.at(-1)).toBe(rpcSpan);
+  }, 120_000);
+});
+
+describe('sampling', () => {
+  it("keeps to the configured ratio whatever a caller's sampled flag asks", async () => {
+    const api = await startTraced('api', {
+      OTEL_TRACES_SAMPLER: 'parentbased_traceidratio',
+      OTEL_TRACES_SAMPLER_ARG: '0.5',
+      OTEL_SERVICE_NAME: 'sampling-test',
+    });
+    // The ratio sampler keeps a trace when the XOR of its id's four 32-bit words is under
+    // ratio × 2³²: ids made to fall on either side of one half.
+    const word = randomBytes(4).toString('hex');
+    const refused = `${word}${word}00000000fffffffe`;
+    const kept = `${word}${word}0000000000000001`;
+    const parent = randomBytes(8).toString('hex');
+    try {
+      // "01": a caller that says it records, asking the server to record too.
+      await rpc(
+        'RecipeService/GetRecipe',
+        { slug: 'no-such-recipe' },
+        { base: api.url, traceparent: `00-${refused}-${parent}-01` },
+      );
+      // "00": a caller that records nothing (as the browser), which does not stop the server's own sampling either.
+      await rpc('RecipeService/GetRecipe', { slug: 'no-such-recipe' }, { base: api.url, traceparent: `00-${kept}-${parent}-00` });
+    } finally {
+      await api.stop(); // sends every span it recorded
+    }
+    expect(inTrace(kept).map((s) => s.name)).toContain('yeet.v1.RecipeService/GetRecipe');
+    expect(inTrace(kept).every((s) => s.service === 'sampling-test')).toBe(true);
+    expect(inTrace(refused)).toEqual([]);
+  }, 90_000);
 });

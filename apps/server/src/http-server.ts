@@ -73,7 +73,7 @@ function tracing(): boolean {
 function traceRequests(app: FastifyInstance): void {
   const tracer = trace.getTracer('eat-or-yeet');
   const requests = new WeakMap<FastifyRequest, { span: Span; context: Context }>();
-  app.addHook('onRequest', (req, _reply, done) => {
+  app.addHook('onRequest', (req, reply, done) => {
     const route = req.routeOptions.url;
     // Probes and scrapes every few seconds would bury the requests worth reading.
     if (route !== undefined && probeRoutes.has(route)) return done();
@@ -90,6 +90,12 @@ function traceRequests(app: FastifyInstance): void {
       },
       parent,
     );
+    // Where to find this request's trace from the browser (devtools: Network → Timing). Only a
+    // recorded one: an id that leads nowhere would send the operator looking for nothing.
+    if (span.isRecording()) {
+      const { traceId, spanId } = span.spanContext();
+      reply.header('server-timing', `traceparent;desc="00-${traceId}-${spanId}-01"`);
+    }
     // An RPC served by this request takes the span over (one span for both, see requestContext).
     const active = requestContext(parent, span, route);
     requests.set(req, { span, context: active });

@@ -1,6 +1,7 @@
 import { createRequire } from 'node:module';
 import { parseArgs } from 'node:util';
 import type { NodeSDK } from '@opentelemetry/sdk-node';
+import type { Sampler } from '@opentelemetry/sdk-trace';
 
 /**
  * The OpenTelemetry SDK, started from the standard OTEL_* variables before anything it
@@ -20,9 +21,42 @@ export function tracingConfigured(env: NodeJS.ProcessEnv): boolean {
   return Boolean(env.OTEL_EXPORTER_OTLP_ENDPOINT?.trim() || env.OTEL_EXPORTER_OTLP_TRACES_ENDPOINT?.trim());
 }
 
+/**
+ * The sampler OTEL_TRACES_SAMPLER names, except that a parent-based one does not take a remote
+ * caller's sampled flag as an order: anyone's browser sends a traceparent, and "01" on every
+ * request would make the platform record and export them all whatever ratio the operator set.
+ * The configured root sampler decides for a request with a remote parent as for one without:
+ * the traceidratio one decides by the trace id alone, so every process of the platform (web,
+ * api, the worker continuing a job's trace) keeps or drops the same traces. Parents inside
+ * the process are followed as usual. Other samplers ignore parents anyway: the SDK reads them.
+ */
+export function samplerFromEnv(env: NodeJS.ProcessEnv, sdk: typeof import('@opentelemetry/sdk-trace')): Sampler | undefined {
+  const name = env.OTEL_TRACES_SAMPLER?.trim() || 'parentbased_always_on';
+  const root =
+    name === 'parentbased_always_on'
+      ? new sdk.AlwaysOnSampler()
+      : name === 'parentbased_always_off'
+        ? new sdk.AlwaysOffSampler()
+        : name === 'parentbased_traceidratio'
+          ? new sdk.TraceIdRatioBasedSampler(samplerRatio(env.OTEL_TRACES_SAMPLER_ARG))
+          : undefined;
+  return root && new sdk.ParentBasedSampler({ root, remoteParentSampled: root, remoteParentNotSampled: root });
+}
+
+/** OTEL_TRACES_SAMPLER_ARG as the specification reads it: a share from 0 to 1, 1 when unset. */
+function samplerRatio(arg: string | undefined): number {
+  if (!arg?.trim()) return 1;
+  const ratio = Number(arg);
+  if (!Number.isFinite(ratio) || ratio < 0 || ratio > 1) {
+    throw new Error(`OTEL_TRACES_SAMPLER_ARG must be the share of traces to record, from 0 to 1 (e.g. 0.1); got "${arg}"`);
+  }
+  return ratio;
+}
+
 function startTracing(env: NodeJS.ProcessEnv, role: string): NodeSDK {
   const require = createRequire(import.meta.url);
   const { NodeSDK } = require('@opentelemetry/sdk-node') as typeof import('@opentelemetry/sdk-node');
+  const sampler = samplerFromEnv(env, require('@opentelemetry/sdk-trace') as typeof import('@opentelemetry/sdk-trace'));
   const { UndiciInstrumentation } =
     require('@opentelemetry/instrumentation-undici') as typeof import('@opentelemetry/instrumentation-undici');
   const { PgInstrumentation } =
@@ -30,6 +64,7 @@ function startTracing(env: NodeJS.ProcessEnv, role: string): NodeSDK {
   const named = Boolean(env.OTEL_SERVICE_NAME?.trim()) || /(^|,)\s*service\.name\s*=/.test(env.OTEL_RESOURCE_ATTRIBUTES ?? '');
   const started = new NodeSDK({
     ...(named ? {} : { serviceName: `eat-or-yeet-${role}` }),
+    ...(sampler ? { sampler } : {}),
     // Metrics stay on /metrics (Prometheus) and logs on stdout: the SDK carries traces only.
     metricReaders: [],
     logRecordProcessors: [],

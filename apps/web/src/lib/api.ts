@@ -37,11 +37,7 @@ export const createApiTransport = createIsomorphicFn()
   })
   // Connect's fetch transport comes with the page's first call, not with the page (lib/rpc.ts).
   .client(
-    (): Transport =>
-      lazyTransport(async () => {
-        const { createConnectTransport } = await import('@connectrpc/connect-web');
-        return createConnectTransport({ baseUrl: '/api', useHttpGet: true, interceptors: [refreshOnce] });
-      }),
+    (): Transport => lazyTransport(async () => (await import('./browser-transport')).createBrowserTransport([refreshOnce])),
   );
 
 /** The site's public origin, for absolute links in shared metadata (OpenGraph, JSON-LD). */
