@@ -13,6 +13,7 @@ import {
 } from '@yeet/contract';
 import { ShoppingListService } from '@yeet/contract';
 import { CollectionService } from '@yeet/contract';
+import { TelemetryService } from '@yeet/contract';
 import { hasRole, isOwnerOrAdmin, type Caller, type Role } from '@yeet/domain';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Policy } from '../../apps/api/src/rpc/policy.ts';
@@ -26,6 +27,7 @@ import {
 } from '../../apps/api/src/rpc/policies.ts';
 import { shoppingListPolicies } from '../../apps/api/src/rpc/policies.ts';
 import { collectionPolicies } from '../../apps/api/src/rpc/policies.ts';
+import { telemetryPolicies } from '../../apps/api/src/rpc/policies.ts';
 import { policyMap } from '../../apps/api/src/rpc/router.ts';
 import { startTestPlatform, type TestPlatform } from '../support/platform.ts';
 import { recipeInput } from '../support/recipes.ts';
@@ -72,6 +74,7 @@ function clients(name: string | null, role: Persona) {
     collections: createClient(CollectionService, transport),
     shopping: createClient(ShoppingListService, transport),
     plans: createClient(MealPlanService, transport),
+    telemetry: createClient(TelemetryService, transport),
   };
 }
 type Clients = ReturnType<typeof clients>;
@@ -101,6 +104,7 @@ interface Case {
 const myCollection = async (c: Clients) => (await c.collections.createCollection({ name: `Box ${++seq}` })).collection!.id;
 
 const cases: Record<string, Case> = {
+  'TelemetryService/reportWebVitals': { call: (c) => c.telemetry.reportWebVitals({ route: '/', lcpSeconds: 1 }) },
   'CollectionService/listCollections': { call: (c) => c.collections.listCollections({}) },
   'CollectionService/getCollection': { call: async (c) => c.collections.getCollection({ id: await myCollection(c) }) },
   'CollectionService/createCollection': { call: (c) => myCollection(c) },
@@ -255,6 +259,7 @@ const tables: Record<string, Record<string, Policy<never>>> = {
   CollectionService: collectionPolicies as never,
   ShoppingListService: shoppingListPolicies as never,
   MealPlanService: mealPlanPolicies as never,
+  TelemetryService: telemetryPolicies as never,
 };
 
 /** What the policy alone says this caller gets: let through, or the refusal's code. */
@@ -305,6 +310,7 @@ describe('the policy table', () => {
       ['CollectionService', CollectionService],
       ['ShoppingListService', ShoppingListService],
       ['MealPlanService', MealPlanService],
+      ['TelemetryService', TelemetryService],
     ] as const) {
       expect(Object.keys(tables[service]!).sort()).toEqual(desc.methods.map((m) => m.localName).sort());
       for (const m of desc.methods)

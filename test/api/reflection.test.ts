@@ -32,6 +32,7 @@ const ourServices = [
   'yeet.v1.RecipeService',
   'yeet.v1.SearchService',
   'yeet.v1.ShoppingListService',
+  'yeet.v1.TelemetryService',
   'yeet.v1.UserService',
 ];
 
@@ -114,6 +115,7 @@ describe('a Connect client of the reflection service', () => {
       'yeet.v1.CollectionService',
       'yeet.v1.ShoppingListService',
       'yeet.v1.MealPlanService',
+      'yeet.v1.TelemetryService',
       'grpc.reflection.v1.ServerReflection',
       'grpc.reflection.v1alpha.ServerReflection',
     ]);

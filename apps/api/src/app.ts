@@ -24,6 +24,7 @@ import { MealPlanController } from './controllers/meal-plan.controller.ts';
 import { RatingController } from './controllers/rating.controller.ts';
 import { RecipeController } from './controllers/recipe.controller.ts';
 import { SearchController } from './controllers/search.controller.ts';
+import { TelemetryController } from './controllers/telemetry.controller.ts';
 import { UserController } from './controllers/user.controller.ts';
 import { recipeConverter } from './handlers/recipe.convert.ts';
 import { exportLinks } from './exports/links.ts';
@@ -226,6 +227,7 @@ export async function createApi(deps: ApiDependencies): Promise<Api> {
             publicUrl: deps.publicUrl,
           }),
         ),
+        telemetry: controller('TelemetryController', new TelemetryController(telemetry.metrics)),
       },
       recipeConverter(images.urls),
     ),

@@ -8,5 +8,6 @@ export * from './gen/yeet/v1/audit_pb.js';
 export * from './gen/yeet/v1/collection_pb.js';
 export * from './gen/yeet/v1/shopping_pb.js';
 export * from './gen/yeet/v1/meal_plan_pb.js';
+export * from './gen/yeet/v1/telemetry_pb.js';
 // Hand-written: the enums above ⇄ the domain's value names.
 export * from './values.ts';

@@ -16,5 +16,6 @@ export * from './image.ts';
 export * from './collection.ts';
 export * from './quantity.ts';
 export * from './units.ts';
+export * from './web-vitals.ts';
 export * from './meal-plan.ts';
 export * from './shopping.ts';

@@ -23,6 +23,14 @@ export interface Metrics {
   /** Search results served from the in-process cache, and those computed. */
   searchCacheHits: Counter<'kind'>;
   searchCacheMisses: Counter<'kind'>;
+  /**
+   * Web vitals from visitors' browsers (TelemetryService.ReportWebVitals), by page route
+   * pattern: LCP, INP and TTFB in seconds (`metric`), CLS apart (it has no unit).
+   */
+  webVitals: Histogram<'route' | 'metric'>;
+  webVitalsCls: Histogram<'route'>;
+  /** Reports refused as unbelievable, by what was wrong: the route or a value. */
+  webVitalsRefused: Counter<'reason'>;
 }
 
 export function createMetrics(options: { defaultMetrics?: boolean } = {}): Metrics {
@@ -62,6 +70,29 @@ export function createMetrics(options: { defaultMetrics?: boolean } = {}): Metri
       name: 'yeet_search_cache_misses_total',
       help: 'Search and suggest results computed by the engine.',
       labelNames: ['kind'],
+      registers: [registry],
+    }),
+    webVitals: new Histogram({
+      name: 'yeet_web_vitals_seconds',
+      help: 'Web vitals of page loads as visitors saw them (lcp, inp, ttfb), by route pattern.',
+      labelNames: ['route', 'metric'],
+      // The "good" and "poor" thresholds of each (web.dev: LCP 2.5 s/4 s, INP 0.2 s/0.5 s,
+      // TTFB 0.8 s/1.8 s) are bounds, so a dashboard reads the share of good page loads exactly.
+      buckets: [0.05, 0.1, 0.2, 0.3, 0.5, 0.8, 1, 1.8, 2.5, 4, 6, 10, 20],
+      registers: [registry],
+    }),
+    webVitalsCls: new Histogram({
+      name: 'yeet_web_vitals_cls',
+      help: 'Cumulative Layout Shift of page loads as visitors saw them, by route pattern.',
+      labelNames: ['route'],
+      // good up to 0.1, poor from 0.25 (web.dev)
+      buckets: [0.01, 0.025, 0.05, 0.1, 0.15, 0.25, 0.5, 1],
+      registers: [registry],
+    }),
+    webVitalsRefused: new Counter({
+      name: 'yeet_web_vitals_refused_total',
+      help: 'Web vitals reports refused, by reason (route: not a page of the web app; value: out of range).',
+      labelNames: ['reason'],
       registers: [registry],
     }),
     jobDuration: new Histogram({

@@ -1,6 +1,7 @@
 import type { AuditService, ImageService, MealPlanService, RecipeService, SearchService, UserService } from '@yeet/contract';
 import type { ShoppingListService } from '@yeet/contract';
 import type { CollectionService } from '@yeet/contract';
+import type { TelemetryService } from '@yeet/contract';
 import { lifecyclePolicy, ownerOf, publicAccess, role, signedIn, type PolicyTable } from './policy.ts';
 
 /**
@@ -115,3 +116,8 @@ export const shoppingListPolicies: PolicyTable<typeof ShoppingListService> = {
 export const reflectionPolicies = {
   serverReflectionInfo: publicAccess,
 } as const;
+
+/** Any visitor's browser reports how the site performed for it; counted as a write by the rate limits. */
+export const telemetryPolicies: PolicyTable<typeof TelemetryService> = {
+  reportWebVitals: publicAccess,
+};

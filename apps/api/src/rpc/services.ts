@@ -1,6 +1,7 @@
 import { AuditService, ImageService, MealPlanService, RecipeService, SearchService, UserService } from '@yeet/contract';
 import { ShoppingListService } from '@yeet/contract';
 import { CollectionService } from '@yeet/contract';
+import { TelemetryService } from '@yeet/contract';
 import type { AuditController } from '../controllers/audit.controller.ts';
 import type { CollectionController } from '../controllers/collection.controller.ts';
 import type { ExportController } from '../controllers/export.controller.ts';
@@ -11,6 +12,7 @@ import type { RatingController } from '../controllers/rating.controller.ts';
 import type { RecipeController } from '../controllers/recipe.controller.ts';
 import type { SearchController } from '../controllers/search.controller.ts';
 import type { ShoppingListController } from '../controllers/shopping-list.controller.ts';
+import type { TelemetryController } from '../controllers/telemetry.controller.ts';
 import type { UserController } from '../controllers/user.controller.ts';
 import { auditHandlers } from '../handlers/audit.handler.ts';
 import { collectionHandlers } from '../handlers/collection.handler.ts';
@@ -20,10 +22,12 @@ import type { RecipeToProto } from '../handlers/recipe.convert.ts';
 import { recipeHandlers } from '../handlers/recipe.handler.ts';
 import { searchHandlers } from '../handlers/search.handler.ts';
 import { shoppingHandlers } from '../handlers/shopping.handler.ts';
+import { telemetryHandlers } from '../handlers/telemetry.handler.ts';
 import { userHandlers } from '../handlers/user.handler.ts';
 import { auditPolicies, imagePolicies, mealPlanPolicies, recipePolicies, searchPolicies, userPolicies } from './policies.ts';
 import { shoppingListPolicies } from './policies.ts';
 import { collectionPolicies } from './policies.ts';
+import { telemetryPolicies } from './policies.ts';
 import { reflectionServices } from './reflection.ts';
 import { secured, type SecuredService } from './router.ts';
 
@@ -39,6 +43,7 @@ export interface Controllers {
   importer: ImportController;
   shoppingLists: ShoppingListController;
   mealPlans: MealPlanController;
+  telemetry: TelemetryController;
 }
 
 /** Every service the API serves, with its handlers and its policy table, and gRPC reflection describing them. */
@@ -52,6 +57,7 @@ export function apiServices(c: Controllers, recipeToProto: RecipeToProto): Secur
     secured(CollectionService, collectionHandlers(c.collections, recipeToProto), collectionPolicies),
     secured(ShoppingListService, shoppingHandlers(c.shoppingLists), shoppingListPolicies),
     secured(MealPlanService, mealPlanHandlers(c.mealPlans), mealPlanPolicies),
+    secured(TelemetryService, telemetryHandlers(c.telemetry), telemetryPolicies),
   ];
   return [...services, ...reflectionServices(services)];
 }
