@@ -65,6 +65,15 @@ function yeet(args: string[], env: Record<string, string>): Promise<{ code: numb
   });
 }
 
+/**
+ * The one line backup and restore write on stderr before their work: the database, named
+ * without its password, and the image directory, each with the setting that chose it.
+ */
+function talkingTo(databaseUrl: string): string {
+  const u = new URL(databaseUrl);
+  return `yeet: talking to the database at postgres://${u.username}@${u.host}${u.pathname} (DATABASE_URL) and the images in ${imageDir()} (IMAGE_DIR is not set: under DATA_DIR)\n`;
+}
+
 /** Transient by design (apps/server/src/backup/format.ts): counters, replay records, the index's change feed. */
 const transientTables = new Set(['rate_limits', 'idempotency_keys', 'search_changes']);
 
@@ -209,7 +218,9 @@ describe('backup and restore', () => {
 
   it('yeet backup writes one archive with a manifest of checksums and the schema version', async () => {
     const result = await yeet(['backup', '--to', path.join(work, 'backups')], { DATABASE_URL: t.database.url });
-    expect(result.err).toBe('');
+    expect(result.err).toBe(talkingTo(t.database.url));
+    const password = new URL(t.database.url).password;
+    if (password) expect(result.err).not.toContain(password);
     expect(result.code).toBe(0);
     const written = await readdir(path.join(work, 'backups'));
     expect(written).toHaveLength(1);
@@ -299,7 +310,7 @@ describe('backup and restore', () => {
     await rm(imageDir(), { recursive: true, force: true });
     const url = await emptyDatabase();
     const restored = await yeet(['restore', archive], { DATABASE_URL: url });
-    expect(restored.err).toBe('');
+    expect(restored.err).toBe(talkingTo(url));
     expect(restored.code).toBe(0);
 
     // Every table, the rebuilt search index included.
@@ -338,7 +349,7 @@ describe('backup and restore', () => {
     // --replace, over a database that has been used since (a sign-in): the archive's rows again, and
     // an index rebuilt from scratch, not counted twice.
     const replaced = await yeet(['restore', archive, '--replace'], { DATABASE_URL: url });
-    expect(replaced.err).toBe('');
+    expect(replaced.err).toBe(talkingTo(url));
     expect(replaced.code).toBe(0);
     expect(await dumpTables(url)).toEqual(tables);
   }, 120_000);
@@ -360,14 +371,14 @@ describe('backup and restore', () => {
     };
     try {
       const written = await yeet(['backup', '--to', 's3://backups/nightly'], { DATABASE_URL: t.database.url, ...s3 });
-      expect(written.err).toBe('');
+      expect(written.err).toBe(talkingTo(t.database.url));
       const location = /Backup written: (s3:\/\/\S+)/.exec(written.out)?.[1] ?? '';
       expect(location).toMatch(/^s3:\/\/backups\/nightly\/yeet-backup-[0-9TZ-]+\.tar\.gz$/);
 
       await rm(imageDir(), { recursive: true, force: true });
       const url = await emptyDatabase();
       const restored = await yeet(['restore', location], { DATABASE_URL: url, ...s3 });
-      expect(restored.err).toBe('');
+      expect(restored.err).toBe(talkingTo(url));
       expect(restored.code).toBe(0);
       expect(await dumpTables(url)).toEqual(sourceTables);
       expect(await originals()).toEqual(sourceImages);
@@ -458,7 +469,11 @@ describe('the embedded default (DATA_DIR, no DATABASE_URL)', () => {
   it('restores into a new DATA_DIR and backs up the same rows again, also from a running server it leaves running', async () => {
     const env = { DATA_DIR: embeddedDir };
     const restored = await yeet(['restore', archive], env);
-    expect(restored.err).toBe('');
+    // This DATA_DIR's database and images: the defaults, and what chose them.
+    expect(restored.err).toBe(
+      `yeet: talking to the embedded database in ${embeddedDir}/pg (DATABASE_URL is not set: under DATA_DIR) ` +
+        `and the images in ${embeddedDir}/images (IMAGE_DIR is not set: under DATA_DIR)\n`,
+    );
     expect(restored.code).toBe(0);
     const files = await readdir(path.join(embeddedDir, 'images', 'originals'));
     expect(files.sort()).toEqual([...sourceImages.keys()].sort());
@@ -467,7 +482,7 @@ describe('the embedded default (DATA_DIR, no DATABASE_URL)', () => {
     const server = await startEmbeddedPostgres({ dataDir: embeddedDir });
     try {
       const again = await yeet(['backup', '--to', path.join(work, 'from-embedded')], env);
-      expect(again.err).toBe('');
+      expect(again.err).toBe(restored.err);
       expect(again.code).toBe(0);
       const client = new pg.Client({ connectionString: server.url });
       await client.connect();

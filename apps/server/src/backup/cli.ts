@@ -3,6 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { createStorage } from '@yeet/api';
 import type { Config } from '@yeet/platform';
+import { sayData } from '../cli-platform.ts';
 import { createBackup } from './backup.ts';
 import { BackupError } from './format.ts';
 import { archiveStore, openDatabaseFor } from './index.ts';
@@ -10,6 +11,7 @@ import { restoreBackup } from './restore.ts';
 
 /** `yeet backup [--to <dir|s3://bucket/prefix>]`: one archive, to the configured place or `to`. */
 export async function backupCommand(config: Config, to: string | undefined): Promise<number> {
+  sayData(config);
   const database = await openDatabaseFor(config, 'backup');
   try {
     const result = await createBackup(
@@ -41,6 +43,7 @@ export async function backupCommand(config: Config, to: string | undefined): Pro
 
 /** `yeet restore <archive> [--replace]`: a local file, or s3://bucket/key. */
 export async function restoreCommand(config: Config, archive: string, replace: boolean): Promise<number> {
+  sayData(config);
   const downloads = await mkdtemp(path.join(os.tmpdir(), 'yeet-restore-download-'));
   try {
     let file = path.resolve(archive);
