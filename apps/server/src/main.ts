@@ -28,7 +28,8 @@ Usage:
   yeet help
 
 Settings come from environment variables; see the README's configuration table. login, token, logout and
-mcp talk to the platform at PUBLIC_URL (mcp: API_URL when set) and name it on stderr.`;
+mcp talk to the platform at PUBLIC_URL (mcp: API_URL when set) and name it on stderr; backup and restore name
+the database (DATABASE_URL, or the embedded one under DATA_DIR) and the image storage there.`;
 
 async function main(): Promise<number> {
   // React, loaded when the web app first renders, picks its production build by NODE_ENV:
