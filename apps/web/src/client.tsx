@@ -13,6 +13,12 @@ startTransition(() => {
   );
 });
 registerServiceWorker();
+// This page load's web vitals for the operations dashboards: a chunk of its own, fetched once
+// the page has loaded and the browser is idle, so it never delays what the visitor came for.
+const vitals = () => void import('./lib/web-vitals').then((m) => m.reportWebVitals());
+const whenIdle = () => ('requestIdleCallback' in window ? requestIdleCallback(vitals) : setTimeout(vitals, 1000));
+if (document.readyState === 'complete') whenIdle();
+else addEventListener('load', whenIdle, { once: true });
 // Tells the server this browser runs the app: a signed-in person's public pages may then be
 // the ones shared by every reader, their own parts asked for here (apps/server/src/web.ts).
 // Without it (no JavaScript) the server renders those parts into the page.
