@@ -185,6 +185,7 @@ describe.skipIf(!nginxPath)("the chart's topology: one process per pod, behind n
         'yeet.v1.CollectionService',
         'yeet.v1.ShoppingListService',
         'yeet.v1.MealPlanService',
+        'yeet.v1.TelemetryService',
       ]
         .concat(['grpc.reflection.v1.ServerReflection', 'grpc.reflection.v1alpha.ServerReflection'])
         .map((service) => ({ prefix: `/${service}`, role: 'api' })),
