@@ -38,6 +38,12 @@ where "recipe_id" = $1
   and "kind" = $2
   and "position" >= $3;
 
+-- ImageStore.recipesWithCover('00000000-0000-4000-8000-00000000d001')
+select "recipe_id"
+from "recipe_images"
+where "image_id" = $1
+  and "kind" = $2;
+
 -- ImageStore.setPlaceholder('00000000-0000-4000-8000-00000000d002', '#c8502a')
 update "images"
 set "placeholder" = $1, "processed_at" = $2

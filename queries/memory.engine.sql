@@ -5,10 +5,14 @@
 -- MemorySearchEngine.start()
 start transaction isolation level repeatable read read only;
 select pg_snapshot_xmin(pg_current_snapshot())::text as xmin;
-select recipe_id as id, document::text as document, title_vector::text as title_vector,
-array_to_string(facet_values, chr(31)) as facet_values,
-rating_score, (extract(epoch from published_at) * 1000)::float8 as published, total_minutes from search_documents
-where recipe_id > $1::uuid order by recipe_id limit $2;
+select d.recipe_id as id, d.document::text as document, d.title_vector::text as title_vector,
+array_to_string(d.facet_values, chr(31)) as facet_values,
+d.rating_score, (extract(epoch from d.published_at) * 1000)::float8 as published, d.total_minutes,
+concat_ws(chr(31), r.slug, d.title, d.summary, coalesce(i.id::text, ''), coalesce(i.placeholder, '')) as card_text,
+r.servings, r.prep_minutes, r.cook_minutes, d.rating_count, d.rating_sum, i.width as cover_width, i.height as cover_height from search_documents d join recipes r on r.id = d.recipe_id
+left join recipe_images ri on ri.recipe_id = d.recipe_id and ri.kind = 'cover'
+left join images i on i.id = ri.image_id
+where d.recipe_id > $1::uuid order by d.recipe_id limit $2;
 commit;
 select word, group_id
 from search_synonyms;
@@ -21,7 +25,6 @@ select concat_ws(':',
 select word, doc_count as n from search_lexicon
 union all select word, 0 from search_synonyms;
 select value from search_facet_totals where facet = 'cuisines' order by value;
-select recipe_id as id, title, summary from search_documents where recipe_id = any($1::uuid[]);
 
 -- MemorySearchEngine.search({ text: typing, filter: someSearchFilter, sort: 'relevance', limit: 20, offset: 0, facets: true })
 select c.word, to_tsvector('yeet', c.word)::text as lexemes from (
@@ -29,15 +32,9 @@ select c.word, to_tsvector('yeet', c.word)::text as lexemes from (
   order by l.doc_count desc limit 8
 ) c;
 select w as word, to_tsvector('yeet', w)::text as lexemes from unnest($1::text[]) w;
-select d.recipe_id as id, ts_headline('yeet', d.title, q.query, $1) as title,
-  ts_headline('yeet', d.summary, q.query, $2) as summary
-from search_documents d, to_tsquery('yeet', $3) as q(query)
-where d.recipe_id = any($4::uuid[]);
 
 -- MemorySearchEngine.suggest(typing, 5)
-select d.recipe_id as id, r.slug, d.title, ts_headline('yeet_simple', d.title, q.query, $1) as highlighted
-from search_documents d join recipes r on r.id = d.recipe_id, to_tsquery('yeet_simple', $2) as q(query)
-where d.recipe_id = any($3::uuid[]);
+-- (answered from memory: no SQL)
 
 -- MemorySearchEngine.indexQuery({ text: typing, filter: someSearchFilter, sort: 'relevance', limit: 20, offset: 0, facets: true })
 select c.word, to_tsvector('yeet', c.word)::text as lexemes from (
@@ -113,8 +110,12 @@ c as (
 )
 select s.xmin::text as xmin, c.seq::text as seq, c.xid::text as xid, c.recipe_id, d.recipe_id as id, d.document::text as document, d.title_vector::text as title_vector,
 array_to_string(d.facet_values, chr(31)) as facet_values,
-d.rating_score, (extract(epoch from d.published_at) * 1000)::float8 as published, d.total_minutes
-from s left join c on true left join search_documents d on d.recipe_id = c.recipe_id
+d.rating_score, (extract(epoch from d.published_at) * 1000)::float8 as published, d.total_minutes,
+concat_ws(chr(31), r.slug, d.title, d.summary, coalesce(i.id::text, ''), coalesce(i.placeholder, '')) as card_text,
+r.servings, r.prep_minutes, r.cook_minutes, d.rating_count, d.rating_sum, i.width as cover_width, i.height as cover_height
+from s left join c on true left join (search_documents d join recipes r on r.id = d.recipe_id
+left join recipe_images ri on ri.recipe_id = d.recipe_id and ri.kind = 'cover'
+left join images i on i.id = ri.image_id) on d.recipe_id = c.recipe_id
 order by c.seq;
 
 -- MemorySearchEngine.changed()
@@ -126,8 +127,12 @@ c as (
 )
 select s.xmin::text as xmin, c.seq::text as seq, c.xid::text as xid, c.recipe_id, d.recipe_id as id, d.document::text as document, d.title_vector::text as title_vector,
 array_to_string(d.facet_values, chr(31)) as facet_values,
-d.rating_score, (extract(epoch from d.published_at) * 1000)::float8 as published, d.total_minutes
-from s left join c on true left join search_documents d on d.recipe_id = c.recipe_id
+d.rating_score, (extract(epoch from d.published_at) * 1000)::float8 as published, d.total_minutes,
+concat_ws(chr(31), r.slug, d.title, d.summary, coalesce(i.id::text, ''), coalesce(i.placeholder, '')) as card_text,
+r.servings, r.prep_minutes, r.cook_minutes, d.rating_count, d.rating_sum, i.width as cover_width, i.height as cover_height
+from s left join c on true left join (search_documents d join recipes r on r.id = d.recipe_id
+left join recipe_images ri on ri.recipe_id = d.recipe_id and ri.kind = 'cover'
+left join images i on i.id = ri.image_id) on d.recipe_id = c.recipe_id
 order by c.seq;
 
 -- MemorySearchEngine.reconcile(100)
@@ -233,10 +238,14 @@ select pg_notify($1, '');
 commit;
 start transaction isolation level repeatable read read only;
 select pg_snapshot_xmin(pg_current_snapshot())::text as xmin;
-select recipe_id as id, document::text as document, title_vector::text as title_vector,
-array_to_string(facet_values, chr(31)) as facet_values,
-rating_score, (extract(epoch from published_at) * 1000)::float8 as published, total_minutes from search_documents
-where recipe_id > $1::uuid order by recipe_id limit $2;
+select d.recipe_id as id, d.document::text as document, d.title_vector::text as title_vector,
+array_to_string(d.facet_values, chr(31)) as facet_values,
+d.rating_score, (extract(epoch from d.published_at) * 1000)::float8 as published, d.total_minutes,
+concat_ws(chr(31), r.slug, d.title, d.summary, coalesce(i.id::text, ''), coalesce(i.placeholder, '')) as card_text,
+r.servings, r.prep_minutes, r.cook_minutes, d.rating_count, d.rating_sum, i.width as cover_width, i.height as cover_height from search_documents d join recipes r on r.id = d.recipe_id
+left join recipe_images ri on ri.recipe_id = d.recipe_id and ri.kind = 'cover'
+left join images i on i.id = ri.image_id
+where d.recipe_id > $1::uuid order by d.recipe_id limit $2;
 commit;
 select word, group_id
 from search_synonyms;
@@ -248,6 +257,10 @@ c as (
 )
 select s.xmin::text as xmin, c.seq::text as seq, c.xid::text as xid, c.recipe_id, d.recipe_id as id, d.document::text as document, d.title_vector::text as title_vector,
 array_to_string(d.facet_values, chr(31)) as facet_values,
-d.rating_score, (extract(epoch from d.published_at) * 1000)::float8 as published, d.total_minutes
-from s left join c on true left join search_documents d on d.recipe_id = c.recipe_id
+d.rating_score, (extract(epoch from d.published_at) * 1000)::float8 as published, d.total_minutes,
+concat_ws(chr(31), r.slug, d.title, d.summary, coalesce(i.id::text, ''), coalesce(i.placeholder, '')) as card_text,
+r.servings, r.prep_minutes, r.cook_minutes, d.rating_count, d.rating_sum, i.width as cover_width, i.height as cover_height
+from s left join c on true left join (search_documents d join recipes r on r.id = d.recipe_id
+left join recipe_images ri on ri.recipe_id = d.recipe_id and ri.kind = 'cover'
+left join images i on i.id = ri.image_id) on d.recipe_id = c.recipe_id
 order by c.seq;

@@ -68,8 +68,10 @@ export async function renderSqlSnapshots(databaseUrl: string): Promise<Map<strin
           } finally {
             capturing = false;
           }
-          if (captured.length === 0) throw new Error(`${call} ran no SQL; give it sample arguments that reach the database`);
-          sections.push([`-- ${call}`, ...captured.map((q) => `${formatSql(q)};`)].join('\n'));
+          if (captured.length === 0 && !s.fromMemory.includes(method))
+            throw new Error(`${call} ran no SQL; give it sample arguments that reach the database`);
+          const statements = captured.length ? captured.map((q) => `${formatSql(q)};`) : ['-- (answered from memory: no SQL)'];
+          sections.push([`-- ${call}`, ...statements].join('\n'));
         }
       }
       files.set(path.basename(s.source).replace(/\.ts$/, '.sql'), `${sections.join('\n\n')}\n`);

@@ -41,13 +41,15 @@ export interface Subject {
   samples: Record<string, unknown[][]>;
   /** Compiled without running: it calls SQL our migrations do not create (graphile-worker's). */
   compileOnly: boolean;
+  /** Methods answered from memory: their samples may run no SQL at all. */
+  fromMemory: string[];
 }
 
 function subject<T extends object>(
   type: new (db: Executor) => T,
   source: string,
   samples: Samples<T>,
-  options: { compileOnly?: boolean } = {},
+  options: { compileOnly?: boolean; fromMemory?: Array<keyof T & string> } = {},
 ): Subject {
   return {
     name: type.name,
@@ -55,6 +57,7 @@ function subject<T extends object>(
     create: (db) => new type(db),
     samples: samples as Record<string, unknown[][]>,
     compileOnly: options.compileOnly ?? false,
+    fromMemory: options.fromMemory ?? [],
   };
 }
 
@@ -214,6 +217,7 @@ export const subjects: Subject[] = [
     attach: [[ids.recipe, 'cover', 0, ids.newImage]],
     detach: [[ids.recipe, 'step', 1]],
     detachStepsFrom: [[ids.recipe, 1]],
+    recipesWithCover: [[ids.image]],
     setPlaceholder: [[ids.newImage, '#c8502a']],
     expiredUploads: [[60 * 60_000, 200]],
     deleteUploads: [[[ids.newUpload]]],
@@ -333,21 +337,26 @@ export const subjects: Subject[] = [
     rebuildLexicon: [[]],
     reindexAll: [[]],
   }),
-  // Loaded first: its searches then run from memory and only fetch the page's highlights.
-  subject(MemorySearchEngine, 'apps/api/src/search/memory/memory.engine.ts', {
-    start: [[]],
-    search: [
-      [{ text: browse, filter: noSearchFilter, sort: 'newest', limit: 20, offset: 0, facets: true }],
-      [{ text: typing, filter: someSearchFilter, sort: 'relevance', limit: 20, offset: 0, facets: true }],
-    ],
-    suggest: [[typing, 5]],
-    indexQuery: [[{ text: typing, filter: someSearchFilter, sort: 'relevance', limit: 20, offset: 0, facets: true }]],
-    index: [[[ids.recipe]]],
-    changed: [[]],
-    reconcile: [[100]],
-    rebuildLexicon: [[]],
-    reindexAll: [[]],
-  }),
+  // Loaded first: its searches then run from memory (the vocabulary's look-ups and a prefix's completions aside).
+  subject(
+    MemorySearchEngine,
+    'apps/api/src/search/memory/memory.engine.ts',
+    {
+      start: [[]],
+      search: [
+        [{ text: browse, filter: noSearchFilter, sort: 'newest', limit: 20, offset: 0, facets: true }],
+        [{ text: typing, filter: someSearchFilter, sort: 'relevance', limit: 20, offset: 0, facets: true }],
+      ],
+      suggest: [[typing, 5]],
+      indexQuery: [[{ text: typing, filter: someSearchFilter, sort: 'relevance', limit: 20, offset: 0, facets: true }]],
+      index: [[[ids.recipe]]],
+      changed: [[]],
+      reconcile: [[100]],
+      rebuildLexicon: [[]],
+      reindexAll: [[]],
+    },
+    { fromMemory: ['suggest'] },
+  ),
   subject(AuditStore, 'apps/api/src/stores/audit.store.ts', {
     record: [
       [{ kind: 'user.roles_changed', actorId: ids.author, subjectId: ids.reader, detail: { from: ['user'], to: ['author'] } }],

@@ -1,7 +1,7 @@
 import { readdir, rm, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { Code, ConnectError } from '@connectrpc/connect';
-import { ImageService, ImageSlot, type Recipe } from '@yeet/contract';
+import { ImageService, ImageSlot, type Recipe, SearchService } from '@yeet/contract';
 import { buildUrl, keysFromHex } from '@yeet/media';
 import pg from 'pg';
 import sharp from 'sharp';
@@ -286,6 +286,39 @@ describe('serving images: /_img', () => {
     await drained(db, 'images.process');
     const row = (await db.query('select placeholder from images where id = $1', [cover.id])).rows[0];
     expect(row.placeholder).toMatch(/^#[0-9a-f]{6}$/);
+  });
+});
+
+describe('covers on search hits', () => {
+  it('show on the hits of a published recipe once attached, placeholder included, and go once detached', async () => {
+    const editor = t.recipes('erin', ['editor']);
+    const recipe = recipeOf(
+      await t.recipes('alice', ['author']).createRecipe({ recipe: recipeInput({ title: 'Zqcovered Bean Stew' }) }),
+    );
+    await t.recipes('alice', ['author']).submitRecipe({ id: recipe.id });
+    await editor.approveRecipe({ id: recipe.id });
+    const search = t.client(SearchService);
+    const hit = async () => (await search.searchRecipes({ query: 'zqcovered ', skipFacets: true })).hits[0]?.recipe;
+    await expect.poll(hit, { timeout: 15_000, interval: 50 }).toMatchObject({ id: recipe.id });
+    expect((await hit())?.coverImage).toBeUndefined();
+
+    // an editor changes the photo of a published recipe
+    const bytes = await fixtures.jpeg();
+    const target = await images('erin', 'editor').createUpload({ byteSize: BigInt(bytes.length), contentType: 'image/jpeg' });
+    expect((await fetch(target.url, { method: 'PUT', headers: target.headers, body: bytes })).status).toBe(204);
+    const cover = coverOf(
+      await images('erin', 'editor').attachImage({ uploadId: target.uploadId, recipeId: recipe.id, slot: ImageSlot.COVER }),
+    );
+    // the index job the attach queued, then the processing job's: the hit shows the cover and its colour
+    await drained(db, 'images.process');
+    await drained(db, 'search.index');
+    await expect
+      .poll(async () => (await hit())?.coverImage?.placeholder, { timeout: 15_000, interval: 50 })
+      .toMatch(/^#[0-9a-f]{6}$/);
+    expect((await hit())?.coverImage?.id).toBe(cover.id);
+
+    await images('erin', 'editor').detachImage({ recipeId: recipe.id, slot: ImageSlot.COVER });
+    await expect.poll(async () => (await hit())?.coverImage, { timeout: 15_000, interval: 50 }).toBeUndefined();
   });
 });
 

@@ -128,6 +128,8 @@ export class ImageController {
       await s.images.insertImage({ id: upload.id, ownerId: caller.user.id, byteSize: bytes.length, ...checked });
       await s.images.attach(current.id, request.slot, position, upload.id);
       await s.jobs.processImage(upload.id);
+      // search hits show the cover (the memory engine keeps it with the index: decision 0036)
+      if (request.slot === 'cover') await s.jobs.reindexRecipe(current.id);
       const updated = await s.recipes.get({ id: current.id });
       if (!updated) throw notFound('Recipe');
       // Last, so a failure above leaves no file behind. The bytes that were checked, not what
@@ -148,6 +150,7 @@ export class ImageController {
       if (!recipe) throw notFound('Recipe');
       this.#assertEditable(caller, recipe);
       await s.images.detach(recipe.id, request.slot, this.#position(recipe, request.slot, request.stepIndex));
+      if (request.slot === 'cover') await s.jobs.reindexRecipe(recipe.id);
       const updated = await s.recipes.get({ id: recipe.id });
       if (!updated) throw notFound('Recipe');
       return updated;
@@ -161,7 +164,12 @@ export class ImageController {
       this.#o.logger.warn({ imageId }, 'image to process has no original; skipping');
       return;
     }
-    await this.#data.stores.images.setPlaceholder(imageId, await dominantColour(bytes, this.#o.maxPixels));
+    const placeholder = await dominantColour(bytes, this.#o.maxPixels);
+    await this.#data.transaction(async (s) => {
+      await s.images.setPlaceholder(imageId, placeholder);
+      // a cover's placeholder shows on search hits too
+      for (const recipeId of await s.images.recipesWithCover(imageId)) await s.jobs.reindexRecipe(recipeId);
+    });
   }
 
   /** Background: removes expired uploads and images nothing shows any more. */

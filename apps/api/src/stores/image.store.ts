@@ -90,6 +90,17 @@ export class ImageStore {
       .execute();
   }
 
+  /** The recipes showing this image as their cover. */
+  async recipesWithCover(imageId: string): Promise<string[]> {
+    const rows = await this.#db
+      .selectFrom('recipe_images')
+      .select('recipe_id')
+      .where('image_id', '=', imageId)
+      .where('kind', '=', 'cover')
+      .execute();
+    return rows.map((r) => r.recipe_id);
+  }
+
   async setPlaceholder(id: string, placeholder: string): Promise<void> {
     await this.#db.updateTable('images').set({ placeholder, processed_at: new Date() }).where('id', '=', id).execute();
   }
