@@ -15,12 +15,10 @@ export function RoleNeeded({ me, needs: role, page }: { me: User; needs: Role; p
   const needed = roleLabels[role].toLowerCase();
   return (
     <section className="status-page" aria-labelledby="role-needed-title">
-      <h1 id="role-needed-title">
-        {page} is for {needed}s
-      </h1>
+      {/* each sentence one string: one text node, as search engines and tests read it */}
+      <h1 id="role-needed-title">{`${page} is for ${needed}s`}</h1>
       <p>
-        {article(needed) === 'an' ? 'An' : 'A'} {needed} {roleDuties[role]}. You are signed in as {me.displayName},{' '}
-        {article(held)} {held.toLowerCase()}. An admin can give you the {needed} role on the Users page.
+        {`${article(needed) === 'an' ? 'An' : 'A'} ${needed} ${roleDuties[role]}. You are signed in as ${me.displayName}, ${article(held)} ${held.toLowerCase()}. An admin can give you the ${needed} role on the Users page.`}
       </p>
       <p className="notice__actions">
         <Link to="/" className="button">
