@@ -48,7 +48,7 @@ export class WebBuildMissingError extends Error {
  * Pages for visitors who are not signed in are the same for all of them: with `pageCache`,
  * a GET without a session cookie is answered from a page rendered moments ago (rendered
  * once however many ask at the same time). So are the public pages of signed-in people
- * whose browser runs the app's scripts (the `yeet_js` cookie they set): they get a page
+ * whose browser runs the app's scripts (the `yeet_js=1` cookie they set): they get a page
  * rendered for no one in particular, whose person's parts the browser asks for once it has
  * loaded (UserService.GetViewer; docs/decisions/0033). Any other request of a signed-in
  * person gets a fresh render, which no cache may keep.
@@ -254,7 +254,7 @@ export async function registerWeb(
 
 const newNonce = () => randomBytes(16).toString('base64');
 
-/** Set by the app's script in the browser (apps/web/src/client.tsx): this browser runs it. */
+/** Set by the app in the browser (apps/web/src/lib/shared-pages.ts): `1`, it runs the app and may share public pages. */
 export const scriptsCookieName = 'yeet_js';
 const scriptsCookie = new RegExp(`(?:^|;)\\s*${scriptsCookieName}=1(?:;|$)`);
 

@@ -5,8 +5,8 @@ import { can } from '../lib/roles';
 
 /**
  * `me` undefined: a signed-in person not known yet (a page shared by every signed-in reader,
- * apps/server/src/web.ts): the links every signed-in person has hold their place, with no
- * "Sign in" shown to someone who is.
+ * apps/server/src/web.ts): the links of an author (what everyone is on signing up) hold their
+ * place, with no "Sign in" shown to someone who is.
  */
 export function SiteHeader({ me }: { me: User | null | undefined }) {
   const here = useRouterState({ select: (s) => s.location.href });
@@ -63,7 +63,7 @@ export function SiteHeader({ me }: { me: User | null | undefined }) {
               </li>
               {me !== null ? (
                 <>
-                  {me && can(me, 'author') ? (
+                  {me === undefined || can(me, 'author') ? (
                     <>
                       <li>
                         <Link to="/new" activeProps={{ 'aria-current': 'page' }}>
@@ -114,7 +114,12 @@ export function SiteHeader({ me }: { me: User | null | undefined }) {
                     </Link>
                   </li>
                   <li>
-                    <Link to="/account" activeProps={{ 'aria-current': 'page' }}>
+                    <Link
+                      to="/account"
+                      activeProps={{ 'aria-current': 'page' }}
+                      className="site-menu__account"
+                      title={me?.displayName}
+                    >
                       {me ? (
                         <>
                           <span className="visually-hidden">Account: </span>

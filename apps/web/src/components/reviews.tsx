@@ -29,19 +29,16 @@ export function Reviews({ recipe, me, returnTo }: { recipe: Recipe; me: User | n
         {count === 0 ? <span className="muted">No ratings yet — be the first.</span> : null}
       </p>
 
-      {recipe.status !== RecipeStatus.PUBLISHED ? null : me === undefined ? (
-        // a signed-in person not known yet (a page shared by every reader): the form comes in a moment
-        <p className="muted" aria-busy="true">
-          Loading your rating…
-        </p>
-      ) : !me ? (
+      {recipe.status !== RecipeStatus.PUBLISHED ? null : me === null ? (
         <p>
           <a href={`/auth/login?returnTo=${encodeURIComponent(returnTo)}`}>Sign in to rate this recipe</a>.
         </p>
       ) : isAuthor ? (
         <p className="muted">You wrote this recipe, so you cannot rate it.</p>
       ) : (
-        <RatingForm recipeId={recipe.id} mine={myRating} />
+        // undefined: a signed-in person not known yet (a page shared by every reader): the form
+        // holds its place, disabled, and starts afresh with their rating once it is known
+        <RatingForm key={me ? 'known' : 'pending'} recipeId={recipe.id} mine={myRating} disabled={!me} />
       )}
 
       {others.length ? (
@@ -74,7 +71,7 @@ function Review({ rating }: { rating: Rating }) {
 }
 
 /** Five radio buttons styled as stars (keyboard: arrows), a review, and save. */
-function RatingForm({ recipeId, mine }: { recipeId: string; mine: Rating | undefined }) {
+function RatingForm({ recipeId, mine, disabled }: { recipeId: string; mine: Rating | undefined; disabled: boolean }) {
   const transport = useTransport();
   const queryClient = useQueryClient();
   const id = useId();
@@ -158,7 +155,7 @@ function RatingForm({ recipeId, mine }: { recipeId: string; mine: Rating | undef
           {error.message}
         </p>
       ) : null}
-      <button type="submit" className="button button--small" disabled={save.isPending}>
+      <button type="submit" className="button button--small" disabled={disabled || save.isPending}>
         {save.isPending ? 'Saving…' : mine ? 'Update rating' : 'Save rating'}
       </button>
       <span role="status" className="rate__saved">

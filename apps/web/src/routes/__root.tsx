@@ -2,11 +2,12 @@
 import type { Transport } from '@connectrpc/connect';
 import type { QueryClient } from '@tanstack/react-query';
 import { createRootRouteWithContext, HeadContent, Outlet, Scripts } from '@tanstack/react-router';
-import type { ReactNode } from 'react';
+import { type ReactNode, useEffect } from 'react';
 import { Page, SiteFooter, SiteHeader } from '../components/layout';
 import { ErrorPage, NotFoundPage } from '../components/pages';
 import { IconSprites } from '../components/recipe-card';
 import { meQuery, useMe, viewerInBrowser } from '../lib/api';
+import { rememberPageKind } from '../lib/shared-pages';
 import appCss from '../styles/app.css?url';
 import darkCss from '../styles/dark.css?url';
 
@@ -55,6 +56,8 @@ export const Route = createRootRouteWithContext<RouterContext>()({
 
 function Shell({ children }: { children: ReactNode }) {
   const me = useMe();
+  // in the browser only: tells the server which public pages this browser's person can share
+  useEffect(() => rememberPageKind(me), [me]);
   return (
     <html lang="en">
       <head>
