@@ -172,6 +172,10 @@ export declare const TextFragmentSchema: GenMessage<TextFragment>;
  */
 export declare type SearchHit = Message<"yeet.v1.SearchHit"> & {
   /**
+   * The recipe as a result card shows it: id, slug, title, summary, cover image, servings,
+   * times, difficulty, cuisines, meal types, tags, dietary flags, status, rating and publish
+   * time. Ingredients, steps, author, versions and the source are left out: GetRecipe has them.
+   *
    * @generated from field: yeet.v1.Recipe recipe = 1;
    */
   recipe?: Recipe | undefined;
