@@ -3,12 +3,13 @@ import type { Api } from '@yeet/api';
 import type { Caller, RecipeContentInput, Role } from '@yeet/domain';
 import type { Logger } from '@yeet/platform';
 import { itemAt, seededRandom } from '@yeet/domain/random';
-import { artworkJpeg } from './artwork.ts';
+import { artworkJpeg, dishKind } from './artwork.ts';
+import { demoReviews } from './reviews.ts';
 import recipes from './recipes.json' with { type: 'json' };
 
 /**
  * Demo data for the embedded default: the recipes in recipes.json (written for this
- * project) with cover art drawn for each (uploaded like any photo), published through the
+ * project) with cover art drawn for each by what it is served in (uploaded like any photo), published through the
  * real lifecycle (create → submit → approve, so the history is real), a few left in
  * review or draft for the editorial screens, and ratings from demo users. Runs once per database: a marker in app_meta records it.
  *
@@ -22,18 +23,6 @@ const demoIssuer = 'urn:yeet:demo';
 
 const authors = ['Ada Okafor', 'Bruno Costa', 'Mei Lin', 'Priya Raman', 'Sam Taylor'];
 const raters = ['Alex', 'Bea', 'Carlos', 'Dana', 'Eli', 'Fatima', 'Gus', 'Hana', 'Ivan', 'Jo', 'Kofi', 'Lena'];
-
-const reviews = [
-  'Made this on a Tuesday and it disappeared in minutes.',
-  'Clear steps, great result. I added a little more salt.',
-  'Good, though mine needed ten minutes longer.',
-  'A new favourite in our house.',
-  'Tasty, but I would halve the chilli next time.',
-  'Exactly as described. Will make again.',
-  '',
-  '',
-  '',
-];
 
 /** recipes.json keeps steps as plain strings and calls the flags "dietary". */
 interface DemoRecipe extends Omit<RecipeContentInput, 'dietaryFlags' | 'steps' | 'difficulty' | 'mealTypes'> {
@@ -68,7 +57,7 @@ export async function seedDemo(api: Api, logger: Logger): Promise<{ seeded: bool
   const drawAhead = (from: number) => {
     for (let j = from; j < Math.min(from + 3, list.length); j++) {
       if (covers.has(j)) continue;
-      const drawing = artworkJpeg(list[j]!.title);
+      const drawing = artworkJpeg(list[j]!.title, dishKind(list[j]!));
       drawing.catch(() => {}); // awaited below; not an unhandled rejection meanwhile
       covers.set(j, drawing);
     }
@@ -99,11 +88,10 @@ export async function seedDemo(api: Api, logger: Logger): Promise<{ seeded: bool
 
     const count = Math.floor(rand() * 9);
     const start = Math.floor(rand() * raterCallers.length);
-    for (let r = 0; r < count; r++) {
-      const rater = itemAt(raterCallers, start + r);
-      const stars = rand() < 0.75 ? 4 + Math.round(rand()) : 2 + Math.floor(rand() * 2);
-      const review = reviews[Math.floor(rand() * reviews.length)] ?? '';
-      await api.ratings.rate(rater, recipe.id, { stars, review });
+    const stars = Array.from({ length: count }, () => (rand() < 0.75 ? 4 + Math.round(rand()) : 2 + Math.floor(rand() * 2)));
+    // each review names the dish: none is the same as another on the site
+    for (const [r, review] of demoReviews(demo.title, stars, rand).entries()) {
+      await api.ratings.rate(itemAt(raterCallers, start + r), recipe.id, { stars: stars[r]!, review });
     }
   }
   // Searchable before the server says it is ready, not once the worker has caught up with the queue.
