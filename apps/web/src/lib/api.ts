@@ -169,7 +169,12 @@ function recipeOnPage(client: QueryClient): Recipe | undefined {
  */
 export function useMe(): User | null | undefined {
   const { transport } = useRouteContext({ from: '__root__' });
-  const me = useQuery({ ...meQuery(transport), retry: false });
+  // A busy server's refusal (Retry-After: 2) is asked again, the person's parts keeping their place meanwhile.
+  const me = useQuery({
+    ...meQuery(transport),
+    retry: (failures, error) => failures < 3 && isUnavailable(error),
+    retryDelay: 2_000,
+  });
   return me.isError ? null : me.data;
 }
 
