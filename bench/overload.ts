@@ -1,18 +1,24 @@
 /**
  * Overload benchmark: many signed-in readers on one recipe page at once, against one
- * `--role all` process (a child process, as `npm start` runs it; the load generator is this
- * process, so it does not share the server's event loop).
+ * `--role all` process (a child process started as `npm start` starts it, memory flags
+ * included; the load generator is this process, so it does not share the server's event loop).
  *
  *   node bench/overload.ts [-- --seconds 20 --connections 200 --readers 10]
  *                          [--env HTTP_CONCURRENCY=0 --env …]   settings of one side
  *                          [--compare HTTP_CONCURRENCY=0]        a second side, same run
  *                          [--rate 100]                          an open model: req/s offered, not closed-loop
+ *                          [--no-js false]                       skip the no-JavaScript readers
  *
- * Prints, per side: served req/s, p50/p99 of served answers, refusals (503) and their
- * p99/max latency, other errors, client timeouts, and the server's peak RSS. Then anonymous
- * visitors on the same page (the page cache) with the same connections, as the yardstick
- * that must not drop. Uses DATABASE_URL when set (a database it may fill), else an embedded
- * PostgreSQL of its own under .data/bench-overload. Needs the production web build (`npm run build`).
+ * A signed-in reader is measured as a browser that runs the app's scripts: a page view is
+ * the page (the one shared by every signed-in reader, docs/decisions/0033) and then the
+ * GetViewer call the page makes for the person's parts, one after the other on the
+ * connection (a refused call asked again, a refused page loaded again). Then the same readers without JavaScript (no `yeet_js` cookie: the page
+ * rendered for the person, as before), and anonymous visitors (the page cache) as the
+ * yardstick that must not drop. Prints, per kind: page views served a second, p50/p99 of
+ * served views, refusals (503) and their p99/max latency, other errors, client timeouts,
+ * the server's peak RSS; and both request kinds' latencies of a page view. Uses
+ * DATABASE_URL when set (a database it may fill), else an embedded PostgreSQL of its own
+ * under .data/bench-overload. Needs the production web build (`npm run build`).
  */
 import { type ChildProcess, spawn } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
@@ -35,6 +41,7 @@ const { values: args } = parseArgs({
     compare: { type: 'string', multiple: true },
     profile: { type: 'string' },
     rate: { type: 'string' },
+    'no-js': { type: 'string', default: 'true' },
   },
 });
 const seconds = Number(args.seconds);
@@ -81,9 +88,12 @@ async function startServer(extra: Record<string, string>, seed: boolean): Promis
   const port = await freePort();
   const url = `http://127.0.0.1:${port}`;
   const profile = args.profile ? [`--cpu-prof`, `--cpu-prof-dir=${args.profile}`] : [];
-  const child = spawn(process.execPath, [...profile, path.join(root, 'apps/server/src/main.ts'), 'start', '--role', 'all'], {
+  // --max-semi-space-size and MALLOC_ARENA_MAX as `npm start` and the image (docs/decisions/0026-memory-budget.md)
+  const argv = [...profile, '--max-semi-space-size=8', path.join(root, 'apps/server/src/main.ts'), 'start', '--role', 'all'];
+  const child = spawn(process.execPath, argv, {
     env: {
       ...process.env,
+      MALLOC_ARENA_MAX: '2',
       NODE_ENV: 'production',
       PORT: String(port),
       PUBLIC_URL: url,
@@ -168,9 +178,12 @@ async function readers(server: Server, count: number): Promise<string[]> {
   return cookies;
 }
 
+/** What a browser sends with each request that changes the answer: compressed bodies, the busy page (not JSON) when refused. */
+const browser = { accept: 'text/html,application/xhtml+xml,*/*;q=0.8', 'accept-encoding': 'gzip, deflate, br' };
+
 interface Measured {
+  /** Page views served a second (with JavaScript: the page and its GetViewer call both 200). */
   rps: number;
-  served: number;
   p50: number;
   p99: number;
   refused: number;
@@ -179,16 +192,55 @@ interface Measured {
   errors: number;
   timeouts: number;
   rss: number;
+  /** With JavaScript: each request kind's p50/p99 of served answers. */
+  kinds?: { page: { p50: number; p99: number }; viewer: { p50: number; p99: number } };
 }
 
+/** A reader's browser: anonymous, signed in without JavaScript, or signed in with it (page, then GetViewer). */
+type Reader = { kind: 'anonymous' } | { kind: 'no-js'; cookies: string[] } | { kind: 'js'; cookies: string[]; viewer: string };
+
 /** `rate`: an open model, requests a second offered whatever the answers (else each connection sends as soon as answered). */
-async function hammer(server: Server, url: string, cookies: string[], duration: number, rate?: number): Promise<Measured> {
-  const served: number[] = [];
+async function hammer(server: Server, url: string, reader: Reader, duration: number, rate?: number): Promise<Measured> {
+  const views: number[] = [];
+  const pages: number[] = [];
+  const viewers: number[] = [];
   const refused: number[] = [];
   let errors = 0;
   let next = 0;
+  /**
+   * A browser running the app, one per connection: the page, then GetViewer once it is
+   * served; a refused call is asked again (the app does, after Retry-After; at once here, as
+   * a refused page is), a refused page too. A view's time runs from its page to its answer.
+   */
+  interface Browser {
+    next: 'page' | 'viewer';
+    sent: 'page' | 'viewer';
+    viewMs: number;
+  }
+  let last: Browser = { next: 'page', sent: 'page', viewMs: 0 };
+  const pagePath = new URL(url).pathname;
+  // autocannon clears a request's context each round of its list: a connection's browser lives in its own request
+  const browserOn = (client: autocannon.Client) => {
+    const state: Browser = { next: 'page', sent: 'page', viewMs: 0 };
+    const headers = { ...browser, cookie: `${cookies[next++ % cookies.length]!}; yeet_js=1` };
+    client.setRequests([
+      {
+        method: 'GET',
+        headers,
+        setupRequest: (req) => {
+          state.sent = state.next;
+          return { ...req, path: state.sent === 'page' ? pagePath : (reader as { viewer: string }).viewer };
+        },
+        // called for a response just before its latency is reported ('response' below), synchronously
+        onResponse: () => {
+          last = state;
+        },
+      },
+    ]);
+  };
   server.resetPeak();
   let instance!: autocannon.Instance;
+  const cookies = reader.kind === 'anonymous' ? [] : reader.cookies;
   const finished = new Promise<autocannon.Result>((resolve, reject) => {
     instance = autocannon(
       {
@@ -196,35 +248,72 @@ async function hammer(server: Server, url: string, cookies: string[], duration: 
         connections,
         duration,
         timeout: 10,
+        headers: browser,
         ...(rate ? { overallRate: rate } : {}),
         // Each connection is one reader's browser: the same cookie on all its requests.
         setupClient: (client) => {
-          if (cookies.length) client.setHeaders({ cookie: cookies[next++ % cookies.length]! });
+          if (reader.kind === 'no-js') client.setHeaders({ ...browser, cookie: cookies[next++ % cookies.length]! });
+          if (reader.kind === 'js') browserOn(client);
         },
       },
       (err, result) => (err ? reject(err) : resolve(result)),
     );
   });
   instance.on('response', (_client, status: number, _bytes: number, ms: number) => {
-    if (status === 200) served.push(ms);
-    else if (status === 503) refused.push(ms);
-    else errors++;
+    if (status === 503) refused.push(ms);
+    else if (status !== 200) errors++;
+    if (reader.kind !== 'js') {
+      if (status === 200) views.push(ms);
+      return;
+    }
+    const b = last;
+    if (b.sent === 'page') {
+      if (status === 200) pages.push(ms);
+      b.viewMs = ms;
+      b.next = status === 200 ? 'viewer' : 'page';
+    } else {
+      b.viewMs = (b.viewMs ?? 0) + ms;
+      if (status === 200) {
+        viewers.push(ms);
+        views.push(b.viewMs);
+      }
+      b.next = status === 503 ? 'viewer' : 'page';
+    }
   });
   const result = await finished;
-  const s = percentiles(served);
+  const v = percentiles(views);
   const r = percentiles(refused);
+  const p = percentiles(pages);
+  const g = percentiles(viewers);
   return {
-    rps: served.length / duration,
-    served: served.length,
-    p50: s.p50,
-    p99: s.p99,
+    rps: views.length / duration,
+    p50: v.p50,
+    p99: v.p99,
     refused: refused.length,
     refusedP99: refused.length ? r.p99 : 0,
     refusedMax: refused.reduce((m, x) => Math.max(m, x), 0),
     errors: errors + result.errors - result.timeouts,
     timeouts: result.timeouts,
     rss: server.peakRss(),
+    ...(reader.kind === 'js' ? { kinds: { page: { p50: p.p50, p99: p.p99 }, viewer: { p50: g.p50, p99: g.p99 } } } : {}),
   };
+}
+
+/** The median time of one reader’s page view when nothing else is going on (as far as this machine allows). */
+async function alone(page: string, reader: Reader): Promise<number> {
+  const times: number[] = [];
+  for (let i = 0; i < 30; i++) {
+    const started = performance.now();
+    if (reader.kind === 'js') {
+      const cookie = `${reader.cookies[0]!}; yeet_js=1`;
+      await (await fetch(page, { headers: { cookie } })).arrayBuffer();
+      await (await fetch(new URL(reader.viewer, page), { headers: { cookie } })).arrayBuffer();
+    } else {
+      await (await fetch(page, { headers: reader.kind === 'no-js' ? { cookie: reader.cookies[0]! } : {} })).arrayBuffer();
+    }
+    times.push(performance.now() - started);
+  }
+  return percentiles(times).p50;
 }
 
 async function side(extra: Record<string, string>, seed: boolean) {
@@ -238,19 +327,28 @@ async function side(extra: Record<string, string>, seed: boolean) {
       first = await fetch(page, { headers: { cookie: cookies[0]! } });
     }
     if (first.status !== 200) throw new Error(`GET ${page} signed in: ${first.status} ${(await first.text()).slice(0, 2000)}`);
+    const { recipe } = (await (
+      await fetch(`${server.url}/api/yeet.v1.RecipeService/GetRecipe`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ slug }),
+      })
+    ).json()) as { recipe: { id: string } };
+    // as the browser sends it (connect-web, useHttpGet)
+    const viewer = `/api/yeet.v1.UserService/GetViewer?connect=v1&encoding=json&message=${encodeURIComponent(JSON.stringify({ recipeId: recipe.id }))}`;
+    const withJs: Reader = { kind: 'js', cookies, viewer };
+    const noJs: Reader = { kind: 'no-js', cookies };
+    const check = await fetch(new URL(viewer, page), { headers: { cookie: cookies[0]! } });
+    if (check.status !== 200) throw new Error(`GetViewer: ${check.status} ${await check.text()}`);
     await autocannon({ url: page, connections: 10, duration: 2, headers: { cookie: cookies[0]! } }); // warm up
     server.resetPeak();
     const readyRss = server.peakRss();
-    // One reader alone: what a page costs when nothing else is going on (as far as this machine allows).
-    const alone: number[] = [];
-    for (let i = 0; i < 30; i++) {
-      const started = performance.now();
-      await (await fetch(page, { headers: { cookie: cookies[0]! } })).arrayBuffer();
-      alone.push(performance.now() - started);
-    }
-    const signedIn = await hammer(server, page, cookies, seconds, args.rate ? Number(args.rate) : undefined);
-    const anonymous = await hammer(server, page, [], Math.max(5, Math.round(seconds / 2)));
-    return { signedIn, anonymous, alone: percentiles(alone).p50, readyRss };
+    const idle = { js: await alone(page, withJs), noJs: args['no-js'] === 'false' ? null : await alone(page, noJs) };
+    const rate = args.rate ? Number(args.rate) : undefined;
+    const js = await hammer(server, page, withJs, seconds, rate);
+    const noScripts = idle.noJs === null ? null : await hammer(server, page, noJs, seconds, rate);
+    const anonymous = await hammer(server, page, { kind: 'anonymous' }, Math.max(5, Math.round(seconds / 2)));
+    return { js, noScripts, anonymous, idle, readyRss };
   } finally {
     await server.stop();
   }
@@ -273,24 +371,42 @@ const row = (name: string, m: Measured) => [
 const sides: Array<[string, Record<string, string>]> = [[args.env.length ? args.env.join(' ') : 'defaults', envOf(args.env)]];
 if (args.compare) sides.push([args.compare.join(' '), envOf(args.compare)]);
 const rows: Array<Array<string | number>> = [];
+const kinds: Array<Array<string | number>> = [];
 const idle: Array<Array<string | number>> = [];
 let seed = database.fresh;
 for (const [name, extra] of sides) {
-  const { signedIn, anonymous, alone, readyRss } = await side(extra, seed);
+  const { js, noScripts, anonymous, idle: one, readyRss } = await side(extra, seed);
   seed = false;
-  rows.push(row(`signed-in readers, ${name}`, signedIn), row(`anonymous visitors, ${name}`, anonymous));
-  idle.push([name, alone, mb(readyRss)]);
+  rows.push(row(`signed in, JS (shared page + GetViewer), ${name}`, js));
+  if (noScripts) rows.push(row(`signed in, no JS (page per person), ${name}`, noScripts));
+  rows.push(row(`anonymous visitors, ${name}`, anonymous));
+  kinds.push([name, js.kinds!.page.p50, js.kinds!.page.p99, js.kinds!.viewer.p50, js.kinds!.viewer.p99]);
+  idle.push([name, one.js, one.noJs ?? '—', mb(readyRss)]);
 }
 console.log(
-  `\nOverload benchmark — GET /r/${slug}, ${connections} connections${args.rate ? ` offering ${args.rate} req/s` : ''}, ${seconds} s signed in (${args.readers} readers), one --role all process`,
+  `\nOverload benchmark — GET /r/${slug}, ${connections} connections${args.rate ? ` offering ${args.rate} req/s` : ''}, ${seconds} s per kind of signed-in reader (${args.readers} readers), one --role all process`,
 );
 console.log(
   table(
-    ['side', 'served req/s', 'p50 ms', 'p99 ms', 'refused', 'refused p99 ms', 'refused max ms', 'errors', 'timeouts', 'peak RSS'],
+    [
+      'readers, side',
+      'page views/s',
+      'p50 ms',
+      'p99 ms',
+      'refused',
+      'refused p99 ms',
+      'refused max ms',
+      'errors',
+      'timeouts',
+      'peak RSS',
+    ],
     rows,
   ),
 );
-console.log(`\n${table(['side', 'one signed-in page alone, p50 ms', 'RSS after warm-up'], idle)}`);
-console.log('Targets (signed in): ≥ 150 req/s served, p99 < 1000 ms, refusals < 100 ms, no timeouts, RSS < 400 MB.');
+console.log(
+  `\n${table(['signed in with JS: a page view’s requests, side', 'page p50 ms', 'page p99 ms', 'GetViewer p50 ms', 'GetViewer p99 ms'], kinds)}`,
+);
+console.log(`\n${table(['side', 'one signed-in view alone, JS, p50 ms', 'no JS, p50 ms', 'RSS after warm-up'], idle)}`);
+console.log('Targets (signed in): ≥ 150 page views/s served, p99 < 1000 ms, refusals < 100 ms, no timeouts, RSS < 400 MB.');
 console.log('The machine is shared: compare the sides of one run rather than figures across runs.');
 await database.stop();
