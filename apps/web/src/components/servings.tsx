@@ -1,4 +1,7 @@
+import { useRouterState } from '@tanstack/react-router';
 import { maxServings, minServings } from '@yeet/domain/quantity';
+import { scaledFrom } from '../lib/format';
+import { isUnitChoice } from '../lib/units';
 
 /**
  * Servings stepper. A GET form whose buttons carry the new count, so it scales the
@@ -6,6 +9,8 @@ import { maxServings, minServings } from '@yeet/domain/quantity';
  * the page in place.
  */
 export function ServingsControl({ servings, base, onChange }: { servings: number; base: number; onChange: (n: number) => void }) {
+  // the units chosen without JavaScript (?units=) stay as the servings change
+  const units = useRouterState({ select: (s) => (s.location.search as Record<string, unknown>).units });
   const submit = (n: number) => (e: React.MouseEvent<HTMLButtonElement>) => {
     e.preventDefault();
     onChange(n);
@@ -15,6 +20,7 @@ export function ServingsControl({ servings, base, onChange }: { servings: number
       <span className="servings__label" id="servings-label">
         Servings
       </span>
+      {isUnitChoice(units) ? <input type="hidden" name="units" value={units} /> : null}
       <button
         type="submit"
         name="servings"
@@ -46,5 +52,14 @@ export function ServingsControl({ servings, base, onChange }: { servings: number
         </button>
       ) : null}
     </form>
+  );
+}
+
+/** "Quantities scaled from 3 to 1 serving.", when they are. */
+export function ScaledNote({ from, to }: { from: number; to: number }) {
+  return from === to ? null : (
+    <p className="ingredients__scaled" role="status">
+      {scaledFrom(from, to)}
+    </p>
   );
 }

@@ -29,3 +29,8 @@ const momentFormat = new Intl.DateTimeFormat('en-GB', { dateStyle: 'medium', tim
 export const formatDay = (date: Date) => dayFormat.format(date);
 /** "23 Nov 2026, 08:10 UTC" */
 export const formatMoment = (date: Date) => `${momentFormat.format(date)} UTC`;
+
+/** "Quantities scaled from 3 to 1 serving." */
+export function scaledFrom(from: number, to: number): string {
+  return `Quantities scaled from ${from} to ${to} ${to === 1 ? 'serving' : 'servings'}.`;
+}
