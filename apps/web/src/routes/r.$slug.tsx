@@ -3,19 +3,20 @@ import { createFileRoute, useNavigate, useRouterState } from '@tanstack/react-ro
 import { RecipeStatus, type Recipe } from '@yeet/contract';
 import { AddToShoppingList } from '../components/add-to-shopping-list';
 import { RecipeCover, RecipeImage } from '../components/cover';
+import { IngredientList } from '../components/ingredients';
 import { ErrorPage, NotFoundPage } from '../components/pages';
 import { PlanThis } from '../components/plan-this';
 import { Stars } from '../components/rating';
 import { RecipeActions } from '../components/recipe-actions';
 import { SaveRecipe } from '../components/save-recipe';
 import { Reviews } from '../components/reviews';
-import { ServingsControl } from '../components/servings';
+import { ScaledNote, ServingsControl } from '../components/servings';
 import { StatusBanner } from '../components/status-banner';
 import { publicOrigin, recipeBySlug, recipeRatings, useMe } from '../lib/api';
 import { formatMinutes, isoDuration, titleCase } from '../lib/format';
 import { dietaryFlagLabel, difficultyLabel, mealTypeLabel } from '../lib/labels';
 import { recipeJsonLd } from '../lib/recipe-schema';
-import { parseServings, scaledQuantity, unitFor } from '@yeet/domain/quantity';
+import { parseServings } from '@yeet/domain/quantity';
 import { onLoadError } from '../lib/status';
 
 export const Route = createFileRoute('/r/$slug')({
@@ -130,31 +131,9 @@ function RecipePage() {
               void navigate({ search: n === recipe.servings ? {} : { servings: n }, replace: true, resetScroll: false })
             }
           />
-          {factor !== 1 ? (
-            <p className="ingredients__scaled" role="status">
-              Quantities scaled from {recipe.servings} to {servings} servings.
-            </p>
-          ) : null}
+          <ScaledNote from={recipe.servings} to={servings} />
           <AddToShoppingList recipe={recipe} servings={servings} me={me} />
-          {recipe.ingredientSections.map((section, i) => (
-            // biome-ignore lint/suspicious/noArrayIndexKey: sections have no id; the page shows them in their order and never reorders them
-            <div key={i} className="ingredients__section">
-              {section.name ? <h3>{section.name}</h3> : null}
-              <ul>
-                {section.ingredients.map((ing, j) => {
-                  const amount = scaledQuantity(ing.quantity, factor);
-                  return (
-                    // biome-ignore lint/suspicious/noArrayIndexKey: as the sections: an ingredient is its line
-                    <li key={j}>
-                      {amount !== null ? <strong className="ingredients__amount">{amount}</strong> : null}
-                      {ing.unit ? ` ${unitFor(ing.unit, ing.quantity, factor)}` : ''} {ing.item}
-                      {ing.note ? <span className="ingredients__note">, {ing.note}</span> : null}
-                    </li>
-                  );
-                })}
-              </ul>
-            </div>
-          ))}
+          <IngredientList recipe={recipe} factor={factor} />
         </section>
 
         <section className="method" aria-labelledby="method-title">
