@@ -44,7 +44,8 @@ describe('the page cache', () => {
     expect(await second.text()).toBe(await first.text());
   });
 
-  it('never serves or keeps pages of signed-in people', async () => {
+  // (a browser running the app shares pages rendered for no one: test/web/signed-in-cache.test.ts)
+  it('never serves or keeps pages rendered for a signed-in person', async () => {
     const res = await get(`/r/${slug}`, { cookie: 'yeet_session=not-a-real-session' });
     expect(res.status).toBe(200);
     expect(res.headers.get('x-page-cache')).toBeNull();
