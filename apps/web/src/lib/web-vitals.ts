@@ -71,7 +71,8 @@ export function reportWebVitals(): void {
     removeEventListener('visibilitychange', send);
     if (shifts) vitals.cls = Math.round(cls * 10_000) / 10_000;
     const longest = [...interactions.values()].sort((a, b) => b - a);
-    // Chrome counts every interaction, short ones too; elsewhere the ones observed will do
+    // every interaction where the browser counts them (short ones too); else only those
+    // observed, which skips fewer outliers: INP can only come out larger, never flattered
     const count = (performance as { interactionCount?: number }).interactionCount ?? longest.length;
     const inp = longest[Math.min(Math.floor(count / 50), longest.length - 1)];
     if (inp !== undefined) vitals.inpSeconds = seconds(inp);
