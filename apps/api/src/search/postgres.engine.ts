@@ -48,17 +48,18 @@ export class PostgresSearchEngine implements SearchEngine {
   async index(recipeIds: readonly string[]): Promise<void> {
     if (recipeIds.length === 0) return;
     const ids = [...recipeIds];
-    await this.#db.transaction().execute(async (tx) => {
-      const selected = sql`r.id = any(${ids}::uuid[])`;
-      await upsertDocumentsSql(selected).execute(tx);
-      await sql`
+    const selected = sql`r.id = any(${ids}::uuid[])`;
+    // One statement, so one round trip (a write becomes searchable sooner): the upsert touches
+    // only published recipes and the delete only the others, so neither needs to see the other.
+    await sql`
+      with upserted as (${upsertDocumentsSql(selected)} returning 1),
+      removed as (
         delete from search_documents d where d.recipe_id = any(${ids}::uuid[])
-          and not exists (select 1 from recipes r where r.id = d.recipe_id and r.status = 'published' and r.difficulty is not null)`.execute(
-        tx,
-      );
-      await addWordsSql(selected).execute(tx);
-      await sql`select pg_notify(${searchChangedChannel}, '')`.execute(tx);
-    });
+          and not exists (select 1 from recipes r where r.id = d.recipe_id and r.status = 'published' and r.difficulty is not null)
+        returning 1
+      ),
+      words as (${addWordsSql(selected)} returning 1)
+      select pg_notify(${searchChangedChannel}, '')`.execute(this.#db);
   }
 
   async search(query: EngineQuery): Promise<EngineResult> {
