@@ -1,47 +1,53 @@
 /**
- * Tracing benchmark, one run, side by side: what recording traces costs. The same platform
- * (`--role all`, the page cache off so every page is rendered and calls the API) runs as a
- * child process in four ways, since the SDK is process-wide:
- *  - none: the platform without the tracing module at all, as before tracing existed;
- *  - off:  as `yeet start` runs it with no OTEL_* variables (the SDK is not loaded);
- *  - on:   with OTEL_EXPORTER_OTLP_ENDPOINT at a receiver in another process (OTLP/HTTP
- *          protobuf, the default batch settings, every request sampled);
- *  - sampled: the same, with one request in ten sampled (OTEL_TRACES_SAMPLER=parentbased_traceidratio).
- * All four run at once; the load goes to one at a time in short slices, taking turns for
- * `--rounds` rounds, so that a busy neighbour's bursts (on a shared machine they move a
- * platform's CPU time per request by up to 2×, for seconds at a time) fall on every mode
- * alike. Each slice is measured for GetRecipe (Connect JSON) and the recipe page; a mode's
- * figure is the median over its slices, and its cost against another is the median of the
- * per-round ratios (paired within a round). Beside req/s, the platform's CPU time per
- * request (from /proc): what the neighbours move much less than req/s, and what throughput
- * on a core of its own follows.
+ * Tracing benchmark, one run, side by side: what recording traces costs, and that having the
+ * tracing module with tracing off costs nothing. The same platform (`--role all`, the page
+ * cache off so every page is rendered and calls the API) runs as a child process in each way,
+ * since the SDK is process-wide:
+ *  - none:    the platform without the tracing module at all, as before tracing existed;
+ *  - control: a second "none", for an A/A comparison: what the bench reads as a cost when
+ *             there is none, i.e. its own noise;
+ *  - off:     as `yeet start` runs it with no OTEL_* variables (the SDK is not loaded);
+ *  - on:      with OTEL_EXPORTER_OTLP_ENDPOINT at a receiver in another process (OTLP/HTTP
+ *             protobuf, the default batch settings, every request sampled);
+ *  - sampled: the same, one trace in ten (OTEL_TRACES_SAMPLER=parentbased_traceidratio).
  *
- *   npm run bench:tracing [-- --seconds 3 --rounds 8] [--profile DIR]
+ * A comparison is a pair of platforms loaded at the same time, each by its own connections,
+ * for a short slice; the slices of all pairs and both targets (GetRecipe over Connect JSON,
+ * the recipe page) take turns for `--rounds` rounds. On this shared machine a neighbour's
+ * burst moves a platform's CPU time per request by up to 2× for seconds at a time: loaded at
+ * the same moment, both platforms of a pair meet the same burst, and their ratio keeps
+ * little of it. The measure is CPU time per request of each platform (process.cpuUsage() of
+ * the child, microseconds, threads included), what throughput on a core of its own follows;
+ * req/s is printed beside it. A cost is 1 − the median of the per-slice ratios, with a 95 %
+ * bootstrap interval of that median; a target is met when the whole interval is under it.
+ * The A/A line shows how wide the interval is when the truth is 0.
+ *
+ *   npm run bench:tracing [-- --seconds 1 --rounds 40 --rounds-on 12] [--profile DIR]
  *
  * Uses DATABASE_URL when set (a database it may fill), else an embedded PostgreSQL kept
  * under .data/bench. Needs the production web build (`npm run build`).
  */
-import { execFileSync, spawn } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import type { Options as LoadOptions } from 'autocannon';
 
-type Mode = 'none' | 'off' | 'on' | 'sampled';
-const child = process.env.BENCH_TRACING_CHILD as Mode | 'receiver' | undefined;
+/** How a platform runs (see above); "control" runs as "none". */
+type Kind = 'none' | 'off' | 'on' | 'sampled';
+type Name = Kind | 'control';
+const child = process.env.BENCH_TRACING_CHILD as Kind | 'receiver' | undefined;
 
 if (child === 'receiver') {
   // The collector, in a process of its own so that it takes no time from the load generator:
-  // accepts every export and counts it; GET answers the counts so far.
+  // accepts every export and counts its bytes by the path's first segment (one per platform);
+  // GET answers the counts so far.
   const http = await import('node:http');
-  let exports = 0;
-  let bytes = 0;
+  const bytes: Record<string, number> = {};
   const receiver = http.createServer((req, res) => {
-    if (req.method === 'GET') return res.end(JSON.stringify({ exports, bytes }));
-    req.on('data', (chunk: Buffer) => (bytes += chunk.length));
-    req.on('end', () => {
-      exports += 1;
-      res.writeHead(200, { 'content-type': 'application/x-protobuf' }).end();
-    });
+    if (req.method === 'GET') return res.end(JSON.stringify(bytes));
+    const from = req.url?.split('/')[1] ?? '';
+    req.on('data', (chunk: Buffer) => (bytes[from] = (bytes[from] ?? 0) + chunk.length));
+    req.on('end', () => res.writeHead(200, { 'content-type': 'application/x-protobuf' }).end());
   });
   receiver.listen(0, '127.0.0.1', () => console.log(`receiver on ${(receiver.address() as { port: number }).port}`));
   process.once('SIGTERM', () => process.exit(0));
@@ -52,6 +58,12 @@ if (child === 'receiver') {
   const { startPlatform } = await import('../apps/server/src/platform.ts');
   const config = loadConfig(process.env);
   const platform = await startPlatform(config, createLogger({ level: config.logLevel }));
+  // The CPU time this process has used (all its threads, microseconds), asked for over IPC
+  // before and after each slice: finer than /proc's 10 ms ticks.
+  process.on('message', () => {
+    const { user, system } = process.cpuUsage();
+    process.send?.(user + system);
+  });
   process.once('SIGTERM', async () => {
     await platform.stop();
     if (child !== 'none') await (await import('../apps/server/src/tracing.ts')).stopTracing();
@@ -63,7 +75,7 @@ if (child === 'receiver') {
 }
 
 async function bench(): Promise<void> {
-  const { existsSync, readFileSync } = await import('node:fs');
+  const { existsSync } = await import('node:fs');
   const { default: autocannon } = await import('autocannon');
   const { freePort } = await import('@yeet/db');
   const { default: pg } = await import('pg');
@@ -72,16 +84,20 @@ async function bench(): Promise<void> {
 
   const { values: args } = parseArgs({
     options: {
-      seconds: { type: 'string', default: '3' },
-      connections: { type: 'string', default: '10' },
-      rounds: { type: 'string', default: '8' },
-      // A CPU profile of each platform (<dir>/<mode>-*.cpuprofile), to see where a mode's time goes.
+      seconds: { type: 'string', default: '1' },
+      connections: { type: 'string', default: '8' },
+      // Rounds of the comparisons against "none" (off, and the A/A control): a 2 % target needs many.
+      rounds: { type: 'string', default: '40' },
+      // Rounds of on and sampled against off: their targets (10 %, 15 %) need fewer.
+      'rounds-on': { type: 'string', default: '12' },
+      // A CPU profile of each platform (<dir>/<name>-*.cpuprofile), to see where a mode's time goes.
       profile: { type: 'string' },
     },
   });
   const seconds = Number(args.seconds);
   const connections = Number(args.connections);
   const rounds = Number(args.rounds);
+  const roundsOn = Number(args['rounds-on']);
   const slug = 'cacio-e-pepe';
   const root = path.resolve(import.meta.dirname, '..');
   if (!existsSync(path.join(root, 'apps/web/dist/server/server.js'))) throw new Error('Build the web app first: npm run build');
@@ -98,22 +114,31 @@ async function bench(): Promise<void> {
   );
   // Also when the bench fails half-way: no collector left behind.
   process.once('exit', () => receiver.kill('SIGTERM'));
-  const received = async () => (await (await fetch(collector)).json()) as { exports: number; bytes: number };
+  const received = async () => (await (await fetch(collector)).json()) as Record<string, number>;
 
   const database = await benchDatabase('yeet_bench_tracing');
   let seed = database.fresh;
   const inherited = Object.fromEntries(Object.entries(process.env).filter(([key]) => !key.startsWith('OTEL_')));
 
-  async function start(mode: Mode): Promise<{ url: string; pid: number; stop: () => Promise<void> }> {
+  interface Platform {
+    name: Name;
+    url: string;
+    /** CPU seconds the process has used so far. */
+    cpu: () => Promise<number>;
+    stop: () => Promise<void>;
+  }
+
+  async function start(name: Name): Promise<Platform> {
+    const kind: Kind = name === 'control' ? 'none' : name;
     const port = await freePort();
     const url = `http://127.0.0.1:${port}`;
     const profile = args.profile
-      ? ['--cpu-prof', `--cpu-prof-dir=${args.profile}`, `--cpu-prof-name=${mode}-\${pid}.cpuprofile`]
+      ? ['--cpu-prof', `--cpu-prof-dir=${args.profile}`, `--cpu-prof-name=${name}-\${pid}.cpuprofile`]
       : [];
     const proc = spawn(process.execPath, [...profile, path.join(root, 'bench/tracing.ts'), 'start'], {
       env: {
         ...inherited,
-        BENCH_TRACING_CHILD: mode,
+        BENCH_TRACING_CHILD: kind,
         NODE_ENV: 'production',
         ROLE: 'all',
         PORT: String(port),
@@ -127,21 +152,27 @@ async function bench(): Promise<void> {
         RATE_LIMIT_PERSON: '0',
         HTTP_CONCURRENCY: '0',
         LOG_LEVEL: 'error',
-        ...(mode === 'on' || mode === 'sampled' ? { OTEL_EXPORTER_OTLP_ENDPOINT: collector } : {}),
-        ...(mode === 'sampled' ? { OTEL_TRACES_SAMPLER: 'parentbased_traceidratio', OTEL_TRACES_SAMPLER_ARG: '0.1' } : {}),
+        // Each exporting platform under a path of its own, so the receiver counts their bytes apart.
+        ...(kind === 'on' || kind === 'sampled' ? { OTEL_EXPORTER_OTLP_ENDPOINT: `${collector}/${name}` } : {}),
+        ...(kind === 'sampled' ? { OTEL_TRACES_SAMPLER: 'parentbased_traceidratio', OTEL_TRACES_SAMPLER_ARG: '0.1' } : {}),
       },
-      stdio: ['ignore', 'pipe', 'inherit'],
+      stdio: ['ignore', 'pipe', 'inherit', 'ipc'],
     });
     await new Promise<void>((resolve, reject) => {
-      proc.stdout.on('data', (d: Buffer) => String(d).includes('bench platform ready') && resolve());
-      proc.once('exit', (code) => reject(new Error(`the ${mode} platform exited (${code})`)));
+      proc.stdout?.on('data', (d: Buffer) => String(d).includes('bench platform ready') && resolve());
+      proc.once('exit', (code) => reject(new Error(`the ${name} platform exited (${code})`)));
     });
     // The demo's index and image jobs would run during the first measurements: let the worker finish them.
     if (seed) await drained(database.url);
     seed = false;
     return {
+      name,
       url,
-      pid: proc.pid!,
+      cpu: () =>
+        new Promise<number>((resolve) => {
+          proc.once('message', (micros) => resolve(Number(micros) / 1e6));
+          proc.send('cpu');
+        }),
       stop: () =>
         new Promise<void>((resolve) => {
           proc.removeAllListeners('exit');
@@ -163,137 +194,200 @@ async function bench(): Promise<void> {
     await client.end();
   }
 
-  // CPU time the platform process spent, from /proc (clock ticks): on a machine shared with
-  // other work, CPU per request measures the cost steadier than req/s, which the neighbours move.
-  const ticksPerSecond = Number(execFileSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }));
-  const cpuSeconds = (pid: number) => {
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    return (Number(fields[11]) + Number(fields[12])) / ticksPerSecond;
-  };
+  type What = 'rpc' | 'page';
+  const targets = (url: string): Record<What, LoadOptions> => ({
+    rpc: {
+      url: `${url}/api/yeet.v1.RecipeService/GetRecipe`,
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ slug }),
+    },
+    page: { url: `${url}/r/${slug}` },
+  });
   interface Sample {
     rps: number;
     /** Milliseconds of the platform's CPU per request. */
     cpu: number;
-    /** Bytes exported per request (tracing on). */
-    exported: number;
+    requests: number;
   }
-  const measure = async (pid: number, options: LoadOptions, duration: number): Promise<Sample> => {
-    const cpuBefore = cpuSeconds(pid);
-    const bytesBefore = (await received()).bytes;
-    const result = await autocannon({ ...options, connections, workers: 1, duration });
-    if (result.non2xx || result.errors)
-      throw new Error(`${options.url}: ${result.non2xx} non-2xx answers, ${result.errors} errors`);
-    const requests = result.requests.total;
-    return {
-      rps: result.requests.average,
-      cpu: ((cpuSeconds(pid) - cpuBefore) * 1000) / requests,
-      exported: ((await received()).bytes - bytesBefore) / requests,
-    };
-  };
-  const modes: Mode[] = ['none', 'off', 'on', 'sampled'];
-  type What = 'rpc' | 'page';
-  const samples: Record<Mode, Record<What, Sample[]>> = {
-    none: { rpc: [], page: [] },
-    off: { rpc: [], page: [] },
-    on: { rpc: [], page: [] },
-    sampled: { rpc: [], page: [] },
-  };
-  // One at a time, so that only the first one seeds the database.
-  const platforms = {} as Record<Mode, Awaited<ReturnType<typeof start>>>;
-  try {
-    for (const mode of modes) platforms[mode] = await start(mode);
-    const targets = (url: string): Record<What, LoadOptions> => ({
-      rpc: {
-        url: `${url}/api/yeet.v1.RecipeService/GetRecipe`,
-        method: 'POST',
-        headers: { 'content-type': 'application/json' },
-        body: JSON.stringify({ slug }),
-      },
-      page: { url: `${url}/r/${slug}` },
+  /**
+   * Loads the platforms of a pair at the same time for one slice. The load generators run in
+   * this thread (no worker threads), so both start in the same tick.
+   */
+  async function slice(pair: Platform[], what: What, duration: number): Promise<Sample[]> {
+    const before = await Promise.all(pair.map((p) => p.cpu()));
+    const results = await Promise.all(pair.map((p) => autocannon({ ...targets(p.url)[what], connections, duration })));
+    const after = await Promise.all(pair.map((p) => p.cpu()));
+    return results.map((result, i) => {
+      if (result.non2xx || result.errors)
+        throw new Error(`${pair[i]!.name} ${what}: ${result.non2xx} non-2xx answers, ${result.errors} errors`);
+      const requests = result.requests.total;
+      return { rps: requests / duration, cpu: ((after[i]! - before[i]!) * 1000) / requests, requests };
     });
-    // Warm up each (JIT, pools), then the measured slices, the modes taking turns.
-    for (const mode of modes) {
-      for (const what of ['rpc', 'page'] as const) await measure(platforms[mode].pid, targets(platforms[mode].url)[what], 2);
+  }
+
+  /** A comparison: `mode` against `base`, its target (a cost at most this), its rounds. */
+  interface Comparison {
+    mode: Name;
+    base: Name;
+    label: string;
+    target: Record<What, number>;
+    rounds: number;
+    /** Per slice: [mode's sample, base's sample]. */
+    slices: Record<What, Array<[Sample, Sample]>>;
+  }
+  const comparison = (mode: Name, base: Name, label: string, target: Record<What, number>, n: number): Comparison => ({
+    mode,
+    base,
+    label,
+    target,
+    rounds: n,
+    slices: { rpc: [], page: [] },
+  });
+  const comparisons = [
+    comparison('off', 'none', 'off vs none', { rpc: 0.02, page: 0.02 }, rounds),
+    comparison('control', 'none', 'A/A: none vs none (the bench’s noise; truth 0)', { rpc: 0, page: 0 }, rounds),
+    comparison('on', 'off', 'on vs off', { rpc: 0.1, page: 0.15 }, roundsOn),
+    comparison('sampled', 'off', 'sampled 10 % vs off', { rpc: Number.NaN, page: Number.NaN }, roundsOn),
+  ];
+  const names: Name[] = ['none', 'control', 'off', 'on', 'sampled'];
+  const total: Record<Name, { requests: number }> = {
+    none: { requests: 0 },
+    control: { requests: 0 },
+    off: { requests: 0 },
+    on: { requests: 0 },
+    sampled: { requests: 0 },
+  };
+  /** Bytes exported per measured request (about: the exporter sends batches every few seconds). */
+  const exported = { on: 0, sampled: 0 };
+  // One at a time, so that only the first one seeds the database.
+  const platforms = {} as Record<Name, Platform>;
+  const startedAt = Date.now();
+  try {
+    for (const name of names) platforms[name] = await start(name);
+    // Warm up each (JIT, pools) alone, by a number of requests rather than a time: on a busy
+    // machine a few seconds serve too few for V8 to settle, and a platform still warming up
+    // reads as costlier than one that is not. Then one round of every pair: all discarded.
+    for (const name of names) {
+      for (const [what, amount] of [
+        ['rpc', 3000],
+        ['page', 800],
+      ] as const) {
+        await autocannon({ ...targets(platforms[name].url)[what], connections, amount });
+      }
     }
-    for (let round = 0; round < rounds; round++) {
-      console.error(`round ${round + 1} of ${rounds}`);
+    for (const c of comparisons)
+      for (const what of ['rpc', 'page'] as const) await slice([platforms[c.mode], platforms[c.base]], what, seconds);
+    const exportedBefore = await received();
+    for (let round = 0; round < Math.max(rounds, roundsOn); round++) {
+      if (round % 5 === 0) console.error(`round ${round + 1} of ${Math.max(rounds, roundsOn)}`);
       for (const what of ['rpc', 'page'] as const) {
-        for (const mode of modes) {
-          samples[mode][what].push(await measure(platforms[mode].pid, targets(platforms[mode].url)[what], seconds));
+        for (const c of comparisons) {
+          if (round >= c.rounds) continue;
+          // Who is first in the pair alternates, should the order matter at all.
+          const pair = round % 2 === 0 ? [platforms[c.mode], platforms[c.base]] : [platforms[c.base], platforms[c.mode]];
+          const samples = await slice(pair, what, seconds);
+          const [mode, base] = round % 2 === 0 ? samples : [samples[1]!, samples[0]!];
+          c.slices[what].push([mode!, base!]);
+          total[c.mode].requests += mode!.requests;
         }
       }
+    }
+    const exportedAfter = await received();
+    for (const name of ['on', 'sampled'] as const) {
+      exported[name] = ((exportedAfter[name] ?? 0) - (exportedBefore[name] ?? 0)) / total[name].requests;
     }
   } finally {
     await Promise.all(Object.values(platforms).map((platform) => platform.stop()));
   }
 
-  const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
-  const m = (mode: Mode, what: What, field: keyof Sample) => median(samples[mode][what].map((x) => x[field]));
-  const percent = (x: number) => `${(x * 100).toFixed(1)} %`;
-  // Throughput lost: by req/s directly, and as CPU per request implies (rps ∝ 1 / CPU per request);
-  // both from the ratios of the same round (the slices next to each other), the median over rounds.
-  const pairedCost = (mode: Mode, base: Mode, what: What, field: 'rps' | 'cpu') => {
-    const ratios = samples[mode][what].map((sample, round) =>
-      field === 'rps' ? sample.rps / samples[base][what][round]!.rps : samples[base][what][round]!.cpu / sample.cpu,
-    );
-    return percent(1 - median(ratios));
+  const median = (xs: number[]) => {
+    const sorted = [...xs].sort((a, b) => a - b);
+    const mid = sorted.length / 2;
+    return sorted.length % 2 ? sorted[Math.floor(mid)]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
   };
-  const rpsCost = (mode: Mode, base: Mode, what: What) => pairedCost(mode, base, what, 'rps');
-  const cpuCost = (mode: Mode, base: Mode, what: What) => pairedCost(mode, base, what, 'cpu');
+  // A 95 % percentile-bootstrap interval of the median, from a seeded generator: the same
+  // slices give the same interval.
+  const bootstrap = (xs: number[]): [number, number] => {
+    let state = 0x9e3779b9;
+    const random = () => {
+      state = (state + 0x6d2b79f5) >>> 0;
+      let t = state;
+      t = Math.imul(t ^ (t >>> 15), t | 1);
+      t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+      return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+    };
+    const medians = Array.from({ length: 4000 }, () => median(xs.map(() => xs[Math.floor(random() * xs.length)]!)));
+    medians.sort((a, b) => a - b);
+    return [medians[Math.floor(0.025 * medians.length)]!, medians[Math.floor(0.975 * medians.length)]!];
+  };
+  const percent = (x: number) => `${(x * 100).toFixed(1)} %`;
+  // The cost as throughput lost: from CPU per request (rps ∝ 1 / CPU per request) or from req/s.
+  const cost = (c: Comparison, what: What, field: 'cpu' | 'rps') => {
+    const ratios = c.slices[what].map(([mode, base]) => (field === 'cpu' ? base.cpu / mode.cpu : mode.rps / base.rps));
+    const [low, high] = bootstrap(ratios);
+    return { cost: 1 - median(ratios), low: 1 - high, high: 1 - low };
+  };
+  const verdict = (c: Comparison, what: What, interval: { low: number; high: number }) => {
+    const target = c.target[what];
+    if (Number.isNaN(target)) return '';
+    if (c.mode === 'control') return interval.low <= 0 && interval.high >= 0 ? 'contains 0' : 'excludes 0 (bias)';
+    if (interval.high <= target) return `met (≤ ${percent(target)})`;
+    if (interval.low > target) return `NOT met (> ${percent(target)})`;
+    return `not resolved (target ${percent(target)})`;
+  };
+  const minutes = ((Date.now() - startedAt) / 60_000).toFixed(1);
   console.log(
-    `\nTracing benchmark — ${connections} connections, the four platforms taking turns in ${seconds} s slices, ${rounds} rounds (medians; costs from the per-round ratios)`,
+    `\nTracing benchmark — pairs of platforms loaded at the same time, ${connections} connections each, ${seconds} s slices, ${rounds} rounds against none, ${roundsOn} for on/sampled (${minutes} min)`,
   );
+  console.log('cost = throughput lost, 1 − median of the per-slice ratios; [95 % bootstrap interval of the median]');
   console.log(
     table(
-      ['', 'GetRecipe req/s', 'CPU ms/req', 'page req/s', 'CPU ms/req'],
-      [
-        ...modes.map((mode) => [
-          {
-            none: 'none (no tracing module)',
-            off: 'off (no OTEL_* variables)',
-            on: 'on (exporting every span)',
-            sampled: 'on, one request in ten sampled',
-          }[mode],
-          m(mode, 'rpc', 'rps'),
-          m(mode, 'rpc', 'cpu'),
-          m(mode, 'page', 'rps'),
-          m(mode, 'page', 'cpu'),
-        ]),
-        [
-          'throughput cost, off vs none (target ≤ 2 %)',
-          rpsCost('off', 'none', 'rpc'),
-          cpuCost('off', 'none', 'rpc'),
-          rpsCost('off', 'none', 'page'),
-          cpuCost('off', 'none', 'page'),
-        ],
-        [
-          'throughput cost, on vs off (≤ 10 %, page ≤ 15 %)',
-          rpsCost('on', 'off', 'rpc'),
-          cpuCost('on', 'off', 'rpc'),
-          rpsCost('on', 'off', 'page'),
-          cpuCost('on', 'off', 'page'),
-        ],
-        [
-          'throughput cost, sampled 10 % vs off',
-          rpsCost('sampled', 'off', 'rpc'),
-          cpuCost('sampled', 'off', 'rpc'),
-          rpsCost('sampled', 'off', 'page'),
-          cpuCost('sampled', 'off', 'page'),
-        ],
-      ],
+      ['', 'target', 'CPU/req cost', '95 % interval', 'req/s cost', '95 % interval', 'verdict (by CPU/req)'],
+      comparisons.flatMap((c) =>
+        (['rpc', 'page'] as const).map((what) => {
+          const cpu = cost(c, what, 'cpu');
+          const rps = cost(c, what, 'rps');
+          return [
+            `${c.label}, ${what === 'rpc' ? 'GetRecipe' : 'recipe page'}`,
+            Number.isNaN(c.target[what]) ? '' : percent(c.target[what]),
+            percent(cpu.cost),
+            `[${percent(cpu.low)}, ${percent(cpu.high)}]`,
+            percent(rps.cost),
+            `[${percent(rps.low)}, ${percent(rps.high)}]`,
+            verdict(c, what, cpu),
+          ];
+        }),
+      ),
     ),
   );
-  const rounded = (xs: Sample[], field: keyof Sample) => xs.map((x) => x[field].toFixed(field === 'rps' ? 0 : 2)).join(',');
-  for (const mode of modes) {
-    const { rpc, page } = samples[mode];
-    console.log(
-      `${mode}: GetRecipe req/s ${rounded(rpc, 'rps')} ms ${rounded(rpc, 'cpu')}; page req/s ${rounded(page, 'rps')} ms ${rounded(page, 'cpu')}`,
-    );
-  }
-  const { exports, bytes } = await received();
+  console.log('\nmedians of each platform over its slices (CPU ms per request; req/s while sharing the machine with its pair):');
   console.log(
-    `the receiver took ${exports} exports, ${(bytes / 1e6).toFixed(1)} MB: ${m('on', 'rpc', 'exported').toFixed(0)} bytes per GetRecipe, ${m('on', 'page', 'exported').toFixed(0)} per page`,
+    table(
+      ['', 'GetRecipe CPU ms', 'req/s', 'page CPU ms', 'req/s'],
+      names.map((name) => {
+        const mine = (what: What) =>
+          comparisons.flatMap((c) =>
+            c.slices[what].flatMap(([mode, base]) => [...(c.mode === name ? [mode] : []), ...(c.base === name ? [base] : [])]),
+          );
+        return [
+          name,
+          median(mine('rpc').map((x) => x.cpu)).toFixed(3),
+          median(mine('rpc').map((x) => x.rps)).toFixed(0),
+          median(mine('page').map((x) => x.cpu)).toFixed(3),
+          median(mine('page').map((x) => x.rps)).toFixed(0),
+        ];
+      }),
+    ),
+  );
+  for (const c of comparisons) {
+    for (const what of ['rpc', 'page'] as const) {
+      const ratios = c.slices[what].map(([mode, base]) => (base.cpu / mode.cpu).toFixed(3));
+      console.log(`${c.label}, ${what}: CPU ratios base/mode per slice ${ratios.join(' ')}`);
+    }
+  }
+  console.log(
+    `exported: ${exported.on.toFixed(0)} bytes per request with every trace sampled, ${exported.sampled.toFixed(0)} with one in ten (GetRecipe and page requests together)`,
   );
 
   receiver.kill('SIGTERM');
