@@ -40,10 +40,11 @@ describe('first-load JavaScript of a visitor', () => {
         files.map(async ({ file }) => ({ file, text: await readFile(path.join(client, file), 'utf8') })),
       );
       for (const { file, text } of code) {
-        // the runtime's bootstrap descriptors, Connect's protocol header, our files' descriptors
+        // the runtime's bootstrap descriptors, Connect's protocol header and error class, our files' descriptors
         // (embedded in base64: "\n<length>yeet/v1/…" has "eet/v1" at a whole base64 group)
         expect(text, `${file} holds the protobuf runtime`).not.toContain('FileDescriptorProto');
         expect(text, `${file} holds Connect`).not.toMatch(/connect-protocol-version/i);
+        expect(text, `${file} holds ConnectError (its details decoder)`).not.toContain('findDetails');
         expect(text, `${file} holds a descriptor of our contract`).not.toContain(Buffer.from('eet/v1').toString('base64'));
       }
       const names = files.map((f) => path.basename(f.file));

@@ -121,7 +121,10 @@ export function SearchBox({
             }}
             onKeyDown={onKeyDown}
             onBlur={() => setTimeout(() => setOpen(false), 150)}
-            onFocus={() => options.length && setOpen(true)}
+            onFocus={() => {
+              searchClient.preload();
+              if (options.length) setOpen(true);
+            }}
           />
           <div id={listId} role="listbox" aria-label="Suggestions" className="search-box__list" hidden={!expanded}>
             {options.map((option, i) => (

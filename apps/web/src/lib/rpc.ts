@@ -14,20 +14,23 @@ import type { Client, ConnectError, Transport } from '@connectrpc/connect';
  * services is unary, answering a promise: waiting for the code first changes nothing for
  * the caller. A failed call's field violations are decoded on the way (describeError).
  */
-function lazyClient<S extends DescService>(load: () => Promise<{ service: S }>): (transport: Transport) => Client<S> {
-  return (transport) =>
+function lazyClient<S extends DescService>(
+  load: () => Promise<{ service: S }>,
+): ((transport: Transport) => Client<S>) & { preload(): void } {
+  const code = () => Promise.all([load(), import('./services/connect')]);
+  const client = (transport: Transport) =>
     new Proxy({} as Client<S>, {
       get: (_, method) => {
         if (typeof method !== 'string' || method === 'then') return undefined; // not a thenable
         return async (...args: unknown[]) => {
-          const [{ service }, connect] = await Promise.all([load(), import('./services/connect')]);
-          const client = connect.createClient(service, transport) as unknown as Record<
+          const [{ service }, connect] = await code();
+          const methods = connect.createClient(service, transport) as unknown as Record<
             string,
             (...a: unknown[]) => Promise<unknown>
           >;
-          if (!client[method]) throw new TypeError(`${service.typeName} has no method ${method}`);
+          if (!methods[method]) throw new TypeError(`${service.typeName} has no method ${method}`);
           try {
-            return await client[method](...args);
+            return await methods[method](...args);
           } catch (error) {
             if (error instanceof Error) violations.set(error, connect.fieldViolations(error));
             throw error;
@@ -35,6 +38,9 @@ function lazyClient<S extends DescService>(load: () => Promise<{ service: S }>):
         };
       },
     });
+  // on a sign the person is about to call (focus on the search box): the code arrives meanwhile
+  const preload = () => void code().catch(() => undefined);
+  return Object.assign(client, { preload });
 }
 
 const violations = new WeakMap<Error, Array<{ field: string; description: string }>>();
