@@ -64,6 +64,18 @@ describe.skipIf(!chromiumPath)('units and servings on the recipe page', () => {
     expect((await amounts(page))[0]).toBe('200 g spaghetti or tonnarelli');
   });
 
+  it('keeps the units of a link (?units=) for the visit when the servings change, without storing them', async () => {
+    const page = await stack.newPage();
+    await page.goto(`${stack.t.baseUrl}/r/cacio-e-pepe?units=imperial`);
+    await hydrated(page);
+    expect(await pressed(page)).toBe('US');
+    await page.getByRole('button', { name: /More servings/ }).click();
+    await page.waitForURL(/servings=3/);
+    await expect.poll(async () => (await amounts(page))[0]).toBe('10.6 oz spaghetti or tonnarelli');
+    expect(await pressed(page)).toBe('US');
+    expect(await page.evaluate('localStorage.getItem("yeet-units")')).toBeNull();
+  });
+
   it('works without JavaScript: ?units= and ?servings= carried by each other’s forms', async () => {
     const page = await stack.newPage({ javaScriptEnabled: false });
     await page.goto(`${stack.t.baseUrl}/r/cacio-e-pepe`);

@@ -1,5 +1,5 @@
 import { isUnitSystem, type UnitSystem } from '@yeet/domain/units';
-import { useSyncExternalStore } from 'react';
+import { useEffect, useSyncExternalStore } from 'react';
 
 /** How a reader wants quantities shown: as the recipe writes them, or converted. */
 export type UnitChoice = UnitSystem | 'written';
@@ -32,6 +32,10 @@ export function chooseUnits(choice: UnitChoice): void {
   } catch {
     // not kept, but shown on this page all the same
   }
+  chosen(choice);
+}
+
+function chosen(choice: UnitChoice): void {
   chosenHere = choice;
   for (const listener of listeners) listener();
 }
@@ -46,14 +50,21 @@ function subscribe(listener: () => void): () => void {
   };
 }
 
-/** The reader's choice: this browser's, else the page URL's (`?units=`), else as written. */
+/**
+ * The reader's choice: this browser's, else the one this visit was opened with (a link with
+ * `?units=`, kept when changing the servings drops it from the URL), else as written.
+ */
 export function useUnitChoice(fromUrl: unknown): UnitChoice {
-  const url = isUnitChoice(fromUrl) ? fromUrl : 'written';
+  const url = isUnitChoice(fromUrl) ? fromUrl : null;
   // the server, and the browser while hydrating, read null: both render the URL's choice
   const mine = useSyncExternalStore(
     subscribe,
     () => stored() ?? chosenHere,
     () => null,
   );
-  return mine ?? url;
+  useEffect(() => {
+    // for this visit only: a shared link is not this browser's choice
+    if (url !== null && stored() === null && chosenHere === null) chosen(url);
+  }, [url]);
+  return mine ?? url ?? 'written';
 }
