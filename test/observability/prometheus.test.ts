@@ -148,6 +148,31 @@ describe.skipIf(!prometheusPath)('Prometheus scraping the platform with the rule
     });
   }, 30_000);
 
+  it('draws the web vitals dashboard from the reports browsers send: p75 LCP by route', async () => {
+    const dashboard = JSON.parse(await readFile(dashboardFiles.find((f) => f.endsWith('eoy-web-vitals.json'))!, 'utf8'));
+    const panel = dashboard.panels.find((p: { title: string }) => p.title === 'LCP p75');
+    const expr = (panel.targets[0].expr as string).replaceAll('$__rate_interval', '1m').replace(/\$\{?job\}?/g, '.*');
+    const report = (lcpSeconds: number) =>
+      fetch(`${api.baseUrl}/api/yeet.v1.TelemetryService/ReportWebVitals`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ route: '/r/$slug', lcpSeconds }),
+      }).then((r) => r.status);
+    // a rate needs two scrapes apart: keep reporting until the panel has a line
+    const lines = await until(
+      async () => {
+        expect(await report(1.2)).toBe(200);
+        return query(expr);
+      },
+      (r) => r.length > 0 && Number.isFinite(Number(r[0]!.value[1])),
+      'the LCP p75 panel',
+    );
+    expect(lines[0]!.metric).toEqual({ route: '/r/$slug' });
+    // every report was 1.2 s: the p75 falls in its bucket, (1, 1.8]
+    expect(Number(lines[0]!.value[1])).toBeGreaterThan(1);
+    expect(Number(lines[0]!.value[1])).toBeLessThanOrEqual(1.8);
+  });
+
   it('answers every query of every dashboard panel without an error', async () => {
     const queries: string[] = [];
     for (const file of dashboardFiles) {
