@@ -211,19 +211,34 @@ async function bench(): Promise<void> {
     requests: number;
   }
   /**
+   * Enough requests in a slice for its CPU time per request to mean something: a slice
+   * of a few requests is mostly a garbage collection or a neighbour's burst. On a busy
+   * machine, a slice goes on (another `seconds`) until each platform of the pair has served this many.
+   */
+  const fewestRequests: Record<What, number> = { rpc: 200, page: 40 };
+  /**
    * Loads the platforms of a pair at the same time for one slice. The load generators run in
    * this thread (no worker threads), so both start in the same tick.
    */
   async function slice(pair: Platform[], what: What, duration: number): Promise<Sample[]> {
     const before = await Promise.all(pair.map((p) => p.cpu()));
-    const results = await Promise.all(pair.map((p) => autocannon({ ...targets(p.url)[what], connections, duration })));
+    const requests = pair.map(() => 0);
+    let elapsed = 0;
+    while (Math.min(...requests) < fewestRequests[what]) {
+      const results = await Promise.all(pair.map((p) => autocannon({ ...targets(p.url)[what], connections, duration })));
+      results.forEach((result, i) => {
+        if (result.non2xx || result.errors)
+          throw new Error(`${pair[i]!.name} ${what}: ${result.non2xx} non-2xx answers, ${result.errors} errors`);
+        requests[i]! += result.requests.total;
+      });
+      elapsed += duration;
+    }
     const after = await Promise.all(pair.map((p) => p.cpu()));
-    return results.map((result, i) => {
-      if (result.non2xx || result.errors)
-        throw new Error(`${pair[i]!.name} ${what}: ${result.non2xx} non-2xx answers, ${result.errors} errors`);
-      const requests = result.requests.total;
-      return { rps: requests / duration, cpu: ((after[i]! - before[i]!) * 1000) / requests, requests };
-    });
+    return pair.map((_, i) => ({
+      rps: requests[i]! / elapsed,
+      cpu: ((after[i]! - before[i]!) * 1000) / requests[i]!,
+      requests: requests[i]!,
+    }));
   }
 
   /** A comparison: `mode` against `base`, its target (a cost at most this), its rounds. */
