@@ -103,7 +103,7 @@ describe.skipIf(!chromiumPath)('a recipe from search to plate, in a real browser
     expect(apiCalls).toContain('GET /api/yeet.v1.SearchService/SearchRecipes');
     expect(apiCalls.filter((c) => c.startsWith('POST'))).toEqual([]);
     await check(visitor, 'search-empty');
-    await main(visitor).getByRole('link', { name: 'Clear filters' }).click();
+    await main(visitor).getByRole('link', { name: 'Remove the filter Cuisine: Thai' }).click();
     await visitor.waitForURL((url) => !url.search.includes('cuisine'));
 
     // Open the recipe and cook for five instead of four: 6 chillies become 7½.

@@ -78,6 +78,8 @@ describe.skipIf(!chromiumPath)('dark mode', () => {
       ['shopping-list', '/shopping-list', 'Shopping list'],
       ['account', '/account', 'Your account'],
       ['new-recipe', '/new', 'New recipe'],
+      ['my-recipes', '/me/recipes', 'My recipes'],
+      ['review-queue', '/review', 'Review queue'],
       ['meal-plan', '/meal-plan', 'Meal plan'],
       ['collections', '/me/collections', 'Your collections'],
     ] as const) {
