@@ -281,7 +281,8 @@ describe.skipIf(!nginxPath)("the chart's topology: one process per pod, behind n
       await page.waitForURL(/\/r\/roundrobin-risotto\/edit\?created=1/);
       await main.getByText('Draft saved.').waitFor();
       // A photo: PUT /uploads on an api replica, checked by (possibly) the other, shown by img.
-      await page
+      await main
+        .getByRole('region', { name: 'Cover photo' })
         .getByLabel(/^Choose a photo/)
         .setInputFiles({ name: 'risotto.jpg', mimeType: 'image/jpeg', buffer: await fixtures.jpeg() });
       await main.getByText('Photo saved.').waitFor();
