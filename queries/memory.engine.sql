@@ -22,25 +22,18 @@ select concat_ws(':',
   (select count(*) || '/' || coalesce(sum(hashtext(word)::bigint * 31 + doc_count), 0) from search_lexicon),
   (select count(*) || '/' || coalesce(sum(hashtext(word)::bigint * 31 + group_id), 0) from search_synonyms),
   (select string_agg(value, ',' order by value) from search_facet_totals where facet = 'cuisines')) as fingerprint;
-select word, doc_count as n from search_lexicon
-union all select word, 0 from search_synonyms;
+select word, doc_count as n, true as lexicon from search_lexicon
+union all select word, 0, false from search_synonyms;
 select value from search_facet_totals where facet = 'cuisines' order by value;
 
 -- MemorySearchEngine.search({ text: typing, filter: someSearchFilter, sort: 'relevance', limit: 20, offset: 0, facets: true })
-select c.word, to_tsvector('yeet', c.word)::text as lexemes from (
-  select l.word from search_lexicon l where l.word like $1 || '%' and l.word <> $2
-  order by l.doc_count desc limit 8
-) c;
 select w as word, to_tsvector('yeet', w)::text as lexemes from unnest($1::text[]) w;
 
 -- MemorySearchEngine.suggest(typing, 5)
 -- (answered from memory: no SQL)
 
 -- MemorySearchEngine.indexQuery({ text: typing, filter: someSearchFilter, sort: 'relevance', limit: 20, offset: 0, facets: true })
-select c.word, to_tsvector('yeet', c.word)::text as lexemes from (
-  select l.word from search_lexicon l where l.word like $1 || '%' and l.word <> $2
-  order by l.doc_count desc limit 8
-) c;
+-- (answered from memory: no SQL)
 
 -- MemorySearchEngine.index([ '00000000-0000-4000-8000-00000000b001' ])
 with upserted as (
@@ -115,7 +108,18 @@ select s.xmin::text as xmin, c.seq::text as seq, c.xid::text as xid, c.recipe_id
 array_to_string(d.facet_values, chr(31)) as facet_values,
 d.rating_score, (extract(epoch from d.published_at) * 1000)::float8 as published, d.total_minutes,
 concat_ws(chr(31), r.slug, d.title, d.summary, coalesce(i.id::text, ''), coalesce(i.placeholder, '')) as card_text,
-r.servings, r.prep_minutes, r.cook_minutes, d.rating_count, d.rating_sum, i.width as cover_width, i.height as cover_height
+r.servings, r.prep_minutes, r.cook_minutes, d.rating_count, d.rating_sum, i.width as cover_width, i.height as cover_height,
+  (select string_agg(distinct w.word, ' ') from (
+select w as word, r.id as recipe_id
+from recipes r
+cross join lateral (
+select coalesce(string_agg(i ->> 'item', ' '), '') as text
+from jsonb_array_elements(r.ingredient_sections) s, jsonb_array_elements(s -> 'ingredients') i
+) ingredients
+cross join lateral regexp_split_to_table(
+lower(unaccent(r.title || ' ' || r.summary || ' ' || array_to_string(r.tags || r.cuisines, ' ') || ' ' || ingredients.text)),
+'[^a-z0-9]+') w
+where r.status = 'published' and length(w) between 2 and 40 and (r.id = c.recipe_id)) w) as words
 from s left join c on true left join (search_documents d join recipes r on r.id = d.recipe_id
 left join recipe_images ri on ri.recipe_id = d.recipe_id and ri.kind = 'cover'
 left join images i on i.id = ri.image_id) on d.recipe_id = c.recipe_id
@@ -132,7 +136,18 @@ select s.xmin::text as xmin, c.seq::text as seq, c.xid::text as xid, c.recipe_id
 array_to_string(d.facet_values, chr(31)) as facet_values,
 d.rating_score, (extract(epoch from d.published_at) * 1000)::float8 as published, d.total_minutes,
 concat_ws(chr(31), r.slug, d.title, d.summary, coalesce(i.id::text, ''), coalesce(i.placeholder, '')) as card_text,
-r.servings, r.prep_minutes, r.cook_minutes, d.rating_count, d.rating_sum, i.width as cover_width, i.height as cover_height
+r.servings, r.prep_minutes, r.cook_minutes, d.rating_count, d.rating_sum, i.width as cover_width, i.height as cover_height,
+  (select string_agg(distinct w.word, ' ') from (
+select w as word, r.id as recipe_id
+from recipes r
+cross join lateral (
+select coalesce(string_agg(i ->> 'item', ' '), '') as text
+from jsonb_array_elements(r.ingredient_sections) s, jsonb_array_elements(s -> 'ingredients') i
+) ingredients
+cross join lateral regexp_split_to_table(
+lower(unaccent(r.title || ' ' || r.summary || ' ' || array_to_string(r.tags || r.cuisines, ' ') || ' ' || ingredients.text)),
+'[^a-z0-9]+') w
+where r.status = 'published' and length(w) between 2 and 40 and (r.id = c.recipe_id)) w) as words
 from s left join c on true left join (search_documents d join recipes r on r.id = d.recipe_id
 left join recipe_images ri on ri.recipe_id = d.recipe_id and ri.kind = 'cover'
 left join images i on i.id = ri.image_id) on d.recipe_id = c.recipe_id
@@ -262,7 +277,18 @@ select s.xmin::text as xmin, c.seq::text as seq, c.xid::text as xid, c.recipe_id
 array_to_string(d.facet_values, chr(31)) as facet_values,
 d.rating_score, (extract(epoch from d.published_at) * 1000)::float8 as published, d.total_minutes,
 concat_ws(chr(31), r.slug, d.title, d.summary, coalesce(i.id::text, ''), coalesce(i.placeholder, '')) as card_text,
-r.servings, r.prep_minutes, r.cook_minutes, d.rating_count, d.rating_sum, i.width as cover_width, i.height as cover_height
+r.servings, r.prep_minutes, r.cook_minutes, d.rating_count, d.rating_sum, i.width as cover_width, i.height as cover_height,
+  (select string_agg(distinct w.word, ' ') from (
+select w as word, r.id as recipe_id
+from recipes r
+cross join lateral (
+select coalesce(string_agg(i ->> 'item', ' '), '') as text
+from jsonb_array_elements(r.ingredient_sections) s, jsonb_array_elements(s -> 'ingredients') i
+) ingredients
+cross join lateral regexp_split_to_table(
+lower(unaccent(r.title || ' ' || r.summary || ' ' || array_to_string(r.tags || r.cuisines, ' ') || ' ' || ingredients.text)),
+'[^a-z0-9]+') w
+where r.status = 'published' and length(w) between 2 and 40 and (r.id = c.recipe_id)) w) as words
 from s left join c on true left join (search_documents d join recipes r on r.id = d.recipe_id
 left join recipe_images ri on ri.recipe_id = d.recipe_id and ri.kind = 'cover'
 left join images i on i.id = ri.image_id) on d.recipe_id = c.recipe_id

@@ -71,8 +71,8 @@ select concat_ws(':',
   (select count(*) || '/' || coalesce(sum(hashtext(word)::bigint * 31 + doc_count), 0) from search_lexicon),
   (select count(*) || '/' || coalesce(sum(hashtext(word)::bigint * 31 + group_id), 0) from search_synonyms),
   (select string_agg(value, ',' order by value) from search_facet_totals where facet = 'cuisines')) as fingerprint;
-select word, doc_count as n from search_lexicon
-union all select word, 0 from search_synonyms;
+select word, doc_count as n, true as lexicon from search_lexicon
+union all select word, 0, false from search_synonyms;
 select value from search_facet_totals where facet = 'cuisines' order by value;
 with page as (
   select recipe_id, 0::real as rank, row_number() over (order by published_at desc, recipe_id desc) as ord
@@ -126,7 +126,7 @@ completions as (
   cross join lateral (
     select l.word from search_lexicon l
     where $2 and t.ord = last_term.ord and l.word like t.word || '%' and l.word <> t.word
-    order by l.doc_count desc limit 8
+    order by l.doc_count desc, l.word limit 8
   ) c
 ),
 alternatives as (
@@ -189,7 +189,7 @@ completions as (
   cross join lateral (
     select l.word from search_lexicon l
     where $2 and t.ord = last_term.ord and l.word like t.word || '%' and l.word <> t.word
-    order by l.doc_count desc limit 8
+    order by l.doc_count desc, l.word limit 8
   ) c
 ),
 alternatives as (
@@ -248,7 +248,20 @@ select
      where facet = 'tags' and value like $4 || '%'
      order by count desc, value limit 5) t) as tags;
 
+-- PostgresSearchEngine.learn([ 'tomatoes' ])
+-- (answered from memory: no SQL)
+
+-- PostgresSearchEngine.vocabularyChanged()
+-- (answered from memory: no SQL)
+
+-- PostgresSearchEngine.completions('tom', 8)
+-- (answered from memory: no SQL)
+
 -- PostgresSearchEngine.reconcile(100)
+select concat_ws(':',
+  (select count(*) || '/' || coalesce(sum(hashtext(word)::bigint * 31 + doc_count), 0) from search_lexicon),
+  (select count(*) || '/' || coalesce(sum(hashtext(word)::bigint * 31 + group_id), 0) from search_synonyms),
+  (select string_agg(value, ',' order by value) from search_facet_totals where facet = 'cuisines')) as fingerprint;
 select r.id from recipes r
 left join search_documents d on d.recipe_id = r.id
 where r.status = 'published' and r.difficulty is not null

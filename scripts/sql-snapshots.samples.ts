@@ -303,41 +303,49 @@ export const subjects: Subject[] = [
     ],
     delete: [[ids.draft]],
   }),
-  subject(PostgresSearchEngine, 'apps/api/src/search/postgres.engine.ts', {
-    index: [[[ids.recipe]]],
-    search: [
-      [{ text: browse, filter: noSearchFilter, sort: 'relevance', limit: 20, offset: 0, facets: true }],
-      [{ text: browse, filter: someSearchFilter, sort: 'top_rated', limit: 20, offset: 20, facets: true }],
-      [{ text: typing, filter: someSearchFilter, sort: 'relevance', limit: 20, offset: 0, facets: true }],
-      [
-        {
-          text: { text: 'chiken', words: ['chiken'], prefix: false },
-          filter: noSearchFilter,
-          sort: 'quickest',
-          limit: 10,
-          offset: 0,
-          facets: false,
-        },
+  subject(
+    PostgresSearchEngine,
+    'apps/api/src/search/postgres.engine.ts',
+    {
+      index: [[[ids.recipe]]],
+      search: [
+        [{ text: browse, filter: noSearchFilter, sort: 'relevance', limit: 20, offset: 0, facets: true }],
+        [{ text: browse, filter: someSearchFilter, sort: 'top_rated', limit: 20, offset: 20, facets: true }],
+        [{ text: typing, filter: someSearchFilter, sort: 'relevance', limit: 20, offset: 0, facets: true }],
+        [
+          {
+            text: { text: 'chiken', words: ['chiken'], prefix: false },
+            filter: noSearchFilter,
+            sort: 'quickest',
+            limit: 10,
+            offset: 0,
+            facets: false,
+          },
+        ],
       ],
-    ],
-    plan: [
-      [
-        {
-          text: { text: 'quick vegan curry', words: ['quick', 'vegan', 'curry'], prefix: true },
-          filter: noSearchFilter,
-          sort: 'relevance',
-          limit: 20,
-          offset: 0,
-          facets: true,
-        },
+      plan: [
+        [
+          {
+            text: { text: 'quick vegan curry', words: ['quick', 'vegan', 'curry'], prefix: true },
+            filter: noSearchFilter,
+            sort: 'relevance',
+            limit: 20,
+            offset: 0,
+            facets: true,
+          },
+        ],
       ],
-    ],
-    suggest: [[typing, 5]],
-    reconcile: [[100]],
-    rebuildLexicon: [[]],
-    reindexAll: [[]],
-  }),
-  // Loaded first: its searches then run from memory (the vocabulary's look-ups and a prefix's completions aside).
+      suggest: [[typing, 5]],
+      learn: [[['tomatoes']]],
+      vocabularyChanged: [[]],
+      completions: [['tom', 8]],
+      reconcile: [[100]],
+      rebuildLexicon: [[]],
+      reindexAll: [[]],
+    },
+    { fromMemory: ['learn', 'completions', 'vocabularyChanged'] },
+  ),
+  // Loaded first: its searches then run from memory (a new word's lexemes aside).
   subject(
     MemorySearchEngine,
     'apps/api/src/search/memory/memory.engine.ts',
@@ -355,7 +363,7 @@ export const subjects: Subject[] = [
       rebuildLexicon: [[]],
       reindexAll: [[]],
     },
-    { fromMemory: ['suggest'] },
+    { fromMemory: ['suggest', 'indexQuery'] },
   ),
   subject(AuditStore, 'apps/api/src/stores/audit.store.ts', {
     record: [

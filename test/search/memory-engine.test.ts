@@ -270,6 +270,38 @@ describe('the memory search engine', () => {
     }
   });
 
+  it('neither corrects nor leaves out of completions a word indexed a moment ago: its vocabulary learns with the change', async () => {
+    const { rows } = await sql<{ id: string }>`
+      update recipes set title = 'Lasagnaq Pie', version = version + 1
+      where id = (select id from recipes where status = 'published' and difficulty is not null order by slug offset 7 limit 1)
+      returning id`.execute(handle.db);
+    const id = rows[0]!.id;
+    const query = (text: string) => ({
+      text: parseSearchText(text),
+      filter: none,
+      sort: 'relevance' as const,
+      limit: 20,
+      offset: 0,
+      facets: true,
+    });
+    // both engines' vocabularies were loaded before the word existed: one edit from "lasagna", it would be corrected
+    for (const engine of [memory, other]) await engine.search(query('chiken '));
+    await memory.index([id]);
+    const started = performance.now();
+    while (!(await other.search(query('lasagnaq '))).total) {
+      expect(performance.now() - started, 'the other process never saw the write').toBeLessThan(2_000);
+      await new Promise((r) => setTimeout(r, 2));
+    }
+    for (const engine of [memory, other]) {
+      const exact = await engine.search(query('lasagnaq '));
+      expect(exact.correctedQuery).toBeNull();
+      expect(exact.hits.map((h) => h.id)).toEqual([id]);
+    }
+    const typing = ['lasagn', 'lasagnaq', 'pie lasag', 'chick', 'c'].map(query);
+    expect(await sameAnswers(memory, typing)).toEqual([]);
+    expect(await sameAnswers(other, typing)).toEqual([]);
+  });
+
   it('catches up without a notice (a lost one) on its own schedule', async () => {
     const polling = new MemorySearchEngine(handle.db, { pollMs: 100 });
     const own = new AbortController();

@@ -51,7 +51,7 @@ export function upsertDocumentsSql(where: RawBuilder<unknown>): RawBuilder<unkno
 }
 
 /** Words of the selected recipes' text, for the lexicon. */
-function recipeWords(where: RawBuilder<unknown>): RawBuilder<unknown> {
+export function recipeWords(where: RawBuilder<unknown>): RawBuilder<unknown> {
   return sql`
     select w as word, r.id as recipe_id
     from recipes r

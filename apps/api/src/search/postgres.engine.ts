@@ -19,9 +19,25 @@ export class PostgresSearchEngine implements SearchEngine {
   readonly #db: Kysely<Database>;
   readonly #vocabulary: Vocabulary;
 
-  constructor(db: Kysely<Database>) {
+  /** `vocabularyFollows`: the caller tells the vocabulary every indexed word (`learn`), as the memory engine does. */
+  constructor(db: Kysely<Database>, options: { vocabularyFollows?: boolean } = {}) {
     this.#db = db;
-    this.#vocabulary = new Vocabulary(db);
+    this.#vocabulary = new Vocabulary(db, { follows: options.vocabularyFollows ?? false });
+  }
+
+  /** Words just indexed, for a vocabulary that follows the index. */
+  learn(words: readonly string[]): void {
+    this.#vocabulary.learn(words);
+  }
+
+  /** After a reindex elsewhere (its words came with no changes to learn from): check the words again soon. */
+  vocabularyChanged(): void {
+    this.#vocabulary.expire();
+  }
+
+  /** The completions of a word being typed, from the vocabulary (as search-sql.ts reads them). */
+  completions(word: string, limit: number): Promise<string[]> {
+    return this.#vocabulary.completions(word, limit);
   }
 
   /**

@@ -91,7 +91,7 @@ export function searchSql(p: SearchSqlParams): RawBuilder<SearchSqlRow> {
       cross join lateral (
         select l.word from search_lexicon l
         where ${p.prefix} and t.ord = last_term.ord and l.word like t.word || '%' and l.word <> t.word
-        order by l.doc_count desc limit 8
+        order by l.doc_count desc, l.word limit 8
       ) c
     ),
     alternatives as (

@@ -11,6 +11,8 @@ interface Snapshot {
    * more letters than typos allowed can never reach: each letter would be an edit */
   digitsByLength: Map<number, string[]>;
   sorted: string[];
+  /** the words of search_lexicon alone (completions come from there), sorted */
+  lexicon: string[];
   cuisines: string[];
   /** what the words looked like when loaded: a refresh rebuilds the snapshot only when it changed */
   fingerprint: string;
@@ -24,15 +26,40 @@ const refreshMs = 30_000;
  * The vocabulary a query is corrected against: every indexed word (search_lexicon), the
  * synonyms, the cuisines and the words filters are read from. A word missing from the
  * snapshot (indexed since it was loaded) is looked up in the database before it is ever
- * "corrected", so a new word is never rewritten.
+ * "corrected", so a new word is never rewritten — unless the snapshot `follows` the index:
+ * then whoever applies the index's changes tells it their words (`learn`), and the snapshot
+ * is as current as the index (the memory engine, decision 0036).
  */
 export class Vocabulary {
   readonly #db: Kysely<Database>;
+  readonly #follows: boolean;
   #snapshot: Snapshot | null = null;
   #loading: Promise<Snapshot> | null = null;
+  /** words learned while a snapshot loads: it may have been read before they were indexed */
+  #learnedDuringLoad: string[] | null = null;
 
-  constructor(db: Kysely<Database>) {
+  constructor(db: Kysely<Database>, options: { follows?: boolean } = {}) {
     this.#db = db;
+    this.#follows = options.follows ?? false;
+  }
+
+  /** Words just indexed (a following snapshot only; before a snapshot exists, its load will read them). */
+  learn(words: readonly string[]): void {
+    if (this.#learnedDuringLoad) this.#learnedDuringLoad.push(...words);
+    const snap = this.#snapshot;
+    if (snap) for (const w of words) addWord(snap, w);
+  }
+
+  /**
+   * The completions of a word still being typed, as search-sql.ts reads them from
+   * search_lexicon: the words starting with it (not itself), commonest first, then by word.
+   */
+  async completions(word: string, limit: number): Promise<string[]> {
+    const snap = await this.#current();
+    const found: string[] = [];
+    for (let i = lowerBound(snap.lexicon, word); i < snap.lexicon.length && snap.lexicon[i]!.startsWith(word); i++)
+      if (snap.lexicon[i] !== word) found.push(snap.lexicon[i]!);
+    return found.sort((a, b) => snap.counts.get(b)! - snap.counts.get(a)! || (a < b ? -1 : 1)).slice(0, limit);
   }
 
   async cuisines(): Promise<string[]> {
@@ -42,6 +69,11 @@ export class Vocabulary {
   /** Forgets the snapshot (after a reindex), so the next query loads the new words. */
   reset(): void {
     this.#snapshot = null;
+  }
+
+  /** Has the next query check the words in the background (another process reindexed everything). */
+  expire(): void {
+    if (this.#snapshot) this.#snapshot.loadedAt = 0;
   }
 
   /**
@@ -56,6 +88,7 @@ export class Vocabulary {
       (w, i) => !snap.counts.has(w) && !/^\d+$/.test(w) && !(prefix && i === words.length - 1 && startsSome(snap.sorted, w)),
     );
     if (unknown.length === 0) return [...words];
+    if (this.#follows) return words.map((w) => (unknown.includes(w) ? (closest(snap, w) ?? w) : w));
     const { rows } = await sql<{ word: string }>`select word from search_lexicon where word = any(${unknown}::text[])`.execute(
       this.#db,
     );
@@ -96,10 +129,22 @@ export class Vocabulary {
   }
 
   async #load(): Promise<Snapshot> {
+    if (this.#follows) this.#learnedDuringLoad = [];
+    try {
+      const snapshot = await this.#read();
+      for (const w of this.#learnedDuringLoad ?? []) addWord(snapshot, w);
+      this.#snapshot = snapshot;
+      return snapshot;
+    } finally {
+      this.#learnedDuringLoad = null;
+    }
+  }
+
+  async #read(): Promise<Snapshot> {
     const fingerprint = await this.#fingerprint();
-    const { rows } = await sql<{ word: string; n: number }>`
-      select word, doc_count as n from search_lexicon
-      union all select word, 0 from search_synonyms`.execute(this.#db);
+    const { rows } = await sql<{ word: string; n: number; lexicon: boolean }>`
+      select word, doc_count as n, true as lexicon from search_lexicon
+      union all select word, 0, false from search_synonyms`.execute(this.#db);
     const cuisines = await sql<{ value: string }>`
       select value from search_facet_totals where facet = 'cuisines' order by value`.execute(this.#db);
     const counts = new Map<string, number>();
@@ -113,21 +158,23 @@ export class Vocabulary {
       if (!lists.has(w.length)) lists.set(w.length, []);
       lists.get(w.length)!.push(w);
     }
-    const snapshot = {
+    return {
       counts,
       byLength,
       digitsByLength,
       sorted: [...counts.keys()].sort(),
+      lexicon: rows
+        .filter((r) => r.lexicon)
+        .map((r) => r.word)
+        .sort(),
       cuisines: cuisineValues,
       fingerprint,
       loadedAt: Date.now(),
     };
-    this.#snapshot = snapshot;
-    return snapshot;
   }
 }
 
-function startsSome(sorted: readonly string[], start: string): boolean {
+function lowerBound(sorted: readonly string[], start: string): number {
   let lo = 0;
   let hi = sorted.length;
   while (lo < hi) {
@@ -135,7 +182,26 @@ function startsSome(sorted: readonly string[], start: string): boolean {
     if (sorted[mid]! < start) lo = mid + 1;
     else hi = mid;
   }
-  return lo < sorted.length && sorted[lo]!.startsWith(start);
+  return lo;
+}
+
+function startsSome(sorted: readonly string[], start: string): boolean {
+  const at = lowerBound(sorted, start);
+  return at < sorted.length && sorted[at]!.startsWith(start);
+}
+
+/** A word just added to search_lexicon (doc_count 1, as addWordsSql inserts it until the hourly recount), into a snapshot. */
+function addWord(snap: Snapshot, word: string): void {
+  const at = lowerBound(snap.lexicon, word);
+  if (snap.lexicon[at] === word) return;
+  snap.lexicon.splice(at, 0, word);
+  const known = snap.counts.has(word);
+  snap.counts.set(word, Math.max(snap.counts.get(word) ?? 0, 1));
+  if (known) return;
+  snap.sorted.splice(lowerBound(snap.sorted, word), 0, word);
+  const lists = /^\d+$/.test(word) ? snap.digitsByLength : snap.byLength;
+  if (!lists.has(word.length)) lists.set(word.length, []);
+  lists.get(word.length)!.push(word);
 }
 
 function closest(snap: Snapshot, word: string): string | null {

@@ -4,6 +4,7 @@ import { ratingSummary } from '../../stores/recipe.store.ts';
 import type { EngineHit, EngineQuery, EngineResult, EngineSuggestions, SearchEngine } from '../engine.ts';
 import { fragments } from '../highlight.ts';
 import { PostgresSearchEngine, toSqlParams } from '../postgres.engine.ts';
+import { recipeWords } from '../index-sql.ts';
 import { markEnd, markStart, type SearchSqlParams } from '../search-sql.ts';
 import {
   MemoryIndex,
@@ -94,7 +95,8 @@ export class MemorySearchEngine implements SearchEngine {
 
   constructor(db: Kysely<Database>, options: MemoryEngineOptions = {}) {
     this.#db = db;
-    this.#pg = new PostgresSearchEngine(db);
+    // the vocabulary learns each change's words with the change: corrections and completions need no round trip
+    this.#pg = new PostgresSearchEngine(db, { vocabularyFollows: true });
     this.#options = options;
   }
 
@@ -409,6 +411,8 @@ export class MemorySearchEngine implements SearchEngine {
         });
         await this.#enqueue(async () => {
           this.#state = next;
+          // the reindex rebuilt the lexicon too: its words are not learned one change at a time
+          this.#pg.vocabularyChanged();
           this.#options.onApplied?.();
         });
         await this.changed();
@@ -435,7 +439,13 @@ export class MemorySearchEngine implements SearchEngine {
     const most = this.#options.reloadAbove ?? reloadAbove(state.index.size);
     // one round trip: the changes not applied yet, each with its document as it is now (none: removed)
     const { rows } = await sql<
-      { xmin: string; seq: string | null; xid: string | null; recipe_id: string | null } & Partial<DocumentRow>
+      {
+        xmin: string;
+        seq: string | null;
+        xid: string | null;
+        recipe_id: string | null;
+        words: string | null;
+      } & Partial<DocumentRow>
     >`
       with s as (select pg_snapshot_xmin(pg_current_snapshot()) as xmin),
       c as (
@@ -443,7 +453,8 @@ export class MemorySearchEngine implements SearchEngine {
         where xid >= ${state.xmin}::xid8 and seq <> all(${[...state.applied.keys()]}::bigint[])
         order by seq limit ${Math.floor(most) + 1}
       )
-      select s.xmin::text as xmin, c.seq::text as seq, c.xid::text as xid, c.recipe_id, ${documentColumns}
+      select s.xmin::text as xmin, c.seq::text as seq, c.xid::text as xid, c.recipe_id, ${documentColumns},
+        (select string_agg(distinct w.word, ' ') from (${recipeWords(sql`r.id = c.recipe_id`)}) w) as words
       from s left join c on true left join (${documentSource}) on d.recipe_id = c.recipe_id
       order by c.seq`.execute(this.#db);
     const xmin = rows[0]!.xmin;
@@ -460,6 +471,8 @@ export class MemorySearchEngine implements SearchEngine {
     for (const [id, r] of latest) {
       if (r.id) state.index.put(toDocument(r as DocumentRow));
       else state.index.remove(id);
+      // the words the index job added to search_lexicon with this document
+      if (r.words) this.#pg.learn(r.words.split(' '));
     }
     const ids = [...latest.keys()];
     for (const r of fresh) state.applied.set(r.seq!, BigInt(r.xid!));
@@ -501,18 +514,9 @@ export class MemorySearchEngine implements SearchEngine {
     return words;
   }
 
-  /**
-   * The completions of a word still being typed, asked from PostgreSQL exactly as search-sql.ts
-   * does (an indexed prefix scan of search_lexicon), with their lexemes in the same round trip.
-   */
-  async #completions(word: string): Promise<string[]> {
-    const { rows } = await sql<{ word: string; lexemes: string }>`
-      select c.word, to_tsvector('yeet', c.word)::text as lexemes from (
-        select l.word from search_lexicon l where l.word like ${word} || '%' and l.word <> ${word}
-        order by l.doc_count desc limit 8
-      ) c`.execute(this.#db);
-    for (const r of rows) this.#stems.set(r.word, stemOf(r.lexemes));
-    return rows.map((r) => r.word);
+  /** The completions of a word still being typed, as search-sql.ts reads them from search_lexicon, from the vocabulary. */
+  #completions(word: string): Promise<string[]> {
+    return this.#pg.completions(word, 8);
   }
 }
 
