@@ -164,7 +164,25 @@ describe.skipIf(!chromiumPath)('rough edges a new user hit', () => {
     expect(await main(page).getByText('Nadia’s Onion Soup').count()).toBe(0);
     expect(recipeCalls).toEqual([]);
     expect(notFound).toEqual([]);
-  }, 120_000);
+
+    // A member (the admin took the author role away) is told why writing is closed, with 403
+    await first.goto(`${stack.t.baseUrl}/admin/users`);
+    await hydrated(first);
+    await main(first).getByLabel('Find by name or email').fill('nadia');
+    await main(first).getByLabel('Role of Nadia Newcomer').selectOption('user');
+    // the select shows the role the server holds once it has it
+    await expect.poll(() => main(first).getByLabel('Role of Nadia Newcomer').inputValue()).toBe('user');
+    for (const [path, heading] of [
+      ['/new', 'Writing recipes is for authors'],
+      ['/me/recipes', 'Writing recipes is for authors'],
+      ['/r/cacio-e-pepe/edit', 'Editing recipes is for authors'],
+    ]) {
+      expect((await page.request.get(`${stack.t.baseUrl}${path}`)).status(), path).toBe(403);
+      await page.goto(`${stack.t.baseUrl}${path}`);
+      await main(page).getByRole('heading', { name: heading }).waitFor();
+      await main(page).getByText('You are signed in as Nadia Newcomer, a member.').waitFor();
+    }
+  }, 150_000);
 
   it('no page broke the rules of axe or the content security policy', () => {
     expect(violations).toEqual([]);

@@ -5,12 +5,13 @@ import { actorFor, canEdit } from '@yeet/domain/lifecycle';
 import { CoverUpload, StepPhotos } from '../components/cover-upload';
 import { ErrorPage, NotFoundPage } from '../components/pages';
 import { RecipeForm, type RecipeInputInit } from '../components/recipe-form';
+import { RoleNeeded } from '../components/role-needed';
 import { StatusBadge } from '../components/status-badge';
 import { recipeBySlug } from '../lib/api';
 import { requireUser } from '../lib/auth';
 import { describeError } from '../lib/errors';
-import { callerOf } from '../lib/roles';
-import { onLoadError } from '../lib/status';
+import { callerOf, can } from '../lib/roles';
+import { onLoadError, setSsrStatus } from '../lib/status';
 import { useIdempotencyKeys } from '../lib/idempotency';
 import { recipeClient } from '../lib/rpc';
 
@@ -20,9 +21,13 @@ export const Route = createFileRoute('/r/$slug_/edit')({
     ...(search.created ? { created: 1 } : {}),
     ...(search.photo === 'failed' ? { photo: 'failed' as const } : {}),
   }),
-  beforeLoad: async ({ context, location }) => ({ me: await requireUser(context, location, 'author') }),
-  loader: async ({ context: { queryClient, transport }, params: { slug } }) => {
-    await queryClient.ensureQueryData(recipeBySlug(transport, slug));
+  beforeLoad: async ({ context, location }) => {
+    const me = await requireUser(context, location);
+    return { me, allowed: can(me, 'author') };
+  },
+  loader: async ({ context: { queryClient, transport, allowed }, params: { slug } }) => {
+    if (allowed) await queryClient.ensureQueryData(recipeBySlug(transport, slug));
+    else setSsrStatus(403);
   },
   onError: onLoadError,
   errorComponent: ErrorPage,
@@ -32,6 +37,11 @@ export const Route = createFileRoute('/r/$slug_/edit')({
 });
 
 function EditRecipe() {
+  const { me, allowed } = Route.useRouteContext();
+  return allowed ? <Editor /> : <RoleNeeded me={me} needs="author" page="Editing recipes" />;
+}
+
+function Editor() {
   const { slug } = Route.useParams();
   const { created, photo } = Route.useSearch();
   const { transport, me } = Route.useRouteContext();
