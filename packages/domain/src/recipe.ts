@@ -86,6 +86,29 @@ export type RecipeCard = Pick<
   | 'cover'
 >;
 
+/** The card of a recipe read whole (docs/decisions/0036-search-hits-from-memory.md). */
+export function recipeCard(r: Recipe): RecipeCard {
+  return {
+    id: r.id,
+    slug: r.slug,
+    status: r.status,
+    title: r.title,
+    summary: r.summary,
+    servings: r.servings,
+    prepMinutes: r.prepMinutes,
+    cookMinutes: r.cookMinutes,
+    totalMinutes: r.totalMinutes,
+    difficulty: r.difficulty,
+    cuisines: r.cuisines,
+    mealTypes: r.mealTypes,
+    tags: r.tags,
+    dietaryFlags: r.dietaryFlags,
+    rating: r.rating,
+    publishedAt: r.publishedAt,
+    cover: r.cover,
+  };
+}
+
 /** Where an imported recipe came from: shown as "Adapted from <site>" and in JSON-LD isBasedOn. */
 export interface RecipeSource {
   url: string;

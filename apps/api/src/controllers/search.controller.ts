@@ -4,6 +4,7 @@ import {
   fixedFacetValues,
   invalidField,
   parseSearchText,
+  recipeCard,
   searchLimits,
   withoutWords,
   type Caller,
@@ -84,7 +85,7 @@ export class SearchController {
     const recipes = unread.length > 0 ? await this.#data.stores.recipes.getPublished(unread) : new Map<string, Recipe>();
     const hits = result.hits.flatMap(({ id, recipe, ...highlights }) => {
       const read = recipes.get(id);
-      const card = recipe ?? (read && cardOf(read));
+      const card = recipe ?? (read && recipeCard(read));
       return card ? [{ recipe: card, ...highlights }] : [];
     });
     const next = offset + request.pageSize;
@@ -102,29 +103,6 @@ export class SearchController {
     if (limit < 1 || limit > 10) throw invalidField('limit', 'must be between 1 and 10');
     return this.#engine.suggest(parseSearchText(prefix, 'prefix', searchLimits.suggestLength), limit);
   }
-}
-
-/** What a search hit shows of a recipe read whole (docs/decisions/0036-search-hits-from-memory.md). */
-function cardOf(r: Recipe): RecipeCard {
-  return {
-    id: r.id,
-    slug: r.slug,
-    status: r.status,
-    title: r.title,
-    summary: r.summary,
-    servings: r.servings,
-    prepMinutes: r.prepMinutes,
-    cookMinutes: r.cookMinutes,
-    totalMinutes: r.totalMinutes,
-    difficulty: r.difficulty,
-    cuisines: r.cuisines,
-    mealTypes: r.mealTypes,
-    tags: r.tags,
-    dietaryFlags: r.dietaryFlags,
-    rating: r.rating,
-    publishedAt: r.publishedAt,
-    cover: r.cover,
-  };
 }
 
 const selectedIn = (filter: SearchFilter): Record<FacetName, readonly string[]> => ({
