@@ -167,6 +167,15 @@ afterAll(async () => {
 
 const run = (request: MessageInitShape<typeof SearchRecipesRequestSchema>) => search.searchRecipes(request);
 const titles = (r: SearchRecipesResponse) => r.hits.map((h) => h.recipe?.title);
+
+/**
+ * Waits until a search for `query` finds `title` (or no longer does): the index job being done
+ * (`drained`) is not enough, the search engine follows the index on its own (its change notice).
+ */
+async function followed(query: string, title: string, present: boolean) {
+  const done = await eventually(async () => titles(await run({ query })).includes(title) === present, 15_000);
+  if (!done) throw new Error(`the search engine did not follow: "${title}" ${present ? 'never found' : 'still found'}`);
+}
 const facet = (r: SearchRecipesResponse, name: string) =>
   Object.fromEntries(
     (r.facets.find((f) => f.name === name)?.values ?? []).filter((v) => v.count > 0).map((v) => [v.value, v.count]),
@@ -205,6 +214,7 @@ describe('SearchRecipes: matching and relevance', () => {
     await drained(db);
     await db.query(`select graphile_worker.add_job('search.lexicon')`);
     await drained(db, 'search.lexicon');
+    await followed('scones ', 'Chive Scones', true);
     try {
       expect(titles(await run({ query: 'chive ' }))).toEqual(['Chive Scones']);
       const result = await run({ query: 'chiken ' });
@@ -214,6 +224,7 @@ describe('SearchRecipes: matching and relevance', () => {
     } finally {
       await api.recipes('erin', ['editor']).unpublishRecipe({ id: scones.id });
       await drained(db);
+      await followed('scones ', 'Chive Scones', false);
     }
   });
 
@@ -287,12 +298,14 @@ describe('SearchRecipes: query understanding', () => {
     const recipe = await publish({ title: 'Linguini Vongole', ingredientSections: ingredients('linguini', 'clams') });
     await drained(db);
     try {
+      await followed('vongole ', 'Linguini Vongole', true);
       const result = await run({ query: 'linguini ' });
       expect(result.correctedQuery).toBe('');
       expect(titles(result)).toEqual(['Linguini Vongole']);
     } finally {
       await api.recipes('erin', ['editor']).unpublishRecipe({ id: recipe.id });
       await drained(db);
+      await followed('vongole ', 'Linguini Vongole', false);
     }
   });
 
