@@ -131,10 +131,11 @@ export class PostgresSearchEngine implements SearchEngine {
         (select json_agg(json_build_object('id', t.recipe_id, 'slug', r.slug, 'title', t.title,
             'highlighted', ts_headline('yeet_simple', t.title, q.query, ${`HighlightAll=true, StartSel=${markStart}, StopSel=${markEnd}`})))
            from titles t join recipes r on r.id = t.recipe_id, q) as recipes,
+        -- ties byte-wise, whatever the database's collation (which may skip the hyphens), as the memory engine orders them
         (select json_agg(json_build_object('tag', value, 'count', count)) from (
            select value, count from search_facet_totals
            where facet = 'tags' and value like ${tagPrefix} || '%'
-           order by count desc, value limit 5) t) as tags`.execute(this.#db);
+           order by count desc, value collate "C" limit 5) t) as tags`.execute(this.#db);
     const row = rows[0]!;
     return {
       recipes: (row.recipes ?? []).map((r) => ({

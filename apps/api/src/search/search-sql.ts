@@ -81,6 +81,10 @@ export function searchSql(p: SearchSqlParams): RawBuilder<SearchSqlRow> {
   const order = orderBy[p.sort === 'relevance' && browsing ? 'newest' : p.sort];
 
   // Typo correction happened before (see PostgresSearchEngine.plan): these words are what to match.
+  // Orders are spelled out, byte-wise (collate "C", whatever the database's collation): ts_rank
+  // depends on the order of the query's operands (which of a word and the same word as a prefix
+  // survives, which lexeme of a prefix pairs with the next operands), and a union hashed by the
+  // planner would leave them in hash order; the memory engine ranks with its words sorted so.
   const expansion = sql`
     terms as (
       select t.word, t.ord::int as ord from unnest(${p.words}::text[]) with ordinality as t(word, ord)
@@ -91,7 +95,7 @@ export function searchSql(p: SearchSqlParams): RawBuilder<SearchSqlRow> {
       cross join lateral (
         select l.word from search_lexicon l
         where ${p.prefix} and t.ord = last_term.ord and l.word like t.word || '%' and l.word <> t.word
-        order by l.doc_count desc, l.word limit 8
+        order by l.doc_count desc, l.word collate "C" limit 8
       ) c
     ),
     alternatives as (
@@ -104,7 +108,7 @@ export function searchSql(p: SearchSqlParams): RawBuilder<SearchSqlRow> {
     ),
     q as (
       select to_tsquery('yeet', coalesce(string_agg('(' || alts || ')', ' & ' order by ord), '')) as query
-      from (select ord, string_agg(alt, ' | ') as alts from alternatives group by ord) a
+      from (select ord, string_agg(alt, ' | ' order by alt collate "C") as alts from alternatives group by ord) a
     )`;
 
   // Browsing: no text to match, so the hits come straight off the sort's index, and the
