@@ -100,7 +100,7 @@ describe.skipIf(!chromiumPath)('importing a recipe in a real browser', () => {
 
     await author.getByRole('button', { name: 'Create draft' }).click();
     await author.waitForURL(/\/r\/leek-and-potato-soup\/edit\?created=1$/);
-    await author.getByRole('main').getByText('Draft saved.').waitFor();
+    await author.getByRole('main').getByText('Draft saved with its cover photo.').waitFor();
     await author.goto(`${t.baseUrl}/r/leek-and-potato-soup`);
     const adapted = author.getByText('Adapted from');
     await adapted.waitFor();
