@@ -126,7 +126,7 @@ completions as (
   cross join lateral (
     select l.word from search_lexicon l
     where $2 and t.ord = last_term.ord and l.word like t.word || '%' and l.word <> t.word
-    order by l.doc_count desc, l.word limit 8
+    order by l.doc_count desc, l.word collate "C" limit 8
   ) c
 ),
 alternatives as (
@@ -139,7 +139,7 @@ alternatives as (
 ),
 q as (
   select to_tsquery('yeet', coalesce(string_agg('(' || alts || ')', ' & ' order by ord), '')) as query
-  from (select ord, string_agg(alt, ' | ') as alts from alternatives group by ord) a
+  from (select ord, string_agg(alt, ' | ' order by alt collate "C") as alts from alternatives group by ord) a
 ),
 base as materialized (
   select d.recipe_id, d.cuisines, d.meal_types, d.difficulty, d.time_bucket, d.total_minutes, d.tags,
@@ -189,7 +189,7 @@ completions as (
   cross join lateral (
     select l.word from search_lexicon l
     where $2 and t.ord = last_term.ord and l.word like t.word || '%' and l.word <> t.word
-    order by l.doc_count desc, l.word limit 8
+    order by l.doc_count desc, l.word collate "C" limit 8
   ) c
 ),
 alternatives as (
@@ -202,7 +202,7 @@ alternatives as (
 ),
 q as (
   select to_tsquery('yeet', coalesce(string_agg('(' || alts || ')', ' & ' order by ord), '')) as query
-  from (select ord, string_agg(alt, ' | ') as alts from alternatives group by ord) a
+  from (select ord, string_agg(alt, ' | ' order by alt collate "C") as alts from alternatives group by ord) a
 ),
 base as materialized (
   select d.recipe_id, d.cuisines, d.meal_types, d.difficulty, d.time_bucket, d.total_minutes, d.tags,
@@ -243,10 +243,11 @@ select
   (select json_agg(json_build_object('id', t.recipe_id, 'slug', r.slug, 'title', t.title,
       'highlighted', ts_headline('yeet_simple', t.title, q.query, $3)))
      from titles t join recipes r on r.id = t.recipe_id, q) as recipes,
+  -- ties byte-wise, whatever the database's collation (which may skip the hyphens), as the memory engine orders them
   (select json_agg(json_build_object('tag', value, 'count', count)) from (
      select value, count from search_facet_totals
      where facet = 'tags' and value like $4 || '%'
-     order by count desc, value limit 5) t) as tags;
+     order by count desc, value collate "C" limit 5) t) as tags;
 
 -- PostgresSearchEngine.learn([ 'tomatoes' ])
 -- (answered from memory: no SQL)
