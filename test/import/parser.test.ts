@@ -1,11 +1,12 @@
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { gunzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
 import { cleanText, cleanYield, durationMinutes, plainFractions, servingsOf } from '../../apps/api/src/import/clean.ts';
 import { extractRecipe, flatRecipe } from '../../apps/api/src/import/extract.ts';
+import { sharedPath } from '../support/shared.ts';
 
 const page = (head: string, body = '') => `<!doctype html><html><head>${head}</head><body>${body}</body></html>`;
 const ld = (data: unknown) => `<script type="application/ld+json">${JSON.stringify(data)}</script>`;
@@ -138,10 +139,10 @@ describe('pages without structured data', () => {
 
 // The saved pages of issue 19, beside the repository; scored by the corpus's own score.py on
 // results parsed here in-process (so the rules are exactly score.py's).
-const corpus = path.resolve(import.meta.dirname, '../../../shared/import-corpus');
-describe.runIf(existsSync(path.join(corpus, 'score.py')))('the import corpus', () => {
+const corpus = sharedPath('import-corpus');
+describe.runIf(corpus)('the import corpus', () => {
   it('reads at least 90% of the pages completely (title, ingredients and instructions right), every field above recipe-scrapers', () => {
-    const dir = path.join(corpus, 'pages');
+    const dir = path.join(corpus!, 'pages');
     const lines: string[] = [];
     for (const file of readdirSync(dir).filter((f) => f.endsWith('.html.gz'))) {
       const name = file.slice(0, -'.html.gz'.length);
@@ -153,7 +154,7 @@ describe.runIf(existsSync(path.join(corpus, 'score.py')))('the import corpus', (
     const results = path.join(mkdtempSync(path.join(tmpdir(), 'import-corpus-')), 'results.jsonl');
     writeFileSync(results, lines.join('\n'));
     const summary = JSON.parse(
-      execFileSync('python3', [path.join(corpus, 'score.py'), dir, '--results', results, '--json'], { encoding: 'utf8' }),
+      execFileSync('python3', [path.join(corpus!, 'score.py'), dir, '--results', results, '--json'], { encoding: 'utf8' }),
     ) as { fields: Record<string, { share: number }> };
     expect(summary.fields.complete!.share).toBeGreaterThanOrEqual(0.9);
     // recipe-scrapers 14.32.1 on the same pages (issue 19)
