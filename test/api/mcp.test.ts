@@ -171,10 +171,14 @@ describe('MCP over Streamable HTTP', () => {
     }>(result);
     expect(recipe.title).toBe('Mushroom Risotto');
     expect(recipe.servings).toBe(6);
-    // the test recipe: 800 g tomatoes for 4
-    expect(recipe.ingredient_sections[0]!.ingredients[0]).toMatchObject({ quantity: 1200, text: '1200 g tomatoes, chopped' });
+    // the test recipe: 800 g tomatoes for 4, scaled to a unit that reads well, as on the page
+    expect(recipe.ingredient_sections[0]!.ingredients[0]).toMatchObject({
+      quantity: 1.2,
+      unit: 'kg',
+      text: '1.2 kg tomatoes, chopped',
+    });
     expect(text(result)).toContain('Serves 6 (scaled from 4)');
-    expect(text(result)).toContain('- 1200 g tomatoes, chopped');
+    expect(text(result)).toContain('- 1.2 kg tomatoes, chopped');
 
     // fractions stay fractions: 1 onion for 4 is ¾ onion for 3
     const three = data<{ ingredient_sections: Array<{ ingredients: Array<{ quantity: number; text: string }> }> }>(

@@ -140,24 +140,23 @@ function measurable(q: number, unit: string): boolean {
 }
 
 /**
- * `quantity` of `unit`, times `factor`, as the page shows it. With `convert`, in `system`;
- * without, each amount stays in its own system, spoons in the recipe's (`system`). The unit moves
- * up or down its ladder when scaling made it unwieldy (no "133333 g", no "⅙ cup"); unscaled and
- * unconverted, it stays as written. Units that are not measures (2 cloves, 1 can) only scale.
+ * `quantity` of `unit`, times `factor`, in the unit a cook would read it in: with `convert`, in
+ * `system`; without, each amount stays in its own system, spoons in the recipe's (`system`). The
+ * unit moves up or down its ladder when scaling made it unwieldy (no "133333 g", no "⅙ cup");
+ * unscaled and unconverted, it stays as written. Units that are not measures (2 cloves, 1 can)
+ * only scale. The quantity is unrounded: `displayAmount` formats it for reading.
  */
-export function displayAmount(
+export function scaledAmount(
   amount: { quantity?: number | null; unit: string },
   factor: number,
   system: UnitSystem,
   convert: boolean,
-): DisplayAmount {
+): { quantity: number | null; unit: string } {
   const { quantity, unit } = amount;
   if (quantity === undefined || quantity === null) return { quantity: null, unit };
   const key = measureUnit(unit);
   const measure = key === undefined ? undefined : measures[key];
-  if (key === undefined || measure === undefined) {
-    return { quantity: formatQuantity(quantity * factor), unit: unitFor(unit, quantity, factor) };
-  }
+  if (key === undefined || measure === undefined) return { quantity: quantity * factor, unit: unitFor(unit, quantity, factor) };
   const target = convert || measure.system === 'both' ? system : measure.system;
   const base = quantity * factor * measure.base;
   const spoons = measure.system === 'both';
@@ -166,8 +165,21 @@ export function displayAmount(
   const q = base / (measures[shown] as Measure).base;
   // the author's spelling unscaled ("Tablespoons"); scaled, the unit's own, in the right number
   const text = factor === 1 && shown === key ? unit : shown;
-  if ((measures[shown] as Measure).system === 'metric') return { quantity: formatMetric(q, shown), unit: text };
-  return { quantity: formatQuantity(q), unit: unitFor(text, q, 1) };
+  return { quantity: q, unit: (measures[shown] as Measure).system === 'metric' ? text : unitFor(text, q, 1) };
+}
+
+/** `scaledAmount` as the page shows it: "1.07" "kg", "1½" "cups"; no quantity for "salt, to taste". */
+export function displayAmount(
+  amount: { quantity?: number | null; unit: string },
+  factor: number,
+  system: UnitSystem,
+  convert: boolean,
+): DisplayAmount {
+  const { quantity, unit } = scaledAmount(amount, factor, system, convert);
+  if (quantity === null) return { quantity: null, unit };
+  const key = measureUnit(unit);
+  if (key !== undefined && measures[key]?.system === 'metric') return { quantity: formatMetric(quantity, key), unit };
+  return { quantity: formatQuantity(quantity), unit };
 }
 
 /** The unit to show `base` grams or millilitres in, from the ladder. */

@@ -14,8 +14,10 @@ import {
   type ValueMap,
 } from '@yeet/contract';
 import {
-  ingredientText,
+  displayAmount,
   isUuid,
+  recipeUnitSystem,
+  scaledAmount,
   type DietaryFlag,
   type Difficulty,
   type MealType,
@@ -146,6 +148,9 @@ export function recipeSummary(r: Recipe, publicUrl: string) {
 
 export function fullRecipe(r: Recipe, publicUrl: string, servings: number) {
   const factor = servings / r.servings;
+  // As the recipe page shows it unconverted: scaled amounts move to a unit that reads well
+  // (1.2 kg, not 1200 g), spoons in the recipe's own system.
+  const system = recipeUnitSystem(r.ingredientSections.flatMap((s) => s.ingredients.map((i) => i.unit)));
   return {
     ...recipeSummary(r, publicUrl),
     author: r.author?.displayName ?? '',
@@ -155,13 +160,18 @@ export function fullRecipe(r: Recipe, publicUrl: string, servings: number) {
     cook_minutes: r.cookMinutes,
     ingredient_sections: r.ingredientSections.map((s) => ({
       name: s.name,
-      ingredients: s.ingredients.map((i) => ({
-        quantity: i.quantity === undefined ? null : round(i.quantity * factor),
-        unit: i.unit,
-        item: i.item,
-        note: i.note,
-        text: ingredientText(i, factor),
-      })),
+      ingredients: s.ingredients.map((i) => {
+        const scaled = scaledAmount(i, factor, system, false);
+        const shown = displayAmount(i, factor, system, false);
+        const amount = [shown.quantity, shown.unit].filter(Boolean).join(' ');
+        return {
+          quantity: scaled.quantity === null ? null : round(scaled.quantity),
+          unit: scaled.unit,
+          item: i.item,
+          note: i.note,
+          text: `${amount ? `${amount} ` : ''}${i.item}${i.note ? `, ${i.note}` : ''}`,
+        };
+      }),
     })),
     steps: r.steps.map((s) => s.text),
     image_url: r.coverImage?.variants.at(-1)?.url ?? null,
