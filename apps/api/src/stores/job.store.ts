@@ -67,7 +67,6 @@ export class JobStore {
     await this.#enqueue('search.index', { recipeId }, null);
   }
 
-  /** A new image needs its placeholder colour and final check. */
   /** Rebuilds the spelling vocabulary now (it is hourly otherwise): e.g. after a deleted account's recipes left the index. */
   async rebuildLexicon(): Promise<void> {
     await this.#enqueue('search.lexicon', {}, 'search.lexicon');
@@ -83,6 +82,7 @@ export class JobStore {
     await this.#enqueue('exports.sweep', {}, null);
   }
 
+  /** A new image needs its placeholder colour and final check. */
   async processImage(imageId: string): Promise<void> {
     await this.#enqueue('images.process', { imageId }, `images.process:${imageId}`);
   }

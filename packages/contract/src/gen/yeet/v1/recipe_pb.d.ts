@@ -221,7 +221,8 @@ export declare type RecipeInput = Message<"yeet.v1.RecipeInput"> & {
   difficulty: Difficulty;
 
   /**
-   * Lower-case names such as "italian", "middle-eastern".
+   * Up to five of the known cuisines, kebab-case ("italian", "middle-eastern"); others are
+   * refused with InvalidArgument naming the allowed values (the domain's `cuisines`).
    *
    * @generated from field: repeated string cuisines = 10;
    */
