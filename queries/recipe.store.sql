@@ -22,6 +22,12 @@ from "recipe_images" as "ri"
 inner join "images" as "i" on "i"."id" = "ri"."image_id"
 where "ri"."recipe_id" in ($1);
 
+-- RecipeStore.get({ id: '00000000-0000-4000-8000-00000000b001' }, { images: false })
+select "recipes".*, "users"."display_name" as "author_name"
+from "recipes"
+inner join "users" on "users"."id" = "recipes"."author_id"
+where "recipes"."id" = $1;
+
 -- RecipeStore.getPublished([ '00000000-0000-4000-8000-00000000b001', '00000000-0000-4000-8000-00000000b002' ])
 select "recipes".*, "users"."display_name" as "author_name"
 from "recipes"

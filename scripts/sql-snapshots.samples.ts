@@ -281,7 +281,7 @@ export const subjects: Subject[] = [
     sweep: [[]],
   }),
   subject(RecipeStore, 'apps/api/src/stores/recipe.store.ts', {
-    get: [[{ id: ids.recipe }], [{ slug: 'tomato-soup' }]],
+    get: [[{ id: ids.recipe }], [{ slug: 'tomato-soup' }], [{ id: ids.recipe }, { images: false }]],
     getPublished: [[[ids.recipe, ids.draft]]],
     getForUpdate: [[ids.recipe]],
     ownerOf: [[ids.recipe]],

@@ -1,7 +1,20 @@
 import { Code } from '@connectrpc/connect';
+import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestPlatform, type TestPlatform } from '../support/platform.ts';
 import { expectCode, recipeInput, violatedFields } from '../support/recipes.ts';
+
+/**
+ * The statements the platform (in this process) runs while `recording` is set. Installed
+ * before it starts: its pool binds each client's query method when the client connects.
+ */
+let recording: string[] | null = null;
+const query = pg.Client.prototype.query;
+pg.Client.prototype.query = function (this: pg.Client, ...args: unknown[]) {
+  const q = args[0] as string | { text?: string } | null;
+  recording?.push(typeof q === 'string' ? q : (q?.text ?? ''));
+  return (query as (...a: unknown[]) => unknown).apply(this, args);
+} as typeof query;
 
 let t: TestPlatform;
 beforeAll(async () => {
@@ -37,6 +50,22 @@ describe('RateRecipe', () => {
     expect((await t.recipes('uma').listRatings({ recipeId: id })).myRating).toMatchObject({ stars: 3, review: 'Fine.' });
     expect((await t.recipes('wes').listRatings({ recipeId: id })).myRating).toBeUndefined();
     expect((await t.recipes().listRatings({ recipeId: id })).myRating).toBeUndefined();
+  });
+
+  it('reads the recipe without its photos (a recipe page asks for both on every render)', async () => {
+    const { id } = await publishedRecipe();
+    await t.recipes('uma').rateRecipe({ recipeId: id, stars: 4 });
+    const statements: string[] = [];
+    recording = statements;
+    try {
+      const { ratings, summary } = await t.recipes().listRatings({ recipeId: id });
+      expect(ratings.map((r) => r.stars)).toEqual([4]);
+      expect(summary).toEqual(expect.objectContaining({ count: 1, average: 4 }));
+    } finally {
+      recording = null;
+    }
+    expect(statements.filter((s) => /from "recipes"/.test(s))).toHaveLength(1);
+    expect(statements.filter((s) => /recipe_images/.test(s))).toEqual([]);
   });
 
   it('keeps the summary exact under concurrent ratings', async () => {

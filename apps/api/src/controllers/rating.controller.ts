@@ -58,7 +58,8 @@ export class RatingController {
     pageSize: number,
     pageToken: string,
   ): Promise<RatingPage & { summary: RatingSummary; mine: Rating | null }> {
-    const recipe = await this.#data.stores.recipes.get({ id: recipeId });
+    // Who may see it and its rating summary: its photos are not needed.
+    const recipe = await this.#data.stores.recipes.get({ id: recipeId }, { images: false });
     if (!recipe || !canSee(caller, recipe)) throw notFound('Recipe');
     const { ratings } = this.#data.stores;
     const [page, mine] = await Promise.all([

@@ -44,7 +44,11 @@ export class RecipeStore {
       .select('users.display_name as author_name');
   }
 
-  async get(key: RecipeKey): Promise<Recipe | null> {
+  /**
+   * `images: false` leaves the cover and step photos out (one query instead of two): for a
+   * caller that only needs the recipe's state, author or rating (listing its ratings).
+   */
+  async get(key: RecipeKey, options: { images?: boolean } = {}): Promise<Recipe | null> {
     let query = this.#select();
     if ('id' in key) {
       if (!isUuid(key.id)) return null;
@@ -54,7 +58,8 @@ export class RecipeStore {
       query = query.where('recipes.slug', '=', key.slug);
     }
     const row = await query.executeTakeFirst();
-    return row ? this.#withAllImages(row) : null;
+    if (!row) return null;
+    return options.images === false ? toRecipe(row) : this.#withAllImages(row);
   }
 
   /** Published recipes by id, in one query; missing or unpublished ids are left out. */
