@@ -1,14 +1,30 @@
-import { Code } from '@connectrpc/connect';
-import { UserService } from '@yeet/contract';
+import { Code, createClient } from '@connectrpc/connect';
+import { createConnectTransport } from '@connectrpc/connect-node';
+import { RecipeService, UserService } from '@yeet/contract';
+import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { oidcFlow } from '../support/oidc.ts';
 import { startTestPlatform, type TestPlatform } from '../support/platform.ts';
 import { expectCode, recipeInput } from '../support/recipes.ts';
 
+/**
+ * The statements the platform (in this process) runs while `recording` is set. Installed
+ * before it starts: its pool binds each client's query method when the client connects.
+ */
+let recording: string[] | null = null;
+const query = pg.Client.prototype.query;
+pg.Client.prototype.query = function (this: pg.Client, ...args: unknown[]) {
+  const q = args[0] as string | { text?: string } | null;
+  recording?.push(typeof q === 'string' ? q : (q?.text ?? ''));
+  return (query as (...a: unknown[]) => unknown).apply(this, args);
+} as typeof query;
+
 /** UserService.GetViewer: the person's parts of a page every reader shares (docs/decisions/0033). */
+const sessionSecret = 'test-session-secret-that-is-long-enough-0123456789';
 let t: TestPlatform;
 let recipeId: string;
 beforeAll(async () => {
-  t = await startTestPlatform();
+  t = await startTestPlatform({ SESSION_SECRET: sessionSecret });
   const author = t.recipes('vera', ['author']);
   const { recipe } = await author.createRecipe({ recipe: recipeInput({ title: 'Viewer soup' }) });
   await author.submitRecipe({ id: recipe!.id });
@@ -40,5 +56,52 @@ describe('GetViewer', () => {
   it('refuses visitors and names a malformed recipe id', async () => {
     await expectCode(t.client(UserService).getViewer({ recipeId }), Code.Unauthenticated);
     await expectCode(t.client(UserService, 'rita').getViewer({ recipeId: 'soup' }), Code.InvalidArgument);
+  });
+
+  /** A person signed up at the built-in issuer, calling with their access token (as a browser's session does). */
+  const signedUp = async (name: string) => {
+    const { access_token: token } = await oidcFlow(t.baseUrl, t.config, sessionSecret).signUp({
+      email: `${name.toLowerCase().replace(' ', '.')}@example.com`,
+      password: `${name} long enough password`,
+      displayName: name,
+    });
+    return createConnectTransport({
+      baseUrl: `${t.baseUrl}/api`,
+      httpVersion: '1.1',
+      interceptors: [
+        (next) => (req) => {
+          req.header.set('authorization', `Bearer ${token}`);
+          return next(req);
+        },
+      ],
+    });
+  };
+
+  it('with a token, reads the person once: the row that identified them is the answer', async () => {
+    const transport = await signedUp('Vic Viewer');
+    const users = createClient(UserService, transport);
+    await createClient(RecipeService, transport).rateRecipe({ recipeId, stars: 5, review: 'Vic’s words' });
+    const { user: me } = await users.getMe({});
+    const statements: string[] = [];
+    recording = statements;
+    let viewer: Awaited<ReturnType<typeof users.getViewer>>;
+    try {
+      viewer = await users.getViewer({ recipeId });
+    } finally {
+      recording = null;
+    }
+    // The same answer as before: the whole account, as GetMe gives it, and the person's rating.
+    expect(viewer.user).toEqual(me);
+    expect(viewer.user).toMatchObject({ displayName: 'Vic Viewer', email: 'vic.viewer@example.com', passwordSignIn: true });
+    expect(viewer.myRating).toMatchObject({ recipeId, stars: 5, review: 'Vic’s words' });
+    // One read of the users table (identifying the token's subject), not a second for the answer.
+    expect(statements.filter((s) => /from "?users"?\b/i.test(s))).toHaveLength(1);
+  });
+
+  it('answers the person as they are now, not as an earlier call found them', async () => {
+    const users = createClient(UserService, await signedUp('Wes Viewer'));
+    expect((await users.getViewer({})).user?.displayName).toBe('Wes Viewer');
+    await users.updateProfile({ displayName: 'Wes Renamed' });
+    expect((await users.getViewer({ recipeId })).user?.displayName).toBe('Wes Renamed');
   });
 });

@@ -13,6 +13,7 @@ import {
   type Rating,
   type Role,
   type SignedInCaller,
+  type UserRef,
 } from '@yeet/domain';
 import { buildExportDocument, exportReadme } from '../exports/document.ts';
 import { verifyPassword } from '../issuer/passwords.ts';
@@ -67,6 +68,14 @@ export class UserController {
   readonly #rolesFromIssuer: boolean;
   readonly #reauthMaxAgeMs: number;
   readonly #guard: SignInGuard | null;
+  /**
+   * The user row `identify` read, by the caller it made of it (its `user`, which stays the
+   * same object when the caller is copied, e.g. with `signedInAt`): GetViewer, asked on every
+   * shared page view, answers with it instead of reading the row again. Held only as long as
+   * the caller is, i.e. one call (or one page render, `oneRequest`), so it is as fresh as the
+   * caller's own name and roles.
+   */
+  readonly #identified = new WeakMap<UserRef, User>();
 
   constructor(data: DataAccess, options: UserControllerOptions) {
     this.#data = data;
@@ -114,7 +123,9 @@ export class UserController {
         return s.users.upsert({ issuer: identity.issuer, subject: identity.subject, ...profile }, roles);
       });
     }
-    return { kind: 'user', user: { id: user.id, displayName: user.displayName }, roles: user.roles };
+    const caller: SignedInCaller = { kind: 'user', user: { id: user.id, displayName: user.displayName }, roles: user.roles };
+    this.#identified.set(caller.user, user);
+    return caller;
   }
 
   async me(caller: SignedInCaller): Promise<User> {
@@ -130,7 +141,8 @@ export class UserController {
   async viewer(caller: SignedInCaller, recipeId: string): Promise<{ user: User; myRating: Rating | null }> {
     if (recipeId && !isUuid(recipeId)) throw invalidField('recipeId', 'must be a recipe id (a UUID), or empty');
     const [user, myRating] = await Promise.all([
-      this.me(caller),
+      // The row read to identify the caller, when this controller did (a token's caller); else read now.
+      this.#identified.get(caller.user) ?? this.me(caller),
       recipeId ? this.#data.stores.ratings.get(recipeId, caller.user.id) : null,
     ]);
     return { user, myRating };
