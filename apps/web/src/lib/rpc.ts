@@ -17,7 +17,16 @@ import type { Client, ConnectError, Transport } from '@connectrpc/connect';
 function lazyClient<S extends DescService>(
   load: () => Promise<{ service: S }>,
 ): ((transport: Transport) => Client<S>) & { preload(): void } {
-  const code = () => Promise.all([load(), import('./services/connect')]);
+  // Imported once: a second import() of a loaded module still resolves it again (on the
+  // server, two per API call of every render). A failed import is tried again next time.
+  let loading: Promise<[{ service: S }, typeof import('./services/connect')]> | undefined;
+  const code = () => {
+    loading ??= Promise.all([load(), import('./services/connect')]).catch((error: unknown) => {
+      loading = undefined;
+      throw error;
+    });
+    return loading;
+  };
   const client = (transport: Transport) =>
     new Proxy({} as Client<S>, {
       get: (_, method) => {
