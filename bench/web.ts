@@ -1,8 +1,10 @@
 /**
  * Web benchmark, one run, side by side:
  *  - recipe page throughput vs a bare Node server answering the same HTML bytes: rendered
- *    for every request (TanStack Start, the API called over loopback as in production),
- *    and as visitors who are not signed in get it (the page cache on, the default);
+ *    for every request (TanStack Start; a web role calling the API over loopback, and
+ *    `--role all` calling it in memory), and as visitors who are not signed in get it (the
+ *    page cache on, the default); with the CPU the servers' thread spent per answer, the
+ *    figure to compare runs by on a busy machine;
  *  - the recipe page's Largest Contentful Paint in headless Chromium on localhost, each
  *    load in a fresh browser context (nothing cached).
  *
@@ -72,6 +74,22 @@ const uncached = await startPlatform(
   }),
   createLogger({ level: 'error' }),
 );
+// And as `--role all` renders them (the default deployment): the API's services called in
+// memory, no HTTP between rendering and the API. Page cache off too.
+const allPort = await freePort();
+const uncachedAll = await startPlatform(
+  loadConfig({
+    ROLE: 'all',
+    PORT: String(allPort),
+    PUBLIC_URL: `http://127.0.0.1:${port}`,
+    DATABASE_URL: database.url,
+    SEED_DEMO: 'never',
+    PAGE_CACHE_SIZE: '0',
+    SESSION_SECRET: 'bench-web-session-secret-0123456789abcdef',
+    LOG_LEVEL: 'error',
+  }),
+  createLogger({ level: 'error' }),
+);
 const pageUrl = `${platform.url}/r/${slug}`;
 const first = await fetch(pageUrl);
 if (first.status !== 200) throw new Error(`GET ${pageUrl}: ${first.status}`);
@@ -85,14 +103,25 @@ const bare = http.createServer((_req, res) => {
 await new Promise<void>((r) => bare.listen(0, '127.0.0.1', r));
 const bareUrl = `http://127.0.0.1:${(bare.address() as { port: number }).port}/r/${slug}`;
 
+// Every server is asked as PUBLIC_URL's host, as a browser would (another host is redirected there).
+const headers = { host: new URL(platform.url).host };
+/**
+ * req/s and latency, and the CPU the servers' thread spent per answer. On a busy machine the
+ * rate follows whatever else runs; the CPU per answer (this thread's own, not the load
+ * generator's) much less: compare runs by it.
+ */
 const load = async (url: string) => {
   // The load generator in its own thread, so it does not share the servers' event loop.
-  await autocannon({ url, connections, duration: 2, workers: 1 }); // warm up (JIT, pools, caches)
-  const r = await autocannon({ url, connections, duration: seconds, workers: 1 });
-  if (r.non2xx) throw new Error(`${url}: ${r.non2xx} non-2xx answers`);
-  return { rps: r.requests.average, p50: r.latency.p50, p99: r.latency.p99 };
+  await autocannon({ url, headers, connections, duration: 2, workers: 1 }); // warm up (JIT, pools, caches)
+  const cpu = process.threadCpuUsage();
+  const r = await autocannon({ url, headers, connections, duration: seconds, workers: 1 });
+  const used = process.threadCpuUsage(cpu);
+  if (r.non2xx) throw new Error(`${url}: ${r.non2xx} non-2xx answers (${JSON.stringify(r.statusCodeStats)})`);
+  const cpuMs = (used.user + used.system) / 1000 / Math.max(1, r.requests.total);
+  return { rps: r.requests.average, p50: r.latency.p50, p99: r.latency.p99, cpuMs: Number(cpuMs.toFixed(3)) };
 };
 const rendered = await load(`${uncached.url}/r/${slug}`);
+const renderedAll = await load(`${uncachedAll.url}/r/${slug}`);
 const cached = await load(pageUrl);
 const theirs = await load(bareUrl);
 
@@ -124,13 +153,16 @@ const percent = (ratio: number) => `${(ratio * 100).toFixed(1)} %`;
 console.log(`\nWeb benchmark — GET /r/${slug} (${html.length} bytes of HTML), ${connections} connections, ${seconds} s per side`);
 console.log(
   table(
-    ['recipe page', 'req/s', 'p50 ms', 'p99 ms'],
+    ['recipe page', 'req/s', 'p50 ms', 'p99 ms', 'CPU ms/req'],
     [
-      ['rendered for every request (page cache off)', rendered.rps, rendered.p50, rendered.p99],
-      ['visitors, page cache on (the default)', cached.rps, cached.p50, cached.p99],
-      ['bare Node server, same HTML', theirs.rps, theirs.p50, theirs.p99],
-      ['ratio rendered / bare', percent(rendered.rps / theirs.rps), '', ''],
-      ['ratio page cache / bare', percent(cached.rps / theirs.rps), '', ''],
+      ['rendered for every request (page cache off)', rendered.rps, rendered.p50, rendered.p99, rendered.cpuMs],
+      ['  the same, API in process (--role all)', renderedAll.rps, renderedAll.p50, renderedAll.p99, renderedAll.cpuMs],
+      ['visitors, page cache on (the default)', cached.rps, cached.p50, cached.p99, cached.cpuMs],
+      ['bare Node server, same HTML', theirs.rps, theirs.p50, theirs.p99, theirs.cpuMs],
+      ['ratio rendered / bare', percent(rendered.rps / theirs.rps), '', '', ''],
+      ['ratio page cache / bare', percent(cached.rps / theirs.rps), '', '', ''],
+      // what one core would serve if rendering had it to itself (1000 / CPU ms per answer)
+      ['rendered, req/s per core of server CPU', Math.round(1000 / rendered.cpuMs), '', '', ''],
     ],
   ),
 );
@@ -154,5 +186,6 @@ console.log('Targets: SSR throughput ≥ 40% of the bare server; LCP < 1000 ms.'
 
 await new Promise((r) => bare.close(r));
 await uncached.stop();
+await uncachedAll.stop();
 await platform.stop();
 await database.stop();
