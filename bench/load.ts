@@ -1,6 +1,6 @@
 /**
  * The load, fault and memory suite (issue 14; docs/load.md says what each part checks):
- * six scenarios, each with p95/p99, error-rate, throughput and refusal thresholds printed
+ * seven scenarios, each with p95/p99, error-rate, throughput and refusal thresholds printed
  * beside what was measured, under closed-loop connections (autocannon) and an open model
  * (requests started at a fixed rate); then, with --faults, the faults and what must hold;
  * the RSS of the `--role all` process throughout. Exits non-zero when any threshold fails.

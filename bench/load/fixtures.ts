@@ -163,9 +163,14 @@ async function fromAddress<T>(address: string, f: () => Promise<T>): Promise<T> 
 
 /** Slugs of the published recipes, the best rated first (the demo catalogue), up to `max`. */
 export async function catalogue(baseUrl: string, max = 100): Promise<string[]> {
-  const slugs: string[] = [];
-  for (let page = 1; slugs.length < max; page++) {
-    const res = await rpc<{ hits?: Array<{ recipe: { slug: string } }> }>(baseUrl, 'SearchService/SearchRecipes', {
+  return (await publishedRecipes(baseUrl, max)).map((r) => r.slug);
+}
+
+/** Like `catalogue`, with each recipe's id (what GetViewer is asked with). */
+export async function publishedRecipes(baseUrl: string, max = 100): Promise<Array<{ id: string; slug: string }>> {
+  const recipes: Array<{ id: string; slug: string }> = [];
+  for (let page = 1; recipes.length < max; page++) {
+    const res = await rpc<{ hits?: Array<{ recipe: { id: string; slug: string } }> }>(baseUrl, 'SearchService/SearchRecipes', {
       pageSize: 50,
       page,
       skipFacets: true,
@@ -173,10 +178,10 @@ export async function catalogue(baseUrl: string, max = 100): Promise<string[]> {
       sort: 'SEARCH_SORT_TOP_RATED',
     });
     if (!res.hits?.length) break;
-    slugs.push(...res.hits.map((h) => h.recipe.slug));
+    recipes.push(...res.hits.map((h) => ({ id: h.recipe.id, slug: h.recipe.slug })));
   }
-  if (!slugs.length) throw new Error('no published recipes: the platform should have seeded the demo catalogue (SEED_DEMO)');
-  return slugs.slice(0, max);
+  if (!recipes.length) throw new Error('no published recipes: the platform should have seeded the demo catalogue (SEED_DEMO)');
+  return recipes.slice(0, max);
 }
 
 /** A complete recipe an author might write, ready for review. */

@@ -113,8 +113,8 @@ export async function rss(pid: number): Promise<number | null> {
 }
 
 /**
- * Samples a process's RSS every `everyMs` until stopped: the peak, and the phase of the run
- * (`phase(name)`, e.g. a scenario) it was seen in.
+ * Samples a process's RSS every `everyMs` until stopped: the peak, the phase of the run
+ * (`phase(name)`, e.g. a scenario) it was seen in, and each phase's own peak.
  */
 export function sampleRss(pid: () => number | undefined, everyMs = 250) {
   let peak = 0;
@@ -122,6 +122,7 @@ export function sampleRss(pid: () => number | undefined, everyMs = 250) {
   let phase = 'start-up';
   let samples = 0;
   let stopped = false;
+  const phases = new Map<string, { peak: number; last: number; samples: number }>();
   const loop = (async () => {
     while (!stopped) {
       const id = pid();
@@ -132,6 +133,11 @@ export function sampleRss(pid: () => number | undefined, everyMs = 250) {
           peak = bytes;
           peakPhase = phase;
         }
+        const p = phases.get(phase) ?? { peak: 0, last: 0, samples: 0 };
+        p.peak = Math.max(p.peak, bytes);
+        p.last = bytes;
+        p.samples += 1;
+        phases.set(phase, p);
       }
       await sleep(everyMs);
     }
@@ -145,6 +151,10 @@ export function sampleRss(pid: () => number | undefined, everyMs = 250) {
     },
     get samples() {
       return samples;
+    },
+    /** Each phase's peak and its last sample (at its end), in the order the phases ran. */
+    get phases(): ReadonlyMap<string, { peak: number; last: number; samples: number }> {
+      return phases;
     },
     phase(name: string) {
       phase = name;
