@@ -75,12 +75,41 @@ async function ownDatabase(name: string) {
   return { url: withDatabase(adminUrl, name), fresh, stop };
 }
 
+/** The server's own view of its memory (its /metrics, prom-client's default metrics), in bytes. */
+interface Breakdown {
+  rss: number;
+  heapUsed: number;
+  heapTotal: number;
+  external: number;
+  newSpace: number;
+  oldSpace: number;
+}
+
 interface Server {
   url: string;
   child: ChildProcess;
   peakRss: () => number;
+  /** The breakdown read closest to the peak (every second, at the highest RSS seen). */
+  peakBreakdown: () => Breakdown | null;
   resetPeak: () => void;
   stop: () => Promise<void>;
+}
+
+async function breakdown(url: string): Promise<Breakdown | null> {
+  const text = await fetch(`${url}/metrics`, { signal: AbortSignal.timeout(2_000) }).then(
+    (r) => (r.ok ? r.text() : ''),
+    () => '',
+  );
+  const read = (name: string) => Number(new RegExp(`^${name} (\\S+)`, 'm').exec(text)?.[1] ?? Number.NaN);
+  if (!text) return null;
+  return {
+    rss: read('yeet_process_resident_memory_bytes'),
+    heapUsed: read('yeet_nodejs_heap_size_used_bytes'),
+    heapTotal: read('yeet_nodejs_heap_size_total_bytes'),
+    external: read('yeet_nodejs_external_memory_bytes'),
+    newSpace: read('yeet_nodejs_heap_space_size_total_bytes\\{space="new"\\}'),
+    oldSpace: read('yeet_nodejs_heap_space_size_total_bytes\\{space="old"\\}'),
+  };
 }
 
 /** `yeet start --role all` as a child process; its RSS sampled every 200 ms. */
@@ -130,16 +159,25 @@ async function startServer(extra: Record<string, string>, seed: boolean): Promis
     }
   };
   const timer = setInterval(sample, 200);
+  let peakMix: Breakdown | null = null;
+  const mix = async () => {
+    const b = await breakdown(url);
+    if (b && (!peakMix || b.rss > peakMix.rss)) peakMix = b;
+  };
+  const mixTimer = setInterval(mix, 1_000);
   return {
     url,
     child,
     peakRss: () => peak,
+    peakBreakdown: () => peakMix,
     resetPeak: () => {
       peak = 0;
+      peakMix = null;
       sample();
     },
     stop: async () => {
       clearInterval(timer);
+      clearInterval(mixTimer);
       child.kill('SIGTERM');
       await exited;
     },
@@ -192,6 +230,7 @@ interface Measured {
   errors: number;
   timeouts: number;
   rss: number;
+  breakdown: Breakdown | null;
   /** With JavaScript: each request kind's p50/p99 of served answers. */
   kinds?: { page: { p50: number; p99: number }; viewer: { p50: number; p99: number } };
 }
@@ -295,6 +334,7 @@ async function hammer(server: Server, url: string, reader: Reader, duration: num
     errors: errors + result.errors - result.timeouts,
     timeouts: result.timeouts,
     rss: server.peakRss(),
+    breakdown: server.peakBreakdown(),
     ...(reader.kind === 'js' ? { kinds: { page: { p50: p.p50, p99: p.p99 }, viewer: { p50: g.p50, p99: g.p99 } } } : {}),
   };
 }
@@ -371,6 +411,22 @@ const row = (name: string, m: Measured) => [
 const sides: Array<[string, Record<string, string>]> = [[args.env.length ? args.env.join(' ') : 'defaults', envOf(args.env)]];
 if (args.compare) sides.push([args.compare.join(' '), envOf(args.compare)]);
 const rows: Array<Array<string | number>> = [];
+const memory: Array<Array<string | number>> = [];
+const mix = (name: string, m: Measured) => {
+  const b = m.breakdown;
+  if (!b) return memory.push([name, mb(m.rss), '—', '—', '—', '—', '—']);
+  // What V8's heap and the buffers it knows of (external) leave of the RSS: code, stacks, malloc's arenas, the socket's buffers…
+  const rest = b.rss - b.heapTotal - b.external;
+  return memory.push([
+    name,
+    mb(m.rss),
+    mb(b.rss),
+    mb(b.heapUsed),
+    `${mb(b.heapTotal)} (new ${mb(b.newSpace)}, old ${mb(b.oldSpace)})`,
+    mb(b.external),
+    mb(rest),
+  ]);
+};
 const kinds: Array<Array<string | number>> = [];
 const idle: Array<Array<string | number>> = [];
 let seed = database.fresh;
@@ -380,6 +436,9 @@ for (const [name, extra] of sides) {
   rows.push(row(`signed in, JS (shared page + GetViewer), ${name}`, js));
   if (noScripts) rows.push(row(`signed in, no JS (page per person), ${name}`, noScripts));
   rows.push(row(`anonymous visitors, ${name}`, anonymous));
+  mix(`signed in, JS, ${name}`, js);
+  if (noScripts) mix(`signed in, no JS, ${name}`, noScripts);
+  mix(`anonymous, ${name}`, anonymous);
   kinds.push([name, js.kinds!.page.p50, js.kinds!.page.p99, js.kinds!.viewer.p50, js.kinds!.viewer.p99]);
   idle.push([name, one.js, one.noJs ?? '—', mb(readyRss)]);
 }
@@ -405,6 +464,9 @@ console.log(
 );
 console.log(
   `\n${table(['signed in with JS: a page view’s requests, side', 'page p50 ms', 'page p99 ms', 'GetViewer p50 ms', 'GetViewer p99 ms'], kinds)}`,
+);
+console.log(
+  `\n${table(['where the peak went (the server’s /metrics, read each second)', 'peak RSS', 'RSS then', 'heap used', 'heap total', 'external', 'rest'], memory)}`,
 );
 console.log(`\n${table(['side', 'one signed-in view alone, JS, p50 ms', 'no JS, p50 ms', 'RSS after warm-up'], idle)}`);
 console.log('Targets (signed in): ≥ 150 page views/s served, p99 < 1000 ms, refusals < 100 ms, no timeouts, RSS < 400 MB.');
