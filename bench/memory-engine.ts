@@ -9,6 +9,7 @@
  *
  *   DATABASE_URL=… npm exec -- node bench/memory-engine.ts --recipes 100000 --rounds 20 --base HEAD
  *   … --profile /tmp/new.cpuprofile   (a CPU profile of the new index's searches alone)
+ *   … --filled   (the documents of bench:search's database yeet_bench_<N>, so one 1M database serves both)
  */
 import { execFileSync } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
@@ -27,6 +28,7 @@ import {
   toDocument,
 } from '../apps/api/src/search/memory/memory.engine.ts';
 import { MemoryIndex, type IndexedDocument, type IndexResult } from '../apps/api/src/search/memory/memory-index.ts';
+import { filledDatabase } from './fill.ts';
 import { memoryBenchDatabase } from './memory-fill.ts';
 import { noFilter } from './search-queries.ts';
 import { percentiles, table } from './stats.ts';
@@ -39,6 +41,8 @@ const { values: args } = parseArgs({
     profile: { type: 'string' },
     detail: { type: 'boolean', default: false },
     only: { type: 'string' },
+    /** read the documents of bench:search's database (yeet_bench_<N>, demo recipes included) instead of yeet_bench_memory_<N> */
+    filled: { type: 'boolean', default: false },
   },
 });
 
@@ -47,7 +51,7 @@ const root = path.resolve(import.meta.dirname, '..');
 const rev = execFileSync('git', ['rev-parse', '--short', args.base], { cwd: root, encoding: 'utf8' }).trim();
 const oldDir = path.join(root, '.data', 'bench-memory-index', rev);
 mkdirSync(oldDir, { recursive: true });
-for (const file of ['memory-index.ts', 'rank.ts', 'tsvector.ts'])
+for (const file of ['memory-index.ts', 'rank.ts', 'tsvector.ts', 'headline.ts'])
   writeFileSync(
     path.join(oldDir, file),
     execFileSync('git', ['show', `${rev}:apps/api/src/search/memory/${file}`], { cwd: root, encoding: 'utf8' }),
@@ -59,7 +63,7 @@ const { MemoryIndex: OldIndex } = (await import(path.join(oldDir, 'memory-index.
 
 // --- the documents ---------------------------------------------------------------------------
 const recipes = Number(args.recipes);
-const database = await memoryBenchDatabase(recipes);
+const database = args.filled ? await filledDatabase(recipes, console.error) : await memoryBenchDatabase(recipes);
 const conn = connectDatabase(database.url, { poolMax: 2 });
 let t = performance.now();
 const docs: IndexedDocument[] = [];

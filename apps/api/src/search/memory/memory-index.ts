@@ -293,13 +293,45 @@ function setBit(bits: Uint32Array, ord: number): Uint32Array {
   return bits;
 }
 
+/** Set bits of a 32-bit word. */
+function popcount(x: number): number {
+  x -= (x >>> 1) & 0x55555555;
+  x = (x & 0x33333333) + ((x >>> 2) & 0x33333333);
+  return Math.imul((x + (x >>> 4)) & 0x0f0f0f0f, 0x01010101) >>> 24;
+}
+
+/** Set bits of a bitset. */
+function countBits(bits: Uint32Array): number {
+  let n = 0;
+  for (let w = 0; w < bits.length; w++) if (bits[w] !== 0) n += popcount(bits[w]!);
+  return n;
+}
+
+/** `into` &= `other` (bits past `other`'s end cleared). */
+function andInto(into: Uint32Array, other: Uint32Array): void {
+  const m = Math.min(into.length, other.length);
+  for (let w = 0; w < m; w++) into[w]! &= other[w]!;
+  into.fill(0, m);
+}
+
+/**
+ * Counting a facet value over a bitset costs about this many of its documents' bit tests per
+ * word of the bitset (a popcount of an AND against a load and a shift per document).
+ */
+const bitWordCost = 2;
+/** How much cheaper the bitsets must look before they replace the pass (measured: bench/memory-engine.ts). */
+const bitsAdvantage = 1;
+
 /** A lexeme keeps a tally once it has this many documents (and at least 1% of them). */
 const tallyAbove = 1000;
 
 /** How many documents have each facet value code. */
 class Tally {
   counts = new Int32Array(64);
+  /** the alive documents counted */
+  docs = 0;
   add(codes: Uint16Array, from: number, to: number, by: number): void {
+    this.docs += by;
     for (let i = from; i < to; i++) {
       const code = codes[i]!;
       if (code >= this.counts.length) {
@@ -409,9 +441,13 @@ export class MemoryIndex {
    * without a pass over its documents).
    */
   readonly #tallies = new Map<number, Tally>();
+  /** per lexeme with a tally, once a search ranked it alone: its posting indexes in relevance order (see impactWalk) */
+  readonly #impacts = new Map<number, { operands: number; upTo: number; order: Uint32Array }>();
   #tallied = new Uint8Array(0);
-  /** per facet value code, once a filter used it: a bit per ordinal that has it (kept up to date by put) */
+  /** per facet value code, once a filter or a count used it: a bit per ordinal that has it (kept up to date by put) */
   readonly #valueBits: Array<Uint32Array | undefined> = [];
+  /** a bit per alive ordinal */
+  #aliveBits: Uint32Array = new Uint32Array(0);
   /** room for the candidates of a browse with several filters */
   #unionScratch = new Uint32Array(0);
   /** calc_rank_or's sums per ordinal during a search, zero between searches */
@@ -432,7 +468,15 @@ export class MemoryIndex {
     quickest: new SortedOrder(() => this.#better('quickest')),
   };
 
-  constructor() {
+  /**
+   * How a search over many candidates is answered: by cost ('auto'), with counts from bitsets
+   * whenever possible ('bits'), or always by the one pass over every candidate ('pass', no
+   * broad word's page off its relevance order either): tests compare them.
+   */
+  readonly #counting: 'auto' | 'bits' | 'pass';
+
+  constructor(options: { counting?: 'auto' | 'bits' | 'pass' } = {}) {
+    this.#counting = options.counting ?? 'auto';
     // document `ord`'s facet codes and title words are [start[ord], start[ord + 1])
     this.#facetStart.push(0);
     this.#titleStart.push(0);
@@ -459,6 +503,7 @@ export class MemoryIndex {
     this.#ids.push(doc.id);
     this.#ordOf.set(doc.id, ord);
     this.#alive.push(1);
+    this.#aliveBits = setBit(this.#aliveBits, ord);
     this.#rating.push(doc.ratingScore);
     this.#published.push(doc.publishedAt);
     this.#minutes.push(doc.totalMinutes);
@@ -521,6 +566,7 @@ export class MemoryIndex {
     if (ord === undefined) return false;
     this.#ordOf.delete(id);
     this.#alive.data[ord] = 0;
+    this.#aliveBits[ord >>> 5]! &= ~(1 << (ord & 31));
     const store = this.#facetCodes.data;
     const from = this.#facetStart.data[ord]!;
     const to = this.#facetStart.data[ord + 1]!;
@@ -634,12 +680,17 @@ export class MemoryIndex {
     /** the candidates are the tallied lexeme's postings, no more */
     let onlyTallied = false;
     let talliedOrds: Uint32Array | null = null;
+    let lexemeId = -1;
     if (text) {
       const compiled = this.#compile(text, sort === 'relevance');
       if (!compiled) return { ids: [], total: 0, facets: new Map() };
       candidates = compiled.candidates;
       ranking = compiled.ranking;
-      if (compiled.lexeme >= 0 && facets) tally = this.#tallyOf(compiled.lexeme);
+      lexemeId = compiled.lexeme;
+      // (a broad word's first page without filters comes off its postings in relevance order:
+      // its tally gives the total, so it is kept for that too)
+      if (compiled.lexeme >= 0 && (facets || (activeMask === 0 && ranking?.kind === 'posting')))
+        tally = this.#tallyOf(compiled.lexeme);
       if (tally) {
         onlyTallied = compiled.only;
         const p = this.#lexemes.postings[compiled.lexeme]!;
@@ -647,6 +698,31 @@ export class MemoryIndex {
       }
     }
     const order = sort === 'relevance' && !text ? 'newest' : sort;
+    if (
+      tally &&
+      onlyTallied &&
+      activeMask === 0 &&
+      order === 'relevance' &&
+      ranking?.kind === 'posting' &&
+      this.#counting !== 'pass'
+    ) {
+      // one broad word, no filter: its counts are its tally's, its page the head of its postings
+      // in relevance order (no pass over its documents)
+      const p = this.#lexemes.postings[lexemeId]!;
+      const page: number[] = [];
+      if (limit + offset > 0)
+        this.#impactWalk(lexemeId, ranking.operands, (c) => {
+          page.push(p.ords[c]!);
+          return page.length < limit + offset;
+        });
+      const counts = new Int32Array(this.#codeKey.length);
+      counts.set(tally.counts.subarray(0, Math.min(counts.length, tally.counts.length)));
+      return {
+        ids: page.slice(offset).map((ord) => this.#ids[ord]!),
+        total: tally.docs,
+        facets: facets ? this.#facetMap(counts) : new Map(),
+      };
+    }
     if (!text && activeMask === 0 && order !== 'relevance') {
       // browsing everything: the page comes off the sort's order, the counts off the totals
       const page: number[] = [];
@@ -656,6 +732,13 @@ export class MemoryIndex {
           return page.length < limit + offset;
         });
       return { ids: page.slice(offset).map((ord) => this.#ids[ord]!), total: this.#live, facets: this.#totals(facets) };
+    }
+    if (facets && (text !== null || activeMask !== 0) && !(activeMask === 0 && onlyTallied)) {
+      const bits = this.#bitsPay(candidates, activeMask, chosen, dietsWanted);
+      if (bits) {
+        const sets = this.#passSets(activeMask, chosen, dietsWanted, bucketsWanted, filter.maxTotalMinutes, bits.words);
+        return this.#searchByBits(candidates, ranking, order, sets, limit, offset);
+      }
     }
     /**
      * With one filter, the counts of its own facet are of every candidate (every one passes the
@@ -814,18 +897,176 @@ export class MemoryIndex {
     };
   }
 
+  /**
+   * Whether disjunctive counts from bitsets cost less than the pass over every candidate. The
+   * pass reads each candidate's facet codes (a broad word or a browse with filters: hundreds of
+   * thousands at 1M documents); the bitsets cost a few passes over a bit per document, then per
+   * facet value the smaller of its documents and its bitset.
+   */
+  #bitsPay(
+    candidates: Uint32Array | null,
+    activeMask: number,
+    chosen: number[][],
+    dietsWanted: number,
+  ): { words: number } | null {
+    const words = (this.#ids.length >>> 5) + 1;
+    if (this.#counting !== 'auto') return this.#counting === 'bits' ? { words } : null;
+    let n: number;
+    if (candidates) n = candidates.length;
+    else {
+      // browsing with filters: the pass visits the union of the two shortest lists of values
+      const sizes: number[] = [];
+      for (let i = 0; i < facetNames.length; i++) {
+        if ((activeMask & (1 << i)) === 0 || chosen[i]!.length === 0) continue;
+        const lengths = chosen[i]!.map((code) => this.#valuePostings[code]!.length);
+        sizes.push(i === diet && dietsWanted > 0 ? Math.min(...lengths) : lengths.reduce((a, b) => a + b, 0));
+      }
+      sizes.sort((a, b) => a - b);
+      n = sizes.length === 0 ? this.#ids.length : sizes.length === 1 ? sizes[0]! : sizes[0]! + sizes[1]!;
+    }
+    const perCandidate = n * (2 + this.#facetCodes.length / Math.max(this.#ids.length, 1));
+    const active = popcount(activeMask);
+    let cost = words * (active + 2) * (active + 1) + (candidates ? n : 0);
+    for (let code = 0; code < this.#codeKey.length; code++)
+      if (this.#codeCount[code]! > 0) cost += Math.min(this.#valuePostings[code]!.length, words * bitWordCost);
+    return cost * bitsAdvantage < perCandidate ? { words } : null;
+  }
+
+  /** Per active facet, the documents that pass its filter, as bits. */
+  #passSets(
+    activeMask: number,
+    chosen: number[][],
+    dietsWanted: number,
+    bucketsWanted: boolean,
+    maxMinutes: number | null,
+    words: number,
+  ): { facets: number[]; passes: Uint32Array[]; words: number } {
+    const facets: number[] = [];
+    const passes: Uint32Array[] = [];
+    for (let i = 0; i < facetNames.length; i++) {
+      if ((activeMask & (1 << i)) === 0) continue;
+      let pass: Uint32Array | null = null;
+      if (i !== timeFacet || bucketsWanted) pass = this.#filterBits(chosen[i]!, i === diet ? dietsWanted : 0, words);
+      if (i === timeFacet && maxMinutes !== null) {
+        const within = new Uint32Array(words);
+        const minutes = this.#minutes.data;
+        for (let ord = 0; ord < this.#ids.length; ord++) if (minutes[ord]! <= maxMinutes) within[ord >>> 5]! |= 1 << (ord & 31);
+        if (pass) andInto(pass, within);
+        else pass = within;
+      }
+      facets.push(i);
+      passes.push(pass!);
+    }
+    return { facets, passes, words };
+  }
+
+  /**
+   * The search's pass with its counts from bitsets: the candidates (alive) as bits, those that
+   * pass every filter, and per filtered facet those that pass every other filter (disjunctive
+   * facets: a value of a filtered facet counts the documents the other filters let through;
+   * diets are not disjunctive). A value's count is its documents among them.
+   */
+  #searchByBits(
+    candidates: Uint32Array | null,
+    ranking: Ranking | null,
+    order: IndexSort,
+    sets: { facets: number[]; passes: Uint32Array[]; words: number },
+    limit: number,
+    offset: number,
+  ): IndexResult {
+    const words = sets.words;
+    const aliveBits = this.#aliveBits;
+    const base = new Uint32Array(words);
+    if (candidates) {
+      for (let c = 0; c < candidates.length; c++) base[candidates[c]! >>> 5]! |= 1 << (candidates[c]! & 31);
+      andInto(base, aliveBits);
+    } else base.set(aliveBits.subarray(0, words));
+    const all = base.slice();
+    for (const pass of sets.passes) andInto(all, pass);
+    /** facet index → the candidates that pass every other filter */
+    const others = new Map<number, Uint32Array>();
+    sets.facets.forEach((f, j) => {
+      if (f === diet) return;
+      const x = base.slice();
+      sets.passes.forEach((pass, k) => {
+        if (k !== j) andInto(x, pass);
+      });
+      others.set(f, x);
+    });
+    const counts = new Int32Array(this.#codeKey.length);
+    for (let code = 0; code < this.#codeKey.length; code++) {
+      if (this.#codeCount[code]! <= 0) continue;
+      const target = others.get(this.#codeFacet[code]!) ?? all;
+      const p = this.#valuePostings[code]!;
+      let n = 0;
+      if (p.length < words * bitWordCost) {
+        const ords = p.ords;
+        for (let j = 0; j < p.length; j++) n += (target[ords[j]! >>> 5]! >>> (ords[j]! & 31)) & 1;
+      } else {
+        const bits = this.#bitsOf(code, words);
+        const m = Math.min(words, bits.length);
+        for (let w = 0; w < m; w++) {
+          const x = target[w]! & bits[w]!;
+          if (x !== 0) n += popcount(x);
+        }
+      }
+      counts[code] = n;
+    }
+    const total = countBits(all);
+    const has = (ord: number) => ((all[ord >>> 5]! >>> (ord & 31)) & 1) === 1;
+
+    // --- the page
+    const k = limit + offset;
+    let page: number[];
+    if (k === 0) page = [];
+    else if (order !== 'relevance' && (k * this.#live) / Math.max(total, 1) < total + words) {
+      // the sort's order, walked until the page is full: about k × documents ÷ total steps
+      page = [];
+      this.#ordered(order, (ord) => {
+        if (has(ord)) page.push(ord);
+        return page.length < k;
+      });
+    } else {
+      const heap = new TopK(k, order, this.#ids, this.#rating.data, this.#published.data, this.#minutes.data);
+      const operands = ranking?.operands ?? 1;
+      if (candidates) {
+        const postingWeights = ranking?.kind === 'posting' ? ranking.weights : null;
+        const sums = ranking?.kind === 'sum' ? ranking.sums : null;
+        const rankOf = ranking?.kind === 'fn' ? ranking.rank : null;
+        const relevance = order === 'relevance' && ranking !== null;
+        for (let c = 0; c < candidates.length; c++) {
+          const ord = candidates[c]!;
+          if (!has(ord)) continue;
+          const rank = !relevance
+            ? 0
+            : postingWeights
+              ? orRank(addOr(0, postingWeights[c]!), operands)
+              : sums
+                ? orRank(sums[ord]!, operands)
+                : rankOf!(ord);
+          heap.offer(ord, rank);
+        }
+      } else
+        for (let w = 0; w < words; w++) {
+          let x = all[w]!;
+          while (x !== 0) {
+            const bit = x & -x;
+            heap.offer((w << 5) | (31 - Math.clz32(bit)), 0);
+            x ^= bit;
+          }
+        }
+      page = heap.sorted();
+    }
+    if (ranking?.kind === 'sum') for (let c = 0; c < candidates!.length; c++) ranking.sums[candidates![c]!] = 0;
+    return { ids: page.slice(offset).map((ord) => this.#ids[ord]!), total, facets: this.#facetMap(counts) };
+  }
+
   /** A bit per ordinal with any of these facet values (`all`: with all of them), `words` long. */
   #filterBits(codes: readonly number[], all: number, words: number): Uint32Array {
     const out = new Uint32Array(words);
     if (all > 0 && codes.length < all) return out;
     codes.forEach((code, i) => {
-      let bits = this.#valueBits[code];
-      if (!bits) {
-        bits = new Uint32Array(words);
-        const p = this.#valuePostings[code]!;
-        for (let j = 0; j < p.length; j++) bits = setBit(bits, p.ords[j]!);
-        this.#valueBits[code] = bits;
-      }
+      const bits = this.#bitsOf(code, words);
       const m = Math.min(words, bits.length);
       if (all > 0 && i > 0) {
         for (let w = 0; w < m; w++) out[w]! &= bits[w]!;
@@ -833,6 +1074,69 @@ export class MemoryIndex {
       } else for (let w = 0; w < m; w++) out[w]! |= bits[w]!;
     });
     return out;
+  }
+
+  /**
+   * Calls `visit` with a lexeme's posting indexes in relevance order (its rank for this many
+   * operands, then rating and recipe id, descending: the SQL's order), alive documents only,
+   * until it returns false. The order is sorted the first time it is asked for; postings added
+   * since are sorted apart and merged in the walk, until they are many (then all again).
+   */
+  #impactWalk(lexeme: number, operands: number, visit: (c: number) => boolean): void {
+    const p = this.#lexemes.postings[lexeme]!;
+    const ids = this.#ids;
+    const rating = this.#rating.data;
+    const alive = this.#alive.data;
+    const rankOf = (c: number) => orRank(addOr(0, p.weights[c]!), operands);
+    const before = (a: number, ra: number, b: number, rb: number) => {
+      if (ra !== rb) return ra > rb;
+      const x = p.ords[a]!;
+      const y = p.ords[b]!;
+      return rating[x] !== rating[y] ? rating[x]! > rating[y]! : ids[x]! > ids[y]!;
+    };
+    const sortRange = (from: number, to: number): Uint32Array => {
+      const ranks = new Float64Array(to - from);
+      const out = new Uint32Array(to - from);
+      for (let c = from; c < to; c++) {
+        out[c - from] = c;
+        ranks[c - from] = rankOf(c);
+      }
+      return out.sort((a, b) => (before(a, ranks[a - from]!, b, ranks[b - from]!) ? -1 : 1));
+    };
+    let impact = this.#impacts.get(lexeme);
+    if (!impact || impact.operands !== operands || p.length - impact.upTo > 4096) {
+      impact = { operands, upTo: p.length, order: sortRange(0, p.length) };
+      this.#impacts.set(lexeme, impact);
+    }
+    const main = impact.order;
+    const recent = impact.upTo < p.length ? sortRange(impact.upTo, p.length) : new Uint32Array(0);
+    let i = 0;
+    let j = 0;
+    let ri = i < main.length ? rankOf(main[0]!) : 0;
+    let rj = j < recent.length ? rankOf(recent[0]!) : 0;
+    while (i < main.length || j < recent.length) {
+      let c: number;
+      if (i >= main.length || (j < recent.length && before(recent[j]!, rj, main[i]!, ri))) {
+        c = recent[j++]!;
+        if (j < recent.length) rj = rankOf(recent[j]!);
+      } else {
+        c = main[i++]!;
+        if (i < main.length) ri = rankOf(main[i]!);
+      }
+      if (alive[p.ords[c]!] === 1 && !visit(c)) return;
+    }
+  }
+
+  /** The bitset of a facet value (dead ordinals included), built the first time it is asked for. */
+  #bitsOf(code: number, words: number): Uint32Array {
+    let bits = this.#valueBits[code];
+    if (!bits) {
+      bits = new Uint32Array(words);
+      const p = this.#valuePostings[code]!;
+      for (let j = 0; j < p.length; j++) bits = setBit(bits, p.ords[j]!);
+      this.#valueBits[code] = bits;
+    }
+    return bits;
   }
 
   /** The facet counts of a lexeme's alive documents, when it has enough of them to be worth keeping. */
