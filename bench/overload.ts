@@ -5,6 +5,7 @@
  *
  *   node bench/overload.ts [-- --seconds 20 --connections 200 --readers 10]
  *                          [--env HTTP_CONCURRENCY=0 --env …]   settings of one side
+ *                                                                (NODE_ARGS="--flag …": node flags of that side)
  *                          [--compare HTTP_CONCURRENCY=0]        a second side, same run
  *                          [--rate 100]                          an open model: req/s offered, not closed-loop
  *                          [--no-js false]                       skip the no-JavaScript readers
@@ -118,7 +119,17 @@ async function startServer(extra: Record<string, string>, seed: boolean): Promis
   const url = `http://127.0.0.1:${port}`;
   const profile = args.profile ? [`--cpu-prof`, `--cpu-prof-dir=${args.profile}`] : [];
   // --max-semi-space-size and MALLOC_ARENA_MAX as `npm start` and the image (docs/decisions/0026-memory-budget.md)
-  const argv = [...profile, '--max-semi-space-size=8', path.join(root, 'apps/server/src/main.ts'), 'start', '--role', 'all'];
+  // NODE_ARGS=… of a side: node flags after npm start's (so they override it), e.g. a V8 flag NODE_OPTIONS refuses.
+  const { NODE_ARGS: nodeArgs = '', ...env } = extra;
+  const argv = [
+    ...profile,
+    '--max-semi-space-size=8',
+    ...nodeArgs.split(' ').filter(Boolean),
+    path.join(root, 'apps/server/src/main.ts'),
+    'start',
+    '--role',
+    'all',
+  ];
   const child = spawn(process.execPath, argv, {
     env: {
       ...process.env,
@@ -134,7 +145,7 @@ async function startServer(extra: Record<string, string>, seed: boolean): Promis
       // Capacity is measured here, not the per-caller rate limits (every reader is one person).
       RATE_LIMIT_ANONYMOUS: '0',
       RATE_LIMIT_PERSON: '0',
-      ...extra,
+      ...env,
     },
     stdio: ['ignore', 'inherit', 'inherit'],
   });

@@ -97,6 +97,7 @@ async function main(): Promise<number> {
 }
 
 async function start(config: Config, logger: Logger, build: boolean): Promise<number> {
+  (await import('./heap-growth.ts')).boundHeapGrowth(config.heapGrowingPercent);
   const { runUntilSignal } = await import('./lifecycle.ts');
   const { startPlatform } = await import('./platform.ts');
   const webBuild = build ? (await import('./web-build.ts')).startWebBuild(logger) : null;

@@ -147,6 +147,7 @@ const schema = z.object({
   HTTP_QUEUE: z.coerce.number().int().min(0).max(100_000).default(64),
   HTTP_QUEUE_WAIT_MS: z.coerce.number().int().min(0).max(60_000).default(1000),
   SHUTDOWN_TIMEOUT_MS: z.coerce.number().int().min(0).max(120_000).default(10_000),
+  HEAP_GROWING_PERCENT: z.coerce.number().int().min(0).max(1000).default(30),
   BACKUP_SCHEDULE: z
     .string()
     .regex(/^\S+(\s+\S+){4}$/, { error: 'must be a five-field cron expression (UTC), e.g. "30 3 * * *"' })
@@ -207,6 +208,12 @@ export interface Config {
   oidc: OidcConfig;
   images: ImageConfig;
   shutdownTimeoutMs: number;
+  /**
+   * How far V8 lets the old generation grow past what survived its last full collection
+   * before the next one, in percent (0: V8's own, up to 300 % on a busy server);
+   * docs/decisions/0039-heap-growth-under-load.md.
+   */
+  heapGrowingPercent: number;
   backup: BackupConfig;
   /** Days audit events (role changes, account deletions) are kept; 0: for good. */
   auditRetentionDays: number;
@@ -349,6 +356,7 @@ export function loadConfig(
     searchEngine: e.SEARCH_ENGINE,
     pageCache: { size: e.PAGE_CACHE_SIZE, ttlMs: e.PAGE_CACHE_TTL_MS },
     overload: { concurrency: e.HTTP_CONCURRENCY, queue: e.HTTP_QUEUE, queueWaitMs: e.HTTP_QUEUE_WAIT_MS },
+    heapGrowingPercent: e.HEAP_GROWING_PERCENT,
     mcp: { rateLimit: e.MCP_RATE_LIMIT, accessToken: e.MCP_ACCESS_TOKEN ?? null, allowedOrigins: e.MCP_ALLOWED_ORIGINS },
     rateLimits: {
       // auto: Redis when there is one, else the database every replica already shares.
