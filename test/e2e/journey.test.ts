@@ -265,7 +265,7 @@ describe.skipIf(!chromiumPath)('a recipe from search to plate, in a real browser
     // A reader (the editor here; authors cannot rate their own) rates, then changes their mind.
     await editor.reload();
     const summary = editor.getByTestId('rating-summary');
-    await summary.getByRole('img', { name: 'No ratings yet' }).waitFor();
+    await summary.getByText('No ratings yet', { exact: true }).waitFor();
     await main(editor).locator('label', { hasText: '5 stars' }).click();
     await main(editor)
       .getByLabel(/^Review/)

@@ -5,6 +5,7 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import type { Transport } from '@connectrpc/connect';
 import fastifyStatic from '@fastify/static';
 import { oneRequest } from '@yeet/api';
+import { pickLocale } from '@yeet/domain/locale';
 import { sessionCookieName, type RecentCache } from '@yeet/platform';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { compress, compressible, type Encoding, negotiate } from './compression.ts';
@@ -110,8 +111,9 @@ export async function registerWeb(
     scope.addContentTypeParser('*', (_req, _payload, done) => done(null));
 
     /** `viewer: 'browser'`: a page for any signed-in reader, their parts left to the browser. */
-    const context = (accessToken: string | null, nonce: string, viewer?: 'browser') => ({
+    const context = (req: FastifyRequest, accessToken: string | null, nonce: string, viewer?: 'browser') => ({
       context: {
+        locale: localeOf(req),
         apiUrl: options.apiUrl,
         publicUrl: options.publicUrl,
         accessToken,
@@ -132,11 +134,12 @@ export async function registerWeb(
      */
     const sharedSignedInGet = (req: FastifyRequest) =>
       req.method === 'GET' && scriptsCookie.test(req.headers.cookie ?? '') && publicPage.test(req.url);
+    /** The page cache's key: the language first (an English reader never gets a German page), then the URL. */
     const shared = (req: FastifyRequest): string | null => {
       if (!options.pageCache) return null;
-      if (anonymousGet(req)) return req.url;
+      if (anonymousGet(req)) return `${localeOf(req)} ${req.url}`;
       // Its own entry: the visitor's page says "Sign in" where this one keeps the person's place.
-      return sharedSignedInGet(req) ? `signed-in ${req.url}` : null;
+      return sharedSignedInGet(req) ? `signed-in ${localeOf(req)} ${req.url}` : null;
     };
     const toRequest = (req: FastifyRequest, signal?: AbortSignal) => {
       const headers = new Headers();
@@ -174,7 +177,7 @@ export async function registerWeb(
               admitted(async () => {
                 const nonce = newNonce();
                 const response = await oneRequest(() =>
-                  start.fetch(toRequest(req), context(null, nonce, signedIn ? 'browser' : undefined)),
+                  start.fetch(toRequest(req), context(req, null, nonce, signedIn ? 'browser' : undefined)),
                 );
                 return {
                   status: response.status,
@@ -198,6 +201,8 @@ export async function registerWeb(
         for (const [name, value] of page.headers) reply.header(name, value);
         reply.header('content-security-policy', options.policy(page.nonce));
         reply.header('x-page-cache', hit ? 'hit' : 'miss');
+        // Which language a page is in depends on these two (localeOf), as its key does.
+        reply.header('vary', 'accept-language, cookie');
         // As every signed-in page: not kept by the browser (its back button) or anything between.
         if (signedIn) reply.header('cache-control', 'private, no-store');
         const encoding = encodingFor(req, reply, header(page.headers, 'content-type'));
@@ -216,7 +221,7 @@ export async function registerWeb(
         const accessToken = await options.sessions.accessTokenFor(req, reply);
         const nonce = newNonce();
         // One request for the API in this process: the page's RPCs resolve the caller once.
-        const response = await oneRequest(() => start.fetch(toRequest(req, abort.signal), context(accessToken, nonce)));
+        const response = await oneRequest(() => start.fetch(toRequest(req, abort.signal), context(req, accessToken, nonce)));
         return { accessToken, nonce, response };
       };
       let rendered: Awaited<ReturnType<typeof render>>;
@@ -253,6 +258,9 @@ export async function registerWeb(
 }
 
 const newNonce = () => randomBytes(16).toString('base64');
+
+/** The language to render a request's page in: the switch's cookie, then Accept-Language, then English. */
+const localeOf = (req: FastifyRequest) => pickLocale(req.headers.cookie, req.headers['accept-language']);
 
 /** Set by the app in the browser (apps/web/src/lib/shared-pages.ts): `1`, it runs the app and may share public pages. */
 export const scriptsCookieName = 'yeet_js';

@@ -12,6 +12,7 @@ import { Route as rootRouteImport } from './routes/__root'
 import { Route as IndexRouteImport } from './routes/index'
 import { Route as AccountRouteImport } from './routes/account'
 import { Route as ImportRouteImport } from './routes/import'
+import { Route as LangRouteImport } from './routes/lang'
 import { Route as MealPlanRouteImport } from './routes/meal-plan'
 import { Route as NewRouteImport } from './routes/new'
 import { Route as ReviewRouteImport } from './routes/review'
@@ -43,6 +44,11 @@ const AccountRoute = AccountRouteImport.update({
 const ImportRoute = ImportRouteImport.update({
   id: '/import',
   path: '/import',
+  getParentRoute: () => rootRouteImport,
+} as any)
+const LangRoute = LangRouteImport.update({
+  id: '/lang',
+  path: '/lang',
   getParentRoute: () => rootRouteImport,
 } as any)
 const MealPlanRoute = MealPlanRouteImport.update({
@@ -136,6 +142,7 @@ export interface FileRoutesByFullPath {
   '/': typeof IndexRoute
   '/account': typeof AccountRoute
   '/import': typeof ImportRoute
+  '/lang': typeof LangRoute
   '/meal-plan': typeof MealPlanRoute
   '/new': typeof NewRoute
   '/review': typeof ReviewRoute
@@ -158,6 +165,7 @@ export interface FileRoutesByTo {
   '/': typeof IndexRoute
   '/account': typeof AccountRoute
   '/import': typeof ImportRoute
+  '/lang': typeof LangRoute
   '/meal-plan': typeof MealPlanRoute
   '/new': typeof NewRoute
   '/review': typeof ReviewRoute
@@ -181,6 +189,7 @@ export interface FileRoutesById {
   '/': typeof IndexRoute
   '/account': typeof AccountRoute
   '/import': typeof ImportRoute
+  '/lang': typeof LangRoute
   '/meal-plan': typeof MealPlanRoute
   '/new': typeof NewRoute
   '/review': typeof ReviewRoute
@@ -205,6 +214,7 @@ export interface FileRouteTypes {
     | '/'
     | '/account'
     | '/import'
+    | '/lang'
     | '/meal-plan'
     | '/new'
     | '/review'
@@ -227,6 +237,7 @@ export interface FileRouteTypes {
     | '/'
     | '/account'
     | '/import'
+    | '/lang'
     | '/meal-plan'
     | '/new'
     | '/review'
@@ -249,6 +260,7 @@ export interface FileRouteTypes {
     | '/'
     | '/account'
     | '/import'
+    | '/lang'
     | '/meal-plan'
     | '/new'
     | '/review'
@@ -272,6 +284,7 @@ export interface RootRouteChildren {
   IndexRoute: typeof IndexRoute
   AccountRoute: typeof AccountRoute
   ImportRoute: typeof ImportRoute
+  LangRoute: typeof LangRoute
   MealPlanRoute: typeof MealPlanRoute
   NewRoute: typeof NewRoute
   ReviewRoute: typeof ReviewRoute
@@ -312,6 +325,13 @@ declare module '@tanstack/react-router' {
       path: '/import'
       fullPath: '/import'
       preLoaderRoute: typeof ImportRouteImport
+      parentRoute: typeof rootRouteImport
+    }
+    '/lang': {
+      id: '/lang'
+      path: '/lang'
+      fullPath: '/lang'
+      preLoaderRoute: typeof LangRouteImport
       parentRoute: typeof rootRouteImport
     }
     '/meal-plan': {
@@ -440,6 +460,7 @@ const rootRouteChildren: RootRouteChildren = {
   IndexRoute: IndexRoute,
   AccountRoute: AccountRoute,
   ImportRoute: ImportRoute,
+  LangRoute: LangRoute,
   MealPlanRoute: MealPlanRoute,
   NewRoute: NewRoute,
   ReviewRoute: ReviewRoute,

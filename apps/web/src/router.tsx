@@ -2,6 +2,7 @@ import { QueryClient } from '@tanstack/react-query';
 import { createRouter } from '@tanstack/react-router';
 import { createIsomorphicFn, getGlobalStartContext } from '@tanstack/react-start';
 import { setupRouterSsrQueryIntegration } from '@tanstack/react-router-ssr-query';
+import { isLocale, type Locale } from '@yeet/domain/locale';
 import { createApiTransport } from './lib/api';
 import { routeTree } from './routeTree.gen';
 import { parseSearch, stringifySearch } from './lib/query-string';
@@ -18,7 +19,7 @@ export function getRouter() {
     // filters work without JavaScript and read well when shared.
     parseSearch,
     stringifySearch,
-    context: { queryClient, transport: createApiTransport() },
+    context: { queryClient, transport: createApiTransport(), locale: pageLocale() },
     scrollRestoration: true,
     defaultPreload: 'intent',
     ssr: { nonce: cspNonce() },
@@ -35,6 +36,20 @@ export function getRouter() {
 const cspNonce = createIsomorphicFn()
   .server(() => getGlobalStartContext()?.nonce)
   .client(() => document.querySelector<HTMLMetaElement>('meta[property="csp-nonce"]')?.content);
+
+/**
+ * The language this page is rendered in: chosen by the server for the request (apps/server/src/web.ts:
+ * the `lang` cookie, then Accept-Language), and read back in the browser from `<html lang>`.
+ */
+const pageLocale = createIsomorphicFn()
+  .server((): Locale => {
+    const locale = getGlobalStartContext()?.locale;
+    return isLocale(locale) ? locale : 'en';
+  })
+  .client((): Locale => {
+    const locale = document.documentElement.lang;
+    return isLocale(locale) ? locale : 'en';
+  });
 
 declare module '@tanstack/react-router' {
   interface Register {

@@ -16,6 +16,8 @@ export interface RequestContext {
    * carrying the caller's token; absent, the API is reached over HTTP at `apiUrl`.
    */
   transport?: Transport;
+  /** The language to render the page in (the `lang` cookie, else Accept-Language; @yeet/domain/locale). */
+  locale?: 'en' | 'de';
   /**
    * 'browser': the page shared by every signed-in reader (no token): their parts are left to
    * the browser, which asks for them once it has loaded (docs/decisions/0033).

@@ -7,6 +7,16 @@ import { describeError } from '../lib/errors';
 import { useIdempotencyKeys } from '../lib/idempotency';
 import { shoppingClient, shoppingListKey } from '../lib/shopping';
 import { useTransport } from '../lib/transport';
+import { count, defineMessages, params, useMessages } from '../lib/i18n';
+
+const messages = defineMessages('addToShoppingList', {
+  add: 'Add to shopping list',
+  servingsToShop: 'Servings to shop for',
+  servingsError: params('Servings: {error}'),
+  added: params('Added for {n} — {lines} on your'),
+  lines: count({ one: '{count} line', other: '{count} lines' }),
+  list: 'shopping list',
+});
 
 /**
  * "Add to shopping list" at a number of servings, for signed-in people only: visitors' pages
@@ -17,6 +27,7 @@ export function AddToShoppingList({ recipe, servings, me }: { recipe: Recipe; se
   const queryClient = useQueryClient();
   const keys = useIdempotencyKeys();
   const id = useId();
+  const t = useMessages(messages);
   const [count, setCount] = useState<string>('');
   const add = useMutation({
     mutationFn: (n: number) =>
@@ -36,7 +47,7 @@ export function AddToShoppingList({ recipe, servings, me }: { recipe: Recipe; se
   return (
     <form
       className="add-to-list"
-      aria-label="Add to shopping list"
+      aria-label={t.add}
       // the API's message names the field and the range; the browser's bubble would only say "too large"
       noValidate
       onSubmit={(e) => {
@@ -45,7 +56,7 @@ export function AddToShoppingList({ recipe, servings, me }: { recipe: Recipe; se
       }}
     >
       <div className="add-to-list__row">
-        <label htmlFor={`${id}-servings`}>Servings to shop for</label>
+        <label htmlFor={`${id}-servings`}>{t.servingsToShop}</label>
         <input
           id={`${id}-servings`}
           name="servings"
@@ -59,18 +70,17 @@ export function AddToShoppingList({ recipe, servings, me }: { recipe: Recipe; se
           aria-describedby={error ? `${id}-error` : undefined}
         />
         <button type="submit" className="button" disabled={add.isPending}>
-          Add to shopping list
+          {t.add}
         </button>
       </div>
       {error ? (
         <p className="field-error" id={`${id}-error`}>
-          {error.fields.servings ? `Servings: ${error.fields.servings}` : error.message}
+          {error.fields.servings ? t.servingsError({ error: error.fields.servings }) : error.message}
         </p>
       ) : null}
       {add.isSuccess ? (
         <p className="notice" role="status">
-          Added for {add.variables} — {add.data.items.length} {add.data.items.length === 1 ? 'line' : 'lines'} on your{' '}
-          <Link to="/shopping-list">shopping list</Link>.
+          {t.added({ n: add.variables, lines: t.lines(add.data.items.length) })} <Link to="/shopping-list">{t.list}</Link>.
         </p>
       ) : null}
     </form>

@@ -1,4 +1,5 @@
 import { itemAt, seedOf } from '@yeet/domain/random';
+import { defineMessages, params, useMessages } from '../lib/i18n';
 import type { CardImage } from '../lib/recipe-lists';
 
 /**
@@ -16,13 +17,16 @@ const palettes = [
   ['#2563eb', '#bfdbfe'],
 ] as const;
 
+const messages = defineMessages('cover', { noPhoto: params('No photo yet for {title}') });
+
 function CoverPlaceholder({ slug, title, className = '' }: { slug: string; title: string; className?: string }) {
   const [from, to] = itemAt(palettes, seedOf(slug));
+  const t = useMessages(messages);
   return (
     <div
       className={`cover ${className}`}
       role="img"
-      aria-label={`No photo yet for ${title}`}
+      aria-label={t.noPhoto({ title })}
       style={{ backgroundImage: `linear-gradient(135deg, ${from}, ${to})` }}
     >
       <span className="cover__initial" aria-hidden="true">

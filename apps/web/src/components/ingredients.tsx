@@ -2,13 +2,16 @@ import { useRouterState } from '@tanstack/react-router';
 import type { Recipe } from '@yeet/contract';
 import { parseServings } from '@yeet/domain/quantity';
 import { displayAmount, recipeUnitSystem } from '@yeet/domain/units';
+import { defineMessages, useMessages } from '../lib/i18n';
 import { chooseUnits, type UnitChoice, useUnitChoice } from '../lib/units';
 
-const choices: ReadonlyArray<readonly [UnitChoice, string]> = [
-  ['written', 'As written'],
-  ['metric', 'Metric'],
-  ['imperial', 'US'],
-];
+const messages = defineMessages('units', {
+  units: 'Units',
+  written: 'As written',
+  metric: 'Metric',
+  imperial: 'US',
+});
+const choices: readonly UnitChoice[] = ['written', 'metric', 'imperial'];
 
 /**
  * A recipe's ingredients scaled by `factor`, in the units the reader chose: as the recipe
@@ -53,11 +56,12 @@ export function IngredientList({ recipe, factor }: { recipe: Recipe; factor: num
  */
 function UnitsControl({ choice, servings: asked }: { choice: UnitChoice; servings: unknown }) {
   const servings = parseServings(asked, 0) || undefined;
+  const t = useMessages(messages);
   return (
-    <form method="get" className="servings units" aria-label="Units">
-      <span className="servings__label">Units</span>
+    <form method="get" className="servings units" aria-label={t.units}>
+      <span className="servings__label">{t.units}</span>
       {servings !== undefined ? <input type="hidden" name="servings" value={String(servings)} /> : null}
-      {choices.map(([value, label]) => (
+      {choices.map((value) => (
         <button
           key={value}
           type="submit"
@@ -70,7 +74,7 @@ function UnitsControl({ choice, servings: asked }: { choice: UnitChoice; serving
             chooseUnits(value);
           }}
         >
-          {label}
+          {t[value]}
         </button>
       ))}
     </form>

@@ -1,7 +1,35 @@
 import { Link, useRouterState } from '@tanstack/react-router';
 import type { User } from '@yeet/contract';
 import { type KeyboardEvent, type ReactNode, useEffect, useRef } from 'react';
+import { defineMessages, useLocale, useMessages } from '../lib/i18n';
 import { can } from '../lib/roles';
+
+const messages = defineMessages('layout', {
+  skip: 'Skip to content',
+  home: 'Eat or Yeet, home',
+  main: 'Main',
+  menu: 'Menu',
+  recipes: 'Recipes',
+  search: 'Search',
+  newRecipe: 'New recipe',
+  myRecipes: 'My recipes',
+  review: 'Review',
+  users: 'Users',
+  audit: 'Audit log',
+  mealPlan: 'Meal plan',
+  collections: 'Collections',
+  shoppingList: 'Shopping list',
+  accountOf: 'Account: ',
+  account: 'Account',
+  signOut: 'Sign out',
+  signIn: 'Sign in',
+  createAccount: 'Create account',
+  tagline: 'Eat or Yeet — recipes worth cooking, reviewed by people who cook.',
+  language: 'Language',
+});
+
+/** Each language by its own name, in its own language (read so by screen readers too). */
+const languageNames = { en: 'English', de: 'Deutsch' } as const;
 
 /**
  * `me` undefined: a signed-in person not known yet (a page shared by every signed-in reader,
@@ -11,6 +39,7 @@ import { can } from '../lib/roles';
 export function SiteHeader({ me }: { me: User | null | undefined }) {
   const here = useRouterState({ select: (s) => s.location.href });
   const returnTo = encodeURIComponent(here);
+  const t = useMessages(messages);
   // The menu folds away once a link in it has been followed (not when the page hydrates:
   // someone may have opened it already).
   const menu = useRef<HTMLDetailsElement>(null);
@@ -28,10 +57,10 @@ export function SiteHeader({ me }: { me: User | null | undefined }) {
   return (
     <header className="site-header">
       <a className="skip-link" href="#main">
-        Skip to content
+        {t.skip}
       </a>
       <div className="site-header__inner">
-        <Link to="/" className="brand" aria-label="Eat or Yeet, home">
+        <Link to="/" className="brand" aria-label={t.home}>
           <svg className="brand__mark" viewBox="0 0 24 24" width="28" height="28" aria-hidden="true">
             <circle cx="10" cy="13" r="8" fill="currentColor" />
             <circle cx="10" cy="13" r="3.5" fill="#fde68a" />
@@ -39,7 +68,7 @@ export function SiteHeader({ me }: { me: User | null | undefined }) {
           </svg>
           <span className="brand__name">Eat or Yeet</span>
         </Link>
-        <nav aria-label="Main">
+        <nav aria-label={t.main}>
           {/* A native disclosure: folded behind "Menu" on a phone (it opens without JavaScript,
               from the keyboard too); unfolded in the header on wider screens by CSS alone
               (app.css), so the server's page is the hydrated one. */}
@@ -48,17 +77,17 @@ export function SiteHeader({ me }: { me: User | null | undefined }) {
               <svg viewBox="0 0 20 20" width="20" height="20" aria-hidden="true">
                 <path d="M3 5h14M3 10h14M3 15h14" stroke="currentColor" strokeWidth="2" strokeLinecap="round" />
               </svg>
-              Menu
+              {t.menu}
             </summary>
             <ul className="nav-list">
               <li>
                 <Link to="/" activeProps={{ 'aria-current': 'page' }} activeOptions={{ exact: true }}>
-                  Recipes
+                  {t.recipes}
                 </Link>
               </li>
               <li>
                 <Link to="/search" activeProps={{ 'aria-current': 'page' }}>
-                  Search
+                  {t.search}
                 </Link>
               </li>
               {me !== null ? (
@@ -67,12 +96,12 @@ export function SiteHeader({ me }: { me: User | null | undefined }) {
                     <>
                       <li>
                         <Link to="/new" activeProps={{ 'aria-current': 'page' }}>
-                          New recipe
+                          {t.newRecipe}
                         </Link>
                       </li>
                       <li>
                         <Link to="/me/recipes" activeProps={{ 'aria-current': 'page' }}>
-                          My recipes
+                          {t.myRecipes}
                         </Link>
                       </li>
                     </>
@@ -80,37 +109,37 @@ export function SiteHeader({ me }: { me: User | null | undefined }) {
                   {me && can(me, 'editor') ? (
                     <li>
                       <Link to="/review" activeProps={{ 'aria-current': 'page' }}>
-                        Review
+                        {t.review}
                       </Link>
                     </li>
                   ) : null}
                   {me && can(me, 'admin') ? (
                     <li>
                       <Link to="/admin/users" activeProps={{ 'aria-current': 'page' }}>
-                        Users
+                        {t.users}
                       </Link>
                     </li>
                   ) : null}
                   {me && can(me, 'admin') ? (
                     <li>
                       <Link to="/admin/audit" activeProps={{ 'aria-current': 'page' }}>
-                        Audit log
+                        {t.audit}
                       </Link>
                     </li>
                   ) : null}
                   <li>
                     <Link to="/meal-plan" activeProps={{ 'aria-current': 'page' }}>
-                      Meal plan
+                      {t.mealPlan}
                     </Link>
                   </li>
                   <li>
                     <Link to="/me/collections" activeProps={{ 'aria-current': 'page' }}>
-                      Collections
+                      {t.collections}
                     </Link>
                   </li>
                   <li>
                     <Link to="/shopping-list" activeProps={{ 'aria-current': 'page' }}>
-                      Shopping list
+                      {t.shoppingList}
                     </Link>
                   </li>
                   <li>
@@ -122,18 +151,18 @@ export function SiteHeader({ me }: { me: User | null | undefined }) {
                     >
                       {me ? (
                         <>
-                          <span className="visually-hidden">Account: </span>
+                          <span className="visually-hidden">{t.accountOf}</span>
                           {me.displayName}
                         </>
                       ) : (
-                        'Account'
+                        t.account
                       )}
                     </Link>
                   </li>
                   <li>
                     <form method="post" action="/auth/logout" className="inline-form">
                       <button type="submit" className="link-button">
-                        Sign out
+                        {t.signOut}
                       </button>
                     </form>
                   </li>
@@ -141,11 +170,11 @@ export function SiteHeader({ me }: { me: User | null | undefined }) {
               ) : (
                 <>
                   <li>
-                    <a href={`/auth/login?returnTo=${returnTo}`}>Sign in</a>
+                    <a href={`/auth/login?returnTo=${returnTo}`}>{t.signIn}</a>
                   </li>
                   <li>
                     <a className="button button--small" href={`/auth/login?signup=1&returnTo=${returnTo}`}>
-                      Create account
+                      {t.createAccount}
                     </a>
                   </li>
                 </>
@@ -159,9 +188,28 @@ export function SiteHeader({ me }: { me: User | null | undefined }) {
 }
 
 export function SiteFooter() {
+  const t = useMessages(messages);
+  const locale = useLocale();
+  const here = useRouterState({ select: (s) => s.location.href });
   return (
     <footer className="site-footer">
-      <p>Eat or Yeet — recipes worth cooking, reviewed by people who cook.</p>
+      <p>{t.tagline}</p>
+      {/* The language switch: a plain form (works without JavaScript) that keeps the choice
+          in a cookie and reloads this page in the other language (routes/lang.ts). */}
+      <form method="post" action="/lang" className="language-switch" aria-label={t.language}>
+        <input type="hidden" name="returnTo" value={here} />
+        {(Object.keys(languageNames) as Array<keyof typeof languageNames>).map((code) =>
+          code === locale ? (
+            <span key={code} lang={code} aria-current="true" className="language-switch__current">
+              {languageNames[code]}
+            </span>
+          ) : (
+            <button key={code} type="submit" name="locale" value={code} lang={code} className="link-button">
+              {languageNames[code]}
+            </button>
+          ),
+        )}
+      </form>
     </footer>
   );
 }

@@ -1,26 +1,19 @@
 import { Link } from '@tanstack/react-router';
-import {
-  cuisineLabels,
-  dietaryFlagLabels,
-  difficultyLabels,
-  isCuisine,
-  mealTypeLabels,
-  timeBucketLabels,
-} from '@yeet/domain/values';
 import { titleCase } from '../lib/format';
-import { compact, facetKeys, facetTitles, type SearchState } from '../lib/search';
+import { defineMessages, params, useMessages } from '../lib/i18n';
+import { useLabels } from '../lib/labels';
+import { compact, facetKeys, type SearchState } from '../lib/search';
 
-type FacetKey = (typeof facetKeys)[keyof typeof facetKeys];
-
-/** A value from the URL as the filter column names it; tags and unknown cuisines as words. */
-const labelOf: Record<FacetKey, (value: string) => string> = {
-  cuisine: (v) => (isCuisine(v) ? cuisineLabels[v] : titleCase(v)),
-  meal: (v) => mealTypeLabels[v as keyof typeof mealTypeLabels] ?? v,
-  difficulty: (v) => difficultyLabels[v as keyof typeof difficultyLabels] ?? v,
-  time: (v) => timeBucketLabels[v as keyof typeof timeBucketLabels] ?? v,
-  tag: titleCase,
-  diet: (v) => dietaryFlagLabels[v as keyof typeof dietaryFlagLabels] ?? v,
-};
+const messages = defineMessages('noResults', {
+  none: 'No recipes match.',
+  noneFor: params('No recipes match “{q}”.'),
+  change: 'Change something and try again:',
+  remove: params('Remove the filter {facet}: {value}'),
+  withoutFilters: params('Search “{q}” without any filter'),
+  withoutWords: 'Keep the filters, without the words',
+  spelling: 'Check the spelling, or use fewer, more general words (“chicken” rather than “chicken thighs”).',
+  browse: 'Browse all recipes',
+});
 
 /**
  * A search that found nothing: what to change, concretely — each filter to drop (one link
@@ -32,10 +25,14 @@ export function NoResults({ state }: { state: SearchState }) {
     (state[key] ?? []).map((value) => ({ facet: facet as keyof typeof facetKeys, key, value })),
   );
   const withoutWords = compact({ ...state, q: undefined, page: undefined });
+  const t = useMessages(messages);
+  const labels = useLabels();
+  // a value from the URL as the filter column names it; tags and unknown cuisines as words
+  const labelOf = (facet: string, value: string) => labels.facetValue(facet, value, titleCase(value));
   return (
     <div className="empty-state no-results">
-      <h3>No recipes match{state.q ? <> “{state.q}”</> : null}.</h3>
-      <p>Change something and try again:</p>
+      <h3>{state.q ? t.noneFor({ q: state.q }) : t.none}</h3>
+      <p>{t.change}</p>
       <ul className="no-results__tips">
         {filters.map(({ facet, key, value }) => (
           <li key={`${key}-${value}`}>
@@ -44,29 +41,29 @@ export function NoResults({ state }: { state: SearchState }) {
               search={compact({ ...state, [key]: (state[key] ?? []).filter((v) => v !== value), page: undefined })}
               rel="nofollow"
             >
-              Remove the filter {facetTitles[facet]}: {labelOf[key](value)}
+              {t.remove({ facet: labels.facetTitle[facet], value: labelOf(facet, value) })}
             </Link>
           </li>
         ))}
         {state.q && filters.length > 1 ? (
           <li>
             <Link to="/search" search={compact({ q: state.q, sort: state.sort })} rel="nofollow">
-              Search “{state.q}” without any filter
+              {t.withoutFilters({ q: state.q })}
             </Link>
           </li>
         ) : null}
         {state.q && filters.length > 0 ? (
           <li>
             <Link to="/search" search={withoutWords} rel="nofollow">
-              Keep the filters, without the words
+              {t.withoutWords}
             </Link>
           </li>
         ) : null}
-        {state.q ? <li>Check the spelling, or use fewer, more general words (“chicken” rather than “chicken thighs”).</li> : null}
+        {state.q ? <li>{t.spelling}</li> : null}
       </ul>
       <p className="notice__actions">
         <Link to="/search" className="button button--quiet">
-          Browse all recipes
+          {t.browse}
         </Link>
       </p>
     </div>

@@ -1,23 +1,34 @@
 import { Link, type ErrorComponentProps } from '@tanstack/react-router';
 import { isUnavailable } from '../lib/api';
+import { defineMessages, useMessages } from '../lib/i18n';
+
+const messages = defineMessages('pages', {
+  closed: 'The kitchen is closed for a moment',
+  wrong: 'Something went wrong',
+  closedText:
+    'We could not reach the recipe service just now. Your page will work again as soon as it is back — try again in a few seconds.',
+  wrongText: 'This page could not be shown. Try again, or go back to the recipes.',
+  tryAgain: 'Try again',
+  allRecipes: 'All recipes',
+  notFound: 'We could not find that page',
+  notFoundText: 'It may have been moved, unpublished, or never existed. The recipes are still here:',
+  browse: 'Browse recipes',
+});
 
 /** Shown when a page's data could not be loaded; the layout and navigation stay. */
 export function ErrorPage({ error, reset }: ErrorComponentProps) {
   const unavailable = isUnavailable(error);
+  const t = useMessages(messages);
   return (
     <section className="status-page" role="alert" aria-labelledby="error-title">
-      <h1 id="error-title">{unavailable ? 'The kitchen is closed for a moment' : 'Something went wrong'}</h1>
-      <p>
-        {unavailable
-          ? 'We could not reach the recipe service just now. Your page will work again as soon as it is back — try again in a few seconds.'
-          : 'This page could not be shown. Try again, or go back to the recipes.'}
-      </p>
+      <h1 id="error-title">{unavailable ? t.closed : t.wrong}</h1>
+      <p>{unavailable ? t.closedText : t.wrongText}</p>
       <p className="notice__actions">
         <button type="button" className="button" onClick={() => reset()}>
-          Try again
+          {t.tryAgain}
         </button>
         <Link to="/" className="button button--quiet">
-          All recipes
+          {t.allRecipes}
         </Link>
       </p>
     </section>
@@ -25,13 +36,14 @@ export function ErrorPage({ error, reset }: ErrorComponentProps) {
 }
 
 export function NotFoundPage() {
+  const t = useMessages(messages);
   return (
     <section className="status-page" aria-labelledby="not-found-title">
-      <h1 id="not-found-title">We could not find that page</h1>
-      <p>It may have been moved, unpublished, or never existed. The recipes are still here:</p>
+      <h1 id="not-found-title">{t.notFound}</h1>
+      <p>{t.notFoundText}</p>
       <p className="notice__actions">
         <Link to="/" className="button">
-          Browse recipes
+          {t.browse}
         </Link>
       </p>
     </section>

@@ -3,11 +3,23 @@ import { Link } from '@tanstack/react-router';
 import { mealSlotValues, type Recipe, type User } from '@yeet/contract';
 import { addDays, mealPlanLimits, today } from '@yeet/domain/meal-plan';
 import { mealSlotLabels, mealSlots, type MealSlot } from '@yeet/domain/values';
+import { count, defineMessages, params, useMessages } from '../lib/i18n';
 import { useId, useState } from 'react';
 import { describeError } from '../lib/errors';
 import { useIdempotencyKeys } from '../lib/idempotency';
 import { dayLabel, mealPlanClient, mealPlanKey } from '../lib/meal-plan';
 import { useTransport } from '../lib/transport';
+
+const messages = defineMessages('planThis', {
+  plan: 'Plan this',
+  planRecipe: 'Plan this recipe',
+  day: 'Day',
+  meal: 'Meal',
+  planFor: count({ one: 'Plan for {count} serving', other: 'Plan for {count} servings' }),
+  planned: params('Planned for {day}.'),
+  seePlan: 'See your meal plan',
+});
+const slots = defineMessages('mealSlot', mealSlotLabels);
 
 /**
  * "Plan this": puts the recipe in a day's slot of the meal plan, for signed-in people only —
@@ -19,6 +31,8 @@ export function PlanThis({ recipe, servings, me }: { recipe: Recipe; servings: n
   const keys = useIdempotencyKeys();
   const id = useId();
   // the next fortnight, from today (the browser's day: the one the person means)
+  const t = useMessages(messages);
+  const slot = useMessages(slots);
   const [days] = useState(() => Array.from({ length: 14 }, (_, i) => addDays(today(), i)));
   const plan = useMutation({
     mutationFn: (req: { date: string; slot: MealSlot }) => {
@@ -35,9 +49,9 @@ export function PlanThis({ recipe, servings, me }: { recipe: Recipe; servings: n
   const error = plan.error ? describeError(plan.error) : null;
   return (
     <details className="plan-this">
-      <summary className="button button--small button--quiet">Plan this</summary>
+      <summary className="button button--small button--quiet">{t.plan}</summary>
       <form
-        aria-label="Plan this recipe"
+        aria-label={t.planRecipe}
         onSubmit={(e) => {
           e.preventDefault();
           const form = new FormData(e.currentTarget);
@@ -46,7 +60,7 @@ export function PlanThis({ recipe, servings, me }: { recipe: Recipe; servings: n
       >
         <div className="field-row">
           <div className="field">
-            <label htmlFor={`${id}-day`}>Day</label>
+            <label htmlFor={`${id}-day`}>{t.day}</label>
             <select id={`${id}-day`} name="day">
               {days.map((d) => (
                 <option key={d} value={d}>
@@ -56,18 +70,18 @@ export function PlanThis({ recipe, servings, me }: { recipe: Recipe; servings: n
             </select>
           </div>
           <div className="field">
-            <label htmlFor={`${id}-slot`}>Meal</label>
+            <label htmlFor={`${id}-slot`}>{t.meal}</label>
             <select id={`${id}-slot`} name="slot" defaultValue="dinner">
               {mealSlots.map((s) => (
                 <option key={s} value={s}>
-                  {mealSlotLabels[s]}
+                  {slot[s]}
                 </option>
               ))}
             </select>
           </div>
         </div>
         <button type="submit" className="button button--small" disabled={plan.isPending}>
-          Plan for {Math.min(servings, mealPlanLimits.servings.max)} {servings === 1 ? 'serving' : 'servings'}
+          {t.planFor(Math.min(servings, mealPlanLimits.servings.max))}
         </button>
         {error ? (
           <p className="field-error" role="alert">
@@ -76,7 +90,7 @@ export function PlanThis({ recipe, servings, me }: { recipe: Recipe; servings: n
         ) : null}
         {plan.isSuccess ? (
           <p className="notice" role="status">
-            Planned for {dayLabel(plan.variables.date)}. <Link to="/meal-plan">See your meal plan</Link>.
+            {t.planned({ day: dayLabel(plan.variables.date) })} <Link to="/meal-plan">{t.seePlan}</Link>.
           </p>
         ) : null}
       </form>

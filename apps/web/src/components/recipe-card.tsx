@@ -1,13 +1,23 @@
 import { Link } from '@tanstack/react-router';
 import { useSavedSlugs } from '../lib/collections';
 import { formatMinutes } from '../lib/format';
-import { difficultyLabel } from '../lib/labels';
+import { defineMessages, useMessages } from '../lib/i18n';
+import { useLabels } from '../lib/labels';
 import type { RecipeSummary } from '../lib/recipe-lists';
 import { RecipeCover } from './cover';
 import { Stars } from './rating';
 
+const messages = defineMessages('recipeCard', {
+  atAGlance: 'At a glance',
+  totalTime: 'Total time: ',
+  saved: 'Saved',
+  empty: 'No recipes here yet.',
+});
+
 /** `saved`: in one of the signed-in person's collections (never set on visitors' pages). */
 export function RecipeCard({ recipe, saved = false }: { recipe: RecipeSummary; saved?: boolean }) {
+  const t = useMessages(messages);
+  const { difficulty } = useLabels();
   return (
     <article className="card">
       <RecipeCover recipe={recipe} alt="" className="card__cover" />
@@ -18,21 +28,21 @@ export function RecipeCard({ recipe, saved = false }: { recipe: RecipeSummary; s
           </Link>
         </h3>
         <p className="card__summary">{recipe.summary}</p>
-        <ul className="card__meta" aria-label="At a glance">
+        <ul className="card__meta" aria-label={t.atAGlance}>
           <li>
-            <span className="visually-hidden">Total time: </span>
+            <span className="visually-hidden">{t.totalTime}</span>
             <svg width="14" height="14" aria-hidden="true" className="icon">
               <use href="#icon-clock" />
             </svg>{' '}
             {formatMinutes(recipe.totalMinutes)}
           </li>
-          {recipe.difficulty ? <li>{difficultyLabel(recipe.difficulty)}</li> : null}
+          {recipe.difficulty ? <li>{difficulty(recipe.difficulty)}</li> : null}
           <li>
             <Stars average={recipe.rating.average} count={recipe.rating.count} size="sm" />
           </li>
           {saved ? (
             <li className="card__saved">
-              <span aria-hidden="true">♥</span> Saved
+              <span aria-hidden="true">♥</span> {t.saved}
             </li>
           ) : null}
         </ul>
@@ -58,7 +68,8 @@ export function IconSprites() {
 
 export function RecipeGrid({ recipes, label }: { recipes: RecipeSummary[]; label: string }) {
   const saved = useSavedSlugs();
-  if (recipes.length === 0) return <p className="empty">No recipes here yet.</p>;
+  const t = useMessages(messages);
+  if (recipes.length === 0) return <p className="empty">{t.empty}</p>;
   return (
     <ul className="grid" aria-label={label}>
       {recipes.map((r) => (

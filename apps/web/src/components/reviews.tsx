@@ -6,11 +6,35 @@ import { recipeRatings } from '../lib/api';
 import { describeError } from '../lib/errors';
 import { useTransport } from '../lib/transport';
 import { Stars } from './rating';
-import { formatDay } from '../lib/format';
+import { useFormats } from '../lib/format';
+import { count, defineMessages, params, useMessages } from '../lib/i18n';
 import { useIdempotencyKeys } from '../lib/idempotency';
 import { recipeClient } from '../lib/rpc';
 
-const starWords = ['', 'Yeet it', 'Not for me', 'Good', 'Very good', 'Eat it — excellent'];
+const messages = defineMessages('reviews', {
+  title: 'Ratings and reviews',
+  beFirst: 'Be the first to rate it.',
+  signIn: 'Sign in to rate this recipe',
+  yours: 'You wrote this recipe, so you cannot rate it.',
+  outOf5: params('{stars} out of 5 stars'),
+  yourRating: 'Your rating',
+  rate: 'Rate this recipe',
+  stars: count({ one: '{count} star', other: '{count} stars' }),
+  word1: 'Yeet it',
+  word2: 'Not for me',
+  word3: 'Good',
+  word4: 'Very good',
+  word5: 'Eat it — excellent',
+  review: 'Review',
+  reviewHint: 'Optional: what worked, what you changed.',
+  saving: 'Saving…',
+  update: 'Update rating',
+  save: 'Save rating',
+  saved: 'Thanks — your rating is saved.',
+});
+
+const starWord = (t: ReturnType<typeof useMessages<(typeof messages)['base']>>, n: number) =>
+  n >= 1 && n <= 5 ? t[`word${n as 1 | 2 | 3 | 4 | 5}`] : '';
 
 /** Rating summary, the person's own rating, and what others wrote. */
 export function Reviews({ recipe, me, returnTo }: { recipe: Recipe; me: User | null | undefined; returnTo: string }) {
@@ -20,21 +44,23 @@ export function Reviews({ recipe, me, returnTo }: { recipe: Recipe; me: User | n
   const count = summary?.count ?? 0;
   const others = ratings.filter((r) => r.review && r.user?.id !== me?.id);
   const isAuthor = Boolean(me && recipe.author?.id === me.id);
+  const t = useMessages(messages);
+  const open = recipe.status === RecipeStatus.PUBLISHED;
   return (
     <section className="reviews" aria-labelledby="reviews-title">
-      <h2 id="reviews-title">Ratings and reviews</h2>
+      <h2 id="reviews-title">{t.title}</h2>
       <p className="reviews__summary" data-testid="rating-summary">
         <Stars average={average} count={count} />
-        <span className="visually-hidden">{count ? '' : 'No ratings yet.'}</span>
-        {count === 0 ? <span className="muted">No ratings yet — be the first.</span> : null}
+        {/* the invitation and the controls below are for the screen: a printed recipe has neither */}
+        {count === 0 && open && !isAuthor ? <span className="muted rate-only">{t.beFirst}</span> : null}
       </p>
 
-      {recipe.status !== RecipeStatus.PUBLISHED ? null : me === null ? (
-        <p>
-          <a href={`/auth/login?returnTo=${encodeURIComponent(returnTo)}`}>Sign in to rate this recipe</a>.
+      {!open ? null : me === null ? (
+        <p className="rate-only">
+          <a href={`/auth/login?returnTo=${encodeURIComponent(returnTo)}`}>{t.signIn}</a>.
         </p>
       ) : isAuthor ? (
-        <p className="muted">You wrote this recipe, so you cannot rate it.</p>
+        <p className="muted rate-only">{t.yours}</p>
       ) : (
         // undefined: a signed-in person not known yet (a page shared by every reader): the form
         // holds its place, disabled, and starts afresh with their rating once it is known
@@ -54,14 +80,16 @@ export function Reviews({ recipe, me, returnTo }: { recipe: Recipe; me: User | n
 
 function Review({ rating }: { rating: Rating }) {
   const when = rating.updateTime ? timestampDate(rating.updateTime) : null;
+  const t = useMessages(messages);
+  const { day } = useFormats();
   return (
     <li className="review">
       <p className="review__head">
         <strong>{rating.user?.displayName}</strong>{' '}
-        <Stars average={rating.stars} count={0} size="sm" label={`${rating.stars} out of 5 stars`} />
+        <Stars average={rating.stars} count={0} size="sm" label={t.outOf5({ stars: rating.stars })} />
         {when ? (
           <time className="muted" dateTime={when.toISOString()}>
-            {formatDay(when)}
+            {day(when)}
           </time>
         ) : null}
       </p>
@@ -92,6 +120,7 @@ function RatingForm({ recipeId, mine, disabled }: { recipeId: string; mine: Rati
   });
   const error = save.error ? describeError(save.error) : null;
   const starsError = error?.fields.stars;
+  const t = useMessages(messages);
   return (
     <form
       className="rate"
@@ -103,7 +132,7 @@ function RatingForm({ recipeId, mine, disabled }: { recipeId: string; mine: Rati
       noValidate
     >
       <fieldset className="rate__stars" aria-describedby={starsError ? `${id}-stars-error` : undefined}>
-        <legend>{mine ? 'Your rating' : 'Rate this recipe'}</legend>
+        <legend>{mine ? t.yourRating : t.rate}</legend>
         <div className="rate__options">
           {[1, 2, 3, 4, 5].map((n) => (
             <label key={n} className={`rate__star${n <= stars ? ' rate__star--on' : ''}`}>
@@ -117,12 +146,12 @@ function RatingForm({ recipeId, mine, disabled }: { recipeId: string; mine: Rati
               />
               <span aria-hidden="true">★</span>
               <span className="visually-hidden">
-                {n} {n === 1 ? 'star' : 'stars'}: {starWords[n]}
+                {t.stars(n)}: {starWord(t, n)}
               </span>
             </label>
           ))}
           <span className="rate__word" aria-hidden="true">
-            {starWords[stars]}
+            {starWord(t, stars)}
           </span>
         </div>
         {starsError ? (
@@ -133,7 +162,7 @@ function RatingForm({ recipeId, mine, disabled }: { recipeId: string; mine: Rati
       </fieldset>
       <div className="field">
         <label htmlFor={`${id}-review`}>
-          Review <span className="hint">Optional: what worked, what you changed.</span>
+          {t.review} <span className="hint">{t.reviewHint}</span>
         </label>
         <textarea
           id={`${id}-review`}
@@ -156,10 +185,10 @@ function RatingForm({ recipeId, mine, disabled }: { recipeId: string; mine: Rati
         </p>
       ) : null}
       <button type="submit" className="button button--small" disabled={disabled || save.isPending}>
-        {save.isPending ? 'Saving…' : mine ? 'Update rating' : 'Save rating'}
+        {save.isPending ? t.saving : mine ? t.update : t.save}
       </button>
       <span role="status" className="rate__saved">
-        {saved && !save.isPending ? 'Thanks — your rating is saved.' : ''}
+        {saved && !save.isPending ? t.saved : ''}
       </span>
     </form>
   );

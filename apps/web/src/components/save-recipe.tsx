@@ -6,6 +6,23 @@ import { useId, useState } from 'react';
 import { collectionsClient, collectionsKey, myCollections, savedRecipes } from '../lib/collections';
 import { describeError } from '../lib/errors';
 import { useTransport } from '../lib/transport';
+import { defineMessages, params, useMessages } from '../lib/i18n';
+
+const messages = defineMessages('saveRecipe', {
+  savedFavourite: 'Saved to Favourites.',
+  unsavedFavourite: 'Taken out of Favourites.',
+  added: params('Added to {name}.'),
+  removed: params('Taken out of {name}.'),
+  addedNew: params('Added to the new collection {name}.'),
+  save: 'Save this recipe',
+  favourite: 'Save to Favourites',
+  addTo: 'Add to a collection',
+  yours: 'Your collections',
+  newCollection: 'New collection',
+  placeholder: 'e.g. Weeknight',
+  create: 'Create and add',
+  nameError: params('Name: {error}'),
+});
 
 type Change =
   | { kind: 'favourite'; saved: boolean }
@@ -32,21 +49,22 @@ export function SaveRecipe({ recipe, me }: { recipe: Recipe; me: User | null | u
     : Boolean(me && status && canSave({ status, author: { id: recipe.author?.id ?? '', displayName: '' } }, me.id));
   const saved = useQuery({ ...savedRecipes(transport), enabled: allowed && !pending }).data;
   const collections = useQuery({ ...myCollections(transport), enabled: allowed && !pending }).data;
+  const t = useMessages(messages);
   const change = useMutation({
     mutationFn: async (c: Change): Promise<string> => {
       const client = collectionsClient(transport);
       switch (c.kind) {
         case 'favourite':
           await client.saveRecipe({ recipeId: recipe.id, saved: c.saved });
-          return c.saved ? 'Saved to Favourites.' : 'Taken out of Favourites.';
+          return c.saved ? t.savedFavourite : t.unsavedFavourite;
         case 'collection':
           if (c.saved) await client.addRecipeToCollection({ collectionId: c.id, recipeId: recipe.id });
           else await client.removeRecipeFromCollection({ collectionId: c.id, recipeId: recipe.id });
-          return c.saved ? `Added to ${c.name}.` : `Taken out of ${c.name}.`;
+          return c.saved ? t.added({ name: c.name }) : t.removed({ name: c.name });
         case 'new': {
           const { collection } = await client.createCollection({ name: c.name });
           await client.addRecipeToCollection({ collectionId: collection!.id, recipeId: recipe.id });
-          return `Added to the new collection ${collection!.name}.`;
+          return t.addedNew({ name: collection!.name });
         }
       }
     },
@@ -67,7 +85,7 @@ export function SaveRecipe({ recipe, me }: { recipe: Recipe; me: User | null | u
     change.mutate(c);
   };
   return (
-    <section className="save-recipe" aria-label="Save this recipe">
+    <section className="save-recipe" aria-label={t.save}>
       <button
         type="button"
         className={
@@ -77,13 +95,13 @@ export function SaveRecipe({ recipe, me }: { recipe: Recipe; me: User | null | u
         disabled={change.isPending || saved === undefined}
         onClick={() => apply({ kind: 'favourite', saved: !favourite })}
       >
-        <span aria-hidden="true">{favourite ? '♥' : '♡'}</span> Save to Favourites
+        <span aria-hidden="true">{favourite ? '♥' : '♡'}</span> {t.favourite}
       </button>
       <details className="save-recipe__more">
-        <summary>Add to a collection</summary>
+        <summary>{t.addTo}</summary>
         {named.length ? (
           <fieldset className="save-recipe__collections">
-            <legend>Your collections</legend>
+            <legend>{t.yours}</legend>
             {named.map((c) => (
               <label key={c.id} className="save-recipe__choice">
                 <input
@@ -104,27 +122,27 @@ export function SaveRecipe({ recipe, me }: { recipe: Recipe; me: User | null | u
             apply({ kind: 'new', name });
           }}
         >
-          <label htmlFor={`${id}-name`}>New collection</label>
+          <label htmlFor={`${id}-name`}>{t.newCollection}</label>
           <input
             id={`${id}-name`}
             value={name}
             maxLength={maxCollectionNameLength}
             onChange={(e) => setName(e.target.value)}
-            placeholder="e.g. Weeknight"
+            placeholder={t.placeholder}
             aria-invalid={Boolean(error?.fields.name)}
             aria-describedby={error?.fields.name ? `${id}-error` : undefined}
           />
           <button type="submit" className="button button--small" disabled={change.isPending}>
-            Create and add
+            {t.create}
           </button>
         </form>
         <p className="save-recipe__manage">
-          <Link to="/me/collections">Your collections</Link>
+          <Link to="/me/collections">{t.yours}</Link>
         </p>
       </details>
       {error ? (
         <p className="field-error" id={`${id}-error`} role="alert">
-          {error.fields.name ? `Name: ${error.fields.name}` : error.message}
+          {error.fields.name ? t.nameError({ error: error.fields.name }) : error.message}
         </p>
       ) : null}
       {done ? (

@@ -4,6 +4,15 @@ import { useEffect, useId, useRef, useState, type KeyboardEvent } from 'react';
 import { useTransport } from '../lib/transport';
 import { Highlighted } from './highlighted';
 import { searchClient } from '../lib/rpc';
+import { defineMessages, useMessages } from '../lib/i18n';
+
+const messages = defineMessages('searchBox', {
+  label: 'Search recipes',
+  placeholder: 'Search: lasagna, chicken curry, quick vegan…',
+  suggestions: 'Suggestions',
+  tag: 'Tag:',
+  search: 'Search',
+});
 
 type Option =
   | { kind: 'recipe'; slug: string; label: SuggestRecipesResponse['recipes'][number] }
@@ -17,7 +26,7 @@ export function SearchBox({
   initial = '',
   hidden = {},
   onType,
-  label = 'Search recipes',
+  label,
 }: {
   initial?: string;
   /** Current filters, kept when the query changes. */
@@ -26,6 +35,7 @@ export function SearchBox({
   onType?: (q: string) => void;
   label?: string;
 }) {
+  const t = useMessages(messages);
   const id = useId();
   const transport = useTransport();
   const navigate = useNavigate();
@@ -100,7 +110,7 @@ export function SearchBox({
         }}
       >
         <label htmlFor={`${id}-q`} className="visually-hidden">
-          {label}
+          {label ?? t.label}
         </label>
         <div className="search-box__field">
           <input
@@ -108,7 +118,7 @@ export function SearchBox({
             name="q"
             type="search"
             value={text}
-            placeholder="Search: lasagna, chicken curry, quick vegan…"
+            placeholder={t.placeholder}
             autoComplete="off"
             role="combobox"
             aria-expanded={expanded}
@@ -126,7 +136,7 @@ export function SearchBox({
               if (options.length) setOpen(true);
             }}
           />
-          <div id={listId} role="listbox" aria-label="Suggestions" className="search-box__list" hidden={!expanded}>
+          <div id={listId} role="listbox" aria-label={t.suggestions} className="search-box__list" hidden={!expanded}>
             {options.map((option, i) => (
               <div
                 key={option.kind === 'recipe' ? `r-${option.slug}` : `t-${option.tag}`}
@@ -145,7 +155,7 @@ export function SearchBox({
                   <Highlighted text={option.label.highlightedTitle} fallback={option.label.title} />
                 ) : (
                   <span>
-                    Tag: <strong>#{option.tag}</strong> <span className="muted">({option.count})</span>
+                    {t.tag} <strong>#{option.tag}</strong> <span className="muted">({option.count})</span>
                   </span>
                 )}
               </div>
@@ -155,7 +165,7 @@ export function SearchBox({
             values.map((v) => <input key={`${name}-${v}`} type="hidden" name={name} value={v} />),
           )}
           <button type="submit" className="button search-box__submit">
-            Search
+            {t.search}
           </button>
         </div>
       </form>

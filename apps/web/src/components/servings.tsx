@@ -1,7 +1,16 @@
 import { useRouterState } from '@tanstack/react-router';
 import { maxServings, minServings } from '@yeet/domain/quantity';
-import { scaledFrom } from '../lib/format';
+import { count, defineMessages, params, useMessages } from '../lib/i18n';
 import { isUnitChoice } from '../lib/units';
+
+const messages = defineMessages('servings', {
+  servings: 'Servings',
+  fewer: params('Fewer servings ({n})'),
+  more: params('More servings ({n})'),
+  backTo: params('Back to {n}'),
+  scaled: params('Quantities scaled from {from} to {to}.'),
+  to: count({ one: '{count} serving', other: '{count} servings' }),
+});
 
 /**
  * Servings stepper. A GET form whose buttons carry the new count, so it scales the
@@ -10,15 +19,16 @@ import { isUnitChoice } from '../lib/units';
  */
 export function ServingsControl({ servings, base, onChange }: { servings: number; base: number; onChange: (n: number) => void }) {
   // the units chosen without JavaScript (?units=) stay as the servings change
+  const t = useMessages(messages);
   const units = useRouterState({ select: (s) => (s.location.search as Record<string, unknown>).units });
   const submit = (n: number) => (e: React.MouseEvent<HTMLButtonElement>) => {
     e.preventDefault();
     onChange(n);
   };
   return (
-    <form method="get" className="servings" aria-label="Servings">
+    <form method="get" className="servings" aria-label={t.servings}>
       <span className="servings__label" id="servings-label">
-        Servings
+        {t.servings}
       </span>
       {isUnitChoice(units) ? <input type="hidden" name="units" value={units} /> : null}
       <button
@@ -27,7 +37,7 @@ export function ServingsControl({ servings, base, onChange }: { servings: number
         value={servings - 1}
         className="servings__step"
         disabled={servings <= minServings}
-        aria-label={`Fewer servings (${servings - 1})`}
+        aria-label={t.fewer({ n: servings - 1 })}
         onClick={submit(servings - 1)}
       >
         −
@@ -41,14 +51,14 @@ export function ServingsControl({ servings, base, onChange }: { servings: number
         value={servings + 1}
         className="servings__step"
         disabled={servings >= maxServings}
-        aria-label={`More servings (${servings + 1})`}
+        aria-label={t.more({ n: servings + 1 })}
         onClick={submit(servings + 1)}
       >
         +
       </button>
       {servings !== base ? (
         <button type="submit" name="servings" value={base} className="link-button servings__reset" onClick={submit(base)}>
-          Back to {base}
+          {t.backTo({ n: base })}
         </button>
       ) : null}
     </form>
@@ -57,9 +67,10 @@ export function ServingsControl({ servings, base, onChange }: { servings: number
 
 /** "Quantities scaled from 3 to 1 serving.", when they are. */
 export function ScaledNote({ from, to }: { from: number; to: number }) {
+  const t = useMessages(messages);
   return from === to ? null : (
     <p className="ingredients__scaled" role="status">
-      {scaledFrom(from, to)}
+      {t.scaled({ from, to: t.to(to) })}
     </p>
   );
 }

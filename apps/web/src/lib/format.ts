@@ -1,4 +1,7 @@
-/** Display helpers: ISO durations, ratings, dates. Quantities and minutes: @yeet/domain/quantity. */
+/** Display helpers: ISO durations, dates and numbers in the reader's language. Quantities and minutes: @yeet/domain/quantity. */
+import type { Locale } from '@yeet/domain/locale';
+import { useLocale } from './i18n';
+
 export { formatMinutes } from '@yeet/domain/quantity';
 
 /** Machine-readable duration for <time dateTime> and schema.org (ISO 8601). */
@@ -8,11 +11,6 @@ export function isoDuration(minutes: number): string {
   return `PT${h ? `${h}H` : ''}${m || !h ? `${m}M` : ''}`;
 }
 
-export function formatRating(average: number, count: number): string {
-  if (count === 0) return 'No ratings yet';
-  return `${average.toFixed(1)} out of 5 (${count} ${count === 1 ? 'rating' : 'ratings'})`;
-}
-
 export function titleCase(label: string): string {
   return label
     .split(/[-_ ]+/)
@@ -20,17 +18,67 @@ export function titleCase(label: string): string {
     .join(' ');
 }
 
-// Formatters are costly to create, so there is one of each. UTC on both sides: the page
-// rendered on the server and hydrated in the browser must read the same.
-const dayFormat = new Intl.DateTimeFormat('en-GB', { day: 'numeric', month: 'short', year: 'numeric', timeZone: 'UTC' });
-const momentFormat = new Intl.DateTimeFormat('en-GB', { dateStyle: 'medium', timeStyle: 'short', timeZone: 'UTC' });
-
-/** "23 Nov 2026" */
-export const formatDay = (date: Date) => dayFormat.format(date);
-/** "23 Nov 2026, 08:10 UTC" */
-export const formatMoment = (date: Date) => `${momentFormat.format(date)} UTC`;
-
-/** "Quantities scaled from 3 to 1 serving." */
-export function scaledFrom(from: number, to: number): string {
-  return `Quantities scaled from ${from} to ${to} ${to === 1 ? 'serving' : 'servings'}.`;
+/**
+ * Intl's formatters in a language. They are costly to create, so there is one of each per
+ * language (not one per call, as the i18n library's `formatter` makes). UTC on both sides:
+ * the page rendered on the server and hydrated in the browser must read the same.
+ */
+export interface Formats {
+  /** "23 Nov 2026" / "23. Nov. 2026" */
+  day(date: Date): string;
+  /** "23 Nov 2026, 08:10 UTC" */
+  moment(date: Date): string;
+  /** 1,234.5 / 1.234,5 */
+  number(value: number, fractionDigits?: number): string;
 }
+
+const formats = new Map<Locale, Formats>();
+
+export function formatsFor(locale: Locale): Formats {
+  let f = formats.get(locale);
+  if (!f) {
+    const tag = locale === 'en' ? 'en-GB' : locale;
+    // Each made on first use, not with the rest: a page's first DateTimeFormat costs the
+    // browser ~50 ms of main thread (lib/meal-plan.ts), and most pages show no date.
+    let day: Intl.DateTimeFormat | undefined;
+    let moment: Intl.DateTimeFormat | undefined;
+    const numbers = new Map<number, Intl.NumberFormat>();
+    f = {
+      day: (date) => {
+        day ??= new Intl.DateTimeFormat(tag, { day: 'numeric', month: 'short', year: 'numeric', timeZone: 'UTC' });
+        return day.format(date);
+      },
+      moment: (date) => {
+        moment ??= new Intl.DateTimeFormat(tag, { dateStyle: 'medium', timeStyle: 'short', timeZone: 'UTC' });
+        return `${moment.format(date)} UTC`;
+      },
+      number: (value, fractionDigits) => {
+        // a rating's "4.5" on every card: no formatter needed below a thousand (no grouping)
+        if (fractionDigits !== undefined && Math.abs(value) < 1000) {
+          const fixed = value.toFixed(fractionDigits);
+          return locale === 'de' ? fixed.replace('.', ',') : fixed;
+        }
+        const key = fractionDigits ?? -1;
+        let nf = numbers.get(key);
+        if (!nf) {
+          nf = new Intl.NumberFormat(
+            tag,
+            fractionDigits === undefined ? {} : { minimumFractionDigits: fractionDigits, maximumFractionDigits: fractionDigits },
+          );
+          numbers.set(key, nf);
+        }
+        return nf.format(value);
+      },
+    };
+    formats.set(locale, f);
+  }
+  return f;
+}
+
+/** The reader's language's formats. */
+export const useFormats = (): Formats => formatsFor(useLocale());
+
+/** "23 Nov 2026" in English: for the few places outside a page's render (and tests). */
+export const formatDay = (date: Date) => formatsFor('en').day(date);
+/** "23 Nov 2026, 08:10 UTC" in English. */
+export const formatMoment = (date: Date) => formatsFor('en').moment(date);

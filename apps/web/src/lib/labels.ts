@@ -1,7 +1,32 @@
 import { dietaryFlagValues, difficultyValues, mealTypeValues, type ValueMap } from '@yeet/contract';
-import { dietaryFlagLabels, difficultyLabels, mealTypeLabels } from '@yeet/domain/values';
+import {
+  cuisineLabels,
+  dietaryFlagLabels,
+  difficultyLabels,
+  mealTypeLabels,
+  recipeSortLabels,
+  recipeStatusLabels,
+  searchSortLabels,
+  timeBucketLabels,
+} from '@yeet/domain/values';
+import { defineMessages, type MessageSet, useMessages } from './i18n';
+import { facetTitles } from './search';
 
-/** Reads an enum value the API sent by its domain label; '' for UNSPECIFIED or a value this build does not know. */
+/**
+ * The words people read for the platform's values, in the reader's language. English comes
+ * from @yeet/domain/values (the one list of them), German from ../i18n/de.ts.
+ */
+const difficulty = defineMessages('difficulty', difficultyLabels);
+const mealType = defineMessages('mealType', mealTypeLabels);
+const dietaryFlag = defineMessages('dietaryFlag', dietaryFlagLabels);
+const cuisine = defineMessages('cuisine', cuisineLabels);
+const timeBucket = defineMessages('timeBucket', timeBucketLabels);
+const searchSort = defineMessages('searchSort', searchSortLabels);
+const recipeSort = defineMessages('recipeSort', recipeSortLabels);
+const recipeStatus = defineMessages('recipeStatus', recipeStatusLabels);
+const facetTitle = defineMessages('facetTitle', facetTitles);
+
+/** Reads an enum value the API sent by its label; '' for UNSPECIFIED or a value this build does not know. */
 function labelled<D extends string>(map: ValueMap<D, number>, labels: Record<D, string>): (value: number) => string {
   return (value) => {
     const name = map.toDomain(value);
@@ -9,6 +34,44 @@ function labelled<D extends string>(map: ValueMap<D, number>, labels: Record<D, 
   };
 }
 
-export const difficultyLabel = labelled(difficultyValues, difficultyLabels);
+/** The search facets whose values have words of ours (tags are the recipes' own words). */
+const facetValues: Record<string, MessageSet<Record<string, string>>> = {
+  cuisines: cuisine,
+  meal_types: mealType,
+  difficulty,
+  time_buckets: timeBucket,
+  dietary_flags: dietaryFlag,
+};
+
+export function useLabels() {
+  const d = useMessages(difficulty);
+  const m = useMessages(mealType);
+  const f = useMessages(dietaryFlag);
+  const c = useMessages(cuisine) as Record<string, string>;
+  const sets = {
+    cuisines: c,
+    meal_types: m as Record<string, string>,
+    difficulty: d as Record<string, string>,
+    time_buckets: useMessages(timeBucket) as Record<string, string>,
+    dietary_flags: f as Record<string, string>,
+  };
+  return {
+    difficulty: labelled(difficultyValues, d),
+    mealType: labelled(mealTypeValues, m),
+    dietaryFlag: labelled(dietaryFlagValues, f),
+    /** A cuisine's name ("middle-eastern": "Middle Eastern"), or the name as written for one not on our list. */
+    cuisine: (name: string) => c[name] ?? name,
+    /** A search facet's value in the reader's language; `label` (the API's) for one we have no words for. */
+    facetValue: (facet: string, value: string, label: string) =>
+      (facet in facetValues ? sets[facet as keyof typeof sets][value] : undefined) ?? label,
+    /** A search facet's title ("Cuisine"). */
+    facetTitle: useMessages(facetTitle),
+    searchSort: useMessages(searchSort),
+    recipeSort: useMessages(recipeSort),
+    recipeStatus: useMessages(recipeStatus),
+  };
+}
+
+/** In English, for the pages not yet in both languages (import). */
 export const mealTypeLabel = labelled(mealTypeValues, mealTypeLabels);
 export const dietaryFlagLabel = labelled(dietaryFlagValues, dietaryFlagLabels);

@@ -7,27 +7,41 @@ import { Page, SiteFooter, SiteHeader } from '../components/layout';
 import { ErrorPage, NotFoundPage } from '../components/pages';
 import { IconSprites } from '../components/recipe-card';
 import { meQuery, useMe, viewerInBrowser } from '../lib/api';
+import { defineMessages, LocaleContext, loadLocale, type Locale, messagesIn } from '../lib/i18n';
 import { rememberPageKind } from '../lib/shared-pages';
 import appCss from '../styles/app.css?url';
 import darkCss from '../styles/dark.css?url';
 
+const messages = defineMessages('site', {
+  title: 'Eat or Yeet — recipes worth cooking',
+  description: 'Find, cook and rate recipes reviewed by people who cook.',
+});
+
 export interface RouterContext {
   queryClient: QueryClient;
   transport: Transport;
+  /** The language of this page (router.tsx): fixed for its life, the switch reloads it. */
+  locale: Locale;
 }
 
 export const Route = createRootRouteWithContext<RouterContext>()({
   // Who is signed in, for the header; a failure here must not take the page down. On the page
   // shared by every signed-in reader the browser asks instead (useMe: undefined until then).
-  loader: ({ context: { queryClient, transport } }) =>
-    viewerInBrowser() ? null : queryClient.ensureQueryData(meQuery(transport)).catch(() => null),
-  head: () => ({
+  loader: async ({ context: { queryClient, transport, locale } }) => {
+    const [me] = await Promise.all([
+      viewerInBrowser() ? null : queryClient.ensureQueryData(meQuery(transport)).catch(() => null),
+      // The page's language before it renders (in the browser, client.tsx has loaded it already).
+      loadLocale(locale),
+    ]);
+    return me;
+  },
+  head: ({ match }) => ({
     meta: [
       { charSet: 'utf-8' },
       { name: 'viewport', content: 'width=device-width, initial-scale=1' },
       { name: 'theme-color', content: '#b4380f' },
-      { title: 'Eat or Yeet — recipes worth cooking' },
-      { name: 'description', content: 'Find, cook and rate recipes reviewed by people who cook.' },
+      { title: messagesIn(messages, match.context.locale).title },
+      { name: 'description', content: messagesIn(messages, match.context.locale).description },
     ],
     links: [
       { rel: 'stylesheet', href: appCss },
@@ -56,18 +70,21 @@ export const Route = createRootRouteWithContext<RouterContext>()({
 
 function Shell({ children }: { children: ReactNode }) {
   const me = useMe();
+  const { locale } = Route.useRouteContext();
   // in the browser only: tells the server which public pages this browser's person can share
   useEffect(() => rememberPageKind(me), [me]);
   return (
-    <html lang="en">
+    <html lang={locale}>
       <head>
         <HeadContent />
       </head>
       <body>
-        <SiteHeader me={me} />
-        <Page>{children}</Page>
-        <SiteFooter />
-        <IconSprites />
+        <LocaleContext.Provider value={locale}>
+          <SiteHeader me={me} />
+          <Page>{children}</Page>
+          <SiteFooter />
+          <IconSprites />
+        </LocaleContext.Provider>
         <Scripts />
       </body>
     </html>

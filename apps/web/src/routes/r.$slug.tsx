@@ -13,11 +13,28 @@ import { Reviews } from '../components/reviews';
 import { ScaledNote, ServingsControl } from '../components/servings';
 import { StatusBanner } from '../components/status-banner';
 import { publicOrigin, recipeBySlug, recipeRatings, useMe } from '../lib/api';
-import { formatMinutes, isoDuration, titleCase } from '../lib/format';
-import { dietaryFlagLabel, difficultyLabel, mealTypeLabel } from '../lib/labels';
+import { formatMinutes, isoDuration } from '../lib/format';
+import { defineMessages, messagesIn, params, useMessages } from '../lib/i18n';
+import { useLabels } from '../lib/labels';
 import { recipeJsonLd } from '../lib/recipe-schema';
 import { parseServings } from '@yeet/domain/quantity';
 import { onLoadError } from '../lib/status';
+
+const messages = defineMessages('recipe', {
+  asServed: params('{title}, as served'),
+  by: params('By {name}'),
+  adaptedFrom: 'Adapted from',
+  ingredients: 'Ingredients',
+  method: 'Method',
+  step: params('Step {n}'),
+  prep: 'Prep',
+  cook: 'Cook',
+  total: 'Total',
+  serves: 'Serves',
+  difficulty: 'Difficulty',
+  facts: 'Recipe facts',
+  categories: 'Categories',
+});
 
 export const Route = createFileRoute('/r/$slug')({
   // The router lays what this returns over the query string as parsed, so an unusable count
@@ -42,7 +59,7 @@ export const Route = createFileRoute('/r/$slug')({
   onError: onLoadError,
   errorComponent: ErrorPage,
   notFoundComponent: NotFoundPage,
-  head: ({ loaderData: d }) =>
+  head: ({ loaderData: d, match }) =>
     d
       ? {
           meta: [
@@ -60,7 +77,10 @@ export const Route = createFileRoute('/r/$slug')({
                         { property: 'og:image', content: d.image.url },
                         { property: 'og:image:width', content: String(d.image.width) },
                         { property: 'og:image:height', content: String(d.image.height) },
-                        { property: 'og:image:alt', content: `${d.title}, as served` },
+                        {
+                          property: 'og:image:alt',
+                          content: messagesIn(messages, match.context.locale).asServed({ title: d.title }),
+                        },
                       ]
                     : []),
                   { name: 'twitter:card', content: d.image ? 'summary_large_image' : 'summary' },
@@ -84,6 +104,10 @@ function RecipePage() {
   const recipe = useSuspenseQuery(recipeBySlug(transport, slug)).data;
   const servings = search.servings ?? recipe.servings;
   const factor = servings / recipe.servings;
+  const t = useMessages(messages);
+  const { cuisine } = useLabels();
+  // never published: nobody can rate it yet, so nothing on the page speaks of ratings
+  const draft = recipe.status === RecipeStatus.DRAFT || recipe.status === RecipeStatus.IN_REVIEW;
   return (
     <article className="recipe">
       <StatusBanner recipe={recipe} />
@@ -92,18 +116,24 @@ function RecipePage() {
       <PlanThis recipe={recipe} servings={servings} me={me} />
       <header className="recipe__header">
         <div className="recipe__intro">
-          <p className="eyebrow">{recipe.cuisines.map(titleCase).join(' · ')}</p>
+          <p className="eyebrow">{recipe.cuisines.map(cuisine).join(' · ')}</p>
           <h1>{recipe.title}</h1>
           <p className="recipe__summary">{recipe.summary}</p>
           <p className="recipe__byline">
-            By {recipe.author?.displayName} ·{' '}
-            <a href="#reviews-title" className="recipe__rating-link">
-              <Stars average={recipe.rating?.average ?? 0} count={recipe.rating?.count ?? 0} />
-            </a>
+            {t.by({ name: recipe.author?.displayName ?? '' })}
+            {/* nothing about ratings on a recipe nobody can rate yet (not published) */}
+            {draft ? null : (
+              <>
+                {' · '}
+                <a href="#reviews-title" className="recipe__rating-link">
+                  <Stars average={recipe.rating?.average ?? 0} count={recipe.rating?.count ?? 0} />
+                </a>
+              </>
+            )}
           </p>
           {recipe.source ? (
             <p className="recipe__source">
-              Adapted from{' '}
+              {t.adaptedFrom}{' '}
               <a href={recipe.source.url} rel="noopener noreferrer nofollow">
                 {recipe.source.siteName}
               </a>
@@ -112,7 +142,7 @@ function RecipePage() {
         </div>
         <RecipeCover
           recipe={recipe}
-          alt={`${recipe.title}, as served`}
+          alt={t.asServed({ title: recipe.title })}
           sizes="(min-width: 48rem) 40vw, 100vw"
           className="recipe__cover"
           priority
@@ -123,7 +153,7 @@ function RecipePage() {
 
       <div className="recipe__body">
         <section className="ingredients" aria-labelledby="ingredients-title">
-          <h2 id="ingredients-title">Ingredients</h2>
+          <h2 id="ingredients-title">{t.ingredients}</h2>
           <ServingsControl
             servings={servings}
             base={recipe.servings}
@@ -137,7 +167,7 @@ function RecipePage() {
         </section>
 
         <section className="method" aria-labelledby="method-title">
-          <h2 id="method-title">Method</h2>
+          <h2 id="method-title">{t.method}</h2>
           <ol className="steps">
             {recipe.steps.map((step, i) => (
               // biome-ignore lint/suspicious/noArrayIndexKey: a step is its number
@@ -146,7 +176,7 @@ function RecipePage() {
                 {step.image ? (
                   <RecipeImage
                     image={step.image}
-                    alt={`Step ${i + 1}`}
+                    alt={t.step({ n: i + 1 })}
                     sizes="(min-width: 48rem) 30rem, 90vw"
                     className="step__photo"
                   />
@@ -157,41 +187,43 @@ function RecipePage() {
         </section>
       </div>
 
-      <Reviews recipe={recipe} me={me} returnTo={here} />
+      {draft ? null : <Reviews recipe={recipe} me={me} returnTo={here} />}
     </article>
   );
 }
 
 function Facts({ recipe }: { recipe: Recipe }) {
+  const t = useMessages(messages);
+  const labels = useLabels();
   const facts: Array<[string, React.ReactNode]> = [
     [
-      'Prep',
+      t.prep,
       <time key="prep" dateTime={isoDuration(recipe.prepMinutes)}>
         {formatMinutes(recipe.prepMinutes)}
       </time>,
     ],
     [
-      'Cook',
+      t.cook,
       <time key="cook" dateTime={isoDuration(recipe.cookMinutes)}>
         {formatMinutes(recipe.cookMinutes)}
       </time>,
     ],
     [
-      'Total',
+      t.total,
       <time key="total" dateTime={isoDuration(recipe.totalMinutes)}>
         {formatMinutes(recipe.totalMinutes)}
       </time>,
     ],
-    ['Serves', recipe.servings],
-    ['Difficulty', difficultyLabel(recipe.difficulty) || '—'],
+    [t.serves, recipe.servings],
+    [t.difficulty, labels.difficulty(recipe.difficulty) || '—'],
   ];
   const chips = [
-    ...recipe.mealTypes.map(mealTypeLabel),
-    ...recipe.dietaryFlags.map(dietaryFlagLabel),
+    ...recipe.mealTypes.map(labels.mealType),
+    ...recipe.dietaryFlags.map(labels.dietaryFlag),
     ...recipe.tags.map((t) => `#${t}`),
   ];
   return (
-    <section className="facts" aria-label="Recipe facts">
+    <section className="facts" aria-label={t.facts}>
       <dl className="facts__list">
         {facts.map(([term, value]) => (
           <div key={term}>
@@ -201,7 +233,7 @@ function Facts({ recipe }: { recipe: Recipe }) {
         ))}
       </dl>
       {chips.length ? (
-        <ul className="chips" aria-label="Categories">
+        <ul className="chips" aria-label={t.categories}>
           {chips.map((c) => (
             <li key={c} className="chip">
               {c}

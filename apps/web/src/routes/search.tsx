@@ -1,6 +1,6 @@
 import { useSuspenseQuery } from '@tanstack/react-query';
 import { createFileRoute, Link, useNavigate } from '@tanstack/react-router';
-import { searchSortLabels, searchSorts, type SearchSort } from '@yeet/domain/values';
+import { searchSorts, type SearchSort } from '@yeet/domain/values';
 import { useRef } from 'react';
 import { RecipeCover } from '../components/cover';
 import { Highlighted } from '../components/highlighted';
@@ -9,12 +9,12 @@ import { ErrorPage, NotFoundPage } from '../components/pages';
 import { Stars } from '../components/rating';
 import { SearchBox } from '../components/search-box';
 import { useSavedSlugs } from '../lib/collections';
-import { formatMinutes } from '../lib/format';
-import { difficultyLabel } from '../lib/labels';
+import { formatMinutes, useFormats } from '../lib/format';
+import { count, defineMessages, messagesIn, params, useLocale, useMessages } from '../lib/i18n';
+import { useLabels } from '../lib/labels';
 import {
   compact,
   facetKeys,
-  facetTitles,
   hasFilters,
   pageSize,
   searchQuery,
@@ -26,6 +26,32 @@ import {
 } from '../lib/search';
 import { onLoadError } from '../lib/status';
 
+const messages = defineMessages('search', {
+  titleFor: params('“{q}” — recipes — Eat or Yeet'),
+  title: 'All recipes — Eat or Yeet',
+  description: 'Search recipes by name, ingredient, cuisine, meal, time and diet.',
+  headingFor: params('Recipes for “{q}”'),
+  heading: 'All recipes',
+  filters: 'Filters',
+  selected: params('Filters ({n} selected)'),
+  clear: 'Clear all filters',
+  recipes: count({ one: '{count} recipe', other: '{count} recipes' }),
+  sortBy: 'Sort by',
+  sort: 'Sort',
+  showing: 'Showing results for',
+  youSearched: params(' — you searched for “{q}”'),
+  readFromSearch: 'Filters read from your search',
+  removeFilter: ' (remove this filter)',
+  pages: 'Pages',
+  previous: '← Previous',
+  next: 'Next →',
+  pageOf: params('Page {page} of {pages}'),
+  selectedValue: ' (selected; remove this filter)',
+  more: params('{n} more'),
+  moreFilters: params(' {facet} filters'),
+  saved: 'Saved',
+});
+
 export const Route = createFileRoute('/search')({
   validateSearch: validateSearchState,
   loaderDeps: ({ search }) => search,
@@ -35,12 +61,15 @@ export const Route = createFileRoute('/search')({
   onError: onLoadError,
   errorComponent: ErrorPage,
   notFoundComponent: NotFoundPage,
-  head: ({ match }) => ({
-    meta: [
-      { title: match.search.q ? `“${match.search.q}” — recipes — Eat or Yeet` : 'All recipes — Eat or Yeet' },
-      { name: 'description', content: 'Search recipes by name, ingredient, cuisine, meal, time and diet.' },
-    ],
-  }),
+  head: ({ match }) => {
+    const t = messagesIn(messages, match.context.locale);
+    return {
+      meta: [
+        { title: match.search.q ? t.titleFor({ q: match.search.q }) : t.title },
+        { name: 'description', content: t.description },
+      ],
+    };
+  },
   component: SearchPage,
 });
 
@@ -65,11 +94,14 @@ function SearchPage() {
   const pages = Math.max(1, Math.ceil(result.totalSize / pageSize));
   const filtered = hasFilters(state);
   const selectedCount = Object.values(facetKeys).reduce((n, k) => n + (state[k]?.length ?? 0), 0);
+  const t = useMessages(messages);
+  const { searchSort } = useLabels();
+  const { number } = useFormats();
 
   return (
     <div className="search-page">
       <header className="search-page__header">
-        <h1>{state.q ? <>Recipes for “{state.q}”</> : 'All recipes'}</h1>
+        <h1>{state.q ? t.headingFor({ q: state.q }) : t.heading}</h1>
         <SearchBox
           initial={state.q ?? ''}
           hidden={filterFields(state)}
@@ -79,18 +111,18 @@ function SearchPage() {
       </header>
 
       <div className="search-page__body">
-        <nav aria-label="Filters">
+        <nav aria-label={t.filters}>
           {/* Folded as rendered, so results come first on a phone, with or without JavaScript;
               wide screens show it unfolded beside the results by CSS alone (app.css), so
               nothing moves when the page hydrates. */}
           <details className="filters">
-            <summary className="filters__toggle">Filters{selectedCount ? ` (${selectedCount} selected)` : ''}</summary>
+            <summary className="filters__toggle">{selectedCount ? t.selected({ n: selectedCount }) : t.filters}</summary>
             <div className="facets">
-              <h2 className="visually-hidden">Filters</h2>
+              <h2 className="visually-hidden">{t.filters}</h2>
               {filtered ? (
                 <p>
                   <Link to="/search" search={compact({ q: state.q, sort: state.sort })} className="facets__clear">
-                    Clear all filters
+                    {t.clear}
                   </Link>
                 </p>
               ) : null}
@@ -104,13 +136,13 @@ function SearchPage() {
         <section className="results" aria-labelledby="results-title">
           <div className="results__bar">
             <h2 id="results-title" ref={resultsHeading} className="results__count" aria-live="polite">
-              {result.totalSize === 1 ? '1 recipe' : `${result.totalSize.toLocaleString('en')} recipes`}
+              {t.recipes(result.totalSize).replace(String(result.totalSize), number(result.totalSize))}
             </h2>
             <form method="get" action="/search" className="results__sort">
               {Object.entries({ ...filterFields(state), ...(state.q ? { q: [state.q] } : {}) }).flatMap(([name, values]) =>
                 values.map((v) => <input key={`${name}-${v}`} type="hidden" name={name} value={v} />),
               )}
-              <label htmlFor="sort">Sort by</label>
+              <label htmlFor="sort">{t.sortBy}</label>
               <select
                 id="sort"
                 name="sort"
@@ -121,13 +153,13 @@ function SearchPage() {
               >
                 {searchSorts.map((s) => (
                   <option key={s} value={s}>
-                    {searchSortLabels[s]}
+                    {searchSort[s]}
                   </option>
                 ))}
               </select>
               <noscript>
                 <button type="submit" className="button button--small">
-                  Sort
+                  {t.sort}
                 </button>
               </noscript>
             </form>
@@ -135,15 +167,15 @@ function SearchPage() {
 
           {result.correctedQuery ? (
             <p className="notice" role="status">
-              Showing results for <strong>{result.correctedQuery}</strong>
-              {state.q ? <> — you searched for “{state.q}”</> : null}.
+              {t.showing} <strong>{result.correctedQuery}</strong>
+              {state.q ? t.youSearched({ q: state.q }) : null}.
             </p>
           ) : null}
 
           {result.interpretedFilters.length ? (
             <div className="applied">
               <h3 id="applied-title" className="visually-hidden">
-                Filters read from your search
+                {t.readFromSearch}
               </h3>
               <ul className="chips" aria-labelledby="applied-title">
                 {result.interpretedFilters.map((f) => (
@@ -157,7 +189,7 @@ function SearchPage() {
                     >
                       {f.label}
                       <span aria-hidden="true">×</span>
-                      <span className="visually-hidden"> (remove this filter)</span>
+                      <span className="visually-hidden">{t.removeFilter}</span>
                     </Link>
                   </li>
                 ))}
@@ -176,20 +208,18 @@ function SearchPage() {
           )}
 
           {pages > 1 ? (
-            <nav className="pager" aria-label="Pages">
+            <nav className="pager" aria-label={t.pages}>
               {page > 1 ? (
                 <Link to="/search" search={compact({ ...state, page: page - 1 > 1 ? page - 1 : undefined })} rel="prev">
-                  ← Previous
+                  {t.previous}
                 </Link>
               ) : (
                 <span aria-hidden="true" />
               )}
-              <span>
-                Page {page} of {pages}
-              </span>
+              <span>{t.pageOf({ page, pages })}</span>
               {page < pages && page < 50 ? (
                 <Link to="/search" search={compact({ ...state, page: page + 1 })} rel="next">
-                  Next →
+                  {t.next}
                 </Link>
               ) : (
                 <span aria-hidden="true" />
@@ -206,6 +236,9 @@ function SearchPage() {
 const shownValues = 6;
 
 function FacetGroup({ facet, state }: { facet: SearchResult['facets'][number]; state: SearchState }) {
+  const t = useMessages(messages);
+  const { facetTitle, facetValue } = useLabels();
+  const locale = useLocale();
   const name = facet.name as keyof typeof facetKeys;
   const key = facetKeys[name];
   if (!key) return null;
@@ -226,8 +259,8 @@ function FacetGroup({ facet, state }: { facet: SearchResult['facets'][number]; s
           {v.selected ? '✓' : ''}
         </span>
         <span className="facet__label">
-          {v.label}
-          {v.selected ? <span className="visually-hidden"> (selected; remove this filter)</span> : null}
+          {facetValue(facet.name, v.value, v.label)}
+          {v.selected ? <span className="visually-hidden">{t.selectedValue}</span> : null}
         </span>
         <span className="facet__count">{v.count}</span>
       </Link>
@@ -235,12 +268,16 @@ function FacetGroup({ facet, state }: { facet: SearchResult['facets'][number]; s
   );
   return (
     <section className="facet">
-      <h3 id={titleId}>{facetTitles[name]}</h3>
+      <h3 id={titleId}>{facetTitle[name]}</h3>
       <ul aria-labelledby={titleId}>{first.map(item)}</ul>
       {rest.length ? (
         <details className="facet__more">
           <summary>
-            {rest.length} more<span className="visually-hidden"> {facetTitles[name].toLowerCase()} filters</span>
+            {t.more({ n: rest.length })}
+            <span className="visually-hidden">
+              {/* English lowercases the facet here ("12 more cuisine filters"), German keeps its nouns capitalised */}
+              {t.moreFilters({ facet: locale === 'en' ? facetTitle[name].toLowerCase() : facetTitle[name] })}
+            </span>
           </summary>
           <ul aria-labelledby={titleId}>{rest.map(item)}</ul>
         </details>
@@ -252,6 +289,8 @@ function FacetGroup({ facet, state }: { facet: SearchResult['facets'][number]; s
 /** `saved`: in one of the signed-in person's collections (never on a visitor's page). */
 function Hit({ hit, saved }: { hit: SearchResult['hits'][number]; saved: boolean }) {
   const r = hit.recipe;
+  const t = useMessages(messages);
+  const { difficulty } = useLabels();
   return (
     <li>
       <article className="hit">
@@ -267,11 +306,11 @@ function Hit({ hit, saved }: { hit: SearchResult['hits'][number]; saved: boolean
           </p>
           <p className="hit__meta">
             <span>{formatMinutes(r.totalMinutes)}</span>
-            <span>{difficultyLabel(r.difficulty)}</span>
+            <span>{difficulty(r.difficulty)}</span>
             <Stars average={r.rating.average} count={r.rating.count} size="sm" />
             {saved ? (
               <span className="card__saved">
-                <span aria-hidden="true">♥</span> Saved
+                <span aria-hidden="true">♥</span> {t.saved}
               </span>
             ) : null}
           </p>
