@@ -3,7 +3,13 @@
  * (a mid-range phone on a slow 4G connection, simulated), each page run `--runs` times in a
  * fresh Chromium load, the median reported beside the targets of the web issue.
  *
- *   npm run bench:lighthouse [-- --runs 3 --pages home,search,recipe]
+ *   npm run bench:lighthouse [-- --runs 3 --pages home,search,recipe --reports /tmp/lh]
+ *
+ * With --reports, each run's full report is written there as <path>-<time>.json: the
+ * audits' breakdown the score alone does not give (bootup-time and long-tasks by script,
+ * mainthread-work-breakdown, network-requests with their priorities). Lighthouse 12.2.3's
+ * largest-contentful-paint-element audit fails in this Chromium (its RootCauses gatherer).
+ * On a busy machine the scores follow its load; the breakdown says where to look.
  *
  * The platform runs as `yeet start --role all` in a child process (so Lighthouse's own work
  * in this process does not slow the server), on DATABASE_URL when set (a database it may
@@ -13,7 +19,7 @@
  */
 import { spawn } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
@@ -35,6 +41,8 @@ const { values: args } = parseArgs({
   options: {
     runs: { type: 'string', default: '3' },
     pages: { type: 'string', default: pageTypes.join(',') },
+    // each run's full Lighthouse report (JSON) kept there, for its audits' breakdown
+    reports: { type: 'string' },
   },
 });
 const runs = Number(args.runs);
@@ -203,6 +211,11 @@ async function measure(url: string, port: number, cookie?: string): Promise<Meas
   if (!result) throw new Error(`Lighthouse gave no result for ${url}`);
   const { categories, audits } = result.lhr;
   if (result.lhr.runtimeError) throw new Error(`${url}: ${result.lhr.runtimeError.message}`);
+  if (args.reports) {
+    await mkdir(args.reports, { recursive: true });
+    const name = `${new URL(url).pathname.replace(/[^\w]+/g, '_')}-${Date.now()}.json`;
+    await writeFile(path.join(args.reports, name), JSON.stringify(result.lhr));
+  }
   const score = (id: string) => Math.round((categories[id]?.score ?? 0) * 100);
   const numeric = (id: string) => audits[id]?.numericValue ?? Number.NaN;
   const items =
