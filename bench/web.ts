@@ -55,6 +55,8 @@ const platform = await startPlatform(
     PUBLIC_URL: `http://127.0.0.1:${port}`,
     DATABASE_URL: database.url,
     SEED_DEMO: database.fresh ? 'always' : 'never',
+    // it answers the web role's API calls: queued, not refused, as below
+    HTTP_QUEUE_WAIT_MS: '0',
     SESSION_SECRET: 'bench-web-session-secret-0123456789abcdef',
     LOG_LEVEL: 'error',
   }),
@@ -69,6 +71,9 @@ const uncached = await startPlatform(
     API_URL: platform.url,
     PUBLIC_URL: `http://127.0.0.1:${port}`,
     PAGE_CACHE_SIZE: '0',
+    // a render rate, not the overload policy: on a busy machine the expected wait passes
+    // HTTP_QUEUE_WAIT_MS and renders were refused (503); 10 connections fit the queue
+    HTTP_QUEUE_WAIT_MS: '0',
     SESSION_SECRET: 'bench-web-session-secret-0123456789abcdef',
     LOG_LEVEL: 'error',
   }),
@@ -85,6 +90,9 @@ const uncachedAll = await startPlatform(
     DATABASE_URL: database.url,
     SEED_DEMO: 'never',
     PAGE_CACHE_SIZE: '0',
+    // a render rate, not the overload policy: on a busy machine the expected wait passes
+    // HTTP_QUEUE_WAIT_MS and renders were refused (503); 10 connections fit the queue
+    HTTP_QUEUE_WAIT_MS: '0',
     SESSION_SECRET: 'bench-web-session-secret-0123456789abcdef',
     LOG_LEVEL: 'error',
   }),
