@@ -1,13 +1,21 @@
 import { useEffect, useId, useRef } from 'react';
+import { defineMessages, params, useMessages } from '../lib/i18n';
+
+const messages = defineMessages('confirmDelete', {
+  question: params('Delete “{title}” for good? This cannot be undone.'),
+  delete: 'Delete',
+  keep: 'Keep it',
+});
 
 /** Deleting a draft cannot be undone: one more question first, with the answer in focus. */
 export function ConfirmDelete(props: { title: string; busy: boolean; onConfirm: () => void; onCancel: () => void }) {
   const id = useId();
+  const t = useMessages(messages);
   const confirm = useRef<HTMLButtonElement>(null);
   useEffect(() => confirm.current?.focus(), []);
   return (
     <div className="actions__confirm">
-      <p id={`${id}-delete`}>Delete “{props.title}” for good? This cannot be undone.</p>
+      <p id={`${id}-delete`}>{t.question({ title: props.title })}</p>
       <div className="actions__buttons">
         <button
           ref={confirm}
@@ -17,10 +25,10 @@ export function ConfirmDelete(props: { title: string; busy: boolean; onConfirm: 
           disabled={props.busy}
           onClick={props.onConfirm}
         >
-          Delete
+          {t.delete}
         </button>
         <button type="button" className="button button--small button--quiet" onClick={props.onCancel}>
-          Keep it
+          {t.keep}
         </button>
       </div>
     </div>

@@ -1,14 +1,21 @@
 import { maxReasonLength, transitions } from '@yeet/domain/lifecycle';
 import { useEffect, useId, useRef, useState } from 'react';
+import { defineMessages, useMessages } from '../lib/i18n';
 
 /** The lifecycle actions whose request carries the editor's reason. */
 export type ReasonedAction = 'reject' | 'unpublish' | 'archive';
 
-const copy: Record<ReasonedAction, { question: string; button: string }> = {
-  reject: { question: 'What should the author change?', button: 'Reject' },
-  unpublish: { question: 'Why unpublish it?', button: 'Unpublish' },
-  archive: { question: 'Why archive it?', button: 'Archive' },
-};
+const messages = defineMessages('reasonForm', {
+  ask_reject: 'What should the author change?',
+  ask_unpublish: 'Why unpublish it?',
+  ask_archive: 'Why archive it?',
+  reject: 'Reject',
+  unpublish: 'Unpublish',
+  archive: 'Archive',
+  required: 'Required. The author sees this note with their draft.',
+  optional: 'Optional. Kept in the recipe’s history.',
+  cancel: 'Cancel',
+});
 
 /**
  * Asks for the reason that goes with an editor's action (required where the lifecycle
@@ -22,6 +29,7 @@ export function ReasonForm(props: {
   onCancel: () => void;
 }) {
   const id = useId();
+  const t = useMessages(messages);
   const [reason, setReason] = useState('');
   const field = useRef<HTMLTextAreaElement>(null);
   useEffect(() => field.current?.focus(), []);
@@ -38,9 +46,9 @@ export function ReasonForm(props: {
     >
       <div className="field">
         <label htmlFor={`${id}-reason`}>
-          {copy[props.action].question}
+          {t[`ask_${props.action}`]}
           <span className="hint" id={`${id}-reason-hint`}>
-            {required ? 'Required. The author sees this note with their draft.' : 'Optional. Kept in the recipe’s history.'}
+            {required ? t.required : t.optional}
           </span>
         </label>
         <textarea
@@ -62,10 +70,10 @@ export function ReasonForm(props: {
       </div>
       <div className="actions__buttons">
         <button type="submit" className="button button--small" disabled={props.busy}>
-          {copy[props.action].button}
+          {t[props.action]}
         </button>
         <button type="button" className="button button--small button--quiet" onClick={props.onCancel}>
-          Cancel
+          {t.cancel}
         </button>
       </div>
     </form>

@@ -3,18 +3,37 @@ import { recipeStatusValues, type Recipe, type User } from '@yeet/contract';
 import { actorFor, canEdit, canPerform, isDeletable, lifecycleActions, type LifecycleAction } from '@yeet/domain/lifecycle';
 import { useState, type ReactNode } from 'react';
 import { describeError } from '../lib/errors';
-import { useRecipeAction } from '../lib/recipe-actions';
+import { defineMessages, useMessages } from '../lib/i18n';
+import { type RecipeAction, useRecipeAction } from '../lib/recipe-actions';
 import { callerOf } from '../lib/roles';
 import { ConfirmDelete } from './confirm-delete';
 import { ReasonForm, type ReasonedAction } from './reason-form';
 
-/** Each lifecycle action's button; those with "…" ask for a reason first. */
-const buttons: Record<LifecycleAction, { label: string; asks?: ReasonedAction; primary?: true }> = {
-  submit: { label: 'Submit for review', primary: true },
-  approve: { label: 'Approve and publish', primary: true },
-  reject: { label: 'Reject…', asks: 'reject' },
-  unpublish: { label: 'Unpublish…', asks: 'unpublish' },
-  archive: { label: 'Archive…', asks: 'archive' },
+const messages = defineMessages('recipeActions', {
+  submit: 'Submit for review',
+  approve: 'Approve and publish',
+  reject: 'Reject…',
+  unpublish: 'Unpublish…',
+  archive: 'Archive…',
+  edit: 'Edit',
+  delete: 'Delete draft',
+  history: 'History',
+  actions: 'Recipe actions',
+  done_submit: 'Submitted for review. An editor will look at it soon.',
+  done_approve: 'Approved: the recipe is published.',
+  done_reject: 'Sent back to the author with your note.',
+  done_unpublish: 'Unpublished: the recipe is a draft again.',
+  done_archive: 'Archived: readers no longer see the recipe; its author and editors still can.',
+  done_delete: 'Draft deleted.',
+});
+
+/** Each lifecycle action's button (labelled by its name); those with "…" ask for a reason first. */
+const buttons: Record<LifecycleAction, { asks?: ReasonedAction; primary?: true }> = {
+  submit: { primary: true },
+  approve: { primary: true },
+  reject: { asks: 'reject' },
+  unpublish: { asks: 'unpublish' },
+  archive: { asks: 'archive' },
 };
 
 /**
@@ -24,10 +43,12 @@ const buttons: Record<LifecycleAction, { label: string; asks?: ReasonedAction; p
  */
 export function RecipeActionsPanel({ recipe, me }: { recipe: Recipe; me: User | null | undefined }) {
   const [asking, setAsking] = useState<ReasonedAction | 'delete' | null>(null);
-  const [message, setMessage] = useState<string | null>(null);
-  const mutation = useRecipeAction(recipe, (done) => {
+  const [done, setDone] = useState<RecipeAction | null>(null);
+  const t = useMessages(messages);
+  const message = done ? t[`done_${done}`] : null;
+  const mutation = useRecipeAction(recipe, (action) => {
     setAsking(null);
-    setMessage(done);
+    setDone(action);
   });
 
   const status = recipeStatusValues.toDomain(recipe.status);
@@ -36,7 +57,7 @@ export function RecipeActionsPanel({ recipe, me }: { recipe: Recipe; me: User | 
   const error = mutation.error ? describeError(mutation.error) : null;
   const ask = (what: typeof asking) => {
     mutation.reset();
-    setMessage(null);
+    setDone(null);
     setAsking(what);
   };
 
@@ -44,12 +65,12 @@ export function RecipeActionsPanel({ recipe, me }: { recipe: Recipe; me: User | 
   if (canEdit(status, actor)) {
     offered.push(
       <Link key="edit" to="/r/$slug/edit" params={{ slug: recipe.slug }} className="button button--small button--quiet">
-        Edit
+        {t.edit}
       </Link>,
     );
   }
   for (const action of lifecycleActions.filter((a) => canPerform(a, status, actor))) {
-    const { label, asks, primary } = buttons[action];
+    const { asks, primary } = buttons[action];
     offered.push(
       <button
         key={action}
@@ -58,28 +79,28 @@ export function RecipeActionsPanel({ recipe, me }: { recipe: Recipe; me: User | 
         disabled={!asks && mutation.isPending}
         onClick={() => (asks ? ask(asks) : mutation.mutate({ action }))}
       >
-        {label}
+        {t[action]}
       </button>,
     );
   }
   if (actor.isOwner && isDeletable(status)) {
     offered.push(
       <button key="delete" type="button" className="button button--small button--quiet" onClick={() => ask('delete')}>
-        Delete draft
+        {t.delete}
       </button>,
     );
   }
   if (actor.isOwner || actor.isEditor) {
     offered.push(
       <Link key="history" to="/r/$slug/history" params={{ slug: recipe.slug }} className="actions__link">
-        History
+        {t.history}
       </Link>,
     );
   }
   if (offered.length === 0 && !message) return null;
 
   return (
-    <section className="actions" aria-label="Recipe actions">
+    <section className="actions" aria-label={t.actions}>
       <div className="actions__buttons">{offered}</div>
       {message ? (
         <p className="actions__done" role="status">

@@ -3,17 +3,18 @@ import type { Timestamp } from '@bufbuild/protobuf/wkt';
 import { Link } from '@tanstack/react-router';
 import type { Recipe } from '@yeet/contract';
 import type { ReactNode } from 'react';
-import { formatDay, formatMoment } from '../lib/format';
+import { useFormats } from '../lib/format';
 import { RecipeCover } from './cover';
 import { StatusBadge } from './status-badge';
 
 /** A date as people read it, with the exact moment for machines and on hover. */
 export function When({ label, time }: { label: string; time: Timestamp | undefined }) {
+  const { day, moment } = useFormats();
   if (!time) return null;
   const date = timestampDate(time);
   return (
-    <time className="muted" dateTime={date.toISOString()} title={formatMoment(date)}>
-      {label} {formatDay(date)}
+    <time className="muted" dateTime={date.toISOString()} title={moment(date)}>
+      {label} {day(date)}
     </time>
   );
 }

@@ -13,37 +13,28 @@ export type RecipeAction = LifecycleAction | 'delete';
 
 type Call = (client: Client<typeof RecipeService>, id: string, reason: string, options: CallOptions) => Promise<unknown>;
 
-/** Each action's API call, and what to tell the person once it is done. */
-const actions: Record<RecipeAction, { call: Call; done: string }> = {
-  submit: {
-    call: (c, id, _reason, o) => c.submitRecipe({ id }, o),
-    done: 'Submitted for review. An editor will look at it soon.',
-  },
-  approve: { call: (c, id, _reason, o) => c.approveRecipe({ id }, o), done: 'Approved: the recipe is published.' },
-  reject: { call: (c, id, reason, o) => c.rejectRecipe({ id, reason }, o), done: 'Sent back to the author with your note.' },
-  unpublish: {
-    call: (c, id, reason, o) => c.unpublishRecipe({ id, reason }, o),
-    done: 'Unpublished: the recipe is a draft again.',
-  },
-  archive: {
-    call: (c, id, reason, o) => c.archiveRecipe({ id, reason }, o),
-    done: 'Archived: readers no longer see the recipe; its author and editors still can.',
-  },
-  delete: { call: (c, id, _reason, o) => c.deleteRecipe({ id }, o), done: 'Draft deleted.' },
+/** Each action's API call (what to tell the person once it is done: recipe-actions-panel.tsx, in their language). */
+const actions: Record<RecipeAction, Call> = {
+  submit: (c, id, _reason, o) => c.submitRecipe({ id }, o),
+  approve: (c, id, _reason, o) => c.approveRecipe({ id }, o),
+  reject: (c, id, reason, o) => c.rejectRecipe({ id, reason }, o),
+  unpublish: (c, id, reason, o) => c.unpublishRecipe({ id, reason }, o),
+  archive: (c, id, reason, o) => c.archiveRecipe({ id, reason }, o),
+  delete: (c, id, _reason, o) => c.deleteRecipe({ id }, o),
 };
 
 /**
  * Performs an action on `recipe` through the API (which decides). Afterwards everything
  * loaded is stale (the recipe moved), and a deleted draft leaves for "My recipes".
  */
-export function useRecipeAction(recipe: Recipe, onDone: (message: string) => void) {
+export function useRecipeAction(recipe: Recipe, onDone: (action: RecipeAction) => void) {
   const transport = useTransport();
   const queryClient = useQueryClient();
   const navigate = useNavigate();
   const keys = useIdempotencyKeys();
   return useMutation({
     mutationFn: ({ action, reason = '' }: { action: RecipeAction; reason?: string }) =>
-      actions[action].call(
+      actions[action](
         recipeClient(transport),
         recipe.id,
         reason.trim(),
@@ -51,7 +42,7 @@ export function useRecipeAction(recipe: Recipe, onDone: (message: string) => voi
       ),
     onSuccess: async (_result, { action }) => {
       keys.done();
-      onDone(actions[action].done);
+      onDone(action);
       if (action !== 'delete') return queryClient.invalidateQueries();
       // Leave at once, refetching nothing on the way: refetching the page's queries showed
       // the deleted draft with its buttons for a second and asked the API for it (404s).

@@ -4,16 +4,58 @@ import { queryOptions, useMutation, useQuery, useQueryClient, useSuspenseQuery }
 import { createFileRoute } from '@tanstack/react-router';
 import { DataExport_State, type User } from '@yeet/contract';
 import { highestRole, roleLabels } from '@yeet/domain/values';
+import { defineMessages, messagesIn, params, useMessages } from '../lib/i18n';
 import { useId, useRef, useState } from 'react';
 import { ErrorPage, NotFoundPage } from '../components/pages';
 import { meQuery, publicOrigin } from '../lib/api';
 import { requireUser } from '../lib/auth';
 import { describeError } from '../lib/errors';
-import { formatMoment } from '../lib/format';
+import { useFormats } from '../lib/format';
 import { rolesOf } from '../lib/roles';
 import { onLoadError } from '../lib/status';
 import { useIdempotencyKeys } from '../lib/idempotency';
 import { userClient } from '../lib/rpc';
+
+const messages = defineMessages('account', {
+  title: 'Your account — Eat or Yeet',
+  heading: 'Your account',
+  email: 'Email',
+  role: 'Role',
+  name: 'Name shown with your recipes and reviews',
+  save: 'Save',
+  saved: 'Saved.',
+  assistants: 'AI assistants',
+  assistantsText:
+    'An assistant that speaks MCP can search and read recipes here, and — once you connect it — write drafts, submit them and rate recipes as you, under the same rules as this site.',
+  serverAddress: 'Server address:',
+  connectWith: 'On your computer, connect it with',
+  connectCode: ': it shows a code to confirm in this browser. Sign it out with',
+  data: 'Your data',
+  dataText:
+    'One archive with your profile, roles, sign-in, recipes (with their history), ratings and reviews as a JSON file, the original of every image you uploaded, and a README explaining the fields. It is prepared in the background; the link to download it works for a limited time.',
+  preparing: 'Preparing your archive…',
+  ready: 'Ready —',
+  download: 'download your data',
+  expires: params('({size}; the link expires {when}).'),
+  prepareNew: 'Prepare a new archive',
+  downloadMine: 'Download my data',
+  justJson: 'Just the JSON, now',
+  deleteTitle: 'Delete my account',
+  deleteText: 'Deleting your account cannot be undone. It removes at once:',
+  gone1: 'your name, email and sign-in, and every session and app you connected;',
+  gone2: 'your drafts and recipes waiting for review;',
+  gone3: 'your ratings and reviews, and the archives of your data;',
+  gone4: 'your published recipes, unless you keep them below.',
+  stays:
+    'The history of recipes you helped review stays, with you shown as “a former member”, and an admin can see that an account was deleted — not whose.',
+  keep: 'Keep my published recipes, shown as by “a former member”',
+  password: 'Your password, to confirm it is you',
+  otherProvider: 'You sign in through another provider:',
+  signInAgain: 'sign in again',
+  otherProviderThen: 'to confirm it is you, then delete your account within a few minutes.',
+  typeDelete: 'Type DELETE to confirm',
+});
+const roleNames = defineMessages('roleName', roleLabels);
 
 export const Route = createFileRoute('/account')({
   beforeLoad: async ({ context, location }) => ({ me: await requireUser(context, location) }),
@@ -24,7 +66,7 @@ export const Route = createFileRoute('/account')({
   onError: onLoadError,
   errorComponent: ErrorPage,
   notFoundComponent: NotFoundPage,
-  head: () => ({ meta: [{ title: 'Your account — Eat or Yeet' }] }),
+  head: ({ match }) => ({ meta: [{ title: messagesIn(messages, match.context.locale).title }] }),
   component: Account,
 });
 
@@ -34,6 +76,8 @@ function Account() {
   const queryClient = useQueryClient();
   const id = useId();
   const keys = useIdempotencyKeys();
+  const t = useMessages(messages);
+  const roleName = useMessages(roleNames);
   const save = useMutation({
     mutationFn: (displayName: string) =>
       userClient(transport).updateProfile({ displayName }, keys.options('profile', displayName)),
@@ -47,15 +91,15 @@ function Account() {
   const error = save.error ? describeError(save.error) : null;
   return (
     <section className="narrow" aria-labelledby="account-title">
-      <h1 id="account-title">Your account</h1>
+      <h1 id="account-title">{t.heading}</h1>
       <dl className="facts__list">
         <div>
-          <dt>Email</dt>
+          <dt>{t.email}</dt>
           <dd>{me.email || '—'}</dd>
         </div>
         <div>
-          <dt>Role</dt>
-          <dd>{roleLabels[highestRole(rolesOf(me))]}</dd>
+          <dt>{t.role}</dt>
+          <dd>{roleName[highestRole(rolesOf(me))]}</dd>
         </div>
       </dl>
       <form
@@ -65,7 +109,7 @@ function Account() {
         }}
       >
         <div className="field">
-          <label htmlFor={`${id}-name`}>Name shown with your recipes and reviews</label>
+          <label htmlFor={`${id}-name`}>{t.name}</label>
           <input
             id={`${id}-name`}
             name="displayName"
@@ -81,11 +125,11 @@ function Account() {
           ) : null}
         </div>
         <button type="submit" className="button" disabled={save.isPending}>
-          Save
+          {t.save}
         </button>
         {save.isSuccess ? (
           <p className="notice" role="status">
-            Saved.
+            {t.saved}
           </p>
         ) : null}
       </form>
@@ -93,19 +137,16 @@ function Account() {
       <YourData me={me} />
 
       <section className="assistants" aria-labelledby={`${id}-assistants`}>
-        <h2 id={`${id}-assistants`}>AI assistants</h2>
-        <p>
-          An assistant that speaks MCP can search and read recipes here, and — once you connect it — write drafts, submit them and
-          rate recipes as you, under the same rules as this site.
-        </p>
+        <h2 id={`${id}-assistants`}>{t.assistants}</h2>
+        <p>{t.assistantsText}</p>
         <ul>
           <li>
-            Server address: {/* the configured public URL on the server, the address bar's in the browser */}
+            {t.serverAddress} {/* the configured public URL on the server, the address bar's in the browser */}
             <code suppressHydrationWarning>{`${publicOrigin()}/mcp`}</code>
           </li>
           <li>
-            On your computer, connect it with <code>yeet login</code>: it shows a code to confirm in this browser. Sign it out
-            with <code>yeet logout</code>.
+            {t.connectWith} <code>yeet login</code>
+            {t.connectCode} <code>yeet logout</code>.
           </li>
         </ul>
       </section>
@@ -119,10 +160,6 @@ const dataExports = (transport: Transport, userId: string) =>
     queryKey: ['data-exports', userId],
     queryFn: async () => (await userClient(transport).listDataExports({ userId })).exports,
   });
-
-/** An archive's size as people read it: "840 KB", "12.5 MB". */
-const archiveSize = (bytes: number) =>
-  bytes < 1_000_000 ? `${Math.max(1, Math.round(bytes / 1000))} KB` : `${(bytes / 1_000_000).toFixed(1)} MB`;
 
 /** Taking one's data away, and deleting the account (docs/decisions/0024-account-deletion.md). */
 function YourData({ me }: { me: User }) {
@@ -170,20 +207,21 @@ function YourData({ me }: { me: User }) {
   const exportError = request.error ?? json.error;
   const downloadError = exportError ? describeError(exportError).message : null;
   const removeError = remove.error ? describeError(remove.error).message : null;
+  const t = useMessages(messages);
+  const { moment, number } = useFormats();
+  /** An archive's size as people read it: "840 KB", "12.5 MB". */
+  const archiveSize = (bytes: number) =>
+    bytes < 1_000_000 ? `${Math.max(1, Math.round(bytes / 1000))} KB` : `${number(bytes / 1_000_000, 1)} MB`;
   return (
     <section aria-labelledby={`${id}-data`}>
-      <h2 id={`${id}-data`}>Your data</h2>
-      <p>
-        One archive with your profile, roles, sign-in, recipes (with their history), ratings and reviews as a JSON file, the
-        original of every image you uploaded, and a README explaining the fields. It is prepared in the background; the link to
-        download it works for a limited time.
-      </p>
+      <h2 id={`${id}-data`}>{t.data}</h2>
+      <p>{t.dataText}</p>
       <p role="status" aria-live="polite">
-        {latest?.state === DataExport_State.PREPARING ? 'Preparing your archive…' : null}
+        {latest?.state === DataExport_State.PREPARING ? t.preparing : null}
         {latest?.state === DataExport_State.READY && latest.expireTime ? (
           <>
-            Ready — <a href={latest.downloadUrl}>download your data</a> ({archiveSize(Number(latest.byteSize))}; the link expires{' '}
-            {formatMoment(timestampDate(latest.expireTime))}).
+            {t.ready} <a href={latest.downloadUrl}>{t.download}</a>{' '}
+            {t.expires({ size: archiveSize(Number(latest.byteSize)), when: moment(timestampDate(latest.expireTime)) })}
           </>
         ) : null}
         {latest?.state === DataExport_State.FAILED ? latest.error : null}
@@ -194,28 +232,25 @@ function YourData({ me }: { me: User }) {
         disabled={request.isPending || latest?.state === DataExport_State.PREPARING}
         onClick={() => request.mutate()}
       >
-        {latest ? 'Prepare a new archive' : 'Download my data'}
+        {latest ? t.prepareNew : t.downloadMine}
       </button>{' '}
       <button type="button" className="button button--quiet" disabled={json.isPending} onClick={() => json.mutate()}>
-        Just the JSON, now
+        {t.justJson}
       </button>
       {downloadError ? (
         <p className="alert" role="alert">
           {downloadError}
         </p>
       ) : null}
-      <h3 id={`${id}-delete`}>Delete my account</h3>
-      <p>Deleting your account cannot be undone. It removes at once:</p>
+      <h3 id={`${id}-delete`}>{t.deleteTitle}</h3>
+      <p>{t.deleteText}</p>
       <ul>
-        <li>your name, email and sign-in, and every session and app you connected;</li>
-        <li>your drafts and recipes waiting for review;</li>
-        <li>your ratings and reviews, and the archives of your data;</li>
-        <li>your published recipes, unless you keep them below.</li>
+        <li>{t.gone1}</li>
+        <li>{t.gone2}</li>
+        <li>{t.gone3}</li>
+        <li>{t.gone4}</li>
       </ul>
-      <p>
-        The history of recipes you helped review stays, with you shown as “a former member”, and an admin can see that an account
-        was deleted — not whose.
-      </p>
+      <p>{t.stays}</p>
       <form
         aria-labelledby={`${id}-delete`}
         onSubmit={(e) => {
@@ -225,12 +260,12 @@ function YourData({ me }: { me: User }) {
       >
         <div className="field">
           <label>
-            <input type="checkbox" name="keep" /> Keep my published recipes, shown as by “a former member”
+            <input type="checkbox" name="keep" /> {t.keep}
           </label>
         </div>
         {me.passwordSignIn ? (
           <div className="field">
-            <label htmlFor={`${id}-password`}>Your password, to confirm it is you</label>
+            <label htmlFor={`${id}-password`}>{t.password}</label>
             <input
               id={`${id}-password`}
               type="password"
@@ -241,12 +276,11 @@ function YourData({ me }: { me: User }) {
           </div>
         ) : (
           <p>
-            You sign in through another provider: <a href="/auth/login?reauth=1&amp;returnTo=%2Faccount">sign in again</a> to
-            confirm it is you, then delete your account within a few minutes.
+            {t.otherProvider} <a href="/auth/login?reauth=1&amp;returnTo=%2Faccount">{t.signInAgain}</a> {t.otherProviderThen}
           </p>
         )}
         <div className="field">
-          <label htmlFor={`${id}-confirm`}>Type DELETE to confirm</label>
+          <label htmlFor={`${id}-confirm`}>{t.typeDelete}</label>
           <input
             id={`${id}-confirm`}
             value={confirmation}
@@ -260,7 +294,7 @@ function YourData({ me }: { me: User }) {
           className="button button--danger"
           disabled={confirmation !== 'DELETE' || (me.passwordSignIn && !password) || remove.isPending}
         >
-          Delete my account
+          {t.deleteTitle}
         </button>
         {removeError ? (
           <p className="field-error" id={`${id}-delete-error`} role="alert">

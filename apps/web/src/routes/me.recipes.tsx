@@ -8,6 +8,19 @@ import { myRecipes } from '../lib/api';
 import { requireUser } from '../lib/auth';
 import { can } from '../lib/roles';
 import { onLoadError, setSsrStatus } from '../lib/status';
+import { defineMessages, messagesIn, useMessages } from '../lib/i18n';
+
+const messages = defineMessages('myRecipes', {
+  title: 'My recipes — Eat or Yeet',
+  heading: 'My recipes',
+  newRecipe: 'New recipe',
+  import: 'Import from a link',
+  none: 'You have not written any recipes yet.',
+  first: 'Write your first one',
+  published: 'Published',
+  changed: 'Changed',
+  editorsNote: 'Editor’s note:',
+});
 
 export const Route = createFileRoute('/me/recipes')({
   beforeLoad: async ({ context, location }) => {
@@ -21,48 +34,53 @@ export const Route = createFileRoute('/me/recipes')({
   onError: onLoadError,
   errorComponent: ErrorPage,
   notFoundComponent: NotFoundPage,
-  head: () => ({ meta: [{ title: 'My recipes — Eat or Yeet' }] }),
+  head: ({ match }) => ({ meta: [{ title: messagesIn(messages, match.context.locale).title }] }),
   component: MyRecipes,
 });
 
 function MyRecipes() {
   const { me, allowed } = Route.useRouteContext();
-  return allowed ? <Mine /> : <RoleNeeded me={me} needs="author" page="Writing recipes" />;
+  return allowed ? <Mine /> : <RoleNeeded me={me} needs="author" page="writing" />;
 }
 
 function Mine() {
   const { transport } = Route.useRouteContext();
   const { recipes } = useSuspenseQuery(myRecipes(transport)).data;
+  const t = useMessages(messages);
   return (
     <section aria-labelledby="mine-title">
       <div className="page-head">
-        <h1 id="mine-title">My recipes</h1>
+        <h1 id="mine-title">{t.heading}</h1>
         <Link to="/new" className="button button--small">
-          New recipe
+          {t.newRecipe}
         </Link>
         <Link to="/import" className="button button--small button--quiet">
-          Import from a link
+          {t.import}
         </Link>
       </div>
       {recipes.length === 0 ? (
         <p className="empty">
-          You have not written any recipes yet. <Link to="/new">Write your first one</Link>.
+          {t.none} <Link to="/new">{t.first}</Link>.
         </p>
       ) : (
-        <ul className="rows" aria-label="My recipes">
+        <ul className="rows" aria-label={t.heading}>
           {recipes.map((r) => (
             <li key={r.id}>
               <RecipeRow
                 recipe={r}
                 meta={
                   r.publishTime && recipeStatusValues.toDomain(r.status) === 'published' ? (
-                    <When label="Published" time={r.publishTime} />
+                    <When label={t.published} time={r.publishTime} />
                   ) : (
-                    <When label="Changed" time={r.updateTime} />
+                    <When label={t.changed} time={r.updateTime} />
                   )
                 }
               >
-                {r.rejectionReason ? <p className="row__note">Editor’s note: {r.rejectionReason}</p> : null}
+                {r.rejectionReason ? (
+                  <p className="row__note">
+                    {t.editorsNote} {r.rejectionReason}
+                  </p>
+                ) : null}
               </RecipeRow>
             </li>
           ))}

@@ -30,7 +30,7 @@ export const Route = createFileRoute('/new')({
 
 function NewRecipe() {
   const { me, allowed } = Route.useRouteContext();
-  return allowed ? <Draft /> : <RoleNeeded me={me} needs="author" page="Writing recipes" />;
+  return allowed ? <Draft /> : <RoleNeeded me={me} needs="author" page="writing" />;
 }
 
 function Draft() {

@@ -38,7 +38,7 @@ export const Route = createFileRoute('/r/$slug_/edit')({
 
 function EditRecipe() {
   const { me, allowed } = Route.useRouteContext();
-  return allowed ? <Editor /> : <RoleNeeded me={me} needs="author" page="Editing recipes" />;
+  return allowed ? <Editor /> : <RoleNeeded me={me} needs="author" page="editing" />;
 }
 
 function Editor() {

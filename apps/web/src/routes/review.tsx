@@ -7,6 +7,17 @@ import { reviewQueue } from '../lib/api';
 import { requireUser } from '../lib/auth';
 import { can } from '../lib/roles';
 import { onLoadError, setSsrStatus } from '../lib/status';
+import { defineMessages, messagesIn, params, useMessages } from '../lib/i18n';
+
+const messages = defineMessages('reviewQueue', {
+  title: 'Review queue — Eat or Yeet',
+  heading: 'Review queue',
+  lead: 'Oldest first. Open a recipe to read it as readers will, then approve it or send it back with a note.',
+  none: 'Nothing is waiting for review. Nice work.',
+  waiting: 'Recipes waiting for review',
+  by: params('by {name}'),
+  since: 'waiting since',
+});
 
 export const Route = createFileRoute('/review')({
   beforeLoad: async ({ context, location }) => {
@@ -20,34 +31,35 @@ export const Route = createFileRoute('/review')({
   onError: onLoadError,
   errorComponent: ErrorPage,
   notFoundComponent: NotFoundPage,
-  head: () => ({ meta: [{ title: 'Review queue — Eat or Yeet' }] }),
+  head: ({ match }) => ({ meta: [{ title: messagesIn(messages, match.context.locale).title }] }),
   component: ReviewQueue,
 });
 
 function ReviewQueue() {
   const { me, allowed } = Route.useRouteContext();
-  return allowed ? <Queue /> : <RoleNeeded me={me} needs="editor" page="The review queue" />;
+  return allowed ? <Queue /> : <RoleNeeded me={me} needs="editor" page="review" />;
 }
 
 function Queue() {
   const { transport } = Route.useRouteContext();
   const { recipes } = useSuspenseQuery(reviewQueue(transport)).data;
+  const t = useMessages(messages);
   return (
     <section aria-labelledby="queue-title">
-      <h1 id="queue-title">Review queue</h1>
-      <p className="lead">Oldest first. Open a recipe to read it as readers will, then approve it or send it back with a note.</p>
+      <h1 id="queue-title">{t.heading}</h1>
+      <p className="lead">{t.lead}</p>
       {recipes.length === 0 ? (
-        <p className="empty">Nothing is waiting for review. Nice work.</p>
+        <p className="empty">{t.none}</p>
       ) : (
-        <ol className="rows" aria-label="Recipes waiting for review">
+        <ol className="rows" aria-label={t.waiting}>
           {recipes.map((r) => (
             <li key={r.id}>
               <RecipeRow
                 recipe={r}
                 meta={
                   <>
-                    <span className="muted">by {r.author?.displayName}</span>
-                    <When label="waiting since" time={r.updateTime} />
+                    <span className="muted">{t.by({ name: r.author?.displayName ?? '' })}</span>
+                    <When label={t.since} time={r.updateTime} />
                   </>
                 }
               >
