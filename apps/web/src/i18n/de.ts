@@ -382,4 +382,26 @@ export const de = {
     typeDelete: 'Gib DELETE ein, um zu bestätigen',
   },
   roleName: { user: 'Mitglied', author: 'Autor/in', editor: 'Redaktion', admin: 'Admin' },
+  adminUsers: {
+    title: 'Personen und Rollen — Eat or Yeet',
+    heading: 'Personen und Rollen',
+    lead: 'Rollen bauen aufeinander auf: Die Redaktion kann auch Rezepte schreiben, ein Admin kann alles.',
+    find: 'Nach Name oder E-Mail suchen',
+    caption: 'Personen und ihre Rollen',
+    name: 'Name',
+    email: 'E-Mail',
+    role: 'Rolle',
+    delete: 'Löschen',
+    roleOf: 'Rolle von {name}',
+    confirm:
+      'Das Konto von {name} löschen? Name, E-Mail, Anmeldung, Entwürfe, Bewertungen und Rezensionen werden sofort gelöscht; veröffentlichte Rezepte bleiben, angezeigt als von „einem ehemaligen Mitglied“. Das lässt sich nicht rückgängig machen.',
+    deleteAccount: 'Konto löschen',
+    of: ' von {name}',
+  },
+  roleDuty: {
+    user: 'bewertet und rezensiert',
+    author: 'schreibt Rezepte',
+    editor: 'prüft und veröffentlicht',
+    admin: 'verwaltet Personen',
+  },
 } satisfies ComponentsJSON;

@@ -2,6 +2,7 @@ import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { createFileRoute } from '@tanstack/react-router';
 import { roleValues, type User } from '@yeet/contract';
 import { highestRole, roleDuties, roleLabels, roles, type Role } from '@yeet/domain/values';
+import { defineMessages, messagesIn, params, useMessages } from '../lib/i18n';
 import { useState } from 'react';
 import { ErrorPage, NotFoundPage } from '../components/pages';
 import { requireUser } from '../lib/auth';
@@ -11,26 +12,47 @@ import { onLoadError } from '../lib/status';
 import { useIdempotencyKeys } from '../lib/idempotency';
 import { userClient } from '../lib/rpc';
 
+const messages = defineMessages('adminUsers', {
+  title: 'People and roles — Eat or Yeet',
+  heading: 'People and roles',
+  lead: 'Roles add up: an editor can also write recipes, an admin can do everything.',
+  find: 'Find by name or email',
+  caption: 'People and their roles',
+  name: 'Name',
+  email: 'Email',
+  role: 'Role',
+  delete: 'Delete',
+  roleOf: params('Role of {name}'),
+  confirm: params(
+    'Delete the account of {name}? Their name, email, sign-in, drafts, ratings and reviews are deleted at once; their published recipes stay, shown as by “a former member”. This cannot be undone.',
+  ),
+  deleteAccount: 'Delete account',
+  of: params(' of {name}'),
+});
+const roleNames = defineMessages('roleName', roleLabels);
+const duties = defineMessages('roleDuty', roleDuties);
+
 export const Route = createFileRoute('/admin/users')({
   beforeLoad: ({ context, location }) => requireUser(context, location, 'admin'),
   onError: onLoadError,
   errorComponent: ErrorPage,
   notFoundComponent: NotFoundPage,
-  head: () => ({ meta: [{ title: 'People and roles — Eat or Yeet' }] }),
+  head: ({ match }) => ({ meta: [{ title: messagesIn(messages, match.context.locale).title }] }),
   component: Users,
 });
 
 function Users() {
   const { transport } = Route.useRouteContext();
   const [query, setQuery] = useState('');
+  const t = useMessages(messages);
   const client = userClient(transport);
   const users = useQuery({ queryKey: ['users', query], queryFn: () => client.listUsers({ query, pageSize: 100 }) });
   return (
     <section aria-labelledby="users-title">
-      <h1 id="users-title">People and roles</h1>
-      <p className="lead">Roles add up: an editor can also write recipes, an admin can do everything.</p>
+      <h1 id="users-title">{t.heading}</h1>
+      <p className="lead">{t.lead}</p>
       <div className="field narrow">
-        <label htmlFor="user-search">Find by name or email</label>
+        <label htmlFor="user-search">{t.find}</label>
         <input id="user-search" type="search" value={query} onChange={(e) => setQuery(e.target.value)} />
       </div>
       {users.error ? (
@@ -39,14 +61,14 @@ function Users() {
         </p>
       ) : null}
       <table className="table">
-        <caption className="visually-hidden">People and their roles</caption>
+        <caption className="visually-hidden">{t.caption}</caption>
         <thead>
           <tr>
-            <th scope="col">Name</th>
-            <th scope="col">Email</th>
-            <th scope="col">Role</th>
+            <th scope="col">{t.name}</th>
+            <th scope="col">{t.email}</th>
+            <th scope="col">{t.role}</th>
             <th scope="col">
-              <span className="visually-hidden">Delete</span>
+              <span className="visually-hidden">{t.delete}</span>
             </th>
           </tr>
         </thead>
@@ -64,6 +86,9 @@ function UserRow({ user }: { user: User }) {
   const { transport } = Route.useRouteContext();
   const queryClient = useQueryClient();
   const keys = useIdempotencyKeys();
+  const t = useMessages(messages);
+  const roleName = useMessages(roleNames);
+  const duty = useMessages(duties);
   const set = useMutation({
     mutationFn: (role: Role) =>
       userClient(transport).setUserRoles({ userId: user.id, roles: [roleValues.toProto(role)] }, keys.options('roles', role)),
@@ -88,7 +113,7 @@ function UserRow({ user }: { user: User }) {
       <td>{user.email || '—'}</td>
       <td>
         <label htmlFor={selectId} className="visually-hidden">
-          Role of {user.displayName}
+          {t.roleOf({ name: user.displayName })}
         </label>
         <select
           id={selectId}
@@ -98,7 +123,7 @@ function UserRow({ user }: { user: User }) {
         >
           {roles.map((r) => (
             <option key={r} value={r}>
-              {roleLabels[r]} — {roleDuties[r]}
+              {roleName[r]} — {duty[r]}
             </option>
           ))}
         </select>
@@ -115,13 +140,12 @@ function UserRow({ user }: { user: User }) {
           disabled={remove.isPending}
           onClick={() => {
             // What happens, said before it does (docs/decisions/0024-account-deletion.md).
-            const sure = window.confirm(
-              `Delete the account of ${user.displayName}? Their name, email, sign-in, drafts, ratings and reviews are deleted at once; their published recipes stay, shown as by “a former member”. This cannot be undone.`,
-            );
+            const sure = window.confirm(t.confirm({ name: user.displayName }));
             if (sure) remove.mutate();
           }}
         >
-          Delete account<span className="visually-hidden"> of {user.displayName}</span>
+          {t.deleteAccount}
+          <span className="visually-hidden">{t.of({ name: user.displayName })}</span>
         </button>
         {remove.error ? (
           <p className="field-error" role="alert">
