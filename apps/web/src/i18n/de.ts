@@ -404,4 +404,31 @@ export const de = {
     editor: 'prüft und veröffentlicht',
     admin: 'verwaltet Personen',
   },
+  editRecipe: {
+    title: 'Rezept bearbeiten — Eat or Yeet',
+    back: '← Zurück zum Rezept',
+    heading: '„{title}“ bearbeiten',
+    photoFailed:
+      'Entwurf gespeichert, aber das Titelfoto wurde nicht hochgeladen. Wähle das Foto unten noch einmal, öffne dann das Rezept und reiche es zur Prüfung ein.',
+    withPhoto:
+      'Entwurf mit Titelfoto gespeichert. Füge nach Belieben Fotos zu den Schritten hinzu, öffne dann das Rezept und reiche es zur Prüfung ein.',
+    saved:
+      'Entwurf gespeichert. Füge ein Titelfoto hinzu, wenn du eins hast, öffne dann das Rezept und reiche es zur Prüfung ein.',
+    editorsNote: 'Anmerkung der Redaktion:',
+    inReview:
+      'Dieses Rezept wartet auf die Prüfung und kann gerade nicht von seiner Autorin oder seinem Autor bearbeitet werden. Die Redaktion kann es in den Entwurf zurückschicken.',
+    notDraft:
+      'Dieses Rezept ist kein Entwurf und kann gerade nicht von seiner Autorin oder seinem Autor bearbeitet werden. Die Redaktion kann es in den Entwurf zurückschicken.',
+    recipe: 'Rezept',
+    save: 'Änderungen speichern',
+  },
+  newRecipe: {
+    title: 'Neues Rezept — Eat or Yeet',
+    heading: 'Neues Rezept',
+    lead: 'Speichere es als Entwurf und reiche es zur Prüfung ein, wenn es fertig ist. Die Redaktion prüft jedes Rezept, bevor es veröffentlicht wird. Auf einer anderen Website gefunden?',
+    import: 'Über den Link importieren',
+    save: 'Entwurf speichern',
+    cover: 'Titelfoto (optional)',
+    coverHint: 'JPEG, PNG, WebP, AVIF oder HEIC, am besten im Querformat. Es wird beim Speichern des Entwurfs hochgeladen.',
+  },
 } satisfies ComponentsJSON;

@@ -11,7 +11,18 @@ import { describeError } from '../lib/errors';
 import { useIdempotencyKeys } from '../lib/idempotency';
 import { can } from '../lib/roles';
 import { onLoadError, setSsrStatus } from '../lib/status';
+import { defineMessages, messagesIn, useMessages } from '../lib/i18n';
 import { recipeClient } from '../lib/rpc';
+
+const messages = defineMessages('newRecipe', {
+  title: 'New recipe — Eat or Yeet',
+  heading: 'New recipe',
+  lead: 'Save it as a draft; submit it for review when it is ready. Editors check every recipe before it is published. Found it on another site?',
+  import: 'Import it from the link',
+  save: 'Save draft',
+  cover: 'Cover photo (optional)',
+  coverHint: 'JPEG, PNG, WebP, AVIF or HEIC, landscape works best. It is uploaded when the draft is saved.',
+});
 
 export const Route = createFileRoute('/new')({
   beforeLoad: async ({ context, location }) => {
@@ -24,7 +35,7 @@ export const Route = createFileRoute('/new')({
   onError: onLoadError,
   errorComponent: ErrorPage,
   notFoundComponent: NotFoundPage,
-  head: () => ({ meta: [{ title: 'New recipe — Eat or Yeet' }] }),
+  head: ({ match }) => ({ meta: [{ title: messagesIn(messages, match.context.locale).title }] }),
   component: NewRecipe,
 });
 
@@ -35,6 +46,7 @@ function NewRecipe() {
 
 function Draft() {
   const { transport } = Route.useRouteContext();
+  const t = useMessages(messages);
   const navigate = useNavigate();
   const queryClient = useQueryClient();
   const keys = useIdempotencyKeys();
@@ -69,22 +81,21 @@ function Draft() {
   });
   return (
     <section className="narrow" aria-labelledby="new-title">
-      <h1 id="new-title">New recipe</h1>
+      <h1 id="new-title">{t.heading}</h1>
       <p className="lead">
-        Save it as a draft; submit it for review when it is ready. Editors check every recipe before it is published. Found it on
-        another site? <Link to="/import">Import it from the link</Link>.
+        {t.lead} <Link to="/import">{t.import}</Link>.
       </p>
       <RecipeForm
-        submitLabel="Save draft"
+        submitLabel={t.save}
         busy={create.isPending || upload.step === 'uploading' || upload.step === 'checking'}
         error={create.error ? describeError(create.error) : null}
         onSubmit={(recipe) => create.mutate(recipe)}
       >
         <div className="field">
           <label htmlFor={`${id}-cover`}>
-            Cover photo (optional)
+            {t.cover}
             <span className="hint" id={`${id}-cover-hint`}>
-              JPEG, PNG, WebP, AVIF or HEIC, landscape works best. It is uploaded when the draft is saved.
+              {t.coverHint}
             </span>
           </label>
           <input

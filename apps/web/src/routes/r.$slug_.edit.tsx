@@ -14,6 +14,22 @@ import { callerOf, can } from '../lib/roles';
 import { onLoadError, setSsrStatus } from '../lib/status';
 import { useIdempotencyKeys } from '../lib/idempotency';
 import { recipeClient } from '../lib/rpc';
+import { defineMessages, messagesIn, params, useMessages } from '../lib/i18n';
+
+const messages = defineMessages('editRecipe', {
+  title: 'Edit recipe — Eat or Yeet',
+  back: '← Back to the recipe',
+  heading: params('Edit “{title}”'),
+  photoFailed:
+    'Draft saved, but its cover photo did not upload. Choose the photo again below, then open the recipe and submit it for review.',
+  withPhoto: 'Draft saved with its cover photo. Add step photos if you like, then open the recipe and submit it for review.',
+  saved: 'Draft saved. Add a cover photo if you have one, then open the recipe and submit it for review.',
+  editorsNote: 'Editor’s note:',
+  inReview: 'This recipe is waiting for review and cannot be edited by its author now. An editor can send it back to draft.',
+  notDraft: 'This recipe is not a draft and cannot be edited by its author now. An editor can send it back to draft.',
+  recipe: 'Recipe',
+  save: 'Save changes',
+});
 
 export const Route = createFileRoute('/r/$slug_/edit')({
   // created: the draft was just made on /new; photo=failed: its cover photo did not upload there
@@ -32,7 +48,7 @@ export const Route = createFileRoute('/r/$slug_/edit')({
   onError: onLoadError,
   errorComponent: ErrorPage,
   notFoundComponent: NotFoundPage,
-  head: () => ({ meta: [{ title: 'Edit recipe — Eat or Yeet' }] }),
+  head: ({ match }) => ({ meta: [{ title: messagesIn(messages, match.context.locale).title }] }),
   component: EditRecipe,
 });
 
@@ -61,48 +77,42 @@ function Editor() {
     },
   });
   const status = recipeStatusValues.toDomain(recipe.status);
+  const t = useMessages(messages);
   const editable = status !== undefined && canEdit(status, actorFor(callerOf(me), recipe.author?.id ?? ''));
 
   return (
     <section className="narrow" aria-labelledby="edit-title">
       <p className="crumbs">
         <Link to="/r/$slug" params={{ slug }}>
-          ← Back to the recipe
+          {t.back}
         </Link>
       </p>
       <h1 id="edit-title">
-        Edit “{recipe.title}” <StatusBadge status={recipe.status} />
+        {t.heading({ title: recipe.title })} <StatusBadge status={recipe.status} />
       </h1>
       {created ? (
         <p className="notice" role="status">
-          {photo === 'failed'
-            ? 'Draft saved, but its cover photo did not upload. Choose the photo again below, then open the recipe and submit it for review.'
-            : recipe.coverImage
-              ? 'Draft saved with its cover photo. Add step photos if you like, then open the recipe and submit it for review.'
-              : 'Draft saved. Add a cover photo if you have one, then open the recipe and submit it for review.'}
+          {photo === 'failed' ? t.photoFailed : recipe.coverImage ? t.withPhoto : t.saved}
         </p>
       ) : null}
       {recipe.rejectionReason && status === 'draft' ? (
         <div className="banner" role="note">
           <p>
-            <strong>Editor’s note:</strong> {recipe.rejectionReason}
+            <strong>{t.editorsNote}</strong> {recipe.rejectionReason}
           </p>
         </div>
       ) : null}
       {!editable ? (
-        <p className="notice">
-          This recipe is {status === 'in_review' ? 'waiting for review' : 'not a draft'} and cannot be edited by its author now.
-          An editor can send it back to draft.
-        </p>
+        <p className="notice">{status === 'in_review' ? t.inReview : t.notDraft}</p>
       ) : (
         <>
           <CoverUpload recipe={recipe} />
-          <h2>Recipe</h2>
+          <h2>{t.recipe}</h2>
           <RecipeForm
             // a new version from the server (e.g. after a photo) must not keep stale inputs
             key={recipe.version}
             initial={recipe}
-            submitLabel="Save changes"
+            submitLabel={t.save}
             busy={save.isPending}
             error={save.error ? describeError(save.error) : null}
             onSubmit={(input) => save.mutate(input)}
