@@ -16,14 +16,24 @@ const stack = browserStack('signed-in-pages', { timeoutMs: 30_000 });
 const slug = 'cacio-e-pepe';
 
 /** The sum of the layout shifts the page has seen so far (not those caused by input), as CLS counts them. */
-const layoutShift = (page: Page): Promise<number> =>
-  page.evaluate(`new Promise((resolve) => {
+const layoutShift = async (page: Page): Promise<number> => {
+  const { sum, shifts } = (await page.evaluate(`new Promise((resolve) => {
     let sum = 0;
+    const shifts = [];
     new PerformanceObserver((list) => {
-      for (const e of list.getEntries()) if (!e.hadRecentInput) sum += e.value;
+      for (const e of list.getEntries()) {
+        if (e.hadRecentInput) continue;
+        sum += e.value;
+        const moved = (e.sources || []).map((s) => s.node ? (s.node.nodeName + '.' + (s.node.className || '') + ' ' + JSON.stringify(s.previousRect) + '→' + JSON.stringify(s.currentRect)) : '?');
+        shifts.push(Math.round(e.startTime) + ' ms ' + e.value.toFixed(4) + ': ' + moved.join('; '));
+      }
     }).observe({ type: 'layout-shift', buffered: true });
-    setTimeout(() => resolve(sum), 300);
-  })`);
+    setTimeout(() => resolve({ sum, shifts }), 300);
+  })`)) as { sum: number; shifts: string[] };
+  // What moved, where a failure shows it.
+  if (sum >= 0.05) console.log(`layout shifts on ${page.url()}:\n${shifts.join('\n')}`);
+  return sum;
+};
 
 /** The recipe page, loaded until it comes from the page cache (the demo's index jobs clear it as they go). */
 async function cachedRecipePage(page: Page): Promise<Response> {
