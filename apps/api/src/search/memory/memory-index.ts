@@ -469,14 +469,17 @@ export class MemoryIndex {
   };
 
   /**
-   * How a search over many candidates is answered: by cost ('auto'), with counts from bitsets
-   * whenever possible ('bits'), or always by the one pass over every candidate ('pass', no
-   * broad word's page off its relevance order either): tests compare them.
+   * How a search over many candidates is answered (tests compare the ways): facet counts by
+   * cost ('auto'), from bitsets whenever possible ('bits') or always by the one pass over every
+   * candidate ('pass'); a broad word's page off its relevance order (`walk`, default) or off
+   * the heap over its matches.
    */
   readonly #counting: 'auto' | 'bits' | 'pass';
+  readonly #walk: boolean;
 
-  constructor(options: { counting?: 'auto' | 'bits' | 'pass' } = {}) {
+  constructor(options: { counting?: 'auto' | 'bits' | 'pass'; walk?: boolean } = {}) {
     this.#counting = options.counting ?? 'auto';
+    this.#walk = options.walk ?? true;
     // document `ord`'s facet codes and title words are [start[ord], start[ord + 1])
     this.#facetStart.push(0);
     this.#titleStart.push(0);
@@ -698,14 +701,7 @@ export class MemoryIndex {
       }
     }
     const order = sort === 'relevance' && !text ? 'newest' : sort;
-    if (
-      tally &&
-      onlyTallied &&
-      activeMask === 0 &&
-      order === 'relevance' &&
-      ranking?.kind === 'posting' &&
-      this.#counting !== 'pass'
-    ) {
+    if (tally && onlyTallied && activeMask === 0 && order === 'relevance' && ranking?.kind === 'posting' && this.#walk) {
       // one broad word, no filter: its counts are its tally's, its page the head of its postings
       // in relevance order (no pass over its documents)
       const p = this.#lexemes.postings[lexemeId]!;
@@ -787,6 +783,14 @@ export class MemoryIndex {
 
     // --- one pass: filters, counts, total, top k
     const k = limit + offset;
+    /**
+     * A common word alone under filters, by relevance: the pass marks what passes them and
+     * counts, the page comes off the word's relevance order (no rank nor heap per match).
+     */
+    const passed =
+      tally && onlyTallied && order === 'relevance' && ranking?.kind === 'posting' && k > 0 && this.#walk
+        ? new Uint32Array((this.#ids.length >>> 5) + 1)
+        : null;
     const heap = new TopK(k, order, this.#ids, this.#rating.data, this.#published.data, this.#minutes.data);
     const counts = new Int32Array(this.#codeKey.length);
     const countFacets = facets && !(activeMask === 0 && !text);
@@ -870,6 +874,10 @@ export class MemoryIndex {
       if (fail !== 0) continue;
       total++;
       if (k === 0) continue;
+      if (passed) {
+        passed[ord >>> 5]! |= 1 << (ord & 31);
+        continue;
+      }
       const rank =
         kind === 'none'
           ? 0
@@ -889,7 +897,17 @@ export class MemoryIndex {
       for (let code = 0; code < counts.length && code < add.length; code++) counts[code]! += add[code]!;
     }
 
-    const page = heap.sorted().slice(offset);
+    let page: number[];
+    if (passed) {
+      const p = this.#lexemes.postings[lexemeId]!;
+      page = [];
+      this.#impactWalk(lexemeId, operands, (c) => {
+        const ord = p.ords[c]!;
+        if (((passed[ord >>> 5]! >>> (ord & 31)) & 1) === 1) page.push(ord);
+        return page.length < k;
+      });
+      page = page.slice(offset);
+    } else page = heap.sorted().slice(offset);
     return {
       ids: page.map((ord) => this.#ids[ord]!),
       total,
