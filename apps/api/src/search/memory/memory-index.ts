@@ -319,8 +319,12 @@ function andInto(into: Uint32Array, other: Uint32Array): void {
  * word of the bitset (a popcount of an AND against a load and a shift per document).
  */
 const bitWordCost = 2;
-/** How much cheaper the bitsets must look before they replace the pass (measured: bench/memory-engine.ts). */
-const bitsAdvantage = 1;
+/**
+ * How much cheaper the bitsets must look before they replace the pass (bench/memory-engine.ts):
+ * a browse's page comes off a kept order, a text's still off the heap over what passes (the
+ * prefix `chick` under three filters was 2.5× slower by bitsets at 1 and on par at 2).
+ */
+const bitsAdvantage = { browsing: 1, text: 2 };
 
 /** A lexeme keeps a tally once it has this many documents (and at least 1% of them). */
 const tallyAbove = 1000;
@@ -898,7 +902,15 @@ export class MemoryIndex {
     }
 
     let page: number[];
-    if (passed) {
+    if (passed && total <= 4 * k) {
+      // few pass the filters: the walk would visit most of the word's documents to find them,
+      // ranking those few costs less
+      for (let c = 0; c < candidates!.length; c++) {
+        const ord = candidates![c]!;
+        if (((passed[ord >>> 5]! >>> (ord & 31)) & 1) === 1) heap.offer(ord, orRank(addOr(0, postingWeights![c]!), operands));
+      }
+      page = heap.sorted().slice(offset);
+    } else if (passed) {
       const p = this.#lexemes.postings[lexemeId]!;
       page = [];
       this.#impactWalk(lexemeId, operands, (c) => {
@@ -947,7 +959,7 @@ export class MemoryIndex {
     let cost = words * (active + 2) * (active + 1) + (candidates ? n : 0);
     for (let code = 0; code < this.#codeKey.length; code++)
       if (this.#codeCount[code]! > 0) cost += Math.min(this.#valuePostings[code]!.length, words * bitWordCost);
-    return cost * bitsAdvantage < perCandidate ? { words } : null;
+    return cost * (candidates ? bitsAdvantage.text : bitsAdvantage.browsing) < perCandidate ? { words } : null;
   }
 
   /** Per active facet, the documents that pass its filter, as bits. */
