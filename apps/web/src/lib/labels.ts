@@ -10,7 +10,7 @@ import {
   timeBucketLabels,
 } from '@yeet/domain/values';
 import { defineMessages, type MessageSet, useMessages } from './i18n';
-import { facetTitles } from './search';
+import type { facetKeys } from './search';
 
 /**
  * The words people read for the platform's values, in the reader's language. English comes
@@ -24,6 +24,15 @@ const timeBucket = defineMessages('timeBucket', timeBucketLabels);
 const searchSort = defineMessages('searchSort', searchSortLabels);
 const recipeSort = defineMessages('recipeSort', recipeSortLabels);
 const recipeStatus = defineMessages('recipeStatus', recipeStatusLabels);
+// here, not with the search code: the recipe and home pages name values without loading it
+const facetTitles: Record<keyof typeof facetKeys, string> = {
+  cuisines: 'Cuisine',
+  meal_types: 'Meal',
+  difficulty: 'Difficulty',
+  time_buckets: 'Total time',
+  tags: 'Tags',
+  dietary_flags: 'Diet',
+};
 const facetTitle = defineMessages('facetTitle', facetTitles);
 
 /** Reads an enum value the API sent by its label; '' for UNSPECIFIED or a value this build does not know. */

@@ -55,15 +55,6 @@ export const facetKeys = {
   dietary_flags: 'diet',
 } as const satisfies Record<string, keyof SearchState>;
 
-export const facetTitles: Record<keyof typeof facetKeys, string> = {
-  cuisines: 'Cuisine',
-  meal_types: 'Meal',
-  difficulty: 'Difficulty',
-  time_buckets: 'Total time',
-  tags: 'Tags',
-  dietary_flags: 'Diet',
-};
-
 /**
  * Anything in the URL becomes a valid state; unknown values are dropped. Every key is
  * returned, undefined or empty when unusable: the router lays this over the query string as
