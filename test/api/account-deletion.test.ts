@@ -1,12 +1,11 @@
 import { Code } from '@connectrpc/connect';
 import { createClient } from '@connectrpc/connect';
-import { createConnectTransport } from '@connectrpc/connect-node';
 import { RecipeService, Role as PbRole, SearchService, UserService } from '@yeet/contract';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { oidcFlow, type OidcFlow, type Tokens } from '../support/oidc.ts';
 import { drained } from '../support/queue.ts';
-import { startTestPlatform, type TestPlatform } from '../support/platform.ts';
+import { bearerTransport, startTestPlatform, type TestPlatform } from '../support/platform.ts';
 import { expectCode, recipeInput } from '../support/recipes.ts';
 
 const sessionSecret = 'test-session-secret-that-is-long-enough-0123456789';
@@ -33,16 +32,7 @@ afterAll(async () => {
 });
 
 const bearer = (token: string) => {
-  const transport = createConnectTransport({
-    baseUrl: `${t.baseUrl}/api`,
-    httpVersion: '1.1',
-    interceptors: [
-      (next) => (req) => {
-        req.header.set('authorization', `Bearer ${token}`);
-        return next(req);
-      },
-    ],
-  });
+  const transport = bearerTransport(t.baseUrl, token);
   return { users: createClient(UserService, transport), recipes: createClient(RecipeService, transport) };
 };
 const editor = () => t.recipes('deletion-editor', ['editor']);

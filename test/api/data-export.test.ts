@@ -3,7 +3,6 @@ import { mkdtemp, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { Code, createClient } from '@connectrpc/connect';
-import { createConnectTransport } from '@connectrpc/connect-node';
 import {
   AuditService,
   CollectionService,
@@ -21,7 +20,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { fixtures } from '../support/images.ts';
 import { oidcFlow, type OidcFlow } from '../support/oidc.ts';
 import { drained } from '../support/queue.ts';
-import { startTestPlatform, type TestPlatform } from '../support/platform.ts';
+import { bearerTransport, startTestPlatform, type TestPlatform } from '../support/platform.ts';
 import { expectCode, recipeInput } from '../support/recipes.ts';
 
 const sessionSecret = 'test-session-secret-that-is-long-enough-0123456789';
@@ -218,20 +217,7 @@ describe('an export of a deleted account', () => {
 });
 
 describe('DeleteMyAccount re-authentication', () => {
-  const bearer = (token: string) =>
-    createClient(
-      UserService,
-      createConnectTransport({
-        baseUrl: `${t.baseUrl}/api`,
-        httpVersion: '1.1',
-        interceptors: [
-          (next) => (req) => {
-            req.header.set('authorization', `Bearer ${token}`);
-            return next(req);
-          },
-        ],
-      }),
-    );
+  const bearer = (token: string) => createClient(UserService, bearerTransport(t.baseUrl, token));
 
   it('asks an account of this site for its password again, and refuses a wrong one', async () => {
     // The first account is the admin: someone else must be, so this one may leave.

@@ -1,20 +1,8 @@
 import { Code } from '@connectrpc/connect';
-import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestPlatform, type TestPlatform } from '../support/platform.ts';
 import { expectCode, recipeInput, violatedFields } from '../support/recipes.ts';
-
-/**
- * The statements the platform (in this process) runs while `recording` is set. Installed
- * before it starts: its pool binds each client's query method when the client connects.
- */
-let recording: string[] | null = null;
-const query = pg.Client.prototype.query;
-pg.Client.prototype.query = function (this: pg.Client, ...args: unknown[]) {
-  const q = args[0] as string | { text?: string } | null;
-  recording?.push(typeof q === 'string' ? q : (q?.text ?? ''));
-  return (query as (...a: unknown[]) => unknown).apply(this, args);
-} as typeof query;
+import { recordStatements } from '../support/statements.ts';
 
 let t: TestPlatform;
 beforeAll(async () => {
@@ -55,15 +43,9 @@ describe('RateRecipe', () => {
   it('reads the recipe without its photos (a recipe page asks for both on every render)', async () => {
     const { id } = await publishedRecipe();
     await t.recipes('uma').rateRecipe({ recipeId: id, stars: 4 });
-    const statements: string[] = [];
-    recording = statements;
-    try {
-      const { ratings, summary } = await t.recipes().listRatings({ recipeId: id });
-      expect(ratings.map((r) => r.stars)).toEqual([4]);
-      expect(summary).toEqual(expect.objectContaining({ count: 1, average: 4 }));
-    } finally {
-      recording = null;
-    }
+    const { result, statements } = await recordStatements(() => t.recipes().listRatings({ recipeId: id }));
+    expect(result.ratings.map((r) => r.stars)).toEqual([4]);
+    expect(result.summary).toEqual(expect.objectContaining({ count: 1, average: 4 }));
     expect(statements.filter((s) => /from "recipes"/.test(s))).toHaveLength(1);
     expect(statements.filter((s) => /recipe_images/.test(s))).toEqual([]);
   });

@@ -1,23 +1,10 @@
 import { Code, createClient } from '@connectrpc/connect';
-import { createConnectTransport } from '@connectrpc/connect-node';
 import { RecipeService, UserService } from '@yeet/contract';
-import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { oidcFlow } from '../support/oidc.ts';
-import { startTestPlatform, type TestPlatform } from '../support/platform.ts';
+import { bearerTransport, startTestPlatform, type TestPlatform } from '../support/platform.ts';
 import { expectCode, recipeInput } from '../support/recipes.ts';
-
-/**
- * The statements the platform (in this process) runs while `recording` is set. Installed
- * before it starts: its pool binds each client's query method when the client connects.
- */
-let recording: string[] | null = null;
-const query = pg.Client.prototype.query;
-pg.Client.prototype.query = function (this: pg.Client, ...args: unknown[]) {
-  const q = args[0] as string | { text?: string } | null;
-  recording?.push(typeof q === 'string' ? q : (q?.text ?? ''));
-  return (query as (...a: unknown[]) => unknown).apply(this, args);
-} as typeof query;
+import { recordStatements } from '../support/statements.ts';
 
 /** UserService.GetViewer: the person's parts of a page every reader shares (docs/decisions/0033). */
 const sessionSecret = 'test-session-secret-that-is-long-enough-0123456789';
@@ -65,16 +52,7 @@ describe('GetViewer', () => {
       password: `${name} long enough password`,
       displayName: name,
     });
-    return createConnectTransport({
-      baseUrl: `${t.baseUrl}/api`,
-      httpVersion: '1.1',
-      interceptors: [
-        (next) => (req) => {
-          req.header.set('authorization', `Bearer ${token}`);
-          return next(req);
-        },
-      ],
-    });
+    return bearerTransport(t.baseUrl, token);
   };
 
   it('with a token, reads the person once: the row that identified them is the answer', async () => {
@@ -82,14 +60,7 @@ describe('GetViewer', () => {
     const users = createClient(UserService, transport);
     await createClient(RecipeService, transport).rateRecipe({ recipeId, stars: 5, review: 'Vic’s words' });
     const { user: me } = await users.getMe({});
-    const statements: string[] = [];
-    recording = statements;
-    let viewer: Awaited<ReturnType<typeof users.getViewer>>;
-    try {
-      viewer = await users.getViewer({ recipeId });
-    } finally {
-      recording = null;
-    }
+    const { result: viewer, statements } = await recordStatements(() => users.getViewer({ recipeId }));
     // The same answer as before: the whole account, as GetMe gives it, and the person's rating.
     expect(viewer.user).toEqual(me);
     expect(viewer.user).toMatchObject({ displayName: 'Vic Viewer', email: 'vic.viewer@example.com', passwordSignIn: true });

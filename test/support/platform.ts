@@ -79,3 +79,16 @@ export async function startWebWithoutApi(beside: TestPlatform, sessionSecret: st
     beside.database,
   );
 }
+
+/** A Connect transport to `baseUrl`'s API calling with an access token, as a signed-in browser's session or a CLI does. */
+export const bearerTransport = (baseUrl: string, token: string) =>
+  createConnectTransport({
+    baseUrl: `${baseUrl}/api`,
+    httpVersion: '1.1',
+    interceptors: [
+      (next) => (req) => {
+        req.header.set('authorization', `Bearer ${token}`);
+        return next(req);
+      },
+    ],
+  });

@@ -1,10 +1,9 @@
 import { createClient } from '@connectrpc/connect';
-import { createConnectTransport } from '@connectrpc/connect-node';
 import { UserService } from '@yeet/contract';
 import { sessionCookieName, webSessionCodec } from '@yeet/platform';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { oidcFlow } from '../support/oidc.ts';
-import { startTestPlatform, type TestPlatform } from '../support/platform.ts';
+import { bearerTransport, startTestPlatform, type TestPlatform } from '../support/platform.ts';
 
 /**
  * The account page comes with the person's data exports rendered: asked for from the
@@ -29,19 +28,7 @@ beforeAll(async () => {
     expiresAt: Math.floor(Date.now() / 1000) + 3600,
   };
   cookie = `${sessionCookieName}=${webSessionCodec(sessionSecret).seal(session, 3600)}`;
-  const users = createClient(
-    UserService,
-    createConnectTransport({
-      baseUrl: `${t.baseUrl}/api`,
-      httpVersion: '1.1',
-      interceptors: [
-        (next) => (req) => {
-          req.header.set('authorization', `Bearer ${tokens.access_token}`);
-          return next(req);
-        },
-      ],
-    }),
-  );
+  const users = createClient(UserService, bearerTransport(t.baseUrl, tokens.access_token));
   const { user } = await users.getMe({});
   await users.requestDataExport({ userId: user!.id });
 });
