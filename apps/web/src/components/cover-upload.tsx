@@ -3,9 +3,46 @@ import { useQueryClient } from '@tanstack/react-query';
 import { ImageSlot, type Recipe } from '@yeet/contract';
 import { useId, useRef, useState } from 'react';
 import { describeError } from '../lib/errors';
+import { defineMessages, params, useMessages } from '../lib/i18n';
 import { useTransport } from '../lib/transport';
 import { RecipeImage } from './cover';
 import { imageClient, isConnectError } from '../lib/rpc';
+
+const messages = defineMessages('coverUpload', {
+  cover: 'Cover photo',
+  coverAlt: params('Current cover photo of {title}'),
+  noCover: 'No photo yet. Recipes with a photo get more cooks.',
+  steps: 'Step photos',
+  stepsLead: 'Optional: a photo under any step of the method as last saved, where it shows readers what to look for.',
+  step: params('Step {n}.'),
+  stepAlt: params('Current photo of step {n}'),
+  noPhoto: 'No photo.',
+  choose: 'Choose a photo',
+  replace: 'Replace the photo',
+  remove: 'Remove the photo',
+  chooseStep: params('Choose a photo for step {n}'),
+  replaceStep: params('Replace the photo for step {n}'),
+  removeStep: params('Remove the photo for step {n}'),
+  hint: 'JPEG, PNG, WebP, AVIF or HEIC, landscape works best. Location data is removed.',
+  tryAgain: 'Try again',
+  uploading: params('Uploading… {percent}%'),
+  checking: 'Checking the photo…',
+  saved: 'Photo saved.',
+  notPhoto: 'This file is not a photo we can use. Choose a JPEG, PNG, WebP, AVIF or HEIC image.',
+  interrupted: 'The upload was interrupted. Check your connection and try again.',
+  failed: params('The upload failed (HTTP {status}).'),
+});
+
+/** An upload that failed on our side of it, named so the page can say it in the reader's language. */
+export class PhotoError extends Error {
+  constructor(
+    readonly reason: 'notPhoto' | 'interrupted' | 'failed',
+    message: string,
+    readonly status = 0,
+  ) {
+    super(message);
+  }
+}
 
 export const acceptedPhotos = ['image/jpeg', 'image/png', 'image/webp', 'image/avif', 'image/heic'];
 
@@ -35,7 +72,7 @@ export async function sendPhoto(
   onChecking: () => void,
 ): Promise<void> {
   if (file.type && !acceptedPhotos.includes(file.type)) {
-    throw new Error('This file is not a photo we can use. Choose a JPEG, PNG, WebP, AVIF or HEIC image.');
+    throw new PhotoError('notPhoto', 'This file is not a photo we can use. Choose a JPEG, PNG, WebP, AVIF or HEIC image.');
   }
   const images = imageClient(transport);
   onProgress(0, file.size);
@@ -51,14 +88,15 @@ export async function sendPhoto(
  */
 export function CoverUpload({ recipe }: { recipe: Recipe }) {
   const id = useId();
+  const t = useMessages(messages);
   return (
     <section className="cover-upload" aria-labelledby={`${id}-title`}>
-      <h2 id={`${id}-title`}>Cover photo</h2>
+      <h2 id={`${id}-title`}>{t.cover}</h2>
       <PhotoUpload
         target={{ recipeId: recipe.id, slot: ImageSlot.COVER }}
         image={recipe.coverImage}
-        alt={`Current cover photo of ${recipe.title}`}
-        empty="No photo yet. Recipes with a photo get more cooks."
+        alt={t.coverAlt({ title: recipe.title })}
+        empty={t.noCover}
       />
     </section>
   );
@@ -67,27 +105,26 @@ export function CoverUpload({ recipe }: { recipe: Recipe }) {
 /** A photo for each step of the method, where showing beats telling (the fold, the colour). */
 export function StepPhotos({ recipe }: { recipe: Recipe }) {
   const id = useId();
+  const t = useMessages(messages);
   if (recipe.steps.length === 0) return null;
   return (
     <section className="cover-upload" aria-labelledby={`${id}-title`}>
-      <h2 id={`${id}-title`}>Step photos</h2>
-      <p className="muted">
-        Optional: a photo under any step of the method as last saved, where it shows readers what to look for.
-      </p>
+      <h2 id={`${id}-title`}>{t.steps}</h2>
+      <p className="muted">{t.stepsLead}</p>
       <ol className="step-photos">
         {recipe.steps.map((step, index) => (
           // a step is known by its place: photos follow the step at that index
           // biome-ignore lint/suspicious/noArrayIndexKey: the index is the step's identity here
           <li key={index} className="step-photos__step">
             <p className="step-photos__text">
-              <strong>Step {index + 1}.</strong> {step.text}
+              <strong>{t.step({ n: index + 1 })}</strong> {step.text}
             </p>
             <PhotoUpload
               target={{ recipeId: recipe.id, slot: ImageSlot.STEP, stepIndex: index }}
               image={step.image}
-              alt={`Current photo of step ${index + 1}`}
-              empty="No photo."
-              label={`a photo for step ${index + 1}`}
+              alt={t.stepAlt({ n: index + 1 })}
+              empty={t.noPhoto}
+              step={index + 1}
             />
           </li>
         ))}
@@ -101,15 +138,24 @@ function PhotoUpload({
   image,
   alt,
   empty,
-  label = 'a photo',
+  step,
 }: {
   target: PhotoTarget;
   image: Recipe['coverImage'];
   alt: string;
   empty: string;
-  /** What is chosen, in "Choose …" and "Replace …". */
-  label?: string;
+  /** The step (from 1) the photo is for, named in "Choose …", "Replace …" and "Remove …"; none for the cover. */
+  step?: number;
 }) {
+  const t = useMessages(messages);
+  const messageOf = (error: unknown) =>
+    error instanceof PhotoError
+      ? error.reason === 'failed'
+        ? t.failed({ status: error.status })
+        : t[error.reason]
+      : isConnectError(error) || !(error instanceof Error)
+        ? describeError(error).message
+        : error.message;
   const transport = useTransport();
   const queryClient = useQueryClient();
   const id = useId();
@@ -156,9 +202,9 @@ function PhotoUpload({
       <div className="cover-upload__controls">
         <div className="field">
           <label htmlFor={`${id}-file`}>
-            {image ? `Replace ${label.replace(/^a /, 'the ')}` : `Choose ${label}`}
+            {image ? (step ? t.replaceStep({ n: step }) : t.replace) : step ? t.chooseStep({ n: step }) : t.choose}
             <span className="hint" id={`${id}-hint`}>
-              JPEG, PNG, WebP, AVIF or HEIC, landscape works best. Location data is removed.
+              {t.hint}
             </span>
           </label>
           <input
@@ -182,14 +228,14 @@ function PhotoUpload({
             <p>{state.message}</p>
             {state.file ? (
               <button type="button" className="button button--small" onClick={() => state.file && void upload(state.file)}>
-                Try again
+                {t.tryAgain}
               </button>
             ) : null}
           </div>
         ) : null}
         {image && !busy ? (
           <button type="button" className="link-button" onClick={() => void remove()}>
-            Remove {label.replace(/^a /, 'the ')}
+            {step ? t.removeStep({ n: step }) : t.remove}
           </button>
         ) : null}
       </div>
@@ -199,22 +245,22 @@ function PhotoUpload({
 
 /** How an upload is going: its progress bar, the check, or done. */
 export function UploadStatus({ state, id }: { state: State; id: string }) {
+  const t = useMessages(messages);
   return state.step === 'uploading' ? (
     <>
-      <label htmlFor={`${id}-progress`}>Uploading… {Math.round((state.loaded / Math.max(1, state.total)) * 100)}%</label>
+      <label htmlFor={`${id}-progress`}>
+        {t.uploading({ percent: Math.round((state.loaded / Math.max(1, state.total)) * 100) })}
+      </label>
       <progress id={`${id}-progress`} max={state.total} value={state.loaded} />
     </>
   ) : state.step === 'checking' ? (
-    'Checking the photo…'
+    t.checking
   ) : state.step === 'done' ? (
-    'Photo saved.'
+    t.saved
   ) : null;
 }
 
 export type { State as UploadState };
-
-export const messageOf = (error: unknown) =>
-  isConnectError(error) || !(error instanceof Error) ? describeError(error).message : error.message;
 
 /** PUT with XMLHttpRequest, because fetch cannot report upload progress. */
 function put(url: string, headers: Record<string, string>, file: File, onProgress: (loaded: number) => void): Promise<void> {
@@ -225,15 +271,16 @@ function put(url: string, headers: Record<string, string>, file: File, onProgres
     xhr.upload.onprogress = (e) => onProgress(e.loaded);
     xhr.onload = () => {
       if (xhr.status >= 200 && xhr.status < 300) return resolve();
-      let message = `The upload failed (HTTP ${xhr.status}).`;
+      let message: string | undefined;
       try {
-        message = (JSON.parse(xhr.responseText) as { error?: string }).error ?? message;
+        message = (JSON.parse(xhr.responseText) as { error?: string }).error;
       } catch {
-        // not JSON (e.g. an S3 error document): keep the generic message
+        // not JSON (e.g. an S3 error document): the generic message
       }
-      reject(new Error(message));
+      // the server's own words when it gave them, else ours
+      reject(message ? new Error(message) : new PhotoError('failed', `The upload failed (HTTP ${xhr.status}).`, xhr.status));
     };
-    xhr.onerror = () => reject(new Error('The upload was interrupted. Check your connection and try again.'));
+    xhr.onerror = () => reject(new PhotoError('interrupted', 'The upload was interrupted. Check your connection and try again.'));
     xhr.send(file);
   });
 }

@@ -18,7 +18,6 @@ import {
   parseIngredients,
 } from '@yeet/domain/quantity';
 import {
-  cuisineLabels,
   cuisines,
   dietaryFlagLabels,
   dietaryFlags,
@@ -29,6 +28,39 @@ import {
   mealTypes,
 } from '@yeet/domain/values';
 import { useId, useRef, type FormEvent, type ReactNode } from 'react';
+import { defineMessages, useMessages } from '../lib/i18n';
+import { useLabels } from '../lib/labels';
+
+// the same sets (names and English) as lib/labels.ts declares, kept out of the pages that load it first
+const difficulty = defineMessages('difficulty', difficultyLabels);
+const mealType = defineMessages('mealType', mealTypeLabels);
+const dietaryFlag = defineMessages('dietaryFlag', dietaryFlagLabels);
+const messages = defineMessages('recipeForm', {
+  needed: 'Needed for review',
+  notSaved: 'The recipe could not be saved.',
+  fixFields: 'Fix the fields marked below.',
+  title: 'Title',
+  summary: 'Summary',
+  ingredients: 'Ingredients',
+  ingredientsHint: 'One per line, like “200 g plain flour, sifted”. A line ending in a colon starts a section (“Dough:”).',
+  method: 'Method',
+  methodHint: 'One step per line. **Bold** and _italic_ work.',
+  servings: 'Servings',
+  prep: 'Prep (min)',
+  cook: 'Cook (min)',
+  total: 'Total (min)',
+  totalHint: 'Blank: prep + cook',
+  difficulty: 'Difficulty',
+  choose: 'Choose…',
+  mealTypes: 'Meal types',
+  suitableFor: 'Suitable for',
+  cuisine: 'Cuisine',
+  alsoCuisine: 'Also (optional)',
+  none: 'None',
+  tags: 'Tags',
+  tagsHint: 'Comma-separated: weeknight, one-pot',
+  saving: 'Saving…',
+});
 
 export type RecipeInputInit = MessageInitShape<typeof RecipeInputSchema>;
 
@@ -46,7 +78,8 @@ const cuisineChoices = 2;
 
 /** "Needed for review" after the label of a field a draft may leave empty but review may not. */
 function Needed({ field }: { field: NeededForReview }) {
-  return neededForReview.includes(field) ? <span className="needed">Needed for review</span> : null;
+  const t = useMessages(messages);
+  return neededForReview.includes(field) ? <span className="needed">{t.needed}</span> : null;
 }
 
 /**
@@ -112,6 +145,11 @@ export function RecipeForm(props: {
 }) {
   const r = props.initial;
   const id = useId();
+  const t = useMessages(messages);
+  const labels = useLabels();
+  const difficultyNames = useMessages(difficulty);
+  const mealTypeNames = useMessages(mealType);
+  const dietaryFlagNames = useMessages(dietaryFlag);
   // what was last sent, to quote an ingredient line the API refused
   const sent = useRef<IngredientLineSection[]>([]);
   const fieldError = (...names: string[]) => names.map((n) => props.error?.fields[`recipe.${n}`]).find(Boolean);
@@ -170,14 +208,13 @@ export function RecipeForm(props: {
       {props.error ? (
         <div className="alert" role="alert" tabIndex={-1} ref={(el) => el?.focus()}>
           <p>
-            <strong>The recipe could not be saved.</strong>{' '}
-            {Object.keys(props.error.fields).length ? 'Fix the fields marked below.' : props.error.message}
+            <strong>{t.notSaved}</strong> {Object.keys(props.error.fields).length ? t.fixFields : props.error.message}
           </p>
         </div>
       ) : null}
 
       <div className="field">
-        <label htmlFor={`${id}-title`}>Title</label>
+        <label htmlFor={`${id}-title`}>{t.title}</label>
         <input
           id={`${id}-title`}
           name="title"
@@ -192,7 +229,7 @@ export function RecipeForm(props: {
 
       <div className="field">
         <label htmlFor={`${id}-summary`}>
-          Summary <Needed field="summary" />
+          {t.summary} <Needed field="summary" />
         </label>
         <textarea
           id={`${id}-summary`}
@@ -208,9 +245,9 @@ export function RecipeForm(props: {
 
       <div className="field">
         <label htmlFor={`${id}-ingredients`}>
-          Ingredients <Needed field="ingredientSections" />
+          {t.ingredients} <Needed field="ingredientSections" />
           <span className="hint" id={`${id}-ingredients-hint`}>
-            One per line, like “200 g plain flour, sifted”. A line ending in a colon starts a section (“Dough:”).
+            {t.ingredientsHint}
           </span>
         </label>
         <textarea
@@ -226,9 +263,9 @@ export function RecipeForm(props: {
 
       <div className="field">
         <label htmlFor={`${id}-steps`}>
-          Method <Needed field="steps" />
+          {t.method} <Needed field="steps" />
           <span className="hint" id={`${id}-steps-hint`}>
-            One step per line. **Bold** and _italic_ work.
+            {t.methodHint}
           </span>
         </label>
         <textarea
@@ -244,7 +281,7 @@ export function RecipeForm(props: {
 
       <div className="field-row">
         <div className="field">
-          <label htmlFor={`${id}-servings`}>Servings</label>
+          <label htmlFor={`${id}-servings`}>{t.servings}</label>
           <input
             id={`${id}-servings`}
             name="servings"
@@ -259,7 +296,7 @@ export function RecipeForm(props: {
           <FieldError id={`${id}-servings-error`} message={servingsError} />
         </div>
         <div className="field">
-          <label htmlFor={`${id}-prep`}>Prep (min)</label>
+          <label htmlFor={`${id}-prep`}>{t.prep}</label>
           <input
             id={`${id}-prep`}
             name="prepMinutes"
@@ -270,7 +307,7 @@ export function RecipeForm(props: {
           />
         </div>
         <div className="field">
-          <label htmlFor={`${id}-cook`}>Cook (min)</label>
+          <label htmlFor={`${id}-cook`}>{t.cook}</label>
           <input
             id={`${id}-cook`}
             name="cookMinutes"
@@ -282,8 +319,8 @@ export function RecipeForm(props: {
         </div>
         <div className="field">
           <label htmlFor={`${id}-total`}>
-            Total (min) <Needed field="totalMinutes" />
-            <span className="hint">Blank: prep + cook</span>
+            {t.total} <Needed field="totalMinutes" />
+            <span className="hint">{t.totalHint}</span>
           </label>
           <input
             id={`${id}-total`}
@@ -301,7 +338,7 @@ export function RecipeForm(props: {
 
       <div className="field">
         <label htmlFor={`${id}-difficulty`}>
-          Difficulty <Needed field="difficulty" />
+          {t.difficulty} <Needed field="difficulty" />
         </label>
         <select
           id={`${id}-difficulty`}
@@ -310,10 +347,10 @@ export function RecipeForm(props: {
           aria-invalid={Boolean(difficultyError)}
           aria-describedby={described('difficulty', difficultyError)}
         >
-          <option value="">Choose…</option>
+          <option value="">{t.choose}</option>
           {difficulties.map((d) => (
             <option key={d} value={d}>
-              {difficultyLabels[d]}
+              {difficultyNames[d]}
             </option>
           ))}
         </select>
@@ -323,12 +360,12 @@ export function RecipeForm(props: {
       <ValueChecks
         legend={
           <>
-            Meal types <Needed field="mealTypes" />
+            {t.mealTypes} <Needed field="mealTypes" />
           </>
         }
         name="mealTypes"
         values={mealTypes}
-        labels={mealTypeLabels}
+        labels={mealTypeNames}
         checked={namesOf(r?.mealTypes ?? [], mealTypeValues)}
         describedBy={described('meals', mealError)}
       >
@@ -336,17 +373,17 @@ export function RecipeForm(props: {
       </ValueChecks>
 
       <ValueChecks
-        legend="Suitable for"
+        legend={t.suitableFor}
         name="dietaryFlags"
         values={dietaryFlags}
-        labels={dietaryFlagLabels}
+        labels={dietaryFlagNames}
         checked={namesOf(r?.dietaryFlags ?? [], dietaryFlagValues)}
       />
 
       <div className="field-row">
         {cuisineSlots.map(({ slot, chosen }) => (
           <div className="field" key={slot}>
-            <label htmlFor={`${id}-${slot}`}>{slot === 'cuisine-0' ? 'Cuisine' : 'Also (optional)'}</label>
+            <label htmlFor={`${id}-${slot}`}>{slot === 'cuisine-0' ? t.cuisine : t.alsoCuisine}</label>
             <select
               id={`${id}-${slot}`}
               name="cuisines"
@@ -354,10 +391,10 @@ export function RecipeForm(props: {
               aria-invalid={Boolean(cuisineError)}
               aria-describedby={described('cuisines', cuisineError)}
             >
-              <option value="">None</option>
+              <option value="">{t.none}</option>
               {cuisines.map((c) => (
                 <option key={c} value={c}>
-                  {cuisineLabels[c]}
+                  {labels.cuisine(c)}
                 </option>
               ))}
             </select>
@@ -369,7 +406,8 @@ export function RecipeForm(props: {
       <div className="field-row">
         <div className="field">
           <label htmlFor={`${id}-tags`}>
-            Tags<span className="hint">Comma-separated: weeknight, one-pot</span>
+            {t.tags}
+            <span className="hint">{t.tagsHint}</span>
           </label>
           <input id={`${id}-tags`} name="tags" defaultValue={r?.tags.join(', ')} />
         </div>
@@ -378,7 +416,7 @@ export function RecipeForm(props: {
       {props.children}
 
       <button type="submit" className="button" disabled={props.busy}>
-        {props.busy ? 'Saving…' : props.submitLabel}
+        {props.busy ? t.saving : props.submitLabel}
       </button>
     </form>
   );

@@ -9,7 +9,8 @@ import { ErrorPage, NotFoundPage } from '../components/pages';
 import { requireUser } from '../lib/auth';
 import { describeError, sentence } from '../lib/errors';
 import { formatMinutes, titleCase } from '../lib/format';
-import { dietaryFlagLabel, mealTypeLabel } from '../lib/labels';
+import { defineMessages, params, useMessages } from '../lib/i18n';
+import { useLabels } from '../lib/labels';
 import { onLoadError } from '../lib/status';
 import { isConnectError, recipeClient } from '../lib/rpc';
 
@@ -25,8 +26,41 @@ interface ImportSearch {
 
 const field = (v: unknown, max: number) => (typeof v === 'string' && v.trim() ? v.slice(0, max) : undefined);
 
+const messages = defineMessages('importRecipe', {
+  heading: 'Import a recipe',
+  lead: 'Give the link to a recipe on another site, or paste the recipe. You see what was found before anything is saved; the draft is yours to finish and submit.',
+  scratch: 'Write one from scratch',
+  instead: ' instead.',
+  fromLink: 'From a link',
+  address: 'Address of the recipe page',
+  addressHint: 'The whole address, starting with https://',
+  readPage: 'Read the page',
+  orPaste: 'Or paste it',
+  recipe: 'The recipe',
+  recipeHint:
+    'Its title on the first line, then the ingredients under “Ingredients” and the steps under “Method”, one per line. A page’s HTML works too.',
+  reading: 'Reading…',
+  readText: 'Read the text',
+  found: params('Found: {title}'),
+  from: 'From',
+  total: params('Total {time}'),
+  serves: params('Serves {n}'),
+  tags: params('Tags: {tags}'),
+  photo: 'The page’s photo becomes the cover.',
+  noPhoto: 'The page has no photo; add one in the editor.',
+  ingredients: 'Ingredients',
+  method: 'Method',
+  notOnPage: 'Not on the page',
+  fillIn: params('{missing} Fill these in on the draft before submitting it.'),
+  nothingMissing: 'Nothing: everything was found.',
+  notCreated: 'The draft could not be created.',
+  needsScript: 'Creating the draft needs JavaScript; the preview above works without it.',
+  creating: 'Creating the draft…',
+  create: 'Create draft',
+});
+
 /** What the page did not give, in words (the API names RecipeInput fields). */
-const missingLabels: Record<string, string> = {
+const missingLabels = defineMessages('importMissing', {
   title: 'a title',
   summary: 'a summary',
   ingredient_sections: 'ingredients',
@@ -41,7 +75,7 @@ const missingLabels: Record<string, string> = {
   tags: 'tags',
   difficulty: 'difficulty',
   cover_image: 'a photo',
-};
+});
 
 type ImportInput = MessageInitShape<typeof ImportRecipeRequestSchema>['input'];
 
@@ -95,6 +129,7 @@ function ImportPage() {
   const search = Route.useSearch();
   const { transport } = Route.useRouteContext();
   const preview = useSuspenseQuery(importPreview(transport, search)).data;
+  const t = useMessages(messages);
   // With scripts, pasted text is read by a POST: a page's HTML is far too long for an address.
   // Without them the form is a GET, which carries a pasted recipe of ordinary length.
   const pasted = useMutation({
@@ -120,19 +155,19 @@ function ImportPage() {
   };
   return (
     <section className="narrow" aria-labelledby="import-title">
-      <h1 id="import-title">Import a recipe</h1>
+      <h1 id="import-title">{t.heading}</h1>
       <p className="lead">
-        Give the link to a recipe on another site, or paste the recipe. You see what was found before anything is saved; the draft
-        is yours to finish and submit. <Link to="/new">Write one from scratch</Link> instead.
+        {t.lead} <Link to="/new">{t.scratch}</Link>
+        {t.instead}
       </p>
 
       <form method="get" action="/import" className="import-form" aria-labelledby="import-url-title">
-        <h2 id="import-url-title">From a link</h2>
+        <h2 id="import-url-title">{t.fromLink}</h2>
         <div className="field">
           <label htmlFor="import-url">
-            Address of the recipe page
+            {t.address}
             <span className="hint" id="import-url-hint">
-              The whole address, starting with https://
+              {t.addressHint}
             </span>
           </label>
           <input
@@ -152,7 +187,7 @@ function ImportPage() {
           ) : null}
         </div>
         <button type="submit" className="button">
-          Read the page
+          {t.readPage}
         </button>
       </form>
 
@@ -167,13 +202,12 @@ function ImportPage() {
         onSubmit={readPasted}
         aria-busy={pasted.isPending}
       >
-        <h2 id="import-text-title">Or paste it</h2>
+        <h2 id="import-text-title">{t.orPaste}</h2>
         <div className="field">
           <label htmlFor="import-text">
-            The recipe
+            {t.recipe}
             <span className="hint" id="import-text-hint">
-              Its title on the first line, then the ingredients under “Ingredients” and the steps under “Method”, one per line. A
-              page’s HTML works too.
+              {t.recipeHint}
             </span>
           </label>
           <textarea
@@ -192,7 +226,7 @@ function ImportPage() {
           ) : null}
         </div>
         <button type="submit" className="button button--quiet" disabled={pasted.isPending}>
-          {pasted.isPending ? 'Reading…' : 'Read the text'}
+          {pasted.isPending ? t.reading : t.readText}
         </button>
       </form>
     </section>
@@ -203,6 +237,9 @@ function Found({ response, input }: { response: ImportRecipeResponse; input: Non
   const { transport } = Route.useRouteContext();
   const navigate = useNavigate();
   const queryClient = useQueryClient();
+  const t = useMessages(messages);
+  const missingWords = useMessages(missingLabels) as Record<string, string>;
+  const labels = useLabels();
   // No Idempotency-Key: a keyed write runs in one transaction, which would stay open while the
   // other site answers (decision 0023). The button is disabled while the import runs.
   const create = useMutation({
@@ -214,21 +251,22 @@ function Found({ response, input }: { response: ImportRecipeResponse; input: Non
   });
   const r = response.recipe;
   if (!r) return null;
-  const missing = response.missingFields.map((f) => missingLabels[f] ?? f.replace(/_/g, ' '));
+  const missing = response.missingFields.map((f) => missingWords[f] ?? f.replace(/_/g, ' '));
   const error = create.error ? describeError(create.error) : null;
   const facts = [
-    r.totalMinutes ? `Total ${formatMinutes(r.totalMinutes)}` : '',
-    `Serves ${r.servings}`,
-    r.cuisines.map(titleCase).join(', '),
-    r.mealTypes.map(mealTypeLabel).join(', '),
-    r.dietaryFlags.map(dietaryFlagLabel).join(', '),
+    r.totalMinutes ? t.total({ time: formatMinutes(r.totalMinutes) }) : '',
+    t.serves({ n: r.servings }),
+    // a cuisine of ours by its name in the reader's language, another as the page wrote it
+    r.cuisines.map((c) => (labels.cuisine(c) === c ? titleCase(c) : labels.cuisine(c))).join(', '),
+    r.mealTypes.map(labels.mealType).join(', '),
+    r.dietaryFlags.map(labels.dietaryFlag).join(', '),
   ].filter(Boolean);
   return (
     <section className="import-preview" aria-labelledby="import-found-title">
-      <h2 id="import-found-title">Found: {r.title}</h2>
+      <h2 id="import-found-title">{t.found({ title: r.title })}</h2>
       {response.source ? (
         <p className="import-preview__source">
-          From{' '}
+          {t.from}{' '}
           <a href={response.source.url} rel="noopener noreferrer nofollow">
             {response.source.siteName}
           </a>
@@ -236,11 +274,11 @@ function Found({ response, input }: { response: ImportRecipeResponse; input: Non
       ) : null}
       {r.summary ? <p>{r.summary}</p> : null}
       <p>{facts.join(' · ')}</p>
-      {r.tags.length ? <p>Tags: {r.tags.join(', ')}</p> : null}
-      <p>{response.imageUrl ? 'The page’s photo becomes the cover.' : 'The page has no photo; add one in the editor.'}</p>
-      <h3>Ingredients</h3>
+      {r.tags.length ? <p>{t.tags({ tags: r.tags.join(', ') })}</p> : null}
+      <p>{response.imageUrl ? t.photo : t.noPhoto}</p>
+      <h3>{t.ingredients}</h3>
       <pre className="import-preview__text">{formatIngredients(r.ingredientSections) || '—'}</pre>
-      <h3>Method</h3>
+      <h3>{t.method}</h3>
       {r.steps.length ? (
         <ol>
           {r.steps.map((s, i) => (
@@ -253,22 +291,18 @@ function Found({ response, input }: { response: ImportRecipeResponse; input: Non
         <p>—</p>
       )}
       <div className="import-preview__missing">
-        <h3 id="import-missing-title">Not on the page</h3>
-        <p>
-          {missing.length
-            ? `${sentence(missing.join(', '))} Fill these in on the draft before submitting it.`
-            : 'Nothing: everything was found.'}
-        </p>
+        <h3 id="import-missing-title">{t.notOnPage}</h3>
+        <p>{missing.length ? t.fillIn({ missing: sentence(missing.join(', ')) }) : t.nothingMissing}</p>
       </div>
       {error ? (
         <div className="alert" role="alert">
           <p>
-            <strong>The draft could not be created.</strong> {error.message}
+            <strong>{t.notCreated}</strong> {error.message}
           </p>
         </div>
       ) : null}
       <noscript>
-        <p>Creating the draft needs JavaScript; the preview above works without it.</p>
+        <p>{t.needsScript}</p>
       </noscript>
       <button
         type="button"
@@ -277,7 +311,7 @@ function Found({ response, input }: { response: ImportRecipeResponse; input: Non
         disabled={create.isPending}
         aria-busy={create.isPending}
       >
-        {create.isPending ? 'Creating the draft…' : 'Create draft'}
+        {create.isPending ? t.creating : t.create}
       </button>
     </section>
   );
