@@ -11,8 +11,37 @@ import { requireUser } from '../lib/auth';
 import { describeError } from '../lib/errors';
 import { useIdempotencyKeys } from '../lib/idempotency';
 import { shoppingClient, shoppingListKey, shoppingListQuery } from '../lib/shopping';
+import { defineMessages, params, useMessages } from '../lib/i18n';
 import { onLoadError } from '../lib/status';
 import { isConnectError } from '../lib/rpc';
+
+const messages = defineMessages('shoppingList', {
+  heading: 'Shopping list',
+  addItem: 'Add an item',
+  placeholder: 'e.g. 2 lemons',
+  add: 'Add',
+  empty: 'Your list is empty. Add items above, or open a recipe and choose',
+  addToList: 'Add to shopping list',
+  or: '. Or',
+  find: 'find a recipe',
+  toGet: params('{n} to get'),
+  ticked: params(', {n} ticked'),
+  clear: 'Clear ticked items',
+  for: params('for {recipes}'),
+  tick: 'Tick',
+  untick: 'Untick',
+  edit: 'Edit',
+  editItem: params('Edit {item}'),
+  item: 'Item',
+  amount: 'Amount',
+  unit: 'Unit',
+  note: 'Note',
+  aisle: 'Aisle',
+  save: 'Save',
+  remove: 'Remove',
+});
+// English from @yeet/domain/shopping; the API names a group's aisle in English
+const aisleNames = defineMessages('aisle', aisleLabels);
 
 export const Route = createFileRoute('/shopping-list')({
   validateSearch: (search: Record<string, unknown>): { error?: string } =>
@@ -86,6 +115,8 @@ function ShoppingList() {
   const id = useId();
   const keys = useIdempotencyKeys();
   const [text, setText] = useState('');
+  const t = useMessages(messages);
+  const aisleName: Partial<Record<string, string>> = useMessages(aisleNames);
 
   const add = useMutation({
     mutationFn: (value: string) => client.addShoppingListItem({ text: value }, keys.options('add', value)),
@@ -118,7 +149,7 @@ function ShoppingList() {
 
   return (
     <section className="shopping" aria-labelledby={`${id}-title`}>
-      <h1 id={`${id}-title`}>Shopping list</h1>
+      <h1 id={`${id}-title`}>{t.heading}</h1>
       <form
         method="post"
         className="shopping__add"
@@ -128,14 +159,14 @@ function ShoppingList() {
         }}
       >
         <input type="hidden" name="action" value="add" />
-        <label htmlFor={`${id}-add`}>Add an item</label>
+        <label htmlFor={`${id}-add`}>{t.addItem}</label>
         <div className="shopping__add-row">
           <input
             id={`${id}-add`}
             name="text"
             value={text}
             onChange={(e) => setText(e.target.value)}
-            placeholder="e.g. 2 lemons"
+            placeholder={t.placeholder}
             maxLength={120}
             autoComplete="off"
             enterKeyHint="done"
@@ -143,7 +174,7 @@ function ShoppingList() {
             aria-describedby={addError ? `${id}-add-error` : undefined}
           />
           <button type="submit" className="button" disabled={add.isPending}>
-            Add
+            {t.add}
           </button>
         </div>
         {addError || posted ? (
@@ -155,13 +186,14 @@ function ShoppingList() {
 
       {lines.length === 0 ? (
         <p className="notice">
-          Your list is empty. Add items above, or open a recipe and choose <strong>Add to shopping list</strong>. Or{' '}
-          <Link to="/search">find a recipe</Link>.
+          {t.empty} <strong>{t.addToList}</strong>
+          {t.or} <Link to="/search">{t.find}</Link>.
         </p>
       ) : (
         <>
           <p className="shopping__count" role="status">
-            {lines.length - ticked} to get{ticked ? `, ${ticked} ticked` : ''}
+            {t.toGet({ n: lines.length - ticked })}
+            {ticked ? t.ticked({ n: ticked }) : ''}
           </p>
           {updateError ? (
             <p className="field-error" role="alert">
@@ -170,7 +202,7 @@ function ShoppingList() {
           ) : null}
           {groups.map((group) => (
             <section key={group.aisle} className="shopping__aisle" aria-labelledby={`${id}-${group.aisle}`}>
-              <h2 id={`${id}-${group.aisle}`}>{group.label}</h2>
+              <h2 id={`${id}-${group.aisle}`}>{aisleName[group.aisle] ?? group.label}</h2>
               <ul className="shopping__lines">
                 {group.items.map((line) => (
                   <Line key={line.id} line={line} onChange={(edit) => update.mutate({ id: line.id, ...edit })} />
@@ -189,7 +221,8 @@ function ShoppingList() {
                 clear.mutate();
               }}
             >
-              Clear ticked items{ticked ? ` (${ticked})` : ''}
+              {t.clear}
+              {ticked ? ` (${ticked})` : ''}
             </button>
           </form>
         </>
@@ -207,6 +240,8 @@ function Line({ line, onChange }: { line: ShoppingListItem; onChange: (edit: Omi
     onSettled: () => queryClient.invalidateQueries({ queryKey: shoppingListKey }),
   });
   const from = line.sources.map((s) => s.title).join(', ');
+  const t = useMessages(messages);
+  const aisleName = useMessages(aisleNames);
   return (
     <li className={`shopping__line${line.checked ? ' shopping__line--checked' : ''}`}>
       {/* without JavaScript, the Tick button posts the form */}
@@ -226,19 +261,19 @@ function Line({ line, onChange }: { line: ShoppingListItem; onChange: (edit: Omi
             {line.amountText ? <strong>{line.amountText}</strong> : null} {line.item}
             {line.note ? <span className="shopping__note">, {line.note}</span> : null}
           </span>
-          {from ? <span className="shopping__from">for {from}</span> : null}
+          {from ? <span className="shopping__from">{t.for({ recipes: from })}</span> : null}
         </label>
         <noscript>
           <button type="submit" className="button button--small">
-            {line.checked ? 'Untick' : 'Tick'}
+            {line.checked ? t.untick : t.tick}
             <span className="visually-hidden"> {line.item}</span>
           </button>
         </noscript>
       </form>
       <details className="shopping__edit">
         <summary className="shopping__edit-toggle">
-          <span className="visually-hidden">Edit {line.item}</span>
-          <span aria-hidden="true">Edit</span>
+          <span className="visually-hidden">{t.editItem({ item: line.item })}</span>
+          <span aria-hidden="true">{t.edit}</span>
         </summary>
         <form
           className="shopping__edit-form"
@@ -258,12 +293,12 @@ function Line({ line, onChange }: { line: ShoppingListItem; onChange: (edit: Omi
           }}
         >
           <div className="field">
-            <label htmlFor={`${id}-item`}>Item</label>
+            <label htmlFor={`${id}-item`}>{t.item}</label>
             <input id={`${id}-item`} name="item" defaultValue={line.item} maxLength={120} required />
           </div>
           <div className="field-row">
             <div className="field">
-              <label htmlFor={`${id}-quantity`}>Amount</label>
+              <label htmlFor={`${id}-quantity`}>{t.amount}</label>
               <input
                 id={`${id}-quantity`}
                 name="quantity"
@@ -272,27 +307,27 @@ function Line({ line, onChange }: { line: ShoppingListItem; onChange: (edit: Omi
               />
             </div>
             <div className="field">
-              <label htmlFor={`${id}-unit`}>Unit</label>
+              <label htmlFor={`${id}-unit`}>{t.unit}</label>
               <input id={`${id}-unit`} name="unit" defaultValue={line.unit} maxLength={20} />
             </div>
           </div>
           <div className="field">
-            <label htmlFor={`${id}-note`}>Note</label>
+            <label htmlFor={`${id}-note`}>{t.note}</label>
             <input id={`${id}-note`} name="note" defaultValue={line.note} maxLength={200} />
           </div>
           <div className="field">
-            <label htmlFor={`${id}-aisle`}>Aisle</label>
+            <label htmlFor={`${id}-aisle`}>{t.aisle}</label>
             <select id={`${id}-aisle`} name="aisle" defaultValue={line.aisle}>
               {aisles.map((a) => (
                 <option key={a} value={a}>
-                  {aisleLabels[a]}
+                  {aisleName[a]}
                 </option>
               ))}
             </select>
           </div>
           <div className="shopping__edit-actions">
             <button type="submit" className="button button--small">
-              Save
+              {t.save}
             </button>
             <button
               type="button"
@@ -300,7 +335,7 @@ function Line({ line, onChange }: { line: ShoppingListItem; onChange: (edit: Omi
               disabled={remove.isPending}
               onClick={() => remove.mutate()}
             >
-              Remove
+              {t.remove}
             </button>
           </div>
         </form>
