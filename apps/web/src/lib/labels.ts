@@ -81,6 +81,5 @@ export function useLabels() {
   };
 }
 
-/** In English, for the pages not yet in both languages (import). */
+/** In English: schema.org's recipeCategory in the page's JSON-LD (lib/recipe-schema.ts). */
 export const mealTypeLabel = labelled(mealTypeValues, mealTypeLabels);
-export const dietaryFlagLabel = labelled(dietaryFlagValues, dietaryFlagLabels);
