@@ -17,8 +17,9 @@ describe('the routes a web vitals report may name', () => {
     const tree = await readFile(new URL('../../../apps/web/src/routeTree.gen.ts', import.meta.url), 'utf8');
     const byFullPath = /export interface FileRoutesByFullPath \{([\s\S]*?)\n\}/.exec(tree)?.[1] ?? '';
     const routes = [...byFullPath.matchAll(/^\s*'([^']+)':/gm)].map((m) => m[1]);
-    // files, not pages: no one looks at them in a browser tab
-    const files = ['/robots.txt', '/sitemap.xml', '/plan/{$token}.ics'];
+    // files and form endpoints, not pages: no one looks at them in a browser tab (/lang sets the
+    // language and answers 303 back to the page)
+    const files = ['/robots.txt', '/sitemap.xml', '/plan/{$token}.ics', '/lang'];
     expect(routes.filter((r) => !files.includes(r as string)).sort()).toEqual([...pageRoutes].sort());
   });
 
