@@ -17,24 +17,11 @@ import {
   minServings,
   parseIngredients,
 } from '@yeet/domain/quantity';
-import {
-  cuisines,
-  dietaryFlagLabels,
-  dietaryFlags,
-  difficulties,
-  difficultyLabels,
-  isCuisine,
-  mealTypeLabels,
-  mealTypes,
-} from '@yeet/domain/values';
+import { cuisines, dietaryFlags, difficulties, isCuisine, mealTypes } from '@yeet/domain/values';
 import { useId, useRef, type FormEvent, type ReactNode } from 'react';
 import { defineMessages, useMessages } from '../lib/i18n';
-import { useLabels } from '../lib/labels';
+import { dietaryFlag, difficulty, mealType, useLabels } from '../lib/labels';
 
-// the same sets (names and English) as lib/labels.ts declares, kept out of the pages that load it first
-const difficulty = defineMessages('difficulty', difficultyLabels);
-const mealType = defineMessages('mealType', mealTypeLabels);
-const dietaryFlag = defineMessages('dietaryFlag', dietaryFlagLabels);
 const messages = defineMessages('recipeForm', {
   needed: 'Needed for review',
   notSaved: 'The recipe could not be saved.',

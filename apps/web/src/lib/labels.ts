@@ -16,9 +16,9 @@ import type { facetKeys } from './search';
  * The words people read for the platform's values, in the reader's language. English comes
  * from @yeet/domain/values (the one list of them), German from ../i18n/de.ts.
  */
-const difficulty = defineMessages('difficulty', difficultyLabels);
-const mealType = defineMessages('mealType', mealTypeLabels);
-const dietaryFlag = defineMessages('dietaryFlag', dietaryFlagLabels);
+export const difficulty = defineMessages('difficulty', difficultyLabels);
+export const mealType = defineMessages('mealType', mealTypeLabels);
+export const dietaryFlag = defineMessages('dietaryFlag', dietaryFlagLabels);
 const cuisine = defineMessages('cuisine', cuisineLabels);
 const timeBucket = defineMessages('timeBucket', timeBucketLabels);
 const searchSort = defineMessages('searchSort', searchSortLabels);
