@@ -1,6 +1,6 @@
 import { sessionCookieName, webSessionCodec } from '@yeet/platform';
 import pg from 'pg';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { oidcFlow } from '../support/oidc.ts';
 import { startTestPlatform, type TestPlatform } from '../support/platform.ts';
 import { drained } from '../support/queue.ts';
@@ -119,5 +119,30 @@ describe('without the scripts cookie (no JavaScript), or with `own` (editors)', 
     const html = await res.text();
     expect(html).toContain('Rex Reader');
     expect(html).toContain('Rate this recipe');
+  });
+});
+
+describe('a reader who hangs up while their page is being rendered', () => {
+  it('is not an error: nothing is printed for it', async () => {
+    const printed = vi.spyOn(console, 'error');
+    try {
+      // Hang up at staggered moments, so that some land in the middle of a render.
+      await Promise.all(
+        Array.from({ length: 30 }, async (_, i) => {
+          const res = await fetch(`${t.baseUrl}/r/${published}`, {
+            headers: { cookie: reader.cookie },
+            signal: AbortSignal.timeout(1 + (i % 15)),
+          }).catch(() => null);
+          await res?.body?.cancel();
+        }),
+      );
+      // the renders that lost their reader finish on the server after the client gave up
+      await expect.poll(async () => (await get(`/r/${published}`, reader.cookie)).status).toBe(200);
+      await new Promise((r) => setTimeout(r, 300));
+      const aborts = printed.mock.calls.filter((args) => args.some((a) => String(a).includes('Abort') || a instanceof Error));
+      expect(aborts.map((args) => String(args[0]))).toEqual([]);
+    } finally {
+      printed.mockRestore();
+    }
   });
 });

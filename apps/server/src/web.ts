@@ -214,7 +214,7 @@ export async function registerWeb(
 
       const abort = new AbortController();
       reply.raw.on('close', () => {
-        if (!reply.raw.writableFinished) abort.abort();
+        if (!reply.raw.writableFinished) abort.abort(clientGone());
       });
       const render = async () => {
         // Refreshes the session first if it is about to expire (rewriting its cookie).
@@ -258,6 +258,15 @@ export async function registerWeb(
 }
 
 const newNonce = () => randomBytes(16).toString('base64');
+
+/**
+ * Why a render stops when its client hung up. Start logs every error it renders with a raw
+ * stack trace (`console.error`) unless the error carries an HTTP status; a client that left is
+ * not a fault of ours, so the reason says 499 (nginx's "client closed request") and nothing is
+ * printed for it.
+ */
+const clientGone = () =>
+  Object.assign(new Error('The client closed the connection before the page was rendered.'), { status: 499 });
 
 /** The language to render a request's page in: the switch's cookie, then Accept-Language, then English. */
 const localeOf = (req: FastifyRequest) => pickLocale(req.headers.cookie, req.headers['accept-language']);
