@@ -567,4 +567,21 @@ export const de = {
     drinks: 'Getränke',
     other: 'Sonstiges',
   },
+  historyTitle: { title: 'Rezeptverlauf — Eat or Yeet' },
+  history: {
+    back: '← Zurück zum Rezept',
+    heading: 'Verlauf von „{title}“',
+    written: 'Geschrieben',
+    by: 'von',
+    someone: 'jemandem',
+  },
+  recipeEvent: {
+    create: 'Erstellt',
+    update: 'Bearbeitet',
+    submit: 'Zur Prüfung eingereicht',
+    approve: 'Angenommen und veröffentlicht',
+    reject: 'Abgelehnt',
+    unpublish: 'Nicht mehr veröffentlicht',
+    archive: 'Archiviert',
+  },
 } satisfies ComponentsJSON;

@@ -8,11 +8,20 @@ import { RecipeRow, When } from '../components/recipe-row';
 import { StatusBadge } from '../components/status-badge';
 import { recipeBySlug, recipeHistory } from '../lib/api';
 import { requireUser } from '../lib/auth';
-import { formatMoment } from '../lib/format';
+import { useFormats } from '../lib/format';
+import { defineMessages, messagesIn, params, useMessages } from '../lib/i18n';
 import { onLoadError } from '../lib/status';
 
-// Events the API may add later read as their name.
-const eventLabels: Partial<Record<string, string>> = recipeEventLabels;
+// the title apart: the route's head is in every page's first load, the page's words are not
+const titles = defineMessages('historyTitle', { title: 'Recipe history — Eat or Yeet' });
+const messages = defineMessages('history', {
+  back: '← Back to the recipe',
+  heading: params('History of “{title}”'),
+  written: 'Written',
+  by: 'by',
+  someone: 'someone',
+});
+const events = defineMessages('recipeEvent', recipeEventLabels);
 
 export const Route = createFileRoute('/r/$slug_/history')({
   beforeLoad: ({ context, location }) => requireUser(context, location),
@@ -23,7 +32,9 @@ export const Route = createFileRoute('/r/$slug_/history')({
   onError: onLoadError,
   errorComponent: ErrorPage,
   notFoundComponent: NotFoundPage,
-  head: () => ({ meta: [{ title: 'Recipe history — Eat or Yeet' }, { name: 'robots', content: 'noindex' }] }),
+  head: ({ match }) => ({
+    meta: [{ title: messagesIn(titles, match.context.locale).title }, { name: 'robots', content: 'noindex' }],
+  }),
   component: History,
 });
 
@@ -31,23 +42,27 @@ function History() {
   const { slug } = Route.useParams();
   const { transport } = Route.useRouteContext();
   const recipe = useSuspenseQuery(recipeBySlug(transport, slug)).data;
-  const events = useSuspenseQuery(recipeHistory(transport, recipe.id)).data;
+  const history = useSuspenseQuery(recipeHistory(transport, recipe.id)).data;
+  const t = useMessages(messages);
+  // events the API may add later read as their name
+  const eventLabels: Partial<Record<string, string>> = useMessages(events);
+  const { moment } = useFormats();
   return (
     <section className="narrow" aria-labelledby="history-title">
       <p className="crumbs">
         <Link to="/r/$slug" params={{ slug }}>
-          ← Back to the recipe
+          {t.back}
         </Link>
       </p>
-      <h1 id="history-title">History of “{recipe.title}”</h1>
-      <RecipeRow recipe={recipe} meta={<When label="Written" time={recipe.createTime} />} />
+      <h1 id="history-title">{t.heading({ title: recipe.title })}</h1>
+      <RecipeRow recipe={recipe} meta={<When label={t.written} time={recipe.createTime} />} />
       <ol className="timeline">
-        {events.map((e) => {
+        {history.map((e) => {
           const when = e.createTime ? timestampDate(e.createTime) : null;
           return (
             <li key={e.id} className="timeline__event">
               <p className="timeline__what">
-                <strong>{eventLabels[e.action] ?? e.action}</strong> by {e.actor?.displayName ?? 'someone'}
+                <strong>{eventLabels[e.action] ?? e.action}</strong> {t.by} {e.actor?.displayName ?? t.someone}
                 {e.fromStatus !== e.toStatus && e.toStatus !== RecipeStatus.UNSPECIFIED ? (
                   <>
                     {' '}
@@ -57,7 +72,7 @@ function History() {
               </p>
               {when ? (
                 <time className="muted" dateTime={when.toISOString()}>
-                  {formatMoment(when)}
+                  {moment(when)}
                 </time>
               ) : null}
               {e.reason ? <p className="timeline__reason">“{e.reason}”</p> : null}
