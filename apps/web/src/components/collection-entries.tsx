@@ -1,9 +1,17 @@
 import { Link } from '@tanstack/react-router';
 import type { CollectionEntry } from '@yeet/contract';
 import type { ReactNode } from 'react';
+import { defineMessages, useMessages } from '../lib/i18n';
 import { toSummary } from '../lib/recipe-lists';
 import { RecipeCard } from './recipe-card';
 import { StatusBadge } from './status-badge';
+
+const messages = defineMessages('collectionEntries', {
+  empty: 'No recipes here yet.',
+  unavailable: 'Unavailable',
+  yoursUnpublished: 'Your recipe is not published: only you see it here.',
+  gone: 'This recipe is no longer published.',
+});
 
 /**
  * A collection's recipes as cards. A recipe that is no longer published keeps its place as
@@ -19,7 +27,8 @@ export function CollectionEntries({
   /** A control per entry (the owner's "Remove"). */
   action?: (entry: CollectionEntry) => ReactNode;
 }) {
-  if (entries.length === 0) return <p className="empty">No recipes here yet.</p>;
+  const t = useMessages(messages);
+  if (entries.length === 0) return <p className="empty">{t.empty}</p>;
   return (
     <ul className="grid" aria-label={label}>
       {entries.map((e, i) => (
@@ -36,16 +45,16 @@ export function CollectionEntries({
                       {e.recipe.title}
                     </Link>
                   ) : (
-                    'Unavailable'
+                    t.unavailable
                   )}
                 </h3>
                 <p className="card__summary">
                   {e.recipe ? (
                     <>
-                      Your recipe is not published: only you see it here. <StatusBadge status={e.recipe.status} />
+                      {t.yoursUnpublished} <StatusBadge status={e.recipe.status} />
                     </>
                   ) : (
-                    'This recipe is no longer published.'
+                    t.gone
                   )}
                 </p>
               </div>

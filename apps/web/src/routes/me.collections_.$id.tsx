@@ -7,16 +7,47 @@ import { ErrorPage, NotFoundPage } from '../components/pages';
 import { requireUser } from '../lib/auth';
 import { collectionById, collectionsClient, collectionsKey, shareUrl } from '../lib/collections';
 import { describeError } from '../lib/errors';
+import { defineMessages, messagesIn, params, useMessages } from '../lib/i18n';
 import { onLoadError } from '../lib/status';
+
+// the title's words apart: the route's head is in every page's first load, the page's words are not
+const titles = defineMessages('collectionTitle', { collection: 'Collection', favourites: 'Favourites' });
+const messages = defineMessages('collection', {
+  yours: 'Your collections',
+  favourites: 'Favourites',
+  sharing: 'Sharing',
+  sharedText: 'Anyone with this link can see the collection’s published recipes (not who you are):',
+  link: 'Link to share',
+  stopSharing: 'Stop sharing',
+  private: 'Private: only you see it.',
+  share: 'Share a link',
+  name: 'Name',
+  collectionName: 'Collection name',
+  rename: 'Rename',
+  confirmDelete: params('Delete “{name}”? The recipes stay where they are.'),
+  delete: 'Delete collection',
+  keep: 'Keep it',
+  deleteMenu: 'Delete…',
+  nameError: params('Name: {error}'),
+  recipesIn: params('Recipes in {name}'),
+  remove: 'Remove',
+  unavailable: 'this unavailable recipe',
+});
 
 export const Route = createFileRoute('/me/collections_/$id')({
   beforeLoad: ({ context, location }) => requireUser(context, location),
-  loader: async ({ context: { queryClient, transport }, params: { id } }) =>
-    (await queryClient.ensureQueryData(collectionById(transport, id))).collection.name,
+  loader: async ({ context: { queryClient, transport }, params: { id } }) => {
+    const { collection } = await queryClient.ensureQueryData(collectionById(transport, id));
+    return { name: collection.name, favourites: collection.favourites };
+  },
   onError: onLoadError,
   errorComponent: ErrorPage,
   notFoundComponent: NotFoundPage,
-  head: ({ loaderData }) => ({ meta: [{ title: `${loaderData ?? 'Collection'} — Eat or Yeet` }] }),
+  head: ({ loaderData, match }) => {
+    const t = messagesIn(titles, match.context.locale);
+    const name = loaderData ? (loaderData.favourites ? t.favourites : loaderData.name) : t.collection;
+    return { meta: [{ title: `${name} — Eat or Yeet` }] };
+  },
   component: CollectionPage,
 });
 
@@ -29,6 +60,7 @@ function CollectionPage() {
   const queryClient = useQueryClient();
   const navigate = Route.useNavigate();
   const formId = useId();
+  const t = useMessages(messages);
   const [name, setName] = useState<string | null>(null);
   const [confirming, setConfirming] = useState(false);
   const act = useMutation({
@@ -53,24 +85,25 @@ function CollectionPage() {
   const failure = act.error ?? remove.error;
   const error = failure ? describeError(failure) : null;
   const link = collection.shareToken ? shareUrl(collection.shareToken) : null;
+  const title = collection.favourites ? t.favourites : collection.name;
   return (
     <section aria-labelledby="collection-title">
       <p className="eyebrow">
-        <Link to="/me/collections">Your collections</Link>
+        <Link to="/me/collections">{t.yours}</Link>
       </p>
       <div className="page-head">
-        <h1 id="collection-title">{collection.name}</h1>
+        <h1 id="collection-title">{title}</h1>
       </div>
 
       <div className="collection__tools">
         <section className="collection__share" aria-labelledby={`${formId}-share`}>
-          <h2 id={`${formId}-share`}>Sharing</h2>
+          <h2 id={`${formId}-share`}>{t.sharing}</h2>
           {link ? (
             <>
-              <p>Anyone with this link can see the collection’s published recipes (not who you are):</p>
+              <p>{t.sharedText}</p>
               <p>
                 <label htmlFor={`${formId}-link`} className="visually-hidden">
-                  Link to share
+                  {t.link}
                 </label>
                 <input
                   id={`${formId}-link`}
@@ -86,19 +119,19 @@ function CollectionPage() {
                 disabled={act.isPending}
                 onClick={() => act.mutate({ kind: 'share', shared: false })}
               >
-                Stop sharing
+                {t.stopSharing}
               </button>
             </>
           ) : (
             <>
-              <p>Private: only you see it.</p>
+              <p>{t.private}</p>
               <button
                 type="button"
                 className="button button--small"
                 disabled={act.isPending}
                 onClick={() => act.mutate({ kind: 'share', shared: true })}
               >
-                Share a link
+                {t.share}
               </button>
             </>
           )}
@@ -106,7 +139,7 @@ function CollectionPage() {
 
         {collection.favourites ? null : (
           <section className="collection__manage" aria-labelledby={`${formId}-manage`}>
-            <h2 id={`${formId}-manage`}>Name</h2>
+            <h2 id={`${formId}-manage`}>{t.name}</h2>
             <form
               onSubmit={(e) => {
                 e.preventDefault();
@@ -114,7 +147,7 @@ function CollectionPage() {
               }}
             >
               <label htmlFor={`${formId}-name`} className="visually-hidden">
-                Collection name
+                {t.collectionName}
               </label>
               <input
                 id={`${formId}-name`}
@@ -123,27 +156,27 @@ function CollectionPage() {
                 onChange={(e) => setName(e.target.value)}
               />{' '}
               <button type="submit" className="button button--small" disabled={act.isPending}>
-                Rename
+                {t.rename}
               </button>
             </form>
             {confirming ? (
               <div className="confirm">
-                <p>Delete “{collection.name}”? The recipes stay where they are.</p>
+                <p>{t.confirmDelete({ name: collection.name })}</p>
                 <button
                   type="button"
                   className="button button--small"
                   onClick={() => remove.mutate()}
                   disabled={remove.isPending}
                 >
-                  Delete collection
+                  {t.delete}
                 </button>{' '}
                 <button type="button" className="button button--small button--quiet" onClick={() => setConfirming(false)}>
-                  Keep it
+                  {t.keep}
                 </button>
               </div>
             ) : (
               <button type="button" className="button button--small button--quiet" onClick={() => setConfirming(true)}>
-                Delete…
+                {t.deleteMenu}
               </button>
             )}
           </section>
@@ -151,13 +184,13 @@ function CollectionPage() {
       </div>
       {error ? (
         <p className="field-error" role="alert">
-          {error.fields.name ? `Name: ${error.fields.name}` : error.message}
+          {error.fields.name ? t.nameError({ error: error.fields.name }) : error.message}
         </p>
       ) : null}
 
       <CollectionEntries
         entries={entries}
-        label={`Recipes in ${collection.name}`}
+        label={t.recipesIn({ name: title })}
         action={(e) =>
           e.recipeId ? (
             <button
@@ -166,7 +199,8 @@ function CollectionPage() {
               disabled={act.isPending}
               onClick={() => act.mutate({ kind: 'remove', recipeId: e.recipeId })}
             >
-              Remove<span className="visually-hidden"> {e.recipe?.title ?? 'this unavailable recipe'}</span>
+              {t.remove}
+              <span className="visually-hidden"> {e.recipe?.title ?? t.unavailable}</span>
             </button>
           ) : null
         }
