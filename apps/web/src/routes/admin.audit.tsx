@@ -4,7 +4,8 @@ import { queryOptions, useSuspenseQuery } from '@tanstack/react-query';
 import { createFileRoute, Link } from '@tanstack/react-router';
 import { ErrorPage, NotFoundPage } from '../components/pages';
 import { requireUser } from '../lib/auth';
-import { formatMoment } from '../lib/format';
+import { useFormats } from '../lib/format';
+import { defineMessages, messagesIn, useMessages } from '../lib/i18n';
 import { onLoadError } from '../lib/status';
 import { auditClient } from '../lib/rpc';
 
@@ -19,21 +20,41 @@ interface AuditSearch {
   page?: string;
 }
 
-const kinds: Array<[string, string]> = [
-  ['', 'Any kind'],
-  ['recipe.create', 'Recipe created'],
-  ['recipe.update', 'Recipe edited'],
-  ['recipe.submit', 'Submitted for review'],
-  ['recipe.approve', 'Published'],
-  ['recipe.reject', 'Sent back'],
-  ['recipe.unpublish', 'Unpublished'],
-  ['recipe.archive', 'Archived'],
-  ['user.roles_changed', 'Roles changed'],
-  ['user.deleted', 'Account deleted'],
-  ['user.sign_in_failures', 'Sign-in failures'],
-  ['user.data_exported', 'Data exported'],
-];
-const kindLabels = Object.fromEntries(kinds) as Partial<Record<string, string>>;
+// the title apart: the route's head is in every page's first load, the page's words are not
+const titles = defineMessages('auditTitle', { title: 'Audit log — Eat or Yeet' });
+const messages = defineMessages('audit', {
+  heading: 'Audit log',
+  lead: 'Who changed what, newest first: recipe reviews and publishing, role changes, deleted accounts.',
+  kind: 'Kind',
+  actor: 'By (user id)',
+  subject: 'About (recipe or user id)',
+  since: 'From',
+  until: 'To',
+  filter: 'Filter',
+  caption: 'Audit events',
+  when: 'When',
+  what: 'What',
+  by: 'By',
+  about: 'About',
+  details: 'Details',
+  none: 'No events match these filters.',
+  older: 'Older events →',
+});
+/** The kinds of event, in the filter's order ('' for any). */
+const kinds = defineMessages('auditKind', {
+  '': 'Any kind',
+  'recipe.create': 'Recipe created',
+  'recipe.update': 'Recipe edited',
+  'recipe.submit': 'Submitted for review',
+  'recipe.approve': 'Published',
+  'recipe.reject': 'Sent back',
+  'recipe.unpublish': 'Unpublished',
+  'recipe.archive': 'Archived',
+  'user.roles_changed': 'Roles changed',
+  'user.deleted': 'Account deleted',
+  'user.sign_in_failures': 'Sign-in failures',
+  'user.data_exported': 'Data exported',
+});
 
 const text = (v: unknown, max = 100) => (typeof v === 'string' && v.trim() ? v.trim().slice(0, max) : undefined);
 const day = (v: unknown) => (typeof v === 'string' && /^\d{4}-\d{2}-\d{2}$/.test(v) ? v : undefined);
@@ -83,7 +104,7 @@ export const Route = createFileRoute('/admin/audit')({
   onError: onLoadError,
   errorComponent: ErrorPage,
   notFoundComponent: NotFoundPage,
-  head: () => ({ meta: [{ title: 'Audit log — Eat or Yeet' }] }),
+  head: ({ match }) => ({ meta: [{ title: messagesIn(titles, match.context.locale).title }] }),
   component: Audit,
 });
 
@@ -91,15 +112,19 @@ function Audit() {
   const search = Route.useSearch();
   const { transport } = Route.useRouteContext();
   const page = useSuspenseQuery(auditEvents(transport, search)).data;
+  const t = useMessages(messages);
+  // kinds the API may add later read as their name
+  const kindLabels: Partial<Record<string, string>> = useMessages(kinds);
+  const { moment } = useFormats();
   return (
     <section aria-labelledby="audit-title">
-      <h1 id="audit-title">Audit log</h1>
-      <p className="lead">Who changed what, newest first: recipe reviews and publishing, role changes, deleted accounts.</p>
+      <h1 id="audit-title">{t.heading}</h1>
+      <p className="lead">{t.lead}</p>
       <form method="get" action="/admin/audit" className="filters">
         <div className="field">
-          <label htmlFor="audit-kind">Kind</label>
+          <label htmlFor="audit-kind">{t.kind}</label>
           <select id="audit-kind" name="kind" defaultValue={search.kind ?? ''}>
-            {kinds.map(([value, label]) => (
+            {Object.entries(kindLabels).map(([value, label]) => (
               <option key={value} value={value}>
                 {label}
               </option>
@@ -107,34 +132,34 @@ function Audit() {
           </select>
         </div>
         <div className="field">
-          <label htmlFor="audit-actor">By (user id)</label>
+          <label htmlFor="audit-actor">{t.actor}</label>
           <input id="audit-actor" name="actor" defaultValue={search.actor ?? ''} />
         </div>
         <div className="field">
-          <label htmlFor="audit-subject">About (recipe or user id)</label>
+          <label htmlFor="audit-subject">{t.subject}</label>
           <input id="audit-subject" name="subject" defaultValue={search.subject ?? ''} />
         </div>
         <div className="field">
-          <label htmlFor="audit-since">From</label>
+          <label htmlFor="audit-since">{t.since}</label>
           <input id="audit-since" name="since" type="date" defaultValue={search.since ?? ''} />
         </div>
         <div className="field">
-          <label htmlFor="audit-until">To</label>
+          <label htmlFor="audit-until">{t.until}</label>
           <input id="audit-until" name="until" type="date" defaultValue={search.until ?? ''} />
         </div>
         <button type="submit" className="button">
-          Filter
+          {t.filter}
         </button>
       </form>
       <table className="table">
-        <caption className="visually-hidden">Audit events</caption>
+        <caption className="visually-hidden">{t.caption}</caption>
         <thead>
           <tr>
-            <th scope="col">When</th>
-            <th scope="col">What</th>
-            <th scope="col">By</th>
-            <th scope="col">About</th>
-            <th scope="col">Details</th>
+            <th scope="col">{t.when}</th>
+            <th scope="col">{t.what}</th>
+            <th scope="col">{t.by}</th>
+            <th scope="col">{t.about}</th>
+            <th scope="col">{t.details}</th>
           </tr>
         </thead>
         <tbody>
@@ -142,7 +167,7 @@ function Audit() {
             const when = e.createTime ? timestampDate(e.createTime) : null;
             return (
               <tr key={e.id}>
-                <td>{when ? <time dateTime={when.toISOString()}>{formatMoment(when)}</time> : '—'}</td>
+                <td>{when ? <time dateTime={when.toISOString()}>{moment(when)}</time> : '—'}</td>
                 <td>{kindLabels[e.kind] ?? e.kind}</td>
                 <td>
                   {e.actor ? (
@@ -164,11 +189,11 @@ function Audit() {
           })}
         </tbody>
       </table>
-      {page.events.length === 0 ? <p className="muted">No events match these filters.</p> : null}
+      {page.events.length === 0 ? <p className="muted">{t.none}</p> : null}
       {page.nextPageToken ? (
         <p>
           <Link to="/admin/audit" search={{ ...search, page: page.nextPageToken }}>
-            Older events →
+            {t.older}
           </Link>
         </p>
       ) : null}
@@ -176,7 +201,7 @@ function Audit() {
   );
 }
 
-/** An event's details in words: statuses, roles, counts — whatever it carries. */
+/** An event's details as the API records them (its own names: statuses, roles, counts — whatever it carries). */
 function details(detail: Record<string, unknown>): string {
   return Object.entries(detail)
     .map(([k, v]) => `${k}: ${Array.isArray(v) ? v.join(', ') : String(v)}`)

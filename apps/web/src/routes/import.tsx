@@ -9,7 +9,7 @@ import { ErrorPage, NotFoundPage } from '../components/pages';
 import { requireUser } from '../lib/auth';
 import { describeError, sentence } from '../lib/errors';
 import { formatMinutes, titleCase } from '../lib/format';
-import { defineMessages, params, useMessages } from '../lib/i18n';
+import { defineMessages, messagesIn, params, useMessages } from '../lib/i18n';
 import { useLabels } from '../lib/labels';
 import { onLoadError } from '../lib/status';
 import { isConnectError, recipeClient } from '../lib/rpc';
@@ -26,6 +26,8 @@ interface ImportSearch {
 
 const field = (v: unknown, max: number) => (typeof v === 'string' && v.trim() ? v.slice(0, max) : undefined);
 
+// the title apart: the route's head is in every page's first load, the page's words are not
+const titles = defineMessages('importTitle', { title: 'Import a recipe — Eat or Yeet' });
 const messages = defineMessages('importRecipe', {
   heading: 'Import a recipe',
   lead: 'Give the link to a recipe on another site, or paste the recipe. You see what was found before anything is saved; the draft is yours to finish and submit.',
@@ -121,7 +123,7 @@ export const Route = createFileRoute('/import')({
   onError: onLoadError,
   errorComponent: ErrorPage,
   notFoundComponent: NotFoundPage,
-  head: () => ({ meta: [{ title: 'Import a recipe — Eat or Yeet' }] }),
+  head: ({ match }) => ({ meta: [{ title: messagesIn(titles, match.context.locale).title }] }),
   component: ImportPage,
 });
 

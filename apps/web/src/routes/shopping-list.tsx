@@ -11,10 +11,12 @@ import { requireUser } from '../lib/auth';
 import { describeError } from '../lib/errors';
 import { useIdempotencyKeys } from '../lib/idempotency';
 import { shoppingClient, shoppingListKey, shoppingListQuery } from '../lib/shopping';
-import { defineMessages, params, useMessages } from '../lib/i18n';
+import { defineMessages, messagesIn, params, useMessages } from '../lib/i18n';
 import { onLoadError } from '../lib/status';
 import { isConnectError } from '../lib/rpc';
 
+// the title apart: the route's head is in every page's first load, the page's words are not
+const titles = defineMessages('shoppingListTitle', { title: 'Shopping list — Eat or Yeet' });
 const messages = defineMessages('shoppingList', {
   heading: 'Shopping list',
   addItem: 'Add an item',
@@ -53,7 +55,7 @@ export const Route = createFileRoute('/shopping-list')({
   onError: onLoadError,
   errorComponent: ErrorPage,
   notFoundComponent: NotFoundPage,
-  head: () => ({ meta: [{ title: 'Shopping list — Eat or Yeet' }] }),
+  head: ({ match }) => ({ meta: [{ title: messagesIn(titles, match.context.locale).title }] }),
   component: ShoppingList,
 });
 
