@@ -13,10 +13,21 @@ describe('meal plan labels', () => {
     const made = vi.spyOn(Intl, 'DateTimeFormat');
     const { dayLabel, weekLabel } = await import('../src/lib/meal-plan');
     expect(made).not.toHaveBeenCalled();
-    expect(dayLabel('2026-11-30')).toBe('Monday 30 November');
-    expect(dayLabel('2026-12-01')).toBe('Tuesday 1 December');
+    expect(dayLabel('2026-11-30', 'en')).toBe('Monday 30 November');
+    expect(dayLabel('2026-12-01', 'en')).toBe('Tuesday 1 December');
     expect(made).toHaveBeenCalledTimes(1);
-    expect(weekLabel('2026-11-30', '2026-12-06')).toBe('30 Nov – 6 Dec 2026');
+    expect(weekLabel('2026-11-30', '2026-12-06', 'en')).toBe('30 Nov – 6 Dec 2026');
     expect(made).toHaveBeenCalledTimes(3);
+  });
+
+  it('writes them in the reader’s language, one formatter per language', async () => {
+    vi.resetModules();
+    const made = vi.spyOn(Intl, 'DateTimeFormat');
+    const { dayLabel, weekLabel } = await import('../src/lib/meal-plan');
+    expect(dayLabel('2026-11-30', 'de')).toBe('Montag, 30. November');
+    expect(dayLabel('2026-11-30', 'en')).toBe('Monday 30 November');
+    expect(dayLabel('2026-12-01', 'de')).toBe('Dienstag, 1. Dezember');
+    expect(made).toHaveBeenCalledTimes(2);
+    expect(weekLabel('2026-11-30', '2026-12-06', 'de')).toBe('30. Nov. – 6. Dez. 2026');
   });
 });

@@ -3,7 +3,7 @@ import { Link } from '@tanstack/react-router';
 import { mealSlotValues, type Recipe, type User } from '@yeet/contract';
 import { addDays, mealPlanLimits, today } from '@yeet/domain/meal-plan';
 import { mealSlotLabels, mealSlots, type MealSlot } from '@yeet/domain/values';
-import { count, defineMessages, params, useMessages } from '../lib/i18n';
+import { count, defineMessages, params, useLocale, useMessages } from '../lib/i18n';
 import { useId, useState } from 'react';
 import { describeError } from '../lib/errors';
 import { useIdempotencyKeys } from '../lib/idempotency';
@@ -33,6 +33,7 @@ export function PlanThis({ recipe, servings, me }: { recipe: Recipe; servings: n
   // the next fortnight, from today (the browser's day: the one the person means)
   const t = useMessages(messages);
   const slot = useMessages(slots);
+  const locale = useLocale();
   const [days] = useState(() => Array.from({ length: 14 }, (_, i) => addDays(today(), i)));
   const plan = useMutation({
     mutationFn: (req: { date: string; slot: MealSlot }) => {
@@ -64,7 +65,7 @@ export function PlanThis({ recipe, servings, me }: { recipe: Recipe; servings: n
             <select id={`${id}-day`} name="day">
               {days.map((d) => (
                 <option key={d} value={d}>
-                  {dayLabel(d)}
+                  {dayLabel(d, locale)}
                 </option>
               ))}
             </select>
@@ -90,7 +91,7 @@ export function PlanThis({ recipe, servings, me }: { recipe: Recipe; servings: n
         ) : null}
         {plan.isSuccess ? (
           <p className="notice" role="status">
-            {t.planned({ day: dayLabel(plan.variables.date) })} <Link to="/meal-plan">{t.seePlan}</Link>.
+            {t.planned({ day: dayLabel(plan.variables.date, locale) })} <Link to="/meal-plan">{t.seePlan}</Link>.
           </p>
         ) : null}
       </form>

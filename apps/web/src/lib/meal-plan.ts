@@ -3,6 +3,7 @@ import { queryOptions } from '@tanstack/react-query';
 import { createIsomorphicFn } from '@tanstack/react-start';
 import { getRequestHeader } from '@tanstack/react-start/server';
 import { weekStartValues, type GetMealPlanResponse } from '@yeet/contract';
+import type { Locale } from '@yeet/domain/locale';
 import { isDay, weekStartForLocale } from '@yeet/domain/meal-plan';
 import { weekStarts, type WeekStart } from '@yeet/domain/values';
 import { mealPlanClient } from './rpc';
@@ -52,16 +53,20 @@ export const mealPlanFeedQuery = (transport: Transport) =>
   });
 
 /**
- * A formatter made on first use, then kept. Not at module load: this module comes with every
- * page (the .ics route imports it), and a page's first DateTimeFormat costs the browser ~50 ms
- * of main thread (headless Chromium here; four times that on Lighthouse's phone), at load,
- * on pages that show no date.
+ * A formatter per language made on first use, then kept. Not at module load: this module
+ * comes with every page (the .ics route imports it), and a page's first DateTimeFormat costs
+ * the browser ~50 ms of main thread (headless Chromium here; four times that on Lighthouse's
+ * phone), at load, on pages that show no date.
  */
 const dateFormat = (options: Intl.DateTimeFormatOptions) => {
-  let made: Intl.DateTimeFormat | undefined;
-  return (date: Date) => {
-    made ??= new Intl.DateTimeFormat('en-GB', { ...options, timeZone: 'UTC' });
-    return made.format(date);
+  const made = new Map<Locale, Intl.DateTimeFormat>();
+  return (date: Date, locale: Locale) => {
+    let format = made.get(locale);
+    if (!format) {
+      format = new Intl.DateTimeFormat(locale === 'en' ? 'en-GB' : locale, { ...options, timeZone: 'UTC' });
+      made.set(locale, format);
+    }
+    return format.format(date);
   };
 };
 const dayFormat = dateFormat({ weekday: 'long', day: 'numeric', month: 'long' });
@@ -69,7 +74,8 @@ const shortFormat = dateFormat({ day: 'numeric', month: 'short' });
 const yearFormat = dateFormat({ day: 'numeric', month: 'short', year: 'numeric' });
 
 const utc = (day: string) => new Date(`${day}T00:00:00Z`);
-/** "Monday 30 November" (the same on the server and in the browser: UTC, one locale). */
-export const dayLabel = (day: string) => dayFormat(utc(day));
-/** "30 Nov – 6 Dec 2026". */
-export const weekLabel = (start: string, end: string) => `${shortFormat(utc(start))} – ${yearFormat(utc(end))}`;
+/** "Monday 30 November", "Montag, 30. November" (the same on the server and in the browser: UTC). */
+export const dayLabel = (day: string, locale: Locale) => dayFormat(utc(day), locale);
+/** "30 Nov – 6 Dec 2026", "30. Nov. – 6. Dez. 2026". */
+export const weekLabel = (start: string, end: string, locale: Locale) =>
+  `${shortFormat(utc(start), locale)} – ${yearFormat(utc(end), locale)}`;
