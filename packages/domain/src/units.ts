@@ -1,3 +1,4 @@
+import type { Locale } from './locale.ts';
 import { formatQuantity, unitFor } from './quantity.ts';
 
 /**
@@ -168,18 +169,23 @@ export function scaledAmount(
   return { quantity: q, unit: (measures[shown] as Measure).system === 'metric' ? text : unitFor(text, q, 1) };
 }
 
-/** `scaledAmount` as the page shows it: "1.07" "kg", "1½" "cups"; no quantity for "salt, to taste". */
+/**
+ * `scaledAmount` as the page shows it: "1.07" "kg", "1½" "cups"; no quantity for "salt, to
+ * taste". In German the decimal mark is a comma ("1,07" "kg"); the unit's symbol is the same.
+ */
 export function displayAmount(
   amount: { quantity?: number | null; unit: string },
   factor: number,
   system: UnitSystem,
   convert: boolean,
+  locale: Locale = 'en',
 ): DisplayAmount {
   const { quantity, unit } = scaledAmount(amount, factor, system, convert);
   if (quantity === null) return { quantity: null, unit };
   const key = measureUnit(unit);
-  if (key !== undefined && measures[key]?.system === 'metric') return { quantity: formatMetric(quantity, key), unit };
-  return { quantity: formatQuantity(quantity), unit };
+  const text = key !== undefined && measures[key]?.system === 'metric' ? formatMetric(quantity, key) : formatQuantity(quantity);
+  // no grouping in either language ("1067 g"): only the decimal mark differs
+  return { quantity: locale === 'de' ? text.replace('.', ',') : text, unit };
 }
 
 /** The unit to show `base` grams or millilitres in, from the ladder. */

@@ -94,3 +94,18 @@ describe('units and systems', () => {
     expect(isUnitSystem('us')).toBe(false);
   });
 });
+
+describe('in the reader’s language', () => {
+  it('writes a German decimal comma, and nothing else differs', () => {
+    const de = (quantity: number, unit: string, factor: number, system: UnitSystem = 'metric', convert = false) =>
+      Object.values(displayAmount({ quantity, unit }, factor, system, convert, 'de')).join(' ');
+    expect(de(800, 'g', 4 / 3)).toBe('1,07 kg');
+    expect(de(5, 'g', 1 / 3)).toBe('1,7 g');
+    expect(de(1067, 'g', 1)).toBe('1067 g');
+    expect(de(2, 'cups', 5 / 4)).toBe('2½ cups');
+    expect(de(1, 'lb', 1, 'metric', true)).toBe('454 g');
+    // English, the default (the MCP server's), keeps its point
+    expect(show(800, 'g', 4 / 3)).toBe('1.07 kg');
+    expect(Object.values(displayAmount({ quantity: 800, unit: 'g' }, 4 / 3, 'metric', false, 'en')).join(' ')).toBe('1.07 kg');
+  });
+});

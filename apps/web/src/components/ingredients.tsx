@@ -2,7 +2,7 @@ import { useRouterState } from '@tanstack/react-router';
 import type { Recipe } from '@yeet/contract';
 import { parseServings } from '@yeet/domain/quantity';
 import { displayAmount, recipeUnitSystem } from '@yeet/domain/units';
-import { defineMessages, useMessages } from '../lib/i18n';
+import { defineMessages, useLocale, useMessages } from '../lib/i18n';
 import { chooseUnits, type UnitChoice, useUnitChoice } from '../lib/units';
 
 const messages = defineMessages('units', {
@@ -22,6 +22,7 @@ export function IngredientList({ recipe, factor }: { recipe: Recipe; factor: num
   const search = useRouterState({ select: (s) => s.location.search as Record<string, unknown> });
   const choice = useUnitChoice(search.units);
   const sections = recipe.ingredientSections;
+  const locale = useLocale();
   const written = recipeUnitSystem(sections.flatMap((s) => s.ingredients.map((i) => i.unit)));
   const system = choice === 'written' ? written : choice;
   return (
@@ -33,7 +34,7 @@ export function IngredientList({ recipe, factor }: { recipe: Recipe; factor: num
           {section.name ? <h3>{section.name}</h3> : null}
           <ul>
             {section.ingredients.map((ing, j) => {
-              const { quantity, unit } = displayAmount(ing, factor, system, choice !== 'written');
+              const { quantity, unit } = displayAmount(ing, factor, system, choice !== 'written', locale);
               return (
                 // biome-ignore lint/suspicious/noArrayIndexKey: as the sections: an ingredient is its line
                 <li key={j}>
