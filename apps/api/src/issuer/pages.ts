@@ -6,6 +6,7 @@
  * announced, visible focus.
  */
 import { createHash } from 'node:crypto';
+import type { Locale } from '@yeet/domain/locale';
 
 const escapeHtml = (value: unknown) =>
   String(value ?? '').replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
@@ -46,8 +47,8 @@ export const issuerPagePolicy = [
   "frame-ancestors 'none'",
 ].join('; ');
 
-function layout(title: string, body: string, script = ''): string {
-  return `<!doctype html><html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
+function layout(title: string, body: string, script = '', locale: Locale = 'en'): string {
+  return `<!doctype html><html lang="${locale}"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
 <title>${escapeHtml(title)} — Eat or Yeet</title><meta name="robots" content="noindex"><style>${css}</style></head>
 <body><main><a class="brand" href="/">Eat or Yeet</a>${body}</main>${script}</body></html>`;
 }
@@ -71,6 +72,46 @@ ${o.error ? 'aria-invalid="true"' : ''} ${describedBy ? `aria-describedby="${des
 ${o.error ? `<p class="field-error" id="${o.name}-error">${escapeHtml(o.error)}</p>` : ''}`;
 }
 
+/**
+ * The words of the sign-in and sign-up pages in each of the site's languages, chosen as the
+ * site chooses (`pickLocale`: the `lang` cookie, then Accept-Language). Messages the accounts
+ * service gives (a wrong password, a field's problem) are its own, in English.
+ */
+const words = {
+  en: {
+    signIn: 'Sign in',
+    signInLead: 'Rate recipes, keep your own, and share them.',
+    email: 'Email',
+    password: 'Password',
+    newHere: 'New here?',
+    signUp: 'Create an account',
+    cancel: 'Cancel and go back',
+    signUpLead: 'It takes a minute. You can rate recipes and write your own right away.',
+    fix: 'Some details need a fix before we can create your account; see the fields below.',
+    displayName: 'Name to show',
+    displayNameHint: 'Shown next to your recipes and reviews.',
+    passwordHint: 'At least 10 characters. A short sentence is easy to remember and hard to guess.',
+    createAccount: 'Create account',
+    haveAccount: 'Already have an account?',
+  },
+  de: {
+    signIn: 'Anmelden',
+    signInLead: 'Rezepte bewerten, eigene sammeln und teilen.',
+    email: 'E-Mail',
+    password: 'Passwort',
+    newHere: 'Neu hier?',
+    signUp: 'Konto erstellen',
+    cancel: 'Abbrechen und zurück',
+    signUpLead: 'Das dauert eine Minute. Danach kannst du gleich Rezepte bewerten und eigene schreiben.',
+    fix: 'Ein paar Angaben müssen noch korrigiert werden, bevor wir dein Konto anlegen können; siehe unten.',
+    displayName: 'Angezeigter Name',
+    displayNameHint: 'Steht neben deinen Rezepten und Bewertungen.',
+    passwordHint: 'Mindestens 10 Zeichen. Ein kurzer Satz ist leicht zu merken und schwer zu erraten.',
+    createAccount: 'Konto erstellen',
+    haveAccount: 'Schon ein Konto?',
+  },
+} satisfies Record<Locale, Record<string, string>>;
+
 const alert = (message?: string) => (message ? `<div class="alert" role="alert">${escapeHtml(message)}</div>` : '');
 
 export function signInPage(o: {
@@ -80,17 +121,21 @@ export function signInPage(o: {
   email?: string;
   error?: string;
   notice?: string;
+  locale?: Locale;
 }) {
+  const w = words[o.locale ?? 'en'];
   return layout(
-    'Sign in',
-    `<h1>Sign in</h1><p class="muted">Rate recipes, keep your own, and share them.</p>
+    w.signIn,
+    `<h1>${w.signIn}</h1><p class="muted">${w.signInLead}</p>
 ${alert(o.error)}${o.notice ? `<div class="notice" role="status">${escapeHtml(o.notice)}</div>` : ''}
 <form method="post" action="${escapeHtml(o.action)}" novalidate>
-${field({ name: 'email', label: 'Email', type: 'email', autocomplete: 'username', value: o.email, autofocus: !o.email })}
-${field({ name: 'password', label: 'Password', type: 'password', autocomplete: 'current-password', autofocus: Boolean(o.email) })}
-<button type="submit">Sign in</button></form>
-<p class="switch">New here? <a href="${escapeHtml(o.signUpHref)}">Create an account</a></p>
-<p class="switch"><a href="${escapeHtml(o.cancelHref)}">Cancel and go back</a></p>`,
+${field({ name: 'email', label: w.email, type: 'email', autocomplete: 'username', value: o.email, autofocus: !o.email })}
+${field({ name: 'password', label: w.password, type: 'password', autocomplete: 'current-password', autofocus: Boolean(o.email) })}
+<button type="submit">${w.signIn}</button></form>
+<p class="switch">${w.newHere} <a href="${escapeHtml(o.signUpHref)}">${w.signUp}</a></p>
+<p class="switch"><a href="${escapeHtml(o.cancelHref)}">${w.cancel}</a></p>`,
+    '',
+    o.locale,
   );
 }
 
@@ -101,22 +146,25 @@ export function signUpPage(o: {
   values?: { email?: string; displayName?: string };
   errors?: Record<string, string>;
   error?: string;
+  locale?: Locale;
 }) {
+  const w = words[o.locale ?? 'en'];
   const errors = o.errors ?? {};
   const first = ['displayName', 'email', 'password'].find((f) => errors[f]);
-  const summary =
-    o.error ?? (first ? 'Some details need a fix before we can create your account; see the fields below.' : undefined);
+  const summary = o.error ?? (first ? w.fix : undefined);
   return layout(
-    'Create an account',
-    `<h1>Create an account</h1><p class="muted">It takes a minute. You can rate recipes and write your own right away.</p>
+    w.signUp,
+    `<h1>${w.signUp}</h1><p class="muted">${w.signUpLead}</p>
 ${alert(summary)}
 <form method="post" action="${escapeHtml(o.action)}" novalidate>
-${field({ name: 'displayName', label: 'Name to show', type: 'text', autocomplete: 'nickname', value: o.values?.displayName, error: errors.displayName, hint: 'Shown next to your recipes and reviews.', autofocus: !first || first === 'displayName' })}
-${field({ name: 'email', label: 'Email', type: 'email', autocomplete: 'email', value: o.values?.email, error: errors.email, autofocus: first === 'email' })}
-${field({ name: 'password', label: 'Password', type: 'password', autocomplete: 'new-password', error: errors.password, hint: 'At least 10 characters. A short sentence is easy to remember and hard to guess.', autofocus: first === 'password' })}
-<button type="submit">Create account</button></form>
-<p class="switch">Already have an account? <a href="${escapeHtml(o.signInHref)}">Sign in</a></p>
-<p class="switch"><a href="${escapeHtml(o.cancelHref)}">Cancel and go back</a></p>`,
+${field({ name: 'displayName', label: w.displayName, type: 'text', autocomplete: 'nickname', value: o.values?.displayName, error: errors.displayName, hint: w.displayNameHint, autofocus: !first || first === 'displayName' })}
+${field({ name: 'email', label: w.email, type: 'email', autocomplete: 'email', value: o.values?.email, error: errors.email, autofocus: first === 'email' })}
+${field({ name: 'password', label: w.password, type: 'password', autocomplete: 'new-password', error: errors.password, hint: w.passwordHint, autofocus: first === 'password' })}
+<button type="submit">${w.createAccount}</button></form>
+<p class="switch">${w.haveAccount} <a href="${escapeHtml(o.signInHref)}">${w.signIn}</a></p>
+<p class="switch"><a href="${escapeHtml(o.cancelHref)}">${w.cancel}</a></p>`,
+    '',
+    o.locale,
   );
 }
 

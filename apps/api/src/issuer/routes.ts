@@ -1,5 +1,6 @@
 import formbody from '@fastify/formbody';
 import { isDomainError } from '@yeet/domain';
+import { pickLocale } from '@yeet/domain/locale';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type Provider from 'oidc-provider';
 import { errors } from 'oidc-provider';
@@ -68,10 +69,12 @@ export async function registerIssuer(
         .header('cache-control', 'no-store')
         .header('content-security-policy', issuerPagePolicy)
         .type('text/html; charset=utf-8');
-    const links = (uid: string) => ({
+    // the sign-in pages' links, and their language: the site's (the lang cookie, then Accept-Language)
+    const links = (uid: string, req: FastifyRequest) => ({
       signUpHref: `${base(uid)}/signup`,
       signInHref: base(uid),
       cancelHref: `${base(uid)}/abort`,
+      locale: pickLocale(req.headers.cookie, req.headers['accept-language']),
     });
 
     scope.setErrorHandler((error, req, reply) => {
@@ -111,14 +114,14 @@ export async function registerIssuer(
       }
       const uid = details.uid;
       if (details.params.screen_hint === 'signup') {
-        return noStore(reply).send(signUpPage({ action: `${base(uid)}/signup`, ...links(uid) }));
+        return noStore(reply).send(signUpPage({ action: `${base(uid)}/signup`, ...links(uid, req) }));
       }
-      return noStore(reply).send(signInPage({ action: `${base(uid)}/login`, ...links(uid) }));
+      return noStore(reply).send(signInPage({ action: `${base(uid)}/login`, ...links(uid, req) }));
     });
 
     scope.get(`${issuerPath}/interaction/:uid/signup`, async (req: WithUid, reply) => {
       const details = await provider.interactionDetails(req.raw, reply.raw);
-      return noStore(reply).send(signUpPage({ action: `${base(details.uid)}/signup`, ...links(details.uid) }));
+      return noStore(reply).send(signUpPage({ action: `${base(details.uid)}/signup`, ...links(details.uid, req) }));
     });
 
     scope.post(`${issuerPath}/interaction/:uid/login`, async (req: WithUid, reply) => {
@@ -136,7 +139,7 @@ export async function registerIssuer(
         if (error instanceof TryAgainLater) reply.header('retry-after', error.retryAfterSeconds);
         return noStore(reply)
           .code(status)
-          .send(signInPage({ action: `${base(details.uid)}/login`, ...links(details.uid), email, error: error.message }));
+          .send(signInPage({ action: `${base(details.uid)}/login`, ...links(details.uid, req), email, error: error.message }));
       }
     });
 
@@ -162,7 +165,7 @@ export async function registerIssuer(
           .send(
             signUpPage({
               action: `${base(details.uid)}/signup`,
-              ...links(details.uid),
+              ...links(details.uid, req),
               values,
               errors: fieldErrors,
               ...(error.violations.length ? {} : { error: error.message }),
