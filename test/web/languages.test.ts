@@ -14,6 +14,9 @@ const stack = browserStack('languages', { context: { serviceWorkers: 'block', vi
 
 const nav = (page: Page) => page.getByRole('navigation', { name: /Main|Hauptmenü/ });
 const lang = (page: Page) => page.locator('html').getAttribute('lang');
+const main = (page: Page) => page.locator('main').textContent();
+/** The text of the page's ingredient amounts. */
+const amounts = (page: Page) => page.locator('.ingredients__amount').allInnerTexts();
 
 describe.skipIf(!chromiumPath)('two languages', () => {
   it('reads German to a browser that asks for it, hydrated without a word of English in between', async () => {
@@ -40,6 +43,84 @@ describe.skipIf(!chromiumPath)('two languages', () => {
     await page.goto(`${stack.t.baseUrl}/r/cacio-e-pepe?servings=3`);
     await page.getByRole('heading', { name: 'Zutaten' }).waitFor();
     await page.getByText('Mengen umgerechnet von 2 auf 3 Portionen.').waitFor();
+  });
+
+  it('signs up on German pages, and the signed-in pages read German (the first account: an admin)', async () => {
+    const page = await stack.newPage({ locale: 'de-DE' });
+    await page.goto(`${stack.t.baseUrl}/`);
+    await hydrated(page);
+    await nav(page).getByRole('link', { name: 'Konto erstellen' }).click();
+    // the issuer's page, in the language the site chose
+    await page.getByRole('heading', { name: 'Konto erstellen' }).waitFor();
+    expect(await lang(page)).toBe('de');
+    expect(await main(page)).not.toMatch(/Create an account|Name to show|Password/);
+    await page.getByLabel('Angezeigter Name').fill('Grete Koch');
+    await page.getByLabel('E-Mail').fill('grete@example.com');
+    await page.getByLabel('Passwort').fill('ein langes genug Passwort');
+    await page.getByRole('button', { name: 'Konto erstellen' }).click();
+    await nav(page)
+      .getByRole('link', { name: /Grete Koch/ })
+      .waitFor();
+
+    // collections: the list, a new one, its page
+    await page.goto(`${stack.t.baseUrl}/me/collections`);
+    await page.getByRole('heading', { name: 'Deine Sammlungen' }).waitFor();
+    await page.getByRole('link', { name: 'Favoriten' }).waitFor();
+    expect(await main(page)).not.toMatch(/Your collections|New collection|Favourites|recipes?\b/);
+    await hydrated(page);
+    await page.getByRole('textbox', { name: 'Neue Sammlung' }).fill('Unter der Woche');
+    await page.getByRole('button', { name: 'Anlegen' }).click();
+    await page.getByRole('heading', { name: 'Unter der Woche' }).waitFor();
+    await page.getByText('Privat: nur du siehst sie.').waitFor();
+    expect(await main(page)).not.toMatch(/Sharing|Rename|No recipes here yet/);
+    expect(await page.title()).toBe('Unter der Woche — Eat or Yeet');
+
+    // the meal plan, its days in German
+    await page.goto(`${stack.t.baseUrl}/meal-plan`);
+    await page.getByRole('heading', { name: 'Essensplan', level: 1 }).waitFor();
+    await page.getByRole('heading', { name: /^Montag, \d+\. / }).waitFor();
+    expect(await main(page)).not.toMatch(/Meal plan|Previous week|Nothing planned|Monday|Add to the plan/);
+    expect(await page.title()).toBe('Essensplan — Eat or Yeet');
+
+    // a recipe's history
+    await page.goto(`${stack.t.baseUrl}/r/cacio-e-pepe/history`);
+    await page.getByRole('heading', { name: /^Verlauf von „/ }).waitFor();
+    await page.getByRole('link', { name: '← Zurück zum Rezept' }).waitFor();
+    expect(await main(page)).not.toMatch(/History of|Back to the recipe|Written|\bby\b/);
+
+    // the audit log (an admin's)
+    await page.goto(`${stack.t.baseUrl}/admin/audit`);
+    await page.getByRole('heading', { name: 'Protokoll', level: 1 }).waitFor();
+    expect(await page.getByLabel('Art').locator('option').first().textContent()).toBe('Jede Art');
+    expect(await main(page)).not.toMatch(/Audit log|Any kind|When\b|Older events/);
+
+    // the import and shopping list pages' titles
+    await page.goto(`${stack.t.baseUrl}/import`);
+    expect(await page.title()).toBe('Rezept importieren — Eat or Yeet');
+    await page.goto(`${stack.t.baseUrl}/shopping-list`);
+    expect(await page.title()).toBe('Einkaufsliste — Eat or Yeet');
+  }, 120_000);
+
+  it('writes quantities with a decimal comma for German readers, a point for English ones', async () => {
+    const english = await stack.newPage({ locale: 'en-GB' });
+    const german = await stack.newPage({ locale: 'de-DE' });
+    // servings whose scaling gives the recipe a decimal amount (1.5 kg, 2.5 g…)
+    let servings = 0;
+    let shown: string[] = [];
+    for (const n of [3, 5, 7, 9, 11]) {
+      await english.goto(`${stack.t.baseUrl}/r/cacio-e-pepe?servings=${n}`);
+      shown = await amounts(english);
+      if (shown.some((a) => /\d\.\d/.test(a))) {
+        servings = n;
+        break;
+      }
+    }
+    expect(servings, `a decimal amount among ${shown.join(' | ')}`).toBeGreaterThan(0);
+    await german.goto(`${stack.t.baseUrl}/r/cacio-e-pepe?servings=${servings}`);
+    const deShown = await amounts(german);
+    expect(deShown).toEqual(shown.map((a) => a.replace('.', ',')));
+    await hydrated(german);
+    expect(await amounts(german)).toEqual(deShown);
   });
 
   it('English stays the default, and for a browser that asks for a language we do not have', async () => {
