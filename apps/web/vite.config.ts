@@ -15,7 +15,7 @@ export default defineConfig(({ command }) => {
       // `--role api` (or `all`) on :3000. SSR uses API_URL.
       proxy: { '/api': 'http://127.0.0.1:3000' },
     },
-    plugins: [inlineProtoEnums(), tanstackStart(), viteReact()],
+    plugins: [inlineProtoEnums(), tanstackStart(), viteReact(), firstLoadChunk()],
   };
 });
 
@@ -50,6 +50,62 @@ function inlineProtoEnums(): Plugin {
         });
         return `${rest}\nexport { ${names.join(', ')} } from ${JSON.stringify(prefix + file)};\n`;
       },
+    },
+  };
+}
+
+/**
+ * What every page runs before it is interactive, in one chunk: the client entry and every
+ * module it imports statically (React, the router, Query, the route tree, the layout and the
+ * libraries they use). Left to itself, Rolldown puts each module the entry shares with lazy
+ * chunks (route components, API clients) in a common chunk of its own instead of the entry's
+ * (rolldown/rolldown#9963): a visitor's page loaded 17 files where one does, each compressed
+ * on its own. One chunk is ~4–5 KB of gzip less per page (issue 17's first-load budget,
+ * docs/decisions/0045-first-load-javascript-budget.md).
+ *
+ * The modules are those reachable from the entry by static imports, as the build found them
+ * (before tree-shaking), except the API layer, whose code comes with a page's first call
+ * (decision 0037): of the contract's generated files, Connect and the protobuf runtime only
+ * what the first load uses by design (the enums, in modules of their own: inlineProtoEnums;
+ * Connect's Code; timestamp conversion). A module imported here but used only by lazy chunks
+ * comes along (Query's mutation hook, ~1 KB): cheaper than the extra files. Route components,
+ * API clients and German stay chunks of their own.
+ */
+function firstLoadChunk(): Plugin {
+  // (an enum module's id starts with \0 and names its generated file)
+  const apiLayer = /^[^\0].*(?:\/node_modules\/@(?:bufbuild|connectrpc)\/|\/contract\/src\/gen\/)/;
+  const usedAtFirstLoad =
+    /\/node_modules\/@connectrpc\/connect\/dist\/esm\/code\.js$|\/node_modules\/@bufbuild\/protobuf\/dist\/esm\/wkt\/timestamp\.js$/;
+  const modules = new Set<string>();
+  return {
+    name: 'yeet:first-load-chunk',
+    apply: 'build',
+    applyToEnvironment: (environment) => environment.name === 'client',
+    buildEnd() {
+      modules.clear();
+      const queue = [...this.getModuleIds()].filter((id) => this.getModuleInfo(id)?.isEntry);
+      const seen = new Set<string>();
+      while (queue.length) {
+        const id = queue.pop()!;
+        if (seen.has(id)) continue;
+        seen.add(id);
+        if (!apiLayer.test(id) || usedAtFirstLoad.test(id)) modules.add(id);
+        queue.push(...(this.getModuleInfo(id)?.importedIds ?? []));
+      }
+    },
+    outputOptions(options) {
+      const codeSplitting = typeof options.codeSplitting === 'object' ? options.codeSplitting : {};
+      return {
+        ...options,
+        codeSplitting: {
+          ...codeSplitting,
+          groups: [
+            // captured modules only (their other imports are lazy or the API layer's)
+            { name: 'app', test: (id: string) => modules.has(id), includeDependenciesRecursively: false },
+            ...(codeSplitting.groups ?? []),
+          ],
+        },
+      };
     },
   };
 }
