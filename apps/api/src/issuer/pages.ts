@@ -93,6 +93,17 @@ const words = {
     passwordHint: 'At least 10 characters. A short sentence is easy to remember and hard to guess.',
     createAccount: 'Create account',
     haveAccount: 'Already have an account?',
+    signOut: 'Sign out',
+    signingOut: 'Signing you out…',
+    backSoon: 'You will be back on the recipes in a moment.',
+    signedOut: 'Signed out',
+    youAreSignedOut: 'You are signed out',
+    backToRecipes: 'Back to the recipes',
+    tryAgain: 'Try again',
+    expired: 'This sign-in page has expired',
+    expiredText: 'Sign-in pages are valid for 30 minutes. Start again and it will work.',
+    failed: 'Something went wrong',
+    failedText: 'We could not complete this step. Try again.',
   },
   de: {
     signIn: 'Anmelden',
@@ -109,8 +120,22 @@ const words = {
     passwordHint: 'Mindestens 10 Zeichen. Ein kurzer Satz ist leicht zu merken und schwer zu erraten.',
     createAccount: 'Konto erstellen',
     haveAccount: 'Schon ein Konto?',
+    signOut: 'Abmelden',
+    signingOut: 'Du wirst abgemeldet…',
+    backSoon: 'Gleich bist du zurück bei den Rezepten.',
+    signedOut: 'Abgemeldet',
+    youAreSignedOut: 'Du bist abgemeldet',
+    backToRecipes: 'Zurück zu den Rezepten',
+    tryAgain: 'Noch einmal versuchen',
+    expired: 'Diese Anmeldeseite ist abgelaufen',
+    expiredText: 'Anmeldeseiten gelten 30 Minuten. Fang noch einmal an, dann klappt es.',
+    failed: 'Etwas ist schiefgelaufen',
+    failedText: 'Dieser Schritt hat nicht geklappt. Versuch es noch einmal.',
   },
 } satisfies Record<Locale, Record<string, string>>;
+
+/** A page's words in `locale`: the issuer's own pages and errors (apps/api/src/issuer/routes.ts). */
+export const issuerWords = (locale: Locale = 'en') => words[locale];
 
 const alert = (message?: string) => (message ? `<div class="alert" role="alert">${escapeHtml(message)}</div>` : '');
 
@@ -169,24 +194,31 @@ ${field({ name: 'password', label: w.password, type: 'password', autocomplete: '
 }
 
 /** Wraps oidc-provider's logout form: one click (or none with JavaScript) signs out. */
-export function signOutPage(form: string) {
+export function signOutPage(form: string, locale: Locale = 'en') {
+  const w = words[locale];
   return layout(
-    'Sign out',
-    `<h1>Signing you out…</h1><p class="muted">You will be back on the recipes in a moment.</p>
-${form}<button type="submit" form="op.logoutForm" name="logout" value="yes" id="sign-out">Sign out</button>`,
+    w.signOut,
+    `<h1>${w.signingOut}</h1><p class="muted">${w.backSoon}</p>
+${form}<button type="submit" form="op.logoutForm" name="logout" value="yes" id="sign-out">${w.signOut}</button>`,
     `<script>${signOutScript}</script>`,
+    locale,
   );
 }
 
-export function signedOutPage() {
-  return layout('Signed out', `<h1>You are signed out</h1><a class="button" href="/">Back to the recipes</a>`);
+export function signedOutPage(locale: Locale = 'en') {
+  const w = words[locale];
+  return layout(w.signedOut, `<h1>${w.youAreSignedOut}</h1><a class="button" href="/">${w.backToRecipes}</a>`, '', locale);
 }
 
-export function errorPage(title: string, message: string, retryHref = '/auth/login') {
+/** An error page: `title` and `message` in `locale` (the caller's words), its buttons too. */
+export function errorPage(title: string, message: string, retryHref = '/auth/login', locale: Locale = 'en') {
+  const w = words[locale];
   return layout(
     title,
     `<h1>${escapeHtml(title)}</h1><p>${escapeHtml(message)}</p>
-<a class="button" href="${escapeHtml(retryHref)}">Try again</a><a class="button secondary" href="/">Back to the recipes</a>`,
+<a class="button" href="${escapeHtml(retryHref)}">${w.tryAgain}</a><a class="button secondary" href="/">${w.backToRecipes}</a>`,
+    '',
+    locale,
   );
 }
 

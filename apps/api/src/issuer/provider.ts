@@ -1,4 +1,5 @@
 import type { Database, Kysely } from '@yeet/db';
+import { pickLocale } from '@yeet/domain/locale';
 import { builtInCliClientId, builtInIssuerPath } from '@yeet/platform';
 import Provider, { errors, type Configuration, type KoaContextWithOIDC } from 'oidc-provider';
 import { extendClientLife, PostgresOidcAdapter } from './adapter.ts';
@@ -157,11 +158,11 @@ export function createIssuer(o: IssuerOptions): Provider {
         enabled: true,
         async logoutSource(ctx, form) {
           ctx.type = 'html';
-          ctx.body = signOutPage(form);
+          ctx.body = signOutPage(form, pickLocale(ctx.get('cookie'), ctx.get('accept-language')));
         },
         async postLogoutSuccessSource(ctx) {
           ctx.type = 'html';
-          ctx.body = signedOutPage();
+          ctx.body = signedOutPage(pickLocale(ctx.get('cookie'), ctx.get('accept-language')));
         },
       },
     },

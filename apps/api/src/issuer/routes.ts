@@ -8,7 +8,7 @@ import { TryAgainLater, type AccountController } from '../controllers/account.co
 import { clientAddress } from '../limits/address.ts';
 import type { SignInGuard } from '../limits/sign-in.ts';
 import { isCrossOrigin, builtInIssuerPath as issuerPath } from '@yeet/platform';
-import { consentPage, errorPage, issuerPagePolicy, signInPage, signUpPage } from './pages.ts';
+import { consentPage, errorPage, issuerPagePolicy, issuerWords, signInPage, signUpPage } from './pages.ts';
 import { apiScope } from './provider.ts';
 
 type Form = Record<string, string | undefined>;
@@ -69,24 +69,27 @@ export async function registerIssuer(
         .header('cache-control', 'no-store')
         .header('content-security-policy', issuerPagePolicy)
         .type('text/html; charset=utf-8');
-    // the sign-in pages' links, and their language: the site's (the lang cookie, then Accept-Language)
+    // the sign-in pages' language: the site's (the lang cookie, then Accept-Language)
+    const localeOf = (req: FastifyRequest) => pickLocale(req.headers.cookie, req.headers['accept-language']);
     const links = (uid: string, req: FastifyRequest) => ({
       signUpHref: `${base(uid)}/signup`,
       signInHref: base(uid),
       cancelHref: `${base(uid)}/abort`,
-      locale: pickLocale(req.headers.cookie, req.headers['accept-language']),
+      locale: localeOf(req),
     });
 
     scope.setErrorHandler((error, req, reply) => {
+      const locale = localeOf(req);
+      const w = issuerWords(locale);
       if (error instanceof errors.SessionNotFound) {
         return noStore(reply)
           .code(400)
-          .send(
-            errorPage('This sign-in page has expired', 'Sign-in pages are valid for 30 minutes. Start again and it will work.'),
-          );
+          .send(errorPage(w.expired, w.expiredText, undefined, locale));
       }
       req.log.error({ err: error }, 'sign-in page failed');
-      return noStore(reply).code(500).send(errorPage('Something went wrong', 'We could not complete this step. Try again.'));
+      return noStore(reply)
+        .code(500)
+        .send(errorPage(w.failed, w.failedText, undefined, locale));
     });
 
     scope.get(`${issuerPath}/interaction/:uid`, async (req: WithUid, reply) => {
