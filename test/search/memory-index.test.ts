@@ -224,3 +224,109 @@ describe("the shortcuts of broad searches (counts from bitsets, a broad word's p
     expect(r.total).toBe(r.facets.get('cuisines')?.get('italian'));
   });
 });
+
+describe('a term of several lexemes by relevance (a prefix and its completions): broad lexemes walked, not summed per match', () => {
+  // broad lexemes (a tally from 1,000 documents): chicken and chickpea, often together; narrow: chickweed, chick
+  const lexemeWords = ['chick', 'chicken', 'chickpea', 'chickweed', 'salad'];
+  const chance = [0.1, 0.55, 0.45, 0.02, 0.3];
+  function chickDocument(rand: () => number, i: number, version: number): IndexedDocument {
+    const base = documentOf(rand, i, version);
+    const pick = (list: string[]) => list[Math.floor(rand() * list.length)]!;
+    const lexemes = lexemeWords.filter((_, j) => rand() < chance[j]!);
+    if (lexemes.length === 0) lexemes.push('salad');
+    return {
+      ...base,
+      document: lexemes
+        .map(
+          (w) =>
+            `'${w}':${Array.from({ length: 1 + Math.floor(rand() * 3) }, (_, k) => `${k * 3 + 1}${pick(['A', 'B', 'C', ''])}`).join(',')}`,
+        )
+        .join(' '),
+    };
+  }
+  const chickTexts: CompiledText[] = [
+    // what the planner makes of `chick` being typed: the word, its completions and the prefix
+    {
+      terms: [{ exact: ['chick', 'chicken', 'chickpea'], prefixes: ['chick'] }],
+      operands: [
+        { lexeme: 'chick', prefix: true },
+        { lexeme: 'chicken', prefix: false },
+        { lexeme: 'chickpea', prefix: false },
+      ],
+      and: false,
+    },
+    // the prefix alone
+    { terms: [{ exact: [], prefixes: ['chick'] }], operands: [{ lexeme: 'chick', prefix: true }], and: false },
+    // synonyms: two broad lexemes, one operand each
+    {
+      terms: [{ exact: ['chicken', 'chickpea'], prefixes: [] }],
+      operands: [
+        { lexeme: 'chicken', prefix: false },
+        { lexeme: 'chickpea', prefix: false },
+      ],
+      and: false,
+    },
+    // a broad lexeme of the term that no operand ranks (summed with the explicit documents: 0)
+    {
+      terms: [{ exact: ['chicken', 'chickpea', 'chickweed'], prefixes: [] }],
+      operands: [{ lexeme: 'chicken', prefix: false }],
+      and: false,
+    },
+  ];
+  const chickAnswers = (index: MemoryIndex) =>
+    chickTexts.flatMap((text) =>
+      filters.flatMap((filter) =>
+        [
+          [10, 0],
+          [10, 40],
+          [5, 3000],
+          [0, 0],
+        ].map(([limit, offset]) => comparable(index.search(text, filter, 'relevance', limit!, offset!, limit !== 5))),
+      ),
+    );
+
+  it('answers as the sum per match does, after loads, updates and removals', () => {
+    const rand = seededRandom(17);
+    const pass = new MemoryIndex({ counting: 'pass', walk: false });
+    const walk = new MemoryIndex({ counting: 'pass' });
+    const auto = new MemoryIndex();
+    const bits = new MemoryIndex({ counting: 'bits' });
+    const all = [pass, walk, auto, bits];
+    for (let i = 0; i < 3000; i++) {
+      const d = chickDocument(rand, i, 0);
+      for (const index of all) index.put(d, true);
+    }
+    for (const index of all) index.trim();
+    const compare = (when: string) => {
+      const expected = chickAnswers(pass);
+      for (const [name, index] of [
+        ['walk', walk],
+        ['auto', auto],
+        ['bits', bits],
+      ] as const) {
+        const got = chickAnswers(index);
+        const different = got.flatMap((g, i) => (JSON.stringify(g) === JSON.stringify(expected[i]) ? [] : [i]));
+        expect(different, `${name} ${when}`).toEqual([]);
+      }
+    };
+    compare('after the load');
+    // updates and removals: dead ordinals in the postings, postings newer than the kept orders
+    for (let round = 1; round <= 2; round++) {
+      for (let n = 0; n < 500; n++) {
+        const i = Math.floor(rand() * 3300);
+        if (rand() < 0.3) {
+          const id = chickDocument(rand, i, round).id;
+          for (const index of all) index.remove(id);
+        } else {
+          const d = chickDocument(rand, i, round);
+          for (const index of all) index.put(d);
+        }
+      }
+      compare(`after writes, round ${round}`);
+    }
+    // the totals are the documents': every document with a chick… word, once
+    const r = walk.search(chickTexts[1]!, none, 'relevance', 10, 0, true);
+    expect(r.total).toBe(walk.search(chickTexts[1]!, none, 'newest', 10, 0, true).total);
+    expect(r.ids).toHaveLength(10);
+  });
+});

@@ -75,10 +75,27 @@ export interface IndexResult {
 type Ranking =
   /** one lexeme: by its posting's weight, a candidate's index being its posting's */
   | { kind: 'posting'; weights: Float32Array; operands: number }
-  /** one term of several lexemes: calc_rank_or's sum per ordinal, summed beforehand */
-  | { kind: 'sum'; sums: Float64Array; operands: number }
+  /**
+   * one term of several lexemes: calc_rank_or's sum per ordinal, summed beforehand when a search
+   * needs them (`filled`), over the postings of `entries` (lexeme ids in operand order, a lexeme
+   * once per operand it matches); `lexemes`: the term's lexemes (the candidates are their documents)
+   */
+  | { kind: 'sum'; sums: Float64Array; filled: boolean; operands: number; entries: number[]; lexemes: number[] }
   /** several terms: calc_rank_and, document by document */
   | { kind: 'fn'; rank: (ord: number) => number; operands: number };
+
+/** How #sumPage walks a term of several lexemes (see #sumPlan). */
+interface SumPlan {
+  /** the term's lexemes with a tally, an operand, and a kept order that is the rank's */
+  broad: Array<{ lexeme: number; tally: Tally; rank: (weight: number) => number }>;
+  /** the documents of its other lexemes and those with two broad ones, ascending (dead ones included) */
+  explicit: Uint32Array;
+  /** per explicit document: its rank, and how many broad lexemes it has */
+  ranks: Float64Array;
+  broadCount: Uint8Array;
+  /** the explicit documents as bits */
+  bits: Uint32Array;
+}
 
 const facetIndex = new Map<string, number>(facetNames.map((f, i) => [f, i]));
 const cardFields = 7;
@@ -293,6 +310,26 @@ function setBit(bits: Uint32Array, ord: number): Uint32Array {
   return bits;
 }
 
+/** Runs of one weight in postings sorted by weight, descending: run r is [starts[r], starts[r + 1]). */
+interface Runs {
+  weights: Float32Array;
+  starts: Uint32Array;
+}
+
+function runsOf(weights: Float32Array, order: Uint32Array): Runs {
+  const ws: number[] = [];
+  const starts: number[] = [];
+  for (let i = 0; i < order.length; i++) {
+    const w = weights[order[i]!]!;
+    if (ws.length === 0 || ws.at(-1) !== w) {
+      ws.push(w);
+      starts.push(i);
+    }
+  }
+  starts.push(order.length);
+  return { weights: Float32Array.from(ws), starts: Uint32Array.from(starts) };
+}
+
 /** Set bits of a 32-bit word. */
 function popcount(x: number): number {
   x -= (x >>> 1) & 0x55555555;
@@ -325,6 +362,9 @@ const bitWordCost = 2;
  * prefix `chick` under three filters was 2.5× slower by bitsets at 1 and on par at 2).
  */
 const bitsAdvantage = { browsing: 1, text: 2 };
+
+/** At most this many broad lexemes in a term walked by #sumPlan (it intersects every pair). */
+const maxBroad = 4;
 
 /** A lexeme keeps a tally once it has this many documents (and at least 1% of them). */
 const tallyAbove = 1000;
@@ -445,8 +485,11 @@ export class MemoryIndex {
    * without a pass over its documents).
    */
   readonly #tallies = new Map<number, Tally>();
-  /** per lexeme with a tally, once a search ranked it alone: its posting indexes in relevance order (see impactWalk) */
-  readonly #impacts = new Map<number, { operands: number; upTo: number; order: Uint32Array }>();
+  /**
+   * per broad lexeme, once a walk asked for it: its posting indexes by weight, rating and id
+   * descending, as of `upTo` postings, in runs of one weight (see #impactCursor)
+   */
+  readonly #impacts = new Map<number, { upTo: number; order: Uint32Array; runs: Runs }>();
   #tallied = new Uint8Array(0);
   /** per facet value code, once a filter or a count used it: a bit per ordinal that has it (kept up to date by put) */
   readonly #valueBits: Array<Uint32Array | undefined> = [];
@@ -705,6 +748,13 @@ export class MemoryIndex {
       }
     }
     const order = sort === 'relevance' && !text ? 'newest' : sort;
+    /** a term of several lexemes: its page off its broad lexemes' relevance orders (#sumPlan) */
+    let plan: SumPlan | null = null;
+    if (ranking?.kind === 'sum') {
+      if (this.#walk && limit + offset > 0) plan = this.#sumPlan(ranking);
+      if (plan && activeMask === 0) return this.#sumSearch(plan, limit, offset, facets);
+      if (!plan) this.#fillSums(ranking);
+    }
     if (tally && onlyTallied && activeMask === 0 && order === 'relevance' && ranking?.kind === 'posting' && this.#walk) {
       // one broad word, no filter: its counts are its tally's, its page the head of its postings
       // in relevance order (no pass over its documents)
@@ -737,7 +787,7 @@ export class MemoryIndex {
       const bits = this.#bitsPay(candidates, activeMask, chosen, dietsWanted);
       if (bits) {
         const sets = this.#passSets(activeMask, chosen, dietsWanted, bucketsWanted, filter.maxTotalMinutes, bits.words);
-        return this.#searchByBits(candidates, ranking, order, sets, limit, offset);
+        return this.#searchByBits(candidates, ranking, plan, order, sets, limit, offset);
       }
     }
     /**
@@ -792,7 +842,7 @@ export class MemoryIndex {
      * counts, the page comes off the word's relevance order (no rank nor heap per match).
      */
     const passed =
-      tally && onlyTallied && order === 'relevance' && ranking?.kind === 'posting' && k > 0 && this.#walk
+      (tally && onlyTallied && order === 'relevance' && ranking?.kind === 'posting' && k > 0 && this.#walk) || plan
         ? new Uint32Array((this.#ids.length >>> 5) + 1)
         : null;
     const heap = new TopK(k, order, this.#ids, this.#rating.data, this.#published.data, this.#minutes.data);
@@ -892,7 +942,7 @@ export class MemoryIndex {
               : rankOf!(ord);
       heap.offer(ord, rank);
     }
-    if (sums) for (let c = 0; c < candidates!.length; c++) sums[candidates![c]!] = 0;
+    this.#clearSums(ranking, candidates);
     if (countFacets && ownCounts)
       for (let code = 0; code < this.#codeKey.length; code++)
         if (codeFacet[code] === ownFacet) counts[code] = ownCounts[code] ?? 0;
@@ -902,7 +952,10 @@ export class MemoryIndex {
     }
 
     let page: number[];
-    if (passed && total <= 4 * k) {
+    const has = (ord: number) => ((passed![ord >>> 5]! >>> (ord & 31)) & 1) === 1;
+    if (plan && ranking?.kind === 'sum')
+      page = (total <= 4 * k ? this.#sumFew(ranking, plan, candidates!, k, has) : this.#sumPage(plan, k, has)).slice(offset);
+    else if (passed && total <= 4 * k) {
       // few pass the filters: the walk would visit most of the word's documents to find them,
       // ranking those few costs less
       for (let c = 0; c < candidates!.length; c++) {
@@ -999,6 +1052,7 @@ export class MemoryIndex {
   #searchByBits(
     candidates: Uint32Array | null,
     ranking: Ranking | null,
+    plan: SumPlan | null,
     order: IndexSort,
     sets: { facets: number[]; passes: Uint32Array[]; words: number },
     limit: number,
@@ -1056,7 +1110,9 @@ export class MemoryIndex {
         if (has(ord)) page.push(ord);
         return page.length < k;
       });
-    } else {
+    } else if (plan && ranking?.kind === 'sum')
+      page = total <= 4 * k ? this.#sumFew(ranking, plan, candidates!, k, has) : this.#sumPage(plan, k, has);
+    else {
       const heap = new TopK(k, order, this.#ids, this.#rating.data, this.#published.data, this.#minutes.data);
       const operands = ranking?.operands ?? 1;
       if (candidates) {
@@ -1087,7 +1143,7 @@ export class MemoryIndex {
         }
       page = heap.sorted();
     }
-    if (ranking?.kind === 'sum') for (let c = 0; c < candidates!.length; c++) ranking.sums[candidates![c]!] = 0;
+    this.#clearSums(ranking, candidates);
     return { ids: page.slice(offset).map((ord) => this.#ids[ord]!), total, facets: this.#facetMap(counts) };
   }
 
@@ -1109,52 +1165,98 @@ export class MemoryIndex {
   /**
    * Calls `visit` with a lexeme's posting indexes in relevance order (its rank for this many
    * operands, then rating and recipe id, descending: the SQL's order), alive documents only,
-   * until it returns false. The order is sorted the first time it is asked for; postings added
-   * since are sorted apart and merged in the walk, until they are many (then all again).
+   * until it returns false.
    */
   #impactWalk(lexeme: number, operands: number, visit: (c: number) => boolean): void {
+    const next = this.#impactCursor(lexeme, (w) => orRank(addOr(0, w), operands));
+    for (let c = next(); c >= 0; c = next()) if (!visit(c)) return;
+  }
+
+  /**
+   * A lexeme's posting indexes of alive documents, one per call (-1 at the end), in the order
+   * of `rankOfWeight` (a rank from the posting's weight, non-decreasing in it), then rating and
+   * recipe id, descending.
+   *
+   * The kept order is by weight, rating and id (sorted the first time a walk asks for it,
+   * postings added since sorted apart and merged in the walk, all again past 4,096 of them), in
+   * runs of one weight each: one order serves every rank a walk may need (a word alone, the same
+   * word as one of a prefix's completions among other operands). A non-decreasing rank keeps the
+   * runs' order, but may give neighbouring weights the same rank (float4 rounding: 0.5 and
+   * 0.49999997 do): such runs are merged by rating and id as the walk goes.
+   */
+  #impactCursor(lexeme: number, rankOfWeight: (w: number) => number): () => number {
     const p = this.#lexemes.postings[lexeme]!;
-    const ids = this.#ids;
-    const rating = this.#rating.data;
-    const alive = this.#alive.data;
-    const rankOf = (c: number) => orRank(addOr(0, p.weights[c]!), operands);
-    const before = (a: number, ra: number, b: number, rb: number) => {
-      if (ra !== rb) return ra > rb;
-      const x = p.ords[a]!;
-      const y = p.ords[b]!;
-      return rating[x] !== rating[y] ? rating[x]! > rating[y]! : ids[x]! > ids[y]!;
-    };
-    const sortRange = (from: number, to: number): Uint32Array => {
-      const ranks = new Float64Array(to - from);
-      const out = new Uint32Array(to - from);
-      for (let c = from; c < to; c++) {
-        out[c - from] = c;
-        ranks[c - from] = rankOf(c);
-      }
-      return out.sort((a, b) => (before(a, ranks[a - from]!, b, ranks[b - from]!) ? -1 : 1));
-    };
     let impact = this.#impacts.get(lexeme);
-    if (!impact || impact.operands !== operands || p.length - impact.upTo > 4096) {
-      impact = { operands, upTo: p.length, order: sortRange(0, p.length) };
+    if (!impact || p.length - impact.upTo > 4096) {
+      const order = this.#byWeight(p, 0, p.length);
+      impact = { upTo: p.length, order, runs: runsOf(p.weights, order) };
       this.#impacts.set(lexeme, impact);
     }
     const main = impact.order;
-    const recent = impact.upTo < p.length ? sortRange(impact.upTo, p.length) : new Uint32Array(0);
-    let i = 0;
-    let j = 0;
-    let ri = i < main.length ? rankOf(main[0]!) : 0;
-    let rj = j < recent.length ? rankOf(recent[0]!) : 0;
-    while (i < main.length || j < recent.length) {
-      let c: number;
-      if (i >= main.length || (j < recent.length && before(recent[j]!, rj, main[i]!, ri))) {
-        c = recent[j++]!;
-        if (j < recent.length) rj = rankOf(recent[j]!);
-      } else {
-        c = main[i++]!;
-        if (i < main.length) ri = rankOf(main[i]!);
-      }
-      if (alive[p.ords[c]!] === 1 && !visit(c)) return;
+    const recent = impact.upTo < p.length ? this.#byWeight(p, impact.upTo, p.length) : new Uint32Array(0);
+    // every run of one weight, main's and recent's, grouped by rank (descending)
+    type Run = { list: Uint32Array; at: number; end: number };
+    const groups: Run[][] = [];
+    const mainRuns = impact.runs;
+    const recentRuns = runsOf(p.weights, recent);
+    let a = 0;
+    let b = 0;
+    let groupRank = Number.NaN;
+    while (a < mainRuns.weights.length || b < recentRuns.weights.length) {
+      const fromMain =
+        b >= recentRuns.weights.length || (a < mainRuns.weights.length && mainRuns.weights[a]! >= recentRuns.weights[b]!);
+      const w = fromMain ? mainRuns.weights[a]! : recentRuns.weights[b]!;
+      const run = fromMain
+        ? { list: main, at: mainRuns.starts[a]!, end: mainRuns.starts[++a]! }
+        : { list: recent, at: recentRuns.starts[b]!, end: recentRuns.starts[++b]! };
+      const rank = rankOfWeight(w);
+      if (rank === groupRank) groups.at(-1)!.push(run);
+      else groups.push([run]);
+      groupRank = rank;
     }
+    const ords = p.ords;
+    const ids = this.#ids;
+    const rating = this.#rating.data;
+    const alive = this.#alive.data;
+    let g = 0;
+    return () => {
+      while (g < groups.length) {
+        const runs = groups[g]!;
+        let best: Run | null = null;
+        for (const run of runs) {
+          if (run.at >= run.end) continue;
+          if (!best) best = run;
+          else {
+            const x = ords[run.list[run.at]!]!;
+            const y = ords[best.list[best.at]!]!;
+            if (rating[x] !== rating[y] ? rating[x]! > rating[y]! : ids[x]! > ids[y]!) best = run;
+          }
+        }
+        if (!best) {
+          g++;
+          continue;
+        }
+        const c = best.list[best.at++]!;
+        if (alive[ords[c]!] === 1) return c;
+      }
+      return -1;
+    };
+  }
+
+  /** Posting indexes [from, to) by weight, rating and recipe id, descending. */
+  #byWeight(p: Postings, from: number, to: number): Uint32Array {
+    const w = p.weights;
+    const ords = p.ords;
+    const ids = this.#ids;
+    const rating = this.#rating.data;
+    const out = new Uint32Array(to - from);
+    for (let c = from; c < to; c++) out[c - from] = c;
+    return out.sort((a, b) => {
+      if (w[a] !== w[b]) return w[a]! > w[b]! ? -1 : 1;
+      const x = ords[a]!;
+      const y = ords[b]!;
+      return rating[x] !== rating[y] ? (rating[x]! > rating[y]! ? -1 : 1) : ids[x]! > ids[y]! ? -1 : 1;
+    });
   }
 
   /** The bitset of a facet value (dead ordinals included), built the first time it is asked for. */
@@ -1260,6 +1362,8 @@ export class MemoryIndex {
     const lists: Uint32Array[] = [];
     let onlyLexeme = -1;
     let largest = -1;
+    /** one term: its lexemes */
+    let termIds: number[] = [];
     for (const term of text.terms) {
       const ids = new Set<number>();
       for (const e of term.exact) {
@@ -1270,6 +1374,7 @@ export class MemoryIndex {
       const parts = [...ids].map((id) => lex.postings[id]!).map((p) => p.ords.subarray(0, p.length));
       if (parts.length === 0) return null;
       if (text.terms.length === 1) {
+        termIds = [...ids];
         if (ids.size === 1) onlyLexeme = [...ids][0]!;
         for (const id of ids) if (largest < 0 || lex.postings[id]!.length > lex.postings[largest]!.length) largest = id;
       }
@@ -1286,11 +1391,13 @@ export class MemoryIndex {
     // ts_rank: for each unique operand, its lexemes in the order a tsvector keeps them
     const entryOperand: number[] = [];
     const entryPostings: Postings[] = [];
+    const entryIds: number[] = [];
     text.operands.forEach((op, i) => {
       const ids = op.prefix ? lex.withPrefix(op.lexeme) : [lex.ids.get(op.lexeme)].filter((id) => id !== undefined);
       for (const id of ids) {
         entryOperand.push(i);
         entryPostings.push(lex.postings[id]!);
+        entryIds.push(id);
       }
     });
     const operands = text.operands.length;
@@ -1299,15 +1406,14 @@ export class MemoryIndex {
       return { candidates, ranking: { kind: 'posting', weights: entryPostings[0]!.weights, operands }, lexeme, only };
     }
     if (!text.and) {
-      // one term of several lexemes (a prefix, synonyms): calc_rank_or's sum, added up posting
-      // list by posting list in operand order (each document's sum in the same order as its own)
-      const sums = this.#sums();
-      for (const p of entryPostings) {
-        const ords = p.ords;
-        const weights = p.weights;
-        for (let j = 0; j < p.length; j++) sums[ords[j]!] = addOr(sums[ords[j]!]!, weights[j]!);
-      }
-      return { candidates, ranking: { kind: 'sum', sums, operands }, lexeme, only };
+      // one term of several lexemes (a prefix, synonyms): calc_rank_or's sum (see #fillSums,
+      // or a walk of the broad lexemes' relevance orders: #sumPlan)
+      return {
+        candidates,
+        ranking: { kind: 'sum', sums: this.#sums(), filled: false, operands, entries: entryIds, lexemes: termIds },
+        lexeme,
+        only,
+      };
     }
     reserveOperands(operands);
     const cursors = new Int32Array(entryPostings.length);
@@ -1408,6 +1514,231 @@ export class MemoryIndex {
             : null,
       };
     });
+  }
+
+  /** calc_rank_or's sums of a term's candidates, added up posting list by posting list in operand order (each document's sum in the same order as its own). */
+  #fillSums(ranking: Extract<Ranking, { kind: 'sum' }>): void {
+    if (ranking.filled) return;
+    const sums = ranking.sums;
+    for (const id of ranking.entries) {
+      const p = this.#lexemes.postings[id]!;
+      const ords = p.ords;
+      const weights = p.weights;
+      for (let j = 0; j < p.length; j++) sums[ords[j]!] = addOr(sums[ords[j]!]!, weights[j]!);
+    }
+    ranking.filled = true;
+  }
+
+  /** Zeroes the sums a search filled (over its candidates: every entry's documents). */
+  #clearSums(ranking: Ranking | null, candidates: Uint32Array | null): void {
+    if (ranking?.kind !== 'sum' || !ranking.filled) return;
+    for (let c = 0; c < candidates!.length; c++) ranking.sums[candidates![c]!] = 0;
+    ranking.filled = false;
+  }
+
+  /**
+   * A term of several lexemes (a prefix and its completions, synonyms) by relevance without a
+   * sum per match: a document with one broad lexeme of the term and none of the others ranks by
+   * that posting's weight alone, so those documents come in relevance order off each broad
+   * lexeme's kept order (#impactCursor). The others — the documents of the term's narrow
+   * lexemes and those with two broad ones — are few and summed exactly (`explicit`). Null
+   * without a broad lexeme or with more than `maxBroad`, when the narrow lexemes' postings
+   * outnumber the broad ones', or with an operand's lexeme outside the term (its documents
+   * would add to the sum of some that are not candidates).
+   */
+  #sumPlan(ranking: Extract<Ranking, { kind: 'sum' }>): SumPlan | null {
+    const postings = this.#lexemes.postings;
+    const repeats = new Map<number, number>();
+    for (const id of ranking.entries) repeats.set(id, (repeats.get(id) ?? 0) + 1);
+    if ([...repeats.keys()].some((id) => !ranking.lexemes.includes(id))) return null;
+    // broad: a lexeme an operand ranks, with a tally (kept from this many documents on)
+    const above = Math.max(tallyAbove, this.#live / 100);
+    const wide = ranking.lexemes.filter((id) => (repeats.get(id) ?? 0) > 0 && postings[id]!.length >= above);
+    // (many broad lexemes — `c` being typed — would cost an intersection per pair)
+    if (wide.length === 0 || wide.length > maxBroad) return null;
+    let narrowPostings = 0;
+    for (const id of ranking.lexemes) if (!wide.includes(id)) narrowPostings += postings[id]!.length;
+    // the explicit documents are summed one by one: worth it only when they are the fewer
+    if (narrowPostings > wide.reduce((n, id) => n + postings[id]!.length, 0)) return null;
+    const broad: SumPlan['broad'] = [];
+    const narrow: Uint32Array[] = [];
+    for (const id of ranking.lexemes) {
+      const times = repeats.get(id) ?? 0;
+      const tally = wide.includes(id) ? this.#tallyOf(id) : null;
+      const p = postings[id]!;
+      if (!tally) {
+        narrow.push(p.ords.subarray(0, p.length));
+        continue;
+      }
+      // a document with this lexeme alone: its weight added once per operand that matches it
+      const rank = (w: number) => {
+        let res = 0;
+        for (let t = 0; t < times; t++) res = addOr(res, w);
+        return orRank(res, ranking.operands);
+      };
+      broad.push({ lexeme: id, tally, rank });
+    }
+    if (broad.length === 0) return null;
+    const parts = [...narrow];
+    for (let a = 0; a < broad.length; a++)
+      for (let b = a + 1; b < broad.length; b++) {
+        const x = postings[broad[a]!.lexeme]!;
+        const y = postings[broad[b]!.lexeme]!;
+        const [small, big] = x.length <= y.length ? [x, y] : [y, x];
+        parts.push(intersect(small.ords.subarray(0, small.length), big.ords.subarray(0, big.length)));
+      }
+    const explicit = parts.length === 0 ? new Uint32Array(0) : unionAll(parts);
+    const { ranks, broadCount } = this.#exactSums(ranking, explicit, broad);
+    const bits = new Uint32Array((this.#ids.length >>> 5) + 1);
+    for (let i = 0; i < explicit.length; i++) bits[explicit[i]! >>> 5]! |= 1 << (explicit[i]! & 31);
+    return { broad, explicit, ranks, broadCount, bits };
+  }
+
+  /**
+   * The rank of each of `ords` (ascending) for a term of several lexemes, as #fillSums and
+   * orRank make it, by a cursor per lexeme; and how many of `broad` each has.
+   */
+  #exactSums(
+    ranking: Extract<Ranking, { kind: 'sum' }>,
+    ords: Uint32Array,
+    broad: SumPlan['broad'],
+  ): { ranks: Float64Array; broadCount: Uint8Array } {
+    const postings = this.#lexemes.postings;
+    const lexemes = [...new Set(ranking.entries)];
+    const slot = new Map(lexemes.map((id, i) => [id, i]));
+    const entrySlots = ranking.entries.map((id) => slot.get(id)!);
+    const isBroad = lexemes.map((id) => broad.some((b) => b.lexeme === id));
+    const cursors = new Int32Array(lexemes.length);
+    const weights = new Float64Array(lexemes.length);
+    const found = new Uint8Array(lexemes.length);
+    const ranks = new Float64Array(ords.length);
+    const broadCount = new Uint8Array(ords.length);
+    for (let i = 0; i < ords.length; i++) {
+      const ord = ords[i]!;
+      let count = 0;
+      for (let l = 0; l < lexemes.length; l++) {
+        const p = postings[lexemes[l]!]!;
+        const at = seek(p.ords, p.length, cursors[l]!, ord);
+        cursors[l] = at;
+        found[l] = at < p.length && p.ords[at] === ord ? 1 : 0;
+        if (found[l] === 1) {
+          weights[l] = p.weights[at]!;
+          if (isBroad[l]) count++;
+        }
+      }
+      let res = 0;
+      for (const l of entrySlots) if (found[l] === 1) res = addOr(res, weights[l]!);
+      ranks[i] = orRank(res, ranking.operands);
+      broadCount[i] = count;
+    }
+    return { ranks, broadCount };
+  }
+
+  /**
+   * A term of several lexemes, no filter: total and counts from the broad lexemes' tallies, less
+   * what the explicit documents with several of them counted twice, plus those with none of
+   * them; the page off #sumPage. No pass over the matches.
+   */
+  #sumSearch(plan: SumPlan, limit: number, offset: number, facets: boolean): IndexResult {
+    const counts = new Int32Array(this.#codeKey.length);
+    let total = 0;
+    for (const b of plan.broad) {
+      total += b.tally.docs;
+      const add = b.tally.counts;
+      for (let code = 0; code < counts.length && code < add.length; code++) counts[code]! += add[code]!;
+    }
+    const alive = this.#alive.data;
+    const start = this.#facetStart.data;
+    const codes = this.#facetCodes.data;
+    for (let i = 0; i < plan.explicit.length; i++) {
+      const ord = plan.explicit[i]!;
+      if (alive[ord] === 0) continue;
+      const by = 1 - plan.broadCount[i]!;
+      if (by === 0) continue;
+      total += by;
+      if (facets) for (let j = start[ord]!; j < start[ord + 1]!; j++) counts[codes[j]!]! += by;
+    }
+    const page = this.#sumPage(plan, limit + offset, () => true);
+    return {
+      ids: page.slice(offset).map((ord) => this.#ids[ord]!),
+      total,
+      facets: facets ? this.#facetMap(counts) : new Map(),
+    };
+  }
+
+  /**
+   * The first `k` documents in relevance order that `accept` lets through: each broad lexeme's
+   * kept order (its documents without another of the term's lexemes) merged with the explicit
+   * documents' best k.
+   */
+  #sumPage(plan: SumPlan, k: number, accept: (ord: number) => boolean): number[] {
+    const alive = this.#alive.data;
+    const heap = new TopK(k, 'relevance', this.#ids, this.#rating.data, this.#published.data, this.#minutes.data);
+    for (let i = 0; i < plan.explicit.length; i++) {
+      const ord = plan.explicit[i]!;
+      if (alive[ord] === 1 && accept(ord)) heap.offer(ord, plan.ranks[i]!);
+    }
+    const best = heap.sorted();
+    const bestRanks = best.map((ord) => plan.ranks[seek(plan.explicit, plan.explicit.length, 0, ord)]!);
+    const postings = this.#lexemes.postings;
+    const bits = plan.bits;
+    const walks = plan.broad.map((b) => {
+      const next = this.#impactCursor(b.lexeme, b.rank);
+      const p = postings[b.lexeme]!;
+      const walk = { ord: -1, rank: 0, advance: () => {} };
+      walk.advance = () => {
+        for (let c = next(); c >= 0; c = next()) {
+          const ord = p.ords[c]!;
+          if (((bits[ord >>> 5]! >>> (ord & 31)) & 1) === 1 || !accept(ord)) continue;
+          walk.ord = ord;
+          walk.rank = b.rank(p.weights[c]!);
+          return;
+        }
+        walk.ord = -1;
+      };
+      walk.advance();
+      return walk;
+    });
+    const rating = this.#rating.data;
+    const ids = this.#ids;
+    const before = (a: number, ra: number, b: number, rb: number) =>
+      ra !== rb ? ra > rb : rating[a] !== rating[b] ? rating[a]! > rating[b]! : ids[a]! > ids[b]!;
+    const page: number[] = [];
+    let e = 0;
+    while (page.length < k) {
+      let pick: (typeof walks)[number] | null = null;
+      for (const w of walks) if (w.ord >= 0 && (!pick || before(w.ord, w.rank, pick.ord, pick.rank))) pick = w;
+      if (e < best.length && (!pick || before(best[e]!, bestRanks[e]!, pick.ord, pick.rank))) page.push(best[e++]!);
+      else if (pick) {
+        page.push(pick.ord);
+        pick.advance();
+      } else break;
+    }
+    return page;
+  }
+
+  /**
+   * A term of several lexemes under filters when few documents pass: those ranked exactly and
+   * through the heap (the walks would visit most of the broad lexemes' documents to find them).
+   */
+  #sumFew(
+    ranking: Extract<Ranking, { kind: 'sum' }>,
+    plan: SumPlan,
+    candidates: Uint32Array,
+    k: number,
+    accept: (ord: number) => boolean,
+  ): number[] {
+    const alive = this.#alive.data;
+    const passing: number[] = [];
+    for (let c = 0; c < candidates.length; c++) {
+      const ord = candidates[c]!;
+      if (alive[ord] === 1 && accept(ord)) passing.push(ord);
+    }
+    const ords = Uint32Array.from(passing);
+    const { ranks } = this.#exactSums(ranking, ords, plan.broad);
+    const heap = new TopK(k, 'relevance', this.#ids, this.#rating.data, this.#published.data, this.#minutes.data);
+    for (let i = 0; i < ords.length; i++) heap.offer(ords[i]!, ranks[i]!);
+    return heap.sorted();
   }
 
   /** Per-ordinal sums of calc_rank_or, all 0 between searches (a search zeroes what it used). */
