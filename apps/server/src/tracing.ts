@@ -32,14 +32,15 @@ export function tracingConfigured(env: NodeJS.ProcessEnv): boolean {
  */
 export function samplerFromEnv(env: NodeJS.ProcessEnv, sdk: typeof import('@opentelemetry/sdk-trace')): Sampler | undefined {
   const name = env.OTEL_TRACES_SAMPLER?.trim() || 'parentbased_always_on';
+  // With every trace kept (or none), a parent cannot change the decision: in-process parents
+  // are all sampled (or none is), remote ones go to the root anyway. The root alone decides the
+  // same, without the parent-based sampler's second validation of the parent's ids (two regular
+  // expressions per span; the tracer's and the sampler's together were ~0.8 % of a traced
+  // GetRecipe's CPU in a profile).
+  if (name === 'parentbased_always_on') return new sdk.AlwaysOnSampler();
+  if (name === 'parentbased_always_off') return new sdk.AlwaysOffSampler();
   const root =
-    name === 'parentbased_always_on'
-      ? new sdk.AlwaysOnSampler()
-      : name === 'parentbased_always_off'
-        ? new sdk.AlwaysOffSampler()
-        : name === 'parentbased_traceidratio'
-          ? new sdk.TraceIdRatioBasedSampler(samplerRatio(env.OTEL_TRACES_SAMPLER_ARG))
-          : undefined;
+    name === 'parentbased_traceidratio' ? new sdk.TraceIdRatioBasedSampler(samplerRatio(env.OTEL_TRACES_SAMPLER_ARG)) : undefined;
   return root && new sdk.ParentBasedSampler({ root, remoteParentSampled: root, remoteParentNotSampled: root });
 }
 
