@@ -7,6 +7,7 @@ import {
   type Attributes,
   type Context,
   type Span,
+  type SpanOptions,
 } from '@opentelemetry/api';
 import type { Logger } from './logger.ts';
 import type { Metrics } from './metrics.ts';
@@ -54,19 +55,29 @@ export const expectedErrors =
  * rethrown as it came. Synchronous results stay synchronous.
  */
 export function observe<T>(telemetry: Telemetry, operation: Operation, run: () => T, classify: Classify): T {
-  const { kind, name } = operation;
-  const attributes = { ...spanAttributes(operation), ...operation.attributes };
+  return observeIn(telemetry, operation, spanOptions(operation), run, classify);
+}
+
+/** `observe` with the operation's span options made beforehand (instrument() makes them once per method, not per call). */
+function observeIn<T>(telemetry: Telemetry, operation: Operation, options: SpanOptions, run: () => T, classify: Classify): T {
   // An RPC that is the whole of its HTTP request records into the request's span rather than a child of it.
-  const request = kind === 'server' ? takeOverRequestSpan(name) : undefined;
+  const request = operation.kind === 'server' ? takeOverRequestSpan(operation.name) : undefined;
   if (request) {
-    request.updateName(name);
-    request.setAttributes(attributes);
+    request.updateName(operation.name);
+    if (options.attributes) request.setAttributes(options.attributes);
     return observed(telemetry, operation, request, false, run, classify);
   }
-  const spanKind = kind === 'server' ? SpanKind.SERVER : kind === 'consumer' ? SpanKind.CONSUMER : SpanKind.INTERNAL;
-  return tracer.startActiveSpan(name, { kind: spanKind, attributes }, (span) =>
-    observed(telemetry, operation, span, true, run, classify),
-  );
+  // startActiveSpan without its callback: no closure per call, the arguments passed through context.with.
+  const parent = context.active();
+  const span = tracer.startSpan(operation.name, options, parent);
+  return context.with(trace.setSpan(parent, span), observed<T>, undefined, telemetry, operation, span, true, run, classify);
+}
+
+function spanOptions(operation: Operation): SpanOptions {
+  const kind =
+    operation.kind === 'server' ? SpanKind.SERVER : operation.kind === 'consumer' ? SpanKind.CONSUMER : SpanKind.INTERNAL;
+  const attributes = spanAttributes(operation);
+  return { kind, attributes: operation.attributes ? { ...attributes, ...operation.attributes } : attributes };
 }
 
 /** Runs `run` as `observe` describes, in `span` (already active), which it ends when `end` (else its owner does). */
@@ -222,7 +233,8 @@ export function instrument<T extends object>(
       if (!fn) {
         const method = value as (...args: unknown[]) => unknown;
         const operation: Operation = { kind: 'internal', name: `${component}.${prop}`, layer };
-        fn = (...args: unknown[]) => observe(telemetry, operation, () => method.apply(obj, args), classify);
+        const options = spanOptions(operation);
+        fn = (...args: unknown[]) => observeIn(telemetry, operation, options, () => method.apply(obj, args), classify);
         wrapped.set(prop, fn);
       }
       return fn;
