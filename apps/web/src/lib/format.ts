@@ -77,8 +77,3 @@ export function formatsFor(locale: Locale): Formats {
 
 /** The reader's language's formats. */
 export const useFormats = (): Formats => formatsFor(useLocale());
-
-/** "23 Nov 2026" in English: for the few places outside a page's render (and tests). */
-export const formatDay = (date: Date) => formatsFor('en').day(date);
-/** "23 Nov 2026, 08:10 UTC" in English. */
-export const formatMoment = (date: Date) => formatsFor('en').moment(date);
