@@ -42,6 +42,13 @@ describe('the issuer’s pages in the reader’s language', () => {
     expect(en).toContain('<h1>Sign in</h1>');
   });
 
+  it('asks for a device’s code in German', async () => {
+    const html = await (await fetch(`${t.baseUrl}${builtInIssuerPath}/device`, { headers: german })).text();
+    expect(html).toContain('<html lang="de"');
+    expect(html).toContain('<h1>Einen Assistenten verbinden</h1>');
+    expect(html).not.toMatch(/Connect an assistant|Continue/);
+  });
+
   it('says an expired sign-in page has expired in German', async () => {
     const res = await fetch(`${t.baseUrl}${builtInIssuerPath}/interaction/no-such-interaction`, { headers: german });
     expect(res.status).toBe(400);

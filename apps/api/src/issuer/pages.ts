@@ -104,6 +104,25 @@ const words = {
     expiredText: 'Sign-in pages are valid for 30 minutes. Start again and it will work.',
     failed: 'Something went wrong',
     failedText: 'We could not complete this step. Try again.',
+    connectAssistant: 'Connect an assistant',
+    codeLead: 'Your terminal (or AI assistant) shows a code like <strong>BCDF-GHJK</strong>. Enter it here, then sign in.',
+    code: 'Code',
+    codeAsShown: 'Enter the code exactly as shown.',
+    codeInvalid: 'That code is not valid (or has expired). Check it on your screen and try again.',
+    continue: 'Continue',
+    connect: 'Connect {client}?',
+    checkCode: 'Check that your terminal shows this code:',
+    deviceScope:
+      'It will be able to search and read recipes, write drafts, submit them and rate recipes as you, until you sign it out (<code>yeet logout</code>). If you did not start this, cancel.',
+    yesConnect: 'Yes, connect it',
+    cancelButton: 'Cancel',
+    connectApp: 'Connect an app',
+    appAsks: '<strong>{client}</strong> asks to use Eat or Yeet as you. It named itself; it will return to <code>{to}</code>.',
+    appScope:
+      'It will be able to search and read recipes, write drafts, submit them and rate recipes as you, for up to 14 days. Connect only an app you have just set up yourself.',
+    connectedTitle: 'Assistant connected',
+    connected: 'Connected',
+    connectedText: 'Your terminal has its sign-in now; you can close this page.',
   },
   de: {
     signIn: 'Anmelden',
@@ -131,6 +150,27 @@ const words = {
     expiredText: 'Anmeldeseiten gelten 30 Minuten. Fang noch einmal an, dann klappt es.',
     failed: 'Etwas ist schiefgelaufen',
     failedText: 'Dieser Schritt hat nicht geklappt. Versuch es noch einmal.',
+    connectAssistant: 'Einen Assistenten verbinden',
+    codeLead:
+      'Dein Terminal (oder KI-Assistent) zeigt einen Code wie <strong>BCDF-GHJK</strong>. Gib ihn hier ein und melde dich dann an.',
+    code: 'Code',
+    codeAsShown: 'Gib den Code genau so ein, wie er angezeigt wird.',
+    codeInvalid: 'Dieser Code ist nicht gültig (oder abgelaufen). Prüf ihn auf deinem Bildschirm und versuch es noch einmal.',
+    continue: 'Weiter',
+    connect: '{client} verbinden?',
+    checkCode: 'Prüfe, ob dein Terminal diesen Code zeigt:',
+    deviceScope:
+      'Er kann dann als du Rezepte suchen und lesen, Entwürfe schreiben, sie einreichen und Rezepte bewerten, bis du ihn abmeldest (<code>yeet logout</code>). Wenn du das nicht gestartet hast, brich ab.',
+    yesConnect: 'Ja, verbinden',
+    cancelButton: 'Abbrechen',
+    connectApp: 'Eine App verbinden',
+    appAsks:
+      '<strong>{client}</strong> möchte Eat or Yeet als du nutzen. Den Namen hat sie sich selbst gegeben; sie kehrt zurück zu <code>{to}</code>.',
+    appScope:
+      'Sie kann dann bis zu 14 Tage lang als du Rezepte suchen und lesen, Entwürfe schreiben, sie einreichen und Rezepte bewerten. Verbinde nur eine App, die du gerade selbst eingerichtet hast.',
+    connectedTitle: 'Assistent verbunden',
+    connected: 'Verbunden',
+    connectedText: 'Dein Terminal ist jetzt angemeldet; du kannst diese Seite schließen.',
   },
 } satisfies Record<Locale, Record<string, string>>;
 
@@ -227,31 +267,37 @@ export function errorPage(title: string, message: string, retryHref = '/auth/log
  * hands over its form; we keep its action and anti-forgery token and lay out our own
  * labelled field.
  */
-export function deviceCodePage(o: { form: string; error?: string }) {
+export function deviceCodePage(o: { form: string; invalid?: boolean; locale?: Locale }) {
+  const w = words[o.locale ?? 'en'];
   const action = /action="([^"]*)"/.exec(o.form)?.[1] ?? '';
   const xsrf = /name="xsrf" value="([^"]*)"/.exec(o.form)?.[1] ?? '';
   const code = /name="user_code"[^>]*?value="([^"]*)"|value="([^"]*)"[^>]*name="user_code"/.exec(o.form);
   return layout(
-    'Connect an assistant',
-    `<h1>Connect an assistant</h1><p class="muted">Your terminal (or AI assistant) shows a code like <strong>BCDF-GHJK</strong>. Enter it here, then sign in.</p>
-${alert(o.error)}
+    w.connectAssistant,
+    `<h1>${w.connectAssistant}</h1><p class="muted">${w.codeLead}</p>
+${alert(o.invalid ? w.codeInvalid : undefined)}
 <form method="post" action="${escapeHtml(action)}" novalidate>
 <input type="hidden" name="xsrf" value="${escapeHtml(xsrf)}">
-${field({ name: 'user_code', label: 'Code', type: 'text', autocomplete: 'off', value: code?.[1] ?? code?.[2] ?? '', error: o.error ? 'Enter the code exactly as shown.' : undefined, autofocus: true })}
-<button type="submit">Continue</button></form>`,
+${field({ name: 'user_code', label: w.code, type: 'text', autocomplete: 'off', value: code?.[1] ?? code?.[2] ?? '', error: o.invalid ? w.codeAsShown : undefined, autofocus: true })}
+<button type="submit">${w.continue}</button></form>`,
+    '',
+    o.locale,
   );
 }
 
 /** Step 2: make sure the code is the one on the person's own screen. */
-export function deviceConfirmPage(o: { form: string; client: string; userCode: string }) {
+export function deviceConfirmPage(o: { form: string; client: string; userCode: string; locale?: Locale }) {
+  const w = words[o.locale ?? 'en'];
   return layout(
-    'Connect an assistant',
-    `<h1>Connect ${escapeHtml(o.client)}?</h1>
-<p>Check that your terminal shows this code:</p><p class="user-code">${escapeHtml(o.userCode)}</p>
-<p class="muted">It will be able to search and read recipes, write drafts, submit them and rate recipes as you, until you sign it out (<code>yeet logout</code>). If you did not start this, cancel.</p>
+    w.connectAssistant,
+    `<h1>${w.connect.replace('{client}', escapeHtml(o.client))}</h1>
+<p>${w.checkCode}</p><p class="user-code">${escapeHtml(o.userCode)}</p>
+<p class="muted">${w.deviceScope}</p>
 ${o.form}
-<button type="submit" form="op.deviceConfirmForm">Yes, connect it</button>
-<button type="submit" form="op.deviceConfirmForm" name="abort" value="yes" class="secondary">Cancel</button>`,
+<button type="submit" form="op.deviceConfirmForm">${w.yesConnect}</button>
+<button type="submit" form="op.deviceConfirmForm" name="abort" value="yes" class="secondary">${w.cancelButton}</button>`,
+    '',
+    o.locale,
   );
 }
 
@@ -259,22 +305,28 @@ ${o.form}
  * Consent for a client that registered itself (an MCP client, RFC 7591): its name is its own
  * claim, so the page also shows where it will send the person back, which it cannot fake.
  */
-export function consentPage(o: { action: string; client: string; redirectTo: string }) {
+export function consentPage(o: { action: string; client: string; redirectTo: string; locale?: Locale }) {
+  const w = words[o.locale ?? 'en'];
   return layout(
-    'Connect an app',
-    `<h1>Connect ${escapeHtml(o.client)}?</h1>
-<p><strong>${escapeHtml(o.client)}</strong> asks to use Eat or Yeet as you. It named itself; it will return to <code>${escapeHtml(o.redirectTo)}</code>.</p>
-<p class="muted">It will be able to search and read recipes, write drafts, submit them and rate recipes as you, for up to 14 days. Connect only an app you have just set up yourself.</p>
+    w.connectApp,
+    `<h1>${w.connect.replace('{client}', escapeHtml(o.client))}</h1>
+<p>${w.appAsks.replace('{client}', escapeHtml(o.client)).replace('{to}', escapeHtml(o.redirectTo))}</p>
+<p class="muted">${w.appScope}</p>
 <form method="post" action="${escapeHtml(o.action)}">
-<button type="submit" name="decision" value="allow">Yes, connect it</button>
-<button type="submit" name="decision" value="deny" class="secondary">Cancel</button>
+<button type="submit" name="decision" value="allow">${w.yesConnect}</button>
+<button type="submit" name="decision" value="deny" class="secondary">${w.cancelButton}</button>
 </form>`,
+    '',
+    o.locale,
   );
 }
 
-export function deviceDonePage() {
+export function deviceDonePage(locale: Locale = 'en') {
+  const w = words[locale];
   return layout(
-    'Assistant connected',
-    `<h1>Connected</h1><p>Your terminal has its sign-in now; you can close this page.</p><a class="button secondary" href="/">Back to the recipes</a>`,
+    w.connectedTitle,
+    `<h1>${w.connected}</h1><p>${w.connectedText}</p><a class="button secondary" href="/">${w.backToRecipes}</a>`,
+    '',
+    locale,
   );
 }

@@ -26,6 +26,9 @@ export interface IssuerOptions {
 export const mcpResource = (publicUrl: string) => `${publicUrl}/mcp`;
 
 /** How long a registered client lives without being used, and after its latest use. */
+/** A page's language: the site's (the lang cookie, then Accept-Language), as the web app chooses it. */
+const localeOf = (ctx: KoaContextWithOIDC) => pickLocale(ctx.get('cookie'), ctx.get('accept-language'));
+
 const unusedClientLifetime = 24 * 60 * 60;
 const usedClientLifetime = 90 * 24 * 60 * 60;
 
@@ -123,18 +126,15 @@ export function createIssuer(o: IssuerOptions): Provider {
         mask: '****-****',
         async userCodeInputSource(ctx, form, _out, err) {
           ctx.type = 'html';
-          ctx.body = deviceCodePage({
-            form,
-            error: err ? 'That code is not valid (or has expired). Check it on your screen and try again.' : undefined,
-          });
+          ctx.body = deviceCodePage({ form, invalid: Boolean(err), locale: localeOf(ctx) });
         },
         async userCodeConfirmSource(ctx, form, client, _deviceInfo, userCode) {
           ctx.type = 'html';
-          ctx.body = deviceConfirmPage({ form, client: client.clientName ?? client.clientId, userCode });
+          ctx.body = deviceConfirmPage({ form, client: client.clientName ?? client.clientId, userCode, locale: localeOf(ctx) });
         },
         async successSource(ctx) {
           ctx.type = 'html';
-          ctx.body = deviceDonePage();
+          ctx.body = deviceDonePage(localeOf(ctx));
         },
       },
       resourceIndicators: {
@@ -158,11 +158,11 @@ export function createIssuer(o: IssuerOptions): Provider {
         enabled: true,
         async logoutSource(ctx, form) {
           ctx.type = 'html';
-          ctx.body = signOutPage(form, pickLocale(ctx.get('cookie'), ctx.get('accept-language')));
+          ctx.body = signOutPage(form, localeOf(ctx));
         },
         async postLogoutSuccessSource(ctx) {
           ctx.type = 'html';
-          ctx.body = signedOutPage(pickLocale(ctx.get('cookie'), ctx.get('accept-language')));
+          ctx.body = signedOutPage(localeOf(ctx));
         },
       },
     },

@@ -104,6 +104,7 @@ export async function registerIssuer(
               action: `${base(details.uid)}/consent`,
               client: client.clientName ?? 'An app without a name',
               redirectTo: `${redirectTo.protocol}//${redirectTo.host}`,
+              locale: localeOf(req),
             }),
           );
         }
