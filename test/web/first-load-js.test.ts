@@ -13,9 +13,9 @@ import { startTestPlatform, type TestPlatform } from '../support/platform.ts';
  * (decisions 0037 and 0045).
  */
 const visitorPages = {
-  home: { page: '/', ceiling: 146_000 }, // 143.7 KB when set
-  search: { page: '/search?q=chicken', ceiling: 147_500 }, // 145.3
-  recipe: { page: '/r/cacio-e-pepe', ceiling: 152_000 }, // 150.0
+  home: { page: '/', ceiling: 145_500 }, // 143.2 KB when set
+  search: { page: '/search?q=chicken', ceiling: 147_000 }, // 144.8
+  recipe: { page: '/r/cacio-e-pepe', ceiling: 151_500 }, // 149.5
 };
 const client = path.resolve(import.meta.dirname, '../../apps/web/dist/client');
 

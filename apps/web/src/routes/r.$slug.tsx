@@ -16,7 +16,6 @@ import { publicOrigin, recipeBySlug, recipeRatings, useMe } from '../lib/api';
 import { formatMinutes, isoDuration } from '../lib/format';
 import { defineMessages, messagesIn, params, useMessages } from '../lib/i18n';
 import { useLabels } from '../lib/labels';
-import { recipeJsonLd } from '../lib/recipe-schema';
 import { parseServings } from '@yeet/domain/quantity';
 import { onLoadError } from '../lib/status';
 
@@ -43,6 +42,10 @@ export const Route = createFileRoute('/r/$slug')({
     servings: parseServings(search.servings, 0) || undefined,
   }),
   loader: async ({ context: { queryClient, transport }, params: { slug } }) => {
+    // The JSON-LD's code comes with the first recipe page a browser opens, not with every
+    // page's first load (this route's options are in every page's route tree: decision 0045).
+    const schema = import('../lib/recipe-schema');
+    schema.catch(() => undefined); // awaited below; a failed call must not leave it unhandled
     const recipe = await queryClient.ensureQueryData(recipeBySlug(transport, slug));
     await queryClient.ensureQueryData(recipeRatings(transport, recipe.id));
     const origin = publicOrigin();
@@ -53,7 +56,7 @@ export const Route = createFileRoute('/r/$slug')({
       image: recipe.coverImage?.variants.at(-1),
       // Unpublished recipes are private: nothing for crawlers or link previews.
       published: recipe.status === RecipeStatus.PUBLISHED,
-      jsonLd: recipeJsonLd(recipe, origin),
+      jsonLd: (await schema).recipeJsonLd(recipe, origin),
     };
   },
   onError: onLoadError,
