@@ -138,7 +138,8 @@ describe.skipIf(!chromiumPath)('two languages', () => {
     await hydrated(page);
     await page.getByRole('contentinfo').getByRole('button', { name: 'Deutsch' }).click();
     await page.waitForURL(/\/r\/cacio-e-pepe$/);
-    await expect.poll(() => lang(page)).toBe('de');
+    // a form post, a redirect and a page load: more than expect.poll's default second on a busy machine
+    await expect.poll(() => lang(page), { timeout: 15_000 }).toBe('de');
     await page.getByRole('heading', { name: 'Zutaten' }).waitFor();
     await page.reload();
     expect(await lang(page)).toBe('de');
@@ -146,7 +147,7 @@ describe.skipIf(!chromiumPath)('two languages', () => {
     expect(await lang(page)).toBe('de');
     // and back
     await page.getByRole('contentinfo').getByRole('button', { name: 'English' }).click();
-    await expect.poll(() => lang(page)).toBe('en');
+    await expect.poll(() => lang(page), { timeout: 15_000 }).toBe('en');
     await page.reload();
     expect(await lang(page)).toBe('en');
   });
