@@ -1,7 +1,7 @@
 import pg from 'pg';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { chromiumPath, launchBrowser, signUp } from '../support/browser.ts';
+import { chromiumPath, launchBrowser, pageTimeoutMs, signUp } from '../support/browser.ts';
 import { startTestPlatform, type TestPlatform } from '../support/platform.ts';
 
 /**
@@ -28,7 +28,7 @@ afterAll(async () => {
 
 async function signedIn(name: string, email: string): Promise<Page> {
   const page = await (await browser.newContext()).newPage();
-  page.setDefaultTimeout(15_000);
+  page.setDefaultTimeout(pageTimeoutMs);
   await page.goto(`${t.baseUrl}/`);
   await signUp(page, { name, email, password: 'a long and careful passphrase' });
   return page;

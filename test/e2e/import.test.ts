@@ -5,7 +5,7 @@ import { gunzipSync } from 'node:zlib';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { audit, chromiumPath, launchBrowser, signUp } from '../support/browser.ts';
+import { audit, chromiumPath, launchBrowser, pageTimeoutMs, signUp } from '../support/browser.ts';
 import { watchContentSecurityPolicy } from '../support/csp.ts';
 import { startTestPlatform, type TestPlatform } from '../support/platform.ts';
 import { sharedPath } from '../support/shared.ts';
@@ -70,7 +70,7 @@ async function newPage(options: Parameters<Browser['newContext']>[0] = {}): Prom
   contexts.push(context);
   await watchContentSecurityPolicy(context, cspViolations);
   const page = await context.newPage();
-  page.setDefaultTimeout(20_000);
+  page.setDefaultTimeout(pageTimeoutMs);
   return page;
 }
 

@@ -1,6 +1,6 @@
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { audit, chromiumPath, launchBrowser, signUp } from '../support/browser.ts';
+import { audit, chromiumPath, launchBrowser, pageTimeoutMs, signUp } from '../support/browser.ts';
 import { watchContentSecurityPolicy } from '../support/csp.ts';
 import { fixtures } from '../support/images.ts';
 import { startTestPlatform, type TestPlatform } from '../support/platform.ts';
@@ -42,7 +42,7 @@ async function newPage(options: { javaScriptEnabled?: boolean } = {}): Promise<P
   contexts.push(context);
   await watchContentSecurityPolicy(context, cspViolations);
   const page = await context.newPage();
-  page.setDefaultTimeout(15_000);
+  page.setDefaultTimeout(pageTimeoutMs);
   return page;
 }
 

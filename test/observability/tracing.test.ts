@@ -8,7 +8,7 @@ import { createTestDatabase, type TestDatabase } from '@yeet/db/testing';
 import pg from 'pg';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { chromiumPath, launchBrowser, signUp } from '../support/browser.ts';
+import { chromiumPath, launchBrowser, pageTimeoutMs, signUp } from '../support/browser.ts';
 import { recipeInput } from '../support/recipes.ts';
 import { eventually } from '../support/queue.ts';
 
@@ -324,7 +324,7 @@ describe.skipIf(!chromiumPath)('traces from a browser', () => {
   it('make one trace of a click on Approve, from the id the browser sent to the search index SQL', async () => {
     browser = await launchBrowser();
     const editor = await (await browser.newContext({ viewport: { width: 1280, height: 900 } })).newPage();
-    editor.setDefaultTimeout(15_000);
+    editor.setDefaultTimeout(pageTimeoutMs);
     await editor.goto(`${url}/`);
     // The first person to sign up is the admin, and so an editor (the dev-header users are not people).
     await signUp(editor, { name: 'Bea Browser', email: 'bea@example.com', password: 'a long and careful passphrase' });

@@ -24,8 +24,13 @@ interface Running {
   output: () => string;
 }
 
-/** For tests that start a process: startProcess waits up to 60 s (a first start creates a cluster and seeds the demo). */
-const startingTimeout = 90_000;
+/**
+ * startProcess waits up to `startWaitMs` for a start (a first start creates a cluster and seeds
+ * the demo; 60 s ran out at load average 20 on two cores), and a test that starts processes
+ * gets `startingTimeout`.
+ */
+const startWaitMs = 120_000;
+const startingTimeout = 180_000;
 
 /** Every platform process still running, stopped after the tests even if a test gave up on one. */
 const started = new Set<ChildProcess>();
@@ -46,10 +51,10 @@ async function startProcess(env: Record<string, string>, args: string[] = [], un
   child.stdout.on('data', (d) => (output += d));
   child.stderr.on('data', (d) => (output += d));
   const url = `http://127.0.0.1:${port}`;
-  const deadline = Date.now() + 60_000;
+  const deadline = Date.now() + startWaitMs;
   while (!output.includes(until)) {
     if (child.exitCode !== null) throw new Error(`the platform exited (${child.exitCode}):\n${output}`);
-    if (Date.now() > deadline) throw new Error(`the platform did not start within 60 s:\n${output}`);
+    if (Date.now() > deadline) throw new Error(`the platform did not start within ${startWaitMs / 1000} s:\n${output}`);
     await new Promise((r) => setTimeout(r, 100));
   }
   return { child, url, output: () => output };

@@ -1,6 +1,6 @@
 import type { Browser, BrowserContext, BrowserContextOptions, Page } from 'playwright-core';
 import { afterAll, beforeAll } from 'vitest';
-import { chromiumPath, launchBrowser, viewports } from './browser.ts';
+import { chromiumPath, launchBrowser, pageTimeoutMs, viewports } from './browser.ts';
 import { watchContentSecurityPolicy } from './csp.ts';
 import { startTestPlatform, type TestPlatform } from './platform.ts';
 
@@ -54,7 +54,7 @@ export function browserStack(
       contexts.push(context);
       await watchContentSecurityPolicy(context, cspViolations);
       const page = await context.newPage();
-      page.setDefaultTimeout(options.timeoutMs ?? 15_000);
+      page.setDefaultTimeout(options.timeoutMs ?? pageTimeoutMs);
       return page;
     },
   };

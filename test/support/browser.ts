@@ -18,6 +18,13 @@ if (!chromiumPath && process.env.REQUIRE_BROWSER) {
 if (!chromiumPath)
   console.warn('Browser tests skipped: no Chromium found. Install it (apt-get install chromium) or set CHROMIUM_PATH.');
 
+/**
+ * How long a page waits for an element, a navigation or a load before the test fails. A
+ * page that answers in 100 ms alone took over 15 s on a 2-core machine running ten other
+ * heavy processes (a first render, the cover's resize), so this is not a speed check.
+ */
+export const pageTimeoutMs = 30_000;
+
 export function launchBrowser(): Promise<Browser> {
   return chromium.launch({
     executablePath: chromiumPath!,

@@ -15,7 +15,7 @@ import pg from 'pg';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, inject, it, onTestFailed } from 'vitest';
 import demoRecipes from '../../apps/server/src/demo/recipes.json' with { type: 'json' };
-import { chromiumPath, launchBrowser, signUp } from '../support/browser.ts';
+import { chromiumPath, launchBrowser, pageTimeoutMs, signUp } from '../support/browser.ts';
 import { fixtures } from '../support/images.ts';
 import { nginxPath, type RunningNginx, startNginx } from '../support/nginx.ts';
 import { oidcFlow } from '../support/oidc.ts';
@@ -243,7 +243,7 @@ describe.skipIf(!nginxPath)("the chart's topology: one process per pod, behind n
       browser = await launchBrowser();
       const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
       const page = await context.newPage();
-      page.setDefaultTimeout(15_000);
+      page.setDefaultTimeout(pageTimeoutMs);
       const failures: string[] = [];
       page.on('response', (res) => {
         if (res.status() >= 500) failures.push(`${res.status()} ${res.request().method()} ${res.url()}`);
@@ -266,7 +266,9 @@ describe.skipIf(!nginxPath)("the chart's topology: one process per pod, behind n
       // The cover comes from the img role, which reads what the api role stored on the shared claim.
       const cover = main.getByRole('img', { name: 'Thai Green Chicken Curry, as served' });
       await expect
-        .poll(() => cover.evaluate((img: { complete: boolean; naturalWidth: number }) => img.complete && img.naturalWidth))
+        .poll(() => cover.evaluate((img: { complete: boolean; naturalWidth: number }) => img.complete && img.naturalWidth), {
+          timeout: pageTimeoutMs,
+        })
         .toBeGreaterThan(0);
 
       // Sign up at the built-in issuer (api, /oidc) from the web role's pages; back on the recipe.
