@@ -25,10 +25,10 @@ export interface IssuerOptions {
 /** The resource identifier of the MCP endpoint, as its protected resource metadata gives it. */
 export const mcpResource = (publicUrl: string) => `${publicUrl}/mcp`;
 
-/** How long a registered client lives without being used, and after its latest use. */
 /** A page's language: the site's (the lang cookie, then Accept-Language), as the web app chooses it. */
 const localeOf = (ctx: KoaContextWithOIDC) => pickLocale(ctx.get('cookie'), ctx.get('accept-language'));
 
+/** How long a registered client lives without being used, and after its latest use. */
 const unusedClientLifetime = 24 * 60 * 60;
 const usedClientLifetime = 90 * 24 * 60 * 60;
 
