@@ -15,6 +15,7 @@ import {
   type SignInSettings,
   type WebSession,
 } from '@yeet/platform';
+import { type Locale, pickLocale } from '@yeet/domain/locale';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import * as oidc from 'openid-client';
 import { safeReturnTo } from './return-to.ts';
@@ -200,7 +201,7 @@ export async function registerWebSessions(
       // Checked again: a state cookie sealed by an older version may hold a value checked less strictly.
       const returnTo = safeReturnTo(saved?.returnTo, options.publicUrl);
       if (url.searchParams.get('error') === 'access_denied') return reply.redirect(returnTo, 303);
-      if (!saved) return signInFailed(reply, 'This sign-in took too long or was started in another browser.');
+      if (!saved) return signInFailed(req, reply, 'tooLate');
       try {
         const tokens = await issuer.exchangeCode(url, { pkceCodeVerifier: saved.verifier, expectedState: saved.state });
         const authTime = tokens.idClaims?.auth_time;
@@ -208,7 +209,7 @@ export async function registerWebSessions(
         return reply.redirect(returnTo, 303);
       } catch (err) {
         options.logger.warn({ err }, 'sign-in callback failed');
-        return signInFailed(reply, 'The identity provider did not confirm the sign-in.');
+        return signInFailed(req, reply, 'notConfirmed');
       }
     });
 
@@ -249,11 +250,34 @@ function refuseCrossOrigin(reply: FastifyReply) {
   return reply.code(403).send({ error: 'This request came from another site; it was refused.' });
 }
 
-/** In the look of the sign-in pages (the issuer's layout and its policy), not bare HTML. */
-function signInFailed(reply: FastifyReply, why: string) {
+/** The failed sign-in page's words, in the site's languages (issue 17). */
+const failedWords = {
+  en: {
+    title: 'Sign-in did not complete',
+    tooLate: 'This sign-in took too long or was started in another browser.',
+    notConfirmed: 'The identity provider did not confirm the sign-in.',
+    nothingChanged: 'Nothing was changed.',
+  },
+  de: {
+    title: 'Die Anmeldung wurde nicht abgeschlossen',
+    tooLate: 'Diese Anmeldung hat zu lange gedauert oder wurde in einem anderen Browser begonnen.',
+    notConfirmed: 'Der Anmeldedienst hat die Anmeldung nicht bestätigt.',
+    nothingChanged: 'Es wurde nichts geändert.',
+  },
+} satisfies Record<Locale, Record<string, string>>;
+
+/**
+ * In the look of the sign-in pages (the issuer's layout and its policy), not bare HTML, and in
+ * the language the site's pages are in (the `lang` cookie, then Accept-Language).
+ */
+function signInFailed(req: FastifyRequest, reply: FastifyReply, why: 'tooLate' | 'notConfirmed') {
+  const locale = pickLocale(req.headers.cookie, req.headers['accept-language']);
+  const w = failedWords[locale];
   return reply
     .code(400)
     .header('content-security-policy', issuerPagePolicy)
+    .header('content-language', locale)
+    .header('vary', 'accept-language, cookie')
     .type('text/html; charset=utf-8')
-    .send(errorPage('Sign-in did not complete', `${why} Nothing was changed.`));
+    .send(errorPage(w.title, `${w[why]} ${w.nothingChanged}`, undefined, locale));
 }
