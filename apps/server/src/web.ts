@@ -119,7 +119,7 @@ export async function registerWeb(
         accessToken,
         nonce,
         viewer,
-        transport: options.apiTransport ? callerTransport(options.apiTransport, accessToken) : undefined,
+        transport: options.apiTransport ? callerTransport(options.apiTransport, accessToken, localeOf(req)) : undefined,
       },
     });
     const admitted = <T>(work: () => Promise<T>) => (options.admission ? options.admission.run(work) : work());

@@ -3,6 +3,7 @@ import { pickLocale } from '@yeet/domain/locale';
 import { builtInCliClientId, builtInIssuerPath } from '@yeet/platform';
 import Provider, { errors, type Configuration, type KoaContextWithOIDC } from 'oidc-provider';
 import { extendClientLife, PostgresOidcAdapter } from './adapter.ts';
+import { localText } from '../rpc/german.ts';
 import type { IssuerSecrets } from './keys.ts';
 import { deviceCodePage, deviceConfirmPage, deviceDonePage, errorPage, signedOutPage, signOutPage } from './pages.ts';
 
@@ -183,7 +184,12 @@ export function createIssuer(o: IssuerOptions): Provider {
     },
     async renderError(ctx, out) {
       ctx.type = 'html';
-      ctx.body = errorPage('Sign-in did not work', `${out.error_description ?? out.error}. Start again from the recipes.`);
+      const locale = localeOf(ctx);
+      const why = localText(String(out.error_description ?? out.error), locale).replace(/\.$/, '');
+      ctx.body =
+        locale === 'de'
+          ? errorPage('Die Anmeldung hat nicht geklappt', `${why}. Fang bei den Rezepten noch einmal an.`, undefined, locale)
+          : errorPage('Sign-in did not work', `${out.error_description ?? out.error}. Start again from the recipes.`);
     },
   };
   const provider = new Provider(o.issuer, configuration);

@@ -8,6 +8,7 @@ import { TryAgainLater, type AccountController } from '../controllers/account.co
 import { clientAddress } from '../limits/address.ts';
 import type { SignInGuard } from '../limits/sign-in.ts';
 import { isCrossOrigin, builtInIssuerPath as issuerPath } from '@yeet/platform';
+import { localText, localViolations } from '../rpc/german.ts';
 import { consentPage, errorPage, issuerPagePolicy, issuerWords, signInPage, signUpPage } from './pages.ts';
 import { apiScope } from './provider.ts';
 
@@ -143,7 +144,14 @@ export async function registerIssuer(
         if (error instanceof TryAgainLater) reply.header('retry-after', error.retryAfterSeconds);
         return noStore(reply)
           .code(status)
-          .send(signInPage({ action: `${base(details.uid)}/login`, ...links(details.uid, req), email, error: error.message }));
+          .send(
+            signInPage({
+              action: `${base(details.uid)}/login`,
+              ...links(details.uid, req),
+              email,
+              error: localText(error.message, localeOf(req)),
+            }),
+          );
       }
     });
 
@@ -161,7 +169,8 @@ export async function registerIssuer(
         return reply.redirect(to, 303);
       } catch (error) {
         if (!isDomainError(error)) throw error;
-        const fieldErrors = Object.fromEntries(error.violations.map((v) => [v.field, v.description]));
+        const locale = localeOf(req);
+        const fieldErrors = Object.fromEntries(localViolations(error.violations, locale).map((v) => [v.field, v.description]));
         const status = error.code === 'resource_exhausted' ? 429 : error.code === 'already_exists' ? 409 : 400;
         if (error instanceof TryAgainLater) reply.header('retry-after', error.retryAfterSeconds);
         return noStore(reply)
@@ -172,7 +181,7 @@ export async function registerIssuer(
               ...links(details.uid, req),
               values,
               errors: fieldErrors,
-              ...(error.violations.length ? {} : { error: error.message }),
+              ...(error.violations.length ? {} : { error: localText(error.message, locale) }),
             }),
           );
       }

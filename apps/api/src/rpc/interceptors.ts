@@ -3,6 +3,7 @@ import { Code, ConnectError, type Interceptor, type StreamRequest, type StreamRe
 import { invalidField, type Caller } from '@yeet/domain';
 import type { Telemetry } from '@yeet/platform';
 import { enforce } from './authorize.ts';
+import { callLocale, localError } from './german.ts';
 import { callerKey } from './context.ts';
 import type { IdentityResolver } from './identity.ts';
 import { observeEdge, type EdgeCall } from './observe.ts';
@@ -44,9 +45,11 @@ function observed(telemetry: Telemetry): Interceptor {
       system: 'connect_rpc',
       caller: () => callerLabel(req.contextValues.get(callerKey)),
     };
-    return req.stream
-      ? observeStream(telemetry, call, req.signal, () => next(req) as Promise<StreamResponse>)
-      : observeEdge(telemetry, call, () => next(req));
+    if (req.stream) return observeStream(telemetry, call, req.signal, () => next(req) as Promise<StreamResponse>);
+    // a German reader of the site gets the messages in German (the web passes the page's language on)
+    const locale = callLocale(req.header);
+    const observed = observeEdge(telemetry, call, () => next(req));
+    return locale === 'en' ? observed : observed.catch((error: unknown) => Promise.reject(localError(error, locale)));
   };
 }
 

@@ -18,8 +18,11 @@ export const createApiTransport = createIsomorphicFn()
     if (context?.transport) return context.transport;
     const apiUrl = context?.apiUrl ?? process.env.API_URL ?? 'http://127.0.0.1:3000';
     const token = context?.accessToken ?? null;
+    const locale = context?.locale;
     const authorize: Interceptor = (next) => (req) => {
       if (token) req.header.set('authorization', `Bearer ${token}`);
+      // the page's language: the API writes its messages in it (the browser's calls carry the cookie)
+      if (locale && locale !== 'en') req.header.set('accept-language', locale);
       return next(req);
     };
     // Binary protobuf between servers: cheaper to write and read than JSON.
