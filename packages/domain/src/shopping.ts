@@ -1,4 +1,5 @@
 import { invalidField } from './errors.ts';
+import type { Locale } from './locale.ts';
 import { formatQuantity, maxServings, minServings, unitFor } from './quantity.ts';
 import { type Measure, measures, unitSpellings } from './units.ts';
 
@@ -142,10 +143,14 @@ export function assertServings(servings: number, field = 'servings'): number {
   return servings;
 }
 
-/** "700 g", "1½ cups", "3" — the amount as a line shows it; "" without a quantity. */
-export function amountText(amount: ShoppingAmount): string {
+/**
+ * "700 g", "1½ cups", "3" — the amount as a line shows it; "" without a quantity. In German
+ * the decimal mark is a comma ("1,5 kg"), as on the recipe page (`displayAmount`).
+ */
+export function amountText(amount: ShoppingAmount, locale: Locale = 'en'): string {
   if (amount.quantity === null) return '';
-  const q = formatQuantity(amount.quantity);
+  const shown = formatQuantity(amount.quantity);
+  const q = locale === 'de' ? shown.replace('.', ',') : shown;
   return amount.unit ? `${q} ${unitFor(amount.unit, amount.quantity, 1)}` : q;
 }
 

@@ -130,6 +130,13 @@ describe('scaling to the servings chosen', () => {
     [{ quantity: null, unit: '' }, 4, ''],
   ])('%j × %d reads %s', (amount, factor, text) => expect(amountText(scaleAmount(amount, factor))).toBe(text));
 
+  it('writes a decimal comma for German readers (issue 17), a point otherwise', () => {
+    expect(amountText({ quantity: 1.2, unit: 'kg' }, 'de')).toBe('1,2 kg');
+    expect(amountText({ quantity: 1.2, unit: 'kg' }, 'en')).toBe('1.2 kg');
+    expect(amountText({ quantity: 1.5, unit: 'cup' }, 'de')).toBe('1½ cups');
+    expect(amountText({ quantity: 400, unit: 'g' }, 'de')).toBe('400 g');
+  });
+
   it.each([0, 101, 2.5, Number.NaN])('refuses %d servings, naming the field', (servings) => {
     try {
       assertServings(servings);

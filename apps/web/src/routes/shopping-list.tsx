@@ -3,7 +3,7 @@ import { useMutation, useQueryClient, useSuspenseQuery } from '@tanstack/react-q
 import { createFileRoute, Link } from '@tanstack/react-router';
 import type { ShoppingListAisle, ShoppingListItem } from '@yeet/contract';
 import { parseQuantity } from '@yeet/domain/quantity';
-import { aisleLabels, aisles } from '@yeet/domain/shopping';
+import { aisleLabels, aisles, amountText } from '@yeet/domain/shopping';
 import { useId, useState } from 'react';
 import { ErrorPage, NotFoundPage } from '../components/pages';
 import { createApiTransport, publicOrigin } from '../lib/api';
@@ -11,7 +11,7 @@ import { requireUser } from '../lib/auth';
 import { describeError } from '../lib/errors';
 import { useIdempotencyKeys } from '../lib/idempotency';
 import { shoppingClient, shoppingListKey, shoppingListQuery } from '../lib/shopping';
-import { defineMessages, messagesIn, params, useMessages } from '../lib/i18n';
+import { defineMessages, messagesIn, params, useLocale, useMessages } from '../lib/i18n';
 import { onLoadError } from '../lib/status';
 import { isConnectError } from '../lib/rpc';
 
@@ -244,6 +244,10 @@ function Line({ line, onChange }: { line: ShoppingListItem; onChange: (edit: Omi
   const from = line.sources.map((s) => s.title).join(', ');
   const t = useMessages(messages);
   const aisleName = useMessages(aisleNames);
+  // the amount in the reader's language (a decimal comma in German), not the API's English text
+  const locale = useLocale();
+  const amount = amountText({ quantity: line.quantity ?? null, unit: line.unit }, locale);
+  const decimal = (text: string) => (locale === 'de' ? text.replace('.', ',') : text);
   return (
     <li className={`shopping__line${line.checked ? ' shopping__line--checked' : ''}`}>
       {/* without JavaScript, the Tick button posts the form */}
@@ -260,7 +264,7 @@ function Line({ line, onChange }: { line: ShoppingListItem; onChange: (edit: Omi
         />
         <label htmlFor={`${id}-tick`} className="shopping__label">
           <span className="shopping__what">
-            {line.amountText ? <strong>{line.amountText}</strong> : null} {line.item}
+            {amount ? <strong>{amount}</strong> : null} {line.item}
             {line.note ? <span className="shopping__note">, {line.note}</span> : null}
           </span>
           {from ? <span className="shopping__from">{t.for({ recipes: from })}</span> : null}
@@ -305,7 +309,7 @@ function Line({ line, onChange }: { line: ShoppingListItem; onChange: (edit: Omi
                 id={`${id}-quantity`}
                 name="quantity"
                 inputMode="decimal"
-                defaultValue={line.quantity === undefined ? '' : String(line.quantity)}
+                defaultValue={line.quantity === undefined ? '' : decimal(String(line.quantity))}
               />
             </div>
             <div className="field">
