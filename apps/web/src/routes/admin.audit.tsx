@@ -56,6 +56,39 @@ const kinds = defineMessages('auditKind', {
   'user.data_exported': 'Data exported',
 });
 
+/**
+ * The words of an event's details (the API records its own names: `from`, `to`, statuses,
+ * roles, counts). A name or value not here reads as the API wrote it.
+ */
+const detailWords = defineMessages('auditDetail', {
+  from: 'from',
+  to: 'to',
+  reason: 'reason',
+  scope: 'counted by',
+  failures: 'failures',
+  windowMinutes: 'within minutes',
+  address: 'address',
+  exportId: 'export',
+  self: 'by themselves',
+  keepPublishedRecipes: 'published recipes kept',
+  recipesDeleted: 'recipes deleted',
+  recipesKept: 'recipes kept',
+  ratingsDeleted: 'ratings deleted',
+  yes: 'yes',
+  no: 'no',
+  // values
+  draft: 'draft',
+  in_review: 'in review',
+  published: 'published',
+  archived: 'archived',
+  user: 'member',
+  author: 'author',
+  editor: 'editor',
+  admin: 'admin',
+  pair: 'account and address',
+  account: 'account',
+});
+
 const text = (v: unknown, max = 100) => (typeof v === 'string' && v.trim() ? v.trim().slice(0, max) : undefined);
 const day = (v: unknown) => (typeof v === 'string' && /^\d{4}-\d{2}-\d{2}$/.test(v) ? v : undefined);
 
@@ -115,7 +148,23 @@ function Audit() {
   const t = useMessages(messages);
   // kinds the API may add later read as their name
   const kindLabels: Partial<Record<string, string>> = useMessages(kinds);
-  const { moment } = useFormats();
+  const { moment, number } = useFormats();
+  const words: Partial<Record<string, string>> = useMessages(detailWords);
+  /** An event's details in the reader's language: "to: Redaktion, Admin; …". */
+  const details = (detail: Record<string, unknown>): string => {
+    const value = (v: unknown): string => {
+      if (typeof v === 'boolean') return (v ? words.yes : words.no) ?? String(v);
+      if (typeof v === 'number') return number(v);
+      if (Array.isArray(v)) return v.map(value).join(', ');
+      return typeof v === 'string' ? (words[v] ?? v) : String(v);
+    };
+    return (
+      Object.entries(detail)
+        // a reason is what the editor wrote, in their words
+        .map(([k, v]) => `${words[k] ?? k}: ${k === 'reason' || k === 'address' || k === 'exportId' ? String(v) : value(v)}`)
+        .join('; ')
+    );
+  };
   return (
     <section aria-labelledby="audit-title">
       <h1 id="audit-title">{t.heading}</h1>
@@ -199,11 +248,4 @@ function Audit() {
       ) : null}
     </section>
   );
-}
-
-/** An event's details as the API records them (its own names: statuses, roles, counts — whatever it carries). */
-function details(detail: Record<string, unknown>): string {
-  return Object.entries(detail)
-    .map(([k, v]) => `${k}: ${Array.isArray(v) ? v.join(', ') : String(v)}`)
-    .join('; ');
 }
