@@ -22,6 +22,8 @@ export const seedMarker = 'demo_seed';
 const demoIssuer = 'urn:yeet:demo';
 
 const authors = ['Ada Okafor', 'Bruno Costa', 'Mei Lin', 'Priya Raman', 'Sam Taylor'];
+/** Recipes seeded at once (see seedDemo). */
+const seedConcurrency = 4;
 const raters = ['Alex', 'Bea', 'Carlos', 'Dana', 'Eli', 'Fatima', 'Gus', 'Hana', 'Ivan', 'Jo', 'Kofi', 'Lena'];
 
 /** recipes.json keeps steps as plain strings and calls the flags "dietary". */
@@ -48,52 +50,53 @@ export async function seedDemo(api: Api, logger: Logger): Promise<{ seeded: bool
   const editor = await user('Editorial Desk', ['user', 'editor']);
   const raterCallers = await Promise.all(raters.map((name) => user(name, ['user'])));
 
-  // the same ratings on every install
-  const rand = seededRandom(20261123);
   const list = recipes as DemoRecipe[];
-  // Drawing a cover (an SVG rasterised by sharp, on libuv's threads) costs about as much as
-  // the database work of a recipe: draw the next few while this one is written.
-  const covers = new Map<number, Promise<Buffer>>();
-  const drawAhead = (from: number) => {
-    for (let j = from; j < Math.min(from + 3, list.length); j++) {
-      if (covers.has(j)) continue;
-      const drawing = artworkJpeg(list[j]!.title, dishKind(list[j]!));
-      drawing.catch(() => {}); // awaited below; not an unhandled rejection meanwhile
-      covers.set(j, drawing);
-    }
-  };
-  for (const [i, demo] of list.entries()) {
-    drawAhead(i);
+  // The same ratings on every install: drawn in the list's order before any recipe is written.
+  const rand = seededRandom(20261123);
+  const ratings = list.map((demo, i) => {
+    if (list.length - i <= 4) return []; // the editorial examples below are not published
+    const count = Math.floor(rand() * 9);
+    const start = Math.floor(rand() * raterCallers.length);
+    const stars = Array.from({ length: count }, () => (rand() < 0.75 ? 4 + Math.round(rand()) : 2 + Math.floor(rand() * 2)));
+    // each review names the dish: none is the same as another on the site
+    return demoReviews(demo.title, stars, rand).map((review, r) => ({
+      rater: itemAt(raterCallers, start + r),
+      stars: stars[r]!,
+      review,
+    }));
+  });
+
+  const seedRecipe = async (i: number) => {
+    const demo = list[i]!;
     const { dietary, steps, ...rest } = demo;
     const author = itemAt(authorCallers, i);
     // The domain validates the names (difficulty, meal types, flags) like any other input.
     const input = { ...rest, steps: steps.map((text) => ({ text })), dietaryFlags: dietary } as RecipeContentInput;
-    const recipe = await api.recipes.create(author, input);
+    const [recipe, cover] = await Promise.all([api.recipes.create(author, input), artworkJpeg(demo.title, dishKind(demo))]);
     // The cover goes through the same path as any upload: target, bytes, check, attach.
-    const cover = await covers.get(i)!;
-    covers.delete(i);
     const target = await api.images.createUpload(author, { byteSize: cover.length, contentType: 'image/jpeg' });
     await api.images.receive(target.uploadId, cover);
     await api.images.attach(author, { uploadId: target.uploadId, recipeId: recipe.id, slot: 'cover', stepIndex: 0 });
     // The last four show the editorial flow: two waiting for review, one draft, one rejected.
     const fromEnd = list.length - i;
-    if (fromEnd === 2) continue;
+    if (fromEnd === 2) return;
     await api.recipes.transition(author, recipe.id, 'submit', '');
-    if (fromEnd === 4 || fromEnd === 3) continue;
+    if (fromEnd === 4 || fromEnd === 3) return;
     if (fromEnd === 1) {
       await api.recipes.transition(editor, recipe.id, 'reject', 'Lovely idea! Please add oven temperatures to steps 3 and 5.');
-      continue;
+      return;
     }
     await api.recipes.transition(editor, recipe.id, 'approve', '');
-
-    const count = Math.floor(rand() * 9);
-    const start = Math.floor(rand() * raterCallers.length);
-    const stars = Array.from({ length: count }, () => (rand() < 0.75 ? 4 + Math.round(rand()) : 2 + Math.floor(rand() * 2)));
-    // each review names the dish: none is the same as another on the site
-    for (const [r, review] of demoReviews(demo.title, stars, rand).entries()) {
-      await api.ratings.rate(itemAt(raterCallers, start + r), recipe.id, { stars: stars[r]!, review });
-    }
-  }
+    for (const { rater, stars, review } of ratings[i]!) await api.ratings.rate(rater, recipe.id, { stars, review });
+  };
+  // A recipe's steps wait on each other; recipes do not. One after another, most of the seed
+  // was spent waiting for PostgreSQL and for the cover's drawing (sharp, on libuv's threads):
+  // a few at a time keep both cores busy. Recipes are still started in the list's order.
+  let next = 0;
+  const seeder = async () => {
+    while (next < list.length) await seedRecipe(next++);
+  };
+  await Promise.all(Array.from({ length: seedConcurrency }, seeder));
   // Searchable before the server says it is ready, not once the worker has caught up with the queue.
   await api.searchCache.reindexAll();
   await stores.meta.set(seedMarker, { at: new Date().toISOString(), recipes: list.length });
