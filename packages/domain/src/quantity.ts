@@ -156,12 +156,14 @@ const leadingWord = /^\s*(?:an?\s+(?=dozen\b))?([a-z]+)(?:\s+an?\b)?\s+(.*)$/i;
 const leadingSign = new RegExp(`^\\s*-(?=\\d|${glyphClass})`);
 
 /**
- * "200 g plain flour, sifted" → 200, "g", "plain flour", "sifted"; "two onions" → 2, "onions".
+ * "200 g plain flour, sifted" → 200, "g", "plain flour", "sifted"; "two onions" → 2, "onions";
+ * "1,5 kg Mehl" → 1.5, "kg", "Mehl" (a German reader's decimal comma).
  * A unit is only read after an amount. A negative amount ("-5 g salt") is kept negative, so
  * the recipe's checks refuse it instead of the line silently turning into 5 g.
  */
 export function parseIngredientLine(line: string): IngredientLine {
-  const [main = '', ...notes] = line.split(',');
+  // a comma between two digits is a decimal comma ("1,5 kg flour"), any other starts the note
+  const [main = '', ...notes] = line.split(/(?<!\d),|,(?!\d)/);
   const note = notes.join(',').trim();
   const sign = leadingSign.test(main) ? -1 : 1;
   const unsigned = sign < 0 ? main.replace(leadingSign, '') : main;

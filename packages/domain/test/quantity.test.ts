@@ -120,6 +120,14 @@ describe('ingredients as text', () => {
   ])('reads the number word in "%s"', (line, ingredient) => expect(parseIngredientLine(line)).toEqual(ingredient));
 
   it.each([
+    ['1,5 kg Mehl', { quantity: 1.5, unit: 'kg', item: 'Mehl', note: '' }],
+    ['0,5 l Milch, kalt', { quantity: 0.5, unit: 'l', item: 'Milch', note: 'kalt' }],
+    ['2 onions,chopped', { quantity: 2, unit: '', item: 'onions', note: 'chopped' }],
+  ])('reads a decimal comma in "%s" as a German reader writes it (issue 17)', (line, ingredient) =>
+    expect(parseIngredientLine(line)).toEqual(ingredient),
+  );
+
+  it.each([
     ['1 1/2', 1.5],
     ['1½', 1.5],
     ['¾', 0.75],
