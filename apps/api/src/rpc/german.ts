@@ -18,17 +18,17 @@ import { type Locale, pickLocale } from '@yeet/domain/locale';
 
 /** The words the messages put into their sentences (field names, statuses, roles). */
 const nouns: Record<string, string> = {
-  title: 'Der Titel',
-  summary: 'Die Zusammenfassung',
-  'section name': 'Der Name des Abschnitts',
-  unit: 'Die Einheit',
-  ingredient: 'Die Zutat',
-  note: 'Die Notiz',
-  'a step': 'Ein Schritt',
-  'prep time': 'Die Vorbereitungszeit',
-  'cook time': 'Die Kochzeit',
-  'total time': 'Die Gesamtzeit',
-  'a time': 'Eine Zeit',
+  title: 'der Titel',
+  summary: 'die Zusammenfassung',
+  'section name': 'der Name des Abschnitts',
+  unit: 'die Einheit',
+  ingredient: 'die Zutat',
+  note: 'die Notiz',
+  'a step': 'ein Schritt',
+  'prep time': 'die Vorbereitungszeit',
+  'cook time': 'die Kochzeit',
+  'total time': 'die Gesamtzeit',
+  'a time': 'eine Zeit',
 };
 const noun = (what: string) => nouns[what] ?? what;
 const things: Record<string, string> = {
@@ -69,7 +69,10 @@ const actions: Record<string, string> = {
   unpublish: 'zurückziehen',
   archive: 'archivieren',
 };
-const performers: Record<string, string> = { "the recipe's author": 'der Autor oder die Autorin', editors: 'Redakteure' };
+const performers: Record<string, string> = {
+  "the recipe's author": 'der Autor oder die Autorin des Rezepts kann',
+  editors: 'die Redaktion kann',
+};
 
 type Rule = readonly [RegExp, (...m: string[]) => string];
 
@@ -115,7 +118,7 @@ const rules: readonly Rule[] = [
   // the lifecycle (packages/domain/src/lifecycle.ts)
   [
     /^Only (.+) can (\w+) a recipe\.$/,
-    (_, who, what) => `Nur ${performers[who!] ?? who} können ein Rezept ${actions[what!] ?? what}.`,
+    (_, who, what) => `Nur ${performers[who!] ?? `${who} kann`} ein Rezept ${actions[what!] ?? what}.`,
   ],
   [
     /^give a reason when a recipe is (\w+), so the author knows what to change$/,
@@ -246,6 +249,10 @@ const rules: readonly Rule[] = [
   [/^needs a quantity; give one or leave the unit empty$/, () => 'braucht eine Menge; gib eine an oder lass die Einheit leer'],
   [/^must not be empty$/, () => 'darf nicht leer sein'],
   [/^must not contain control characters or line breaks$/, () => 'darf keine Steuerzeichen oder Zeilenumbrüche enthalten'],
+  [
+    /^must be a day written YYYY-MM-DD \(e\.g\. (\S+)\) between (\d+) and (\d+)$/,
+    (_, e, a, b) => `muss ein Tag sein, geschrieben JJJJ-MM-TT (z. B. ${e}), zwischen ${a} und ${b}`,
+  ],
   [/^must be a real day written YYYY-MM-DD$/, () => 'muss ein echter Tag sein, geschrieben JJJJ-MM-TT'],
   [
     /^This entry is a note; only a planned recipe has servings\.$/,
