@@ -660,6 +660,7 @@ export const de = {
     'user.sign_in_failures': 'Fehlgeschlagene Anmeldungen',
     'user.data_exported': 'Daten exportiert',
   },
+  errors: { failed: 'Etwas ist schiefgelaufen. Versuch es noch einmal.' },
   auditDetail: {
     from: 'von',
     to: 'zu',
