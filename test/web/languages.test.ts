@@ -75,6 +75,14 @@ describe.skipIf(!chromiumPath)('two languages', () => {
     expect(await main(page)).not.toMatch(/Sharing|Rename|No recipes here yet/);
     expect(await page.title()).toBe('Unter der Woche — Eat or Yeet');
 
+    // the API's refusal of a second collection of that name, in German (the browser's own call)
+    await page.goto(`${stack.t.baseUrl}/me/collections`);
+    await hydrated(page);
+    await page.getByRole('textbox', { name: 'Neue Sammlung' }).fill('Unter der Woche');
+    await page.getByRole('button', { name: 'Anlegen' }).click();
+    await page.getByText('Du hast schon eine Sammlung namens „Unter der Woche“. Wähle einen anderen Namen.').waitFor();
+    expect(await main(page)).not.toMatch(/You already have|Choose another name/);
+
     // the meal plan, its days in German
     await page.goto(`${stack.t.baseUrl}/meal-plan`);
     await page.getByRole('heading', { name: 'Essensplan', level: 1 }).waitFor();
@@ -93,13 +101,46 @@ describe.skipIf(!chromiumPath)('two languages', () => {
     await page.getByRole('heading', { name: 'Protokoll', level: 1 }).waitFor();
     expect(await page.getByLabel('Art').locator('option').first().textContent()).toBe('Jede Art');
     expect(await main(page)).not.toMatch(/Audit log|Any kind|When\b|Older events/);
+    // the events' details (the demo's recipes were reviewed and published): the API's names in German
+    await page
+      .getByRole('cell', { name: /zu: veröffentlicht/ })
+      .first()
+      .waitFor();
+    expect(await main(page)).not.toMatch(/\b(from|to): |in_review|published\b/);
+
+    // the recipe form: the API's refusal of a field, in German beside the field
+    await page.goto(`${stack.t.baseUrl}/new`);
+    await hydrated(page);
+    await page.getByRole('textbox', { name: 'Titel', exact: true }).fill('Xy');
+    await page.getByRole('button', { name: 'Entwurf speichern' }).click();
+    await page.getByText('Der Titel braucht mindestens 3 Zeichen.').waitFor();
+    await page.getByText('Das Rezept konnte nicht gespeichert werden.').waitFor();
+    expect(await main(page)).not.toMatch(/needs at least|must be/);
 
     // the import and shopping list pages' titles
     await page.goto(`${stack.t.baseUrl}/import`);
     expect(await page.title()).toBe('Rezept importieren — Eat or Yeet');
     await page.goto(`${stack.t.baseUrl}/shopping-list`);
     expect(await page.title()).toBe('Einkaufsliste — Eat or Yeet');
+
+    // an amount as a German reader writes and reads it: a decimal comma
+    await hydrated(page);
+    await page.getByRole('textbox', { name: 'Etwas hinzufügen' }).fill('1,2 kg Mehl');
+    await page.getByRole('button', { name: 'Hinzufügen', exact: true }).click();
+    await page.getByText('1,2 kg', { exact: true }).waitFor();
+    expect(await main(page)).not.toContain('1.2 kg');
   }, 120_000);
+
+  it('says a sign-in that did not complete in German, in the sign-in pages’ look', async () => {
+    const page = await stack.newPage({ locale: 'de-DE' });
+    // no sign-in under way in this browser: as when it was started in another one
+    const res = await page.goto(`${stack.t.baseUrl}/auth/callback?code=x&state=y`);
+    expect(res?.status()).toBe(400);
+    expect(await lang(page)).toBe('de');
+    await page.getByRole('heading', { name: 'Die Anmeldung wurde nicht abgeschlossen' }).waitFor();
+    await page.getByRole('link', { name: 'Noch einmal versuchen' }).waitFor();
+    expect(await page.locator('body').textContent()).not.toMatch(/Sign-in did not complete|Nothing was changed|Try again/);
+  });
 
   it('writes quantities with a decimal comma for German readers, a point for English ones', async () => {
     const english = await stack.newPage({ locale: 'en-GB' });
