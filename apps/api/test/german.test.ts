@@ -20,6 +20,8 @@ import {
   type RecipeContentInput,
 } from '@yeet/domain';
 import { describe, expect, it } from 'vitest';
+import { refusalMessage } from '../src/limits/rate-limits.ts';
+import { enforce } from '../src/rpc/authorize.ts';
 import { toConnectError } from '../src/rpc/errors.ts';
 import { germanText, localError } from '../src/rpc/german.ts';
 
@@ -116,6 +118,41 @@ describe('the API’s messages in German', () => {
     const german = localError(connect, 'de') as ConnectError;
     expect(german.code).toBe(Code.InvalidArgument);
     expect(german.rawMessage).toBe('stars: gib 1 bis 5 Sterne');
+  });
+
+  it('says why a call was refused in German: a role, an owner, the rate limit', async () => {
+    const caller = { kind: 'user', user: { id: 'u1', displayName: 'Grete' }, roles: ['user'] } as const;
+    const role = await enforce({ kind: 'role', role: 'editor' }, caller, {}, { ownerOf: async () => 'u2' }).catch((e) => e);
+    expect(germanText(role.message)).toBe('Dafür braucht es die Rolle „Redaktion“; bitte einen Admin darum.');
+    const owner = await enforce(
+      { kind: 'owner', resource: 'recipe', id: () => 'r1' },
+      caller,
+      {},
+      { ownerOf: async () => 'u2' },
+    ).catch((e) => e);
+    expect(germanText(owner.message)).toBe('Nur wem das Rezept gehört, kann das tun.');
+    const limit = refusalMessage(
+      { allowed: false, policy: 'person', quota: 1200, windowSeconds: 60, remaining: 0, resetSeconds: 42 },
+      'a read costs 1',
+    );
+    expect(germanText(limit)).toBe(
+      'Zu viele Anfragen von deinem Konto: höchstens 1200 Einheiten pro Minute. Versuch es in 42 s noch einmal.',
+    );
+  });
+
+  it.each([
+    'That is not a web address. Give the full address of the page, starting with https://.',
+    'The host nowhere.example could not be found. Check the address.',
+    'That address points to a private network; only pages on the public internet can be imported.',
+    'The site answered 404 for that page; check that the address opens in a browser.',
+    'The site took too long to answer (over 10 s); try again later.',
+    'No recipe was found on that page: it has no ingredients or method we could read. Give the address of the recipe itself, or paste its text.',
+    'To delete your account, sign in again first (your last sign-in must be less than 10 minutes old), then delete it.',
+    'Your shopping list has 300 lines, the most it holds; clear the ticked ones or remove some first.',
+  ])('has German for “%s”', (english) => {
+    const german = germanText(english);
+    expect(german).not.toBe(english);
+    expect(german).not.toMatch(/\b(the|address|page|your|try)\b/i);
   });
 
   it('leaves a message it does not know in English', () => {

@@ -74,6 +74,15 @@ const performers: Record<string, string> = {
   editors: 'die Redaktion kann',
 };
 
+const roles: Record<string, string> = { user: 'Mitglied', author: 'Autor/in', editor: 'Redaktion', admin: 'Admin' };
+const resources: Record<string, string> = {
+  recipe: 'das Rezept',
+  collection: 'die Sammlung',
+  upload: 'der Upload',
+  export: 'der Export',
+  user: 'das Konto',
+};
+
 type Rule = readonly [RegExp, (...m: string[]) => string];
 
 /** English (whole, anchored) → German. Order matters only where two could match. */
@@ -158,7 +167,15 @@ const rules: readonly Rule[] = [
   ],
   [/^Sign in to do this\.$/, () => 'Melde dich an, um das zu tun.'],
   [/^Sign in to list your own recipes\.$/, () => 'Melde dich an, um deine eigenen Rezepte zu sehen.'],
-  [/^This needs the (\w+) role(.*)$/, (_, role) => `Dafür braucht es die Rolle ${role}.`],
+  [
+    /^This needs the (\w+) role; ask an admin for it\.$/,
+    (_, role) => `Dafür braucht es die Rolle „${roles[role!] ?? role}“; bitte einen Admin darum.`,
+  ],
+  [
+    /^Only the (.+)'s owner( or an? (\w+))? can do this\.$/,
+    (_, what, or, role) =>
+      `Nur wem ${resources[what!] ?? what} gehört${or ? ` oder wer die Rolle „${roles[role!] ?? role}“ hat` : ''}, kann das tun.`,
+  ],
   [/^Only published recipes can be rated\.$/, () => 'Nur veröffentlichte Rezepte können bewertet werden.'],
   [/^You cannot rate your own recipe\.$/, () => 'Dein eigenes Rezept kannst du nicht bewerten.'],
   [/^give 1 to 5 stars$/, () => 'gib 1 bis 5 Sterne'],
@@ -209,6 +226,15 @@ const rules: readonly Rule[] = [
     () => 'Rollen kommen hier vom Anmeldedienst; ändere sie dort.',
   ],
   [
+    /^You are the last admin; make someone else an admin before deleting your account\.$/,
+    () => 'Du bist der letzte Admin; mach jemand anderen zum Admin, bevor du dein Konto löschst.',
+  ],
+  [
+    /^To delete your account, sign in again first \(your last sign-in must be less than (\d+) minutes old\), then delete it\.$/,
+    (_, n) =>
+      `Um dein Konto zu löschen, melde dich zuerst noch einmal an (deine letzte Anmeldung muss weniger als ${n} Minuten her sein), dann lösche es.`,
+  ],
+  [
     /^This is the last admin; make someone else an admin first\.$/,
     () => 'Das ist der letzte Admin; mach zuerst jemand anderen zum Admin.',
   ],
@@ -246,6 +272,11 @@ const rules: readonly Rule[] = [
     /^must be more than 0 and at most (\d+); leave it empty for no amount$/,
     (_, n) => `muss größer als 0 und höchstens ${n} sein; lass es für keine Menge leer`,
   ],
+  [
+    /^Your shopping list has (\d+) lines, the most it holds; clear the ticked ones or remove some first\.$/,
+    (_, n) =>
+      `Deine Einkaufsliste hat ${n} Einträge, mehr passen nicht hinein; entferne zuerst die abgehakten oder ein paar andere.`,
+  ],
   [/^needs a quantity; give one or leave the unit empty$/, () => 'braucht eine Menge; gib eine an oder lass die Einheit leer'],
   [/^must not be empty$/, () => 'darf nicht leer sein'],
   [/^must not contain control characters or line breaks$/, () => 'darf keine Steuerzeichen oder Zeilenumbrüche enthalten'],
@@ -277,6 +308,66 @@ const rules: readonly Rule[] = [
   [
     /^at most ([\d,]+) characters; paste one recipe$/,
     (_, n) => `höchstens ${n!.replace(/,/g, '.')} Zeichen; füge ein Rezept ein`,
+  ],
+  // importing: nothing found (the import controller)
+  [
+    /^No recipe was found in that text: put the ingredients under a line "Ingredients" and the steps under a line "Method", one per line\.$/,
+    () =>
+      'In diesem Text wurde kein Rezept gefunden: schreib die Zutaten unter eine Zeile „Ingredients“ und die Schritte unter eine Zeile „Method“, je eine pro Zeile.',
+  ],
+  [
+    /^No recipe was found on that page: it has no ingredients or method we could read\. Give the address of the recipe itself, or paste its text\.$/,
+    () =>
+      'Auf dieser Seite wurde kein Rezept gefunden: sie hat keine Zutaten oder Zubereitung, die wir lesen konnten. Gib die Adresse des Rezepts selbst an oder füge seinen Text ein.',
+  ],
+  // fetching a page to import (apps/api/src/import/fetch-guard.ts)
+  [
+    /^That is not a web address\. Give the full address of the page, starting with https:\/\/\.$/,
+    () => 'Das ist keine Webadresse. Gib die vollständige Adresse der Seite an, beginnend mit https://.',
+  ],
+  [
+    /^Only http and https pages can be imported, not (\w+): addresses\.$/,
+    (_, p) => `Nur http- und https-Seiten können importiert werden, keine ${p}:-Adressen.`,
+  ],
+  [
+    /^Pages can be imported from port (.+) only; this address uses port (\d+)\.$/,
+    (_, ports, port) =>
+      `Seiten können nur über Port ${ports!.replace(' or ', ' oder ')} importiert werden; diese Adresse nutzt Port ${port}.`,
+  ],
+  [/^That address names no host\.$/, () => 'Diese Adresse nennt keinen Host.'],
+  [/^The host (\S+) could not be found\. Check the address\.$/, (_, h) => `Den Host ${h} gibt es nicht. Prüfe die Adresse.`],
+  [
+    /^(.+) points to (.+); only pages on the public internet can be imported\.$/,
+    (_, what, why) =>
+      `${what === 'That address' ? 'Diese Adresse' : what} zeigt auf ${why}; nur Seiten im öffentlichen Internet können importiert werden.`,
+  ],
+  [
+    /^The page redirects more than (\d+) times; give its final address\.$/,
+    (_, n) => `Die Seite leitet mehr als ${n}-mal weiter; gib ihre endgültige Adresse an.`,
+  ],
+  [/^The page redirects to an address that is not valid\.$/, () => 'Die Seite leitet auf eine ungültige Adresse weiter.'],
+  [
+    /^The site answered (\d+) for that page; check that the address opens in a browser\.$/,
+    (_, st) => `Die Website hat für diese Seite ${st} geantwortet; prüfe, ob sich die Adresse im Browser öffnet.`,
+  ],
+  [
+    /^The (photo|page) is larger than (.+); it cannot be imported\.$/,
+    (_, w, size) =>
+      `${w === 'photo' ? 'Das Foto' : 'Die Seite'} ist größer als ${size}; ${w === 'photo' ? 'es' : 'sie'} kann nicht importiert werden.`,
+  ],
+  [
+    /^The site took too long to answer \(over (\d+) s\); try again later\.$/,
+    (_, n) => `Die Website hat zu lange gebraucht (über ${n} s); versuch es später noch einmal.`,
+  ],
+  [
+    /^The page could not be fetched \((.+)\); check the address, or try again later\.$/,
+    (_, code) => `Die Seite konnte nicht geladen werden (${code}); prüfe die Adresse oder versuch es später noch einmal.`,
+  ],
+  // the rate limit (apps/api/src/limits/rate-limits.ts)
+  [
+    /^Too many requests from (this address|your account|this MCP client): (\d+) units per minute, where (.+)\. Try again in (\d+) s\.$/,
+    (_, who, q, _costs, sec) =>
+      `Zu viele Anfragen von ${{ 'this address': 'dieser Adresse', 'your account': 'deinem Konto' }[who!] ?? 'diesem MCP-Client'}: höchstens ${q} Einheiten pro Minute. Versuch es in ${sec} s noch einmal.`,
   ],
   // the issuer's refusals (apps/api/src/issuer/routes.ts), on its error page
   [/^Sign-in was cancelled\.$/, () => 'Die Anmeldung wurde abgebrochen.'],
