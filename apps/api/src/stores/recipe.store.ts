@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { sql, type RecipeRow } from '@yeet/db';
+import { jsonArrayFrom, sql, type RecipeRow } from '@yeet/db';
 import {
   alreadyExists,
   slugify,
@@ -45,21 +45,40 @@ export class RecipeStore {
   }
 
   /**
-   * `images: false` leaves the cover and step photos out (one query instead of two): for a
+   * `#select` with the recipe's cover and step photos in the same row (a JSON array, empty
+   * when it has none): one round trip for a whole recipe instead of a second query for them.
+   */
+  #selectWithImages() {
+    return this.#select().select((eb) =>
+      jsonArrayFrom(
+        eb
+          .selectFrom('recipe_images as ri')
+          .innerJoin('images as i', 'i.id', 'ri.image_id')
+          .select(['ri.kind', 'ri.position', 'i.id', 'i.width', 'i.height', 'i.placeholder'])
+          .whereRef('ri.recipe_id', '=', 'recipes.id'),
+      ).as('images'),
+    );
+  }
+
+  /**
+   * `images: false` leaves the cover and step photos out (no look at recipe_images): for a
    * caller that only needs the recipe's state, author or rating (listing its ratings).
    */
   async get(key: RecipeKey, options: { images?: boolean } = {}): Promise<Recipe | null> {
-    let query = this.#select();
+    let where: [column: 'recipes.id' | 'recipes.slug', value: string];
     if ('id' in key) {
       if (!isUuid(key.id)) return null;
-      query = query.where('recipes.id', '=', key.id);
+      where = ['recipes.id', key.id];
     } else {
       if (!isSlug(key.slug)) return null;
-      query = query.where('recipes.slug', '=', key.slug);
+      where = ['recipes.slug', key.slug];
     }
-    const row = await query.executeTakeFirst();
-    if (!row) return null;
-    return options.images === false ? toRecipe(row) : this.#withAllImages(row);
+    if (options.images === false) {
+      const row = await this.#select().where(where[0], '=', where[1]).executeTakeFirst();
+      return row ? toRecipe(row) : null;
+    }
+    const row = await this.#selectWithImages().where(where[0], '=', where[1]).executeTakeFirst();
+    return row ? withAllImages(row) : null;
   }
 
   /** Published recipes by id, in one query; missing or unpublished ids are left out. */
@@ -67,15 +86,15 @@ export class RecipeStore {
     const valid = ids.filter(isUuid);
     if (valid.length === 0) return new Map();
     const rows = await this.#select().where('recipes.id', 'in', valid).where('recipes.status', '=', 'published').execute();
-    const recipes = await this.#withImages(rows.map(toRecipe), false);
+    const recipes = await this.#withCovers(rows.map(toRecipe));
     return new Map(recipes.map((r) => [r.id, r]));
   }
 
   /** Loads the recipe and locks its row until the transaction ends (state changes, ratings). */
   async getForUpdate(id: string): Promise<Recipe | null> {
     if (!isUuid(id)) return null;
-    const row = await this.#select().where('recipes.id', '=', id).forUpdate('recipes').executeTakeFirst();
-    return row ? this.#withAllImages(row) : null;
+    const row = await this.#selectWithImages().where('recipes.id', '=', id).forUpdate('recipes').executeTakeFirst();
+    return row ? withAllImages(row) : null;
   }
 
   async ownerOf(id: string): Promise<string | null> {
@@ -231,13 +250,13 @@ export class RecipeStore {
     const last = page.at(-1);
     const nextPageToken =
       rows.length > limit && last ? encodeCursor({ filter, sort }, { key: cursorKey(last[order.column]), id: last.id }) : '';
-    return { recipes: await this.#withImages(page.map(toRecipe), false), nextPageToken };
+    return { recipes: await this.#withCovers(page.map(toRecipe)), nextPageToken };
   }
 
-  /** Fills in covers (and step photos) with one query for all the recipes. */
-  async #withImages(recipes: Recipe[], steps: boolean): Promise<Recipe[]> {
+  /** Fills in covers with one query for all the recipes. */
+  async #withCovers(recipes: Recipe[]): Promise<Recipe[]> {
     if (recipes.length === 0) return recipes;
-    let q = this.#db
+    const q = this.#db
       .selectFrom('recipe_images as ri')
       .innerJoin('images as i', 'i.id', 'ri.image_id')
       .select(['ri.recipe_id', 'ri.kind', 'ri.position', 'i.id', 'i.width', 'i.height', 'i.placeholder'])
@@ -245,24 +264,14 @@ export class RecipeStore {
         'ri.recipe_id',
         'in',
         recipes.map((r) => r.id),
-      );
-    if (!steps) q = q.where('ri.kind', '=', 'cover');
+      )
+      .where('ri.kind', '=', 'cover');
     const byRecipe = new Map(recipes.map((r) => [r.id, r]));
     for (const row of await q.execute()) {
       const recipe = byRecipe.get(row.recipe_id);
-      if (!recipe) continue;
-      const image = { id: row.id, width: row.width, height: row.height, placeholder: row.placeholder };
-      if (row.kind === 'cover') recipe.cover = image;
-      else if (row.position < recipe.steps.length) recipe.stepImages[row.position] = image;
+      if (recipe) addImage(recipe, row);
     }
     return recipes;
-  }
-
-  /** One recipe with its cover and step photos. */
-  async #withAllImages(row: RecipeRow & { author_name: string }): Promise<Recipe> {
-    const recipe = toRecipe(row);
-    await this.#withImages([recipe], true);
-    return recipe;
   }
 
   async #mustGet(id: string): Promise<Recipe> {
@@ -334,6 +343,29 @@ function toColumns(c: RecipeContent) {
 
 export function ratingSummary(count: number, sum: number): { average: number; count: number } {
   return { count, average: count === 0 ? 0 : Math.round((sum / count) * 100) / 100 };
+}
+
+interface ImageRow {
+  kind: string;
+  position: number;
+  id: string;
+  width: number;
+  height: number;
+  placeholder: string | null;
+}
+
+/** A recipe's cover, or the photo of one of its steps (one of a step that no longer exists is left out). */
+function addImage(recipe: Recipe, row: ImageRow): void {
+  const image = { id: row.id, width: row.width, height: row.height, placeholder: row.placeholder };
+  if (row.kind === 'cover') recipe.cover = image;
+  else if (row.position < recipe.steps.length) recipe.stepImages[row.position] = image;
+}
+
+/** One recipe with its cover and step photos, from a row of `#selectWithImages`. */
+function withAllImages(row: RecipeRow & { author_name: string; images: ImageRow[] }): Recipe {
+  const recipe = toRecipe(row);
+  for (const image of row.images) addImage(recipe, image);
+  return recipe;
 }
 
 function toRecipe(row: RecipeRow & { author_name: string }): Recipe {
