@@ -37,6 +37,7 @@ interface Span {
   service: string;
 }
 const SERVER = 2;
+const CLIENT = 3;
 const CONSUMER = 5;
 
 const attribute = (span: Span, key: string) => {
@@ -183,7 +184,8 @@ async function spanOf(traceId: string, description: string, match: (s: Span) => 
 /** The span of an incoming HTTP request (the HTTP server's, apps/server/src/http-server.ts; an RPC's request is the RPC's span). */
 const isHttpServer = (s: Span) => s.kind === SERVER && attribute(s, 'http.request.method') !== undefined;
 const statement = (s: Span) => String(attribute(s, 'db.query.text') ?? attribute(s, 'db.statement') ?? '');
-const isPg = (s: Span) => s.scope.includes('instrumentation-pg') && statement(s) !== '';
+/** A SQL statement's span (packages/db/src/trace.ts): a client span with the query text. */
+const isPg = (s: Span) => s.kind === CLIENT && attribute(s, 'db.system.name') === 'postgresql' && statement(s) !== '';
 /** The search index's SQL, run by the index job. */
 const isIndexSql = (s: Span) =>
   isPg(s) && statement(s).includes('search_documents') && ancestors(s).some((a) => a.name === 'search.index');
@@ -237,7 +239,14 @@ describe('traces', () => {
     expect(controller?.name).toMatch(/^RecipeController\./);
     const store = below(controller!).find((s) => attribute(s, 'code.layer') === 'store');
     expect(store).toBeDefined();
-    expect(below(store!).some(isPg)).toBe(true);
+    const sql = below(store!).find(isPg);
+    expect(sql?.name).toMatch(/^pg\.query:[A-Z]+ /);
+    expect(attribute(sql!, 'db.namespace')).toBe(new URL(database.url).pathname.slice(1));
+    expect(attribute(sql!, 'db.operation.name')).toBe(sql?.name.split(/[: ]/)[1]);
+    expect(attribute(sql!, 'server.address')).toBe(new URL(database.url).hostname);
+    expect(Number(attribute(sql!, 'server.port'))).toBe(Number(new URL(database.url).port || 5432));
+    // Only statements inside a traced operation: never a trace of its own (the job queue's polling).
+    expect(spans.filter(isPg).every((s) => s.parentSpanId)).toBe(true);
   });
 
   it('cross from a server-rendered page to the API it calls', async () => {

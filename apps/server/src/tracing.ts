@@ -6,7 +6,7 @@ import type { Sampler } from '@opentelemetry/sdk-trace';
 /**
  * The OpenTelemetry SDK, started from the standard OTEL_* variables before anything it
  * instruments is loaded: main.ts imports this module first, and ES modules evaluate their
- * imports in order, so the SDK is registered before pg is loaded. It is loaded with
+ * imports in order, so the SDK is registered before the platform is loaded. It is loaded with
  * require because it must be synchronous (a top-level await would not hold back the imports
  * after it) and so that a process with nowhere to send traces never loads it at all: then
  * spans stay no-ops of @opentelemetry/api, log lines carry no trace id, and the cost is nil.
@@ -60,8 +60,6 @@ function startTracing(env: NodeJS.ProcessEnv, role: string): NodeSDK {
   const sampler = samplerFromEnv(env, require('@opentelemetry/sdk-trace') as typeof import('@opentelemetry/sdk-trace'));
   const { UndiciInstrumentation } =
     require('@opentelemetry/instrumentation-undici') as typeof import('@opentelemetry/instrumentation-undici');
-  const { PgInstrumentation } =
-    require('@opentelemetry/instrumentation-pg') as typeof import('@opentelemetry/instrumentation-pg');
   const named = Boolean(env.OTEL_SERVICE_NAME?.trim()) || /(^|,)\s*service\.name\s*=/.test(env.OTEL_RESOURCE_ATTRIBUTES ?? '');
   const started = new NodeSDK({
     ...(named ? {} : { serviceName: `eat-or-yeet-${role}` }),
@@ -71,12 +69,9 @@ function startTracing(env: NodeJS.ProcessEnv, role: string): NodeSDK {
     logRecordProcessors: [],
     // Incoming requests get their span from the HTTP server (http-server.ts), far cheaper than the
     // instrumentation of node:http; nothing of ours calls out through node:http, only through fetch.
-    instrumentations: [
-      new UndiciInstrumentation(),
-      // Only queries inside a traced operation: the job queue's polling would otherwise be a trace every few seconds.
-      // A query's span says enough; the pool's checkout is a span per query more to send.
-      new PgInstrumentation({ requireParentSpan: true, ignoreConnectSpans: true }),
-    ],
+    // SQL statements get theirs from our pools (packages/db/src/trace.ts), far cheaper than
+    // @opentelemetry/instrumentation-pg's (decision 0046).
+    instrumentations: [new UndiciInstrumentation()],
   });
   started.start();
   return started;

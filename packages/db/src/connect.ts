@@ -1,6 +1,7 @@
 import { Kysely, PostgresDialect } from 'kysely';
 import pg from 'pg';
 import type { Database } from './schema.ts';
+import { traceStatements } from './trace.ts';
 
 export interface DatabaseHandle {
   db: Kysely<Database>;
@@ -14,7 +15,8 @@ const unresponsiveMarginMs = 1_000;
 /**
  * A pooled connection. The pool's error handler keeps a dropped idle connection (database
  * restart, failover) from crashing the process; the next query gets a fresh connection or
- * a clear error. `close()` resolves once every connection is closed.
+ * a clear error. `close()` resolves once every connection is closed. Statements run inside a
+ * recorded trace get a span each (trace.ts).
  *
  * `queryTimeoutMs` bounds every statement (for the pool that serves requests; long work such
  * as migrations, reindexing, backups and the job queue uses a pool without it): the server
@@ -51,6 +53,8 @@ export function connectDatabase(
     // A connection that fails while checked out emits on the client itself.
     client.on('error', (err) => options.onPoolError?.(err));
     if (timeout) guardStatements(client, stall);
+    // Last, so that a statement's span covers a stalled pool's refusal too.
+    traceStatements(client);
   });
   const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
   let closing: Promise<void> | null = null;
