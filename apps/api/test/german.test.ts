@@ -149,6 +149,7 @@ describe('the API’s messages in German', () => {
     'No recipe was found on that page: it has no ingredients or method we could read. Give the address of the recipe itself, or paste its text.',
     'To delete your account, sign in again first (your last sign-in must be less than 10 minutes old), then delete it.',
     'Your shopping list has 300 lines, the most it holds; clear the ticked ones or remove some first.',
+    'This request came from another site.',
   ])('has German for “%s”', (english) => {
     const german = germanText(english);
     expect(german).not.toBe(english);

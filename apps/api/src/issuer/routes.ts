@@ -190,7 +190,11 @@ export async function registerIssuer(
     scope.post(`${issuerPath}/interaction/:uid/consent`, async (req: WithUid, reply) => {
       // the interaction cookie is SameSite=Lax; this also stops a same-site page from consenting for someone
       if (isCrossOrigin(req.headers, [publicOrigin])) {
-        return noStore(reply).code(403).send(errorPage('Not allowed', 'This request came from another site.'));
+        const locale = localeOf(req);
+        const [title, text] = [localText('Not allowed', locale), localText('This request came from another site.', locale)];
+        return noStore(reply)
+          .code(403)
+          .send(errorPage(title, text, undefined, locale));
       }
       const details = await provider.interactionDetails(req.raw, reply.raw);
       const { prompt, params, session } = details;

@@ -370,6 +370,8 @@ const rules: readonly Rule[] = [
       `Zu viele Anfragen von ${{ 'this address': 'dieser Adresse', 'your account': 'deinem Konto' }[who!] ?? 'diesem MCP-Client'}: höchstens ${q} Einheiten pro Minute. Versuch es in ${sec} s noch einmal.`,
   ],
   // the issuer's refusals (apps/api/src/issuer/routes.ts), on its error page
+  [/^Not allowed$/, () => 'Nicht erlaubt'],
+  [/^This request came from another site\.$/, () => 'Diese Anfrage kam von einer anderen Website.'],
   [/^Sign-in was cancelled\.$/, () => 'Die Anmeldung wurde abgebrochen.'],
   [/^The person did not connect this app\.$/, () => 'Die Person hat diese App nicht verbunden.'],
   [/^This app cannot be authorised here\.$/, () => 'Diese App kann hier nicht zugelassen werden.'],
