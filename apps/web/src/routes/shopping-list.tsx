@@ -95,7 +95,11 @@ async function postWithoutScript(request: Request): Promise<Response> {
     }
     // a line removed on another device meanwhile: the list as it is now says enough
     if (error.code === Code.NotFound) return back();
-    if (error.code === Code.InvalidArgument) return back(`?error=${encodeURIComponent(describeError(error).message)}`);
+    if (error.code === Code.InvalidArgument) {
+      // the field's problem in words, as the page says it with JavaScript ("text: …" is the API's)
+      const { fields, message } = describeError(error);
+      return back(`?error=${encodeURIComponent(Object.values(fields)[0] ?? message)}`);
+    }
     throw error;
   }
   return back();
