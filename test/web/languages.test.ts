@@ -103,7 +103,7 @@ describe.skipIf(!chromiumPath)('two languages', () => {
     expect(await main(page)).not.toMatch(/Audit log|Any kind|When\b|Older events/);
     // the events' details (the demo's recipes were reviewed and published): the API's names in German
     await page
-      .getByRole('cell', { name: /zu: veröffentlicht/ })
+      .getByRole('cell', { name: /von: in Prüfung; zu: veröffentlicht/ })
       .first()
       .waitFor();
     expect(await main(page)).not.toMatch(/\b(from|to): |in_review|published\b/);
@@ -129,6 +129,16 @@ describe.skipIf(!chromiumPath)('two languages', () => {
     await page.getByRole('button', { name: 'Hinzufügen', exact: true }).click();
     await page.getByText('1,2 kg', { exact: true }).waitFor();
     expect(await main(page)).not.toContain('1.2 kg');
+    // without JavaScript the form posts to the web server, whose call to the API passes the
+    // page's language on: the refusal comes back in German
+    const posted = await page.request.post(`${stack.t.baseUrl}/shopping-list`, {
+      form: { action: 'add', text: '-3 kg Mehl' },
+      headers: { origin: stack.t.baseUrl, 'accept-language': 'de-DE,de;q=0.9' },
+      maxRedirects: 0,
+    });
+    expect(posted.status()).toBe(303);
+    await page.goto(new URL(posted.headers().location!, stack.t.baseUrl).href);
+    await page.getByText(/^Muss größer als 0 und höchstens \d+ sein/).waitFor();
   }, 120_000);
 
   it('says a sign-in that did not complete in German, in the sign-in pages’ look', async () => {

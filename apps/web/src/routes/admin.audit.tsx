@@ -160,6 +160,8 @@ function Audit() {
     };
     return (
       Object.entries(detail)
+        // from before to (the API's JSON keeps its keys in no order a reader expects)
+        .sort(([a], [b]) => Number(b === 'from') - Number(a === 'from'))
         // a reason is what the editor wrote, in their words
         .map(([k, v]) => `${words[k] ?? k}: ${k === 'reason' || k === 'address' || k === 'exportId' ? String(v) : value(v)}`)
         .join('; ')
