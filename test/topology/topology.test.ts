@@ -222,9 +222,7 @@ describe.skipIf(!nginxPath)("the chart's topology: one process per pod, behind n
       await res.arrayBuffer();
       upstreams.add(res.headers.get('x-upstream')?.split(', ').at(-1));
     }
-    expect([...upstreams].sort()).toEqual(
-      [pod('api-1').url, pod('api-2').url].map((u) => u.replace('http://', '')).sort(),
-    );
+    expect([...upstreams].sort()).toEqual([pod('api-1').url, pod('api-2').url].map((u) => u.replace('http://', '')).sort());
   });
 
   it('seeds the demo recipes once, although every api replica starts with SEED_DEMO=always', async () => {
