@@ -12,6 +12,9 @@ export const localeCookieName = 'lang';
 
 export const isLocale = (value: unknown): value is Locale => locales.includes(value as Locale);
 
+/** A number written with a decimal point ("1.5"), with the language's decimal mark: "1,5" in German. No grouping in either. */
+export const decimalMark = (text: string, locale: Locale): string => (locale === 'de' ? text.replace('.', ',') : text);
+
 /**
  * The language of a request: the `lang` cookie if it names one of ours, then the first of
  * Accept-Language's languages (by weight, `de-AT` read as `de`) that we have, then English.

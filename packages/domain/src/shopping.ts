@@ -1,5 +1,5 @@
 import { invalidField } from './errors.ts';
-import type { Locale } from './locale.ts';
+import { decimalMark, type Locale } from './locale.ts';
 import { formatQuantity, maxServings, minServings, unitFor } from './quantity.ts';
 import { type Measure, measures, unitSpellings } from './units.ts';
 
@@ -149,8 +149,7 @@ export function assertServings(servings: number, field = 'servings'): number {
  */
 export function amountText(amount: ShoppingAmount, locale: Locale = 'en'): string {
   if (amount.quantity === null) return '';
-  const shown = formatQuantity(amount.quantity);
-  const q = locale === 'de' ? shown.replace('.', ',') : shown;
+  const q = decimalMark(formatQuantity(amount.quantity), locale);
   return amount.unit ? `${q} ${unitFor(amount.unit, amount.quantity, 1)}` : q;
 }
 

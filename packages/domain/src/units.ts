@@ -1,4 +1,4 @@
-import type { Locale } from './locale.ts';
+import { decimalMark, type Locale } from './locale.ts';
 import { formatQuantity, unitFor } from './quantity.ts';
 
 /**
@@ -185,7 +185,7 @@ export function displayAmount(
   const key = measureUnit(unit);
   const text = key !== undefined && measures[key]?.system === 'metric' ? formatMetric(quantity, key) : formatQuantity(quantity);
   // no grouping in either language ("1067 g"): only the decimal mark differs
-  return { quantity: locale === 'de' ? text.replace('.', ',') : text, unit };
+  return { quantity: decimalMark(text, locale), unit };
 }
 
 /** The unit to show `base` grams or millilitres in, from the ladder. */

@@ -1,5 +1,5 @@
 /** Display helpers: ISO durations, dates and numbers in the reader's language. Quantities and minutes: @yeet/domain/quantity. */
-import type { Locale } from '@yeet/domain/locale';
+import { decimalMark, type Locale } from '@yeet/domain/locale';
 import { useLocale } from './i18n';
 
 export { formatMinutes } from '@yeet/domain/quantity';
@@ -55,8 +55,7 @@ export function formatsFor(locale: Locale): Formats {
       number: (value, fractionDigits) => {
         // a rating's "4.5" on every card: no formatter needed below a thousand (no grouping)
         if (fractionDigits !== undefined && Math.abs(value) < 1000) {
-          const fixed = value.toFixed(fractionDigits);
-          return locale === 'de' ? fixed.replace('.', ',') : fixed;
+          return decimalMark(value.toFixed(fractionDigits), locale);
         }
         const key = fractionDigits ?? -1;
         let nf = numbers.get(key);

@@ -2,6 +2,7 @@ import { Code } from '@connectrpc/connect';
 import { useMutation, useQueryClient, useSuspenseQuery } from '@tanstack/react-query';
 import { createFileRoute, Link } from '@tanstack/react-router';
 import type { ShoppingListAisle, ShoppingListItem } from '@yeet/contract';
+import { decimalMark } from '@yeet/domain/locale';
 import { parseQuantity } from '@yeet/domain/quantity';
 import { aisleLabels, aisles, amountText } from '@yeet/domain/shopping';
 import { useId, useState } from 'react';
@@ -251,7 +252,6 @@ function Line({ line, onChange }: { line: ShoppingListItem; onChange: (edit: Omi
   // the amount in the reader's language (a decimal comma in German), not the API's English text
   const locale = useLocale();
   const amount = amountText({ quantity: line.quantity ?? null, unit: line.unit }, locale);
-  const decimal = (text: string) => (locale === 'de' ? text.replace('.', ',') : text);
   return (
     <li className={`shopping__line${line.checked ? ' shopping__line--checked' : ''}`}>
       {/* without JavaScript, the Tick button posts the form */}
@@ -313,7 +313,7 @@ function Line({ line, onChange }: { line: ShoppingListItem; onChange: (edit: Omi
                 id={`${id}-quantity`}
                 name="quantity"
                 inputMode="decimal"
-                defaultValue={line.quantity === undefined ? '' : decimal(String(line.quantity))}
+                defaultValue={line.quantity === undefined ? '' : decimalMark(String(line.quantity), locale)}
               />
             </div>
             <div className="field">
