@@ -238,6 +238,8 @@ interface Measured {
   refused: number;
   refusedP99: number;
   refusedMax: number;
+  /** When each refusal of 100 ms or more came, in seconds from the start of the kind's load. */
+  slowRefusalsAt: number[];
   errors: number;
   timeouts: number;
   rss: number;
@@ -255,6 +257,7 @@ async function hammer(server: Server, url: string, reader: Reader, duration: num
   const pages: number[] = [];
   const viewers: number[] = [];
   const refused: number[] = [];
+  const slowRefusalsAt: number[] = [];
   let errors = 0;
   let next = 0;
   /**
@@ -289,6 +292,7 @@ async function hammer(server: Server, url: string, reader: Reader, duration: num
     ]);
   };
   server.resetPeak();
+  const startedAt = performance.now();
   let instance!: autocannon.Instance;
   const cookies = reader.kind === 'anonymous' ? [] : reader.cookies;
   const finished = new Promise<autocannon.Result>((resolve, reject) => {
@@ -310,8 +314,10 @@ async function hammer(server: Server, url: string, reader: Reader, duration: num
     );
   });
   instance.on('response', (_client, status: number, _bytes: number, ms: number) => {
-    if (status === 503) refused.push(ms);
-    else if (status !== 200) errors++;
+    if (status === 503) {
+      refused.push(ms);
+      if (ms >= 100) slowRefusalsAt.push((performance.now() - startedAt) / 1000);
+    } else if (status !== 200) errors++;
     if (reader.kind !== 'js') {
       if (status === 200) views.push(ms);
       return;
@@ -342,6 +348,7 @@ async function hammer(server: Server, url: string, reader: Reader, duration: num
     refused: refused.length,
     refusedP99: refused.length ? r.p99 : 0,
     refusedMax: refused.reduce((m, x) => Math.max(m, x), 0),
+    slowRefusalsAt,
     errors: errors + result.errors - result.timeouts,
     timeouts: result.timeouts,
     rss: server.peakRss(),
@@ -439,6 +446,14 @@ const mix = (name: string, m: Measured) => {
   ]);
 };
 const kinds: Array<Array<string | number>> = [];
+const slow: string[] = [];
+const whenSlow = (name: string, m: Measured) => {
+  if (m.slowRefusalsAt.length === 0) return;
+  const at = m.slowRefusalsAt.map((s) => s.toFixed(1));
+  slow.push(
+    `${name}: ${at.length} refusal(s) took ≥ 100 ms, at ${at.slice(0, 12).join(', ')}${at.length > 12 ? ', …' : ''} s into its load`,
+  );
+};
 const idle: Array<Array<string | number>> = [];
 let seed = database.fresh;
 for (const [name, extra] of sides) {
@@ -450,6 +465,8 @@ for (const [name, extra] of sides) {
   mix(`signed in, JS, ${name}`, js);
   if (noScripts) mix(`signed in, no JS, ${name}`, noScripts);
   mix(`anonymous, ${name}`, anonymous);
+  whenSlow(`signed in, JS, ${name}`, js);
+  if (noScripts) whenSlow(`signed in, no JS, ${name}`, noScripts);
   kinds.push([name, js.kinds!.page.p50, js.kinds!.page.p99, js.kinds!.viewer.p50, js.kinds!.viewer.p99]);
   idle.push([name, one.js, one.noJs ?? '—', mb(readyRss)]);
 }
@@ -473,6 +490,7 @@ console.log(
     rows,
   ),
 );
+for (const line of slow) console.log(line);
 console.log(
   `\n${table(['signed in with JS: a page view’s requests, side', 'page p50 ms', 'page p99 ms', 'GetViewer p50 ms', 'GetViewer p99 ms'], kinds)}`,
 );
