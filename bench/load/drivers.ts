@@ -1,7 +1,6 @@
 import { performance } from 'node:perf_hooks';
 import { setTimeout as sleep } from 'node:timers/promises';
 import http from 'node:http';
-import autocannon from 'autocannon';
 
 /** One HTTP request of a scenario, as the load generator sends it. */
 export interface LoadRequest {
@@ -99,63 +98,40 @@ export interface DriverOptions {
 }
 
 /**
- * Closed model: `connections` clients, each sending its next request only when the last
- * one is answered (autocannon). What a fixed population of busy users does; note that a
- * slow server slows the arrivals too, so it under-reports the latency of a stall (see the
- * open model below).
+ * Closed model: `connections` users, each sending its next request only when the last one
+ * is answered. What a fixed population of busy users does; note that a slow server slows the
+ * arrivals too, so it under-reports the latency of a stall (see the open model below).
+ *
+ * A user told to come back later (503 or 429 with Retry-After) waits that long first, as a
+ * browser does: the busy page reloads itself after Retry-After's time and the app's calls
+ * retry after it (docs/decisions/0047). A user who asked again at once would only measure how
+ * fast the server can refuse: 200 of them kept ~20,000 refusals a second going and took the
+ * CPU the pages needed.
  */
 export async function closedLoop(o: DriverOptions & { connections: number }): Promise<Recorder> {
   const recorder = new Recorder();
-  let i = 0;
-  let exhausted = false;
-  // autocannon calls onResponse with the headers right before it emits 'response' with the
-  // latency, on the same client and in the same tick: the two are paired through this.
-  let lastRetryAfter: boolean | null = null;
-  let lastBodyOk: Verdict = true;
+  const agent = new http.Agent({ keepAlive: true, maxSockets: o.connections, timeout: 4_000 });
   const started = performance.now();
-  let instance: autocannon.Instance | undefined;
-  const stop = () => instance?.stop();
-  const done = new Promise<autocannon.Result>((resolve, reject) => {
-    instance = autocannon(
-      {
-        url: o.baseUrl,
-        connections: o.connections,
-        duration: o.seconds,
-        timeout: o.timeoutMs / 1000,
-        requests: [
-          {
-            setupRequest: (req) => {
-              const next = o.next(i++);
-              if (!next) {
-                exhausted = true;
-                // autocannon needs a request to send: one that does nothing and is not counted.
-                return { ...req, method: 'GET', path: '/healthz', headers: {}, body: undefined };
-              }
-              return { ...req, method: next.method, path: next.path, headers: next.headers, body: next.body };
-            },
-            onResponse: (_status, body, _context, headers) => {
-              lastRetryAfter = headers ? 'retry-after' in headers || 'Retry-After' in headers : null;
-              lastBodyOk = o.verify ? o.verify(body) : true;
-            },
-          },
-        ],
-      },
-      (err, result) => (err ? reject(err) : resolve(result)),
-    );
-    instance.on('response', (_client, status, _bytes, latency) => {
-      if (!exhausted) recorder.add(status, latency, o.ok, lastRetryAfter, lastBodyOk);
-      lastRetryAfter = null;
-      lastBodyOk = true;
-      if (exhausted) stop();
-    });
-  });
-  o.signal?.addEventListener('abort', stop, { once: true });
-  const result = await done;
-  o.signal?.removeEventListener('abort', stop);
+  const end = started + o.seconds * 1000;
+  let i = 0;
+  const user = async () => {
+    while (!o.signal?.aborted && performance.now() < end) {
+      const request = o.next(i++);
+      if (!request) return;
+      const sent = performance.now();
+      const answer = await send1(o.baseUrl, request, agent, o.timeoutMs);
+      if (answer.kind === 'timeout') recorder.timeout();
+      else if (answer.kind === 'error') recorder.error(answer.message);
+      else {
+        const verdict = o.verify ? o.verify(answer.body) : true;
+        recorder.add(answer.status, performance.now() - sent, o.ok, answer.retryAfter, verdict);
+        if (answer.retryAfterMs !== null) await sleep(Math.min(answer.retryAfterMs, Math.max(0, end - performance.now())));
+      }
+    }
+  };
+  await Promise.all(Array.from({ length: o.connections }, user));
   recorder.seconds = (performance.now() - started) / 1000;
-  // Connection errors and timeouts never reach 'response'.
-  for (let n = 0; n < result.timeouts; n++) recorder.timeout();
-  for (let n = 0; n < result.errors - result.timeouts; n++) recorder.error('connection error');
+  agent.destroy();
   return recorder;
 }
 
@@ -165,7 +141,7 @@ export async function closedLoop(o: DriverOptions & { connections: number }): Pr
  * from when it was sent: a generator that waits for answers before sending more (or that
  * falls behind) would otherwise leave out exactly the requests a stall delays — Gil Tene's
  * "coordinated omission" (How NOT to Measure Latency, 2013; the reason wrk2 and HdrHistogram
- * correct for it). Requests go out over undici with no cap on connections, so a slow server
+ * correct for it). Requests go out over node:http with no cap on connections, so a slow server
  * makes connections pile up instead of slowing the arrivals.
  */
 export async function openModel(o: DriverOptions & { rate: number }): Promise<Recorder> {
@@ -224,7 +200,7 @@ export async function openModel(o: DriverOptions & { rate: number }): Promise<Re
 }
 
 export type Answer =
-  | { kind: 'answer'; status: number; retryAfter: boolean; body: string }
+  | { kind: 'answer'; status: number; retryAfter: boolean; retryAfterMs: number | null; body: string }
   | { kind: 'timeout' }
   | { kind: 'error'; message: string };
 
@@ -243,6 +219,7 @@ export function send1(baseUrl: string, r: LoadRequest, agent: http.Agent, timeou
           kind: 'answer',
           status: res.statusCode ?? 0,
           retryAfter: res.headers['retry-after'] !== undefined,
+          retryAfterMs: waitOf(res.headers['retry-after']),
           body: Buffer.concat(chunks).toString('utf8'),
         });
       });
@@ -258,4 +235,13 @@ export function send1(baseUrl: string, r: LoadRequest, agent: http.Agent, timeou
     });
     req.end(body);
   });
+}
+
+/** Retry-After (RFC 9110 §10.2.3: seconds, or an HTTP date) in milliseconds from now; null when absent or unreadable. */
+function waitOf(header: string | undefined): number | null {
+  if (header === undefined) return null;
+  const seconds = Number(header);
+  if (Number.isFinite(seconds)) return Math.max(0, seconds * 1000);
+  const at = Date.parse(header);
+  return Number.isNaN(at) ? null : Math.max(0, at - Date.now());
 }
