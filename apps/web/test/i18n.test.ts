@@ -1,7 +1,7 @@
 import { pickLocale } from '@yeet/domain/locale';
 import { describe, expect, it } from 'vitest';
 import { de } from '../src/i18n/de';
-import { declared, defineMessages, messagesIn, params } from '../src/lib/i18n';
+import { count, declared, defineMessages, messagesIn, params } from '../src/lib/i18n';
 import { routeTree } from '../src/routeTree.gen';
 
 /**
@@ -42,6 +42,21 @@ describe('the translations', () => {
     // a language not loaded reads English (never a blank)
     expect(messagesIn(m, 'de').hello({ name: 'Ada' })).toBe('Hello Ada');
     declared.delete('test-only');
+  });
+
+  it('put parameters in as given: every occurrence, numbers, "$" in a value, counted forms', () => {
+    const m = defineMessages('test-params', {
+      twice: params('{name} and {name} ({n})'),
+      unknown: params<{ name: string }>('Hi {name}, {missing}'),
+      ratings: params(count({ one: '{n} rating by {who}', many: '{n} ratings by {who}' })),
+    });
+    const t = messagesIn(m, 'en');
+    expect(t.twice({ name: 'Ada', n: 2 })).toBe('Ada and Ada (2)');
+    expect(t.twice({ name: "$& $1 $$ $'", n: 0 })).toBe("$& $1 $$ $' and $& $1 $$ $' (0)");
+    expect(t.unknown({ name: 'Bo' })).toBe('Hi Bo, {missing}');
+    expect(t.ratings({ n: 1, who: 'Cy' })(1)).toBe('1 rating by Cy');
+    expect(t.ratings({ n: 3, who: 'Cy' })(3)).toBe('3 ratings by Cy');
+    declared.delete('test-params');
   });
 });
 
