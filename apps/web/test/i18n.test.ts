@@ -58,6 +58,17 @@ describe('the translations', () => {
     expect(t.ratings({ n: 3, who: 'Cy' })(3)).toBe('3 ratings by Cy');
     declared.delete('test-params');
   });
+
+  it('pick the plural form by the language’s rules, {count} in every place, "other" or "many" when a form is missing', () => {
+    const m = defineMessages('test-count', {
+      servings: count({ one: '{count} serving ({count})', other: '{count} servings' }),
+      onlyMany: count({ one: 'one', many: '{count} of them' }),
+    });
+    const t = messagesIn(m, 'en');
+    expect([0, 1, 2, 1.5].map((n) => t.servings(n))).toEqual(['0 servings', '1 serving (1)', '2 servings', '1.5 servings']);
+    expect(t.onlyMany(7)).toBe('7 of them');
+    declared.delete('test-count');
+  });
 });
 
 describe('the language of a request', () => {
