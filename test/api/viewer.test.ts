@@ -72,7 +72,16 @@ describe('GetViewer', () => {
   it('answers the person as they are now, not as an earlier call found them', async () => {
     const users = createClient(UserService, await signedUp('Wes Viewer'));
     expect((await users.getViewer({})).user?.displayName).toBe('Wes Viewer');
+    expect((await users.getMe({})).user?.displayName).toBe('Wes Viewer');
     await users.updateProfile({ displayName: 'Wes Renamed' });
     expect((await users.getViewer({ recipeId })).user?.displayName).toBe('Wes Renamed');
+    expect((await users.getMe({})).user?.displayName).toBe('Wes Renamed');
+  });
+
+  it('GetMe with a token reads the person once too (every page rendered for a signed-in person asks it)', async () => {
+    const users = createClient(UserService, await signedUp('Mo Me'));
+    const { result, statements } = await recordStatements(() => users.getMe({}));
+    expect(result.user).toMatchObject({ displayName: 'Mo Me', email: 'mo.me@example.com', passwordSignIn: true });
+    expect(statements.filter((s) => /from "?users"?\b/i.test(s))).toHaveLength(1);
   });
 });

@@ -70,8 +70,9 @@ export class UserController {
   readonly #guard: SignInGuard | null;
   /**
    * The user row `identify` read, by the caller it made of it (its `user`, which stays the
-   * same object when the caller is copied, e.g. with `signedInAt`): GetViewer, asked on every
-   * shared page view, answers with it instead of reading the row again. Held only as long as
+   * same object when the caller is copied, e.g. with `signedInAt`): GetMe (every page rendered
+   * for a signed-in person) and GetViewer (every shared page view) answer with it instead of
+   * reading the row again. Held only as long as
    * the caller is, i.e. one call (or one page render, `oneRequest`), so it is as fresh as the
    * caller's own name and roles.
    */
@@ -128,8 +129,9 @@ export class UserController {
     return caller;
   }
 
+  /** The caller's own row: the one read to identify them in this call when this controller did, else read now. */
   async me(caller: SignedInCaller): Promise<User> {
-    const user = await this.#data.stores.users.get(caller.user.id);
+    const user = this.#identified.get(caller.user) ?? (await this.#data.stores.users.get(caller.user.id));
     if (!user) throw notFound('Your account');
     return user;
   }
@@ -141,8 +143,7 @@ export class UserController {
   async viewer(caller: SignedInCaller, recipeId: string): Promise<{ user: User; myRating: Rating | null }> {
     if (recipeId && !isUuid(recipeId)) throw invalidField('recipeId', 'must be a recipe id (a UUID), or empty');
     const [user, myRating] = await Promise.all([
-      // The row read to identify the caller, when this controller did (a token's caller); else read now.
-      this.#identified.get(caller.user) ?? this.me(caller),
+      this.me(caller),
       recipeId ? this.#data.stores.ratings.get(recipeId, caller.user.id) : null,
     ]);
     return { user, myRating };
