@@ -40,6 +40,7 @@ export async function startProcess(role: string, env: Record<string, string>, re
     LOG_LEVEL: 'warn',
     // As `npm start` and the image run it (docs/decisions/0026-memory-budget.md).
     MALLOC_ARENA_MAX: '2',
+    MALLOC_MMAP_THRESHOLD_: '1048576',
     NODE_OPTIONS: '--max-semi-space-size=8',
     ...env,
     PORT: String(port),
@@ -123,22 +124,26 @@ export function sampleRss(pid: () => number | undefined, everyMs = 250) {
   let samples = 0;
   let stopped = false;
   const phases = new Map<string, { peak: number; last: number; samples: number }>();
+  /** One sample, counted in the phase `at` that was current when it was asked for. */
+  const take = async (at: string) => {
+    const id = pid();
+    const bytes = id ? await rss(id) : null;
+    if (bytes === null) return;
+    samples += 1;
+    if (bytes > peak) {
+      peak = bytes;
+      peakPhase = at;
+    }
+    const p = phases.get(at) ?? { peak: 0, last: 0, samples: 0 };
+    p.peak = Math.max(p.peak, bytes);
+    p.last = bytes;
+    p.samples += 1;
+    phases.set(at, p);
+  };
+  const starts: Array<Promise<void>> = [];
   const loop = (async () => {
     while (!stopped) {
-      const id = pid();
-      const bytes = id ? await rss(id) : null;
-      if (bytes !== null) {
-        samples += 1;
-        if (bytes > peak) {
-          peak = bytes;
-          peakPhase = phase;
-        }
-        const p = phases.get(phase) ?? { peak: 0, last: 0, samples: 0 };
-        p.peak = Math.max(p.peak, bytes);
-        p.last = bytes;
-        p.samples += 1;
-        phases.set(phase, p);
-      }
+      await take(phase);
       await sleep(everyMs);
     }
   })();
@@ -158,10 +163,12 @@ export function sampleRss(pid: () => number | undefined, everyMs = 250) {
     },
     phase(name: string) {
       phase = name;
+      // A sample as it starts: a phase shorter than the period (editors that run out of drafts) is judged too.
+      starts.push(take(name));
     },
     async stop() {
       stopped = true;
-      await loop;
+      await Promise.all([loop, ...starts]);
     },
   };
 }
