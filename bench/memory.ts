@@ -13,10 +13,12 @@
  *   baseline  as before issue 14: libvips' defaults (operation cache on, a thread per core),
  *             glibc's malloc arenas, V8's young generation as Node sizes it
  *   shipped   what the container image runs: IMAGE_VIPS_CACHE_MB=0 and IMAGE_THREADS=1 (the
- *             defaults), MALLOC_ARENA_MAX=2, node --max-semi-space-size=8
+ *             defaults), MALLOC_ARENA_MAX=2, MALLOC_MMAP_THRESHOLD_=1048576, node --max-semi-space-size=8
+ *   growing   shipped without the fixed mmap threshold (as before decision 0048)
  *   vips      the libvips defaults alone; arena: MALLOC_ARENA_MAX=2 alone
  *   semi16    shipped with 16 MB semi-spaces
  *   postgres  shipped with SEARCH_ENGINE=postgres: the in-memory search index's share, by difference
+ *   mmap128k  shipped with the mmap threshold at 128 KB
  * The machine is shared: compare the variants of one run with each other, not across runs.
  */
 import { randomUUID } from 'node:crypto';
@@ -45,12 +47,21 @@ const { values: args } = parseArgs({
 
 const variants: Record<string, Record<string, string>> = {
   baseline: { IMAGE_VIPS_CACHE_MB: '50', IMAGE_THREADS: String(cpus().length) },
-  shipped: { MALLOC_ARENA_MAX: '2', NODE_FLAGS: '--max-semi-space-size=8' },
+  shipped: { MALLOC_ARENA_MAX: '2', MALLOC_MMAP_THRESHOLD_: '1048576', NODE_FLAGS: '--max-semi-space-size=8' },
+  // As shipped before decision 0048: glibc's mmap threshold left to grow (after each large free, up to 32 MB).
+  growing: { MALLOC_ARENA_MAX: '2', NODE_FLAGS: '--max-semi-space-size=8' },
   vips: {},
   arena: { IMAGE_VIPS_CACHE_MB: '50', IMAGE_THREADS: String(cpus().length), MALLOC_ARENA_MAX: '2' },
   // V8's young generation: by default up to 64 MB a semi-space on a machine with memory to spare.
-  semi16: { MALLOC_ARENA_MAX: '2', NODE_FLAGS: '--max-semi-space-size=16' },
-  postgres: { MALLOC_ARENA_MAX: '2', NODE_FLAGS: '--max-semi-space-size=8', SEARCH_ENGINE: 'postgres' },
+  semi16: { MALLOC_ARENA_MAX: '2', MALLOC_MMAP_THRESHOLD_: '1048576', NODE_FLAGS: '--max-semi-space-size=16' },
+  postgres: {
+    MALLOC_ARENA_MAX: '2',
+    MALLOC_MMAP_THRESHOLD_: '1048576',
+    NODE_FLAGS: '--max-semi-space-size=8',
+    SEARCH_ENGINE: 'postgres',
+  },
+  // A lower fixed threshold: more of the page work's buffers become mappings of their own.
+  mmap128k: { MALLOC_ARENA_MAX: '2', MALLOC_MMAP_THRESHOLD_: '131072', NODE_FLAGS: '--max-semi-space-size=8' },
 };
 const chosen = args.variants.split(',').map((v) => {
   const env = variants[v];

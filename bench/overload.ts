@@ -118,7 +118,7 @@ async function startServer(extra: Record<string, string>, seed: boolean): Promis
   const port = await freePort();
   const url = `http://127.0.0.1:${port}`;
   const profile = args.profile ? [`--cpu-prof`, `--cpu-prof-dir=${args.profile}`] : [];
-  // --max-semi-space-size and MALLOC_ARENA_MAX as `npm start` and the image (docs/decisions/0026-memory-budget.md)
+  // --max-semi-space-size and glibc's settings as `npm start` and the image (docs/decisions/0026-memory-budget.md, 0048)
   // NODE_ARGS=… of a side: node flags after npm start's (so they override it), e.g. a V8 flag NODE_OPTIONS refuses.
   const { NODE_ARGS: nodeArgs = '', ...env } = extra;
   const argv = [
@@ -134,6 +134,7 @@ async function startServer(extra: Record<string, string>, seed: boolean): Promis
     env: {
       ...process.env,
       MALLOC_ARENA_MAX: '2',
+      MALLOC_MMAP_THRESHOLD_: '1048576',
       NODE_ENV: 'production',
       PORT: String(port),
       PUBLIC_URL: url,

@@ -27,6 +27,7 @@ beforeAll(async () => {
     IMGPROXY_KEY: key,
     IMGPROXY_SALT: salt,
     MALLOC_ARENA_MAX: '2',
+    MALLOC_MMAP_THRESHOLD_: '1048576',
     NODE_OPTIONS: '--max-semi-space-size=8',
   });
 }, 120_000);

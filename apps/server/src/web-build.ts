@@ -29,8 +29,8 @@ export interface WebBuild {
  * so does the end of this process.
  */
 export function startWebBuild(logger: Logger, script = buildScript): WebBuild {
-  // The server's allocator setting (npm start's MALLOC_ARENA_MAX) is not the bundler's.
-  const { MALLOC_ARENA_MAX: _, ...env } = process.env;
+  // The server's allocator settings (npm start's MALLOC_*) are not the bundler's.
+  const { MALLOC_ARENA_MAX: _arenas, MALLOC_MMAP_THRESHOLD_: _threshold, ...env } = process.env;
   const child = spawn(process.execPath, [script], { env, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
   // The whole group: the script and the vite it runs.
   const kill = () => {
