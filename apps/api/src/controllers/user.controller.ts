@@ -72,9 +72,8 @@ export class UserController {
    * The user row `identify` read, by the caller it made of it (its `user`, which stays the
    * same object when the caller is copied, e.g. with `signedInAt`): GetMe (every page rendered
    * for a signed-in person) and GetViewer (every shared page view) answer with it instead of
-   * reading the row again. Held only as long as
-   * the caller is, i.e. one call (or one page render, `oneRequest`), so it is as fresh as the
-   * caller's own name and roles.
+   * reading the row again. Held only as long as the caller is, i.e. one call (or one page
+   * render, `oneRequest`), so it is as fresh as the caller's own name and roles.
    */
   readonly #identified = new WeakMap<UserRef, User>();
 
