@@ -45,23 +45,20 @@ const { values: args } = parseArgs({
   },
 });
 
+// startProcess starts every variant with the image's glibc settings (glibcAsShipped); '' leaves one out.
+const glibcDefaults = { MALLOC_ARENA_MAX: '', MALLOC_MMAP_THRESHOLD_: '' };
 const variants: Record<string, Record<string, string>> = {
-  baseline: { IMAGE_VIPS_CACHE_MB: '50', IMAGE_THREADS: String(cpus().length) },
-  shipped: { MALLOC_ARENA_MAX: '2', MALLOC_MMAP_THRESHOLD_: '1048576', NODE_FLAGS: '--max-semi-space-size=8' },
+  baseline: { IMAGE_VIPS_CACHE_MB: '50', IMAGE_THREADS: String(cpus().length), ...glibcDefaults },
+  shipped: { NODE_FLAGS: '--max-semi-space-size=8' },
   // As shipped before decision 0048: glibc's mmap threshold left to grow (after each large free, up to 32 MB).
-  growing: { MALLOC_ARENA_MAX: '2', NODE_FLAGS: '--max-semi-space-size=8' },
-  vips: {},
-  arena: { IMAGE_VIPS_CACHE_MB: '50', IMAGE_THREADS: String(cpus().length), MALLOC_ARENA_MAX: '2' },
+  growing: { MALLOC_MMAP_THRESHOLD_: '', NODE_FLAGS: '--max-semi-space-size=8' },
+  vips: { ...glibcDefaults },
+  arena: { IMAGE_VIPS_CACHE_MB: '50', IMAGE_THREADS: String(cpus().length), MALLOC_MMAP_THRESHOLD_: '' },
   // V8's young generation: by default up to 64 MB a semi-space on a machine with memory to spare.
-  semi16: { MALLOC_ARENA_MAX: '2', MALLOC_MMAP_THRESHOLD_: '1048576', NODE_FLAGS: '--max-semi-space-size=16' },
-  postgres: {
-    MALLOC_ARENA_MAX: '2',
-    MALLOC_MMAP_THRESHOLD_: '1048576',
-    NODE_FLAGS: '--max-semi-space-size=8',
-    SEARCH_ENGINE: 'postgres',
-  },
+  semi16: { NODE_FLAGS: '--max-semi-space-size=16' },
+  postgres: { NODE_FLAGS: '--max-semi-space-size=8', SEARCH_ENGINE: 'postgres' },
   // A lower fixed threshold: more of the page work's buffers become mappings of their own.
-  mmap128k: { MALLOC_ARENA_MAX: '2', MALLOC_MMAP_THRESHOLD_: '131072', NODE_FLAGS: '--max-semi-space-size=8' },
+  mmap128k: { MALLOC_MMAP_THRESHOLD_: '131072', NODE_FLAGS: '--max-semi-space-size=8' },
 };
 const chosen = args.variants.split(',').map((v) => {
   const env = variants[v];

@@ -31,6 +31,7 @@ import { withDatabase } from '@yeet/db/testing';
 import pg from 'pg';
 import { loadConfig, sessionCookieName, webSessionCodec } from '@yeet/platform';
 import { oidcFlow } from '../test/support/oidc.ts';
+import { glibcAsShipped } from './load/platform.ts';
 import { percentiles, table } from './stats.ts';
 
 const { values: args } = parseArgs({
@@ -133,8 +134,7 @@ async function startServer(extra: Record<string, string>, seed: boolean): Promis
   const child = spawn(process.execPath, argv, {
     env: {
       ...process.env,
-      MALLOC_ARENA_MAX: '2',
-      MALLOC_MMAP_THRESHOLD_: '1048576',
+      ...glibcAsShipped,
       NODE_ENV: 'production',
       PORT: String(port),
       PUBLIC_URL: url,

@@ -25,10 +25,15 @@ export function assertWebBuilt(): void {
   if (!existsSync(path.join(root, 'apps/web/dist/server/server.js'))) throw new Error('Build the web app first: npm run build');
 }
 
+/** glibc's settings as `npm start` and the image start node (docs/decisions/0026-memory-budget.md, 0048): read before the app runs. */
+export const glibcAsShipped = { MALLOC_ARENA_MAX: '2', MALLOC_MMAP_THRESHOLD_: '1048576' };
+
 /**
  * Starts one process of the platform in a child process, so that the load generator never
  * shares its event loop, and waits until /readyz answers 200. The environment is exactly
- * `env` (plus PATH and HOME): nothing leaks in from the caller's, DATABASE_URL least of all.
+ * `env` (plus PATH and HOME) over the memory settings the image starts with: nothing leaks in
+ * from the caller's, DATABASE_URL least of all. A variable given as '' is left out (e.g.
+ * `MALLOC_ARENA_MAX: ''` for glibc's own default).
  */
 export async function startProcess(role: string, env: Record<string, string>, readyMs = 120_000): Promise<PlatformProcess> {
   const port = env.PORT ? Number(env.PORT) : await freePort();
@@ -39,12 +44,12 @@ export async function startProcess(role: string, env: Record<string, string>, re
     HOST: '127.0.0.1',
     LOG_LEVEL: 'warn',
     // As `npm start` and the image run it (docs/decisions/0026-memory-budget.md).
-    MALLOC_ARENA_MAX: '2',
-    MALLOC_MMAP_THRESHOLD_: '1048576',
+    ...glibcAsShipped,
     NODE_OPTIONS: '--max-semi-space-size=8',
     ...env,
     PORT: String(port),
   };
+  for (const [name, value] of Object.entries(full)) if (value === '') delete full[name];
   const child = spawn(process.execPath, [main, 'start', '--role', role], {
     cwd: root,
     env: full,

@@ -21,15 +21,8 @@ let img: PlatformProcess;
 
 beforeAll(async () => {
   dir = await mkdtemp(path.join(tmpdir(), 'yeet-img-memory-'));
-  // As the container image starts it (Containerfile ENV): these are read before the app runs.
-  img = await startProcess('img', {
-    DATA_DIR: dir,
-    IMGPROXY_KEY: key,
-    IMGPROXY_SALT: salt,
-    MALLOC_ARENA_MAX: '2',
-    MALLOC_MMAP_THRESHOLD_: '1048576',
-    NODE_OPTIONS: '--max-semi-space-size=8',
-  });
+  // startProcess starts it with the memory settings of the container image (Containerfile ENV).
+  img = await startProcess('img', { DATA_DIR: dir, IMGPROXY_KEY: key, IMGPROXY_SALT: salt });
 }, 120_000);
 afterAll(async () => {
   await img?.stop();
