@@ -10,12 +10,14 @@ import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { chromiumPath, launchBrowser, pageTimeoutMs, signUp } from '../support/browser.ts';
 import { recipeInput } from '../support/recipes.ts';
+import { decodeTraces } from '../support/otlp.ts';
 import { eventually } from '../support/queue.ts';
 
 /**
  * Traces as an operator's collector receives them: the platform runs as `yeet start --role
  * all` in its own process (the SDK is process-wide and must start before pg and http are
- * loaded), configured only by OTEL_* variables, exporting OTLP/HTTP JSON to a receiver here.
+ * loaded), configured only by OTEL_* variables, exporting OTLP/HTTP to a receiver here:
+ * protobuf, the default protocol, and JSON in the sampling test.
  * Each request carries a W3C traceparent, as a browser with tracing would send it, so the
  * spans of one request are told apart by its trace id.
  */
@@ -42,7 +44,8 @@ const CONSUMER = 5;
 
 const attribute = (span: Span, key: string) => {
   const value = span.attributes?.find((a) => a.key === key)?.value;
-  return value?.stringValue ?? value?.intValue ?? value?.boolValue;
+  // int64 is a string in the JSON mapping test/support/otlp.ts follows, a number from the SDK's JSON exporter.
+  return value?.stringValue ?? (value?.intValue === undefined ? undefined : Number(value.intValue)) ?? value?.boolValue;
 };
 
 let receiver: Server;
@@ -59,7 +62,7 @@ interface TracedPlatform {
   stop: () => Promise<void>;
 }
 
-/** `yeet start --role <role>` on the test's database, exporting OTLP/HTTP JSON to the receiver here. */
+/** `yeet start --role <role>` on the test's database, exporting OTLP/HTTP (protobuf unless `env` says) to the receiver here. */
 async function startTraced(role: string, env: Record<string, string> = {}): Promise<TracedPlatform> {
   const port = await freePort();
   const base = `http://127.0.0.1:${port}`;
@@ -76,7 +79,6 @@ async function startTraced(role: string, env: Record<string, string> = {}): Prom
       SEED_DEMO: 'never',
       LOG_LEVEL: 'info',
       OTEL_EXPORTER_OTLP_ENDPOINT: collector,
-      OTEL_EXPORTER_OTLP_PROTOCOL: 'http/json',
       OTEL_BSP_SCHEDULE_DELAY: '100',
       ...env,
     },
@@ -101,11 +103,12 @@ async function startTraced(role: string, env: Record<string, string> = {}): Prom
 
 beforeAll(async () => {
   receiver = createServer((req, res) => {
-    let body = '';
-    req.on('data', (chunk) => (body += chunk));
+    const chunks: Buffer[] = [];
+    req.on('data', (chunk: Buffer) => chunks.push(chunk));
     req.on('end', () => {
       if (req.url === '/v1/traces') {
-        const message = JSON.parse(body) as {
+        const body = Buffer.concat(chunks);
+        const message = (req.headers['content-type'] === 'application/json' ? JSON.parse(String(body)) : decodeTraces(body)) as {
           resourceSpans: Array<{
             resource: { attributes: KeyValue[] };
             scopeSpans: Array<{ scope: { name: string }; spans: Omit<Span, 'scope' | 'service'>[] }>;
@@ -379,6 +382,8 @@ describe('sampling', () => {
       OTEL_TRACES_SAMPLER: 'parentbased_traceidratio',
       OTEL_TRACES_SAMPLER_ARG: '0.5',
       OTEL_SERVICE_NAME: 'sampling-test',
+      // The other OTLP/HTTP protocol, so that both are read as an operator may choose them.
+      OTEL_EXPORTER_OTLP_PROTOCOL: 'http/json',
     });
     // The ratio sampler keeps a trace when the XOR of its id's four 32-bit words is under
     // ratio × 2³²: ids made to fall on either side of one half.
