@@ -6,7 +6,7 @@
  * opentelemetry-proto's trace.proto and common.proto, independently of the exporter whose output it reads.
  */
 
-type Field = { field: number; wire: number; value: bigint | Buffer };
+type Field = { field: number; value: bigint | Buffer };
 
 /** The fields of one message, in order. */
 function fields(bytes: Buffer): Field[] {
@@ -33,10 +33,10 @@ function fields(bytes: Buffer): Field[] {
     const key = Number(varint());
     const field = key >>> 3;
     const wire = key & 7;
-    if (wire === 0) out.push({ field, wire, value: varint() });
-    else if (wire === 1) out.push({ field, wire, value: take(8) });
-    else if (wire === 5) out.push({ field, wire, value: take(4) });
-    else if (wire === 2) out.push({ field, wire, value: take(Number(varint())) });
+    if (wire === 0) out.push({ field, value: varint() });
+    else if (wire === 1) out.push({ field, value: take(8) });
+    else if (wire === 5) out.push({ field, value: take(4) });
+    else if (wire === 2) out.push({ field, value: take(Number(varint())) });
     else throw new Error(`protobuf: wire type ${wire} is not used by OTLP`);
   }
   return out;
