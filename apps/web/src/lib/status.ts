@@ -15,3 +15,12 @@ export const setSsrStatus = createIsomorphicFn()
 export function onLoadError(error: unknown): void {
   if (isUnavailable(error)) setSsrStatus(503);
 }
+
+/**
+ * A route's loads, the first failure thrown only once every load has settled. With
+ * Promise.all a page failing on one query would render while another was still under way;
+ * that one went to the browser as pending and failed there, logged as an error.
+ */
+export async function loadAll(...loads: ReadonlyArray<Promise<unknown>>): Promise<void> {
+  for (const load of await Promise.allSettled(loads)) if (load.status === 'rejected') throw load.reason;
+}

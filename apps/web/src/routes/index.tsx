@@ -7,7 +7,7 @@ import { homeShelves, type RecipeSummary } from '../lib/recipe-lists';
 import { browseFacets, facetKeys, toggled, type SearchResult, type SearchState } from '../lib/search';
 import { defineMessages, useMessages } from '../lib/i18n';
 import { useLabels } from '../lib/labels';
-import { onLoadError } from '../lib/status';
+import { loadAll, onLoadError } from '../lib/status';
 
 const messages = defineMessages('home', {
   hero: 'Cook it, rate it — eat it or yeet it.',
@@ -27,12 +27,11 @@ const shelfSize = 8;
 const browse = ['meal_types', 'cuisines'] as const;
 
 export const Route = createFileRoute('/')({
-  loader: async ({ context: { queryClient, transport } }) => {
-    await Promise.all([
+  loader: ({ context: { queryClient, transport } }) =>
+    loadAll(
       queryClient.ensureQueryData(homeShelves(transport, shelfSize)),
       queryClient.ensureQueryData(browseFacets(transport, browse)),
-    ]);
-  },
+    ),
   onError: onLoadError,
   errorComponent: ErrorPage,
   notFoundComponent: NotFoundPage,

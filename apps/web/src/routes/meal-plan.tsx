@@ -20,7 +20,7 @@ import {
   weekStartOf,
   type PlanSearch,
 } from '../lib/meal-plan';
-import { onLoadError } from '../lib/status';
+import { loadAll, onLoadError } from '../lib/status';
 import { searchClient } from '../lib/rpc';
 
 // the title apart: the route's head is in every page's first load, the page's words are not
@@ -84,10 +84,10 @@ export const Route = createFileRoute('/meal-plan')({
   beforeLoad: ({ context, location }) => requireUser(context, location),
   loaderDeps: ({ search }) => search,
   loader: ({ context: { queryClient, transport }, deps }) =>
-    Promise.all([
+    loadAll(
       queryClient.ensureQueryData(mealPlanQuery(transport, deps)),
       queryClient.ensureQueryData(mealPlanFeedQuery(transport)),
-    ]),
+    ),
   onError: onLoadError,
   errorComponent: ErrorPage,
   notFoundComponent: NotFoundPage,
