@@ -1,5 +1,5 @@
 import type { Browser, BrowserContext, BrowserContextOptions, Page } from 'playwright-core';
-import { afterAll, beforeAll } from 'vitest';
+import { afterAll, afterEach, beforeAll } from 'vitest';
 import { chromiumPath, launchBrowser, pageTimeoutMs, viewports } from './browser.ts';
 import { watchContentSecurityPolicy } from './csp.ts';
 import { startTestPlatform, type TestPlatform } from './platform.ts';
@@ -37,6 +37,23 @@ export function browserStack(
     });
     browser = await launchBrowser();
   }, 180_000);
+  // What each page of a failed test showed, its errors and where it was: a failure seen once in
+  // CI is then read from the log rather than guessed at.
+  const watched: Array<{ page: Page; errors: string[] }> = [];
+  afterEach(async ({ task }) => {
+    const pages = watched.splice(0);
+    if (task.result?.state !== 'fail') return;
+    for (const { page, errors } of pages) {
+      if (page.isClosed()) continue;
+      const shown = await page
+        .locator('body')
+        .ariaSnapshot({ timeout: 5_000 })
+        .catch((e: unknown) => `(no snapshot: ${String(e)})`);
+      console.log(
+        [`page ${page.url()} when "${task.name}" failed:`, ...errors.map((e) => `error: ${e}`), shown.slice(0, 6_000)].join('\n'),
+      );
+    }
+  });
   afterAll(async () => {
     for (const c of contexts) await c.close();
     await browser?.close();
@@ -55,6 +72,12 @@ export function browserStack(
       await watchContentSecurityPolicy(context, cspViolations);
       const page = await context.newPage();
       page.setDefaultTimeout(options.timeoutMs ?? pageTimeoutMs);
+      const errors: string[] = [];
+      page.on('pageerror', (e) => errors.push(e.message));
+      page.on('console', (m) => {
+        if (m.type() === 'error') errors.push(m.text());
+      });
+      watched.push({ page, errors });
       return page;
     },
   };
