@@ -35,7 +35,7 @@
  * CPU time per request of "none": an upper bound on what "off" costs, with no second process
  * to differ by.
  *
- *   npm run bench:tracing [-- --seconds 1 --rounds 40] [--profile DIR]
+ *   npm run bench:tracing [-- --seconds 1 --rounds 40] [--alone] [--profile DIR]
  *
  * Uses DATABASE_URL when set (a database it may fill), else an embedded PostgreSQL kept
  * under .data/bench. Needs the production web build (`npm run build`).
@@ -102,6 +102,8 @@ async function bench(): Promise<void> {
       rounds: { type: 'string', default: '40' },
       // A CPU profile of each platform (<dir>/<name>-*.cpuprofile), to see where a mode's time goes.
       profile: { type: 'string' },
+      // Each platform loaded by itself in turn within a round, not all at once (see slice()).
+      alone: { type: 'boolean', default: false },
     },
   });
   const seconds = Number(args.seconds);
@@ -226,10 +228,24 @@ async function bench(): Promise<void> {
    */
   const fewestRequests: Record<What, number> = { rpc: 200, page: 40 };
   /**
-   * Loads the platforms at the same time for one slice. The load generators run in
-   * this thread (no worker threads), so both start in the same tick.
+   * Loads the platforms for one slice: at the same time, or with --alone one after another,
+   * each with the machine to itself. Five platforms loaded at once on two cores serve each
+   * request in about twice the CPU time one does alone (caches and memory shared, the load
+   * generator and the database busy for five): a cost read there is the cost under that
+   * contention. Alone, a platform's CPU time per request is what its throughput follows when
+   * it has a core, as the targets mean it; consecutive slices are seconds apart, so a
+   * neighbour's burst falls on one platform more than another, and rotating the order each
+   * round spreads that over all of them.
    */
   async function slice(pair: Platform[], what: What, duration: number): Promise<Sample[]> {
+    if (!args.alone || pair.length === 1) return sliceTogether(pair, what, duration);
+    const samples: Sample[] = [];
+    for (const platform of pair) samples.push(...(await sliceTogether([platform], what, duration)));
+    return samples;
+  }
+
+  /** The load generators run in this thread (no worker threads), so all start in the same tick. */
+  async function sliceTogether(pair: Platform[], what: What, duration: number): Promise<Sample[]> {
     const before = await Promise.all(pair.map((p) => p.cpu()));
     const requests = pair.map(() => 0);
     let elapsed = 0;
