@@ -73,10 +73,11 @@ function personal(html: string): string[] {
 
 describe.skipIf(!chromiumPath)('signed-in readers on the shared page', () => {
   let petra: Page;
+  let ada: Page;
 
   it('editors and admins get pages rendered for them: their actions would push the shared page down', async () => {
     // the first person to sign up is an admin
-    const ada = await stack.newPage({ viewport: viewports.desktop });
+    ada = await stack.newPage({ viewport: viewports.desktop });
     await ada.goto(`${stack.t.baseUrl}/`);
     await signUp(ada, { name: 'Ada Admin', email: 'ada@example.com', password: 'a long enough password' });
     await expect.poll(async () => (await ada.context().cookies()).find((c) => c.name === 'yeet_js')?.value).toBe('own');
@@ -86,6 +87,24 @@ describe.skipIf(!chromiumPath)('signed-in readers on the shared page', () => {
     await hydrated(ada);
     await ada.getByRole('button', { name: 'Unpublish…' }).waitFor();
     expect(await layoutShift(ada)).toBeLessThan(0.05);
+  }, 180_000);
+
+  it('editors opening a recipe from another page get its actions with it, not pushed in above it a moment later', async () => {
+    // The actions' code comes on demand, here as slowly as on a phone's network: before, the
+    // page showed without it and moved down when it came (a tap meant for "Add to a collection"
+    // landed on "Archive…").
+    await ada.route('**/assets/recipe-actions-panel-*.js', async (route) => {
+      await new Promise((resolve) => setTimeout(resolve, 1_500));
+      await route.continue();
+    });
+    await ada.goto(`${stack.t.baseUrl}/`);
+    await hydrated(ada);
+    await ada.locator(`a[href="/r/${slug}"]`).first().click();
+    await ada.getByRole('heading', { level: 1, name: 'Cacio e Pepe' }).waitFor();
+    expect(await ada.getByRole('button', { name: 'Unpublish…' }).isVisible()).toBe(true);
+    await ada.waitForTimeout(2_000);
+    expect(await layoutShift(ada)).toBeLessThan(0.05);
+    await ada.unrouteAll();
   }, 180_000);
 
   it('see their header, rating form, saved state and forms once the page has loaded, without a shift', async () => {

@@ -7,12 +7,12 @@ import { IngredientList } from '../components/ingredients';
 import { ErrorPage, NotFoundPage } from '../components/pages';
 import { PlanThis } from '../components/plan-this';
 import { Stars } from '../components/rating';
-import { RecipeActions } from '../components/recipe-actions';
+import { preloadRecipeActions, RecipeActions } from '../components/recipe-actions';
 import { SaveRecipe } from '../components/save-recipe';
 import { Reviews } from '../components/reviews';
 import { ScaledNote, ServingsControl } from '../components/servings';
 import { StatusBanner } from '../components/status-banner';
-import { publicOrigin, recipeBySlug, recipeRatings, useMe } from '../lib/api';
+import { meQuery, publicOrigin, recipeBySlug, recipeRatings, useMe } from '../lib/api';
 import { formatMinutes, isoDuration } from '../lib/format';
 import { defineMessages, messagesIn, params, useMessages } from '../lib/i18n';
 import { useLabels } from '../lib/labels';
@@ -46,8 +46,11 @@ export const Route = createFileRoute('/r/$slug')({
     // page's first load (this route's options are in every page's route tree: decision 0045).
     const schema = import('../lib/recipe-schema');
     schema.catch(() => undefined); // awaited below; a failed call must not leave it unhandled
+    // Someone signed in: the code of their actions on the recipe comes before the page, not after it.
+    const actions = queryClient.getQueryData(meQuery(transport).queryKey) ? preloadRecipeActions() : undefined;
     const recipe = await queryClient.ensureQueryData(recipeBySlug(transport, slug));
     await queryClient.ensureQueryData(recipeRatings(transport, recipe.id));
+    await actions;
     const origin = publicOrigin();
     return {
       title: recipe.title,
