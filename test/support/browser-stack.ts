@@ -38,13 +38,14 @@ export function browserStack(
     browser = await launchBrowser();
   }, 180_000);
   // What each page of a failed test showed, its errors and where it was: a failure seen once in
-  // CI is then read from the log rather than guessed at.
+  // CI is then read from the log rather than guessed at. A page may serve several tests: every
+  // open page is shown, with its errors since the test before.
   const watched: Array<{ page: Page; errors: string[] }> = [];
   afterEach(async ({ task }) => {
-    const pages = watched.splice(0);
-    if (task.result?.state !== 'fail') return;
-    for (const { page, errors } of pages) {
-      if (page.isClosed()) continue;
+    const failed = task.result?.state === 'fail';
+    for (const { page, errors: all } of watched) {
+      const errors = all.splice(0);
+      if (!failed || page.isClosed()) continue;
       const shown = await page
         .locator('body')
         .ariaSnapshot({ timeout: 5_000 })
