@@ -57,10 +57,12 @@ const bool: Reader = (v) => v !== 0n;
 /** A message schema: field number → [JSON name, reader, repeated]. */
 type Schema = Record<number, [string, Reader, boolean?]>;
 
+/** `schema` is a thunk so that messages can refer to each other (anyValue ↔ keyValue); it is read once. */
 function message(schema: () => Schema): Reader {
+  let known: Schema | undefined;
   return (v) => {
     const json: Json = {};
-    const known = schema();
+    known ??= schema();
     for (const { field, value } of fields(v as Buffer)) {
       const entry = known[field];
       // A field added to the protocol after these lines were written is skipped, as protobuf readers do.
