@@ -1,7 +1,6 @@
-import { AsyncLocalStorage } from 'node:async_hooks';
 import { create, createFileRegistry, type DescMessage, type DescService } from '@bufbuild/protobuf';
 import { FieldDescriptorProto_Label, FieldDescriptorProto_Type, FileDescriptorProtoSchema } from '@bufbuild/protobuf/wkt';
-import { context, ROOT_CONTEXT, trace, type Context, type ContextManager } from '@opentelemetry/api';
+import { context, ROOT_CONTEXT, trace } from '@opentelemetry/api';
 import { Code, ConnectError, createClient, type HandlerContext } from '@connectrpc/connect';
 import { notFound, type Caller } from '@yeet/domain';
 import { createMetrics, type Telemetry } from '@yeet/platform';
@@ -11,6 +10,7 @@ import type { IdentityResolver } from '../../apps/api/src/rpc/identity.ts';
 import { ownerOf, signedIn } from '../../apps/api/src/rpc/policy.ts';
 import { createRpc } from '../../apps/api/src/rpc/router.ts';
 import { captureLogs } from '../support/logs.ts';
+import { AsyncLocalContextManager } from '../support/otel.ts';
 
 /**
  * The RPC interceptors on a probe service with a unary, a server-streaming and a
@@ -192,23 +192,7 @@ describe('client-streaming calls', () => {
 });
 
 describe('an internal error', () => {
-  // What a registered tracer provider brings: the active context follows the call across awaits.
-  class AsyncContext implements ContextManager {
-    readonly #store = new AsyncLocalStorage<Context>();
-    active = () => this.#store.getStore() ?? ROOT_CONTEXT;
-    with<A extends unknown[], F extends (...args: A) => ReturnType<F>>(
-      ctx: Context,
-      fn: F,
-      thisArg?: ThisParameterType<F>,
-      ...args: A
-    ) {
-      return this.#store.run(ctx, () => fn.apply(thisArg, args));
-    }
-    bind = <T>(_ctx: Context, target: T) => target;
-    enable = () => this;
-    disable = () => this;
-  }
-  beforeAll(() => context.setGlobalContextManager(new AsyncContext()));
+  beforeAll(() => context.setGlobalContextManager(new AsyncLocalContextManager()));
   afterAll(() => context.disable());
 
   it('hides the fault, names the trace the call ran in, and logs the fault with its stack', async () => {

@@ -1,37 +1,15 @@
-import { AsyncLocalStorage } from 'node:async_hooks';
-import { type Context, type ContextManager, context, ROOT_CONTEXT, SpanKind, SpanStatusCode, trace } from '@opentelemetry/api';
+import { context, ROOT_CONTEXT, SpanKind, SpanStatusCode, trace } from '@opentelemetry/api';
 import * as sdk from '@opentelemetry/sdk-trace';
 import { connectDatabase, type DatabaseHandle, sql } from '@yeet/db';
 import { createTestDatabase, type TestDatabase } from '@yeet/db/testing';
 import { afterAll, beforeAll, beforeEach, describe, expect, inject, it } from 'vitest';
+import { AsyncLocalContextManager } from '../support/otel.ts';
 
 /**
  * The span of each SQL statement (packages/db/src/trace.ts, decision 0046), through an SDK in
  * this process: what an operator's collector receives for a query inside a traced operation,
  * and that nothing is recorded for one outside.
  */
-class AsyncLocalContextManager implements ContextManager {
-  readonly #storage = new AsyncLocalStorage<Context>();
-  active = () => this.#storage.getStore() ?? ROOT_CONTEXT;
-  with<A extends unknown[], F extends (...args: A) => ReturnType<F>>(
-    ctx: Context,
-    fn: F,
-    thisArg?: ThisParameterType<F>,
-    ...args: A
-  ): ReturnType<F> {
-    return this.#storage.run(ctx, () => fn.call(thisArg, ...args));
-  }
-  bind<T>(ctx: Context, target: T): T {
-    if (typeof target !== 'function') return target;
-    const run = this.#storage;
-    return function (this: unknown, ...args: unknown[]) {
-      return run.run(ctx, () => (target as (...a: unknown[]) => unknown).apply(this, args));
-    } as T;
-  }
-  enable = () => this;
-  disable = () => this;
-}
-
 const exporter = new sdk.InMemorySpanExporter();
 const provider = new sdk.TracerProvider({ spanProcessors: [new sdk.SimpleSpanProcessor({ exporter })] });
 const tracer = provider.getTracer('test');

@@ -67,8 +67,16 @@ function observeIn<T>(telemetry: Telemetry, operation: Operation, options: SpanO
     if (options.attributes) request.setAttributes(options.attributes);
     return observed(telemetry, operation, request, false, run, classify);
   }
-  // startActiveSpan without its callback: no closure per call, the arguments passed through context.with.
   const parent = context.active();
+  // In a trace the sampler left out (a request's span in this process that records nothing),
+  // a child would record nothing either: it runs in that span, without the SDK's work of a
+  // span per call (ids, attributes, the sampler) on the requests a sampling ratio drops. A
+  // remote parent never records here, sampled or not: the sampler decides for those.
+  const current = trace.getSpan(parent);
+  if (current !== undefined && !current.isRecording() && !current.spanContext().isRemote) {
+    return observed(telemetry, operation, current, false, run, classify);
+  }
+  // startActiveSpan without its callback: no closure per call, the arguments passed through context.with.
   const span = tracer.startSpan(operation.name, options, parent);
   return context.with(trace.setSpan(parent, span), observed<T>, undefined, telemetry, operation, span, true, run, classify);
 }
