@@ -35,7 +35,7 @@
  * CPU time per request of "none": an upper bound on what "off" costs, with no second process
  * to differ by.
  *
- *   npm run bench:tracing [-- --seconds 1 --rounds 40] [--alone] [--profile DIR]
+ *   npm run bench:tracing [-- --seconds 1 --rounds 40] [--generations 1] [--alone] [--profile DIR]
  *
  * Uses DATABASE_URL when set (a database it may fill), else an embedded PostgreSQL kept
  * under .data/bench. Needs the production web build (`npm run build`).
@@ -104,11 +104,14 @@ async function bench(): Promise<void> {
       profile: { type: 'string' },
       // Each platform loaded by itself in turn within a round, not all at once (see slice()).
       alone: { type: 'boolean', default: false },
+      // Fresh processes this many times, each time started in another order (see below).
+      generations: { type: 'string', default: '1' },
     },
   });
   const seconds = Number(args.seconds);
   const connections = Number(args.connections);
   const rounds = Number(args.rounds);
+  const generations = Number(args.generations);
   const slug = 'cacio-e-pepe';
   const root = path.resolve(import.meta.dirname, '..');
   if (!existsSync(path.join(root, 'apps/web/dist/server/server.js'))) throw new Error('Build the web app first: npm run build');
@@ -272,8 +275,8 @@ async function bench(): Promise<void> {
     base: Name;
     label: string;
     target: Record<What, number>;
-    /** Per slice: [mode's sample, base's sample]. */
-    slices: Record<What, Array<[Sample, Sample]>>;
+    /** Per slice: [mode's sample, base's sample, the generation of processes it came from]. */
+    slices: Record<What, Array<[Sample, Sample, number]>>;
   }
   const comparison = (mode: Name, base: Name, label: string, target: Record<What, number>): Comparison => ({
     mode,
@@ -294,53 +297,64 @@ async function bench(): Promise<void> {
     Name,
     Record<What, Sample[]>
   >;
-  /** Bytes exported per measured request (about: the exporter sends batches every few seconds). */
-  const exported = { on: 0, sampled: 0 };
-  // One at a time, so that only the first one seeds the database.
-  const platforms = {} as Record<Name, Platform>;
+  /** Bytes exported while measured (about: the exporter sends batches every few seconds). */
+  const exportedBytes = { on: 0, sampled: 0 };
+  /**
+   * A process keeps its own speed for its lifetime (JIT decisions, heap and code layout): two
+   * platforms of the same code have settled 5–25 % apart for a whole run here, and in two runs
+   * with the start order reversed the platform started last was the cheapest in both. One
+   * generation is one draw of five processes; with --generations N the five are stopped and
+   * started again N times, the start order rotated each time, so each mode's figure spans
+   * several processes and the interval below resamples whole generations as well as slices.
+   */
   const startedAt = Date.now();
-  try {
-    for (const name of names) platforms[name] = await start(name);
-    // Warm up each (JIT, pools) alone, by a number of requests rather than a time: on a busy
-    // machine a few seconds serve too few for V8 to settle, and a platform still warming up
-    // reads as costlier than one that is not. Then one round of all together, discarded.
-    for (const name of names) {
-      for (const [what, amount] of [
-        ['rpc', 3000],
-        ['page', 800],
-      ] as const) {
-        await autocannon({ ...targets(platforms[name].url)[what], connections, amount });
+  for (let generation = 0; generation < generations; generation++) {
+    if (generations > 1) console.error(`generation ${generation + 1} of ${generations}`);
+    const startOrder = names.map((_, i) => names[(i + generation) % names.length]!);
+    // One at a time, so that only the first one seeds the database.
+    const platforms = {} as Record<Name, Platform>;
+    try {
+      for (const name of startOrder) platforms[name] = await start(name);
+      // Warm up each (JIT, pools) alone, by a number of requests rather than a time: on a busy
+      // machine a few seconds serve too few for V8 to settle, and a platform still warming up
+      // reads as costlier than one that is not. Then one round of all together, discarded.
+      for (const name of names) {
+        for (const [what, amount] of [
+          ['rpc', 3000],
+          ['page', 800],
+        ] as const) {
+          await autocannon({ ...targets(platforms[name].url)[what], connections, amount });
+        }
       }
-    }
-    for (const what of ['rpc', 'page'] as const)
-      await slice(
-        names.map((name) => platforms[name]),
-        what,
-        seconds,
-      );
-    const exportedBefore = await received();
-    for (let round = 0; round < rounds; round++) {
-      if (round % 5 === 0) console.error(`round ${round + 1} of ${rounds}`);
-      for (const what of ['rpc', 'page'] as const) {
-        // The load generators start in turn within a tick: who starts first rotates.
-        const order = names.map((_, i) => names[(i + round) % names.length]!);
-        const samples = await slice(
-          order.map((name) => platforms[name]),
+      for (const what of ['rpc', 'page'] as const)
+        await slice(
+          names.map((name) => platforms[name]),
           what,
           seconds,
         );
-        const of = (name: Name) => samples[order.indexOf(name)]!;
-        for (const c of comparisons) c.slices[what].push([of(c.mode), of(c.base)]);
-        for (const name of names) measured[name][what].push(of(name));
+      const exportedBefore = await received();
+      for (let round = 0; round < rounds; round++) {
+        if (round % 5 === 0) console.error(`round ${round + 1} of ${rounds}`);
+        for (const what of ['rpc', 'page'] as const) {
+          // The load generators start in turn within a tick: who starts first rotates.
+          const order = names.map((_, i) => names[(i + round) % names.length]!);
+          const samples = await slice(
+            order.map((name) => platforms[name]),
+            what,
+            seconds,
+          );
+          const of = (name: Name) => samples[order.indexOf(name)]!;
+          for (const c of comparisons) c.slices[what].push([of(c.mode), of(c.base), generation]);
+          for (const name of names) measured[name][what].push(of(name));
+        }
       }
+      const exportedAfter = await received();
+      for (const name of ['on', 'sampled'] as const) {
+        exportedBytes[name] += (exportedAfter[name] ?? 0) - (exportedBefore[name] ?? 0);
+      }
+    } finally {
+      await Promise.all(Object.values(platforms).map((platform) => platform.stop()));
     }
-    const exportedAfter = await received();
-    for (const name of ['on', 'sampled'] as const) {
-      const requests = [...measured[name].rpc, ...measured[name].page].reduce((sum, x) => sum + x.requests, 0);
-      exported[name] = ((exportedAfter[name] ?? 0) - (exportedBefore[name] ?? 0)) / requests;
-    }
-  } finally {
-    await Promise.all(Object.values(platforms).map((platform) => platform.stop()));
   }
 
   /**
@@ -385,8 +399,10 @@ async function bench(): Promise<void> {
     return sorted.length % 2 ? sorted[Math.floor(mid)]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
   };
   // A 95 % percentile-bootstrap interval of the median, from a seeded generator: the same
-  // slices give the same interval.
-  const bootstrap = (xs: number[]): [number, number] => {
+  // slices give the same interval. With several generations of processes, each resample draws
+  // whole generations, then slices within each: a gap between processes widens the interval
+  // instead of hiding in it.
+  const bootstrap = (groups: number[][]): [number, number] => {
     let state = 0x9e3779b9;
     const random = () => {
       state = (state + 0x6d2b79f5) >>> 0;
@@ -395,16 +411,23 @@ async function bench(): Promise<void> {
       t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
       return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
     };
-    const medians = Array.from({ length: 4000 }, () => median(xs.map(() => xs[Math.floor(random() * xs.length)]!)));
+    const draw = <T>(xs: T[]) => xs[Math.floor(random() * xs.length)]!;
+    const medians = Array.from({ length: 4000 }, () => {
+      const drawn = groups.length === 1 ? groups : groups.map(() => draw(groups));
+      return median(drawn.flatMap((xs) => xs.map(() => draw(xs))));
+    });
     medians.sort((a, b) => a - b);
     return [medians[Math.floor(0.025 * medians.length)]!, medians[Math.floor(0.975 * medians.length)]!];
   };
   const percent = (x: number) => `${(x * 100).toFixed(1)} %`;
   // The cost as throughput lost: from CPU per request (rps ∝ 1 / CPU per request) or from req/s.
   const cost = (c: Comparison, what: What, field: 'cpu' | 'rps') => {
-    const ratios = c.slices[what].map(([mode, base]) => (field === 'cpu' ? base.cpu / mode.cpu : mode.rps / base.rps));
-    const [low, high] = bootstrap(ratios);
-    return { cost: 1 - median(ratios), low: 1 - high, high: 1 - low };
+    const byGeneration: number[][] = Array.from({ length: generations }, () => []);
+    for (const [mode, base, generation] of c.slices[what]) {
+      byGeneration[generation]!.push(field === 'cpu' ? base.cpu / mode.cpu : mode.rps / base.rps);
+    }
+    const [low, high] = bootstrap(byGeneration);
+    return { cost: 1 - median(byGeneration.flat()), low: 1 - high, high: 1 - low };
   };
   // Two processes of the same code can settle a few percent apart (memory layout, what V8
   // optimised), and a neighbour can favour one core: the A/A line measures that on the
@@ -425,7 +448,7 @@ async function bench(): Promise<void> {
   };
   const minutes = ((Date.now() - startedAt) / 60_000).toFixed(1);
   console.log(
-    `\nTracing benchmark — the five platforms loaded at the same time, ${connections} connections each, ${seconds} s slices, ${rounds} rounds (${minutes} min)`,
+    `\nTracing benchmark — the five platforms loaded ${args.alone ? 'each alone in turn' : 'at the same time'}, ${connections} connections each, ${seconds} s slices, ${rounds} rounds × ${generations} generation(s) of processes (${minutes} min)`,
   );
   console.log('cost = throughput lost, 1 − median of the per-slice ratios; [95 % bootstrap interval of the median]');
   console.log(
@@ -494,6 +517,12 @@ async function bench(): Promise<void> {
       }),
     ),
   );
+  const exported = Object.fromEntries(
+    (['on', 'sampled'] as const).map((name) => {
+      const requests = [...measured[name].rpc, ...measured[name].page].reduce((sum, x) => sum + x.requests, 0);
+      return [name, exportedBytes[name] / requests];
+    }),
+  ) as Record<'on' | 'sampled', number>;
   console.log(
     `exported: ${exported.on.toFixed(0)} bytes per request with every trace sampled, ${exported.sampled.toFixed(0)} with one in ten (GetRecipe and page requests together)`,
   );
