@@ -68,6 +68,15 @@ describe('observed operations', () => {
     expect(result.span?.spanId).toBe(child?.spanContext().spanId);
   });
 
+  it('record a child of a kept request that has already ended (work going on after the response)', async () => {
+    const { store } = setup();
+    const { span, context: active } = request(true);
+    span.end();
+    await context.with(active, () => store.get('c'));
+    const [child] = exporter.getFinishedSpans().filter((s) => s.name === 'Store.get');
+    expect(child?.parentSpanContext?.spanId).toBe(span.spanContext().spanId);
+  });
+
   it('start no span under a request the sampler dropped: the work runs in the request’s trace, unrecorded', async () => {
     const { store, telemetry, lines, classify } = setup();
     const { span, context: active } = request(false);

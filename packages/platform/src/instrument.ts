@@ -3,6 +3,7 @@ import {
   createContextKey,
   SpanKind,
   SpanStatusCode,
+  TraceFlags,
   trace,
   type Attributes,
   type Context,
@@ -68,17 +69,22 @@ function observeIn<T>(telemetry: Telemetry, operation: Operation, options: SpanO
     return observed(telemetry, operation, request, false, run, classify);
   }
   const parent = context.active();
-  // In a trace the sampler left out (a request's span in this process that records nothing),
-  // a child would record nothing either: it runs in that span, without the SDK's work of a
-  // span per call (ids, attributes, the sampler) on the requests a sampling ratio drops. A
-  // remote parent never records here, sampled or not: the sampler decides for those.
+  // In a trace the sampler left out (a request's span in this process, not sampled), a child
+  // would record nothing either: it runs in that span, without the SDK's work of a span per
+  // call (ids, attributes, the sampler) on the requests a sampling ratio drops. A remote
+  // parent never records here, sampled or not: the sampler decides for those. A kept span
+  // that has ended (work going on after its response) still gets children.
   const current = trace.getSpan(parent);
-  if (current !== undefined && !current.isRecording() && !current.spanContext().isRemote) {
-    return observed(telemetry, operation, current, false, run, classify);
-  }
+  if (current !== undefined && droppedHere(current)) return observed(telemetry, operation, current, false, run, classify);
   // startActiveSpan without its callback: no closure per call, the arguments passed through context.with.
   const span = tracer.startSpan(operation.name, options, parent);
   return context.with(trace.setSpan(parent, span), observed<T>, undefined, telemetry, operation, span, true, run, classify);
+}
+
+/** A span of this process that the sampler did not keep. */
+function droppedHere(span: Span): boolean {
+  const { traceFlags, isRemote } = span.spanContext();
+  return !isRemote && (traceFlags & TraceFlags.SAMPLED) === 0 && !span.isRecording();
 }
 
 function spanOptions(operation: Operation): SpanOptions {
