@@ -43,9 +43,11 @@ export function browserStack(
   const watched: Array<{ page: Page; errors: string[] }> = [];
   afterEach(async ({ task }) => {
     const failed = task.result?.state === 'fail';
+    // Pages a test closed are done with: the list holds only those a later test may still use.
+    for (let i = watched.length - 1; i >= 0; i--) if (watched[i]!.page.isClosed()) watched.splice(i, 1);
     for (const { page, errors: all } of watched) {
       const errors = all.splice(0);
-      if (!failed || page.isClosed()) continue;
+      if (!failed) continue;
       const shown = await page
         .locator('body')
         .ariaSnapshot({ timeout: 5_000 })
