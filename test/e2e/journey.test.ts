@@ -236,10 +236,11 @@ describe.skipIf(!chromiumPath)('a recipe from search to plate, in a real browser
     await author.getByRole('button', { name: 'Save changes' }).click();
     await author.waitForURL(/\/r\/midnight-miso-ramen$/);
     // The address changes as the recipe page starts loading; the form, which quotes the same
-    // step, stays on screen until the page is there.
-    await author.getByRole('button', { name: 'Save changes' }).waitFor({ state: 'detached' });
+    // step, stays on screen until the page is there (its actions panel is the page's own).
+    const submit = main(author).getByRole('button', { name: 'Submit for review' });
+    await submit.waitFor();
     await main(author).getByText('simmer for 10 minutes').waitFor();
-    await main(author).getByRole('button', { name: 'Submit for review' }).click();
+    await submit.click();
     await main(author).getByText('Submitted for review.').waitFor();
 
     await main(author).getByRole('link', { name: 'History' }).click();
